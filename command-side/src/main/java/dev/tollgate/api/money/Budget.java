@@ -1,0 +1,27 @@
+package dev.tollgate.api.money;
+
+/**
+ * A spending limit and the period after which spend starts again from zero.
+ * A {@code null} limit means unlimited (spend is still recorded).
+ */
+public record Budget(Money limit, BudgetPeriod period) {
+
+    public static final Budget UNLIMITED = new Budget(null, BudgetPeriod.NONE);
+
+    public Budget {
+        if (period == null) {
+            period = BudgetPeriod.NONE;
+        }
+        if (limit != null && limit.isNegative()) {
+            throw new IllegalArgumentException("a budget limit cannot be negative");
+        }
+    }
+
+    public static Budget of(String limit, BudgetPeriod period) {
+        return new Budget(Money.of(limit), period);
+    }
+
+    public boolean isLimited() {
+        return limit != null;
+    }
+}

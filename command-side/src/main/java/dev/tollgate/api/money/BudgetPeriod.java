@@ -1,0 +1,61 @@
+package dev.tollgate.api.money;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
+
+import java.time.DayOfWeek;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.temporal.TemporalAdjusters;
+import java.util.Locale;
+
+/**
+ * How often a budget starts again from zero. Periods are calendar-aligned in UTC (a week starts on Monday),
+ * so a new period begins by itself at its boundary: nobody runs a job.
+ */
+public enum BudgetPeriod {
+    DAILY, WEEKLY, MONTHLY, NONE;
+
+    /** The instant the period containing {@code at} began; {@link Instant#EPOCH} for {@link #NONE}. */
+    public Instant startOf(Instant at) {
+        LocalDate day = LocalDate.ofInstant(at, ZoneOffset.UTC);
+        LocalDate start = switch (this) {
+            case DAILY -> day;
+            case WEEKLY -> day.with(TemporalAdjusters.previousOrSame(DayOfWeek.MONDAY));
+            case MONTHLY -> day.withDayOfMonth(1);
+            case NONE -> null;
+        };
+        return start == null ? Instant.EPOCH : start.atStartOfDay(ZoneOffset.UTC).toInstant();
+    }
+
+    /** The instant the period beginning at {@code start} ends (exclusive); {@code null} for {@link #NONE}. */
+    public Instant endOf(Instant start) {
+        LocalDate day = LocalDate.ofInstant(start, ZoneOffset.UTC);
+        LocalDate end = switch (this) {
+            case DAILY -> day.plusDays(1);
+            case WEEKLY -> day.plusWeeks(1);
+            case MONTHLY -> day.plusMonths(1);
+            case NONE -> null;
+        };
+        return end == null ? null : end.atStartOfDay(ZoneOffset.UTC).toInstant();
+    }
+
+    @JsonValue
+    public String wireName() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    @JsonCreator
+    public static BudgetPeriod fromWireName(String value) {
+        if (value == null) {
+            return NONE;
+        }
+        for (BudgetPeriod period : values()) {
+            if (period.wireName().equalsIgnoreCase(value.trim())) {
+                return period;
+            }
+        }
+        throw new IllegalArgumentException("unknown budget period '" + value + "' (daily, weekly, monthly or none)");
+    }
+}

@@ -1,0 +1,100 @@
+package dev.tollgate.api.money;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
+
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+
+/**
+ * An exact amount of the ledger currency, held as a whole number of nano-units (10^-9).
+ * <p>
+ * Never a {@code double}: sums of costs must equal the ledger to the last unit, after any replay.
+ * It travels as a decimal string ({@code "12.5"}) in events and JSON.
+ */
+public record Money(long nanos) implements Comparable<Money> {
+
+    public static final int SCALE = 9;
+    public static final Money ZERO = new Money(0);
+
+    public static Money ofNanos(long nanos) {
+        return nanos == 0 ? ZERO : new Money(nanos);
+    }
+
+    /** Parses a decimal such as {@code "10"}, {@code "0.25"}; more than 9 decimal places is refused, not rounded. */
+    @JsonCreator
+    public static Money of(String decimal) {
+        if (decimal == null || decimal.isBlank()) {
+            throw new IllegalArgumentException("an amount is required");
+        }
+        BigDecimal value;
+        try {
+            value = new BigDecimal(decimal.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("'" + decimal + "' is not a decimal amount");
+        }
+        return of(value);
+    }
+
+    public static Money of(BigDecimal value) {
+        try {
+            return ofNanos(value.setScale(SCALE, RoundingMode.UNNECESSARY).unscaledValue().longValueExact());
+        } catch (ArithmeticException e) {
+            throw new IllegalArgumentException("'" + value.toPlainString() + "' has more than " + SCALE
+                    + " decimal places or is too large");
+        }
+    }
+
+    /** Rounds half up to the ledger's resolution: used once per computed cost, never on sums. */
+    public static Money rounded(BigDecimal value) {
+        return ofNanos(value.setScale(SCALE, RoundingMode.HALF_UP).unscaledValue().longValueExact());
+    }
+
+    public BigDecimal toBigDecimal() {
+        return BigDecimal.valueOf(nanos, SCALE);
+    }
+
+    @JsonValue
+    public String toDecimalString() {
+        BigDecimal plain = toBigDecimal().stripTrailingZeros();
+        return plain.scale() < 0 ? plain.setScale(0).toPlainString() : plain.toPlainString();
+    }
+
+    public Money plus(Money other) {
+        return ofNanos(Math.addExact(nanos, other.nanos));
+    }
+
+    public Money minus(Money other) {
+        return ofNanos(Math.subtractExact(nanos, other.nanos));
+    }
+
+    public boolean isNegative() {
+        return nanos < 0;
+    }
+
+    public boolean isZero() {
+        return nanos == 0;
+    }
+
+    public boolean isGreaterThan(Money other) {
+        return nanos > other.nanos;
+    }
+
+    public static Money min(Money a, Money b) {
+        return a.nanos <= b.nanos ? a : b;
+    }
+
+    public static Money max(Money a, Money b) {
+        return a.nanos >= b.nanos ? a : b;
+    }
+
+    @Override
+    public int compareTo(Money other) {
+        return Long.compare(nanos, other.nanos);
+    }
+
+    @Override
+    public String toString() {
+        return toDecimalString();
+    }
+}

@@ -1,0 +1,12 @@
+package dev.tollgate.api.spend;
+
+import dev.tollgate.api.money.AccountBalance;
+import dev.tollgate.api.money.Money;
+
+import java.time.Instant;
+
+/** A reservation was given back in full: the request failed and nothing was charged. */
+public record ReservationReleased(String requestId, String teamId, String userId, String keyId, Money reserved,
+                                  String reason, Instant at, AccountBalance teamBalance,
+                                  AccountBalance userBalance) implements RequestEvent {
+}

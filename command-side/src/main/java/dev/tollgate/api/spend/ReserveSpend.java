@@ -1,0 +1,25 @@
+package dev.tollgate.api.spend;
+
+import dev.tollgate.api.money.Money;
+import dev.tollgate.api.money.TokenPrice;
+
+import java.time.Duration;
+
+/**
+ * Reserve the worst-case cost of a request before it goes upstream.
+ * The worst case is {@code promptCost + outputPrice × maxOutputTokens}. When it does not fit and the team's policy
+ * is to clamp, the team may grant fewer output tokens, but never fewer than {@code minOutputTokens}.
+ *
+ * @param userId         the member the request is for, or {@code null}
+ * @param externalUserId with a team key: the OpenAI {@code user} field; an unknown one is registered into the team
+ * @param keyId          the API key used
+ * @param ttl            how long the reservation may stay open before it expires and is charged at its estimate
+ */
+public record ReserveSpend(String requestId, String userId, String externalUserId, String keyId, String model,
+                           Money promptCost, TokenPrice outputPrice, long maxOutputTokens, long minOutputTokens,
+                           Duration ttl) implements SpendLine {
+
+    public Money worstCase() {
+        return promptCost.plus(outputPrice.costOf(maxOutputTokens));
+    }
+}

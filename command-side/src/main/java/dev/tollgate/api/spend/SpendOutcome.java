@@ -1,0 +1,37 @@
+package dev.tollgate.api.spend;
+
+import dev.tollgate.api.money.Money;
+
+import java.time.Instant;
+
+/** What the team decided for one {@link SpendLine}. */
+public sealed interface SpendOutcome {
+
+    String requestId();
+
+    /**
+     * @param grantedMaxTokens the output tokens the reservation covers
+     * @param clamped          whether that is fewer than asked for, because of the budget
+     */
+    record Reserved(String requestId, String userId, Money amount, long grantedMaxTokens, boolean clamped)
+            implements SpendOutcome {
+    }
+
+    /**
+     * @param limitingBudget {@code "user"} or {@code "team"}: the budget that could not cover the request
+     * @param resetsAt       when that budget's period starts again, {@code null} if it never does
+     */
+    record Rejected(String requestId, String limitingBudget, String accountId, Money needed, Money available,
+                    Instant resetsAt, String reason) implements SpendOutcome {
+    }
+
+    record Settled(String requestId, Money cost) implements SpendOutcome {
+    }
+
+    record Released(String requestId) implements SpendOutcome {
+    }
+
+    /** The request was not open: already settled, released, rejected or expired, or never reserved here. */
+    record NotOpen(String requestId, String state) implements SpendOutcome {
+    }
+}

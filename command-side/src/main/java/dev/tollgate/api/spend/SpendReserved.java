@@ -1,0 +1,19 @@
+package dev.tollgate.api.spend;
+
+import dev.tollgate.api.money.AccountBalance;
+import dev.tollgate.api.money.Money;
+
+import java.time.Instant;
+
+/**
+ * Budget was set aside for a request before it went upstream.
+ *
+ * @param requestedMaxTokens the output tokens the request asked for (or the model's cap)
+ * @param grantedMaxTokens   the output tokens the reservation covers; fewer when {@code clamped}
+ * @param userBalance        {@code null} when the request is charged to the team only
+ */
+public record SpendReserved(String requestId, String teamId, String userId, String keyId, String model,
+                            Money amount, long requestedMaxTokens, long grantedMaxTokens, boolean clamped,
+                            Instant at, Instant expiresAt, AccountBalance teamBalance,
+                            AccountBalance userBalance) implements RequestEvent {
+}

@@ -1,0 +1,19 @@
+package dev.tollgate.api.spend;
+
+import dev.tollgate.api.money.AccountBalance;
+import dev.tollgate.api.money.Money;
+
+import java.time.Instant;
+
+/**
+ * A request finished and was charged its real cost; the rest of its reservation went back to the budget.
+ *
+ * @param reserved     what had been reserved for it
+ * @param reservedAt   when it was reserved: its spend belongs to the budget period of that instant
+ * @param priceVersion the price list the cost was computed with
+ */
+public record SpendSettled(String requestId, String teamId, String userId, String keyId, String model,
+                           String provider, String deployment, Usage usage, Money reserved, Money cost,
+                           String priceVersion, long latencyMillis, Instant reservedAt, Instant at,
+                           AccountBalance teamBalance, AccountBalance userBalance) implements RequestEvent {
+}

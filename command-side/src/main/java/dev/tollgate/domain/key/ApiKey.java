@@ -1,0 +1,61 @@
+package dev.tollgate.domain.key;
+
+import dev.tollgate.api.CommandRefused;
+import dev.tollgate.api.key.IssueKey;
+import dev.tollgate.api.key.KeyIssued;
+import dev.tollgate.api.key.KeyRevoked;
+import dev.tollgate.api.key.RevokeKey;
+import org.axonframework.commandhandling.CommandHandler;
+import org.axonframework.eventhandling.GenericEventMessage;
+import org.axonframework.eventsourcing.EventSourcingHandler;
+import org.axonframework.modelling.command.AggregateIdentifier;
+import org.axonframework.spring.stereotype.Aggregate;
+
+import static org.axonframework.modelling.command.AggregateLifecycle.apply;
+
+/** An API key: who it belongs to and whether it still works. It knows the secret's hash only, never the secret. */
+@Aggregate
+public class ApiKey {
+
+    @AggregateIdentifier
+    private String keyId;
+    private String teamId;
+    private boolean revoked;
+
+    protected ApiKey() {
+        // for Axon
+    }
+
+    @CommandHandler
+    public ApiKey(IssueKey command) {
+        if (command.secretHash() == null || !command.secretHash().matches("[0-9a-f]{64}")) {
+            throw CommandRefused.invalid("a key is issued with the SHA-256 of its secret, never the secret");
+        }
+        if (command.teamId() == null || command.teamId().isBlank()) {
+            throw CommandRefused.invalid("a key belongs to a team");
+        }
+        apply(new KeyIssued(command.keyId(),
+                command.secretHash(), command.displayPrefix(), command.name(), command.teamId(), command.userId(),
+                command.allowedModels(), command.expiresAt(), command.actor(), GenericEventMessage.clock.instant()));
+    }
+
+    @CommandHandler
+    public void handle(RevokeKey command) {
+        if (revoked) {
+            return; // revoking twice changes nothing and records nothing
+        }
+        apply(new KeyRevoked(keyId, teamId, command.actor(),
+                command.reason(), GenericEventMessage.clock.instant()));
+    }
+
+    @EventSourcingHandler
+    void on(KeyIssued event) {
+        keyId = event.keyId();
+        teamId = event.teamId();
+    }
+
+    @EventSourcingHandler
+    void on(KeyRevoked event) {
+        revoked = true;
+    }
+}

@@ -1,0 +1,67 @@
+package dev.tollgate.domain.team;
+
+import dev.tollgate.api.money.AccountBalance;
+import dev.tollgate.api.money.Budget;
+import dev.tollgate.api.money.BudgetPeriod;
+import dev.tollgate.api.money.Money;
+
+import java.time.Instant;
+
+/**
+ * One budget account inside a {@link Team}: what was spent in the current period and what is reserved now.
+ * Immutable; amounts in nano-units. The limit is not part of it: it comes from the budget in force, which for a
+ * member may be the team's member budget.
+ *
+ * @param periodStart the start of the period {@code spent} belongs to
+ */
+record Account(Instant periodStart, long spent, long reserved) {
+
+    static Account fresh(Instant now, BudgetPeriod period) {
+        return new Account(period.startOf(now), 0, 0);
+    }
+
+    static Account of(AccountBalance balance) {
+        return new Account(balance.periodStart(), balance.spent().nanos(), balance.reserved().nanos());
+    }
+
+    /** The same account at {@code now}: a new period starts from zero spent (open reservations stay). */
+    Account rolledTo(Instant now, BudgetPeriod period) {
+        Instant start = period.startOf(now);
+        return start.isAfter(periodStart) ? new Account(start, 0, reserved) : this;
+    }
+
+    /**
+     * The account under a budget with another period: what was spent so far carries over into the new period,
+     * so that changing the period never makes spend disappear.
+     */
+    Account rebased(BudgetPeriod from, BudgetPeriod to, Instant now) {
+        return from == to ? rolledTo(now, to) : new Account(to.startOf(now), spent, reserved);
+    }
+
+    /** What can still be reserved; {@link Long#MAX_VALUE} when unlimited. */
+    long available(Budget budget) {
+        return budget.isLimited() ? budget.limit().nanos() - spent - reserved : Long.MAX_VALUE;
+    }
+
+    Account reserve(long amount) {
+        return new Account(periodStart, spent, reserved + amount);
+    }
+
+    Account release(long amount) {
+        return new Account(periodStart, spent, reserved - amount);
+    }
+
+    /**
+     * Closes a reservation made at {@code reservedAt} with its real {@code cost}. Spend belongs to the period in
+     * which the request was reserved: a request reserved before the current period began does not count against it.
+     */
+    Account settle(Instant reservedAt, long reservedAmount, long cost) {
+        long newSpent = reservedAt.isBefore(periodStart) ? spent : spent + cost;
+        return new Account(periodStart, newSpent, reserved - reservedAmount);
+    }
+
+    AccountBalance balance(Budget budget) {
+        return new AccountBalance(budget.limit(), budget.period(), periodStart, budget.period().endOf(periodStart),
+                Money.ofNanos(spent), Money.ofNanos(reserved));
+    }
+}

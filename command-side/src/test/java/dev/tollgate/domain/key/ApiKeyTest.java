@@ -1,0 +1,57 @@
+package dev.tollgate.domain.key;
+
+import dev.tollgate.api.CommandRefused;
+import dev.tollgate.api.key.IssueKey;
+import dev.tollgate.api.key.KeyIssued;
+import dev.tollgate.api.key.KeyRevoked;
+import dev.tollgate.api.key.RevokeKey;
+import org.axonframework.test.aggregate.AggregateTestFixture;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.util.List;
+
+class ApiKeyTest {
+
+    static final Instant T0 = Instant.parse("2026-03-10T12:00:00Z");
+    static final String HASH = "a".repeat(64);
+
+    AggregateTestFixture<ApiKey> fixture;
+
+    @BeforeEach
+    void setUp() {
+        fixture = new AggregateTestFixture<>(ApiKey.class);
+    }
+
+    @Test
+    void issuesAKeyKnowingOnlyTheHashOfItsSecret() {
+        fixture.givenNoPriorActivity()
+                .andGivenCurrentTime(T0)
+                .when(new IssueKey("k1", HASH, "tg-abcd", "laptop", "cs", "alice", List.of("gpt-4o-mini"), null,
+                        "admin"))
+                .expectEvents(new KeyIssued("k1", HASH, "tg-abcd", "laptop", "cs", "alice", List.of("gpt-4o-mini"),
+                        null, "admin", T0));
+    }
+
+    @Test
+    void refusesAnythingButAHash() {
+        fixture.givenNoPriorActivity()
+                .when(new IssueKey("k1", "tg-the-secret-itself", "tg-abcd", "x", "cs", null, null, null, "admin"))
+                .expectException(CommandRefused.class)
+                .expectNoEvents();
+    }
+
+    @Test
+    void revokesOnceAndOnlyOnce() {
+        KeyIssued issued = new KeyIssued("k1", HASH, "tg-abcd", "laptop", "cs", "alice", List.of(), null, "admin", T0);
+        fixture.given(issued)
+                .andGivenCurrentTime(T0)
+                .when(new RevokeKey("k1", "admin", "lost laptop"))
+                .expectEvents(new KeyRevoked("k1", "cs", "admin", "lost laptop", T0));
+        fixture.given(issued, new KeyRevoked("k1", "cs", "admin", "lost laptop", T0))
+                .when(new RevokeKey("k1", "admin", "again"))
+                .expectSuccessfulHandlerExecution()
+                .expectNoEvents();
+    }
+}
