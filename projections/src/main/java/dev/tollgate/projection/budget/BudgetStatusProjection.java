@@ -1,0 +1,183 @@
+package dev.tollgate.projection.budget;
+
+import dev.tollgate.api.money.AccountBalance;
+import dev.tollgate.api.money.Budget;
+import dev.tollgate.api.spend.ReservationExpired;
+import dev.tollgate.api.spend.ReservationReleased;
+import dev.tollgate.api.spend.SpendReserved;
+import dev.tollgate.api.spend.SpendSettled;
+import dev.tollgate.api.team.TeamBudgetSet;
+import dev.tollgate.api.team.TeamCreated;
+import dev.tollgate.api.team.UserBudgetSet;
+import dev.tollgate.api.team.UserRegistered;
+import dev.tollgate.projection.support.BatchCoalescer;
+import org.axonframework.config.ProcessingGroup;
+import org.axonframework.eventhandling.EventHandler;
+import org.axonframework.eventhandling.ResetHandler;
+import org.axonframework.eventhandling.SequenceNumber;
+import org.jooq.DSLContext;
+import org.jooq.Query;
+import org.springframework.stereotype.Component;
+
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+
+import static dev.tollgate.projection.support.Columns.amount;
+import static dev.tollgate.readmodel.Tables.BUDGET_STATUS;
+
+/**
+ * Live budgets: for each team and user account, the balance carried by its latest event.
+ * <p>
+ * The ledger's events carry the account's balance after them, so this projection copies, it never re-decides.
+ * Each row remembers the sequence number of the team event that wrote it, and an older event never overwrites a
+ * newer one: handling an event twice, or a batch's events in any order, gives the same table.
+ */
+@Component
+@ProcessingGroup(BudgetStatusProjection.PROCESSING_GROUP)
+public class BudgetStatusProjection {
+
+    public static final String PROCESSING_GROUP = "budget-status";
+    static final String TEAM = "team";
+    static final String USER = "user";
+
+    private final DSLContext dsl;
+    private final BatchCoalescer<String, BalanceRow> balances;
+
+    public BudgetStatusProjection(DSLContext dsl) {
+        this.dsl = dsl;
+        this.balances = new BatchCoalescer<>(PROCESSING_GROUP, BalanceRow::latest, this::write);
+    }
+
+    /** A balance to write; {@code followsTeamDefault == null} leaves that column as it is. */
+    record BalanceRow(String type, String accountId, String teamId, AccountBalance balance, Boolean followsTeamDefault,
+                      long sequence, Instant at) {
+
+        /** The later of two rows of one account, keeping what the earlier one said about the member default. */
+        static BalanceRow latest(BalanceRow a, BalanceRow b) {
+            BalanceRow older = a.sequence() <= b.sequence() ? a : b;
+            BalanceRow newer = older == a ? b : a;
+            return newer.followsTeamDefault() != null || older.followsTeamDefault() == null ? newer
+                    : new BalanceRow(newer.type(), newer.accountId(), newer.teamId(), newer.balance(),
+                    older.followsTeamDefault(), newer.sequence(), newer.at());
+        }
+    }
+
+    @EventHandler
+    void on(TeamCreated event, @SequenceNumber long sequence) {
+        balances.add(TEAM + "/" + event.teamId(), new BalanceRow(TEAM, event.teamId(), event.teamId(),
+                event.teamBalance(), false, sequence, event.at()));
+    }
+
+    @EventHandler
+    void on(TeamBudgetSet event, @SequenceNumber long sequence) {
+        balances.add(TEAM + "/" + event.teamId(), new BalanceRow(TEAM, event.teamId(), event.teamId(),
+                event.teamBalance(), false, sequence, event.at()));
+        // Members without a budget of their own follow the member budget: same rule as the Team aggregate.
+        balances.flush();
+        Budget member = event.memberBudget();
+        Instant newStart = member.period().startOf(event.at());
+        dsl.update(BUDGET_STATUS)
+                .set(BUDGET_STATUS.BUDGET_LIMIT, amount(member.limit()))
+                .set(BUDGET_STATUS.PERIOD_START, org.jooq.impl.DSL.when(
+                                BUDGET_STATUS.BUDGET_PERIOD.ne(member.period().wireName()), newStart)
+                        .otherwise(BUDGET_STATUS.PERIOD_START))
+                .set(BUDGET_STATUS.PERIOD_END, org.jooq.impl.DSL.when(
+                                BUDGET_STATUS.BUDGET_PERIOD.ne(member.period().wireName()),
+                                org.jooq.impl.DSL.val(member.period().endOf(newStart), BUDGET_STATUS.PERIOD_END))
+                        .otherwise(BUDGET_STATUS.PERIOD_END))
+                .set(BUDGET_STATUS.BUDGET_PERIOD, member.period().wireName())
+                .set(BUDGET_STATUS.EVENT_SEQUENCE, sequence)
+                .set(BUDGET_STATUS.UPDATED_AT, event.at())
+                .where(BUDGET_STATUS.TEAM_ID.eq(event.teamId()))
+                .and(BUDGET_STATUS.ACCOUNT_TYPE.eq(USER))
+                .and(BUDGET_STATUS.FOLLOWS_TEAM_DEFAULT.isTrue())
+                .and(BUDGET_STATUS.EVENT_SEQUENCE.lt(sequence))
+                .execute();
+    }
+
+    @EventHandler
+    void on(UserRegistered event, @SequenceNumber long sequence) {
+        balances.add(USER + "/" + event.userId(), new BalanceRow(USER, event.userId(), event.teamId(),
+                event.userBalance(), event.budget() == null, sequence, event.at()));
+    }
+
+    @EventHandler
+    void on(UserBudgetSet event, @SequenceNumber long sequence) {
+        balances.add(USER + "/" + event.userId(), new BalanceRow(USER, event.userId(), event.teamId(),
+                event.userBalance(), event.budget() == null, sequence, event.at()));
+    }
+
+    @EventHandler
+    void on(SpendReserved event, @SequenceNumber long sequence) {
+        spend(event.teamId(), event.userId(), event.teamBalance(), event.userBalance(), sequence, event.at());
+    }
+
+    @EventHandler
+    void on(SpendSettled event, @SequenceNumber long sequence) {
+        spend(event.teamId(), event.userId(), event.teamBalance(), event.userBalance(), sequence, event.at());
+    }
+
+    @EventHandler
+    void on(ReservationReleased event, @SequenceNumber long sequence) {
+        spend(event.teamId(), event.userId(), event.teamBalance(), event.userBalance(), sequence, event.at());
+    }
+
+    @EventHandler
+    void on(ReservationExpired event, @SequenceNumber long sequence) {
+        spend(event.teamId(), event.userId(), event.teamBalance(), event.userBalance(), sequence, event.at());
+    }
+
+    @ResetHandler
+    void reset() {
+        dsl.deleteFrom(BUDGET_STATUS).execute();
+    }
+
+    private void spend(String teamId, String userId, AccountBalance team, AccountBalance user, long sequence,
+                       Instant at) {
+        balances.add(TEAM + "/" + teamId, new BalanceRow(TEAM, teamId, teamId, team, null, sequence, at));
+        if (userId != null && user != null) {
+            balances.add(USER + "/" + userId, new BalanceRow(USER, userId, teamId, user, null, sequence, at));
+        }
+    }
+
+    private void write(Collection<BalanceRow> rows) {
+        List<Query> upserts = rows.stream().map(this::upsert).toList();
+        if (upserts.size() == 1) {
+            upserts.get(0).execute();
+        } else {
+            dsl.batch(upserts).execute();
+        }
+    }
+
+    private Query upsert(BalanceRow row) {
+        AccountBalance b = row.balance();
+        var insert = dsl.insertInto(BUDGET_STATUS)
+                .set(BUDGET_STATUS.ACCOUNT_TYPE, row.type())
+                .set(BUDGET_STATUS.ACCOUNT_ID, row.accountId())
+                .set(BUDGET_STATUS.TEAM_ID, row.teamId())
+                .set(BUDGET_STATUS.BUDGET_LIMIT, amount(b.limit()))
+                .set(BUDGET_STATUS.BUDGET_PERIOD, b.period().wireName())
+                .set(BUDGET_STATUS.FOLLOWS_TEAM_DEFAULT, Boolean.TRUE.equals(row.followsTeamDefault()))
+                .set(BUDGET_STATUS.PERIOD_START, b.periodStart())
+                .set(BUDGET_STATUS.PERIOD_END, b.periodEnd())
+                .set(BUDGET_STATUS.SPENT, amount(b.spent()))
+                .set(BUDGET_STATUS.RESERVED, amount(b.reserved()))
+                .set(BUDGET_STATUS.EVENT_SEQUENCE, row.sequence())
+                .set(BUDGET_STATUS.UPDATED_AT, row.at())
+                .onConflict(BUDGET_STATUS.ACCOUNT_TYPE, BUDGET_STATUS.ACCOUNT_ID)
+                .doUpdate()
+                .set(BUDGET_STATUS.TEAM_ID, row.teamId())
+                .set(BUDGET_STATUS.BUDGET_LIMIT, amount(b.limit()))
+                .set(BUDGET_STATUS.BUDGET_PERIOD, b.period().wireName())
+                .set(BUDGET_STATUS.PERIOD_START, b.periodStart())
+                .set(BUDGET_STATUS.PERIOD_END, b.periodEnd())
+                .set(BUDGET_STATUS.SPENT, amount(b.spent()))
+                .set(BUDGET_STATUS.RESERVED, amount(b.reserved()))
+                .set(BUDGET_STATUS.EVENT_SEQUENCE, row.sequence())
+                .set(BUDGET_STATUS.UPDATED_AT, row.at());
+        var withDefault = row.followsTeamDefault() == null ? insert
+                : insert.set(BUDGET_STATUS.FOLLOWS_TEAM_DEFAULT, row.followsTeamDefault());
+        return withDefault.where(BUDGET_STATUS.EVENT_SEQUENCE.lt(row.sequence()));
+    }
+}

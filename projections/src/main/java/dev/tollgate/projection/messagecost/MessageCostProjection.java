@@ -1,0 +1,171 @@
+package dev.tollgate.projection.messagecost;
+
+import dev.tollgate.api.spend.ReservationExpired;
+import dev.tollgate.api.spend.ReservationReleased;
+import dev.tollgate.api.spend.SpendRejected;
+import dev.tollgate.api.spend.SpendReserved;
+import dev.tollgate.api.spend.SpendSettled;
+import dev.tollgate.projection.support.BatchCoalescer;
+import dev.tollgate.readmodel.tables.records.MessageCostsRecord;
+import org.axonframework.config.ProcessingGroup;
+import org.axonframework.eventhandling.EventHandler;
+import org.axonframework.eventhandling.ResetHandler;
+import org.jooq.DSLContext;
+import org.jooq.Field;
+import org.jooq.Query;
+import org.springframework.stereotype.Component;
+
+import java.math.BigDecimal;
+import java.util.Collection;
+import java.util.List;
+
+import static dev.tollgate.projection.support.Columns.amount;
+import static dev.tollgate.readmodel.Tables.MESSAGE_COSTS;
+
+/**
+ * One row per request in {@code message_costs}: who, what, tokens, cost, price version, outcome, latency.
+ * <p>
+ * A request's row is opened by its reservation (or rejection) and closed by its settlement, release or expiry.
+ * Events arrive in order per request (see {@code RequestSequencingPolicy}); within a batch, the open and the close
+ * of one request become a single insert.
+ */
+@Component
+@ProcessingGroup(MessageCostProjection.PROCESSING_GROUP)
+public class MessageCostProjection {
+
+    public static final String PROCESSING_GROUP = "message-costs";
+
+    private final DSLContext dsl;
+    private final BatchCoalescer<String, CostRow> rows;
+
+    public MessageCostProjection(DSLContext dsl) {
+        this.dsl = dsl;
+        this.rows = new BatchCoalescer<>(PROCESSING_GROUP, CostRow::merge, this::write);
+    }
+
+    /** Changed columns of one request's row; {@code opens}: it holds the columns an insert needs. */
+    record CostRow(String requestId, MessageCostsRecord record, boolean opens, boolean closes) {
+
+        static CostRow merge(CostRow earlier, CostRow later) {
+            MessageCostsRecord merged = new MessageCostsRecord();
+            for (Field<?> field : earlier.record().fields()) {
+                if (earlier.record().changed(field)) {
+                    copy(earlier.record(), merged, field);
+                }
+            }
+            for (Field<?> field : later.record().fields()) {
+                if (later.record().changed(field)) {
+                    copy(later.record(), merged, field);
+                }
+            }
+            return new CostRow(earlier.requestId(), merged, earlier.opens() || later.opens(),
+                    earlier.closes() || later.closes());
+        }
+
+        @SuppressWarnings("unchecked")
+        private static <T> void copy(MessageCostsRecord from, MessageCostsRecord to, Field<T> field) {
+            to.set(field, from.get(field));
+        }
+    }
+
+    @EventHandler
+    void on(SpendReserved event) {
+        MessageCostsRecord row = new MessageCostsRecord()
+                .setRequestId(event.requestId())
+                .setStartedAt(event.at())
+                .setTeamId(event.teamId())
+                .setUserId(event.userId())
+                .setKeyId(event.keyId())
+                .setModel(event.model())
+                .setOutcome("reserved")
+                .setReserved(amount(event.amount()))
+                .setCost(BigDecimal.ZERO)
+                .setRequestedMaxTokens(event.requestedMaxTokens())
+                .setGrantedMaxTokens(event.grantedMaxTokens())
+                .setClamped(event.clamped())
+                .setExpiresAt(event.expiresAt());
+        rows.add(event.requestId(), new CostRow(event.requestId(), row, true, false));
+    }
+
+    @EventHandler
+    void on(SpendRejected event) {
+        MessageCostsRecord row = new MessageCostsRecord()
+                .setRequestId(event.requestId())
+                .setStartedAt(event.at())
+                .setFinishedAt(event.at())
+                .setTeamId(event.teamId())
+                .setUserId(event.userId())
+                .setKeyId(event.keyId())
+                .setModel(event.model())
+                .setOutcome("rejected")
+                .setReason(event.limitingBudget() + " budget exhausted")
+                .setReserved(BigDecimal.ZERO)
+                .setCost(BigDecimal.ZERO);
+        rows.add(event.requestId(), new CostRow(event.requestId(), row, true, true));
+    }
+
+    @EventHandler
+    void on(SpendSettled event) {
+        MessageCostsRecord row = new MessageCostsRecord()
+                .setFinishedAt(event.at())
+                .setModel(event.model())
+                .setProvider(event.provider())
+                .setDeployment(event.deployment())
+                .setOutcome("settled")
+                .setCost(amount(event.cost()))
+                .setPromptTokens(event.usage().promptTokens())
+                .setCompletionTokens(event.usage().completionTokens())
+                .setCachedTokens(event.usage().cachedPromptTokens())
+                .setReasoningTokens(event.usage().reasoningTokens())
+                .setPriceVersion(event.priceVersion())
+                .setLatencyMs(event.latencyMillis());
+        rows.add(event.requestId(), new CostRow(event.requestId(), row, false, true));
+    }
+
+    @EventHandler
+    void on(ReservationReleased event) {
+        MessageCostsRecord row = new MessageCostsRecord()
+                .setFinishedAt(event.at())
+                .setOutcome("released")
+                .setReason(event.reason())
+                .setCost(BigDecimal.ZERO);
+        rows.add(event.requestId(), new CostRow(event.requestId(), row, false, true));
+    }
+
+    @EventHandler
+    void on(ReservationExpired event) {
+        MessageCostsRecord row = new MessageCostsRecord()
+                .setFinishedAt(event.at())
+                .setOutcome("expired")
+                .setReason("never settled: charged at its estimate")
+                .setCost(amount(event.chargedEstimate()))
+                .setFlagged(event.flaggedForReview());
+        rows.add(event.requestId(), new CostRow(event.requestId(), row, false, true));
+    }
+
+    @ResetHandler
+    void reset() {
+        dsl.deleteFrom(MESSAGE_COSTS).execute();
+    }
+
+    private void write(Collection<CostRow> batch) {
+        List<Query> queries = batch.stream().map(this::statement).toList();
+        if (queries.size() == 1) {
+            queries.get(0).execute();
+        } else {
+            dsl.batch(queries).execute();
+        }
+    }
+
+    private Query statement(CostRow row) {
+        MessageCostsRecord record = row.record();
+        if (!row.opens()) {
+            // The row was opened by an earlier batch: events of one request arrive in order.
+            return dsl.update(MESSAGE_COSTS).set(record).where(MESSAGE_COSTS.REQUEST_ID.eq(row.requestId()));
+        }
+        var insert = dsl.insertInto(MESSAGE_COSTS).set(record);
+        return row.closes()
+                ? insert.onConflict(MESSAGE_COSTS.REQUEST_ID).doUpdate().set(record)
+                : insert.onConflictDoNothing();
+    }
+}

@@ -1,0 +1,125 @@
+package dev.tollgate.projection.messagecost;
+
+import dev.tollgate.api.money.AccountBalance;
+import dev.tollgate.api.money.BudgetPeriod;
+import dev.tollgate.api.money.Money;
+import dev.tollgate.api.spend.ReservationExpired;
+import dev.tollgate.api.spend.ReservationReleased;
+import dev.tollgate.api.spend.SpendRejected;
+import dev.tollgate.api.spend.SpendReserved;
+import dev.tollgate.api.spend.SpendSettled;
+import dev.tollgate.api.spend.Usage;
+import dev.tollgate.projection.ReadModelDatabase;
+import dev.tollgate.readmodel.tables.records.MessageCostsRecord;
+import org.axonframework.messaging.unitofwork.DefaultUnitOfWork;
+import org.axonframework.messaging.unitofwork.UnitOfWork;
+import org.jooq.DSLContext;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+
+import static dev.tollgate.readmodel.Tables.MESSAGE_COSTS;
+import static org.assertj.core.api.Assertions.assertThat;
+
+class MessageCostProjectionTest {
+
+    static final Instant T0 = Instant.parse("2026-03-10T12:00:00Z");
+    static final AccountBalance ANY = new AccountBalance(null, BudgetPeriod.NONE, Instant.EPOCH, null, Money.ZERO,
+            Money.ZERO);
+
+    DSLContext dsl = ReadModelDatabase.dsl();
+    MessageCostProjection projection = new MessageCostProjection(dsl);
+
+    @BeforeEach
+    void clean() {
+        ReadModelDatabase.truncateReadTables();
+    }
+
+    static SpendReserved reserved(String requestId) {
+        return new SpendReserved(requestId, "cs", "alice", "k1", "gpt-4o-mini", Money.of("0.003"), 1000, 400, true,
+                T0, T0.plusSeconds(900), ANY, ANY);
+    }
+
+    static SpendSettled settled(String requestId) {
+        return new SpendSettled(requestId, "cs", "alice", "k1", "gpt-4o-mini", "openai", "openai-eu",
+                new Usage(812, 377, 128, 64), Money.of("0.003"), Money.of("0.000345678"), "v7", 1234, T0,
+                T0.plusMillis(1234), ANY, ANY);
+    }
+
+    MessageCostsRecord row(String requestId) {
+        return dsl.selectFrom(MESSAGE_COSTS).where(MESSAGE_COSTS.REQUEST_ID.eq(requestId)).fetchOne();
+    }
+
+    @Test
+    void aSettledRequestHasItsTokensCostPriceVersionAndLatency() {
+        projection.on(reserved("r1"));
+        assertThat(row("r1").getOutcome()).isEqualTo("reserved");
+        projection.on(settled("r1"));
+
+        MessageCostsRecord row = row("r1");
+        assertThat(row.getOutcome()).isEqualTo("settled");
+        assertThat(row.getCost()).isEqualByComparingTo("0.000345678");
+        assertThat(row.getReserved()).isEqualByComparingTo("0.003");
+        assertThat(row.getPromptTokens()).isEqualTo(812);
+        assertThat(row.getCompletionTokens()).isEqualTo(377);
+        assertThat(row.getCachedTokens()).isEqualTo(128);
+        assertThat(row.getReasoningTokens()).isEqualTo(64);
+        assertThat(row.getPriceVersion()).isEqualTo("v7");
+        assertThat(row.getLatencyMs()).isEqualTo(1234);
+        assertThat(row.getDeployment()).isEqualTo("openai-eu");
+        assertThat(row.getGrantedMaxTokens()).isEqualTo(400);
+        assertThat(row.getClamped()).isTrue();
+        assertThat(row.getStartedAt()).isEqualTo(T0);
+    }
+
+    @Test
+    void theOpenAndCloseOfARequestInOneBatchBecomeOneRow() {
+        UnitOfWork<?> batch = DefaultUnitOfWork.startAndGet(null);
+        projection.on(reserved("r1"));
+        projection.on(settled("r1"));
+        projection.on(reserved("r2"));
+        projection.on(new ReservationReleased("r2", "cs", "alice", "k1", Money.of("0.003"), "upstream_error", T0,
+                ANY, ANY));
+        assertThat(dsl.fetchCount(MESSAGE_COSTS)).isZero();
+        batch.commit();
+
+        assertThat(row("r1").getOutcome()).isEqualTo("settled");
+        assertThat(row("r1").getCost()).isEqualByComparingTo("0.000345678");
+        assertThat(row("r1").getModel()).isEqualTo("gpt-4o-mini");
+        assertThat(row("r2").getOutcome()).isEqualTo("released");
+        assertThat(row("r2").getReason()).isEqualTo("upstream_error");
+        assertThat(row("r2").getCost()).isEqualByComparingTo("0");
+    }
+
+    @Test
+    void handlingAnEventAgainChangesNothing() {
+        projection.on(reserved("r1"));
+        projection.on(settled("r1"));
+        projection.on(reserved("r1"));
+        projection.on(settled("r1"));
+        assertThat(dsl.fetchCount(MESSAGE_COSTS)).isEqualTo(1);
+        assertThat(row("r1").getOutcome()).isEqualTo("settled");
+    }
+
+    @Test
+    void aRejectionIsARowWithoutCost() {
+        projection.on(new SpendRejected("r9", "cs", "alice", "k1", "gpt-4o-mini", "user", Money.of("0.01"),
+                Money.of("0.001"), Instant.parse("2026-04-01T00:00:00Z"), T0));
+        MessageCostsRecord row = row("r9");
+        assertThat(row.getOutcome()).isEqualTo("rejected");
+        assertThat(row.getReason()).isEqualTo("user budget exhausted");
+        assertThat(row.getCost()).isEqualByComparingTo("0");
+    }
+
+    @Test
+    void anExpiredReservationIsChargedAtItsEstimateAndFlagged() {
+        projection.on(reserved("r1"));
+        projection.on(new ReservationExpired("r1", "cs", "alice", "k1", Money.of("0.003"), true, T0,
+                T0.plusSeconds(900), T0.plusSeconds(960), ANY, ANY));
+        MessageCostsRecord row = row("r1");
+        assertThat(row.getOutcome()).isEqualTo("expired");
+        assertThat(row.getCost()).isEqualByComparingTo("0.003");
+        assertThat(row.getFlagged()).isTrue();
+    }
+}
