@@ -24,6 +24,7 @@ CREATE TABLE users (
     own_budget      BOOLEAN       NOT NULL,
     auto_registered BOOLEAN       NOT NULL,
     created_at      TIMESTAMPTZ   NOT NULL,
+    updated_at      TIMESTAMPTZ   NOT NULL,
     CONSTRAINT users_team_external UNIQUE (team_id, external_id)
 );
 

@@ -71,6 +71,7 @@ public class DirectoryProjection {
                 .set(USERS.OWN_BUDGET, event.budget() != null)
                 .set(USERS.AUTO_REGISTERED, event.autoRegistered())
                 .set(USERS.CREATED_AT, event.at())
+                .set(USERS.UPDATED_AT, event.at())
                 .onConflictDoNothing()
                 .execute();
     }
@@ -81,6 +82,7 @@ public class DirectoryProjection {
                 .set(USERS.BUDGET_LIMIT, event.budget() == null ? null : amount(event.budget().limit()))
                 .set(USERS.BUDGET_PERIOD, event.budget() == null ? null : event.budget().period().wireName())
                 .set(USERS.OWN_BUDGET, event.budget() != null)
+                .set(USERS.UPDATED_AT, event.at())
                 .where(USERS.USER_ID.eq(event.userId()))
                 .execute();
     }

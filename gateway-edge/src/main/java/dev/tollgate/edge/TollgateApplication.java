@@ -1,0 +1,21 @@
+package dev.tollgate.edge;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
+import org.springframework.scheduling.annotation.EnableScheduling;
+
+/**
+ * Tollgate: an OpenAI-compatible LLM gateway whose budgets are an event-sourced ledger.
+ * Scans the edge, the projections and the query side; the aggregates are found by Axon.
+ */
+@SpringBootApplication(scanBasePackages = {"dev.tollgate.edge", "dev.tollgate.projection", "dev.tollgate.query",
+        "dev.tollgate.domain"})
+@ConfigurationPropertiesScan("dev.tollgate.edge")
+@EnableScheduling
+public class TollgateApplication {
+
+    public static void main(String[] args) {
+        SpringApplication.run(TollgateApplication.class, args);
+    }
+}

@@ -1,0 +1,320 @@
+package dev.tollgate.edge.chat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tollgate.api.money.Money;
+import dev.tollgate.api.spend.ReleaseReservation;
+import dev.tollgate.api.spend.ReserveSpend;
+import dev.tollgate.api.spend.SettleSpend;
+import dev.tollgate.api.spend.SpendOutcome;
+import dev.tollgate.api.spend.Usage;
+import dev.tollgate.edge.auth.ApiKeyAuthenticator;
+import dev.tollgate.edge.auth.BearerToken;
+import dev.tollgate.edge.catalog.CatalogModel;
+import dev.tollgate.edge.catalog.ModelCatalog;
+import dev.tollgate.edge.config.TollgateProperties;
+import dev.tollgate.edge.errors.ApiError;
+import dev.tollgate.edge.ledger.SpendLedger;
+import dev.tollgate.edge.provider.Providers;
+import dev.tollgate.edge.provider.UpstreamFailure;
+import dev.tollgate.query.directory.KeyRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferLimitException;
+import org.springframework.core.io.buffer.DataBufferUtils;
+import org.springframework.core.io.buffer.DefaultDataBufferFactory;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.stereotype.Component;
+import org.springframework.web.reactive.function.BodyExtractors;
+import org.springframework.web.reactive.function.BodyInserters;
+import org.springframework.web.reactive.function.server.ServerRequest;
+import org.springframework.web.reactive.function.server.ServerResponse;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * {@code POST /v1/chat/completions}, governed: authenticate, validate, estimate the worst case, reserve it on the
+ * user's and the team's budgets, forward (lowering {@code max_tokens} when the budget only affords part), then settle
+ * the real cost, or release the reservation when the upstream fails. Answers carry {@code x-request-id} and their
+ * cost ({@code x-tollgate-cost}, {@code usage.cost}).
+ */
+@Component
+public class ChatCompletionsHandler {
+
+    public static final String REQUEST_ID = "x-request-id";
+    public static final String COST = "x-tollgate-cost";
+    public static final String RESERVED = "x-tollgate-reserved";
+    public static final String MAX_TOKENS = "x-tollgate-max-tokens";
+
+    private static final Logger log = LoggerFactory.getLogger(ChatCompletionsHandler.class);
+
+    private final ObjectMapper json;
+    private final ApiKeyAuthenticator authenticator;
+    private final ModelCatalog catalog;
+    private final Providers providers;
+    private final TokenCounter tokens;
+    private final SpendLedger ledger;
+    private final TollgateProperties properties;
+    /** Where work continues after the ledger answers: never on the ledger's own dispatch threads. */
+    private final Scheduler continuation = Schedulers.parallel();
+
+    public ChatCompletionsHandler(ObjectMapper json, ApiKeyAuthenticator authenticator, ModelCatalog catalog,
+                                  Providers providers, TokenCounter tokens, SpendLedger ledger,
+                                  TollgateProperties properties) {
+        this.json = json;
+        this.authenticator = authenticator;
+        this.catalog = catalog;
+        this.providers = providers;
+        this.tokens = tokens;
+        this.ledger = ledger;
+        this.properties = properties;
+    }
+
+    public Mono<ServerResponse> handle(ServerRequest request) {
+        String requestId = RequestIds.next();
+        long startedNanos = System.nanoTime();
+        request.exchange().getResponse().getHeaders().set(REQUEST_ID, requestId);
+        return authenticator.authenticate(BearerToken.from(request.headers().asHttpHeaders()))
+                .zipWith(body(request))
+                .flatMap(keyAndBody -> new Call(requestId, startedNanos, keyAndBody.getT1(),
+                        ChatRequest.parse(keyAndBody.getT2(), json)).run());
+    }
+
+    private Mono<byte[]> body(ServerRequest request) {
+        long max = properties.getEdge().getMaxBodySize().toBytes();
+        if (request.headers().contentLength().orElse(-1) > max) {
+            return Mono.error(ApiError.tooLarge(max));
+        }
+        return DataBufferUtils.join(request.body(BodyExtractors.toDataBuffers()), (int) Math.min(max, Integer.MAX_VALUE))
+                .map(buffer -> {
+                    try {
+                        byte[] bytes = new byte[buffer.readableByteCount()];
+                        buffer.read(bytes);
+                        return bytes;
+                    } finally {
+                        DataBufferUtils.release(buffer);
+                    }
+                })
+                .switchIfEmpty(Mono.just(new byte[0]))
+                .onErrorMap(DataBufferLimitException.class, e -> ApiError.tooLarge(max));
+    }
+
+    /** One request, from reservation to settlement. */
+    private final class Call {
+
+        private final String requestId;
+        private final long startedNanos;
+        private final KeyRecord key;
+        private final ChatRequest chat;
+        private final CatalogModel model;
+        private final long promptTokens;
+        private final AtomicBoolean closed = new AtomicBoolean();
+        private SpendOutcome.Reserved reservation;
+
+        Call(String requestId, long startedNanos, KeyRecord key, ChatRequest chat) {
+            this.requestId = requestId;
+            this.startedNanos = startedNanos;
+            this.key = key;
+            this.chat = chat;
+            this.model = catalog.find(chat.model()).orElseThrow(() -> ApiError.modelNotFound(chat.model()));
+            if (!key.allows(model.name())) {
+                throw ApiError.forbidden("model_not_allowed", "This API key may not use the model '" + model.name()
+                        + "'. GET /v1/models lists the models it may use.");
+            }
+            this.promptTokens = tokens.prompt(chat.body());
+        }
+
+        Mono<ServerResponse> run() {
+            return reserve().flatMap(outcome -> {
+                if (outcome instanceof SpendOutcome.Rejected rejected) {
+                    return Mono.error(BudgetMessages.rejection(rejected));
+                }
+                if (!(outcome instanceof SpendOutcome.Reserved reserved)) {
+                    return Mono.error(ApiError.internal("The ledger did not reserve request " + requestId + "."));
+                }
+                this.reservation = reserved;
+                prepareUpstreamBody();
+                return chat.stream() ? stream() : complete();
+            });
+        }
+
+        private Mono<SpendOutcome> reserve() {
+            long perChoice = Math.min(chat.requestedMaxTokens() == null ? model.maxOutputTokens()
+                    : chat.requestedMaxTokens(), model.maxOutputTokens());
+            long maxOutput = perChoice * chat.n();
+            long minOutput = Math.min(properties.getLedger().getMinOutputTokens() * chat.n(), maxOutput);
+            ReserveSpend line = new ReserveSpend(requestId, key.userId(), key.isTeamKey() ? chat.user() : null,
+                    key.keyId(), model.name(), model.prices().promptCost(promptTokens), model.prices().output(),
+                    maxOutput, minOutput, properties.getLedger().getReservationTtl());
+            return ledgerCall(ledger.submit(key.teamId(), line));
+        }
+
+        /** The body the upstream gets: its own model name, and fewer output tokens when the budget was short. */
+        private void prepareUpstreamBody() {
+            ObjectNode body = chat.body();
+            body.put("model", model.upstreamModel());
+            long perChoice = reservation.grantedMaxTokens() / chat.n();
+            if (reservation.clamped() || (chat.requestedMaxTokens() != null && chat.requestedMaxTokens() > perChoice)) {
+                body.put(chat.maxTokensField() == null ? "max_tokens" : chat.maxTokensField(), perChoice);
+            }
+        }
+
+        private ServerResponse.BodyBuilder headers(ServerResponse.BodyBuilder response) {
+            response.header(RESERVED, reservation.amount().toDecimalString());
+            if (reservation.clamped()) {
+                response.header(MAX_TOKENS, Long.toString(reservation.grantedMaxTokens() / chat.n()));
+            }
+            return response;
+        }
+
+        // ------------------------------------------------------------------ a whole answer
+
+        private Mono<ServerResponse> complete() {
+            return providers.of(model).complete(model, chat.body())
+                    .onErrorResume(UpstreamFailure.class, failure -> releaseThenFail(failure))
+                    .flatMap(bytes -> {
+                        ObjectNode answer = parseAnswer(bytes);
+                        if (answer == null) {
+                            return releaseThenFail(new UpstreamFailure(UpstreamFailure.Kind.HTTP_STATUS, 502, bytes,
+                                    null, "Deployment '" + model.deploymentName() + "' answered something that is "
+                                    + "not a chat completion", null));
+                        }
+                        Usage usage = UsageReader.read(answer.get("usage"));
+                        if (usage == null) {
+                            usage = new Usage(promptTokens, countedCompletion(answer), 0, 0);
+                        }
+                        Money cost = model.prices().cost(usage);
+                        JsonNode usageNode = answer.get("usage");
+                        ObjectNode usageBlock = usageNode instanceof ObjectNode existing ? existing
+                                : answer.putObject("usage").put("prompt_tokens", usage.promptTokens())
+                                .put("completion_tokens", usage.completionTokens())
+                                .put("total_tokens", usage.totalTokens());
+                        usageBlock.put("cost", cost.toBigDecimal().stripTrailingZeros());
+                        return settle(usage, cost).then(Mono.defer(() -> headers(ServerResponse.ok())
+                                .header(COST, cost.toDecimalString())
+                                .contentType(MediaType.APPLICATION_JSON)
+                                .bodyValue(serialize(answer))));
+                    });
+        }
+
+        private ObjectNode parseAnswer(byte[] bytes) {
+            try {
+                JsonNode answer = json.readTree(bytes);
+                return answer instanceof ObjectNode object && object.has("choices") ? object : null;
+            } catch (Exception e) {
+                return null;
+            }
+        }
+
+        private long countedCompletion(JsonNode answer) {
+            long count = 0;
+            for (JsonNode choice : answer.path("choices")) {
+                count += tokens.text(choice.path("message").path("content").asText(""));
+                JsonNode calls = choice.path("message").path("tool_calls");
+                if (!calls.isMissingNode()) {
+                    count += tokens.text(calls.toString());
+                }
+            }
+            return count;
+        }
+
+        // ------------------------------------------------------------------ a streamed answer
+
+        private Mono<ServerResponse> stream() {
+            ObjectNode streamOptions = chat.body().path("stream_options") instanceof ObjectNode options ? options
+                    : chat.body().putObject("stream_options");
+            streamOptions.put("include_usage", true); // always know the real usage; stripped if not asked for
+            StreamRelay relay = new StreamRelay(json, tokens, model.prices(), chat.clientWantsUsage(), promptTokens);
+            Flux<byte[]> events = providers.of(model).stream(model, chat.body())
+                    .concatMapIterable(relay::onChunk)
+                    .concatWith(Flux.defer(() -> finish(relay)))
+                    .onErrorResume(failure -> {
+                        if (!relay.emittedAny()) {
+                            return failure instanceof UpstreamFailure upstream ? releaseThenFail(upstream)
+                                    : release("gateway_error").then(Mono.error(failure));
+                        }
+                        // Cut after the first chunk: no retry; the usage delivered so far is charged.
+                        log.warn("Stream {} was cut by the upstream after its first chunk: {}", requestId,
+                                failure.getMessage());
+                        return settle(relay.usage(), model.prices().cost(relay.usage())).thenMany(Flux.empty());
+                    })
+                    .doOnCancel(() -> settle(relay.usage(), model.prices().cost(relay.usage())).subscribe());
+            Flux<DataBuffer> body = events.map(DefaultDataBufferFactory.sharedInstance::wrap);
+            return headers(ServerResponse.ok())
+                    .contentType(MediaType.TEXT_EVENT_STREAM)
+                    .header("Cache-Control", "no-cache")
+                    .body(BodyInserters.fromDataBuffers(body));
+        }
+
+        /** After the upstream's last event: settle, then the usage event if the gateway owes one, then [DONE]. */
+        private Flux<byte[]> finish(StreamRelay relay) {
+            Usage usage = relay.usage();
+            Money cost = model.prices().cost(usage);
+            return settle(usage, cost).thenMany(Flux.defer(() -> relay.clientWantsUsage() && !relay.upstreamReportedUsage()
+                    ? Flux.just(relay.synthesizedUsageEvent(cost), StreamRelay.DONE)
+                    : Flux.just(StreamRelay.DONE)));
+        }
+
+        // ------------------------------------------------------------------ closing the reservation
+
+        private Mono<Void> settle(Usage usage, Money cost) {
+            if (!closed.compareAndSet(false, true)) {
+                return Mono.empty();
+            }
+            long latency = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedNanos);
+            SettleSpend line = new SettleSpend(requestId, model.name(), usage, cost, catalog.priceVersion(),
+                    model.provider(), model.deploymentName(), latency);
+            return ledgerCall(ledger.submit(key.teamId(), line))
+                    .doOnError(e -> log.error("Request {} could not be settled; its reservation will expire and be "
+                            + "charged at its estimate", requestId, e))
+                    .onErrorResume(e -> Mono.empty())
+                    .then();
+        }
+
+        private Mono<Void> release(String reason) {
+            if (!closed.compareAndSet(false, true)) {
+                return Mono.empty();
+            }
+            return ledgerCall(ledger.submit(key.teamId(), new ReleaseReservation(requestId, reason)))
+                    .doOnError(e -> log.error("Request {} could not be released; its reservation will expire",
+                            requestId, e))
+                    .onErrorResume(e -> Mono.empty())
+                    .then();
+        }
+
+        private <T> Mono<T> releaseThenFail(UpstreamFailure failure) {
+            String reason = switch (failure.kind()) {
+                case HTTP_STATUS -> "upstream_http_" + failure.status();
+                case TIMEOUT -> "upstream_timeout";
+                case CONNECTION -> "upstream_unreachable";
+            };
+            return release(reason).then(Mono.error(UpstreamErrors.toApiError(failure, json)));
+        }
+
+        private Mono<SpendOutcome> ledgerCall(CompletableFuture<SpendOutcome> future) {
+            return Mono.fromFuture(future).publishOn(continuation);
+        }
+
+        private byte[] serialize(JsonNode node) {
+            try {
+                return json.writeValueAsBytes(node);
+            } catch (Exception e) {
+                throw ApiError.internal("Could not write the answer of request " + requestId);
+            }
+        }
+    }
+
+    static HttpStatus statusOf(int code) {
+        HttpStatus status = HttpStatus.resolve(code);
+        return status == null ? HttpStatus.BAD_GATEWAY : status;
+    }
+}

@@ -1,0 +1,97 @@
+package dev.tollgate.edge.config;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.tollgate.projection.support.RequestSequencingPolicy;
+import org.axonframework.common.caching.Cache;
+import org.axonframework.common.transaction.TransactionManager;
+import org.axonframework.config.Configuration;
+import org.axonframework.eventsourcing.EventCountSnapshotTriggerDefinition;
+import org.axonframework.eventsourcing.SnapshotTriggerDefinition;
+import org.axonframework.eventsourcing.Snapshotter;
+import org.axonframework.eventsourcing.eventstore.EventStore;
+import org.axonframework.messaging.annotation.HandlerDefinition;
+import org.axonframework.messaging.annotation.ParameterResolverFactory;
+import org.axonframework.serialization.Serializer;
+import org.axonframework.serialization.json.JacksonSerializer;
+import org.axonframework.spring.eventsourcing.SpringAggregateSnapshotter;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Primary;
+
+import java.time.Duration;
+import java.util.concurrent.Executors;
+
+/**
+ * How Axon runs here: readable JSON events, a strong cache and rare asynchronous snapshots for the hot Team
+ * aggregates, and per-request sequencing for the per-message projection.
+ */
+@org.springframework.context.annotation.Configuration(proxyBeanMethods = false)
+public class AxonConfiguration {
+
+    /**
+     * Events and snapshots as plain JSON (readable with {@code convert_from(payload, 'UTF8')}), with a mapper of
+     * their own so that HTTP JSON settings can never change how stored events read.
+     */
+    @Bean
+    @Primary
+    Serializer serializer() {
+        ObjectMapper mapper = new ObjectMapper()
+                .registerModule(new JavaTimeModule())
+                .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+                .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+        return JacksonSerializer.builder().objectMapper(mapper).build();
+    }
+
+    @Bean
+    @Qualifier("eventSerializer")
+    Serializer eventSerializer(Serializer serializer) {
+        return serializer;
+    }
+
+    @Bean
+    @Qualifier("messageSerializer")
+    Serializer messageSerializer(Serializer serializer) {
+        return serializer;
+    }
+
+    @Bean
+    Cache teamCache() {
+        return new BoundedAggregateCache(10_000, Duration.ofHours(1));
+    }
+
+    /**
+     * A snapshot every 5,000 events of a team: often enough that a restart loads a hot team quickly, rarely enough
+     * not to cost much (a hot team at 1,000 requests/s writes ~2,000 events/s).
+     */
+    @Bean
+    SnapshotTriggerDefinition teamSnapshotTrigger(Snapshotter snapshotter) {
+        return new EventCountSnapshotTriggerDefinition(snapshotter, 5_000);
+    }
+
+    /** Snapshots are taken on a thread of their own, never in the request path. */
+    @Bean
+    SpringAggregateSnapshotter aggregateSnapshotter(Configuration configuration, HandlerDefinition handlerDefinition,
+                                                    ParameterResolverFactory parameterResolverFactory,
+                                                    EventStore eventStore, TransactionManager transactionManager) {
+        return SpringAggregateSnapshotter.builder()
+                .repositoryProvider(configuration::repository)
+                .transactionManager(transactionManager)
+                .eventStore(eventStore)
+                .parameterResolverFactory(parameterResolverFactory)
+                .handlerDefinition(handlerDefinition)
+                .executor(Executors.newSingleThreadExecutor(r -> {
+                    Thread thread = new Thread(r, "axon-snapshotter");
+                    thread.setDaemon(true);
+                    return thread;
+                }))
+                .build();
+    }
+
+    @Bean
+    RequestSequencingPolicy requestSequencingPolicy() {
+        return new RequestSequencingPolicy();
+    }
+}

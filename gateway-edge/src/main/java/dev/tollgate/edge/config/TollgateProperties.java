@@ -1,0 +1,169 @@
+package dev.tollgate.edge.config;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
+
+import java.math.BigDecimal;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Everything Tollgate can be configured with, under {@code tollgate.*} (see docs/configuration.md).
+ * Models, prices and deployments come from one YAML file ({@code TOLLGATE_CONFIG}); secrets come from
+ * environment variables named in it, never from the file itself.
+ */
+@ConfigurationProperties("tollgate")
+public class TollgateProperties {
+
+    /** Demo mode: the built-in mock models, and a generated master key printed at start when none is set. */
+    private boolean demo;
+    /** Bearer key of the administrator ({@code TOLLGATE_MASTER_KEY}). Required unless in demo mode. */
+    private String masterKey;
+    /** Where the embedded PostgreSQL keeps its data (and demo mode its master key). */
+    private Path dataDir = Path.of("tollgate-data");
+    private final EmbeddedPostgres embeddedPostgres = new EmbeddedPostgres();
+    private final Ledger ledger = new Ledger();
+    private final Edge edge = new Edge();
+    private List<Model> models = new ArrayList<>();
+
+    public boolean isDemo() { return demo; }
+    public void setDemo(boolean demo) { this.demo = demo; }
+    public String getMasterKey() { return masterKey; }
+    public void setMasterKey(String masterKey) { this.masterKey = masterKey; }
+    public Path getDataDir() { return dataDir; }
+    public void setDataDir(Path dataDir) { this.dataDir = dataDir; }
+    public EmbeddedPostgres getEmbeddedPostgres() { return embeddedPostgres; }
+    public Ledger getLedger() { return ledger; }
+    public Edge getEdge() { return edge; }
+    public List<Model> getModels() { return models; }
+    public void setModels(List<Model> models) { this.models = models; }
+
+    /** The PostgreSQL started in-process when no {@code spring.datasource.url} is configured. */
+    public static class EmbeddedPostgres {
+        /** 0 picks a free port. */
+        private int port;
+        /** Keep {@code on} in production: a reservation must survive a crash. Tests may turn it off for speed. */
+        private boolean synchronousCommit = true;
+
+        public int getPort() { return port; }
+        public void setPort(int port) { this.port = port; }
+        public boolean isSynchronousCommit() { return synchronousCommit; }
+        public void setSynchronousCommit(boolean synchronousCommit) { this.synchronousCommit = synchronousCommit; }
+    }
+
+    /** How the edge talks to the ledger. */
+    public static class Ledger {
+        /** An unsettled reservation expires after this and is charged at its estimate. Longer than any request. */
+        private Duration reservationTtl = Duration.ofMinutes(15);
+        /** How often to look for expired reservations of teams that have gone quiet. */
+        private Duration expirySweepInterval = Duration.ofSeconds(30);
+        /** When clamping, never grant fewer output tokens than this: below, the request is refused. */
+        private long minOutputTokens = 16;
+        /** The most spend lines decided in one command (and one commit) for one team. */
+        private int maxBatchSize = 256;
+        /** Threads that send batches to the ledger: one batch in flight per team, teams in parallel. */
+        private int dispatchThreads = 4;
+        /** Retries of a batch that lost an optimistic-append race with another node. */
+        private int concurrencyRetries = 5;
+
+        public Duration getReservationTtl() { return reservationTtl; }
+        public void setReservationTtl(Duration reservationTtl) { this.reservationTtl = reservationTtl; }
+        public Duration getExpirySweepInterval() { return expirySweepInterval; }
+        public void setExpirySweepInterval(Duration expirySweepInterval) { this.expirySweepInterval = expirySweepInterval; }
+        public long getMinOutputTokens() { return minOutputTokens; }
+        public void setMinOutputTokens(long minOutputTokens) { this.minOutputTokens = minOutputTokens; }
+        public int getMaxBatchSize() { return maxBatchSize; }
+        public void setMaxBatchSize(int maxBatchSize) { this.maxBatchSize = maxBatchSize; }
+        public int getDispatchThreads() { return dispatchThreads; }
+        public void setDispatchThreads(int dispatchThreads) { this.dispatchThreads = dispatchThreads; }
+        public int getConcurrencyRetries() { return concurrencyRetries; }
+        public void setConcurrencyRetries(int concurrencyRetries) { this.concurrencyRetries = concurrencyRetries; }
+    }
+
+    /** The HTTP edge. */
+    public static class Edge {
+        /** Larger request bodies are refused with 413 before anything is charged. */
+        private DataSize maxBodySize = DataSize.ofMegabytes(8);
+        private Duration upstreamConnectTimeout = Duration.ofSeconds(5);
+        /** The longest an upstream may take to answer (or, streaming, between two chunks). */
+        private Duration upstreamTimeout = Duration.ofMinutes(10);
+        /** How long a looked-up key is trusted before it is read again: the delay of a revocation on other nodes. */
+        private Duration keyCacheTtl = Duration.ofMillis(500);
+
+        public DataSize getMaxBodySize() { return maxBodySize; }
+        public void setMaxBodySize(DataSize maxBodySize) { this.maxBodySize = maxBodySize; }
+        public Duration getUpstreamConnectTimeout() { return upstreamConnectTimeout; }
+        public void setUpstreamConnectTimeout(Duration upstreamConnectTimeout) { this.upstreamConnectTimeout = upstreamConnectTimeout; }
+        public Duration getUpstreamTimeout() { return upstreamTimeout; }
+        public void setUpstreamTimeout(Duration upstreamTimeout) { this.upstreamTimeout = upstreamTimeout; }
+        public Duration getKeyCacheTtl() { return keyCacheTtl; }
+        public void setKeyCacheTtl(Duration keyCacheTtl) { this.keyCacheTtl = keyCacheTtl; }
+    }
+
+    /** A public model name, its prices and the deployment that serves it. */
+    public static class Model {
+        /** The name clients send in {@code model}. */
+        private String name;
+        /** The most output tokens the model produces: the worst case when a request sets no max_tokens. */
+        private long maxOutputTokens = 4096;
+        private final Prices prices = new Prices();
+        private final Deployment deployment = new Deployment();
+
+        public String getName() { return name; }
+        public void setName(String name) { this.name = name; }
+        public long getMaxOutputTokens() { return maxOutputTokens; }
+        public void setMaxOutputTokens(long maxOutputTokens) { this.maxOutputTokens = maxOutputTokens; }
+        public Prices getPrices() { return prices; }
+        public Deployment getDeployment() { return deployment; }
+    }
+
+    /** Prices per million tokens, in the ledger currency, as decimals. */
+    public static class Prices {
+        private BigDecimal input;
+        /** Prompt tokens served from the provider's cache; the input price when not set. */
+        private BigDecimal cachedInput;
+        private BigDecimal output;
+        /** A model must have prices, or say it is free: never a silent zero. */
+        private boolean free;
+
+        public BigDecimal getInput() { return input; }
+        public void setInput(BigDecimal input) { this.input = input; }
+        public BigDecimal getCachedInput() { return cachedInput; }
+        public void setCachedInput(BigDecimal cachedInput) { this.cachedInput = cachedInput; }
+        public BigDecimal getOutput() { return output; }
+        public void setOutput(BigDecimal output) { this.output = output; }
+        public boolean isFree() { return free; }
+        public void setFree(boolean free) { this.free = free; }
+    }
+
+    /** Where a model is served. */
+    public static class Deployment {
+        /** A name for reports; the model name when not set. */
+        private String name;
+        /** {@code openai} (any OpenAI-compatible server) or {@code mock} (built in, answers deterministically). */
+        private String provider = "openai";
+        /** e.g. https://api.openai.com/v1 */
+        private String baseUrl;
+        /** The environment variable holding the upstream API key (the key itself never goes in the file). */
+        private String apiKeyEnv;
+        /** The model name the upstream knows; the public name when not set. */
+        private String upstreamModel;
+        /** Mock provider only: how long to wait before answering, to imitate a real model. */
+        private Duration mockLatency = Duration.ZERO;
+
+        public String getName() { return name; }
+        public void setName(String name) { this.name = name; }
+        public String getProvider() { return provider; }
+        public void setProvider(String provider) { this.provider = provider; }
+        public String getBaseUrl() { return baseUrl; }
+        public void setBaseUrl(String baseUrl) { this.baseUrl = baseUrl; }
+        public String getApiKeyEnv() { return apiKeyEnv; }
+        public void setApiKeyEnv(String apiKeyEnv) { this.apiKeyEnv = apiKeyEnv; }
+        public String getUpstreamModel() { return upstreamModel; }
+        public void setUpstreamModel(String upstreamModel) { this.upstreamModel = upstreamModel; }
+        public Duration getMockLatency() { return mockLatency; }
+        public void setMockLatency(Duration mockLatency) { this.mockLatency = mockLatency; }
+    }
+}

@@ -1,0 +1,56 @@
+package dev.tollgate.edge.embedded;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.tollgate.edge.config.TollgateProperties;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import javax.sql.DataSource;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Zero-configuration start: without {@code spring.datasource.url}, Tollgate runs its own PostgreSQL, keeping its
+ * data in {@code tollgate.data-dir} so that the ledger survives a restart. With a URL, none of this exists.
+ */
+@Configuration(proxyBeanMethods = false)
+@ConditionalOnExpression("'${spring.datasource.url:}'.isEmpty()")
+public class EmbeddedPostgresConfiguration {
+
+    private static final Logger log = LoggerFactory.getLogger(EmbeddedPostgresConfiguration.class);
+
+    @Bean(destroyMethod = "close")
+    EmbeddedPostgres embeddedPostgres(TollgateProperties properties) throws IOException {
+        Path dataDirectory = properties.getDataDir().resolve("postgres").toAbsolutePath().normalize();
+        Files.createDirectories(dataDirectory.getParent());
+        TollgateProperties.EmbeddedPostgres settings = properties.getEmbeddedPostgres();
+        EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
+                .setDataDirectory(dataDirectory)
+                .setCleanDataDirectory(false)
+                .setServerConfig("synchronous_commit", settings.isSynchronousCommit() ? "on" : "off")
+                .setServerConfig("max_connections", "100")
+                .setServerConfig("shared_buffers", "128MB");
+        if (settings.getPort() > 0) {
+            builder.setPort(settings.getPort());
+        }
+        EmbeddedPostgres postgres = builder.start();
+        log.info("Embedded PostgreSQL on port {}, data in {}", postgres.getPort(), dataDirectory);
+        return postgres;
+    }
+
+    @Bean(destroyMethod = "close")
+    DataSource dataSource(EmbeddedPostgres postgres) {
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(postgres.getJdbcUrl("postgres", "postgres"));
+        config.setUsername("postgres");
+        config.setMaximumPoolSize(24);
+        config.setPoolName("tollgate-embedded");
+        return new HikariDataSource(config);
+    }
+}

@@ -1,0 +1,134 @@
+package dev.tollgate.edge.ledger;
+
+import dev.tollgate.api.spend.RecordSpendBatch;
+import dev.tollgate.api.spend.SpendBatchResult;
+import dev.tollgate.api.spend.SpendLine;
+import dev.tollgate.api.spend.SpendOutcome;
+import dev.tollgate.edge.config.TollgateProperties;
+import jakarta.annotation.PreDestroy;
+import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.axonframework.modelling.command.ConcurrencyException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The edge's door to the ledger: gathers the spend lines of one team into batches, one batch in flight per team.
+ * <p>
+ * Group commit: when a team has no batch in flight, a line goes out at once, alone (no added latency at low load);
+ * lines that arrive while a batch is being decided and committed wait and leave together in the next one. Under
+ * load a hot team thus decides hundreds of requests per command and per database commit, while every request
+ * still gets its own events and the same invariants (see {@link RecordSpendBatch}).
+ */
+@Component
+public class SpendLedger {
+
+    private static final Logger log = LoggerFactory.getLogger(SpendLedger.class);
+
+    private final CommandGateway commands;
+    private final int maxBatchSize;
+    private final int concurrencyRetries;
+    private final ExecutorService dispatchers;
+    private final ConcurrentHashMap<String, TeamQueue> queues = new ConcurrentHashMap<>();
+
+    public SpendLedger(CommandGateway commands, TollgateProperties properties) {
+        this.commands = commands;
+        this.maxBatchSize = properties.getLedger().getMaxBatchSize();
+        this.concurrencyRetries = properties.getLedger().getConcurrencyRetries();
+        AtomicInteger threadNumber = new AtomicInteger();
+        this.dispatchers = Executors.newFixedThreadPool(properties.getLedger().getDispatchThreads(), r -> {
+            Thread thread = new Thread(r, "ledger-dispatch-" + threadNumber.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    /** Decides {@code line} for {@code teamId}; completes when the decision is durably stored. */
+    public CompletableFuture<SpendOutcome> submit(String teamId, SpendLine line) {
+        Pending pending = new Pending(line, new CompletableFuture<>());
+        TeamQueue queue = queues.computeIfAbsent(teamId, TeamQueue::new);
+        queue.lines.add(pending);
+        if (queue.draining.compareAndSet(false, true)) {
+            dispatchers.execute(() -> drain(queue));
+        }
+        return pending.outcome();
+    }
+
+    private record Pending(SpendLine line, CompletableFuture<SpendOutcome> outcome) {
+    }
+
+    private static final class TeamQueue {
+        final String teamId;
+        final Queue<Pending> lines = new ConcurrentLinkedQueue<>();
+        final AtomicBoolean draining = new AtomicBoolean();
+
+        TeamQueue(String teamId) {
+            this.teamId = teamId;
+        }
+    }
+
+    private void drain(TeamQueue queue) {
+        while (true) {
+            List<Pending> batch = new ArrayList<>();
+            Pending next;
+            while (batch.size() < maxBatchSize && (next = queue.lines.poll()) != null) {
+                batch.add(next);
+            }
+            if (batch.isEmpty()) {
+                queue.draining.set(false);
+                // A line may have arrived after the last poll and before the flag was cleared.
+                if (queue.lines.isEmpty() || !queue.draining.compareAndSet(false, true)) {
+                    return;
+                }
+                continue;
+            }
+            dispatch(queue.teamId, batch);
+        }
+    }
+
+    private void dispatch(String teamId, List<Pending> batch) {
+        RecordSpendBatch command = new RecordSpendBatch(teamId, batch.stream().map(Pending::line).toList());
+        for (int attempt = 0; ; attempt++) {
+            try {
+                SpendBatchResult result = commands.sendAndWait(command);
+                for (int i = 0; i < batch.size(); i++) {
+                    batch.get(i).outcome().complete(result.outcomes().get(i));
+                }
+                return;
+            } catch (ConcurrencyException e) {
+                // Another node appended to this team first: Axon evicted the cached team; decide again on the
+                // reloaded state. Lines are idempotent by request id, so a retry never acts twice.
+                if (attempt < concurrencyRetries) {
+                    log.debug("Team {} changed on another node; retrying a batch of {}", teamId, batch.size());
+                    continue;
+                }
+                fail(batch, e);
+                return;
+            } catch (RuntimeException e) {
+                fail(batch, e);
+                return;
+            }
+        }
+    }
+
+    private static void fail(List<Pending> batch, RuntimeException e) {
+        log.error("A batch of {} spend lines failed", batch.size(), e);
+        batch.forEach(p -> p.outcome().completeExceptionally(e));
+    }
+
+    @PreDestroy
+    void stop() {
+        dispatchers.shutdown();
+    }
+}

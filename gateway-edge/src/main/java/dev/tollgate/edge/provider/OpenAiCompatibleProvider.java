@@ -1,0 +1,134 @@
+package dev.tollgate.edge.provider;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tollgate.edge.catalog.CatalogModel;
+import dev.tollgate.edge.config.TollgateProperties;
+import io.netty.channel.ChannelOption;
+import io.netty.handler.timeout.ReadTimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferUtils;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.http.client.reactive.ReactorClientHttpConnector;
+import org.springframework.stereotype.Component;
+import org.springframework.web.reactive.function.client.WebClient;
+import org.springframework.web.reactive.function.client.WebClientRequestException;
+import org.springframework.web.reactive.function.client.WebClientResponseException;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.netty.http.client.HttpClient;
+import reactor.netty.resources.ConnectionProvider;
+
+import java.net.ConnectException;
+import java.time.Duration;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Any OpenAI-compatible upstream (OpenAI, vLLM, Ollama, LM Studio, OpenRouter...): POST {base_url}/chat/completions
+ * with the deployment's key from its environment variable. Streams are passed on chunk by chunk as they arrive.
+ */
+@Component
+public class OpenAiCompatibleProvider implements ChatProvider {
+
+    private static final Logger log = LoggerFactory.getLogger(OpenAiCompatibleProvider.class);
+
+    private final WebClient client;
+    private final ObjectMapper json;
+
+    public OpenAiCompatibleProvider(TollgateProperties properties, ObjectMapper json) {
+        this.json = json;
+        TollgateProperties.Edge edge = properties.getEdge();
+        ConnectionProvider pool = ConnectionProvider.builder("upstream")
+                .maxConnections(2_000)
+                .pendingAcquireMaxCount(-1)
+                .maxIdleTime(Duration.ofSeconds(50))
+                .build();
+        HttpClient http = HttpClient.create(pool)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) edge.getUpstreamConnectTimeout().toMillis())
+                .responseTimeout(edge.getUpstreamTimeout());
+        this.client = WebClient.builder()
+                .clientConnector(new ReactorClientHttpConnector(http))
+                .codecs(codecs -> codecs.defaultCodecs().maxInMemorySize(32 * 1024 * 1024))
+                .build();
+        for (TollgateProperties.Model model : properties.getModels()) {
+            String env = model.getDeployment().getApiKeyEnv();
+            if (env != null && !env.isBlank() && System.getenv(env) == null) {
+                log.warn("Model '{}': environment variable {} (its upstream API key) is not set", model.getName(), env);
+            }
+        }
+    }
+
+    @Override
+    public Mono<byte[]> complete(CatalogModel model, ObjectNode body) {
+        return request(model, body)
+                .retrieve()
+                .bodyToMono(byte[].class)
+                .onErrorMap(e -> translate(model, e));
+    }
+
+    @Override
+    public Flux<byte[]> stream(CatalogModel model, ObjectNode body) {
+        return request(model, body)
+                .accept(MediaType.TEXT_EVENT_STREAM)
+                .retrieve()
+                .bodyToFlux(DataBuffer.class)
+                .map(OpenAiCompatibleProvider::bytesOf)
+                .onErrorMap(e -> translate(model, e));
+    }
+
+    private WebClient.RequestBodySpec request(CatalogModel model, ObjectNode body) {
+        byte[] payload;
+        try {
+            payload = json.writeValueAsBytes(body);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+        WebClient.RequestBodySpec spec = client.post()
+                .uri(trimSlash(model.deployment().getBaseUrl()) + "/chat/completions")
+                .contentType(MediaType.APPLICATION_JSON);
+        String env = model.deployment().getApiKeyEnv();
+        String apiKey = env == null || env.isBlank() ? null : System.getenv(env);
+        if (apiKey != null) {
+            spec = spec.header(HttpHeaders.AUTHORIZATION, "Bearer " + apiKey);
+        }
+        return (WebClient.RequestBodySpec) spec.bodyValue(payload);
+    }
+
+    private static byte[] bytesOf(DataBuffer buffer) {
+        try {
+            byte[] bytes = new byte[buffer.readableByteCount()];
+            buffer.read(bytes);
+            return bytes;
+        } finally {
+            DataBufferUtils.release(buffer);
+        }
+    }
+
+    private static Throwable translate(CatalogModel model, Throwable e) {
+        if (e instanceof UpstreamFailure) {
+            return e;
+        }
+        if (e instanceof WebClientResponseException status) {
+            return new UpstreamFailure(UpstreamFailure.Kind.HTTP_STATUS, status.getStatusCode().value(),
+                    status.getResponseBodyAsByteArray(), status.getHeaders().getFirst(HttpHeaders.RETRY_AFTER),
+                    "Deployment '" + model.deploymentName() + "' answered HTTP " + status.getStatusCode().value(), e);
+        }
+        Throwable cause = e instanceof WebClientRequestException request && request.getCause() != null
+                ? request.getCause() : e;
+        if (cause instanceof ReadTimeoutException || cause instanceof TimeoutException) {
+            return new UpstreamFailure(UpstreamFailure.Kind.TIMEOUT, 0, null, null,
+                    "Deployment '" + model.deploymentName() + "' did not answer in time", e);
+        }
+        return new UpstreamFailure(UpstreamFailure.Kind.CONNECTION, 0, null, null,
+                "Deployment '" + model.deploymentName() + "' could not be reached"
+                        + (cause instanceof ConnectException ? "" : ": " + cause.getMessage()), e);
+    }
+
+    private static String trimSlash(String url) {
+        return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+    }
+}

@@ -1,0 +1,19 @@
+package dev.tollgate.query.budget;
+
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+
+import java.time.Instant;
+
+/**
+ * A live budget. {@code limit} and {@code remaining} are {@code null} when the budget is unlimited;
+ * {@code period_end} is {@code null} when it never resets. Amounts are decimal strings.
+ *
+ * @param spent    settled spend in the current period
+ * @param reserved what requests in flight have set aside
+ */
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+public record BudgetView(String accountType, String id, String teamId, String limit, String period,
+                         Instant periodStart, Instant periodEnd, String spent, String reserved, String remaining,
+                         Boolean followsTeamDefault, Instant updatedAt) {
+}

@@ -1,0 +1,26 @@
+package dev.tollgate.query.directory;
+
+import java.time.Instant;
+import java.util.Set;
+
+/**
+ * What the edge needs to know about a presented key.
+ *
+ * @param userId        {@code null} for a team key
+ * @param allowedModels empty: every model
+ */
+public record KeyRecord(String keyId, String teamId, String userId, Set<String> allowedModels, Instant expiresAt,
+                        Instant revokedAt) {
+
+    public boolean isTeamKey() {
+        return userId == null;
+    }
+
+    public boolean usableAt(Instant now) {
+        return revokedAt == null && (expiresAt == null || now.isBefore(expiresAt));
+    }
+
+    public boolean allows(String model) {
+        return allowedModels.isEmpty() || allowedModels.contains(model);
+    }
+}

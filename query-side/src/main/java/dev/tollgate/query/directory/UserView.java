@@ -1,0 +1,14 @@
+package dev.tollgate.query.directory;
+
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import dev.tollgate.query.budget.BudgetView;
+
+import java.time.Instant;
+
+/** @param budget the user's own budget, {@code null} when the team's member budget applies */
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+public record UserView(String id, String teamId, String externalId, String name, BudgetSetting budget,
+                       boolean autoRegistered, BudgetView live, Instant createdAt,
+                       Instant updatedAt) {
+}
