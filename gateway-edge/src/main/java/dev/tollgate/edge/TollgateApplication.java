@@ -16,6 +16,12 @@ import org.springframework.scheduling.annotation.EnableScheduling;
 public class TollgateApplication {
 
     public static void main(String[] args) {
+        // Tollgate runs offline and keeps its operators' data to itself: no update check calls AxonIQ
+        // unless the operator asks for it (-Daxoniq.update-checker.disabled=false).
+        if (System.getProperty("axoniq.update-checker.disabled") == null
+                && System.getenv("AXONIQ_UPDATE_CHECKER_DISABLED") == null) {
+            System.setProperty("axoniq.update-checker.disabled", "true");
+        }
         SpringApplication.run(TollgateApplication.class, args);
     }
 }

@@ -33,6 +33,8 @@ public class EmbeddedPostgresConfiguration {
         EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
                 .setDataDirectory(dataDirectory)
                 .setCleanDataDirectory(false)
+                // Stopped by Spring after everything that uses it, not by a JVM hook racing the shutdown.
+                .setRegisterShutdownHook(false)
                 .setServerConfig("synchronous_commit", settings.isSynchronousCommit() ? "on" : "off")
                 .setServerConfig("max_connections", "100")
                 .setServerConfig("shared_buffers", "128MB");

@@ -1,0 +1,122 @@
+package dev.tollgate.edge.support;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.openai.client.OpenAIClient;
+import com.openai.client.okhttp.OpenAIOkHttpClient;
+import dev.tollgate.edge.TollgateApplication;
+import org.jooq.DSLContext;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.ActiveProfiles;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The whole application on a random port, with its embedded PostgreSQL (in a fresh folder) and the fake upstream
+ * on another loopback port. Test classes share one running application; each makes its own teams and keys.
+ */
+@SpringBootTest(classes = TollgateApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@ActiveProfiles("test")
+public abstract class GatewayTestSupport {
+
+    public static final String MASTER_KEY = "test-master-key-0123456789";
+
+    @LocalServerPort
+    protected int port;
+
+    @Autowired
+    protected DSLContext dsl;
+
+    @DynamicPropertySource
+    static void upstream(DynamicPropertyRegistry registry) {
+        registry.add("test.upstream.url", () -> FakeUpstream.shared().baseUrl());
+    }
+
+    protected FakeUpstream upstream() {
+        return FakeUpstream.shared();
+    }
+
+    protected String baseUrl() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    protected Http http() {
+        return new Http(baseUrl());
+    }
+
+    protected OpenAIClient openAi(String key) {
+        return OpenAIOkHttpClient.builder().baseUrl(baseUrl() + "/v1").apiKey(key).timeout(Duration.ofSeconds(30))
+                .build();
+    }
+
+    protected static String unique(String prefix) {
+        return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    protected static Map<String, Object> budget(String limit, String period) {
+        Map<String, Object> budget = new HashMap<>();
+        budget.put("limit", limit);
+        budget.put("period", period);
+        return budget;
+    }
+
+    /** A new team; {@code teamLimit}/{@code memberLimit} {@code null} = unlimited. */
+    protected String newTeam(String teamLimit, String memberLimit, String policy) {
+        String id = unique("team");
+        Http.Response created = http().post("/admin/teams", MASTER_KEY, Map.of("id", id, "name", "Team " + id,
+                "budget", budget(teamLimit, "monthly"), "member_budget", budget(memberLimit, "monthly"),
+                "over_budget_policy", policy));
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        return id;
+    }
+
+    protected String newUser(String teamId, String ownLimit) {
+        String id = unique("user");
+        Map<String, Object> body = new HashMap<>(Map.of("id", id, "team_id", teamId, "name", "User " + id));
+        if (ownLimit != null) {
+            body.put("budget", budget(ownLimit, "monthly"));
+        }
+        Http.Response created = http().post("/admin/users", MASTER_KEY, body);
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        return id;
+    }
+
+    /** Issues a key and returns its secret. */
+    protected String newUserKey(String userId, List<String> models) {
+        return issue(Map.of("name", "key of " + userId, "user_id", userId, "allowed_models", models)).path("key").asText();
+    }
+
+    protected String newTeamKey(String teamId) {
+        return issue(Map.of("name", "team key", "team_id", teamId)).path("key").asText();
+    }
+
+    protected JsonNode issue(Map<String, Object> body) {
+        Http.Response issued = http().post("/admin/keys", MASTER_KEY, body);
+        assertThat(issued.status()).as(issued.body()).isEqualTo(201);
+        return issued.json();
+    }
+
+    protected JsonNode budgetOf(String kind, String id) {
+        Http.Response response = http().get("/budgets/" + kind + "/" + id, MASTER_KEY);
+        assertThat(response.status()).as(response.body()).isEqualTo(200);
+        return response.json();
+    }
+
+    protected JsonNode messageCost(String requestId) {
+        await().atMost(Duration.ofSeconds(10)).until(() -> {
+            Http.Response response = http().get("/spend/messages/" + requestId, MASTER_KEY);
+            return response.status() == 200 && !response.json().path("outcome").asText().equals("reserved");
+        });
+        return http().get("/spend/messages/" + requestId, MASTER_KEY).json();
+    }
+}
