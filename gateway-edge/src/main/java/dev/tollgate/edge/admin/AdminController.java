@@ -73,7 +73,7 @@ public class AdminController {
                 body.overBudgetPolicy() == null ? OverBudgetPolicy.CLAMP
                         : OverBudgetPolicy.fromWireName(body.overBudgetPolicy()),
                 AdminAuthFilter.actor(exchange), body.reason());
-        return send(command).then(ReadModelWait.until(() -> directory.team(teamId)));
+        return send(command).then(ReadModelWait.until(() -> directory.team(teamId).filter(team -> team.live() != null)));
     }
 
     @PutMapping("/admin/teams/{teamId}/budget")
@@ -87,7 +87,8 @@ public class AdminController {
                 AdminAuthFilter.actor(exchange), body.reason());
         Instant sent = Instant.now();
         return send(command).then(ReadModelWait.until(() -> directory.team(teamId)
-                .filter(team -> !team.updatedAt().isBefore(sent))));
+                .filter(team -> !team.updatedAt().isBefore(sent) && team.live() != null
+                        && !team.live().updatedAt().isBefore(sent))));
     }
 
     @PostMapping("/admin/users")
@@ -100,7 +101,7 @@ public class AdminController {
         String userId = id(body.id(), "user");
         RegisterUser command = new RegisterUser(body.teamId(), userId, body.externalId(), body.name(),
                 budget(body.budget()), AdminAuthFilter.actor(exchange));
-        return send(command).then(ReadModelWait.until(() -> directory.user(userId)));
+        return send(command).then(ReadModelWait.until(() -> directory.user(userId).filter(user -> user.live() != null)));
     }
 
     @PutMapping("/admin/users/{userId}/budget")
@@ -116,7 +117,8 @@ public class AdminController {
                 .flatMap(user -> send(new SetUserBudget(user.teamId(), userId, budget, AdminAuthFilter.actor(exchange),
                         body.reason())))
                 .then(ReadModelWait.until(() -> directory.user(userId)
-                        .filter(user -> !user.updatedAt().isBefore(sent))));
+                        .filter(user -> !user.updatedAt().isBefore(sent) && user.live() != null
+                                && !user.live().updatedAt().isBefore(sent))));
     }
 
     @PostMapping("/admin/keys")

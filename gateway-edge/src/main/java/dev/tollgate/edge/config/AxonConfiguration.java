@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.tollgate.projection.support.RequestSequencingPolicy;
 import org.axonframework.common.caching.Cache;
+import org.axonframework.common.jdbc.PersistenceExceptionResolver;
+import org.axonframework.eventsourcing.eventstore.jpa.SQLStateResolver;
 import org.axonframework.common.transaction.TransactionManager;
 import org.axonframework.config.Configuration;
 import org.axonframework.eventsourcing.EventCountSnapshotTriggerDefinition;
@@ -55,6 +57,15 @@ public class AxonConfiguration {
     @Qualifier("messageSerializer")
     Serializer messageSerializer(Serializer serializer) {
         return serializer;
+    }
+
+    /**
+     * PostgreSQL reports a unique violation as SQL state 23505, which Axon's default JDBC resolver does not see:
+     * without this, a second node's append to the same team would not become a (retried) ConcurrencyException.
+     */
+    @Bean
+    PersistenceExceptionResolver persistenceExceptionResolver() {
+        return new SQLStateResolver("23505");
     }
 
     @Bean

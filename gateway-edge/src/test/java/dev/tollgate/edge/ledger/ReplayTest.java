@@ -1,0 +1,61 @@
+package dev.tollgate.edge.ledger;
+
+import dev.tollgate.edge.support.GatewayTestSupport;
+import dev.tollgate.edge.support.Http;
+import org.axonframework.config.EventProcessingConfiguration;
+import org.axonframework.eventhandling.StreamingEventProcessor;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static dev.tollgate.readmodel.Tables.MESSAGE_COSTS;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** Handlers are idempotent and deterministic: resetting every processor and replaying gives the same tables. */
+class ReplayTest extends GatewayTestSupport {
+
+    static final List<String> TABLES = List.of(
+            "select * from teams order by team_id",
+            "select * from users order by user_id",
+            "select * from api_keys order by key_id",
+            "select * from message_costs order by request_id",
+            "select * from budget_status order by account_type, account_id");
+
+    @Autowired
+    EventProcessingConfiguration processing;
+
+    @Test
+    void aFullReplayOfEveryProjectionRebuildsTheSameTables() {
+        String team = newTeam("1", "0.002", "clamp");
+        String user = newUser(team, null);
+        String key = newUserKey(user, List.of());
+        for (String model : List.of("gpt-test", "gpt-broken", "gpt-test", "gpt-test", "mock-model")) {
+            http().post("/v1/chat/completions", key, Map.of("model", model, "max_tokens", 500,
+                    "messages", List.of(Map.of("role", "user", "content", "replay me"))));
+        }
+        http().put("/admin/users/" + user + "/budget", MASTER_KEY, Map.of("limit", "3", "period", "weekly",
+                "reason", "replay"));
+        await().until(() -> dsl.fetchCount(MESSAGE_COSTS, MESSAGE_COSTS.OUTCOME.eq("reserved")) == 0
+                && dsl.fetchCount(MESSAGE_COSTS, MESSAGE_COSTS.TEAM_ID.eq(team)) == 5);
+        List<String> before = snapshot();
+
+        for (String name : List.of("message-costs", "budget-status", "directory")) {
+            StreamingEventProcessor processor = processing.eventProcessor(name, StreamingEventProcessor.class)
+                    .orElseThrow();
+            processor.shutDown();
+            processor.resetTokens();
+            processor.start();
+        }
+
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(snapshot()).isEqualTo(before));
+        assertThat(before.get(3)).contains(team);
+    }
+
+    private List<String> snapshot() {
+        return TABLES.stream().map(sql -> dsl.fetch(sql).formatCSV()).toList();
+    }
+}
