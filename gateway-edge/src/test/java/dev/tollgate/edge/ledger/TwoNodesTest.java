@@ -1,0 +1,76 @@
+package dev.tollgate.edge.ledger;
+
+import dev.tollgate.edge.support.Http;
+import dev.tollgate.edge.support.RunningGateway;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import org.jooq.DSLContext;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.math.BigDecimal;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+import static dev.tollgate.readmodel.Tables.MESSAGE_COSTS;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Two gateway nodes on one PostgreSQL, without Axon Server: both decide for the same hot team. Each node has its
+ * own aggregate cache and lock; the database's unique (team, sequence) key makes the slower one retry on fresh
+ * state. The budget still holds exactly.
+ */
+class TwoNodesTest {
+
+    static final String MASTER = "two-nodes-master-key-0123456789";
+    static final int N = 30;
+
+    @TempDir
+    Path first;
+
+    @Test
+    void twoNodesSpendingFromOneTeamNeverOvershootItsBudget() throws Exception {
+        try (RunningGateway a = RunningGateway.start(List.of("test"), "tollgate.data-dir=" + first,
+                "tollgate.master-key=" + MASTER)) {
+            String jdbcUrl = a.bean(EmbeddedPostgres.class).getJdbcUrl("postgres", "postgres");
+            try (RunningGateway b = RunningGateway.start(List.of("test"), "spring.datasource.url=" + jdbcUrl,
+                    "spring.datasource.username=postgres", "tollgate.master-key=" + MASTER)) {
+                String budget = new BigDecimal("0.0002").multiply(BigDecimal.valueOf(N)).toPlainString();
+                Http admin = a.http();
+                assertThat(admin.post("/admin/teams", MASTER, Map.of("id", "shared", "budget",
+                        Map.of("limit", budget, "period", "monthly"))).status()).isEqualTo(201);
+                String key = admin.post("/admin/keys", MASTER, Map.of("team_id", "shared")).json().path("key").asText();
+                await().until(() -> b.http().get("/admin/keys?team_id=shared", MASTER).json().path("data").size() == 1);
+
+                List<CompletableFuture<HttpResponse<String>>> responses = new ArrayList<>();
+                for (int i = 0; i < 8 * N; i++) {
+                    Http node = i % 2 == 0 ? a.http() : b.http();
+                    HttpRequest request = node.request("/v1/chat/completions", key)
+                            .header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"gpt-output-priced\","
+                                    + "\"max_tokens\":100,\"user\":\"u" + (i % 11) + "\",\"messages\":[{\"role\":"
+                                    + "\"user\",\"content\":\"two nodes " + i + "\"}]}")).build();
+                    responses.add(Http.client().sendAsync(request, HttpResponse.BodyHandlers.ofString()));
+                }
+                List<Integer> statuses = responses.stream().map(CompletableFuture::join)
+                        .map(HttpResponse::statusCode).toList();
+
+                assertThat(statuses).containsOnly(200, 429);
+                assertThat(statuses.stream().filter(s -> s == 200)).hasSize(N);
+                DSLContext dsl = a.bean(DSLContext.class);
+                await().atMost(Duration.ofSeconds(20)).until(() -> dsl.fetchCount(MESSAGE_COSTS,
+                        MESSAGE_COSTS.TEAM_ID.eq("shared")) == 8 * N
+                        && dsl.fetchCount(MESSAGE_COSTS, MESSAGE_COSTS.OUTCOME.eq("reserved")) == 0);
+                BigDecimal spent = dsl.select(org.jooq.impl.DSL.sum(MESSAGE_COSTS.COST)).from(MESSAGE_COSTS)
+                        .where(MESSAGE_COSTS.TEAM_ID.eq("shared")).fetchOne(0, BigDecimal.class);
+                assertThat(spent).isEqualByComparingTo(budget);
+            }
+        }
+    }
+}
