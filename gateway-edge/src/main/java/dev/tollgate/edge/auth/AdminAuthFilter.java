@@ -44,7 +44,8 @@ public class AdminAuthFilter implements WebFilter {
     }
 
     static boolean isProtected(String path) {
-        return path.startsWith("/admin") || path.startsWith("/spend") || path.startsWith("/budgets");
+        return path.startsWith("/admin") || path.startsWith("/spend") || path.startsWith("/budgets")
+                || (path.startsWith("/actuator") && !path.startsWith("/actuator/health"));
     }
 
     public static String actor(ServerWebExchange exchange) {

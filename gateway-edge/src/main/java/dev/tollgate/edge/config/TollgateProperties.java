@@ -44,13 +44,16 @@ public class TollgateProperties {
     public static class EmbeddedPostgres {
         /** 0 picks a free port. */
         private int port;
-        /** Keep {@code on} in production: a reservation must survive a crash. Tests may turn it off for speed. */
-        private boolean synchronousCommit = true;
+        /**
+         * fsync and synchronous commits: a committed reservation survives a crash of the machine. Keep it on;
+         * tests turn it off for speed.
+         */
+        private boolean durable = true;
 
         public int getPort() { return port; }
         public void setPort(int port) { this.port = port; }
-        public boolean isSynchronousCommit() { return synchronousCommit; }
-        public void setSynchronousCommit(boolean synchronousCommit) { this.synchronousCommit = synchronousCommit; }
+        public boolean isDurable() { return durable; }
+        public void setDurable(boolean durable) { this.durable = durable; }
     }
 
     /** How the edge talks to the ledger. */

@@ -30,19 +30,24 @@ public class EmbeddedPostgresConfiguration {
         Path dataDirectory = properties.getDataDir().resolve("postgres").toAbsolutePath().normalize();
         Files.createDirectories(dataDirectory.getParent());
         TollgateProperties.EmbeddedPostgres settings = properties.getEmbeddedPostgres();
+        OrphanedPostgres.stopIfRunning(dataDirectory);
+        String durable = settings.isDurable() ? "on" : "off";
         EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
                 .setDataDirectory(dataDirectory)
                 .setCleanDataDirectory(false)
                 // Stopped by Spring after everything that uses it, not by a JVM hook racing the shutdown.
                 .setRegisterShutdownHook(false)
-                .setServerConfig("synchronous_commit", settings.isSynchronousCommit() ? "on" : "off")
+                // The embedded library starts PostgreSQL without fsync (-F), for tests; a ledger needs it.
+                .setServerConfig("fsync", durable)
+                .setServerConfig("synchronous_commit", durable)
                 .setServerConfig("max_connections", "100")
                 .setServerConfig("shared_buffers", "128MB");
         if (settings.getPort() > 0) {
             builder.setPort(settings.getPort());
         }
         EmbeddedPostgres postgres = builder.start();
-        log.info("Embedded PostgreSQL on port {}, data in {}", postgres.getPort(), dataDirectory);
+        log.info("Embedded PostgreSQL on port {}, data in {}{}", postgres.getPort(), dataDirectory,
+                settings.isDurable() ? "" : " (not durable: fsync and synchronous commits are off)");
         return postgres;
     }
 

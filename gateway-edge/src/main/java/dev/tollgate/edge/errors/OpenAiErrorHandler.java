@@ -19,6 +19,7 @@ import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.ServerWebInputException;
 import org.springframework.web.server.WebExceptionHandler;
 import reactor.core.publisher.Mono;
+import reactor.netty.channel.AbortedException;
 
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -41,11 +42,12 @@ public class OpenAiErrorHandler implements WebExceptionHandler {
 
     @Override
     public Mono<Void> handle(ServerWebExchange exchange, Throwable failure) {
-        ApiError error = toApiError(unwrap(failure));
         ServerHttpResponse response = exchange.getResponse();
-        if (response.isCommitted()) {
-            return Mono.error(failure);
+        if (failure instanceof AbortedException || response.isCommitted()) {
+            // The client went away (or the answer had begun): nobody is left to read an error.
+            return Mono.empty();
         }
+        ApiError error = toApiError(unwrap(failure));
         response.setStatusCode(error.status());
         response.getHeaders().setContentType(MediaType.APPLICATION_JSON);
         error.headers().forEach((name, value) -> response.getHeaders().set(name, value));

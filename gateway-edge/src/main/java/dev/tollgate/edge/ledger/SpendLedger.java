@@ -6,6 +6,9 @@ import dev.tollgate.api.spend.SpendLine;
 import dev.tollgate.api.spend.SpendOutcome;
 import dev.tollgate.edge.config.TollgateProperties;
 import jakarta.annotation.PreDestroy;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.modelling.command.ConcurrencyException;
 import org.slf4j.Logger;
@@ -20,6 +23,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -42,8 +46,20 @@ public class SpendLedger {
     private final ExecutorService dispatchers;
     private final ConcurrentHashMap<String, TeamQueue> queues = new ConcurrentHashMap<>();
 
-    public SpendLedger(CommandGateway commands, TollgateProperties properties) {
+    private final Timer batchDuration;
+    private final DistributionSummary batchSize;
+    private final Timer lineWait;
+
+    public SpendLedger(CommandGateway commands, TollgateProperties properties, MeterRegistry meters) {
         this.commands = commands;
+        this.batchDuration = Timer.builder("tollgate.ledger.batch.duration")
+                .description("Deciding and committing one batch of spend lines for one team")
+                .publishPercentiles(0.5, 0.9, 0.99).register(meters);
+        this.batchSize = DistributionSummary.builder("tollgate.ledger.batch.size")
+                .description("Spend lines per batch").publishPercentiles(0.5, 0.9, 0.99).register(meters);
+        this.lineWait = Timer.builder("tollgate.ledger.line.duration")
+                .description("From a spend line's submission to its durable decision (queueing included)")
+                .publishPercentiles(0.5, 0.9, 0.99).register(meters);
         this.maxBatchSize = properties.getLedger().getMaxBatchSize();
         this.concurrencyRetries = properties.getLedger().getConcurrencyRetries();
         AtomicInteger threadNumber = new AtomicInteger();
@@ -56,7 +72,9 @@ public class SpendLedger {
 
     /** Decides {@code line} for {@code teamId}; completes when the decision is durably stored. */
     public CompletableFuture<SpendOutcome> submit(String teamId, SpendLine line) {
+        long submitted = System.nanoTime();
         Pending pending = new Pending(line, new CompletableFuture<>());
+        pending.outcome().whenComplete((o, e) -> lineWait.record(System.nanoTime() - submitted, TimeUnit.NANOSECONDS));
         TeamQueue queue = queues.computeIfAbsent(teamId, TeamQueue::new);
         queue.lines.add(pending);
         if (queue.draining.compareAndSet(false, true)) {
@@ -101,7 +119,10 @@ public class SpendLedger {
         RecordSpendBatch command = new RecordSpendBatch(teamId, batch.stream().map(Pending::line).toList());
         for (int attempt = 0; ; attempt++) {
             try {
+                long started = System.nanoTime();
                 SpendBatchResult result = commands.sendAndWait(command);
+                batchDuration.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+                batchSize.record(batch.size());
                 for (int i = 0; i < batch.size(); i++) {
                     batch.get(i).outcome().complete(result.outcomes().get(i));
                 }
