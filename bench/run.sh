@@ -17,7 +17,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 ROOT=$(pwd)
 
 DURATION=${DURATION:-20}
-WARMUP=${WARMUP:-30}
+WARMUP=${WARMUP:-60}
 RATE=${RATE:-200}
 RATE_WORKERS=${RATE_WORKERS:-10}
 CONNS=${CONNS:-64}
@@ -88,9 +88,23 @@ fixed_rate() { # URL -> "rps p50 p90 p99" (ms)
 }
 val() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<<" $2"; }
 
+PG_PORT=$(sed -n 's/.*Embedded PostgreSQL on port \([0-9]*\).*/\1/p' "$OUT/tollgate.log" | head -1)
+sql() { PGPASSWORD=postgres psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -tAc "$1"; }
+# Seconds until the read model shows every settlement the ledger has (the projections' lag after a burst).
+caught_up_after() {
+  local t0; t0=$(date +%s%N)
+  for _ in $(seq 1200); do
+    [ "$(sql "select (select count(*) from domainevententry where payloadtype like '%SpendSettled')
+                   - (select count(*) from message_costs where outcome = 'settled')")" = 0 ] && break
+    sleep 0.1
+  done
+  awk -v a="$t0" -v b="$(date +%s%N)" 'BEGIN{printf "%.1f", (b-a)/1e9}'
+}
+
 log "warm-up ${WARMUP}s (JIT) through Tollgate"
 saturate "$GATEWAY" "$WARMUP" > "$OUT/warmup.txt"
 saturate "$DIRECT" 5 > /dev/null
+log "read model caught up $(caught_up_after)s after the warm-up"
 BEFORE=$(curl -sf "http://127.0.0.1:$GW_PORT/budgets/users/bench-user" -H "Authorization: Bearer $MASTER")
 
 log "fixed rate ${RATE}/s, ${DURATION}s each: direct, then Tollgate"
@@ -100,13 +114,13 @@ read -r FR_G_RPS FR_G_P50 FR_G_P90 FR_G_P99 < <(fixed_rate "$GATEWAY" tollgate)
 log "saturation, $CONNS connections, ${DURATION}s each: direct, then Tollgate"
 SAT_D=$(saturate "$DIRECT" "$DURATION")
 SAT_G=$(saturate "$GATEWAY" "$DURATION")
+LAG=$(caught_up_after)
 PEAK_RSS_MB=$(( $(awk '/^VmHWM/{print $2}' /proc/$GW_PID/status) / 1024 ))
 
-# Every answered request must be in the ledger: count the settled events of the bench team after the run.
+# Every answered request must be in the ledger: settled events of the bench team, and nothing left reserved.
 sleep 2
-PG_PORT=$(sed -n 's/.*Embedded PostgreSQL on port \([0-9]*\).*/\1/p' "$OUT/tollgate.log" | head -1)
-SETTLED=$(PGPASSWORD=postgres psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -tAc \
-  "select count(*) from domainevententry where aggregateidentifier='bench' and payloadtype like '%SpendSettled'" 2>/dev/null || echo "?")
+SETTLED=$(sql "select count(*) from domainevententry where aggregateidentifier='bench' and payloadtype like '%SpendSettled'")
+OPEN=$(sql "select count(*) from message_costs where outcome = 'reserved'")
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN{ if (b>0) printf "%.3f", a/b; else print "-" }'; }
 add() { awk -v a="$1" -v b="$2" 'BEGIN{ printf "%+.2f", a-b }'; }
@@ -127,6 +141,7 @@ add() { awk -v a="$1" -v b="$2" 'BEGIN{ printf "%+.2f", a-b }'; }
   echo "- Tollgate / direct at saturation: $(ratio "$(val rps "$SAT_G")" "$(val rps "$SAT_D")")"
   echo "- Tollgate errors at saturation: non-2xx $(val non2xx "$SAT_G"), socket $(val errors "$SAT_G")"
   echo "- Tollgate peak RSS: ${PEAK_RSS_MB} MB (JVM; the embedded PostgreSQL is separate processes)"
-  echo "- settled events of the bench team in the event store: $SETTLED"
+  echo "- read model caught up ${LAG}s after the saturation run"
+  echo "- settled events of the bench team in the event store: $SETTLED; reservations still open: $OPEN"
 } | tee "$OUT/summary.md"
 echo "raw data: $OUT" >&2

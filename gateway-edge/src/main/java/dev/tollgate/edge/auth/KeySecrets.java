@@ -1,10 +1,10 @@
 package dev.tollgate.edge.auth;
 
+import dev.tollgate.edge.support.Bytes;
+
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
-import java.util.HexFormat;
 
 /**
  * API key secrets: {@code tg-} and 40 random base-62 characters (238 bits). Only their SHA-256 is ever kept: with
@@ -28,12 +28,7 @@ public final class KeySecrets {
     }
 
     public static String hash(String secret) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(secret.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return Bytes.sha256Hex(secret);
     }
 
     /** The first characters, enough to recognise a key in a list without revealing it. */

@@ -2,14 +2,11 @@ package dev.tollgate.edge.catalog;
 
 import dev.tollgate.api.money.TokenPrice;
 import dev.tollgate.edge.config.TollgateProperties;
+import dev.tollgate.edge.support.Bytes;
 import org.springframework.stereotype.Component;
 
 import java.math.BigDecimal;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Collection;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -37,7 +34,7 @@ public class ModelCatalog {
             fingerprint.append(entry.name()).append('|').append(entry.prices().input()).append('|')
                     .append(entry.prices().cachedInput()).append('|').append(entry.prices().output()).append('\n');
         }
-        this.priceVersion = "cfg-" + sha256(fingerprint.toString()).substring(0, 12);
+        this.priceVersion = "cfg-" + Bytes.sha256Hex(fingerprint.toString()).substring(0, 12);
     }
 
     public Optional<CatalogModel> find(String name) {
@@ -81,14 +78,5 @@ public class ModelCatalog {
 
     private static TokenPrice price(boolean free, BigDecimal perMillion) {
         return free && perMillion == null ? TokenPrice.FREE : new TokenPrice(perMillion);
-    }
-
-    private static String sha256(String text) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -18,6 +18,7 @@ import dev.tollgate.edge.errors.ApiError;
 import dev.tollgate.edge.ledger.SpendLedger;
 import dev.tollgate.edge.provider.Providers;
 import dev.tollgate.edge.provider.UpstreamFailure;
+import dev.tollgate.edge.support.Bytes;
 import dev.tollgate.query.directory.KeyRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -97,15 +98,7 @@ public class ChatCompletionsHandler {
             return Mono.error(ApiError.tooLarge(max));
         }
         return DataBufferUtils.join(request.body(BodyExtractors.toDataBuffers()), (int) Math.min(max, Integer.MAX_VALUE))
-                .map(buffer -> {
-                    try {
-                        byte[] bytes = new byte[buffer.readableByteCount()];
-                        buffer.read(bytes);
-                        return bytes;
-                    } finally {
-                        DataBufferUtils.release(buffer);
-                    }
-                })
+                .map(Bytes::drain)
                 .switchIfEmpty(Mono.just(new byte[0]))
                 .onErrorMap(DataBufferLimitException.class, e -> ApiError.tooLarge(max));
     }
@@ -274,8 +267,8 @@ public class ChatCompletionsHandler {
             Money cost = model.prices().cost(usage);
             settle(usage, cost);
             return relay.clientWantsUsage() && !relay.upstreamReportedUsage()
-                    ? Flux.just(relay.synthesizedUsageEvent(cost), StreamRelay.DONE)
-                    : Flux.just(StreamRelay.DONE);
+                    ? Flux.just(relay.synthesizedUsageEvent(cost), SseEvents.DONE)
+                    : Flux.just(SseEvents.DONE);
         }
 
         // ------------------------------------------------------------------ closing the reservation

@@ -18,8 +18,6 @@ import java.util.List;
  */
 final class StreamRelay {
 
-    static final byte[] DONE = "data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8);
-
     private final ObjectMapper json;
     private final TokenCounter tokens;
     private final ModelPrices prices;
@@ -130,11 +128,7 @@ final class StreamRelay {
     }
 
     private byte[] eventOf(JsonNode data) {
-        try {
-            return ("data: " + json.writeValueAsString(data) + "\n\n").getBytes(StandardCharsets.UTF_8);
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        return SseEvents.data(json, data);
     }
 
     private static String dataOf(byte[] event) {

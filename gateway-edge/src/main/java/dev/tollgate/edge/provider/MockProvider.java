@@ -5,12 +5,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tollgate.edge.catalog.CatalogModel;
+import dev.tollgate.edge.chat.SseEvents;
 import dev.tollgate.edge.chat.TokenCounter;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -72,7 +72,7 @@ public class MockProvider implements ChatProvider {
             last.set("usage", usage(answer));
             events.add(event(last));
         }
-        events.add("data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8));
+        events.add(SseEvents.DONE);
         return delayed(model, Mono.just(events)).flatMapIterable(e -> e);
     }
 
@@ -134,11 +134,7 @@ public class MockProvider implements ChatProvider {
     }
 
     private byte[] event(JsonNode data) {
-        try {
-            return ("data: " + json.writeValueAsString(data) + "\n\n").getBytes(StandardCharsets.UTF_8);
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        return SseEvents.data(json, data);
     }
 
     private static <T> Mono<T> delayed(CatalogModel model, Mono<T> answer) {

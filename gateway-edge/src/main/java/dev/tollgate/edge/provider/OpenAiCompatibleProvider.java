@@ -5,12 +5,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tollgate.edge.catalog.CatalogModel;
 import dev.tollgate.edge.config.TollgateProperties;
+import dev.tollgate.edge.support.Bytes;
 import io.netty.channel.ChannelOption;
 import io.netty.handler.timeout.ReadTimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.io.buffer.DataBuffer;
-import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.client.reactive.ReactorClientHttpConnector;
@@ -76,7 +76,7 @@ public class OpenAiCompatibleProvider implements ChatProvider {
                 .accept(MediaType.TEXT_EVENT_STREAM)
                 .retrieve()
                 .bodyToFlux(DataBuffer.class)
-                .map(OpenAiCompatibleProvider::bytesOf)
+                .map(Bytes::drain)
                 .onErrorMap(e -> translate(model, e));
     }
 
@@ -96,16 +96,6 @@ public class OpenAiCompatibleProvider implements ChatProvider {
             spec = spec.header(HttpHeaders.AUTHORIZATION, "Bearer " + apiKey);
         }
         return (WebClient.RequestBodySpec) spec.bodyValue(payload);
-    }
-
-    private static byte[] bytesOf(DataBuffer buffer) {
-        try {
-            byte[] bytes = new byte[buffer.readableByteCount()];
-            buffer.read(bytes);
-            return bytes;
-        } finally {
-            DataBufferUtils.release(buffer);
-        }
     }
 
     private static Throwable translate(CatalogModel model, Throwable e) {

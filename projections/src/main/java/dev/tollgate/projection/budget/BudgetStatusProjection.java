@@ -11,6 +11,7 @@ import dev.tollgate.api.team.TeamCreated;
 import dev.tollgate.api.team.UserBudgetSet;
 import dev.tollgate.api.team.UserRegistered;
 import dev.tollgate.projection.support.BatchCoalescer;
+import dev.tollgate.projection.support.Statements;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.ResetHandler;
@@ -21,7 +22,6 @@ import org.springframework.stereotype.Component;
 
 import java.time.Instant;
 import java.util.Collection;
-import java.util.List;
 
 import static dev.tollgate.projection.support.Columns.amount;
 import static dev.tollgate.readmodel.Tables.BUDGET_STATUS;
@@ -142,12 +142,7 @@ public class BudgetStatusProjection {
     }
 
     private void write(Collection<BalanceRow> rows) {
-        List<Query> upserts = rows.stream().map(this::upsert).toList();
-        if (upserts.size() == 1) {
-            upserts.get(0).execute();
-        } else {
-            dsl.batch(upserts).execute();
-        }
+        Statements.executeAll(dsl, rows.stream().map(this::upsert).toList());
     }
 
     private Query upsert(BalanceRow row) {

@@ -6,6 +6,7 @@ import dev.tollgate.api.spend.SpendRejected;
 import dev.tollgate.api.spend.SpendReserved;
 import dev.tollgate.api.spend.SpendSettled;
 import dev.tollgate.projection.support.BatchCoalescer;
+import dev.tollgate.projection.support.Statements;
 import dev.tollgate.readmodel.tables.records.MessageCostsRecord;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
@@ -17,7 +18,6 @@ import org.springframework.stereotype.Component;
 
 import java.math.BigDecimal;
 import java.util.Collection;
-import java.util.List;
 
 import static dev.tollgate.projection.support.Columns.amount;
 import static dev.tollgate.readmodel.Tables.MESSAGE_COSTS;
@@ -149,12 +149,7 @@ public class MessageCostProjection {
     }
 
     private void write(Collection<CostRow> batch) {
-        List<Query> queries = batch.stream().map(this::statement).toList();
-        if (queries.size() == 1) {
-            queries.get(0).execute();
-        } else {
-            dsl.batch(queries).execute();
-        }
+        Statements.executeAll(dsl, batch.stream().map(this::statement).toList());
     }
 
     private Query statement(CostRow row) {
