@@ -10,8 +10,8 @@
 # ---------------------------------------------------------------------------------------------------- build
 # The build generates the jOOQ classes from the Flyway migrations against an embedded PostgreSQL that it starts
 # itself (migrations/pom.xml). That works as root, the user of this image.
-# The embedded PostgreSQL binaries on Tollgate's classpath are for amd64 only, so this stage is amd64 (emulated
-# on an arm64 machine). The jar it produces runs on any platform.
+# The stage is pinned to amd64 so that the jar carries the amd64 embedded binaries (on an arm64 host it runs
+# emulated); the image below talks to the compose file's PostgreSQL and never starts the embedded one.
 FROM --platform=linux/amd64 maven:3.9-eclipse-temurin-17 AS build
 WORKDIR /src
 COPY . .

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The zero-configuration start of the README: embedded PostgreSQL in a data folder, the demo models on the built-in
@@ -51,6 +52,12 @@ class DemoModeTest {
             org.awaitility.Awaitility.await().until(() -> !http.get("/budgets/teams/demo", masterKey).json()
                     .path("spent").asText().equals("0"));
             teamBudgetAfterFirstRun = http.get("/budgets/teams/demo", masterKey).json().path("spent").asText();
+
+            assertThatThrownBy(() -> RunningGateway.start(List.of(), "tollgate.data-dir=" + dataDir,
+                    "tollgate.master-key="))
+                    .as("a second Tollgate on the same data folder stops with a clear message, the first keeps running")
+                    .hasStackTraceContaining("Another Tollgate is running on the data folder");
+            assertThat(http.get("/budgets/teams/demo", masterKey).status()).isEqualTo(200);
         }
 
         try (RunningGateway again = RunningGateway.start(List.of(), "tollgate.data-dir=" + dataDir,

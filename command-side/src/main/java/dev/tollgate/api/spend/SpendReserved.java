@@ -8,7 +8,8 @@ import java.time.Instant;
 /**
  * Budget was set aside for a request before it went upstream.
  *
- * @param requestedMaxTokens the output tokens the request asked for (or the model's cap)
+ * @param requestedMaxTokens the output tokens the worst case was computed for: the request's max_tokens (or the
+ *                           model's output cap when it set none, or when it asked for more), times {@code n}
  * @param grantedMaxTokens   the output tokens the reservation covers; fewer when {@code clamped}
  * @param userBalance        {@code null} when the request is charged to the team only
  */

@@ -81,7 +81,7 @@ public class AdminController {
     public Mono<TeamView> setTeamBudget(@PathVariable String teamId, @RequestBody AdminRequests.SetTeamBudgetBody body,
                                         ServerWebExchange exchange) {
         requireReason(body.reason());
-        Budget budget = new AdminRequests.BudgetBody(body.limit(), body.period()).toBudget();
+        Budget budget = AdminRequests.budget(body.limit(), body.period(), body.unlimited());
         SetTeamBudget command = new SetTeamBudget(teamId, budget, budget(body.memberBudget()),
                 body.overBudgetPolicy() == null ? null : OverBudgetPolicy.fromWireName(body.overBudgetPolicy()),
                 AdminAuthFilter.actor(exchange), body.reason());
@@ -101,7 +101,13 @@ public class AdminController {
         String userId = id(body.id(), "user");
         RegisterUser command = new RegisterUser(body.teamId(), userId, body.externalId(), body.name(),
                 budget(body.budget()), AdminAuthFilter.actor(exchange));
-        return send(command).then(ReadModelWait.until(() -> directory.user(userId).filter(user -> user.live() != null)));
+        // A user id names one person everywhere (budgets, spend, keys): refuse one that another team already has.
+        return Blocking.query(() -> directory.user(userId))
+                .flatMap(existing -> existing.isPresent()
+                        ? Mono.error(ApiError.conflict("User '" + userId + "' already exists (team '"
+                        + existing.get().teamId() + "'): user ids are unique across teams."))
+                        : send(command))
+                .then(ReadModelWait.until(() -> directory.user(userId).filter(user -> user.live() != null)));
     }
 
     @PutMapping("/admin/users/{userId}/budget")
@@ -110,7 +116,7 @@ public class AdminController {
                                         ServerWebExchange exchange) {
         requireReason(body.reason());
         Budget budget = Boolean.TRUE.equals(body.useTeamDefault()) ? null
-                : new AdminRequests.BudgetBody(body.limit(), body.period()).toBudget();
+                : AdminRequests.budget(body.limit(), body.period(), body.unlimited());
         Instant sent = Instant.now();
         return Blocking.query(() -> directory.user(userId)
                         .orElseThrow(() -> ApiError.notFound("No user '" + userId + "'.")))
@@ -150,19 +156,32 @@ public class AdminController {
         String keyId = "key_" + UUID.randomUUID().toString().replace("-", "").substring(0, 20);
         String secret = KeySecrets.newSecret();
         return team.flatMap(teamId -> send(new IssueKey(keyId, KeySecrets.hash(secret), KeySecrets.displayPrefix(secret),
-                        body.name(), teamId, body.userId(), models, body.expiresAt(), AdminAuthFilter.actor(exchange))))
-                .then(ReadModelWait.until(() -> directory.key(keyId)))
-                .map(key -> {
+                                body.name(), teamId, body.userId(), models, body.expiresAt(),
+                                AdminAuthFilter.actor(exchange)))
+                        .then(keyAnswer(keyId, secret, teamId, body, models)));
+    }
+
+    /**
+     * The answer to a key issue, with the secret: the only time it is ever shown. It waits until the key works
+     * (the read model shows it); if that takes too long the secret is still returned, never lost, with
+     * {@code ready: false}.
+     */
+    private Mono<Map<String, Object>> keyAnswer(String keyId, String secret, String teamId,
+                                                AdminRequests.IssueKeyBody body, List<String> models) {
+        return ReadModelWait.until(() -> directory.key(keyId))
+                .map(key -> true)
+                .onErrorResume(ApiError.class, lagging -> Mono.just(false))
+                .map(ready -> {
                     Map<String, Object> answer = new LinkedHashMap<>();
-                    answer.put("id", key.id());
+                    answer.put("id", keyId);
                     answer.put("key", secret);
-                    answer.put("display_prefix", key.displayPrefix());
-                    answer.put("name", key.name());
-                    answer.put("team_id", key.teamId());
-                    answer.put("user_id", key.userId());
-                    answer.put("allowed_models", key.allowedModels());
-                    answer.put("expires_at", key.expiresAt());
-                    answer.put("created_at", key.createdAt());
+                    answer.put("display_prefix", KeySecrets.displayPrefix(secret));
+                    answer.put("name", body.name());
+                    answer.put("team_id", teamId);
+                    answer.put("user_id", body.userId());
+                    answer.put("allowed_models", models);
+                    answer.put("expires_at", body.expiresAt());
+                    answer.put("ready", ready);
                     return answer;
                 });
     }

@@ -16,14 +16,33 @@ public final class AdminRequests {
     private AdminRequests() {
     }
 
-    @Schema(description = "A budget: a limit (decimal string, null for unlimited) and a period")
+    @Schema(description = "A budget: a limit (a decimal string) and a period; or unlimited: true")
     public record BudgetBody(
-            @Schema(example = "100.00", description = "null: unlimited") String limit,
-            @Schema(example = "monthly", allowableValues = {"daily", "weekly", "monthly", "none"}) String period) {
+            @Schema(example = "100.00") String limit,
+            @Schema(example = "monthly", allowableValues = {"daily", "weekly", "monthly", "none"}) String period,
+            @Schema(description = "true instead of a limit: no limit (spend is still recorded)") Boolean unlimited) {
 
+        /** A budget is never unlimited by omission: a missing limit is an error unless unlimited is said. */
         Budget toBudget() {
-            return new Budget(limit == null ? null : Money.of(limit), BudgetPeriod.fromWireName(period));
+            return AdminRequests.budget(limit, period, unlimited);
         }
+    }
+
+    static Budget budget(String limit, String period, Boolean unlimited) {
+        if (Boolean.TRUE.equals(unlimited)) {
+            if (limit != null) {
+                throw new IllegalArgumentException("Give either a 'limit' or 'unlimited': true, not both.");
+            }
+            return new Budget(null, period == null ? BudgetPeriod.NONE : BudgetPeriod.fromWireName(period));
+        }
+        if (limit == null) {
+            throw new IllegalArgumentException("A budget needs a 'limit' (a decimal string such as \"100.00\"), "
+                    + "or 'unlimited': true.");
+        }
+        if (period == null) {
+            throw new IllegalArgumentException("A budget needs a 'period': daily, weekly, monthly or none.");
+        }
+        return new Budget(Money.of(limit), BudgetPeriod.fromWireName(period));
     }
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
@@ -38,8 +57,9 @@ public final class AdminRequests {
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record SetTeamBudgetBody(
-            @Schema(example = "250.00", description = "null: unlimited") String limit,
+            @Schema(example = "250.00") String limit,
             @Schema(example = "monthly") String period,
+            @Schema(description = "true instead of a limit: no limit") Boolean unlimited,
             @Schema(description = "Unchanged when absent") BudgetBody memberBudget,
             @Schema(description = "Unchanged when absent", allowableValues = {"clamp", "reject"}) String overBudgetPolicy,
             @Schema(example = "Extra funding for the project weeks", requiredMode = Schema.RequiredMode.REQUIRED) String reason) {
@@ -57,8 +77,9 @@ public final class AdminRequests {
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record SetUserBudgetBody(
-            @Schema(example = "20.00", description = "null: unlimited") String limit,
+            @Schema(example = "20.00") String limit,
             @Schema(example = "monthly") String period,
+            @Schema(description = "true instead of a limit: no limit") Boolean unlimited,
             @Schema(description = "true: drop the user's own budget and follow the team's member budget again")
             Boolean useTeamDefault,
             @Schema(requiredMode = Schema.RequiredMode.REQUIRED, example = "Thesis project") String reason) {

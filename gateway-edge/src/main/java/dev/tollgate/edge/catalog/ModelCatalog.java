@@ -8,6 +8,7 @@ import org.springframework.stereotype.Component;
 import java.math.BigDecimal;
 import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -20,6 +21,9 @@ import java.util.Optional;
  */
 @Component
 public class ModelCatalog {
+
+    /** The providers this version knows. */
+    static final List<String> PROVIDERS = List.of("openai", "mock");
 
     private final Map<String, CatalogModel> models = new LinkedHashMap<>();
     private final String priceVersion;
@@ -59,6 +63,11 @@ public class ModelCatalog {
                     + "Set prices.input and prices.output (per million tokens), or prices.free: true if it costs "
                     + "nothing: Tollgate never prices a model at zero by accident.");
         }
+        if (prices.isFree() && (prices.getInput() != null || prices.getOutput() != null
+                || prices.getCachedInput() != null)) {
+            throw new IllegalStateException("Model '" + model.getName() + "' is declared free but also has prices: "
+                    + "remove the prices or prices.free.");
+        }
         TokenPrice input = price(prices.isFree(), prices.getInput());
         TokenPrice output = price(prices.isFree(), prices.getOutput());
         TokenPrice cached = prices.getCachedInput() == null ? input : price(prices.isFree(), prices.getCachedInput());
@@ -67,6 +76,10 @@ public class ModelCatalog {
         }
         TollgateProperties.Deployment deployment = model.getDeployment();
         String provider = deployment.getProvider() == null ? "openai" : deployment.getProvider();
+        if (!PROVIDERS.contains(provider)) {
+            throw new IllegalStateException("Model '" + model.getName() + "': unknown provider '" + provider
+                    + "' (one of " + PROVIDERS + ").");
+        }
         if (!provider.equals("mock") && (deployment.getBaseUrl() == null || deployment.getBaseUrl().isBlank())) {
             throw new IllegalStateException("Model '" + model.getName() + "': deployment.base-url is required for "
                     + "provider '" + provider + "'.");

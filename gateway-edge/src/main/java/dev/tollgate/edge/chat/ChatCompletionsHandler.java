@@ -137,8 +137,11 @@ public class ChatCompletionsHandler {
                     return Mono.error(ApiError.internal("The ledger did not reserve request " + requestId + "."));
                 }
                 this.reservation = reserved;
-                prepareUpstreamBody();
-                return chat.stream() ? stream() : complete();
+                // Whatever goes wrong from here on, a reservation that was not settled is released.
+                return Mono.defer(() -> {
+                    prepareUpstreamBody();
+                    return chat.stream() ? stream() : complete();
+                }).onErrorResume(failure -> release("gateway_error").then(Mono.error(failure)));
             });
         }
 

@@ -17,7 +17,10 @@ import java.util.List;
 @ConfigurationProperties("tollgate")
 public class TollgateProperties {
 
-    /** Demo mode: the built-in mock models, and a generated master key printed at start when none is set. */
+    /**
+     * Demo mode (set by the demo configuration, tollgate-demo.yaml, which also brings the mock models): a master key
+     * is generated, kept in the data folder and printed at start when none is set.
+     */
     private boolean demo;
     /** Bearer key of the administrator ({@code TOLLGATE_MASTER_KEY}). Required unless in demo mode. */
     private String masterKey;

@@ -21,10 +21,33 @@ final class OrphanedPostgres {
     private OrphanedPostgres() {
     }
 
+    /**
+     * The JVM that started an embedded PostgreSQL holds a lock on its {@code epg-lock} file for as long as it lives;
+     * the lock goes with the JVM. If we can take it, nobody owns the data folder any more.
+     */
+    private static boolean ownerIsGone(Path lockFile) {
+        if (!Files.exists(lockFile)) {
+            return true;
+        }
+        try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(lockFile,
+                java.nio.file.StandardOpenOption.WRITE);
+             java.nio.channels.FileLock lock = channel.tryLock()) {
+            return lock != null;
+        } catch (java.nio.channels.OverlappingFileLockException e) {
+            return false; // held in this very JVM
+        } catch (IOException e) {
+            return true;
+        }
+    }
+
     static void stopIfRunning(Path dataDirectory) {
         Path pidFile = dataDirectory.resolve("postmaster.pid");
         if (!Files.exists(pidFile)) {
             return;
+        }
+        if (!ownerIsGone(dataDirectory.resolve("epg-lock"))) {
+            throw new IllegalStateException("Another Tollgate is running on the data folder " + dataDirectory
+                    + ": stop it first, or give this one its own folder (tollgate.data-dir).");
         }
         try {
             List<String> lines = Files.readAllLines(pidFile);

@@ -80,6 +80,39 @@ class AdminRoutesTest extends GatewayTestSupport {
     }
 
     @Test
+    void aBudgetIsNeverUnlimitedByOmission() {
+        String team = newTeam("10", "1", "clamp");
+
+        Http.Response onlyReason = http().put("/admin/teams/" + team + "/budget", MASTER_KEY, Map.of("reason", "x"));
+        assertThat(onlyReason.status()).isEqualTo(400);
+        assertThat(onlyReason.json().path("error").path("message").asText()).contains("limit");
+        assertThat(budgetOf("teams", team).path("limit").asText()).isEqualTo("10");
+
+        Http.Response noPeriod = http().put("/admin/teams/" + team + "/budget", MASTER_KEY,
+                Map.of("limit", "20", "reason", "x"));
+        assertThat(noPeriod.status()).isEqualTo(400);
+
+        Http.Response unlimited = http().put("/admin/teams/" + team + "/budget", MASTER_KEY,
+                Map.of("unlimited", true, "period", "monthly", "reason", "grant funded"));
+        assertThat(unlimited.status()).as(unlimited.body()).isEqualTo(200);
+        assertThat(budgetOf("teams", team).path("limit").isNull()).isTrue();
+        assertThat(budgetOf("teams", team).path("remaining").isNull()).isTrue();
+    }
+
+    @Test
+    void aUserIdIsUniqueAcrossTeams() {
+        String first = newTeam(null, null, "clamp");
+        String second = newTeam(null, null, "clamp");
+        String user = newUser(first, null);
+
+        Http.Response again = http().post("/admin/users", MASTER_KEY, Map.of("id", user, "team_id", second));
+
+        assertThat(again.status()).isEqualTo(409);
+        assertThat(again.json().path("error").path("message").asText()).contains(first);
+        assertThat(http().get("/admin/users?team_id=" + second, MASTER_KEY).json().path("data")).isEmpty();
+    }
+
+    @Test
     void badInputGetsAClearErrorAndChangesNothing() {
         String team = newTeam(null, null, "clamp");
 

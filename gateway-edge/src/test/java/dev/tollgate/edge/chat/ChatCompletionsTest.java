@@ -169,6 +169,19 @@ class ChatCompletionsTest extends GatewayTestSupport {
     }
 
     @Test
+    void aTinyCostIsAPlainDecimalNeverExponentNotation() {
+        String team = newTeam(null, null, "clamp");
+        String key = newUserKey(newUser(team, null), List.of());
+
+        Http.Response response = http().post("/v1/chat/completions", key, Map.of("model", "gpt-cheap",
+                "messages", List.of(Map.of("role", "user", "content", "x"))));
+
+        // 12 prompt + 20 completion tokens at 0.01 per million: 0.00000032
+        assertThat(response.body()).contains("\"cost\":0.00000032");
+        assertThat(response.header("x-tollgate-cost")).isEqualTo("0.00000032");
+    }
+
+    @Test
     void theBuiltInMockAnswersWithRealisticUsageAndCost() {
         String team = newTeam(null, null, "clamp");
         OpenAIClient client = openAi(newUserKey(newUser(team, null), List.of()));

@@ -63,9 +63,14 @@ public abstract class GatewayTestSupport {
         return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
     }
 
+    /** A budget body; {@code limit == null} asks for an unlimited budget. */
     protected static Map<String, Object> budget(String limit, String period) {
         Map<String, Object> budget = new HashMap<>();
-        budget.put("limit", limit);
+        if (limit == null) {
+            budget.put("unlimited", true);
+        } else {
+            budget.put("limit", limit);
+        }
         budget.put("period", period);
         return budget;
     }
