@@ -113,6 +113,7 @@ public class ChatCompletionsHandler {
         private final CatalogModel model;
         private final long promptTokens;
         private final AtomicBoolean closed = new AtomicBoolean();
+        private final AtomicBoolean forwarded = new AtomicBoolean();
         private SpendOutcome.Reserved reservation;
 
         Call(String requestId, long startedNanos, KeyRecord key, ChatRequest chat) {
@@ -129,7 +130,13 @@ public class ChatCompletionsHandler {
         }
 
         Mono<ServerResponse> run() {
-            return reserve().flatMap(outcome -> {
+            CompletableFuture<SpendOutcome> decision = reserve();
+            // What follows the decision runs on the ledger's dispatch thread: it only prepares the (non-blocking)
+            // upstream call, which measured cheaper than a hop to another thread (docs/performance.md).
+            // A client that hangs up while its reservation is being decided must not leave it open until it expires.
+            return Mono.fromFuture(decision, true)
+                    .doOnCancel(() -> decision.thenAccept(this::releaseIfNeverForwarded))
+                    .flatMap(outcome -> {
                 if (outcome instanceof SpendOutcome.Rejected rejected) {
                     return Mono.error(BudgetMessages.rejection(rejected));
                 }
@@ -139,13 +146,20 @@ public class ChatCompletionsHandler {
                 this.reservation = reserved;
                 // Whatever goes wrong from here on, a reservation that was not settled is released.
                 return Mono.defer(() -> {
+                    forwarded.set(true);
                     prepareUpstreamBody();
                     return chat.stream() ? stream() : complete();
                 }).onErrorResume(failure -> release("gateway_error").then(Mono.error(failure)));
             });
         }
 
-        private Mono<SpendOutcome> reserve() {
+        private void releaseIfNeverForwarded(SpendOutcome outcome) {
+            if (outcome instanceof SpendOutcome.Reserved && !forwarded.get()) {
+                release("client_disconnected").subscribe();
+            }
+        }
+
+        private CompletableFuture<SpendOutcome> reserve() {
             long perChoice = Math.min(chat.requestedMaxTokens() == null ? model.maxOutputTokens()
                     : chat.requestedMaxTokens(), model.maxOutputTokens());
             long maxOutput = perChoice * chat.n();
@@ -153,7 +167,7 @@ public class ChatCompletionsHandler {
             ReserveSpend line = new ReserveSpend(requestId, key.userId(), key.isTeamKey() ? chat.user() : null,
                     key.keyId(), model.name(), model.prices().promptCost(promptTokens), model.prices().output(),
                     maxOutput, minOutput, properties.getLedger().getReservationTtl());
-            return ledgerCall(ledger.submit(key.teamId(), line));
+            return ledger.submit(key.teamId(), line);
         }
 
         /** The body the upstream gets: its own model name, and fewer output tokens when the budget was short. */
@@ -300,7 +314,7 @@ public class ChatCompletionsHandler {
             if (!closed.compareAndSet(false, true)) {
                 return Mono.empty();
             }
-            return ledgerCall(ledger.submit(key.teamId(), new ReleaseReservation(requestId, reason)))
+            return Mono.fromFuture(ledger.submit(key.teamId(), new ReleaseReservation(requestId, reason)))
                     .doOnError(e -> log.error("Request {} could not be released; its reservation will expire",
                             requestId, e))
                     .onErrorResume(e -> Mono.empty())
@@ -314,14 +328,6 @@ public class ChatCompletionsHandler {
                 case CONNECTION -> "upstream_unreachable";
             };
             return release(reason).then(Mono.error(UpstreamErrors.toApiError(failure, json)));
-        }
-
-        /**
-         * The continuation runs on the ledger's dispatch thread: it only prepares the upstream call, which is
-         * non-blocking; measured, that is cheaper than a hop to another thread (see docs/performance.md).
-         */
-        private Mono<SpendOutcome> ledgerCall(CompletableFuture<SpendOutcome> future) {
-            return Mono.fromFuture(future);
         }
 
         private byte[] serialize(JsonNode node) {
