@@ -6,18 +6,23 @@ import dev.tollgate.api.spend.SpendRejected;
 import dev.tollgate.api.spend.SpendReserved;
 import dev.tollgate.api.spend.SpendSettled;
 import dev.tollgate.projection.support.BatchCoalescer;
-import dev.tollgate.projection.support.Statements;
 import dev.tollgate.readmodel.tables.records.MessageCostsRecord;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.ResetHandler;
 import org.jooq.DSLContext;
 import org.jooq.Field;
+import org.jooq.BatchBindStep;
 import org.jooq.Query;
+import org.jooq.impl.DSL;
 import org.springframework.stereotype.Component;
 
 import java.math.BigDecimal;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 import static dev.tollgate.projection.support.Columns.amount;
 import static dev.tollgate.readmodel.Tables.MESSAGE_COSTS;
@@ -148,19 +153,74 @@ public class MessageCostProjection {
         dsl.deleteFrom(MESSAGE_COSTS).execute();
     }
 
+    /**
+     * Writes a batch's rows with one prepared statement per shape of row (which columns it sets, insert or update),
+     * each bound once per row: the SQL is rendered a handful of times per batch, not once per row.
+     */
     private void write(Collection<CostRow> batch) {
-        Statements.executeAll(dsl, batch.stream().map(this::statement).toList());
+        Map<Shape, List<CostRow>> byShape = new LinkedHashMap<>();
+        for (CostRow row : batch) {
+            byShape.computeIfAbsent(Shape.of(row), shape -> new ArrayList<>()).add(row);
+        }
+        byShape.forEach((shape, rows) -> {
+            BatchBindStep statement = dsl.batch(shape.statement(dsl));
+            for (CostRow row : rows) {
+                statement.bind(shape.values(row));
+            }
+            statement.execute();
+        });
     }
 
-    private Query statement(CostRow row) {
-        MessageCostsRecord record = row.record();
-        if (!row.opens()) {
-            // The row was opened by an earlier batch: events of one request arrive in order.
-            return dsl.update(MESSAGE_COSTS).set(record).where(MESSAGE_COSTS.REQUEST_ID.eq(row.requestId()));
+    /**
+     * The SQL a row needs: an update of the columns it changes (the row was opened by an earlier batch: events of
+     * one request arrive in order), or an insert that does nothing on a repeat, or that, closing, overwrites.
+     */
+    private record Shape(Kind kind, List<Field<?>> fields) {
+
+        enum Kind { UPDATE, INSERT_OR_NOTHING, INSERT_OR_OVERWRITE }
+
+        static Shape of(CostRow row) {
+            List<Field<?>> changed = new ArrayList<>();
+            for (Field<?> field : MESSAGE_COSTS.fields()) {
+                if (row.record().changed(field) && field != MESSAGE_COSTS.REQUEST_ID) {
+                    changed.add(field);
+                }
+            }
+            Kind kind = !row.opens() ? Kind.UPDATE : row.closes() ? Kind.INSERT_OR_OVERWRITE : Kind.INSERT_OR_NOTHING;
+            return new Shape(kind, List.copyOf(changed));
         }
-        var insert = dsl.insertInto(MESSAGE_COSTS).set(record);
-        return row.closes()
-                ? insert.onConflict(MESSAGE_COSTS.REQUEST_ID).doUpdate().set(record)
-                : insert.onConflictDoNothing();
+
+        Query statement(DSLContext dsl) {
+            if (kind == Kind.UPDATE) {
+                Map<Field<?>, Object> sets = new LinkedHashMap<>();
+                fields.forEach(field -> sets.put(field, DSL.val(null, field)));
+                return dsl.update(MESSAGE_COSTS).set(sets)
+                        .where(MESSAGE_COSTS.REQUEST_ID.eq(DSL.val((String) null, MESSAGE_COSTS.REQUEST_ID)));
+            }
+            List<Field<?>> columns = new ArrayList<>();
+            columns.add(MESSAGE_COSTS.REQUEST_ID);
+            columns.addAll(fields);
+            var insert = dsl.insertInto(MESSAGE_COSTS, columns)
+                    .values(columns.stream().map(field -> (Field<?>) DSL.val(null, field)).toList());
+            if (kind == Kind.INSERT_OR_NOTHING) {
+                return insert.onConflictDoNothing();
+            }
+            Map<Field<?>, Object> overwrite = new LinkedHashMap<>();
+            fields.forEach(field -> overwrite.put(field, DSL.excluded(field)));
+            return insert.onConflict(MESSAGE_COSTS.REQUEST_ID).doUpdate().set(overwrite);
+        }
+
+        /** The bind values in the order of the statement's placeholders. */
+        Object[] values(CostRow row) {
+            List<Object> values = new ArrayList<>(fields.size() + 1);
+            if (kind != Kind.UPDATE) {
+                values.add(row.requestId());
+            }
+            fields.forEach(field -> values.add(row.record().get(field)));
+            if (kind == Kind.UPDATE) {
+                values.add(row.requestId());
+            }
+            return values.toArray();
+        }
     }
 }
