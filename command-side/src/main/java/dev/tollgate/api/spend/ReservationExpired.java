@@ -12,5 +12,5 @@ import java.time.Instant;
 public record ReservationExpired(String requestId, String teamId, String userId, String keyId,
                                  Money chargedEstimate, boolean flaggedForReview, Instant reservedAt,
                                  Instant expiresAt, Instant at, AccountBalance teamBalance,
-                                 AccountBalance userBalance) implements RequestEvent {
+                                 AccountBalance userBalance, AccountBalance keyBalance) implements RequestEvent {
 }

@@ -8,5 +8,5 @@ import java.time.Instant;
 /** A reservation was given back in full: the request failed and nothing was charged. */
 public record ReservationReleased(String requestId, String teamId, String userId, String keyId, Money reserved,
                                   String reason, Instant at, AccountBalance teamBalance,
-                                  AccountBalance userBalance) implements RequestEvent {
+                                  AccountBalance userBalance, AccountBalance keyBalance) implements RequestEvent {
 }

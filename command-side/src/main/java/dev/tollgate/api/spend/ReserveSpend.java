@@ -4,6 +4,7 @@ import dev.tollgate.api.money.Money;
 import dev.tollgate.api.money.TokenPrice;
 
 import java.time.Duration;
+import java.util.Map;
 
 /**
  * Reserve the worst-case cost of a request before it goes upstream.
@@ -14,10 +15,15 @@ import java.time.Duration;
  * @param externalUserId with a team key: the OpenAI {@code user} field; an unknown one is registered into the team
  * @param keyId          the API key used
  * @param ttl            how long the reservation may stay open before it expires and is charged at its estimate
+ * @param tags           labels of the request (its own and the key's defaults), kept with its cost
  */
 public record ReserveSpend(String requestId, String userId, String externalUserId, String keyId, String model,
                            Money promptCost, TokenPrice outputPrice, long maxOutputTokens, long minOutputTokens,
-                           Duration ttl) implements SpendLine {
+                           Duration ttl, Map<String, String> tags) implements SpendLine {
+
+    public ReserveSpend {
+        tags = tags == null ? Map.of() : Map.copyOf(tags);
+    }
 
     public Money worstCase() {
         return promptCost.plus(outputPrice.costOf(maxOutputTokens));

@@ -18,7 +18,7 @@ public sealed interface SpendOutcome {
     }
 
     /**
-     * @param limitingBudget {@code "user"} or {@code "team"}: the budget that could not cover the request
+     * @param limitingBudget {@code "user"}, {@code "team"} or {@code "key"}: the budget that could not cover it
      * @param resetsAt       when that budget's period starts again, {@code null} if it never does
      */
     record Rejected(String requestId, String limitingBudget, String accountId, Money needed, Money available,

@@ -15,5 +15,6 @@ import java.time.Instant;
 public record SpendSettled(String requestId, String teamId, String userId, String keyId, String model,
                            String provider, String deployment, Usage usage, Money reserved, Money cost,
                            String priceVersion, long latencyMillis, Instant reservedAt, Instant at,
-                           AccountBalance teamBalance, AccountBalance userBalance) implements RequestEvent {
+                           AccountBalance teamBalance, AccountBalance userBalance, AccountBalance keyBalance)
+        implements RequestEvent {
 }

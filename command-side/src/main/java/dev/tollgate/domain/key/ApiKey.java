@@ -4,6 +4,8 @@ import dev.tollgate.api.CommandRefused;
 import dev.tollgate.api.key.IssueKey;
 import dev.tollgate.api.key.KeyIssued;
 import dev.tollgate.api.key.KeyRevoked;
+import dev.tollgate.api.key.KeyRotated;
+import dev.tollgate.api.key.RotateKey;
 import dev.tollgate.api.key.RevokeKey;
 import org.axonframework.commandhandling.CommandHandler;
 import org.axonframework.eventhandling.GenericEventMessage;
@@ -20,6 +22,7 @@ public class ApiKey {
     @AggregateIdentifier
     private String keyId;
     private String teamId;
+    private String displayPrefix;
     private boolean revoked;
 
     protected ApiKey() {
@@ -36,7 +39,20 @@ public class ApiKey {
         }
         apply(new KeyIssued(command.keyId(),
                 command.secretHash(), command.displayPrefix(), command.name(), command.teamId(), command.userId(),
-                command.allowedModels(), command.expiresAt(), command.actor(), GenericEventMessage.clock.instant()));
+                command.allowedModels(), command.expiresAt(), command.limits(), command.metadata(),
+                command.defaultTags(), command.actor(), GenericEventMessage.clock.instant()));
+    }
+
+    @CommandHandler
+    public void handle(RotateKey command) {
+        if (revoked) {
+            throw CommandRefused.conflict("key '" + keyId + "' is revoked: issue a new one");
+        }
+        if (command.secretHash() == null || !command.secretHash().matches("[0-9a-f]{64}")) {
+            throw CommandRefused.invalid("a key is rotated with the SHA-256 of its new secret, never the secret");
+        }
+        apply(new KeyRotated(keyId, teamId, command.secretHash(), command.displayPrefix(), displayPrefix,
+                command.actor(), command.reason(), GenericEventMessage.clock.instant()));
     }
 
     @CommandHandler
@@ -52,6 +68,12 @@ public class ApiKey {
     void on(KeyIssued event) {
         keyId = event.keyId();
         teamId = event.teamId();
+        displayPrefix = event.displayPrefix();
+    }
+
+    @EventSourcingHandler
+    void on(KeyRotated event) {
+        displayPrefix = event.displayPrefix();
     }
 
     @EventSourcingHandler

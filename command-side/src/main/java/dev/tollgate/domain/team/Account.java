@@ -38,9 +38,9 @@ record Account(Instant periodStart, long spent, long reserved) {
         return from == to ? rolledTo(now, to) : new Account(to.startOf(now), spent, reserved);
     }
 
-    /** What can still be reserved; {@link Long#MAX_VALUE} when unlimited. */
-    long available(Budget budget) {
-        return budget.isLimited() ? budget.limit().nanos() - spent - reserved : Long.MAX_VALUE;
+    /** What can still be reserved, with {@code boosts} added to the limit; {@link Long#MAX_VALUE} when unlimited. */
+    long available(Budget budget, long boosts) {
+        return budget.isLimited() ? budget.limit().nanos() + boosts - spent - reserved : Long.MAX_VALUE;
     }
 
     Account reserve(long amount) {

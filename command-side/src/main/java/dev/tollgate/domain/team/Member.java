@@ -7,17 +7,22 @@ import dev.tollgate.api.money.Budget;
  *
  * @param ownBudget {@code null} when the member follows the team's member budget
  */
-record Member(String userId, String externalId, String name, Budget ownBudget, Account account) {
+record Member(String userId, String externalId, String name, Budget ownBudget, java.util.Set<String> tags,
+              Account account) {
 
     Budget effectiveBudget(Budget memberBudget) {
         return ownBudget != null ? ownBudget : memberBudget;
     }
 
     Member withAccount(Account newAccount) {
-        return new Member(userId, externalId, name, ownBudget, newAccount);
+        return new Member(userId, externalId, name, ownBudget, tags, newAccount);
     }
 
     Member withOwnBudget(Budget budget, Account newAccount) {
-        return new Member(userId, externalId, name, budget, newAccount);
+        return new Member(userId, externalId, name, budget, tags, newAccount);
+    }
+
+    Member withTags(java.util.Set<String> newTags) {
+        return new Member(userId, externalId, name, ownBudget, newTags, account);
     }
 }

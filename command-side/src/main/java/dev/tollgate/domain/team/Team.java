@@ -2,6 +2,12 @@ package dev.tollgate.domain.team;
 
 import com.fasterxml.jackson.annotation.JsonAutoDetect;
 import dev.tollgate.api.CommandRefused;
+import dev.tollgate.api.boost.BoostExpired;
+import dev.tollgate.api.boost.BoostGranted;
+import dev.tollgate.api.boost.BoostRevoked;
+import dev.tollgate.api.boost.ExpireBoosts;
+import dev.tollgate.api.boost.GrantBoost;
+import dev.tollgate.api.boost.RevokeBoost;
 import dev.tollgate.api.money.AccountBalance;
 import dev.tollgate.api.money.Budget;
 import dev.tollgate.api.money.Money;
@@ -20,13 +26,17 @@ import dev.tollgate.api.spend.SpendRejected;
 import dev.tollgate.api.spend.SpendReserved;
 import dev.tollgate.api.spend.SpendSettled;
 import dev.tollgate.api.team.CreateTeam;
+import dev.tollgate.api.team.KeyBudgetSet;
 import dev.tollgate.api.team.RegisterUser;
+import dev.tollgate.api.team.SetKeyBudget;
 import dev.tollgate.api.team.SetTeamBudget;
 import dev.tollgate.api.team.SetUserBudget;
+import dev.tollgate.api.team.SetUserTags;
 import dev.tollgate.api.team.TeamBudgetSet;
 import dev.tollgate.api.team.TeamCreated;
 import dev.tollgate.api.team.UserBudgetSet;
 import dev.tollgate.api.team.UserRegistered;
+import dev.tollgate.api.team.UserTagsSet;
 import org.axonframework.commandhandling.CommandHandler;
 import org.axonframework.eventhandling.GenericEventMessage;
 import org.axonframework.eventsourcing.EventSourcingHandler;
@@ -35,21 +45,25 @@ import org.axonframework.spring.stereotype.Aggregate;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import static org.axonframework.modelling.command.AggregateLifecycle.apply;
 
 /**
  * A team and its members' budgets: the consistency boundary of every spend decision.
  * <p>
- * A request is charged to its user and to the user's team at once, so both budgets live here and one event
- * decides both (see docs/adr/0001). Every request ends in exactly one of settled, released, rejected or expired:
- * a request id is open at most once, and once closed it is remembered (a bounded window) so that a retried line
- * cannot act twice.
+ * A request is charged to its user, to the user's team and (when it has a budget of its own) to its key at once,
+ * so all those budgets live here and one event decides them all (see docs/adr/0001). Time-boxed boosts add to a
+ * budget's limit while they are active; the limit in force is computed from their instants, so a boost ends on time
+ * whether or not anything runs at that moment. Every request ends in exactly one of settled, released, rejected or
+ * expired: a request id is open at most once, and once closed it is remembered (a bounded window) so that a retried
+ * line cannot act twice.
  */
 @Aggregate(cache = "teamCache", snapshotTriggerDefinition = "teamSnapshotTrigger")
 @JsonAutoDetect(fieldVisibility = JsonAutoDetect.Visibility.ANY, getterVisibility = JsonAutoDetect.Visibility.NONE,
@@ -69,6 +83,8 @@ public class Team {
     private Account account;
     private Map<String, Member> members = new HashMap<>();
     private Map<String, String> memberIdsByExternalId = new HashMap<>();
+    private Map<String, KeyAccount> keyAccounts = new HashMap<>();
+    private Map<String, ActiveBoost> boosts = new LinkedHashMap<>();
     private Map<String, Reservation> open = new HashMap<>();
     private Instant earliestExpiry;
     private LinkedHashMap<String, String> recentlyClosed = new LinkedHashMap<>();
@@ -76,6 +92,8 @@ public class Team {
     protected Team() {
         // for Axon and snapshots
     }
+
+    // ================================================================== administration
 
     @CommandHandler
     public Team(CreateTeam command) {
@@ -109,15 +127,13 @@ public class Team {
         if (memberIdsByExternalId.containsKey(externalId)) {
             throw CommandRefused.conflict("team '" + teamId + "' already has a user named '" + externalId + "'");
         }
-        register(command.userId(), externalId, command.name(), command.budget(), false, command.actor(), now());
+        register(command.userId(), externalId, command.name(), command.budget(), command.tags(), false,
+                command.actor(), now());
     }
 
     @CommandHandler
     public void handle(SetUserBudget command) {
-        Member member = members.get(command.userId());
-        if (member == null) {
-            throw CommandRefused.notFound("user '" + command.userId() + "' is not a member of team '" + teamId + "'");
-        }
+        Member member = member(command.userId());
         Instant now = now();
         Budget before = member.effectiveBudget(memberBudget);
         Budget after = command.budget() != null ? command.budget() : memberBudget;
@@ -125,6 +141,95 @@ public class Team {
         apply(new UserBudgetSet(teamId, member.userId(), command.budget(), member.ownBudget(), command.actor(),
                 command.reason(), now, rebased.balance(after)));
     }
+
+    @CommandHandler
+    public void handle(SetUserTags command) {
+        Member member = member(command.userId());
+        if (!member.tags().equals(command.tags())) {
+            apply(new UserTagsSet(teamId, member.userId(), command.tags(), member.tags(), command.actor(),
+                    command.reason(), now()));
+        }
+    }
+
+    @CommandHandler
+    public void handle(SetKeyBudget command) {
+        requireText(command.keyId(), "key id");
+        Instant now = now();
+        KeyAccount existing = keyAccounts.get(command.keyId());
+        Budget previous = existing == null ? null : existing.budget();
+        if (command.budget() == null) {
+            if (existing != null) {
+                apply(new KeyBudgetSet(teamId, command.keyId(), null, previous, command.actor(), command.reason(), now,
+                        null));
+            }
+            return;
+        }
+        Account account = existing == null ? Account.fresh(now, command.budget().period())
+                : existing.account().rebased(existing.budget().period(), command.budget().period(), now);
+        apply(new KeyBudgetSet(teamId, command.keyId(), command.budget(), previous, command.actor(), command.reason(),
+                now, account.balance(command.budget())));
+    }
+
+    // ================================================================== boosts
+
+    @CommandHandler
+    public void handle(GrantBoost command) {
+        requireText(command.boostId(), "boost id");
+        if (command.amount() == null || command.amount().isNegative() || command.amount().isZero()) {
+            throw CommandRefused.invalid("a boost needs a positive amount");
+        }
+        if (command.startsAt() == null || command.endsAt() == null || !command.endsAt().isAfter(command.startsAt())) {
+            throw CommandRefused.invalid("a boost ends after it starts");
+        }
+        Instant now = now();
+        if (!command.endsAt().isAfter(now)) {
+            throw CommandRefused.invalid("a boost that has already ended boosts nothing");
+        }
+        if (command.userId() != null) {
+            member(command.userId());
+        }
+        if (boosts.containsKey(ActiveBoost.key(command.boostId(), command.userId()))) {
+            return; // granted already: a repeated distribution of a cohort boost changes nothing
+        }
+        apply(new BoostGranted(teamId, command.boostId(), command.userId(), command.amount(), command.startsAt(),
+                command.endsAt(), command.reason(), command.cohortId(), command.actor(), now));
+    }
+
+    @CommandHandler
+    public void handle(RevokeBoost command) {
+        Instant now = now();
+        List<ActiveBoost> granted = boosts.values().stream()
+                .filter(b -> b.boostId().equals(command.boostId())).toList();
+        for (ActiveBoost boost : granted) {
+            if (now.isBefore(boost.endsAt())) {
+                apply(new BoostRevoked(teamId, boost.boostId(), boost.userId(), command.actor(), command.reason(), now));
+            } else {
+                apply(new BoostExpired(teamId, boost.boostId(), boost.userId(), boost.endsAt(), now));
+            }
+        }
+    }
+
+    @CommandHandler
+    public int handle(ExpireBoosts command) {
+        Instant now = now();
+        List<ActiveBoost> ended = boosts.values().stream().filter(b -> !now.isBefore(b.endsAt()))
+                .sorted(Comparator.comparing(ActiveBoost::endsAt)).toList();
+        ended.forEach(b -> apply(new BoostExpired(teamId, b.boostId(), b.userId(), b.endsAt(), now)));
+        return ended.size();
+    }
+
+    /** The sum of the boosts on an account ({@code userId == null}: the team's) active at {@code at}. */
+    private long boostsOn(String userId, Instant at) {
+        long total = 0;
+        for (ActiveBoost boost : boosts.values()) {
+            if (boost.boosts(userId) && boost.activeAt(at)) {
+                total += boost.amount();
+            }
+        }
+        return total;
+    }
+
+    // ================================================================== spend
 
     @CommandHandler
     public SpendBatchResult handle(RecordSpendBatch command) {
@@ -148,6 +253,22 @@ public class Team {
         return expireOverdue(now());
     }
 
+    /** One budget a request is charged to, as it stands at the decision. */
+    private record Charge(String kind, String accountId, Budget budget, Account account, long available) {
+
+        static Charge of(String kind, String accountId, Budget budget, Account account, long boosts) {
+            return new Charge(kind, accountId, budget, account, account.available(budget, boosts));
+        }
+
+        Instant resetsAt() {
+            return budget.period().endOf(account.periodStart());
+        }
+
+        AccountBalance balanceAfterReserving(long amount) {
+            return account.reserve(amount).balance(budget);
+        }
+    }
+
     private SpendOutcome reserve(ReserveSpend line, Instant now) {
         Reservation existing = open.get(line.requestId());
         if (existing != null) {
@@ -163,12 +284,24 @@ public class Team {
                     "user '" + line.userId() + "' is not a member of team '" + teamId + "'", now);
         }
 
-        Account teamAccount = account.rolledTo(now, budget.period());
-        long teamAvailable = teamAccount.available(budget);
-        Budget userBudget = member == null ? null : member.effectiveBudget(memberBudget);
-        Account userAccount = member == null ? null : member.account().rolledTo(now, userBudget.period());
-        long userAvailable = member == null ? Long.MAX_VALUE : userAccount.available(userBudget);
-        long available = Math.min(teamAvailable, userAvailable);
+        List<Charge> charges = new ArrayList<>(3);
+        Charge team = Charge.of("team", teamId, budget, account.rolledTo(now, budget.period()), boostsOn(null, now));
+        charges.add(team);
+        Charge user = null;
+        if (member != null) {
+            Budget userBudget = member.effectiveBudget(memberBudget);
+            user = Charge.of("user", member.userId(), userBudget,
+                    member.account().rolledTo(now, userBudget.period()), boostsOn(member.userId(), now));
+            charges.add(user);
+        }
+        Charge key = null;
+        KeyAccount keyAccount = line.keyId() == null ? null : keyAccounts.get(line.keyId());
+        if (keyAccount != null) {
+            key = Charge.of("key", keyAccount.keyId(), keyAccount.budget(),
+                    keyAccount.account().rolledTo(now, keyAccount.budget().period()), 0);
+            charges.add(key);
+        }
+        long available = charges.stream().mapToLong(Charge::available).min().orElse(Long.MAX_VALUE);
 
         Money worstCase = line.worstCase();
         long granted = line.maxOutputTokens();
@@ -178,12 +311,14 @@ public class Team {
             Money minimum = line.promptCost().plus(line.outputPrice().costOf(minTokens));
             Money needed = policy == OverBudgetPolicy.CLAMP ? minimum : worstCase;
             if (policy != OverBudgetPolicy.CLAMP || minimum.nanos() > available) {
-                boolean userLimits = userAvailable < needed.nanos() && userAvailable <= teamAvailable;
-                return userLimits
-                        ? reject(line, member, "user", member.userId(), needed, Money.ofNanos(userAvailable),
-                        userBudget.period().endOf(userAccount.periodStart()), "budget_exhausted", now)
-                        : reject(line, member, "team", teamId, needed, Money.ofNanos(teamAvailable),
-                        budget.period().endOf(teamAccount.periodStart()), "budget_exhausted", now);
+                // Name the budget that is shortest of what the request needs (the user's before the team's).
+                Charge limiting = charges.stream()
+                        .filter(c -> c.available() < needed.nanos())
+                        .min(Comparator.comparingLong(Charge::available)
+                                .thenComparing(c -> c.kind().equals("user") ? 0 : c.kind().equals("key") ? 1 : 2))
+                        .orElse(team);
+                return reject(line, member, limiting.kind(), limiting.accountId(), needed,
+                        Money.ofNanos(limiting.available()), limiting.resetsAt(), "budget_exhausted", now);
             }
             Money affordable = Money.ofNanos(available).minus(line.promptCost());
             granted = line.outputPrice().affordableTokens(affordable, line.maxOutputTokens());
@@ -191,10 +326,12 @@ public class Team {
         }
 
         Instant expiresAt = now.plus(line.ttl());
+        long reserved = amount.nanos();
         apply(new SpendReserved(line.requestId(), teamId, member == null ? null : member.userId(), line.keyId(),
                 line.model(), amount, line.maxOutputTokens(), granted, granted < line.maxOutputTokens(), now, expiresAt,
-                teamAccount.reserve(amount.nanos()).balance(budget),
-                member == null ? null : userAccount.reserve(amount.nanos()).balance(userBudget)));
+                line.tags(), team.balanceAfterReserving(reserved),
+                user == null ? null : user.balanceAfterReserving(reserved),
+                key == null ? null : key.balanceAfterReserving(reserved)));
         return new SpendOutcome.Reserved(line.requestId(), member == null ? null : member.userId(), amount, granted,
                 granted < line.maxOutputTokens());
     }
@@ -210,7 +347,7 @@ public class Team {
         String userId = memberIdsByExternalId.get(line.externalUserId());
         if (userId == null) {
             userId = teamId + ":" + line.externalUserId();
-            register(userId, line.externalUserId(), line.externalUserId(), null, true, GATEWAY_ACTOR, now);
+            register(userId, line.externalUserId(), line.externalUserId(), null, Set.of(), true, GATEWAY_ACTOR, now);
         }
         return members.get(userId);
     }
@@ -218,7 +355,7 @@ public class Team {
     private SpendOutcome reject(ReserveSpend line, Member member, String limitingBudget, String accountId,
                                 Money needed, Money available, Instant resetsAt, String reason, Instant now) {
         apply(new SpendRejected(line.requestId(), teamId, member == null ? line.userId() : member.userId(),
-                line.keyId(), line.model(), limitingBudget, needed, available, resetsAt, now));
+                line.keyId(), line.model(), limitingBudget, needed, available, resetsAt, now, line.tags()));
         return new SpendOutcome.Rejected(line.requestId(), limitingBudget, accountId, needed, available, resetsAt,
                 reason);
     }
@@ -235,7 +372,7 @@ public class Team {
         apply(new SpendSettled(reservation.requestId(), teamId, reservation.userId(), reservation.keyId(),
                 line.model() == null ? reservation.model() : line.model(), line.provider(), line.deployment(),
                 line.usage(), Money.ofNanos(reservation.amount()), line.cost(), line.priceVersion(),
-                line.latencyMillis(), reservation.at(), now, after.team(), after.user()));
+                line.latencyMillis(), reservation.at(), now, after.team(), after.user(), after.key()));
         return new SpendOutcome.Settled(line.requestId(), line.cost());
     }
 
@@ -246,7 +383,7 @@ public class Team {
         }
         Balances after = close(reservation, 0, now);
         apply(new ReservationReleased(reservation.requestId(), teamId, reservation.userId(), reservation.keyId(),
-                Money.ofNanos(reservation.amount()), line.reason(), now, after.team(), after.user()));
+                Money.ofNanos(reservation.amount()), line.reason(), now, after.team(), after.user(), after.key()));
         return new SpendOutcome.Released(line.requestId());
     }
 
@@ -257,46 +394,60 @@ public class Team {
         }
         List<Reservation> overdue = open.values().stream()
                 .filter(r -> !now.isBefore(r.expiresAt()))
-                .sorted((a, b) -> a.expiresAt().compareTo(b.expiresAt()))
+                .sorted(Comparator.comparing(Reservation::expiresAt))
                 .toList();
         for (Reservation reservation : overdue) {
             Balances after = close(reservation, reservation.amount(), now);
             apply(new ReservationExpired(reservation.requestId(), teamId, reservation.userId(), reservation.keyId(),
                     Money.ofNanos(reservation.amount()), true, reservation.at(), reservation.expiresAt(), now,
-                    after.team(), after.user()));
+                    after.team(), after.user(), after.key()));
         }
         return overdue.size();
     }
 
-    private record Balances(AccountBalance team, AccountBalance user) {
+    private record Balances(AccountBalance team, AccountBalance user, AccountBalance key) {
     }
 
-    /** The team's and the member's balances once {@code reservation} is closed with {@code cost}. */
+    /** The balances once {@code reservation} is closed with {@code cost}. */
     private Balances close(Reservation reservation, long cost, Instant now) {
         AccountBalance teamAfter = account.rolledTo(now, budget.period())
                 .settle(reservation.at(), reservation.amount(), cost).balance(budget);
         Member member = reservation.userId() == null ? null : members.get(reservation.userId());
-        if (member == null) {
-            return new Balances(teamAfter, null);
+        AccountBalance userAfter = null;
+        if (member != null) {
+            Budget userBudget = member.effectiveBudget(memberBudget);
+            userAfter = member.account().rolledTo(now, userBudget.period())
+                    .settle(reservation.at(), reservation.amount(), cost).balance(userBudget);
         }
-        Budget userBudget = member.effectiveBudget(memberBudget);
-        AccountBalance userAfter = member.account().rolledTo(now, userBudget.period())
-                .settle(reservation.at(), reservation.amount(), cost).balance(userBudget);
-        return new Balances(teamAfter, userAfter);
+        KeyAccount key = reservation.keyId() == null ? null : keyAccounts.get(reservation.keyId());
+        AccountBalance keyAfter = null;
+        if (key != null) {
+            keyAfter = key.account().rolledTo(now, key.budget().period())
+                    .settle(reservation.at(), reservation.amount(), cost).balance(key.budget());
+        }
+        return new Balances(teamAfter, userAfter, keyAfter);
     }
 
     private SpendOutcome notOpen(String requestId) {
         return new SpendOutcome.NotOpen(requestId, recentlyClosed.getOrDefault(requestId, "unknown"));
     }
 
-    private void register(String userId, String externalId, String name, Budget ownBudget, boolean auto,
-                          String actor, Instant now) {
+    private void register(String userId, String externalId, String name, Budget ownBudget, Set<String> tags,
+                          boolean auto, String actor, Instant now) {
         Budget effective = ownBudget != null ? ownBudget : memberBudget;
-        apply(new UserRegistered(teamId, userId, externalId, name, ownBudget, auto, actor, now,
+        apply(new UserRegistered(teamId, userId, externalId, name, ownBudget, tags, auto, actor, now,
                 Account.fresh(now, effective.period()).balance(effective)));
     }
 
-    // ------------------------------------------------------------------ state changes (no decisions below here)
+    private Member member(String userId) {
+        Member member = members.get(userId);
+        if (member == null) {
+            throw CommandRefused.notFound("user '" + userId + "' is not a member of team '" + teamId + "'");
+        }
+        return member;
+    }
+
+    // ================================================================== state changes (no decisions below here)
 
     @EventSourcingHandler
     void on(TeamCreated event) {
@@ -324,7 +475,7 @@ public class Team {
     @EventSourcingHandler
     void on(UserRegistered event) {
         members.put(event.userId(), new Member(event.userId(), event.externalId(), event.name(), event.budget(),
-                Account.of(event.userBalance())));
+                event.tags(), Account.of(event.userBalance())));
         memberIdsByExternalId.put(event.externalId(), event.userId());
     }
 
@@ -335,9 +486,42 @@ public class Team {
     }
 
     @EventSourcingHandler
+    void on(UserTagsSet event) {
+        members.computeIfPresent(event.userId(), (id, m) -> m.withTags(event.tags()));
+    }
+
+    @EventSourcingHandler
+    void on(KeyBudgetSet event) {
+        if (event.budget() == null) {
+            keyAccounts.remove(event.keyId());
+        } else {
+            keyAccounts.put(event.keyId(), new KeyAccount(event.keyId(), event.budget(),
+                    Account.of(event.keyBalance())));
+        }
+    }
+
+    @EventSourcingHandler
+    void on(BoostGranted event) {
+        ActiveBoost boost = new ActiveBoost(event.boostId(), event.userId(), event.amount().nanos(), event.startsAt(),
+                event.endsAt(), event.cohortId());
+        boosts.put(boost.key(), boost);
+    }
+
+    @EventSourcingHandler
+    void on(BoostRevoked event) {
+        boosts.remove(ActiveBoost.key(event.boostId(), event.userId()));
+    }
+
+    @EventSourcingHandler
+    void on(BoostExpired event) {
+        boosts.remove(ActiveBoost.key(event.boostId(), event.userId()));
+    }
+
+    @EventSourcingHandler
     void on(SpendReserved event) {
         account = Account.of(event.teamBalance());
         updateMemberAccount(event.userId(), event.userBalance());
+        updateKeyAccount(event.keyId(), event.keyBalance());
         open.put(event.requestId(), new Reservation(event.requestId(), event.userId(), event.keyId(), event.model(),
                 event.amount().nanos(), event.grantedMaxTokens(), event.clamped(), event.at(), event.expiresAt()));
         if (earliestExpiry == null || event.expiresAt().isBefore(earliestExpiry)) {
@@ -352,23 +536,27 @@ public class Team {
 
     @EventSourcingHandler
     void on(SpendSettled event) {
-        closed(event.requestId(), "settled", event.teamBalance(), event.userId(), event.userBalance());
+        closed(event.requestId(), "settled", event.teamBalance(), event.userId(), event.userBalance(), event.keyId(),
+                event.keyBalance());
     }
 
     @EventSourcingHandler
     void on(ReservationReleased event) {
-        closed(event.requestId(), "released", event.teamBalance(), event.userId(), event.userBalance());
+        closed(event.requestId(), "released", event.teamBalance(), event.userId(), event.userBalance(), event.keyId(),
+                event.keyBalance());
     }
 
     @EventSourcingHandler
     void on(ReservationExpired event) {
-        closed(event.requestId(), "expired", event.teamBalance(), event.userId(), event.userBalance());
+        closed(event.requestId(), "expired", event.teamBalance(), event.userId(), event.userBalance(), event.keyId(),
+                event.keyBalance());
     }
 
     private void closed(String requestId, String state, AccountBalance teamBalance, String userId,
-                        AccountBalance userBalance) {
+                        AccountBalance userBalance, String keyId, AccountBalance keyBalance) {
         account = Account.of(teamBalance);
         updateMemberAccount(userId, userBalance);
+        updateKeyAccount(keyId, keyBalance);
         Reservation removed = open.remove(requestId);
         if (removed != null && removed.expiresAt().equals(earliestExpiry)) {
             earliestExpiry = open.values().stream().map(Reservation::expiresAt).min(Instant::compareTo).orElse(null);
@@ -379,6 +567,12 @@ public class Team {
     private void updateMemberAccount(String userId, AccountBalance balance) {
         if (userId != null && balance != null) {
             members.computeIfPresent(userId, (id, m) -> m.withAccount(Account.of(balance)));
+        }
+    }
+
+    private void updateKeyAccount(String keyId, AccountBalance balance) {
+        if (keyId != null && balance != null) {
+            keyAccounts.computeIfPresent(keyId, (id, k) -> k.withAccount(Account.of(balance)));
         }
     }
 
@@ -394,6 +588,11 @@ public class Team {
     /** For tests: how many reservations are open. */
     int openReservations() {
         return open.size();
+    }
+
+    /** For tests: how many boosts are recorded and not ended. */
+    int boostsRecorded() {
+        return boosts.size();
     }
 
     private static Instant now() {

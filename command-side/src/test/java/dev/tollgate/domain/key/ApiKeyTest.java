@@ -4,7 +4,9 @@ import dev.tollgate.api.CommandRefused;
 import dev.tollgate.api.key.IssueKey;
 import dev.tollgate.api.key.KeyIssued;
 import dev.tollgate.api.key.KeyRevoked;
+import dev.tollgate.api.key.KeyRotated;
 import dev.tollgate.api.key.RevokeKey;
+import dev.tollgate.api.key.RotateKey;
 import org.axonframework.test.aggregate.AggregateTestFixture;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -29,22 +31,39 @@ class ApiKeyTest {
         fixture.givenNoPriorActivity()
                 .andGivenCurrentTime(T0)
                 .when(new IssueKey("k1", HASH, "tg-abcd", "laptop", "cs", "alice", List.of("gpt-4o-mini"), null,
-                        "admin"))
+                        null, null, null, "admin"))
                 .expectEvents(new KeyIssued("k1", HASH, "tg-abcd", "laptop", "cs", "alice", List.of("gpt-4o-mini"),
-                        null, "admin", T0));
+                        null, null, null, null, "admin", T0));
     }
 
     @Test
     void refusesAnythingButAHash() {
         fixture.givenNoPriorActivity()
-                .when(new IssueKey("k1", "tg-the-secret-itself", "tg-abcd", "x", "cs", null, null, null, "admin"))
+                .when(new IssueKey("k1", "tg-the-secret-itself", "tg-abcd", "x", "cs", null, null, null, null, null, null,
+                        "admin"))
                 .expectException(CommandRefused.class)
                 .expectNoEvents();
     }
 
     @Test
+    void rotatingGivesANewSecretToTheSameKey() {
+        KeyIssued issued = new KeyIssued("k1", HASH, "tg-abcd", "laptop", "cs", "alice", List.of(), null, null, null,
+                null, "admin", T0);
+        String newHash = "c".repeat(64);
+        fixture.given(issued)
+                .andGivenCurrentTime(T0)
+                .when(new RotateKey("k1", newHash, "tg-wxyz", "admin", "leaked in a repository"))
+                .expectEvents(new KeyRotated("k1", "cs", newHash, "tg-wxyz", "tg-abcd", "admin",
+                        "leaked in a repository", T0));
+        fixture.given(issued, new KeyRevoked("k1", "cs", "admin", "lost", T0))
+                .when(new RotateKey("k1", newHash, "tg-wxyz", "admin", "too late"))
+                .expectException(CommandRefused.class);
+    }
+
+    @Test
     void revokesOnceAndOnlyOnce() {
-        KeyIssued issued = new KeyIssued("k1", HASH, "tg-abcd", "laptop", "cs", "alice", List.of(), null, "admin", T0);
+        KeyIssued issued = new KeyIssued("k1", HASH, "tg-abcd", "laptop", "cs", "alice", List.of(), null, null, null, null,
+                "admin", T0);
         fixture.given(issued)
                 .andGivenCurrentTime(T0)
                 .when(new RevokeKey("k1", "admin", "lost laptop"))

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
+import java.util.Set;
 
 class TeamAdministrationTest {
 
@@ -77,16 +78,16 @@ class TeamAdministrationTest {
     void registersAUser() {
         fixture.given(created())
                 .andGivenCurrentTime(T0)
-                .when(new RegisterUser("cs", "alice", "alice@uni.example", "Alice", null, "admin"))
-                .expectEvents(new UserRegistered("cs", "alice", "alice@uni.example", "Alice", null, false, "admin",
+                .when(new RegisterUser("cs", "alice", "alice@uni.example", "Alice", null, null, "admin"))
+                .expectEvents(new UserRegistered("cs", "alice", "alice@uni.example", "Alice", null, Set.of(), false, "admin",
                         T0, fresh(MEMBER, MARCH)));
     }
 
     @Test
     void refusesASecondUserWithTheSameId() {
-        fixture.given(created(), new UserRegistered("cs", "alice", "alice", "Alice", null, false, "admin", T0,
+        fixture.given(created(), new UserRegistered("cs", "alice", "alice", "Alice", null, Set.of(), false, "admin", T0,
                         fresh(MEMBER, MARCH)))
-                .when(new RegisterUser("cs", "alice", "other", "Alice 2", null, "admin"))
+                .when(new RegisterUser("cs", "alice", "other", "Alice 2", null, null, "admin"))
                 .expectException(CommandRefused.class)
                 .expectNoEvents();
     }
@@ -94,7 +95,7 @@ class TeamAdministrationTest {
     @Test
     void givesAUserTheirOwnBudget() {
         Budget own = Budget.of("12.5", BudgetPeriod.WEEKLY);
-        fixture.given(created(), new UserRegistered("cs", "alice", "alice", "Alice", null, false, "admin", T0,
+        fixture.given(created(), new UserRegistered("cs", "alice", "alice", "Alice", null, Set.of(), false, "admin", T0,
                         fresh(MEMBER, MARCH)))
                 .andGivenCurrentTime(T0)
                 .when(new SetUserBudget("cs", "alice", own, "admin", "thesis project"))

@@ -30,6 +30,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -71,13 +73,14 @@ class TeamSpendTest {
     }
 
     static UserRegistered alice(Budget member) {
-        return new UserRegistered("cs", "alice", "alice", "Alice", null, false, "admin", T0.minusSeconds(3000),
+        return new UserRegistered("cs", "alice", "alice", "Alice", null, Set.of(), false, "admin", T0.minusSeconds(3000),
                 balance(member, MARCH, "0", "0"));
     }
 
     /** 1,000 prompt tokens at 1.00/M (0.001) plus up to 1,000 output tokens at 2.00/M (0.002): 0.003 worst case. */
     static ReserveSpend reserve(String requestId) {
-        return new ReserveSpend(requestId, "alice", null, "key-1", "gpt-test", m("0.001"), OUTPUT, 1000, 16, TTL);
+        return new ReserveSpend(requestId, "alice", null, "key-1", "gpt-test", m("0.001"), OUTPUT, 1000, 16, TTL,
+                Map.of());
     }
 
     static RecordSpendBatch batch(SpendLine... lines) {
@@ -93,8 +96,8 @@ class TeamSpendTest {
                 .when(batch(reserve("r1")))
                 .expectSuccessfulHandlerExecution()
                 .expectEvents(new SpendReserved("r1", "cs", "alice", "key-1", "gpt-test", m("0.003"), 1000, 1000,
-                        false, T0, T0.plus(TTL), balance(team, MARCH, "0", "0.003"),
-                        balance(member, MARCH, "0", "0.003")))
+                        false, T0, T0.plus(TTL), Map.of(), balance(team, MARCH, "0", "0.003"),
+                        balance(member, MARCH, "0", "0.003"), null))
                 .expectResultMessagePayload(new SpendBatchResult(List.of(
                         new SpendOutcome.Reserved("r1", "alice", m("0.003"), 1000, false))));
     }
@@ -108,7 +111,7 @@ class TeamSpendTest {
                 .andGivenCurrentTime(T0)
                 .when(batch(reserve("r1")))
                 .expectEvents(new SpendRejected("r1", "cs", "alice", "key-1", "gpt-test", "user", m("0.003"),
-                        m("0.002"), resets, T0))
+                        m("0.002"), resets, T0, Map.of()))
                 .expectResultMessagePayload(new SpendBatchResult(List.of(new SpendOutcome.Rejected("r1", "user",
                         "alice", m("0.003"), m("0.002"), resets, "budget_exhausted"))));
     }
@@ -122,8 +125,8 @@ class TeamSpendTest {
                 .andGivenCurrentTime(T0)
                 .when(batch(reserve("r1")))
                 .expectEvents(new SpendReserved("r1", "cs", "alice", "key-1", "gpt-test", m("0.002"), 1000, 500,
-                        true, T0, T0.plus(TTL), balance(team, MARCH, "0", "0.002"),
-                        balance(member, MARCH, "0", "0.002")))
+                        true, T0, T0.plus(TTL), Map.of(), balance(team, MARCH, "0", "0.002"),
+                        balance(member, MARCH, "0", "0.002"), null))
                 .expectResultMessagePayload(new SpendBatchResult(List.of(
                         new SpendOutcome.Reserved("r1", "alice", m("0.002"), 500, true))));
     }
@@ -137,7 +140,7 @@ class TeamSpendTest {
                 .andGivenCurrentTime(T0)
                 .when(batch(reserve("r1")))
                 .expectEvents(new SpendRejected("r1", "cs", "alice", "key-1", "gpt-test", "user", m("0.001032"),
-                        m("0.00103"), APRIL, T0));
+                        m("0.00103"), APRIL, T0, Map.of()));
     }
 
     @Test
@@ -151,7 +154,7 @@ class TeamSpendTest {
                 .andGivenCurrentTime(T0)
                 .when(batch(reserve("r1")))
                 .expectEvents(new SpendRejected("r1", "cs", "alice", "key-1", "gpt-test", "team", m("0.001032"),
-                        m("0.0005"), Instant.parse("2026-03-11T00:00:00Z"), T0));
+                        m("0.0005"), Instant.parse("2026-03-11T00:00:00Z"), T0, Map.of()));
     }
 
     @Test
@@ -165,7 +168,7 @@ class TeamSpendTest {
                 .when(batch(new SettleSpend("r1", "gpt-test", usage, m("0.0014"), "v1", "openai", "openai-eu", 120)))
                 .expectEvents(new SpendSettled("r1", "cs", "alice", "key-1", "gpt-test", "openai", "openai-eu",
                         usage, m("0.003"), m("0.0014"), "v1", 120, T0, T0,
-                        balance(team, MARCH, "0.0014", "0"), balance(member, MARCH, "0.0014", "0")))
+                        balance(team, MARCH, "0.0014", "0"), balance(member, MARCH, "0.0014", "0"), null))
                 .expectResultMessagePayload(new SpendBatchResult(List.of(new SpendOutcome.Settled("r1",
                         m("0.0014")))));
     }
@@ -179,7 +182,7 @@ class TeamSpendTest {
                 .andGivenCommands(batch(reserve("r1")))
                 .when(batch(new ReleaseReservation("r1", "upstream_error")))
                 .expectEvents(new ReservationReleased("r1", "cs", "alice", "key-1", m("0.003"), "upstream_error", T0,
-                        balance(team, MARCH, "0", "0"), balance(member, MARCH, "0", "0")));
+                        balance(team, MARCH, "0", "0"), balance(member, MARCH, "0", "0"), null));
     }
 
     @Test
@@ -250,7 +253,7 @@ class TeamSpendTest {
                 .when(new ExpireReservations("cs"))
                 .expectEvents(new ReservationExpired("r1", "cs", "alice", "key-1", m("0.003"), true, T0,
                         T0.plus(TTL), later, balance(team, MARCH, "0.003", "0"),
-                        balance(member, MARCH, "0.003", "0")))
+                        balance(member, MARCH, "0.003", "0"), null))
                 .expectResultMessagePayload(1);
     }
 
@@ -267,9 +270,9 @@ class TeamSpendTest {
                         reserve("r2")))
                 .expectEvents(new ReservationExpired("r1", "cs", "alice", "key-1", m("0.003"), true, T0,
                                 T0.plus(TTL), later, balance(team, MARCH, "0.003", "0"),
-                                balance(member, MARCH, "0.003", "0")),
+                                balance(member, MARCH, "0.003", "0"), null),
                         new SpendRejected("r2", "cs", "alice", "key-1", "gpt-test", "user", m("0.003"), m("0"),
-                                APRIL, later));
+                                APRIL, later, Map.of()));
     }
 
     @Test
@@ -285,8 +288,8 @@ class TeamSpendTest {
                 .andGivenCurrentTime(nextMonth)
                 .when(batch(reserve("r2")))
                 .expectEvents(new SpendReserved("r2", "cs", "alice", "key-1", "gpt-test", m("0.003"), 1000, 1000,
-                        false, nextMonth, nextMonth.plus(TTL), balance(team, APRIL, "0", "0.003"),
-                        balance(member, APRIL, "0", "0.003")));
+                        false, nextMonth, nextMonth.plus(TTL), Map.of(), balance(team, APRIL, "0", "0.003"),
+                        balance(member, APRIL, "0", "0.003"), null));
     }
 
     @Test
@@ -303,7 +306,7 @@ class TeamSpendTest {
                 .when(batch(new SettleSpend("r1", "gpt-test", usage, m("0.0012"), "v1", "p", "d", 3000)))
                 .expectEvents(new SpendSettled("r1", "cs", "alice", "key-1", "gpt-test", "p", "d", usage, m("0.003"),
                         m("0.0012"), "v1", 3000, lateMarch, earlyApril, balance(team, APRIL, "0", "0"),
-                        balance(member, APRIL, "0", "0")));
+                        balance(member, APRIL, "0", "0"), null));
     }
 
     @Test
@@ -311,15 +314,15 @@ class TeamSpendTest {
         Budget team = monthly("10");
         Budget member = monthly("1");
         ReserveSpend line = new ReserveSpend("r1", null, "bob", "team-key", "gpt-test", m("0.001"), OUTPUT, 1000, 16,
-                TTL);
+                TTL, Map.of());
         fixture.given(teamCreated(team, member, OverBudgetPolicy.CLAMP))
                 .andGivenCurrentTime(T0)
                 .when(batch(line))
-                .expectEvents(new UserRegistered("cs", "cs:bob", "bob", "bob", null, true, "gateway", T0,
+                .expectEvents(new UserRegistered("cs", "cs:bob", "bob", "bob", null, Set.of(), true, "gateway", T0,
                                 balance(member, MARCH, "0", "0")),
                         new SpendReserved("r1", "cs", "cs:bob", "team-key", "gpt-test", m("0.003"), 1000, 1000, false,
-                                T0, T0.plus(TTL), balance(team, MARCH, "0", "0.003"),
-                                balance(member, MARCH, "0", "0.003")));
+                                T0, T0.plus(TTL), Map.of(), balance(team, MARCH, "0", "0.003"),
+                                balance(member, MARCH, "0", "0.003"), null));
     }
 
     @Test
@@ -327,11 +330,11 @@ class TeamSpendTest {
         Budget team = monthly("10");
         Budget member = monthly("0.000001");
         ReserveSpend line = new ReserveSpend("r1", null, null, "team-key", "gpt-test", m("0.001"), OUTPUT, 1000, 16,
-                TTL);
+                TTL, Map.of());
         fixture.given(teamCreated(team, member, OverBudgetPolicy.CLAMP))
                 .andGivenCurrentTime(T0)
                 .when(batch(line))
                 .expectEvents(new SpendReserved("r1", "cs", null, "team-key", "gpt-test", m("0.003"), 1000, 1000,
-                        false, T0, T0.plus(TTL), balance(team, MARCH, "0", "0.003"), null));
+                        false, T0, T0.plus(TTL), Map.of(), balance(team, MARCH, "0", "0.003"), null, null));
     }
 }

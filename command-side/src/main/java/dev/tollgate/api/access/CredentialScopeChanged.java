@@ -1,0 +1,11 @@
+package dev.tollgate.api.access;
+
+import dev.tollgate.api.money.Money;
+
+import java.time.Instant;
+import java.util.Set;
+
+public record CredentialScopeChanged(String credentialId, Role role, Set<String> teams, Money budgetCap,
+                                     Role previousRole, Set<String> previousTeams, String actor, String reason,
+                                     Instant at) {
+}

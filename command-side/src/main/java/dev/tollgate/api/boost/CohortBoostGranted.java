@@ -1,0 +1,14 @@
+package dev.tollgate.api.boost;
+
+import dev.tollgate.api.money.Money;
+
+import java.time.Instant;
+import java.util.List;
+
+public record CohortBoostGranted(String boostId, List<CohortMember> members, String selector, Money amount,
+                                 Instant startsAt, Instant endsAt, String reason, String actor, Instant at) {
+
+    public CohortBoostGranted {
+        members = List.copyOf(members);
+    }
+}

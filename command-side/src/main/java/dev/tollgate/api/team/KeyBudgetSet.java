@@ -1,0 +1,11 @@
+package dev.tollgate.api.team;
+
+import dev.tollgate.api.money.AccountBalance;
+import dev.tollgate.api.money.Budget;
+
+import java.time.Instant;
+
+/** @param keyBalance {@code null} when the key no longer has a budget of its own */
+public record KeyBudgetSet(String teamId, String keyId, Budget budget, Budget previousBudget, String actor,
+                           String reason, Instant at, AccountBalance keyBalance) {
+}

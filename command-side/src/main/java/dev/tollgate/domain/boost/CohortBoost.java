@@ -1,0 +1,75 @@
+package dev.tollgate.domain.boost;
+
+import dev.tollgate.api.CommandRefused;
+import dev.tollgate.api.boost.CohortBoostGranted;
+import dev.tollgate.api.boost.CohortBoostRevoked;
+import dev.tollgate.api.boost.CohortMember;
+import dev.tollgate.api.boost.GrantCohortBoost;
+import dev.tollgate.api.boost.RevokeCohortBoost;
+import org.axonframework.commandhandling.CommandHandler;
+import org.axonframework.eventhandling.GenericEventMessage;
+import org.axonframework.eventsourcing.EventSourcingHandler;
+import org.axonframework.modelling.command.AggregateIdentifier;
+import org.axonframework.spring.stereotype.Aggregate;
+
+import java.time.Instant;
+import java.util.List;
+
+import static org.axonframework.modelling.command.AggregateLifecycle.apply;
+
+/**
+ * One decision to boost a cohort: who, how much, when, why, by whom. Each member's boost is then recorded on the
+ * member's team (the teams decide spend), by the edge's cohort boost distributor.
+ */
+@Aggregate
+public class CohortBoost {
+
+    @AggregateIdentifier
+    private String boostId;
+    private List<String> teams;
+    private Instant endsAt;
+    private boolean revoked;
+
+    protected CohortBoost() {
+        // for Axon
+    }
+
+    @CommandHandler
+    public CohortBoost(GrantCohortBoost command) {
+        if (command.members().isEmpty()) {
+            throw CommandRefused.invalid("the cohort has no members");
+        }
+        if (command.amount() == null || command.amount().isNegative() || command.amount().isZero()) {
+            throw CommandRefused.invalid("a boost needs a positive amount");
+        }
+        if (command.startsAt() == null || command.endsAt() == null || !command.endsAt().isAfter(command.startsAt())) {
+            throw CommandRefused.invalid("a boost ends after it starts");
+        }
+        Instant now = GenericEventMessage.clock.instant();
+        if (!command.endsAt().isAfter(now)) {
+            throw CommandRefused.invalid("a boost that has already ended boosts nothing");
+        }
+        apply(new CohortBoostGranted(command.boostId(), command.members(), command.selector(), command.amount(),
+                command.startsAt(), command.endsAt(), command.reason(), command.actor(), now));
+    }
+
+    @CommandHandler
+    public void handle(RevokeCohortBoost command) {
+        if (!revoked) {
+            apply(new CohortBoostRevoked(boostId, teams, command.actor(), command.reason(),
+                    GenericEventMessage.clock.instant()));
+        }
+    }
+
+    @EventSourcingHandler
+    void on(CohortBoostGranted event) {
+        boostId = event.boostId();
+        teams = event.members().stream().map(CohortMember::teamId).distinct().sorted().toList();
+        endsAt = event.endsAt();
+    }
+
+    @EventSourcingHandler
+    void on(CohortBoostRevoked event) {
+        revoked = true;
+    }
+}

@@ -1,0 +1,96 @@
+package dev.tollgate.domain.price;
+
+import com.fasterxml.jackson.annotation.JsonAutoDetect;
+import dev.tollgate.api.CommandRefused;
+import dev.tollgate.api.money.ModelPrice;
+import dev.tollgate.api.price.PricesPublished;
+import dev.tollgate.api.price.PublishPrices;
+import org.axonframework.commandhandling.CommandHandler;
+import org.axonframework.eventhandling.GenericEventMessage;
+import org.axonframework.eventsourcing.EventSourcingHandler;
+import org.axonframework.modelling.command.AggregateCreationPolicy;
+import org.axonframework.modelling.command.AggregateIdentifier;
+import org.axonframework.modelling.command.CreationPolicy;
+import org.axonframework.spring.stereotype.Aggregate;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+import static org.axonframework.modelling.command.AggregateLifecycle.apply;
+
+/**
+ * The versioned price book. Each version is a complete list of prices in force from its {@code effectiveFrom}
+ * until the next version's; a request is priced with the version in force when it started. A publication that
+ * changes nothing records nothing, so publishing the configuration file's prices at every start is harmless.
+ */
+@Aggregate
+@JsonAutoDetect(fieldVisibility = JsonAutoDetect.Visibility.ANY, getterVisibility = JsonAutoDetect.Visibility.NONE,
+        isGetterVisibility = JsonAutoDetect.Visibility.NONE)
+public class PriceBook {
+
+    public static final String ID = "price-book";
+
+    @AggregateIdentifier
+    private String priceBookId;
+    private List<Version> versions = new ArrayList<>();
+
+    record Version(int version, Instant effectiveFrom, Map<String, ModelPrice> prices) {
+    }
+
+    protected PriceBook() {
+        // for Axon
+    }
+
+    @CommandHandler
+    @CreationPolicy(AggregateCreationPolicy.CREATE_IF_MISSING)
+    public int handle(PublishPrices command) {
+        Instant now = GenericEventMessage.clock.instant();
+        Instant effectiveFrom = command.effectiveFrom() == null ? now : command.effectiveFrom();
+        if (command.prices().isEmpty()) {
+            throw CommandRefused.invalid("no prices to publish");
+        }
+        Map<String, ModelPrice> base = inForceAt(effectiveFrom).map(Version::prices).orElse(Map.of());
+        Map<String, ModelPrice> merged = new HashMap<>(command.replace() ? Map.of() : base);
+        merged.putAll(command.prices());
+        Set<String> changed = new TreeSet<>();
+        for (String model : merged.keySet()) {
+            if (!merged.get(model).equals(base.get(model))) {
+                changed.add(model);
+            }
+        }
+        for (String model : base.keySet()) {
+            if (!merged.containsKey(model)) {
+                changed.add(model);
+            }
+        }
+        if (changed.isEmpty()) {
+            return versions.isEmpty() ? 0 : versions.get(versions.size() - 1).version();
+        }
+        int version = versions.size() + 1;
+        apply(new PricesPublished(command.priceBookId(), version, effectiveFrom, merged, changed, command.source(),
+                command.actor(), command.reason(), now));
+        return version;
+    }
+
+    /** The version in force at {@code at}: the latest effective one, the most recently published on a tie. */
+    private java.util.Optional<Version> inForceAt(Instant at) {
+        Version best = null;
+        for (Version v : versions) {
+            if (!v.effectiveFrom().isAfter(at) && (best == null || !v.effectiveFrom().isBefore(best.effectiveFrom()))) {
+                best = v;
+            }
+        }
+        return java.util.Optional.ofNullable(best);
+    }
+
+    @EventSourcingHandler
+    void on(PricesPublished event) {
+        priceBookId = event.priceBookId();
+        versions.add(new Version(event.version(), event.effectiveFrom(), event.prices()));
+    }
+}

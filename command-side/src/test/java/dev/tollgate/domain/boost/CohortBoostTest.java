@@ -1,0 +1,59 @@
+package dev.tollgate.domain.boost;
+
+import dev.tollgate.api.CommandRefused;
+import dev.tollgate.api.boost.CohortBoostGranted;
+import dev.tollgate.api.boost.CohortBoostRevoked;
+import dev.tollgate.api.boost.CohortMember;
+import dev.tollgate.api.boost.GrantCohortBoost;
+import dev.tollgate.api.boost.RevokeCohortBoost;
+import dev.tollgate.api.money.Money;
+import org.axonframework.test.aggregate.AggregateTestFixture;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.util.List;
+
+class CohortBoostTest {
+
+    static final Instant T0 = Instant.parse("2026-03-10T12:00:00Z");
+    static final List<CohortMember> MEMBERS = List.of(new CohortMember("ann", "cs"), new CohortMember("bo", "cs"),
+            new CohortMember("cy", "math"));
+
+    AggregateTestFixture<CohortBoost> fixture;
+
+    @BeforeEach
+    void setUp() {
+        fixture = new AggregateTestFixture<>(CohortBoost.class);
+    }
+
+    @Test
+    void aCohortBoostIsOneDecisionListingItsMembers() {
+        fixture.givenNoPriorActivity().andGivenCurrentTime(T0)
+                .when(new GrantCohortBoost("b1", MEMBERS, "tag:course:cs101", Money.of("2"), T0, T0.plusSeconds(3600),
+                        "project week", "admin"))
+                .expectEvents(new CohortBoostGranted("b1", MEMBERS, "tag:course:cs101", Money.of("2"), T0,
+                        T0.plusSeconds(3600), "project week", "admin", T0));
+    }
+
+    @Test
+    void revokingNamesTheTeamsOnce() {
+        fixture.given(new CohortBoostGranted("b1", MEMBERS, "users", Money.of("2"), T0, T0.plusSeconds(3600), "x",
+                        "admin", T0))
+                .andGivenCurrentTime(T0)
+                .when(new RevokeCohortBoost("b1", "admin", "cancelled"))
+                .expectEvents(new CohortBoostRevoked("b1", List.of("cs", "math"), "admin", "cancelled", T0));
+        fixture.given(new CohortBoostGranted("b1", MEMBERS, "users", Money.of("2"), T0, T0.plusSeconds(3600), "x",
+                        "admin", T0), new CohortBoostRevoked("b1", List.of("cs", "math"), "admin", "cancelled", T0))
+                .when(new RevokeCohortBoost("b1", "admin", "again"))
+                .expectNoEvents();
+    }
+
+    @Test
+    void refusesAnEmptyCohort() {
+        fixture.givenNoPriorActivity().andGivenCurrentTime(T0)
+                .when(new GrantCohortBoost("b1", List.of(), "tag:nobody", Money.of("2"), T0, T0.plusSeconds(60), "x",
+                        "admin"))
+                .expectException(CommandRefused.class);
+    }
+}

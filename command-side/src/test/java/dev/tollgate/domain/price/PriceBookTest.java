@@ -1,0 +1,69 @@
+package dev.tollgate.domain.price;
+
+import dev.tollgate.api.money.ModelPrice;
+import dev.tollgate.api.price.PricesPublished;
+import dev.tollgate.api.price.PublishPrices;
+import org.axonframework.test.aggregate.AggregateTestFixture;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.util.Map;
+import java.util.Set;
+
+class PriceBookTest {
+
+    static final Instant T0 = Instant.parse("2026-03-10T12:00:00Z");
+    static final ModelPrice MINI = ModelPrice.tokens("0.15", "0.60");
+    static final ModelPrice MINI_CHEAPER = ModelPrice.tokens("0.10", "0.40");
+    static final ModelPrice BIG = ModelPrice.tokens("2.50", "10");
+
+    AggregateTestFixture<PriceBook> fixture;
+
+    @BeforeEach
+    void setUp() {
+        fixture = new AggregateTestFixture<>(PriceBook.class);
+    }
+
+    @Test
+    void theFirstPublicationIsVersionOne() {
+        fixture.givenNoPriorActivity().andGivenCurrentTime(T0)
+                .when(new PublishPrices(PriceBook.ID, null, Map.of("mini", MINI), false, "config", "system", null))
+                .expectEvents(new PricesPublished(PriceBook.ID, 1, T0, Map.of("mini", MINI), Set.of("mini"), "config",
+                        "system", null, T0))
+                .expectResultMessagePayload(1);
+    }
+
+    @Test
+    void aNewVersionMergesOverTheVersionInForceAndListsWhatChanged() {
+        Instant later = T0.plusSeconds(3600);
+        fixture.given(new PricesPublished(PriceBook.ID, 1, T0, Map.of("mini", MINI, "big", BIG), Set.of("mini", "big"),
+                        "config", "system", null, T0))
+                .andGivenCurrentTime(T0.plusSeconds(60))
+                .when(new PublishPrices(PriceBook.ID, later, Map.of("mini", MINI_CHEAPER), false, "api", "admin",
+                        "provider price cut"))
+                .expectEvents(new PricesPublished(PriceBook.ID, 2, later, Map.of("mini", MINI_CHEAPER, "big", BIG),
+                        Set.of("mini"), "api", "admin", "provider price cut", T0.plusSeconds(60)));
+    }
+
+    @Test
+    void publishingTheSamePricesAgainRecordsNothing() {
+        fixture.given(new PricesPublished(PriceBook.ID, 1, T0, Map.of("mini", MINI), Set.of("mini"), "config",
+                        "system", null, T0))
+                .andGivenCurrentTime(T0.plusSeconds(60))
+                .when(new PublishPrices(PriceBook.ID, null, Map.of("mini", MINI), false, "config", "system", null))
+                .expectNoEvents()
+                .expectResultMessagePayload(1);
+    }
+
+    @Test
+    void replacingDropsWhatIsNotGiven() {
+        fixture.given(new PricesPublished(PriceBook.ID, 1, T0, Map.of("mini", MINI, "big", BIG), Set.of("mini", "big"),
+                        "config", "system", null, T0))
+                .andGivenCurrentTime(T0.plusSeconds(60))
+                .when(new PublishPrices(PriceBook.ID, T0.plusSeconds(60), Map.of("mini", MINI), true, "api", "admin",
+                        "big retired"))
+                .expectEvents(new PricesPublished(PriceBook.ID, 2, T0.plusSeconds(60), Map.of("mini", MINI),
+                        Set.of("big"), "api", "admin", "big retired", T0.plusSeconds(60)));
+    }
+}

@@ -1,0 +1,291 @@
+package dev.tollgate.domain.team;
+
+import dev.tollgate.api.CommandRefused;
+import dev.tollgate.api.boost.BoostExpired;
+import dev.tollgate.api.boost.BoostGranted;
+import dev.tollgate.api.boost.BoostRevoked;
+import dev.tollgate.api.boost.ExpireBoosts;
+import dev.tollgate.api.boost.GrantBoost;
+import dev.tollgate.api.boost.RevokeBoost;
+import dev.tollgate.api.money.AccountBalance;
+import dev.tollgate.api.money.Budget;
+import dev.tollgate.api.money.BudgetPeriod;
+import dev.tollgate.api.money.Money;
+import dev.tollgate.api.money.OverBudgetPolicy;
+import dev.tollgate.api.money.TokenPrice;
+import dev.tollgate.api.spend.RecordSpendBatch;
+import dev.tollgate.api.spend.ReserveSpend;
+import dev.tollgate.api.spend.SettleSpend;
+import dev.tollgate.api.spend.SpendBatchResult;
+import dev.tollgate.api.spend.SpendOutcome;
+import dev.tollgate.api.spend.SpendRejected;
+import dev.tollgate.api.spend.SpendReserved;
+import dev.tollgate.api.spend.SpendSettled;
+import dev.tollgate.api.spend.Usage;
+import dev.tollgate.api.team.TeamCreated;
+import dev.tollgate.api.team.UserRegistered;
+import org.axonframework.test.aggregate.AggregateTestFixture;
+import org.hamcrest.CustomTypeSafeMatcher;
+import org.hamcrest.Matcher;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Time-boxed boosts: the effective limit at any instant is the budget plus the boosts active at that instant.
+ * Every worst case here costs 0.003 (1,000 prompt tokens at 1.00/M, 1,000 output tokens at 2.00/M); the member
+ * budget affords exactly one request, a boost of 0.003 one more.
+ */
+class TeamBoostTest {
+
+    static final Instant T0 = Instant.parse("2026-03-10T12:00:00Z");
+    static final Instant MARCH = Instant.parse("2026-03-01T00:00:00Z");
+    static final Instant APRIL = Instant.parse("2026-04-01T00:00:00Z");
+    static final Budget TEAM = Budget.of("100", BudgetPeriod.MONTHLY);
+    static final Budget MEMBER = Budget.of("0.003", BudgetPeriod.MONTHLY);
+    static final Money ONE_REQUEST = Money.of("0.003");
+
+    AggregateTestFixture<Team> fixture;
+
+    @BeforeEach
+    void setUp() {
+        fixture = new AggregateTestFixture<>(Team.class);
+    }
+
+    static AccountBalance fresh(Budget budget) {
+        return new AccountBalance(budget.limit(), budget.period(), MARCH, APRIL, Money.ZERO, Money.ZERO);
+    }
+
+    static Object[] teamWithAlice() {
+        return new Object[]{
+                new TeamCreated("cs", "CS", TEAM, MEMBER, OverBudgetPolicy.REJECT, "admin", null, T0.minusSeconds(60),
+                        fresh(TEAM)),
+                new UserRegistered("cs", "alice", "alice", "Alice", null, Set.of(), false, "admin",
+                        T0.minusSeconds(50), fresh(MEMBER))};
+    }
+
+    static BoostGranted boost(String id, String userId, Money amount, Instant start, Instant end) {
+        return new BoostGranted("cs", id, userId, amount, start, end, "project week", null, "admin", T0.minusSeconds(40));
+    }
+
+    static RecordSpendBatch reserve(String requestId) {
+        return new RecordSpendBatch("cs", List.of(new ReserveSpend(requestId, "alice", null, "k", "m",
+                Money.of("0.001"), TokenPrice.perMillion("2"), 1000, 16, Duration.ofMinutes(15), Map.of())));
+    }
+
+    static RecordSpendBatch settle(String requestId, String cost) {
+        return new RecordSpendBatch("cs", List.of(new SettleSpend(requestId, "m", new Usage(1000, 1000, 0, 0),
+                Money.of(cost), "v1", "p", "d", 10)));
+    }
+
+    static Matcher<SpendBatchResult> outcomes(Class<?>... kinds) {
+        return new CustomTypeSafeMatcher<>("outcomes " + List.of(kinds)) {
+            @Override
+            protected boolean matchesSafely(SpendBatchResult result) {
+                if (result.outcomes().size() != kinds.length) {
+                    return false;
+                }
+                for (int i = 0; i < kinds.length; i++) {
+                    if (!kinds[i].isInstance(result.outcomes().get(i))) {
+                        return false;
+                    }
+                }
+                return true;
+            }
+        };
+    }
+
+    @Test
+    void aBoostCountsFromItsStartInclusive() {
+        Instant start = T0.plusSeconds(100);
+        fixture.given(teamWithAlice())
+                .andGiven(boost("b1", "alice", ONE_REQUEST, start, start.plusSeconds(100)))
+                .andGivenCurrentTime(start)
+                .andGivenCommands(reserve("r1"))
+                .when(reserve("r2"))
+                .expectResultMessagePayloadMatching(outcomes(SpendOutcome.Reserved.class));
+    }
+
+    @Test
+    void aBoostDoesNotCountBeforeItsStart() {
+        Instant start = T0.plusSeconds(100);
+        fixture.given(teamWithAlice())
+                .andGiven(boost("b1", "alice", ONE_REQUEST, start, start.plusSeconds(100)))
+                .andGivenCurrentTime(start.minusMillis(1))
+                .andGivenCommands(reserve("r1"))
+                .when(reserve("r2"))
+                .expectResultMessagePayloadMatching(outcomes(SpendOutcome.Rejected.class));
+    }
+
+    @Test
+    void aBoostNoLongerCountsAtItsEndInstant() {
+        Instant start = T0;
+        Instant end = T0.plusSeconds(100);
+        fixture.given(teamWithAlice())
+                .andGiven(boost("b1", "alice", ONE_REQUEST, start, end))
+                .andGivenCurrentTime(end)
+                .andGivenCommands(reserve("r1"))
+                .when(reserve("r2"))
+                .expectResultMessagePayloadMatching(outcomes(SpendOutcome.Rejected.class));
+    }
+
+    @Test
+    void overlappingBoostsAddUp() {
+        fixture.given(teamWithAlice())
+                .andGiven(boost("b1", "alice", ONE_REQUEST, T0.minusSeconds(10), T0.plusSeconds(100)),
+                        boost("b2", "alice", ONE_REQUEST, T0.minusSeconds(5), T0.plusSeconds(50)))
+                .andGivenCurrentTime(T0)
+                .andGivenCommands(reserve("r1"), reserve("r2"))
+                .when(new RecordSpendBatch("cs", List.of(reserve("r3").lines().get(0), reserve("r4").lines().get(0))))
+                .expectResultMessagePayloadMatching(outcomes(SpendOutcome.Reserved.class, SpendOutcome.Rejected.class));
+    }
+
+    @Test
+    void aUserBoostDoesNotLiftTheTeamBudgetNorATeamBoostAMembersBudget() {
+        Budget smallTeam = Budget.of("0.003", BudgetPeriod.MONTHLY);
+        Budget bigMember = Budget.of("1", BudgetPeriod.MONTHLY);
+        fixture.given(new TeamCreated("cs", "CS", smallTeam, bigMember, OverBudgetPolicy.REJECT, "admin", null,
+                                T0.minusSeconds(60), fresh(smallTeam)),
+                        new UserRegistered("cs", "alice", "alice", "Alice", null, Set.of(), false, "admin",
+                                T0.minusSeconds(50), fresh(bigMember)),
+                        boost("b1", "alice", ONE_REQUEST, T0.minusSeconds(10), T0.plusSeconds(100)))
+                .andGivenCurrentTime(T0)
+                .andGivenCommands(reserve("r1"))
+                .when(reserve("r2"))
+                .expectEventsMatching(org.axonframework.test.matchers.Matchers.payloadsMatching(
+                        org.axonframework.test.matchers.Matchers.exactSequenceOf(
+                                org.hamcrest.Matchers.<Object>instanceOf(SpendRejected.class),
+                                org.axonframework.test.matchers.Matchers.andNoMore())));
+
+        fixture = new AggregateTestFixture<>(Team.class);
+        fixture.given(new TeamCreated("cs", "CS", smallTeam, bigMember, OverBudgetPolicy.REJECT, "admin", null,
+                                T0.minusSeconds(60), fresh(smallTeam)),
+                        new UserRegistered("cs", "alice", "alice", "Alice", null, Set.of(), false, "admin",
+                                T0.minusSeconds(50), fresh(bigMember)),
+                        boost("b1", null, ONE_REQUEST, T0.minusSeconds(10), T0.plusSeconds(100)))
+                .andGivenCurrentTime(T0)
+                .andGivenCommands(reserve("r1"))
+                .when(reserve("r2"))
+                .expectResultMessagePayloadMatching(outcomes(SpendOutcome.Reserved.class));
+    }
+
+    @Test
+    void aBoostRevokedWhileARequestIsInFlightLeavesThatRequestChargedAndStopsTheNext() {
+        fixture.given(teamWithAlice())
+                .andGiven(boost("b1", "alice", ONE_REQUEST, T0.minusSeconds(10), T0.plusSeconds(1000)))
+                .andGivenCurrentTime(T0)
+                .andGivenCommands(reserve("r1"), reserve("r2"),
+                        new RevokeBoost("cs", "b1", "admin", "granted by mistake"),
+                        settle("r2", "0.003"), settle("r1", "0.003"))
+                .when(reserve("r3"))
+                .expectResultMessagePayloadMatching(outcomes(SpendOutcome.Rejected.class))
+                .expectEventsMatching(org.axonframework.test.matchers.Matchers.payloadsMatching(
+                        org.axonframework.test.matchers.Matchers.exactSequenceOf(
+                                new CustomTypeSafeMatcher<Object>("a rejection with nothing left") {
+                                    @Override
+                                    protected boolean matchesSafely(Object item) {
+                                        return item instanceof SpendRejected r && r.available().equals(Money.of("-0.003"));
+                                    }
+                                },
+                                org.axonframework.test.matchers.Matchers.andNoMore())));
+    }
+
+    @Test
+    void revokingRecordsWhoAndWhy() {
+        fixture.given(teamWithAlice())
+                .andGiven(boost("b1", "alice", ONE_REQUEST, T0.minusSeconds(10), T0.plusSeconds(1000)))
+                .andGivenCurrentTime(T0)
+                .when(new RevokeBoost("cs", "b1", "finance-key", "budget cut"))
+                .expectEvents(new BoostRevoked("cs", "b1", "alice", "finance-key", "budget cut", T0))
+                .expectState(team -> assertThat(team.boostsRecorded()).isZero());
+    }
+
+    @Test
+    void whatWasSpentUnderABoostStaysSpentAfterItEnds() {
+        Instant end = T0.plusSeconds(100);
+        fixture.given(teamWithAlice())
+                .andGiven(boost("b1", "alice", ONE_REQUEST, T0.minusSeconds(10), end))
+                .andGivenCurrentTime(T0)
+                .andGivenCommands(reserve("r1"), reserve("r2"), settle("r1", "0.003"), settle("r2", "0.003"))
+                .andGivenCurrentTime(end.plusSeconds(1))
+                .when(reserve("r3"))
+                .expectEventsMatching(org.axonframework.test.matchers.Matchers.payloadsMatching(
+                        org.axonframework.test.matchers.Matchers.exactSequenceOf(
+                                new CustomTypeSafeMatcher<Object>("spent 0.006 of 0.003: nothing disappeared") {
+                                    @Override
+                                    protected boolean matchesSafely(Object item) {
+                                        return item instanceof SpendRejected r && r.available().equals(Money.of("-0.003"));
+                                    }
+                                },
+                                org.axonframework.test.matchers.Matchers.andNoMore())));
+    }
+
+    @Test
+    void aBoostCrossingAPeriodRolloverCountsInTheNewPeriodToo() {
+        Instant lateMarch = Instant.parse("2026-03-31T23:00:00Z");
+        Instant earlyApril = Instant.parse("2026-04-01T01:00:00Z");
+        fixture.given(teamWithAlice())
+                .andGiven(boost("b1", "alice", ONE_REQUEST, lateMarch, Instant.parse("2026-04-02T00:00:00Z")))
+                .andGivenCurrentTime(lateMarch)
+                .andGivenCommands(reserve("r1"), reserve("r2"), settle("r1", "0.003"), settle("r2", "0.003"))
+                .andGivenCurrentTime(earlyApril)
+                .when(new RecordSpendBatch("cs", List.of(reserve("r3").lines().get(0), reserve("r4").lines().get(0),
+                        reserve("r5").lines().get(0))))
+                // April: spent 0 of 0.003 + the boost 0.003: two requests, not three
+                .expectResultMessagePayloadMatching(outcomes(SpendOutcome.Reserved.class, SpendOutcome.Reserved.class,
+                        SpendOutcome.Rejected.class));
+    }
+
+    @Test
+    void endedBoostsAreRecordedAsExpired() {
+        Instant end = T0.plusSeconds(100);
+        fixture.given(teamWithAlice())
+                .andGiven(boost("b1", "alice", ONE_REQUEST, T0, end),
+                        boost("b2", null, ONE_REQUEST, T0, end.plusSeconds(1000)))
+                .andGivenCurrentTime(end.plusSeconds(5))
+                .when(new ExpireBoosts("cs"))
+                .expectEvents(new BoostExpired("cs", "b1", "alice", end, end.plusSeconds(5)))
+                .expectResultMessagePayload(1);
+    }
+
+    @Test
+    void grantingRecordsTheWindowAmountAndReasonAndIgnoresARepeat() {
+        GrantBoost grant = new GrantBoost("cs", "b1", "alice", ONE_REQUEST, T0, T0.plusSeconds(60), "exam week",
+                null, "manager-key");
+        fixture.given(teamWithAlice())
+                .andGivenCurrentTime(T0)
+                .when(grant)
+                .expectEvents(new BoostGranted("cs", "b1", "alice", ONE_REQUEST, T0, T0.plusSeconds(60), "exam week",
+                        null, "manager-key", T0));
+        fixture.given(teamWithAlice())
+                .andGiven(new BoostGranted("cs", "b1", "alice", ONE_REQUEST, T0, T0.plusSeconds(60),
+                        "exam week", null, "manager-key", T0))
+                .andGivenCurrentTime(T0)
+                .when(grant)
+                .expectSuccessfulHandlerExecution()
+                .expectNoEvents();
+    }
+
+    @Test
+    void refusesBoostsThatCannotBoostAnything() {
+        fixture.given(teamWithAlice()).andGivenCurrentTime(T0)
+                .when(new GrantBoost("cs", "b1", "alice", Money.ZERO, T0, T0.plusSeconds(60), "x", null, "a"))
+                .expectException(CommandRefused.class);
+        fixture.given(teamWithAlice()).andGivenCurrentTime(T0)
+                .when(new GrantBoost("cs", "b1", "alice", ONE_REQUEST, T0, T0, "x", null, "a"))
+                .expectException(CommandRefused.class);
+        fixture.given(teamWithAlice()).andGivenCurrentTime(T0)
+                .when(new GrantBoost("cs", "b1", "alice", ONE_REQUEST, T0.minusSeconds(60), T0, "x", null, "a"))
+                .expectException(CommandRefused.class);
+        fixture.given(teamWithAlice()).andGivenCurrentTime(T0)
+                .when(new GrantBoost("cs", "b1", "mallory", ONE_REQUEST, T0, T0.plusSeconds(60), "x", null, "a"))
+                .expectException(CommandRefused.class);
+    }
+}
