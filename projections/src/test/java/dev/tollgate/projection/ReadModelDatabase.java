@@ -32,6 +32,7 @@ public final class ReadModelDatabase {
     }
 
     public static void truncateReadTables() {
-        dsl().execute("TRUNCATE teams, users, api_keys, message_costs, budget_status");
+        dsl().execute("TRUNCATE teams, users, api_keys, message_costs, budget_status, boosts, cohort_boosts, "
+                + "admin_credentials, price_versions, audit_log");
     }
 }

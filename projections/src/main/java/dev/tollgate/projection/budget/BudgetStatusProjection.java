@@ -6,6 +6,7 @@ import dev.tollgate.api.spend.ReservationExpired;
 import dev.tollgate.api.spend.ReservationReleased;
 import dev.tollgate.api.spend.SpendReserved;
 import dev.tollgate.api.spend.SpendSettled;
+import dev.tollgate.api.team.KeyBudgetSet;
 import dev.tollgate.api.team.TeamBudgetSet;
 import dev.tollgate.api.team.TeamCreated;
 import dev.tollgate.api.team.UserBudgetSet;
@@ -40,6 +41,7 @@ public class BudgetStatusProjection {
     public static final String PROCESSING_GROUP = "budget-status";
     static final String TEAM = "team";
     static final String USER = "user";
+    static final String KEY = "key";
 
     private final DSLContext dsl;
     private final BatchCoalescer<String, BalanceRow> balances;
@@ -109,23 +111,39 @@ public class BudgetStatusProjection {
     }
 
     @EventHandler
+    void on(KeyBudgetSet event, @SequenceNumber long sequence) {
+        if (event.budget() == null) {
+            balances.flush();
+            dsl.deleteFrom(BUDGET_STATUS).where(BUDGET_STATUS.ACCOUNT_TYPE.eq(KEY))
+                    .and(BUDGET_STATUS.ACCOUNT_ID.eq(event.keyId())).execute();
+        } else {
+            balances.add(KEY + "/" + event.keyId(), new BalanceRow(KEY, event.keyId(), event.teamId(),
+                    event.keyBalance(), false, sequence, event.at()));
+        }
+    }
+
+    @EventHandler
     void on(SpendReserved event, @SequenceNumber long sequence) {
-        spend(event.teamId(), event.userId(), event.teamBalance(), event.userBalance(), sequence, event.at());
+        spend(event.teamId(), event.userId(), event.keyId(), event.teamBalance(), event.userBalance(),
+                event.keyBalance(), sequence, event.at());
     }
 
     @EventHandler
     void on(SpendSettled event, @SequenceNumber long sequence) {
-        spend(event.teamId(), event.userId(), event.teamBalance(), event.userBalance(), sequence, event.at());
+        spend(event.teamId(), event.userId(), event.keyId(), event.teamBalance(), event.userBalance(),
+                event.keyBalance(), sequence, event.at());
     }
 
     @EventHandler
     void on(ReservationReleased event, @SequenceNumber long sequence) {
-        spend(event.teamId(), event.userId(), event.teamBalance(), event.userBalance(), sequence, event.at());
+        spend(event.teamId(), event.userId(), event.keyId(), event.teamBalance(), event.userBalance(),
+                event.keyBalance(), sequence, event.at());
     }
 
     @EventHandler
     void on(ReservationExpired event, @SequenceNumber long sequence) {
-        spend(event.teamId(), event.userId(), event.teamBalance(), event.userBalance(), sequence, event.at());
+        spend(event.teamId(), event.userId(), event.keyId(), event.teamBalance(), event.userBalance(),
+                event.keyBalance(), sequence, event.at());
     }
 
     @ResetHandler
@@ -133,11 +151,14 @@ public class BudgetStatusProjection {
         dsl.deleteFrom(BUDGET_STATUS).execute();
     }
 
-    private void spend(String teamId, String userId, AccountBalance team, AccountBalance user, long sequence,
-                       Instant at) {
+    private void spend(String teamId, String userId, String keyId, AccountBalance team, AccountBalance user,
+                       AccountBalance key, long sequence, Instant at) {
         balances.add(TEAM + "/" + teamId, new BalanceRow(TEAM, teamId, teamId, team, null, sequence, at));
         if (userId != null && user != null) {
             balances.add(USER + "/" + userId, new BalanceRow(USER, userId, teamId, user, null, sequence, at));
+        }
+        if (keyId != null && key != null) {
+            balances.add(KEY + "/" + keyId, new BalanceRow(KEY, keyId, teamId, key, null, sequence, at));
         }
     }
 

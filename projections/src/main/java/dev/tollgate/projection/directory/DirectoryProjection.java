@@ -1,6 +1,13 @@
 package dev.tollgate.projection.directory;
 
+import dev.tollgate.api.access.CredentialIssued;
+import dev.tollgate.api.access.CredentialRevoked;
+import dev.tollgate.api.access.CredentialScopeChanged;
 import dev.tollgate.api.key.KeyIssued;
+import dev.tollgate.api.key.KeyRotated;
+import dev.tollgate.api.team.KeyBudgetSet;
+import dev.tollgate.api.team.UserTagsSet;
+import dev.tollgate.projection.support.Json;
 import dev.tollgate.api.key.KeyRevoked;
 import dev.tollgate.api.team.TeamBudgetSet;
 import dev.tollgate.api.team.TeamCreated;
@@ -13,11 +20,12 @@ import org.jooq.DSLContext;
 import org.springframework.stereotype.Component;
 
 import static dev.tollgate.projection.support.Columns.amount;
+import static dev.tollgate.readmodel.Tables.ADMIN_CREDENTIALS;
 import static dev.tollgate.readmodel.Tables.API_KEYS;
 import static dev.tollgate.readmodel.Tables.TEAMS;
 import static dev.tollgate.readmodel.Tables.USERS;
 
-/** Teams, their members and API keys, as admins and the edge's key lookup see them. */
+/** Teams, their members, API keys and administrative credentials, as admins and the edge's lookups see them. */
 @Component
 @ProcessingGroup(DirectoryProjection.PROCESSING_GROUP)
 public class DirectoryProjection {
@@ -70,6 +78,7 @@ public class DirectoryProjection {
                 .set(USERS.BUDGET_PERIOD, event.budget() == null ? null : event.budget().period().wireName())
                 .set(USERS.OWN_BUDGET, event.budget() != null)
                 .set(USERS.AUTO_REGISTERED, event.autoRegistered())
+                .set(USERS.TAGS, event.tags().stream().sorted().toArray(String[]::new))
                 .set(USERS.CREATED_AT, event.at())
                 .set(USERS.UPDATED_AT, event.at())
                 .onConflictDoNothing()
@@ -88,6 +97,15 @@ public class DirectoryProjection {
     }
 
     @EventHandler
+    void on(UserTagsSet event) {
+        dsl.update(USERS)
+                .set(USERS.TAGS, event.tags().stream().sorted().toArray(String[]::new))
+                .set(USERS.UPDATED_AT, event.at())
+                .where(USERS.USER_ID.eq(event.userId()))
+                .execute();
+    }
+
+    @EventHandler
     void on(KeyIssued event) {
         dsl.insertInto(API_KEYS)
                 .set(API_KEYS.KEY_ID, event.keyId())
@@ -100,7 +118,69 @@ public class DirectoryProjection {
                 .set(API_KEYS.EXPIRES_AT, event.expiresAt())
                 .set(API_KEYS.CREATED_AT, event.at())
                 .set(API_KEYS.CREATED_BY, event.actor())
+                .set(API_KEYS.REQUESTS_PER_MINUTE, event.limits().requestsPerMinute())
+                .set(API_KEYS.TOKENS_PER_MINUTE, event.limits().tokensPerMinute())
+                .set(API_KEYS.METADATA, Json.of(event.metadata()))
+                .set(API_KEYS.DEFAULT_TAGS, Json.of(event.defaultTags()))
                 .onConflictDoNothing()
+                .execute();
+    }
+
+    @EventHandler
+    void on(KeyRotated event) {
+        dsl.update(API_KEYS)
+                .set(API_KEYS.SECRET_HASH, event.secretHash())
+                .set(API_KEYS.DISPLAY_PREFIX, event.displayPrefix())
+                .set(API_KEYS.ROTATED_AT, event.at())
+                .where(API_KEYS.KEY_ID.eq(event.keyId()))
+                .execute();
+    }
+
+    @EventHandler
+    void on(KeyBudgetSet event) {
+        dsl.update(API_KEYS)
+                .set(API_KEYS.BUDGET_LIMIT, event.budget() == null ? null : amount(event.budget().limit()))
+                .set(API_KEYS.BUDGET_PERIOD, event.budget() == null ? null : event.budget().period().wireName())
+                .where(API_KEYS.KEY_ID.eq(event.keyId()))
+                .execute();
+    }
+
+    @EventHandler
+    void on(CredentialIssued event) {
+        dsl.insertInto(ADMIN_CREDENTIALS)
+                .set(ADMIN_CREDENTIALS.CREDENTIAL_ID, event.credentialId())
+                .set(ADMIN_CREDENTIALS.SECRET_HASH, event.secretHash())
+                .set(ADMIN_CREDENTIALS.DISPLAY_PREFIX, event.displayPrefix())
+                .set(ADMIN_CREDENTIALS.NAME, event.name())
+                .set(ADMIN_CREDENTIALS.ROLE, event.role().wireName())
+                .set(ADMIN_CREDENTIALS.TEAMS, event.teams().stream().sorted().toArray(String[]::new))
+                .set(ADMIN_CREDENTIALS.BUDGET_CAP, amount(event.budgetCap()))
+                .set(ADMIN_CREDENTIALS.CREATED_AT, event.at())
+                .set(ADMIN_CREDENTIALS.CREATED_BY, event.actor())
+                .set(ADMIN_CREDENTIALS.UPDATED_AT, event.at())
+                .onConflictDoNothing()
+                .execute();
+    }
+
+    @EventHandler
+    void on(CredentialScopeChanged event) {
+        dsl.update(ADMIN_CREDENTIALS)
+                .set(ADMIN_CREDENTIALS.ROLE, event.role().wireName())
+                .set(ADMIN_CREDENTIALS.TEAMS, event.teams().stream().sorted().toArray(String[]::new))
+                .set(ADMIN_CREDENTIALS.BUDGET_CAP, amount(event.budgetCap()))
+                .set(ADMIN_CREDENTIALS.UPDATED_AT, event.at())
+                .where(ADMIN_CREDENTIALS.CREDENTIAL_ID.eq(event.credentialId()))
+                .execute();
+    }
+
+    @EventHandler
+    void on(CredentialRevoked event) {
+        dsl.update(ADMIN_CREDENTIALS)
+                .set(ADMIN_CREDENTIALS.REVOKED_AT, event.at())
+                .set(ADMIN_CREDENTIALS.REVOKED_BY, event.actor())
+                .set(ADMIN_CREDENTIALS.UPDATED_AT, event.at())
+                .where(ADMIN_CREDENTIALS.CREDENTIAL_ID.eq(event.credentialId()))
+                .and(ADMIN_CREDENTIALS.REVOKED_AT.isNull())
                 .execute();
     }
 
@@ -117,6 +197,7 @@ public class DirectoryProjection {
 
     @ResetHandler
     void reset() {
+        dsl.deleteFrom(ADMIN_CREDENTIALS).execute();
         dsl.deleteFrom(API_KEYS).execute();
         dsl.deleteFrom(USERS).execute();
         dsl.deleteFrom(TEAMS).execute();

@@ -6,6 +6,7 @@ import dev.tollgate.api.spend.SpendRejected;
 import dev.tollgate.api.spend.SpendReserved;
 import dev.tollgate.api.spend.SpendSettled;
 import dev.tollgate.projection.support.BatchCoalescer;
+import dev.tollgate.projection.support.Json;
 import dev.tollgate.readmodel.tables.records.MessageCostsRecord;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
@@ -88,7 +89,8 @@ public class MessageCostProjection {
                 .setRequestedMaxTokens(event.requestedMaxTokens())
                 .setGrantedMaxTokens(event.grantedMaxTokens())
                 .setClamped(event.clamped())
-                .setExpiresAt(event.expiresAt());
+                .setExpiresAt(event.expiresAt())
+                .setTags(Json.of(event.tags()));
         rows.add(event.requestId(), new CostRow(event.requestId(), row, true, false));
     }
 
@@ -105,7 +107,8 @@ public class MessageCostProjection {
                 .setOutcome("rejected")
                 .setReason(event.limitingBudget() + " budget exhausted")
                 .setReserved(BigDecimal.ZERO)
-                .setCost(BigDecimal.ZERO);
+                .setCost(BigDecimal.ZERO)
+                .setTags(Json.of(event.tags()));
         rows.add(event.requestId(), new CostRow(event.requestId(), row, true, true));
     }
 

@@ -21,6 +21,8 @@ import org.junit.jupiter.api.Test;
 
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.util.Map;
+import java.util.Set;
 
 import static dev.tollgate.readmodel.Tables.BUDGET_STATUS;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -47,7 +49,8 @@ class BudgetStatusProjectionTest {
 
     static SpendReserved reserved(String requestId, String teamSpent, String teamReserved, String userReserved) {
         return new SpendReserved(requestId, "cs", "alice", "k1", "m", Money.of("0.5"), 100, 100, false, T0,
-                T0.plusSeconds(900), balance(TEAM, teamSpent, teamReserved), balance(MEMBER, "0", userReserved));
+                T0.plusSeconds(900), Map.of(), balance(TEAM, teamSpent, teamReserved), balance(MEMBER, "0", userReserved),
+                null);
     }
 
     BudgetStatusRecord row(String type, String id) {
@@ -58,7 +61,7 @@ class BudgetStatusProjectionTest {
     void given() {
         projection.on(new TeamCreated("cs", "CS", TEAM, MEMBER, OverBudgetPolicy.CLAMP, "admin", null, T0,
                 balance(TEAM, "0", "0")), 0);
-        projection.on(new UserRegistered("cs", "alice", "alice", "Alice", null, false, "admin", T0,
+        projection.on(new UserRegistered("cs", "alice", "alice", "Alice", null, Set.of(), false, "admin", T0,
                 balance(MEMBER, "0", "0")), 1);
     }
 
@@ -68,7 +71,7 @@ class BudgetStatusProjectionTest {
         projection.on(reserved("r1", "0", "0.5", "0.5"), 2);
         projection.on(new SpendSettled("r1", "cs", "alice", "k1", "m", "p", "d", new Usage(10, 10, 0, 0),
                 Money.of("0.5"), Money.of("0.123456789"), "v1", 10, T0, T0, balance(TEAM, "0.123456789", "0"),
-                balance(MEMBER, "0.123456789", "0")), 3);
+                balance(MEMBER, "0.123456789", "0"), null), 3);
 
         BudgetStatusRecord team = row("team", "cs");
         assertThat(team.getSpent()).isEqualByComparingTo("0.123456789");

@@ -1,6 +1,7 @@
 package dev.tollgate.projection.directory;
 
 import dev.tollgate.api.key.KeyIssued;
+import dev.tollgate.api.key.KeyLimits;
 import dev.tollgate.api.key.KeyRevoked;
 import dev.tollgate.api.money.AccountBalance;
 import dev.tollgate.api.money.Budget;
@@ -17,6 +18,8 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 import static dev.tollgate.readmodel.Tables.API_KEYS;
 import static dev.tollgate.readmodel.Tables.TEAMS;
@@ -41,11 +44,12 @@ class DirectoryProjectionTest {
     void recordsTeamsUsersAndKeysWithoutAnySecret() {
         projection.on(new TeamCreated("cs", "Computer Science", Budget.of("100", BudgetPeriod.MONTHLY),
                 Budget.of("5", BudgetPeriod.MONTHLY), OverBudgetPolicy.CLAMP, "admin", null, T0, ANY));
-        projection.on(new UserRegistered("cs", "alice", "alice@uni", "Alice", null, false, "admin", T0, ANY));
+        projection.on(new UserRegistered("cs", "alice", "alice@uni", "Alice", null, Set.of("course:cs101"), false,
+                "admin", T0, ANY));
         projection.on(new UserBudgetSet("cs", "alice", Budget.of("7.5", BudgetPeriod.WEEKLY), null, "admin", "thesis",
                 T0, ANY));
         projection.on(new KeyIssued("k1", "f".repeat(64), "tg-abcd", "laptop", "cs", "alice", List.of("m1", "m2"),
-                null, "admin", T0));
+                null, new KeyLimits(60L, 10_000L), Map.of("owner", "lab 3"), Map.of("course", "cs101"), "admin", T0));
         projection.on(new KeyRevoked("k1", "cs", "admin", "lost", T0.plusSeconds(5)));
 
         var team = dsl.selectFrom(TEAMS).fetchSingle();
@@ -58,5 +62,8 @@ class DirectoryProjectionTest {
         assertThat(key.getAllowedModels()).containsExactly("m1", "m2");
         assertThat(key.getRevokedAt()).isEqualTo(T0.plusSeconds(5));
         assertThat(key.getRevokeReason()).isEqualTo("lost");
+        assertThat(key.getRequestsPerMinute()).isEqualTo(60);
+        assertThat(key.getDefaultTags().data()).isEqualTo("{\"course\": \"cs101\"}");
+        assertThat(user.getTags()).containsExactly("course:cs101");
     }
 }

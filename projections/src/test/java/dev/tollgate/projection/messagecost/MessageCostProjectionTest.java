@@ -18,6 +18,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
+import java.util.Map;
 
 import static dev.tollgate.readmodel.Tables.MESSAGE_COSTS;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -38,13 +39,13 @@ class MessageCostProjectionTest {
 
     static SpendReserved reserved(String requestId) {
         return new SpendReserved(requestId, "cs", "alice", "k1", "gpt-4o-mini", Money.of("0.003"), 1000, 400, true,
-                T0, T0.plusSeconds(900), ANY, ANY);
+                T0, T0.plusSeconds(900), Map.of("course", "cs101", "assignment", "3"), ANY, ANY, null);
     }
 
     static SpendSettled settled(String requestId) {
         return new SpendSettled(requestId, "cs", "alice", "k1", "gpt-4o-mini", "openai", "openai-eu",
                 new Usage(812, 377, 128, 64), Money.of("0.003"), Money.of("0.000345678"), "v7", 1234, T0,
-                T0.plusMillis(1234), ANY, ANY);
+                T0.plusMillis(1234), ANY, ANY, null);
     }
 
     MessageCostsRecord row(String requestId) {
@@ -71,6 +72,7 @@ class MessageCostProjectionTest {
         assertThat(row.getGrantedMaxTokens()).isEqualTo(400);
         assertThat(row.getClamped()).isTrue();
         assertThat(row.getStartedAt()).isEqualTo(T0);
+        assertThat(row.getTags().data()).isEqualTo("{\"course\": \"cs101\", \"assignment\": \"3\"}");
     }
 
     @Test
@@ -80,7 +82,7 @@ class MessageCostProjectionTest {
         projection.on(settled("r1"));
         projection.on(reserved("r2"));
         projection.on(new ReservationReleased("r2", "cs", "alice", "k1", Money.of("0.003"), "upstream_error", T0,
-                ANY, ANY));
+                ANY, ANY, null));
         assertThat(dsl.fetchCount(MESSAGE_COSTS)).isZero();
         batch.commit();
 
@@ -105,7 +107,7 @@ class MessageCostProjectionTest {
     @Test
     void aRejectionIsARowWithoutCost() {
         projection.on(new SpendRejected("r9", "cs", "alice", "k1", "gpt-4o-mini", "user", Money.of("0.01"),
-                Money.of("0.001"), Instant.parse("2026-04-01T00:00:00Z"), T0));
+                Money.of("0.001"), Instant.parse("2026-04-01T00:00:00Z"), T0, Map.of()));
         MessageCostsRecord row = row("r9");
         assertThat(row.getOutcome()).isEqualTo("rejected");
         assertThat(row.getReason()).isEqualTo("user budget exhausted");
@@ -116,7 +118,7 @@ class MessageCostProjectionTest {
     void anExpiredReservationIsChargedAtItsEstimateAndFlagged() {
         projection.on(reserved("r1"));
         projection.on(new ReservationExpired("r1", "cs", "alice", "k1", Money.of("0.003"), true, T0,
-                T0.plusSeconds(900), T0.plusSeconds(960), ANY, ANY));
+                T0.plusSeconds(900), T0.plusSeconds(960), ANY, ANY, null));
         MessageCostsRecord row = row("r1");
         assertThat(row.getOutcome()).isEqualTo("expired");
         assertThat(row.getCost()).isEqualByComparingTo("0.003");

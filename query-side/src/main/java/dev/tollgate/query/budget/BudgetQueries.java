@@ -3,15 +3,16 @@ package dev.tollgate.query.budget;
 import dev.tollgate.query.support.Amounts;
 import dev.tollgate.readmodel.tables.records.BudgetStatusRecord;
 import org.jooq.DSLContext;
+import org.jooq.impl.DSL;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Service;
 
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.List;
 import java.util.Optional;
 
+import static dev.tollgate.readmodel.Tables.BOOSTS;
 import static dev.tollgate.readmodel.Tables.BUDGET_STATUS;
 
 /** Live budgets from {@code budget_status}, rolled into the current period when the stored one has ended. */
@@ -39,22 +40,35 @@ public class BudgetQueries {
         return account("user", userId);
     }
 
-    public List<BudgetView> members(String teamId) {
-        Instant now = clock.instant();
-        return dsl.selectFrom(BUDGET_STATUS)
-                .where(BUDGET_STATUS.TEAM_ID.eq(teamId)).and(BUDGET_STATUS.ACCOUNT_TYPE.eq("user"))
-                .orderBy(BUDGET_STATUS.ACCOUNT_ID)
-                .fetch(r -> view(r, now));
+    public Optional<BudgetView> key(String keyId) {
+        return account("key", keyId);
     }
 
     private Optional<BudgetView> account(String type, String id) {
+        Instant now = clock.instant();
         return dsl.selectFrom(BUDGET_STATUS)
                 .where(BUDGET_STATUS.ACCOUNT_TYPE.eq(type)).and(BUDGET_STATUS.ACCOUNT_ID.eq(id))
                 .fetchOptional()
-                .map(r -> view(r, clock.instant()));
+                .map(r -> view(r, now, activeBoosts(r, now)));
     }
 
-    static BudgetView view(BudgetStatusRecord r, Instant now) {
+    /** The boosts on the account active at {@code now}: a revoked one stops counting when it was revoked. */
+    private BigDecimal activeBoosts(BudgetStatusRecord account, Instant now) {
+        if (account.getAccountType().equals("key")) {
+            return BigDecimal.ZERO;
+        }
+        String userId = account.getAccountType().equals("team") ? "" : account.getAccountId();
+        BigDecimal sum = dsl.select(DSL.sum(BOOSTS.AMOUNT)).from(BOOSTS)
+                .where(BOOSTS.TEAM_ID.eq(account.getTeamId()))
+                .and(BOOSTS.USER_ID.eq(userId))
+                .and(BOOSTS.STARTS_AT.le(now))
+                .and(BOOSTS.ENDS_AT.gt(now))
+                .and(BOOSTS.ENDED_AT.isNull().or(BOOSTS.ENDED_AT.gt(now)))
+                .fetchOne(0, BigDecimal.class);
+        return sum == null ? BigDecimal.ZERO : sum;
+    }
+
+    static BudgetView view(BudgetStatusRecord r, Instant now, BigDecimal boosts) {
         Instant start = r.getPeriodStart();
         Instant end = r.getPeriodEnd();
         BigDecimal spent = r.getSpent();
@@ -64,11 +78,12 @@ public class BudgetQueries {
             end = current.end();
             spent = BigDecimal.ZERO;
         }
-        BigDecimal remaining = r.getBudgetLimit() == null ? null
-                : r.getBudgetLimit().subtract(spent).subtract(r.getReserved());
+        BigDecimal effective = r.getBudgetLimit() == null ? null : r.getBudgetLimit().add(boosts);
+        BigDecimal remaining = effective == null ? null : effective.subtract(spent).subtract(r.getReserved());
         return new BudgetView(r.getAccountType(), r.getAccountId(), r.getTeamId(),
-                Amounts.format(r.getBudgetLimit()), r.getBudgetPeriod(), start, end, Amounts.format(spent),
-                Amounts.format(r.getReserved()), Amounts.format(remaining),
-                "user".equals(r.getAccountType()) ? r.getFollowsTeamDefault() : null, r.getUpdatedAt());
+                Amounts.format(r.getBudgetLimit()), Amounts.format(boosts), Amounts.format(effective),
+                r.getBudgetPeriod(), start, end, Amounts.format(spent), Amounts.format(r.getReserved()),
+                Amounts.format(remaining), "user".equals(r.getAccountType()) ? r.getFollowsTeamDefault() : null,
+                r.getUpdatedAt());
     }
 }

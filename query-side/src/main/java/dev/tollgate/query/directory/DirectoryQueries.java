@@ -2,6 +2,7 @@ package dev.tollgate.query.directory;
 
 import dev.tollgate.query.budget.BudgetQueries;
 import dev.tollgate.query.support.Amounts;
+import dev.tollgate.query.support.Jsons;
 import dev.tollgate.readmodel.tables.records.ApiKeysRecord;
 import dev.tollgate.readmodel.tables.records.TeamsRecord;
 import dev.tollgate.readmodel.tables.records.UsersRecord;
@@ -15,6 +16,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
+import static dev.tollgate.readmodel.Tables.ADMIN_CREDENTIALS;
 import static dev.tollgate.readmodel.Tables.API_KEYS;
 import static dev.tollgate.readmodel.Tables.TEAMS;
 import static dev.tollgate.readmodel.Tables.USERS;
@@ -33,12 +35,35 @@ public class DirectoryQueries {
 
     /** The key whose secret hashes to {@code secretHash}, revoked or not. */
     public Optional<KeyRecord> keyByHash(String secretHash) {
-        return dsl.select(API_KEYS.KEY_ID, API_KEYS.TEAM_ID, API_KEYS.USER_ID, API_KEYS.ALLOWED_MODELS,
-                        API_KEYS.EXPIRES_AT, API_KEYS.REVOKED_AT)
-                .from(API_KEYS)
+        return dsl.selectFrom(API_KEYS)
                 .where(API_KEYS.SECRET_HASH.eq(secretHash))
-                .fetchOptional(r -> new KeyRecord(r.value1(), r.value2(), r.value3(), Set.of(r.value4()),
-                        r.value5(), r.value6()));
+                .fetchOptional(r -> new KeyRecord(r.getKeyId(), r.getTeamId(), r.getUserId(),
+                        Set.of(r.getAllowedModels()), r.getExpiresAt(), r.getRevokedAt(), r.getRequestsPerMinute(),
+                        r.getTokensPerMinute(), Jsons.stringMap(r.getDefaultTags())));
+    }
+
+    /** The administrative credential whose secret hashes to {@code secretHash}, revoked or not. */
+    public Optional<CredentialRecord> credentialByHash(String secretHash) {
+        return dsl.selectFrom(ADMIN_CREDENTIALS)
+                .where(ADMIN_CREDENTIALS.SECRET_HASH.eq(secretHash))
+                .fetchOptional(r -> new CredentialRecord(r.getCredentialId(), r.getRole(), Set.of(r.getTeams()),
+                        r.getBudgetCap(), r.getRevokedAt()));
+    }
+
+    public Optional<CredentialView> credential(String credentialId) {
+        return dsl.selectFrom(ADMIN_CREDENTIALS).where(ADMIN_CREDENTIALS.CREDENTIAL_ID.eq(credentialId))
+                .fetchOptional(DirectoryQueries::credentialView);
+    }
+
+    public List<CredentialView> credentials() {
+        return dsl.selectFrom(ADMIN_CREDENTIALS).orderBy(ADMIN_CREDENTIALS.CREATED_AT.desc())
+                .fetch(DirectoryQueries::credentialView);
+    }
+
+    /** The users carrying {@code tag}, with their teams: a cohort. */
+    public List<UserView> usersTagged(String tag) {
+        return dsl.selectFrom(USERS).where(USERS.TAGS.contains(new String[]{tag})).orderBy(USERS.USER_ID)
+                .limit(100_000).fetch().map(this::userView);
     }
 
     public boolean teamExists(String teamId) {
@@ -49,16 +74,16 @@ public class DirectoryQueries {
         return dsl.selectFrom(TEAMS).where(TEAMS.TEAM_ID.eq(teamId)).fetchOptional().map(this::teamView);
     }
 
-    public List<TeamView> teams() {
-        return dsl.selectFrom(TEAMS).orderBy(TEAMS.TEAM_ID).fetch().map(this::teamView);
+    public List<TeamView> teams(Condition scope) {
+        return dsl.selectFrom(TEAMS).where(scope).orderBy(TEAMS.TEAM_ID).fetch().map(this::teamView);
     }
 
     public Optional<UserView> user(String userId) {
         return dsl.selectFrom(USERS).where(USERS.USER_ID.eq(userId)).fetchOptional().map(this::userView);
     }
 
-    public List<UserView> users(String teamId) {
-        Condition where = teamId == null ? DSL.noCondition() : USERS.TEAM_ID.eq(teamId);
+    public List<UserView> users(String teamId, Condition scope) {
+        Condition where = teamId == null ? scope : scope.and(USERS.TEAM_ID.eq(teamId));
         return dsl.selectFrom(USERS).where(where).orderBy(USERS.USER_ID).limit(10_000).fetch().map(this::userView);
     }
 
@@ -66,8 +91,8 @@ public class DirectoryQueries {
         return dsl.selectFrom(API_KEYS).where(API_KEYS.KEY_ID.eq(keyId)).fetchOptional().map(DirectoryQueries::keyView);
     }
 
-    public List<KeyView> keys(String teamId, String userId) {
-        Condition where = DSL.noCondition();
+    public List<KeyView> keys(String teamId, String userId, Condition scope) {
+        Condition where = scope;
         if (teamId != null) {
             where = where.and(API_KEYS.TEAM_ID.eq(teamId));
         }
@@ -87,14 +112,23 @@ public class DirectoryQueries {
 
     private UserView userView(UsersRecord r) {
         return new UserView(r.getUserId(), r.getTeamId(), r.getExternalId(), r.getName(),
-                r.getOwnBudget() ? setting(r.getBudgetLimit(), r.getBudgetPeriod()) : null, r.getAutoRegistered(),
+                r.getOwnBudget() ? setting(r.getBudgetLimit(), r.getBudgetPeriod()) : null,
+                List.of(r.getTags()), r.getAutoRegistered(),
                 budgets.user(r.getUserId()).orElse(null), r.getCreatedAt(), r.getUpdatedAt());
     }
 
     private static KeyView keyView(ApiKeysRecord r) {
         return new KeyView(r.getKeyId(), r.getName(), r.getDisplayPrefix(), r.getTeamId(), r.getUserId(),
-                List.of(r.getAllowedModels()), r.getExpiresAt(), r.getCreatedAt(), r.getCreatedBy(), r.getRevokedAt(),
-                r.getRevokedBy(), r.getRevokeReason());
+                List.of(r.getAllowedModels()), r.getExpiresAt(), r.getRequestsPerMinute(), r.getTokensPerMinute(),
+                r.getBudgetPeriod() == null ? null : setting(r.getBudgetLimit(), r.getBudgetPeriod()),
+                Jsons.stringMap(r.getMetadata()), Jsons.stringMap(r.getDefaultTags()), r.getCreatedAt(),
+                r.getCreatedBy(), r.getRotatedAt(), r.getRevokedAt(), r.getRevokedBy(), r.getRevokeReason());
+    }
+
+    private static CredentialView credentialView(dev.tollgate.readmodel.tables.records.AdminCredentialsRecord r) {
+        return new CredentialView(r.getCredentialId(), r.getName(), r.getDisplayPrefix(), r.getRole(),
+                List.of(r.getTeams()), Amounts.format(r.getBudgetCap()), r.getCreatedAt(), r.getCreatedBy(),
+                r.getUpdatedAt(), r.getRevokedAt(), r.getRevokedBy());
     }
 
     private static BudgetSetting setting(BigDecimal limit, String period) {

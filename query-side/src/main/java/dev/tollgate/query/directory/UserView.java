@@ -5,10 +5,11 @@ import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import dev.tollgate.query.budget.BudgetView;
 
 import java.time.Instant;
+import java.util.List;
 
 /** @param budget the user's own budget, {@code null} when the team's member budget applies */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record UserView(String id, String teamId, String externalId, String name, BudgetSetting budget,
-                       boolean autoRegistered, BudgetView live, Instant createdAt,
+                       List<String> tags, boolean autoRegistered, BudgetView live, Instant createdAt,
                        Instant updatedAt) {
 }

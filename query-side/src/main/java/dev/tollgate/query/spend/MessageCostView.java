@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 
 import java.time.Instant;
+import java.util.Map;
 
 /**
  * What one request cost, as finance reads it. Amounts are decimal strings in the ledger currency.
@@ -11,13 +12,14 @@ import java.time.Instant;
  * @param outcome  reserved (still running), settled, released, rejected or expired
  * @param reserved the amount set aside before the request went upstream
  * @param cost     what the request was charged
+ * @param tags     the request's labels (its own, and its key's defaults)
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record MessageCostView(String requestId, Instant startedAt, Instant finishedAt, String teamId, String userId,
                               String keyId, String model, String provider, String deployment, String outcome,
                               String reason, String reserved, String cost, Usage usage, Long requestedMaxTokens,
                               Long grantedMaxTokens, boolean clamped, String priceVersion, Long latencyMs,
-                              boolean flagged) {
+                              boolean flagged, Map<String, String> tags) {
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record Usage(Long promptTokens, Long completionTokens, Long cachedTokens, Long reasoningTokens,

@@ -2,6 +2,7 @@ package dev.tollgate.query.spend;
 
 import dev.tollgate.query.support.Amounts;
 import dev.tollgate.query.support.BadQuery;
+import dev.tollgate.query.support.Jsons;
 import dev.tollgate.readmodel.tables.records.MessageCostsRecord;
 import org.jooq.Condition;
 import org.jooq.DSLContext;
@@ -11,6 +12,7 @@ import org.springframework.stereotype.Service;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import static dev.tollgate.readmodel.Tables.MESSAGE_COSTS;
@@ -25,8 +27,12 @@ public class SpendQueries {
         this.dsl = dsl;
     }
 
-    public record MessageFilter(String teamId, String userId, String keyId, Instant from, Instant to, String cursor,
-                                int limit) {
+    /**
+     * @param tags  every one of these tags (key → value) must be on the request
+     * @param scope the teams (or the one user) the caller may see
+     */
+    public record MessageFilter(String teamId, String userId, String keyId, Instant from, Instant to,
+                                Map<String, String> tags, String cursor, int limit, Condition scope) {
     }
 
     public Optional<MessageCostView> message(String requestId) {
@@ -34,9 +40,26 @@ public class SpendQueries {
                 .map(SpendQueries::view);
     }
 
+    /** Tags as {@code key=value} or {@code key:value} parameters, each required on the request. */
+    public static Map<String, String> tags(List<String> parameters) {
+        Map<String, String> tags = new java.util.TreeMap<>();
+        for (String parameter : parameters == null ? List.<String>of() : parameters) {
+            int separator = parameter.indexOf('=') >= 0 ? parameter.indexOf('=') : parameter.indexOf(':');
+            if (separator <= 0) {
+                throw new BadQuery("'tag' is key=value (or key:value), not '" + parameter + "'");
+            }
+            tags.put(parameter.substring(0, separator).trim(), parameter.substring(separator + 1).trim());
+        }
+        return tags;
+    }
+
     /** Newest first, paged by a cursor on (started_at, request_id) so that pages never overlap or skip. */
     public MessageCostPage messages(MessageFilter filter) {
         List<Condition> where = new ArrayList<>();
+        where.add(filter.scope());
+        if (!filter.tags().isEmpty()) {
+            where.add(DSL.condition("{0} @> {1}::jsonb", MESSAGE_COSTS.TAGS, Jsons.write(filter.tags())));
+        }
         if (filter.teamId() != null) {
             where.add(MESSAGE_COSTS.TEAM_ID.eq(filter.teamId()));
         }
@@ -94,6 +117,8 @@ public class SpendQueries {
                 new MessageCostView.Usage(r.getPromptTokens(), r.getCompletionTokens(), r.getCachedTokens(),
                         r.getReasoningTokens(), total),
                 r.getRequestedMaxTokens(), r.getGrantedMaxTokens(), Boolean.TRUE.equals(r.getClamped()),
-                r.getPriceVersion(), r.getLatencyMs(), Boolean.TRUE.equals(r.getFlagged()));
+                r.getPriceVersion(), r.getLatencyMs(), Boolean.TRUE.equals(r.getFlagged()),
+                Jsons.stringMap(r.getTags()));
     }
+
 }

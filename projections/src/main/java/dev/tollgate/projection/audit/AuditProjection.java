@@ -1,0 +1,161 @@
+package dev.tollgate.projection.audit;
+
+import dev.tollgate.api.access.CredentialIssued;
+import dev.tollgate.api.access.CredentialRevoked;
+import dev.tollgate.api.access.CredentialScopeChanged;
+import dev.tollgate.api.boost.BoostExpired;
+import dev.tollgate.api.boost.BoostGranted;
+import dev.tollgate.api.boost.BoostRevoked;
+import dev.tollgate.api.boost.CohortBoostGranted;
+import dev.tollgate.api.boost.CohortBoostRevoked;
+import dev.tollgate.api.key.KeyIssued;
+import dev.tollgate.api.key.KeyRevoked;
+import dev.tollgate.api.key.KeyRotated;
+import dev.tollgate.api.price.PricesPublished;
+import dev.tollgate.api.team.KeyBudgetSet;
+import dev.tollgate.api.team.TeamBudgetSet;
+import dev.tollgate.api.team.TeamCreated;
+import dev.tollgate.api.team.UserBudgetSet;
+import dev.tollgate.api.team.UserRegistered;
+import dev.tollgate.api.team.UserTagsSet;
+import dev.tollgate.projection.support.Json;
+import org.axonframework.config.ProcessingGroup;
+import org.axonframework.eventhandling.EventHandler;
+import org.axonframework.eventhandling.ResetHandler;
+import org.axonframework.messaging.annotation.MessageIdentifier;
+import org.jooq.DSLContext;
+import org.springframework.stereotype.Component;
+
+import java.time.Instant;
+
+import static dev.tollgate.readmodel.Tables.AUDIT_LOG;
+
+/**
+ * The audit trail: one row per administrative event — budgets, boosts, keys, prices, membership, roles — with who
+ * did it, when and why, and the event's own fields (never a secret's hash). Spend is not here: it is in
+ * {@code message_costs}. No route writes this table; replaying the group rebuilds it from the events.
+ */
+@Component
+@ProcessingGroup(AuditProjection.PROCESSING_GROUP)
+public class AuditProjection {
+
+    public static final String PROCESSING_GROUP = "audit";
+
+    private final DSLContext dsl;
+
+    public AuditProjection(DSLContext dsl) {
+        this.dsl = dsl;
+    }
+
+    @EventHandler
+    void on(TeamCreated e, @MessageIdentifier String id) {
+        record(id, e.at(), e.actor(), "team.created", "team", e.teamId(), e.teamId(), e.reason(), e);
+    }
+
+    @EventHandler
+    void on(TeamBudgetSet e, @MessageIdentifier String id) {
+        record(id, e.at(), e.actor(), "team.budget_set", "team", e.teamId(), e.teamId(), e.reason(), e);
+    }
+
+    @EventHandler
+    void on(UserRegistered e, @MessageIdentifier String id) {
+        record(id, e.at(), e.actor(), "user.registered", "user", e.userId(), e.teamId(), null, e);
+    }
+
+    @EventHandler
+    void on(UserBudgetSet e, @MessageIdentifier String id) {
+        record(id, e.at(), e.actor(), "user.budget_set", "user", e.userId(), e.teamId(), e.reason(), e);
+    }
+
+    @EventHandler
+    void on(UserTagsSet e, @MessageIdentifier String id) {
+        record(id, e.at(), e.actor(), "user.tags_set", "user", e.userId(), e.teamId(), e.reason(), e);
+    }
+
+    @EventHandler
+    void on(KeyIssued e, @MessageIdentifier String id) {
+        record(id, e.at(), e.actor(), "key.issued", "key", e.keyId(), e.teamId(), null, e);
+    }
+
+    @EventHandler
+    void on(KeyRotated e, @MessageIdentifier String id) {
+        record(id, e.at(), e.actor(), "key.rotated", "key", e.keyId(), e.teamId(), e.reason(), e);
+    }
+
+    @EventHandler
+    void on(KeyRevoked e, @MessageIdentifier String id) {
+        record(id, e.at(), e.actor(), "key.revoked", "key", e.keyId(), e.teamId(), e.reason(), e);
+    }
+
+    @EventHandler
+    void on(KeyBudgetSet e, @MessageIdentifier String id) {
+        record(id, e.at(), e.actor(), "key.budget_set", "key", e.keyId(), e.teamId(), e.reason(), e);
+    }
+
+    @EventHandler
+    void on(BoostGranted e, @MessageIdentifier String id) {
+        record(id, e.at(), e.actor(), "boost.granted", "boost", e.boostId(), e.teamId(), e.reason(), e);
+    }
+
+    @EventHandler
+    void on(BoostRevoked e, @MessageIdentifier String id) {
+        record(id, e.at(), e.actor(), "boost.revoked", "boost", e.boostId(), e.teamId(), e.reason(), e);
+    }
+
+    @EventHandler
+    void on(BoostExpired e, @MessageIdentifier String id) {
+        record(id, e.at(), "system", "boost.expired", "boost", e.boostId(), e.teamId(), null, e);
+    }
+
+    @EventHandler
+    void on(CohortBoostGranted e, @MessageIdentifier String id) {
+        record(id, e.at(), e.actor(), "cohort_boost.granted", "boost", e.boostId(), null, e.reason(), e);
+    }
+
+    @EventHandler
+    void on(CohortBoostRevoked e, @MessageIdentifier String id) {
+        record(id, e.at(), e.actor(), "cohort_boost.revoked", "boost", e.boostId(), null, e.reason(), e);
+    }
+
+    @EventHandler
+    void on(PricesPublished e, @MessageIdentifier String id) {
+        record(id, e.at(), e.actor(), "prices.published", "price_book", e.label(), null, e.reason(), e);
+    }
+
+    @EventHandler
+    void on(CredentialIssued e, @MessageIdentifier String id) {
+        record(id, e.at(), e.actor(), "credential.issued", "credential", e.credentialId(), null, e.reason(), e);
+    }
+
+    @EventHandler
+    void on(CredentialScopeChanged e, @MessageIdentifier String id) {
+        record(id, e.at(), e.actor(), "credential.scope_changed", "credential", e.credentialId(), null, e.reason(), e);
+    }
+
+    @EventHandler
+    void on(CredentialRevoked e, @MessageIdentifier String id) {
+        record(id, e.at(), e.actor(), "credential.revoked", "credential", e.credentialId(), null, e.reason(), e);
+    }
+
+    @ResetHandler
+    void reset() {
+        dsl.deleteFrom(AUDIT_LOG).execute();
+    }
+
+    private void record(String eventId, Instant at, String actor, String action, String entityType, String entityId,
+                        String teamId, String reason, Object event) {
+        dsl.insertInto(AUDIT_LOG)
+                .set(AUDIT_LOG.EVENT_ID, eventId)
+                .set(AUDIT_LOG.AT, at)
+                .set(AUDIT_LOG.ACTOR, actor == null ? "unknown" : actor)
+                .set(AUDIT_LOG.ACTION, action)
+                .set(AUDIT_LOG.ENTITY_TYPE, entityType)
+                .set(AUDIT_LOG.ENTITY_ID, entityId)
+                .set(AUDIT_LOG.TEAM_ID, teamId)
+                .set(AUDIT_LOG.REASON, reason)
+                .set(AUDIT_LOG.DETAILS, Json.fieldsOf(event, "secretHash", "userBalance", "teamBalance",
+                        "keyBalance"))
+                .onConflictDoNothing()
+                .execute();
+    }
+}
