@@ -33,11 +33,14 @@ import static org.axonframework.modelling.command.AggregateLifecycle.apply;
         isGetterVisibility = JsonAutoDetect.Visibility.NONE)
 public class PriceBook {
 
-    public static final String ID = "price-book";
+    public static final String ID = PublishPrices.PRICE_BOOK;
+    static final String CONFIG = PublishPrices.FROM_CONFIG;
 
     @AggregateIdentifier
     private String priceBookId;
     private List<Version> versions = new ArrayList<>();
+    /** The configuration file's prices when it was last published: what it says, not what is in force. */
+    private Map<String, ModelPrice> lastConfigured = new HashMap<>();
 
     record Version(int version, Instant effectiveFrom, Map<String, ModelPrice> prices) {
     }
@@ -54,9 +57,15 @@ public class PriceBook {
         if (command.prices().isEmpty()) {
             throw CommandRefused.invalid("no prices to publish");
         }
+        boolean fromConfig = CONFIG.equals(command.source());
+        Map<String, ModelPrice> given = new HashMap<>(command.prices());
+        if (fromConfig) {
+            // Only what the file changed since it was last published: a price set through the API stays.
+            given.entrySet().removeIf(e -> e.getValue().equals(lastConfigured.get(e.getKey())));
+        }
         Map<String, ModelPrice> base = inForceAt(effectiveFrom).map(Version::prices).orElse(Map.of());
         Map<String, ModelPrice> merged = new HashMap<>(command.replace() ? Map.of() : base);
-        merged.putAll(command.prices());
+        merged.putAll(given);
         Set<String> changed = new TreeSet<>();
         for (String model : merged.keySet()) {
             if (!merged.get(model).equals(base.get(model))) {
@@ -73,7 +82,7 @@ public class PriceBook {
         }
         int version = versions.size() + 1;
         apply(new PricesPublished(command.priceBookId(), version, effectiveFrom, merged, changed, command.source(),
-                command.actor(), command.reason(), now));
+                command.actor(), command.reason(), now, fromConfig ? command.prices() : null));
         return version;
     }
 
@@ -92,5 +101,8 @@ public class PriceBook {
     void on(PricesPublished event) {
         priceBookId = event.priceBookId();
         versions.add(new Version(event.version(), event.effectiveFrom(), event.prices()));
+        if (CONFIG.equals(event.source())) {
+            lastConfigured = new HashMap<>(event.configured());
+        }
     }
 }

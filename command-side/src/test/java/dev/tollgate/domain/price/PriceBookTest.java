@@ -30,7 +30,7 @@ class PriceBookTest {
         fixture.givenNoPriorActivity().andGivenCurrentTime(T0)
                 .when(new PublishPrices(PriceBook.ID, null, Map.of("mini", MINI), false, "config", "system", null))
                 .expectEvents(new PricesPublished(PriceBook.ID, 1, T0, Map.of("mini", MINI), Set.of("mini"), "config",
-                        "system", null, T0))
+                        "system", null, T0, Map.of("mini", MINI)))
                 .expectResultMessagePayload(1);
     }
 
@@ -38,18 +38,18 @@ class PriceBookTest {
     void aNewVersionMergesOverTheVersionInForceAndListsWhatChanged() {
         Instant later = T0.plusSeconds(3600);
         fixture.given(new PricesPublished(PriceBook.ID, 1, T0, Map.of("mini", MINI, "big", BIG), Set.of("mini", "big"),
-                        "config", "system", null, T0))
+                        "config", "system", null, T0, Map.of("mini", MINI, "big", BIG)))
                 .andGivenCurrentTime(T0.plusSeconds(60))
                 .when(new PublishPrices(PriceBook.ID, later, Map.of("mini", MINI_CHEAPER), false, "api", "admin",
                         "provider price cut"))
                 .expectEvents(new PricesPublished(PriceBook.ID, 2, later, Map.of("mini", MINI_CHEAPER, "big", BIG),
-                        Set.of("mini"), "api", "admin", "provider price cut", T0.plusSeconds(60)));
+                        Set.of("mini"), "api", "admin", "provider price cut", T0.plusSeconds(60), null));
     }
 
     @Test
     void publishingTheSamePricesAgainRecordsNothing() {
         fixture.given(new PricesPublished(PriceBook.ID, 1, T0, Map.of("mini", MINI), Set.of("mini"), "config",
-                        "system", null, T0))
+                        "system", null, T0, Map.of("mini", MINI)))
                 .andGivenCurrentTime(T0.plusSeconds(60))
                 .when(new PublishPrices(PriceBook.ID, null, Map.of("mini", MINI), false, "config", "system", null))
                 .expectNoEvents()
@@ -59,11 +59,36 @@ class PriceBookTest {
     @Test
     void replacingDropsWhatIsNotGiven() {
         fixture.given(new PricesPublished(PriceBook.ID, 1, T0, Map.of("mini", MINI, "big", BIG), Set.of("mini", "big"),
-                        "config", "system", null, T0))
+                        "config", "system", null, T0, Map.of("mini", MINI, "big", BIG)))
                 .andGivenCurrentTime(T0.plusSeconds(60))
                 .when(new PublishPrices(PriceBook.ID, T0.plusSeconds(60), Map.of("mini", MINI), true, "api", "admin",
                         "big retired"))
                 .expectEvents(new PricesPublished(PriceBook.ID, 2, T0.plusSeconds(60), Map.of("mini", MINI),
-                        Set.of("big"), "api", "admin", "big retired", T0.plusSeconds(60)));
+                        Set.of("big"), "api", "admin", "big retired", T0.plusSeconds(60), null));
+    }
+
+    @Test
+    void theConfigurationFileNeverUndoesAPriceSetThroughTheApi() {
+        fixture.given(new PricesPublished(PriceBook.ID, 1, T0, Map.of("mini", MINI, "big", BIG), Set.of("mini", "big"),
+                                "config", "system", null, T0, Map.of("mini", MINI, "big", BIG)),
+                        new PricesPublished(PriceBook.ID, 2, T0.plusSeconds(10), Map.of("mini", MINI_CHEAPER, "big", BIG),
+                                Set.of("mini"), "api", "admin", "price cut", T0.plusSeconds(10), null))
+                .andGivenCurrentTime(T0.plusSeconds(60))
+                // a restart with the same file publishes nothing
+                .when(new PublishPrices(PriceBook.ID, null, Map.of("mini", MINI, "big", BIG), false, "config",
+                        "system", null))
+                .expectNoEvents();
+        ModelPrice bigger = ModelPrice.tokens("3", "12");
+        fixture.given(new PricesPublished(PriceBook.ID, 1, T0, Map.of("mini", MINI, "big", BIG), Set.of("mini", "big"),
+                                "config", "system", null, T0, Map.of("mini", MINI, "big", BIG)),
+                        new PricesPublished(PriceBook.ID, 2, T0.plusSeconds(10), Map.of("mini", MINI_CHEAPER, "big", BIG),
+                                Set.of("mini"), "api", "admin", "price cut", T0.plusSeconds(10), null))
+                .andGivenCurrentTime(T0.plusSeconds(60))
+                // the file changes "big" only: "mini" keeps the API's price
+                .when(new PublishPrices(PriceBook.ID, null, Map.of("mini", MINI, "big", bigger), false, "config",
+                        "system", null))
+                .expectEvents(new PricesPublished(PriceBook.ID, 3, T0.plusSeconds(60),
+                        Map.of("mini", MINI_CHEAPER, "big", bigger), Set.of("big"), "config", "system", null,
+                        T0.plusSeconds(60), Map.of("mini", MINI, "big", bigger)));
     }
 }

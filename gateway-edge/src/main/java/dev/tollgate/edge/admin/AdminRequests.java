@@ -7,8 +7,10 @@ import dev.tollgate.api.money.BudgetPeriod;
 import dev.tollgate.api.money.Money;
 import io.swagger.v3.oas.annotations.media.Schema;
 
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 /** The JSON bodies of the admin routes. Amounts are decimal strings; a {@code null} limit means unlimited. */
 public final class AdminRequests {
@@ -72,7 +74,14 @@ public final class AdminRequests {
             @Schema(example = "alice@uni.example", description = "The OpenAI 'user' field naming this user in "
                     + "requests made with a team key; the id when absent") String externalId,
             @Schema(example = "Alice Example") String name,
-            @Schema(description = "Own budget; the team's member budget applies when absent") BudgetBody budget) {
+            @Schema(description = "Own budget; the team's member budget applies when absent") BudgetBody budget,
+            @Schema(description = "Labels such as course:cs101, by which cohort boosts select users") List<String> tags) {
+    }
+
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record SetUserTagsBody(
+            @Schema(example = "[\"course:cs101\", \"year:2\"]") List<String> tags,
+            String reason) {
     }
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
@@ -91,6 +100,69 @@ public final class AdminRequests {
             @Schema(description = "The owner; the key is a team key when absent") String userId,
             @Schema(description = "Required for a team key; taken from the user otherwise") String teamId,
             @Schema(description = "Public model names; every model when empty") List<String> allowedModels,
-            @Schema(description = "ISO instant; never expires when absent") Instant expiresAt) {
+            @Schema(description = "ISO instant; never expires when absent") Instant expiresAt,
+            @Schema(description = "At most this many requests in any 60 seconds", example = "60") Long requestsPerMinute,
+            @Schema(description = "At most this many tokens in any 60 seconds", example = "100000") Long tokensPerMinute,
+            @Schema(description = "A budget of the key's own, checked besides the user's and the team's")
+            BudgetBody budget,
+            @Schema(description = "Free-form labels for people") Map<String, String> metadata,
+            @Schema(description = "Tags added to every request of the key", example = "{\"course\": \"cs101\"}")
+            Map<String, String> defaultTags) {
+    }
+
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record KeyBudgetBody(
+            @Schema(example = "5.00") String limit,
+            @Schema(example = "daily") String period,
+            @Schema(description = "true instead of a limit: no limit") Boolean unlimited,
+            @Schema(description = "true: the key no longer has a budget of its own") Boolean remove,
+            String reason) {
+    }
+
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record ReasonBody(String reason) {
+    }
+
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record GrantBoostBody(
+            @Schema(description = "Generated when absent") String id,
+            @Schema(description = "team:<id>, user:<id>, users (with user_ids) or tag:<tag>", example = "tag:course:cs101",
+                    requiredMode = Schema.RequiredMode.REQUIRED) String target,
+            @Schema(description = "With target users: the cohort's users") List<String> userIds,
+            @Schema(example = "5.00", requiredMode = Schema.RequiredMode.REQUIRED) String amount,
+            @Schema(description = "ISO instant; now when absent") Instant startsAt,
+            @Schema(description = "ISO instant", requiredMode = Schema.RequiredMode.REQUIRED) Instant endsAt,
+            @Schema(example = "Project weeks", requiredMode = Schema.RequiredMode.REQUIRED) String reason) {
+    }
+
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record IssueCredentialBody(
+            @Schema(example = "CS department office") String name,
+            @Schema(allowableValues = {"admin", "manager", "finance"}, requiredMode = Schema.RequiredMode.REQUIRED)
+            String role,
+            @Schema(description = "A manager's teams") List<String> teams,
+            @Schema(description = "The largest budget limit or boost a manager may set", example = "500")
+            String budgetCap,
+            String reason) {
+    }
+
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record PriceBody(
+            @Schema(example = "0.15") BigDecimal input,
+            @Schema(example = "0.075") BigDecimal cachedInput,
+            @Schema(example = "0.60") BigDecimal output,
+            @Schema(description = "Reasoning tokens; the output price when absent") BigDecimal reasoning,
+            @Schema(description = "An amount per image in a prompt") BigDecimal perImage,
+            @Schema(description = "A fixed amount per request") BigDecimal perRequest,
+            @Schema(description = "true: the model costs nothing (and has no prices)") Boolean free) {
+    }
+
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record PublishPricesBody(
+            @Schema(description = "ISO instant; now when absent. In the past: a correction from then on")
+            Instant effectiveFrom,
+            @Schema(description = "Model name → prices per million tokens") Map<String, PriceBody> prices,
+            @Schema(description = "true: models not given are removed from the price book") Boolean replace,
+            @Schema(requiredMode = Schema.RequiredMode.REQUIRED) String reason) {
     }
 }

@@ -1,7 +1,11 @@
 package dev.tollgate.edge.auth;
 
-import dev.tollgate.edge.errors.ApiError;
+import dev.tollgate.api.access.Role;
+import dev.tollgate.edge.access.Access;
+import dev.tollgate.edge.access.PrincipalResolver;
+import dev.tollgate.query.access.ReadScope;
 import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpMethod;
 import org.springframework.stereotype.Component;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
@@ -9,20 +13,18 @@ import org.springframework.web.server.WebFilterChain;
 import reactor.core.publisher.Mono;
 
 /**
- * Admin, spend and budget routes need the master key. The acting identity is kept on the exchange so that every
- * admin command records who did it.
+ * Authenticates the administrative and read routes and applies what every route shares: finance only reads, an
+ * API key only reads its own spend, operations endpoints are for admins. The principal and what it may read are
+ * kept on the exchange for the routes' own rules (a manager's teams, caps).
  */
 @Component
 @Order(0)
 public class AdminAuthFilter implements WebFilter {
 
-    public static final String ACTOR = AdminAuthFilter.class.getName() + ".actor";
-    public static final String MASTER_ACTOR = "master";
+    private final PrincipalResolver principals;
 
-    private final MasterKey masterKey;
-
-    public AdminAuthFilter(MasterKey masterKey) {
-        this.masterKey = masterKey;
+    public AdminAuthFilter(PrincipalResolver principals) {
+        this.principals = principals;
     }
 
     @Override
@@ -31,24 +33,29 @@ public class AdminAuthFilter implements WebFilter {
         if (!isProtected(path)) {
             return chain.filter(exchange);
         }
-        String presented = BearerToken.from(exchange.getRequest().getHeaders());
-        if (presented == null) {
-            return Mono.error(ApiError.invalidApiKey("Admin routes need the master key: "
-                    + "'Authorization: Bearer <TOLLGATE_MASTER_KEY>'."));
-        }
-        if (!masterKey.matches(presented)) {
-            return Mono.error(ApiError.invalidApiKey("This key may not use admin routes."));
-        }
-        exchange.getAttributes().put(ACTOR, MASTER_ACTOR);
-        return chain.filter(exchange);
+        return principals.resolve(BearerToken.from(exchange.getRequest().getHeaders()))
+                .flatMap(principal -> {
+                    HttpMethod method = exchange.getRequest().getMethod();
+                    boolean reads = method == HttpMethod.GET || method == HttpMethod.HEAD;
+                    if (principal.key() != null && !path.equals("/spend/me")) {
+                        return Mono.error(Access.forbidden("An API key may only read its own spend (GET /spend/me); "
+                                + "this route needs an administrative credential."));
+                    }
+                    if (path.startsWith("/actuator") && !principal.isAdmin()) {
+                        return Mono.error(Access.forbidden("Operations endpoints are for admins."));
+                    }
+                    if (!reads && principal.role() == Role.FINANCE) {
+                        return Mono.error(Access.forbidden("Finance reads everything and changes nothing."));
+                    }
+                    exchange.getAttributes().put(Access.PRINCIPAL, principal);
+                    exchange.getAttributes().put(ReadScope.ATTRIBUTE, principal.readScope());
+                    return chain.filter(exchange);
+                });
     }
 
     static boolean isProtected(String path) {
         return path.startsWith("/admin") || path.startsWith("/spend") || path.startsWith("/budgets")
-                || (path.startsWith("/actuator") && !path.startsWith("/actuator/health"));
+                || path.startsWith("/audit") || (path.startsWith("/actuator") && !path.startsWith("/actuator/health"));
     }
 
-    public static String actor(ServerWebExchange exchange) {
-        return exchange.getAttributeOrDefault(ACTOR, MASTER_ACTOR);
-    }
 }

@@ -1,8 +1,11 @@
 package dev.tollgate.edge.catalog;
 
+import dev.tollgate.api.money.Money;
+import dev.tollgate.api.money.ModelPrice;
 import dev.tollgate.api.money.TokenPrice;
 import dev.tollgate.edge.config.TollgateProperties;
-import dev.tollgate.edge.support.Bytes;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 import java.math.BigDecimal;
@@ -13,32 +16,31 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The models of the configuration file, checked at start: a model without prices is refused unless the operator
- * declared it free, so that no request is ever silently priced at zero.
- * <p>
- * The price version recorded with each settlement is a fingerprint of all configured prices: change a price in
- * the file and new settlements carry a new version.
+ * The models of the configuration file, checked at start. Prices live in the versioned price book; the file's
+ * prices are published into it at start, and a model may also be priced through the API only. A model without a
+ * price in force is refused when requested, with a clear error: never a silent zero.
  */
 @Component
 public class ModelCatalog {
+
+    private static final Logger log = LoggerFactory.getLogger(ModelCatalog.class);
 
     /** The providers this version knows. */
     static final List<String> PROVIDERS = List.of("openai", "mock");
 
     private final Map<String, CatalogModel> models = new LinkedHashMap<>();
-    private final String priceVersion;
 
     public ModelCatalog(TollgateProperties properties) {
-        StringBuilder fingerprint = new StringBuilder();
         for (TollgateProperties.Model model : properties.getModels()) {
             CatalogModel entry = toCatalogModel(model);
             if (models.putIfAbsent(entry.name(), entry) != null) {
                 throw new IllegalStateException("Model '" + entry.name() + "' is configured twice.");
             }
-            fingerprint.append(entry.name()).append('|').append(entry.prices().input()).append('|')
-                    .append(entry.prices().cachedInput()).append('|').append(entry.prices().output()).append('\n');
+            if (entry.configuredPrice() == null) {
+                log.warn("Model '{}' has no prices in the configuration: it is refused until a price is published "
+                        + "(PUT /admin/prices)", entry.name());
+            }
         }
-        this.priceVersion = "cfg-" + Bytes.sha256Hex(fingerprint.toString()).substring(0, 12);
     }
 
     public Optional<CatalogModel> find(String name) {
@@ -49,28 +51,18 @@ public class ModelCatalog {
         return models.values();
     }
 
-    public String priceVersion() {
-        return priceVersion;
+    /** The prices the configuration file gives, by model. */
+    public Map<String, ModelPrice> configuredPrices() {
+        Map<String, ModelPrice> prices = new LinkedHashMap<>();
+        models.values().stream().filter(m -> m.configuredPrice() != null)
+                .forEach(m -> prices.put(m.name(), m.configuredPrice()));
+        return prices;
     }
 
     private static CatalogModel toCatalogModel(TollgateProperties.Model model) {
         if (model.getName() == null || model.getName().isBlank()) {
             throw new IllegalStateException("Every model in tollgate.models needs a name.");
         }
-        TollgateProperties.Prices prices = model.getPrices();
-        if (!prices.isFree() && (prices.getInput() == null || prices.getOutput() == null)) {
-            throw new IllegalStateException("Model '" + model.getName() + "' has no input or output price. "
-                    + "Set prices.input and prices.output (per million tokens), or prices.free: true if it costs "
-                    + "nothing: Tollgate never prices a model at zero by accident.");
-        }
-        if (prices.isFree() && (prices.getInput() != null || prices.getOutput() != null
-                || prices.getCachedInput() != null)) {
-            throw new IllegalStateException("Model '" + model.getName() + "' is declared free but also has prices: "
-                    + "remove the prices or prices.free.");
-        }
-        TokenPrice input = price(prices.isFree(), prices.getInput());
-        TokenPrice output = price(prices.isFree(), prices.getOutput());
-        TokenPrice cached = prices.getCachedInput() == null ? input : price(prices.isFree(), prices.getCachedInput());
         if (model.getMaxOutputTokens() < 1) {
             throw new IllegalStateException("Model '" + model.getName() + "': max-output-tokens must be positive.");
         }
@@ -84,12 +76,40 @@ public class ModelCatalog {
             throw new IllegalStateException("Model '" + model.getName() + "': deployment.base-url is required for "
                     + "provider '" + provider + "'.");
         }
-        return new CatalogModel(model.getName(), model.getMaxOutputTokens(), new ModelPrices(input, cached, output),
-                provider, deployment.getName() == null ? model.getName() : deployment.getName(),
+        return new CatalogModel(model.getName(), model.getMaxOutputTokens(), price(model), provider,
+                deployment.getName() == null ? model.getName() : deployment.getName(),
                 deployment.getUpstreamModel() == null ? model.getName() : deployment.getUpstreamModel(), deployment);
     }
 
-    private static TokenPrice price(boolean free, BigDecimal perMillion) {
-        return free && perMillion == null ? TokenPrice.FREE : new TokenPrice(perMillion);
+    /** The file's prices as a price book entry; {@code null} when it gives none. */
+    static ModelPrice price(TollgateProperties.Model model) {
+        TollgateProperties.Prices p = model.getPrices();
+        boolean anyPrice = p.getInput() != null || p.getOutput() != null || p.getCachedInput() != null
+                || p.getReasoning() != null || p.getPerImage() != null || p.getPerRequest() != null;
+        if (p.isFree()) {
+            if (anyPrice) {
+                throw new IllegalStateException("Model '" + model.getName() + "' is declared free but also has "
+                        + "prices: remove the prices or prices.free.");
+            }
+            return ModelPrice.FREE;
+        }
+        if (!anyPrice) {
+            return null;
+        }
+        if (p.getInput() == null || p.getOutput() == null) {
+            throw new IllegalStateException("Model '" + model.getName() + "' has no input or output price. "
+                    + "Set prices.input and prices.output (per million tokens), or prices.free: true if it costs "
+                    + "nothing: Tollgate never prices a model at zero by accident.");
+        }
+        return new ModelPrice(new TokenPrice(p.getInput()), tokens(p.getCachedInput()), new TokenPrice(p.getOutput()),
+                tokens(p.getReasoning()), money(p.getPerImage()), money(p.getPerRequest()), false);
+    }
+
+    private static TokenPrice tokens(BigDecimal perMillion) {
+        return perMillion == null ? null : new TokenPrice(perMillion);
+    }
+
+    private static Money money(BigDecimal amount) {
+        return amount == null ? null : Money.of(amount);
     }
 }

@@ -17,7 +17,10 @@ import dev.tollgate.edge.config.TollgateProperties;
 import dev.tollgate.edge.errors.ApiError;
 import dev.tollgate.edge.ledger.SpendLedger;
 import dev.tollgate.edge.provider.Providers;
+import dev.tollgate.edge.pricing.PriceBookCache;
+import dev.tollgate.edge.pricing.PriceInForce;
 import dev.tollgate.edge.provider.UpstreamFailure;
+import dev.tollgate.edge.ratelimit.KeyRateLimiter;
 import dev.tollgate.edge.support.Bytes;
 import dev.tollgate.query.directory.KeyRecord;
 import org.slf4j.Logger;
@@ -38,6 +41,8 @@ import org.springframework.web.reactive.function.server.ServerResponse;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
+import java.time.Instant;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -66,10 +71,15 @@ public class ChatCompletionsHandler {
     private final SpendLedger ledger;
     private final TollgateProperties properties;
     private final Timer upstreamDuration;
+    private final PriceBookCache prices;
+    private final KeyRateLimiter rateLimiter;
 
     public ChatCompletionsHandler(ObjectMapper json, ApiKeyAuthenticator authenticator, ModelCatalog catalog,
                                   Providers providers, TokenCounter tokens, SpendLedger ledger,
-                                  TollgateProperties properties, MeterRegistry meters) {
+                                  TollgateProperties properties, MeterRegistry meters, PriceBookCache prices,
+                                  KeyRateLimiter rateLimiter) {
+        this.prices = prices;
+        this.rateLimiter = rateLimiter;
         this.upstreamDuration = Timer.builder("tollgate.upstream.duration")
                 .description("From sending a request upstream to its whole answer (non-streaming)")
                 .publishPercentiles(0.5, 0.9, 0.99).register(meters);
@@ -89,7 +99,8 @@ public class ChatCompletionsHandler {
         return authenticator.authenticate(BearerToken.from(request.headers().asHttpHeaders()))
                 .zipWith(body(request))
                 .flatMap(keyAndBody -> new Call(requestId, startedNanos, keyAndBody.getT1(),
-                        ChatRequest.parse(keyAndBody.getT2(), json)).run());
+                        ChatRequest.parse(keyAndBody.getT2(), json),
+                        request.headers().firstHeader(RequestTags.HEADER)).run());
     }
 
     private Mono<byte[]> body(ServerRequest request) {
@@ -111,12 +122,16 @@ public class ChatCompletionsHandler {
         private final KeyRecord key;
         private final ChatRequest chat;
         private final CatalogModel model;
+        private final PriceInForce price;
         private final long promptTokens;
+        private final long images;
+        private final Map<String, String> tags;
+        private final KeyRateLimiter.Admission admission;
         private final AtomicBoolean closed = new AtomicBoolean();
         private final AtomicBoolean forwarded = new AtomicBoolean();
         private SpendOutcome.Reserved reservation;
 
-        Call(String requestId, long startedNanos, KeyRecord key, ChatRequest chat) {
+        Call(String requestId, long startedNanos, KeyRecord key, ChatRequest chat, String tagHeader) {
             this.requestId = requestId;
             this.startedNanos = startedNanos;
             this.key = key;
@@ -126,7 +141,22 @@ public class ChatCompletionsHandler {
                 throw ApiError.forbidden("model_not_allowed", "This API key may not use the model '" + model.name()
                         + "'. GET /v1/models lists the models it may use.");
             }
+            Instant now = Instant.now();
+            this.price = prices.priceAt(model.name(), now).orElseThrow(() -> new ApiError(
+                    HttpStatus.SERVICE_UNAVAILABLE, "api_error", "model_not_priced", "model", "The model '"
+                    + model.name() + "' has no price in force, so Tollgate refuses it rather than charge nothing. "
+                    + "An admin publishes its price with PUT /admin/prices."));
+            this.tags = RequestTags.of(key.defaultTags(), chat.body().get("metadata"), tagHeader);
             this.promptTokens = tokens.prompt(chat.body());
+            this.images = tokens.images(chat.body());
+            this.admission = rateLimiter.admit(key, promptTokens + maxOutputTokens(), now);
+        }
+
+        /** The output tokens the worst case is computed for: max_tokens (or the model's cap), times n. */
+        private long maxOutputTokens() {
+            long perChoice = Math.min(chat.requestedMaxTokens() == null ? model.maxOutputTokens()
+                    : chat.requestedMaxTokens(), model.maxOutputTokens());
+            return perChoice * chat.n();
         }
 
         Mono<ServerResponse> run() {
@@ -160,13 +190,11 @@ public class ChatCompletionsHandler {
         }
 
         private CompletableFuture<SpendOutcome> reserve() {
-            long perChoice = Math.min(chat.requestedMaxTokens() == null ? model.maxOutputTokens()
-                    : chat.requestedMaxTokens(), model.maxOutputTokens());
-            long maxOutput = perChoice * chat.n();
+            long maxOutput = maxOutputTokens();
             long minOutput = Math.min(properties.getLedger().getMinOutputTokens() * chat.n(), maxOutput);
             ReserveSpend line = new ReserveSpend(requestId, key.userId(), key.isTeamKey() ? chat.user() : null,
-                    key.keyId(), model.name(), model.prices().promptCost(promptTokens), model.prices().output(),
-                    maxOutput, minOutput, properties.getLedger().getReservationTtl());
+                    key.keyId(), model.name(), price.fixedCost(promptTokens, images), price.worstOutputPrice(),
+                    maxOutput, minOutput, properties.getLedger().getReservationTtl(), tags);
             return ledger.submit(key.teamId(), line);
         }
 
@@ -181,6 +209,7 @@ public class ChatCompletionsHandler {
         }
 
         private ServerResponse.BodyBuilder headers(ServerResponse.BodyBuilder response) {
+            admission.headers().forEach(response::header);
             response.header(RESERVED, reservation.amount().toDecimalString());
             if (reservation.clamped()) {
                 response.header(MAX_TOKENS, Long.toString(reservation.grantedMaxTokens() / chat.n()));
@@ -215,7 +244,7 @@ public class ChatCompletionsHandler {
             if (usage == null) {
                 usage = new Usage(promptTokens, countedCompletion(answer), 0, 0);
             }
-            Money cost = model.prices().cost(usage);
+            Money cost = price.cost(usage, images);
             ObjectNode usageBlock = answer.get("usage") instanceof ObjectNode existing ? existing
                     : answer.putObject("usage").put("prompt_tokens", usage.promptTokens())
                     .put("completion_tokens", usage.completionTokens())
@@ -255,7 +284,8 @@ public class ChatCompletionsHandler {
             ObjectNode streamOptions = chat.body().path("stream_options") instanceof ObjectNode options ? options
                     : chat.body().putObject("stream_options");
             streamOptions.put("include_usage", true); // always know the real usage; stripped if not asked for
-            StreamRelay relay = new StreamRelay(json, tokens, model.prices(), chat.clientWantsUsage(), promptTokens);
+            StreamRelay relay = new StreamRelay(json, tokens, usage -> price.cost(usage, images),
+                    chat.clientWantsUsage(), promptTokens);
             Flux<byte[]> events = providers.of(model).stream(model, chat.body())
                     .concatMapIterable(relay::onChunk)
                     .concatWith(Flux.defer(() -> finish(relay)))
@@ -267,10 +297,10 @@ public class ChatCompletionsHandler {
                         // Cut after the first chunk: no retry; the usage delivered so far is charged.
                         log.warn("Stream {} was cut by the upstream after its first chunk: {}", requestId,
                                 failure.getMessage());
-                        settle(relay.usage(), model.prices().cost(relay.usage()));
+                        settle(relay.usage(), price.cost(relay.usage(), images));
                         return Flux.empty();
                     })
-                    .doOnCancel(() -> settle(relay.usage(), model.prices().cost(relay.usage())));
+                    .doOnCancel(() -> settle(relay.usage(), price.cost(relay.usage(), images)));
             Flux<DataBuffer> body = events.map(DefaultDataBufferFactory.sharedInstance::wrap);
             return headers(ServerResponse.ok())
                     .contentType(MediaType.TEXT_EVENT_STREAM)
@@ -281,7 +311,7 @@ public class ChatCompletionsHandler {
         /** After the upstream's last event: settle, then the usage event if the gateway owes one, then [DONE]. */
         private Flux<byte[]> finish(StreamRelay relay) {
             Usage usage = relay.usage();
-            Money cost = model.prices().cost(usage);
+            Money cost = price.cost(usage, images);
             settle(usage, cost);
             return relay.clientWantsUsage() && !relay.upstreamReportedUsage()
                     ? Flux.just(relay.synthesizedUsageEvent(cost), SseEvents.DONE)
@@ -300,7 +330,8 @@ public class ChatCompletionsHandler {
                 return;
             }
             long latency = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedNanos);
-            SettleSpend line = new SettleSpend(requestId, model.name(), usage, cost, catalog.priceVersion(),
+            rateLimiter.settle(admission, usage.totalTokens());
+            SettleSpend line = new SettleSpend(requestId, model.name(), usage, cost, price.version(),
                     model.provider(), model.deploymentName(), latency);
             ledger.submit(key.teamId(), line).whenComplete((outcome, failure) -> {
                 if (failure != null) {
@@ -314,6 +345,7 @@ public class ChatCompletionsHandler {
             if (!closed.compareAndSet(false, true)) {
                 return Mono.empty();
             }
+            rateLimiter.settle(admission, 0);
             return Mono.fromFuture(ledger.submit(key.teamId(), new ReleaseReservation(requestId, reason)))
                     .doOnError(e -> log.error("Request {} could not be released; its reservation will expire",
                             requestId, e))

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tollgate.api.money.Money;
 import dev.tollgate.api.spend.Usage;
-import dev.tollgate.edge.catalog.ModelPrices;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -20,7 +19,7 @@ final class StreamRelay {
 
     private final ObjectMapper json;
     private final TokenCounter tokens;
-    private final ModelPrices prices;
+    private final java.util.function.Function<Usage, Money> prices;
     private final boolean clientWantsUsage;
     private final long estimatedPromptTokens;
     private final SseSplitter splitter = new SseSplitter();
@@ -29,7 +28,8 @@ final class StreamRelay {
     private boolean sawDone;
     private boolean emittedAny;
 
-    StreamRelay(ObjectMapper json, TokenCounter tokens, ModelPrices prices, boolean clientWantsUsage,
+    StreamRelay(ObjectMapper json, TokenCounter tokens, java.util.function.Function<Usage, Money> prices,
+                boolean clientWantsUsage,
                 long estimatedPromptTokens) {
         this.json = json;
         this.tokens = tokens;
@@ -83,7 +83,7 @@ final class StreamRelay {
         upstreamUsage = usage;
         ObjectNode withCost = (ObjectNode) chunk;
         if (clientWantsUsage) {
-            ((ObjectNode) withCost.get("usage")).put("cost", prices.cost(usage).toBigDecimal().stripTrailingZeros());
+            ((ObjectNode) withCost.get("usage")).put("cost", prices.apply(usage).toBigDecimal().stripTrailingZeros());
         } else if (chunk.path("choices").isEmpty()) {
             return null;
         } else {

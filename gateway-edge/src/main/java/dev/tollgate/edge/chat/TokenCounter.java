@@ -56,6 +56,20 @@ public class TokenCounter {
         return tokens;
     }
 
+    /** How many images the prompt holds (priced per image where the model has such a price). */
+    public long images(JsonNode body) {
+        long images = 0;
+        for (JsonNode message : body.path("messages")) {
+            for (JsonNode part : message.path("content")) {
+                String type = part.path("type").asText("");
+                if (type.equals("image_url") || type.equals("input_image")) {
+                    images++;
+                }
+            }
+        }
+        return images;
+    }
+
     private long content(JsonNode content) {
         if (content.isTextual()) {
             return text(content.asText());

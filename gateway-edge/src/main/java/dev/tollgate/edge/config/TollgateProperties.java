@@ -28,6 +28,7 @@ public class TollgateProperties {
     private Path dataDir = Path.of("tollgate-data");
     private final EmbeddedPostgres embeddedPostgres = new EmbeddedPostgres();
     private final Ledger ledger = new Ledger();
+    private final Boosts boosts = new Boosts();
     private final Edge edge = new Edge();
     private List<Model> models = new ArrayList<>();
 
@@ -39,9 +40,22 @@ public class TollgateProperties {
     public void setDataDir(Path dataDir) { this.dataDir = dataDir; }
     public EmbeddedPostgres getEmbeddedPostgres() { return embeddedPostgres; }
     public Ledger getLedger() { return ledger; }
+    public Boosts getBoosts() { return boosts; }
     public Edge getEdge() { return edge; }
     public List<Model> getModels() { return models; }
     public void setModels(List<Model> models) { this.models = models; }
+
+    /** Time-boxed boosts. */
+    public static class Boosts {
+        /**
+         * How often to record the end of boosts past their end instant (the {@code BoostExpired} event). A boost
+         * stops counting at its end instant whatever this is; the sweep only writes the end into the audit trail.
+         */
+        private Duration expirySweepInterval = Duration.ofSeconds(10);
+
+        public Duration getExpirySweepInterval() { return expirySweepInterval; }
+        public void setExpirySweepInterval(Duration expirySweepInterval) { this.expirySweepInterval = expirySweepInterval; }
+    }
 
     /** The PostgreSQL started in-process when no {@code spring.datasource.url} is configured. */
     public static class EmbeddedPostgres {
@@ -125,14 +139,30 @@ public class TollgateProperties {
         public Deployment getDeployment() { return deployment; }
     }
 
-    /** Prices per million tokens, in the ledger currency, as decimals. */
+    /**
+     * The model's prices at start: published into the price book (version history, {@code PUT /admin/prices}).
+     * Per million tokens, in the ledger currency, as decimals. Leave them out to price the model through the API.
+     */
     public static class Prices {
         private BigDecimal input;
         /** Prompt tokens served from the provider's cache; the input price when not set. */
         private BigDecimal cachedInput;
         private BigDecimal output;
+        /** Hidden reasoning tokens (part of the completion); the output price when not set. */
+        private BigDecimal reasoning;
+        /** An amount per image in a prompt, where the model charges one. */
+        private BigDecimal perImage;
+        /** A fixed amount per request, where the model charges one. */
+        private BigDecimal perRequest;
         /** A model must have prices, or say it is free: never a silent zero. */
         private boolean free;
+
+        public BigDecimal getReasoning() { return reasoning; }
+        public void setReasoning(BigDecimal reasoning) { this.reasoning = reasoning; }
+        public BigDecimal getPerImage() { return perImage; }
+        public void setPerImage(BigDecimal perImage) { this.perImage = perImage; }
+        public BigDecimal getPerRequest() { return perRequest; }
+        public void setPerRequest(BigDecimal perRequest) { this.perRequest = perRequest; }
 
         public BigDecimal getInput() { return input; }
         public void setInput(BigDecimal input) { this.input = input; }

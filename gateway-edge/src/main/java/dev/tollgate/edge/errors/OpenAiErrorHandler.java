@@ -3,6 +3,7 @@ package dev.tollgate.edge.errors;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tollgate.api.CommandRefused;
+import dev.tollgate.query.access.ForbiddenRead;
 import dev.tollgate.query.support.NotFound;
 import org.axonframework.modelling.command.AggregateNotFoundException;
 import org.axonframework.modelling.command.AggregateStreamCreationException;
@@ -70,6 +71,9 @@ public class OpenAiErrorHandler implements WebExceptionHandler {
                 case CONFLICT -> ApiError.conflict(refused.getMessage());
                 case INVALID -> ApiError.invalidRequest(refused.getMessage(), null);
             };
+        }
+        if (failure instanceof ForbiddenRead forbidden) {
+            return ApiError.forbidden("permission_denied", forbidden.getMessage());
         }
         if (failure instanceof NotFound notFound) {
             return ApiError.notFound(notFound.getMessage());

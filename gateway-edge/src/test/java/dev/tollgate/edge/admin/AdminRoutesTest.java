@@ -15,14 +15,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 class AdminRoutesTest extends GatewayTestSupport {
 
     @Test
-    void adminSpendAndBudgetRoutesRefuseAnythingButTheMasterKey() {
+    void adminSpendAndBudgetRoutesNeedACredentialAndRefuseAnApiKey() {
         String team = newTeam(null, null, "clamp");
         String userKey = newUserKey(newUser(team, null), List.of());
-        for (String path : List.of("/admin/teams", "/spend/messages", "/budgets/teams/" + team)) {
+        for (String path : List.of("/admin/teams", "/spend/messages", "/budgets/teams/" + team, "/audit")) {
             Http.Response anonymous = http().get(path, null);
             assertThat(anonymous.status()).as(path).isEqualTo(401);
             assertThat(anonymous.json().path("error").path("code").asText()).isEqualTo("invalid_api_key");
-            assertThat(http().get(path, userKey).status()).as(path).isEqualTo(401);
+            assertThat(http().get(path, "tg-not-a-key").status()).as(path).isEqualTo(401);
+            Http.Response apiKey = http().get(path, userKey);
+            assertThat(apiKey.status()).as(path).isEqualTo(403);
+            assertThat(apiKey.json().path("error").path("code").asText()).isEqualTo("permission_denied");
             assertThat(http().get(path, MASTER_KEY).status()).as(path).isEqualTo(200);
         }
     }

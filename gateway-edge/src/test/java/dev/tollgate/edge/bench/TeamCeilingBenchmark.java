@@ -51,7 +51,7 @@ class TeamCeilingBenchmark {
             commands.sendAndWait(new CreateTeam("hot", "Every student", Budget.of("1000000000", BudgetPeriod.MONTHLY),
                     Budget.of("1000000", BudgetPeriod.MONTHLY), OverBudgetPolicy.CLAMP, "bench", null));
             for (int u = 0; u < USERS; u++) {
-                commands.sendAndWait(new RegisterUser("hot", "student-" + u, null, null, null, "bench"));
+                commands.sendAndWait(new RegisterUser("hot", "student-" + u, null, null, null, null, "bench"));
             }
             run(ledger, WARMUP, "warm-up");
             Result result = run(ledger, MEASURE, "measured");
@@ -76,7 +76,8 @@ class TeamCeilingBenchmark {
             String requestId = label + "-" + n;
             String user = "student-" + (n % USERS);
             ledger.submit("hot", new ReserveSpend(requestId, user, null, "key",
-                            "model", Money.of("0.0001"), TokenPrice.perMillion("0.6"), 500, 16, Duration.ofMinutes(15)))
+                            "model", Money.of("0.0001"), TokenPrice.perMillion("0.6"), 500, 16, Duration.ofMinutes(15),
+                            java.util.Map.of()))
                     .thenCompose(outcome -> outcome instanceof SpendOutcome.Reserved
                             ? ledger.submit("hot", new SettleSpend(requestId, "model", new Usage(100, 50, 0, 0),
                             Money.of("0.00004"), "bench", "mock", "mock", 1))

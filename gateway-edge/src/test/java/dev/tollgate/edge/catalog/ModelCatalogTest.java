@@ -1,8 +1,11 @@
 package dev.tollgate.edge.catalog;
 
 import dev.tollgate.api.money.Money;
-import dev.tollgate.api.spend.Usage;
+import dev.tollgate.api.money.ModelPrice;
+import dev.tollgate.api.money.TokenPrice;
 import dev.tollgate.edge.config.TollgateProperties;
+import dev.tollgate.edge.pricing.PriceInForce;
+import dev.tollgate.api.spend.Usage;
 import org.junit.jupiter.api.Test;
 
 import java.math.BigDecimal;
@@ -32,11 +35,13 @@ class ModelCatalogTest {
     }
 
     @Test
-    void refusesAModelWithoutPricesUnlessDeclaredFree() {
+    void refusesHalfAPriceAndAcceptsAModelPricedThroughTheApiOnly() {
         assertThatThrownBy(() -> catalog(model("m", "1", null, false, "openai")))
                 .hasMessageContaining("no input or output price");
-        ModelCatalog free = catalog(model("local", null, null, true, "openai"));
-        assertThat(free.find("local").orElseThrow().prices().cost(new Usage(1000, 1000, 0, 0))).isEqualTo(Money.ZERO);
+        assertThat(catalog(model("m", null, null, false, "openai")).find("m").orElseThrow().configuredPrice())
+                .as("no price in the file: the model waits for one from the price book").isNull();
+        assertThat(catalog(model("local", null, null, true, "openai")).find("local").orElseThrow().configuredPrice())
+                .isEqualTo(ModelPrice.FREE);
     }
 
     @Test
@@ -50,18 +55,16 @@ class ModelCatalogTest {
     }
 
     @Test
-    void pricesCachedPromptTokensAtTheCachedPriceAndRoundsOnce() {
+    void pricesCachedAndReasoningTokensAtTheirOwnPricesAndRoundsOnce() {
         TollgateProperties.Model model = model("m", "2.50", "10", false, "openai");
         model.getPrices().setCachedInput(new BigDecimal("1.25"));
-        ModelPrices prices = catalog(model).find("m").orElseThrow().prices();
-        // (1000 - 400) * 2.5 + 400 * 1.25 + 333 * 10 = 1500 + 500 + 3330 = 5330 per million
-        assertThat(prices.cost(new Usage(1000, 333, 400, 0))).isEqualTo(Money.of("0.00533"));
-    }
-
-    @Test
-    void thePriceVersionChangesWithAnyPrice() {
-        String before = catalog(model("m", "1", "2", false, "openai")).priceVersion();
-        String after = catalog(model("m", "1", "2.01", false, "openai")).priceVersion();
-        assertThat(before).startsWith("cfg-").isNotEqualTo(after);
+        model.getPrices().setReasoning(new BigDecimal("12"));
+        model.getPrices().setPerRequest(new BigDecimal("0.001"));
+        PriceInForce price = new PriceInForce("v1", catalog(model).find("m").orElseThrow().configuredPrice());
+        // (1000 - 400) * 2.5 + 400 * 1.25 + (333 - 100) * 10 + 100 * 12 = 1500 + 500 + 2330 + 1200 = 5530 per million,
+        // plus 0.001 per request
+        assertThat(price.cost(new Usage(1000, 333, 400, 100), 0)).isEqualTo(Money.of("0.00653"));
+        assertThat(price.worstOutputPrice()).isEqualTo(TokenPrice.perMillion("12"));
+        assertThat(price.fixedCost(1000, 0)).isEqualTo(Money.of("0.0035"));
     }
 }

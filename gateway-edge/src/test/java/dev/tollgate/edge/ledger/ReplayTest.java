@@ -23,7 +23,13 @@ class ReplayTest extends GatewayTestSupport {
             "select * from users order by user_id",
             "select * from api_keys order by key_id",
             "select * from message_costs order by request_id",
-            "select * from budget_status order by account_type, account_id");
+            "select * from budget_status order by account_type, account_id",
+            "select * from boosts order by boost_id, team_id, user_id",
+            "select * from cohort_boosts order by boost_id",
+            "select * from admin_credentials order by credential_id",
+            "select * from price_versions order by version",
+            "select event_id, at, actor, action, entity_type, entity_id, team_id, reason, details from audit_log "
+                    + "order by event_id");
 
     @Autowired
     EventProcessingConfiguration processing;
@@ -43,7 +49,7 @@ class ReplayTest extends GatewayTestSupport {
                 && dsl.fetchCount(MESSAGE_COSTS, MESSAGE_COSTS.TEAM_ID.eq(team)) == 5);
         List<String> before = snapshot();
 
-        for (String name : List.of("message-costs", "budget-status", "directory")) {
+        for (String name : List.of("message-costs", "budget-status", "directory", "audit")) {
             StreamingEventProcessor processor = processing.eventProcessor(name, StreamingEventProcessor.class)
                     .orElseThrow();
             processor.shutDown();

@@ -37,7 +37,8 @@ class ReservationExpiryTest extends GatewayTestSupport {
         String requestId = unique("req_abandoned");
         // What the edge does before forwarding, then nothing: as if the node died mid-request.
         SpendOutcome reserved = ledger.submit(team, new ReserveSpend(requestId, user, null, "key-x", "gpt-test",
-                Money.of("0.001"), TokenPrice.perMillion("2"), 1000, 16, Duration.ofSeconds(1))).get();
+                Money.of("0.001"), TokenPrice.perMillion("2"), 1000, 16, Duration.ofSeconds(1),
+                java.util.Map.of())).get();
         assertThat(reserved).isInstanceOf(SpendOutcome.Reserved.class);
         await().untilAsserted(() -> assertThat(budgetOf("users", user).path("reserved").asText()).isEqualTo("0.003"));
 

@@ -111,6 +111,31 @@ public abstract class GatewayTestSupport {
         return issued.json();
     }
 
+    /** A credential: its id (the actor in the audit trail) and its secret. */
+    protected record Credential(String id, String secret) {
+    }
+
+    protected Credential newCredential(String role, List<String> teams, String cap) {
+        Map<String, Object> body = new HashMap<>(Map.of("name", role + " for a test", "role", role, "reason", "test"));
+        if (teams != null) {
+            body.put("teams", teams);
+        }
+        if (cap != null) {
+            body.put("budget_cap", cap);
+        }
+        Http.Response issued = http().post("/admin/credentials", MASTER_KEY, body);
+        assertThat(issued.status()).as(issued.body()).isEqualTo(201);
+        return new Credential(issued.json().path("credential").path("id").asText(),
+                issued.json().path("secret").asText());
+    }
+
+    protected Http.Response chat(String key, String model, Map<String, Object> extra) {
+        Map<String, Object> body = new HashMap<>(Map.of("model", model,
+                "messages", List.of(Map.of("role", "user", "content", "hello " + unique("m")))));
+        body.putAll(extra);
+        return http().post("/v1/chat/completions", key, body);
+    }
+
     protected JsonNode budgetOf(String kind, String id) {
         Http.Response response = http().get("/budgets/" + kind + "/" + id, MASTER_KEY);
         assertThat(response.status()).as(response.body()).isEqualTo(200);

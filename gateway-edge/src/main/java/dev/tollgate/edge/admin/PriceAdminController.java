@@ -1,0 +1,155 @@
+package dev.tollgate.edge.admin;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import dev.tollgate.api.money.Money;
+import dev.tollgate.api.money.ModelPrice;
+import dev.tollgate.api.money.TokenPrice;
+import dev.tollgate.api.price.PublishPrices;
+import dev.tollgate.edge.access.Access;
+import dev.tollgate.edge.access.Principal;
+import dev.tollgate.edge.catalog.ModelCatalog;
+import dev.tollgate.edge.errors.ApiError;
+import dev.tollgate.edge.pricing.LiteLlmPrices;
+import dev.tollgate.edge.pricing.PriceBookCache;
+import dev.tollgate.query.price.PriceQueries;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.springframework.http.HttpStatus;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.reactive.function.client.WebClient;
+import org.springframework.web.server.ServerWebExchange;
+import reactor.core.publisher.Mono;
+
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Prices without redeploys: publish a new version of the price book, or import LiteLLM's community price table.
+ * Admins only. A version in force changes what new requests cost; each settlement records its version.
+ */
+@RestController
+@Tag(name = "Admin: prices", description = "The versioned price book")
+public class PriceAdminController {
+
+    private final CommandGateway commands;
+    private final ModelCatalog catalog;
+    private final PriceBookCache cache;
+    private final PriceQueries queries;
+    private final WebClient http = WebClient.builder()
+            .codecs(c -> c.defaultCodecs().maxInMemorySize(32 * 1024 * 1024)).build();
+
+    public PriceAdminController(CommandGateway commands, ModelCatalog catalog, PriceBookCache cache,
+                                PriceQueries queries) {
+        this.commands = commands;
+        this.catalog = catalog;
+        this.cache = cache;
+        this.queries = queries;
+    }
+
+    @PutMapping("/admin/prices")
+    @Operation(summary = "Publish a new version of the price book, in force from effective_from (now by default)")
+    public Mono<Map<String, Object>> publish(@RequestBody AdminRequests.PublishPricesBody body,
+                                             ServerWebExchange exchange) {
+        Principal principal = Access.requireAdmin(exchange, "publish prices");
+        AdminSupport.requireReason(body.reason(), "price change");
+        if (body.prices() == null || body.prices().isEmpty()) {
+            throw ApiError.invalidRequest("'prices' maps model names to their prices.", "prices");
+        }
+        Map<String, ModelPrice> prices = new LinkedHashMap<>();
+        body.prices().forEach((model, price) -> {
+            if (catalog.find(model).isEmpty()) {
+                throw ApiError.invalidRequest("Unknown model '" + model + "': only configured models have prices.",
+                        "prices");
+            }
+            prices.put(model, price(model, price));
+        });
+        return publish(new PublishPrices(PublishPrices.PRICE_BOOK, body.effectiveFrom(), prices,
+                Boolean.TRUE.equals(body.replace()), "api", principal.id(), body.reason()), Map.of());
+    }
+
+    /** The import's body: the table inline ({@code data}) or where to fetch it ({@code url}). */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record ImportBody(
+            @Schema(description = "URL of a model_prices_and_context_window.json") String url,
+            @Schema(description = "The table itself (the file's content)") JsonNode data,
+            @Schema(description = "Configured model → LiteLLM entry, where the names differ") Map<String, String> models,
+            @Schema(description = "ISO instant; now when absent") Instant effectiveFrom,
+            @Schema(requiredMode = Schema.RequiredMode.REQUIRED) String reason) {
+    }
+
+    @PostMapping("/admin/prices/import")
+    @ResponseStatus(HttpStatus.CREATED)
+    @Operation(summary = "Import prices from LiteLLM's model_prices_and_context_window.json (inline or by URL) for "
+            + "the configured models, as a new version")
+    public Mono<Map<String, Object>> importLiteLlm(@RequestBody ImportBody body, ServerWebExchange exchange) {
+        Principal principal = Access.requireAdmin(exchange, "import prices");
+        AdminSupport.requireReason(body.reason(), "price change");
+        if ((body.url() == null) == (body.data() == null)) {
+            throw ApiError.invalidRequest("Give the table as 'data' or its 'url' (one of them).", "url");
+        }
+        Mono<JsonNode> table = body.data() != null ? Mono.fromCallable(() -> LiteLlmPrices.parse(body.data()))
+                : http.get().uri(body.url()).retrieve().bodyToMono(byte[].class).timeout(Duration.ofSeconds(30))
+                .map(LiteLlmPrices::parse)
+                .onErrorMap(e -> !(e instanceof IllegalArgumentException),
+                        e -> ApiError.invalidRequest("Could not fetch " + body.url() + ": " + e.getMessage(), "url"));
+        return table.flatMap(json -> {
+            LiteLlmPrices.Import found = LiteLlmPrices.forModels(json, catalog.all(), body.models());
+            if (found.prices().isEmpty()) {
+                return Mono.error(ApiError.invalidRequest("The table has no entry for any configured model "
+                        + found.missing() + "; map them with 'models'.", "models"));
+            }
+            Map<String, Object> extra = new LinkedHashMap<>();
+            extra.put("matched", found.matchedEntries());
+            extra.put("missing", found.missing());
+            return publish(new PublishPrices(PublishPrices.PRICE_BOOK, body.effectiveFrom(), found.prices(), false,
+                    "litellm", principal.id(), body.reason()), extra);
+        });
+    }
+
+    private Mono<Map<String, Object>> publish(PublishPrices command, Map<String, Object> extra) {
+        return AdminSupport.send(commands, command)
+                .map(version -> (Integer) version)
+                .flatMap(version -> ReadModelWait.until(() -> queries.versions().stream()
+                        .filter(v -> v.number() == version).findFirst()))
+                .doOnNext(version -> cache.refresh())
+                .map(version -> {
+                    Map<String, Object> answer = new LinkedHashMap<>();
+                    answer.put("version", version);
+                    answer.putAll(extra);
+                    return answer;
+                });
+    }
+
+    private static ModelPrice price(String model, AdminRequests.PriceBody body) {
+        try {
+            if (Boolean.TRUE.equals(body.free())) {
+                return new ModelPrice(tokens(body.input()), tokens(body.cachedInput()), tokens(body.output()),
+                        tokens(body.reasoning()), money(body.perImage()), money(body.perRequest()), true);
+            }
+            return new ModelPrice(tokens(body.input()), tokens(body.cachedInput()), tokens(body.output()),
+                    tokens(body.reasoning()), money(body.perImage()), money(body.perRequest()), false);
+        } catch (IllegalArgumentException e) {
+            throw ApiError.invalidRequest("Model '" + model + "': " + e.getMessage() + ".", "prices");
+        }
+    }
+
+    private static TokenPrice tokens(BigDecimal perMillion) {
+        return perMillion == null ? null : new TokenPrice(perMillion);
+    }
+
+    private static Money money(BigDecimal amount) {
+        return amount == null ? null : Money.of(amount);
+    }
+
+}

@@ -1,0 +1,47 @@
+package dev.tollgate.edge.boost;
+
+import dev.tollgate.api.boost.CohortBoostGranted;
+import dev.tollgate.api.boost.CohortBoostRevoked;
+import dev.tollgate.api.boost.CohortMember;
+import dev.tollgate.api.boost.GrantBoost;
+import dev.tollgate.api.boost.RevokeBoost;
+import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.axonframework.config.ProcessingGroup;
+import org.axonframework.eventhandling.DisallowReplay;
+import org.axonframework.eventhandling.EventHandler;
+import org.springframework.stereotype.Component;
+
+/**
+ * Records a cohort boost on each member's team: one decision (the cohort boost), one boost per member, all with the
+ * same id. A tracking processor, so a distribution interrupted by a restart resumes; the teams ignore a member's
+ * boost they already have, so resuming never grants twice. Never replayed: it sends commands.
+ */
+@Component
+@ProcessingGroup(CohortBoostDistributor.PROCESSING_GROUP)
+public class CohortBoostDistributor {
+
+    public static final String PROCESSING_GROUP = "boost-distribution";
+
+    private final CommandGateway commands;
+
+    public CohortBoostDistributor(CommandGateway commands) {
+        this.commands = commands;
+    }
+
+    @EventHandler
+    @DisallowReplay
+    void on(CohortBoostGranted event) {
+        for (CohortMember member : event.members()) {
+            commands.sendAndWait(new GrantBoost(member.teamId(), event.boostId(), member.userId(), event.amount(),
+                    event.startsAt(), event.endsAt(), event.reason(), event.boostId(), event.actor()));
+        }
+    }
+
+    @EventHandler
+    @DisallowReplay
+    void on(CohortBoostRevoked event) {
+        for (String teamId : event.teams()) {
+            commands.sendAndWait(new RevokeBoost(teamId, event.boostId(), event.actor(), event.reason()));
+        }
+    }
+}

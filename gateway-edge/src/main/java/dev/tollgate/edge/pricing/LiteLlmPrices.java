@@ -1,0 +1,111 @@
+package dev.tollgate.edge.pricing;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tollgate.api.money.Money;
+import dev.tollgate.api.money.ModelPrice;
+import dev.tollgate.api.money.TokenPrice;
+import dev.tollgate.edge.catalog.CatalogModel;
+
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reads LiteLLM's community price table ({@code model_prices_and_context_window.json}: model → per-token costs) into
+ * price book entries for the configured models. Costs per token become prices per million tokens, exactly: the
+ * numbers are read as decimals, never through a double.
+ */
+public final class LiteLlmPrices {
+
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+    private static final BigDecimal MILLION = BigDecimal.valueOf(1_000_000);
+
+    private LiteLlmPrices() {
+    }
+
+    /** What an import found: the prices of the models it could match, and the models it could not. */
+    public record Import(Map<String, ModelPrice> prices, Map<String, String> matchedEntries, List<String> missing) {
+    }
+
+    public static JsonNode parse(byte[] json) {
+        try {
+            JsonNode table = JSON.readTree(json);
+            if (table == null || !table.isObject()) {
+                throw new IllegalArgumentException("a LiteLLM price table is a JSON object of models");
+            }
+            return table;
+        } catch (IOException e) {
+            throw new IllegalArgumentException("not a LiteLLM price table: " + e.getMessage(), e);
+        }
+    }
+
+    public static JsonNode parse(JsonNode inline) {
+        if (inline == null || !inline.isObject()) {
+            throw new IllegalArgumentException("a LiteLLM price table is a JSON object of models");
+        }
+        try {
+            return JSON.readTree(inline.toString());
+        } catch (IOException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Matches each configured model to an entry: the explicit mapping first, then the model's name, its upstream
+     * model, and the upstream model with an {@code openai/} prefix.
+     */
+    public static Import forModels(JsonNode table, Iterable<CatalogModel> models, Map<String, String> mapping) {
+        Map<String, ModelPrice> prices = new LinkedHashMap<>();
+        Map<String, String> matched = new LinkedHashMap<>();
+        List<String> missing = new ArrayList<>();
+        for (CatalogModel model : models) {
+            List<String> candidates = new ArrayList<>();
+            if (mapping != null && mapping.containsKey(model.name())) {
+                candidates.add(mapping.get(model.name()));
+            }
+            candidates.add(model.name());
+            candidates.add(model.upstreamModel());
+            candidates.add("openai/" + model.upstreamModel());
+            String found = candidates.stream().filter(c -> table.path(c).isObject()
+                    && table.path(c).has("input_cost_per_token")).findFirst().orElse(null);
+            if (found == null) {
+                missing.add(model.name());
+                continue;
+            }
+            prices.put(model.name(), price(table.get(found)));
+            matched.put(model.name(), found);
+        }
+        return new Import(prices, matched, missing);
+    }
+
+    static ModelPrice price(JsonNode entry) {
+        TokenPrice input = perMillion(entry.get("input_cost_per_token"));
+        TokenPrice output = perMillion(entry.get("output_cost_per_token"));
+        if (input == null || output == null) {
+            throw new IllegalArgumentException("an entry without input and output costs per token");
+        }
+        if (input.isFree() && output.isFree()) {
+            return ModelPrice.FREE;
+        }
+        return new ModelPrice(input, perMillion(entry.get("cache_read_input_token_cost")), output,
+                perMillion(entry.get("output_cost_per_reasoning_token")), amount(entry.get("input_cost_per_image")),
+                amount(entry.get("input_cost_per_request")), false);
+    }
+
+    private static TokenPrice perMillion(JsonNode perToken) {
+        if (perToken == null || !perToken.isNumber()) {
+            return null;
+        }
+        return new TokenPrice(perToken.decimalValue().multiply(MILLION).stripTrailingZeros());
+    }
+
+    private static Money amount(JsonNode value) {
+        return value == null || !value.isNumber() ? null : Money.rounded(value.decimalValue());
+    }
+}
