@@ -1,0 +1,251 @@
+package dev.tollgate.edge.governance;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.tollgate.edge.support.GatewayTestSupport;
+import dev.tollgate.edge.support.Http;
+import org.junit.jupiter.api.Test;
+
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Time-boxed boosts over HTTP: for a team, a user and a cohort (by list or by tag); the effective limit is the budget
+ * plus the boosts active at the instant; a boost ends by itself (its end recorded) or is revoked early; spend made
+ * under a boost stays spent.
+ */
+class BoostsTest extends GatewayTestSupport {
+
+    /** A request whose worst case (12 prompt tokens, 1000 output tokens at gpt-test's prices) is about 0.002. */
+    static final Map<String, Object> WORST_CASE_0_002 = Map.of("max_tokens", 1000);
+
+    Http.Response grant(Map<String, Object> body) {
+        return http().post("/admin/boosts", MASTER_KEY, body);
+    }
+
+    static String inSeconds(long seconds) {
+        return Instant.now().plusSeconds(seconds).toString();
+    }
+
+    @Test
+    void aTeamBoostRaisesTheEffectiveLimitUntilItIsRevokedAndSpendUnderItStays() {
+        String team = newTeam("0.001", null, "reject");
+        String key = newUserKey(newUser(team, null), List.of());
+        assertThat(chat(key, "gpt-test", WORST_CASE_0_002).status()).as("0.002 does not fit 0.001").isEqualTo(429);
+
+        Http.Response granted = grant(Map.of("target", "team:" + team, "amount", "0.01",
+                "ends_at", inSeconds(3600), "reason", "exam week"));
+        assertThat(granted.status()).as(granted.body()).isEqualTo(201);
+        String boostId = granted.json().path("id").asText();
+        assertThat(granted.json().path("kind").asText()).isEqualTo("team");
+        assertThat(budgetOf("teams", team).path("effective_limit").asText()).isEqualTo("0.011");
+        assertThat(budgetOf("teams", team).path("boosts").asText()).isEqualTo("0.01");
+
+        Http.Response underBoost = chat(key, "gpt-test", WORST_CASE_0_002);
+        assertThat(underBoost.status()).as(underBoost.body()).isEqualTo(200);
+        BigDecimal cost = new BigDecimal(messageCost(underBoost.header("x-request-id")).path("cost").asText());
+        await().until(() -> new BigDecimal(budgetOf("teams", team).path("spent").asText()).compareTo(cost) == 0);
+
+        Http.Response revoked = http().delete("/admin/boosts/" + boostId + "?reason=over", MASTER_KEY);
+        assertThat(revoked.status()).as(revoked.body()).isEqualTo(200);
+        assertThat(revoked.json().path("accounts").get(0).path("status").asText()).isEqualTo("revoked");
+        JsonNode after = budgetOf("teams", team);
+        assertThat(after.path("effective_limit").asText()).isEqualTo("0.001");
+        assertThat(new BigDecimal(after.path("spent").asText())).as("spend under the boost stays spent")
+                .isEqualByComparingTo(cost);
+        Http.Response refused = chat(key, "gpt-test", WORST_CASE_0_002);
+        assertThat(refused.status()).isEqualTo(429);
+        assertThat(refused.json().path("error").path("code").asText()).isEqualTo("insufficient_quota");
+    }
+
+    @Test
+    void aUserBoostRaisesThatUsersLimitOnly() {
+        String team = newTeam(null, "0.001", "reject");
+        String boosted = newUser(team, null);
+        String other = newUser(team, null);
+        Http.Response granted = grant(Map.of("target", "user:" + boosted, "amount", "0.005",
+                "ends_at", inSeconds(3600), "reason", "thesis"));
+        assertThat(granted.status()).as(granted.body()).isEqualTo(201);
+
+        assertThat(chat(newUserKey(boosted, List.of()), "gpt-test", WORST_CASE_0_002).status()).isEqualTo(200);
+        assertThat(chat(newUserKey(other, List.of()), "gpt-test", WORST_CASE_0_002).status()).isEqualTo(429);
+        assertThat(budgetOf("users", boosted).path("effective_limit").asText()).isEqualTo("0.006");
+        assertThat(budgetOf("users", other).path("effective_limit").asText()).isEqualTo("0.001");
+    }
+
+    @Test
+    void aBoostCountsOnlyFromItsStart() {
+        String team = newTeam("0.001", null, "reject");
+        String key = newUserKey(newUser(team, null), List.of());
+        Instant startsAt = Instant.now().plusSeconds(2);
+        Http.Response granted = grant(Map.of("target", "team:" + team, "amount", "1", "starts_at",
+                startsAt.toString(), "ends_at", inSeconds(3600), "reason", "from the lab session"));
+        assertThat(granted.status()).as(granted.body()).isEqualTo(201);
+        assertThat(granted.json().path("accounts").get(0).path("status").asText()).isEqualTo("scheduled");
+
+        if (Instant.now().isBefore(startsAt)) {
+            assertThat(chat(key, "gpt-test", WORST_CASE_0_002).status()).as("not yet").isEqualTo(429);
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> Instant.now().isAfter(startsAt));
+        assertThat(chat(key, "gpt-test", WORST_CASE_0_002).status()).isEqualTo(200);
+    }
+
+    @Test
+    void aBoostEndsByItselfAtItsEndAndTheEndIsRecorded() {
+        String team = newTeam("0.001", null, "reject");
+        String key = newUserKey(newUser(team, null), List.of());
+        Instant endsAt = Instant.now().plusSeconds(3);
+        Http.Response granted = grant(Map.of("target", "team:" + team, "amount", "1", "ends_at", endsAt.toString(),
+                "reason", "a short one"));
+        assertThat(granted.status()).as(granted.body()).isEqualTo(201);
+        String boostId = granted.json().path("id").asText();
+        if (Instant.now().isBefore(endsAt.minusMillis(500))) {
+            assertThat(chat(key, "gpt-test", WORST_CASE_0_002).status()).isEqualTo(200);
+        }
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> Instant.now().isAfter(endsAt));
+        assertThat(chat(key, "gpt-test", WORST_CASE_0_002).status()).as("the boost no longer counts").isEqualTo(429);
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            JsonNode row = http().get("/admin/boosts/" + boostId, MASTER_KEY).json().path("accounts").get(0);
+            assertThat(row.path("status").asText()).isEqualTo("ended");
+            assertThat(row.path("ended_by").asText()).isEqualTo("system");
+            assertThat(row.path("ended_at").isNull()).isFalse();
+        });
+        JsonNode audit = http().get("/audit?entity=boost:" + boostId, MASTER_KEY).json().path("data");
+        assertThat(audit.findValuesAsText("action")).containsExactly("boost.expired", "boost.granted");
+    }
+
+    @Test
+    void aCohortBoostByTagIsOneDecisionRecordedForEachTaggedUser() {
+        String course = "course:" + unique("cs");
+        String teamA = newTeam(null, "0.001", "reject");
+        String teamB = newTeam(null, "0.001", "reject");
+        String alice = newUser(teamA, null);
+        String bob = newUser(teamB, null);
+        String carol = newUser(teamA, null);
+        for (String user : List.of(alice, bob)) {
+            Http.Response tagged = http().put("/admin/users/" + user + "/tags", MASTER_KEY,
+                    Map.of("tags", List.of(course, "year:2"), "reason", "enrolled"));
+            assertThat(tagged.status()).as(tagged.body()).isEqualTo(200);
+        }
+
+        Http.Response granted = grant(Map.of("target", "tag:" + course, "amount", "0.004",
+                "ends_at", inSeconds(3600), "reason", "project weeks"));
+        assertThat(granted.status()).as(granted.body()).isEqualTo(201);
+        String boostId = granted.json().path("id").asText();
+        assertThat(granted.json().path("kind").asText()).isEqualTo("cohort");
+        assertThat(granted.json().path("cohort").path("selector").asText()).isEqualTo("tag:" + course);
+        assertThat(granted.json().path("accounts").findValuesAsText("user_id")).containsExactlyInAnyOrder(alice, bob);
+        assertThat(granted.json().path("accounts").findValuesAsText("id")).containsOnly(boostId);
+
+        assertThat(budgetOf("users", alice).path("effective_limit").asText()).isEqualTo("0.005");
+        assertThat(budgetOf("users", bob).path("effective_limit").asText()).isEqualTo("0.005");
+        assertThat(budgetOf("users", carol).path("effective_limit").asText()).as("not tagged").isEqualTo("0.001");
+        assertThat(chat(newUserKey(bob, List.of()), "gpt-test", WORST_CASE_0_002).status()).isEqualTo(200);
+
+        Http.Response revoked = http().delete("/admin/boosts/" + boostId + "?reason=course+ended", MASTER_KEY);
+        assertThat(revoked.status()).as(revoked.body()).isEqualTo(200);
+        assertThat(revoked.json().path("accounts").findValuesAsText("status")).containsOnly("revoked");
+        assertThat(budgetOf("users", alice).path("effective_limit").asText()).isEqualTo("0.001");
+    }
+
+    @Test
+    void aCohortBoostByListCoversExactlyItsUsers() {
+        String team = newTeam(null, "0.001", "reject");
+        List<String> cohort = List.of(newUser(team, null), newUser(team, null));
+        String outside = newUser(team, null);
+        Http.Response granted = grant(Map.of("target", "users", "user_ids", cohort, "amount", "0.5",
+                "ends_at", inSeconds(3600), "reason", "hackathon"));
+        assertThat(granted.status()).as(granted.body()).isEqualTo(201);
+        assertThat(granted.json().path("accounts").findValuesAsText("user_id"))
+                .containsExactlyInAnyOrderElementsOf(cohort);
+        assertThat(budgetOf("users", outside).path("boosts").asText()).isEqualTo("0");
+    }
+
+    @Test
+    void listsBoostsByTargetAndTheInstantTheyAreActiveAt() {
+        String team = newTeam("1", null, "reject");
+        String user = newUser(team, null);
+        Instant now = Instant.now();
+        String teamBoost = grant(Map.of("target", "team:" + team, "amount", "1", "starts_at",
+                now.plusSeconds(3600).toString(), "ends_at", now.plusSeconds(7200).toString(), "reason", "later"))
+                .json().path("id").asText();
+        String userBoost = grant(Map.of("target", "user:" + user, "amount", "2", "ends_at",
+                now.plusSeconds(1800).toString(), "reason", "now")).json().path("id").asText();
+
+        assertThat(ids("/admin/boosts?target=team:" + team)).containsExactly(teamBoost);
+        assertThat(ids("/admin/boosts?target=user:" + user)).containsExactly(userBoost);
+        assertThat(ids("/admin/boosts?target=team:" + team + "&active_at=" + now.plusSeconds(60))).isEmpty();
+        assertThat(ids("/admin/boosts?target=team:" + team + "&active_at=" + now.plusSeconds(5400)))
+                .containsExactly(teamBoost);
+        assertThat(ids("/admin/boosts?target=user:" + user + "&active_at=" + now.plusSeconds(5400))).isEmpty();
+        assertThat(ids("/admin/boosts?active_at=" + now.plusSeconds(60))).contains(userBoost).doesNotContain(teamBoost);
+
+        JsonNode one = http().get("/admin/boosts/" + userBoost, MASTER_KEY).json();
+        assertThat(one.path("kind").asText()).isEqualTo("user");
+        JsonNode row = one.path("accounts").get(0);
+        assertThat(row.path("amount").asText()).isEqualTo("2");
+        assertThat(row.path("reason").asText()).isEqualTo("now");
+        assertThat(row.path("granted_by").asText()).isEqualTo("master");
+        assertThat(row.path("team_id").asText()).isEqualTo(team);
+    }
+
+    private List<String> ids(String path) {
+        Http.Response response = http().get(path, MASTER_KEY);
+        assertThat(response.status()).as(response.body()).isEqualTo(200);
+        List<String> ids = new ArrayList<>();
+        response.json().path("data").forEach(row -> ids.add(row.path("id").asText()));
+        return ids;
+    }
+
+    @Test
+    void refusesBoostsThatMakeNoSense() {
+        String team = newTeam("1", null, "reject");
+        assertError(grant(Map.of("target", "team:" + team, "amount", "1", "ends_at", inSeconds(60))), 400, "reason");
+        assertError(grant(Map.of("target", "team:" + team, "amount", "1", "reason", "x")), 400, "ends_at");
+        assertError(grant(Map.of("target", "team:" + team, "ends_at", inSeconds(60), "reason", "x")), 400, "amount");
+        assertError(grant(Map.of("target", "team:" + team, "amount", "-1", "ends_at", inSeconds(60), "reason", "x")),
+                400, null);
+        assertError(grant(Map.of("target", "team:" + team, "amount", "1", "ends_at", Instant.now().minusSeconds(1)
+                .toString(), "reason", "x")), 400, null);
+        assertError(grant(Map.of("target", "team:" + team, "amount", "1", "starts_at", inSeconds(120),
+                "ends_at", inSeconds(60), "reason", "x")), 400, null);
+        assertError(grant(Map.of("target", "everyone", "amount", "1", "ends_at", inSeconds(60), "reason", "x")),
+                400, "target");
+        assertError(grant(Map.of("target", "tag:nobody:" + unique("t"), "amount", "1", "ends_at", inSeconds(60),
+                "reason", "x")), 400, "target");
+        assertError(grant(Map.of("target", "users", "amount", "1", "ends_at", inSeconds(60), "reason", "x")),
+                400, "user_ids");
+        assertError(grant(Map.of("target", "team:" + unique("missing"), "amount", "1", "ends_at", inSeconds(60),
+                "reason", "x")), 404, null);
+        assertError(http().delete("/admin/boosts/" + unique("missing") + "?reason=x", MASTER_KEY), 404, null);
+        assertError(http().get("/admin/boosts?target=planet:mars", MASTER_KEY), 400, null);
+        assertError(http().get("/admin/boosts?active_at=yesterday", MASTER_KEY), 400, null);
+
+        String boostId = grant(Map.of("target", "team:" + team, "amount", "1", "ends_at", inSeconds(60),
+                "reason", "x")).json().path("id").asText();
+        assertError(http().delete("/admin/boosts/" + boostId, MASTER_KEY), 400, "reason");
+        assertThat(http().delete("/admin/boosts/" + boostId + "?reason=done", MASTER_KEY).status()).isEqualTo(200);
+        Http.Response again = http().delete("/admin/boosts/" + boostId + "?reason=again", MASTER_KEY);
+        assertThat(again.status()).as("revoking is idempotent").isEqualTo(200);
+        assertThat(again.json().path("accounts").get(0).path("end_reason").asText()).isEqualTo("done");
+        assertThat(http().get("/audit?entity=boost:" + boostId + "&action=boost.revoked", MASTER_KEY).json()
+                .path("data").size()).as("one revocation in the audit trail").isEqualTo(1);
+        assertThat(budgetOf("teams", team).path("effective_limit").asText()).as("nothing left behind").isEqualTo("1");
+    }
+
+    static void assertError(Http.Response response, int status, String param) {
+        assertThat(response.status()).as(response.body()).isEqualTo(status);
+        JsonNode error = response.json().path("error");
+        assertThat(error.path("message").asText()).isNotBlank();
+        if (param != null) {
+            assertThat(error.path("param").asText()).as(response.body()).isEqualTo(param);
+        }
+    }
+}
