@@ -82,10 +82,11 @@ public class KeyRateLimiter {
         }
     }
 
+    /** OpenAI's shape: {@code type} is {@code requests} or {@code tokens}, the limit that was reached. */
     private static ApiError limited(KeyRecord key, Window window, Instant now, String what, String message,
                                     Instant retryAt) {
         long retryAfter = Math.max(1, (long) Math.ceil(Duration.between(now, retryAt).toMillis() / 1000.0));
-        ApiError error = new ApiError(HttpStatus.TOO_MANY_REQUESTS, "requests", "rate_limit_exceeded", null,
+        ApiError error = new ApiError(HttpStatus.TOO_MANY_REQUESTS, what, "rate_limit_exceeded", null,
                 "Rate limit reached for " + what + ". " + message + " Try again in " + retryAfter + "s.")
                 .withHeader("Retry-After", Long.toString(retryAfter));
         headers(key, window, now).forEach(error::withHeader);
