@@ -1,6 +1,8 @@
 package dev.tollgate.edge.admin;
 
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import dev.tollgate.api.money.Money;
@@ -14,6 +16,7 @@ import dev.tollgate.edge.errors.ApiError;
 import dev.tollgate.edge.pricing.LiteLlmPrices;
 import dev.tollgate.edge.pricing.PriceBookCache;
 import dev.tollgate.query.price.PriceQueries;
+import dev.tollgate.query.price.PriceVersionView;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -42,24 +45,29 @@ import java.util.Map;
 @Tag(name = "Admin: prices", description = "The versioned price book")
 public class PriceAdminController {
 
+    private static final TypeReference<Map<String, Object>> VERSION_FIELDS = new TypeReference<>() {
+    };
+
     private final CommandGateway commands;
     private final ModelCatalog catalog;
     private final PriceBookCache cache;
     private final PriceQueries queries;
+    private final ObjectMapper json;
     private final WebClient http = WebClient.builder()
             .codecs(c -> c.defaultCodecs().maxInMemorySize(32 * 1024 * 1024)).build();
 
     public PriceAdminController(CommandGateway commands, ModelCatalog catalog, PriceBookCache cache,
-                                PriceQueries queries) {
+                                PriceQueries queries, ObjectMapper json) {
         this.commands = commands;
         this.catalog = catalog;
         this.cache = cache;
         this.queries = queries;
+        this.json = json;
     }
 
     @PutMapping("/admin/prices")
     @Operation(summary = "Publish a new version of the price book, in force from effective_from (now by default)")
-    public Mono<Map<String, Object>> publish(@RequestBody AdminRequests.PublishPricesBody body,
+    public Mono<PriceVersionView> publish(@RequestBody AdminRequests.PublishPricesBody body,
                                              ServerWebExchange exchange) {
         Principal principal = Access.requireAdmin(exchange, "publish prices");
         AdminSupport.requireReason(body.reason(), "price change");
@@ -75,7 +83,7 @@ public class PriceAdminController {
             prices.put(model, price(model, price));
         });
         return publish(new PublishPrices(PublishPrices.PRICE_BOOK, body.effectiveFrom(), prices,
-                Boolean.TRUE.equals(body.replace()), "api", principal.id(), body.reason()), Map.of());
+                Boolean.TRUE.equals(body.replace()), "api", principal.id(), body.reason()));
     }
 
     /** The import's body: the table inline ({@code data}) or where to fetch it ({@code url}). */
@@ -103,32 +111,29 @@ public class PriceAdminController {
                 .map(LiteLlmPrices::parse)
                 .onErrorMap(e -> !(e instanceof IllegalArgumentException),
                         e -> ApiError.invalidRequest("Could not fetch " + body.url() + ": " + e.getMessage(), "url"));
-        return table.flatMap(json -> {
-            LiteLlmPrices.Import found = LiteLlmPrices.forModels(json, catalog.all(), body.models());
+        return table.flatMap(parsed -> {
+            LiteLlmPrices.Import found = LiteLlmPrices.forModels(parsed, catalog.all(), body.models());
             if (found.prices().isEmpty()) {
                 return Mono.error(ApiError.invalidRequest("The table has no entry for any configured model "
                         + found.missing() + "; map them with 'models'.", "models"));
             }
-            Map<String, Object> extra = new LinkedHashMap<>();
-            extra.put("matched", found.matchedEntries());
-            extra.put("missing", found.missing());
             return publish(new PublishPrices(PublishPrices.PRICE_BOOK, body.effectiveFrom(), found.prices(), false,
-                    "litellm", principal.id(), body.reason()), extra);
+                    "litellm", principal.id(), body.reason())).map(version -> {
+                Map<String, Object> answer = new LinkedHashMap<>(json.convertValue(version, VERSION_FIELDS));
+                answer.put("matched", found.matchedEntries());
+                answer.put("missing", found.missing());
+                return answer;
+            });
         });
     }
 
-    private Mono<Map<String, Object>> publish(PublishPrices command, Map<String, Object> extra) {
+    /** Publishes, then answers with the version once the read model (and this node's cache) has it. */
+    private Mono<PriceVersionView> publish(PublishPrices command) {
         return AdminSupport.send(commands, command)
                 .map(version -> (Integer) version)
                 .flatMap(version -> ReadModelWait.until(() -> queries.versions().stream()
                         .filter(v -> v.number() == version).findFirst()))
-                .doOnNext(version -> cache.refresh())
-                .map(version -> {
-                    Map<String, Object> answer = new LinkedHashMap<>();
-                    answer.put("version", version);
-                    answer.putAll(extra);
-                    return answer;
-                });
+                .doOnNext(version -> cache.refresh());
     }
 
     private static ModelPrice price(String model, AdminRequests.PriceBody body) {

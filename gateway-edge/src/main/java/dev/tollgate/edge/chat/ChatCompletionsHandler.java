@@ -145,7 +145,8 @@ public class ChatCompletionsHandler {
             this.price = prices.priceAt(model.name(), now).orElseThrow(() -> new ApiError(
                     HttpStatus.SERVICE_UNAVAILABLE, "api_error", "model_not_priced", "model", "The model '"
                     + model.name() + "' has no price in force, so Tollgate refuses it rather than charge nothing. "
-                    + "An admin publishes its price with PUT /admin/prices."));
+                    + "An admin publishes its price with PUT /admin/prices.")
+                    .withHeader("X-Should-Retry", "false")); // retrying cannot help until an admin acts
             this.tags = RequestTags.of(key.defaultTags(), chat.body().get("metadata"), tagHeader);
             this.promptTokens = tokens.prompt(chat.body());
             this.images = tokens.images(chat.body());
