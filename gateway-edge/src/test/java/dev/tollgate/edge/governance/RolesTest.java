@@ -72,8 +72,20 @@ class RolesTest extends GatewayTestSupport {
         assertForbidden(http().put("/admin/users/" + userB + "/budget", manager.secret(),
                 Map.of("limit", "1", "period", "monthly", "reason", "x")), teamB);
         assertForbidden(http().post("/admin/keys", manager.secret(), Map.of("user_id", userB)), teamB);
-        String keyB = issue(Map.of("user_id", userB)).path("id").asText();
+        String keyB = issue(Map.of("user_id", userB, "budget", Map.of("limit", "1", "period", "daily"))).path("id").asText();
         assertForbidden(http().delete("/admin/keys/" + keyB, manager.secret()), teamB);
+        assertForbidden(http().post("/admin/keys/" + keyB + "/rotate", manager.secret(), Map.of()), teamB);
+        assertForbidden(http().put("/admin/keys/" + keyB + "/budget", manager.secret(), Map.of("limit", "1",
+                "period", "daily", "reason", "x")), teamB);
+        String boostB = http().post("/admin/boosts", MASTER_KEY, Map.of("target", "team:" + teamB, "amount", "1",
+                "ends_at", Instant.now().plusSeconds(60).toString(), "reason", "x")).json().path("id").asText();
+        assertForbidden(http().delete("/admin/boosts/" + boostB + "?reason=x", manager.secret()), teamB);
+        assertForbidden(http().get("/admin/boosts/" + boostB, manager.secret()), "outside your scope");
+        assertForbidden(http().get("/budgets/keys/" + keyB, manager.secret()), "outside your scope");
+        assertThat(http().get("/admin/boosts", manager.secret()).json().path("data"))
+                .extracting(b -> b.path("team_id").asText()).doesNotContain(teamB);
+        assertThat(http().get("/admin/keys", manager.secret()).json().path("data"))
+                .extracting(k -> k.path("team_id").asText()).doesNotContain(teamB);
         assertForbidden(http().post("/admin/boosts", manager.secret(), Map.of("target", "users",
                 "user_ids", List.of(userA, userB), "amount", "1", "ends_at", Instant.now().plusSeconds(60).toString(),
                 "reason", "x")), teamB);
