@@ -2,6 +2,8 @@
 
 ALTER TABLE users ADD COLUMN tags TEXT[] NOT NULL DEFAULT '{}';
 CREATE INDEX users_tags ON users USING GIN (tags);
+-- a member who left their team: their history stays, nothing new is charged to them
+ALTER TABLE users ADD COLUMN removed_at TIMESTAMPTZ;
 
 ALTER TABLE api_keys ADD COLUMN requests_per_minute BIGINT;
 ALTER TABLE api_keys ADD COLUMN tokens_per_minute BIGINT;

@@ -35,7 +35,9 @@ import dev.tollgate.api.team.SetUserTags;
 import dev.tollgate.api.team.TeamBudgetSet;
 import dev.tollgate.api.team.TeamCreated;
 import dev.tollgate.api.team.UserBudgetSet;
+import dev.tollgate.api.team.RemoveUser;
 import dev.tollgate.api.team.UserRegistered;
+import dev.tollgate.api.team.UserRemoved;
 import dev.tollgate.api.team.UserTagsSet;
 import org.axonframework.commandhandling.CommandHandler;
 import org.axonframework.eventhandling.GenericEventMessage;
@@ -47,6 +49,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -73,6 +76,8 @@ public class Team {
     /** How many closed request ids are remembered to make retried lines harmless. */
     static final int CLOSED_WINDOW = 10_000;
     static final String GATEWAY_ACTOR = "gateway";
+    /** The "limiting budget" of a request refused because its user is not (or no longer) a member. */
+    public static final String MEMBERSHIP = "membership";
 
     @AggregateIdentifier
     private String teamId;
@@ -88,6 +93,8 @@ public class Team {
     private Map<String, Reservation> open = new HashMap<>();
     private Instant earliestExpiry;
     private LinkedHashMap<String, String> recentlyClosed = new LinkedHashMap<>();
+    /** Members who were removed; a team key naming one of them is refused rather than re-registering them. */
+    private Set<String> removedUserIds = new HashSet<>();
 
     protected Team() {
         // for Axon and snapshots
@@ -129,6 +136,15 @@ public class Team {
         }
         register(command.userId(), externalId, command.name(), command.budget(), command.tags(), false,
                 command.actor(), now());
+    }
+
+    @CommandHandler
+    public void handle(RemoveUser command) {
+        if (removedUserIds.contains(command.userId()) && !members.containsKey(command.userId())) {
+            return; // removed already: removing again changes nothing
+        }
+        Member member = member(command.userId());
+        apply(new UserRemoved(teamId, member.userId(), member.externalId(), command.actor(), command.reason(), now()));
     }
 
     @CommandHandler
@@ -280,8 +296,14 @@ public class Team {
         }
         Member member = memberFor(line, now);
         if (line.userId() != null && member == null) {
-            return reject(line, null, "user", line.userId(), line.worstCase(), Money.ZERO, null,
+            return reject(line, null, MEMBERSHIP, line.userId(), line.worstCase(), Money.ZERO, null,
                     "user '" + line.userId() + "' is not a member of team '" + teamId + "'", now);
+        }
+        if (line.userId() == null && member == null && line.externalUserId() != null
+                && !line.externalUserId().isBlank()) {
+            String removed = teamId + ":" + line.externalUserId();
+            return reject(line, null, MEMBERSHIP, removed, line.worstCase(), Money.ZERO, null,
+                    "user '" + line.externalUserId() + "' was removed from team '" + teamId + "'", now);
         }
 
         List<Charge> charges = new ArrayList<>(3);
@@ -347,6 +369,9 @@ public class Team {
         String userId = memberIdsByExternalId.get(line.externalUserId());
         if (userId == null) {
             userId = teamId + ":" + line.externalUserId();
+            if (removedUserIds.contains(userId)) {
+                return null;
+            }
             register(userId, line.externalUserId(), line.externalUserId(), null, Set.of(), true, GATEWAY_ACTOR, now);
         }
         return members.get(userId);
@@ -474,9 +499,17 @@ public class Team {
 
     @EventSourcingHandler
     void on(UserRegistered event) {
+        removedUserIds.remove(event.userId());
         members.put(event.userId(), new Member(event.userId(), event.externalId(), event.name(), event.budget(),
                 event.tags(), Account.of(event.userBalance())));
         memberIdsByExternalId.put(event.externalId(), event.userId());
+    }
+
+    @EventSourcingHandler
+    void on(UserRemoved event) {
+        members.remove(event.userId());
+        memberIdsByExternalId.remove(event.externalId());
+        removedUserIds.add(event.userId());
     }
 
     @EventSourcingHandler

@@ -3,13 +3,16 @@ package dev.tollgate.edge.admin;
 import dev.tollgate.api.money.Budget;
 import dev.tollgate.api.money.OverBudgetPolicy;
 import dev.tollgate.api.team.CreateTeam;
+import dev.tollgate.api.key.RevokeKey;
 import dev.tollgate.api.team.RegisterUser;
+import dev.tollgate.api.team.RemoveUser;
 import dev.tollgate.api.team.SetTeamBudget;
 import dev.tollgate.api.team.SetUserBudget;
 import dev.tollgate.api.team.SetUserTags;
 import dev.tollgate.edge.access.Access;
 import dev.tollgate.edge.access.Principal;
 import dev.tollgate.edge.errors.ApiError;
+import dev.tollgate.edge.auth.ApiKeyAuthenticator;
 import dev.tollgate.query.directory.DirectoryQueries;
 import dev.tollgate.query.directory.TeamView;
 import dev.tollgate.query.directory.UserView;
@@ -18,13 +21,17 @@ import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.springframework.http.HttpStatus;
+import org.jooq.impl.DSL;
+import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ServerWebExchange;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 import java.time.Instant;
@@ -47,10 +54,12 @@ public class AdminController {
 
     private final CommandGateway commands;
     private final DirectoryQueries directory;
+    private final ApiKeyAuthenticator authenticator;
 
-    public AdminController(CommandGateway commands, DirectoryQueries directory) {
+    public AdminController(CommandGateway commands, DirectoryQueries directory, ApiKeyAuthenticator authenticator) {
         this.commands = commands;
         this.directory = directory;
+        this.authenticator = authenticator;
     }
 
     @PostMapping("/admin/teams")
@@ -102,12 +111,44 @@ public class AdminController {
         RegisterUser command = new RegisterUser(body.teamId(), userId, body.externalId(), body.name(), budget,
                 tags(body.tags()), principal.id());
         // A user id names one person everywhere (budgets, spend, keys): refuse one that another team already has.
+        // A member removed from this team may be registered again: that re-admits them.
         return Blocking.query(() -> directory.user(userId))
-                .flatMap(existing -> existing.isPresent()
+                .flatMap(existing -> existing.isPresent() && !readmits(existing.get(), body.teamId())
                         ? Mono.error(ApiError.conflict("User '" + userId + "' already exists (team '"
                         + existing.get().teamId() + "'): user ids are unique across teams."))
                         : send(commands, command))
-                .then(ReadModelWait.until(() -> directory.user(userId).filter(user -> user.live() != null)));
+                .then(ReadModelWait.until(() -> directory.user(userId)
+                        .filter(user -> user.live() != null && user.removedAt() == null)));
+    }
+
+    private static boolean readmits(UserView existing, String teamId) {
+        return existing.removedAt() != null && existing.teamId().equals(teamId);
+    }
+
+    @DeleteMapping("/admin/users/{userId}")
+    @Operation(summary = "Remove a user from their team, with ?reason=: their keys are revoked and nothing new is "
+            + "charged to them; their history stays. Registering them again re-admits them")
+    public Mono<UserView> removeUser(@PathVariable String userId, @RequestParam(required = false) String reason,
+                                     ServerWebExchange exchange) {
+        requireReason(reason, "removal of a member (?reason=...)");
+        return user(userId)
+                .flatMap(user -> {
+                    Principal principal = Access.requireManagerOf(exchange, user.teamId(),
+                            "remove user '" + userId + "'");
+                    if (user.removedAt() != null) {
+                        return Mono.just(user);
+                    }
+                    // Their keys first: a key must never outlive its owner's membership, even if a step fails.
+                    return Blocking.query(() -> directory.keys(user.teamId(), userId, DSL.noCondition()))
+                            .flatMapMany(Flux::fromIterable)
+                            .filter(key -> key.revokedAt() == null)
+                            .concatMap(key -> send(commands, new RevokeKey(key.id(), principal.id(),
+                                    "user removed from the team: " + reason)))
+                            .then(send(commands, new RemoveUser(user.teamId(), userId, principal.id(), reason)))
+                            .doOnSuccess(done -> authenticator.forgetAll())
+                            .then(ReadModelWait.until(() -> directory.user(userId)
+                                    .filter(removed -> removed.removedAt() != null)));
+                });
     }
 
     @PutMapping("/admin/users/{userId}/budget")

@@ -3,16 +3,22 @@ package dev.tollgate.edge.chat;
 import dev.tollgate.api.spend.SpendOutcome;
 import dev.tollgate.edge.errors.ApiError;
 
-/** The 429 a client gets when a budget cannot cover its request: which budget, what is left, when it resets. */
+/**
+ * The 429 a client gets when a budget (the user's, the team's or the key's own) cannot cover its request: which
+ * budget, what is left, when it resets. A user who is not a member gets a 403 instead.
+ */
 final class BudgetMessages {
 
     private BudgetMessages() {
     }
 
     static ApiError rejection(SpendOutcome.Rejected rejected) {
-        String which = rejected.limitingBudget().equals("user")
-                ? "The budget of user '" + rejected.accountId() + "'"
-                : "The budget of team '" + rejected.accountId() + "'";
+        if (rejected.limitingBudget().equals("membership")) {
+            // Not a budget matter: the user left the team (or never was in it). Retrying cannot help.
+            return ApiError.forbidden("permission_denied", "This request cannot be charged: " + rejected.reason()
+                    + ". Ask the team's administrator.");
+        }
+        String which = "The budget of " + rejected.limitingBudget() + " '" + rejected.accountId() + "'";
         String reset = rejected.resetsAt() == null
                 ? " It does not reset by itself: ask the team's administrator."
                 : " It resets at " + rejected.resetsAt() + ".";

@@ -17,6 +17,7 @@ import dev.tollgate.api.team.TeamBudgetSet;
 import dev.tollgate.api.team.TeamCreated;
 import dev.tollgate.api.team.UserBudgetSet;
 import dev.tollgate.api.team.UserRegistered;
+import dev.tollgate.api.team.UserRemoved;
 import dev.tollgate.api.team.UserTagsSet;
 import dev.tollgate.projection.support.Json;
 import org.axonframework.config.ProcessingGroup;
@@ -65,6 +66,11 @@ public class AuditProjection {
     @EventHandler
     void on(UserBudgetSet e, @MessageIdentifier String id) {
         record(id, e.at(), e.actor(), "user.budget_set", "user", e.userId(), e.teamId(), e.reason(), e);
+    }
+
+    @EventHandler
+    void on(UserRemoved e, @MessageIdentifier String id) {
+        record(id, e.at(), e.actor(), "user.removed", "user", e.userId(), e.teamId(), e.reason(), e);
     }
 
     @EventHandler

@@ -13,6 +13,7 @@ import dev.tollgate.api.team.TeamBudgetSet;
 import dev.tollgate.api.team.TeamCreated;
 import dev.tollgate.api.team.UserBudgetSet;
 import dev.tollgate.api.team.UserRegistered;
+import dev.tollgate.api.team.UserRemoved;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.ResetHandler;
@@ -81,7 +82,24 @@ public class DirectoryProjection {
                 .set(USERS.TAGS, event.tags().stream().sorted().toArray(String[]::new))
                 .set(USERS.CREATED_AT, event.at())
                 .set(USERS.UPDATED_AT, event.at())
-                .onConflictDoNothing()
+                // a removed member registered again is re-admitted: same row, no longer removed
+                .onConflict(USERS.USER_ID).doUpdate()
+                .set(USERS.NAME, event.name())
+                .set(USERS.BUDGET_LIMIT, event.budget() == null ? null : amount(event.budget().limit()))
+                .set(USERS.BUDGET_PERIOD, event.budget() == null ? null : event.budget().period().wireName())
+                .set(USERS.OWN_BUDGET, event.budget() != null)
+                .set(USERS.TAGS, event.tags().stream().sorted().toArray(String[]::new))
+                .setNull(USERS.REMOVED_AT)
+                .set(USERS.UPDATED_AT, event.at())
+                .execute();
+    }
+
+    @EventHandler
+    void on(UserRemoved event) {
+        dsl.update(USERS)
+                .set(USERS.REMOVED_AT, event.at())
+                .set(USERS.UPDATED_AT, event.at())
+                .where(USERS.USER_ID.eq(event.userId()))
                 .execute();
     }
 

@@ -105,7 +105,8 @@ public class MessageCostProjection {
                 .setKeyId(event.keyId())
                 .setModel(event.model())
                 .setOutcome("rejected")
-                .setReason(event.limitingBudget() + " budget exhausted")
+                .setReason(event.limitingBudget().equals("membership") ? "not a member of the team"
+                        : event.limitingBudget() + " budget exhausted")
                 .setReserved(BigDecimal.ZERO)
                 .setCost(BigDecimal.ZERO)
                 .setTags(Json.of(event.tags()));

@@ -61,8 +61,10 @@ public class DirectoryQueries {
     }
 
     /** The users carrying {@code tag}, with their teams: a cohort. */
+    /** The current members carrying the tag (removed members are no longer in any cohort). */
     public List<UserView> usersTagged(String tag) {
-        return dsl.selectFrom(USERS).where(USERS.TAGS.contains(new String[]{tag})).orderBy(USERS.USER_ID)
+        return dsl.selectFrom(USERS).where(USERS.TAGS.contains(new String[]{tag})).and(USERS.REMOVED_AT.isNull())
+                .orderBy(USERS.USER_ID)
                 .limit(100_000).fetch().map(this::userView);
     }
 
@@ -114,7 +116,7 @@ public class DirectoryQueries {
         return new UserView(r.getUserId(), r.getTeamId(), r.getExternalId(), r.getName(),
                 r.getOwnBudget() ? setting(r.getBudgetLimit(), r.getBudgetPeriod()) : null,
                 List.of(r.getTags()), r.getAutoRegistered(),
-                budgets.user(r.getUserId()).orElse(null), r.getCreatedAt(), r.getUpdatedAt());
+                budgets.user(r.getUserId()).orElse(null), r.getCreatedAt(), r.getUpdatedAt(), r.getRemovedAt());
     }
 
     private static KeyView keyView(ApiKeysRecord r) {

@@ -7,9 +7,12 @@ import dev.tollgate.query.budget.BudgetView;
 import java.time.Instant;
 import java.util.List;
 
-/** @param budget the user's own budget, {@code null} when the team's member budget applies */
+/**
+ * @param budget    the user's own budget, {@code null} when the team's member budget applies
+ * @param removedAt when the user was removed from the team; {@code null} for a member
+ */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record UserView(String id, String teamId, String externalId, String name, BudgetSetting budget,
                        List<String> tags, boolean autoRegistered, BudgetView live, Instant createdAt,
-                       Instant updatedAt) {
+                       Instant updatedAt, Instant removedAt) {
 }
