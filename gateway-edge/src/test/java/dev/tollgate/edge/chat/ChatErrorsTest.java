@@ -270,8 +270,10 @@ class ChatErrorsTest extends GatewayTestSupport {
             assertThat(budget.path("limit").asText()).as("the team's member budget").isEqualTo("5");
             assertThat(budget.path("follows_team_default").asBoolean()).isTrue();
         });
-        JsonNode user = http().get("/admin/users/" + bob, MASTER_KEY).json();
-        assertThat(user.path("auto_registered").asBoolean()).isTrue();
-        assertThat(user.path("external_id").asText()).isEqualTo("bob@uni.example");
+        await().untilAsserted(() -> {
+            JsonNode user = http().get("/admin/users/" + bob, MASTER_KEY).json();
+            assertThat(user.path("auto_registered").asBoolean()).isTrue();
+            assertThat(user.path("external_id").asText()).isEqualTo("bob@uni.example");
+        });
     }
 }

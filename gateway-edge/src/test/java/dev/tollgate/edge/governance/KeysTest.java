@@ -18,6 +18,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
@@ -125,9 +126,11 @@ class KeysTest extends GatewayTestSupport {
                 Map.of("limit", "1", "period", "daily", "reason", "more"));
         assertThat(raised.status()).as(raised.body()).isEqualTo(200);
         assertThat(chat(capped.path("key").asText(), "gpt-test", Map.of("max_tokens", 1000)).status()).isEqualTo(200);
-        JsonNode budget = budgetOf("keys", capped.path("id").asText());
-        assertThat(budget.path("limit").asText()).isEqualTo("1");
-        assertThat(budget.path("period").asText()).isEqualTo("daily");
+        await().untilAsserted(() -> { // budget_status is a projection: it follows within moments
+            JsonNode budget = budgetOf("keys", capped.path("id").asText());
+            assertThat(budget.path("limit").asText()).isEqualTo("1");
+            assertThat(budget.path("period").asText()).isEqualTo("daily");
+        });
 
         assertThat(http().put("/admin/keys/" + capped.path("id").asText() + "/budget", MASTER_KEY,
                 Map.of("limit", "1", "period", "daily")).status()).as("a budget change needs a reason").isEqualTo(400);

@@ -154,7 +154,13 @@ public final class FakeUpstream {
         }
         event(out, chunk(model, "{\"content\":\" world\"}", null));
         if (model.equals("up-cut-stream")) {
-            // Break the connection mid-stream: no final chunk, no usage, no [DONE].
+            // Break the connection mid-stream: no final chunk, no usage, no [DONE]. Wait a moment first: a reset
+            // arriving with the chunks still unread would make the kernel drop them, which is not what we test.
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             throw new IllegalStateException("the fake upstream cuts this stream");
         }
         event(out, chunk(model, "{}", "stop"));
