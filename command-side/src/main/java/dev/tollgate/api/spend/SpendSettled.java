@@ -4,6 +4,7 @@ import dev.tollgate.api.money.AccountBalance;
 import dev.tollgate.api.money.Money;
 
 import java.time.Instant;
+import java.util.Map;
 
 /**
  * A request finished and was charged its real cost; the rest of its reservation went back to the budget.
@@ -11,10 +12,25 @@ import java.time.Instant;
  * @param reserved     what had been reserved for it
  * @param reservedAt   when it was reserved: its spend belongs to the budget period of that instant
  * @param priceVersion the price list the cost was computed with
+ * @param tags         the request's labels, carried from its reservation so that reports by tag need no join
  */
 public record SpendSettled(String requestId, String teamId, String userId, String keyId, String model,
                            String provider, String deployment, Usage usage, Money reserved, Money cost,
                            String priceVersion, long latencyMillis, Instant reservedAt, Instant at,
-                           AccountBalance teamBalance, AccountBalance userBalance, AccountBalance keyBalance)
+                           AccountBalance teamBalance, AccountBalance userBalance, AccountBalance keyBalance,
+                           Map<String, String> tags)
         implements RequestEvent {
+
+    public SpendSettled {
+        tags = tags == null ? Map.of() : Map.copyOf(tags);
+    }
+
+    /** A settlement without labels. */
+    public SpendSettled(String requestId, String teamId, String userId, String keyId, String model, String provider,
+                        String deployment, Usage usage, Money reserved, Money cost, String priceVersion,
+                        long latencyMillis, Instant reservedAt, Instant at, AccountBalance teamBalance,
+                        AccountBalance userBalance, AccountBalance keyBalance) {
+        this(requestId, teamId, userId, keyId, model, provider, deployment, usage, reserved, cost, priceVersion,
+                latencyMillis, reservedAt, at, teamBalance, userBalance, keyBalance, Map.of());
+    }
 }

@@ -5,10 +5,20 @@ package dev.tollgate.api.spend;
  *
  * @param cachedPromptTokens the part of {@code promptTokens} served from the provider's prompt cache
  * @param reasoningTokens    the part of {@code completionTokens} spent on hidden reasoning
+ * @param images             images in the prompt, for models priced per image (kept so a re-costing can redo it)
  */
-public record Usage(long promptTokens, long completionTokens, long cachedPromptTokens, long reasoningTokens) {
+public record Usage(long promptTokens, long completionTokens, long cachedPromptTokens, long reasoningTokens,
+                    long images) {
 
-    public static final Usage NONE = new Usage(0, 0, 0, 0);
+    public static final Usage NONE = new Usage(0, 0, 0, 0, 0);
+
+    public Usage(long promptTokens, long completionTokens, long cachedPromptTokens, long reasoningTokens) {
+        this(promptTokens, completionTokens, cachedPromptTokens, reasoningTokens, 0);
+    }
+
+    public Usage withImages(long count) {
+        return new Usage(promptTokens, completionTokens, cachedPromptTokens, reasoningTokens, count);
+    }
 
     public long totalTokens() {
         return promptTokens + completionTokens;

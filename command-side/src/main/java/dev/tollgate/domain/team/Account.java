@@ -60,6 +60,14 @@ record Account(Instant periodStart, long spent, long reserved) {
         return new Account(periodStart, newSpent, reserved - reservedAmount);
     }
 
+    /**
+     * Corrects the cost of a request reserved at {@code reservedAt} by {@code difference}: it changes what was spent
+     * in this period only if the request belongs to it; an earlier period is closed.
+     */
+    Account adjust(Instant reservedAt, long difference) {
+        return reservedAt.isBefore(periodStart) ? this : new Account(periodStart, spent + difference, reserved);
+    }
+
     AccountBalance balance(Budget budget) {
         return new AccountBalance(budget.limit(), budget.period(), periodStart, budget.period().endOf(periodStart),
                 Money.ofNanos(spent), Money.ofNanos(reserved));

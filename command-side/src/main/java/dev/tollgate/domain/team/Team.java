@@ -12,6 +12,9 @@ import dev.tollgate.api.money.AccountBalance;
 import dev.tollgate.api.money.Budget;
 import dev.tollgate.api.money.Money;
 import dev.tollgate.api.money.OverBudgetPolicy;
+import dev.tollgate.api.spend.AdjustCosts;
+import dev.tollgate.api.spend.CostAdjusted;
+import dev.tollgate.api.spend.CostAdjustment;
 import dev.tollgate.api.spend.ExpireReservations;
 import dev.tollgate.api.spend.RecordSpendBatch;
 import dev.tollgate.api.spend.ReleaseReservation;
@@ -95,6 +98,8 @@ public class Team {
     private LinkedHashMap<String, String> recentlyClosed = new LinkedHashMap<>();
     /** Members who were removed; a team key naming one of them is refused rather than re-registering them. */
     private Set<String> removedUserIds = new HashSet<>();
+    /** Approval chunks of recalculations already recorded ({@code recalculationId#chunk}): never adjust twice. */
+    private Set<String> adjustedChunks = new HashSet<>();
 
     protected Team() {
         // for Axon and snapshots
@@ -397,7 +402,8 @@ public class Team {
         apply(new SpendSettled(reservation.requestId(), teamId, reservation.userId(), reservation.keyId(),
                 line.model() == null ? reservation.model() : line.model(), line.provider(), line.deployment(),
                 line.usage(), Money.ofNanos(reservation.amount()), line.cost(), line.priceVersion(),
-                line.latencyMillis(), reservation.at(), now, after.team(), after.user(), after.key()));
+                line.latencyMillis(), reservation.at(), now, after.team(), after.user(), after.key(),
+                reservation.tags()));
         return new SpendOutcome.Settled(line.requestId(), line.cost());
     }
 
@@ -425,9 +431,44 @@ public class Team {
             Balances after = close(reservation, reservation.amount(), now);
             apply(new ReservationExpired(reservation.requestId(), teamId, reservation.userId(), reservation.keyId(),
                     Money.ofNanos(reservation.amount()), true, reservation.at(), reservation.expiresAt(), now,
-                    after.team(), after.user(), after.key()));
+                    after.team(), after.user(), after.key(), reservation.model(), reservation.tags()));
         }
         return overdue.size();
+    }
+
+    // ================================================================== cost corrections
+
+    /**
+     * Records an approved recalculation's corrected costs. Each request's difference counts against the budgets
+     * whose current period it belongs to; a closed period is history and stays as it was spent.
+     */
+    @CommandHandler
+    public int handle(AdjustCosts command) {
+        requireText(command.recalculationId(), "recalculation id");
+        if (adjustedChunks.contains(command.recalculationId() + "#" + command.chunk())) {
+            return 0;
+        }
+        Instant now = now();
+        for (CostAdjustment line : command.adjustments()) {
+            long difference = line.difference().nanos();
+            AccountBalance teamAfter = account.rolledTo(now, budget.period()).adjust(line.reservedAt(), difference)
+                    .balance(budget);
+            Member member = line.userId() == null ? null : members.get(line.userId());
+            AccountBalance userAfter = null;
+            if (member != null) {
+                Budget userBudget = member.effectiveBudget(memberBudget);
+                userAfter = member.account().rolledTo(now, userBudget.period())
+                        .adjust(line.reservedAt(), difference).balance(userBudget);
+            }
+            KeyAccount key = line.keyId() == null ? null : keyAccounts.get(line.keyId());
+            AccountBalance keyAfter = key == null ? null : key.account().rolledTo(now, key.budget().period())
+                    .adjust(line.reservedAt(), difference).balance(key.budget());
+            apply(new CostAdjusted(line.requestId(), teamId, line.userId(), line.keyId(), line.model(),
+                    line.provider(), line.usage(), line.reservedAt(), line.tags(), line.chargedCost(),
+                    line.newCost(), line.difference(), line.priceVersion(), command.recalculationId(),
+                    command.chunk(), command.actor(), command.reason(), now, teamAfter, userAfter, keyAfter));
+        }
+        return command.adjustments().size();
     }
 
     private record Balances(AccountBalance team, AccountBalance user, AccountBalance key) {
@@ -556,7 +597,8 @@ public class Team {
         updateMemberAccount(event.userId(), event.userBalance());
         updateKeyAccount(event.keyId(), event.keyBalance());
         open.put(event.requestId(), new Reservation(event.requestId(), event.userId(), event.keyId(), event.model(),
-                event.amount().nanos(), event.grantedMaxTokens(), event.clamped(), event.at(), event.expiresAt()));
+                event.amount().nanos(), event.grantedMaxTokens(), event.clamped(), event.at(), event.expiresAt(),
+                event.tags()));
         if (earliestExpiry == null || event.expiresAt().isBefore(earliestExpiry)) {
             earliestExpiry = event.expiresAt();
         }
@@ -583,6 +625,14 @@ public class Team {
     void on(ReservationExpired event) {
         closed(event.requestId(), "expired", event.teamBalance(), event.userId(), event.userBalance(), event.keyId(),
                 event.keyBalance());
+    }
+
+    @EventSourcingHandler
+    void on(CostAdjusted event) {
+        account = Account.of(event.teamBalance());
+        updateMemberAccount(event.userId(), event.userBalance());
+        updateKeyAccount(event.keyId(), event.keyBalance());
+        adjustedChunks.add(event.recalculationId() + "#" + event.chunk());
     }
 
     private void closed(String requestId, String state, AccountBalance teamBalance, String userId,

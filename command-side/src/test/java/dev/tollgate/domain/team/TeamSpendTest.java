@@ -253,7 +253,7 @@ class TeamSpendTest {
                 .when(new ExpireReservations("cs"))
                 .expectEvents(new ReservationExpired("r1", "cs", "alice", "key-1", m("0.003"), true, T0,
                         T0.plus(TTL), later, balance(team, MARCH, "0.003", "0"),
-                        balance(member, MARCH, "0.003", "0"), null))
+                        balance(member, MARCH, "0.003", "0"), null, "gpt-test", Map.of()))
                 .expectResultMessagePayload(1);
     }
 
@@ -270,7 +270,7 @@ class TeamSpendTest {
                         reserve("r2")))
                 .expectEvents(new ReservationExpired("r1", "cs", "alice", "key-1", m("0.003"), true, T0,
                                 T0.plus(TTL), later, balance(team, MARCH, "0.003", "0"),
-                                balance(member, MARCH, "0.003", "0"), null),
+                                balance(member, MARCH, "0.003", "0"), null, "gpt-test", Map.of()),
                         new SpendRejected("r2", "cs", "alice", "key-1", "gpt-test", "user", m("0.003"), m("0"),
                                 APRIL, later, Map.of()));
     }

@@ -1,0 +1,8 @@
+package dev.tollgate.api.recalculation;
+
+import java.time.Instant;
+
+/** A recalculation began; {@code to} is fixed when it starts, so its diff covers a closed range. */
+public record RecalculationStarted(String recalculationId, Instant from, Instant to, String reason, String actor,
+                                   Instant at) {
+}
