@@ -15,7 +15,9 @@ import dev.tollgate.edge.catalog.ModelCatalog;
 import dev.tollgate.edge.errors.ApiError;
 import dev.tollgate.edge.pricing.LiteLlmPrices;
 import dev.tollgate.edge.pricing.PriceBookCache;
+import dev.tollgate.edge.recalculation.Recalculations;
 import dev.tollgate.query.price.PriceQueries;
+import dev.tollgate.query.support.Blocking;
 import dev.tollgate.query.price.PriceVersionView;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Schema;
@@ -53,11 +55,16 @@ public class PriceAdminController {
     private final PriceBookCache cache;
     private final PriceQueries queries;
     private final ObjectMapper json;
+    /** A version in force from further back than this is a correction of the past. */
+    private static final Duration CORRECTION_THRESHOLD = Duration.ofSeconds(5);
+
+    private final Recalculations recalculations;
     private final WebClient http = WebClient.builder()
             .codecs(c -> c.defaultCodecs().maxInMemorySize(32 * 1024 * 1024)).build();
 
     public PriceAdminController(CommandGateway commands, ModelCatalog catalog, PriceBookCache cache,
-                                PriceQueries queries, ObjectMapper json) {
+                                PriceQueries queries, ObjectMapper json, Recalculations recalculations) {
+        this.recalculations = recalculations;
         this.commands = commands;
         this.catalog = catalog;
         this.cache = cache;
@@ -67,7 +74,7 @@ public class PriceAdminController {
 
     @PutMapping("/admin/prices")
     @Operation(summary = "Publish a new version of the price book, in force from effective_from (now by default)")
-    public Mono<PriceVersionView> publish(@RequestBody AdminRequests.PublishPricesBody body,
+    public Mono<Map<String, Object>> publish(@RequestBody AdminRequests.PublishPricesBody body,
                                              ServerWebExchange exchange) {
         Principal principal = Access.requireAdmin(exchange, "publish prices");
         AdminSupport.requireReason(body.reason(), "price change");
@@ -83,7 +90,25 @@ public class PriceAdminController {
             prices.put(model, price(model, price));
         });
         return publish(new PublishPrices(PublishPrices.PRICE_BOOK, body.effectiveFrom(), prices,
-                Boolean.TRUE.equals(body.replace()), "api", principal.id(), body.reason()));
+                Boolean.TRUE.equals(body.replace()), "api", principal.id(), body.reason()))
+                .flatMap(version -> withRecalculation(version, body.effectiveFrom(), body.reason(), principal));
+    }
+
+    /**
+     * A version in force from the past corrects prices already charged: re-cost the requests since then. The
+     * diff waits for approval; the answer names the recalculation.
+     */
+    private Mono<Map<String, Object>> withRecalculation(PriceVersionView version, Instant effectiveFrom,
+                                                        String reason, Principal principal) {
+        Map<String, Object> answer = new LinkedHashMap<>(json.convertValue(version, VERSION_FIELDS));
+        if (effectiveFrom == null || !effectiveFrom.isBefore(Instant.now().minus(CORRECTION_THRESHOLD))) {
+            return Mono.just(answer);
+        }
+        return Blocking.query(() -> recalculations.start(effectiveFrom, null, "price correction " + version.version()
+                + ": " + reason, principal.id())).map(id -> {
+                    answer.put("recalculation_id", id);
+                    return answer;
+                });
     }
 
     /** The import's body: the table inline ({@code data}) or where to fetch it ({@code url}). */
@@ -118,12 +143,13 @@ public class PriceAdminController {
                         + found.missing() + "; map them with 'models'.", "models"));
             }
             return publish(new PublishPrices(PublishPrices.PRICE_BOOK, body.effectiveFrom(), found.prices(), false,
-                    "litellm", principal.id(), body.reason())).map(version -> {
-                Map<String, Object> answer = new LinkedHashMap<>(json.convertValue(version, VERSION_FIELDS));
-                answer.put("matched", found.matchedEntries());
-                answer.put("missing", found.missing());
-                return answer;
-            });
+                    "litellm", principal.id(), body.reason()))
+                    .flatMap(version -> withRecalculation(version, body.effectiveFrom(), body.reason(), principal))
+                    .map(answer -> {
+                        answer.put("matched", found.matchedEntries());
+                        answer.put("missing", found.missing());
+                        return answer;
+                    });
         });
     }
 

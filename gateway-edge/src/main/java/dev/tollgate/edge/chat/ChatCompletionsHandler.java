@@ -332,7 +332,7 @@ public class ChatCompletionsHandler {
             }
             long latency = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedNanos);
             rateLimiter.settle(admission, usage.totalTokens());
-            SettleSpend line = new SettleSpend(requestId, model.name(), usage, cost, price.version(),
+            SettleSpend line = new SettleSpend(requestId, model.name(), usage.withImages(images), cost, price.version(),
                     model.provider(), model.deploymentName(), latency);
             ledger.submit(key.teamId(), line).whenComplete((outcome, failure) -> {
                 if (failure != null) {

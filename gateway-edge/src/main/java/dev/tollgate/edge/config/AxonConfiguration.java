@@ -16,6 +16,9 @@ import org.axonframework.eventsourcing.Snapshotter;
 import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.axonframework.messaging.annotation.HandlerDefinition;
 import org.axonframework.messaging.annotation.ParameterResolverFactory;
+import org.axonframework.config.ConfigurerModule;
+import org.axonframework.messaging.StreamableMessageSource;
+import dev.tollgate.projection.recalculation.RecalculationReplay;
 import org.axonframework.serialization.Serializer;
 import org.axonframework.serialization.json.JacksonSerializer;
 import org.axonframework.spring.eventsourcing.SpringAggregateSnapshotter;
@@ -99,6 +102,17 @@ public class AxonConfiguration {
                     return thread;
                 }))
                 .build();
+    }
+
+    /**
+     * The re-costing group starts at the head of the event store: it only ever reads the past when a
+     * recalculation resets it to the recalculation's start.
+     */
+    @Bean
+    ConfigurerModule recalculationReplayStartsAtHead() {
+        return configurer -> configurer.eventProcessing().registerPooledStreamingEventProcessorConfiguration(
+                RecalculationReplay.PROCESSING_GROUP,
+                (config, builder) -> builder.initialToken(StreamableMessageSource::createHeadToken));
     }
 
     @Bean

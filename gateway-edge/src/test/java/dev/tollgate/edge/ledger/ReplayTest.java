@@ -4,6 +4,7 @@ import dev.tollgate.edge.support.GatewayTestSupport;
 import dev.tollgate.edge.support.Http;
 import org.axonframework.config.EventProcessingConfiguration;
 import org.axonframework.eventhandling.StreamingEventProcessor;
+import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
@@ -28,6 +29,10 @@ class ReplayTest extends GatewayTestSupport {
             "select * from cohort_boosts order by boost_id",
             "select * from admin_credentials order by credential_id",
             "select * from price_versions order by version",
+            "select * from spend_daily_team order by day, team_id, model, provider",
+            "select * from spend_daily_user order by day, team_id, user_id, model, provider",
+            "select * from spend_daily_tag order by day, team_id, tag_key, tag_value, model, provider",
+            "select * from recalculations order by recalculation_id",
             "select event_id, at, actor, action, entity_type, entity_id, team_id, reason, details from audit_log "
                     + "order by event_id");
 
@@ -49,7 +54,7 @@ class ReplayTest extends GatewayTestSupport {
                 && dsl.fetchCount(MESSAGE_COSTS, MESSAGE_COSTS.TEAM_ID.eq(team)) == 5);
         List<String> before = snapshot();
 
-        for (String name : List.of("message-costs", "budget-status", "directory", "audit")) {
+        for (String name : List.of("message-costs", "budget-status", "directory", "audit", "spend-rollups")) {
             StreamingEventProcessor processor = processing.eventProcessor(name, StreamingEventProcessor.class)
                     .orElseThrow();
             processor.shutDown();
@@ -59,6 +64,11 @@ class ReplayTest extends GatewayTestSupport {
 
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(snapshot()).isEqualTo(before));
         assertThat(before.get(3)).contains(team);
+        JsonNode reconciliation = http().get("/reports/reconciliation?from=2000-01-01", MASTER_KEY).json();
+        assertThat(reconciliation.path("differences").size()).as(reconciliation.toString()).isZero();
+        assertThat(reconciliation.path("matches").asBoolean()).as("the ledger and the read model agree exactly")
+                .isTrue();
+        assertThat(reconciliation.path("overall").path("requests").asLong()).isPositive();
     }
 
     private List<String> snapshot() {

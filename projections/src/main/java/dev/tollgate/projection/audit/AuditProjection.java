@@ -16,6 +16,8 @@ import dev.tollgate.api.team.KeyBudgetSet;
 import dev.tollgate.api.team.TeamBudgetSet;
 import dev.tollgate.api.team.TeamCreated;
 import dev.tollgate.api.team.UserBudgetSet;
+import dev.tollgate.api.recalculation.RecalculationApproved;
+import dev.tollgate.api.recalculation.RecalculationStarted;
 import dev.tollgate.api.team.UserRegistered;
 import dev.tollgate.api.team.UserRemoved;
 import dev.tollgate.api.team.UserTagsSet;
@@ -141,6 +143,18 @@ public class AuditProjection {
     @EventHandler
     void on(CredentialRevoked e, @MessageIdentifier String id) {
         record(id, e.at(), e.actor(), "credential.revoked", "credential", e.credentialId(), null, e.reason(), e);
+    }
+
+    @EventHandler
+    void on(RecalculationStarted e, @MessageIdentifier String id) {
+        record(id, e.at(), e.actor(), "recalculation.started", "recalculation", e.recalculationId(), null,
+                e.reason(), e);
+    }
+
+    @EventHandler
+    void on(RecalculationApproved e, @MessageIdentifier String id) {
+        record(id, e.at(), e.actor(), "recalculation.approved", "recalculation", e.recalculationId(), null,
+                e.reason(), e);
     }
 
     @ResetHandler

@@ -2,6 +2,7 @@ package dev.tollgate.projection.budget;
 
 import dev.tollgate.api.money.AccountBalance;
 import dev.tollgate.api.money.Budget;
+import dev.tollgate.api.spend.CostAdjusted;
 import dev.tollgate.api.spend.ReservationExpired;
 import dev.tollgate.api.spend.ReservationReleased;
 import dev.tollgate.api.spend.SpendReserved;
@@ -136,6 +137,12 @@ public class BudgetStatusProjection {
 
     @EventHandler
     void on(ReservationReleased event, @SequenceNumber long sequence) {
+        spend(event.teamId(), event.userId(), event.keyId(), event.teamBalance(), event.userBalance(),
+                event.keyBalance(), sequence, event.at());
+    }
+
+    @EventHandler
+    void on(CostAdjusted event, @SequenceNumber long sequence) {
         spend(event.teamId(), event.userId(), event.keyId(), event.teamBalance(), event.userBalance(),
                 event.keyBalance(), sequence, event.at());
     }

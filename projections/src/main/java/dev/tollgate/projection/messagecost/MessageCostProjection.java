@@ -1,5 +1,6 @@
 package dev.tollgate.projection.messagecost;
 
+import dev.tollgate.api.spend.CostAdjusted;
 import dev.tollgate.api.spend.ReservationExpired;
 import dev.tollgate.api.spend.ReservationReleased;
 import dev.tollgate.api.spend.SpendRejected;
@@ -127,8 +128,16 @@ public class MessageCostProjection {
                 .setCachedTokens(event.usage().cachedPromptTokens())
                 .setReasoningTokens(event.usage().reasoningTokens())
                 .setPriceVersion(event.priceVersion())
-                .setLatencyMs(event.latencyMillis());
+                .setLatencyMs(event.latencyMillis())
+                .setImages(event.usage().images() == 0 ? null : event.usage().images());
         rows.add(event.requestId(), new CostRow(event.requestId(), row, false, true));
+    }
+
+    /** A correction keeps the settled cost and records the cost in force beside it. */
+    @EventHandler
+    void on(CostAdjusted event) {
+        MessageCostsRecord row = new MessageCostsRecord().setAdjustedCost(amount(event.newCost()));
+        rows.add(event.requestId(), new CostRow(event.requestId(), row, false, false));
     }
 
     @EventHandler

@@ -19,7 +19,7 @@ public record MessageCostView(String requestId, Instant startedAt, Instant finis
                               String keyId, String model, String provider, String deployment, String outcome,
                               String reason, String reserved, String cost, Usage usage, Long requestedMaxTokens,
                               Long grantedMaxTokens, boolean clamped, String priceVersion, Long latencyMs,
-                              boolean flagged, Map<String, String> tags) {
+                              boolean flagged, Map<String, String> tags, String adjustedCost, Long images) {
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record Usage(Long promptTokens, Long completionTokens, Long cachedTokens, Long reasoningTokens,
