@@ -88,6 +88,7 @@ async function render() {
     view.append(box);
     showError(box, e);
   }
+  view.dataset.ready = 'true'; // the page has loaded what it shows (the browser tests wait for this)
 }
 
 function signIn(view, message) {
