@@ -34,8 +34,11 @@ export async function api(method, path, body) {
   try { json = text ? JSON.parse(text) : null; } catch { /* not JSON */ }
   if (!response.ok) {
     const error = json && json.error;
-    const message = error && error.message ? error.message
+    let message = error && error.message ? error.message
       : `Tollgate answered ${response.status} ${response.statusText} to ${method} ${path.split('?')[0]}.`;
+    if (response.status === 404 && message === 'No such route.') {
+      message = `This Tollgate does not offer ${method} ${path.split('?')[0]} yet (it answered "No such route.").`;
+    }
     throw new ApiError(response.status, message, error && error.code, error && error.param);
   }
   return json;
@@ -181,12 +184,12 @@ export function budgetFrom(v, prefix) {
   return limit ? { limit, period: v[prefix + '_period'] } : undefined;
 }
 
-/** A table: columns are [heading, row → text or node]. */
+/** A table: columns are [heading, row → text or node, optional class of the cells]. */
 export function table(columns, rows, empty = 'Nothing to show.') {
   if (!rows || rows.length === 0) return h('p', { class: 'empty' }, empty);
   return h('div', { class: 'table-wrap' }, h('table', {},
     h('thead', {}, h('tr', {}, columns.map(([heading]) => h('th', {}, heading)))),
-    h('tbody', {}, rows.map((row) => h('tr', {}, columns.map(([, cell]) => h('td', {}, cell(row))))))));
+    h('tbody', {}, rows.map((row) => h('tr', {}, columns.map(([, cell, cls]) => h('td', { class: cls }, cell(row))))))));
 }
 
 /** An instant as "2026-11-24 21:01 UTC". */

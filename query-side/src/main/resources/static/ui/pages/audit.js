@@ -14,13 +14,14 @@ export async function render(view, { params, go }) {
   }));
   if (!page) return;
   view.append(h('section', { class: 'card' }, table([
-    ['When', (e) => when(e.at)],
+    ['When', (e) => when(e.at), 'nowrap'],
     ['Who', (e) => e.actor],
     ['What', (e) => e.action],
     ['On', (e) => `${e.entity_type}:${e.entity_id}`],
     ['Team', (e) => orDash(e.team_id)],
     ['Reason', (e) => orDash(e.reason)],
-    ['Details', (e) => e.details ? h('code', { class: 'details' }, JSON.stringify(e.details)) : '—'],
+    ['Details', (e) => e.details ? h('details', { class: 'json' }, h('summary', {}, 'Show'),
+      h('pre', {}, JSON.stringify(e.details, null, 2))) : '—'],
   ], page.data, 'No entries match.'), pager(params, page, go)));
 }
 

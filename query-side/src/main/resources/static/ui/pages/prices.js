@@ -28,7 +28,7 @@ export async function render(view, { can, go }) {
   if (versions) {
     view.append(h('section', { class: 'card' }, h('h2', {}, 'All versions'), table([
       ['Version', (v) => String(v.number)],
-      ['In force from', (v) => when(v.effective_from)],
+      ['In force from', (v) => when(v.effective_from), 'nowrap'],
       ['Changed models', (v) => (v.changed || []).length ? v.changed.join(', ') : '—'],
       ['Source', (v) => orDash(v.source)],
       ['Published', (v) => `${when(v.published_at)} by ${orDash(v.actor)}`],

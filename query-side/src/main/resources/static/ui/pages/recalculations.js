@@ -103,7 +103,7 @@ async function lines(view, path, id, params, go) {
   if (!answer) return;
   card.append(table([
     ['Request', (l) => h('code', {}, l.request_id)],
-    ['Started', (l) => when(l.started_at)],
+    ['Started', (l) => when(l.started_at), 'nowrap'],
     ['Team', (l) => orDash(l.team_id)],
     ['User', (l) => orDash(l.user_id)],
     ['Model', (l) => orDash(l.model)],

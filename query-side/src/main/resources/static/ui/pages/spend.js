@@ -128,7 +128,7 @@ async function renderMessages(card, f, params, go) {
   // The model filter is also applied here, in case the route does not filter by model itself.
   const rows = f.model ? page.data.filter((m) => m.model === f.model) : page.data;
   card.append(table([
-    ['Started', (m) => when(m.started_at)],
+    ['Started', (m) => when(m.started_at), 'nowrap'],
     ['Request', (m) => h('code', {}, m.request_id)],
     ['Team', (m) => orDash(m.team_id)],
     ['User', (m) => orDash(m.user_id)],

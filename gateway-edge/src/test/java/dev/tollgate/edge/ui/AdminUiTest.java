@@ -231,6 +231,7 @@ class AdminUiTest extends GatewayTestSupport {
 
         browser.open("#/keys?team_id=cs101");
         browser.heading("API keys");
+        browser.choose("issue-key-form", "owner", "a user");
         browser.fill("issue-key-form", "owner_id", "carol");
         browser.fill("issue-key-form", "name", "Carol's laptop");
         browser.fill("issue-key-form", "rpm", "30");

@@ -2,9 +2,7 @@ package dev.tollgate.edge.ui;
 
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
-import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
-import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -19,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -144,23 +143,21 @@ final class Browser implements AutoCloseable {
         return waitFor(By.xpath("//main//tr[contains(., '" + text + "')]"));
     }
 
-    /** A PNG of the whole page (the window is stretched to the page's height for the shot). */
+    /** A PNG of the whole page, however long (the viewport is stretched to the page for the shot). */
     void screenshot(Path directory, String name) {
         try {
             Files.createDirectories(directory);
-            Number height = (Number) ((JavascriptExecutor) driver).executeScript(
-                    "return document.documentElement.scrollHeight");
-            driver.manage().window().setSize(new Dimension(WINDOW.width, Math.min(3000,
-                    Math.max(WINDOW.height, height.intValue() + 20))));
+            Number height = (Number) driver.executeScript("return document.documentElement.scrollHeight");
+            driver.executeCdpCommand("Emulation.setDeviceMetricsOverride", Map.of("width", WINDOW.width,
+                    "height", Math.min(4000, height.intValue()), "deviceScaleFactor", 1, "mobile", false));
             Thread.sleep(300);
-            byte[] png = ((TakesScreenshot) driver).getScreenshotAs(OutputType.BYTES);
-            Files.write(directory.resolve(name + ".png"), png);
+            Files.write(directory.resolve(name + ".png"), driver.getScreenshotAs(OutputType.BYTES));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
-            driver.manage().window().setSize(WINDOW);
+            driver.executeCdpCommand("Emulation.clearDeviceMetricsOverride", Map.of());
         }
     }
 
