@@ -113,6 +113,7 @@ function signIn(view, message) {
   });
   view.append(h('section', { class: 'card signin' }, h('h1', {}, 'Sign in'), box, form));
   if (message) showError(box, { message });
+  view.dataset.ready = 'true';
   key.focus();
 }
 

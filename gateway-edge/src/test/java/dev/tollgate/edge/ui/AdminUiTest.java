@@ -118,7 +118,7 @@ class AdminUiTest extends GatewayTestSupport {
         assertThat(browser.rowWith(ann).getText()).contains(tag);
         assertThat(browser.rowWith(other).getText()).doesNotContain(tag);
 
-        browser.driver.findElement(By.linkText("Boosts")).click();
+        browser.waitFor(By.linkText("Boosts")).click();
         browser.heading("Boosts");
         browser.choose("grant-boost-form", "kind", "everyone with a tag");
         browser.fill("grant-boost-form", "who", tag);
@@ -145,7 +145,7 @@ class AdminUiTest extends GatewayTestSupport {
         browser.signIn(MASTER_KEY);
         browser.heading("Teams");
 
-        browser.driver.findElement(By.linkText("Spend")).click();
+        browser.waitFor(By.linkText("Spend")).click();
         browser.heading("Spend");
         browser.fill("spend-filter", "team_id", team);
         browser.button("Show").click();
@@ -161,9 +161,9 @@ class AdminUiTest extends GatewayTestSupport {
         browser.signIn(MASTER_KEY);
         browser.heading("Teams");
 
-        browser.driver.findElement(By.linkText("Team " + team + " (" + team + ")")).click();
+        browser.waitFor(By.linkText("Team " + team + " (" + team + ")")).click();
         browser.heading("Team " + team);
-        browser.driver.findElement(By.linkText("Keys of this team")).click();
+        browser.waitFor(By.linkText("Keys of this team")).click();
         browser.heading("API keys");
         assertThat(browser.driver.findElement(By.cssSelector("#key-filter [name='team_id']")).getAttribute("value"))
                 .isEqualTo(team);
@@ -195,7 +195,6 @@ class AdminUiTest extends GatewayTestSupport {
         pages.forEach((page, heading) -> {
             browser.open(page);
             browser.heading(heading);
-            browser.ready();
             assertThat(browser.buttonTexts()).as(page).doesNotContainAnyElementsOf(writes);
             assertThat(browser.driver.findElements(By.cssSelector("main form.grid[id$='-form']"))).as(page).isEmpty();
         });
@@ -216,17 +215,14 @@ class AdminUiTest extends GatewayTestSupport {
         demoData();
         browser.signIn(MASTER_KEY);
         browser.heading("Teams");
-        browser.ready();
         browser.screenshot(shots, "teams");
 
         browser.open("#/teams/cs101");
         browser.heading("Team cs101");
-        browser.ready();
         browser.screenshot(shots, "team-detail");
 
         browser.open("#/boosts");
         browser.heading("Boosts");
-        browser.ready();
         browser.screenshot(shots, "boosts");
 
         browser.open("#/keys?team_id=cs101");
@@ -242,24 +238,20 @@ class AdminUiTest extends GatewayTestSupport {
 
         browser.open("#/prices");
         browser.heading("Prices");
-        browser.ready();
         browser.screenshot(shots, "prices");
 
         browser.open("#/spend");
         browser.heading("Spend");
-        browser.ready();
         browser.waiting().until(driver -> !driver.findElements(By.cssSelector(
                 "#chart-provider canvas, #chart-provider p, .chart + .message.error, .message.error")).isEmpty());
         browser.screenshot(shots, "spend");
 
         browser.open("#/audit");
         browser.heading("Audit trail");
-        browser.ready();
         browser.screenshot(shots, "audit");
 
         browser.open("#/recalculations");
         browser.heading("Recalculations");
-        browser.ready();
         browser.screenshot(shots, "recalculations");
     }
 

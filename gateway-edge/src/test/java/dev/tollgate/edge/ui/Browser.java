@@ -94,9 +94,10 @@ final class Browser implements AutoCloseable {
         waiting().until(ExpectedConditions.textToBePresentInElementLocated(by, text));
     }
 
-    /** Waits until the page's heading is {@code text}. */
+    /** Waits until the page with this heading is shown and has loaded what it shows. */
     void heading(String text) {
         waiting().until(ExpectedConditions.textToBe(By.cssSelector("main h1"), text));
+        ready();
     }
 
     /** Waits until the page shown has loaded what it shows. */
