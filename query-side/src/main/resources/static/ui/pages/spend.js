@@ -105,15 +105,19 @@ async function drawChart(spot, box, f, group, keyField, totals) {
     return;
   }
   spot.replaceChildren();
-  const width = Math.max(320, (spot.clientWidth || 900) - 10);
+  const width = Math.max(320, (spot.clientWidth || 900) - 40);
   // eslint-disable-next-line no-new
   new uPlot({
     width, height: 240, tzDate: (ts) => uPlot.tzDate(new Date(ts * 1000), 'Etc/UTC'),
-    series: [{ label: stepKey }, ...keys.map((k, i) => ({
+    series: [{ label: stepKey, value: (u, t) => (t ? new Date(t * 1000).toISOString().slice(0, stepKey === 'month' ? 7 : 10) : '—') }, ...keys.map((k, i) => ({
       label: k, stroke: COLORS[i % COLORS.length], width: 2, points: { show: true },
       value: (u, v) => (v === null || v === undefined ? '—' : v.toFixed(6)),
     }))],
-    axes: [{}, { values: (u, ticks) => ticks.map((t) => t.toFixed(4)), size: 70 }],
+    axes: [
+      { space: 90, incrs: stepKey === 'month' ? [28 * 86400, 3 * 28 * 86400] : [86400, 7 * 86400, 28 * 86400],
+        values: (u, ticks) => ticks.map((t) => new Date(t * 1000).toISOString().slice(0, stepKey === 'month' ? 7 : 10)) },
+      { values: (u, ticks) => ticks.map((t) => t.toFixed(4)), size: 70 },
+    ],
   }, [xs, ...series], spot);
 }
 
