@@ -65,7 +65,8 @@ export async function detail(view, { args: [id], params, can, go }) {
     const s = r.summary;
     view.append(h('section', { class: 'card' }, h('h2', {}, 'Difference'),
       h('dl', { class: 'facts' },
-        h('dt', {}, 'Messages re-costed'), h('dd', {}, String(s.messages)),
+        h('dt', {}, 'Messages re-costed'), h('dd', {}, String(s.scanned)),
+        h('dt', {}, 'Messages whose cost changes'), h('dd', { id: 'recalculation-messages' }, String(s.messages)),
         h('dt', {}, 'Charged so far'), h('dd', {}, s.old_total),
         h('dt', {}, 'With the corrected prices'), h('dd', {}, s.new_total),
         h('dt', {}, 'Difference'), h('dd', { id: 'recalculation-difference' }, s.difference)),

@@ -42,7 +42,8 @@ public class PriceBook {
     /** The configuration file's prices when it was last published: what it says, not what is in force. */
     private Map<String, ModelPrice> lastConfigured = new HashMap<>();
 
-    record Version(int version, Instant effectiveFrom, Map<String, ModelPrice> prices) {
+    /** A published version; {@code changed}: the models whose price it sets (or removes). */
+    record Version(int version, Instant effectiveFrom, Map<String, ModelPrice> prices, Set<String> changed) {
     }
 
     protected PriceBook() {
@@ -63,7 +64,7 @@ public class PriceBook {
             // Only what the file changed since it was last published: a price set through the API stays.
             given.entrySet().removeIf(e -> e.getValue().equals(lastConfigured.get(e.getKey())));
         }
-        Map<String, ModelPrice> base = inForceAt(effectiveFrom).map(Version::prices).orElse(Map.of());
+        Map<String, ModelPrice> base = pricesInForceAt(effectiveFrom);
         Map<String, ModelPrice> merged = new HashMap<>(command.replace() ? Map.of() : base);
         merged.putAll(given);
         Set<String> changed = new TreeSet<>();
@@ -86,21 +87,39 @@ public class PriceBook {
         return version;
     }
 
-    /** The version in force at {@code at}: the latest effective one, the most recently published on a tie. */
-    private java.util.Optional<Version> inForceAt(Instant at) {
-        Version best = null;
+    /**
+     * Every model's price in force at {@code at}: for each model, the latest effective version that set it (the most
+     * recently published on a tie). A version decides the prices it changed only, so a correction published later
+     * for an earlier instant holds until the next version that changes that model, and a version scheduled for later
+     * never brings back the prices it saw when it was published.
+     */
+    private Map<String, ModelPrice> pricesInForceAt(Instant at) {
+        Map<String, Version> deciding = new HashMap<>();
         for (Version v : versions) {
-            if (!v.effectiveFrom().isAfter(at) && (best == null || !v.effectiveFrom().isBefore(best.effectiveFrom()))) {
-                best = v;
+            if (v.effectiveFrom().isAfter(at)) {
+                continue;
+            }
+            for (String model : v.changed()) {
+                Version best = deciding.get(model);
+                if (best == null || v.effectiveFrom().isAfter(best.effectiveFrom())
+                        || v.effectiveFrom().equals(best.effectiveFrom()) && v.version() > best.version()) {
+                    deciding.put(model, v);
+                }
             }
         }
-        return java.util.Optional.ofNullable(best);
+        Map<String, ModelPrice> prices = new HashMap<>();
+        deciding.forEach((model, v) -> {
+            if (v.prices().containsKey(model)) {
+                prices.put(model, v.prices().get(model));
+            }
+        });
+        return prices;
     }
 
     @EventSourcingHandler
     void on(PricesPublished event) {
         priceBookId = event.priceBookId();
-        versions.add(new Version(event.version(), event.effectiveFrom(), event.prices()));
+        versions.add(new Version(event.version(), event.effectiveFrom(), event.prices(), event.changed()));
         if (CONFIG.equals(event.source())) {
             lastConfigured = new HashMap<>(event.configured());
         }

@@ -91,4 +91,29 @@ class PriceBookTest {
                         Map.of("mini", MINI_CHEAPER, "big", bigger), Set.of("big"), "config", "system", null,
                         T0.plusSeconds(60), Map.of("mini", MINI, "big", bigger)));
     }
+
+    @Test
+    void aCorrectionForThePastHoldsUntilTheNextVersionThatChangesThatModel() {
+        // v1: both models at T0; v2 scheduled at T0+2h changes "big" only; v3, published later, corrects "mini"
+        // from T0+1h. At T0+3h "mini" is still the correction: v2 only showed the price it saw.
+        PricesPublished v1 = new PricesPublished(PriceBook.ID, 1, T0, Map.of("mini", MINI, "big", BIG),
+                Set.of("mini", "big"), "api", "admin", "start", T0, null);
+        ModelPrice bigger = ModelPrice.tokens("3", "12");
+        PricesPublished v2 = new PricesPublished(PriceBook.ID, 2, T0.plusSeconds(7200),
+                Map.of("mini", MINI, "big", bigger), Set.of("big"), "api", "admin", "scheduled", T0, null);
+        PricesPublished v3 = new PricesPublished(PriceBook.ID, 3, T0.plusSeconds(3600),
+                Map.of("mini", MINI_CHEAPER, "big", BIG), Set.of("mini"), "api", "admin", "correction",
+                T0.plusSeconds(60), null);
+        fixture.given(v1, v2, v3)
+                .andGivenCurrentTime(T0.plusSeconds(3 * 3600))
+                .when(new PublishPrices(PriceBook.ID, null, Map.of("mini", MINI_CHEAPER), false, "api", "admin",
+                        "same again"))
+                .expectNoEvents();
+        fixture.given(v1, v2, v3)
+                .andGivenCurrentTime(T0.plusSeconds(3 * 3600))
+                .when(new PublishPrices(PriceBook.ID, null, Map.of("mini", MINI), false, "api", "admin", "back"))
+                .expectEvents(new PricesPublished(PriceBook.ID, 4, T0.plusSeconds(3 * 3600),
+                        Map.of("mini", MINI, "big", bigger), Set.of("mini"), "api", "admin", "back",
+                        T0.plusSeconds(3 * 3600), null));
+    }
 }

@@ -17,6 +17,7 @@ import dev.tollgate.edge.pricing.LiteLlmPrices;
 import dev.tollgate.edge.pricing.PriceBookCache;
 import dev.tollgate.edge.recalculation.Recalculations;
 import dev.tollgate.query.price.PriceQueries;
+import dev.tollgate.query.recalculation.RecalculationQueries;
 import dev.tollgate.query.support.Blocking;
 import dev.tollgate.query.price.PriceVersionView;
 import io.swagger.v3.oas.annotations.Operation;
@@ -59,12 +60,15 @@ public class PriceAdminController {
     private static final Duration CORRECTION_THRESHOLD = Duration.ofSeconds(5);
 
     private final Recalculations recalculations;
+    private final RecalculationQueries recalculationQueries;
     private final WebClient http = WebClient.builder()
             .codecs(c -> c.defaultCodecs().maxInMemorySize(32 * 1024 * 1024)).build();
 
     public PriceAdminController(CommandGateway commands, ModelCatalog catalog, PriceBookCache cache,
-                                PriceQueries queries, ObjectMapper json, Recalculations recalculations) {
+                                PriceQueries queries, ObjectMapper json, Recalculations recalculations,
+                                RecalculationQueries recalculationQueries) {
         this.recalculations = recalculations;
+        this.recalculationQueries = recalculationQueries;
         this.commands = commands;
         this.catalog = catalog;
         this.cache = cache;
@@ -105,8 +109,10 @@ public class PriceAdminController {
             return Mono.just(answer);
         }
         return Blocking.query(() -> recalculations.start(effectiveFrom, null, "price correction " + version.version()
-                + ": " + reason, principal.id())).map(id -> {
-                    answer.put("recalculation_id", id);
+                        + ": " + reason, principal.id()))
+                .flatMap(id -> ReadModelWait.until(() -> recalculationQueries.find(id))) // listed once answered
+                .map(recalculation -> {
+                    answer.put("recalculation_id", recalculation.id());
                     return answer;
                 });
     }

@@ -17,6 +17,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -33,18 +34,22 @@ public class PriceBookCache {
     private final PriceQueries queries;
     private final AtomicReference<List<Version>> versions = new AtomicReference<>(List.of());
 
-    record Version(int number, Instant effectiveFrom, Map<String, ModelPrice> prices) {
+    /** A version; {@code changed}: the models it sets the price of. The others it only shows as they were. */
+    record Version(int number, Instant effectiveFrom, Map<String, ModelPrice> prices, Set<String> changed) {
     }
 
     public PriceBookCache(PriceQueries queries) {
         this.queries = queries;
     }
 
-    /** The model's price in the version in force at {@code at}; empty when it has none (never a silent zero). */
+    /**
+     * The model's price at {@code at}: from the latest effective version that set that model's price (see
+     * {@code PriceBook}); empty when it has none (never a silent zero).
+     */
     public Optional<PriceInForce> priceAt(String model, Instant at) {
         Version inForce = null;
         for (Version version : versions.get()) {
-            if (!version.effectiveFrom().isAfter(at) && (inForce == null
+            if (!version.effectiveFrom().isAfter(at) && version.changed().contains(model) && (inForce == null
                     || version.effectiveFrom().isAfter(inForce.effectiveFrom())
                     || version.effectiveFrom().equals(inForce.effectiveFrom()) && version.number() > inForce.number())) {
                 inForce = version;
@@ -74,7 +79,7 @@ public class PriceBookCache {
     private static Version version(PriceVersionView view) {
         Map<String, ModelPrice> prices = new HashMap<>();
         view.prices().fields().forEachRemaining(entry -> prices.put(entry.getKey(), price(entry.getValue())));
-        return new Version(view.number(), view.effectiveFrom(), Map.copyOf(prices));
+        return new Version(view.number(), view.effectiveFrom(), Map.copyOf(prices), Set.copyOf(view.changed()));
     }
 
     private static ModelPrice price(JsonNode node) {

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
@@ -156,6 +157,36 @@ class AdminUiTest extends GatewayTestSupport {
     }
 
     @Test
+    void aRecalculationAfterAPriceCorrectionIsReviewedAndApprovedInTheUi() {
+        java.time.Instant before = java.time.Instant.now().minusSeconds(10);
+        String team = newTeam("100", "10", "clamp");
+        String key = newUserKey(newUser(team, null), List.of());
+        String requestId = chat(key, "gpt-recost-ui", Map.of()).header("x-request-id");
+        messageCost(requestId);
+        Http.Response corrected = http().put("/admin/prices", MASTER_KEY, Map.of("effective_from", before.toString(),
+                "reason", "the provider corrected its prices",
+                "prices", Map.of("gpt-recost-ui", Map.of("input", "7", "output", "7"))));
+        assertThat(corrected.status()).as(corrected.body()).isEqualTo(200);
+        String id = corrected.json().path("recalculation_id").asText();
+        browser.signIn(MASTER_KEY);
+        browser.heading("Teams");
+
+        browser.waitFor(By.linkText("Recalculations")).click();
+        browser.heading("Recalculations");
+        browser.rowWith(id).findElement(By.linkText(id)).click();
+        browser.waiting().until(driver -> driver.findElement(By.id("recalculation-status")).getText().equals("ready"));
+        assertThat(browser.rowWith(team).getText()).as("the team's line of the diff").contains(team);
+        assertThat(browser.rowWith(requestId).getText()).contains(requestId);
+
+        browser.fill("approve-form", "reason", "checked with the supplier invoice");
+        browser.button("Approve").click();
+        browser.waiting().until(driver -> List.of("approved", "applied")
+                .contains(driver.findElement(By.id("recalculation-status")).getText()));
+        await().untilAsserted(() -> assertThat(http().get("/spend/messages/" + requestId, MASTER_KEY).json()
+                .path("adjusted_cost").isNull()).as("the correction is charged").isFalse());
+    }
+
+    @Test
     void theBackButtonReturnsToThePreviousPage() {
         String team = newTeam("100", "1", "clamp");
         browser.signIn(MASTER_KEY);
@@ -212,6 +243,7 @@ class AdminUiTest extends GatewayTestSupport {
         String folder = System.getenv("TOLLGATE_SCREENSHOTS");
         assumeTrue(folder != null && !folder.isBlank(), "TOLLGATE_SCREENSHOTS is not set");
         Path shots = Path.of(folder);
+        java.time.Instant demoStart = java.time.Instant.now();
         demoData();
         browser.signIn(MASTER_KEY);
         browser.heading("Teams");
@@ -250,9 +282,23 @@ class AdminUiTest extends GatewayTestSupport {
         browser.heading("Audit trail");
         browser.screenshot(shots, "audit");
 
+        // A correction reaches back to before the demo's traffic (and more than 5 s back, or it is no correction).
+        await().atMost(java.time.Duration.ofSeconds(10))
+                .until(() -> java.time.Instant.now().isAfter(demoStart.plusSeconds(6)));
+        Http.Response corrected = http().put("/admin/prices", MASTER_KEY, Map.of("effective_from",
+                demoStart.toString(), "reason", "supplier invoice: output price",
+                "prices", Map.of("gpt-cheap", Map.of("input", "0.01", "output", "0.03"))));
+        String recalculation = corrected.json().path("recalculation_id").asText();
+        await().until(() -> http().get("/admin/recalculations/" + recalculation, MASTER_KEY).json().path("status")
+                .asText().equals("ready"));
         browser.open("#/recalculations");
         browser.heading("Recalculations");
         browser.screenshot(shots, "recalculations");
+
+        browser.open("#/recalculations/" + recalculation);
+        browser.waitFor(By.id("approve-form"));
+        browser.ready();
+        browser.screenshot(shots, "recalculation-detail");
     }
 
     /** Two courses, their students, keys, boosts and some traffic, for the screenshots. */
