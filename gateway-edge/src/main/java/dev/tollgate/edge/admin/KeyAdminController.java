@@ -14,7 +14,6 @@ import dev.tollgate.edge.catalog.ModelCatalog;
 import dev.tollgate.edge.errors.ApiError;
 import dev.tollgate.query.directory.DirectoryQueries;
 import dev.tollgate.query.directory.KeyView;
-import dev.tollgate.query.directory.UserView;
 import dev.tollgate.query.support.Blocking;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -85,7 +84,13 @@ public class KeyAdminController {
         Budget budget = AdminSupport.budget(body.budget());
         Mono<String> team = body.userId() != null
                 ? Blocking.query(() -> directory.user(body.userId())
-                .orElseThrow(() -> ApiError.notFound("No user '" + body.userId() + "'."))).map(UserView::teamId)
+                .orElseThrow(() -> ApiError.notFound("No user '" + body.userId() + "'."))).map(user -> {
+                    if (user.removedAt() != null) { // their key would be refused at every request
+                        throw ApiError.conflict("User '" + user.id() + "' was removed from team '" + user.teamId()
+                                + "': register them again before issuing a key.");
+                    }
+                    return user.teamId();
+                })
                 : body.teamId() == null
                 ? Mono.error(ApiError.invalidRequest("Give 'user_id' (a user's key) or 'team_id' (a team key).",
                 "team_id"))

@@ -58,6 +58,8 @@ public class EmbeddedPostgresConfiguration {
         config.setUsername("postgres");
         config.setMaximumPoolSize(24);
         config.setPoolName("tollgate-embedded");
+        // JDBC batches (projections, the re-costing replay) become multi-row INSERTs: one round trip per batch.
+        config.addDataSourceProperty("reWriteBatchedInserts", "true");
         return new HikariDataSource(config);
     }
 }

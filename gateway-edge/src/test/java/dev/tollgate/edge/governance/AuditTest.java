@@ -95,6 +95,8 @@ class AuditTest extends GatewayTestSupport {
                     "period", "monthly", "reason", "step " + i)).status()).isEqualTo(200);
         }
         Instant end = Instant.now();
+        await().until(() -> http().get("/audit?entity=team:" + team + "&action=team.budget_set", MASTER_KEY).json()
+                .path("data").size() == 5); // the audit trail is a projection: it follows within moments
 
         Http.Response first = http().get("/audit?entity=team:" + team + "&action=team.budget_set&limit=2", MASTER_KEY);
         List<String> reasons = new ArrayList<>();

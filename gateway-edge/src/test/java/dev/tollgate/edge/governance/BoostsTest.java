@@ -117,8 +117,9 @@ class BoostsTest extends GatewayTestSupport {
             assertThat(row.path("ended_by").asText()).isEqualTo("system");
             assertThat(row.path("ended_at").isNull()).isFalse();
         });
-        JsonNode audit = http().get("/audit?entity=boost:" + boostId, MASTER_KEY).json().path("data");
-        assertThat(audit.findValuesAsText("action")).containsExactly("boost.expired", "boost.granted");
+        await().untilAsserted(() -> assertThat(http().get("/audit?entity=boost:" + boostId, MASTER_KEY).json()
+                .path("data").findValuesAsText("action")).as("the audit trail follows")
+                .containsExactly("boost.expired", "boost.granted"));
     }
 
     @Test
@@ -235,8 +236,9 @@ class BoostsTest extends GatewayTestSupport {
         Http.Response again = http().delete("/admin/boosts/" + boostId + "?reason=again", MASTER_KEY);
         assertThat(again.status()).as("revoking is idempotent").isEqualTo(200);
         assertThat(again.json().path("accounts").get(0).path("end_reason").asText()).isEqualTo("done");
-        assertThat(http().get("/audit?entity=boost:" + boostId + "&action=boost.revoked", MASTER_KEY).json()
-                .path("data").size()).as("one revocation in the audit trail").isEqualTo(1);
+        await().untilAsserted(() -> assertThat(http().get("/audit?entity=boost:" + boostId
+                + "&action=boost.revoked", MASTER_KEY).json().path("data").size())
+                .as("one revocation in the audit trail").isEqualTo(1));
         assertThat(budgetOf("teams", team).path("effective_limit").asText()).as("nothing left behind").isEqualTo("1");
     }
 

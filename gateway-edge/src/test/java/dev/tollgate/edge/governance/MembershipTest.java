@@ -43,6 +43,8 @@ class MembershipTest extends GatewayTestSupport {
         });
         assertThat(http().delete("/admin/users/" + user + "?reason=again", manager.secret()).status())
                 .as("removing again changes nothing").isEqualTo(200);
+        assertThat(http().post("/admin/keys", MASTER_KEY, Map.of("user_id", user, "name", "new")).status())
+                .as("no new key for someone who left").isEqualTo(409);
     }
 
     @Test
