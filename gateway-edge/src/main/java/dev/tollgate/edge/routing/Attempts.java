@@ -122,9 +122,11 @@ public final class Attempts {
                         if (state.inModel() > 0 && !state.waited() && unavailable.availableAtMillis() > 0
                                 && wait <= routing.maxRetryWait().toMillis()) {
                             // the deployments that failed said when to come back (Retry-After, cooldown): wait once
-                            return Mono.delay(Duration.ofMillis(Math.max(1, wait))).thenMany(step(new State(
-                                    state.model(), state.inModel(), state.tried(), state.last(), true,
-                                    state.availableAt()), call));
+                            // (a few milliseconds more: timers and the wall clock do not tick together)
+                            return Mono.delay(Duration.ofMillis(Math.max(1, wait) + 10))
+                                    .thenMany(Flux.defer(() -> step(
+                                    new State(state.model(), state.inModel(), state.tried(), state.last(), true,
+                                    state.availableAt()), call)));
                         }
                         return step(state.nextModel(unavailable.availableAtMillis()), call);
                     }

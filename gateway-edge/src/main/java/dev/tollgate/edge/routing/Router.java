@@ -55,6 +55,10 @@ public class Router {
      * {@code tried} come after all others, and only when {@code allowTried}.
      */
     public Mono<Selection> choose(CatalogModel model, Set<String> tried, boolean allowTried, long tokens) {
+        return Mono.defer(() -> chooseNow(model, tried, allowTried, tokens));
+    }
+
+    private Mono<Selection> chooseNow(CatalogModel model, Set<String> tried, boolean allowTried, long tokens) {
         List<CatalogModel> deployments = model.deployments();
         List<String> names = deployments.stream().map(CatalogModel::deploymentName).toList();
         long now = System.currentTimeMillis();

@@ -144,27 +144,25 @@ public final class ScriptedUpstream implements AutoCloseable {
         boolean stream = body.path("stream").asBoolean(false);
         Behaviour behaviour = next(model);
         try {
-            switch (behaviour) {
-                case Status status -> {
-                    if (status.retryAfter() != null) {
-                        exchange.getResponseHeaders().set("Retry-After", status.retryAfter());
-                    }
-                    error(exchange, status.status());
+            if (behaviour instanceof Status status) {
+                if (status.retryAfter() != null) {
+                    exchange.getResponseHeaders().set("Retry-After", status.retryAfter());
                 }
-                case Slow slow -> {
-                    Thread.sleep(slow.millis());
-                    answer(exchange, body, model, maxTokens, stream, false);
-                }
-                case Cut cut -> answer(exchange, body, model, maxTokens, true, true);
-                case Ok ok -> answer(exchange, body, model, maxTokens, stream, false);
+                error(exchange, status.status());
+            } else if (behaviour instanceof Slow slow) {
+                Thread.sleep(slow.millis());
+                answer(exchange, body, model, maxTokens, stream, false);
+            } else {
+                answer(exchange, body, model, maxTokens, behaviour instanceof Cut || stream, behaviour instanceof Cut);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            exchange.close();
         } catch (IOException e) {
             // the gateway hung up (a timeout): nothing more to send
-        } finally {
             exchange.close();
         }
+        // a cut stream's exception leaves here: the server drops the connection without ending the answer
     }
 
     private void answer(HttpExchange exchange, JsonNode body, String model, long maxTokens, boolean stream,
