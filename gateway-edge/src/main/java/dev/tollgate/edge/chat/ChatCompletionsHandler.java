@@ -472,11 +472,15 @@ public class ChatCompletionsHandler {
             }
             long latency = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedNanos);
             rateLimiter.settle(admission, usage.totalTokens());
-            CatalogModel answering = attempts.answering();
-            attempts.finish(usage.totalTokens());
+            // (no attempt yet only when a stream's client left before any deployment was chosen: nothing was used)
+            CatalogModel answering = attempts == null || attempts.answering() == null ? model : attempts.answering();
+            int attemptCount = attempts == null ? 0 : attempts.count();
+            if (attempts != null) {
+                attempts.finish(usage.totalTokens());
+            }
             SettleSpend line = new SettleSpend(requestId, answering.name(), usage.withImages(images), cost,
                     priceOf(answering).version(), answering.provider(), answering.deploymentName(), latency,
-                    attempts.count());
+                    attemptCount);
             ledger.submit(key.teamId(), line).whenComplete((outcome, failure) -> {
                 if (failure != null) {
                     log.error("Request {} could not be settled; its reservation will expire and be charged at its "
