@@ -2,15 +2,23 @@ package dev.tollgate.edge;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.autoconfigure.data.redis.RedisAutoConfiguration;
+import org.springframework.boot.autoconfigure.data.redis.RedisReactiveAutoConfiguration;
+import org.springframework.boot.autoconfigure.data.redis.RedisRepositoriesAutoConfiguration;
+import org.redisson.spring.starter.RedissonAutoConfigurationV2;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 import org.springframework.scheduling.annotation.EnableScheduling;
 
 /**
  * Tollgate: an OpenAI-compatible LLM gateway whose budgets are an event-sourced ledger.
  * Scans the edge, the projections and the query side; the aggregates are found by Axon.
+ * <p>
+ * Redis is Tollgate's own business (routing.UsageStoreConfiguration): the Redisson and Spring Data Redis
+ * auto-configurations would connect to localhost:6379 at start even when no Redis is configured.
  */
 @SpringBootApplication(scanBasePackages = {"dev.tollgate.edge", "dev.tollgate.projection", "dev.tollgate.query",
-        "dev.tollgate.domain"})
+        "dev.tollgate.domain"}, exclude = {RedissonAutoConfigurationV2.class, RedisAutoConfiguration.class,
+        RedisReactiveAutoConfiguration.class, RedisRepositoriesAutoConfiguration.class})
 @ConfigurationPropertiesScan("dev.tollgate.edge")
 @EnableScheduling
 public class TollgateApplication {

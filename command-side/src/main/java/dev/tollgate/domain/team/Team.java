@@ -403,7 +403,7 @@ public class Team {
                 line.model() == null ? reservation.model() : line.model(), line.provider(), line.deployment(),
                 line.usage(), Money.ofNanos(reservation.amount()), line.cost(), line.priceVersion(),
                 line.latencyMillis(), reservation.at(), now, after.team(), after.user(), after.key(),
-                reservation.tags()));
+                reservation.tags(), line.attempts()));
         return new SpendOutcome.Settled(line.requestId(), line.cost());
     }
 

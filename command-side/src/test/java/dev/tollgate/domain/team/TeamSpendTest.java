@@ -174,6 +174,39 @@ class TeamSpendTest {
     }
 
     @Test
+    void aSettlementAnsweredByAFallbackRecordsTheAnsweringModelAndItsAttempts() {
+        Budget team = monthly("10");
+        Budget member = monthly("1");
+        Usage usage = new Usage(1000, 200, 0, 0);
+        fixture.given(teamCreated(team, member, OverBudgetPolicy.CLAMP), alice(member))
+                .andGivenCurrentTime(T0)
+                .andGivenCommands(batch(reserve("r1")))
+                .when(batch(new SettleSpend("r1", "gpt-fallback", usage, m("0.0014"), "v1", "openai", "fb-eu", 120,
+                        3)))
+                .expectEvents(new SpendSettled("r1", "cs", "alice", "key-1", "gpt-fallback", "openai", "fb-eu",
+                        usage, m("0.003"), m("0.0014"), "v1", 120, T0, T0,
+                        balance(team, MARCH, "0.0014", "0"), balance(member, MARCH, "0.0014", "0"), null, Map.of(),
+                        3));
+    }
+
+    @Test
+    void aSettlementStoredBeforeAttemptsWereRecordedReadsAsZeroAttempts() throws Exception {
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper()
+                .findAndRegisterModules();
+        SpendSettled settled = new SpendSettled("r1", "cs", "alice", "key-1", "gpt-test", "openai", "d",
+                new Usage(1, 2, 0, 0), m("0.003"), m("0.0014"), "v1", 120, T0, T0, null, null, null, Map.of(), 2);
+        com.fasterxml.jackson.databind.node.ObjectNode stored = json.valueToTree(settled);
+        stored.remove("attempts");
+        SpendSettled old = json.treeToValue(stored, SpendSettled.class);
+        org.assertj.core.api.Assertions.assertThat(old.attempts()).isZero();
+        org.assertj.core.api.Assertions.assertThat(old.model()).isEqualTo("gpt-test");
+        SettleSpend line = json.treeToValue(((com.fasterxml.jackson.databind.node.ObjectNode) json.valueToTree(
+                new SettleSpend("r1", "m", Usage.NONE, m("0"), "v1", "p", "d", 1, 4))).without("attempts"),
+                SettleSpend.class);
+        org.assertj.core.api.Assertions.assertThat(line.attempts()).isZero();
+    }
+
+    @Test
     void releasingGivesTheWholeReservationBack() {
         Budget team = monthly("10");
         Budget member = monthly("1");

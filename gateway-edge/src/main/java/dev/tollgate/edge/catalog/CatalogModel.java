@@ -3,14 +3,40 @@ package dev.tollgate.edge.catalog;
 import dev.tollgate.api.money.ModelPrice;
 import dev.tollgate.edge.config.TollgateProperties;
 
+import java.util.List;
+
 /**
- * A public model: its output cap, the deployment serving it, and the prices the configuration file gives it.
+ * A public model: its output cap, the deployments serving it, its routing settings, and the prices the configuration
+ * file gives it.
+ * <p>
+ * A {@code CatalogModel} is also what a provider is handed for one attempt: then it stands for the model on one
+ * deployment ({@link #deployments()} lists the model on each of its deployments, the first being the model itself
+ * on its first deployment).
  *
  * @param configuredPrice the file's prices, published into the price book at start; {@code null} when the model
  *                        is priced through the API only
  * @param deploymentName  the name reports show for the deployment
  * @param upstreamModel   the model name sent upstream
+ * @param contextWindow   the most tokens the model reads, {@code null} when unknown
  */
 public record CatalogModel(String name, long maxOutputTokens, ModelPrice configuredPrice, String provider,
-                           String deploymentName, String upstreamModel, TollgateProperties.Deployment deployment) {
+                           String deploymentName, String upstreamModel, TollgateProperties.Deployment deployment,
+                           List<CatalogModel> deploymentList, Long contextWindow, ModelRouting routing) {
+
+    /** A model with one deployment and the default routing. */
+    public CatalogModel(String name, long maxOutputTokens, ModelPrice configuredPrice, String provider,
+                        String deploymentName, String upstreamModel, TollgateProperties.Deployment deployment) {
+        this(name, maxOutputTokens, configuredPrice, provider, deploymentName, upstreamModel, deployment, List.of(),
+                null, ModelRouting.DEFAULT);
+    }
+
+    /** The model on each of its deployments, in the configuration's order. */
+    public List<CatalogModel> deployments() {
+        return deploymentList.isEmpty() ? List.of(this) : deploymentList;
+    }
+
+    /** Whether a prompt of this many tokens, with room for at least one answer token, fits the context window. */
+    public boolean fits(long promptTokens) {
+        return contextWindow == null || promptTokens < contextWindow;
+    }
 }

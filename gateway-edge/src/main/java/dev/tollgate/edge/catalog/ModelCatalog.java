@@ -31,16 +31,44 @@ public class ModelCatalog {
     private final Map<String, CatalogModel> models = new LinkedHashMap<>();
 
     public ModelCatalog(TollgateProperties properties) {
+        Map<String, String> deploymentOwners = new LinkedHashMap<>();
         for (TollgateProperties.Model model : properties.getModels()) {
-            CatalogModel entry = toCatalogModel(model);
+            CatalogModel entry = toCatalogModel(model, properties.getRouting());
             if (models.putIfAbsent(entry.name(), entry) != null) {
                 throw new IllegalStateException("Model '" + entry.name() + "' is configured twice.");
+            }
+            for (CatalogModel deployment : entry.deployments()) {
+                String owner = deploymentOwners.putIfAbsent(deployment.deploymentName(), entry.name());
+                if (owner != null) {
+                    throw new IllegalStateException("Model '" + entry.name() + "': the deployment name '"
+                            + deployment.deploymentName() + "' is already used by model '" + owner + "'. Deployment "
+                            + "names are unique: their usage (rpm, tpm, cooldowns) is kept by name.");
+                }
             }
             if (entry.configuredPrice() == null) {
                 log.warn("Model '{}' has no prices in the configuration: it is refused until a price is published "
                         + "(PUT /admin/prices)", entry.name());
             }
         }
+        checkFallbacks();
+    }
+
+    /** Checks that every fallback names another configured model. */
+    private void checkFallbacks() {
+        for (CatalogModel model : models.values()) {
+            for (String fallback : concat(model.routing().fallbacks(), model.routing().contextWindowFallbacks())) {
+                if (!fallback.equals(model.name()) && !models.containsKey(fallback)) {
+                    throw new IllegalStateException("Model '" + model.name() + "' falls back to '" + fallback
+                            + "', which is not a configured model.");
+                }
+            }
+        }
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        List<String> all = new java.util.ArrayList<>(a);
+        all.addAll(b);
+        return all;
     }
 
     public Optional<CatalogModel> find(String name) {
@@ -59,26 +87,73 @@ public class ModelCatalog {
         return prices;
     }
 
-    private static CatalogModel toCatalogModel(TollgateProperties.Model model) {
+    private static CatalogModel toCatalogModel(TollgateProperties.Model model, TollgateProperties.Routing defaults) {
         if (model.getName() == null || model.getName().isBlank()) {
             throw new IllegalStateException("Every model in tollgate.models needs a name.");
         }
         if (model.getMaxOutputTokens() < 1) {
             throw new IllegalStateException("Model '" + model.getName() + "': max-output-tokens must be positive.");
         }
-        TollgateProperties.Deployment deployment = model.getDeployment();
-        String provider = deployment.getProvider() == null ? "openai" : deployment.getProvider();
-        if (!PROVIDERS.contains(provider)) {
-            throw new IllegalStateException("Model '" + model.getName() + "': unknown provider '" + provider
-                    + "' (one of " + PROVIDERS + ").");
+        if (model.getContextWindow() != null && model.getContextWindow() < 1) {
+            throw new IllegalStateException("Model '" + model.getName() + "': context-window must be positive.");
         }
-        if (!provider.equals("mock") && (deployment.getBaseUrl() == null || deployment.getBaseUrl().isBlank())) {
-            throw new IllegalStateException("Model '" + model.getName() + "': deployment.base-url is required for "
-                    + "provider '" + provider + "'.");
+        ModelRouting routing = ModelRouting.of(model.getRouting(), defaults);
+        routing = new ModelRouting(routing.strategy(), routing.numRetries(), routing.retryBackoff(),
+                routing.maxRetryBackoff(), routing.maxRetryWait(), routing.allowedFails(), routing.failWindow(),
+                routing.cooldown(), withoutSelf(routing.fallbacks(), model.getName()),
+                withoutSelf(routing.contextWindowFallbacks(), model.getName()));
+        if (routing.numRetries() != null && routing.numRetries() < 0) {
+            throw new IllegalStateException("Model '" + model.getName() + "': routing.num-retries cannot be negative.");
         }
-        return new CatalogModel(model.getName(), model.getMaxOutputTokens(), price(model), provider,
-                deployment.getName() == null ? model.getName() : deployment.getName(),
-                deployment.getUpstreamModel() == null ? model.getName() : deployment.getUpstreamModel(), deployment);
+        if (routing.allowedFails() < 1) {
+            throw new IllegalStateException("Model '" + model.getName() + "': routing.cooldown.allowed-fails must be "
+                    + "at least 1.");
+        }
+        boolean listed = model.getDeployments() != null && !model.getDeployments().isEmpty();
+        List<TollgateProperties.Deployment> configured = listed ? model.getDeployments()
+                : List.of(model.getDeployment());
+        if (listed && (model.getDeployment().getBaseUrl() != null || model.getDeployment().getName() != null
+                || model.getDeployment().getUpstreamModel() != null)) {
+            throw new IllegalStateException("Model '" + model.getName() + "' has both deployment and deployments: "
+                    + "list every deployment under deployments.");
+        }
+        ModelPrice price = price(model);
+        List<CatalogModel> deployments = new java.util.ArrayList<>();
+        for (int i = 0; i < configured.size(); i++) {
+            TollgateProperties.Deployment deployment = configured.get(i);
+            String provider = deployment.getProvider() == null ? "openai" : deployment.getProvider();
+            String where = configured.size() == 1 ? "deployment" : "deployments[" + i + "]";
+            if (!PROVIDERS.contains(provider)) {
+                throw new IllegalStateException("Model '" + model.getName() + "': unknown provider '" + provider
+                        + "' (one of " + PROVIDERS + ").");
+            }
+            if (!provider.equals("mock") && (deployment.getBaseUrl() == null || deployment.getBaseUrl().isBlank())) {
+                throw new IllegalStateException("Model '" + model.getName() + "': " + where + ".base-url is required "
+                        + "for provider '" + provider + "'.");
+            }
+            if (deployment.getWeight() < 1) {
+                throw new IllegalStateException("Model '" + model.getName() + "': " + where + ".weight must be at "
+                        + "least 1.");
+            }
+            if ((deployment.getRpm() != null && deployment.getRpm() < 1)
+                    || (deployment.getTpm() != null && deployment.getTpm() < 1)) {
+                throw new IllegalStateException("Model '" + model.getName() + "': " + where + ".rpm and tpm must be "
+                        + "positive (leave them out for no limit).");
+            }
+            String name = deployment.getName() != null ? deployment.getName()
+                    : configured.size() == 1 ? model.getName() : model.getName() + "-" + (i + 1);
+            deployments.add(new CatalogModel(model.getName(), model.getMaxOutputTokens(), price, provider, name,
+                    deployment.getUpstreamModel() == null ? model.getName() : deployment.getUpstreamModel(),
+                    deployment, List.of(), model.getContextWindow(), routing));
+        }
+        CatalogModel first = deployments.get(0);
+        return new CatalogModel(model.getName(), model.getMaxOutputTokens(), price, first.provider(),
+                first.deploymentName(), first.upstreamModel(), first.deployment(), List.copyOf(deployments),
+                model.getContextWindow(), routing);
+    }
+
+    private static List<String> withoutSelf(List<String> models, String self) {
+        return models.stream().filter(m -> !m.equals(self)).distinct().toList();
     }
 
     /** The file's prices as a price book entry; {@code null} when it gives none. */

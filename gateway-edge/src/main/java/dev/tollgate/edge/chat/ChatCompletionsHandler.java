@@ -21,6 +21,8 @@ import dev.tollgate.edge.pricing.PriceBookCache;
 import dev.tollgate.edge.pricing.PriceInForce;
 import dev.tollgate.edge.provider.UpstreamFailure;
 import dev.tollgate.edge.ratelimit.KeyRateLimiter;
+import dev.tollgate.edge.routing.Attempts;
+import dev.tollgate.edge.routing.Router;
 import dev.tollgate.edge.support.Bytes;
 import dev.tollgate.query.directory.KeyRecord;
 import org.slf4j.Logger;
@@ -31,6 +33,7 @@ import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.core.io.buffer.DefaultDataBufferFactory;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
@@ -42,6 +45,9 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -60,6 +66,12 @@ public class ChatCompletionsHandler {
     public static final String COST = "x-tollgate-cost";
     public static final String RESERVED = "x-tollgate-reserved";
     public static final String MAX_TOKENS = "x-tollgate-max-tokens";
+    /** The deployment that answered. */
+    public static final String DEPLOYMENT = "x-tollgate-deployment";
+    /** How many attempts (sent upstream) the answer took, retries and fallbacks included. */
+    public static final String ATTEMPTS = "x-tollgate-attempts";
+    /** The public model that answered: the requested one, or a fallback. */
+    public static final String ANSWERED_BY = "x-tollgate-model";
 
     private static final Logger log = LoggerFactory.getLogger(ChatCompletionsHandler.class);
 
@@ -73,11 +85,13 @@ public class ChatCompletionsHandler {
     private final Timer upstreamDuration;
     private final PriceBookCache prices;
     private final KeyRateLimiter rateLimiter;
+    private final Router router;
 
     public ChatCompletionsHandler(ObjectMapper json, ApiKeyAuthenticator authenticator, ModelCatalog catalog,
                                   Providers providers, TokenCounter tokens, SpendLedger ledger,
                                   TollgateProperties properties, MeterRegistry meters, PriceBookCache prices,
-                                  KeyRateLimiter rateLimiter) {
+                                  KeyRateLimiter rateLimiter, Router router) {
+        this.router = router;
         this.prices = prices;
         this.rateLimiter = rateLimiter;
         this.upstreamDuration = Timer.builder("tollgate.upstream.duration")
@@ -100,7 +114,8 @@ public class ChatCompletionsHandler {
                 .zipWith(body(request))
                 .flatMap(keyAndBody -> new Call(requestId, startedNanos, keyAndBody.getT1(),
                         ChatRequest.parse(keyAndBody.getT2(), json),
-                        request.headers().firstHeader(RequestTags.HEADER)).run());
+                        request.headers().firstHeader(RequestTags.HEADER),
+                        request.exchange().getResponse().getHeaders()).run());
     }
 
     private Mono<byte[]> body(ServerRequest request) {
@@ -126,12 +141,20 @@ public class ChatCompletionsHandler {
         private final long promptTokens;
         private final long images;
         private final Map<String, String> tags;
-        private final KeyRateLimiter.Admission admission;
+        /** The models that may answer, in order (docs/routing.md), and their prices when the request started. */
+        private final List<CatalogModel> chain;
+        private final Map<String, PriceInForce> chainPrices;
+        private final Instant startedAt;
+        private final HttpHeaders responseHeaders;
+        private KeyRateLimiter.Admission admission;
         private final AtomicBoolean closed = new AtomicBoolean();
         private final AtomicBoolean forwarded = new AtomicBoolean();
         private SpendOutcome.Reserved reservation;
+        private Attempts attempts;
 
-        Call(String requestId, long startedNanos, KeyRecord key, ChatRequest chat, String tagHeader) {
+        Call(String requestId, long startedNanos, KeyRecord key, ChatRequest chat, String tagHeader,
+             HttpHeaders responseHeaders) {
+            this.responseHeaders = responseHeaders;
             this.requestId = requestId;
             this.startedNanos = startedNanos;
             this.key = key;
@@ -150,17 +173,82 @@ public class ChatCompletionsHandler {
             this.tags = RequestTags.of(key.defaultTags(), chat.body().get("metadata"), tagHeader);
             this.promptTokens = tokens.prompt(chat.body());
             this.images = tokens.images(chat.body());
-            this.admission = rateLimiter.admit(key, promptTokens + maxOutputTokens(), now);
+            this.startedAt = now;
+            this.chainPrices = new LinkedHashMap<>();
+            this.chain = plan(now);
         }
 
-        /** The output tokens the worst case is computed for: max_tokens (or the model's cap), times n. */
+        /**
+         * The models that may answer: the requested model and its fallbacks, or, when the prompt is too long for it,
+         * its context-window fallbacks and then its fallbacks; only models the key may use, with a price in force
+         * and a context window the prompt fits.
+         */
+        private List<CatalogModel> plan(Instant now) {
+            List<String> names = new ArrayList<>();
+            if (model.fits(promptTokens)) {
+                names.add(model.name());
+            } else {
+                names.addAll(model.routing().contextWindowFallbacks());
+            }
+            names.addAll(model.routing().fallbacks());
+            List<CatalogModel> plan = new ArrayList<>();
+            for (String name : names) {
+                CatalogModel candidate = name.equals(model.name()) ? model : catalog.find(name).orElse(null);
+                if (candidate == null || chainPrices.containsKey(name) || !candidate.fits(promptTokens)
+                        || !key.allows(name)) {
+                    continue;
+                }
+                PriceInForce candidatePrice = name.equals(model.name()) ? price
+                        : prices.priceAt(name, now).orElse(null);
+                if (candidatePrice != null) {
+                    plan.add(candidate);
+                    chainPrices.put(name, candidatePrice);
+                }
+            }
+            if (plan.isEmpty()) {
+                throw new ApiError(HttpStatus.BAD_REQUEST, "invalid_request_error", "context_length_exceeded",
+                        "messages", "This model's context window is " + model.contextWindow() + " tokens; the "
+                        + "messages have " + promptTokens + ". Shorten them, or use a model with a larger window.");
+            }
+            return List.copyOf(plan);
+        }
+
+        /** The most output tokens per choice a model may produce for this request: max_tokens, or its cap. */
+        private long naturalPerChoice(CatalogModel candidate) {
+            return Math.min(chat.requestedMaxTokens() == null ? candidate.maxOutputTokens()
+                    : chat.requestedMaxTokens(), candidate.maxOutputTokens());
+        }
+
+        /**
+         * The output tokens the worst case is computed for: max_tokens (or the model's cap), times n; the largest
+         * of the models that may answer.
+         */
         private long maxOutputTokens() {
-            long perChoice = Math.min(chat.requestedMaxTokens() == null ? model.maxOutputTokens()
-                    : chat.requestedMaxTokens(), model.maxOutputTokens());
+            long perChoice = 0;
+            for (CatalogModel candidate : chain) {
+                perChoice = Math.max(perChoice, naturalPerChoice(candidate));
+            }
             return perChoice * chat.n();
         }
 
+        /** The output tokens per choice forwarded to a model: what the budget granted, within its cap. */
+        private long grantedPerChoice(CatalogModel candidate) {
+            return Math.min(naturalPerChoice(candidate), reservation.grantedMaxTokens() / chat.n());
+        }
+
+        private PriceInForce priceOf(CatalogModel answering) {
+            return answering == null ? price : chainPrices.getOrDefault(answering.name(), price);
+        }
+
         Mono<ServerResponse> run() {
+            return Mono.fromCompletionStage(() -> rateLimiter.admit(key, promptTokens + maxOutputTokens(), startedAt))
+                    .flatMap(admitted -> {
+                        this.admission = admitted;
+                        return reserveAndForward();
+                    });
+        }
+
+        private Mono<ServerResponse> reserveAndForward() {
             CompletableFuture<SpendOutcome> decision = reserve();
             // What follows the decision runs on the ledger's dispatch thread: it only prepares the (non-blocking)
             // upstream call, which measured cheaper than a hop to another thread (docs/performance.md).
@@ -178,7 +266,8 @@ public class ChatCompletionsHandler {
                 // Whatever goes wrong from here on, a reservation that was not settled is released.
                 return Mono.defer(() -> {
                     forwarded.set(true);
-                    prepareUpstreamBody();
+                    attempts = new Attempts(router, chain, candidate -> promptTokens
+                            + grantedPerChoice(candidate) * chat.n());
                     return chat.stream() ? stream() : complete();
                 }).onErrorResume(failure -> release("gateway_error").then(Mono.error(failure)));
             });
@@ -193,20 +282,43 @@ public class ChatCompletionsHandler {
         private CompletableFuture<SpendOutcome> reserve() {
             long maxOutput = maxOutputTokens();
             long minOutput = Math.min(properties.getLedger().getMinOutputTokens() * chat.n(), maxOutput);
+            // The worst case over every model that may answer: a fallback is charged at its own price, and the
+            // reservation covers it (docs/routing.md).
+            Money promptCost = null;
+            dev.tollgate.api.money.TokenPrice outputPrice = null;
+            for (PriceInForce candidate : chainPrices.values()) {
+                Money fixed = candidate.fixedCost(promptTokens, images);
+                if (promptCost == null || fixed.compareTo(promptCost) > 0) {
+                    promptCost = fixed;
+                }
+                if (outputPrice == null || candidate.worstOutputPrice().perMillion()
+                        .compareTo(outputPrice.perMillion()) > 0) {
+                    outputPrice = candidate.worstOutputPrice();
+                }
+            }
             ReserveSpend line = new ReserveSpend(requestId, key.userId(), key.isTeamKey() ? chat.user() : null,
-                    key.keyId(), model.name(), price.fixedCost(promptTokens, images), price.worstOutputPrice(),
+                    key.keyId(), model.name(), promptCost, outputPrice,
                     maxOutput, minOutput, properties.getLedger().getReservationTtl(), tags);
             return ledger.submit(key.teamId(), line);
         }
 
-        /** The body the upstream gets: its own model name, and fewer output tokens when the budget was short. */
-        private void prepareUpstreamBody() {
+        /**
+         * The body one attempt's upstream gets: the deployment's model name, and fewer output tokens when the budget
+         * was short or the model's cap is lower than what was asked.
+         */
+        private ObjectNode upstreamBody(CatalogModel target) {
             ObjectNode body = chat.body();
-            body.put("model", model.upstreamModel());
-            long perChoice = reservation.grantedMaxTokens() / chat.n();
+            body.put("model", target.upstreamModel());
+            long perChoice = grantedPerChoice(target);
+            String field = chat.maxTokensField() == null ? "max_tokens" : chat.maxTokensField();
             if (reservation.clamped() || (chat.requestedMaxTokens() != null && chat.requestedMaxTokens() > perChoice)) {
-                body.put(chat.maxTokensField() == null ? "max_tokens" : chat.maxTokensField(), perChoice);
+                body.put(field, perChoice);
+            } else if (chat.requestedMaxTokens() != null) {
+                body.put(field, chat.requestedMaxTokens()); // as the client sent it (an earlier attempt may have lowered it)
+            } else {
+                body.remove(field);
             }
+            return body;
         }
 
         private ServerResponse.BodyBuilder headers(ServerResponse.BodyBuilder response) {
@@ -215,7 +327,17 @@ public class ChatCompletionsHandler {
             if (reservation.clamped()) {
                 response.header(MAX_TOKENS, Long.toString(reservation.grantedMaxTokens() / chat.n()));
             }
+            routingHeaders().forEach(response::header);
             return response;
+        }
+
+        private Map<String, String> routingHeaders() {
+            CatalogModel answering = attempts == null ? null : attempts.answering();
+            if (answering == null) {
+                return Map.of();
+            }
+            return Map.of(DEPLOYMENT, answering.deploymentName(), ATTEMPTS, Integer.toString(attempts.count()),
+                    ANSWERED_BY, answering.name());
         }
 
         // ------------------------------------------------------------------ a whole answer
@@ -226,9 +348,12 @@ public class ChatCompletionsHandler {
          */
         private Mono<ServerResponse> complete() {
             long sent = System.nanoTime();
-            CompletableFuture<ServerResponse> answer = providers.of(model).complete(model, chat.body())
+            CompletableFuture<ServerResponse> answer = attempts.run(target -> providers.of(target)
+                            .complete(target, upstreamBody(target)).flux())
+                    .next()
                     .doOnNext(bytes -> upstreamDuration.record(System.nanoTime() - sent, TimeUnit.NANOSECONDS))
                     .onErrorResume(UpstreamFailure.class, failure -> releaseThenFail(failure))
+                    .onErrorResume(Attempts.NoDeploymentAvailable.class, this::releaseThenFail)
                     .flatMap(this::answered)
                     .toFuture();
             return Mono.fromFuture(answer, true);
@@ -236,9 +361,11 @@ public class ChatCompletionsHandler {
 
         private Mono<ServerResponse> answered(byte[] bytes) {
             ObjectNode answer = parseAnswer(bytes);
+            CatalogModel answering = attempts.answering();
+            PriceInForce price = priceOf(answering);
             if (answer == null) {
                 return releaseThenFail(new UpstreamFailure(UpstreamFailure.Kind.HTTP_STATUS, 502, bytes, null,
-                        "Deployment '" + model.deploymentName() + "' answered something that is not a chat "
+                        "Deployment '" + answering.deploymentName() + "' answered something that is not a chat "
                                 + "completion", null));
             }
             Usage usage = UsageReader.read(answer.get("usage"));
@@ -285,23 +412,31 @@ public class ChatCompletionsHandler {
             ObjectNode streamOptions = chat.body().path("stream_options") instanceof ObjectNode options ? options
                     : chat.body().putObject("stream_options");
             streamOptions.put("include_usage", true); // always know the real usage; stripped if not asked for
-            StreamRelay relay = new StreamRelay(json, tokens, usage -> price.cost(usage, images),
+            StreamRelay relay = new StreamRelay(json, tokens, usage -> cost(usage),
                     chat.clientWantsUsage(), promptTokens);
-            Flux<byte[]> events = providers.of(model).stream(model, chat.body())
+            AtomicBoolean first = new AtomicBoolean(true);
+            Flux<byte[]> events = attempts.run(target -> providers.of(target).stream(target, upstreamBody(target)))
+                    .doOnNext(chunk -> {
+                        if (first.compareAndSet(true, false)) {
+                            // the response is not committed before its first chunk is written
+                            routingHeaders().forEach(responseHeaders::set);
+                        }
+                    })
                     .concatMapIterable(relay::onChunk)
                     .concatWith(Flux.defer(() -> finish(relay)))
                     .onErrorResume(failure -> {
                         if (!relay.emittedAny()) {
                             return failure instanceof UpstreamFailure upstream ? releaseThenFail(upstream)
+                                    : failure instanceof Attempts.NoDeploymentAvailable none ? releaseThenFail(none)
                                     : release("gateway_error").then(Mono.error(failure));
                         }
                         // Cut after the first chunk: no retry; the usage delivered so far is charged.
                         log.warn("Stream {} was cut by the upstream after its first chunk: {}", requestId,
                                 failure.getMessage());
-                        settle(relay.usage(), price.cost(relay.usage(), images));
+                        settle(relay.usage(), cost(relay.usage()));
                         return Flux.empty();
                     })
-                    .doOnCancel(() -> settle(relay.usage(), price.cost(relay.usage(), images)));
+                    .doOnCancel(() -> settle(relay.usage(), cost(relay.usage())));
             Flux<DataBuffer> body = events.map(DefaultDataBufferFactory.sharedInstance::wrap);
             return headers(ServerResponse.ok())
                     .contentType(MediaType.TEXT_EVENT_STREAM)
@@ -312,7 +447,7 @@ public class ChatCompletionsHandler {
         /** After the upstream's last event: settle, then the usage event if the gateway owes one, then [DONE]. */
         private Flux<byte[]> finish(StreamRelay relay) {
             Usage usage = relay.usage();
-            Money cost = price.cost(usage, images);
+            Money cost = cost(usage);
             settle(usage, cost);
             return relay.clientWantsUsage() && !relay.upstreamReportedUsage()
                     ? Flux.just(relay.synthesizedUsageEvent(cost), SseEvents.DONE)
@@ -326,14 +461,26 @@ public class ChatCompletionsHandler {
          * the cost in the budget, and if this node dies before the settlement is stored, the reservation expires
          * and is charged at its estimate. Never undercounted, and one database commit less on every answer.
          */
+        /** The cost of a usage at the price of the model that answered. */
+        private Money cost(Usage usage) {
+            return priceOf(attempts == null ? null : attempts.answering()).cost(usage, images);
+        }
+
         private void settle(Usage usage, Money cost) {
             if (!closed.compareAndSet(false, true)) {
                 return;
             }
             long latency = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedNanos);
             rateLimiter.settle(admission, usage.totalTokens());
-            SettleSpend line = new SettleSpend(requestId, model.name(), usage.withImages(images), cost, price.version(),
-                    model.provider(), model.deploymentName(), latency);
+            // (no attempt yet only when a stream's client left before any deployment was chosen: nothing was used)
+            CatalogModel answering = attempts == null || attempts.answering() == null ? model : attempts.answering();
+            int attemptCount = attempts == null ? 0 : attempts.count();
+            if (attempts != null) {
+                attempts.finish(usage.totalTokens());
+            }
+            SettleSpend line = new SettleSpend(requestId, answering.name(), usage.withImages(images), cost,
+                    priceOf(answering).version(), answering.provider(), answering.deploymentName(), latency,
+                    attemptCount);
             ledger.submit(key.teamId(), line).whenComplete((outcome, failure) -> {
                 if (failure != null) {
                     log.error("Request {} could not be settled; its reservation will expire and be charged at its "
@@ -347,6 +494,9 @@ public class ChatCompletionsHandler {
                 return Mono.empty();
             }
             rateLimiter.settle(admission, 0);
+            if (attempts != null) {
+                attempts.finish(0);
+            }
             return Mono.fromFuture(ledger.submit(key.teamId(), new ReleaseReservation(requestId, reason)))
                     .doOnError(e -> log.error("Request {} could not be released; its reservation will expire",
                             requestId, e))
@@ -360,7 +510,21 @@ public class ChatCompletionsHandler {
                 case TIMEOUT -> "upstream_timeout";
                 case CONNECTION -> "upstream_unreachable";
             };
-            return release(reason).then(Mono.error(UpstreamErrors.toApiError(failure, json)));
+            ApiError error = UpstreamErrors.toApiError(failure, json);
+            if (attempts != null && attempts.count() > 0) {
+                error.withHeader(ATTEMPTS, Integer.toString(attempts.count()));
+            }
+            return release(reason).then(Mono.error(error));
+        }
+
+        /** No deployment of any model that may answer could take the request: 429 with when to come back. */
+        private <T> Mono<T> releaseThenFail(Attempts.NoDeploymentAvailable none) {
+            long seconds = none.availableAtMillis() == 0 ? 1
+                    : Math.max(1, (long) Math.ceil((none.availableAtMillis() - System.currentTimeMillis()) / 1000.0));
+            ApiError error = new ApiError(HttpStatus.TOO_MANY_REQUESTS, "rate_limit_error", "no_deployment_available",
+                    null, none.getMessage() + " Nothing was charged; try again in " + seconds + "s.")
+                    .withHeader("Retry-After", Long.toString(seconds));
+            return release("no_deployment_available").then(Mono.error(error));
         }
 
         private byte[] serialize(JsonNode node) {

@@ -30,6 +30,9 @@ public class TollgateProperties {
     private final Ledger ledger = new Ledger();
     private final Boosts boosts = new Boosts();
     private final Edge edge = new Edge();
+    private final Redis redis = new Redis();
+    /** Routing defaults for every model; a model's own {@code routing} settings win. */
+    private final Routing routing = Routing.defaults();
     private List<Model> models = new ArrayList<>();
 
     public boolean isDemo() { return demo; }
@@ -42,6 +45,8 @@ public class TollgateProperties {
     public Ledger getLedger() { return ledger; }
     public Boosts getBoosts() { return boosts; }
     public Edge getEdge() { return edge; }
+    public Redis getRedis() { return redis; }
+    public Routing getRouting() { return routing; }
     public List<Model> getModels() { return models; }
     public void setModels(List<Model> models) { this.models = models; }
 
@@ -122,21 +127,132 @@ public class TollgateProperties {
         public void setKeyCacheTtl(Duration keyCacheTtl) { this.keyCacheTtl = keyCacheTtl; }
     }
 
-    /** A public model name, its prices and the deployment that serves it. */
+    /** A public model name, its prices and the deployments that serve it. */
     public static class Model {
         /** The name clients send in {@code model}. */
         private String name;
         /** The most output tokens the model produces: the worst case when a request sets no max_tokens. */
         private long maxOutputTokens = 4096;
+        /**
+         * The most tokens the model reads (prompt and answer); {@code null}: unknown, never too small. A prompt that
+         * does not fit goes to the context-window fallbacks.
+         */
+        private Long contextWindow;
         private final Prices prices = new Prices();
+        /** The single-deployment form; {@link #deployments} when the model has several. */
         private final Deployment deployment = new Deployment();
+        /** The deployments serving this model; when empty, {@link #deployment} alone. */
+        private List<Deployment> deployments = new ArrayList<>();
+        /** How this model's requests are routed; unset settings come from {@code tollgate.routing}. */
+        private final Routing routing = new Routing();
 
         public String getName() { return name; }
         public void setName(String name) { this.name = name; }
         public long getMaxOutputTokens() { return maxOutputTokens; }
         public void setMaxOutputTokens(long maxOutputTokens) { this.maxOutputTokens = maxOutputTokens; }
+        public Long getContextWindow() { return contextWindow; }
+        public void setContextWindow(Long contextWindow) { this.contextWindow = contextWindow; }
         public Prices getPrices() { return prices; }
         public Deployment getDeployment() { return deployment; }
+        public List<Deployment> getDeployments() { return deployments; }
+        public void setDeployments(List<Deployment> deployments) { this.deployments = deployments; }
+        public Routing getRouting() { return routing; }
+    }
+
+    /** Shared usage (deployments' rpm/tpm, keys' limits) in Redis; in-process when no URL is set. */
+    public static class Redis {
+        /**
+         * e.g. {@code redis://:password@redis.example:6379/0} ({@code rediss://} for TLS). When neither this nor
+         * {@code spring.data.redis.url} / {@code spring.data.redis.host} is set, usage is kept in-process.
+         */
+        private String url;
+        /** Prefix of every key Tollgate writes, so that several installations can share one Redis. */
+        private String keyPrefix = "tollgate:";
+        /** How long one Redis operation may take before it fails. */
+        private Duration timeout = Duration.ofSeconds(3);
+
+        public String getUrl() { return url; }
+        public void setUrl(String url) { this.url = url; }
+        public String getKeyPrefix() { return keyPrefix; }
+        public void setKeyPrefix(String keyPrefix) { this.keyPrefix = keyPrefix; }
+        public Duration getTimeout() { return timeout; }
+        public void setTimeout(Duration timeout) { this.timeout = timeout; }
+    }
+
+    /** The routing strategies (docs/routing.md). */
+    public enum Strategy {
+        /** Random, in proportion to the deployments' weights. */
+        WEIGHTED_SHUFFLE,
+        /** The fewest requests in flight. */
+        LEAST_BUSY,
+        /** The most rpm/tpm headroom left this minute, as a fraction of the limits. */
+        USAGE_BASED,
+        /** The lowest recent latency (an exponentially weighted moving average). */
+        LOWEST_LATENCY
+    }
+
+    /**
+     * How a model's requests are routed, retried and sent to fallbacks. Under {@code tollgate.routing} these are the
+     * defaults of every model; under a model, {@code null} settings take those defaults.
+     */
+    public static class Routing {
+        private Strategy strategy;
+        /** Attempts after the first on the model's deployments; unset: each deployment tried once. */
+        private Integer numRetries;
+        /** The wait before a retry: doubled with every retry of the same model, up to maxRetryBackoff. */
+        private Duration retryBackoff;
+        private Duration maxRetryBackoff;
+        /** The longest Tollgate waits for a deployment's Retry-After or cooldown before it moves on. */
+        private Duration maxRetryWait;
+        private final Cooldown cooldown = new Cooldown();
+        /** Other public models tried in order when this model's deployments are exhausted. */
+        private List<String> fallbacks;
+        /** Other public models, in order, for prompts too long for this model's context window. */
+        private List<String> contextWindowFallbacks;
+
+        static Routing defaults() {
+            Routing routing = new Routing();
+            routing.strategy = Strategy.WEIGHTED_SHUFFLE;
+            routing.retryBackoff = Duration.ofMillis(100);
+            routing.maxRetryBackoff = Duration.ofSeconds(2);
+            routing.maxRetryWait = Duration.ofSeconds(10);
+            routing.cooldown.allowedFails = 3;
+            routing.cooldown.window = Duration.ofMinutes(1);
+            routing.cooldown.duration = Duration.ofSeconds(30);
+            routing.fallbacks = List.of();
+            routing.contextWindowFallbacks = List.of();
+            return routing;
+        }
+
+        public Strategy getStrategy() { return strategy; }
+        public void setStrategy(Strategy strategy) { this.strategy = strategy; }
+        public Integer getNumRetries() { return numRetries; }
+        public void setNumRetries(Integer numRetries) { this.numRetries = numRetries; }
+        public Duration getRetryBackoff() { return retryBackoff; }
+        public void setRetryBackoff(Duration retryBackoff) { this.retryBackoff = retryBackoff; }
+        public Duration getMaxRetryBackoff() { return maxRetryBackoff; }
+        public void setMaxRetryBackoff(Duration maxRetryBackoff) { this.maxRetryBackoff = maxRetryBackoff; }
+        public Duration getMaxRetryWait() { return maxRetryWait; }
+        public void setMaxRetryWait(Duration maxRetryWait) { this.maxRetryWait = maxRetryWait; }
+        public Cooldown getCooldown() { return cooldown; }
+        public List<String> getFallbacks() { return fallbacks; }
+        public void setFallbacks(List<String> fallbacks) { this.fallbacks = fallbacks; }
+        public List<String> getContextWindowFallbacks() { return contextWindowFallbacks; }
+        public void setContextWindowFallbacks(List<String> contextWindowFallbacks) { this.contextWindowFallbacks = contextWindowFallbacks; }
+    }
+
+    /** A deployment that fails {@code allowedFails} times within {@code window} is left alone for {@code duration}. */
+    public static class Cooldown {
+        private Integer allowedFails;
+        private Duration window;
+        private Duration duration;
+
+        public Integer getAllowedFails() { return allowedFails; }
+        public void setAllowedFails(Integer allowedFails) { this.allowedFails = allowedFails; }
+        public Duration getWindow() { return window; }
+        public void setWindow(Duration window) { this.window = window; }
+        public Duration getDuration() { return duration; }
+        public void setDuration(Duration duration) { this.duration = duration; }
     }
 
     /**
@@ -188,6 +304,17 @@ public class TollgateProperties {
         private String upstreamModel;
         /** Mock provider only: how long to wait before answering, to imitate a real model. */
         private Duration mockLatency = Duration.ZERO;
+        /** Requests per minute this deployment takes; {@code null}: no limit. */
+        private Long rpm;
+        /** Tokens per minute (prompt and the most the answer may use); {@code null}: no limit. */
+        private Long tpm;
+        /** The share of requests the weighted shuffle sends here, relative to the other deployments. */
+        private int weight = 1;
+        /** Where it runs, for reports and operators (not used to route). */
+        private String region;
+        private List<String> tags = new ArrayList<>();
+        /** How long to wait for its answer (streaming: between two chunks); tollgate.edge.upstream-timeout if unset. */
+        private Duration timeout;
 
         public String getName() { return name; }
         public void setName(String name) { this.name = name; }
@@ -201,5 +328,17 @@ public class TollgateProperties {
         public void setUpstreamModel(String upstreamModel) { this.upstreamModel = upstreamModel; }
         public Duration getMockLatency() { return mockLatency; }
         public void setMockLatency(Duration mockLatency) { this.mockLatency = mockLatency; }
+        public Long getRpm() { return rpm; }
+        public void setRpm(Long rpm) { this.rpm = rpm; }
+        public Long getTpm() { return tpm; }
+        public void setTpm(Long tpm) { this.tpm = tpm; }
+        public int getWeight() { return weight; }
+        public void setWeight(int weight) { this.weight = weight; }
+        public String getRegion() { return region; }
+        public void setRegion(String region) { this.region = region; }
+        public List<String> getTags() { return tags; }
+        public void setTags(List<String> tags) { this.tags = tags; }
+        public Duration getTimeout() { return timeout; }
+        public void setTimeout(Duration timeout) { this.timeout = timeout; }
     }
 }

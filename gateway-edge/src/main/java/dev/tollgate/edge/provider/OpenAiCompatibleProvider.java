@@ -21,6 +21,7 @@ import org.springframework.web.reactive.function.client.WebClientResponseExcepti
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.client.HttpClient;
+import reactor.netty.http.client.HttpClientRequest;
 import reactor.netty.resources.ConnectionProvider;
 
 import java.net.ConnectException;
@@ -55,9 +56,14 @@ public class OpenAiCompatibleProvider implements ChatProvider {
                 .codecs(codecs -> codecs.defaultCodecs().maxInMemorySize(32 * 1024 * 1024))
                 .build();
         for (TollgateProperties.Model model : properties.getModels()) {
-            String env = model.getDeployment().getApiKeyEnv();
-            if (env != null && !env.isBlank() && System.getenv(env) == null) {
-                log.warn("Model '{}': environment variable {} (its upstream API key) is not set", model.getName(), env);
+            java.util.List<TollgateProperties.Deployment> deployments = model.getDeployments().isEmpty()
+                    ? java.util.List.of(model.getDeployment()) : model.getDeployments();
+            for (TollgateProperties.Deployment deployment : deployments) {
+                String env = deployment.getApiKeyEnv();
+                if (env != null && !env.isBlank() && System.getenv(env) == null) {
+                    log.warn("Model '{}': environment variable {} (its upstream API key) is not set",
+                            model.getName(), env);
+                }
             }
         }
     }
@@ -90,6 +96,15 @@ public class OpenAiCompatibleProvider implements ChatProvider {
         WebClient.RequestBodySpec spec = client.post()
                 .uri(trimSlash(model.deployment().getBaseUrl()) + "/chat/completions")
                 .contentType(MediaType.APPLICATION_JSON);
+        Duration timeout = model.deployment().getTimeout();
+        if (timeout != null) {
+            // this deployment's own limit, instead of tollgate.edge.upstream-timeout
+            spec = spec.httpRequest(request -> {
+                if (request.getNativeRequest() instanceof HttpClientRequest http) {
+                    http.responseTimeout(timeout);
+                }
+            });
+        }
         String env = model.deployment().getApiKeyEnv();
         String apiKey = env == null || env.isBlank() ? null : System.getenv(env);
         if (apiKey != null) {

@@ -67,4 +67,51 @@ class ModelCatalogTest {
         assertThat(price.worstOutputPrice()).isEqualTo(TokenPrice.perMillion("12"));
         assertThat(price.fixedCost(1000, 0)).isEqualTo(Money.of("0.0035"));
     }
+
+    @Test
+    void theSingleDeploymentFormIsAOneElementListAndAListGetsNamedDeployments() {
+        CatalogModel single = catalog(model("m", "1", "2", false, "openai")).find("m").orElseThrow();
+        assertThat(single.deployments()).hasSize(1);
+        assertThat(single.deployments().get(0).deploymentName()).isEqualTo("m");
+
+        TollgateProperties.Model several = model("g", "1", "2", false, "openai");
+        several.getDeployment().setBaseUrl(null);
+        several.setDeployments(List.of(deployment(null, 10L), deployment("eu", null)));
+        several.getRouting().setNumRetries(2);
+        TollgateProperties properties = new TollgateProperties();
+        properties.getRouting().setStrategy(TollgateProperties.Strategy.LEAST_BUSY);
+        properties.setModels(List.of(several));
+        CatalogModel model = new ModelCatalog(properties).find("g").orElseThrow();
+        assertThat(model.deployments()).extracting(CatalogModel::deploymentName).containsExactly("g-1", "eu");
+        assertThat(model.deployments().get(0).deployment().getRpm()).isEqualTo(10L);
+        assertThat(model.routing().strategy()).as("the default of tollgate.routing")
+                .isEqualTo(TollgateProperties.Strategy.LEAST_BUSY);
+        assertThat(model.routing().numRetries()).as("the model's own").isEqualTo(2);
+        assertThat(model.routing().maxAttempts(2)).isEqualTo(3);
+    }
+
+    @Test
+    void refusesDuplicateDeploymentNamesUnknownFallbacksAndBothDeploymentForms() {
+        TollgateProperties.Model a = model("a", "1", "2", false, "openai");
+        a.getDeployment().setName("shared");
+        TollgateProperties.Model b = model("b", "1", "2", false, "openai");
+        b.getDeployment().setName("shared");
+        assertThatThrownBy(() -> catalog(a, b)).hasMessageContaining("'shared' is already used");
+
+        TollgateProperties.Model lost = model("lost", "1", "2", false, "openai");
+        lost.getRouting().setFallbacks(List.of("nowhere"));
+        assertThatThrownBy(() -> catalog(lost)).hasMessageContaining("'nowhere', which is not a configured model");
+
+        TollgateProperties.Model both = model("both", "1", "2", false, "openai");
+        both.setDeployments(List.of(deployment("x", null)));
+        assertThatThrownBy(() -> catalog(both)).hasMessageContaining("both deployment and deployments");
+    }
+
+    private static TollgateProperties.Deployment deployment(String name, Long rpm) {
+        TollgateProperties.Deployment deployment = new TollgateProperties.Deployment();
+        deployment.setName(name);
+        deployment.setBaseUrl("http://127.0.0.1:1/v1");
+        deployment.setRpm(rpm);
+        return deployment;
+    }
 }

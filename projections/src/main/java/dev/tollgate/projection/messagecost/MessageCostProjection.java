@@ -84,6 +84,7 @@ public class MessageCostProjection {
                 .setUserId(event.userId())
                 .setKeyId(event.keyId())
                 .setModel(event.model())
+                .setRequestedModel(event.model())
                 .setOutcome("reserved")
                 .setReserved(amount(event.amount()))
                 .setCost(BigDecimal.ZERO)
@@ -105,6 +106,7 @@ public class MessageCostProjection {
                 .setUserId(event.userId())
                 .setKeyId(event.keyId())
                 .setModel(event.model())
+                .setRequestedModel(event.model())
                 .setOutcome("rejected")
                 .setReason(event.limitingBudget().equals("membership") ? "not a member of the team"
                         : event.limitingBudget() + " budget exhausted")
@@ -129,6 +131,7 @@ public class MessageCostProjection {
                 .setReasoningTokens(event.usage().reasoningTokens())
                 .setPriceVersion(event.priceVersion())
                 .setLatencyMs(event.latencyMillis())
+                .setAttempts(event.attempts() == 0 ? null : event.attempts())
                 .setImages(event.usage().images() == 0 ? null : event.usage().images());
         rows.add(event.requestId(), new CostRow(event.requestId(), row, false, true));
     }

@@ -13,13 +13,18 @@ import java.util.Map;
  * @param reserved the amount set aside before the request went upstream
  * @param cost     what the request was charged
  * @param tags     the request's labels (its own, and its key's defaults)
+ * @param model    the model that answered (a fallback's when a fallback answered; the requested one otherwise)
+ * @param requestedModel the model the client asked for
+ * @param attempts how many attempts it took (retries and fallbacks included); {@code null} before any answer, and
+ *                 for requests settled before attempts were recorded
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record MessageCostView(String requestId, Instant startedAt, Instant finishedAt, String teamId, String userId,
                               String keyId, String model, String provider, String deployment, String outcome,
                               String reason, String reserved, String cost, Usage usage, Long requestedMaxTokens,
                               Long grantedMaxTokens, boolean clamped, String priceVersion, Long latencyMs,
-                              boolean flagged, Map<String, String> tags, String adjustedCost, Long images) {
+                              boolean flagged, Map<String, String> tags, String adjustedCost, Long images,
+                              String requestedModel, Integer attempts) {
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record Usage(Long promptTokens, Long completionTokens, Long cachedTokens, Long reasoningTokens,

@@ -118,7 +118,8 @@ public class SpendQueries {
                         r.getReasoningTokens(), total),
                 r.getRequestedMaxTokens(), r.getGrantedMaxTokens(), Boolean.TRUE.equals(r.getClamped()),
                 r.getPriceVersion(), r.getLatencyMs(), Boolean.TRUE.equals(r.getFlagged()),
-                Jsons.stringMap(r.getTags()), Amounts.format(r.getAdjustedCost()), r.getImages());
+                Jsons.stringMap(r.getTags()), Amounts.format(r.getAdjustedCost()), r.getImages(),
+                r.getRequestedModel(), r.getAttempts());
     }
 
 }

@@ -1,0 +1,267 @@
+package dev.tollgate.edge.routing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.tollgate.edge.support.GatewayTestSupport;
+import dev.tollgate.edge.support.Http;
+import dev.tollgate.edge.support.ScriptedUpstream;
+import dev.tollgate.edge.support.ScriptedUpstream.Hit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.test.context.ActiveProfiles;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.LocalTime;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import static dev.tollgate.edge.support.ScriptedUpstream.cut;
+import static dev.tollgate.edge.support.ScriptedUpstream.rateLimited;
+import static dev.tollgate.edge.support.ScriptedUpstream.slow;
+import static dev.tollgate.edge.support.ScriptedUpstream.status;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Routing over real HTTP: three scripted upstreams on loopback (a, b, c) serve the deployments of the models in
+ * application-routing.yaml. Each test uses its own models; the shared log of upstream hits shows which deployments
+ * were tried, in which order.
+ */
+@ActiveProfiles("routing")
+class RoutingTest extends GatewayTestSupport {
+
+    static final List<Hit> LOG = ScriptedUpstream.newLog();
+    static final ScriptedUpstream A = new ScriptedUpstream("a", LOG);
+    static final ScriptedUpstream B = new ScriptedUpstream("b", LOG);
+    static final ScriptedUpstream C = new ScriptedUpstream("c", LOG);
+
+    @DynamicPropertySource
+    static void upstreams(DynamicPropertyRegistry registry) {
+        registry.add("test.routing.a", A::baseUrl);
+        registry.add("test.routing.b", B::baseUrl);
+        registry.add("test.routing.c", C::baseUrl);
+    }
+
+    String key;
+
+    @BeforeEach
+    void aStudent() {
+        key = newUserKey(newUser(newTeam(null, null, "clamp"), null), List.of());
+    }
+
+    @Test
+    void usageBasedRoutingSpreadsLoadByHeadroomAndSkipsDeploymentsAtTheirLimit() {
+        awaitEarlyInTheMinute();
+        for (int i = 0; i < 6; i++) {
+            assertThat(ask("spread").status()).isEqualTo(200);
+        }
+        // rpm 2, 4 and 6: the most headroom first keeps the used shares equal, so the load follows capacity
+        assertThat(hitsByModel("spread-")).containsExactlyInAnyOrderEntriesOf(
+                Map.of("spread-a", 1L, "spread-b", 2L, "spread-c", 3L));
+        for (int i = 0; i < 6; i++) {
+            assertThat(ask("spread").status()).isEqualTo(200);
+        }
+        assertThat(hitsByModel("spread-")).containsExactlyInAnyOrderEntriesOf(
+                Map.of("spread-a", 2L, "spread-b", 4L, "spread-c", 6L));
+
+        // every deployment is at its rpm this minute: nothing is sent, nothing is charged
+        Http.Response full = ask("spread");
+        assertThat(full.status()).isEqualTo(429);
+        assertThat(full.json().path("error").path("code").asText()).isEqualTo("no_deployment_available");
+        assertThat(Long.parseLong(full.header("retry-after"))).isBetween(1L, 60L);
+        assertThat(hits("spread-")).hasSize(12);
+        assertThat(messageCost(full.header("x-request-id")).path("reason").asText())
+                .isEqualTo("no_deployment_available");
+    }
+
+    @Test
+    void aHeavyDeploymentAtItsRateLimitIsSkipped() {
+        awaitEarlyInTheMinute();
+        for (int i = 0; i < 10; i++) {
+            Http.Response answer = ask("skip");
+            assertThat(answer.status()).isEqualTo(200);
+        }
+        // skip-a takes 1000 times the share of skip-b, but only 2 requests a minute
+        assertThat(hitsByModel("skip-")).containsExactlyInAnyOrderEntriesOf(Map.of("skip-a", 2L, "skip-b", 8L));
+    }
+
+    @Test
+    void retriesGoToTheOtherDeploymentThenTheFallbackModelAnswersAndEveryAttemptIsRecorded() {
+        A.always("ordered-a", status(500));
+        B.always("ordered-b", status(503));
+
+        Http.Response answer = ask("ordered");
+
+        assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+        List<String> order = hits("ordered").stream().map(Hit::toString).toList();
+        // num-retries 1: both deployments of the group (in the strategy's order), then the fallback model
+        assertThat(order).hasSize(3);
+        assertThat(order.subList(0, 2)).containsExactlyInAnyOrder("a:ordered-a", "b:ordered-b");
+        assertThat(order.get(2)).isEqualTo("c:ordered-fb");
+        assertThat(answer.header("x-tollgate-attempts")).isEqualTo("3");
+        assertThat(answer.header("x-tollgate-deployment")).isEqualTo("ordered-fb");
+        assertThat(answer.header("x-tollgate-model")).isEqualTo("ordered-fb");
+        JsonNode row = messageCost(answer.header("x-request-id"));
+        assertThat(row.path("outcome").asText()).isEqualTo("settled");
+        assertThat(row.path("model").asText()).isEqualTo("ordered-fb");
+        assertThat(row.path("requested_model").asText()).isEqualTo("ordered");
+        assertThat(row.path("deployment").asText()).isEqualTo("ordered-fb");
+        assertThat(row.path("attempts").asInt()).isEqualTo(3);
+    }
+
+    @Test
+    void aRateLimitedDeploymentIsRetriedAfterItsRetryAfter() {
+        A.script("patient", rateLimited("1"));
+
+        Http.Response answer = ask("patient");
+
+        assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+        List<Hit> hits = hits("patient");
+        assertThat(hits).hasSize(2);
+        assertThat(hits.get(1).atMillis() - hits.get(0).atMillis()).isGreaterThanOrEqualTo(950);
+        assertThat(answer.header("x-tollgate-attempts")).isEqualTo("2");
+        assertThat(messageCost(answer.header("x-request-id")).path("attempts").asInt()).isEqualTo(2);
+    }
+
+    @Test
+    void aFailingDeploymentCoolsDownAndIsUsedAgainWhenItsCooldownEnds() throws Exception {
+        A.script("cool", status(500));
+
+        Http.Response first = ask("cool");
+        assertThat(first.status()).isEqualTo(200);
+        assertThat(first.header("x-tollgate-deployment")).isEqualTo("cool-fb");
+        assertThat(hits("cool").stream().map(Hit::toString)).containsExactly("a:cool", "b:cool-fb");
+
+        // cooling down (allowed-fails 1, 2s): not even tried
+        Http.Response second = ask("cool");
+        assertThat(second.header("x-tollgate-deployment")).isEqualTo("cool-fb");
+        assertThat(second.header("x-tollgate-attempts")).isEqualTo("1");
+        assertThat(hits("cool").stream().map(Hit::toString)).containsExactly("a:cool", "b:cool-fb", "b:cool-fb");
+
+        Thread.sleep(2100);
+        Http.Response third = ask("cool");
+        assertThat(third.header("x-tollgate-deployment")).isEqualTo("cool");
+        assertThat(hits("cool").stream().map(Hit::toString))
+                .containsExactly("a:cool", "b:cool-fb", "b:cool-fb", "a:cool");
+    }
+
+    @Test
+    void aFallbackIsReservedForAndChargedAtTheFallbackModelsPrice() {
+        A.always("thrifty", status(500));
+
+        Http.Response answer = ask("thrifty", Map.of("max_tokens", 50));
+
+        assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+        assertThat(hits("thrifty", "lavish").stream().map(Hit::toString)).containsExactly("a:thrifty", "b:lavish");
+        // 12 prompt tokens at 10 and 50 completion tokens at 20 per million: lavish's prices, not thrifty's
+        BigDecimal cost = new BigDecimal(answer.header("x-tollgate-cost"));
+        assertThat(cost).isEqualByComparingTo("0.00112");
+        // the reservation covered the fallback's worst case (50 output tokens at 20 per million at least)
+        assertThat(new BigDecimal(answer.header("x-tollgate-reserved"))).isGreaterThanOrEqualTo(cost)
+                .isGreaterThan(new BigDecimal("0.001"));
+        JsonNode row = messageCost(answer.header("x-request-id"));
+        assertThat(row.path("model").asText()).isEqualTo("lavish");
+        assertThat(row.path("requested_model").asText()).isEqualTo("thrifty");
+        assertThat(new BigDecimal(row.path("cost").asText())).isEqualByComparingTo("0.00112");
+        assertThat(row.path("attempts").asInt()).isEqualTo(2);
+    }
+
+    @Test
+    void aPromptTooLongForTheModelGoesToItsContextWindowFallback() {
+        Http.Response small = ask("small-window");
+        assertThat(small.header("x-tollgate-model")).isEqualTo("small-window");
+
+        Http.Response large = ask("small-window", Map.of("messages",
+                List.of(Map.of("role", "user", "content", "word ".repeat(200)))));
+
+        assertThat(large.status()).as(large.body()).isEqualTo(200);
+        assertThat(large.header("x-tollgate-model")).isEqualTo("big-window");
+        assertThat(large.header("x-tollgate-attempts")).isEqualTo("1");
+        assertThat(hits("-window").stream().map(Hit::toString)).containsExactly("a:small-window", "b:big-window");
+    }
+
+    @Test
+    void aClientErrorIsNeitherRetriedNorSentToAFallback() {
+        A.always("strict-a", status(400));
+        B.always("strict-b", status(400));
+        int fallbackHits = hits("ordered-fb").size();
+
+        Http.Response answer = ask("strict");
+
+        assertThat(answer.status()).isEqualTo(400);
+        assertThat(hits("strict-")).hasSize(1);
+        assertThat(hits("ordered-fb")).hasSize(fallbackHits);
+        assertThat(messageCost(answer.header("x-request-id")).path("outcome").asText()).isEqualTo("released");
+    }
+
+    @Test
+    void aStreamIsRetriedBeforeItsFirstChunkButNotAfterIt() {
+        A.script("streamy", status(502));
+        Http.Response retried = ask("streamy", Map.of("stream", true));
+        assertThat(retried.status()).isEqualTo(200);
+        assertThat(retried.body()).contains("Hello").contains("[DONE]");
+        assertThat(retried.header("x-tollgate-attempts")).isEqualTo("2");
+        assertThat(hits("streamy")).hasSize(2);
+        JsonNode settled = messageCost(retried.header("x-request-id"));
+        assertThat(settled.path("outcome").asText()).isEqualTo("settled");
+        assertThat(settled.path("attempts").asInt()).isEqualTo(2);
+
+        A.script("streamy", cut());
+        Http.Response cutShort = ask("streamy", Map.of("stream", true));
+        assertThat(cutShort.body()).contains("Hello");
+        // num-retries 1 would allow another attempt, but the answer had begun: it is charged as delivered
+        assertThat(hits("streamy")).hasSize(3);
+        JsonNode row = messageCost(cutShort.header("x-request-id"));
+        assertThat(row.path("outcome").asText()).isEqualTo("settled");
+        assertThat(row.path("attempts").asInt()).isEqualTo(1);
+    }
+
+    @Test
+    void aDeploymentSlowerThanItsTimeoutIsLeftForTheFallback() {
+        A.script("hasty", slow(3000));
+
+        Http.Response answer = ask("hasty");
+
+        assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+        assertThat(answer.header("x-tollgate-deployment")).isEqualTo("hasty-fb");
+        assertThat(hits("hasty").stream().map(Hit::toString)).containsExactly("a:hasty", "b:hasty-fb");
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private Http.Response ask(String model) {
+        return ask(model, Map.of());
+    }
+
+    private Http.Response ask(String model, Map<String, Object> extra) {
+        Map<String, Object> body = new HashMap<>(extra);
+        return chat(key, model, body);
+    }
+
+    private static List<Hit> hits(String modelPart) {
+        return LOG.stream().filter(h -> h.model().contains(modelPart)).toList();
+    }
+
+    private static List<Hit> hits(String model, String another) {
+        return LOG.stream().filter(h -> h.model().equals(model) || h.model().equals(another)).toList();
+    }
+
+    private static Map<String, Long> hitsByModel(String modelPart) {
+        return hits(modelPart).stream().collect(Collectors.groupingBy(Hit::model, Collectors.counting()));
+    }
+
+    /** Deployment limits count per minute: a test that fills them must not straddle two minutes. */
+    static void awaitEarlyInTheMinute() {
+        int second = LocalTime.now().getSecond();
+        if (second > 45) {
+            try {
+                Thread.sleep(Duration.ofSeconds(61 - second).toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}
