@@ -17,7 +17,7 @@ import java.util.function.Function;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** The importer on real LiteLLM example configs (src/test/resources/litellm/README.md says where they come from). */
+/** The importer on LiteLLM proxy configs we wrote in LiteLLM's format (src/test/resources/litellm/README.md lists them). */
 class LiteLlmImportTest {
 
     static Path fixture(String name) {
@@ -49,129 +49,150 @@ class LiteLlmImportTest {
     }
 
     @Test
-    void litellmsOwnProxyConfigImportsWhatTollgateCanServeAndNamesEverythingElse() {
-        LiteLlmImport imported = load("proxy_server_config.yaml", Map.of());
+    void aMixedProxyConfigImportsWhatTollgateCanServeAndNamesEverythingElse() {
+        LiteLlmImport imported = load("mixed-providers-and-refusals.yaml", Map.of());
 
         assertThat(imported.models()).extracting(TollgateProperties.Model::getName).containsExactly(
-                "gpt-3.5-turbo-end-user-test", "gpt-3.5-turbo", "gpt-3.5-turbo-large", "gpt-4", "openai-dall-e-3",
-                "fake-openai-endpoint", "fake-openai-endpoint-2", "fake-openai-endpoint-3", "bad-model",
-                "mistral-embed");
-        CatalogModel azure = catalog(imported).find("gpt-3.5-turbo").orElseThrow();
+                "writer", "writer-long", "helpdesk", "sketcher", "local-echo", "echo-pool", "flaky", "fast-llama");
+        CatalogModel azure = catalog(imported).find("writer").orElseThrow();
         assertThat(azure.provider()).isEqualTo("azure");
-        assertThat(azure.upstreamModel()).as("the Azure deployment").isEqualTo("chatgpt-v-2");
-        assertThat(azure.deployment().getBaseUrl()).isEqualTo("https://openai-gpt-4-test-v-1.openai.azure.com/");
-        assertThat(azure.deployment().getApiVersion()).isEqualTo("2023-05-15");
-        assertThat(azure.deployment().getApiKeyEnv()).isEqualTo("AZURE_API_KEY");
-        assertThat(azure.deploymentName()).isEqualTo("azure/chatgpt-v-2");
-        CatalogModel large = catalog(imported).find("gpt-3.5-turbo-large").orElseThrow();
-        assertThat(large.provider()).isEqualTo("openai");
-        assertThat(large.deployment().getBaseUrl()).isEqualTo("https://api.openai.com/v1");
-        assertThat(large.upstreamModel()).isEqualTo("gpt-3.5-turbo-1106");
-        assertThat(deployment(imported, 3).rpm()).isEqualTo(480);
-        assertThat(catalog(imported).find("gpt-3.5-turbo-end-user-test").orElseThrow().deploymentName())
-                .as("model_info.id names the deployment").isEqualTo("litellm-1");
+        assertThat(azure.upstreamModel()).as("the Azure deployment").isEqualTo("writer-gpt4o");
+        assertThat(azure.deployment().getBaseUrl()).isEqualTo("https://tollgate-fixture-sweden.openai.azure.com/");
+        assertThat(azure.deployment().getApiVersion()).isEqualTo("2024-06-01");
+        assertThat(azure.deployment().getApiKeyEnv()).isEqualTo("TG_AZURE_KEY");
+        assertThat(azure.deploymentName()).isEqualTo("azure/writer-gpt4o");
+        CatalogModel unprefixed = catalog(imported).find("writer-long").orElseThrow();
+        assertThat(unprefixed.provider()).isEqualTo("openai");
+        assertThat(unprefixed.deployment().getBaseUrl()).isEqualTo("https://api.openai.com/v1");
+        assertThat(unprefixed.upstreamModel()).isEqualTo("gpt-4o-2024-08-06");
+        assertThat(finding(imported, "model_list[1].litellm_params.model").message()).contains("no provider prefix");
+        assertThat(deployment(imported, 1).rpm()).isEqualTo(240);
+        assertThat(catalog(imported).find("helpdesk").orElseThrow().deploymentName())
+                .as("model_info.id names the deployment").isEqualTo("litellm-hd-main");
+        assertThat(catalog(imported).find("fast-llama").orElseThrow().deployment().getBaseUrl())
+                .isEqualTo("https://api.groq.com/openai/v1");
 
         assertThat(imported.refusals()).extracting(Finding::field).containsExactly(
-                "model_list[5].litellm_params.model", "model_list[6].model_info.mode",
-                "model_list[7].litellm_params.model", "model_list[14].model_name", "model_list[15].model_name",
-                "model_list[16].model_name", "model_list[18].litellm_params.model");
-        assertThat(finding(imported, "model_list[5].litellm_params.model").message()).contains("'sagemaker'");
+                "model_list[2].litellm_params.model", "model_list[5].model_name", "model_list[6].model_info.mode",
+                "model_list[7].litellm_params.model", "model_list[13].model_name", "model_list[15].model_name",
+                "model_list[16].litellm_params.model");
+        assertThat(finding(imported, "model_list[2].litellm_params.model").message()).contains("'bedrock'");
+        assertThat(finding(imported, "model_list[5].model_name").message()).contains("wildcard");
         assertThat(finding(imported, "model_list[6].model_info.mode").message()).contains("'embedding'");
-        assertThat(finding(imported, "model_list[14].model_name").message()).contains("wildcard");
-        assertThat(finding(imported, "model_list[18].litellm_params.model").message())
+        assertThat(finding(imported, "model_list[7].litellm_params.model").message())
+                .contains("names no model or deployment");
+        assertThat(finding(imported, "model_list[13].model_name").message()).contains("wildcard");
+        assertThat(finding(imported, "model_list[16].litellm_params.model").message())
                 .contains("'text-completion-openai'");
 
         // several deployments of one model: read, the first serves it
-        assertThat(deployment(imported, 1).used()).isFalse();
-        assertThat(deployment(imported, 12).used()).isFalse();
-        assertThat(deployment(imported, 12).upstreamModel()).isEqualTo("my-fake-model-2");
-        assertThat(finding(imported, "model_list[12]").message()).contains("only the first serves it");
+        assertThat(deployment(imported, 4).used()).isFalse();
+        assertThat(deployment(imported, 4).provider()).isEqualTo("azure");
+        assertThat(finding(imported, "model_list[4]").message()).contains("only the first serves it");
+        assertThat(deployment(imported, 11).used()).isFalse();
+        assertThat(deployment(imported, 11).upstreamModel()).isEqualTo("echo-two");
+        assertThat(finding(imported, "model_list[11]").message()).contains("only the first serves it");
 
         assertThat(finding(imported, "model_list[9].litellm_params.api_key").message())
                 .contains("os.environ/NAME");
-        assertThat(finding(imported, "model_list[0].litellm_params.region_name").message()).contains("not used");
-        assertThat(finding(imported, "model_list[3].litellm_params.timeout").level()).isEqualTo(LiteLlmImport.Level.WARNING);
+        assertThat(finding(imported, "model_list[3].litellm_params.region_name").message()).contains("not used");
+        assertThat(finding(imported, "model_list[1].litellm_params.timeout").level()).isEqualTo(LiteLlmImport.Level.WARNING);
+        assertThat(finding(imported, "model_list[12].litellm_params.mock_timeout").message()).contains("not used");
         assertThat(finding(imported, "general_settings.master_key").message()).contains("TOLLGATE_MASTER_KEY");
+        assertThat(finding(imported, "general_settings").message()).contains("store_model_in_db");
+        assertThat(finding(imported, "litellm_settings").message()).contains("drop_params")
+                .doesNotContain("num_retries");
         assertThat(finding(imported, "router_settings.redis_host").message()).contains("not used");
         assertThat(finding(imported, "finetune_settings").level()).isEqualTo(LiteLlmImport.Level.WARNING);
+        assertThat(finding(imported, "files_settings").level()).isEqualTo(LiteLlmImport.Level.WARNING);
 
         LiteLlmImport.RouterSettings router = imported.router();
         assertThat(router.routingStrategy()).isEqualTo("usage-based-routing-v2");
         assertThat(router.strategy()).isEqualTo("usage-based");
-        assertThat(router.numRetries()).isEqualTo(5);
-        assertThat(router.contextWindowFallbacks()).isEqualTo(Map.of("gpt-3.5-turbo", List.of("gpt-3.5-turbo-large")));
+        assertThat(router.numRetries()).as("from litellm_settings").isEqualTo(4);
+        assertThat(router.contextWindowFallbacks()).isEqualTo(Map.of("writer", List.of("writer-long")));
 
         assertThat(imported.findings().toString()).as("no secret in any message")
-                .doesNotContain("sk-1234").doesNotContain("my-fake-key").doesNotContain("fake-key,");
+                .doesNotContain("sk-tgfixture-master-0000").doesNotContain("tgfix-plain-key-alpha")
+                .doesNotContain("tgfix-plain-key-beta");
     }
 
     @Test
     void azureConfigsKeepTheirVersionsAndTpmsWrittenWithUnderscores() {
-        LiteLlmImport imported = load("azure_config.yaml", Map.of());
+        LiteLlmImport imported = load("azure-deployments.yaml", Map.of());
 
         assertThat(imported.refusals()).isEmpty();
-        assertThat(deployment(imported, 0).tpm()).isEqualTo(20_000);
-        assertThat(deployment(imported, 1).tpm()).isEqualTo(100_000);
-        assertThat(deployment(imported, 0).apiVersion()).isEqualTo("2023-05-15");
+        assertThat(deployment(imported, 0).tpm()).isEqualTo(45_000);
+        assertThat(deployment(imported, 1).tpm()).isEqualTo(250_000);
+        assertThat(deployment(imported, 0).apiVersion()).isEqualTo("2024-08-01-preview");
         assertThat(deployment(imported, 1).apiVersion()).isNull();
         assertThat(finding(imported, "model_list[1].litellm_params.api_version").message()).contains("2024-10-21");
         assertThat(finding(imported, "model_list[0].litellm_params.max_retries").message()).contains("not used");
-        assertThat(catalog(imported).find("gpt-4-team2").orElseThrow().upstreamModel()).isEqualTo("gpt-4");
+        assertThat(finding(imported, "model_list[1].litellm_params.stream_timeout").message()).contains("not used");
+        assertThat(catalog(imported).find("claims-review").orElseThrow().upstreamModel()).isEqualTo("review-gpt4o");
 
-        LiteLlmImport regions = load("azure_config_with_tpm.yaml", Map.of());
+        LiteLlmImport regions = load("azure-regional-pair.yaml", Map.of());
         assertThat(regions.models()).hasSize(1);
         assertThat(regions.deployments()).extracting(Deployment::baseUrl).containsExactly(
-                "https://my-endpoint-canada-berri992.openai.azure.com/",
-                "https://my-endpoint-europe-berri-992.openai.azure.com/");
+                "https://tollgate-fixture-canadaeast.openai.azure.com/",
+                "https://tollgate-fixture-francecentral.openai.azure.com/");
+        assertThat(regions.deployments()).extracting(Deployment::tpm).containsExactly(60_000, 60_000);
         assertThat(regions.deployments()).extracting(Deployment::used).containsExactly(true, false);
-        assertThat(regions.findings().toString()).doesNotContain("73g").doesNotContain("9kj");
+        assertThat(regions.findings().toString()).doesNotContain("tgfix-ca-4471").doesNotContain("tgfix-fr-8830");
     }
 
     @Test
-    void theLoadBalancerExampleRefusesAnUnknownProviderAndNeverShowsItsSecrets() {
-        LiteLlmImport imported = load("load_balancer.yaml", Map.of());
+    void aLoadBalancedGroupRefusesAnUnknownProviderAndNeverShowsItsSecrets() {
+        LiteLlmImport imported = load("load-balanced-group.yaml", Map.of());
 
-        assertThat(imported.models()).extracting(TollgateProperties.Model::getName).containsExactly("gpt-3.5-turbo");
+        assertThat(imported.models()).extracting(TollgateProperties.Model::getName).containsExactly("team-chat");
         assertThat(imported.deployments()).hasSize(3);
-        assertThat(deployment(imported, 0).tpm()).as("tpm beside litellm_params").isEqualTo(20000);
-        assertThat(deployment(imported, 0).rpm()).isEqualTo(3);
+        assertThat(deployment(imported, 0).tpm()).as("tpm beside litellm_params").isEqualTo(30000);
+        assertThat(deployment(imported, 0).rpm()).isEqualTo(12);
         assertThat(deployment(imported, 2).baseUrl()).isEqualTo("https://openrouter.ai/api/v1");
-        assertThat(finding(imported, "model_list[3].litellm_params.model").message()).contains("'mistralai'");
+        assertThat(deployment(imported, 2).upstreamModel()).isEqualTo("openai/gpt-4o-mini");
+        assertThat(finding(imported, "model_list[3].litellm_params.model").message()).contains("'meta-llama'");
         assertThat(finding(imported, "environment_variables").level()).isEqualTo(LiteLlmImport.Level.WARNING);
-        assertThat(imported.findings().toString()).doesNotContain("sk-uj6F").doesNotContain("sk-Imn")
-                .doesNotContain("eYVX71");
+        assertThat(imported.router().strategy()).isEqualTo("least-busy");
+        assertThat(imported.findings().toString()).doesNotContain("tgfix-lb-key-one").doesNotContain("tgfix-lb-key-two")
+                .doesNotContain("tgfix-cache-secret-77");
     }
 
     @Test
     void ollamaModelsAreServedThroughOllamasOpenAiCompatibleApi() {
-        LiteLlmImport imported = load("aliases_config.yaml", Map.of());
+        LiteLlmImport imported = load("ollama-aliases.yaml", Map.of());
 
-        CatalogModel gpt4 = catalog(imported).find("gpt-4").orElseThrow();
-        assertThat(gpt4.provider()).isEqualTo("openai");
-        assertThat(gpt4.deployment().getBaseUrl()).isEqualTo("http://localhost:11434/v1");
-        assertThat(gpt4.upstreamModel()).isEqualTo("llama2");
+        CatalogModel assistant = catalog(imported).find("house-assistant").orElseThrow();
+        assertThat(assistant.provider()).isEqualTo("openai");
+        assertThat(assistant.deployment().getBaseUrl()).isEqualTo("http://localhost:11434/v1");
+        assertThat(assistant.upstreamModel()).isEqualTo("qwen2.5:7b");
+        CatalogModel coder = catalog(imported).find("house-coder").orElseThrow();
+        assertThat(coder.deployment().getBaseUrl()).isEqualTo("http://gpu-box.fixture.internal:11434/v1");
+        assertThat(coder.upstreamModel()).isEqualTo("qwen2.5-coder:14b");
         assertThat(finding(imported, "model_list[2].litellm_params.temperature").message()).contains("not used");
-        assertThat(catalog(imported).find("gpt-4").orElseThrow().configuredPrice())
+        assertThat(finding(imported, "model_list[2].litellm_params.max_tokens").message()).contains("not used");
+        assertThat(assistant.configuredPrice())
                 .as("no prices in the file: refused until priced, never free by accident").isNull();
     }
 
     @Test
     void anApiBaseFromTheEnvironmentIsReadAtStartOrTheEntryIsRefusedNamingTheVariable() {
-        LiteLlmImport unset = load("multi_instance_simple_config.yaml", Map.of());
+        LiteLlmImport unset = load("api-base-from-env.yaml", Map.of());
         assertThat(unset.models()).isEmpty();
         assertThat(finding(unset, "model_list[0].litellm_params.api_base").message())
-                .contains("FAKE_OPENAI_API_BASE").contains("not set");
+                .contains("TG_STAGING_UPSTREAM_URL").contains("not set");
         assertThat(finding(unset, "litellm_settings").message()).contains("cache");
 
-        LiteLlmImport set = load("multi_instance_simple_config.yaml",
-                Map.of("FAKE_OPENAI_API_BASE", "http://127.0.0.1:8090/v1"));
+        LiteLlmImport set = load("api-base-from-env.yaml",
+                Map.of("TG_STAGING_UPSTREAM_URL", "http://127.0.0.1:8090/v1"));
         assertThat(set.models()).hasSize(1);
         assertThat(set.models().get(0).getDeployment().getBaseUrl()).isEqualTo("http://127.0.0.1:8090/v1");
+        assertThat(set.findings().toString()).doesNotContain("tgfix-staging-key");
     }
 
     @Test
     void perTokenCostsBecomeExactPricesPerMillionAndTheOtherProvidersMap() {
-        LiteLlmImport imported = load("tollgate_migration.yaml", Map.of());
+        LiteLlmImport imported = load("per-token-prices-and-fallbacks.yaml", Map.of());
         ModelCatalog catalog = catalog(imported);
 
         CatalogModel claude = catalog.find("claude-sonnet").orElseThrow();
@@ -222,18 +243,18 @@ class LiteLlmImportTest {
         own.setName("mine");
         own.getDeployment().setProvider("mock");
         properties.setModels(List.of(own));
-        properties.setLitellmConfig(fixture("azure_config.yaml"));
+        properties.setLitellmConfig(fixture("azure-deployments.yaml"));
         Function<String, String> noEnv = name -> null;
 
         LiteLlmModelSource.apply(properties, noEnv);
         assertThat(properties.getModels()).extracting(TollgateProperties.Model::getName)
-                .containsExactly("mine", "gpt-4-team1", "gpt-4-team2");
+                .containsExactly("mine", "claims-triage", "claims-review");
 
         TollgateProperties strict = new TollgateProperties();
-        strict.setLitellmConfig(fixture("load_balancer.yaml"));
+        strict.setLitellmConfig(fixture("load-balanced-group.yaml"));
         strict.setLitellmStrict(true);
         assertThatThrownBy(() -> LiteLlmModelSource.apply(strict, noEnv))
-                .hasMessageContaining("model_list[3].litellm_params.model").hasMessageContaining("mistralai")
+                .hasMessageContaining("model_list[3].litellm_params.model").hasMessageContaining("meta-llama")
                 .hasMessageContaining("litellm-strict");
     }
 }
