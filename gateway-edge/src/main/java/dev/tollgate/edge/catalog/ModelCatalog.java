@@ -26,7 +26,7 @@ public class ModelCatalog {
     private static final Logger log = LoggerFactory.getLogger(ModelCatalog.class);
 
     /** The providers this version knows. */
-    static final List<String> PROVIDERS = List.of("openai", "mock");
+    static final List<String> PROVIDERS = List.of("openai", "azure", "anthropic", "mock");
 
     private final Map<String, CatalogModel> models = new LinkedHashMap<>();
 

@@ -34,6 +34,13 @@ public class TollgateProperties {
     /** Routing defaults for every model; a model's own {@code routing} settings win. */
     private final Routing routing = Routing.defaults();
     private List<Model> models = new ArrayList<>();
+    /**
+     * A LiteLLM proxy {@code config.yaml} whose {@code model_list} is added to {@link #models} at start
+     * (docs/litellm-migration.md). Not set: no import.
+     */
+    private Path litellmConfig;
+    /** Refuse to start when the LiteLLM file has entries or settings Tollgate cannot honour (else: warn, skip). */
+    private boolean litellmStrict;
 
     public boolean isDemo() { return demo; }
     public void setDemo(boolean demo) { this.demo = demo; }
@@ -49,6 +56,10 @@ public class TollgateProperties {
     public Routing getRouting() { return routing; }
     public List<Model> getModels() { return models; }
     public void setModels(List<Model> models) { this.models = models; }
+    public Path getLitellmConfig() { return litellmConfig; }
+    public void setLitellmConfig(Path litellmConfig) { this.litellmConfig = litellmConfig; }
+    public boolean isLitellmStrict() { return litellmStrict; }
+    public void setLitellmStrict(boolean litellmStrict) { this.litellmStrict = litellmStrict; }
 
     /** Time-boxed boosts. */
     public static class Boosts {
@@ -294,7 +305,10 @@ public class TollgateProperties {
     public static class Deployment {
         /** A name for reports; the model name when not set. */
         private String name;
-        /** {@code openai} (any OpenAI-compatible server) or {@code mock} (built in, answers deterministically). */
+        /**
+         * {@code openai} (any OpenAI-compatible server), {@code azure} (Azure OpenAI), {@code anthropic} (the Messages
+         * API, translated) or {@code mock} (built in, answers deterministically).
+         */
         private String provider = "openai";
         /** e.g. https://api.openai.com/v1 */
         private String baseUrl;
@@ -315,6 +329,13 @@ public class TollgateProperties {
         private List<String> tags = new ArrayList<>();
         /** How long to wait for its answer (streaming: between two chunks); tollgate.edge.upstream-timeout if unset. */
         private Duration timeout;
+        /**
+         * {@code azure}: the {@code api-version} query parameter (default 2024-10-21); {@code anthropic}: the
+         * {@code anthropic-version} header (default 2023-06-01). Not used by other providers.
+         */
+        private String apiVersion;
+        /** {@code azure} only: the deployment name in the URL; the upstream model when not set. */
+        private String azureDeployment;
 
         public String getName() { return name; }
         public void setName(String name) { this.name = name; }
@@ -340,5 +361,9 @@ public class TollgateProperties {
         public void setTags(List<String> tags) { this.tags = tags; }
         public Duration getTimeout() { return timeout; }
         public void setTimeout(Duration timeout) { this.timeout = timeout; }
+        public String getApiVersion() { return apiVersion; }
+        public void setApiVersion(String apiVersion) { this.apiVersion = apiVersion; }
+        public String getAzureDeployment() { return azureDeployment; }
+        public void setAzureDeployment(String azureDeployment) { this.azureDeployment = azureDeployment; }
     }
 }

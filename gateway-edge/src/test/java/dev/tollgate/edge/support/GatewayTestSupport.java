@@ -40,6 +40,7 @@ public abstract class GatewayTestSupport {
     @DynamicPropertySource
     static void upstream(DynamicPropertyRegistry registry) {
         registry.add("test.upstream.url", () -> FakeUpstream.shared().baseUrl());
+        registry.add("test.providers.url", () -> FakeProviders.shared().baseUrl());
     }
 
     protected FakeUpstream upstream() {

@@ -21,6 +21,7 @@ public final class RunningGateway implements AutoCloseable {
         List<String> all = new ArrayList<>(List.of(properties));
         all.add("server.port=0");
         all.add("test.upstream.url=" + FakeUpstream.shared().baseUrl());
+        all.add("test.providers.url=" + FakeProviders.shared().baseUrl());
         // As command-line arguments: they win over every configuration file, as an operator's would.
         ConfigurableApplicationContext context = new SpringApplicationBuilder(TollgateApplication.class)
                 .profiles(profiles.toArray(String[]::new))

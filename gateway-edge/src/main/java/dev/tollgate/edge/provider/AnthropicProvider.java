@@ -1,0 +1,116 @@
+package dev.tollgate.edge.provider;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tollgate.edge.catalog.CatalogModel;
+import dev.tollgate.edge.config.TollgateProperties;
+import dev.tollgate.edge.provider.anthropic.AnthropicRequests;
+import dev.tollgate.edge.provider.anthropic.AnthropicResponses;
+import dev.tollgate.edge.provider.anthropic.AnthropicStream;
+import dev.tollgate.edge.provider.anthropic.UnsupportedRequest;
+import dev.tollgate.edge.support.Bytes;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.http.MediaType;
+import org.springframework.stereotype.Component;
+import org.springframework.web.reactive.function.client.WebClient;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+import java.time.Instant;
+
+/**
+ * Anthropic's Messages API behind the chat completions endpoint: {@code POST {base-url}/v1/messages} with
+ * {@code x-api-key} and {@code anthropic-version}. Requests are translated by {@link AnthropicRequests}, answers by
+ * {@link AnthropicResponses}, streams event by event by {@link AnthropicStream}, so the gateway's usage and cost logic
+ * sees OpenAI shapes throughout.
+ */
+@Component
+public class AnthropicProvider implements ChatProvider {
+
+    public static final String DEFAULT_VERSION = "2023-06-01";
+
+    private final WebClient client;
+    private final ObjectMapper json;
+
+    public AnthropicProvider(TollgateProperties properties, ObjectMapper json) {
+        this.json = json;
+        this.client = UpstreamHttp.client(properties, "upstream-anthropic");
+    }
+
+    @Override
+    public Mono<byte[]> complete(CatalogModel model, ObjectNode body) {
+        return Mono.defer(() -> request(model, body).retrieve().bodyToMono(byte[].class))
+                .map(bytes -> translateAnswer(bytes))
+                .onErrorMap(e -> failure(model, e));
+    }
+
+    @Override
+    public Flux<byte[]> stream(CatalogModel model, ObjectNode body) {
+        boolean includeUsage = body.path("stream_options").path("include_usage").asBoolean(false);
+        return Flux.defer(() -> {
+                    AnthropicStream translator = new AnthropicStream(json, includeUsage, Instant.now().getEpochSecond());
+                    return request(model, body)
+                            .accept(MediaType.TEXT_EVENT_STREAM)
+                            .retrieve()
+                            .bodyToFlux(DataBuffer.class)
+                            .map(Bytes::drain)
+                            .concatMapIterable(translator::feed);
+                })
+                .onErrorMap(e -> failure(model, e));
+    }
+
+    /** {@code {base}/v1/messages}; a base already ending in {@code /v1} is accepted too. */
+    static String url(CatalogModel model) {
+        String base = UpstreamHttp.trimSlash(model.deployment().getBaseUrl());
+        return (base.endsWith("/v1") ? base : base + "/v1") + "/messages";
+    }
+
+    static String version(CatalogModel model) {
+        String version = model.deployment().getApiVersion();
+        return version == null || version.isBlank() ? DEFAULT_VERSION : version.trim();
+    }
+
+    private WebClient.RequestHeadersSpec<?> request(CatalogModel model, ObjectNode body) {
+        ObjectNode messages = AnthropicRequests.toMessages(body, model.maxOutputTokens(), json);
+        WebClient.RequestBodySpec spec = client.post()
+                .uri(url(model))
+                .contentType(MediaType.APPLICATION_JSON)
+                .header("anthropic-version", version(model));
+        String apiKey = UpstreamHttp.apiKey(model);
+        if (apiKey != null) {
+            spec = spec.header("x-api-key", apiKey);
+        }
+        return spec.bodyValue(messages.toString());
+    }
+
+    /** A Message as a chat completion; anything else is passed on for the handler to refuse as not a completion. */
+    private byte[] translateAnswer(byte[] bytes) {
+        try {
+            JsonNode message = json.readTree(bytes);
+            if (message == null || !message.path("type").asText().equals("message")) {
+                return bytes;
+            }
+            return json.writeValueAsBytes(AnthropicResponses.toChatCompletion(message,
+                    Instant.now().getEpochSecond(), json));
+        } catch (Exception e) {
+            return bytes;
+        }
+    }
+
+    private Throwable failure(CatalogModel model, Throwable e) {
+        if (e instanceof UnsupportedRequest unsupported) {
+            ObjectNode error = json.createObjectNode();
+            error.putObject("error").put("message", unsupported.getMessage()).put("type", "invalid_request_error")
+                    .put("param", unsupported.param()).put("code", "unsupported_by_provider");
+            return new UpstreamFailure(UpstreamFailure.Kind.HTTP_STATUS, 400, error.toString().getBytes(
+                    java.nio.charset.StandardCharsets.UTF_8), null, "Deployment '" + model.deploymentName()
+                    + "' (Anthropic) cannot take this request", e);
+        }
+        if (e instanceof AnthropicStream.StreamError streamError) {
+            return new UpstreamFailure(UpstreamFailure.Kind.HTTP_STATUS, streamError.status(), streamError.body(),
+                    null, "Deployment '" + model.deploymentName() + "' reported an error in its stream", e);
+        }
+        return UpstreamHttp.failure(model, e, body -> AnthropicResponses.errorBody(body, json));
+    }
+}

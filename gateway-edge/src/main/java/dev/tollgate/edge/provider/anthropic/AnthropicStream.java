@@ -1,0 +1,227 @@
+package dev.tollgate.edge.provider.anthropic;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One Anthropic event stream translated, event by event as its bytes arrive, into OpenAI
+ * {@code chat.completion.chunk} events: {@code message_start} gives the role chunk, text and tool-input deltas give
+ * content and {@code tool_calls} chunks, {@code message_delta} the {@code finish_reason} chunk, and
+ * {@code message_stop} the usage chunk (when asked for) and {@code [DONE]}. Nothing is held back beyond an
+ * incomplete event. One instance per stream; not thread-safe (a stream's chunks arrive one after another).
+ */
+public final class AnthropicStream {
+
+    /** An {@code error} event inside the stream (overloaded, for example), as an OpenAI-shaped error body. */
+    public static final class StreamError extends RuntimeException {
+
+        private final int status;
+        private final byte[] body;
+
+        StreamError(int status, byte[] body, String message) {
+            super(message, null, false, false);
+            this.status = status;
+            this.body = body;
+        }
+
+        public int status() {
+            return status;
+        }
+
+        public byte[] body() {
+            return body;
+        }
+    }
+
+    private static final byte[] DONE = "data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8);
+
+    private final ObjectMapper json;
+    private final boolean includeUsage;
+    private final long created;
+    private final Map<Integer, Integer> toolIndexByBlock = new HashMap<>();
+    private byte[] pending = new byte[0];
+    private String id = "";
+    private String model = "";
+    private final ObjectNode usage;
+    private boolean stopped;
+
+    public AnthropicStream(ObjectMapper json, boolean includeUsage, long created) {
+        this.json = json;
+        this.includeUsage = includeUsage;
+        this.created = created;
+        this.usage = json.createObjectNode();
+    }
+
+    /** The OpenAI events for one chunk of upstream bytes (possibly none, possibly several). */
+    public List<byte[]> feed(byte[] chunk) {
+        byte[] data = pending.length == 0 ? chunk : concat(pending, chunk);
+        List<byte[]> out = new ArrayList<>(2);
+        int start = 0;
+        for (int i = 0; i < data.length; i++) {
+            int end = eventEnd(data, i);
+            if (end > 0) {
+                translate(new String(data, start, end - start, StandardCharsets.UTF_8), out);
+                start = end;
+                i = end - 1;
+            }
+        }
+        pending = start == data.length ? new byte[0] : Arrays.copyOfRange(data, start, data.length);
+        return out;
+    }
+
+    /** Whether {@code message_stop} arrived. */
+    public boolean stopped() {
+        return stopped;
+    }
+
+    private void translate(String event, List<byte[]> out) {
+        String data = dataOf(event);
+        if (data == null || data.isEmpty()) {
+            return;
+        }
+        JsonNode payload;
+        try {
+            payload = json.readTree(data);
+        } catch (JsonProcessingException e) {
+            return; // not JSON: nothing to translate
+        }
+        switch (payload.path("type").asText()) {
+            case "message_start" -> {
+                JsonNode message = payload.path("message");
+                id = message.path("id").asText("");
+                model = message.path("model").asText("");
+                mergeUsage(message.path("usage"));
+                out.add(chunk(json.createObjectNode().put("role", "assistant").put("content", ""), null));
+            }
+            case "content_block_start" -> {
+                JsonNode block = payload.path("content_block");
+                String type = block.path("type").asText();
+                if (type.equals("text") && !block.path("text").asText("").isEmpty()) {
+                    out.add(chunk(json.createObjectNode().put("content", block.get("text").asText()), null));
+                } else if (type.equals("tool_use")) {
+                    int toolIndex = toolIndexByBlock.size();
+                    toolIndexByBlock.put(payload.path("index").asInt(), toolIndex);
+                    ObjectNode delta = json.createObjectNode();
+                    delta.putArray("tool_calls").addObject().put("index", toolIndex)
+                            .put("id", block.path("id").asText()).put("type", "function")
+                            .putObject("function").put("name", block.path("name").asText()).put("arguments", "");
+                    out.add(chunk(delta, null));
+                }
+            }
+            case "content_block_delta" -> {
+                JsonNode delta = payload.path("delta");
+                switch (delta.path("type").asText()) {
+                    case "text_delta" -> out.add(chunk(json.createObjectNode()
+                            .put("content", delta.path("text").asText()), null));
+                    case "input_json_delta" -> {
+                        Integer toolIndex = toolIndexByBlock.get(payload.path("index").asInt());
+                        String partial = delta.path("partial_json").asText("");
+                        if (toolIndex != null && !partial.isEmpty()) {
+                            ObjectNode d = json.createObjectNode();
+                            d.putArray("tool_calls").addObject().put("index", toolIndex)
+                                    .putObject("function").put("arguments", partial);
+                            out.add(chunk(d, null));
+                        }
+                    }
+                    default -> { } // thinking, signature and citation deltas have no chat completion counterpart
+                }
+            }
+            case "message_delta" -> {
+                mergeUsage(payload.path("usage"));
+                String finish = AnthropicResponses.finishReason(payload.path("delta").path("stop_reason").asText(null));
+                if (finish != null) {
+                    out.add(chunk(json.createObjectNode(), finish));
+                }
+            }
+            case "message_stop" -> {
+                stopped = true;
+                if (includeUsage) {
+                    ObjectNode last = header();
+                    last.putArray("choices");
+                    last.set("usage", AnthropicResponses.usage(usage, json));
+                    out.add(event(last));
+                }
+                out.add(DONE);
+            }
+            case "error" -> {
+                JsonNode error = payload.path("error");
+                String type = error.path("type").asText("api_error");
+                ObjectNode body = json.createObjectNode();
+                body.set("error", error);
+                throw new StreamError(type.equals("overloaded_error") ? 529 : 500,
+                        AnthropicResponses.errorBody(body.toString().getBytes(StandardCharsets.UTF_8), json),
+                        "Anthropic's stream reported an error: " + type);
+            }
+            default -> { } // ping, content_block_stop and events this version does not know
+        }
+    }
+
+    /** Anthropic reports usage in message_start and (cumulatively) in message_delta; the latest value wins. */
+    private void mergeUsage(JsonNode reported) {
+        reported.fields().forEachRemaining(field -> {
+            if (field.getValue().isNumber()) {
+                usage.set(field.getKey(), field.getValue());
+            }
+        });
+    }
+
+    private ObjectNode header() {
+        return json.createObjectNode().put("id", id).put("object", "chat.completion.chunk").put("created", created)
+                .put("model", model);
+    }
+
+    private byte[] chunk(ObjectNode delta, String finishReason) {
+        ObjectNode chunk = header();
+        ObjectNode choice = chunk.putArray("choices").addObject().put("index", 0);
+        choice.set("delta", delta);
+        choice.putNull("logprobs");
+        if (finishReason == null) {
+            choice.putNull("finish_reason");
+        } else {
+            choice.put("finish_reason", finishReason);
+        }
+        return event(chunk);
+    }
+
+    private byte[] event(JsonNode payload) {
+        return ("data: " + payload.toString() + "\n\n").getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static String dataOf(String event) {
+        StringBuilder data = null;
+        for (String line : event.split("\r?\n")) {
+            if (line.startsWith("data:")) {
+                String value = line.substring(line.length() > 5 && line.charAt(5) == ' ' ? 6 : 5);
+                data = data == null ? new StringBuilder(value) : data.append('\n').append(value);
+            }
+        }
+        return data == null ? null : data.toString().trim();
+    }
+
+    /** The index after a blank line starting at {@code i} ("\n\n" or "\r\n\r\n"), or -1. */
+    private static int eventEnd(byte[] data, int i) {
+        if (data[i] == '\n' && i + 1 < data.length && data[i + 1] == '\n') {
+            return i + 2;
+        }
+        if (data[i] == '\r' && i + 3 < data.length && data[i + 1] == '\n' && data[i + 2] == '\r'
+                && data[i + 3] == '\n') {
+            return i + 4;
+        }
+        return -1;
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] joined = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, joined, a.length, b.length);
+        return joined;
+    }
+}

@@ -1,0 +1,260 @@
+package dev.tollgate.edge.litellm;
+
+import dev.tollgate.edge.catalog.CatalogModel;
+import dev.tollgate.edge.catalog.ModelCatalog;
+import dev.tollgate.edge.config.TollgateProperties;
+import dev.tollgate.edge.litellm.LiteLlmImport.Deployment;
+import dev.tollgate.edge.litellm.LiteLlmImport.Finding;
+import org.junit.jupiter.api.Test;
+
+import java.math.BigDecimal;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The importer on LiteLLM proxy configs we wrote in LiteLLM's format (src/test/resources/litellm/README.md lists them). */
+class LiteLlmImportTest {
+
+    static Path fixture(String name) {
+        try {
+            return Path.of(LiteLlmImportTest.class.getResource("/litellm/" + name).toURI());
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static LiteLlmImport load(String name, Map<String, String> env) {
+        return LiteLlmMapping.map(LiteLlmYaml.read(fixture(name)), env::get);
+    }
+
+    static Deployment deployment(LiteLlmImport imported, int index) {
+        return imported.deployments().stream().filter(d -> d.index() == index).findFirst().orElseThrow();
+    }
+
+    static Finding finding(LiteLlmImport imported, String field) {
+        return imported.findings().stream().filter(f -> f.field().equals(field)).findFirst()
+                .orElseThrow(() -> new AssertionError("no finding for " + field + " in " + imported.findings()));
+    }
+
+    /** Tollgate's own start-up checks accept what was imported. */
+    static ModelCatalog catalog(LiteLlmImport imported) {
+        TollgateProperties properties = new TollgateProperties();
+        properties.setModels(imported.models());
+        return new ModelCatalog(properties);
+    }
+
+    @Test
+    void aMixedProxyConfigImportsWhatTollgateCanServeAndNamesEverythingElse() {
+        LiteLlmImport imported = load("mixed-providers-and-refusals.yaml", Map.of());
+
+        assertThat(imported.models()).extracting(TollgateProperties.Model::getName).containsExactly(
+                "writer", "writer-long", "helpdesk", "sketcher", "local-echo", "echo-pool", "flaky", "fast-llama");
+        CatalogModel azure = catalog(imported).find("writer").orElseThrow();
+        assertThat(azure.provider()).isEqualTo("azure");
+        assertThat(azure.upstreamModel()).as("the Azure deployment").isEqualTo("writer-gpt4o");
+        assertThat(azure.deployment().getBaseUrl()).isEqualTo("https://tollgate-fixture-sweden.openai.azure.com/");
+        assertThat(azure.deployment().getApiVersion()).isEqualTo("2024-06-01");
+        assertThat(azure.deployment().getApiKeyEnv()).isEqualTo("TG_AZURE_KEY");
+        assertThat(azure.deploymentName()).isEqualTo("writer@azure/writer-gpt4o");
+        CatalogModel unprefixed = catalog(imported).find("writer-long").orElseThrow();
+        assertThat(unprefixed.provider()).isEqualTo("openai");
+        assertThat(unprefixed.deployment().getBaseUrl()).isEqualTo("https://api.openai.com/v1");
+        assertThat(unprefixed.upstreamModel()).isEqualTo("gpt-4o-2024-08-06");
+        assertThat(finding(imported, "model_list[1].litellm_params.model").message()).contains("no provider prefix");
+        assertThat(deployment(imported, 1).rpm()).isEqualTo(240);
+        assertThat(catalog(imported).find("helpdesk").orElseThrow().deploymentName())
+                .as("model_info.id names the deployment").isEqualTo("litellm-hd-main");
+        assertThat(catalog(imported).find("fast-llama").orElseThrow().deployment().getBaseUrl())
+                .isEqualTo("https://api.groq.com/openai/v1");
+
+        assertThat(imported.refusals()).extracting(Finding::field).containsExactly(
+                "model_list[2].litellm_params.model", "model_list[5].model_name", "model_list[6].model_info.mode",
+                "model_list[7].litellm_params.model", "model_list[13].model_name", "model_list[15].model_name",
+                "model_list[16].litellm_params.model");
+        assertThat(finding(imported, "model_list[2].litellm_params.model").message()).contains("'bedrock'");
+        assertThat(finding(imported, "model_list[5].model_name").message()).contains("wildcard");
+        assertThat(finding(imported, "model_list[6].model_info.mode").message()).contains("'embedding'");
+        assertThat(finding(imported, "model_list[7].litellm_params.model").message())
+                .contains("names no model or deployment");
+        assertThat(finding(imported, "model_list[13].model_name").message()).contains("wildcard");
+        assertThat(finding(imported, "model_list[16].litellm_params.model").message())
+                .contains("'text-completion-openai'");
+
+        // several deployments of one model: read, the first serves it
+        assertThat(deployment(imported, 4).used()).isFalse();
+        assertThat(deployment(imported, 4).provider()).isEqualTo("azure");
+        assertThat(finding(imported, "model_list[4]").message()).contains("only the first serves it");
+        assertThat(deployment(imported, 11).used()).isFalse();
+        assertThat(deployment(imported, 11).upstreamModel()).isEqualTo("echo-two");
+        assertThat(finding(imported, "model_list[11]").message()).contains("only the first serves it");
+
+        assertThat(finding(imported, "model_list[9].litellm_params.api_key").message())
+                .contains("os.environ/NAME");
+        assertThat(finding(imported, "model_list[3].litellm_params.region_name").message()).contains("not used");
+        assertThat(finding(imported, "model_list[1].litellm_params.timeout").level()).isEqualTo(LiteLlmImport.Level.WARNING);
+        assertThat(finding(imported, "model_list[12].litellm_params.mock_timeout").message()).contains("not used");
+        assertThat(finding(imported, "general_settings.master_key").message()).contains("TOLLGATE_MASTER_KEY");
+        assertThat(finding(imported, "general_settings").message()).contains("store_model_in_db");
+        assertThat(finding(imported, "litellm_settings").message()).contains("drop_params")
+                .doesNotContain("num_retries");
+        assertThat(finding(imported, "router_settings.redis_host").message()).contains("not used");
+        assertThat(finding(imported, "finetune_settings").level()).isEqualTo(LiteLlmImport.Level.WARNING);
+        assertThat(finding(imported, "files_settings").level()).isEqualTo(LiteLlmImport.Level.WARNING);
+
+        LiteLlmImport.RouterSettings router = imported.router();
+        assertThat(router.routingStrategy()).isEqualTo("usage-based-routing-v2");
+        assertThat(router.strategy()).isEqualTo("usage-based");
+        assertThat(router.numRetries()).as("from litellm_settings").isEqualTo(4);
+        assertThat(router.contextWindowFallbacks()).isEqualTo(Map.of("writer", List.of("writer-long")));
+
+        assertThat(imported.findings().toString()).as("no secret in any message")
+                .doesNotContain("sk-tgfixture-master-0000").doesNotContain("tgfix-plain-key-alpha")
+                .doesNotContain("tgfix-plain-key-beta");
+    }
+
+    @Test
+    void azureConfigsKeepTheirVersionsAndTpmsWrittenWithUnderscores() {
+        LiteLlmImport imported = load("azure-deployments.yaml", Map.of());
+
+        assertThat(imported.refusals()).isEmpty();
+        assertThat(deployment(imported, 0).tpm()).isEqualTo(45_000);
+        assertThat(deployment(imported, 1).tpm()).isEqualTo(250_000);
+        assertThat(deployment(imported, 0).apiVersion()).isEqualTo("2024-08-01-preview");
+        assertThat(deployment(imported, 1).apiVersion()).isNull();
+        assertThat(finding(imported, "model_list[1].litellm_params.api_version").message()).contains("2024-10-21");
+        assertThat(finding(imported, "model_list[0].litellm_params.max_retries").message()).contains("not used");
+        assertThat(finding(imported, "model_list[1].litellm_params.stream_timeout").message()).contains("not used");
+        assertThat(catalog(imported).find("claims-review").orElseThrow().upstreamModel()).isEqualTo("review-gpt4o");
+
+        LiteLlmImport regions = load("azure-regional-pair.yaml", Map.of());
+        assertThat(regions.models()).hasSize(1);
+        assertThat(regions.deployments()).extracting(Deployment::baseUrl).containsExactly(
+                "https://tollgate-fixture-canadaeast.openai.azure.com/",
+                "https://tollgate-fixture-francecentral.openai.azure.com/");
+        assertThat(regions.deployments()).extracting(Deployment::tpm).containsExactly(60_000, 60_000);
+        assertThat(regions.deployments()).extracting(Deployment::used).containsExactly(true, false);
+        assertThat(regions.findings().toString()).doesNotContain("tgfix-ca-4471").doesNotContain("tgfix-fr-8830");
+    }
+
+    @Test
+    void aLoadBalancedGroupRefusesAnUnknownProviderAndNeverShowsItsSecrets() {
+        LiteLlmImport imported = load("load-balanced-group.yaml", Map.of());
+
+        assertThat(imported.models()).extracting(TollgateProperties.Model::getName).containsExactly("team-chat");
+        assertThat(imported.deployments()).hasSize(3);
+        assertThat(deployment(imported, 0).tpm()).as("tpm beside litellm_params").isEqualTo(30000);
+        assertThat(deployment(imported, 0).rpm()).isEqualTo(12);
+        assertThat(deployment(imported, 2).baseUrl()).isEqualTo("https://openrouter.ai/api/v1");
+        assertThat(deployment(imported, 2).upstreamModel()).isEqualTo("openai/gpt-4o-mini");
+        assertThat(finding(imported, "model_list[3].litellm_params.model").message()).contains("'meta-llama'");
+        assertThat(finding(imported, "environment_variables").level()).isEqualTo(LiteLlmImport.Level.WARNING);
+        assertThat(imported.router().strategy()).isEqualTo("least-busy");
+        assertThat(imported.findings().toString()).doesNotContain("tgfix-lb-key-one").doesNotContain("tgfix-lb-key-two")
+                .doesNotContain("tgfix-cache-secret-77");
+    }
+
+    @Test
+    void ollamaModelsAreServedThroughOllamasOpenAiCompatibleApi() {
+        LiteLlmImport imported = load("ollama-aliases.yaml", Map.of());
+
+        CatalogModel assistant = catalog(imported).find("house-assistant").orElseThrow();
+        assertThat(assistant.provider()).isEqualTo("openai");
+        assertThat(assistant.deployment().getBaseUrl()).isEqualTo("http://localhost:11434/v1");
+        assertThat(assistant.upstreamModel()).isEqualTo("qwen2.5:7b");
+        CatalogModel coder = catalog(imported).find("house-coder").orElseThrow();
+        assertThat(coder.deployment().getBaseUrl()).isEqualTo("http://gpu-box.fixture.internal:11434/v1");
+        assertThat(coder.upstreamModel()).isEqualTo("qwen2.5-coder:14b");
+        assertThat(finding(imported, "model_list[2].litellm_params.temperature").message()).contains("not used");
+        assertThat(finding(imported, "model_list[2].litellm_params.max_tokens").message()).contains("not used");
+        assertThat(assistant.configuredPrice())
+                .as("no prices in the file: refused until priced, never free by accident").isNull();
+    }
+
+    @Test
+    void anApiBaseFromTheEnvironmentIsReadAtStartOrTheEntryIsRefusedNamingTheVariable() {
+        LiteLlmImport unset = load("api-base-from-env.yaml", Map.of());
+        assertThat(unset.models()).isEmpty();
+        assertThat(finding(unset, "model_list[0].litellm_params.api_base").message())
+                .contains("TG_STAGING_UPSTREAM_URL").contains("not set");
+        assertThat(finding(unset, "litellm_settings").message()).contains("cache");
+
+        LiteLlmImport set = load("api-base-from-env.yaml",
+                Map.of("TG_STAGING_UPSTREAM_URL", "http://127.0.0.1:8090/v1"));
+        assertThat(set.models()).hasSize(1);
+        assertThat(set.models().get(0).getDeployment().getBaseUrl()).isEqualTo("http://127.0.0.1:8090/v1");
+        assertThat(set.findings().toString()).doesNotContain("tgfix-staging-key");
+    }
+
+    @Test
+    void perTokenCostsBecomeExactPricesPerMillionAndTheOtherProvidersMap() {
+        LiteLlmImport imported = load("per-token-prices-and-fallbacks.yaml", Map.of());
+        ModelCatalog catalog = catalog(imported);
+
+        CatalogModel claude = catalog.find("claude-sonnet").orElseThrow();
+        assertThat(claude.provider()).isEqualTo("anthropic");
+        assertThat(claude.deployment().getBaseUrl()).isEqualTo("https://api.anthropic.com");
+        assertThat(claude.upstreamModel()).isEqualTo("claude-sonnet-4-5-20250929");
+        assertThat(claude.maxOutputTokens()).isEqualTo(64000);
+        TollgateProperties.Prices prices = imported.models().get(0).getPrices();
+        assertThat(prices.getInput()).isEqualTo(new BigDecimal("3"));
+        assertThat(prices.getOutput()).isEqualTo(new BigDecimal("15"));
+        assertThat(prices.getCachedInput()).isEqualTo(new BigDecimal("0.3"));
+
+        Deployment vllm = deployment(imported, 1);
+        assertThat(vllm.provider()).isEqualTo("openai");
+        assertThat(vllm.baseUrl()).isEqualTo("http://vllm.internal:8000/v1");
+        assertThat(vllm.upstreamModel()).isEqualTo("meta-llama/Llama-3.1-8B-Instruct");
+        assertThat(vllm.rpm()).isEqualTo(600);
+        assertThat(vllm.tpm()).isEqualTo(200_000);
+        assertThat(vllm.weight()).isEqualTo(2);
+        assertThat(vllm.inputPerMillion()).as("22 significant digits, no double in between")
+                .isEqualTo(new BigDecimal("0.0123456789012345"));
+        assertThat(vllm.outputPerMillion()).isEqualTo(new BigDecimal("0.02"));
+
+        assertThat(deployment(imported, 2).baseUrl()).isEqualTo("http://localhost:1234/v1");
+        Deployment router = deployment(imported, 3);
+        assertThat(router.baseUrl()).isEqualTo("https://openrouter.ai/api/v1");
+        assertThat(router.upstreamModel()).isEqualTo("openai/gpt-4o");
+        assertThat(router.deploymentName()).isEqualTo("litellm-openrouter-4o");
+        assertThat(router.inputPerMillion()).isEqualTo(new BigDecimal("2.5"));
+        assertThat(router.outputPerMillion()).isEqualTo(new BigDecimal("10"));
+
+        assertThat(catalog.find("half-priced").orElseThrow().configuredPrice()).isNull();
+        assertThat(finding(imported, "model_list[4]").message()).contains("not both");
+
+        assertThat(imported.router().strategy()).isEqualTo("weighted-shuffle");
+        assertThat(imported.router().numRetries()).isEqualTo(3);
+        assertThat(imported.router().allowedFails()).isEqualTo(2);
+        assertThat(imported.router().cooldownTime()).isEqualTo("30");
+        assertThat(imported.router().fallbacks()).isEqualTo(Map.of("claude-sonnet", List.of("router-4o", "llama-local")));
+        assertThat(finding(imported, "router_settings").message()).contains("not applied");
+        assertThat(imported.refusals()).isEmpty();
+    }
+
+    @Test
+    void theModelsJoinTheConfiguredOnesAndStrictModeRefusesToStartOnRefusals() {
+        TollgateProperties properties = new TollgateProperties();
+        TollgateProperties.Model own = new TollgateProperties.Model();
+        own.setName("mine");
+        own.getDeployment().setProvider("mock");
+        properties.setModels(List.of(own));
+        properties.setLitellmConfig(fixture("azure-deployments.yaml"));
+        Function<String, String> noEnv = name -> null;
+
+        LiteLlmModelSource.apply(properties, noEnv);
+        assertThat(properties.getModels()).extracting(TollgateProperties.Model::getName)
+                .containsExactly("mine", "claims-triage", "claims-review");
+
+        TollgateProperties strict = new TollgateProperties();
+        strict.setLitellmConfig(fixture("load-balanced-group.yaml"));
+        strict.setLitellmStrict(true);
+        assertThatThrownBy(() -> LiteLlmModelSource.apply(strict, noEnv))
+                .hasMessageContaining("model_list[3].litellm_params.model").hasMessageContaining("meta-llama")
+                .hasMessageContaining("litellm-strict");
+    }
+}
