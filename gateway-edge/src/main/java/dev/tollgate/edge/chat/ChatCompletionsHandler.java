@@ -22,6 +22,8 @@ import dev.tollgate.edge.pricing.PriceInForce;
 import dev.tollgate.edge.provider.UpstreamFailure;
 import dev.tollgate.edge.ratelimit.KeyRateLimiter;
 import dev.tollgate.edge.support.Bytes;
+import dev.tollgate.edge.telemetry.GatewayTelemetry;
+import dev.tollgate.edge.telemetry.RequestObservation;
 import dev.tollgate.query.directory.KeyRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -73,11 +75,13 @@ public class ChatCompletionsHandler {
     private final Timer upstreamDuration;
     private final PriceBookCache prices;
     private final KeyRateLimiter rateLimiter;
+    private final GatewayTelemetry telemetry;
 
     public ChatCompletionsHandler(ObjectMapper json, ApiKeyAuthenticator authenticator, ModelCatalog catalog,
                                   Providers providers, TokenCounter tokens, SpendLedger ledger,
                                   TollgateProperties properties, MeterRegistry meters, PriceBookCache prices,
-                                  KeyRateLimiter rateLimiter) {
+                                  KeyRateLimiter rateLimiter, GatewayTelemetry telemetry) {
+        this.telemetry = telemetry;
         this.prices = prices;
         this.rateLimiter = rateLimiter;
         this.upstreamDuration = Timer.builder("tollgate.upstream.duration")
@@ -96,11 +100,13 @@ public class ChatCompletionsHandler {
         String requestId = RequestIds.next();
         long startedNanos = System.nanoTime();
         request.exchange().getResponse().getHeaders().set(REQUEST_ID, requestId);
+        RequestObservation observation = telemetry.start(requestId, request);
         return authenticator.authenticate(BearerToken.from(request.headers().asHttpHeaders()))
                 .zipWith(body(request))
                 .flatMap(keyAndBody -> new Call(requestId, startedNanos, keyAndBody.getT1(),
                         ChatRequest.parse(keyAndBody.getT2(), json),
-                        request.headers().firstHeader(RequestTags.HEADER)).run());
+                        request.headers().firstHeader(RequestTags.HEADER), observation).run())
+                .doOnError(observation::failed);
     }
 
     private Mono<byte[]> body(ServerRequest request) {
@@ -129,9 +135,12 @@ public class ChatCompletionsHandler {
         private final KeyRateLimiter.Admission admission;
         private final AtomicBoolean closed = new AtomicBoolean();
         private final AtomicBoolean forwarded = new AtomicBoolean();
+        private final RequestObservation observation;
         private SpendOutcome.Reserved reservation;
 
-        Call(String requestId, long startedNanos, KeyRecord key, ChatRequest chat, String tagHeader) {
+        Call(String requestId, long startedNanos, KeyRecord key, ChatRequest chat, String tagHeader,
+             RequestObservation observation) {
+            this.observation = observation;
             this.requestId = requestId;
             this.startedNanos = startedNanos;
             this.key = key;
@@ -141,6 +150,7 @@ public class ChatCompletionsHandler {
                 throw ApiError.forbidden("model_not_allowed", "This API key may not use the model '" + model.name()
                         + "'. GET /v1/models lists the models it may use.");
             }
+            observation.identified(key, model, chat);
             Instant now = Instant.now();
             this.price = prices.priceAt(model.name(), now).orElseThrow(() -> new ApiError(
                     HttpStatus.SERVICE_UNAVAILABLE, "api_error", "model_not_priced", "model", "The model '"
@@ -178,6 +188,7 @@ public class ChatCompletionsHandler {
                 // Whatever goes wrong from here on, a reservation that was not settled is released.
                 return Mono.defer(() -> {
                     forwarded.set(true);
+                    observation.forwarded(reserved);
                     prepareUpstreamBody();
                     return chat.stream() ? stream() : complete();
                 }).onErrorResume(failure -> release("gateway_error").then(Mono.error(failure)));
@@ -227,7 +238,10 @@ public class ChatCompletionsHandler {
         private Mono<ServerResponse> complete() {
             long sent = System.nanoTime();
             CompletableFuture<ServerResponse> answer = providers.of(model).complete(model, chat.body())
-                    .doOnNext(bytes -> upstreamDuration.record(System.nanoTime() - sent, TimeUnit.NANOSECONDS))
+                    .doOnNext(bytes -> {
+                        upstreamDuration.record(System.nanoTime() - sent, TimeUnit.NANOSECONDS);
+                        observation.upstreamAnswered();
+                    })
                     .onErrorResume(UpstreamFailure.class, failure -> releaseThenFail(failure))
                     .flatMap(this::answered)
                     .toFuture();
@@ -241,6 +255,7 @@ public class ChatCompletionsHandler {
                         "Deployment '" + model.deploymentName() + "' answered something that is not a chat "
                                 + "completion", null));
             }
+            observation.answer(answer);
             Usage usage = UsageReader.read(answer.get("usage"));
             if (usage == null) {
                 usage = new Usage(promptTokens, countedCompletion(answer), 0, 0);
@@ -287,6 +302,7 @@ public class ChatCompletionsHandler {
             streamOptions.put("include_usage", true); // always know the real usage; stripped if not asked for
             StreamRelay relay = new StreamRelay(json, tokens, usage -> price.cost(usage, images),
                     chat.clientWantsUsage(), promptTokens);
+            relay.observe(observation::chunk);
             Flux<byte[]> events = providers.of(model).stream(model, chat.body())
                     .concatMapIterable(relay::onChunk)
                     .concatWith(Flux.defer(() -> finish(relay)))
@@ -331,6 +347,7 @@ public class ChatCompletionsHandler {
                 return;
             }
             long latency = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedNanos);
+            observation.settled(usage, cost);
             rateLimiter.settle(admission, usage.totalTokens());
             SettleSpend line = new SettleSpend(requestId, model.name(), usage.withImages(images), cost, price.version(),
                     model.provider(), model.deploymentName(), latency);
@@ -347,6 +364,7 @@ public class ChatCompletionsHandler {
                 return Mono.empty();
             }
             rateLimiter.settle(admission, 0);
+            observation.released(reason);
             return Mono.fromFuture(ledger.submit(key.teamId(), new ReleaseReservation(requestId, reason)))
                     .doOnError(e -> log.error("Request {} could not be released; its reservation will expire",
                             requestId, e))
