@@ -17,10 +17,26 @@ public class TelemetryProperties {
     private final Otlp otlp = new Otlp();
     private final Traces traces = new Traces();
     private final Metrics metrics = new Metrics();
+    private final HealthSettings health = new HealthSettings();
 
     public Otlp getOtlp() { return otlp; }
     public Traces getTraces() { return traces; }
     public Metrics getMetrics() { return metrics; }
+    public HealthSettings getHealth() { return health; }
+
+    public static class HealthSettings {
+        /**
+         * Event processors reported by the eventProcessors health contributor but not allowed to make the node
+         * unready when stopped or in error: recalculation-replay stops for a moment whenever a recalculation starts.
+         */
+        private java.util.List<String> optionalProcessors = new java.util.ArrayList<>(
+                java.util.List.of("recalculation-replay"));
+
+        public java.util.List<String> getOptionalProcessors() { return optionalProcessors; }
+        public void setOptionalProcessors(java.util.List<String> optionalProcessors) {
+            this.optionalProcessors = optionalProcessors;
+        }
+    }
 
     public static class Otlp {
         /**
