@@ -33,7 +33,6 @@ public class BudgetGauges {
         this.properties = properties;
         this.remaining = MultiGauge.builder("tollgate.budget.remaining")
                 .description("What a team's budget has left this period, in the ledger currency (read model)")
-                .baseUnit("currency")
                 .register(meters);
     }
 

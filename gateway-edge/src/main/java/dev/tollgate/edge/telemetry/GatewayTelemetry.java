@@ -77,7 +77,6 @@ public class GatewayTelemetry {
         String team = teamLabel(teamId);
         return costs.computeIfAbsent(model + '\u0000' + team, k -> Counter.builder("tollgate.cost")
                 .description("Settled cost in the ledger currency (an approximation for dashboards: the ledger is exact)")
-                .baseUnit("currency")
                 .tag("model", model).tag("team", team).register(meters));
     }
 
@@ -132,8 +131,7 @@ public class GatewayTelemetry {
         }
 
         private Counter tokens(String type) {
-            return Counter.builder("tollgate.tokens").description("Tokens of settled requests")
-                    .baseUnit("tokens").tag("model", model).tag("type", type).register(meters);
+            return Counter.builder("tollgate.tokens").description("Tokens of settled requests").tag("model", model).tag("type", type).register(meters);
         }
 
         Counter requests(String outcome) {
