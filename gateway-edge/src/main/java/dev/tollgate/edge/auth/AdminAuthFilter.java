@@ -55,7 +55,8 @@ public class AdminAuthFilter implements WebFilter {
 
     static boolean isProtected(String path) {
         return path.startsWith("/admin") || path.startsWith("/spend") || path.startsWith("/budgets")
-                || path.startsWith("/audit") || path.startsWith("/reports") || (path.startsWith("/actuator") && !path.startsWith("/actuator/health"));
+                || path.startsWith("/audit") || path.startsWith("/reports") || (path.startsWith("/actuator") && !path.startsWith("/actuator/health"))
+                || path.startsWith("/actuator/health/details"); // the health group with every detail (lag, errors)
     }
 
 }

@@ -24,6 +24,8 @@ import dev.tollgate.edge.ratelimit.KeyRateLimiter;
 import dev.tollgate.edge.routing.Attempts;
 import dev.tollgate.edge.routing.Router;
 import dev.tollgate.edge.support.Bytes;
+import dev.tollgate.edge.telemetry.GatewayTelemetry;
+import dev.tollgate.edge.telemetry.RequestObservation;
 import dev.tollgate.query.directory.KeyRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -86,12 +88,14 @@ public class ChatCompletionsHandler {
     private final PriceBookCache prices;
     private final KeyRateLimiter rateLimiter;
     private final Router router;
+    private final GatewayTelemetry telemetry;
 
     public ChatCompletionsHandler(ObjectMapper json, ApiKeyAuthenticator authenticator, ModelCatalog catalog,
                                   Providers providers, TokenCounter tokens, SpendLedger ledger,
                                   TollgateProperties properties, MeterRegistry meters, PriceBookCache prices,
-                                  KeyRateLimiter rateLimiter, Router router) {
+                                  KeyRateLimiter rateLimiter, Router router, GatewayTelemetry telemetry) {
         this.router = router;
+        this.telemetry = telemetry;
         this.prices = prices;
         this.rateLimiter = rateLimiter;
         this.upstreamDuration = Timer.builder("tollgate.upstream.duration")
@@ -110,12 +114,14 @@ public class ChatCompletionsHandler {
         String requestId = RequestIds.next();
         long startedNanos = System.nanoTime();
         request.exchange().getResponse().getHeaders().set(REQUEST_ID, requestId);
+        RequestObservation observation = telemetry.start(requestId, request);
         return authenticator.authenticate(BearerToken.from(request.headers().asHttpHeaders()))
                 .zipWith(body(request))
                 .flatMap(keyAndBody -> new Call(requestId, startedNanos, keyAndBody.getT1(),
                         ChatRequest.parse(keyAndBody.getT2(), json),
                         request.headers().firstHeader(RequestTags.HEADER),
-                        request.exchange().getResponse().getHeaders()).run());
+                        request.exchange().getResponse().getHeaders(), observation).run())
+                .doOnError(observation::failed);
     }
 
     private Mono<byte[]> body(ServerRequest request) {
@@ -149,12 +155,14 @@ public class ChatCompletionsHandler {
         private KeyRateLimiter.Admission admission;
         private final AtomicBoolean closed = new AtomicBoolean();
         private final AtomicBoolean forwarded = new AtomicBoolean();
+        private final RequestObservation observation;
         private SpendOutcome.Reserved reservation;
         private Attempts attempts;
 
         Call(String requestId, long startedNanos, KeyRecord key, ChatRequest chat, String tagHeader,
-             HttpHeaders responseHeaders) {
+             HttpHeaders responseHeaders, RequestObservation observation) {
             this.responseHeaders = responseHeaders;
+            this.observation = observation;
             this.requestId = requestId;
             this.startedNanos = startedNanos;
             this.key = key;
@@ -164,6 +172,7 @@ public class ChatCompletionsHandler {
                 throw ApiError.forbidden("model_not_allowed", "This API key may not use the model '" + model.name()
                         + "'. GET /v1/models lists the models it may use.");
             }
+            observation.identified(key, model, chat);
             Instant now = Instant.now();
             this.price = prices.priceAt(model.name(), now).orElseThrow(() -> new ApiError(
                     HttpStatus.SERVICE_UNAVAILABLE, "api_error", "model_not_priced", "model", "The model '"
@@ -266,6 +275,7 @@ public class ChatCompletionsHandler {
                 // Whatever goes wrong from here on, a reservation that was not settled is released.
                 return Mono.defer(() -> {
                     forwarded.set(true);
+                    observation.forwarded(reserved);
                     attempts = new Attempts(router, chain, candidate -> promptTokens
                             + grantedPerChoice(candidate) * chat.n());
                     return chat.stream() ? stream() : complete();
@@ -351,7 +361,10 @@ public class ChatCompletionsHandler {
             CompletableFuture<ServerResponse> answer = attempts.run(target -> providers.of(target)
                             .complete(target, upstreamBody(target)).flux())
                     .next()
-                    .doOnNext(bytes -> upstreamDuration.record(System.nanoTime() - sent, TimeUnit.NANOSECONDS))
+                    .doOnNext(bytes -> {
+                        upstreamDuration.record(System.nanoTime() - sent, TimeUnit.NANOSECONDS);
+                        observation.upstreamAnswered();
+                    })
                     .onErrorResume(UpstreamFailure.class, failure -> releaseThenFail(failure))
                     .onErrorResume(Attempts.NoDeploymentAvailable.class, this::releaseThenFail)
                     .flatMap(this::answered)
@@ -368,6 +381,7 @@ public class ChatCompletionsHandler {
                         "Deployment '" + answering.deploymentName() + "' answered something that is not a chat "
                                 + "completion", null));
             }
+            observation.answer(answer);
             Usage usage = UsageReader.read(answer.get("usage"));
             if (usage == null) {
                 usage = new Usage(promptTokens, countedCompletion(answer), 0, 0);
@@ -414,6 +428,7 @@ public class ChatCompletionsHandler {
             streamOptions.put("include_usage", true); // always know the real usage; stripped if not asked for
             StreamRelay relay = new StreamRelay(json, tokens, usage -> cost(usage),
                     chat.clientWantsUsage(), promptTokens);
+            relay.observe(observation::chunk);
             AtomicBoolean first = new AtomicBoolean(true);
             Flux<byte[]> events = attempts.run(target -> providers.of(target).stream(target, upstreamBody(target)))
                     .doOnNext(chunk -> {
@@ -471,6 +486,7 @@ public class ChatCompletionsHandler {
                 return;
             }
             long latency = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedNanos);
+            observation.settled(usage, cost);
             rateLimiter.settle(admission, usage.totalTokens());
             // (no attempt yet only when a stream's client left before any deployment was chosen: nothing was used)
             CatalogModel answering = attempts == null || attempts.answering() == null ? model : attempts.answering();
@@ -497,6 +513,7 @@ public class ChatCompletionsHandler {
             if (attempts != null) {
                 attempts.finish(0);
             }
+            observation.released(reason);
             return Mono.fromFuture(ledger.submit(key.teamId(), new ReleaseReservation(requestId, reason)))
                     .doOnError(e -> log.error("Request {} could not be released; its reservation will expire",
                             requestId, e))

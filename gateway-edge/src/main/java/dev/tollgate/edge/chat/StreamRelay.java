@@ -27,6 +27,7 @@ final class StreamRelay {
     private Usage upstreamUsage;
     private boolean sawDone;
     private boolean emittedAny;
+    private java.util.function.Consumer<JsonNode> observer = chunk -> { };
 
     StreamRelay(ObjectMapper json, TokenCounter tokens, java.util.function.Function<Usage, Money> prices,
                 boolean clientWantsUsage,
@@ -36,6 +37,11 @@ final class StreamRelay {
         this.prices = prices;
         this.clientWantsUsage = clientWantsUsage;
         this.estimatedPromptTokens = estimatedPromptTokens;
+    }
+
+    /** Shows every parsed event to {@code observer} (telemetry: time to first token, response id, finish reasons). */
+    void observe(java.util.function.Consumer<JsonNode> observer) {
+        this.observer = observer;
     }
 
     /** The events to send the client for one chunk of upstream bytes. */
@@ -67,6 +73,7 @@ final class StreamRelay {
         } catch (Exception e) {
             return event; // not JSON: not ours to judge
         }
+        observer.accept(chunk);
         for (JsonNode choice : chunk.path("choices")) {
             JsonNode delta = choice.path("delta");
             if (delta.path("content").isTextual()) {

@@ -41,6 +41,8 @@ public abstract class GatewayTestSupport {
     static void upstream(DynamicPropertyRegistry registry) {
         registry.add("test.upstream.url", () -> FakeUpstream.shared().baseUrl());
         registry.add("test.providers.url", () -> FakeProviders.shared().baseUrl());
+        // Every span of the shared application goes to the in-process OTLP receiver (telemetry.TracingTest).
+        registry.add("tollgate.telemetry.otlp.endpoint", () -> OtlpReceiver.shared().baseUrl());
     }
 
     protected FakeUpstream upstream() {

@@ -10,6 +10,9 @@ import org.springframework.stereotype.Service;
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import static dev.tollgate.readmodel.Tables.BOOSTS;
@@ -42,6 +45,28 @@ public class BudgetQueries {
 
     public Optional<BudgetView> key(String keyId) {
         return account("key", keyId);
+    }
+
+    /**
+     * The limited team budgets with the least remaining first, at most {@code max} of them (for the remaining-budget
+     * gauges). Two queries whatever the number of teams.
+     */
+    public List<BudgetView> teamsLeastRemaining(int max) {
+        Instant now = clock.instant();
+        Map<String, BigDecimal> boosts = dsl.select(BOOSTS.TEAM_ID, DSL.sum(BOOSTS.AMOUNT)).from(BOOSTS)
+                .where(BOOSTS.USER_ID.eq(""))
+                .and(BOOSTS.STARTS_AT.le(now))
+                .and(BOOSTS.ENDS_AT.gt(now))
+                .and(BOOSTS.ENDED_AT.isNull().or(BOOSTS.ENDED_AT.gt(now)))
+                .groupBy(BOOSTS.TEAM_ID)
+                .fetchMap(BOOSTS.TEAM_ID, DSL.sum(BOOSTS.AMOUNT));
+        return dsl.selectFrom(BUDGET_STATUS)
+                .where(BUDGET_STATUS.ACCOUNT_TYPE.eq("team")).and(BUDGET_STATUS.BUDGET_LIMIT.isNotNull())
+                .fetch().stream()
+                .map(r -> view(r, now, boosts.getOrDefault(r.getTeamId(), BigDecimal.ZERO)))
+                .sorted(Comparator.comparing(v -> new BigDecimal(v.remaining())))
+                .limit(max)
+                .toList();
     }
 
     private Optional<BudgetView> account(String type, String id) {

@@ -1,0 +1,139 @@
+package dev.tollgate.edge.telemetry;
+
+import dev.tollgate.edge.support.GatewayTestSupport;
+import dev.tollgate.edge.support.Http;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+import static org.awaitility.Awaitility.await;
+
+/** {@code /actuator/prometheus}: admin-only, and the gateway's meters carry the right values after requests. */
+class PrometheusMetricsTest extends GatewayTestSupport {
+
+    @Autowired
+    DeploymentStates deployments;
+
+    private String scrape() {
+        Http.Response response = http().get("/actuator/prometheus", MASTER_KEY);
+        assertThat(response.status()).as(response.body()).isEqualTo(200);
+        return response.body();
+    }
+
+    /** The sample of {@code name} whose labels include {@code labels}; 0 when there is none yet. */
+    static double sample(String text, String name, Map<String, String> labels) {
+        Pattern line = Pattern.compile("^" + Pattern.quote(name) + "\\{([^}]*)} (\\S+)$", Pattern.MULTILINE);
+        Matcher matcher = line.matcher(text);
+        while (matcher.find()) {
+            String found = matcher.group(1);
+            if (labels.entrySet().stream().allMatch(l -> found.contains(l.getKey() + "=\"" + l.getValue() + "\""))) {
+                return Double.parseDouble(matcher.group(2));
+            }
+        }
+        return 0;
+    }
+
+    @Test
+    void thePrometheusEndpointIsForAdminsOnly() {
+        assertThat(http().get("/actuator/prometheus", null).status()).isEqualTo(401);
+        String team = newTeam(null, null, "clamp");
+        String key = newUserKey(newUser(team, null), List.of());
+        assertThat(http().get("/actuator/prometheus", key).status()).isEqualTo(403);
+        assertThat(http().get("/actuator/prometheus", MASTER_KEY).status()).isEqualTo(200);
+    }
+
+    @Test
+    void requestsTokensCostAndLatenciesAreCountedByModelOutcomeAndTeam() {
+        String team = newTeam("100", null, "clamp");
+        String key = newUserKey(newUser(team, null), List.of());
+        Map<String, String> settled = Map.of("model", "gpt-cheap", "outcome", "settled");
+        Map<String, String> input = Map.of("model", "gpt-cheap", "type", "input");
+        Map<String, String> output = Map.of("model", "gpt-cheap", "type", "output");
+        Map<String, String> cheap = Map.of("model", "gpt-cheap");
+        String before = scrape();
+
+        BigDecimal cost = BigDecimal.ZERO;
+        for (int i = 0; i < 3; i++) {
+            Http.Response answer = chat(key, "gpt-cheap", Map.of("max_tokens", 100));
+            assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+            cost = cost.add(new BigDecimal(answer.header("x-tollgate-cost")));
+        }
+        Http.Response streamed = chat(key, "gpt-cheap", Map.of("stream", true, "max_tokens", 100));
+        assertThat(streamed.status()).isEqualTo(200);
+        Http.Response refused = chat(key, "gpt-limited", Map.of());
+        assertThat(refused.status()).isEqualTo(429);
+
+        String after = scrape();
+        assertThat(sample(after, "tollgate_requests_total", settled) - sample(before, "tollgate_requests_total", settled))
+                .isEqualTo(4);
+        assertThat(sample(after, "tollgate_requests_total", Map.of("model", "gpt-limited", "outcome", "released"))
+                - sample(before, "tollgate_requests_total", Map.of("model", "gpt-limited", "outcome", "released")))
+                .isEqualTo(1);
+        // the fake upstream reports 12 prompt tokens and max_tokens completion tokens; the stream 100 as well
+        assertThat(sample(after, "tollgate_tokens_total", input) - sample(before, "tollgate_tokens_total", input))
+                .isEqualTo(4 * 12);
+        assertThat(sample(after, "tollgate_tokens_total", output) - sample(before, "tollgate_tokens_total", output))
+                .isEqualTo(4 * 100);
+        // the team is new: its cost series holds these four requests only (three answers and the stream, alike)
+        double teamCost = sample(after, "tollgate_cost_total", Map.of("model", "gpt-cheap", "team", team));
+        assertThat(teamCost).isCloseTo(cost.multiply(BigDecimal.valueOf(4)).divide(BigDecimal.valueOf(3))
+                .doubleValue(), within(1e-12));
+        assertThat(sample(after, "tollgate_request_duration_seconds_count", settled)
+                - sample(before, "tollgate_request_duration_seconds_count", settled)).isEqualTo(4);
+        assertThat(after).contains("tollgate_request_duration_seconds_bucket{");
+        assertThat(sample(after, "tollgate_time_to_first_token_seconds_count", cheap)
+                - sample(before, "tollgate_time_to_first_token_seconds_count", cheap)).isEqualTo(1);
+        assertThat(sample(after, "tollgate_gateway_overhead_seconds_count", cheap)
+                - sample(before, "tollgate_gateway_overhead_seconds_count", cheap)).isEqualTo(4);
+        assertThat(sample(after, "tollgate_gateway_overhead_seconds_sum", cheap)
+                - sample(before, "tollgate_gateway_overhead_seconds_sum", cheap))
+                .as("overhead is part of the requests' time")
+                .isLessThanOrEqualTo(sample(after, "tollgate_request_duration_seconds_sum", settled)
+                        - sample(before, "tollgate_request_duration_seconds_sum", settled));
+        assertThat(after).doesNotContain(key);
+    }
+
+    @Test
+    void aTeamsRemainingBudgetIsAGaugeThatFollowsItsSpend() {
+        String team = newTeam("100", null, "clamp");
+        String key = newUserKey(newUser(team, null), List.of());
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
+                sample(scrape(), "tollgate_budget_remaining", Map.of("team", team))).isEqualTo(100));
+
+        Http.Response answer = chat(key, "gpt-test", Map.of("max_tokens", 1000));
+        assertThat(answer.status()).isEqualTo(200);
+        double expected = 100 - Double.parseDouble(answer.header("x-tollgate-cost"));
+
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
+                sample(scrape(), "tollgate_budget_remaining", Map.of("team", team))).isCloseTo(expected, within(1e-9)));
+    }
+
+    @Test
+    void everyConfiguredDeploymentHasAStateGaugeThatRoutingCanTurnToCooldown() {
+        Map<String, String> up = Map.of("deployment", "fake-normal", "model", "gpt-test", "provider", "openai",
+                "state", "up");
+        Map<String, String> cooldown = Map.of("deployment", "fake-normal", "state", "cooldown");
+        String text = scrape();
+        assertThat(sample(text, "tollgate_deployment_state", up)).isEqualTo(1);
+        assertThat(sample(text, "tollgate_deployment_state", cooldown)).isEqualTo(0);
+        assertThat(sample(text, "tollgate_deployment_state", Map.of("deployment", "mock-model", "state", "up")))
+                .isEqualTo(1);
+
+        deployments.set("fake-normal", DeploymentStates.State.COOLDOWN);
+        try {
+            text = scrape();
+            assertThat(sample(text, "tollgate_deployment_state", up)).isEqualTo(0);
+            assertThat(sample(text, "tollgate_deployment_state", cooldown)).isEqualTo(1);
+        } finally {
+            deployments.set("fake-normal", DeploymentStates.State.UP);
+        }
+    }
+}
