@@ -128,6 +128,11 @@ public class TollgateProperties {
         private String name;
         /** The most output tokens the model produces: the worst case when a request sets no max_tokens. */
         private long maxOutputTokens = 4096;
+        /**
+         * What the model does, and so the routes it serves: {@code chat} (chat completions, completions, responses;
+         * the default), {@code embedding} ({@code /v1/embeddings}) or {@code image} ({@code /v1/images/generations}).
+         */
+        private String kind = "chat";
         private final Prices prices = new Prices();
         private final Deployment deployment = new Deployment();
 
@@ -137,6 +142,8 @@ public class TollgateProperties {
         public void setMaxOutputTokens(long maxOutputTokens) { this.maxOutputTokens = maxOutputTokens; }
         public Prices getPrices() { return prices; }
         public Deployment getDeployment() { return deployment; }
+        public String getKind() { return kind; }
+        public void setKind(String kind) { this.kind = kind; }
     }
 
     /**
@@ -154,6 +161,11 @@ public class TollgateProperties {
         private BigDecimal perImage;
         /** A fixed amount per request, where the model charges one. */
         private BigDecimal perRequest;
+        /**
+         * Generated images by {@code size/quality} ({@code "1024x1024/hd": "0.08"}) or by size alone
+         * ({@code "256x256": "0.016"}); a variant not listed costs {@code per-image}, or is refused without one.
+         */
+        private java.util.Map<String, BigDecimal> imagePrices = new java.util.LinkedHashMap<>();
         /** A model must have prices, or say it is free: never a silent zero. */
         private boolean free;
 
@@ -162,6 +174,8 @@ public class TollgateProperties {
         public BigDecimal getPerImage() { return perImage; }
         public void setPerImage(BigDecimal perImage) { this.perImage = perImage; }
         public BigDecimal getPerRequest() { return perRequest; }
+        public java.util.Map<String, BigDecimal> getImagePrices() { return imagePrices; }
+        public void setImagePrices(java.util.Map<String, BigDecimal> imagePrices) { this.imagePrices = imagePrices; }
         public void setPerRequest(BigDecimal perRequest) { this.perRequest = perRequest; }
 
         public BigDecimal getInput() { return input; }
