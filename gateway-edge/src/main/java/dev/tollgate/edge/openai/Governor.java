@@ -14,7 +14,7 @@ import dev.tollgate.edge.auth.ApiKeyAuthenticator;
 import dev.tollgate.edge.auth.BearerToken;
 import dev.tollgate.edge.catalog.CatalogModel;
 import dev.tollgate.edge.catalog.ModelCatalog;
-import dev.tollgate.edge.catalog.ModelKind;
+import dev.tollgate.edge.catalog.ModelKinds;
 import dev.tollgate.edge.chat.BudgetMessages;
 import dev.tollgate.edge.chat.ChatCompletionsHandler;
 import dev.tollgate.edge.chat.RequestIds;
@@ -166,13 +166,7 @@ public class Governor {
                 throw ApiError.forbidden("model_not_allowed", "This API key may not use the model '" + model.name()
                         + "'. GET /v1/models lists the models it may use.");
             }
-            ModelKind kind = catalog.kind(model);
-            if (kind != endpoint.kind()) {
-                throw new ApiError(HttpStatus.BAD_REQUEST, "invalid_request_error", "model_not_supported", "model",
-                        "The model '" + model.name() + "' is " + (kind == ModelKind.IMAGE ? "an " : "a ")
-                                + kind.configName() + " model: it serves " + kind.routes() + ", not "
-                                + endpoint.route() + ".");
-            }
+            ModelKinds.require(catalog, model, endpoint.kind(), endpoint.route());
             Instant now = Instant.now();
             this.price = prices.priceAt(model.name(), now).orElseThrow(() -> new ApiError(
                     HttpStatus.SERVICE_UNAVAILABLE, "api_error", "model_not_priced", "model", "The model '"
