@@ -275,7 +275,7 @@ class EndpointsTest extends GatewayTestSupport {
         BigDecimal cost = usageCost(last.asCompleted().response().usage().orElseThrow()._additionalProperties());
         assertThat(cost).isEqualByComparingTo("0.000052"); // 12 × 1 + 20 × 2 per million
         await().untilAsserted(() -> {
-            JsonNode row = http().get("/spend/messages?user_id=" + user, MASTER_KEY).json().path("data").get(0);
+            JsonNode row = http().get("/spend/messages?user_id=" + user, MASTER_KEY).json().path("data").path(0);
             assertThat(row.path("outcome").asText()).isEqualTo("settled");
             assertThat(new BigDecimal(row.path("cost").asText())).isEqualByComparingTo(cost);
         });
