@@ -154,7 +154,10 @@ public final class AdminRequests {
             @Schema(description = "Reasoning tokens; the output price when absent") BigDecimal reasoning,
             @Schema(description = "An amount per image in a prompt") BigDecimal perImage,
             @Schema(description = "A fixed amount per request") BigDecimal perRequest,
-            @Schema(description = "true: the model costs nothing (and has no prices)") Boolean free) {
+            @Schema(description = "true: the model costs nothing (and has no prices)") Boolean free,
+            @Schema(description = "Generated images by size/quality or size; others cost per_image",
+                    example = "{\"1024x1024/standard\": \"0.04\", \"1024x1792/hd\": \"0.12\"}")
+            Map<String, BigDecimal> imagePrices) {
     }
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)

@@ -170,13 +170,15 @@ public class PriceAdminController {
 
     private static ModelPrice price(String model, AdminRequests.PriceBody body) {
         try {
+            java.util.Map<String, Money> images = body.imagePrices() == null ? null
+                    : dev.tollgate.edge.catalog.ModelCatalog.imagePrices(model, body.imagePrices());
             if (Boolean.TRUE.equals(body.free())) {
                 return new ModelPrice(tokens(body.input()), tokens(body.cachedInput()), tokens(body.output()),
-                        tokens(body.reasoning()), money(body.perImage()), money(body.perRequest()), true);
+                        tokens(body.reasoning()), money(body.perImage()), money(body.perRequest()), true, images);
             }
             return new ModelPrice(tokens(body.input()), tokens(body.cachedInput()), tokens(body.output()),
-                    tokens(body.reasoning()), money(body.perImage()), money(body.perRequest()), false);
-        } catch (IllegalArgumentException e) {
+                    tokens(body.reasoning()), money(body.perImage()), money(body.perRequest()), false, images);
+        } catch (IllegalArgumentException | IllegalStateException e) {
             throw ApiError.invalidRequest("Model '" + model + "': " + e.getMessage() + ".", "prices");
         }
     }

@@ -29,6 +29,7 @@ public class ModelCatalog {
     static final List<String> PROVIDERS = List.of("openai", "azure", "anthropic", "mock");
 
     private final Map<String, CatalogModel> models = new LinkedHashMap<>();
+    private final Map<String, ModelKind> kinds = new LinkedHashMap<>();
 
     public ModelCatalog(TollgateProperties properties) {
         Map<String, String> deploymentOwners = new LinkedHashMap<>();
@@ -45,6 +46,7 @@ public class ModelCatalog {
                             + "names are unique: their usage (rpm, tpm, cooldowns) is kept by name.");
                 }
             }
+            kinds.put(entry.name(), ModelKind.parse(entry.name(), model.getKind()));
             if (entry.configuredPrice() == null) {
                 log.warn("Model '{}' has no prices in the configuration: it is refused until a price is published "
                         + "(PUT /admin/prices)", entry.name());
@@ -73,6 +75,11 @@ public class ModelCatalog {
 
     public Optional<CatalogModel> find(String name) {
         return Optional.ofNullable(models.get(name));
+    }
+
+    /** What the model does (its {@code kind}): the routes it serves. */
+    public ModelKind kind(CatalogModel model) {
+        return kinds.getOrDefault(model.name(), ModelKind.CHAT);
     }
 
     public Collection<CatalogModel> all() {
@@ -160,7 +167,8 @@ public class ModelCatalog {
     static ModelPrice price(TollgateProperties.Model model) {
         TollgateProperties.Prices p = model.getPrices();
         boolean anyPrice = p.getInput() != null || p.getOutput() != null || p.getCachedInput() != null
-                || p.getReasoning() != null || p.getPerImage() != null || p.getPerRequest() != null;
+                || p.getReasoning() != null || p.getPerImage() != null || p.getPerRequest() != null
+                || !p.getImagePrices().isEmpty();
         if (p.isFree()) {
             if (anyPrice) {
                 throw new IllegalStateException("Model '" + model.getName() + "' is declared free but also has "
@@ -177,7 +185,34 @@ public class ModelCatalog {
                     + "nothing: Tollgate never prices a model at zero by accident.");
         }
         return new ModelPrice(new TokenPrice(p.getInput()), tokens(p.getCachedInput()), new TokenPrice(p.getOutput()),
-                tokens(p.getReasoning()), money(p.getPerImage()), money(p.getPerRequest()), false);
+                tokens(p.getReasoning()), money(p.getPerImage()), money(p.getPerRequest()), false,
+                imagePrices(model.getName(), p.getImagePrices()));
+    }
+
+    private static final java.util.regex.Pattern IMAGE_VARIANT =
+            java.util.regex.Pattern.compile("(\\d+x\\d+|auto)/?([a-z]*)");
+
+    /**
+     * The table of generated-image prices, keyed {@code size/quality} or {@code size}. Spring drops a {@code /} from
+     * a map key that is not written in brackets ({@code "[1024x1024/hd]"}), so {@code 1024x1024hd} is read as
+     * {@code 1024x1024/hd} too: a size is digits, x and digits (or {@code auto}), a quality is letters.
+     */
+    public static Map<String, Money> imagePrices(String model, Map<String, BigDecimal> configured) {
+        Map<String, Money> prices = new LinkedHashMap<>();
+        configured.forEach((key, amount) -> {
+            java.util.regex.Matcher variant = IMAGE_VARIANT.matcher(key.trim().toLowerCase(java.util.Locale.ROOT));
+            if (!variant.matches()) {
+                throw new IllegalStateException("Model '" + model + "': image price '" + key + "' is not a size "
+                        + "(1024x1024) or size/quality (1024x1024/hd).");
+            }
+            if (amount == null || amount.signum() < 0) {
+                throw new IllegalStateException("Model '" + model + "': image price '" + key + "' must be zero or "
+                        + "more.");
+            }
+            prices.put(variant.group(2).isEmpty() ? variant.group(1) : variant.group(1) + "/" + variant.group(2),
+                    Money.of(amount));
+        });
+        return prices;
     }
 
     private static TokenPrice tokens(BigDecimal perMillion) {

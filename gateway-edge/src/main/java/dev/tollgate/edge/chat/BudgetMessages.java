@@ -7,12 +7,12 @@ import dev.tollgate.edge.errors.ApiError;
  * The 429 a client gets when a budget (the user's, the team's or the key's own) cannot cover its request: which
  * budget, what is left, when it resets. A user who is not a member gets a 403 instead.
  */
-final class BudgetMessages {
+public final class BudgetMessages {
 
     private BudgetMessages() {
     }
 
-    static ApiError rejection(SpendOutcome.Rejected rejected) {
+    public static ApiError rejection(SpendOutcome.Rejected rejected) {
         if (rejected.limitingBudget().equals("membership")) {
             // Not a budget matter: the user left the team (or never was in it). Retrying cannot help.
             return ApiError.forbidden("permission_denied", "This request cannot be charged: " + rejected.reason()

@@ -13,6 +13,8 @@ import dev.tollgate.edge.auth.ApiKeyAuthenticator;
 import dev.tollgate.edge.auth.BearerToken;
 import dev.tollgate.edge.catalog.CatalogModel;
 import dev.tollgate.edge.catalog.ModelCatalog;
+import dev.tollgate.edge.catalog.ModelKind;
+import dev.tollgate.edge.catalog.ModelKinds;
 import dev.tollgate.edge.config.TollgateProperties;
 import dev.tollgate.edge.errors.ApiError;
 import dev.tollgate.edge.ledger.SpendLedger;
@@ -172,6 +174,7 @@ public class ChatCompletionsHandler {
                 throw ApiError.forbidden("model_not_allowed", "This API key may not use the model '" + model.name()
                         + "'. GET /v1/models lists the models it may use.");
             }
+            ModelKinds.require(catalog, model, ModelKind.CHAT, "/v1/chat/completions");
             observation.identified(key, model, chat);
             Instant now = Instant.now();
             this.price = prices.priceAt(model.name(), now).orElseThrow(() -> new ApiError(

@@ -10,15 +10,15 @@ import java.util.TreeMap;
  * A request's tags, kept with its cost: the key's default tags, then the OpenAI {@code metadata} object's
  * string values, then the {@code x-tollgate-tags} header ({@code course=cs101,assignment=3}); later ones win.
  */
-final class RequestTags {
+public final class RequestTags {
 
-    static final String HEADER = "x-tollgate-tags";
+    public static final String HEADER = "x-tollgate-tags";
     static final int MAX_TAGS = 20;
 
     private RequestTags() {
     }
 
-    static Map<String, String> of(Map<String, String> keyDefaults, JsonNode metadata, String header) {
+    public static Map<String, String> of(Map<String, String> keyDefaults, JsonNode metadata, String header) {
         Map<String, String> tags = new TreeMap<>(keyDefaults);
         if (metadata != null && metadata.isObject()) {
             metadata.fields().forEachRemaining(field -> {

@@ -8,11 +8,11 @@ import java.util.List;
  * Cuts a server-sent-event byte stream, whose chunks may end anywhere, into whole events (each with its blank line).
  * One instance per stream; not thread-safe (a stream's chunks arrive one after another).
  */
-final class SseSplitter {
+public final class SseSplitter {
 
     private byte[] pending = new byte[0];
 
-    List<byte[]> feed(byte[] chunk) {
+    public List<byte[]> feed(byte[] chunk) {
         byte[] data = pending.length == 0 ? chunk : concat(pending, chunk);
         List<byte[]> events = new ArrayList<>(2);
         int start = 0;
@@ -29,7 +29,7 @@ final class SseSplitter {
     }
 
     /** What is left when the stream ends without a final blank line. */
-    byte[] rest() {
+    public byte[] rest() {
         return pending;
     }
 

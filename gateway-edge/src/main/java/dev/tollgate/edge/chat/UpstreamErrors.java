@@ -11,12 +11,12 @@ import org.springframework.http.HttpStatus;
  * upstream said them; the gateway's troubles (credentials, 5xx, timeouts) become 502/504, so that a client never
  * takes an upstream's 401 for a problem with its own key.
  */
-final class UpstreamErrors {
+public final class UpstreamErrors {
 
     private UpstreamErrors() {
     }
 
-    static ApiError toApiError(UpstreamFailure failure, ObjectMapper json) {
+    public static ApiError toApiError(UpstreamFailure failure, ObjectMapper json) {
         return switch (failure.kind()) {
             case TIMEOUT -> ApiError.upstream(HttpStatus.GATEWAY_TIMEOUT, "upstream_timeout",
                     failure.getMessage() + ". Nothing was charged.");

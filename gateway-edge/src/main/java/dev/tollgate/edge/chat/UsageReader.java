@@ -4,13 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.tollgate.api.spend.Usage;
 
 /** Reads OpenAI's {@code usage} block. */
-final class UsageReader {
+public final class UsageReader {
 
     private UsageReader() {
     }
 
     /** The usage in {@code usage}, or {@code null} when the node holds none. */
-    static Usage read(JsonNode usage) {
+    public static Usage read(JsonNode usage) {
         if (usage == null || !usage.isObject() || !usage.has("prompt_tokens")) {
             return null;
         }

@@ -149,6 +149,12 @@ public class TollgateProperties {
          * does not fit goes to the context-window fallbacks.
          */
         private Long contextWindow;
+
+        /**
+         * What the model does, and so the routes it serves: {@code chat} (chat completions, completions, responses;
+         * the default), {@code embedding} ({@code /v1/embeddings}) or {@code image} ({@code /v1/images/generations}).
+         */
+        private String kind = "chat";
         private final Prices prices = new Prices();
         /** The single-deployment form; {@link #deployments} when the model has several. */
         private final Deployment deployment = new Deployment();
@@ -168,6 +174,8 @@ public class TollgateProperties {
         public List<Deployment> getDeployments() { return deployments; }
         public void setDeployments(List<Deployment> deployments) { this.deployments = deployments; }
         public Routing getRouting() { return routing; }
+        public String getKind() { return kind; }
+        public void setKind(String kind) { this.kind = kind; }
     }
 
     /** Shared usage (deployments' rpm/tpm, keys' limits) in Redis; in-process when no URL is set. */
@@ -281,6 +289,11 @@ public class TollgateProperties {
         private BigDecimal perImage;
         /** A fixed amount per request, where the model charges one. */
         private BigDecimal perRequest;
+        /**
+         * Generated images by {@code size/quality} ({@code "1024x1024/hd": "0.08"}) or by size alone
+         * ({@code "256x256": "0.016"}); a variant not listed costs {@code per-image}, or is refused without one.
+         */
+        private java.util.Map<String, BigDecimal> imagePrices = new java.util.LinkedHashMap<>();
         /** A model must have prices, or say it is free: never a silent zero. */
         private boolean free;
 
@@ -289,6 +302,8 @@ public class TollgateProperties {
         public BigDecimal getPerImage() { return perImage; }
         public void setPerImage(BigDecimal perImage) { this.perImage = perImage; }
         public BigDecimal getPerRequest() { return perRequest; }
+        public java.util.Map<String, BigDecimal> getImagePrices() { return imagePrices; }
+        public void setImagePrices(java.util.Map<String, BigDecimal> imagePrices) { this.imagePrices = imagePrices; }
         public void setPerRequest(BigDecimal perRequest) { this.perRequest = perRequest; }
 
         public BigDecimal getInput() { return input; }

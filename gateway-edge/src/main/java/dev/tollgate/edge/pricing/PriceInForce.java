@@ -28,6 +28,6 @@ public record PriceInForce(String version, ModelPrice price) {
     /** The real cost of an answer, rounded once to the ledger's nano-units. */
     public Money cost(Usage usage, long images) {
         return Money.rounded(price.exactCost(usage.promptTokens(), usage.cachedPromptTokens(),
-                usage.completionTokens(), usage.reasoningTokens(), images));
+                usage.completionTokens(), usage.reasoningTokens(), images, usage.imageVariant()));
     }
 }

@@ -19,4 +19,18 @@ public interface ChatProvider {
      * An HTTP error status of the upstream fails the flux before its first element.
      */
     Flux<byte[]> stream(CatalogModel model, ObjectNode body);
+
+    /**
+     * Any other OpenAI route: POST the JSON {@code body} to {@code path} under the deployment's base URL
+     * ({@code /embeddings}, {@code /completions}, {@code /images/generations}, {@code /responses}) and answer its raw
+     * JSON bytes. A provider that cannot serve the route fails with an HTTP 400 {@link UpstreamFailure}.
+     */
+    default Mono<byte[]> post(CatalogModel model, String path, ObjectNode body) {
+        return Mono.error(UpstreamFailure.unsupported(model, path));
+    }
+
+    /** As {@link #post}, streamed: raw server-sent-event bytes, in chunks as they arrive. */
+    default Flux<byte[]> postStream(CatalogModel model, String path, ObjectNode body) {
+        return Flux.error(UpstreamFailure.unsupported(model, path));
+    }
 }

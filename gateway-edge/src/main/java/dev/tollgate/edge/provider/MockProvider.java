@@ -30,10 +30,23 @@ public class MockProvider implements ChatProvider {
 
     private final ObjectMapper json;
     private final TokenCounter tokens;
+    private final MockEndpoints endpoints;
 
     public MockProvider(ObjectMapper json, TokenCounter tokens) {
         this.json = json;
         this.tokens = tokens;
+        this.endpoints = new MockEndpoints(json, tokens, ANSWER, ANSWER_TOKENS);
+    }
+
+    /** The other OpenAI routes, answered as deterministically as chat completions (see {@link MockEndpoints}). */
+    @Override
+    public Mono<byte[]> post(CatalogModel model, String path, ObjectNode body) {
+        return delayed(model, Mono.fromCallable(() -> json.writeValueAsBytes(endpoints.answer(model, path, body))));
+    }
+
+    @Override
+    public Flux<byte[]> postStream(CatalogModel model, String path, ObjectNode body) {
+        return delayed(model, Mono.fromCallable(() -> endpoints.stream(model, path, body))).flatMapIterable(e -> e);
     }
 
     @Override

@@ -86,7 +86,29 @@ public class OpenAiCompatibleProvider implements ChatProvider {
                 .onErrorMap(e -> translate(model, e));
     }
 
+    @Override
+    public Mono<byte[]> post(CatalogModel model, String path, ObjectNode body) {
+        return request(model, path, body)
+                .retrieve()
+                .bodyToMono(byte[].class)
+                .onErrorMap(e -> translate(model, e));
+    }
+
+    @Override
+    public Flux<byte[]> postStream(CatalogModel model, String path, ObjectNode body) {
+        return request(model, path, body)
+                .accept(MediaType.TEXT_EVENT_STREAM)
+                .retrieve()
+                .bodyToFlux(DataBuffer.class)
+                .map(Bytes::drain)
+                .onErrorMap(e -> translate(model, e));
+    }
+
     private WebClient.RequestBodySpec request(CatalogModel model, ObjectNode body) {
+        return request(model, "/chat/completions", body);
+    }
+
+    private WebClient.RequestBodySpec request(CatalogModel model, String path, ObjectNode body) {
         byte[] payload;
         try {
             payload = json.writeValueAsBytes(body);
@@ -94,7 +116,7 @@ public class OpenAiCompatibleProvider implements ChatProvider {
             throw new IllegalStateException(e);
         }
         WebClient.RequestBodySpec spec = client.post()
-                .uri(trimSlash(model.deployment().getBaseUrl()) + "/chat/completions")
+                .uri(trimSlash(model.deployment().getBaseUrl()) + path)
                 .contentType(MediaType.APPLICATION_JSON);
         Duration timeout = model.deployment().getTimeout();
         if (timeout != null) {

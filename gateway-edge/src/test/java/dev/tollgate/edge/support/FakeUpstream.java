@@ -28,6 +28,11 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@code up-slow-stream}: streams its first chunk, then waits for {@link #releaseStream()};</li>
  *   <li>{@code up-cut-stream}: streams two chunks and breaks the connection.</li>
  * </ul>
+ * The other OpenAI routes ({@code /v1/completions}, {@code /v1/embeddings}, {@code /v1/images/generations},
+ * {@code /v1/responses}) answer in OpenAI's shapes with the same upstream model names: {@code up-normal} reports
+ * {@link #PROMPT_TOKENS} input tokens and as many output tokens as the forwarded maximum (or 20); the error names
+ * fail the same way; {@code up-no-usage} leaves the usage out; {@code up-slow-stream} holds a streamed response
+ * after its first text delta; {@code up-image-usage} reports gpt-image-1's token usage with its images.
  */
 public final class FakeUpstream {
 
@@ -46,6 +51,10 @@ public final class FakeUpstream {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.setExecutor(Executors.newCachedThreadPool());
         server.createContext("/v1/chat/completions", this::chat);
+        server.createContext("/v1/completions", this::completions);
+        server.createContext("/v1/embeddings", this::embeddings);
+        server.createContext("/v1/images/generations", this::images);
+        server.createContext("/v1/responses", this::responses);
         server.start();
     }
 
@@ -199,5 +208,207 @@ public final class FakeUpstream {
         try (OutputStream out = exchange.getResponseBody()) {
             out.write(body);
         }
+    }
+
+    /** The upstream's answer for an error model, or false when the model is not one. */
+    private boolean failed(HttpExchange exchange, String model) throws IOException {
+        switch (model) {
+            case "up-error-500" -> error(exchange, 500, "server_error", "The upstream broke");
+            case "up-429" -> {
+                exchange.getResponseHeaders().set("Retry-After", "7");
+                error(exchange, 429, "rate_limit_exceeded", "Rate limit reached for requests");
+            }
+            case "up-400" -> error(exchange, 400, "invalid_value", "Invalid value for 'temperature'");
+            default -> {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private JsonNode received(HttpExchange exchange) throws IOException {
+        ObjectNode body = (ObjectNode) json.readTree(exchange.getRequestBody());
+        body.put("_path", exchange.getRequestURI().getPath());
+        requests.add(body);
+        return body;
+    }
+
+    private void completions(HttpExchange exchange) throws IOException {
+        JsonNode body = received(exchange);
+        String model = body.path("model").asText();
+        if (failed(exchange, model)) {
+            return;
+        }
+        long maxTokens = body.path("max_tokens").asLong(DEFAULT_COMPLETION_TOKENS);
+        if (body.path("stream").asBoolean(false)) {
+            exchange.getResponseHeaders().set("Content-Type", "text/event-stream");
+            exchange.sendResponseHeaders(200, 0);
+            OutputStream out = exchange.getResponseBody();
+            for (String piece : List.of("Once", " upon", " a time")) {
+                event(out, "{\"id\":\"cmpl-fake\",\"object\":\"text_completion\",\"created\":1,\"model\":\""
+                        + model + "\",\"choices\":[{\"text\":\"" + piece + "\",\"index\":0,\"logprobs\":null,"
+                        + "\"finish_reason\":null}]}");
+            }
+            if (body.path("stream_options").path("include_usage").asBoolean(false)) {
+                ObjectNode last = json.createObjectNode().put("id", "cmpl-fake").put("object", "text_completion")
+                        .put("created", 1).put("model", model);
+                last.putArray("choices");
+                last.set("usage", usage(maxTokens));
+                event(out, json.writeValueAsString(last));
+            }
+            out.write("data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8));
+            out.close();
+            return;
+        }
+        ObjectNode answer = json.createObjectNode().put("id", "cmpl-fake").put("object", "text_completion")
+                .put("created", 1).put("model", model);
+        answer.putArray("choices").addObject().put("text", "Once upon a time").put("index", 0).putNull("logprobs")
+                .put("finish_reason", "length");
+        if (!model.equals("up-no-usage")) {
+            answer.set("usage", usage(maxTokens));
+        }
+        send(exchange, 200, "application/json", json.writeValueAsBytes(answer));
+    }
+
+    private void embeddings(HttpExchange exchange) throws IOException {
+        JsonNode body = received(exchange);
+        String model = body.path("model").asText();
+        if (failed(exchange, model)) {
+            return;
+        }
+        JsonNode input = body.path("input");
+        int items = input.isArray() && !input.isEmpty() && !input.get(0).isNumber() ? input.size() : 1;
+        ObjectNode answer = json.createObjectNode().put("object", "list");
+        ArrayNode data = answer.putArray("data");
+        for (int i = 0; i < items; i++) {
+            ObjectNode item = data.addObject().put("object", "embedding").put("index", i);
+            if (body.path("encoding_format").asText("float").equals("base64")) {
+                item.put("embedding", "AACAPwAAAEA="); // [1.0, 2.0] as little-endian float32
+            } else {
+                item.putArray("embedding").add(0.6).add(0.8);
+            }
+        }
+        answer.put("model", model);
+        if (!model.equals("up-no-usage")) {
+            answer.putObject("usage").put("prompt_tokens", PROMPT_TOKENS).put("total_tokens", PROMPT_TOKENS);
+        }
+        send(exchange, 200, "application/json", json.writeValueAsBytes(answer));
+    }
+
+    public static final long IMAGE_INPUT_TOKENS = 50;
+    public static final long IMAGE_OUTPUT_TOKENS = 4160;
+
+    private void images(HttpExchange exchange) throws IOException {
+        JsonNode body = received(exchange);
+        String model = body.path("model").asText();
+        if (failed(exchange, model)) {
+            return;
+        }
+        int n = body.path("n").asInt(1);
+        ObjectNode answer = json.createObjectNode().put("created", 1);
+        ArrayNode data = answer.putArray("data");
+        for (int i = 0; i < n; i++) {
+            if (body.path("response_format").asText("url").equals("b64_json")) {
+                data.addObject().put("b64_json", "iVBORw0KGgo=");
+            } else {
+                data.addObject().put("url", "https://images.example/" + i + ".png").put("revised_prompt", "a cat");
+            }
+        }
+        if (model.equals("up-image-usage")) {
+            ObjectNode usage = answer.putObject("usage").put("input_tokens", IMAGE_INPUT_TOKENS)
+                    .put("output_tokens", IMAGE_OUTPUT_TOKENS * n).put("total_tokens", IMAGE_INPUT_TOKENS
+                            + IMAGE_OUTPUT_TOKENS * n);
+            usage.putObject("input_tokens_details").put("text_tokens", IMAGE_INPUT_TOKENS).put("image_tokens", 0);
+        }
+        send(exchange, 200, "application/json", json.writeValueAsBytes(answer));
+    }
+
+    private void responses(HttpExchange exchange) throws IOException {
+        JsonNode body = received(exchange);
+        String model = body.path("model").asText();
+        if (failed(exchange, model)) {
+            return;
+        }
+        long output = body.path("max_output_tokens").asLong(DEFAULT_COMPLETION_TOKENS);
+        if (!body.path("stream").asBoolean(false)) {
+            ObjectNode answer = response(model, "completed", "Hello world", output);
+            if (model.equals("up-no-usage")) {
+                answer.putNull("usage");
+            }
+            send(exchange, 200, "application/json", json.writeValueAsBytes(answer));
+            return;
+        }
+        exchange.getResponseHeaders().set("Content-Type", "text/event-stream");
+        exchange.sendResponseHeaders(200, 0);
+        OutputStream out = exchange.getResponseBody();
+        int[] sequence = {0};
+        typed(out, "response.created", sequence, json.createObjectNode()
+                .set("response", response(model, "in_progress", null, 0)));
+        typed(out, "response.output_text.delta", sequence, delta("Hello"));
+        firstChunkSent.countDown();
+        if (model.equals("up-slow-stream")) {
+            try {
+                streamGate.await(20, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        typed(out, "response.output_text.delta", sequence, delta(" world"));
+        if (model.equals("up-cut-stream")) {
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            throw new IllegalStateException("the fake upstream cuts this stream");
+        }
+        typed(out, "response.completed", sequence, json.createObjectNode()
+                .set("response", response(model, "completed", "Hello world", output)));
+        out.close();
+    }
+
+    private ObjectNode delta(String text) {
+        ObjectNode delta = json.createObjectNode().put("item_id", "msg_fake").put("output_index", 0)
+                .put("content_index", 0).put("delta", text);
+        delta.putArray("logprobs");
+        return delta;
+    }
+
+    private void typed(OutputStream out, String type, int[] sequence, ObjectNode payload) throws IOException {
+        ObjectNode event = json.createObjectNode().put("type", type).put("sequence_number", sequence[0]++);
+        event.setAll(payload);
+        out.write(("event: " + type + "\ndata: " + json.writeValueAsString(event) + "\n\n")
+                .getBytes(StandardCharsets.UTF_8));
+        out.flush();
+    }
+
+    private ObjectNode response(String model, String status, String text, long outputTokens) {
+        ObjectNode response = json.createObjectNode().put("id", "resp_fake").put("object", "response")
+                .put("created_at", 1).put("status", status);
+        response.putNull("error");
+        response.putNull("incomplete_details");
+        response.putNull("instructions");
+        response.put("model", model);
+        ArrayNode output = response.putArray("output");
+        if (text != null) {
+            ObjectNode message = output.addObject().put("type", "message").put("id", "msg_fake")
+                    .put("status", "completed").put("role", "assistant");
+            ObjectNode part = message.putArray("content").addObject().put("type", "output_text").put("text", text);
+            part.putArray("annotations");
+            ObjectNode usage = response.putObject("usage").put("input_tokens", PROMPT_TOKENS);
+            usage.putObject("input_tokens_details").put("cached_tokens", 0);
+            usage.put("output_tokens", outputTokens);
+            usage.putObject("output_tokens_details").put("reasoning_tokens", 0);
+            usage.put("total_tokens", PROMPT_TOKENS + outputTokens);
+        } else {
+            response.putNull("usage");
+        }
+        response.put("parallel_tool_calls", true);
+        response.put("temperature", 1.0);
+        response.put("tool_choice", "auto");
+        response.putArray("tools");
+        response.put("top_p", 1.0);
+        response.putObject("metadata");
+        return response;
     }
 }

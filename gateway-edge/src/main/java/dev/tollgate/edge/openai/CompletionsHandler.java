@@ -1,0 +1,210 @@
+package dev.tollgate.edge.openai;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tollgate.api.money.Money;
+import dev.tollgate.api.spend.Usage;
+import dev.tollgate.edge.catalog.CatalogModel;
+import dev.tollgate.edge.catalog.ModelKind;
+import dev.tollgate.edge.chat.SseEvents;
+import dev.tollgate.edge.chat.TokenCounter;
+import dev.tollgate.edge.chat.UsageReader;
+import dev.tollgate.edge.config.TollgateProperties;
+import dev.tollgate.edge.errors.ApiError;
+import dev.tollgate.edge.pricing.PriceInForce;
+import org.springframework.stereotype.Component;
+import org.springframework.web.reactive.function.server.ServerRequest;
+import org.springframework.web.reactive.function.server.ServerResponse;
+import reactor.core.publisher.Mono;
+
+import java.util.List;
+
+/**
+ * {@code POST /v1/completions} (the legacy text completions), priced like chat: prompt tokens at the input price,
+ * completion tokens at the output price. The worst case is {@code max_tokens} (or the model's cap) for every choice
+ * generated: {@code max(n, best_of)} per prompt, for every prompt of a batch. Streams like chat completions.
+ */
+@Component
+public class CompletionsHandler implements OpenAiEndpoint {
+
+    private final Governor governor;
+    private final TokenCounter tokens;
+    private final ObjectMapper json;
+    private final TollgateProperties properties;
+
+    public CompletionsHandler(Governor governor, TokenCounter tokens, ObjectMapper json,
+                              TollgateProperties properties) {
+        this.governor = governor;
+        this.tokens = tokens;
+        this.json = json;
+        this.properties = properties;
+    }
+
+    public Mono<ServerResponse> handle(ServerRequest request) {
+        return governor.handle(request, this);
+    }
+
+    @Override
+    public String route() {
+        return "/v1/completions";
+    }
+
+    @Override
+    public String upstreamPath() {
+        return "/completions";
+    }
+
+    @Override
+    public ModelKind kind() {
+        return ModelKind.CHAT;
+    }
+
+    @Override
+    public Plan plan(ObjectNode body, CatalogModel model, PriceInForce price) {
+        return new CompletionPlan(body, model, price);
+    }
+
+    private final class CompletionPlan extends Plan {
+
+        private final Long requestedMaxTokens;
+        private final long choices;
+        private final boolean clientWantsUsage;
+
+        CompletionPlan(ObjectNode body, CatalogModel model, PriceInForce price) {
+            super(body, model, price);
+            long[] counted = prompt(body.get("prompt"));
+            promptTokens = counted[0] + (body.path("suffix").isTextual() ? tokens.text(body.get("suffix").asText()) : 0);
+            int n = boundedInt(body, "n", 1, 128, 1);
+            int bestOf = boundedInt(body, "best_of", 1, 128, 1);
+            if (bestOf < n) {
+                throw ApiError.invalidRequest("'best_of' must be at least 'n'.", "best_of");
+            }
+            choices = counted[1] * Math.max(n, bestOf); // best_of choices are generated (and billed) upstream
+            requestedMaxTokens = positiveLong(body, "max_tokens");
+            long perChoice = Math.min(requestedMaxTokens == null ? model.maxOutputTokens() : requestedMaxTokens,
+                    model.maxOutputTokens());
+            maxOutputTokens = perChoice * choices;
+            minOutputTokens = Math.min(properties.getLedger().getMinOutputTokens() * choices, maxOutputTokens);
+            fixedCost = price.fixedCost(promptTokens, 0);
+            stream = flag(body, "stream");
+            clientWantsUsage = body.path("stream_options").path("include_usage").asBoolean(false);
+            if (stream) {
+                ObjectNode options = body.path("stream_options") instanceof ObjectNode existing ? existing
+                        : body.putObject("stream_options");
+                options.put("include_usage", true); // always know the real usage; stripped if not asked for
+            }
+        }
+
+        @Override
+        Long limitOutput(long granted, boolean clamped) {
+            long perChoice = granted / choices;
+            if (clamped || requestedMaxTokens != null && requestedMaxTokens > perChoice) {
+                body.put("max_tokens", perChoice);
+            }
+            return clamped ? perChoice : null;
+        }
+
+        @Override
+        Usage usage(ObjectNode answer) {
+            if (!answer.path("choices").isArray()) {
+                return null;
+            }
+            Usage reported = UsageReader.read(answer.get("usage"));
+            if (reported != null) {
+                return reported;
+            }
+            long completion = 0;
+            for (JsonNode choice : answer.path("choices")) {
+                completion += tokens.text(choice.path("text").asText(""));
+            }
+            answer.putObject("usage").put("prompt_tokens", promptTokens).put("completion_tokens", completion)
+                    .put("total_tokens", promptTokens + completion);
+            return new Usage(promptTokens, completion, 0, 0);
+        }
+
+        @Override
+        EventRelay.Dialect dialect() {
+            return new EventRelay.Dialect() {
+                @Override
+                public String text(JsonNode event) {
+                    StringBuilder text = new StringBuilder();
+                    event.path("choices").forEach(choice -> text.append(choice.path("text").asText("")));
+                    return text.toString();
+                }
+
+                @Override
+                public Usage usage(JsonNode event) {
+                    return UsageReader.read(event.get("usage"));
+                }
+
+                @Override
+                public JsonNode withCost(ObjectNode event, Money cost) {
+                    if (clientWantsUsage) {
+                        ((ObjectNode) event.get("usage")).put("cost", cost.toBigDecimal().stripTrailingZeros());
+                        return event;
+                    }
+                    if (event.path("choices").isEmpty()) {
+                        return null;
+                    }
+                    event.remove("usage");
+                    return event;
+                }
+
+                @Override
+                public List<byte[]> closing(EventRelay relay, Money cost) {
+                    if (!clientWantsUsage || relay.upstreamReportedUsage()) {
+                        return List.of(SseEvents.DONE);
+                    }
+                    Usage usage = relay.usage();
+                    ObjectNode chunk = json.createObjectNode().put("object", "text_completion");
+                    chunk.putArray("choices");
+                    chunk.putObject("usage").put("prompt_tokens", usage.promptTokens())
+                            .put("completion_tokens", usage.completionTokens())
+                            .put("total_tokens", usage.totalTokens())
+                            .put("cost", cost.toBigDecimal().stripTrailingZeros());
+                    return List.of(SseEvents.data(json, chunk), SseEvents.DONE);
+                }
+
+                @Override
+                public Usage counted(String delivered) {
+                    return new Usage(promptTokens, tokens.text(delivered), 0, 0);
+                }
+            };
+        }
+    }
+
+    /** {prompt tokens, prompts}: a string, an array of strings, an array of token ids, or an array of those. */
+    private long[] prompt(JsonNode prompt) {
+        String shape = "'prompt' must be a string, an array of strings, an array of token ids or an array of arrays "
+                + "of token ids.";
+        if (prompt == null || prompt.isNull()) {
+            throw ApiError.invalidRequest("You must provide a prompt: " + shape, "prompt");
+        }
+        if (prompt.isTextual()) {
+            return new long[] {tokens.text(prompt.asText()), 1};
+        }
+        if (!prompt.isArray() || prompt.isEmpty()) {
+            throw ApiError.invalidRequest(shape, "prompt");
+        }
+        if (prompt.get(0).isIntegralNumber()) {
+            for (JsonNode id : prompt) {
+                if (!id.isIntegralNumber()) {
+                    throw ApiError.invalidRequest(shape, "prompt");
+                }
+            }
+            return new long[] {prompt.size(), 1};
+        }
+        long count = 0;
+        for (JsonNode item : prompt) {
+            if (item.isTextual()) {
+                count += tokens.text(item.asText());
+            } else if (item.isArray() && !item.isEmpty() && item.get(0).isIntegralNumber()) {
+                count += item.size();
+            } else {
+                throw ApiError.invalidRequest(shape, "prompt");
+            }
+        }
+        return new long[] {count, prompt.size()};
+    }
+}

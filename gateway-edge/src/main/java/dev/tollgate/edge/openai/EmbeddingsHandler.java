@@ -1,0 +1,118 @@
+package dev.tollgate.edge.openai;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tollgate.api.spend.Usage;
+import dev.tollgate.edge.catalog.CatalogModel;
+import dev.tollgate.edge.catalog.ModelKind;
+import dev.tollgate.edge.chat.TokenCounter;
+import dev.tollgate.edge.chat.UsageReader;
+import dev.tollgate.edge.errors.ApiError;
+import dev.tollgate.edge.pricing.PriceInForce;
+import org.springframework.stereotype.Component;
+import org.springframework.web.reactive.function.server.ServerRequest;
+import org.springframework.web.reactive.function.server.ServerResponse;
+import reactor.core.publisher.Mono;
+
+/**
+ * {@code POST /v1/embeddings}: {@code input} is a string, an array of strings, an array of token ids or an array of
+ * such arrays. Priced at the model's input price per token (plus a per-request fee, if any); the worst case is the
+ * input as counted here, the real cost is the upstream's {@code usage.prompt_tokens}.
+ */
+@Component
+public class EmbeddingsHandler implements OpenAiEndpoint {
+
+    private final Governor governor;
+    private final TokenCounter tokens;
+
+    public EmbeddingsHandler(Governor governor, TokenCounter tokens) {
+        this.governor = governor;
+        this.tokens = tokens;
+    }
+
+    public Mono<ServerResponse> handle(ServerRequest request) {
+        return governor.handle(request, this);
+    }
+
+    @Override
+    public String route() {
+        return "/v1/embeddings";
+    }
+
+    @Override
+    public String upstreamPath() {
+        return "/embeddings";
+    }
+
+    @Override
+    public ModelKind kind() {
+        return ModelKind.EMBEDDING;
+    }
+
+    @Override
+    public Plan plan(ObjectNode body, CatalogModel model, PriceInForce price) {
+        return new Plan(body, model, price) {
+            {
+                promptTokens = count(body.get("input"));
+                fixedCost = price.fixedCost(promptTokens, 0);
+                maxOutputTokens = 0;
+                minOutputTokens = 0;
+                JsonNode format = body.get("encoding_format");
+                if (format != null && !format.isNull() && !(format.isTextual()
+                        && (format.asText().equals("float") || format.asText().equals("base64")))) {
+                    throw ApiError.invalidRequest("'encoding_format' is 'float' or 'base64'.", "encoding_format");
+                }
+                if (flag(body, "stream")) {
+                    throw ApiError.invalidRequest("Embeddings are not streamed.", "stream");
+                }
+            }
+
+            @Override
+            Usage usage(ObjectNode answer) {
+                if (!answer.path("data").isArray()) {
+                    return null;
+                }
+                Usage reported = UsageReader.read(answer.get("usage"));
+                if (reported != null) {
+                    return new Usage(reported.promptTokens(), 0, 0, 0);
+                }
+                answer.putObject("usage").put("prompt_tokens", promptTokens).put("total_tokens", promptTokens);
+                return new Usage(promptTokens, 0, 0, 0);
+            }
+        };
+    }
+
+    /** The tokens of an embeddings input: strings counted with the tokenizer, token arrays by their length. */
+    long count(JsonNode input) {
+        String shape = "'input' must be a non-empty string, an array of strings, an array of token ids or an array "
+                + "of arrays of token ids.";
+        if (input == null || input.isNull()) {
+            throw ApiError.invalidRequest("You must provide an input: " + shape, "input");
+        }
+        if (input.isTextual()) {
+            return tokens.text(input.asText());
+        }
+        if (!input.isArray() || input.isEmpty()) {
+            throw ApiError.invalidRequest(shape, "input");
+        }
+        if (input.get(0).isIntegralNumber()) {
+            for (JsonNode id : input) {
+                if (!id.isIntegralNumber()) {
+                    throw ApiError.invalidRequest(shape, "input");
+                }
+            }
+            return input.size();
+        }
+        long count = 0;
+        for (JsonNode item : input) {
+            if (item.isTextual()) {
+                count += tokens.text(item.asText());
+            } else if (item.isArray() && !item.isEmpty() && item.get(0).isIntegralNumber()) {
+                count += item.size();
+            } else {
+                throw ApiError.invalidRequest(shape, "input");
+            }
+        }
+        return count;
+    }
+}

@@ -1,0 +1,118 @@
+package dev.tollgate.edge.openai;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tollgate.api.money.Money;
+import dev.tollgate.api.money.ModelPrice;
+import dev.tollgate.api.spend.Usage;
+import dev.tollgate.edge.catalog.CatalogModel;
+import dev.tollgate.edge.catalog.ModelKind;
+import dev.tollgate.edge.chat.TokenCounter;
+import dev.tollgate.edge.errors.ApiError;
+import dev.tollgate.edge.pricing.PriceInForce;
+import org.springframework.stereotype.Component;
+import org.springframework.web.reactive.function.server.ServerRequest;
+import org.springframework.web.reactive.function.server.ServerResponse;
+import reactor.core.publisher.Mono;
+
+import java.util.regex.Pattern;
+
+/**
+ * {@code POST /v1/images/generations}, priced per image by size and quality: the model's {@code image_prices} entry
+ * for {@code size/quality} (or for {@code size}), else its {@code per_image} price; a variant it has no price for is
+ * refused with a 400 before anything is reserved. The worst case is {@code n} images of that price, plus the prompt
+ * at the input price and, for models whose upstream reports token usage (gpt-image-1), the output tokens at the
+ * output price up to the model's cap per image. The real cost counts the images returned.
+ */
+@Component
+public class ImagesHandler implements OpenAiEndpoint {
+
+    /** The size and quality a request is priced at when it names none (OpenAI's defaults for DALL·E 3). */
+    static final String DEFAULT_SIZE = "1024x1024";
+    static final String DEFAULT_QUALITY = "standard";
+    private static final Pattern SIZE = Pattern.compile("\\d{1,5}x\\d{1,5}|auto");
+    private static final Pattern QUALITY = Pattern.compile("[a-z]{1,20}");
+
+    private final Governor governor;
+    private final TokenCounter tokens;
+
+    public ImagesHandler(Governor governor, TokenCounter tokens) {
+        this.governor = governor;
+        this.tokens = tokens;
+    }
+
+    public Mono<ServerResponse> handle(ServerRequest request) {
+        return governor.handle(request, this);
+    }
+
+    @Override
+    public String route() {
+        return "/v1/images/generations";
+    }
+
+    @Override
+    public String upstreamPath() {
+        return "/images/generations";
+    }
+
+    @Override
+    public ModelKind kind() {
+        return ModelKind.IMAGE;
+    }
+
+    @Override
+    public Plan plan(ObjectNode body, CatalogModel model, PriceInForce price) {
+        JsonNode prompt = body.get("prompt");
+        if (prompt == null || !prompt.isTextual() || prompt.asText().isBlank()) {
+            throw ApiError.invalidRequest("You must provide a prompt (a string).", "prompt");
+        }
+        int n = Plan.boundedInt(body, "n", 1, 10, 1);
+        String size = text(body, "size", SIZE, DEFAULT_SIZE, "a size such as 1024x1024, or auto");
+        String quality = text(body, "quality", QUALITY, DEFAULT_QUALITY, "a quality such as standard, hd, low, "
+                + "medium, high or auto");
+        String variant = size + "/" + quality;
+        ModelPrice prices = price.price();
+        if (prices.pricesImages() && prices.imagePrice(size, quality) == null) {
+            throw ApiError.invalidRequest("The model '" + model.name() + "' has no price for images of size " + size
+                    + " and quality " + quality + ", so Tollgate refuses them rather than guess. Priced: "
+                    + (prices.imagePrices() == null ? "none" : String.join(", ", prices.imagePrices().keySet()))
+                    + ".", body.has("quality") ? "quality" : "size");
+        }
+        if (Plan.flag(body, "stream")) {
+            throw ApiError.invalidRequest("Image generation is not streamed through Tollgate.", "stream");
+        }
+        return new Plan(body, model, price) {
+            {
+                promptTokens = tokens.text(prompt.asText());
+                fixedCost = Money.rounded(prices.exactCost(promptTokens, 0, 0, 0, n, variant));
+                // Token-priced image models (gpt-image-1) report image output tokens: at most the cap per image.
+                maxOutputTokens = outputPrice.isFree() ? 0 : model.maxOutputTokens() * n;
+                minOutputTokens = maxOutputTokens; // images cannot be made smaller to fit a budget
+            }
+
+            @Override
+            Usage usage(ObjectNode answer) {
+                JsonNode data = answer.get("data");
+                if (data == null || !data.isArray()) {
+                    return null;
+                }
+                JsonNode usage = answer.get("usage");
+                Usage tokensUsed = usage != null && usage.isObject() && usage.has("input_tokens")
+                        ? new Usage(usage.path("input_tokens").asLong(0), usage.path("output_tokens").asLong(0), 0, 0)
+                        : new Usage(promptTokens, 0, 0, 0);
+                return tokensUsed.withGeneratedImages(data.size(), variant);
+            }
+        };
+    }
+
+    private static String text(JsonNode body, String field, Pattern allowed, String absent, String what) {
+        JsonNode value = body.get(field);
+        if (value == null || value.isNull()) {
+            return absent;
+        }
+        if (!value.isTextual() || !allowed.matcher(value.asText()).matches()) {
+            throw ApiError.invalidRequest("'" + field + "' must be " + what + ".", field);
+        }
+        return value.asText();
+    }
+}

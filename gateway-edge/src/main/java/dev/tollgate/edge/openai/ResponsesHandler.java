@@ -1,0 +1,223 @@
+package dev.tollgate.edge.openai;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tollgate.api.money.Money;
+import dev.tollgate.api.spend.Usage;
+import dev.tollgate.edge.catalog.CatalogModel;
+import dev.tollgate.edge.catalog.ModelKind;
+import dev.tollgate.edge.chat.TokenCounter;
+import dev.tollgate.edge.config.TollgateProperties;
+import dev.tollgate.edge.errors.ApiError;
+import dev.tollgate.edge.pricing.PriceInForce;
+import org.springframework.stereotype.Component;
+import org.springframework.web.reactive.function.server.ServerRequest;
+import org.springframework.web.reactive.function.server.ServerResponse;
+import reactor.core.publisher.Mono;
+
+import java.util.List;
+import java.util.Set;
+
+/**
+ * {@code POST /v1/responses}, whole or streamed. Priced by {@code usage.input_tokens} (the cached part at the cached
+ * price) and {@code output_tokens} (the reasoning part at the reasoning price). The worst case counts
+ * {@code instructions}, {@code input} and {@code tools} here, plus {@code max_output_tokens} (or the model's cap);
+ * the budget may lower {@code max_output_tokens}. A stream's events pass through as they arrive; the cost is added
+ * to the usage of {@code response.completed} (or {@code .incomplete}, {@code .failed}).
+ */
+@Component
+public class ResponsesHandler implements OpenAiEndpoint {
+
+    private static final Set<String> FINAL_EVENTS = Set.of("response.completed", "response.incomplete",
+            "response.failed");
+
+    private final Governor governor;
+    private final TokenCounter tokens;
+    private final TollgateProperties properties;
+
+    public ResponsesHandler(Governor governor, TokenCounter tokens, TollgateProperties properties) {
+        this.governor = governor;
+        this.tokens = tokens;
+        this.properties = properties;
+    }
+
+    public Mono<ServerResponse> handle(ServerRequest request) {
+        return governor.handle(request, this);
+    }
+
+    @Override
+    public String route() {
+        return "/v1/responses";
+    }
+
+    @Override
+    public String upstreamPath() {
+        return "/responses";
+    }
+
+    @Override
+    public ModelKind kind() {
+        return ModelKind.CHAT;
+    }
+
+    @Override
+    public Plan plan(ObjectNode body, CatalogModel model, PriceInForce price) {
+        return new ResponsePlan(body, model, price);
+    }
+
+    /** OpenAI's responses usage block. */
+    static Usage read(JsonNode usage) {
+        if (usage == null || !usage.isObject() || !usage.has("input_tokens")) {
+            return null;
+        }
+        return new Usage(usage.path("input_tokens").asLong(0), usage.path("output_tokens").asLong(0),
+                usage.path("input_tokens_details").path("cached_tokens").asLong(0),
+                usage.path("output_tokens_details").path("reasoning_tokens").asLong(0));
+    }
+
+    private final class ResponsePlan extends Plan {
+
+        private final Long requested;
+        private final long images;
+
+        ResponsePlan(ObjectNode body, CatalogModel model, PriceInForce price) {
+            super(body, model, price);
+            JsonNode input = body.get("input");
+            if ((input == null || input.isNull()) && !body.hasNonNull("previous_response_id")
+                    && !body.hasNonNull("prompt") && !body.hasNonNull("conversation")) {
+                throw ApiError.invalidRequest("You must provide an input (a string or an array of input items).",
+                        "input");
+            }
+            if (input != null && !input.isNull() && !input.isTextual() && !input.isArray()) {
+                throw ApiError.invalidRequest("'input' must be a string or an array of input items.", "input");
+            }
+            JsonNode instructions = body.get("instructions");
+            long counted = instructions != null && instructions.isTextual() ? tokens.text(instructions.asText()) : 0;
+            long[] items = input == null ? new long[2] : input(input);
+            counted += items[0];
+            if (body.has("tools")) {
+                counted += tokens.text(body.get("tools").toString());
+            }
+            if (body.path("text").has("format")) {
+                counted += tokens.text(body.path("text").get("format").toString());
+            }
+            promptTokens = counted;
+            images = items[1];
+            requested = positiveLong(body, "max_output_tokens");
+            maxOutputTokens = Math.min(requested == null ? model.maxOutputTokens() : requested,
+                    model.maxOutputTokens());
+            minOutputTokens = Math.min(properties.getLedger().getMinOutputTokens(), maxOutputTokens);
+            fixedCost = price.fixedCost(promptTokens, images);
+            stream = flag(body, "stream");
+        }
+
+        /** {tokens, images} of the input: a string, or items (messages with text or parts, and others). */
+        private long[] input(JsonNode input) {
+            if (input.isTextual()) {
+                return new long[] {tokens.text(input.asText()), 0};
+            }
+            long count = 0;
+            long pictures = 0;
+            for (JsonNode item : input) {
+                JsonNode content = item.get("content");
+                if (content == null) {
+                    count += tokens.text(item.toString()); // a function call, its output, a reasoning item...
+                } else if (content.isTextual()) {
+                    count += 3 + tokens.text(content.asText());
+                } else {
+                    count += 3;
+                    for (JsonNode part : content) {
+                        String type = part.path("type").asText("");
+                        if (type.equals("input_image")) {
+                            count += 765; // the most one image counts for (high detail), as for chat
+                            pictures++;
+                        } else if (part.path("text").isTextual()) {
+                            count += tokens.text(part.get("text").asText());
+                        } else {
+                            count += tokens.text(part.toString());
+                        }
+                    }
+                }
+            }
+            return new long[] {count, pictures};
+        }
+
+        @Override
+        Long limitOutput(long granted, boolean clamped) {
+            if (clamped || requested != null && requested > granted) {
+                body.put("max_output_tokens", granted);
+            }
+            return clamped ? granted : null;
+        }
+
+        @Override
+        Usage usage(ObjectNode answer) {
+            if (!answer.has("output") && !"response".equals(answer.path("object").asText())) {
+                return null;
+            }
+            Usage reported = read(answer.get("usage"));
+            if (reported != null) {
+                return reported.withImages(images);
+            }
+            long output = tokens.text(outputText(answer));
+            ObjectNode usage = answer.putObject("usage").put("input_tokens", promptTokens);
+            usage.putObject("input_tokens_details").put("cached_tokens", 0);
+            usage.put("output_tokens", output);
+            usage.putObject("output_tokens_details").put("reasoning_tokens", 0);
+            usage.put("total_tokens", promptTokens + output);
+            return new Usage(promptTokens, output, 0, 0).withImages(images);
+        }
+
+        private String outputText(JsonNode response) {
+            StringBuilder text = new StringBuilder();
+            for (JsonNode item : response.path("output")) {
+                for (JsonNode part : item.path("content")) {
+                    text.append(part.path("text").asText(""));
+                }
+                if (item.has("arguments")) {
+                    text.append(item.get("arguments").asText(""));
+                }
+            }
+            return text.toString();
+        }
+
+        @Override
+        EventRelay.Dialect dialect() {
+            return new EventRelay.Dialect() {
+                @Override
+                public String text(JsonNode event) {
+                    String type = event.path("type").asText("");
+                    return type.equals("response.output_text.delta")
+                            || type.equals("response.function_call_arguments.delta")
+                            ? event.path("delta").asText("") : null;
+                }
+
+                @Override
+                public Usage usage(JsonNode event) {
+                    if (!FINAL_EVENTS.contains(event.path("type").asText(""))) {
+                        return null;
+                    }
+                    Usage usage = read(event.path("response").get("usage"));
+                    return usage == null ? null : usage.withImages(images);
+                }
+
+                @Override
+                public JsonNode withCost(ObjectNode event, Money cost) {
+                    ((ObjectNode) event.path("response").get("usage"))
+                            .put("cost", cost.toBigDecimal().stripTrailingZeros());
+                    return event;
+                }
+
+                @Override
+                public List<byte[]> closing(EventRelay relay, Money cost) {
+                    return List.of(); // a responses stream ends with its final event, without [DONE]
+                }
+
+                @Override
+                public Usage counted(String delivered) {
+                    return new Usage(promptTokens, tokens.text(delivered), 0, 0).withImages(images);
+                }
+            };
+        }
+    }
+}

@@ -1,0 +1,441 @@
+package dev.tollgate.edge.openai;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.openai.client.OpenAIClient;
+import com.openai.core.JsonValue;
+import com.openai.core.http.HttpResponseFor;
+import com.openai.core.http.StreamResponse;
+import com.openai.errors.RateLimitException;
+import com.openai.models.completions.Completion;
+import com.openai.models.completions.CompletionCreateParams;
+import com.openai.models.embeddings.CreateEmbeddingResponse;
+import com.openai.models.embeddings.EmbeddingCreateParams;
+import com.openai.models.images.ImageGenerateParams;
+import com.openai.models.images.ImagesResponse;
+import com.openai.models.responses.Response;
+import com.openai.models.responses.ResponseCreateParams;
+import com.openai.models.responses.ResponseStreamEvent;
+import dev.tollgate.edge.support.GatewayTestSupport;
+import dev.tollgate.edge.support.Http;
+import org.junit.jupiter.api.Test;
+
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static dev.tollgate.readmodel.Tables.MESSAGE_COSTS;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The OpenAI routes besides chat completions, through the running gateway, with the official OpenAI Java SDK where
+ * it has the route, against the real loopback upstream: each answers, is charged exactly what the ledger records,
+ * is refused when a budget cannot cover it, and is released when the upstream fails.
+ */
+class EndpointsTest extends GatewayTestSupport {
+
+    private String key;
+    private String user;
+
+    private OpenAIClient client() {
+        String team = newTeam("100", "10", "clamp");
+        user = newUser(team, null);
+        key = newUserKey(user, List.of());
+        return openAi(key);
+    }
+
+    private static String header(HttpResponseFor<?> raw, String name) {
+        return raw.headers().values(name).get(0);
+    }
+
+    private static BigDecimal usageCost(Map<String, JsonValue> additional) {
+        return new BigDecimal(additional.get("cost").toString());
+    }
+
+    /** The ledger's row for the request, settled, with exactly the cost the client was told. */
+    private JsonNode chargedExactly(String requestId, String cost) {
+        JsonNode row = messageCost(requestId);
+        assertThat(row.path("outcome").asText()).isEqualTo("settled");
+        assertThat(new BigDecimal(row.path("cost").asText())).isEqualByComparingTo(cost);
+        return row;
+    }
+
+    // ------------------------------------------------------------------ completions
+
+    @Test
+    void aCompletionIsPricedLikeChatAndChargedExactlyWhatItsHeaderAndUsageSay() {
+        OpenAIClient client = client();
+
+        HttpResponseFor<Completion> raw = client.completions().withRawResponse().create(CompletionCreateParams
+                .builder().model("gpt-test").prompt("Once upon a time").maxTokens(300).build());
+        Completion completion = raw.parse();
+
+        // 12 prompt tokens at 1.00/M + 300 completion tokens at 2.00/M (the fake answers max_tokens)
+        String cost = header(raw, "x-tollgate-cost");
+        assertThat(new BigDecimal(cost)).isEqualByComparingTo("0.000612");
+        assertThat(usageCost(completion.usage().orElseThrow()._additionalProperties())).isEqualByComparingTo(cost);
+        assertThat(completion.choices().get(0).text()).isEqualTo("Once upon a time");
+        assertThat(header(raw, "x-tollgate-reserved")).isNotBlank();
+        JsonNode row = chargedExactly(header(raw, "x-request-id"), cost);
+        assertThat(row.path("usage").path("completion_tokens").asLong()).isEqualTo(300);
+        assertThat(row.path("deployment").asText()).isEqualTo("fake-normal");
+        JsonNode forwarded = upstream().requests().get(upstream().requests().size() - 1);
+        assertThat(forwarded.path("_path").asText()).isEqualTo("/v1/completions");
+        assertThat(forwarded.path("model").asText()).isEqualTo("up-normal");
+        await().untilAsserted(() -> assertThat(new BigDecimal(budgetOf("users", user).path("spent").asText()))
+                .isEqualByComparingTo(cost));
+    }
+
+    @Test
+    void aStreamedCompletionPassesThroughAndIsSettledWithTheUpstreamsUsage() {
+        client();
+
+        Http.Response response = http().post("/v1/completions", key, Map.of("model", "gpt-test", "stream", true,
+                "max_tokens", 50, "prompt", "Tell me"));
+
+        assertThat(response.status()).as(response.body()).isEqualTo(200);
+        assertThat(response.header("content-type")).startsWith("text/event-stream");
+        assertThat(response.body()).contains("Once", " upon").doesNotContain("\"usage\"").endsWith("data: [DONE]\n\n");
+        JsonNode forwarded = upstream().requests().get(upstream().requests().size() - 1);
+        assertThat(forwarded.path("stream_options").path("include_usage").asBoolean()).isTrue();
+        chargedExactly(response.header("x-request-id"), "0.000112"); // 12 × 1 + 50 × 2 per million
+    }
+
+    // ------------------------------------------------------------------ embeddings
+
+    @Test
+    void embeddingsAreChargedAtTheInputPriceAndUnknownFieldsPassThrough() {
+        OpenAIClient client = client();
+        String marker = unique("marker");
+
+        HttpResponseFor<CreateEmbeddingResponse> raw = client.embeddings().withRawResponse().create(
+                EmbeddingCreateParams.builder().model("embed-test").input("The quick brown fox")
+                        .encodingFormat(EmbeddingCreateParams.EncodingFormat.FLOAT)
+                        .putAdditionalBodyProperty("x_vendor", JsonValue.from(marker)).build());
+        CreateEmbeddingResponse embeddings = raw.parse();
+
+        String cost = header(raw, "x-tollgate-cost");
+        assertThat(new BigDecimal(cost)).isEqualByComparingTo("0.0000012"); // 12 tokens at 0.10/M
+        assertThat(usageCost(embeddings.usage()._additionalProperties())).isEqualByComparingTo(cost);
+        assertThat(embeddings.data().get(0).embedding()).containsExactly(0.6f, 0.8f);
+        JsonNode row = chargedExactly(header(raw, "x-request-id"), cost);
+        assertThat(row.path("usage").path("prompt_tokens").asLong()).isEqualTo(12);
+        assertThat(row.path("usage").path("completion_tokens").asLong()).isZero();
+        JsonNode forwarded = upstream().lastRequestFor(marker);
+        assertThat(forwarded.path("_path").asText()).isEqualTo("/v1/embeddings");
+        assertThat(forwarded.path("x_vendor").asText()).isEqualTo(marker);
+        assertThat(forwarded.path("encoding_format").asText()).isEqualTo("float");
+    }
+
+    // ------------------------------------------------------------------ images
+
+    @Test
+    void imagesArePricedPerImageBySizeAndQuality() {
+        OpenAIClient client = client();
+
+        // no size or quality: 1024x1024/standard, not in the table: the per-image price, twice
+        HttpResponseFor<ImagesResponse> two = client.images().withRawResponse().generate(ImageGenerateParams
+                .builder().model("image-test").prompt("a cat in a hat").n(2).build());
+        assertThat(two.parse().data().orElseThrow()).hasSize(2);
+        assertThat(new BigDecimal(header(two, "x-tollgate-cost"))).isEqualByComparingTo("0.08");
+        JsonNode row = chargedExactly(header(two, "x-request-id"), header(two, "x-tollgate-cost"));
+        assertThat(row.path("images").asLong()).isEqualTo(2);
+
+        HttpResponseFor<ImagesResponse> tall = client.images().withRawResponse().generate(ImageGenerateParams
+                .builder().model("image-test").prompt("a tall cat").size(ImageGenerateParams.Size._1024X1792)
+                .quality(ImageGenerateParams.Quality.HD).build());
+        assertThat(new BigDecimal(header(tall, "x-tollgate-cost"))).isEqualByComparingTo("0.12");
+        chargedExactly(header(tall, "x-request-id"), header(tall, "x-tollgate-cost"));
+
+        Map<String, String> expected = Map.of("1024x1024/hd", "0.08", "256x256/standard", "0.016",
+                "512x512/standard", "0.04");
+        expected.forEach((variant, price) -> {
+            String[] parts = variant.split("/");
+            Http.Response answer = http().post("/v1/images/generations", key, Map.of("model", "image-test",
+                    "prompt", "a cat", "size", parts[0], "quality", parts[1], "response_format", "b64_json"));
+            assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+            assertThat(new BigDecimal(answer.header("x-tollgate-cost"))).as(variant).isEqualByComparingTo(price);
+            assertThat(answer.json().path("data").get(0).has("b64_json")).isTrue();
+            chargedExactly(answer.header("x-request-id"), price);
+        });
+    }
+
+    @Test
+    void aSizeOrQualityWithoutAPriceIsRefusedBeforeAnythingIsReservedOrSent() {
+        client();
+        int upstreamCalls = upstream().requests().size();
+
+        Http.Response refused = http().post("/v1/images/generations", key, Map.of("model", "image-table-only",
+                "prompt", "a cat", "size", "1792x1024", "quality", "hd"));
+
+        assertThat(refused.status()).as(refused.body()).isEqualTo(400);
+        assertThat(refused.json().path("error").path("param").asText()).isEqualTo("quality");
+        assertThat(refused.json().path("error").path("message").asText()).contains("1792x1024").contains("hd")
+                .contains("1024x1024/hd");
+        assertThat(upstream().requests()).hasSize(upstreamCalls);
+        assertThat(dsl.fetchCount(MESSAGE_COSTS, MESSAGE_COSTS.USER_ID.eq(user))).isZero();
+
+        // a table written without brackets in YAML (Spring drops the '/') still reads as size/quality
+        Http.Response hd = http().post("/v1/images/generations", key, Map.of("model", "image-table-only",
+                "prompt", "a cat", "quality", "hd"));
+        assertThat(new BigDecimal(hd.header("x-tollgate-cost"))).isEqualByComparingTo("0.08");
+        assertThat(http().post("/v1/images/generations", key, Map.of("model", "image-table-only", "prompt", "x",
+                "size", "huge")).json().path("error").path("param").asText()).isEqualTo("size");
+    }
+
+    @Test
+    void anImageModelReportingTokenUsageIsChargedForItsTokensWithTheCostInItsUsage() {
+        OpenAIClient client = client();
+
+        HttpResponseFor<ImagesResponse> raw = client.images().withRawResponse().generate(ImageGenerateParams
+                .builder().model("image-tokens").prompt("a cat").build());
+
+        // 50 input tokens at 5/M + 4160 output tokens at 40/M
+        String cost = header(raw, "x-tollgate-cost");
+        assertThat(new BigDecimal(cost)).isEqualByComparingTo("0.16665");
+        assertThat(usageCost(raw.parse().usage().orElseThrow()._additionalProperties())).isEqualByComparingTo(cost);
+        JsonNode row = chargedExactly(header(raw, "x-request-id"), cost);
+        assertThat(row.path("usage").path("completion_tokens").asLong()).isEqualTo(4160);
+    }
+
+    @Test
+    void imagePricesArePublishedThroughTheApiAndApplyAtOnce() {
+        client();
+        Http.Response published = http().put("/admin/prices", MASTER_KEY, Map.of("reason", "new image prices",
+                "prices", Map.of("image-broken", Map.of("input", "0", "output", "0",
+                        "image_prices", Map.of("1024x1024/standard", "0.05")))));
+        assertThat(published.status()).as(published.body()).isEqualTo(200);
+        assertThat(published.body()).contains("1024x1024/standard");
+
+        Http.Response refused = http().post("/v1/images/generations", key, Map.of("model", "image-broken",
+                "prompt", "a cat", "quality", "hd"));
+        assertThat(refused.status()).as(refused.body()).isEqualTo(400);
+        assertThat(refused.json().path("error").path("message").asText()).contains("1024x1024/standard");
+
+        Http.Response bad = http().put("/admin/prices", MASTER_KEY, Map.of("reason", "typo",
+                "prices", Map.of("image-broken", Map.of("input", "0", "output", "0",
+                        "image_prices", Map.of("big/hd", "0.05")))));
+        assertThat(bad.status()).as(bad.body()).isEqualTo(400);
+    }
+
+    // ------------------------------------------------------------------ responses
+
+    @Test
+    void aResponseIsChargedByInputAndOutputTokensWithTheCostInItsUsage() {
+        OpenAIClient client = client();
+
+        HttpResponseFor<Response> raw = client.responses().withRawResponse().create(ResponseCreateParams.builder()
+                .model("gpt-test").input("What does a budget do?").instructions("Be brief.").maxOutputTokens(300)
+                .build());
+        Response response = raw.parse();
+
+        String cost = header(raw, "x-tollgate-cost");
+        assertThat(new BigDecimal(cost)).isEqualByComparingTo("0.000612");
+        assertThat(usageCost(response.usage().orElseThrow()._additionalProperties())).isEqualByComparingTo(cost);
+        assertThat(response.output().get(0).asMessage().content().get(0).asOutputText().text())
+                .isEqualTo("Hello world");
+        JsonNode row = chargedExactly(header(raw, "x-request-id"), cost);
+        assertThat(row.path("usage").path("prompt_tokens").asLong()).isEqualTo(12);
+        assertThat(row.path("usage").path("completion_tokens").asLong()).isEqualTo(300);
+        JsonNode forwarded = upstream().requests().get(upstream().requests().size() - 1);
+        assertThat(forwarded.path("_path").asText()).isEqualTo("/v1/responses");
+        assertThat(forwarded.path("instructions").asText()).isEqualTo("Be brief.");
+    }
+
+    @Test
+    void aStreamedResponseReachesTheClientEventByEventAndIsSettledWithTheFinalUsage() throws Exception {
+        OpenAIClient client = client();
+        upstream().holdNextStream();
+
+        List<ResponseStreamEvent> received = new ArrayList<>();
+        try (StreamResponse<ResponseStreamEvent> stream = client.responses().createStreaming(ResponseCreateParams
+                .builder().model("gpt-slow-stream").input("Hello").build())) {
+            Iterator<ResponseStreamEvent> events = stream.stream().iterator();
+            assertThat(upstream().awaitFirstChunkSent()).isTrue();
+            // The upstream is blocked after its first delta: the client must already have it.
+            received.add(CompletableFuture.supplyAsync(events::next).get(5, TimeUnit.SECONDS));
+            received.add(CompletableFuture.supplyAsync(events::next).get(5, TimeUnit.SECONDS));
+            assertThat(received.get(0).isCreated()).isTrue();
+            assertThat(received.get(1).asOutputTextDelta().delta()).isEqualTo("Hello");
+
+            upstream().releaseStream();
+            events.forEachRemaining(received::add);
+        } finally {
+            upstream().releaseStream();
+        }
+
+        ResponseStreamEvent last = received.get(received.size() - 1);
+        assertThat(last.isCompleted()).isTrue();
+        BigDecimal cost = usageCost(last.asCompleted().response().usage().orElseThrow()._additionalProperties());
+        assertThat(cost).isEqualByComparingTo("0.000052"); // 12 × 1 + 20 × 2 per million
+        await().untilAsserted(() -> {
+            JsonNode row = http().get("/spend/messages?user_id=" + user, MASTER_KEY).json().path("data").path(0);
+            assertThat(row.path("outcome").asText()).isEqualTo("settled");
+            assertThat(new BigDecimal(row.path("cost").asText())).isEqualByComparingTo(cost);
+        });
+    }
+
+    @Test
+    void aResponseStreamCutByTheUpstreamSettlesWhatWasDelivered() {
+        client();
+
+        Http.Response response = http().post("/v1/responses", key, Map.of("model", "gpt-cut-stream", "stream", true,
+                "input", "Hello"));
+
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(response.body()).contains("response.output_text.delta").doesNotContain("response.completed");
+        JsonNode row = messageCost(response.header("x-request-id"));
+        assertThat(row.path("outcome").asText()).isEqualTo("settled");
+        assertThat(row.path("usage").path("completion_tokens").asLong()).isEqualTo(2); // "Hello", " world"
+    }
+
+    // ------------------------------------------------------------------ refusals and failures
+
+    @Test
+    void aBudgetThatCannotCoverTheWorstCaseIs429InsufficientQuotaOnEveryRouteAndNothingGoesUpstream() {
+        String team = newTeam("100", "100", "reject");
+        String poor = newUser(team, "0.0000001");
+        String poorKey = newUserKey(poor, List.of());
+        OpenAIClient client = openAi(poorKey);
+        int upstreamCalls = upstream().requests().size();
+
+        assertThatThrownBy(() -> client.embeddings().create(EmbeddingCreateParams.builder().model("embed-test")
+                .input("a sentence long enough to cost more than the budget of this poor user").build()))
+                .isInstanceOfSatisfying(RateLimitException.class, e -> {
+                    assertThat(e.code()).hasValue("insufficient_quota");
+                    assertThat(e.headers().values("X-Should-Retry")).containsExactly("false");
+                });
+        assertThatThrownBy(() -> client.images().generate(ImageGenerateParams.builder().model("image-test")
+                .prompt("a cat").build())).isInstanceOf(RateLimitException.class);
+        assertThatThrownBy(() -> client.completions().create(CompletionCreateParams.builder().model("gpt-test")
+                .prompt("x").maxTokens(500).build())).isInstanceOf(RateLimitException.class);
+        Http.Response responses = http().post("/v1/responses", poorKey, Map.of("model", "gpt-test", "input", "x"));
+        assertThat(responses.status()).isEqualTo(429);
+        assertThat(responses.json().path("error").path("code").asText()).isEqualTo("insufficient_quota");
+        assertThat(responses.header("x-request-id")).startsWith("req_");
+
+        await().untilAsserted(() -> assertThat(dsl.fetchCount(MESSAGE_COSTS, MESSAGE_COSTS.USER_ID.eq(poor)
+                .and(MESSAGE_COSTS.OUTCOME.eq("rejected")))).isEqualTo(4));
+        assertThat(upstream().requests()).as("nothing went upstream").hasSize(upstreamCalls);
+    }
+
+    @Test
+    void anUpstreamFailureIs502AndReleasesTheReservationOnEveryRoute() {
+        client();
+        List<Http.Response> failures = List.of(
+                http().post("/v1/embeddings", key, Map.of("model", "embed-broken", "input", "x")),
+                http().post("/v1/images/generations", key, Map.of("model", "image-broken", "prompt", "x")),
+                http().post("/v1/completions", key, Map.of("model", "gpt-broken", "prompt", "x")),
+                http().post("/v1/responses", key, Map.of("model", "gpt-broken", "input", "x")),
+                http().post("/v1/responses", key, Map.of("model", "gpt-broken", "input", "x", "stream", true)));
+
+        for (Http.Response failure : failures) {
+            assertThat(failure.status()).as(failure.body()).isEqualTo(502);
+            assertThat(failure.json().path("error").path("code").asText()).isEqualTo("upstream_error");
+            JsonNode row = messageCost(failure.header("x-request-id"));
+            assertThat(row.path("outcome").asText()).isEqualTo("released");
+            assertThat(row.path("reason").asText()).isEqualTo("upstream_http_500");
+            assertThat(row.path("cost").asText()).isEqualTo("0");
+        }
+        await().untilAsserted(() -> {
+            JsonNode budget = budgetOf("users", user);
+            assertThat(budget.path("reserved").asText()).isEqualTo("0");
+            assertThat(budget.path("spent").asText()).isEqualTo("0");
+        });
+    }
+
+    @Test
+    void aModelUsedOnARouteItDoesNotServeIsAClear400() {
+        client();
+
+        Http.Response chatOnEmbeddings = http().post("/v1/embeddings", key, Map.of("model", "gpt-test", "input", "x"));
+        assertThat(chatOnEmbeddings.status()).isEqualTo(400);
+        assertThat(chatOnEmbeddings.json().path("error").path("code").asText()).isEqualTo("model_not_supported");
+        assertThat(chatOnEmbeddings.json().path("error").path("message").asText()).contains("chat model")
+                .contains("/v1/embeddings");
+        Http.Response embeddingOnChat = chat(key, "embed-test", Map.of());
+        assertThat(embeddingOnChat.status()).isEqualTo(400);
+        assertThat(embeddingOnChat.json().path("error").path("param").asText()).isEqualTo("model");
+        assertThat(http().post("/v1/responses", key, Map.of("model", "image-test", "input", "x")).status())
+                .isEqualTo(400);
+        assertThat(http().post("/v1/images/generations", key, Map.of("model", "nope", "prompt", "x")).status())
+                .isEqualTo(404);
+        assertThat(http().post("/v1/embeddings", key, Map.of("model", "embed-test")).json().path("error")
+                .path("param").asText()).isEqualTo("input");
+        assertThat(http().post("/v1/embeddings", "tg-wrong", Map.of("model", "embed-test", "input", "x")).status())
+                .isEqualTo(401);
+        assertThat(dsl.fetchCount(MESSAGE_COSTS, MESSAGE_COSTS.USER_ID.eq(user))).isZero();
+    }
+
+    @Test
+    void aKeysRateLimitsApplyAndAreShownOnEveryRoute() {
+        String limitedUser = newUser(newTeam(null, null, "clamp"), null);
+        String limited = issue(new HashMap<>(Map.of("user_id", limitedUser, "name", "limited",
+                "requests_per_minute", 2))).path("key").asText();
+
+        Http.Response first = http().post("/v1/embeddings", limited, Map.of("model", "embed-test", "input", "x"));
+        assertThat(first.header("x-ratelimit-limit-requests")).isEqualTo("2");
+        assertThat(http().post("/v1/completions", limited, Map.of("model", "gpt-test", "prompt", "x")).status())
+                .isEqualTo(200);
+        Http.Response third = http().post("/v1/responses", limited, Map.of("model", "gpt-test", "input", "x"));
+        assertThat(third.status()).isEqualTo(429);
+        assertThat(third.json().path("error").path("code").asText()).isEqualTo("rate_limit_exceeded");
+    }
+
+    // ------------------------------------------------------------------ the built-in mock
+
+    @Test
+    void theBuiltInMockAnswersEveryRouteDeterministicallyWithRealCosts() {
+        OpenAIClient client = client();
+
+        Completion completion = client.completions().create(CompletionCreateParams.builder().model("mock-model")
+                .prompt("Say hello").maxTokens(10).build());
+        assertThat(completion.choices().get(0).text()).startsWith("Hello from Tollgate");
+        assertThat(completion.usage().orElseThrow().completionTokens()).isLessThanOrEqualTo(10);
+
+        CreateEmbeddingResponse first = client.embeddings().create(EmbeddingCreateParams.builder()
+                .model("mock-embedding").input("same text").build());
+        CreateEmbeddingResponse again = client.embeddings().create(EmbeddingCreateParams.builder()
+                .model("mock-embedding").input("same text").build());
+        assertThat(first.data().get(0).embedding()).hasSize(16).isEqualTo(again.data().get(0).embedding());
+        Http.Response base64 = http().post("/v1/embeddings", key, Map.of("model", "mock-embedding",
+                "input", List.of("a", "b"), "encoding_format", "base64", "dimensions", 4));
+        assertThat(base64.json().path("data")).hasSize(2);
+        assertThat(base64.json().path("data").get(0).path("embedding").asText()).hasSize(24); // 16 bytes in base64
+
+        HttpResponseFor<ImagesResponse> image = client.images().withRawResponse().generate(ImageGenerateParams
+                .builder().model("mock-image").prompt("a cat").quality(ImageGenerateParams.Quality.HD).build());
+        assertThat(image.parse().data().orElseThrow().get(0).url()).hasValueSatisfying(url ->
+                assertThat(url).startsWith("data:image/png;base64,"));
+        assertThat(new BigDecimal(header(image, "x-tollgate-cost"))).isEqualByComparingTo("0.08");
+
+        HttpResponseFor<Response> response = client.responses().withRawResponse().create(ResponseCreateParams
+                .builder().model("mock-model").input("Hello").build());
+        assertThat(response.parse().output().get(0).asMessage().content().get(0).asOutputText().text())
+                .startsWith("Hello from Tollgate");
+        String cost = header(response, "x-tollgate-cost");
+        assertThat(new BigDecimal(cost)).isPositive();
+        chargedExactly(header(response, "x-request-id"), cost);
+
+        List<ResponseStreamEvent> events = new ArrayList<>();
+        try (StreamResponse<ResponseStreamEvent> stream = client.responses().createStreaming(ResponseCreateParams
+                .builder().model("mock-model").input("Hello").build())) {
+            stream.stream().forEach(events::add);
+        }
+        assertThat(events.stream().filter(ResponseStreamEvent::isOutputTextDelta)
+                .map(e -> e.asOutputTextDelta().delta()).reduce("", String::concat)).startsWith("Hello from Tollgate");
+        ResponseStreamEvent completed = events.get(events.size() - 1);
+        assertThat(usageCost(completed.asCompleted().response().usage().orElseThrow()._additionalProperties()))
+                .isEqualByComparingTo(cost); // the same question, the same answer, the same cost
+
+        Http.Response streamedCompletion = http().post("/v1/completions", key, Map.of("model", "mock-model",
+                "prompt", "Hi", "stream", true, "stream_options", Map.of("include_usage", true)));
+        assertThat(streamedCompletion.body()).contains("\"cost\"").endsWith("data: [DONE]\n\n");
+    }
+}
