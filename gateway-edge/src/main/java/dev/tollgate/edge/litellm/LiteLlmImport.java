@@ -3,15 +3,19 @@ package dev.tollgate.edge.litellm;
 import dev.tollgate.edge.config.TollgateProperties;
 
 import java.math.BigDecimal;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
 /**
- * What a LiteLLM config became: the models to serve (one deployment each, for now), every deployment read (several
- * per model when the file has them), the router settings, and what was refused or only warned about.
+ * What a LiteLLM config became: the models to serve (each with all its usable entries as deployments), every
+ * deployment, the router settings applied to the imported models, and what was refused or only warned about.
+ *
+ * @param droppedFallbacks the warnings about fallbacks naming a model that is neither imported nor configured (they
+ *                         are left out; {@code tollgate.litellm-strict} refuses to start on them)
  */
 public record LiteLlmImport(List<TollgateProperties.Model> models, List<Deployment> deployments,
-                            RouterSettings router, List<Finding> findings) {
+                            RouterSettings router, List<Finding> findings, List<Finding> droppedFallbacks) {
 
     public enum Level { REFUSED, WARNING }
 
@@ -26,27 +30,31 @@ public record LiteLlmImport(List<TollgateProperties.Model> models, List<Deployme
     }
 
     /**
-     * One {@code model_list} entry Tollgate can serve.
+     * One {@code model_list} entry Tollgate serves: a deployment of its model.
      *
      * @param index           its position in {@code model_list}
-     * @param used            whether it serves its model now (the first deployment of each model name)
+     * @param deploymentName  unique among the imported and configured deployments
+     * @param timeout         {@code litellm_params.timeout} (else {@code litellm_settings.request_timeout});
+     *                        {@code null}: {@code tollgate.edge.upstream-timeout}
      * @param inputPerMillion the prices per million tokens from the per-token costs, exact; {@code null} if none
      */
     public record Deployment(int index, String modelName, String deploymentName, String provider, String baseUrl,
                              String upstreamModel, String apiKeyEnv, String apiVersion, Integer rpm, Integer tpm,
-                             Integer weight, Long maxOutputTokens, BigDecimal inputPerMillion,
-                             BigDecimal cachedInputPerMillion, BigDecimal outputPerMillion, boolean used) {
+                             Integer weight, Duration timeout, Long maxOutputTokens, BigDecimal inputPerMillion,
+                             BigDecimal cachedInputPerMillion, BigDecimal outputPerMillion) {
     }
 
     /**
-     * {@code router_settings} (and the same keys in {@code litellm_settings}).
+     * {@code router_settings} (and the same keys in {@code litellm_settings}), as applied to every imported model's
+     * {@code routing}; {@code null}: not in the file (or not usable), the {@code tollgate.routing} default applies.
      *
-     * @param routingStrategy the LiteLLM name; {@code strategy} its Tollgate counterpart ({@code null}: none)
+     * @param routingStrategy the LiteLLM name; {@code strategy} its Tollgate counterpart
+     * @param fallbacks       by imported model, the fallbacks kept (naming imported or configured models)
      */
-    public record RouterSettings(String routingStrategy, String strategy, Integer numRetries,
+    public record RouterSettings(String routingStrategy, TollgateProperties.Strategy strategy, Integer numRetries,
                                  Map<String, List<String>> fallbacks,
                                  Map<String, List<String>> contextWindowFallbacks, Integer allowedFails,
-                                 String cooldownTime) {
+                                 Duration cooldownTime) {
     }
 
     public List<Finding> refusals() {

@@ -7,6 +7,8 @@ import dev.tollgate.edge.litellm.LiteLlmImport.Level;
 import dev.tollgate.edge.litellm.LiteLlmImport.RouterSettings;
 
 import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -16,12 +18,11 @@ import java.util.Set;
 import java.util.function.Function;
 
 /**
- * The one place where a LiteLLM proxy config becomes Tollgate models (docs/litellm-migration.md). Each
- * {@code model_list} entry is a deployment of its {@code model_name}; until the gateway routes between several
- * deployments of one model, the first usable entry of each name serves it and the others are kept in
- * {@link LiteLlmImport#deployments()} with a warning. Anything that cannot be honoured is named in a finding:
- * {@link Level#REFUSED} leaves the entry out, {@link Level#WARNING} imports it without that field. Secrets never
- * appear in findings.
+ * The one place where a LiteLLM proxy config becomes Tollgate models (docs/litellm-migration.md). Each usable
+ * {@code model_list} entry is a deployment of its {@code model_name} (with its rpm, tpm, weight and timeout); the
+ * router settings ({@code router_settings}, and the same keys in {@code litellm_settings}) become the routing of every
+ * imported model. Anything that cannot be honoured is named in a finding: {@link Level#REFUSED} leaves the entry
+ * out, {@link Level#WARNING} imports it without that field or setting. Secrets never appear in findings.
  */
 public final class LiteLlmMapping {
 
@@ -50,29 +51,47 @@ public final class LiteLlmMapping {
 
     /** litellm_params Tollgate reads; any other is warned about by name. */
     private static final Set<String> PARAMS = Set.of("model", "api_base", "base_url", "api_key", "api_version", "rpm",
-            "tpm", "weight", "input_cost_per_token", "output_cost_per_token", "cache_read_input_token_cost");
+            "tpm", "weight", "timeout", "stream_timeout", "input_cost_per_token", "output_cost_per_token",
+            "cache_read_input_token_cost");
 
     /** LiteLLM routing strategies and the strategy of Tollgate's routing that does the same. */
-    private static final Map<String, String> STRATEGIES = Map.of(
-            "simple-shuffle", "weighted-shuffle",
-            "least-busy", "least-busy",
-            "usage-based-routing", "usage-based",
-            "usage-based-routing-v2", "usage-based",
-            "latency-based-routing", "lowest-latency");
+    private static final Map<String, TollgateProperties.Strategy> STRATEGIES = Map.of(
+            "simple-shuffle", TollgateProperties.Strategy.WEIGHTED_SHUFFLE,
+            "least-busy", TollgateProperties.Strategy.LEAST_BUSY,
+            "usage-based-routing", TollgateProperties.Strategy.USAGE_BASED,
+            "usage-based-routing-v2", TollgateProperties.Strategy.USAGE_BASED,
+            "latency-based-routing", TollgateProperties.Strategy.LOWEST_LATENCY);
 
     private static final Set<String> ROUTER_KEYS = Set.of("routing_strategy", "num_retries", "fallbacks",
             "context_window_fallbacks", "allowed_fails", "cooldown_time");
 
     private final Function<String, String> env;
+    private final Set<String> configuredModels;
+    private final Set<String> takenNames;
     private final List<Finding> findings = new ArrayList<>();
+    private final List<Finding> droppedFallbacks = new ArrayList<>();
+    /** {@code litellm_settings.request_timeout}: the timeout of entries without their own. */
+    private Duration requestTimeout;
 
-    private LiteLlmMapping(Function<String, String> env) {
+    private LiteLlmMapping(Function<String, String> env, Set<String> configuredModels,
+                           Set<String> configuredDeployments) {
         this.env = env;
+        this.configuredModels = configuredModels;
+        this.takenNames = new java.util.HashSet<>(configuredDeployments);
     }
 
     /** Maps a parsed config; {@code env} looks up environment variables (for {@code os.environ/} api_base). */
     public static LiteLlmImport map(Map<String, Object> config, Function<String, String> env) {
-        return new LiteLlmMapping(env).run(config);
+        return map(config, env, Set.of(), Set.of());
+    }
+
+    /**
+     * Maps a parsed config beside the models of {@code tollgate.models}: fallbacks may name them, and the imported
+     * deployments get names none of theirs has.
+     */
+    public static LiteLlmImport map(Map<String, Object> config, Function<String, String> env,
+                                    Set<String> configuredModels, Set<String> configuredDeployments) {
+        return new LiteLlmMapping(env, configuredModels, configuredDeployments).run(config);
     }
 
     private LiteLlmImport run(Map<String, Object> config) {
@@ -80,25 +99,24 @@ public final class LiteLlmMapping {
         if (!(list instanceof List<?> entries) || entries.isEmpty()) {
             throw new IllegalStateException("The LiteLLM config has no model_list: nothing to import.");
         }
+        if (config.get("litellm_settings") instanceof Map<?, ?> settings && settings.get("request_timeout") != null) {
+            requestTimeout = seconds("litellm_settings.request_timeout", settings.get("request_timeout"));
+        }
         List<Deployment> deployments = new ArrayList<>();
-        Map<String, Deployment> first = new LinkedHashMap<>();
+        Map<String, List<Deployment>> byModel = new LinkedHashMap<>();
         for (int i = 0; i < entries.size(); i++) {
             Deployment deployment = entry(i, entries.get(i));
             if (deployment == null) {
                 continue;
             }
-            Deployment serving = first.get(deployment.modelName());
-            if (serving == null) {
-                first.put(deployment.modelName(), deployment);
-                deployments.add(deployment);
-            } else {
-                warn("model_list[" + i + "]", "a further deployment of '" + deployment.modelName() + "' (the first is "
-                        + "model_list[" + serving.index() + "]): several deployments of one model are read, but until "
-                        + "routing lands only the first serves it");
-                deployments.add(withUsed(deployment, false));
+            List<Deployment> group = byModel.computeIfAbsent(deployment.modelName(), m -> new ArrayList<>());
+            if (!group.isEmpty()) {
+                samePrices(group.get(0), deployment);
             }
+            group.add(deployment);
+            deployments.add(deployment);
         }
-        RouterSettings router = router(config);
+        RouterSettings router = router(config, byModel.keySet());
         for (Map.Entry<String, Object> section : config.entrySet()) {
             String key = section.getKey();
             switch (key) {
@@ -115,8 +133,28 @@ public final class LiteLlmMapping {
                 default -> warn(key, "section not used by Tollgate");
             }
         }
-        List<TollgateProperties.Model> models = first.values().stream().map(LiteLlmMapping::toModel).toList();
-        return new LiteLlmImport(models, deployments, router, List.copyOf(findings));
+        List<TollgateProperties.Model> models = byModel.values().stream().map(group -> toModel(group, router))
+                .toList();
+        return new LiteLlmImport(models, deployments, router, List.copyOf(findings), List.copyOf(droppedFallbacks));
+    }
+
+    /** A Tollgate model has one price and one output cap: the first entry's; a later entry that differs is warned. */
+    private void samePrices(Deployment first, Deployment other) {
+        String at = "model_list[" + other.index() + "]";
+        if (!same(first.inputPerMillion(), other.inputPerMillion())
+                || !same(first.outputPerMillion(), other.outputPerMillion())
+                || !same(first.cachedInputPerMillion(), other.cachedInputPerMillion())) {
+            warn(at, "its prices differ from those of model_list[" + first.index() + "], the first entry of '"
+                    + first.modelName() + "': a Tollgate model has one price, the first entry's is used");
+        }
+        if (!java.util.Objects.equals(first.maxOutputTokens(), other.maxOutputTokens())) {
+            warn(at + ".model_info.max_output_tokens", "differs from that of model_list[" + first.index() + "], the "
+                    + "first entry of '" + first.modelName() + "': a Tollgate model has one, the first entry's is used");
+        }
+    }
+
+    private static boolean same(BigDecimal a, BigDecimal b) {
+        return a == null ? b == null : b != null && a.compareTo(b) == 0;
     }
 
     // ------------------------------------------------------------------ one model_list entry
@@ -212,12 +250,17 @@ public final class LiteLlmMapping {
         if (prefix.provider().equals("azure") && apiVersion == null) {
             warn(at + ".litellm_params.api_version", "not set: Tollgate uses Azure's api-version 2024-10-21");
         }
-        Integer rpm = integer(at, "rpm", params.containsKey("rpm") ? params.get("rpm") : entry.get("rpm"));
-        Integer tpm = integer(at, "tpm", params.containsKey("tpm") ? params.get("tpm") : entry.get("tpm"));
-        Integer weight = integer(at, "weight", params.get("weight"));
-        if (rpm != null || tpm != null || weight != null) {
-            warn(at + ".litellm_params", "rpm/tpm/weight are read but not enforced by this version: a model is "
-                    + "served by one deployment until routing lands");
+        Integer rpm = positive(at, "rpm", params.containsKey("rpm") ? params.get("rpm") : entry.get("rpm"),
+                "imported without a requests-per-minute limit");
+        Integer tpm = positive(at, "tpm", params.containsKey("tpm") ? params.get("tpm") : entry.get("tpm"),
+                "imported without a tokens-per-minute limit");
+        Integer weight = positive(at, "weight", params.get("weight"), "imported with weight 1");
+        Duration timeout = params.get("timeout") != null
+                ? seconds(at + ".litellm_params.timeout", params.get("timeout")) : requestTimeout;
+        if (params.get("stream_timeout") != null) {
+            warn(at + ".litellm_params.stream_timeout", "not used: a Tollgate deployment has one timeout (for a "
+                    + "stream: between two chunks), taken from timeout (or litellm_settings.request_timeout), "
+                    + "else tollgate.edge.upstream-timeout");
         }
         for (Object field : params.keySet()) {
             if (!PARAMS.contains(String.valueOf(field))) {
@@ -242,93 +285,160 @@ public final class LiteLlmMapping {
                 warn(at + "." + perSecond, "Tollgate prices tokens, not seconds: not imported");
             }
         }
-        // Deployment names are unique in Tollgate (usage is kept by name): the public name qualifies the entry.
+        // Deployment names are unique in Tollgate (usage is kept by name): the public name qualifies the entry, and
+        // a second entry with the same name (the same model string twice, or a repeated id) gets #2, #3...
         String deploymentName = text(info.get("id")) != null ? "litellm-" + text(info.get("id"))
                 : modelName + "@" + model;
-        return new Deployment(i, modelName, deploymentName, prefix.provider(), base, upstream, apiKeyEnv, apiVersion,
-                rpm, tpm, weight, maxOutput, input, cached, output, true);
-    }
-
-    private static Deployment withUsed(Deployment d, boolean used) {
-        return new Deployment(d.index(), d.modelName(), d.deploymentName(), d.provider(), d.baseUrl(),
-                d.upstreamModel(), d.apiKeyEnv(), d.apiVersion(), d.rpm(), d.tpm(), d.weight(), d.maxOutputTokens(),
-                d.inputPerMillion(), d.cachedInputPerMillion(), d.outputPerMillion(), used);
-    }
-
-    /** The Tollgate model a deployment serves (what routing will extend to several deployments). */
-    static TollgateProperties.Model toModel(Deployment d) {
-        TollgateProperties.Model model = new TollgateProperties.Model();
-        model.setName(d.modelName());
-        if (d.maxOutputTokens() != null) {
-            model.setMaxOutputTokens(d.maxOutputTokens());
+        String unique = deploymentName;
+        for (int n = 2; !takenNames.add(unique); n++) {
+            unique = deploymentName + "#" + n;
         }
-        model.getPrices().setInput(d.inputPerMillion());
-        model.getPrices().setOutput(d.outputPerMillion());
-        model.getPrices().setCachedInput(d.cachedInputPerMillion());
-        TollgateProperties.Deployment deployment = model.getDeployment();
-        deployment.setProvider(d.provider());
-        deployment.setName(d.deploymentName());
-        deployment.setBaseUrl(d.baseUrl());
-        deployment.setUpstreamModel(d.upstreamModel());
-        deployment.setApiKeyEnv(d.apiKeyEnv());
-        deployment.setApiVersion(d.apiVersion());
+        return new Deployment(i, modelName, unique, prefix.provider(), base, upstream, apiKeyEnv, apiVersion,
+                rpm, tpm, weight, timeout, maxOutput, input, cached, output);
+    }
+
+    /**
+     * The Tollgate model served by the entries of one {@code model_name}, each a deployment; its prices and output
+     * cap are the first entry's, its routing the file's router settings.
+     */
+    static TollgateProperties.Model toModel(List<Deployment> group, RouterSettings router) {
+        Deployment first = group.get(0);
+        TollgateProperties.Model model = new TollgateProperties.Model();
+        model.setName(first.modelName());
+        if (first.maxOutputTokens() != null) {
+            model.setMaxOutputTokens(first.maxOutputTokens());
+        }
+        model.getPrices().setInput(first.inputPerMillion());
+        model.getPrices().setOutput(first.outputPerMillion());
+        model.getPrices().setCachedInput(first.cachedInputPerMillion());
+        List<TollgateProperties.Deployment> deployments = new ArrayList<>();
+        for (Deployment d : group) {
+            TollgateProperties.Deployment deployment = new TollgateProperties.Deployment();
+            deployment.setProvider(d.provider());
+            deployment.setName(d.deploymentName());
+            deployment.setBaseUrl(d.baseUrl());
+            deployment.setUpstreamModel(d.upstreamModel());
+            deployment.setApiKeyEnv(d.apiKeyEnv());
+            deployment.setApiVersion(d.apiVersion());
+            deployment.setRpm(d.rpm() == null ? null : d.rpm().longValue());
+            deployment.setTpm(d.tpm() == null ? null : d.tpm().longValue());
+            if (d.weight() != null) {
+                deployment.setWeight(d.weight());
+            }
+            deployment.setTimeout(d.timeout());
+            deployments.add(deployment);
+        }
+        model.setDeployments(deployments);
+        TollgateProperties.Routing routing = model.getRouting();
+        routing.setStrategy(router.strategy());
+        routing.setNumRetries(router.numRetries());
+        if (router.allowedFails() != null) {
+            routing.getCooldown().setAllowedFails(router.allowedFails());
+            routing.getCooldown().setWindow(Duration.ofMinutes(1)); // LiteLLM counts allowed_fails per minute
+        }
+        routing.getCooldown().setDuration(router.cooldownTime());
+        routing.setFallbacks(router.fallbacks().get(first.modelName()));
+        routing.setContextWindowFallbacks(router.contextWindowFallbacks().get(first.modelName()));
         return model;
     }
 
     // ------------------------------------------------------------------ router settings
 
-    private RouterSettings router(Map<String, Object> config) {
+    private RouterSettings router(Map<String, Object> config, Set<String> imported) {
         Map<?, ?> router = config.get("router_settings") instanceof Map<?, ?> r ? r : Map.of();
         Map<?, ?> settings = config.get("litellm_settings") instanceof Map<?, ?> s ? s : Map.of();
         Map<String, Object> merged = new LinkedHashMap<>();
+        Map<String, String> origin = new LinkedHashMap<>();
         settings.forEach((k, v) -> {
             if (ROUTER_KEYS.contains(String.valueOf(k))) {
                 merged.put(String.valueOf(k), v);
+                origin.put(String.valueOf(k), "litellm_settings." + k);
             }
         });
-        router.forEach((k, v) -> merged.put(String.valueOf(k), v)); // router_settings wins
+        router.forEach((k, v) -> { // router_settings wins
+            merged.put(String.valueOf(k), v);
+            origin.put(String.valueOf(k), "router_settings." + k);
+        });
         for (Object key : router.keySet()) {
             if (!ROUTER_KEYS.contains(String.valueOf(key))) {
                 warn("router_settings." + key, "not used by Tollgate");
             }
         }
         String strategyName = text(merged.get("routing_strategy"));
-        String strategy = null;
+        TollgateProperties.Strategy strategy = null;
         if (strategyName != null) {
             strategy = STRATEGIES.get(strategyName);
             if (strategy == null) {
-                warn("router_settings.routing_strategy", "'" + strategyName + "' has no Tollgate counterpart "
-                        + "(simple-shuffle, least-busy, usage-based-routing[-v2], latency-based-routing have)");
+                warn(origin.get("routing_strategy"), "'" + strategyName + "' has no Tollgate counterpart "
+                        + "(simple-shuffle, least-busy, usage-based-routing[-v2] and latency-based-routing have): the "
+                        + "imported models keep the default strategy (tollgate.routing.strategy)");
             }
         }
-        Integer retries = integer("router_settings", "num_retries", merged.get("num_retries"));
-        Map<String, List<String>> fallbacks = fallbacks("fallbacks", merged.get("fallbacks"));
-        Map<String, List<String>> contextFallbacks = fallbacks("context_window_fallbacks",
-                merged.get("context_window_fallbacks"));
-        Integer allowedFails = integer("router_settings", "allowed_fails", merged.get("allowed_fails"));
-        String cooldown = text(merged.get("cooldown_time"));
-        if (!merged.isEmpty()) {
-            warn("router_settings", "read (" + String.join(", ", merged.keySet()) + ") but not applied by this "
-                    + "version: retries, fallbacks and routing strategies come with routing");
+        Integer retries = integer(origin.get("num_retries"), merged.get("num_retries"));
+        if (retries != null && retries < 0) {
+            warn(origin.get("num_retries"), "negative: not applied");
+            retries = null;
         }
+        Integer allowedFails = integer(origin.get("allowed_fails"), merged.get("allowed_fails"));
+        if (allowedFails != null && allowedFails < 1) {
+            warn(origin.get("allowed_fails"), "Tollgate puts a deployment in cooldown after at least 1 failure: not "
+                    + "applied, the imported models keep tollgate.routing.cooldown.allowed-fails");
+            allowedFails = null;
+        }
+        Duration cooldown = merged.get("cooldown_time") == null ? null
+                : seconds(origin.get("cooldown_time"), merged.get("cooldown_time"));
+        Map<String, List<String>> fallbacks = fallbacks(origin.get("fallbacks"), merged.get("fallbacks"), imported);
+        Map<String, List<String>> contextFallbacks = fallbacks(origin.get("context_window_fallbacks"),
+                merged.get("context_window_fallbacks"), imported);
         return new RouterSettings(strategyName, strategy, retries, fallbacks, contextFallbacks, allowedFails, cooldown);
     }
 
-    /** LiteLLM writes fallbacks as a list of one-key maps: {@code [{"gpt-4": ["gpt-3.5-turbo"]}]}. */
-    private Map<String, List<String>> fallbacks(String field, Object raw) {
+    /**
+     * LiteLLM writes fallbacks as a list of one-key maps: {@code [{"gpt-4": ["gpt-3.5-turbo"]}]}. Kept by imported
+     * model; a target that is neither imported nor configured is dropped, naming it.
+     */
+    private Map<String, List<String>> fallbacks(String field, Object raw, Set<String> imported) {
         Map<String, List<String>> out = new LinkedHashMap<>();
         if (raw == null) {
             return out;
         }
         if (!(raw instanceof List<?> list)) {
-            warn("router_settings." + field, "not a list of {model: [fallbacks]}: not read");
+            warn(field, "not a list of {model: [fallbacks]}: not applied");
             return out;
         }
         for (Object item : list) {
-            if (item instanceof Map<?, ?> map) {
-                map.forEach((from, to) -> out.put(String.valueOf(from), to instanceof List<?> targets
-                        ? targets.stream().map(String::valueOf).toList() : List.of(String.valueOf(to))));
+            if (!(item instanceof Map<?, ?> map)) {
+                warn(field, "'" + item + "' is not a {model: [fallbacks]} mapping: not applied");
+                continue;
             }
+            map.forEach((fromRaw, to) -> {
+                String from = String.valueOf(fromRaw);
+                List<String> targets = to instanceof List<?> l ? l.stream().map(String::valueOf).toList()
+                        : to == null ? List.of() : List.of(String.valueOf(to));
+                if (!imported.contains(from)) {
+                    warn(field, "'" + from + "' is not a model imported from this file"
+                            + (configuredModels.contains(from) ? " (it is configured in tollgate.models: set its "
+                            + "routing there)" : "") + ": its fallbacks " + targets + " are not applied");
+                    return;
+                }
+                List<String> kept = new ArrayList<>();
+                for (String target : targets) {
+                    if (imported.contains(target) || configuredModels.contains(target)) {
+                        kept.add(target);
+                    } else {
+                        Finding dropped = new Finding(Level.WARNING, field, "'" + from + "' falls back to '" + target
+                                + "', which is neither imported from this file nor configured: that fallback is "
+                                + "dropped");
+                        findings.add(dropped);
+                        droppedFallbacks.add(dropped);
+                    }
+                }
+                out.merge(from, kept, (a, b) -> {
+                    List<String> both = new ArrayList<>(a);
+                    both.addAll(b);
+                    return both;
+                });
+            });
         }
         return out;
     }
@@ -356,9 +466,40 @@ public final class LiteLlmMapping {
         }
     }
 
-    private Integer integer(String at, String field, Object raw) {
-        Long value = raw == null ? null : longValue(at + "." + field, raw);
-        return value == null ? null : Math.toIntExact(value);
+    private Integer integer(String where, Object raw) {
+        Long value = raw == null ? null : longValue(where, raw);
+        if (value != null && (value > Integer.MAX_VALUE || value < Integer.MIN_VALUE)) {
+            warn(where, "too large: not imported");
+            return null;
+        }
+        return value == null ? null : value.intValue();
+    }
+
+    /** An rpm, tpm or weight: a whole number of at least 1, else warned and left out. */
+    private Integer positive(String at, String field, Object raw, String otherwise) {
+        Integer value = integer(at + "." + field, raw);
+        if (value != null && value < 1) {
+            warn(at + "." + field, "must be at least 1: " + otherwise);
+            return null;
+        }
+        return value;
+    }
+
+    /** A positive number of seconds (LiteLLM's timeouts and cooldown_time), exactly to the millisecond. */
+    private Duration seconds(String where, Object raw) {
+        try {
+            BigDecimal seconds = new BigDecimal(String.valueOf(raw).trim().replace("_", ""));
+            long millis = seconds.multiply(BigDecimal.valueOf(1000)).setScale(0, RoundingMode.CEILING)
+                    .longValueExact();
+            if (millis < 1) {
+                warn(where, "must be a positive number of seconds: not imported");
+                return null;
+            }
+            return Duration.ofMillis(millis);
+        } catch (ArithmeticException | NumberFormatException e) {
+            warn(where, "not a number of seconds: not imported");
+            return null;
+        }
     }
 
     private Long longValue(String where, Object raw) {

@@ -8,13 +8,16 @@ import org.springframework.stereotype.Component;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.stream.Collectors;
 
 /**
- * At start, when {@code tollgate.litellm-config} names a LiteLLM proxy config, adds its models to
- * {@code tollgate.models} before anything reads them (the catalog, the price book seeding). Refused entries are left
- * out with an error in the log, or stop the start when {@code tollgate.litellm-strict} is set.
+ * At start, when {@code tollgate.litellm-config} names a LiteLLM proxy config, adds its models (with their
+ * deployments and routing) to {@code tollgate.models} before anything reads them (the catalog, the router, the price
+ * book seeding). Refused entries and fallbacks to unknown models are left out with a line in the log, or stop the
+ * start when {@code tollgate.litellm-strict} is set.
  */
 @Component
 public class LiteLlmModelSource implements BeanPostProcessor {
@@ -31,10 +34,28 @@ public class LiteLlmModelSource implements BeanPostProcessor {
 
     static LiteLlmImport apply(TollgateProperties properties, java.util.function.Function<String, String> env) {
         Path file = properties.getLitellmConfig();
-        LiteLlmImport imported = LiteLlmMapping.map(LiteLlmYaml.read(file), env);
-        if (properties.isLitellmStrict() && !imported.refusals().isEmpty()) {
-            throw new IllegalStateException("The LiteLLM config " + file + " has entries Tollgate cannot serve "
-                    + "(tollgate.litellm-strict is set):\n  " + imported.refusals().stream().map(Object::toString)
+        Set<String> configuredModels = new HashSet<>();
+        Set<String> configuredDeployments = new HashSet<>();
+        for (TollgateProperties.Model model : properties.getModels()) {
+            configuredModels.add(model.getName());
+            List<TollgateProperties.Deployment> listed = model.getDeployments();
+            if (listed == null || listed.isEmpty()) {
+                TollgateProperties.Deployment one = model.getDeployment();
+                configuredDeployments.add(one.getName() != null ? one.getName() : model.getName());
+            } else {
+                for (int i = 0; i < listed.size(); i++) {
+                    configuredDeployments.add(listed.get(i).getName() != null ? listed.get(i).getName()
+                            : model.getName() + "-" + (i + 1));
+                }
+            }
+        }
+        LiteLlmImport imported = LiteLlmMapping.map(LiteLlmYaml.read(file), env, configuredModels,
+                configuredDeployments);
+        List<LiteLlmImport.Finding> stops = new ArrayList<>(imported.refusals());
+        stops.addAll(imported.droppedFallbacks());
+        if (properties.isLitellmStrict() && !stops.isEmpty()) {
+            throw new IllegalStateException("The LiteLLM config " + file + " has entries or fallbacks Tollgate cannot "
+                    + "serve (tollgate.litellm-strict is set):\n  " + stops.stream().map(Object::toString)
                     .collect(Collectors.joining("\n  ")));
         }
         imported.refusals().forEach(f -> log.error("LiteLLM config {}: {} refused: {}", file, f.field(), f.message()));

@@ -2,20 +2,26 @@ package dev.tollgate.edge.litellm;
 
 import dev.tollgate.edge.catalog.CatalogModel;
 import dev.tollgate.edge.catalog.ModelCatalog;
+import dev.tollgate.edge.catalog.ModelRouting;
 import dev.tollgate.edge.config.TollgateProperties;
 import dev.tollgate.edge.litellm.LiteLlmImport.Deployment;
 import dev.tollgate.edge.litellm.LiteLlmImport.Finding;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.io.StringReader;
 import java.math.BigDecimal;
+import java.nio.file.Files;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 /** The importer on LiteLLM proxy configs we wrote in LiteLLM's format (src/test/resources/litellm/README.md lists them). */
 class LiteLlmImportTest {
@@ -85,18 +91,28 @@ class LiteLlmImportTest {
         assertThat(finding(imported, "model_list[16].litellm_params.model").message())
                 .contains("'text-completion-openai'");
 
-        // several deployments of one model: read, the first serves it
-        assertThat(deployment(imported, 4).used()).isFalse();
-        assertThat(deployment(imported, 4).provider()).isEqualTo("azure");
-        assertThat(finding(imported, "model_list[4]").message()).contains("only the first serves it");
-        assertThat(deployment(imported, 11).used()).isFalse();
-        assertThat(deployment(imported, 11).upstreamModel()).isEqualTo("echo-two");
-        assertThat(finding(imported, "model_list[11]").message()).contains("only the first serves it");
+        // several entries of one model: all of them serve it, as its deployments, in the file's order
+        CatalogModel helpdesk = catalog(imported).find("helpdesk").orElseThrow();
+        assertThat(helpdesk.deployments()).extracting(CatalogModel::deploymentName)
+                .containsExactly("litellm-hd-main", "helpdesk@azure/helpdesk-backup");
+        assertThat(helpdesk.deployments().get(1).provider()).isEqualTo("azure");
+        CatalogModel pool = catalog(imported).find("echo-pool").orElseThrow();
+        assertThat(pool.deployments()).extracting(CatalogModel::upstreamModel).containsExactly("echo-one", "echo-two");
+        assertThat(pool.deployments()).extracting(d -> d.deployment().getRpm()).containsExactly(800L, 800L);
+        assertThat(imported.findings().toString()).doesNotContain("routing lands").doesNotContain("read but not")
+                .doesNotContain("only the first");
 
         assertThat(finding(imported, "model_list[9].litellm_params.api_key").message())
                 .contains("os.environ/NAME");
         assertThat(finding(imported, "model_list[3].litellm_params.region_name").message()).contains("not used");
-        assertThat(finding(imported, "model_list[1].litellm_params.timeout").level()).isEqualTo(LiteLlmImport.Level.WARNING);
+        assertThat(deployment(imported, 1).timeout()).as("litellm_params.timeout, seconds")
+                .isEqualTo(Duration.ofSeconds(90));
+        assertThat(deployment(imported, 0).timeout()).as("litellm_settings.request_timeout for the others")
+                .isEqualTo(Duration.ofSeconds(300));
+        assertThat(catalog(imported).find("writer-long").orElseThrow().deployment().getTimeout())
+                .isEqualTo(Duration.ofSeconds(90));
+        assertThat(finding(imported, "model_list[10].litellm_params.stream_timeout").message())
+                .contains("one timeout");
         assertThat(finding(imported, "model_list[12].litellm_params.mock_timeout").message()).contains("not used");
         assertThat(finding(imported, "general_settings.master_key").message()).contains("TOLLGATE_MASTER_KEY");
         assertThat(finding(imported, "general_settings").message()).contains("store_model_in_db");
@@ -108,9 +124,13 @@ class LiteLlmImportTest {
 
         LiteLlmImport.RouterSettings router = imported.router();
         assertThat(router.routingStrategy()).isEqualTo("usage-based-routing-v2");
-        assertThat(router.strategy()).isEqualTo("usage-based");
+        assertThat(router.strategy()).isEqualTo(TollgateProperties.Strategy.USAGE_BASED);
         assertThat(router.numRetries()).as("from litellm_settings").isEqualTo(4);
         assertThat(router.contextWindowFallbacks()).isEqualTo(Map.of("writer", List.of("writer-long")));
+        ModelRouting writer = catalog(imported).find("writer").orElseThrow().routing();
+        assertThat(writer.strategy()).isEqualTo(TollgateProperties.Strategy.USAGE_BASED);
+        assertThat(writer.numRetries()).isEqualTo(4);
+        assertThat(writer.contextWindowFallbacks()).containsExactly("writer-long");
 
         assertThat(imported.findings().toString()).as("no secret in any message")
                 .doesNotContain("sk-tgfixture-master-0000").doesNotContain("tgfix-plain-key-alpha")
@@ -129,6 +149,8 @@ class LiteLlmImportTest {
         assertThat(finding(imported, "model_list[1].litellm_params.api_version").message()).contains("2024-10-21");
         assertThat(finding(imported, "model_list[0].litellm_params.max_retries").message()).contains("not used");
         assertThat(finding(imported, "model_list[1].litellm_params.stream_timeout").message()).contains("not used");
+        assertThat(deployment(imported, 0).timeout()).isEqualTo(Duration.ofSeconds(20));
+        assertThat(deployment(imported, 1).timeout()).isNull();
         assertThat(catalog(imported).find("claims-review").orElseThrow().upstreamModel()).isEqualTo("review-gpt4o");
 
         LiteLlmImport regions = load("azure-regional-pair.yaml", Map.of());
@@ -137,7 +159,10 @@ class LiteLlmImportTest {
                 "https://tollgate-fixture-canadaeast.openai.azure.com/",
                 "https://tollgate-fixture-francecentral.openai.azure.com/");
         assertThat(regions.deployments()).extracting(Deployment::tpm).containsExactly(60_000, 60_000);
-        assertThat(regions.deployments()).extracting(Deployment::used).containsExactly(true, false);
+        assertThat(catalog(regions).find("translator").orElseThrow().deployments())
+                .extracting(d -> d.deployment().getBaseUrl(), d -> d.deployment().getTpm()).containsExactly(
+                        tuple("https://tollgate-fixture-canadaeast.openai.azure.com/", 60_000L),
+                        tuple("https://tollgate-fixture-francecentral.openai.azure.com/", 60_000L));
         assertThat(regions.findings().toString()).doesNotContain("tgfix-ca-4471").doesNotContain("tgfix-fr-8830");
     }
 
@@ -153,7 +178,11 @@ class LiteLlmImportTest {
         assertThat(deployment(imported, 2).upstreamModel()).isEqualTo("openai/gpt-4o-mini");
         assertThat(finding(imported, "model_list[3].litellm_params.model").message()).contains("'meta-llama'");
         assertThat(finding(imported, "environment_variables").level()).isEqualTo(LiteLlmImport.Level.WARNING);
-        assertThat(imported.router().strategy()).isEqualTo("least-busy");
+        assertThat(imported.router().strategy()).isEqualTo(TollgateProperties.Strategy.LEAST_BUSY);
+        CatalogModel teamChat = catalog(imported).find("team-chat").orElseThrow();
+        assertThat(teamChat.routing().strategy()).isEqualTo(TollgateProperties.Strategy.LEAST_BUSY);
+        assertThat(teamChat.deployments()).extracting(d -> d.deployment().getRpm(), d -> d.deployment().getTpm())
+                .containsExactly(tuple(12L, 30_000L), tuple(12L, 30_000L), tuple(null, null));
         assertThat(imported.findings().toString()).doesNotContain("tgfix-lb-key-one").doesNotContain("tgfix-lb-key-two")
                 .doesNotContain("tgfix-cache-secret-77");
     }
@@ -186,7 +215,7 @@ class LiteLlmImportTest {
         LiteLlmImport set = load("api-base-from-env.yaml",
                 Map.of("TG_STAGING_UPSTREAM_URL", "http://127.0.0.1:8090/v1"));
         assertThat(set.models()).hasSize(1);
-        assertThat(set.models().get(0).getDeployment().getBaseUrl()).isEqualTo("http://127.0.0.1:8090/v1");
+        assertThat(set.models().get(0).getDeployments().get(0).getBaseUrl()).isEqualTo("http://127.0.0.1:8090/v1");
         assertThat(set.findings().toString()).doesNotContain("tgfix-staging-key");
     }
 
@@ -227,13 +256,126 @@ class LiteLlmImportTest {
         assertThat(catalog.find("half-priced").orElseThrow().configuredPrice()).isNull();
         assertThat(finding(imported, "model_list[4]").message()).contains("not both");
 
-        assertThat(imported.router().strategy()).isEqualTo("weighted-shuffle");
+        assertThat(imported.router().strategy()).isEqualTo(TollgateProperties.Strategy.WEIGHTED_SHUFFLE);
         assertThat(imported.router().numRetries()).isEqualTo(3);
         assertThat(imported.router().allowedFails()).isEqualTo(2);
-        assertThat(imported.router().cooldownTime()).isEqualTo("30");
+        assertThat(imported.router().cooldownTime()).isEqualTo(Duration.ofSeconds(30));
         assertThat(imported.router().fallbacks()).isEqualTo(Map.of("claude-sonnet", List.of("router-4o", "llama-local")));
-        assertThat(finding(imported, "router_settings").message()).contains("not applied");
+        ModelRouting routing = catalog.find("claude-sonnet").orElseThrow().routing();
+        assertThat(routing.fallbacks()).containsExactly("router-4o", "llama-local");
+        assertThat(routing.numRetries()).isEqualTo(3);
+        assertThat(routing.allowedFails()).isEqualTo(2);
+        assertThat(routing.failWindow()).as("LiteLLM counts allowed_fails per minute").isEqualTo(Duration.ofMinutes(1));
+        assertThat(routing.cooldown()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(catalog.find("llama-local").orElseThrow().deployment().getWeight()).isEqualTo(2);
+        assertThat(imported.droppedFallbacks()).isEmpty();
         assertThat(imported.refusals()).isEmpty();
+    }
+
+    @Test
+    void everyEntryOfAModelIsADeploymentAndTheRouterSettingsReachTheCatalogsRouting() {
+        LiteLlmImport imported = load("routed-group.yaml", Map.of());
+        ModelCatalog catalog = catalog(imported);
+
+        CatalogModel teamChat = catalog.find("team-chat").orElseThrow();
+        assertThat(teamChat.deployments()).hasSize(3);
+        assertThat(teamChat.deployments()).extracting(CatalogModel::deploymentName).containsExactly(
+                "team-chat@azure/chat-4o-mini", "team-chat@azure/chat-4o-mini#2", "team-chat@openai/gpt-4o-mini");
+        assertThat(teamChat.deployments()).extracting(d -> d.deployment().getRpm(), d -> d.deployment().getTpm(),
+                d -> d.deployment().getWeight()).containsExactly(
+                tuple(600L, 200_000L, 1), tuple(300L, 100_000L, 3), tuple(null, null, 2));
+        assertThat(teamChat.deployments()).extracting(CatalogModel::provider)
+                .containsExactly("azure", "azure", "openai");
+        assertThat(teamChat.deployments().get(2).deployment().getTimeout()).isEqualTo(Duration.ofMillis(45_500));
+        assertThat(teamChat.deployments().get(0).deployment().getTimeout()).isNull();
+
+        // one price per model: the first entry's, the third's differs and is warned about
+        assertThat(imported.models().get(0).getPrices().getInput()).isEqualTo(new BigDecimal("0.15"));
+        assertThat(imported.models().get(0).getPrices().getOutput()).isEqualTo(new BigDecimal("0.6"));
+        assertThat(finding(imported, "model_list[2]").message()).contains("first entry's is used");
+        assertThat(imported.findings()).extracting(Finding::field).doesNotContain("model_list[1]");
+
+        assertThat(finding(imported, "model_list[3].rpm").message()).contains("at least 1");
+        assertThat(catalog.find("team-chat-large").orElseThrow().deployment().getRpm()).isNull();
+
+        for (String name : List.of("team-chat", "team-chat-large", "team-chat-cheap")) {
+            ModelRouting routing = catalog.find(name).orElseThrow().routing();
+            assertThat(routing.strategy()).as(name).isEqualTo(TollgateProperties.Strategy.LOWEST_LATENCY);
+            assertThat(routing.numRetries()).as(name).isEqualTo(2);
+            assertThat(routing.allowedFails()).as(name).isEqualTo(4);
+            assertThat(routing.failWindow()).as(name).isEqualTo(Duration.ofMinutes(1));
+            assertThat(routing.cooldown()).as(name).isEqualTo(Duration.ofMillis(12_500));
+        }
+        ModelRouting routing = teamChat.routing();
+        assertThat(routing.fallbacks()).as("the dangling one dropped").containsExactly("team-chat-cheap");
+        assertThat(routing.contextWindowFallbacks()).containsExactly("team-chat-large");
+        assertThat(catalog.find("team-chat-cheap").orElseThrow().routing().fallbacks()).isEmpty();
+
+        assertThat(imported.droppedFallbacks()).singleElement().satisfies(f -> {
+            assertThat(f.field()).isEqualTo("router_settings.fallbacks");
+            assertThat(f.message()).contains("'team-chat-turbo'").contains("dropped");
+        });
+        assertThat(imported.warnings()).anySatisfy(f -> assertThat(f.message()).contains("'retired-chat'")
+                .contains("not a model imported"));
+        assertThat(imported.refusals()).isEmpty();
+    }
+
+    @Test
+    void aRoutingStrategyWithoutCounterpartIsWarnedAndLeftAtTheDefault() {
+        LiteLlmImport imported = LiteLlmMapping.map(LiteLlmYaml.parse(new StringReader("""
+                model_list:
+                  - model_name: solo
+                    litellm_params: {model: openai/gpt-4o-mini, weight: 0}
+                litellm_settings:
+                  num_retries: 1
+                router_settings:
+                  routing_strategy: cost-based-routing
+                  cooldown_time: soon
+                """)), name -> null);
+
+        assertThat(imported.router().strategy()).isNull();
+        assertThat(finding(imported, "router_settings.routing_strategy").message()).contains("'cost-based-routing'")
+                .contains("default strategy");
+        assertThat(finding(imported, "router_settings.cooldown_time").message()).contains("not a number");
+        assertThat(finding(imported, "model_list[0].weight").message()).contains("weight 1");
+        ModelRouting routing = catalog(imported).find("solo").orElseThrow().routing();
+        assertThat(routing.strategy()).as("tollgate.routing's").isEqualTo(TollgateProperties.Strategy.WEIGHTED_SHUFFLE);
+        assertThat(routing.cooldown()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(routing.numRetries()).as("litellm_settings.num_retries").isEqualTo(1);
+    }
+
+    @Test
+    void fallbacksMayNameConfiguredModelsAndStrictModeRefusesDanglingOnes(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("config.yaml");
+        Files.writeString(file, """
+                model_list:
+                  - model_name: imported-chat
+                    litellm_params: {model: openai/gpt-4o-mini}
+                router_settings:
+                  fallbacks: [{"imported-chat": ["mine", "nowhere"]}, {"mine": ["imported-chat"]}]
+                """);
+        TollgateProperties properties = new TollgateProperties();
+        TollgateProperties.Model own = new TollgateProperties.Model();
+        own.setName("mine");
+        own.getDeployment().setProvider("mock");
+        properties.setModels(List.of(own));
+        properties.setLitellmConfig(file);
+
+        LiteLlmImport imported = LiteLlmModelSource.apply(properties, name -> null);
+        assertThat(imported.router().fallbacks()).isEqualTo(Map.of("imported-chat", List.of("mine")));
+        assertThat(imported.droppedFallbacks()).singleElement()
+                .satisfies(f -> assertThat(f.message()).contains("'nowhere'"));
+        assertThat(imported.warnings()).anySatisfy(f -> assertThat(f.message()).contains("'mine'")
+                .contains("configured in tollgate.models"));
+        ModelCatalog catalog = new ModelCatalog(properties);
+        assertThat(catalog.find("imported-chat").orElseThrow().routing().fallbacks()).containsExactly("mine");
+        assertThat(catalog.find("mine").orElseThrow().routing().fallbacks()).as("not the file's to set").isEmpty();
+
+        TollgateProperties strict = new TollgateProperties();
+        strict.setLitellmConfig(file);
+        strict.setLitellmStrict(true);
+        assertThatThrownBy(() -> LiteLlmModelSource.apply(strict, name -> null))
+                .hasMessageContaining("'nowhere'").hasMessageContaining("'mine'").hasMessageContaining("litellm-strict");
     }
 
     @Test
