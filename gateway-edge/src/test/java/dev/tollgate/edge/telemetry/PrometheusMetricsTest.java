@@ -17,7 +17,7 @@ import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
 
 /** {@code /actuator/prometheus}: admin-only, and the gateway's meters carry the right values after requests. */
-class PrometheusMetricsTest extends GatewayTestSupport {
+public class PrometheusMetricsTest extends GatewayTestSupport {
 
     @Autowired
     DeploymentStates deployments;
@@ -29,7 +29,7 @@ class PrometheusMetricsTest extends GatewayTestSupport {
     }
 
     /** The sample of {@code name} whose labels include {@code labels}; 0 when there is none yet. */
-    static double sample(String text, String name, Map<String, String> labels) {
+    public static double sample(String text, String name, Map<String, String> labels) {
         Pattern line = Pattern.compile("^" + Pattern.quote(name) + "\\{([^}]*)} (\\S+)$", Pattern.MULTILINE);
         Matcher matcher = line.matcher(text);
         while (matcher.find()) {
@@ -117,24 +117,28 @@ class PrometheusMetricsTest extends GatewayTestSupport {
     }
 
     @Test
-    void everyConfiguredDeploymentHasAStateGaugeThatRoutingCanTurnToCooldown() {
+    void everyConfiguredDeploymentHasAStateGaugeThatRoutingTurnsToCooldownUntilTheCooldownEnds() {
         Map<String, String> up = Map.of("deployment", "fake-normal", "model", "gpt-test", "provider", "openai",
                 "state", "up");
         Map<String, String> cooldown = Map.of("deployment", "fake-normal", "state", "cooldown");
         String text = scrape();
         assertThat(sample(text, "tollgate_deployment_state", up)).isEqualTo(1);
         assertThat(sample(text, "tollgate_deployment_state", cooldown)).isEqualTo(0);
+        assertThat(sample(text, "tollgate_deployment_state", Map.of("deployment", "fake-normal",
+                "state", "rate_limited"))).isEqualTo(0);
         assertThat(sample(text, "tollgate_deployment_state", Map.of("deployment", "mock-model", "state", "up")))
                 .isEqualTo(1);
 
-        deployments.set("fake-normal", DeploymentStates.State.COOLDOWN);
-        try {
-            text = scrape();
-            assertThat(sample(text, "tollgate_deployment_state", up)).isEqualTo(0);
-            assertThat(sample(text, "tollgate_deployment_state", cooldown)).isEqualTo(1);
-        } finally {
-            deployments.set("fake-normal", DeploymentStates.State.UP);
-        }
+        // what the router reports when a failure it recorded starts a cooldown (RoutingTest does it for real)
+        deployments.coolingDown("fake-normal", System.currentTimeMillis() + 1500);
+        text = scrape();
+        assertThat(sample(text, "tollgate_deployment_state", up)).isEqualTo(0);
+        assertThat(sample(text, "tollgate_deployment_state", cooldown)).isEqualTo(1);
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+            String later = scrape();
+            assertThat(sample(later, "tollgate_deployment_state", up)).isEqualTo(1);
+            assertThat(sample(later, "tollgate_deployment_state", cooldown)).isEqualTo(0);
+        });
     }
 
     @Test
