@@ -13,6 +13,7 @@ import dev.tollgate.edge.chat.UsageReader;
 import dev.tollgate.edge.config.TollgateProperties;
 import dev.tollgate.edge.errors.ApiError;
 import dev.tollgate.edge.pricing.PriceInForce;
+import dev.tollgate.edge.telemetry.GatewayTelemetry;
 import org.springframework.stereotype.Component;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
@@ -48,6 +49,11 @@ public class CompletionsHandler implements OpenAiEndpoint {
     @Override
     public String route() {
         return "/v1/completions";
+    }
+
+    @Override
+    public String operation() {
+        return GatewayTelemetry.TEXT_COMPLETION;
     }
 
     @Override

@@ -9,6 +9,7 @@ import dev.tollgate.edge.chat.TokenCounter;
 import dev.tollgate.edge.chat.UsageReader;
 import dev.tollgate.edge.errors.ApiError;
 import dev.tollgate.edge.pricing.PriceInForce;
+import dev.tollgate.edge.telemetry.GatewayTelemetry;
 import org.springframework.stereotype.Component;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
@@ -37,6 +38,11 @@ public class EmbeddingsHandler implements OpenAiEndpoint {
     @Override
     public String route() {
         return "/v1/embeddings";
+    }
+
+    @Override
+    public String operation() {
+        return GatewayTelemetry.EMBEDDINGS;
     }
 
     @Override

@@ -48,11 +48,17 @@ final class EventRelay {
     private final StringBuilder delivered = new StringBuilder();
     private Usage upstreamUsage;
     private boolean emittedAny;
+    private java.util.function.Consumer<JsonNode> observer = event -> { };
 
     EventRelay(ObjectMapper json, Dialect dialect, Function<Usage, Money> prices) {
         this.json = json;
         this.dialect = dialect;
         this.prices = prices;
+    }
+
+    /** Shows every parsed event to {@code observer} (telemetry: time to first token, response id and model). */
+    void observe(java.util.function.Consumer<JsonNode> observer) {
+        this.observer = observer;
     }
 
     List<byte[]> onChunk(byte[] chunk) {
@@ -93,6 +99,7 @@ final class EventRelay {
         } catch (Exception e) {
             return event; // not JSON: not ours to judge
         }
+        observer.accept(parsed);
         String delta = dialect.text(parsed);
         if (delta != null) {
             delivered.append(delta);

@@ -29,6 +29,8 @@ import dev.tollgate.edge.provider.Providers;
 import dev.tollgate.edge.provider.UpstreamFailure;
 import dev.tollgate.edge.ratelimit.KeyRateLimiter;
 import dev.tollgate.edge.support.Bytes;
+import dev.tollgate.edge.telemetry.GatewayTelemetry;
+import dev.tollgate.edge.telemetry.RequestObservation;
 import dev.tollgate.query.directory.KeyRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -74,10 +76,12 @@ public class Governor {
     private final TollgateProperties properties;
     private final PriceBookCache prices;
     private final KeyRateLimiter rateLimiter;
+    private final GatewayTelemetry telemetry;
 
     public Governor(ObjectMapper json, ApiKeyAuthenticator authenticator, ModelCatalog catalog, Providers providers,
                     SpendLedger ledger, TollgateProperties properties, PriceBookCache prices,
-                    KeyRateLimiter rateLimiter) {
+                    KeyRateLimiter rateLimiter, GatewayTelemetry telemetry) {
+        this.telemetry = telemetry;
         this.json = json;
         this.authenticator = authenticator;
         this.catalog = catalog;
@@ -92,10 +96,13 @@ public class Governor {
         String requestId = RequestIds.next();
         long startedNanos = System.nanoTime();
         request.exchange().getResponse().getHeaders().set(ChatCompletionsHandler.REQUEST_ID, requestId);
+        RequestObservation observation = telemetry.start(requestId, request, endpoint.operation());
         return authenticator.authenticate(BearerToken.from(request.headers().asHttpHeaders()))
                 .zipWith(body(request))
                 .flatMap(keyAndBody -> new Call(endpoint, requestId, startedNanos, keyAndBody.getT1(),
-                        parse(keyAndBody.getT2()), request.headers().firstHeader(RequestTags.HEADER)).run());
+                        parse(keyAndBody.getT2()), request.headers().firstHeader(RequestTags.HEADER), observation)
+                        .run())
+                .doOnError(observation::failed);
     }
 
     private Mono<byte[]> body(ServerRequest request) {
@@ -138,6 +145,7 @@ public class Governor {
         private final PriceInForce price;
         private final Plan plan;
         private final Map<String, String> tags;
+        private final RequestObservation observation;
         private KeyRateLimiter.Admission admission;
         private final Instant admittedAt;
         private final AtomicBoolean closed = new AtomicBoolean();
@@ -146,8 +154,9 @@ public class Governor {
         private Long loweredOutputTokens;
 
         Call(OpenAiEndpoint endpoint, String requestId, long startedNanos, KeyRecord key, ObjectNode body,
-             String tagHeader) {
+             String tagHeader, RequestObservation observation) {
             this.endpoint = endpoint;
+            this.observation = observation;
             this.requestId = requestId;
             this.startedNanos = startedNanos;
             this.key = key;
@@ -168,6 +177,7 @@ public class Governor {
                         + "'. GET /v1/models lists the models it may use.");
             }
             ModelKinds.require(catalog, model, endpoint.kind(), endpoint.route());
+            observation.identified(key, model, body, body.path("stream").asBoolean(false), endpoint.route());
             Instant now = Instant.now();
             this.price = prices.priceAt(model.name(), now).orElseThrow(() -> new ApiError(
                     HttpStatus.SERVICE_UNAVAILABLE, "api_error", "model_not_priced", "model", "The model '"
@@ -205,6 +215,7 @@ public class Governor {
                                     + "."));
                         }
                         this.reservation = reserved;
+                        observation.forwarded(reserved);
                         return Mono.defer(() -> {
                             forwarded.set(true);
                             body.put("model", model.upstreamModel());
@@ -236,6 +247,7 @@ public class Governor {
             CompletableFuture<ServerResponse> answer = providers.of(model)
                     .post(model, endpoint.upstreamPath(), body)
                     .onErrorResume(UpstreamFailure.class, this::releaseThenFail)
+                    .doOnNext(bytes -> observation.upstreamAnswered())
                     .flatMap(this::answered)
                     .toFuture();
             return Mono.fromFuture(answer, true);
@@ -257,6 +269,7 @@ public class Governor {
                         "Deployment '" + model.deploymentName() + "' answered something that is not an answer of "
                                 + endpoint.route(), null));
             }
+            observation.answer(answer);
             Money cost = price.cost(usage, usage.images());
             plan.putCost(answer, cost);
             settle(usage, cost);
@@ -276,6 +289,7 @@ public class Governor {
 
         private Mono<ServerResponse> stream() {
             EventRelay relay = new EventRelay(json, plan.dialect(), usage -> price.cost(usage, usage.images()));
+            relay.observe(observation::chunk);
             Flux<byte[]> events = providers.of(model).postStream(model, endpoint.upstreamPath(), body)
                     .concatMapIterable(relay::onChunk)
                     .concatWith(Flux.defer(() -> finish(relay)))
@@ -318,6 +332,7 @@ public class Governor {
             }
             long latency = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedNanos);
             rateLimiter.settle(admission, usage.totalTokens());
+            observation.settled(usage, cost);
             SettleSpend line = new SettleSpend(requestId, model.name(), usage, cost, price.version(),
                     model.provider(), model.deploymentName(), latency);
             ledger.submit(key.teamId(), line).whenComplete((outcome, failure) -> {
@@ -333,6 +348,7 @@ public class Governor {
                 return Mono.empty();
             }
             rateLimiter.settle(admission, 0);
+            observation.released(reason);
             return Mono.fromFuture(ledger.submit(key.teamId(), new ReleaseReservation(requestId, reason)))
                     .doOnError(e -> log.error("Request {} could not be released; its reservation will expire",
                             requestId, e))

@@ -10,6 +10,7 @@ import dev.tollgate.edge.catalog.ModelKind;
 import dev.tollgate.edge.chat.TokenCounter;
 import dev.tollgate.edge.errors.ApiError;
 import dev.tollgate.edge.pricing.PriceInForce;
+import dev.tollgate.edge.telemetry.GatewayTelemetry;
 import org.springframework.stereotype.Component;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
@@ -48,6 +49,12 @@ public class ImagesHandler implements OpenAiEndpoint {
     @Override
     public String route() {
         return "/v1/images/generations";
+    }
+
+    /** The GenAI conventions have no image operation; generate_content is their multimodal generation. */
+    @Override
+    public String operation() {
+        return GatewayTelemetry.GENERATE_CONTENT;
     }
 
     @Override

@@ -14,6 +14,9 @@ interface OpenAiEndpoint {
     /** The route as clients call it, for messages: {@code /v1/embeddings}. */
     String route();
 
+    /** Its {@code gen_ai.operation.name} (GatewayTelemetry's constants): the span's name and a metric label. */
+    String operation();
+
     /** The path under a deployment's base URL: {@code /embeddings}. */
     String upstreamPath();
 

@@ -10,6 +10,7 @@ import dev.tollgate.edge.chat.TokenCounter;
 import dev.tollgate.edge.config.TollgateProperties;
 import dev.tollgate.edge.errors.ApiError;
 import dev.tollgate.edge.pricing.PriceInForce;
+import dev.tollgate.edge.telemetry.GatewayTelemetry;
 import org.springframework.stereotype.Component;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
@@ -48,6 +49,12 @@ public class ResponsesHandler implements OpenAiEndpoint {
     @Override
     public String route() {
         return "/v1/responses";
+    }
+
+    /** The GenAI conventions have no operation of their own for the Responses API; OpenAI's instrumentations use chat. */
+    @Override
+    public String operation() {
+        return GatewayTelemetry.CHAT;
     }
 
     @Override

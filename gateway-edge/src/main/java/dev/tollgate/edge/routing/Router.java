@@ -29,9 +29,16 @@ public class Router {
     private static final Logger log = LoggerFactory.getLogger(Router.class);
 
     private final UsageStore store;
+    private final DeploymentEvents events;
 
     public Router(UsageStore store) {
+        this(store, DeploymentEvents.NONE);
+    }
+
+    @org.springframework.beans.factory.annotation.Autowired
+    public Router(UsageStore store, DeploymentEvents events) {
         this.store = store;
+        this.events = events;
     }
 
     public UsageStore store() {
@@ -69,6 +76,7 @@ public class Router {
             for (int i = 0; i < deployments.size(); i++) {
                 CatalogModel deployment = deployments.get(i);
                 DeploymentUsage used = usage.get(i);
+                events.seen(deployment, used, now);
                 if (used.coolingDown(now)) {
                     availableAt = Math.min(availableAt, used.cooldownUntilMillis());
                     continue;
@@ -143,6 +151,7 @@ public class Router {
                         routing.failWindow().toMillis(), routing.cooldown().toMillis(), until, now))
                 .doOnNext(cooling -> {
                     if (cooling > now) {
+                        events.coolingDown(deployment.deploymentName(), cooling);
                         log.info("Deployment {} cools down for {} ms after: {}", deployment.deploymentName(),
                                 cooling - now, failure.getMessage());
                     }

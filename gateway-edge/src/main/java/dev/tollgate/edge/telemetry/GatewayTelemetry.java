@@ -21,7 +21,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Observes gateway requests: one GenAI span each (when an OTLP endpoint is configured) and the request, token,
- * cost and latency meters. The chat handler calls {@link #start} and then the hooks of the returned
+ * cost and latency meters. The chat handler and the Governor (the other OpenAI routes) call {@link #start} and then
+ * the hooks of the returned
  * {@link RequestObservation}; nothing here blocks or does I/O (spans leave in batches on the SDK's thread).
  *
  * <p>Meter labels are bounded: {@code model} is a configured model's name (or {@code unknown}), {@code team} is one
@@ -29,6 +30,12 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 @Component
 public class GatewayTelemetry {
+
+    /** The GenAI conventions' operation names used here (gen_ai.operation.name, the operation label). */
+    public static final String CHAT = "chat";
+    public static final String TEXT_COMPLETION = "text_completion";
+    public static final String EMBEDDINGS = "embeddings";
+    public static final String GENERATE_CONTENT = "generate_content";
 
     static final String UNKNOWN = "unknown";
     static final String OTHER_TEAMS = "other";
@@ -50,14 +57,24 @@ public class GatewayTelemetry {
         this.properties = properties;
     }
 
-    /** A request has arrived; its span (if tracing) starts now, as a child of the caller's {@code traceparent}. */
+    /** A chat completion has arrived; see {@link #start(String, ServerRequest, String)}. */
     public RequestObservation start(String requestId, ServerRequest request) {
+        return start(requestId, request, CHAT);
+    }
+
+    /**
+     * A request has arrived; its span (if tracing) starts now, as a child of the caller's {@code traceparent}.
+     *
+     * @param operation its {@code gen_ai.operation.name}: {@link #CHAT}, {@link #TEXT_COMPLETION},
+     *                  {@link #EMBEDDINGS} or {@link #GENERATE_CONTENT} (also the {@code operation} label)
+     */
+    public RequestObservation start(String requestId, ServerRequest request, String operation) {
         Context parent = null;
         if (tracer != null && request.headers().firstHeader("traceparent") != null) {
             parent = openTelemetry.getPropagators().getTextMapPropagator()
                     .extract(Context.root(), request.headers().asHttpHeaders(), HEADERS);
         }
-        return new RequestObservation(this, requestId, tracer, parent, System.nanoTime());
+        return new RequestObservation(this, requestId, operation, tracer, parent, System.nanoTime());
     }
 
     /** Whether spans are being made and exported. */
@@ -134,16 +151,17 @@ public class GatewayTelemetry {
             return Counter.builder("tollgate.tokens").description("Tokens of settled requests").tag("model", model).tag("type", type).register(meters);
         }
 
-        Counter requests(String outcome) {
-            return requests.computeIfAbsent(outcome, o -> Counter.builder("tollgate.requests")
-                    .description("Gateway requests by model and outcome (settled, released, rejected, failed)")
-                    .tag("model", model).tag("outcome", o).register(meters));
+        Counter requests(String operation, String outcome) {
+            return requests.computeIfAbsent(operation + '\u0000' + outcome, k -> Counter.builder("tollgate.requests")
+                    .description("Gateway requests by model, operation and outcome (settled, released, rejected, "
+                            + "failed)")
+                    .tag("model", model).tag("operation", operation).tag("outcome", outcome).register(meters));
         }
 
-        Timer duration(String outcome) {
-            return durations.computeIfAbsent(outcome, o -> Timer.builder("tollgate.request.duration")
+        Timer duration(String operation, String outcome) {
+            return durations.computeIfAbsent(operation + '\u0000' + outcome, k -> Timer.builder("tollgate.request.duration")
                     .description("From a request's arrival to its outcome (a stream's: its end)")
-                    .tag("model", model).tag("outcome", o)
+                    .tag("model", model).tag("operation", operation).tag("outcome", outcome)
                     .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
                     .maximumExpectedValue(Duration.ofMinutes(5)).register(meters));
         }

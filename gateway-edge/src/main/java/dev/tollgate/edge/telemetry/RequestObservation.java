@@ -22,7 +22,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * One gateway request as telemetry sees it: the chat handler reports what happens (identified, forwarded, the
+ * One gateway request as telemetry sees it: the chat handler or the Governor reports what happens (identified, forwarded, the
  * upstream's answer or chunks, settled, released, failed) and the first outcome ends the span and counts the request.
  * No prompt or answer text is ever recorded.
  *
@@ -62,10 +62,13 @@ public final class RequestObservation {
     static final AttributeKey<Boolean> TG_STREAM = AttributeKey.booleanKey("tollgate.stream");
     static final AttributeKey<String> TG_RELEASE_REASON = AttributeKey.stringKey("tollgate.release_reason");
     static final AttributeKey<Long> TG_CACHED_TOKENS = AttributeKey.longKey("tollgate.usage.cached_input_tokens");
+    static final AttributeKey<String> TG_ROUTE = AttributeKey.stringKey("tollgate.route");
+    static final AttributeKey<Long> TG_IMAGES = AttributeKey.longKey("tollgate.usage.images");
     static final AttributeKey<Long> TG_TTFT_MS = AttributeKey.longKey("tollgate.time_to_first_token_ms");
 
     private final GatewayTelemetry telemetry;
     private final long startedNanos;
+    private final String operation;
     private final Span span; // null when not tracing
     private final AtomicBoolean ended = new AtomicBoolean();
     private volatile GatewayTelemetry.ModelMeters meters;
@@ -77,14 +80,16 @@ public final class RequestObservation {
     private volatile boolean firstChunkSeen;
     private List<String> finishReasons; // chunks of one stream arrive in order, never concurrently
 
-    RequestObservation(GatewayTelemetry telemetry, String requestId, Tracer tracer, Context parent, long startedNanos) {
+    RequestObservation(GatewayTelemetry telemetry, String requestId, String operation, Tracer tracer, Context parent,
+                       long startedNanos) {
         this.telemetry = telemetry;
         this.startedNanos = startedNanos;
+        this.operation = operation;
         if (tracer == null) {
             this.span = null;
         } else {
-            SpanBuilder builder = tracer.spanBuilder("chat").setSpanKind(SpanKind.CLIENT)
-                    .setAttribute(OPERATION, "chat").setAttribute(TG_REQUEST_ID, requestId);
+            SpanBuilder builder = tracer.spanBuilder(operation).setSpanKind(SpanKind.CLIENT)
+                    .setAttribute(OPERATION, operation).setAttribute(TG_REQUEST_ID, requestId);
             if (parent != null) {
                 builder.setParent(parent);
             }
@@ -92,15 +97,40 @@ public final class RequestObservation {
         }
     }
 
-    /** The key, the model and the request are known (the request is valid as far as the gateway can tell). */
+    /** The key, the model and the chat request are known (the request is valid as far as the gateway can tell). */
     public void identified(KeyRecord key, CatalogModel model, ChatRequest chat) {
+        if (identified(key, model, chat.model(), chat.user(), chat.stream(), "/v1/chat/completions")) {
+            requestParameters(chat.body(), chat.requestedMaxTokens(), chat.n());
+        }
+    }
+
+    /**
+     * The key, the model and the request of another OpenAI route are known: {@code body} is the client's JSON (its
+     * {@code model}, {@code user}, {@code max_tokens} or {@code max_output_tokens}, {@code temperature},
+     * {@code top_p} and {@code n} are read; nothing else).
+     */
+    public void identified(KeyRecord key, CatalogModel model, JsonNode body, boolean stream, String route) {
+        JsonNode user = body.get("user");
+        if (identified(key, model, body.path("model").asText(), user != null && user.isTextual() ? user.asText() : null,
+                stream, route)) {
+            JsonNode max = body.has("max_output_tokens") ? body.get("max_output_tokens") : body.get("max_tokens");
+            JsonNode n = body.get("n");
+            requestParameters(body, max != null && max.canConvertToLong() ? max.asLong() : null,
+                    n != null && n.canConvertToInt() ? n.asInt() : 1);
+        }
+    }
+
+    /** The attributes every route has; whether a span is being made. */
+    private boolean identified(KeyRecord key, CatalogModel model, String requestedModel, String namedUser,
+                               boolean stream, String route) {
         this.meters = telemetry.meters(model);
         this.teamId = key.teamId();
         if (span == null) {
-            return;
+            return false;
         }
-        span.updateName("chat " + chat.model());
-        span.setAttribute(REQUEST_MODEL, chat.model());
+        span.updateName(operation + " " + requestedModel);
+        span.setAttribute(REQUEST_MODEL, requestedModel);
+        span.setAttribute(TG_ROUTE, route);
         if (meters.provider != null) {
             span.setAttribute(SYSTEM, meters.provider);
             span.setAttribute(PROVIDER, meters.provider);
@@ -113,23 +143,27 @@ public final class RequestObservation {
         span.setAttribute(TG_UPSTREAM_MODEL, model.upstreamModel());
         span.setAttribute(TG_TEAM, key.teamId());
         span.setAttribute(TG_KEY, key.keyId());
-        String user = key.isTeamKey() ? chat.user() : key.userId();
+        String user = key.isTeamKey() ? namedUser : key.userId();
         if (user != null && telemetry.includeUserId()) {
             span.setAttribute(TG_USER, user);
             span.setAttribute(USER_ID, user);
         }
-        span.setAttribute(TG_STREAM, chat.stream());
-        if (chat.requestedMaxTokens() != null) {
-            span.setAttribute(REQUEST_MAX_TOKENS, chat.requestedMaxTokens());
+        span.setAttribute(TG_STREAM, stream);
+        return true;
+    }
+
+    private void requestParameters(JsonNode body, Long maxTokens, int n) {
+        if (maxTokens != null) {
+            span.setAttribute(REQUEST_MAX_TOKENS, maxTokens);
         }
-        if (chat.n() != 1) {
-            span.setAttribute(REQUEST_CHOICES, chat.n());
+        if (n != 1) {
+            span.setAttribute(REQUEST_CHOICES, n);
         }
-        JsonNode temperature = chat.body().get("temperature");
+        JsonNode temperature = body.get("temperature");
         if (temperature != null && temperature.isNumber()) {
             span.setAttribute(REQUEST_TEMPERATURE, temperature.asDouble());
         }
-        JsonNode topP = chat.body().get("top_p");
+        JsonNode topP = body.get("top_p");
         if (topP != null && topP.isNumber()) {
             span.setAttribute(REQUEST_TOP_P, topP.asDouble());
         }
@@ -202,6 +236,9 @@ public final class RequestObservation {
     }
 
     private void responseFields(JsonNode answer) {
+        if (answer.get("response") instanceof com.fasterxml.jackson.databind.node.ObjectNode response) {
+            answer = response; // the Responses API's events carry the response inside
+        }
         JsonNode id = answer.get("id");
         if (id != null && id.isTextual()) {
             span.setAttribute(RESPONSE_ID, id.asText());
@@ -230,6 +267,9 @@ public final class RequestObservation {
             span.setAttribute(OUTPUT_TOKENS, usage.completionTokens());
             if (usage.cachedPromptTokens() > 0) {
                 span.setAttribute(TG_CACHED_TOKENS, usage.cachedPromptTokens());
+            }
+            if (usage.images() > 0) {
+                span.setAttribute(TG_IMAGES, usage.images());
             }
             span.setAttribute(TG_COST, cost.toDecimalString());
             if (finishReasons != null) {
@@ -283,8 +323,8 @@ public final class RequestObservation {
     private void end(String outcome, long now, String errorType, String errorMessage) {
         GatewayTelemetry.ModelMeters m = meters();
         long total = now - startedNanos;
-        m.requests(outcome).increment();
-        m.duration(outcome).record(total, TimeUnit.NANOSECONDS);
+        m.requests(operation, outcome).increment();
+        m.duration(operation, outcome).record(total, TimeUnit.NANOSECONDS);
         if (wasForwarded) {
             // Non-streamed: the wait is from sending to the whole answer. Streamed: until the outcome (the stream's
             // end), so a stream's overhead is what came before it was forwarded.

@@ -7,6 +7,8 @@ import dev.tollgate.edge.support.ScriptedUpstream;
 import dev.tollgate.edge.support.ScriptedUpstream.Hit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import dev.tollgate.edge.telemetry.PrometheusMetricsTest;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -24,6 +26,7 @@ import static dev.tollgate.edge.support.ScriptedUpstream.rateLimited;
 import static dev.tollgate.edge.support.ScriptedUpstream.slow;
 import static dev.tollgate.edge.support.ScriptedUpstream.status;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Routing over real HTTP: three scripted upstreams on loopback (a, b, c) serve the deployments of the models in
@@ -228,6 +231,68 @@ class RoutingTest extends GatewayTestSupport {
         assertThat(answer.status()).as(answer.body()).isEqualTo(200);
         assertThat(answer.header("x-tollgate-deployment")).isEqualTo("hasty-fb");
         assertThat(hits("hasty").stream().map(Hit::toString)).containsExactly("a:hasty", "b:hasty-fb");
+    }
+
+    // ------------------------------------------------------------------ the deployment state gauge
+
+    @Autowired
+    UsageStore store;
+
+    @Test
+    void theStateGaugeShowsACooldownWhileRoutingSkipsTheDeploymentAndUpWhenItEnds() {
+        Map<String, String> cooldown = Map.of("deployment", "chilly", "model", "chilly", "state", "cooldown");
+        Map<String, String> up = Map.of("deployment", "chilly", "model", "chilly", "state", "up");
+        assertThat(state(scrape(), up)).isEqualTo(1);
+        A.script("chilly", status(500));
+
+        Http.Response first = ask("chilly");
+        assertThat(first.status()).as(first.body()).isEqualTo(200);
+        assertThat(first.header("x-tollgate-deployment")).isEqualTo("chilly-fb");
+
+        // allowed-fails 1, 2s: cooling down, and the gauge says so
+        String cooling = scrape();
+        assertThat(state(cooling, cooldown)).isEqualTo(1);
+        assertThat(state(cooling, up)).isEqualTo(0);
+        assertThat(state(cooling, Map.of("deployment", "chilly-fb", "state", "up"))).isEqualTo(1);
+        assertThat(ask("chilly").header("x-tollgate-deployment")).as("skipped while cooling").isEqualTo("chilly-fb");
+
+        // the cooldown ends: up again on the gauge without any request, and routing uses it again
+        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+            String later = scrape();
+            assertThat(state(later, up)).isEqualTo(1);
+            assertThat(state(later, cooldown)).isEqualTo(0);
+        });
+        assertThat(ask("chilly").header("x-tollgate-deployment")).isEqualTo("chilly");
+    }
+
+    @Test
+    void theStateGaugeReadsTheUsageStoreSoItShowsWhatOtherNodesRecordedAndFullMinutes() throws Exception {
+        Map<String, String> elsewhere = Map.of("deployment", "elsewhere", "state", "cooldown");
+        assertThat(state(scrape(), elsewhere)).isEqualTo(0);
+        // another node (sharing the store through Redis) records the failure that cools the deployment down
+        long now = System.currentTimeMillis();
+        store.fail("elsewhere", 1, 60_000, 2_000, 0, now).toCompletableFuture().get();
+        await().atMost(Duration.ofSeconds(3)).pollInterval(Duration.ofMillis(200))
+                .untilAsserted(() -> assertThat(state(scrape(), elsewhere)).isEqualTo(1));
+
+        // rpm 1: after one request the deployment is full until the minute ends
+        awaitEarlyInTheMinute();
+        assertThat(ask("brisk").status()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(3)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+            String text = scrape();
+            assertThat(state(text, Map.of("deployment", "brisk", "state", "rate_limited"))).isEqualTo(1);
+            assertThat(state(text, Map.of("deployment", "brisk", "state", "up"))).isEqualTo(0);
+        });
+    }
+
+    private String scrape() {
+        Http.Response response = http().get("/actuator/prometheus", MASTER_KEY);
+        assertThat(response.status()).as(response.body()).isEqualTo(200);
+        return response.body();
+    }
+
+    private static double state(String text, Map<String, String> labels) {
+        return PrometheusMetricsTest.sample(text, "tollgate_deployment_state", labels);
     }
 
     // ------------------------------------------------------------------ helpers

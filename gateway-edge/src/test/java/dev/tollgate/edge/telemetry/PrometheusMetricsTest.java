@@ -17,7 +17,7 @@ import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
 
 /** {@code /actuator/prometheus}: admin-only, and the gateway's meters carry the right values after requests. */
-class PrometheusMetricsTest extends GatewayTestSupport {
+public class PrometheusMetricsTest extends GatewayTestSupport {
 
     @Autowired
     DeploymentStates deployments;
@@ -29,7 +29,7 @@ class PrometheusMetricsTest extends GatewayTestSupport {
     }
 
     /** The sample of {@code name} whose labels include {@code labels}; 0 when there is none yet. */
-    static double sample(String text, String name, Map<String, String> labels) {
+    public static double sample(String text, String name, Map<String, String> labels) {
         Pattern line = Pattern.compile("^" + Pattern.quote(name) + "\\{([^}]*)} (\\S+)$", Pattern.MULTILINE);
         Matcher matcher = line.matcher(text);
         while (matcher.find()) {
@@ -117,23 +117,78 @@ class PrometheusMetricsTest extends GatewayTestSupport {
     }
 
     @Test
-    void everyConfiguredDeploymentHasAStateGaugeThatRoutingCanTurnToCooldown() {
+    void everyConfiguredDeploymentHasAStateGaugeThatRoutingTurnsToCooldownUntilTheCooldownEnds() {
         Map<String, String> up = Map.of("deployment", "fake-normal", "model", "gpt-test", "provider", "openai",
                 "state", "up");
         Map<String, String> cooldown = Map.of("deployment", "fake-normal", "state", "cooldown");
         String text = scrape();
         assertThat(sample(text, "tollgate_deployment_state", up)).isEqualTo(1);
         assertThat(sample(text, "tollgate_deployment_state", cooldown)).isEqualTo(0);
+        assertThat(sample(text, "tollgate_deployment_state", Map.of("deployment", "fake-normal",
+                "state", "rate_limited"))).isEqualTo(0);
         assertThat(sample(text, "tollgate_deployment_state", Map.of("deployment", "mock-model", "state", "up")))
                 .isEqualTo(1);
 
-        deployments.set("fake-normal", DeploymentStates.State.COOLDOWN);
-        try {
-            text = scrape();
-            assertThat(sample(text, "tollgate_deployment_state", up)).isEqualTo(0);
-            assertThat(sample(text, "tollgate_deployment_state", cooldown)).isEqualTo(1);
-        } finally {
-            deployments.set("fake-normal", DeploymentStates.State.UP);
+        // what the router reports when a failure it recorded starts a cooldown (RoutingTest does it for real)
+        deployments.coolingDown("fake-normal", System.currentTimeMillis() + 1500);
+        text = scrape();
+        assertThat(sample(text, "tollgate_deployment_state", up)).isEqualTo(0);
+        assertThat(sample(text, "tollgate_deployment_state", cooldown)).isEqualTo(1);
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+            String later = scrape();
+            assertThat(sample(later, "tollgate_deployment_state", up)).isEqualTo(1);
+            assertThat(sample(later, "tollgate_deployment_state", cooldown)).isEqualTo(0);
+        });
+    }
+
+    @Test
+    void theOtherRoutesAreCountedByOperationWithTheirTokensCostAndTimeToFirstToken() {
+        String team = newTeam("100", null, "clamp");
+        String key = newUserKey(newUser(team, null), List.of());
+        Map<String, String> embeddings = Map.of("model", "embed-test", "operation", "embeddings",
+                "outcome", "settled");
+        Map<String, String> images = Map.of("model", "image-test", "operation", "generate_content",
+                "outcome", "settled");
+        Map<String, String> completions = Map.of("model", "gpt-test", "operation", "text_completion",
+                "outcome", "settled");
+        Map<String, String> responses = Map.of("model", "gpt-test", "operation", "chat", "outcome", "settled");
+        Map<String, String> embedInput = Map.of("model", "embed-test", "type", "input");
+        Map<String, String> brokenEmbeddings = Map.of("model", "embed-broken", "operation", "embeddings",
+                "outcome", "released");
+        Map<String, String> ttft = Map.of("model", "gpt-test");
+        String before = scrape();
+
+        Http.Response embedded = http().post("/v1/embeddings", key, Map.of("model", "embed-test", "input", "x"));
+        assertThat(embedded.status()).as(embedded.body()).isEqualTo(200);
+        Http.Response image = http().post("/v1/images/generations", key, Map.of("model", "image-test",
+                "prompt", "a cat", "n", 2));
+        assertThat(image.status()).as(image.body()).isEqualTo(200);
+        Http.Response completion = http().post("/v1/completions", key, Map.of("model", "gpt-test", "prompt", "x",
+                "max_tokens", 10, "stream", true, "stream_options", Map.of("include_usage", true)));
+        assertThat(completion.status()).as(completion.body()).isEqualTo(200);
+        Http.Response response = http().post("/v1/responses", key, Map.of("model", "gpt-test", "input", "x",
+                "max_output_tokens", 10, "stream", true));
+        assertThat(response.status()).as(response.body()).isEqualTo(200);
+        assertThat(http().post("/v1/embeddings", key, Map.of("model", "embed-broken", "input", "x")).status())
+                .isEqualTo(502);
+
+        String after = scrape();
+        for (Map<String, String> labels : List.of(embeddings, images, completions, responses, brokenEmbeddings)) {
+            assertThat(sample(after, "tollgate_requests_total", labels)
+                    - sample(before, "tollgate_requests_total", labels)).as(labels.toString()).isEqualTo(1);
+            assertThat(sample(after, "tollgate_request_duration_seconds_count", labels)
+                    - sample(before, "tollgate_request_duration_seconds_count", labels)).as(labels.toString())
+                    .isEqualTo(1);
         }
+        assertThat(sample(after, "tollgate_tokens_total", embedInput) - sample(before, "tollgate_tokens_total",
+                embedInput)).as("the fake upstream's prompt tokens").isEqualTo(12);
+        assertThat(sample(after, "tollgate_cost_total", Map.of("model", "embed-test", "team", team)))
+                .isCloseTo(Double.parseDouble(embedded.header("x-tollgate-cost")), within(1e-12));
+        assertThat(sample(after, "tollgate_cost_total", Map.of("model", "image-test", "team", team)))
+                .isCloseTo(Double.parseDouble(image.header("x-tollgate-cost")), within(1e-12))
+                .isCloseTo(0.08, within(1e-12));
+        assertThat(sample(after, "tollgate_time_to_first_token_seconds_count", ttft)
+                - sample(before, "tollgate_time_to_first_token_seconds_count", ttft))
+                .as("the streamed completion and the streamed response").isEqualTo(2);
     }
 }

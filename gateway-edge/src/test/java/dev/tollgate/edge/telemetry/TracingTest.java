@@ -157,4 +157,106 @@ class TracingTest extends GatewayTestSupport {
         assertThat(HexFormat.of().formatHex(span.getTraceId().toByteArray())).isEqualTo(traceId);
         assertThat(HexFormat.of().formatHex(span.getParentSpanId().toByteArray())).isEqualTo(parentId);
     }
+
+    // ------------------------------------------------------------------ the other OpenAI routes (the Governor)
+
+    @Test
+    void aTextCompletionIsATextCompletionSpanWithItsUsageCostAndFinishReason() {
+        String team = newTeam(null, null, "clamp");
+        String user = newUser(team, null);
+        String key = newUserKey(user, List.of());
+
+        Http.Response answer = http().post("/v1/completions", key, Map.of("model", "gpt-test", "prompt", "Say hi",
+                "max_tokens", 300, "temperature", 0.5));
+        assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+
+        ReceivedSpan exported = exportedSpan(answer.header("x-request-id"));
+        assertThat(exported.span().getName()).isEqualTo("text_completion gpt-test");
+        assertThat(exported.span().getKind()).isEqualTo(Span.SpanKind.SPAN_KIND_CLIENT);
+        assertThat(exported.string("gen_ai.operation.name")).isEqualTo("text_completion");
+        assertThat(exported.string("gen_ai.provider.name")).isEqualTo("openai");
+        assertThat(exported.string("gen_ai.request.model")).isEqualTo("gpt-test");
+        assertThat(exported.integer("gen_ai.request.max_tokens")).isEqualTo(300);
+        assertThat(exported.attribute("gen_ai.request.temperature").orElseThrow().getDoubleValue()).isEqualTo(0.5);
+        assertThat(exported.string("gen_ai.response.id")).isEqualTo("cmpl-fake");
+        assertThat(exported.string("gen_ai.response.model")).isEqualTo("up-normal");
+        assertThat(exported.attribute("gen_ai.response.finish_reasons").orElseThrow().getArrayValue().getValuesList())
+                .extracting(AnyValue::getStringValue).containsExactly("length");
+        assertThat(exported.integer("gen_ai.usage.input_tokens")).isEqualTo(12);
+        assertThat(exported.integer("gen_ai.usage.output_tokens")).isEqualTo(300);
+        assertThat(new BigDecimal(exported.string("tollgate.cost"))).isEqualByComparingTo(answer.header("x-tollgate-cost"));
+        assertThat(exported.string("tollgate.outcome")).isEqualTo("settled");
+        assertThat(exported.string("tollgate.route")).isEqualTo("/v1/completions");
+        assertThat(exported.string("tollgate.user_id")).isEqualTo(user);
+        assertThat(exported.string("tollgate.deployment")).isEqualTo("fake-normal");
+        assertThat(exported.string("tollgate.reserved")).isNotBlank();
+    }
+
+    @Test
+    void aStreamedResponseIsAChatSpanWithItsTimeToFirstTokenResponseIdAndUsage() {
+        String key = newUserKey(newUser(newTeam(null, null, "clamp"), null), List.of());
+
+        Http.Response streamed = http().post("/v1/responses", key, Map.of("model", "gpt-test", "input", "Hello",
+                "max_output_tokens", 40, "stream", true));
+        assertThat(streamed.status()).as(streamed.body()).isEqualTo(200);
+
+        ReceivedSpan exported = exportedSpan(streamed.header("x-request-id"));
+        assertThat(exported.span().getName()).isEqualTo("chat gpt-test");
+        assertThat(exported.string("gen_ai.operation.name")).isEqualTo("chat");
+        assertThat(exported.string("tollgate.route")).isEqualTo("/v1/responses");
+        assertThat(exported.integer("gen_ai.request.max_tokens")).isEqualTo(40);
+        assertThat(exported.attribute("tollgate.stream").orElseThrow().getBoolValue()).isTrue();
+        assertThat(exported.integer("tollgate.time_to_first_token_ms")).isNotNull().isGreaterThanOrEqualTo(0);
+        assertThat(exported.span().getEventsList()).extracting(Span.Event::getName).contains("gen_ai.first_chunk");
+        assertThat(exported.string("gen_ai.response.id")).as("read inside response.created").isEqualTo("resp_fake");
+        assertThat(exported.integer("gen_ai.usage.input_tokens")).isEqualTo(12);
+        assertThat(exported.integer("gen_ai.usage.output_tokens")).isEqualTo(40);
+        assertThat(exported.string("tollgate.cost")).isNotBlank();
+        assertThat(exported.string("tollgate.outcome")).isEqualTo("settled");
+    }
+
+    @Test
+    void embeddingsAndImagesAreSpansOfTheirOwnOperationsAndAFailureIsReleased() {
+        String key = newUserKey(newUser(newTeam(null, null, "clamp"), null), List.of());
+
+        Http.Response embedded = http().post("/v1/embeddings", key, Map.of("model", "embed-test", "input", "x"));
+        assertThat(embedded.status()).as(embedded.body()).isEqualTo(200);
+        ReceivedSpan embedding = exportedSpan(embedded.header("x-request-id"));
+        assertThat(embedding.span().getName()).isEqualTo("embeddings embed-test");
+        assertThat(embedding.string("gen_ai.operation.name")).isEqualTo("embeddings");
+        assertThat(embedding.string("gen_ai.request.model")).isEqualTo("embed-test");
+        assertThat(embedding.string("gen_ai.response.model")).isEqualTo("up-normal");
+        assertThat(embedding.integer("gen_ai.usage.input_tokens")).isEqualTo(12);
+        assertThat(embedding.integer("gen_ai.usage.output_tokens")).isEqualTo(0);
+        assertThat(new BigDecimal(embedding.string("tollgate.cost")))
+                .isEqualByComparingTo(embedded.header("x-tollgate-cost"));
+        assertThat(embedding.string("tollgate.outcome")).isEqualTo("settled");
+
+        Http.Response images = http().post("/v1/images/generations", key, Map.of("model", "image-test",
+                "prompt", "a cat", "n", 2));
+        assertThat(images.status()).as(images.body()).isEqualTo(200);
+        ReceivedSpan image = exportedSpan(images.header("x-request-id"));
+        assertThat(image.span().getName()).isEqualTo("generate_content image-test");
+        assertThat(image.string("gen_ai.operation.name")).isEqualTo("generate_content");
+        assertThat(image.string("tollgate.route")).isEqualTo("/v1/images/generations");
+        assertThat(image.integer("gen_ai.request.choice.count")).isEqualTo(2);
+        assertThat(image.integer("tollgate.usage.images")).isEqualTo(2);
+        assertThat(new BigDecimal(image.string("tollgate.cost"))).isEqualByComparingTo("0.08");
+        assertThat(image.string("tollgate.outcome")).isEqualTo("settled");
+
+        Http.Response broken = http().post("/v1/embeddings", key, Map.of("model", "embed-broken", "input", "x"));
+        assertThat(broken.status()).isEqualTo(502);
+        ReceivedSpan released = exportedSpan(broken.header("x-request-id"));
+        assertThat(released.span().getName()).isEqualTo("embeddings embed-broken");
+        assertThat(released.string("tollgate.outcome")).isEqualTo("released");
+        assertThat(released.string("error.type")).isEqualTo("upstream_http_500");
+        assertThat(released.span().getStatus().getCode()).isEqualTo(Status.StatusCode.STATUS_CODE_ERROR);
+
+        Http.Response unknown = http().post("/v1/images/generations", key, Map.of("model", "nope", "prompt", "x"));
+        assertThat(unknown.status()).isEqualTo(404);
+        ReceivedSpan rejected = exportedSpan(unknown.header("x-request-id"));
+        assertThat(rejected.span().getName()).as("refused before its model was known").isEqualTo("generate_content");
+        assertThat(rejected.string("tollgate.outcome")).isEqualTo("rejected");
+        assertThat(rejected.string("error.type")).isEqualTo("model_not_found");
+    }
 }
