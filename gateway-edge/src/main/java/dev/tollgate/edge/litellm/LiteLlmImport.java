@@ -41,7 +41,7 @@ public record LiteLlmImport(List<TollgateProperties.Model> models, List<Deployme
     public record Deployment(int index, String modelName, String deploymentName, String provider, String baseUrl,
                              String upstreamModel, String apiKeyEnv, String apiVersion, Integer rpm, Integer tpm,
                              Integer weight, Duration timeout, Long maxOutputTokens, BigDecimal inputPerMillion,
-                             BigDecimal cachedInputPerMillion, BigDecimal outputPerMillion) {
+                             BigDecimal cachedInputPerMillion, BigDecimal outputPerMillion, Long maxInputTokens) {
     }
 
     /**

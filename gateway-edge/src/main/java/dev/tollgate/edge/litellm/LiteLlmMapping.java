@@ -294,7 +294,9 @@ public final class LiteLlmMapping {
             unique = deploymentName + "#" + n;
         }
         return new Deployment(i, modelName, unique, prefix.provider(), base, upstream, apiKeyEnv, apiVersion,
-                rpm, tpm, weight, timeout, maxOutput, input, cached, output);
+                rpm, tpm, weight, timeout, maxOutput, input, cached, output,
+                info.containsKey("max_input_tokens")
+                        ? longValue(at + ".model_info.max_input_tokens", info.get("max_input_tokens")) : null);
     }
 
     /**
@@ -308,6 +310,8 @@ public final class LiteLlmMapping {
         if (first.maxOutputTokens() != null) {
             model.setMaxOutputTokens(first.maxOutputTokens());
         }
+        // LiteLLM's max_input_tokens is Tollgate's context window: longer prompts go to context-window fallbacks.
+        model.setContextWindow(first.maxInputTokens());
         model.getPrices().setInput(first.inputPerMillion());
         model.getPrices().setOutput(first.outputPerMillion());
         model.getPrices().setCachedInput(first.cachedInputPerMillion());

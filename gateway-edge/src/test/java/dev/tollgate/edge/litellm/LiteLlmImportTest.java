@@ -309,6 +309,8 @@ class LiteLlmImportTest {
         ModelRouting routing = teamChat.routing();
         assertThat(routing.fallbacks()).as("the dangling one dropped").containsExactly("team-chat-cheap");
         assertThat(routing.contextWindowFallbacks()).containsExactly("team-chat-large");
+        assertThat(catalog.find("team-chat").orElseThrow().contextWindow())
+                .as("model_info.max_input_tokens is the context window").isEqualTo(128_000L);
         assertThat(catalog.find("team-chat-cheap").orElseThrow().routing().fallbacks()).isEmpty();
 
         assertThat(imported.droppedFallbacks()).singleElement().satisfies(f -> {
