@@ -15,9 +15,6 @@ import dev.tollgate.edge.errors.ApiError;
 import dev.tollgate.edge.pricing.PriceInForce;
 import dev.tollgate.edge.telemetry.GatewayTelemetry;
 import org.springframework.stereotype.Component;
-import org.springframework.web.reactive.function.server.ServerRequest;
-import org.springframework.web.reactive.function.server.ServerResponse;
-import reactor.core.publisher.Mono;
 
 import java.util.List;
 
@@ -27,47 +24,22 @@ import java.util.List;
  * generated: {@code max(n, best_of)} per prompt, for every prompt of a batch. Streams like chat completions.
  */
 @Component
-public class CompletionsHandler implements OpenAiEndpoint {
+public class CompletionsHandler extends OpenAiEndpoint {
 
-    private final Governor governor;
     private final TokenCounter tokens;
     private final ObjectMapper json;
     private final TollgateProperties properties;
 
     public CompletionsHandler(Governor governor, TokenCounter tokens, ObjectMapper json,
                               TollgateProperties properties) {
-        this.governor = governor;
+        super(governor, "/v1/completions", GatewayTelemetry.TEXT_COMPLETION, "/completions", ModelKind.CHAT);
         this.tokens = tokens;
         this.json = json;
         this.properties = properties;
     }
 
-    public Mono<ServerResponse> handle(ServerRequest request) {
-        return governor.handle(request, this);
-    }
-
     @Override
-    public String route() {
-        return "/v1/completions";
-    }
-
-    @Override
-    public String operation() {
-        return GatewayTelemetry.TEXT_COMPLETION;
-    }
-
-    @Override
-    public String upstreamPath() {
-        return "/completions";
-    }
-
-    @Override
-    public ModelKind kind() {
-        return ModelKind.CHAT;
-    }
-
-    @Override
-    public Plan plan(ObjectNode body, CatalogModel model, PriceInForce price) {
+    Plan plan(ObjectNode body, CatalogModel model, PriceInForce price) {
         return new CompletionPlan(body, model, price);
     }
 

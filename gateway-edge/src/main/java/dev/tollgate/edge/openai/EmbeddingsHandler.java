@@ -11,9 +11,6 @@ import dev.tollgate.edge.errors.ApiError;
 import dev.tollgate.edge.pricing.PriceInForce;
 import dev.tollgate.edge.telemetry.GatewayTelemetry;
 import org.springframework.stereotype.Component;
-import org.springframework.web.reactive.function.server.ServerRequest;
-import org.springframework.web.reactive.function.server.ServerResponse;
-import reactor.core.publisher.Mono;
 
 /**
  * {@code POST /v1/embeddings}: {@code input} is a string, an array of strings, an array of token ids or an array of
@@ -21,42 +18,17 @@ import reactor.core.publisher.Mono;
  * input as counted here, the real cost is the upstream's {@code usage.prompt_tokens}.
  */
 @Component
-public class EmbeddingsHandler implements OpenAiEndpoint {
+public class EmbeddingsHandler extends OpenAiEndpoint {
 
-    private final Governor governor;
     private final TokenCounter tokens;
 
     public EmbeddingsHandler(Governor governor, TokenCounter tokens) {
-        this.governor = governor;
+        super(governor, "/v1/embeddings", GatewayTelemetry.EMBEDDINGS, "/embeddings", ModelKind.EMBEDDING);
         this.tokens = tokens;
     }
 
-    public Mono<ServerResponse> handle(ServerRequest request) {
-        return governor.handle(request, this);
-    }
-
     @Override
-    public String route() {
-        return "/v1/embeddings";
-    }
-
-    @Override
-    public String operation() {
-        return GatewayTelemetry.EMBEDDINGS;
-    }
-
-    @Override
-    public String upstreamPath() {
-        return "/embeddings";
-    }
-
-    @Override
-    public ModelKind kind() {
-        return ModelKind.EMBEDDING;
-    }
-
-    @Override
-    public Plan plan(ObjectNode body, CatalogModel model, PriceInForce price) {
+    Plan plan(ObjectNode body, CatalogModel model, PriceInForce price) {
         return new Plan(body, model, price) {
             {
                 promptTokens = count(body.get("input"));

@@ -12,9 +12,6 @@ import dev.tollgate.edge.errors.ApiError;
 import dev.tollgate.edge.pricing.PriceInForce;
 import dev.tollgate.edge.telemetry.GatewayTelemetry;
 import org.springframework.stereotype.Component;
-import org.springframework.web.reactive.function.server.ServerRequest;
-import org.springframework.web.reactive.function.server.ServerResponse;
-import reactor.core.publisher.Mono;
 
 import java.util.regex.Pattern;
 
@@ -26,7 +23,7 @@ import java.util.regex.Pattern;
  * output price up to the model's cap per image. The real cost counts the images returned.
  */
 @Component
-public class ImagesHandler implements OpenAiEndpoint {
+public class ImagesHandler extends OpenAiEndpoint {
 
     /** The size and quality a request is priced at when it names none (OpenAI's defaults for DALL·E 3). */
     static final String DEFAULT_SIZE = "1024x1024";
@@ -34,41 +31,15 @@ public class ImagesHandler implements OpenAiEndpoint {
     private static final Pattern SIZE = Pattern.compile("\\d{1,5}x\\d{1,5}|auto");
     private static final Pattern QUALITY = Pattern.compile("[a-z]{1,20}");
 
-    private final Governor governor;
     private final TokenCounter tokens;
 
     public ImagesHandler(Governor governor, TokenCounter tokens) {
-        this.governor = governor;
+        super(governor, "/v1/images/generations", GatewayTelemetry.GENERATE_CONTENT, "/images/generations", ModelKind.IMAGE);
         this.tokens = tokens;
     }
 
-    public Mono<ServerResponse> handle(ServerRequest request) {
-        return governor.handle(request, this);
-    }
-
     @Override
-    public String route() {
-        return "/v1/images/generations";
-    }
-
-    /** The GenAI conventions have no image operation; generate_content is their multimodal generation. */
-    @Override
-    public String operation() {
-        return GatewayTelemetry.GENERATE_CONTENT;
-    }
-
-    @Override
-    public String upstreamPath() {
-        return "/images/generations";
-    }
-
-    @Override
-    public ModelKind kind() {
-        return ModelKind.IMAGE;
-    }
-
-    @Override
-    public Plan plan(ObjectNode body, CatalogModel model, PriceInForce price) {
+    Plan plan(ObjectNode body, CatalogModel model, PriceInForce price) {
         JsonNode prompt = body.get("prompt");
         if (prompt == null || !prompt.isTextual() || prompt.asText().isBlank()) {
             throw ApiError.invalidRequest("You must provide a prompt (a string).", "prompt");

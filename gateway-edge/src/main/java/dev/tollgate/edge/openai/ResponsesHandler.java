@@ -12,9 +12,6 @@ import dev.tollgate.edge.errors.ApiError;
 import dev.tollgate.edge.pricing.PriceInForce;
 import dev.tollgate.edge.telemetry.GatewayTelemetry;
 import org.springframework.stereotype.Component;
-import org.springframework.web.reactive.function.server.ServerRequest;
-import org.springframework.web.reactive.function.server.ServerResponse;
-import reactor.core.publisher.Mono;
 
 import java.util.List;
 import java.util.Set;
@@ -27,48 +24,22 @@ import java.util.Set;
  * to the usage of {@code response.completed} (or {@code .incomplete}, {@code .failed}).
  */
 @Component
-public class ResponsesHandler implements OpenAiEndpoint {
+public class ResponsesHandler extends OpenAiEndpoint {
 
     private static final Set<String> FINAL_EVENTS = Set.of("response.completed", "response.incomplete",
             "response.failed");
 
-    private final Governor governor;
     private final TokenCounter tokens;
     private final TollgateProperties properties;
 
     public ResponsesHandler(Governor governor, TokenCounter tokens, TollgateProperties properties) {
-        this.governor = governor;
+        super(governor, "/v1/responses", GatewayTelemetry.CHAT, "/responses", ModelKind.CHAT);
         this.tokens = tokens;
         this.properties = properties;
     }
 
-    public Mono<ServerResponse> handle(ServerRequest request) {
-        return governor.handle(request, this);
-    }
-
     @Override
-    public String route() {
-        return "/v1/responses";
-    }
-
-    /** The GenAI conventions have no operation of their own for the Responses API; OpenAI's instrumentations use chat. */
-    @Override
-    public String operation() {
-        return GatewayTelemetry.CHAT;
-    }
-
-    @Override
-    public String upstreamPath() {
-        return "/responses";
-    }
-
-    @Override
-    public ModelKind kind() {
-        return ModelKind.CHAT;
-    }
-
-    @Override
-    public Plan plan(ObjectNode body, CatalogModel model, PriceInForce price) {
+    Plan plan(ObjectNode body, CatalogModel model, PriceInForce price) {
         return new ResponsePlan(body, model, price);
     }
 
