@@ -7,7 +7,6 @@ import dev.tollgate.edge.catalog.CatalogModel;
 import dev.tollgate.edge.config.TollgateProperties;
 import dev.tollgate.edge.support.Bytes;
 import io.netty.channel.ChannelOption;
-import io.netty.handler.timeout.ReadTimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.io.buffer.DataBuffer;
@@ -16,17 +15,14 @@ import org.springframework.http.MediaType;
 import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.stereotype.Component;
 import org.springframework.web.reactive.function.client.WebClient;
-import org.springframework.web.reactive.function.client.WebClientRequestException;
-import org.springframework.web.reactive.function.client.WebClientResponseException;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.http.client.HttpClientRequest;
 import reactor.netty.resources.ConnectionProvider;
 
-import java.net.ConnectException;
 import java.time.Duration;
-import java.util.concurrent.TimeoutException;
+import java.util.function.UnaryOperator;
 
 /**
  * Any OpenAI-compatible upstream (OpenAI, vLLM, Ollama, LM Studio, OpenRouter...): POST {base_url}/chat/completions
@@ -73,7 +69,7 @@ public class OpenAiCompatibleProvider implements ChatProvider {
         return request(model, body)
                 .retrieve()
                 .bodyToMono(byte[].class)
-                .onErrorMap(e -> translate(model, e));
+                .onErrorMap(e -> UpstreamHttp.failure(model, e, UnaryOperator.identity()));
     }
 
     @Override
@@ -83,7 +79,7 @@ public class OpenAiCompatibleProvider implements ChatProvider {
                 .retrieve()
                 .bodyToFlux(DataBuffer.class)
                 .map(Bytes::drain)
-                .onErrorMap(e -> translate(model, e));
+                .onErrorMap(e -> UpstreamHttp.failure(model, e, UnaryOperator.identity()));
     }
 
     @Override
@@ -91,7 +87,7 @@ public class OpenAiCompatibleProvider implements ChatProvider {
         return request(model, path, body)
                 .retrieve()
                 .bodyToMono(byte[].class)
-                .onErrorMap(e -> translate(model, e));
+                .onErrorMap(e -> UpstreamHttp.failure(model, e, UnaryOperator.identity()));
     }
 
     @Override
@@ -101,7 +97,7 @@ public class OpenAiCompatibleProvider implements ChatProvider {
                 .retrieve()
                 .bodyToFlux(DataBuffer.class)
                 .map(Bytes::drain)
-                .onErrorMap(e -> translate(model, e));
+                .onErrorMap(e -> UpstreamHttp.failure(model, e, UnaryOperator.identity()));
     }
 
     private WebClient.RequestBodySpec request(CatalogModel model, ObjectNode body) {
@@ -127,32 +123,11 @@ public class OpenAiCompatibleProvider implements ChatProvider {
                 }
             });
         }
-        String env = model.deployment().getApiKeyEnv();
-        String apiKey = env == null || env.isBlank() ? null : System.getenv(env);
+        String apiKey = UpstreamHttp.apiKey(model);
         if (apiKey != null) {
             spec = spec.header(HttpHeaders.AUTHORIZATION, "Bearer " + apiKey);
         }
         return (WebClient.RequestBodySpec) spec.bodyValue(payload);
-    }
-
-    private static Throwable translate(CatalogModel model, Throwable e) {
-        if (e instanceof UpstreamFailure) {
-            return e;
-        }
-        if (e instanceof WebClientResponseException status) {
-            return new UpstreamFailure(UpstreamFailure.Kind.HTTP_STATUS, status.getStatusCode().value(),
-                    status.getResponseBodyAsByteArray(), status.getHeaders().getFirst(HttpHeaders.RETRY_AFTER),
-                    "Deployment '" + model.deploymentName() + "' answered HTTP " + status.getStatusCode().value(), e);
-        }
-        Throwable cause = e instanceof WebClientRequestException request && request.getCause() != null
-                ? request.getCause() : e;
-        if (cause instanceof ReadTimeoutException || cause instanceof TimeoutException) {
-            return new UpstreamFailure(UpstreamFailure.Kind.TIMEOUT, 0, null, null,
-                    "Deployment '" + model.deploymentName() + "' did not answer in time", e);
-        }
-        return new UpstreamFailure(UpstreamFailure.Kind.CONNECTION, 0, null, null,
-                "Deployment '" + model.deploymentName() + "' could not be reached"
-                        + (cause instanceof ConnectException ? "" : ": " + cause.getMessage()), e);
     }
 
     private static String trimSlash(String url) {
