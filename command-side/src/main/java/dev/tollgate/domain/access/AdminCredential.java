@@ -1,6 +1,7 @@
 package dev.tollgate.domain.access;
 
 import dev.tollgate.api.CommandRefused;
+import dev.tollgate.api.Limits;
 import dev.tollgate.api.access.ChangeCredentialScope;
 import dev.tollgate.api.access.CredentialIssued;
 import dev.tollgate.api.access.CredentialRevoked;
@@ -37,6 +38,7 @@ public class AdminCredential {
 
     @CommandHandler
     public AdminCredential(IssueCredential command) {
+        Limits.requireId(command.credentialId(), "credential id");
         if (command.secretHash() == null || !command.secretHash().matches("[0-9a-f]{64}")) {
             throw CommandRefused.invalid("a credential is issued with the SHA-256 of its secret, never the secret");
         }

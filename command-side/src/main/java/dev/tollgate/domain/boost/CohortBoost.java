@@ -1,6 +1,7 @@
 package dev.tollgate.domain.boost;
 
 import dev.tollgate.api.CommandRefused;
+import dev.tollgate.api.Limits;
 import dev.tollgate.api.boost.CohortBoostGranted;
 import dev.tollgate.api.boost.CohortBoostRevoked;
 import dev.tollgate.api.boost.CohortMember;
@@ -36,6 +37,7 @@ public class CohortBoost {
 
     @CommandHandler
     public CohortBoost(GrantCohortBoost command) {
+        Limits.requireId(command.boostId(), "boost id");
         if (command.members().isEmpty()) {
             throw CommandRefused.invalid("the cohort has no members");
         }

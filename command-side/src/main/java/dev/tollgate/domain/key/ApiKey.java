@@ -1,6 +1,7 @@
 package dev.tollgate.domain.key;
 
 import dev.tollgate.api.CommandRefused;
+import dev.tollgate.api.Limits;
 import dev.tollgate.api.key.IssueKey;
 import dev.tollgate.api.key.KeyIssued;
 import dev.tollgate.api.key.KeyRevoked;
@@ -31,6 +32,7 @@ public class ApiKey {
 
     @CommandHandler
     public ApiKey(IssueKey command) {
+        Limits.requireId(command.keyId(), "key id");
         if (command.secretHash() == null || !command.secretHash().matches("[0-9a-f]{64}")) {
             throw CommandRefused.invalid("a key is issued with the SHA-256 of its secret, never the secret");
         }

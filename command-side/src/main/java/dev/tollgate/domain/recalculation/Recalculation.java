@@ -2,6 +2,7 @@ package dev.tollgate.domain.recalculation;
 
 import com.fasterxml.jackson.annotation.JsonAutoDetect;
 import dev.tollgate.api.CommandRefused;
+import dev.tollgate.api.Limits;
 import dev.tollgate.api.recalculation.ApproveRecalculation;
 import dev.tollgate.api.recalculation.CompleteRecalculation;
 import dev.tollgate.api.recalculation.FailRecalculation;
@@ -44,6 +45,7 @@ public class Recalculation {
 
     @CommandHandler
     public Recalculation(StartRecalculation command) {
+        Limits.requireId(command.recalculationId(), "recalculation id");
         if (command.from() == null) {
             throw CommandRefused.invalid("a recalculation needs the instant it starts from");
         }

@@ -2,6 +2,7 @@ package dev.tollgate.domain.team;
 
 import com.fasterxml.jackson.annotation.JsonAutoDetect;
 import dev.tollgate.api.CommandRefused;
+import dev.tollgate.api.Limits;
 import dev.tollgate.api.boost.BoostExpired;
 import dev.tollgate.api.boost.BoostGranted;
 import dev.tollgate.api.boost.BoostRevoked;
@@ -109,7 +110,7 @@ public class Team {
 
     @CommandHandler
     public Team(CreateTeam command) {
-        requireText(command.teamId(), "team id");
+        Limits.requireId(command.teamId(), "team id");
         Instant now = now();
         Budget budget = orUnlimited(command.budget());
         apply(new TeamCreated(command.teamId(), command.name(), budget, orUnlimited(command.memberBudget()),
@@ -130,12 +131,12 @@ public class Team {
 
     @CommandHandler
     public void handle(RegisterUser command) {
-        requireText(command.userId(), "user id");
+        Limits.requireId(command.userId(), "user id");
         if (members.containsKey(command.userId())) {
             throw CommandRefused.conflict("user '" + command.userId() + "' is already a member of team '" + teamId + "'");
         }
         String externalId = command.externalId() == null || command.externalId().isBlank()
-                ? command.userId() : command.externalId();
+                ? command.userId() : Limits.require(command.externalId(), Limits.EXTERNAL_ID, "external id");
         if (memberIdsByExternalId.containsKey(externalId)) {
             throw CommandRefused.conflict("team '" + teamId + "' already has a user named '" + externalId + "'");
         }
@@ -174,7 +175,7 @@ public class Team {
 
     @CommandHandler
     public void handle(SetKeyBudget command) {
-        requireText(command.keyId(), "key id");
+        Limits.requireId(command.keyId(), "key id");
         Instant now = now();
         KeyAccount existing = keyAccounts.get(command.keyId());
         Budget previous = existing == null ? null : existing.budget();
@@ -195,7 +196,10 @@ public class Team {
 
     @CommandHandler
     public void handle(GrantBoost command) {
-        requireText(command.boostId(), "boost id");
+        Limits.requireId(command.boostId(), "boost id");
+        if (command.cohortId() != null) {
+            Limits.requireId(command.cohortId(), "cohort id");
+        }
         if (command.amount() == null || command.amount().isNegative() || command.amount().isZero()) {
             throw CommandRefused.invalid("a boost needs a positive amount");
         }
@@ -444,7 +448,7 @@ public class Team {
      */
     @CommandHandler
     public int handle(AdjustCosts command) {
-        requireText(command.recalculationId(), "recalculation id");
+        Limits.requireId(command.recalculationId(), "recalculation id");
         if (adjustedChunks.contains(command.recalculationId() + "#" + command.chunk())) {
             return 0;
         }
@@ -686,9 +690,4 @@ public class Team {
         return budget == null ? Budget.UNLIMITED : budget;
     }
 
-    private static void requireText(String value, String what) {
-        if (value == null || value.isBlank()) {
-            throw CommandRefused.invalid("a " + what + " is required");
-        }
-    }
 }

@@ -1,6 +1,8 @@
 package dev.tollgate.domain.team;
 
 import dev.tollgate.api.CommandRefused;
+import dev.tollgate.api.Limits;
+import dev.tollgate.api.boost.GrantBoost;
 import dev.tollgate.api.money.AccountBalance;
 import dev.tollgate.api.money.Budget;
 import dev.tollgate.api.money.BudgetPeriod;
@@ -108,5 +110,24 @@ class TeamAdministrationTest {
         fixture.given(created())
                 .when(new SetUserBudget("cs", "mallory", MEMBER, "admin", "x"))
                 .expectException(CommandRefused.class);
+    }
+
+    @Test
+    void refusesIdsLongerThanTheirOneLimit() {
+        String tooLong = "x".repeat(Limits.ID + 1);
+        fixture.givenNoPriorActivity()
+                .when(new CreateTeam(tooLong, "CS", TEAM, MEMBER, null, "admin", "term starts"))
+                .expectException(CommandRefused.class)
+                .expectNoEvents();
+        fixture.given(created())
+                .when(new RegisterUser("cs", tooLong, null, "Alice", null, null, "admin"))
+                .expectException(CommandRefused.class)
+                .expectNoEvents();
+        fixture.given(created())
+                .andGivenCurrentTime(T0)
+                .when(new GrantBoost("cs", tooLong, null, Money.of("5"), T0, T0.plusSeconds(3600), "exam", null,
+                        "admin"))
+                .expectException(CommandRefused.class)
+                .expectNoEvents();
     }
 }

@@ -1,5 +1,6 @@
 package dev.tollgate.edge.admin;
 
+import dev.tollgate.api.Limits;
 import dev.tollgate.api.money.Budget;
 import dev.tollgate.edge.errors.ApiError;
 import org.axonframework.commandhandling.gateway.CommandGateway;
@@ -11,7 +12,7 @@ import java.util.regex.Pattern;
 /** What every admin route shares: sending a command, ids, required reasons. */
 final class AdminSupport {
 
-    private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._@:+-]{0,99}");
+    private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._@:+-]{0," + (Limits.ID - 1) + "}");
 
     private AdminSupport() {
     }
@@ -29,8 +30,8 @@ final class AdminSupport {
             return newId(kind);
         }
         if (!ID.matcher(requested).matches()) {
-            throw ApiError.invalidRequest("An id is 1 to 100 letters, digits and . _ @ : + - (starting with a letter "
-                    + "or digit), not '" + requested + "'.", "id");
+            throw ApiError.invalidRequest("An id is 1 to " + Limits.ID + " letters, digits and . _ @ : + - (starting "
+                    + "with a letter or digit).", "id");
         }
         return requested;
     }

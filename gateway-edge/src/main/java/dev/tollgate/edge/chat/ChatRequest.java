@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tollgate.api.Limits;
 import dev.tollgate.edge.errors.ApiError;
 
 import java.io.IOException;
@@ -76,6 +77,9 @@ public record ChatRequest(ObjectNode body, String model, boolean stream, boolean
         JsonNode user = body.get("user");
         if (user != null && !user.isNull() && !user.isTextual()) {
             throw ApiError.invalidRequest("'user' must be a string.", "user");
+        }
+        if (user != null && user.isTextual() && user.asText().length() > Limits.REQUEST_USER) {
+            throw ApiError.invalidRequest("'user' has at most " + Limits.REQUEST_USER + " characters.", "user");
         }
         return new ChatRequest(body, model.asText(), stream != null && stream.asBoolean(),
                 body.path("stream_options").path("include_usage").asBoolean(false), maxTokensField, requested, n,

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tollgate.api.Limits;
 import dev.tollgate.api.money.Money;
 import dev.tollgate.api.spend.ReleaseReservation;
 import dev.tollgate.api.spend.ReserveSpend;
@@ -168,6 +169,9 @@ public class Governor {
             JsonNode userField = body.get("user");
             if (userField != null && !userField.isNull() && !userField.isTextual()) {
                 throw ApiError.invalidRequest("'user' must be a string.", "user");
+            }
+            if (userField != null && userField.isTextual() && userField.asText().length() > Limits.REQUEST_USER) {
+                throw ApiError.invalidRequest("'user' has at most " + Limits.REQUEST_USER + " characters.", "user");
             }
             this.user = userField == null || userField.isNull() || userField.asText().isBlank() ? null
                     : userField.asText();

@@ -77,9 +77,10 @@ class AuditTest extends GatewayTestSupport {
                 "budget_cap", "5", "reason", "a cap for everyone")).status()).isEqualTo(200);
         assertThat(http().delete("/admin/credentials/" + manager.id() + "?reason=left", MASTER_KEY).status())
                 .isEqualTo(200);
-        List<String> actions = entries("/audit?entity=credential:" + manager.id(), MASTER_KEY).stream()
-                .map(e -> e.path("action").asText()).toList();
-        assertThat(actions).containsExactly("credential.revoked", "credential.scope_changed", "credential.issued");
+        // the audit trail is a projection: it follows within moments
+        await().untilAsserted(() -> assertThat(entries("/audit?entity=credential:" + manager.id(), MASTER_KEY)
+                .stream().map(e -> e.path("action").asText()).toList())
+                .containsExactly("credential.revoked", "credential.scope_changed", "credential.issued"));
         assertThat(entries("/audit?entity=team:" + team, MASTER_KEY).get(0).path("actor").asText())
                 .isEqualTo("master");
         assertThat(entries("/audit?action=prices.published", MASTER_KEY)).as("the seeded price book, at least")

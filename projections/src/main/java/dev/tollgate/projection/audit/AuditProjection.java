@@ -22,6 +22,7 @@ import dev.tollgate.api.team.UserRegistered;
 import dev.tollgate.api.team.UserRemoved;
 import dev.tollgate.api.team.UserTagsSet;
 import dev.tollgate.projection.support.Json;
+import dev.tollgate.projection.support.SavepointPerEvent;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.ResetHandler;
@@ -39,6 +40,7 @@ import static dev.tollgate.readmodel.Tables.AUDIT_LOG;
  * {@code message_costs}. No route writes this table; replaying the group rebuilds it from the events.
  */
 @Component
+@SavepointPerEvent
 @ProcessingGroup(AuditProjection.PROCESSING_GROUP)
 public class AuditProjection {
 

@@ -7,6 +7,7 @@ import dev.tollgate.api.boost.CohortBoostGranted;
 import dev.tollgate.api.boost.CohortBoostRevoked;
 import dev.tollgate.api.boost.CohortMember;
 import dev.tollgate.projection.directory.DirectoryProjection;
+import dev.tollgate.projection.support.SavepointPerEvent;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.ResetHandler;
@@ -22,6 +23,7 @@ import static dev.tollgate.readmodel.Tables.COHORT_BOOSTS;
  * window and how it ended. Part of the directory processing group.
  */
 @Component
+@SavepointPerEvent
 @ProcessingGroup(DirectoryProjection.PROCESSING_GROUP)
 public class BoostProjection {
 

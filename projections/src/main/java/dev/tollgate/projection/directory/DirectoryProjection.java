@@ -1,19 +1,13 @@
 package dev.tollgate.projection.directory;
 
-import dev.tollgate.api.access.CredentialIssued;
-import dev.tollgate.api.access.CredentialRevoked;
-import dev.tollgate.api.access.CredentialScopeChanged;
-import dev.tollgate.api.key.KeyIssued;
-import dev.tollgate.api.key.KeyRotated;
 import dev.tollgate.api.team.KeyBudgetSet;
 import dev.tollgate.api.team.UserTagsSet;
-import dev.tollgate.projection.support.Json;
-import dev.tollgate.api.key.KeyRevoked;
 import dev.tollgate.api.team.TeamBudgetSet;
 import dev.tollgate.api.team.TeamCreated;
 import dev.tollgate.api.team.UserBudgetSet;
 import dev.tollgate.api.team.UserRegistered;
 import dev.tollgate.api.team.UserRemoved;
+import dev.tollgate.projection.support.SavepointPerEvent;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.ResetHandler;
@@ -21,13 +15,16 @@ import org.jooq.DSLContext;
 import org.springframework.stereotype.Component;
 
 import static dev.tollgate.projection.support.Columns.amount;
-import static dev.tollgate.readmodel.Tables.ADMIN_CREDENTIALS;
 import static dev.tollgate.readmodel.Tables.API_KEYS;
 import static dev.tollgate.readmodel.Tables.TEAMS;
 import static dev.tollgate.readmodel.Tables.USERS;
 
-/** Teams, their members, API keys and administrative credentials, as admins and the edge's lookups see them. */
+/**
+ * Teams and their members as admins see them, and the budgets of keys. Keys and credentials themselves are written
+ * by {@link dev.tollgate.projection.access.AccessProjection}, in the transaction that records them.
+ */
 @Component
+@SavepointPerEvent
 @ProcessingGroup(DirectoryProjection.PROCESSING_GROUP)
 public class DirectoryProjection {
 
@@ -124,37 +121,6 @@ public class DirectoryProjection {
     }
 
     @EventHandler
-    void on(KeyIssued event) {
-        dsl.insertInto(API_KEYS)
-                .set(API_KEYS.KEY_ID, event.keyId())
-                .set(API_KEYS.SECRET_HASH, event.secretHash())
-                .set(API_KEYS.DISPLAY_PREFIX, event.displayPrefix())
-                .set(API_KEYS.NAME, event.name())
-                .set(API_KEYS.TEAM_ID, event.teamId())
-                .set(API_KEYS.USER_ID, event.userId())
-                .set(API_KEYS.ALLOWED_MODELS, event.allowedModels().toArray(String[]::new))
-                .set(API_KEYS.EXPIRES_AT, event.expiresAt())
-                .set(API_KEYS.CREATED_AT, event.at())
-                .set(API_KEYS.CREATED_BY, event.actor())
-                .set(API_KEYS.REQUESTS_PER_MINUTE, event.limits().requestsPerMinute())
-                .set(API_KEYS.TOKENS_PER_MINUTE, event.limits().tokensPerMinute())
-                .set(API_KEYS.METADATA, Json.of(event.metadata()))
-                .set(API_KEYS.DEFAULT_TAGS, Json.of(event.defaultTags()))
-                .onConflictDoNothing()
-                .execute();
-    }
-
-    @EventHandler
-    void on(KeyRotated event) {
-        dsl.update(API_KEYS)
-                .set(API_KEYS.SECRET_HASH, event.secretHash())
-                .set(API_KEYS.DISPLAY_PREFIX, event.displayPrefix())
-                .set(API_KEYS.ROTATED_AT, event.at())
-                .where(API_KEYS.KEY_ID.eq(event.keyId()))
-                .execute();
-    }
-
-    @EventHandler
     void on(KeyBudgetSet event) {
         dsl.update(API_KEYS)
                 .set(API_KEYS.BUDGET_LIMIT, event.budget() == null ? null : amount(event.budget().limit()))
@@ -163,60 +129,8 @@ public class DirectoryProjection {
                 .execute();
     }
 
-    @EventHandler
-    void on(CredentialIssued event) {
-        dsl.insertInto(ADMIN_CREDENTIALS)
-                .set(ADMIN_CREDENTIALS.CREDENTIAL_ID, event.credentialId())
-                .set(ADMIN_CREDENTIALS.SECRET_HASH, event.secretHash())
-                .set(ADMIN_CREDENTIALS.DISPLAY_PREFIX, event.displayPrefix())
-                .set(ADMIN_CREDENTIALS.NAME, event.name())
-                .set(ADMIN_CREDENTIALS.ROLE, event.role().wireName())
-                .set(ADMIN_CREDENTIALS.TEAMS, event.teams().stream().sorted().toArray(String[]::new))
-                .set(ADMIN_CREDENTIALS.BUDGET_CAP, amount(event.budgetCap()))
-                .set(ADMIN_CREDENTIALS.CREATED_AT, event.at())
-                .set(ADMIN_CREDENTIALS.CREATED_BY, event.actor())
-                .set(ADMIN_CREDENTIALS.UPDATED_AT, event.at())
-                .onConflictDoNothing()
-                .execute();
-    }
-
-    @EventHandler
-    void on(CredentialScopeChanged event) {
-        dsl.update(ADMIN_CREDENTIALS)
-                .set(ADMIN_CREDENTIALS.ROLE, event.role().wireName())
-                .set(ADMIN_CREDENTIALS.TEAMS, event.teams().stream().sorted().toArray(String[]::new))
-                .set(ADMIN_CREDENTIALS.BUDGET_CAP, amount(event.budgetCap()))
-                .set(ADMIN_CREDENTIALS.UPDATED_AT, event.at())
-                .where(ADMIN_CREDENTIALS.CREDENTIAL_ID.eq(event.credentialId()))
-                .execute();
-    }
-
-    @EventHandler
-    void on(CredentialRevoked event) {
-        dsl.update(ADMIN_CREDENTIALS)
-                .set(ADMIN_CREDENTIALS.REVOKED_AT, event.at())
-                .set(ADMIN_CREDENTIALS.REVOKED_BY, event.actor())
-                .set(ADMIN_CREDENTIALS.UPDATED_AT, event.at())
-                .where(ADMIN_CREDENTIALS.CREDENTIAL_ID.eq(event.credentialId()))
-                .and(ADMIN_CREDENTIALS.REVOKED_AT.isNull())
-                .execute();
-    }
-
-    @EventHandler
-    void on(KeyRevoked event) {
-        dsl.update(API_KEYS)
-                .set(API_KEYS.REVOKED_AT, event.at())
-                .set(API_KEYS.REVOKED_BY, event.actor())
-                .set(API_KEYS.REVOKE_REASON, event.reason())
-                .where(API_KEYS.KEY_ID.eq(event.keyId()))
-                .and(API_KEYS.REVOKED_AT.isNull())
-                .execute();
-    }
-
     @ResetHandler
     void reset() {
-        dsl.deleteFrom(ADMIN_CREDENTIALS).execute();
-        dsl.deleteFrom(API_KEYS).execute();
         dsl.deleteFrom(USERS).execute();
         dsl.deleteFrom(TEAMS).execute();
     }

@@ -12,6 +12,7 @@ import dev.tollgate.api.team.TeamCreated;
 import dev.tollgate.api.team.UserBudgetSet;
 import dev.tollgate.api.team.UserRegistered;
 import dev.tollgate.projection.ReadModelDatabase;
+import dev.tollgate.projection.access.AccessProjection;
 import org.jooq.DSLContext;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -34,6 +35,7 @@ class DirectoryProjectionTest {
 
     DSLContext dsl = ReadModelDatabase.dsl();
     DirectoryProjection projection = new DirectoryProjection(dsl);
+    AccessProjection access = new AccessProjection(dsl);
 
     @BeforeEach
     void clean() {
@@ -48,9 +50,9 @@ class DirectoryProjectionTest {
                 "admin", T0, ANY));
         projection.on(new UserBudgetSet("cs", "alice", Budget.of("7.5", BudgetPeriod.WEEKLY), null, "admin", "thesis",
                 T0, ANY));
-        projection.on(new KeyIssued("k1", "f".repeat(64), "tg-abcd", "laptop", "cs", "alice", List.of("m1", "m2"),
+        access.on(new KeyIssued("k1", "f".repeat(64), "tg-abcd", "laptop", "cs", "alice", List.of("m1", "m2"),
                 null, new KeyLimits(60L, 10_000L), Map.of("owner", "lab 3"), Map.of("course", "cs101"), "admin", T0));
-        projection.on(new KeyRevoked("k1", "cs", "admin", "lost", T0.plusSeconds(5)));
+        access.on(new KeyRevoked("k1", "cs", "admin", "lost", T0.plusSeconds(5)));
 
         var team = dsl.selectFrom(TEAMS).fetchSingle();
         assertThat(team.getBudgetLimit()).isEqualByComparingTo("100");
