@@ -47,6 +47,7 @@ import org.axonframework.commandhandling.CommandHandler;
 import org.axonframework.eventhandling.GenericEventMessage;
 import org.axonframework.eventsourcing.EventSourcingHandler;
 import org.axonframework.modelling.command.AggregateIdentifier;
+import org.axonframework.serialization.Revision;
 import org.axonframework.spring.stereotype.Aggregate;
 
 import java.time.Instant;
@@ -72,6 +73,7 @@ import static org.axonframework.modelling.command.AggregateLifecycle.apply;
  * expired: a request id is open at most once, and once closed it is remembered (a bounded window) so that a retried
  * line cannot act twice.
  */
+@Revision("1")
 @Aggregate(cache = "teamCache", snapshotTriggerDefinition = "teamSnapshotTrigger")
 @JsonAutoDetect(fieldVisibility = JsonAutoDetect.Visibility.ANY, getterVisibility = JsonAutoDetect.Visibility.NONE,
         isGetterVisibility = JsonAutoDetect.Visibility.NONE)

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.tollgate.edge.storedevents.StoredEventUpcasters;
 import dev.tollgate.projection.support.RequestSequencingPolicy;
 import org.axonframework.common.caching.Cache;
 import org.axonframework.common.jdbc.ConnectionProvider;
@@ -25,6 +26,7 @@ import org.axonframework.messaging.StreamableMessageSource;
 import dev.tollgate.projection.recalculation.RecalculationReplay;
 import org.axonframework.serialization.Serializer;
 import org.axonframework.serialization.json.JacksonSerializer;
+import org.axonframework.serialization.upcasting.event.EventUpcasterChain;
 import org.axonframework.spring.eventsourcing.SpringAggregateSnapshotter;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.context.annotation.Bean;
@@ -46,12 +48,21 @@ public class AxonConfiguration {
      */
     @Bean
     @Primary
-    Serializer serializer() {
+    public Serializer serializer() {
         ObjectMapper mapper = new ObjectMapper()
                 .registerModule(new JavaTimeModule())
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
                 .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
         return JacksonSerializer.builder().objectMapper(mapper).build();
+    }
+
+    /**
+     * Events stored by earlier releases, upcast to the shapes of today's event classes as they are read (Axon
+     * registers every EventUpcaster bean with the event store and the processors).
+     */
+    @Bean
+    EventUpcasterChain storedEventUpcasters() {
+        return StoredEventUpcasters.chain();
     }
 
     @Bean

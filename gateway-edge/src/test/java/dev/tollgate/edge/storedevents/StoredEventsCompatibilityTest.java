@@ -1,4 +1,4 @@
-package dev.tollgate.edge.evolution;
+package dev.tollgate.edge.storedevents;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -21,9 +21,18 @@ import dev.tollgate.api.spend.SpendLine;
 import dev.tollgate.api.spend.SpendOutcome;
 import dev.tollgate.api.spend.Usage;
 import dev.tollgate.api.team.RegisterUser;
+import dev.tollgate.api.team.TeamCreated;
+import dev.tollgate.domain.team.Team;
 import dev.tollgate.edge.support.RunningGateway;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.axonframework.config.Configuration;
+import org.axonframework.eventhandling.GenericDomainEventEntry;
+import org.axonframework.eventsourcing.Snapshotter;
+import org.axonframework.eventsourcing.eventstore.EventStorageEngine;
+import org.axonframework.serialization.Revision;
+import org.axonframework.serialization.upcasting.event.InitialEventRepresentation;
+import org.axonframework.serialization.upcasting.event.IntermediateEventRepresentation;
 import org.flywaydb.core.Flyway;
 import org.jooq.DSLContext;
 import org.junit.jupiter.api.AfterAll;
@@ -31,10 +40,12 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Stream;
 
 import static dev.tollgate.readmodel.Tables.AUDIT_LOG;
 import static dev.tollgate.readmodel.Tables.BOOSTS;
@@ -93,6 +104,22 @@ class StoredEventsCompatibilityTest {
         assertThat(fixture.countByPayloadType()).containsKeys(
                 StoredEventsFixtureWriter.EVERY_EVENT_TYPE.toArray(String[]::new));
         assertThat(fixture.snapshots()).extracting(StoredEvents.Row::type).contains("Team");
+    }
+
+    @Test
+    void theApplicationReadsStoredEventsThroughTheUpcasterChain() {
+        Configuration axon = gateway.bean(Configuration.class);
+        StoredEvents.Row stored = fixture.of(TEAM).get(0);
+        GenericDomainEventEntry<byte[]> entry = new GenericDomainEventEntry<>(stored.type(),
+                stored.aggregateIdentifier(), stored.sequenceNumber(), stored.eventIdentifier(), stored.timeStamp(),
+                stored.payloadType(), stored.payloadRevision(), stored.payload().getBytes(StandardCharsets.UTF_8),
+                stored.metaData().getBytes(StandardCharsets.UTF_8));
+
+        List<IntermediateEventRepresentation> read = axon.upcasterChain()
+                .upcast(Stream.of(new InitialEventRepresentation(entry, axon.eventSerializer()))).toList();
+
+        assertThat(read).singleElement().satisfies(event -> assertThat(event.getType().getRevision())
+                .isEqualTo(TeamCreated.class.getAnnotation(Revision.class).value()));
     }
 
     @Test
@@ -155,6 +182,27 @@ class StoredEventsCompatibilityTest {
                 new ModelPrice(TokenPrice.perMillion("1.5"), null, OUTPUT, null, null, null, false)), false, "api",
                 "master", "compatibility"));
         assertThat(version).as("the next version after every stored one").isEqualTo(stored + 1);
+    }
+
+    @Test
+    void aTeamSnapshotOfAnEarlierShapeIsSkippedAndTheTeamIsRebuiltFromItsEvents() {
+        EventStorageEngine engine = gateway.bean(EventStorageEngine.class);
+        assertThat(dsl.fetchValue("SELECT count(*) FROM snapshotevententry WHERE aggregateidentifier = ? "
+                + "AND payloadrevision IS NULL", TEAM)).as("the stored snapshot of release 0.1").isEqualTo(1L);
+
+        assertThat(engine.readSnapshot(TEAM)).as("a snapshot of another revision than Team's is not read").isEmpty();
+        SpendBatchResult decided = batch(new ReleaseReservation("fx-r2", "retried"),
+                reserve("compat-snapshot", "fx-bob", null, null));
+        assertThat(decided.outcomes().get(0)).isEqualTo(new SpendOutcome.NotOpen("fx-r2", "released"));
+        assertThat(decided.outcomes().get(1)).isInstanceOf(SpendOutcome.Reserved.class);
+
+        // (a new snapshot needs a new event: one at the old snapshot's sequence number would collide with it)
+        gateway.bean(Snapshotter.class).scheduleSnapshot(Team.class, TEAM);
+        await().atMost(Duration.ofSeconds(10)).until(() -> engine.readSnapshot(TEAM).isPresent());
+        assertThat(engine.readSnapshot(TEAM).get().getPayload()).isInstanceOf(Team.class);
+        assertThat(dsl.fetchValue("SELECT payloadrevision FROM snapshotevententry WHERE aggregateidentifier = ? "
+                + "ORDER BY sequencenumber DESC LIMIT 1", TEAM))
+                .isEqualTo(Team.class.getAnnotation(Revision.class).value());
     }
 
     @Test

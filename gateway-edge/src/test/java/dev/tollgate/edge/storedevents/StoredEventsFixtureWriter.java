@@ -1,4 +1,4 @@
-package dev.tollgate.edge.evolution;
+package dev.tollgate.edge.storedevents;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;

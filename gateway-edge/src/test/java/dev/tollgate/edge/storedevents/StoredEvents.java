@@ -1,9 +1,8 @@
-package dev.tollgate.edge.evolution;
+package dev.tollgate.edge.storedevents;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import javax.sql.DataSource;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -14,6 +13,7 @@ import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import javax.sql.DataSource;
 
 /**
  * A fixture written by {@link StoredEventsFixtureWriter}: the rows an earlier release stored in
