@@ -16,7 +16,7 @@ import java.util.Map;
  * @param newCost      what it is charged from now on
  * @param chunk        the approval chunk that carried it (approvals are idempotent per chunk)
  */
-@Revision("1")
+@Revision("2")
 public record CostAdjusted(String requestId, String teamId, String userId, String keyId, String model,
                            String provider, Usage usage, Instant reservedAt, Map<String, String> tags,
                            Money previousCost, Money newCost, Money difference, String priceVersion,

@@ -13,7 +13,7 @@ import java.util.Map;
  *
  * @param model the model it was reserved for; {@code tags} its labels (both for reports)
  */
-@Revision("1")
+@Revision("2")
 public record ReservationExpired(String requestId, String teamId, String userId, String keyId,
                                  Money chargedEstimate, boolean flaggedForReview, Instant reservedAt,
                                  Instant expiresAt, Instant at, AccountBalance teamBalance,

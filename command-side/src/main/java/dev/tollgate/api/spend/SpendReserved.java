@@ -17,7 +17,7 @@ import java.util.Map;
  * @param userBalance        {@code null} when the request is charged to the team only
  * @param keyBalance         {@code null} unless the key has a budget of its own
  */
-@Revision("1")
+@Revision("2")
 public record SpendReserved(String requestId, String teamId, String userId, String keyId, String model,
                             Money amount, long requestedMaxTokens, long grantedMaxTokens, boolean clamped,
                             Instant at, Instant expiresAt, Map<String, String> tags, AccountBalance teamBalance,

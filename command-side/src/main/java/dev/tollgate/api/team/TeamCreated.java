@@ -7,7 +7,7 @@ import org.axonframework.serialization.Revision;
 
 import java.time.Instant;
 
-@Revision("1")
+@Revision("2")
 public record TeamCreated(String teamId, String name, Budget budget, Budget memberBudget, OverBudgetPolicy policy,
                           String actor, String reason, Instant at, AccountBalance teamBalance) {
 }

@@ -7,7 +7,7 @@ import org.axonframework.serialization.Revision;
 import java.time.Instant;
 
 /** @param budget the user's own budget, {@code null} when they follow the team's member budget again */
-@Revision("1")
+@Revision("2")
 public record UserBudgetSet(String teamId, String userId, Budget budget, Budget previousBudget, String actor,
                            String reason, Instant at, AccountBalance userBalance) {
 }

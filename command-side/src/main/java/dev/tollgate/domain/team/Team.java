@@ -26,6 +26,7 @@ import dev.tollgate.api.spend.SettleSpend;
 import dev.tollgate.api.spend.SpendBatchResult;
 import dev.tollgate.api.spend.SpendLine;
 import dev.tollgate.api.spend.SpendOutcome;
+import dev.tollgate.api.spend.SpendOverran;
 import dev.tollgate.api.spend.SpendRejected;
 import dev.tollgate.api.spend.SpendReserved;
 import dev.tollgate.api.spend.SpendSettled;
@@ -73,7 +74,7 @@ import static org.axonframework.modelling.command.AggregateLifecycle.apply;
  * expired: a request id is open at most once, and once closed it is remembered (a bounded window) so that a retried
  * line cannot act twice.
  */
-@Revision("1")
+@Revision("2")
 @Aggregate(cache = "teamCache", snapshotTriggerDefinition = "teamSnapshotTrigger")
 @JsonAutoDetect(fieldVisibility = JsonAutoDetect.Visibility.ANY, getterVisibility = JsonAutoDetect.Visibility.NONE,
         isGetterVisibility = JsonAutoDetect.Visibility.NONE)
@@ -405,11 +406,18 @@ public class Team {
             throw CommandRefused.invalid("a cost cannot be negative (request " + line.requestId() + ")");
         }
         Balances after = close(reservation, line.cost().nanos(), now);
-        apply(new SpendSettled(reservation.requestId(), teamId, reservation.userId(), reservation.keyId(),
-                line.model() == null ? reservation.model() : line.model(), line.provider(), line.deployment(),
-                line.usage(), Money.ofNanos(reservation.amount()), line.cost(), line.priceVersion(),
+        String model = line.model() == null ? reservation.model() : line.model();
+        Money reserved = Money.ofNanos(reservation.amount());
+        apply(new SpendSettled(reservation.requestId(), teamId, reservation.userId(), reservation.keyId(), model,
+                line.provider(), line.deployment(), line.usage(), reserved, line.cost(), line.priceVersion(),
                 line.latencyMillis(), reservation.at(), now, after.team(), after.user(), after.key(),
                 reservation.tags(), line.attempts()));
+        if (line.cost().isGreaterThan(reserved)) {
+            // Never hidden in a total: the excess is its own fact (and counted in the balances above).
+            apply(new SpendOverran(reservation.requestId(), teamId, reservation.userId(), reservation.keyId(), model,
+                    line.provider(), line.deployment(), reserved, line.cost(), line.cost().minus(reserved),
+                    reservation.at(), now, reservation.tags()));
+        }
         return new SpendOutcome.Settled(line.requestId(), line.cost());
     }
 

@@ -13,6 +13,7 @@ public final class StoredEventUpcasters {
 
     public static EventUpcasterChain chain() {
         return new EventUpcasterChain(
-                new UnrevisionedEvents());
+                new UnrevisionedEvents(),       // release 0.1: no revision -> 1
+                new BalancesWithOverrun());     // 1 -> 2: balances count overrun
     }
 }

@@ -1,15 +1,19 @@
 package dev.tollgate.edge.storedevents;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.tollgate.api.money.Money;
 import dev.tollgate.api.spend.RecordSpendBatch;
 import dev.tollgate.api.spend.ReleaseReservation;
 import dev.tollgate.api.spend.SpendBatchResult;
 import dev.tollgate.api.spend.SpendOutcome;
+import dev.tollgate.api.spend.SpendSettled;
 import dev.tollgate.domain.team.Team;
 import dev.tollgate.edge.config.AxonConfiguration;
 import org.axonframework.eventhandling.DomainEventData;
 import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.eventhandling.GenericDomainEventEntry;
 import org.axonframework.eventsourcing.EventStreamUtils;
+import org.axonframework.serialization.Revision;
 import org.axonframework.serialization.Serializer;
 import org.axonframework.serialization.upcasting.event.EventUpcasterChain;
 import org.axonframework.serialization.upcasting.event.InitialEventRepresentation;
@@ -25,7 +29,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The application's serializer and upcaster chain, on the rows release 0.1 stored (no revision anywhere): each
- * becomes its revision-1 shape and today's event class, and a Team rebuilt from them decides as its history says.
+ * becomes the current revision of today's event class, and a Team rebuilt from them decides as its history says.
  */
 class StoredEventUpcastersTest {
 
@@ -34,15 +38,34 @@ class StoredEventUpcastersTest {
     final StoredEvents release01 = StoredEvents.read(StoredEventsCompatibilityTest.FIXTURE);
 
     @Test
-    void everyEventStoredWithoutARevisionIsReadAsItsRevisionOne() {
-        List<IntermediateEventRepresentation> upcast = upcasters.upcast(entries(release01.events())
-                .map(entry -> (IntermediateEventRepresentation) new InitialEventRepresentation(entry, serializer)))
-                .toList();
+    void everyEventStoredWithoutARevisionIsReadAsTheRevisionOfTodaysEventClass() throws Exception {
+        List<IntermediateEventRepresentation> upcast = upcast(release01.events());
 
         assertThat(release01.events()).allSatisfy(row -> assertThat(row.payloadRevision()).isNull());
         assertThat(upcast).hasSameSizeAs(release01.events());
-        assertThat(upcast).allSatisfy(event -> assertThat(event.getType().getRevision())
-                .as(event.getType().getName()).isEqualTo("1"));
+        for (IntermediateEventRepresentation event : upcast) {
+            String revision = Class.forName(event.getType().getName()).getAnnotation(Revision.class).value();
+            assertThat(event.getType().getRevision()).as(event.getType().getName()).isEqualTo(revision);
+        }
+    }
+
+    @Test
+    void balancesStoredBeforeOverrunsWereCountedReadAsNoOverrun() {
+        List<IntermediateEventRepresentation> upcast = upcast(release01.events());
+
+        List<JsonNode> balances = upcast.stream()
+                .map(event -> event.getData(JsonNode.class).getData())
+                .flatMap(payload -> Stream.of("teamBalance", "userBalance", "keyBalance").map(payload::get))
+                .filter(balance -> balance != null && balance.isObject())
+                .toList();
+        assertThat(balances).hasSizeGreaterThan(20);
+        assertThat(balances).allSatisfy(balance -> assertThat(balance.path("overrun").asText()).isEqualTo("0"));
+
+        SpendSettled settled = read(release01.of(StoredEventsFixtureWriter.TEAM)).stream()
+                .map(DomainEventMessage::getPayload).filter(SpendSettled.class::isInstance)
+                .map(SpendSettled.class::cast).findFirst().orElseThrow();
+        assertThat(settled.teamBalance().overrun()).isEqualTo(Money.ZERO);
+        assertThat(settled.userBalance().overrun()).isEqualTo(Money.ZERO);
     }
 
     @Test
@@ -69,6 +92,12 @@ class StoredEventUpcastersTest {
                 .expectNoEvents()
                 .expectResultMessagePayload(new SpendBatchResult(List.of(
                         new SpendOutcome.NotOpen("fx-r1", "settled"), new SpendOutcome.NotOpen("fx-r5", "expired"))));
+    }
+
+    private List<IntermediateEventRepresentation> upcast(List<StoredEvents.Row> rows) {
+        return upcasters.upcast(entries(rows)
+                .map(entry -> (IntermediateEventRepresentation) new InitialEventRepresentation(entry, serializer)))
+                .toList();
     }
 
     private List<? extends DomainEventMessage<?>> read(List<StoredEvents.Row> rows) {

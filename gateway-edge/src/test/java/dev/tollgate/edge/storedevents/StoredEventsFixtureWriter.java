@@ -109,12 +109,13 @@ class StoredEventsFixtureWriter {
             ObjectNode fixture = dump(dsl);
             Set<String> types = new TreeSet<>();
             fixture.withArray("events").forEach(e -> types.add(e.path("payloadType").asText()));
-            assertThat(types).containsAll(EVERY_EVENT_TYPE);
+            assertThat(types).containsExactlyInAnyOrderElementsOf(EVERY_EVENT_TYPE);
             Files.writeString(out, new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
                     .writeValueAsString(fixture) + "\n");
         }
     }
 
+    /** Every event type of this release: add a new one here (and make {@link #record} store it). */
     static final List<String> EVERY_EVENT_TYPE = List.of(
             "dev.tollgate.api.access.CredentialIssued", "dev.tollgate.api.access.CredentialRevoked",
             "dev.tollgate.api.access.CredentialScopeChanged", "dev.tollgate.api.boost.BoostExpired",
@@ -127,7 +128,8 @@ class StoredEventsFixtureWriter {
             "dev.tollgate.api.recalculation.RecalculationFailed",
             "dev.tollgate.api.recalculation.RecalculationStarted", "dev.tollgate.api.spend.CostAdjusted",
             "dev.tollgate.api.spend.ReservationExpired", "dev.tollgate.api.spend.ReservationReleased",
-            "dev.tollgate.api.spend.SpendRejected", "dev.tollgate.api.spend.SpendReserved",
+            "dev.tollgate.api.spend.SpendOverran", "dev.tollgate.api.spend.SpendRejected",
+            "dev.tollgate.api.spend.SpendReserved",
             "dev.tollgate.api.spend.SpendSettled", "dev.tollgate.api.team.KeyBudgetSet",
             "dev.tollgate.api.team.TeamBudgetSet", "dev.tollgate.api.team.TeamCreated",
             "dev.tollgate.api.team.UserBudgetSet", "dev.tollgate.api.team.UserRegistered",
@@ -179,13 +181,18 @@ class StoredEventsFixtureWriter {
                 new ReserveSpend("fx-r4", BOB, null, null, "gpt-test", Money.of("100"), output, 1000, 16,
                         Duration.ofMinutes(15), Map.of()),
                 new ReserveSpend("fx-r5", ADA, null, ADA_KEY, "gpt-test", Money.of("0.001"), output, 100, 16,
-                        Duration.ofMillis(200), Map.of()));
+                        Duration.ofMillis(200), Map.of()),
+                new ReserveSpend("fx-r6", BOB, null, null, "gpt-test", Money.of("0.001"), output, 100, 16,
+                        Duration.ofMinutes(15), Map.of()));
         batch(commands,
                 new SettleSpend("fx-r1", "gpt-test", new Usage(1000, 600, 100, 50, 0, null), Money.of("0.00215"),
                         "v1", "openai", "fake-normal", 420, 2),
                 new ReleaseReservation("fx-r2", "upstream_http_500"),
                 new SettleSpend("fx-r3", "gpt-test", new Usage(900, 400, 0, 0, 0, null), Money.of("0.0017"), "v1",
-                        "openai", "fake-normal", 300, 1));
+                        "openai", "fake-normal", 300, 1),
+                // an upstream that ignored max_tokens: 0.0012 reserved, 0.0021 charged
+                new SettleSpend("fx-r6", "gpt-test", new Usage(1000, 550, 0, 0, 0, null), Money.of("0.0021"), "v1",
+                        "openai", "fake-normal", 310, 1));
         Thread.sleep(300);
         commands.sendAndWait(new ExpireReservations(TEAM));
         commands.sendAndWait(new RemoveUser(TEAM, TEAM + ":carol", "master", "left the course"));

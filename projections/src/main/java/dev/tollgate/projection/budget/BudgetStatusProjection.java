@@ -186,6 +186,7 @@ public class BudgetStatusProjection {
                 .set(BUDGET_STATUS.PERIOD_END, b.periodEnd())
                 .set(BUDGET_STATUS.SPENT, amount(b.spent()))
                 .set(BUDGET_STATUS.RESERVED, amount(b.reserved()))
+                .set(BUDGET_STATUS.OVERRUN, amount(b.overrun()))
                 .set(BUDGET_STATUS.EVENT_SEQUENCE, row.sequence())
                 .set(BUDGET_STATUS.UPDATED_AT, row.at())
                 .onConflict(BUDGET_STATUS.ACCOUNT_TYPE, BUDGET_STATUS.ACCOUNT_ID)
@@ -197,6 +198,7 @@ public class BudgetStatusProjection {
                 .set(BUDGET_STATUS.PERIOD_END, b.periodEnd())
                 .set(BUDGET_STATUS.SPENT, amount(b.spent()))
                 .set(BUDGET_STATUS.RESERVED, amount(b.reserved()))
+                .set(BUDGET_STATUS.OVERRUN, amount(b.overrun()))
                 .set(BUDGET_STATUS.EVENT_SEQUENCE, row.sequence())
                 .set(BUDGET_STATUS.UPDATED_AT, row.at());
         var withDefault = row.followsTeamDefault() == null ? insert

@@ -3,6 +3,7 @@ package dev.tollgate.projection.messagecost;
 import dev.tollgate.api.spend.CostAdjusted;
 import dev.tollgate.api.spend.ReservationExpired;
 import dev.tollgate.api.spend.ReservationReleased;
+import dev.tollgate.api.spend.SpendOverran;
 import dev.tollgate.api.spend.SpendRejected;
 import dev.tollgate.api.spend.SpendReserved;
 import dev.tollgate.api.spend.SpendSettled;
@@ -140,6 +141,13 @@ public class MessageCostProjection {
     @EventHandler
     void on(CostAdjusted event) {
         MessageCostsRecord row = new MessageCostsRecord().setAdjustedCost(amount(event.newCost()));
+        rows.add(event.requestId(), new CostRow(event.requestId(), row, false, false));
+    }
+
+    /** A settlement that cost more than its reservation: its excess, beside the cost it is part of. */
+    @EventHandler
+    void on(SpendOverran event) {
+        MessageCostsRecord row = new MessageCostsRecord().setOverrun(amount(event.excess()));
         rows.add(event.requestId(), new CostRow(event.requestId(), row, false, false));
     }
 

@@ -85,6 +85,22 @@ class BudgetStatusProjectionTest {
     }
 
     @Test
+    void copiesTheOverrunEachBalanceCarries() {
+        given();
+        projection.on(reserved("r1", "0", "0.5", "0.5"), 2);
+        AccountBalance team = new AccountBalance(TEAM.limit(), TEAM.period(), MARCH, APRIL, Money.of("0.7"),
+                Money.of("0"), Money.of("0.2"));
+        AccountBalance user = new AccountBalance(MEMBER.limit(), MEMBER.period(), MARCH, APRIL, Money.of("0.7"),
+                Money.of("0"), Money.of("0.2"));
+        projection.on(new SpendSettled("r1", "cs", "alice", "k1", "m", "p", "d", new Usage(10, 10, 0, 0),
+                Money.of("0.5"), Money.of("0.7"), "v1", 10, T0, T0, team, user, null), 3);
+
+        assertThat(row("team", "cs").getOverrun()).isEqualByComparingTo("0.2");
+        assertThat(row("user", "alice").getOverrun()).isEqualByComparingTo("0.2");
+        assertThat(row("user", "alice").getSpent()).isEqualByComparingTo("0.7");
+    }
+
+    @Test
     void anOlderEventNeverOverwritesANewerBalance() {
         given();
         projection.on(reserved("r2", "0", "1.0", "1.0"), 3);
