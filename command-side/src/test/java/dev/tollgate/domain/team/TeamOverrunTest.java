@@ -47,7 +47,7 @@ class TeamOverrunTest {
 
     @BeforeEach
     void setUp() {
-        fixture = new AggregateTestFixture<>(Team.class);
+        fixture = TeamFixture.create();
     }
 
     static AccountBalance balance(Budget budget, Instant periodStart, String spent, String reserved, String overrun) {

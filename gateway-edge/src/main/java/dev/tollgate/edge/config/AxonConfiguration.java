@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.tollgate.api.team.TeamLimits;
 import dev.tollgate.edge.storedevents.StoredEventUpcasters;
 import dev.tollgate.projection.support.RequestSequencingPolicy;
 import org.axonframework.common.caching.Cache;
@@ -154,6 +155,12 @@ public class AxonConfiguration {
         return configurer -> configurer.eventProcessing().registerPooledStreamingEventProcessorConfiguration(
                 RecalculationReplay.PROCESSING_GROUP,
                 (config, builder) -> builder.initialToken(StreamableMessageSource::createHeadToken));
+    }
+
+    /** The bounds of a team (tollgate.ledger.max-members-per-team), given to the Team's command handlers. */
+    @Bean
+    TeamLimits teamLimits(TollgateProperties properties) {
+        return new TeamLimits(properties.getLedger().getMaxMembersPerTeam());
     }
 
     @Bean

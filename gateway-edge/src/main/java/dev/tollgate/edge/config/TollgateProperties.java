@@ -103,6 +103,8 @@ public class TollgateProperties {
         private int dispatchThreads = 4;
         /** Retries of a batch that lost an optimistic-append race with another node. */
         private int concurrencyRetries = 5;
+        /** The most members a team may have (and keys with a budget of their own): bounds the Team's state. */
+        private int maxMembersPerTeam = 10_000;
 
         public Duration getReservationTtl() { return reservationTtl; }
         public void setReservationTtl(Duration reservationTtl) { this.reservationTtl = reservationTtl; }
@@ -116,6 +118,8 @@ public class TollgateProperties {
         public void setDispatchThreads(int dispatchThreads) { this.dispatchThreads = dispatchThreads; }
         public int getConcurrencyRetries() { return concurrencyRetries; }
         public void setConcurrencyRetries(int concurrencyRetries) { this.concurrencyRetries = concurrencyRetries; }
+        public int getMaxMembersPerTeam() { return maxMembersPerTeam; }
+        public void setMaxMembersPerTeam(int maxMembersPerTeam) { this.maxMembersPerTeam = maxMembersPerTeam; }
     }
 
     /** The HTTP edge. */

@@ -7,6 +7,7 @@ import dev.tollgate.api.spend.ReleaseReservation;
 import dev.tollgate.api.spend.SpendBatchResult;
 import dev.tollgate.api.spend.SpendOutcome;
 import dev.tollgate.api.spend.SpendSettled;
+import dev.tollgate.api.team.TeamLimits;
 import dev.tollgate.domain.team.Team;
 import dev.tollgate.edge.config.AxonConfiguration;
 import org.axonframework.eventhandling.DomainEventData;
@@ -85,7 +86,7 @@ class StoredEventUpcastersTest {
         List<Object> history = read(release01.of(StoredEventsFixtureWriter.TEAM)).stream()
                 .map(message -> (Object) message.getPayload()).toList();
 
-        new AggregateTestFixture<>(Team.class)
+        new AggregateTestFixture<>(Team.class).registerInjectableResource(TeamLimits.DEFAULT)
                 .given(history)
                 .when(new RecordSpendBatch(StoredEventsFixtureWriter.TEAM, List.of(
                         new ReleaseReservation("fx-r1", "retried"), new ReleaseReservation("fx-r5", "retried"))))

@@ -109,12 +109,19 @@ public class MessageCostProjection {
                 .setModel(event.model())
                 .setRequestedModel(event.model())
                 .setOutcome("rejected")
-                .setReason(event.limitingBudget().equals("membership") ? "not a member of the team"
-                        : event.limitingBudget() + " budget exhausted")
+                .setReason(reason(event))
                 .setReserved(BigDecimal.ZERO)
                 .setCost(BigDecimal.ZERO)
                 .setTags(Json.of(event.tags()));
         rows.add(event.requestId(), new CostRow(event.requestId(), row, true, true));
+    }
+
+    private static String reason(SpendRejected event) {
+        return switch (event.limitingBudget()) {
+            case "membership" -> "not a member of the team";
+            case "member_limit" -> "a new user, and the team has its most members";
+            default -> event.limitingBudget() + " budget exhausted";
+        };
     }
 
     @EventHandler
