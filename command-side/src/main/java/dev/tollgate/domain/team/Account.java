@@ -34,11 +34,13 @@ record Account(Instant periodStart, long spent, long reserved, long overrun) {
     }
 
     /**
-     * The account under a budget with another period: what was spent so far (and its overrun) carries over into
-     * the new period, so that changing the period never makes spend disappear.
+     * The account under a budget with another period: what was spent so far in the current period (and its overrun)
+     * carries over into the new period, so that changing the period never makes spend disappear. Spend of a period
+     * that has ended stays there: it is not carried into a new one.
      */
     Account rebased(BudgetPeriod from, BudgetPeriod to, Instant now) {
-        return from == to ? rolledTo(now, to) : new Account(to.startOf(now), spent, reserved, overrun);
+        Account current = rolledTo(now, from);
+        return from == to ? current : new Account(to.startOf(now), current.spent, current.reserved, current.overrun);
     }
 
     /** What can still be reserved, with {@code boosts} added to the limit; {@link Long#MAX_VALUE} when unlimited. */

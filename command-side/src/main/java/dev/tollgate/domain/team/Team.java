@@ -211,7 +211,10 @@ public class Team {
             }
             return;
         }
-        Account account = existing == null ? Account.fresh(now, command.budget().period())
+        // A key given a budget while its requests are in flight holds them as reserved: they settle against it.
+        Account account = existing == null
+                ? Account.fresh(now, command.budget().period())
+                        .reserve(openReserved(r -> command.keyId().equals(r.keyId())))
                 : existing.account().rebased(existing.budget().period(), command.budget().period(), now);
         apply(new KeyBudgetSet(teamId, command.keyId(), command.budget(), previous, command.actor(), command.reason(),
                 now, account.balance(command.budget())));
@@ -555,6 +558,11 @@ public class Team {
         return new Balances(teamAfter, userAfter, keyAfter);
     }
 
+    /** The sum of the open reservations that {@code charged} selects. */
+    private long openReserved(java.util.function.Predicate<Reservation> charged) {
+        return open.values().stream().filter(charged).mapToLong(Reservation::amount).sum();
+    }
+
     private SpendOutcome notOpen(String requestId) {
         return new SpendOutcome.NotOpen(requestId, recentlyClosed.getOrDefault(requestId, "unknown"));
     }
@@ -562,8 +570,10 @@ public class Team {
     private void register(String userId, String externalId, String name, Budget ownBudget, Set<String> tags,
                           boolean auto, String actor, Instant now) {
         Budget effective = ownBudget != null ? ownBudget : memberBudget;
+        // A member readmitted while requests of theirs are in flight holds them as reserved: they settle against it.
+        Account account = Account.fresh(now, effective.period()).reserve(openReserved(r -> userId.equals(r.userId())));
         apply(new UserRegistered(teamId, userId, externalId, name, ownBudget, tags, auto, actor, now,
-                Account.fresh(now, effective.period()).balance(effective)));
+                account.balance(effective)));
     }
 
     private Member member(String userId) {

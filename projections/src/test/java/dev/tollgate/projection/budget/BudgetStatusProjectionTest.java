@@ -128,6 +128,23 @@ class BudgetStatusProjectionTest {
     }
 
     @Test
+    void aMemberWhosePeriodEndedStartsANewMemberBudgetsPeriodFromZero() {
+        given();
+        projection.on(new SpendSettled("r1", "cs", "alice", "k1", "m", "p", "d", new Usage(10, 10, 0, 0),
+                Money.of("0.5"), Money.of("0.4"), "v1", 10, T0, T0, balance(TEAM, "0.4", "0"),
+                balance(MEMBER, "0.4", "0"), null), 2);
+        Budget weekly = Budget.of("2", BudgetPeriod.WEEKLY);
+        Instant may = Instant.parse("2026-05-13T12:00:00Z");
+        projection.on(new TeamBudgetSet("cs", TEAM, weekly, OverBudgetPolicy.CLAMP, TEAM, "admin", "weekly", may,
+                new AccountBalance(TEAM.limit(), TEAM.period(), Instant.parse("2026-05-01T00:00:00Z"),
+                        Instant.parse("2026-06-01T00:00:00Z"), Money.ZERO, Money.ZERO)), 3);
+
+        BudgetStatusRecord user = row("user", "alice");
+        assertThat(user.getPeriodStart()).isEqualTo(Instant.parse("2026-05-11T00:00:00Z"));
+        assertThat(user.getSpent()).as("March's spend stays in March").isEqualByComparingTo("0");
+    }
+
+    @Test
     void membersWithoutTheirOwnBudgetFollowANewMemberBudget() {
         given();
         projection.on(reserved("r1", "0", "0.5", "0.5"), 2);
