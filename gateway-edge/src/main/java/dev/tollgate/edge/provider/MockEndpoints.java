@@ -5,8 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tollgate.edge.catalog.CatalogModel;
-import dev.tollgate.edge.chat.SseEvents;
-import dev.tollgate.edge.chat.TokenCounter;
+import dev.tollgate.edge.wire.SseEvents;
+import dev.tollgate.edge.wire.TokenCounter;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

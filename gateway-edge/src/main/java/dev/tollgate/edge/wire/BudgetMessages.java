@@ -1,4 +1,4 @@
-package dev.tollgate.edge.chat;
+package dev.tollgate.edge.wire;
 
 import dev.tollgate.api.spend.SpendOutcome;
 import dev.tollgate.edge.errors.ApiError;
@@ -25,9 +25,9 @@ public final class BudgetMessages {
         String message = which + " cannot cover this request: it needs at least " + rejected.needed()
                 + " and " + (rejected.available().isNegative() ? "0" : rejected.available()) + " is left." + reset;
         ApiError error = ApiError.insufficientQuota(message)
-                .withHeader("x-tollgate-budget", rejected.limitingBudget());
+                .withHeader(TollgateHeaders.BUDGET, rejected.limitingBudget());
         if (rejected.resetsAt() != null) {
-            error.withHeader("x-tollgate-budget-resets-at", rejected.resetsAt().toString());
+            error.withHeader(TollgateHeaders.BUDGET_RESETS_AT, rejected.resetsAt().toString());
         }
         return error;
     }

@@ -1,4 +1,4 @@
-package dev.tollgate.edge.chat;
+package dev.tollgate.edge.wire;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -41,7 +41,7 @@ public final class UpstreamErrors {
             return failure.retryAfter() == null ? limited : limited.withHeader("Retry-After", failure.retryAfter());
         }
         if (status >= 400 && status < 500) {
-            return new ApiError(ChatCompletionsHandler.statusOf(status),
+            return new ApiError(statusOf(status),
                     error == null ? "invalid_request_error" : error.path("type").asText("invalid_request_error"),
                     error == null ? "upstream_rejected" : error.path("code").asText("upstream_rejected"),
                     error == null ? null : error.path("param").asText(null),
@@ -59,5 +59,11 @@ public final class UpstreamErrors {
         } catch (Exception e) {
             return null;
         }
+    }
+
+    /** The client sees the upstream's own 4xx status; one Java does not know becomes a 502. */
+    public static HttpStatus statusOf(int code) {
+        HttpStatus status = HttpStatus.resolve(code);
+        return status == null ? HttpStatus.BAD_GATEWAY : status;
     }
 }

@@ -1,4 +1,4 @@
-package dev.tollgate.edge.auth;
+package dev.tollgate.edge.security;
 
 import dev.tollgate.edge.config.TollgateProperties;
 import org.slf4j.Logger;

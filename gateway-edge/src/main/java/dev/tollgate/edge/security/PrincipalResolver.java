@@ -1,12 +1,9 @@
-package dev.tollgate.edge.access;
+package dev.tollgate.edge.security;
 
 import com.github.benmanes.caffeine.cache.AsyncLoadingCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.tollgate.api.access.Role;
 import dev.tollgate.api.money.Money;
-import dev.tollgate.edge.auth.ApiKeyAuthenticator;
-import dev.tollgate.edge.auth.KeySecrets;
-import dev.tollgate.edge.auth.MasterKey;
 import dev.tollgate.edge.config.TollgateProperties;
 import dev.tollgate.edge.errors.ApiError;
 import dev.tollgate.query.directory.CredentialRecord;

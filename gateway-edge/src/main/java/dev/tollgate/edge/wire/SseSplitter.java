@@ -1,4 +1,4 @@
-package dev.tollgate.edge.chat;
+package dev.tollgate.edge.wire;
 
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -1,4 +1,4 @@
-package dev.tollgate.edge.auth;
+package dev.tollgate.edge.security;
 
 import com.github.benmanes.caffeine.cache.AsyncLoadingCache;
 import com.github.benmanes.caffeine.cache.Caffeine;

@@ -1,10 +1,14 @@
-package dev.tollgate.edge.chat;
+package dev.tollgate.edge.openai;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tollgate.api.money.Money;
 import dev.tollgate.api.spend.Usage;
+import dev.tollgate.edge.wire.SseEvents;
+import dev.tollgate.edge.wire.SseSplitter;
+import dev.tollgate.edge.wire.TokenCounter;
+import dev.tollgate.edge.wire.UsageReader;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;

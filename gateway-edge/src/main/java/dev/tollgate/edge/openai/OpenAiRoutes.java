@@ -1,5 +1,6 @@
-package dev.tollgate.edge.chat;
+package dev.tollgate.edge.openai;
 
+import dev.tollgate.edge.wire.TollgateHeaders;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.headers.Header;
 import io.swagger.v3.oas.annotations.media.Content;
@@ -40,14 +41,18 @@ public class OpenAiRoutes {
                                             + "holds its cost (in the final chunk when streaming with "
                                             + "stream_options.include_usage)",
                                             headers = {
-                                                    @Header(name = "x-request-id", description = "The request's id "
-                                                            + "in the ledger (GET /spend/messages/{id})"),
-                                                    @Header(name = "x-tollgate-cost", description = "The cost, a "
-                                                            + "decimal in the ledger currency (non-streaming)"),
-                                                    @Header(name = "x-tollgate-reserved", description = "What was "
-                                                            + "reserved before the request went upstream"),
-                                                    @Header(name = "x-tollgate-max-tokens", description = "Present "
-                                                            + "when the budget lowered the output tokens")}),
+                                                    @Header(name = TollgateHeaders.REQUEST_ID,
+                                                            description = "The request's id in the ledger "
+                                                                    + "(GET /spend/messages/{id})"),
+                                                    @Header(name = TollgateHeaders.COST,
+                                                            description = "The cost, a decimal in the ledger "
+                                                                    + "currency (non-streaming)"),
+                                                    @Header(name = TollgateHeaders.RESERVED,
+                                                            description = "What was reserved before the request "
+                                                                    + "went upstream"),
+                                                    @Header(name = TollgateHeaders.MAX_TOKENS,
+                                                            description = "Present when the budget lowered the "
+                                                                    + "output tokens")}),
                                     @ApiResponse(responseCode = "400", description = "Invalid request"),
                                     @ApiResponse(responseCode = "401", description = "Missing, unknown, revoked or "
                                             + "expired key"),

@@ -1,4 +1,4 @@
-package dev.tollgate.edge.chat;
+package dev.tollgate.edge.wire;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tollgate.edge.errors.ApiError;
@@ -12,7 +12,6 @@ import java.util.TreeMap;
  */
 public final class RequestTags {
 
-    public static final String HEADER = "x-tollgate-tags";
     static final int MAX_TAGS = 20;
 
     private RequestTags() {
@@ -35,8 +34,8 @@ public final class RequestTags {
                 }
                 int separator = trimmed.indexOf('=');
                 if (separator <= 0) {
-                    throw ApiError.invalidRequest("'" + HEADER + "' is a list of key=value pairs, such as "
-                            + "course=cs101,assignment=3; '" + trimmed + "' is not one.", null);
+                    throw ApiError.invalidRequest("'" + TollgateHeaders.TAGS + "' is a list of key=value pairs, "
+                            + "such as course=cs101,assignment=3; '" + trimmed + "' is not one.", null);
                 }
                 tags.put(trimmed.substring(0, separator).trim(), trimmed.substring(separator + 1).trim());
             }

@@ -1,4 +1,4 @@
-package dev.tollgate.edge.chat;
+package dev.tollgate.edge.openai;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -9,8 +9,6 @@ import dev.tollgate.api.spend.ReserveSpend;
 import dev.tollgate.api.spend.SettleSpend;
 import dev.tollgate.api.spend.SpendOutcome;
 import dev.tollgate.api.spend.Usage;
-import dev.tollgate.edge.auth.ApiKeyAuthenticator;
-import dev.tollgate.edge.auth.BearerToken;
 import dev.tollgate.edge.catalog.CatalogModel;
 import dev.tollgate.edge.catalog.ModelCatalog;
 import dev.tollgate.edge.catalog.ModelKind;
@@ -18,21 +16,31 @@ import dev.tollgate.edge.catalog.ModelKinds;
 import dev.tollgate.edge.config.TollgateProperties;
 import dev.tollgate.edge.errors.ApiError;
 import dev.tollgate.edge.ledger.SpendLedger;
-import dev.tollgate.edge.provider.Providers;
 import dev.tollgate.edge.pricing.PriceBookCache;
 import dev.tollgate.edge.pricing.PriceInForce;
+import dev.tollgate.edge.provider.Providers;
 import dev.tollgate.edge.provider.UpstreamFailure;
 import dev.tollgate.edge.ratelimit.KeyRateLimiter;
 import dev.tollgate.edge.routing.Attempts;
 import dev.tollgate.edge.routing.Router;
+import dev.tollgate.edge.security.ApiKeyAuthenticator;
+import dev.tollgate.edge.security.BearerToken;
 import dev.tollgate.edge.support.Bytes;
 import dev.tollgate.edge.telemetry.GatewayTelemetry;
 import dev.tollgate.edge.telemetry.RequestObservation;
+import dev.tollgate.edge.wire.BudgetMessages;
+import dev.tollgate.edge.wire.RequestIds;
+import dev.tollgate.edge.wire.RequestTags;
+import dev.tollgate.edge.wire.SseEvents;
+import dev.tollgate.edge.wire.TokenCounter;
+import dev.tollgate.edge.wire.TollgateHeaders;
+import dev.tollgate.edge.wire.UpstreamErrors;
+import dev.tollgate.edge.wire.UsageReader;
 import dev.tollgate.query.directory.KeyRecord;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.core.io.buffer.DataBufferUtils;
@@ -66,16 +74,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 @Component
 public class ChatCompletionsHandler {
 
-    public static final String REQUEST_ID = "x-request-id";
-    public static final String COST = "x-tollgate-cost";
-    public static final String RESERVED = "x-tollgate-reserved";
-    public static final String MAX_TOKENS = "x-tollgate-max-tokens";
-    /** The deployment that answered. */
-    public static final String DEPLOYMENT = "x-tollgate-deployment";
-    /** How many attempts (sent upstream) the answer took, retries and fallbacks included. */
-    public static final String ATTEMPTS = "x-tollgate-attempts";
-    /** The public model that answered: the requested one, or a fallback. */
-    public static final String ANSWERED_BY = "x-tollgate-model";
 
     private static final Logger log = LoggerFactory.getLogger(ChatCompletionsHandler.class);
 
@@ -115,13 +113,13 @@ public class ChatCompletionsHandler {
     public Mono<ServerResponse> handle(ServerRequest request) {
         String requestId = RequestIds.next();
         long startedNanos = System.nanoTime();
-        request.exchange().getResponse().getHeaders().set(REQUEST_ID, requestId);
+        request.exchange().getResponse().getHeaders().set(TollgateHeaders.REQUEST_ID, requestId);
         RequestObservation observation = telemetry.start(requestId, request);
         return authenticator.authenticate(BearerToken.from(request.headers().asHttpHeaders()))
                 .zipWith(body(request))
                 .flatMap(keyAndBody -> new Call(requestId, startedNanos, keyAndBody.getT1(),
                         ChatRequest.parse(keyAndBody.getT2(), json),
-                        request.headers().firstHeader(RequestTags.HEADER),
+                        request.headers().firstHeader(TollgateHeaders.TAGS),
                         request.exchange().getResponse().getHeaders(), observation).run())
                 .doOnError(observation::failed);
     }
@@ -336,9 +334,9 @@ public class ChatCompletionsHandler {
 
         private ServerResponse.BodyBuilder headers(ServerResponse.BodyBuilder response) {
             admission.headers().forEach(response::header);
-            response.header(RESERVED, reservation.amount().toDecimalString());
+            response.header(TollgateHeaders.RESERVED, reservation.amount().toDecimalString());
             if (reservation.clamped()) {
-                response.header(MAX_TOKENS, Long.toString(reservation.grantedMaxTokens() / chat.n()));
+                response.header(TollgateHeaders.MAX_TOKENS, Long.toString(reservation.grantedMaxTokens() / chat.n()));
             }
             routingHeaders().forEach(response::header);
             return response;
@@ -349,8 +347,9 @@ public class ChatCompletionsHandler {
             if (answering == null) {
                 return Map.of();
             }
-            return Map.of(DEPLOYMENT, answering.deploymentName(), ATTEMPTS, Integer.toString(attempts.count()),
-                    ANSWERED_BY, answering.name());
+            return Map.of(TollgateHeaders.DEPLOYMENT, answering.deploymentName(),
+                    TollgateHeaders.ATTEMPTS, Integer.toString(attempts.count()),
+                    TollgateHeaders.ANSWERED_BY, answering.name());
         }
 
         // ------------------------------------------------------------------ a whole answer
@@ -397,7 +396,7 @@ public class ChatCompletionsHandler {
             usageBlock.put("cost", cost.toBigDecimal().stripTrailingZeros());
             settle(usage, cost);
             return headers(ServerResponse.ok())
-                    .header(COST, cost.toDecimalString())
+                    .header(TollgateHeaders.COST, cost.toDecimalString())
                     .contentType(MediaType.APPLICATION_JSON)
                     .bodyValue(serialize(answer));
         }
@@ -532,7 +531,7 @@ public class ChatCompletionsHandler {
             };
             ApiError error = UpstreamErrors.toApiError(failure, json);
             if (attempts != null && attempts.count() > 0) {
-                error.withHeader(ATTEMPTS, Integer.toString(attempts.count()));
+                error.withHeader(TollgateHeaders.ATTEMPTS, Integer.toString(attempts.count()));
             }
             return release(reason).then(Mono.error(error));
         }
@@ -556,8 +555,4 @@ public class ChatCompletionsHandler {
         }
     }
 
-    static HttpStatus statusOf(int code) {
-        HttpStatus status = HttpStatus.resolve(code);
-        return status == null ? HttpStatus.BAD_GATEWAY : status;
-    }
 }

@@ -1,4 +1,4 @@
-package dev.tollgate.edge.access;
+package dev.tollgate.edge.security;
 
 import dev.tollgate.api.access.Role;
 import dev.tollgate.api.money.Money;

@@ -1,10 +1,10 @@
-package dev.tollgate.edge.chat;
+package dev.tollgate.edge.openai;
 
-import dev.tollgate.edge.auth.ApiKeyAuthenticator;
-import dev.tollgate.edge.auth.BearerToken;
 import dev.tollgate.edge.catalog.CatalogModel;
 import dev.tollgate.edge.catalog.ModelCatalog;
 import dev.tollgate.edge.errors.ApiError;
+import dev.tollgate.edge.security.ApiKeyAuthenticator;
+import dev.tollgate.edge.security.BearerToken;
 import dev.tollgate.query.directory.KeyRecord;
 import org.springframework.stereotype.Component;
 import org.springframework.web.reactive.function.server.ServerRequest;

@@ -1,4 +1,4 @@
-package dev.tollgate.edge.chat;
+package dev.tollgate.edge.openai;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.openai.client.OpenAIClient;
