@@ -19,7 +19,6 @@ import dev.tollgate.edge.ledger.SpendLedger;
 import dev.tollgate.edge.pricing.PriceBookCache;
 import dev.tollgate.edge.pricing.PriceInForce;
 import dev.tollgate.edge.provider.Providers;
-import dev.tollgate.edge.provider.UpstreamFailure;
 import dev.tollgate.edge.ratelimit.KeyRateLimiter;
 import dev.tollgate.edge.routing.Attempts;
 import dev.tollgate.edge.routing.Router;
@@ -35,6 +34,7 @@ import dev.tollgate.edge.wire.SseEvents;
 import dev.tollgate.edge.wire.TokenCounter;
 import dev.tollgate.edge.wire.TollgateHeaders;
 import dev.tollgate.edge.wire.UpstreamErrors;
+import dev.tollgate.edge.wire.UpstreamFailure;
 import dev.tollgate.edge.wire.UsageReader;
 import dev.tollgate.query.directory.KeyRecord;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -173,7 +173,8 @@ public class ChatCompletionsHandler {
                         + "'. GET /v1/models lists the models it may use.");
             }
             ModelKinds.require(catalog, model, ModelKind.CHAT, "/v1/chat/completions");
-            observation.identified(key, model, chat);
+            observation.identified(key, model, chat.body(), chat.model(), chat.user(), chat.stream(),
+                    chat.requestedMaxTokens(), chat.n());
             Instant now = Instant.now();
             this.price = prices.priceAt(model.name(), now).orElseThrow(() -> new ApiError(
                     HttpStatus.SERVICE_UNAVAILABLE, "api_error", "model_not_priced", "model", "The model '"

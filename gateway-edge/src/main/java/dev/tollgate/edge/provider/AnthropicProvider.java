@@ -10,6 +10,7 @@ import dev.tollgate.edge.provider.anthropic.AnthropicResponses;
 import dev.tollgate.edge.provider.anthropic.AnthropicStream;
 import dev.tollgate.edge.provider.anthropic.UnsupportedRequest;
 import dev.tollgate.edge.support.Bytes;
+import dev.tollgate.edge.wire.UpstreamFailure;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;

@@ -46,7 +46,7 @@ final class MockEndpoints {
             case "/embeddings" -> embeddings(body);
             case "/images/generations" -> images(body);
             case "/responses" -> response(body, "completed");
-            default -> throw UpstreamFailure.unsupported(model, path);
+            default -> throw ChatProvider.unsupported(model, path);
         };
     }
 
@@ -54,7 +54,7 @@ final class MockEndpoints {
         return switch (path) {
             case "/responses" -> responseEvents(body);
             case "/completions" -> completionEvents(body);
-            default -> throw UpstreamFailure.unsupported(model, path);
+            default -> throw ChatProvider.unsupported(model, path);
         };
     }
 

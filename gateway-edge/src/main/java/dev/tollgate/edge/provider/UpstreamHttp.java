@@ -2,6 +2,7 @@ package dev.tollgate.edge.provider;
 
 import dev.tollgate.edge.catalog.CatalogModel;
 import dev.tollgate.edge.config.TollgateProperties;
+import dev.tollgate.edge.wire.UpstreamFailure;
 import io.netty.channel.ChannelOption;
 import io.netty.handler.timeout.ReadTimeoutException;
 import org.springframework.http.HttpHeaders;

@@ -1,9 +1,9 @@
 package dev.tollgate.edge.routing;
 
 import dev.tollgate.edge.catalog.CatalogModel;
-import dev.tollgate.edge.provider.UpstreamFailure;
 import dev.tollgate.edge.routing.RoutingStrategies.Candidate;
 import dev.tollgate.edge.routing.UsageStore.DeploymentUsage;
+import dev.tollgate.edge.wire.UpstreamFailure;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;

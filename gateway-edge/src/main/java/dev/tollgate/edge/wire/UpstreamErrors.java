@@ -3,7 +3,6 @@ package dev.tollgate.edge.wire;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tollgate.edge.errors.ApiError;
-import dev.tollgate.edge.provider.UpstreamFailure;
 import org.springframework.http.HttpStatus;
 
 /**

@@ -3,7 +3,7 @@ package dev.tollgate.edge.routing;
 import dev.tollgate.edge.catalog.CatalogModel;
 import dev.tollgate.edge.catalog.ModelRouting;
 import dev.tollgate.edge.config.TollgateProperties;
-import dev.tollgate.edge.provider.UpstreamFailure;
+import dev.tollgate.edge.wire.UpstreamFailure;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
 

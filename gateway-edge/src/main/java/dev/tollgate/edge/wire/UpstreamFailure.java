@@ -1,4 +1,4 @@
-package dev.tollgate.edge.provider;
+package dev.tollgate.edge.wire;
 
 /**
  * An upstream that did not answer well: an HTTP error status (with its body), a timeout or a broken connection.
@@ -37,15 +37,5 @@ public class UpstreamFailure extends RuntimeException {
 
     public String retryAfter() {
         return retryAfter;
-    }
-
-    /** A provider that does not serve {@code path}: a 400 with an OpenAI-style error body. */
-    public static UpstreamFailure unsupported(dev.tollgate.edge.catalog.CatalogModel model, String path) {
-        String message = "The provider '" + model.provider() + "' of model '" + model.name() + "' does not serve /v1"
-                + path + ".";
-        byte[] body = ("{\"error\":{\"message\":\"" + message.replace("\"", "'") + "\",\"type\":"
-                + "\"invalid_request_error\",\"param\":\"model\",\"code\":\"unsupported_endpoint\"}}")
-                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        return new UpstreamFailure(Kind.HTTP_STATUS, 400, body, null, message, null);
     }
 }
