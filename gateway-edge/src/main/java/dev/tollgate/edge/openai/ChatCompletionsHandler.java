@@ -125,7 +125,7 @@ public class ChatCompletionsHandler {
     }
 
     private Mono<byte[]> body(ServerRequest request) {
-        long max = properties.getEdge().getMaxBodySize().toBytes();
+        long max = properties.edge().maxBodySize().toBytes();
         if (request.headers().contentLength().orElse(-1) > max) {
             return Mono.error(ApiError.tooLarge(max));
         }
@@ -293,7 +293,7 @@ public class ChatCompletionsHandler {
 
         private CompletableFuture<SpendOutcome> reserve() {
             long maxOutput = maxOutputTokens();
-            long minOutput = Math.min(properties.getLedger().getMinOutputTokens() * chat.n(), maxOutput);
+            long minOutput = Math.min(properties.ledger().minOutputTokens() * chat.n(), maxOutput);
             // The worst case over every model that may answer: a fallback is charged at its own price, and the
             // reservation covers it (docs/routing.md).
             Money promptCost = null;
@@ -310,7 +310,7 @@ public class ChatCompletionsHandler {
             }
             ReserveSpend line = new ReserveSpend(requestId, key.userId(), key.isTeamKey() ? chat.user() : null,
                     key.keyId(), model.name(), promptCost, outputPrice,
-                    maxOutput, minOutput, properties.getLedger().getReservationTtl(), tags);
+                    maxOutput, minOutput, properties.ledger().reservationTtl(), tags);
             return ledger.submit(key.teamId(), line);
         }
 

@@ -63,7 +63,7 @@ public class CompletionsHandler extends OpenAiEndpoint {
             long perChoice = Math.min(requestedMaxTokens == null ? model.maxOutputTokens() : requestedMaxTokens,
                     model.maxOutputTokens());
             maxOutputTokens = perChoice * choices;
-            minOutputTokens = Math.min(properties.getLedger().getMinOutputTokens() * choices, maxOutputTokens);
+            minOutputTokens = Math.min(properties.ledger().minOutputTokens() * choices, maxOutputTokens);
             fixedCost = price.fixedCost(promptTokens, 0);
             stream = flag(body, "stream");
             clientWantsUsage = body.path("stream_options").path("include_usage").asBoolean(false);

@@ -107,7 +107,7 @@ public class Governor {
     }
 
     private Mono<byte[]> body(ServerRequest request) {
-        long max = properties.getEdge().getMaxBodySize().toBytes();
+        long max = properties.edge().maxBodySize().toBytes();
         if (request.headers().contentLength().orElse(-1) > max) {
             return Mono.error(ApiError.tooLarge(max));
         }
@@ -207,7 +207,7 @@ public class Governor {
             CompletableFuture<SpendOutcome> decision = ledger.submit(key.teamId(), new ReserveSpend(requestId,
                     key.userId(), key.isTeamKey() ? user : null, key.keyId(), model.name(), plan.fixedCost,
                     plan.outputPrice, plan.maxOutputTokens, Math.min(plan.minOutputTokens, plan.maxOutputTokens),
-                    properties.getLedger().getReservationTtl(), tags));
+                    properties.ledger().reservationTtl(), tags));
             return Mono.fromFuture(decision, true)
                     .doOnCancel(() -> decision.thenAccept(this::releaseIfNeverForwarded))
                     .flatMap(outcome -> {

@@ -84,7 +84,7 @@ public class ResponsesHandler extends OpenAiEndpoint {
             requested = positiveLong(body, "max_output_tokens");
             maxOutputTokens = Math.min(requested == null ? model.maxOutputTokens() : requested,
                     model.maxOutputTokens());
-            minOutputTokens = Math.min(properties.getLedger().getMinOutputTokens(), maxOutputTokens);
+            minOutputTokens = Math.min(properties.ledger().minOutputTokens(), maxOutputTokens);
             fixedCost = price.fixedCost(promptTokens, images);
             stream = flag(body, "stream");
         }

@@ -151,7 +151,7 @@ public class MockProvider implements ChatProvider {
     }
 
     private static <T> Mono<T> delayed(CatalogModel model, Mono<T> answer) {
-        Duration latency = model.deployment().getMockLatency();
+        Duration latency = model.deployment().mockLatency();
         return latency == null || latency.isZero() ? answer : Mono.delay(latency).then(answer);
     }
 }

@@ -27,7 +27,7 @@ public class ApiKeyAuthenticator {
     private final Clock clock;
 
     public ApiKeyAuthenticator(DirectoryQueries directory, TollgateProperties properties) {
-        Duration ttl = properties.getEdge().getKeyCacheTtl();
+        Duration ttl = properties.edge().keyCacheTtl();
         this.clock = Clock.systemUTC();
         this.keys = Caffeine.newBuilder()
                 .maximumSize(100_000)

@@ -23,14 +23,14 @@ public class MasterKey {
     private final String secret;
 
     public MasterKey(TollgateProperties properties) {
-        String configured = properties.getMasterKey();
+        String configured = properties.masterKey();
         if (configured != null && !configured.isBlank()) {
             if (configured.length() < 16) {
                 throw new IllegalStateException("TOLLGATE_MASTER_KEY is too short: use at least 16 characters.");
             }
             this.secret = configured;
-        } else if (properties.isDemo()) {
-            this.secret = demoKey(properties.getDataDir().resolve("master-key"));
+        } else if (properties.demo()) {
+            this.secret = demoKey(properties.dataDir().resolve("master-key"));
             log.warn("""
 
                     ============================================================

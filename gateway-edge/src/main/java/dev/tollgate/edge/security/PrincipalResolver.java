@@ -30,7 +30,7 @@ public class PrincipalResolver {
                              TollgateProperties properties) {
         this.masterKey = masterKey;
         this.apiKeys = apiKeys;
-        Duration ttl = properties.getEdge().getKeyCacheTtl();
+        Duration ttl = properties.edge().keyCacheTtl();
         this.credentials = Caffeine.newBuilder()
                 .maximumSize(10_000)
                 .expireAfterWrite(ttl)
