@@ -34,6 +34,7 @@ import java.util.Map;
  *                      (docs/litellm-migration.md); {@code null}: no import
  * @param litellmStrict refuse to start when the LiteLLM file has entries or settings Tollgate cannot honour (else:
  *                      warn, skip)
+ * @param outbound      what Tollgate fetches from URLs an admin chose (the SSRF guard, outbound/OutboundHttp)
  */
 @ConfigurationProperties("tollgate")
 public record TollgateProperties(
@@ -44,6 +45,7 @@ public record TollgateProperties(
         @DefaultValue Ledger ledger,
         @DefaultValue Boosts boosts,
         @DefaultValue Edge edge,
+        @DefaultValue Outbound outbound,
         @DefaultValue Redis redis,
         @DefaultValue Routing routing,
         List<Model> models,
@@ -133,6 +135,31 @@ public record TollgateProperties(
                        @DefaultValue("5s") Duration upstreamConnectTimeout,
                        @DefaultValue("10m") Duration upstreamTimeout,
                        @DefaultValue("500ms") Duration keyCacheTtl) {
+    }
+
+    /**
+     * Fetches of URLs chosen by admins (LiteLLM's price table by URL; price sources and webhooks): the SSRF guard.
+     * Only public addresses are fetched unless these say otherwise.
+     *
+     * @param allowedHosts         host names or IP literals, as written in URLs, that may be fetched whatever
+     *                             their addresses (a price mirror on the internal network, a test server on
+     *                             127.0.0.1)
+     * @param allowPrivateNetworks fetch from private networks (10/8, 172.16/12, 192.168/16, 100.64/10, fc00::/7).
+     *                             Loopback, link-local (cloud metadata), multicast and reserved addresses stay
+     *                             refused unless their host is in allowedHosts.
+     * @param maxResponseSize      a larger answer is refused
+     * @param connectTimeout       how long to wait for the connection
+     * @param timeout              how long the whole fetch may take, the answer read to its end
+     */
+    public record Outbound(List<String> allowedHosts,
+                           @DefaultValue("false") boolean allowPrivateNetworks,
+                           @DefaultValue("32MB") DataSize maxResponseSize,
+                           @DefaultValue("5s") Duration connectTimeout,
+                           @DefaultValue("30s") Duration timeout) {
+
+        public Outbound {
+            allowedHosts = allowedHosts == null ? List.of() : List.copyOf(allowedHosts);
+        }
     }
 
     /**

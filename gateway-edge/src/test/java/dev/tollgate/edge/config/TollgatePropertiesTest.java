@@ -36,6 +36,8 @@ class TollgatePropertiesTest {
         assertThat(tree.boosts().expirySweepInterval()).isEqualTo(Duration.ofSeconds(10));
         assertThat(tree.edge()).isEqualTo(new TollgateProperties.Edge(DataSize.ofMegabytes(8), Duration.ofSeconds(5),
                 Duration.ofMinutes(10), Duration.ofMillis(500)));
+        assertThat(tree.outbound()).isEqualTo(new TollgateProperties.Outbound(List.of(), false,
+                DataSize.ofMegabytes(32), Duration.ofSeconds(5), Duration.ofSeconds(30)));
         assertThat(tree.redis()).isEqualTo(new TollgateProperties.Redis(null, "tollgate:", Duration.ofSeconds(3)));
         assertThat(tree.routing()).isEqualTo(new TollgateProperties.Routing(Strategy.WEIGHTED_SHUFFLE, null,
                 Duration.ofMillis(100), Duration.ofSeconds(2), Duration.ofSeconds(10),
