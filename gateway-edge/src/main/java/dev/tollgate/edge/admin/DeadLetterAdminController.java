@@ -1,7 +1,7 @@
 package dev.tollgate.edge.admin;
 
-import dev.tollgate.edge.access.Access;
 import dev.tollgate.edge.deadletter.DeadLetters;
+import dev.tollgate.edge.security.Access;
 import dev.tollgate.query.support.Blocking;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;

@@ -5,21 +5,24 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
-import dev.tollgate.api.money.Money;
 import dev.tollgate.api.money.ModelPrice;
+import dev.tollgate.api.money.Money;
 import dev.tollgate.api.money.TokenPrice;
 import dev.tollgate.api.price.PublishPrices;
-import dev.tollgate.edge.access.Access;
-import dev.tollgate.edge.access.Principal;
 import dev.tollgate.edge.catalog.ModelCatalog;
 import dev.tollgate.edge.errors.ApiError;
+import dev.tollgate.edge.outbound.OutboundException;
+import dev.tollgate.edge.outbound.OutboundHttp;
+import dev.tollgate.edge.outbound.OutboundRequest;
 import dev.tollgate.edge.pricing.LiteLlmPrices;
 import dev.tollgate.edge.pricing.PriceBookCache;
 import dev.tollgate.edge.recalculation.Recalculations;
+import dev.tollgate.edge.security.Access;
+import dev.tollgate.edge.security.Principal;
 import dev.tollgate.query.price.PriceQueries;
+import dev.tollgate.query.price.PriceVersionView;
 import dev.tollgate.query.recalculation.RecalculationQueries;
 import dev.tollgate.query.support.Blocking;
-import dev.tollgate.query.price.PriceVersionView;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -30,7 +33,6 @@ import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
-import org.springframework.web.reactive.function.client.WebClient;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
 
@@ -61,12 +63,12 @@ public class PriceAdminController {
 
     private final Recalculations recalculations;
     private final RecalculationQueries recalculationQueries;
-    private final WebClient http = WebClient.builder()
-            .codecs(c -> c.defaultCodecs().maxInMemorySize(32 * 1024 * 1024)).build();
+    private final OutboundHttp outbound;
 
     public PriceAdminController(CommandGateway commands, ModelCatalog catalog, PriceBookCache cache,
                                 PriceQueries queries, ObjectMapper json, Recalculations recalculations,
-                                RecalculationQueries recalculationQueries) {
+                                RecalculationQueries recalculationQueries, OutboundHttp outbound) {
+        this.outbound = outbound;
         this.recalculations = recalculations;
         this.recalculationQueries = recalculationQueries;
         this.commands = commands;
@@ -137,11 +139,13 @@ public class PriceAdminController {
         if ((body.url() == null) == (body.data() == null)) {
             throw ApiError.invalidRequest("Give the table as 'data' or its 'url' (one of them).", "url");
         }
+        // Fetched through the SSRF guard; its errors name the problem, never what the server sent.
         Mono<JsonNode> table = body.data() != null ? Mono.fromCallable(() -> LiteLlmPrices.parse(body.data()))
-                : http.get().uri(body.url()).retrieve().bodyToMono(byte[].class).timeout(Duration.ofSeconds(30))
-                .map(LiteLlmPrices::parse)
-                .onErrorMap(e -> !(e instanceof IllegalArgumentException),
-                        e -> ApiError.invalidRequest("Could not fetch " + body.url() + ": " + e.getMessage(), "url"));
+                : outbound.fetch(OutboundRequest.get(body.url()))
+                .map(answer -> LiteLlmPrices.parse(answer.requireOk()))
+                .onErrorMap(OutboundException.class,
+                        e -> ApiError.invalidRequest("Could not fetch 'url': " + e.getMessage() + ".", "url"))
+                .onErrorMap(IllegalArgumentException.class, e -> ApiError.invalidRequest(e.getMessage(), "url"));
         return table.flatMap(parsed -> {
             LiteLlmPrices.Import found = LiteLlmPrices.forModels(parsed, catalog.all(), body.models());
             if (found.prices().isEmpty()) {

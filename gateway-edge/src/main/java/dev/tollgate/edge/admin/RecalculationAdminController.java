@@ -2,11 +2,11 @@ package dev.tollgate.edge.admin;
 
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
-import dev.tollgate.edge.access.Access;
-import dev.tollgate.edge.access.Principal;
 import dev.tollgate.edge.errors.ApiError;
 import dev.tollgate.edge.recalculation.RecalculationApproval;
 import dev.tollgate.edge.recalculation.Recalculations;
+import dev.tollgate.edge.security.Access;
+import dev.tollgate.edge.security.Principal;
 import dev.tollgate.query.recalculation.RecalculationQueries;
 import dev.tollgate.query.recalculation.RecalculationView;
 import dev.tollgate.query.support.Blocking;

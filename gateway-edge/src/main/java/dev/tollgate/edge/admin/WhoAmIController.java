@@ -1,7 +1,7 @@
 package dev.tollgate.edge.admin;
 
-import dev.tollgate.edge.access.Access;
-import dev.tollgate.edge.access.Principal;
+import dev.tollgate.edge.security.Access;
+import dev.tollgate.edge.security.Principal;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import org.springframework.web.bind.annotation.GetMapping;

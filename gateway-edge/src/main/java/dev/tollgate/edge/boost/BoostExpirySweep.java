@@ -1,6 +1,7 @@
 package dev.tollgate.edge.boost;
 
 import dev.tollgate.api.boost.ExpireBoosts;
+import dev.tollgate.edge.config.TollgateProperties;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.jooq.DSLContext;
 import org.slf4j.Logger;
@@ -23,6 +24,9 @@ public class BoostExpirySweep {
 
     private static final Logger log = LoggerFactory.getLogger(BoostExpirySweep.class);
 
+    /** {@code tollgate.boosts.expiry-sweep-interval}, read from the configuration tree. */
+    private static final String INTERVAL = "#{@'" + TollgateProperties.BEAN + "'.boosts().expirySweepInterval()}";
+
     private final DSLContext dsl;
     private final CommandGateway commands;
 
@@ -31,7 +35,7 @@ public class BoostExpirySweep {
         this.commands = commands;
     }
 
-    @Scheduled(fixedDelayString = "${tollgate.boosts.expiry-sweep-interval:10s}", initialDelay = 1000)
+    @Scheduled(fixedDelayString = INTERVAL, initialDelay = 1000)
     public void sweep() {
         List<String> teams = dsl.selectDistinct(BOOSTS.TEAM_ID).from(BOOSTS)
                 .where(BOOSTS.ENDED_AT.isNull()).and(BOOSTS.ENDS_AT.le(Instant.now()))

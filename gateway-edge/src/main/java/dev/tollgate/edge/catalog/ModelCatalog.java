@@ -1,7 +1,7 @@
 package dev.tollgate.edge.catalog;
 
-import dev.tollgate.api.money.Money;
 import dev.tollgate.api.money.ModelPrice;
+import dev.tollgate.api.money.Money;
 import dev.tollgate.api.money.TokenPrice;
 import dev.tollgate.edge.config.TollgateProperties;
 import org.slf4j.Logger;
@@ -16,7 +16,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The models of the configuration file, checked at start. Prices live in the versioned price book; the file's
+ * The models of the configuration file (and of any {@link ModelSource}, such as the LiteLLM import), checked at
+ * start. Prices live in the versioned price book; the file's
  * prices are published into it at start, and a model may also be priced through the API only. A model without a
  * price in force is refused when requested, with a clear error: never a silent zero.
  */
@@ -31,10 +32,13 @@ public class ModelCatalog {
     private final Map<String, CatalogModel> models = new LinkedHashMap<>();
     private final Map<String, ModelKind> kinds = new LinkedHashMap<>();
 
-    public ModelCatalog(TollgateProperties properties) {
+    /** The models of {@code tollgate.models}, then those of each source. */
+    public ModelCatalog(TollgateProperties properties, List<ModelSource> sources) {
+        List<TollgateProperties.Model> served = new java.util.ArrayList<>(properties.models());
+        sources.forEach(source -> served.addAll(source.models()));
         Map<String, String> deploymentOwners = new LinkedHashMap<>();
-        for (TollgateProperties.Model model : properties.getModels()) {
-            CatalogModel entry = toCatalogModel(model, properties.getRouting());
+        for (TollgateProperties.Model model : served) {
+            CatalogModel entry = toCatalogModel(model, properties.routing());
             if (models.putIfAbsent(entry.name(), entry) != null) {
                 throw new IllegalStateException("Model '" + entry.name() + "' is configured twice.");
             }
@@ -46,7 +50,7 @@ public class ModelCatalog {
                             + "names are unique: their usage (rpm, tpm, cooldowns) is kept by name.");
                 }
             }
-            kinds.put(entry.name(), ModelKind.parse(entry.name(), model.getKind()));
+            kinds.put(entry.name(), ModelKind.parse(entry.name(), model.kind()));
             if (entry.configuredPrice() == null) {
                 log.warn("Model '{}' has no prices in the configuration: it is refused until a price is published "
                         + "(PUT /admin/prices)", entry.name());
@@ -95,68 +99,68 @@ public class ModelCatalog {
     }
 
     private static CatalogModel toCatalogModel(TollgateProperties.Model model, TollgateProperties.Routing defaults) {
-        if (model.getName() == null || model.getName().isBlank()) {
+        if (model.name() == null || model.name().isBlank()) {
             throw new IllegalStateException("Every model in tollgate.models needs a name.");
         }
-        if (model.getMaxOutputTokens() < 1) {
-            throw new IllegalStateException("Model '" + model.getName() + "': max-output-tokens must be positive.");
+        if (model.maxOutputTokens() < 1) {
+            throw new IllegalStateException("Model '" + model.name() + "': max-output-tokens must be positive.");
         }
-        if (model.getContextWindow() != null && model.getContextWindow() < 1) {
-            throw new IllegalStateException("Model '" + model.getName() + "': context-window must be positive.");
+        if (model.contextWindow() != null && model.contextWindow() < 1) {
+            throw new IllegalStateException("Model '" + model.name() + "': context-window must be positive.");
         }
-        ModelRouting routing = ModelRouting.of(model.getRouting(), defaults);
+        ModelRouting routing = ModelRouting.of(model.routing(), defaults);
         routing = new ModelRouting(routing.strategy(), routing.numRetries(), routing.retryBackoff(),
                 routing.maxRetryBackoff(), routing.maxRetryWait(), routing.allowedFails(), routing.failWindow(),
-                routing.cooldown(), withoutSelf(routing.fallbacks(), model.getName()),
-                withoutSelf(routing.contextWindowFallbacks(), model.getName()));
+                routing.cooldown(), withoutSelf(routing.fallbacks(), model.name()),
+                withoutSelf(routing.contextWindowFallbacks(), model.name()));
         if (routing.numRetries() != null && routing.numRetries() < 0) {
-            throw new IllegalStateException("Model '" + model.getName() + "': routing.num-retries cannot be negative.");
+            throw new IllegalStateException("Model '" + model.name() + "': routing.num-retries cannot be negative.");
         }
         if (routing.allowedFails() < 1) {
-            throw new IllegalStateException("Model '" + model.getName() + "': routing.cooldown.allowed-fails must be "
+            throw new IllegalStateException("Model '" + model.name() + "': routing.cooldown.allowed-fails must be "
                     + "at least 1.");
         }
-        boolean listed = model.getDeployments() != null && !model.getDeployments().isEmpty();
-        List<TollgateProperties.Deployment> configured = listed ? model.getDeployments()
-                : List.of(model.getDeployment());
-        if (listed && (model.getDeployment().getBaseUrl() != null || model.getDeployment().getName() != null
-                || model.getDeployment().getUpstreamModel() != null)) {
-            throw new IllegalStateException("Model '" + model.getName() + "' has both deployment and deployments: "
+        boolean listed = !model.deployments().isEmpty();
+        List<TollgateProperties.Deployment> configured = listed ? model.deployments()
+                : List.of(model.deployment());
+        if (listed && (model.deployment().baseUrl() != null || model.deployment().name() != null
+                || model.deployment().upstreamModel() != null)) {
+            throw new IllegalStateException("Model '" + model.name() + "' has both deployment and deployments: "
                     + "list every deployment under deployments.");
         }
         ModelPrice price = price(model);
         List<CatalogModel> deployments = new java.util.ArrayList<>();
         for (int i = 0; i < configured.size(); i++) {
             TollgateProperties.Deployment deployment = configured.get(i);
-            String provider = deployment.getProvider() == null ? "openai" : deployment.getProvider();
+            String provider = deployment.provider() == null ? "openai" : deployment.provider();
             String where = configured.size() == 1 ? "deployment" : "deployments[" + i + "]";
             if (!PROVIDERS.contains(provider)) {
-                throw new IllegalStateException("Model '" + model.getName() + "': unknown provider '" + provider
+                throw new IllegalStateException("Model '" + model.name() + "': unknown provider '" + provider
                         + "' (one of " + PROVIDERS + ").");
             }
-            if (!provider.equals("mock") && (deployment.getBaseUrl() == null || deployment.getBaseUrl().isBlank())) {
-                throw new IllegalStateException("Model '" + model.getName() + "': " + where + ".base-url is required "
+            if (!provider.equals("mock") && (deployment.baseUrl() == null || deployment.baseUrl().isBlank())) {
+                throw new IllegalStateException("Model '" + model.name() + "': " + where + ".base-url is required "
                         + "for provider '" + provider + "'.");
             }
-            if (deployment.getWeight() < 1) {
-                throw new IllegalStateException("Model '" + model.getName() + "': " + where + ".weight must be at "
+            if (deployment.weight() < 1) {
+                throw new IllegalStateException("Model '" + model.name() + "': " + where + ".weight must be at "
                         + "least 1.");
             }
-            if ((deployment.getRpm() != null && deployment.getRpm() < 1)
-                    || (deployment.getTpm() != null && deployment.getTpm() < 1)) {
-                throw new IllegalStateException("Model '" + model.getName() + "': " + where + ".rpm and tpm must be "
+            if ((deployment.rpm() != null && deployment.rpm() < 1)
+                    || (deployment.tpm() != null && deployment.tpm() < 1)) {
+                throw new IllegalStateException("Model '" + model.name() + "': " + where + ".rpm and tpm must be "
                         + "positive (leave them out for no limit).");
             }
-            String name = deployment.getName() != null ? deployment.getName()
-                    : configured.size() == 1 ? model.getName() : model.getName() + "-" + (i + 1);
-            deployments.add(new CatalogModel(model.getName(), model.getMaxOutputTokens(), price, provider, name,
-                    deployment.getUpstreamModel() == null ? model.getName() : deployment.getUpstreamModel(),
-                    deployment, List.of(), model.getContextWindow(), routing));
+            String name = deployment.name() != null ? deployment.name()
+                    : configured.size() == 1 ? model.name() : model.name() + "-" + (i + 1);
+            deployments.add(new CatalogModel(model.name(), model.maxOutputTokens(), price, provider, name,
+                    deployment.upstreamModel() == null ? model.name() : deployment.upstreamModel(),
+                    deployment, List.of(), model.contextWindow(), routing));
         }
         CatalogModel first = deployments.get(0);
-        return new CatalogModel(model.getName(), model.getMaxOutputTokens(), price, first.provider(),
+        return new CatalogModel(model.name(), model.maxOutputTokens(), price, first.provider(),
                 first.deploymentName(), first.upstreamModel(), first.deployment(), List.copyOf(deployments),
-                model.getContextWindow(), routing);
+                model.contextWindow(), routing);
     }
 
     private static List<String> withoutSelf(List<String> models, String self) {
@@ -165,13 +169,13 @@ public class ModelCatalog {
 
     /** The file's prices as a price book entry; {@code null} when it gives none. */
     static ModelPrice price(TollgateProperties.Model model) {
-        TollgateProperties.Prices p = model.getPrices();
-        boolean anyPrice = p.getInput() != null || p.getOutput() != null || p.getCachedInput() != null
-                || p.getReasoning() != null || p.getPerImage() != null || p.getPerRequest() != null
-                || !p.getImagePrices().isEmpty();
-        if (p.isFree()) {
+        TollgateProperties.Prices p = model.prices();
+        boolean anyPrice = p.input() != null || p.output() != null || p.cachedInput() != null
+                || p.reasoning() != null || p.perImage() != null || p.perRequest() != null
+                || !p.imagePrices().isEmpty();
+        if (p.free()) {
             if (anyPrice) {
-                throw new IllegalStateException("Model '" + model.getName() + "' is declared free but also has "
+                throw new IllegalStateException("Model '" + model.name() + "' is declared free but also has "
                         + "prices: remove the prices or prices.free.");
             }
             return ModelPrice.FREE;
@@ -179,14 +183,14 @@ public class ModelCatalog {
         if (!anyPrice) {
             return null;
         }
-        if (p.getInput() == null || p.getOutput() == null) {
-            throw new IllegalStateException("Model '" + model.getName() + "' has no input or output price. "
+        if (p.input() == null || p.output() == null) {
+            throw new IllegalStateException("Model '" + model.name() + "' has no input or output price. "
                     + "Set prices.input and prices.output (per million tokens), or prices.free: true if it costs "
                     + "nothing: Tollgate never prices a model at zero by accident.");
         }
-        return new ModelPrice(new TokenPrice(p.getInput()), tokens(p.getCachedInput()), new TokenPrice(p.getOutput()),
-                tokens(p.getReasoning()), money(p.getPerImage()), money(p.getPerRequest()), false,
-                imagePrices(model.getName(), p.getImagePrices()));
+        return new ModelPrice(new TokenPrice(p.input()), tokens(p.cachedInput()), new TokenPrice(p.output()),
+                tokens(p.reasoning()), money(p.perImage()), money(p.perRequest()), false,
+                imagePrices(model.name(), p.imagePrices()));
     }
 
     private static final java.util.regex.Pattern IMAGE_VARIANT =

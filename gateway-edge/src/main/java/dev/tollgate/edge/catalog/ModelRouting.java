@@ -1,7 +1,7 @@
 package dev.tollgate.edge.catalog;
 
-import dev.tollgate.edge.config.TollgateProperties;
 import dev.tollgate.edge.config.TollgateProperties.Strategy;
+import dev.tollgate.edge.config.TollgateProperties;
 
 import java.time.Duration;
 import java.util.List;
@@ -15,11 +15,10 @@ public record ModelRouting(Strategy strategy, Integer numRetries, Duration retry
                            Duration maxRetryWait, int allowedFails, Duration failWindow, Duration cooldown,
                            List<String> fallbacks, List<String> contextWindowFallbacks) {
 
-    public static final ModelRouting DEFAULT = of(new TollgateProperties.Routing(), defaults());
-
-    private static TollgateProperties.Routing defaults() {
-        return new TollgateProperties().getRouting();
-    }
+    /** A model that sets no routing of its own, under the built-in {@code tollgate.routing} defaults. */
+    public static final ModelRouting DEFAULT = of(
+            TollgateProperties.defaults(TollgateProperties.RoutingOverrides.class),
+            TollgateProperties.defaults(TollgateProperties.Routing.class));
 
     public ModelRouting {
         fallbacks = List.copyOf(fallbacks);
@@ -27,18 +26,18 @@ public record ModelRouting(Strategy strategy, Integer numRetries, Duration retry
     }
 
     /** The model's own settings over the defaults. */
-    public static ModelRouting of(TollgateProperties.Routing own, TollgateProperties.Routing defaults) {
+    public static ModelRouting of(TollgateProperties.RoutingOverrides own, TollgateProperties.Routing defaults) {
         return new ModelRouting(
-                or(own.getStrategy(), defaults.getStrategy()),
-                own.getNumRetries() != null ? own.getNumRetries() : defaults.getNumRetries(),
-                or(own.getRetryBackoff(), defaults.getRetryBackoff()),
-                or(own.getMaxRetryBackoff(), defaults.getMaxRetryBackoff()),
-                or(own.getMaxRetryWait(), defaults.getMaxRetryWait()),
-                or(own.getCooldown().getAllowedFails(), defaults.getCooldown().getAllowedFails()),
-                or(own.getCooldown().getWindow(), defaults.getCooldown().getWindow()),
-                or(own.getCooldown().getDuration(), defaults.getCooldown().getDuration()),
-                or(own.getFallbacks(), defaults.getFallbacks()),
-                or(own.getContextWindowFallbacks(), defaults.getContextWindowFallbacks()));
+                or(own.strategy(), defaults.strategy()),
+                own.numRetries() != null ? own.numRetries() : defaults.numRetries(),
+                or(own.retryBackoff(), defaults.retryBackoff()),
+                or(own.maxRetryBackoff(), defaults.maxRetryBackoff()),
+                or(own.maxRetryWait(), defaults.maxRetryWait()),
+                or(own.cooldown().allowedFails(), defaults.cooldown().allowedFails()),
+                or(own.cooldown().window(), defaults.cooldown().window()),
+                or(own.cooldown().duration(), defaults.cooldown().duration()),
+                or(own.fallbacks(), defaults.fallbacks()),
+                or(own.contextWindowFallbacks(), defaults.contextWindowFallbacks()));
     }
 
     /** How many attempts this model's deployments get for one request. */

@@ -160,7 +160,7 @@ public class AxonConfiguration {
     /** The bounds of a team (tollgate.ledger.max-members-per-team), given to the Team's command handlers. */
     @Bean
     TeamLimits teamLimits(TollgateProperties properties) {
-        return new TeamLimits(properties.getLedger().getMaxMembersPerTeam());
+        return new TeamLimits(properties.ledger().maxMembersPerTeam());
     }
 
     @Bean

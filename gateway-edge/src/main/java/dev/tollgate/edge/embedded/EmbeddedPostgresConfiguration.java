@@ -10,10 +10,10 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-import javax.sql.DataSource;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import javax.sql.DataSource;
 
 /**
  * Zero-configuration start: without {@code spring.datasource.url}, Tollgate runs its own PostgreSQL, keeping its
@@ -27,11 +27,11 @@ public class EmbeddedPostgresConfiguration {
 
     @Bean(destroyMethod = "close")
     EmbeddedPostgres embeddedPostgres(TollgateProperties properties) throws IOException {
-        Path dataDirectory = properties.getDataDir().resolve("postgres").toAbsolutePath().normalize();
+        Path dataDirectory = properties.dataDir().resolve("postgres").toAbsolutePath().normalize();
         Files.createDirectories(dataDirectory.getParent());
-        TollgateProperties.EmbeddedPostgres settings = properties.getEmbeddedPostgres();
+        TollgateProperties.EmbeddedPostgres settings = properties.embeddedPostgres();
         OrphanedPostgres.stopIfRunning(dataDirectory);
-        String durable = settings.isDurable() ? "on" : "off";
+        String durable = settings.durable() ? "on" : "off";
         EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
                 .setDataDirectory(dataDirectory)
                 .setCleanDataDirectory(false)
@@ -42,12 +42,12 @@ public class EmbeddedPostgresConfiguration {
                 .setServerConfig("synchronous_commit", durable)
                 .setServerConfig("max_connections", "100")
                 .setServerConfig("shared_buffers", "128MB");
-        if (settings.getPort() > 0) {
-            builder.setPort(settings.getPort());
+        if (settings.port() > 0) {
+            builder.setPort(settings.port());
         }
         EmbeddedPostgres postgres = builder.start();
         log.info("Embedded PostgreSQL on port {}, data in {}{}", postgres.getPort(), dataDirectory,
-                settings.isDurable() ? "" : " (not durable: fsync and synchronous commits are off)");
+                settings.durable() ? "" : " (not durable: fsync and synchronous commits are off)");
         return postgres;
     }
 

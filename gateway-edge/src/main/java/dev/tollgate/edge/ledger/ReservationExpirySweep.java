@@ -1,6 +1,7 @@
 package dev.tollgate.edge.ledger;
 
 import dev.tollgate.api.spend.ExpireReservations;
+import dev.tollgate.edge.config.TollgateProperties;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.jooq.DSLContext;
 import org.slf4j.Logger;
@@ -23,6 +24,9 @@ public class ReservationExpirySweep {
 
     private static final Logger log = LoggerFactory.getLogger(ReservationExpirySweep.class);
 
+    /** {@code tollgate.ledger.expiry-sweep-interval}, read from the configuration tree; also the first delay. */
+    private static final String INTERVAL = "#{@'" + TollgateProperties.BEAN + "'.ledger().expirySweepInterval()}";
+
     private final DSLContext dsl;
     private final CommandGateway commands;
 
@@ -31,8 +35,7 @@ public class ReservationExpirySweep {
         this.commands = commands;
     }
 
-    @Scheduled(fixedDelayString = "${tollgate.ledger.expiry-sweep-interval:30s}",
-            initialDelayString = "${tollgate.ledger.expiry-sweep-interval:30s}")
+    @Scheduled(fixedDelayString = INTERVAL, initialDelayString = INTERVAL)
     public void sweep() {
         List<String> teams = dsl.selectDistinct(MESSAGE_COSTS.TEAM_ID)
                 .from(MESSAGE_COSTS)

@@ -5,10 +5,10 @@ import dev.tollgate.api.spend.SpendBatchResult;
 import dev.tollgate.api.spend.SpendLine;
 import dev.tollgate.api.spend.SpendOutcome;
 import dev.tollgate.edge.config.TollgateProperties;
-import jakarta.annotation.PreDestroy;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import jakarta.annotation.PreDestroy;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.modelling.command.ConcurrencyException;
 import org.slf4j.Logger;
@@ -60,10 +60,10 @@ public class SpendLedger {
         this.lineWait = Timer.builder("tollgate.ledger.line.duration")
                 .description("From a spend line's submission to its durable decision (queueing included)")
                 .publishPercentiles(0.5, 0.9, 0.99).register(meters);
-        this.maxBatchSize = properties.getLedger().getMaxBatchSize();
-        this.concurrencyRetries = properties.getLedger().getConcurrencyRetries();
+        this.maxBatchSize = properties.ledger().maxBatchSize();
+        this.concurrencyRetries = properties.ledger().concurrencyRetries();
         AtomicInteger threadNumber = new AtomicInteger();
-        this.dispatchers = Executors.newFixedThreadPool(properties.getLedger().getDispatchThreads(), r -> {
+        this.dispatchers = Executors.newFixedThreadPool(properties.ledger().dispatchThreads(), r -> {
             Thread thread = new Thread(r, "ledger-dispatch-" + threadNumber.incrementAndGet());
             thread.setDaemon(true);
             return thread;

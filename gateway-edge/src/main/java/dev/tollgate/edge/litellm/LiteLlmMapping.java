@@ -305,45 +305,29 @@ public final class LiteLlmMapping {
      */
     static TollgateProperties.Model toModel(List<Deployment> group, RouterSettings router) {
         Deployment first = group.get(0);
-        TollgateProperties.Model model = new TollgateProperties.Model();
-        model.setName(first.modelName());
-        if (first.maxOutputTokens() != null) {
-            model.setMaxOutputTokens(first.maxOutputTokens());
-        }
-        // LiteLLM's max_input_tokens is Tollgate's context window: longer prompts go to context-window fallbacks.
-        model.setContextWindow(first.maxInputTokens());
-        model.getPrices().setInput(first.inputPerMillion());
-        model.getPrices().setOutput(first.outputPerMillion());
-        model.getPrices().setCachedInput(first.cachedInputPerMillion());
+        // what a tollgate.models entry gets for what the file does not say
+        TollgateProperties.Model unset = TollgateProperties.defaults(TollgateProperties.Model.class);
+        TollgateProperties.Deployment unsetDeployment = unset.deployment();
         List<TollgateProperties.Deployment> deployments = new ArrayList<>();
         for (Deployment d : group) {
-            TollgateProperties.Deployment deployment = new TollgateProperties.Deployment();
-            deployment.setProvider(d.provider());
-            deployment.setName(d.deploymentName());
-            deployment.setBaseUrl(d.baseUrl());
-            deployment.setUpstreamModel(d.upstreamModel());
-            deployment.setApiKeyEnv(d.apiKeyEnv());
-            deployment.setApiVersion(d.apiVersion());
-            deployment.setRpm(d.rpm() == null ? null : d.rpm().longValue());
-            deployment.setTpm(d.tpm() == null ? null : d.tpm().longValue());
-            if (d.weight() != null) {
-                deployment.setWeight(d.weight());
-            }
-            deployment.setTimeout(d.timeout());
-            deployments.add(deployment);
+            deployments.add(new TollgateProperties.Deployment(d.deploymentName(), d.provider(), d.baseUrl(),
+                    d.apiKeyEnv(), d.upstreamModel(), unsetDeployment.mockLatency(),
+                    d.rpm() == null ? null : d.rpm().longValue(), d.tpm() == null ? null : d.tpm().longValue(),
+                    d.weight() != null ? d.weight() : unsetDeployment.weight(), unsetDeployment.region(),
+                    unsetDeployment.tags(), d.timeout(), d.apiVersion(), unsetDeployment.azureDeployment()));
         }
-        model.setDeployments(deployments);
-        TollgateProperties.Routing routing = model.getRouting();
-        routing.setStrategy(router.strategy());
-        routing.setNumRetries(router.numRetries());
-        if (router.allowedFails() != null) {
-            routing.getCooldown().setAllowedFails(router.allowedFails());
-            routing.getCooldown().setWindow(Duration.ofMinutes(1)); // LiteLLM counts allowed_fails per minute
-        }
-        routing.getCooldown().setDuration(router.cooldownTime());
-        routing.setFallbacks(router.fallbacks().get(first.modelName()));
-        routing.setContextWindowFallbacks(router.contextWindowFallbacks().get(first.modelName()));
-        return model;
+        TollgateProperties.Prices prices = new TollgateProperties.Prices(first.inputPerMillion(),
+                first.cachedInputPerMillion(), first.outputPerMillion(), null, null, null, Map.of(), false);
+        // LiteLLM counts allowed_fails per minute
+        TollgateProperties.CooldownOverrides cooldown = new TollgateProperties.CooldownOverrides(router.allowedFails(),
+                router.allowedFails() != null ? Duration.ofMinutes(1) : null, router.cooldownTime());
+        TollgateProperties.RoutingOverrides routing = new TollgateProperties.RoutingOverrides(router.strategy(),
+                router.numRetries(), null, null, null, cooldown, router.fallbacks().get(first.modelName()),
+                router.contextWindowFallbacks().get(first.modelName()));
+        // LiteLLM's max_input_tokens is Tollgate's context window: longer prompts go to context-window fallbacks.
+        return new TollgateProperties.Model(first.modelName(),
+                first.maxOutputTokens() != null ? first.maxOutputTokens() : unset.maxOutputTokens(),
+                first.maxInputTokens(), unset.kind(), prices, unsetDeployment, deployments, routing);
     }
 
     // ------------------------------------------------------------------ router settings

@@ -7,13 +7,13 @@ import dev.tollgate.api.money.Money;
 import dev.tollgate.api.spend.Usage;
 import dev.tollgate.edge.catalog.CatalogModel;
 import dev.tollgate.edge.catalog.ModelKind;
-import dev.tollgate.edge.chat.SseEvents;
-import dev.tollgate.edge.chat.TokenCounter;
-import dev.tollgate.edge.chat.UsageReader;
 import dev.tollgate.edge.config.TollgateProperties;
 import dev.tollgate.edge.errors.ApiError;
 import dev.tollgate.edge.pricing.PriceInForce;
 import dev.tollgate.edge.telemetry.GatewayTelemetry;
+import dev.tollgate.edge.wire.SseEvents;
+import dev.tollgate.edge.wire.TokenCounter;
+import dev.tollgate.edge.wire.UsageReader;
 import org.springframework.stereotype.Component;
 
 import java.util.List;
@@ -63,7 +63,7 @@ public class CompletionsHandler extends OpenAiEndpoint {
             long perChoice = Math.min(requestedMaxTokens == null ? model.maxOutputTokens() : requestedMaxTokens,
                     model.maxOutputTokens());
             maxOutputTokens = perChoice * choices;
-            minOutputTokens = Math.min(properties.getLedger().getMinOutputTokens() * choices, maxOutputTokens);
+            minOutputTokens = Math.min(properties.ledger().minOutputTokens() * choices, maxOutputTokens);
             fixedCost = price.fixedCost(promptTokens, 0);
             stream = flag(body, "stream");
             clientWantsUsage = body.path("stream_options").path("include_usage").asBoolean(false);

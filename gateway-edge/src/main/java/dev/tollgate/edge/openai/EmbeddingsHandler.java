@@ -5,11 +5,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tollgate.api.spend.Usage;
 import dev.tollgate.edge.catalog.CatalogModel;
 import dev.tollgate.edge.catalog.ModelKind;
-import dev.tollgate.edge.chat.TokenCounter;
-import dev.tollgate.edge.chat.UsageReader;
 import dev.tollgate.edge.errors.ApiError;
 import dev.tollgate.edge.pricing.PriceInForce;
 import dev.tollgate.edge.telemetry.GatewayTelemetry;
+import dev.tollgate.edge.wire.TokenCounter;
+import dev.tollgate.edge.wire.UsageReader;
 import org.springframework.stereotype.Component;
 
 /**

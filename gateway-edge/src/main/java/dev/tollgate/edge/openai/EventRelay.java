@@ -5,8 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tollgate.api.money.Money;
 import dev.tollgate.api.spend.Usage;
-import dev.tollgate.edge.chat.SseEvents;
-import dev.tollgate.edge.chat.SseSplitter;
+import dev.tollgate.edge.wire.SseEvents;
+import dev.tollgate.edge.wire.SseSplitter;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

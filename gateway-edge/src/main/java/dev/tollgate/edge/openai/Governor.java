@@ -11,27 +11,27 @@ import dev.tollgate.api.spend.ReserveSpend;
 import dev.tollgate.api.spend.SettleSpend;
 import dev.tollgate.api.spend.SpendOutcome;
 import dev.tollgate.api.spend.Usage;
-import dev.tollgate.edge.auth.ApiKeyAuthenticator;
-import dev.tollgate.edge.auth.BearerToken;
 import dev.tollgate.edge.catalog.CatalogModel;
 import dev.tollgate.edge.catalog.ModelCatalog;
 import dev.tollgate.edge.catalog.ModelKinds;
-import dev.tollgate.edge.chat.BudgetMessages;
-import dev.tollgate.edge.chat.ChatCompletionsHandler;
-import dev.tollgate.edge.chat.RequestIds;
-import dev.tollgate.edge.chat.RequestTags;
-import dev.tollgate.edge.chat.UpstreamErrors;
 import dev.tollgate.edge.config.TollgateProperties;
 import dev.tollgate.edge.errors.ApiError;
 import dev.tollgate.edge.ledger.SpendLedger;
 import dev.tollgate.edge.pricing.PriceBookCache;
 import dev.tollgate.edge.pricing.PriceInForce;
 import dev.tollgate.edge.provider.Providers;
-import dev.tollgate.edge.provider.UpstreamFailure;
 import dev.tollgate.edge.ratelimit.KeyRateLimiter;
+import dev.tollgate.edge.security.ApiKeyAuthenticator;
+import dev.tollgate.edge.security.BearerToken;
 import dev.tollgate.edge.support.Bytes;
 import dev.tollgate.edge.telemetry.GatewayTelemetry;
 import dev.tollgate.edge.telemetry.RequestObservation;
+import dev.tollgate.edge.wire.BudgetMessages;
+import dev.tollgate.edge.wire.RequestIds;
+import dev.tollgate.edge.wire.RequestTags;
+import dev.tollgate.edge.wire.TollgateHeaders;
+import dev.tollgate.edge.wire.UpstreamErrors;
+import dev.tollgate.edge.wire.UpstreamFailure;
 import dev.tollgate.query.directory.KeyRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -96,18 +96,18 @@ public class Governor {
     Mono<ServerResponse> handle(ServerRequest request, OpenAiEndpoint endpoint) {
         String requestId = RequestIds.next();
         long startedNanos = System.nanoTime();
-        request.exchange().getResponse().getHeaders().set(ChatCompletionsHandler.REQUEST_ID, requestId);
+        request.exchange().getResponse().getHeaders().set(TollgateHeaders.REQUEST_ID, requestId);
         RequestObservation observation = telemetry.start(requestId, request, endpoint.operation());
         return authenticator.authenticate(BearerToken.from(request.headers().asHttpHeaders()))
                 .zipWith(body(request))
                 .flatMap(keyAndBody -> new Call(endpoint, requestId, startedNanos, keyAndBody.getT1(),
-                        parse(keyAndBody.getT2()), request.headers().firstHeader(RequestTags.HEADER), observation)
+                        parse(keyAndBody.getT2()), request.headers().firstHeader(TollgateHeaders.TAGS), observation)
                         .run())
                 .doOnError(observation::failed);
     }
 
     private Mono<byte[]> body(ServerRequest request) {
-        long max = properties.getEdge().getMaxBodySize().toBytes();
+        long max = properties.edge().maxBodySize().toBytes();
         if (request.headers().contentLength().orElse(-1) > max) {
             return Mono.error(ApiError.tooLarge(max));
         }
@@ -207,7 +207,7 @@ public class Governor {
             CompletableFuture<SpendOutcome> decision = ledger.submit(key.teamId(), new ReserveSpend(requestId,
                     key.userId(), key.isTeamKey() ? user : null, key.keyId(), model.name(), plan.fixedCost,
                     plan.outputPrice, plan.maxOutputTokens, Math.min(plan.minOutputTokens, plan.maxOutputTokens),
-                    properties.getLedger().getReservationTtl(), tags));
+                    properties.ledger().reservationTtl(), tags));
             return Mono.fromFuture(decision, true)
                     .doOnCancel(() -> decision.thenAccept(this::releaseIfNeverForwarded))
                     .flatMap(outcome -> {
@@ -237,9 +237,9 @@ public class Governor {
 
         private ServerResponse.BodyBuilder headers(ServerResponse.BodyBuilder response) {
             admission.headers().forEach(response::header);
-            response.header(ChatCompletionsHandler.RESERVED, reservation.amount().toDecimalString());
+            response.header(TollgateHeaders.RESERVED, reservation.amount().toDecimalString());
             if (loweredOutputTokens != null) {
-                response.header(ChatCompletionsHandler.MAX_TOKENS, Long.toString(loweredOutputTokens));
+                response.header(TollgateHeaders.MAX_TOKENS, Long.toString(loweredOutputTokens));
             }
             return response;
         }
@@ -284,7 +284,7 @@ public class Governor {
                 return Mono.error(ApiError.internal("Could not write the answer of request " + requestId));
             }
             return headers(ServerResponse.ok())
-                    .header(ChatCompletionsHandler.COST, cost.toDecimalString())
+                    .header(TollgateHeaders.COST, cost.toDecimalString())
                     .contentType(MediaType.APPLICATION_JSON)
                     .bodyValue(out);
         }

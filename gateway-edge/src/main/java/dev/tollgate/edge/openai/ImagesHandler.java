@@ -2,15 +2,15 @@ package dev.tollgate.edge.openai;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.tollgate.api.money.Money;
 import dev.tollgate.api.money.ModelPrice;
+import dev.tollgate.api.money.Money;
 import dev.tollgate.api.spend.Usage;
 import dev.tollgate.edge.catalog.CatalogModel;
 import dev.tollgate.edge.catalog.ModelKind;
-import dev.tollgate.edge.chat.TokenCounter;
 import dev.tollgate.edge.errors.ApiError;
 import dev.tollgate.edge.pricing.PriceInForce;
 import dev.tollgate.edge.telemetry.GatewayTelemetry;
+import dev.tollgate.edge.wire.TokenCounter;
 import org.springframework.stereotype.Component;
 
 import java.util.regex.Pattern;

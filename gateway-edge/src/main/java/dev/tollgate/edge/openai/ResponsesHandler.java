@@ -6,11 +6,11 @@ import dev.tollgate.api.money.Money;
 import dev.tollgate.api.spend.Usage;
 import dev.tollgate.edge.catalog.CatalogModel;
 import dev.tollgate.edge.catalog.ModelKind;
-import dev.tollgate.edge.chat.TokenCounter;
 import dev.tollgate.edge.config.TollgateProperties;
 import dev.tollgate.edge.errors.ApiError;
 import dev.tollgate.edge.pricing.PriceInForce;
 import dev.tollgate.edge.telemetry.GatewayTelemetry;
+import dev.tollgate.edge.wire.TokenCounter;
 import org.springframework.stereotype.Component;
 
 import java.util.List;
@@ -84,7 +84,7 @@ public class ResponsesHandler extends OpenAiEndpoint {
             requested = positiveLong(body, "max_output_tokens");
             maxOutputTokens = Math.min(requested == null ? model.maxOutputTokens() : requested,
                     model.maxOutputTokens());
-            minOutputTokens = Math.min(properties.getLedger().getMinOutputTokens(), maxOutputTokens);
+            minOutputTokens = Math.min(properties.ledger().minOutputTokens(), maxOutputTokens);
             fixedCost = price.fixedCost(promptTokens, images);
             stream = flag(body, "stream");
         }

@@ -1,5 +1,7 @@
 package dev.tollgate.edge.pricing;
 
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -33,16 +35,22 @@ public final class LiteLlmPrices {
     public record Import(Map<String, ModelPrice> prices, Map<String, String> matchedEntries, List<String> missing) {
     }
 
+    /** The table in a fetched document. A refusal names where the document stops being JSON, never its text. */
     public static JsonNode parse(byte[] json) {
+        JsonNode table;
         try {
-            JsonNode table = JSON.readTree(json);
-            if (table == null || !table.isObject()) {
-                throw new IllegalArgumentException("a LiteLLM price table is a JSON object of models");
-            }
-            return table;
+            table = JSON.readTree(json);
+        } catch (JsonProcessingException e) {
+            JsonLocation at = e.getLocation();
+            throw new IllegalArgumentException("The document is not a LiteLLM price table: it is not JSON"
+                    + (at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")") + ".");
         } catch (IOException e) {
-            throw new IllegalArgumentException("not a LiteLLM price table: " + e.getMessage(), e);
+            throw new IllegalArgumentException("The document is not a LiteLLM price table: it is not JSON.");
         }
+        if (table == null || !table.isObject()) {
+            throw new IllegalArgumentException("The document is not a LiteLLM price table (a JSON object of models).");
+        }
+        return table;
     }
 
     public static JsonNode parse(JsonNode inline) {
@@ -52,7 +60,7 @@ public final class LiteLlmPrices {
         try {
             return JSON.readTree(inline.toString());
         } catch (IOException e) {
-            throw new IllegalArgumentException(e.getMessage(), e);
+            throw new IllegalArgumentException("a LiteLLM price table is a JSON object of models");
         }
     }
 

@@ -10,6 +10,7 @@ import dev.tollgate.edge.provider.anthropic.AnthropicResponses;
 import dev.tollgate.edge.provider.anthropic.AnthropicStream;
 import dev.tollgate.edge.provider.anthropic.UnsupportedRequest;
 import dev.tollgate.edge.support.Bytes;
+import dev.tollgate.edge.wire.UpstreamFailure;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
@@ -62,12 +63,12 @@ public class AnthropicProvider implements ChatProvider {
 
     /** {@code {base}/v1/messages}; a base already ending in {@code /v1} is accepted too. */
     static String url(CatalogModel model) {
-        String base = UpstreamHttp.trimSlash(model.deployment().getBaseUrl());
+        String base = UpstreamHttp.trimSlash(model.deployment().baseUrl());
         return (base.endsWith("/v1") ? base : base + "/v1") + "/messages";
     }
 
     static String version(CatalogModel model) {
-        String version = model.deployment().getApiVersion();
+        String version = model.deployment().apiVersion();
         return version == null || version.isBlank() ? DEFAULT_VERSION : version.trim();
     }
 

@@ -18,12 +18,12 @@ public final class AzureRequests {
     }
 
     public static String apiVersion(CatalogModel model) {
-        String version = model.deployment().getApiVersion();
+        String version = model.deployment().apiVersion();
         return version == null || version.isBlank() ? DEFAULT_API_VERSION : version.trim();
     }
 
     public static String deploymentName(CatalogModel model) {
-        String name = model.deployment().getAzureDeployment();
+        String name = model.deployment().azureDeployment();
         return name == null || name.isBlank() ? model.upstreamModel() : name.trim();
     }
 
@@ -32,7 +32,7 @@ public final class AzureRequests {
      * endpoint ({@code https://NAME.openai.azure.com}); a base already ending in {@code /openai} is accepted too.
      */
     public static String url(CatalogModel model) {
-        String base = UpstreamHttp.trimSlash(model.deployment().getBaseUrl());
+        String base = UpstreamHttp.trimSlash(model.deployment().baseUrl());
         String root = base.endsWith("/openai") ? base : base + "/openai";
         return root + "/deployments/" + UriUtils.encodePathSegment(deploymentName(model), StandardCharsets.UTF_8)
                 + "/chat/completions?api-version=" + UriUtils.encodeQueryParam(apiVersion(model),

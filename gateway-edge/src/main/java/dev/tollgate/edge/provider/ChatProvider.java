@@ -2,8 +2,11 @@ package dev.tollgate.edge.provider;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tollgate.edge.catalog.CatalogModel;
+import dev.tollgate.edge.wire.UpstreamFailure;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+
+import java.nio.charset.StandardCharsets;
 
 /**
  * Something that answers OpenAI chat completions. Failures arrive as {@link UpstreamFailure}.
@@ -26,11 +29,21 @@ public interface ChatProvider {
      * JSON bytes. A provider that cannot serve the route fails with an HTTP 400 {@link UpstreamFailure}.
      */
     default Mono<byte[]> post(CatalogModel model, String path, ObjectNode body) {
-        return Mono.error(UpstreamFailure.unsupported(model, path));
+        return Mono.error(unsupported(model, path));
     }
 
     /** As {@link #post}, streamed: raw server-sent-event bytes, in chunks as they arrive. */
     default Flux<byte[]> postStream(CatalogModel model, String path, ObjectNode body) {
-        return Flux.error(UpstreamFailure.unsupported(model, path));
+        return Flux.error(unsupported(model, path));
+    }
+
+    /** A provider that does not serve {@code path}: a 400 with an OpenAI-style error body. */
+    static UpstreamFailure unsupported(CatalogModel model, String path) {
+        String message = "The provider '" + model.provider() + "' of model '" + model.name() + "' does not serve /v1"
+                + path + ".";
+        byte[] body = ("{\"error\":{\"message\":\"" + message.replace("\"", "'") + "\",\"type\":"
+                + "\"invalid_request_error\",\"param\":\"model\",\"code\":\"unsupported_endpoint\"}}")
+                .getBytes(StandardCharsets.UTF_8);
+        return new UpstreamFailure(UpstreamFailure.Kind.HTTP_STATUS, 400, body, null, message, null);
     }
 }

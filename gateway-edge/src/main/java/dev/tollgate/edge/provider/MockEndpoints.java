@@ -5,8 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tollgate.edge.catalog.CatalogModel;
-import dev.tollgate.edge.chat.SseEvents;
-import dev.tollgate.edge.chat.TokenCounter;
+import dev.tollgate.edge.wire.SseEvents;
+import dev.tollgate.edge.wire.TokenCounter;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -46,7 +46,7 @@ final class MockEndpoints {
             case "/embeddings" -> embeddings(body);
             case "/images/generations" -> images(body);
             case "/responses" -> response(body, "completed");
-            default -> throw UpstreamFailure.unsupported(model, path);
+            default -> throw ChatProvider.unsupported(model, path);
         };
     }
 
@@ -54,7 +54,7 @@ final class MockEndpoints {
         return switch (path) {
             case "/responses" -> responseEvents(body);
             case "/completions" -> completionEvents(body);
-            default -> throw UpstreamFailure.unsupported(model, path);
+            default -> throw ChatProvider.unsupported(model, path);
         };
     }
 

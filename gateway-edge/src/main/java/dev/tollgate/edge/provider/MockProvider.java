@@ -5,8 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tollgate.edge.catalog.CatalogModel;
-import dev.tollgate.edge.chat.SseEvents;
-import dev.tollgate.edge.chat.TokenCounter;
+import dev.tollgate.edge.wire.SseEvents;
+import dev.tollgate.edge.wire.TokenCounter;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -151,7 +151,7 @@ public class MockProvider implements ChatProvider {
     }
 
     private static <T> Mono<T> delayed(CatalogModel model, Mono<T> answer) {
-        Duration latency = model.deployment().getMockLatency();
+        Duration latency = model.deployment().mockLatency();
         return latency == null || latency.isZero() ? answer : Mono.delay(latency).then(answer);
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tollgate.edge.catalog.CatalogModel;
+import dev.tollgate.edge.catalog.ModelCatalog;
 import dev.tollgate.edge.config.TollgateProperties;
 import dev.tollgate.edge.support.Bytes;
 import io.netty.channel.ChannelOption;
@@ -36,29 +37,27 @@ public class OpenAiCompatibleProvider implements ChatProvider {
     private final WebClient client;
     private final ObjectMapper json;
 
-    public OpenAiCompatibleProvider(TollgateProperties properties, ObjectMapper json) {
+    public OpenAiCompatibleProvider(TollgateProperties properties, ModelCatalog catalog, ObjectMapper json) {
         this.json = json;
-        TollgateProperties.Edge edge = properties.getEdge();
+        TollgateProperties.Edge edge = properties.edge();
         ConnectionProvider pool = ConnectionProvider.builder("upstream")
                 .maxConnections(2_000)
                 .pendingAcquireMaxCount(-1)
                 .maxIdleTime(Duration.ofSeconds(50))
                 .build();
         HttpClient http = HttpClient.create(pool)
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) edge.getUpstreamConnectTimeout().toMillis())
-                .responseTimeout(edge.getUpstreamTimeout());
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) edge.upstreamConnectTimeout().toMillis())
+                .responseTimeout(edge.upstreamTimeout());
         this.client = WebClient.builder()
                 .clientConnector(new ReactorClientHttpConnector(http))
                 .codecs(codecs -> codecs.defaultCodecs().maxInMemorySize(32 * 1024 * 1024))
                 .build();
-        for (TollgateProperties.Model model : properties.getModels()) {
-            java.util.List<TollgateProperties.Deployment> deployments = model.getDeployments().isEmpty()
-                    ? java.util.List.of(model.getDeployment()) : model.getDeployments();
-            for (TollgateProperties.Deployment deployment : deployments) {
-                String env = deployment.getApiKeyEnv();
+        for (CatalogModel model : catalog.all()) {
+            for (CatalogModel deployment : model.deployments()) {
+                String env = deployment.deployment().apiKeyEnv();
                 if (env != null && !env.isBlank() && System.getenv(env) == null) {
                     log.warn("Model '{}': environment variable {} (its upstream API key) is not set",
-                            model.getName(), env);
+                            model.name(), env);
                 }
             }
         }
@@ -112,9 +111,9 @@ public class OpenAiCompatibleProvider implements ChatProvider {
             throw new IllegalStateException(e);
         }
         WebClient.RequestBodySpec spec = client.post()
-                .uri(trimSlash(model.deployment().getBaseUrl()) + path)
+                .uri(trimSlash(model.deployment().baseUrl()) + path)
                 .contentType(MediaType.APPLICATION_JSON);
-        Duration timeout = model.deployment().getTimeout();
+        Duration timeout = model.deployment().timeout();
         if (timeout != null) {
             // this deployment's own limit, instead of tollgate.edge.upstream-timeout
             spec = spec.httpRequest(request -> {

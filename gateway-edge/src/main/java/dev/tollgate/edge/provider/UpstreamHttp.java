@@ -2,6 +2,7 @@ package dev.tollgate.edge.provider;
 
 import dev.tollgate.edge.catalog.CatalogModel;
 import dev.tollgate.edge.config.TollgateProperties;
+import dev.tollgate.edge.wire.UpstreamFailure;
 import io.netty.channel.ChannelOption;
 import io.netty.handler.timeout.ReadTimeoutException;
 import org.springframework.http.HttpHeaders;
@@ -28,15 +29,15 @@ final class UpstreamHttp {
     }
 
     static WebClient client(TollgateProperties properties, String poolName) {
-        TollgateProperties.Edge edge = properties.getEdge();
+        TollgateProperties.Edge edge = properties.edge();
         ConnectionProvider pool = ConnectionProvider.builder(poolName)
                 .maxConnections(2_000)
                 .pendingAcquireMaxCount(-1)
                 .maxIdleTime(Duration.ofSeconds(50))
                 .build();
         HttpClient http = HttpClient.create(pool)
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) edge.getUpstreamConnectTimeout().toMillis())
-                .responseTimeout(edge.getUpstreamTimeout());
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) edge.upstreamConnectTimeout().toMillis())
+                .responseTimeout(edge.upstreamTimeout());
         return WebClient.builder()
                 .clientConnector(new ReactorClientHttpConnector(http))
                 .codecs(codecs -> codecs.defaultCodecs().maxInMemorySize(32 * 1024 * 1024))
@@ -45,7 +46,7 @@ final class UpstreamHttp {
 
     /** The deployment's upstream key, or {@code null} when it names no variable or the variable is not set. */
     static String apiKey(CatalogModel model) {
-        String env = model.deployment().getApiKeyEnv();
+        String env = model.deployment().apiKeyEnv();
         return env == null || env.isBlank() ? null : System.getenv(env);
     }
 

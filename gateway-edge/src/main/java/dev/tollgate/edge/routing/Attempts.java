@@ -2,7 +2,7 @@ package dev.tollgate.edge.routing;
 
 import dev.tollgate.edge.catalog.CatalogModel;
 import dev.tollgate.edge.catalog.ModelRouting;
-import dev.tollgate.edge.provider.UpstreamFailure;
+import dev.tollgate.edge.wire.UpstreamFailure;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;

@@ -1,9 +1,9 @@
 package dev.tollgate.edge.routing;
 
 import dev.tollgate.edge.catalog.CatalogModel;
-import dev.tollgate.edge.provider.UpstreamFailure;
 import dev.tollgate.edge.routing.RoutingStrategies.Candidate;
 import dev.tollgate.edge.routing.UsageStore.DeploymentUsage;
+import dev.tollgate.edge.wire.UpstreamFailure;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -105,15 +105,15 @@ public class Router {
         }
         CatalogModel deployment = ordered.get(index).deployment();
         return Mono.fromCompletionStage(() -> store.acquire(deployment.deploymentName(),
-                        deployment.deployment().getRpm(), deployment.deployment().getTpm(), tokens, now))
+                        deployment.deployment().rpm(), deployment.deployment().tpm(), tokens, now))
                 .flatMap(counted -> counted ? Mono.just(new Chosen(new Lease(deployment, now, tokens)))
                         : acquireFirst(ordered, index + 1, tokens, now,
                         earliest == 0 ? (UsageStore.minuteOf(now) + 1) * UsageStore.MINUTE_MILLIS : earliest));
     }
 
     private static boolean hasRoom(CatalogModel deployment, DeploymentUsage used, long tokens) {
-        Long rpm = deployment.deployment().getRpm();
-        Long tpm = deployment.deployment().getTpm();
+        Long rpm = deployment.deployment().rpm();
+        Long tpm = deployment.deployment().tpm();
         return (rpm == null || used.requests() + 1 <= rpm) && (tpm == null || used.tokens() + tokens <= tpm);
     }
 

@@ -31,8 +31,8 @@ public final class RoutingStrategies {
          */
         public double headroom() {
             double headroom = 1.0;
-            Long rpm = deployment.deployment().getRpm();
-            Long tpm = deployment.deployment().getTpm();
+            Long rpm = deployment.deployment().rpm();
+            Long tpm = deployment.deployment().tpm();
             if (rpm != null) {
                 headroom = Math.min(headroom, Math.max(0, rpm - usage.requests()) / (double) rpm);
             }
@@ -69,7 +69,7 @@ public final class RoutingStrategies {
         List<Drawn> drawn = new ArrayList<>(candidates.size());
         for (Candidate candidate : candidates) {
             double u = 1.0 - random.nextDouble(); // (0, 1]
-            drawn.add(new Drawn(candidate, -Math.log(u) / Math.max(1, candidate.deployment().deployment().getWeight())));
+            drawn.add(new Drawn(candidate, -Math.log(u) / Math.max(1, candidate.deployment().deployment().weight())));
         }
         drawn.sort(Comparator.comparingDouble(Drawn::key));
         List<Candidate> ordered = new ArrayList<>(drawn.size());

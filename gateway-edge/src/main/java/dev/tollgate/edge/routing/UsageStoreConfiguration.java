@@ -41,7 +41,7 @@ public class UsageStoreConfiguration {
         Config config = new Config();
         config.setUseScriptCache(true);
         SingleServerConfig server = config.useSingleServer();
-        String url = properties.getRedis().getUrl();
+        String url = properties.redis().url();
         if (url == null || url.isBlank()) {
             url = environment.getProperty("spring.data.redis.url");
         }
@@ -70,7 +70,7 @@ public class UsageStoreConfiguration {
         }
         String address = uri.getScheme() + "://" + uri.getHost() + ":" + (uri.getPort() < 0 ? 6379 : uri.getPort());
         server.setAddress(address)
-                .setTimeout((int) properties.getRedis().getTimeout().toMillis())
+                .setTimeout((int) properties.redis().timeout().toMillis())
                 .setConnectionMinimumIdleSize(4)
                 .setConnectionPoolSize(64);
         // the address only: never the password
@@ -81,6 +81,6 @@ public class UsageStoreConfiguration {
     @Bean
     @ConditionalOnExpression(REDIS_CONFIGURED)
     UsageStore redisUsageStore(RedissonClient tollgateRedisson, TollgateProperties properties) {
-        return new RedisUsageStore(tollgateRedisson, properties.getRedis().getKeyPrefix());
+        return new RedisUsageStore(tollgateRedisson, properties.redis().keyPrefix());
     }
 }

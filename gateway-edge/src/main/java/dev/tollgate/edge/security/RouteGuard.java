@@ -1,10 +1,6 @@
 package dev.tollgate.edge.security;
 
 import dev.tollgate.api.access.Role;
-import dev.tollgate.edge.access.Access;
-import dev.tollgate.edge.access.Principal;
-import dev.tollgate.edge.access.PrincipalResolver;
-import dev.tollgate.edge.auth.BearerToken;
 import dev.tollgate.edge.errors.ApiError;
 import dev.tollgate.query.access.ReadScope;
 import org.springframework.core.Ordered;

@@ -1,5 +1,6 @@
 package dev.tollgate.edge.telemetry;
 
+import dev.tollgate.edge.config.TollgateProperties;
 import dev.tollgate.query.budget.BudgetQueries;
 import dev.tollgate.query.budget.BudgetView;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -24,23 +25,26 @@ public class BudgetGauges {
 
     private static final Logger log = LoggerFactory.getLogger(BudgetGauges.class);
 
+    /** {@code tollgate.telemetry.metrics.budget-refresh}, read from the configuration tree. */
+    private static final String REFRESH = "#{@'" + TollgateProperties.BEAN
+            + "'.telemetry().metrics().budgetRefresh()}";
+
     private final BudgetQueries budgets;
-    private final TelemetryProperties properties;
+    private final TollgateProperties.Telemetry.Metrics metrics;
     private final MultiGauge remaining;
 
-    public BudgetGauges(BudgetQueries budgets, TelemetryProperties properties, MeterRegistry meters) {
+    public BudgetGauges(BudgetQueries budgets, TollgateProperties properties, MeterRegistry meters) {
         this.budgets = budgets;
-        this.properties = properties;
+        this.metrics = properties.telemetry().metrics();
         this.remaining = MultiGauge.builder("tollgate.budget.remaining")
                 .description("What a team's budget has left this period, in the ledger currency (read model)")
                 .register(meters);
     }
 
-    @Scheduled(initialDelayString = "${tollgate.telemetry.metrics.budget-refresh:30s}",
-            fixedDelayString = "${tollgate.telemetry.metrics.budget-refresh:30s}")
+    @Scheduled(initialDelayString = REFRESH, fixedDelayString = REFRESH)
     public void refresh() {
         try {
-            List<BudgetView> teams = budgets.teamsLeastRemaining(properties.getMetrics().getMaxTeams());
+            List<BudgetView> teams = budgets.teamsLeastRemaining(metrics.maxTeams());
             remaining.register(teams.stream()
                     .map(team -> MultiGauge.Row.of(Tags.of("team", team.teamId()),
                             new BigDecimal(team.remaining()).doubleValue()))

@@ -3,8 +3,8 @@ package dev.tollgate.edge.telemetry;
 import dev.tollgate.edge.catalog.CatalogModel;
 import dev.tollgate.edge.catalog.ModelCatalog;
 import dev.tollgate.edge.routing.DeploymentEvents;
-import dev.tollgate.edge.routing.UsageStore;
 import dev.tollgate.edge.routing.UsageStore.DeploymentUsage;
+import dev.tollgate.edge.routing.UsageStore;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
@@ -87,7 +87,7 @@ public class DeploymentStates implements DeploymentEvents {
     private void register(CatalogModel deployment, String model) {
         entries.computeIfAbsent(deployment.deploymentName(), name -> {
             var config = deployment.deployment();
-            Entry entry = new Entry(config == null ? null : config.getRpm(), config == null ? null : config.getTpm());
+            Entry entry = new Entry(config == null ? null : config.rpm(), config == null ? null : config.tpm());
             for (State each : State.values()) {
                 Gauge.builder("tollgate.deployment.state", entry, e -> read(e) == each ? 1 : 0)
                         .description("1 for the deployment's current state (up, rate_limited, cooldown), 0 for the "

@@ -1,5 +1,6 @@
 package dev.tollgate.edge.telemetry;
 
+import dev.tollgate.edge.config.TollgateProperties;
 import org.axonframework.config.EventProcessingConfiguration;
 import org.axonframework.eventhandling.EventProcessor;
 import org.axonframework.eventhandling.EventTrackerStatus;
@@ -34,10 +35,10 @@ public class EventProcessorsHealthIndicator implements HealthIndicator {
     private final Set<String> optional;
 
     public EventProcessorsHealthIndicator(EventProcessingConfiguration processing, EventStore eventStore,
-                                          TelemetryProperties properties) {
+                                          TollgateProperties properties) {
         this.processing = processing;
         this.eventStore = eventStore;
-        this.optional = Set.copyOf(properties.getHealth().getOptionalProcessors());
+        this.optional = Set.copyOf(properties.telemetry().health().optionalProcessors());
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.tollgate.edge.telemetry;
 
 import dev.tollgate.edge.catalog.CatalogModel;
+import dev.tollgate.edge.config.TollgateProperties;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -43,18 +44,18 @@ public class GatewayTelemetry {
     private final Tracer tracer;
     private final OpenTelemetry openTelemetry;
     private final MeterRegistry meters;
-    private final TelemetryProperties properties;
+    private final TollgateProperties.Telemetry settings;
     private final Map<String, ModelMeters> byModel = new ConcurrentHashMap<>();
     private final Map<String, Counter> costs = new ConcurrentHashMap<>();
     private final Set<String> labelledTeams = ConcurrentHashMap.newKeySet();
 
-    public GatewayTelemetry(OpenTelemetry openTelemetry, MeterRegistry meters, TelemetryProperties properties) {
+    public GatewayTelemetry(OpenTelemetry openTelemetry, MeterRegistry meters, TollgateProperties properties) {
         this.openTelemetry = openTelemetry;
         // The no-op OpenTelemetry means no endpoint: skip span work altogether rather than build no-op spans.
         this.tracer = openTelemetry instanceof io.opentelemetry.sdk.OpenTelemetrySdk
                 ? openTelemetry.getTracer("dev.tollgate.gateway") : null;
         this.meters = meters;
-        this.properties = properties;
+        this.settings = properties.telemetry();
     }
 
     /** A chat completion has arrived; see {@link #start(String, ServerRequest, String)}. */
@@ -83,7 +84,7 @@ public class GatewayTelemetry {
     }
 
     boolean includeUserId() {
-        return properties.getTraces().isIncludeUserId();
+        return settings.traces().includeUserId();
     }
 
     ModelMeters meters(CatalogModel model) {
@@ -105,7 +106,7 @@ public class GatewayTelemetry {
         if (labelledTeams.contains(teamId)) {
             return teamId;
         }
-        if (labelledTeams.size() < properties.getMetrics().getMaxTeams()) {
+        if (labelledTeams.size() < settings.metrics().maxTeams()) {
             labelledTeams.add(teamId);
             return teamId;
         }
@@ -168,11 +169,11 @@ public class GatewayTelemetry {
     }
 
     private static URI baseUrl(CatalogModel model) {
-        if (model == null || model.deployment() == null || model.deployment().getBaseUrl() == null) {
+        if (model == null || model.deployment() == null || model.deployment().baseUrl() == null) {
             return null;
         }
         try {
-            return URI.create(model.deployment().getBaseUrl());
+            return URI.create(model.deployment().baseUrl());
         } catch (IllegalArgumentException e) {
             return null;
         }

@@ -1,5 +1,6 @@
 package dev.tollgate.edge.telemetry;
 
+import dev.tollgate.edge.config.TollgateProperties;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
@@ -40,19 +41,19 @@ public class OpenTelemetryConfiguration {
     }
 
     @Bean
-    public OpenTelemetry openTelemetry(TelemetryProperties properties, Environment environment) {
-        OtlpTarget target = target(properties.getOtlp(), environment);
+    public OpenTelemetry openTelemetry(TollgateProperties properties, Environment environment) {
+        TollgateProperties.Telemetry.Otlp otlp = properties.telemetry().otlp();
+        OtlpTarget target = target(otlp, environment);
         if (target.endpoint() == null) {
             return OpenTelemetry.noop();
         }
-        TelemetryProperties.Otlp otlp = properties.getOtlp();
-        String serviceName = environment.getProperty("OTEL_SERVICE_NAME", otlp.getServiceName());
+        String serviceName = environment.getProperty("OTEL_SERVICE_NAME", otlp.serviceName());
         Resource resource = Resource.getDefault().merge(Resource.create(Attributes.of(
                 io.opentelemetry.api.common.AttributeKey.stringKey("service.name"), serviceName)));
         SdkTracerProvider tracerProvider = SdkTracerProvider.builder()
                 .setResource(resource)
                 .addSpanProcessor(BatchSpanProcessor.builder(exporter(target, otlp))
-                        .setScheduleDelay(otlp.getBatchDelay())
+                        .setScheduleDelay(otlp.batchDelay())
                         .build())
                 .build();
         log.info("Exporting GenAI spans over OTLP ({}) to {}", target.grpc() ? "gRPC" : "HTTP/protobuf",
@@ -63,22 +64,22 @@ public class OpenTelemetryConfiguration {
                 .build();
     }
 
-    private static SpanExporter exporter(OtlpTarget target, TelemetryProperties.Otlp otlp) {
+    private static SpanExporter exporter(OtlpTarget target, TollgateProperties.Telemetry.Otlp otlp) {
         if (target.grpc()) {
             OtlpGrpcSpanExporterBuilder builder = OtlpGrpcSpanExporter.builder()
-                    .setEndpoint(target.endpoint()).setTimeout(otlp.getTimeout());
+                    .setEndpoint(target.endpoint()).setTimeout(otlp.timeout());
             target.headers().forEach(builder::addHeader);
             return builder.build();
         }
         OtlpHttpSpanExporterBuilder builder = OtlpHttpSpanExporter.builder()
-                .setEndpoint(target.endpoint()).setTimeout(otlp.getTimeout());
+                .setEndpoint(target.endpoint()).setTimeout(otlp.timeout());
         target.headers().forEach(builder::addHeader);
         return builder.build();
     }
 
     /** The endpoint, protocol and headers from Tollgate's settings, falling back to the standard OTEL_* variables. */
-    static OtlpTarget target(TelemetryProperties.Otlp otlp, Environment environment) {
-        String protocol = first(otlp.getProtocol(), environment.getProperty("OTEL_EXPORTER_OTLP_TRACES_PROTOCOL"),
+    static OtlpTarget target(TollgateProperties.Telemetry.Otlp otlp, Environment environment) {
+        String protocol = first(otlp.protocol(), environment.getProperty("OTEL_EXPORTER_OTLP_TRACES_PROTOCOL"),
                 environment.getProperty("OTEL_EXPORTER_OTLP_PROTOCOL"), "http/protobuf").trim().toLowerCase(Locale.ROOT);
         boolean grpc = switch (protocol) {
             case "grpc" -> true;
@@ -87,16 +88,16 @@ public class OpenTelemetryConfiguration {
                     + " is '" + protocol + "': Tollgate exports spans over 'http/protobuf' or 'grpc'.");
         };
         String endpoint;
-        if (blank(otlp.getEndpoint()) && !blank(environment.getProperty("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"))) {
+        if (blank(otlp.endpoint()) && !blank(environment.getProperty("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"))) {
             endpoint = environment.getProperty("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT").trim(); // a full URL, as is
         } else {
-            String base = first(otlp.getEndpoint(), environment.getProperty("OTEL_EXPORTER_OTLP_ENDPOINT"), null);
+            String base = first(otlp.endpoint(), environment.getProperty("OTEL_EXPORTER_OTLP_ENDPOINT"), null);
             endpoint = blank(base) ? null : grpc ? base.trim() : tracesPath(base.trim());
         }
         Map<String, String> headers = new LinkedHashMap<>(parseHeaders(
                 environment.getProperty("OTEL_EXPORTER_OTLP_HEADERS")));
         headers.putAll(parseHeaders(environment.getProperty("OTEL_EXPORTER_OTLP_TRACES_HEADERS")));
-        headers.putAll(otlp.getHeaders());
+        headers.putAll(otlp.headers());
         return new OtlpTarget(endpoint, grpc, headers);
     }
 

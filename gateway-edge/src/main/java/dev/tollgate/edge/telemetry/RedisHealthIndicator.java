@@ -1,12 +1,11 @@
 package dev.tollgate.edge.telemetry;
 
-import org.springframework.beans.factory.annotation.Value;
+import dev.tollgate.edge.config.TollgateProperties;
 import org.springframework.boot.actuate.health.Health;
 import org.springframework.boot.actuate.health.HealthIndicator;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.stereotype.Component;
 
-import javax.net.ssl.SSLSocketFactory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -16,6 +15,7 @@ import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import javax.net.ssl.SSLSocketFactory;
 
 /**
  * {@code redis} in {@code /actuator/health} and the readiness group, only when Redis is configured
@@ -32,8 +32,8 @@ public class RedisHealthIndicator implements HealthIndicator {
 
     private final URI url;
 
-    public RedisHealthIndicator(@Value("${tollgate.redis.url}") String url) {
-        this.url = URI.create(url.trim());
+    public RedisHealthIndicator(TollgateProperties properties) {
+        this.url = URI.create(properties.redis().url().trim());
     }
 
     @Override

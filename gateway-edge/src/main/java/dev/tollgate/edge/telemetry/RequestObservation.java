@@ -5,7 +5,6 @@ import dev.tollgate.api.money.Money;
 import dev.tollgate.api.spend.SpendOutcome;
 import dev.tollgate.api.spend.Usage;
 import dev.tollgate.edge.catalog.CatalogModel;
-import dev.tollgate.edge.chat.ChatRequest;
 import dev.tollgate.edge.errors.ApiError;
 import dev.tollgate.query.directory.KeyRecord;
 import io.opentelemetry.api.common.AttributeKey;
@@ -97,10 +96,15 @@ public final class RequestObservation {
         }
     }
 
-    /** The key, the model and the chat request are known (the request is valid as far as the gateway can tell). */
-    public void identified(KeyRecord key, CatalogModel model, ChatRequest chat) {
-        if (identified(key, model, chat.model(), chat.user(), chat.stream(), "/v1/chat/completions")) {
-            requestParameters(chat.body(), chat.requestedMaxTokens(), chat.n());
+    /**
+     * The key, the model and a chat completion request are known (the request is valid as far as the gateway can
+     * tell), with what the chat route read from the client's JSON {@code body}: the requested model, the user a team
+     * key names, whether it streams, the output tokens per choice asked for and the number of choices.
+     */
+    public void identified(KeyRecord key, CatalogModel model, JsonNode body, String requestedModel, String namedUser,
+                           boolean stream, Long maxTokens, int n) {
+        if (identified(key, model, requestedModel, namedUser, stream, "/v1/chat/completions")) {
+            requestParameters(body, maxTokens, n);
         }
     }
 

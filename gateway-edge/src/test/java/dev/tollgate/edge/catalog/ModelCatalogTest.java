@@ -1,15 +1,17 @@
 package dev.tollgate.edge.catalog;
 
-import dev.tollgate.api.money.Money;
 import dev.tollgate.api.money.ModelPrice;
+import dev.tollgate.api.money.Money;
 import dev.tollgate.api.money.TokenPrice;
+import dev.tollgate.api.spend.Usage;
 import dev.tollgate.edge.config.TollgateProperties;
 import dev.tollgate.edge.pricing.PriceInForce;
-import dev.tollgate.api.spend.Usage;
+import dev.tollgate.edge.support.Config;
 import org.junit.jupiter.api.Test;
 
-import java.math.BigDecimal;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -17,21 +19,25 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** The configured models are checked at start: never a silent zero price, never an unknown provider. */
 class ModelCatalogTest {
 
-    static TollgateProperties.Model model(String name, String input, String output, boolean free, String provider) {
-        TollgateProperties.Model model = new TollgateProperties.Model();
-        model.setName(name);
-        model.getPrices().setInput(input == null ? null : new BigDecimal(input));
-        model.getPrices().setOutput(output == null ? null : new BigDecimal(output));
-        model.getPrices().setFree(free);
-        model.getDeployment().setProvider(provider);
-        model.getDeployment().setBaseUrl("http://127.0.0.1:1/v1");
-        return model;
+    /** One entry of tollgate.models, as its YAML would say it (names relative to the entry). */
+    static Map<String, Object> model(String name, String input, String output, boolean free, String provider) {
+        return Config.pairs("name", name, "prices.input", input, "prices.output", output, "prices.free", free,
+                "deployment.provider", provider, "deployment.base-url", "http://127.0.0.1:1/v1");
     }
 
-    static ModelCatalog catalog(TollgateProperties.Model... models) {
-        TollgateProperties properties = new TollgateProperties();
-        properties.setModels(List.of(models));
-        return new ModelCatalog(properties);
+    @SafeVarargs
+    static ModelCatalog catalog(Map<String, Object>... models) {
+        return catalogWith(Map.of(), models);
+    }
+
+    /** The catalog of {@code models} under the other tollgate.* {@code settings}. */
+    @SafeVarargs
+    static ModelCatalog catalogWith(Map<String, Object> settings, Map<String, Object>... models) {
+        Map<String, Object> properties = new LinkedHashMap<>(settings);
+        for (int i = 0; i < models.length; i++) {
+            properties.putAll(Config.entry("models", i, models[i]));
+        }
+        return new ModelCatalog(Config.tollgate(properties), List.of());
     }
 
     @Test
@@ -56,10 +62,9 @@ class ModelCatalogTest {
 
     @Test
     void pricesCachedAndReasoningTokensAtTheirOwnPricesAndRoundsOnce() {
-        TollgateProperties.Model model = model("m", "2.50", "10", false, "openai");
-        model.getPrices().setCachedInput(new BigDecimal("1.25"));
-        model.getPrices().setReasoning(new BigDecimal("12"));
-        model.getPrices().setPerRequest(new BigDecimal("0.001"));
+        Map<String, Object> model = model("m", "2.50", "10", false, "openai");
+        model.putAll(Config.pairs("prices.cached-input", "1.25", "prices.reasoning", "12",
+                "prices.per-request", "0.001"));
         PriceInForce price = new PriceInForce("v1", catalog(model).find("m").orElseThrow().configuredPrice());
         // (1000 - 400) * 2.5 + 400 * 1.25 + (333 - 100) * 10 + 100 * 12 = 1500 + 500 + 2330 + 1200 = 5530 per million,
         // plus 0.001 per request
@@ -74,16 +79,14 @@ class ModelCatalogTest {
         assertThat(single.deployments()).hasSize(1);
         assertThat(single.deployments().get(0).deploymentName()).isEqualTo("m");
 
-        TollgateProperties.Model several = model("g", "1", "2", false, "openai");
-        several.getDeployment().setBaseUrl(null);
-        several.setDeployments(List.of(deployment(null, 10L), deployment("eu", null)));
-        several.getRouting().setNumRetries(2);
-        TollgateProperties properties = new TollgateProperties();
-        properties.getRouting().setStrategy(TollgateProperties.Strategy.LEAST_BUSY);
-        properties.setModels(List.of(several));
-        CatalogModel model = new ModelCatalog(properties).find("g").orElseThrow();
+        Map<String, Object> several = model("g", "1", "2", false, "openai");
+        several.remove("deployment.base-url");
+        several.putAll(deployment(0, null, 10L));
+        several.putAll(deployment(1, "eu", null));
+        several.put("routing.num-retries", 2);
+        CatalogModel model = catalogWith(Config.pairs("routing.strategy", "least-busy"), several).find("g").orElseThrow();
         assertThat(model.deployments()).extracting(CatalogModel::deploymentName).containsExactly("g-1", "eu");
-        assertThat(model.deployments().get(0).deployment().getRpm()).isEqualTo(10L);
+        assertThat(model.deployments().get(0).deployment().rpm()).isEqualTo(10L);
         assertThat(model.routing().strategy()).as("the default of tollgate.routing")
                 .isEqualTo(TollgateProperties.Strategy.LEAST_BUSY);
         assertThat(model.routing().numRetries()).as("the model's own").isEqualTo(2);
@@ -92,26 +95,24 @@ class ModelCatalogTest {
 
     @Test
     void refusesDuplicateDeploymentNamesUnknownFallbacksAndBothDeploymentForms() {
-        TollgateProperties.Model a = model("a", "1", "2", false, "openai");
-        a.getDeployment().setName("shared");
-        TollgateProperties.Model b = model("b", "1", "2", false, "openai");
-        b.getDeployment().setName("shared");
+        Map<String, Object> a = model("a", "1", "2", false, "openai");
+        a.put("deployment.name", "shared");
+        Map<String, Object> b = model("b", "1", "2", false, "openai");
+        b.put("deployment.name", "shared");
         assertThatThrownBy(() -> catalog(a, b)).hasMessageContaining("'shared' is already used");
 
-        TollgateProperties.Model lost = model("lost", "1", "2", false, "openai");
-        lost.getRouting().setFallbacks(List.of("nowhere"));
+        Map<String, Object> lost = model("lost", "1", "2", false, "openai");
+        lost.put("routing.fallbacks[0]", "nowhere");
         assertThatThrownBy(() -> catalog(lost)).hasMessageContaining("'nowhere', which is not a configured model");
 
-        TollgateProperties.Model both = model("both", "1", "2", false, "openai");
-        both.setDeployments(List.of(deployment("x", null)));
+        Map<String, Object> both = model("both", "1", "2", false, "openai");
+        both.putAll(deployment(0, "x", null));
         assertThatThrownBy(() -> catalog(both)).hasMessageContaining("both deployment and deployments");
     }
 
-    private static TollgateProperties.Deployment deployment(String name, Long rpm) {
-        TollgateProperties.Deployment deployment = new TollgateProperties.Deployment();
-        deployment.setName(name);
-        deployment.setBaseUrl("http://127.0.0.1:1/v1");
-        deployment.setRpm(rpm);
-        return deployment;
+    /** Entry {@code index} of a model's deployments list. */
+    private static Map<String, Object> deployment(int index, String name, Long rpm) {
+        return Config.entry("deployments", index, Config.pairs("name", name, "base-url", "http://127.0.0.1:1/v1",
+                "rpm", rpm));
     }
 }

@@ -196,6 +196,40 @@ class PricesTest extends GatewayTestSupport {
     }
 
     @Test
+    void fetchesPriceTablesOnlyFromAllowedHostsAndNeverRepeatsWhatAServerSent() throws IOException {
+        String secret = "root-password-hunter2";
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/", exchange -> {
+            byte[] page = (secret + " is not a price table").getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(200, page.length);
+            try (OutputStream body = exchange.getResponseBody()) {
+                body.write(page);
+            }
+        });
+        server.start();
+        try {
+            int port = server.getAddress().getPort();
+            for (String url : List.of("http://localhost:" + port + "/table.json", "http://[::1]:" + port + "/",
+                    "http://169.254.169.254/latest/meta-data/iam/security-credentials/",
+                    "http://10.0.0.1/prices.json", "file:///etc/passwd", "http://user:pw@127.0.0.1:" + port + "/",
+                    "http://127.0.0.1:" + port + "/not-a-table")) {
+                Http.Response refused = http().post("/admin/prices/import", MASTER_KEY, Map.of("url", url,
+                        "reason", "monthly refresh"));
+                assertThat(refused.status()).as(url + ": " + refused.body()).isEqualTo(400);
+                assertThat(refused.json().path("error").path("param").asText()).as(url).isEqualTo("url");
+                assertThat(refused.body()).as(url).doesNotContain(secret).doesNotContain("password");
+            }
+            Http.Response loopback = http().post("/admin/prices/import", MASTER_KEY, Map.of("url",
+                    "http://localhost:" + port + "/table.json", "reason", "x"));
+            assertThat(loopback.json().path("error").path("message").asText())
+                    .isEqualTo("Could not fetch 'url': the host resolves to a loopback address, which Tollgate does "
+                            + "not fetch from unless tollgate.outbound.allowed-hosts names it.");
+        } finally {
+            server.stop(0);
+        }
+    }
+
+    @Test
     void refusesPricesThatMakeNoSense() {
         assertThat(publish(Map.of("gpt-nonexistent", Map.of("input", "1", "output", "1")), null).status())
                 .isEqualTo(400);

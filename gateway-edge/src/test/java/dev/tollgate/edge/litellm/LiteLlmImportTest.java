@@ -6,13 +6,14 @@ import dev.tollgate.edge.catalog.ModelRouting;
 import dev.tollgate.edge.config.TollgateProperties;
 import dev.tollgate.edge.litellm.LiteLlmImport.Deployment;
 import dev.tollgate.edge.litellm.LiteLlmImport.Finding;
+import dev.tollgate.edge.support.Config;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.StringReader;
 import java.math.BigDecimal;
-import java.nio.file.Files;
 import java.net.URISyntaxException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -49,33 +50,38 @@ class LiteLlmImportTest {
 
     /** Tollgate's own start-up checks accept what was imported. */
     static ModelCatalog catalog(LiteLlmImport imported) {
-        TollgateProperties properties = new TollgateProperties();
-        properties.setModels(imported.models());
-        return new ModelCatalog(properties);
+        return new ModelCatalog(Config.tollgate(), List.of(imported::models));
+    }
+
+    /** A configuration with one model of its own ("mine", on the mock provider) and {@code more} settings. */
+    static TollgateProperties withMine(Object... more) {
+        Map<String, Object> properties = Config.pairs("models[0].name", "mine", "models[0].deployment.provider", "mock");
+        properties.putAll(Config.pairs(more));
+        return Config.tollgate(properties);
     }
 
     @Test
     void aMixedProxyConfigImportsWhatTollgateCanServeAndNamesEverythingElse() {
         LiteLlmImport imported = load("mixed-providers-and-refusals.yaml", Map.of());
 
-        assertThat(imported.models()).extracting(TollgateProperties.Model::getName).containsExactly(
+        assertThat(imported.models()).extracting(TollgateProperties.Model::name).containsExactly(
                 "writer", "writer-long", "helpdesk", "sketcher", "local-echo", "echo-pool", "flaky", "fast-llama");
         CatalogModel azure = catalog(imported).find("writer").orElseThrow();
         assertThat(azure.provider()).isEqualTo("azure");
         assertThat(azure.upstreamModel()).as("the Azure deployment").isEqualTo("writer-gpt4o");
-        assertThat(azure.deployment().getBaseUrl()).isEqualTo("https://tollgate-fixture-sweden.openai.azure.com/");
-        assertThat(azure.deployment().getApiVersion()).isEqualTo("2024-06-01");
-        assertThat(azure.deployment().getApiKeyEnv()).isEqualTo("TG_AZURE_KEY");
+        assertThat(azure.deployment().baseUrl()).isEqualTo("https://tollgate-fixture-sweden.openai.azure.com/");
+        assertThat(azure.deployment().apiVersion()).isEqualTo("2024-06-01");
+        assertThat(azure.deployment().apiKeyEnv()).isEqualTo("TG_AZURE_KEY");
         assertThat(azure.deploymentName()).isEqualTo("writer@azure/writer-gpt4o");
         CatalogModel unprefixed = catalog(imported).find("writer-long").orElseThrow();
         assertThat(unprefixed.provider()).isEqualTo("openai");
-        assertThat(unprefixed.deployment().getBaseUrl()).isEqualTo("https://api.openai.com/v1");
+        assertThat(unprefixed.deployment().baseUrl()).isEqualTo("https://api.openai.com/v1");
         assertThat(unprefixed.upstreamModel()).isEqualTo("gpt-4o-2024-08-06");
         assertThat(finding(imported, "model_list[1].litellm_params.model").message()).contains("no provider prefix");
         assertThat(deployment(imported, 1).rpm()).isEqualTo(240);
         assertThat(catalog(imported).find("helpdesk").orElseThrow().deploymentName())
                 .as("model_info.id names the deployment").isEqualTo("litellm-hd-main");
-        assertThat(catalog(imported).find("fast-llama").orElseThrow().deployment().getBaseUrl())
+        assertThat(catalog(imported).find("fast-llama").orElseThrow().deployment().baseUrl())
                 .isEqualTo("https://api.groq.com/openai/v1");
 
         assertThat(imported.refusals()).extracting(Finding::field).containsExactly(
@@ -98,7 +104,7 @@ class LiteLlmImportTest {
         assertThat(helpdesk.deployments().get(1).provider()).isEqualTo("azure");
         CatalogModel pool = catalog(imported).find("echo-pool").orElseThrow();
         assertThat(pool.deployments()).extracting(CatalogModel::upstreamModel).containsExactly("echo-one", "echo-two");
-        assertThat(pool.deployments()).extracting(d -> d.deployment().getRpm()).containsExactly(800L, 800L);
+        assertThat(pool.deployments()).extracting(d -> d.deployment().rpm()).containsExactly(800L, 800L);
         assertThat(imported.findings().toString()).doesNotContain("routing lands").doesNotContain("read but not")
                 .doesNotContain("only the first");
 
@@ -109,7 +115,7 @@ class LiteLlmImportTest {
                 .isEqualTo(Duration.ofSeconds(90));
         assertThat(deployment(imported, 0).timeout()).as("litellm_settings.request_timeout for the others")
                 .isEqualTo(Duration.ofSeconds(300));
-        assertThat(catalog(imported).find("writer-long").orElseThrow().deployment().getTimeout())
+        assertThat(catalog(imported).find("writer-long").orElseThrow().deployment().timeout())
                 .isEqualTo(Duration.ofSeconds(90));
         assertThat(finding(imported, "model_list[10].litellm_params.stream_timeout").message())
                 .contains("one timeout");
@@ -160,7 +166,7 @@ class LiteLlmImportTest {
                 "https://tollgate-fixture-francecentral.openai.azure.com/");
         assertThat(regions.deployments()).extracting(Deployment::tpm).containsExactly(60_000, 60_000);
         assertThat(catalog(regions).find("translator").orElseThrow().deployments())
-                .extracting(d -> d.deployment().getBaseUrl(), d -> d.deployment().getTpm()).containsExactly(
+                .extracting(d -> d.deployment().baseUrl(), d -> d.deployment().tpm()).containsExactly(
                         tuple("https://tollgate-fixture-canadaeast.openai.azure.com/", 60_000L),
                         tuple("https://tollgate-fixture-francecentral.openai.azure.com/", 60_000L));
         assertThat(regions.findings().toString()).doesNotContain("tgfix-ca-4471").doesNotContain("tgfix-fr-8830");
@@ -170,7 +176,7 @@ class LiteLlmImportTest {
     void aLoadBalancedGroupRefusesAnUnknownProviderAndNeverShowsItsSecrets() {
         LiteLlmImport imported = load("load-balanced-group.yaml", Map.of());
 
-        assertThat(imported.models()).extracting(TollgateProperties.Model::getName).containsExactly("team-chat");
+        assertThat(imported.models()).extracting(TollgateProperties.Model::name).containsExactly("team-chat");
         assertThat(imported.deployments()).hasSize(3);
         assertThat(deployment(imported, 0).tpm()).as("tpm beside litellm_params").isEqualTo(30000);
         assertThat(deployment(imported, 0).rpm()).isEqualTo(12);
@@ -181,7 +187,7 @@ class LiteLlmImportTest {
         assertThat(imported.router().strategy()).isEqualTo(TollgateProperties.Strategy.LEAST_BUSY);
         CatalogModel teamChat = catalog(imported).find("team-chat").orElseThrow();
         assertThat(teamChat.routing().strategy()).isEqualTo(TollgateProperties.Strategy.LEAST_BUSY);
-        assertThat(teamChat.deployments()).extracting(d -> d.deployment().getRpm(), d -> d.deployment().getTpm())
+        assertThat(teamChat.deployments()).extracting(d -> d.deployment().rpm(), d -> d.deployment().tpm())
                 .containsExactly(tuple(12L, 30_000L), tuple(12L, 30_000L), tuple(null, null));
         assertThat(imported.findings().toString()).doesNotContain("tgfix-lb-key-one").doesNotContain("tgfix-lb-key-two")
                 .doesNotContain("tgfix-cache-secret-77");
@@ -193,10 +199,10 @@ class LiteLlmImportTest {
 
         CatalogModel assistant = catalog(imported).find("house-assistant").orElseThrow();
         assertThat(assistant.provider()).isEqualTo("openai");
-        assertThat(assistant.deployment().getBaseUrl()).isEqualTo("http://localhost:11434/v1");
+        assertThat(assistant.deployment().baseUrl()).isEqualTo("http://localhost:11434/v1");
         assertThat(assistant.upstreamModel()).isEqualTo("qwen2.5:7b");
         CatalogModel coder = catalog(imported).find("house-coder").orElseThrow();
-        assertThat(coder.deployment().getBaseUrl()).isEqualTo("http://gpu-box.fixture.internal:11434/v1");
+        assertThat(coder.deployment().baseUrl()).isEqualTo("http://gpu-box.fixture.internal:11434/v1");
         assertThat(coder.upstreamModel()).isEqualTo("qwen2.5-coder:14b");
         assertThat(finding(imported, "model_list[2].litellm_params.temperature").message()).contains("not used");
         assertThat(finding(imported, "model_list[2].litellm_params.max_tokens").message()).contains("not used");
@@ -215,7 +221,7 @@ class LiteLlmImportTest {
         LiteLlmImport set = load("api-base-from-env.yaml",
                 Map.of("TG_STAGING_UPSTREAM_URL", "http://127.0.0.1:8090/v1"));
         assertThat(set.models()).hasSize(1);
-        assertThat(set.models().get(0).getDeployments().get(0).getBaseUrl()).isEqualTo("http://127.0.0.1:8090/v1");
+        assertThat(set.models().get(0).deployments().get(0).baseUrl()).isEqualTo("http://127.0.0.1:8090/v1");
         assertThat(set.findings().toString()).doesNotContain("tgfix-staging-key");
     }
 
@@ -226,13 +232,13 @@ class LiteLlmImportTest {
 
         CatalogModel claude = catalog.find("claude-sonnet").orElseThrow();
         assertThat(claude.provider()).isEqualTo("anthropic");
-        assertThat(claude.deployment().getBaseUrl()).isEqualTo("https://api.anthropic.com");
+        assertThat(claude.deployment().baseUrl()).isEqualTo("https://api.anthropic.com");
         assertThat(claude.upstreamModel()).isEqualTo("claude-sonnet-4-5-20250929");
         assertThat(claude.maxOutputTokens()).isEqualTo(64000);
-        TollgateProperties.Prices prices = imported.models().get(0).getPrices();
-        assertThat(prices.getInput()).isEqualTo(new BigDecimal("3"));
-        assertThat(prices.getOutput()).isEqualTo(new BigDecimal("15"));
-        assertThat(prices.getCachedInput()).isEqualTo(new BigDecimal("0.3"));
+        TollgateProperties.Prices prices = imported.models().get(0).prices();
+        assertThat(prices.input()).isEqualTo(new BigDecimal("3"));
+        assertThat(prices.output()).isEqualTo(new BigDecimal("15"));
+        assertThat(prices.cachedInput()).isEqualTo(new BigDecimal("0.3"));
 
         Deployment vllm = deployment(imported, 1);
         assertThat(vllm.provider()).isEqualTo("openai");
@@ -267,7 +273,7 @@ class LiteLlmImportTest {
         assertThat(routing.allowedFails()).isEqualTo(2);
         assertThat(routing.failWindow()).as("LiteLLM counts allowed_fails per minute").isEqualTo(Duration.ofMinutes(1));
         assertThat(routing.cooldown()).isEqualTo(Duration.ofSeconds(30));
-        assertThat(catalog.find("llama-local").orElseThrow().deployment().getWeight()).isEqualTo(2);
+        assertThat(catalog.find("llama-local").orElseThrow().deployment().weight()).isEqualTo(2);
         assertThat(imported.droppedFallbacks()).isEmpty();
         assertThat(imported.refusals()).isEmpty();
     }
@@ -281,22 +287,22 @@ class LiteLlmImportTest {
         assertThat(teamChat.deployments()).hasSize(3);
         assertThat(teamChat.deployments()).extracting(CatalogModel::deploymentName).containsExactly(
                 "team-chat@azure/chat-4o-mini", "team-chat@azure/chat-4o-mini#2", "team-chat@openai/gpt-4o-mini");
-        assertThat(teamChat.deployments()).extracting(d -> d.deployment().getRpm(), d -> d.deployment().getTpm(),
-                d -> d.deployment().getWeight()).containsExactly(
+        assertThat(teamChat.deployments()).extracting(d -> d.deployment().rpm(), d -> d.deployment().tpm(),
+                d -> d.deployment().weight()).containsExactly(
                 tuple(600L, 200_000L, 1), tuple(300L, 100_000L, 3), tuple(null, null, 2));
         assertThat(teamChat.deployments()).extracting(CatalogModel::provider)
                 .containsExactly("azure", "azure", "openai");
-        assertThat(teamChat.deployments().get(2).deployment().getTimeout()).isEqualTo(Duration.ofMillis(45_500));
-        assertThat(teamChat.deployments().get(0).deployment().getTimeout()).isNull();
+        assertThat(teamChat.deployments().get(2).deployment().timeout()).isEqualTo(Duration.ofMillis(45_500));
+        assertThat(teamChat.deployments().get(0).deployment().timeout()).isNull();
 
         // one price per model: the first entry's, the third's differs and is warned about
-        assertThat(imported.models().get(0).getPrices().getInput()).isEqualTo(new BigDecimal("0.15"));
-        assertThat(imported.models().get(0).getPrices().getOutput()).isEqualTo(new BigDecimal("0.6"));
+        assertThat(imported.models().get(0).prices().input()).isEqualTo(new BigDecimal("0.15"));
+        assertThat(imported.models().get(0).prices().output()).isEqualTo(new BigDecimal("0.6"));
         assertThat(finding(imported, "model_list[2]").message()).contains("first entry's is used");
         assertThat(imported.findings()).extracting(Finding::field).doesNotContain("model_list[1]");
 
         assertThat(finding(imported, "model_list[3].rpm").message()).contains("at least 1");
-        assertThat(catalog.find("team-chat-large").orElseThrow().deployment().getRpm()).isNull();
+        assertThat(catalog.find("team-chat-large").orElseThrow().deployment().rpm()).isNull();
 
         for (String name : List.of("team-chat", "team-chat-large", "team-chat-cheap")) {
             ModelRouting routing = catalog.find(name).orElseThrow().routing();
@@ -356,12 +362,7 @@ class LiteLlmImportTest {
                 router_settings:
                   fallbacks: [{"imported-chat": ["mine", "nowhere"]}, {"mine": ["imported-chat"]}]
                 """);
-        TollgateProperties properties = new TollgateProperties();
-        TollgateProperties.Model own = new TollgateProperties.Model();
-        own.setName("mine");
-        own.getDeployment().setProvider("mock");
-        properties.setModels(List.of(own));
-        properties.setLitellmConfig(file);
+        TollgateProperties properties = withMine("litellm-config", file);
 
         LiteLlmImport imported = LiteLlmModelSource.apply(properties, name -> null);
         assertThat(imported.router().fallbacks()).isEqualTo(Map.of("imported-chat", List.of("mine")));
@@ -369,34 +370,28 @@ class LiteLlmImportTest {
                 .satisfies(f -> assertThat(f.message()).contains("'nowhere'"));
         assertThat(imported.warnings()).anySatisfy(f -> assertThat(f.message()).contains("'mine'")
                 .contains("configured in tollgate.models"));
-        ModelCatalog catalog = new ModelCatalog(properties);
+        ModelCatalog catalog = new ModelCatalog(properties, List.of(imported::models));
         assertThat(catalog.find("imported-chat").orElseThrow().routing().fallbacks()).containsExactly("mine");
         assertThat(catalog.find("mine").orElseThrow().routing().fallbacks()).as("not the file's to set").isEmpty();
 
-        TollgateProperties strict = new TollgateProperties();
-        strict.setLitellmConfig(file);
-        strict.setLitellmStrict(true);
+        TollgateProperties strict = Config.tollgate("litellm-config", file, "litellm-strict", true);
         assertThatThrownBy(() -> LiteLlmModelSource.apply(strict, name -> null))
                 .hasMessageContaining("'nowhere'").hasMessageContaining("'mine'").hasMessageContaining("litellm-strict");
     }
 
     @Test
     void theModelsJoinTheConfiguredOnesAndStrictModeRefusesToStartOnRefusals() {
-        TollgateProperties properties = new TollgateProperties();
-        TollgateProperties.Model own = new TollgateProperties.Model();
-        own.setName("mine");
-        own.getDeployment().setProvider("mock");
-        properties.setModels(List.of(own));
-        properties.setLitellmConfig(fixture("azure-deployments.yaml"));
+        TollgateProperties properties = withMine("litellm-config", fixture("azure-deployments.yaml"));
         Function<String, String> noEnv = name -> null;
 
-        LiteLlmModelSource.apply(properties, noEnv);
-        assertThat(properties.getModels()).extracting(TollgateProperties.Model::getName)
+        LiteLlmImport imported = LiteLlmModelSource.apply(properties, noEnv);
+        assertThat(new ModelCatalog(properties, List.of(imported::models)).all()).extracting(CatalogModel::name)
                 .containsExactly("mine", "claims-triage", "claims-review");
+        assertThat(properties.models()).as("the configuration is left as it was bound")
+                .extracting(TollgateProperties.Model::name).containsExactly("mine");
 
-        TollgateProperties strict = new TollgateProperties();
-        strict.setLitellmConfig(fixture("load-balanced-group.yaml"));
-        strict.setLitellmStrict(true);
+        TollgateProperties strict = Config.tollgate("litellm-config", fixture("load-balanced-group.yaml"),
+                "litellm-strict", true);
         assertThatThrownBy(() -> LiteLlmModelSource.apply(strict, noEnv))
                 .hasMessageContaining("model_list[3].litellm_params.model").hasMessageContaining("meta-llama")
                 .hasMessageContaining("litellm-strict");

@@ -8,6 +8,7 @@ import dev.tollgate.edge.provider.anthropic.AnthropicRequests;
 import dev.tollgate.edge.provider.anthropic.AnthropicResponses;
 import dev.tollgate.edge.provider.anthropic.AnthropicStream;
 import dev.tollgate.edge.provider.anthropic.UnsupportedRequest;
+import dev.tollgate.edge.support.Config;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -214,9 +215,8 @@ class AnthropicTranslationTest {
     }
 
     static CatalogModel model(String baseUrl, String apiVersion) {
-        TollgateProperties.Deployment deployment = new TollgateProperties.Deployment();
-        deployment.setBaseUrl(baseUrl);
-        deployment.setApiVersion(apiVersion);
+        TollgateProperties.Deployment deployment = Config.bind(TollgateProperties.Deployment.class,
+                "base-url", baseUrl, "api-version", apiVersion);
         return new CatalogModel("claude", 4096, null, "anthropic", "claude", "claude-sonnet-4-5", deployment);
     }
 }

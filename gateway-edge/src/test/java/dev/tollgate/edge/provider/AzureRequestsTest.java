@@ -3,6 +3,7 @@ package dev.tollgate.edge.provider;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tollgate.edge.catalog.CatalogModel;
 import dev.tollgate.edge.config.TollgateProperties;
+import dev.tollgate.edge.support.Config;
 import org.junit.jupiter.api.Test;
 
 import static dev.tollgate.edge.provider.Recorded.JSON;
@@ -12,11 +13,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 class AzureRequestsTest {
 
     static CatalogModel model(String baseUrl, String apiVersion, String azureDeployment) {
-        TollgateProperties.Deployment deployment = new TollgateProperties.Deployment();
-        deployment.setProvider("azure");
-        deployment.setBaseUrl(baseUrl);
-        deployment.setApiVersion(apiVersion);
-        deployment.setAzureDeployment(azureDeployment);
+        TollgateProperties.Deployment deployment = Config.bind(TollgateProperties.Deployment.class,
+                "provider", "azure", "base-url", baseUrl, "api-version", apiVersion,
+                "azure-deployment", azureDeployment);
         return new CatalogModel("gpt-4o", 4096, null, "azure", "azure-eu", "chatgpt-v-2", deployment);
     }
 

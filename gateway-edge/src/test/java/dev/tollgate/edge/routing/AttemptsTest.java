@@ -3,7 +3,8 @@ package dev.tollgate.edge.routing;
 import dev.tollgate.edge.catalog.CatalogModel;
 import dev.tollgate.edge.catalog.ModelRouting;
 import dev.tollgate.edge.config.TollgateProperties;
-import dev.tollgate.edge.provider.UpstreamFailure;
+import dev.tollgate.edge.support.Config;
+import dev.tollgate.edge.wire.UpstreamFailure;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
 
@@ -61,14 +62,12 @@ class AttemptsTest {
     }
 
     static CatalogModel model(String name, Integer numRetries, List<String> deployments) {
-        TollgateProperties.Routing own = new TollgateProperties.Routing();
-        own.setNumRetries(numRetries);
-        own.setRetryBackoff(Duration.ofMillis(10));
-        ModelRouting routing = ModelRouting.of(own, new TollgateProperties().getRouting());
+        TollgateProperties.RoutingOverrides own = Config.bind(TollgateProperties.RoutingOverrides.class,
+                "num-retries", numRetries, "retry-backoff", "10ms");
+        ModelRouting routing = ModelRouting.of(own, Config.tollgate().routing());
         List<CatalogModel> targets = new ArrayList<>();
         for (String deployment : deployments) {
-            TollgateProperties.Deployment config = new TollgateProperties.Deployment();
-            config.setName(deployment);
+            TollgateProperties.Deployment config = Config.bind(TollgateProperties.Deployment.class, "name", deployment);
             targets.add(new CatalogModel(name, 100, null, "openai", deployment, name, config, List.of(), null,
                     routing));
         }

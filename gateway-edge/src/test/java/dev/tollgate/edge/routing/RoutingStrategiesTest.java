@@ -1,10 +1,11 @@
 package dev.tollgate.edge.routing;
 
 import dev.tollgate.edge.catalog.CatalogModel;
-import dev.tollgate.edge.config.TollgateProperties;
 import dev.tollgate.edge.config.TollgateProperties.Strategy;
+import dev.tollgate.edge.config.TollgateProperties;
 import dev.tollgate.edge.routing.RoutingStrategies.Candidate;
 import dev.tollgate.edge.routing.UsageStore.DeploymentUsage;
+import dev.tollgate.edge.support.Config;
 import org.junit.jupiter.api.Test;
 
 import java.util.HashMap;
@@ -94,11 +95,8 @@ class RoutingStrategiesTest {
     }
 
     static Candidate candidate(String name, int weight, Long rpm, Long tpm, DeploymentUsage usage) {
-        TollgateProperties.Deployment deployment = new TollgateProperties.Deployment();
-        deployment.setName(name);
-        deployment.setWeight(weight);
-        deployment.setRpm(rpm);
-        deployment.setTpm(tpm);
+        TollgateProperties.Deployment deployment = Config.bind(TollgateProperties.Deployment.class,
+                "name", name, "weight", weight, "rpm", rpm, "tpm", tpm);
         CatalogModel model = new CatalogModel("m", 100, null, "openai", name, "m", deployment);
         return new Candidate(model, usage);
     }

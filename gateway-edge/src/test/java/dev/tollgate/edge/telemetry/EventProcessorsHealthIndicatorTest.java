@@ -1,5 +1,6 @@
 package dev.tollgate.edge.telemetry;
 
+import dev.tollgate.edge.support.Config;
 import org.axonframework.config.EventProcessingConfiguration;
 import org.axonframework.eventhandling.EventProcessor;
 import org.axonframework.eventhandling.EventTrackerStatus;
@@ -38,7 +39,7 @@ class EventProcessorsHealthIndicatorTest {
         when(processing.eventProcessors()).thenReturn(processors);
         EventStore store = mock(EventStore.class);
         when(store.createHeadToken()).thenReturn(new GlobalSequenceTrackingToken(100));
-        return new EventProcessorsHealthIndicator(processing, store, new TelemetryProperties()).health();
+        return new EventProcessorsHealthIndicator(processing, store, Config.tollgate()).health();
     }
 
     @Test

@@ -1,5 +1,7 @@
 package dev.tollgate.edge.telemetry;
 
+import dev.tollgate.edge.config.TollgateProperties;
+import dev.tollgate.edge.support.Config;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.opentelemetry.api.OpenTelemetry;
 import org.junit.jupiter.api.Test;
@@ -13,8 +15,7 @@ class GatewayTelemetryTest {
 
     @Test
     void teamsBeyondTheLimitAreCountedTogetherAsOther() {
-        TelemetryProperties properties = new TelemetryProperties();
-        properties.getMetrics().setMaxTeams(2);
+        TollgateProperties properties = Config.tollgate("telemetry.metrics.max-teams", 2);
         GatewayTelemetry telemetry = new GatewayTelemetry(OpenTelemetry.noop(), new SimpleMeterRegistry(), properties);
 
         assertThat(telemetry.teamLabel("a")).isEqualTo("a");
@@ -25,7 +26,7 @@ class GatewayTelemetryTest {
 
     @Test
     void withoutAnEndpointThereIsNoTracing() {
-        TelemetryProperties properties = new TelemetryProperties();
+        TollgateProperties properties = Config.tollgate();
         OpenTelemetry openTelemetry = new OpenTelemetryConfiguration().openTelemetry(properties, new MockEnvironment());
 
         assertThat(openTelemetry).isSameAs(OpenTelemetry.noop());
@@ -37,7 +38,7 @@ class GatewayTelemetryTest {
         MockEnvironment environment = new MockEnvironment()
                 .withProperty("OTEL_EXPORTER_OTLP_ENDPOINT", "https://cloud.langfuse.com/api/public/otel/")
                 .withProperty("OTEL_EXPORTER_OTLP_HEADERS", "Authorization=Basic%20cGs6c2s=,x-langfuse-ingestion-version=4");
-        TelemetryProperties.Otlp otlp = new TelemetryProperties().getOtlp();
+        TollgateProperties.Telemetry.Otlp otlp = Config.tollgate().telemetry().otlp();
 
         OpenTelemetryConfiguration.OtlpTarget target = OpenTelemetryConfiguration.target(otlp, environment);
         assertThat(target.endpoint()).isEqualTo("https://cloud.langfuse.com/api/public/otel/v1/traces");
@@ -45,20 +46,20 @@ class GatewayTelemetryTest {
         assertThat(target.headers()).containsEntry("Authorization", "Basic cGs6c2s=")
                 .containsEntry("x-langfuse-ingestion-version", "4");
 
-        otlp.setEndpoint("http://collector:4317");
-        otlp.setProtocol("grpc");
-        target = OpenTelemetryConfiguration.target(otlp, environment);
+        target = OpenTelemetryConfiguration.target(otlp("endpoint", "http://collector:4317", "protocol", "grpc"),
+                environment);
         assertThat(target.endpoint()).as("gRPC takes the endpoint as it is").isEqualTo("http://collector:4317");
         assertThat(target.grpc()).isTrue();
 
         environment.setProperty("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "http://mlflow:5000/v1/traces");
-        otlp.setEndpoint(null);
-        otlp.setProtocol(null);
         assertThat(OpenTelemetryConfiguration.target(otlp, environment).endpoint())
                 .isEqualTo("http://mlflow:5000/v1/traces");
 
-        otlp.setProtocol("http/json");
-        assertThatThrownBy(() -> OpenTelemetryConfiguration.target(otlp, environment))
+        assertThatThrownBy(() -> OpenTelemetryConfiguration.target(otlp("protocol", "http/json"), environment))
                 .hasMessageContaining("http/protobuf");
+    }
+
+    private static TollgateProperties.Telemetry.Otlp otlp(Object... pairs) {
+        return Config.bind(TollgateProperties.Telemetry.Otlp.class, pairs);
     }
 }

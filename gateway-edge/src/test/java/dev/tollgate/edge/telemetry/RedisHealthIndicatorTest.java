@@ -1,5 +1,7 @@
 package dev.tollgate.edge.telemetry;
 
+import dev.tollgate.edge.config.TollgateProperties;
+import dev.tollgate.edge.support.Config;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.actuate.health.Health;
 import org.springframework.boot.actuate.health.Status;
@@ -69,7 +71,7 @@ class RedisHealthIndicatorTest {
     @Test
     void aRedisThatAnswersPingIsUp() throws Exception {
         try (FakeRedis redis = new FakeRedis("secret")) {
-            Health health = new RedisHealthIndicator("redis://:secret@127.0.0.1:" + redis.port()).health();
+            Health health = new RedisHealthIndicator(withRedisUrl("redis://:secret@127.0.0.1:" + redis.port())).health();
 
             assertThat(health.getStatus()).isEqualTo(Status.UP);
             assertThat(redis.commands).containsExactly("AUTH secret", "PING");
@@ -80,7 +82,7 @@ class RedisHealthIndicatorTest {
     @Test
     void aWrongPasswordIsDown() throws Exception {
         try (FakeRedis redis = new FakeRedis("secret")) {
-            Health health = new RedisHealthIndicator("redis://:wrong@127.0.0.1:" + redis.port()).health();
+            Health health = new RedisHealthIndicator(withRedisUrl("redis://:wrong@127.0.0.1:" + redis.port())).health();
 
             assertThat(health.getStatus()).isEqualTo(Status.DOWN);
             assertThat(health.getDetails().get("error").toString()).contains("WRONGPASS");
@@ -93,6 +95,11 @@ class RedisHealthIndicatorTest {
         try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             port = free.getLocalPort();
         }
-        assertThat(new RedisHealthIndicator("redis://127.0.0.1:" + port).health().getStatus()).isEqualTo(Status.DOWN);
+        assertThat(new RedisHealthIndicator(withRedisUrl("redis://127.0.0.1:" + port)).health().getStatus())
+                .isEqualTo(Status.DOWN);
+    }
+
+    private static TollgateProperties withRedisUrl(String url) {
+        return Config.tollgate("redis.url", url);
     }
 }

@@ -1,0 +1,88 @@
+package dev.tollgate.edge.openai;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tollgate.api.Limits;
+import dev.tollgate.edge.errors.ApiError;
+
+import java.io.IOException;
+
+/**
+ * A chat completion request as the client sent it, checked for what the gateway itself relies on. The JSON tree is
+ * kept whole: fields the gateway does not know pass through to the upstream untouched.
+ *
+ * @param maxTokensField     {@code max_completion_tokens} or {@code max_tokens}, whichever the client used
+ *                           ({@code null}: neither)
+ * @param requestedMaxTokens the output tokens per choice the client asked for ({@code null}: not limited)
+ * @param clientWantsUsage   {@code stream_options.include_usage} as the client set it
+ * @param user               the OpenAI {@code user} field: with a team key, who the request is for
+ */
+public record ChatRequest(ObjectNode body, String model, boolean stream, boolean clientWantsUsage,
+                          String maxTokensField, Long requestedMaxTokens, int n, String user) {
+
+    public static ChatRequest parse(byte[] bytes, ObjectMapper json) {
+        JsonNode tree;
+        try {
+            tree = json.readTree(bytes);
+        } catch (JsonProcessingException e) {
+            throw ApiError.invalidRequest("We could not parse the JSON body of your request: "
+                    + e.getOriginalMessage() + ". The body must be a JSON object.", null);
+        } catch (IOException e) {
+            throw ApiError.invalidRequest("We could not read the body of your request.", null);
+        }
+        if (tree == null || !tree.isObject()) {
+            throw ApiError.invalidRequest("The request body must be a JSON object.", null);
+        }
+        ObjectNode body = (ObjectNode) tree;
+
+        JsonNode model = body.get("model");
+        if (model == null || !model.isTextual() || model.asText().isBlank()) {
+            throw ApiError.invalidRequest("You must provide a model parameter (a string).", "model");
+        }
+        JsonNode messages = body.get("messages");
+        if (messages == null || !messages.isArray() || messages.isEmpty()) {
+            throw ApiError.invalidRequest("'messages' must be a non-empty array of messages.", "messages");
+        }
+        for (int i = 0; i < messages.size(); i++) {
+            JsonNode message = messages.get(i);
+            if (!message.isObject() || !message.path("role").isTextual()) {
+                throw ApiError.invalidRequest("Each message needs a 'role' (system, user, assistant, tool...).",
+                        "messages[" + i + "].role");
+            }
+        }
+        String maxTokensField = body.hasNonNull("max_completion_tokens") ? "max_completion_tokens"
+                : body.hasNonNull("max_tokens") ? "max_tokens" : null;
+        Long requested = null;
+        if (maxTokensField != null) {
+            JsonNode value = body.get(maxTokensField);
+            if (!value.canConvertToLong() || !value.isIntegralNumber() || value.asLong() < 1) {
+                throw ApiError.invalidRequest("'" + maxTokensField + "' must be a positive integer.", maxTokensField);
+            }
+            requested = value.asLong();
+        }
+        int n = 1;
+        if (body.hasNonNull("n")) {
+            JsonNode value = body.get("n");
+            if (!value.isIntegralNumber() || value.asInt() < 1 || value.asInt() > 128) {
+                throw ApiError.invalidRequest("'n' must be an integer from 1 to 128.", "n");
+            }
+            n = value.asInt();
+        }
+        JsonNode stream = body.get("stream");
+        if (stream != null && !stream.isNull() && !stream.isBoolean()) {
+            throw ApiError.invalidRequest("'stream' must be true or false.", "stream");
+        }
+        JsonNode user = body.get("user");
+        if (user != null && !user.isNull() && !user.isTextual()) {
+            throw ApiError.invalidRequest("'user' must be a string.", "user");
+        }
+        if (user != null && user.isTextual() && user.asText().length() > Limits.REQUEST_USER) {
+            throw ApiError.invalidRequest("'user' has at most " + Limits.REQUEST_USER + " characters.", "user");
+        }
+        return new ChatRequest(body, model.asText(), stream != null && stream.asBoolean(),
+                body.path("stream_options").path("include_usage").asBoolean(false), maxTokensField, requested, n,
+                user == null || user.isNull() || user.asText().isBlank() ? null : user.asText());
+    }
+}

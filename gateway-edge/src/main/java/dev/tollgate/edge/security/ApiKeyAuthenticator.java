@@ -1,0 +1,64 @@
+package dev.tollgate.edge.security;
+
+import com.github.benmanes.caffeine.cache.AsyncLoadingCache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.tollgate.edge.config.TollgateProperties;
+import dev.tollgate.edge.errors.ApiError;
+import dev.tollgate.query.directory.DirectoryQueries;
+import dev.tollgate.query.directory.KeyRecord;
+import org.springframework.stereotype.Component;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * Recognises API keys by the hash of their secret, from the directory read model.
+ * <p>
+ * Looked-up keys are cached for {@code tollgate.edge.key-cache-ttl} (refreshed in the background from half of it),
+ * so the hot path never waits for the database, and a revocation reaches every node within that time.
+ */
+@Component
+public class ApiKeyAuthenticator {
+
+    private final AsyncLoadingCache<String, Optional<KeyRecord>> keys;
+    private final Clock clock;
+
+    public ApiKeyAuthenticator(DirectoryQueries directory, TollgateProperties properties) {
+        Duration ttl = properties.edge().keyCacheTtl();
+        this.clock = Clock.systemUTC();
+        this.keys = Caffeine.newBuilder()
+                .maximumSize(100_000)
+                .expireAfterWrite(ttl)
+                .refreshAfterWrite(ttl.dividedBy(2))
+                .executor(Schedulers.boundedElastic()::schedule)
+                .buildAsync(directory::keyByHash);
+    }
+
+    /** The key presented, if it exists and may be used now; otherwise a 401 in OpenAI's shape. */
+    public Mono<KeyRecord> authenticate(String presentedSecret) {
+        if (presentedSecret == null) {
+            return Mono.error(ApiError.invalidApiKey("You didn't provide an API key. Send it as "
+                    + "'Authorization: Bearer tg-…'."));
+        }
+        return Mono.fromFuture(keys.get(KeySecrets.hash(presentedSecret))).flatMap(found -> {
+            if (found.isEmpty()) {
+                return Mono.error(ApiError.invalidApiKey("Incorrect API key provided: "
+                        + KeySecrets.displayPrefix(presentedSecret) + "…"));
+            }
+            KeyRecord key = found.get();
+            if (!key.usableAt(clock.instant())) {
+                return Mono.error(ApiError.invalidApiKey(key.revokedAt() != null
+                        ? "This API key has been revoked." : "This API key has expired."));
+            }
+            return Mono.just(key);
+        });
+    }
+
+    /** Forgets every cached key: after a revocation on this node, it takes effect at once here. */
+    public void forgetAll() {
+        keys.synchronous().invalidateAll();
+    }
+}

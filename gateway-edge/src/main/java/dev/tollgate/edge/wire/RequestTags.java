@@ -1,0 +1,53 @@
+package dev.tollgate.edge.wire;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.tollgate.edge.errors.ApiError;
+
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * A request's tags, kept with its cost: the key's default tags, then the OpenAI {@code metadata} object's
+ * string values, then the {@code x-tollgate-tags} header ({@code course=cs101,assignment=3}); later ones win.
+ */
+public final class RequestTags {
+
+    static final int MAX_TAGS = 20;
+
+    private RequestTags() {
+    }
+
+    public static Map<String, String> of(Map<String, String> keyDefaults, JsonNode metadata, String header) {
+        Map<String, String> tags = new TreeMap<>(keyDefaults);
+        if (metadata != null && metadata.isObject()) {
+            metadata.fields().forEachRemaining(field -> {
+                if (field.getValue().isTextual()) {
+                    tags.put(field.getKey(), field.getValue().asText());
+                }
+            });
+        }
+        if (header != null && !header.isBlank()) {
+            for (String pair : header.split(",")) {
+                String trimmed = pair.trim();
+                if (trimmed.isEmpty()) {
+                    continue;
+                }
+                int separator = trimmed.indexOf('=');
+                if (separator <= 0) {
+                    throw ApiError.invalidRequest("'" + TollgateHeaders.TAGS + "' is a list of key=value pairs, "
+                            + "such as course=cs101,assignment=3; '" + trimmed + "' is not one.", null);
+                }
+                tags.put(trimmed.substring(0, separator).trim(), trimmed.substring(separator + 1).trim());
+            }
+        }
+        if (tags.size() > MAX_TAGS) {
+            throw ApiError.invalidRequest("A request carries at most " + MAX_TAGS + " tags.", null);
+        }
+        tags.forEach((key, value) -> {
+            if (key.isEmpty() || key.length() > 64 || value.length() > 256) {
+                throw ApiError.invalidRequest("A tag's name is 1 to 64 characters and its value at most 256.", null);
+            }
+        });
+        return tags;
+    }
+}

@@ -1,0 +1,90 @@
+package dev.tollgate.edge.wire;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.knuddels.jtokkit.Encodings;
+import com.knuddels.jtokkit.api.Encoding;
+import com.knuddels.jtokkit.api.EncodingType;
+import org.springframework.stereotype.Component;
+
+/**
+ * Counts tokens with a real tokenizer (o200k, the GPT-4o family's), the way OpenAI bills chat messages: a few
+ * tokens of framing per message and per reply, plus the text of every message, tool call and tool definition.
+ * Used for the worst-case estimate before a request goes upstream, and for usage the upstream did not report.
+ */
+@Component
+public class TokenCounter {
+
+    /** Framing of each message ({@code <|start|>role<|message|>…<|end|>}). */
+    static final int PER_MESSAGE = 3;
+    /** Every reply is primed with {@code <|start|>assistant<|message|>}. */
+    static final int PER_REPLY = 3;
+    /** What an image costs at most in a prompt (high detail, one 512px tile set); counted when images are sent. */
+    static final int PER_IMAGE = 765;
+
+    private final Encoding encoding = Encodings.newLazyEncodingRegistry().getEncoding(EncodingType.O200K_BASE);
+
+    public long text(String text) {
+        return text == null || text.isEmpty() ? 0 : encoding.countTokensOrdinary(text);
+    }
+
+    /** The prompt tokens of a chat completion request body. */
+    public long prompt(JsonNode body) {
+        long tokens = PER_REPLY;
+        for (JsonNode message : body.path("messages")) {
+            tokens += PER_MESSAGE;
+            tokens += text(message.path("role").asText(""));
+            if (message.hasNonNull("name")) {
+                tokens += 1 + text(message.get("name").asText());
+            }
+            tokens += content(message.path("content"));
+            if (message.has("tool_calls")) {
+                tokens += text(message.get("tool_calls").toString());
+            }
+            if (message.has("function_call")) {
+                tokens += text(message.get("function_call").toString());
+            }
+        }
+        if (body.has("tools")) {
+            tokens += text(body.get("tools").toString());
+        }
+        if (body.has("functions")) {
+            tokens += text(body.get("functions").toString());
+        }
+        if (body.path("response_format").has("json_schema")) {
+            tokens += text(body.get("response_format").get("json_schema").toString());
+        }
+        return tokens;
+    }
+
+    /** How many images the prompt holds (priced per image where the model has such a price). */
+    public long images(JsonNode body) {
+        long images = 0;
+        for (JsonNode message : body.path("messages")) {
+            for (JsonNode part : message.path("content")) {
+                String type = part.path("type").asText("");
+                if (type.equals("image_url") || type.equals("input_image")) {
+                    images++;
+                }
+            }
+        }
+        return images;
+    }
+
+    private long content(JsonNode content) {
+        if (content.isTextual()) {
+            return text(content.asText());
+        }
+        long tokens = 0;
+        for (JsonNode part : content) {
+            String type = part.path("type").asText("");
+            if (type.equals("text")) {
+                tokens += text(part.path("text").asText(""));
+            } else if (type.equals("image_url") || type.equals("input_image")) {
+                tokens += PER_IMAGE;
+            } else {
+                tokens += text(part.toString());
+            }
+        }
+        return tokens;
+    }
+}

@@ -1,0 +1,206 @@
+package dev.tollgate.edge.openai;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.openai.client.OpenAIClient;
+import com.openai.core.JsonValue;
+import com.openai.core.http.HttpResponseFor;
+import com.openai.core.http.StreamResponse;
+import com.openai.models.chat.completions.ChatCompletion;
+import com.openai.models.chat.completions.ChatCompletionChunk;
+import com.openai.models.chat.completions.ChatCompletionCreateParams;
+import com.openai.models.chat.completions.ChatCompletionStreamOptions;
+import dev.tollgate.edge.support.GatewayTestSupport;
+import dev.tollgate.edge.support.Http;
+import org.junit.jupiter.api.Test;
+
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** Chat completions through the running gateway with the official OpenAI Java SDK, against a real HTTP upstream. */
+class ChatCompletionsTest extends GatewayTestSupport {
+
+    static ChatCompletionCreateParams.Builder hello(String model) {
+        return ChatCompletionCreateParams.builder().model(model).addUserMessage("Hello, what does a budget do?");
+    }
+
+    @Test
+    void aCompletionCarriesItsCostInTheHeaderAndTheUsageBlockAndTheLedgerAgrees() {
+        String team = newTeam("100", "10", "clamp");
+        String user = newUser(team, null);
+        OpenAIClient client = openAi(newUserKey(user, List.of()));
+
+        HttpResponseFor<ChatCompletion> raw = client.chat().completions().withRawResponse()
+                .create(hello("gpt-test").maxCompletionTokens(300).build());
+        ChatCompletion completion = raw.parse();
+
+        String requestId = raw.headers().values("x-request-id").get(0);
+        String headerCost = raw.headers().values("x-tollgate-cost").get(0);
+        // 12 prompt tokens at 1.00/M + 300 completion tokens at 2.00/M (the fake upstream answers max_tokens)
+        assertThat(new BigDecimal(headerCost)).isEqualByComparingTo("0.000612");
+        JsonValue usageCost = completion.usage().orElseThrow()._additionalProperties().get("cost");
+        assertThat(new BigDecimal(usageCost.toString())).isEqualByComparingTo(headerCost);
+
+        JsonNode row = messageCost(requestId);
+        assertThat(row.path("outcome").asText()).isEqualTo("settled");
+        assertThat(new BigDecimal(row.path("cost").asText())).isEqualByComparingTo(headerCost);
+        assertThat(row.path("usage").path("completion_tokens").asLong()).isEqualTo(300);
+        assertThat(row.path("user_id").asText()).isEqualTo(user);
+        assertThat(row.path("deployment").asText()).isEqualTo("fake-normal");
+        assertThat(row.path("price_version").asText()).matches("v\\d+");
+        assertThat(row.path("latency_ms").asLong()).isGreaterThanOrEqualTo(0);
+        // 12 counted-by-us prompt tokens differ from the upstream's, so the reservation only bounds the cost
+        assertThat(new BigDecimal(row.path("reserved").asText())).isGreaterThanOrEqualTo(new BigDecimal(headerCost));
+        await().untilAsserted(() -> {
+            JsonNode userBudget = budgetOf("users", user);
+            assertThat(userBudget.path("reserved").asText()).isEqualTo("0");
+            assertThat(new BigDecimal(userBudget.path("spent").asText())).isEqualByComparingTo(headerCost);
+            assertThat(new BigDecimal(budgetOf("teams", team).path("spent").asText())).isEqualByComparingTo(headerCost);
+        });
+    }
+
+    @Test
+    void fieldsTheGatewayDoesNotKnowReachTheUpstreamUntouched() {
+        String team = newTeam(null, null, "clamp");
+        OpenAIClient client = openAi(newUserKey(newUser(team, null), List.of()));
+        String marker = unique("marker");
+
+        client.chat().completions().create(hello("gpt-test")
+                .putAdditionalBodyProperty("x_vendor_option", JsonValue.from(Map.of("marker", marker, "depth", 3)))
+                .temperature(0.25)
+                .build());
+
+        JsonNode forwarded = upstream().lastRequestFor(marker);
+        assertThat(forwarded).isNotNull();
+        assertThat(forwarded.path("x_vendor_option").path("depth").asInt()).isEqualTo(3);
+        assertThat(forwarded.path("temperature").asDouble()).isEqualTo(0.25);
+        assertThat(forwarded.path("model").asText()).as("the upstream's own model name").isEqualTo("up-normal");
+    }
+
+    @Test
+    void aStreamReachesTheClientChunkByChunkBeforeTheUpstreamHasFinished() throws Exception {
+        String team = newTeam("100", "10", "clamp");
+        OpenAIClient client = openAi(newUserKey(newUser(team, null), List.of()));
+        upstream().holdNextStream();
+
+        List<ChatCompletionChunk> received = new ArrayList<>();
+        try (StreamResponse<ChatCompletionChunk> stream = client.chat().completions().createStreaming(
+                hello("gpt-slow-stream").streamOptions(ChatCompletionStreamOptions.builder().includeUsage(true).build())
+                        .build())) {
+            Iterator<ChatCompletionChunk> chunks = stream.stream().iterator();
+            assertThat(upstream().awaitFirstChunkSent()).isTrue();
+            // The upstream is now blocked after its first chunk: the client must already be able to read it.
+            CompletableFuture<ChatCompletionChunk> first = CompletableFuture.supplyAsync(chunks::next);
+            ChatCompletionChunk role = first.get(5, TimeUnit.SECONDS);
+            received.add(role);
+            received.add(CompletableFuture.supplyAsync(chunks::next).get(5, TimeUnit.SECONDS));
+            assertThat(received.get(1).choices().get(0).delta().content()).contains("Hello");
+
+            upstream().releaseStream();
+            chunks.forEachRemaining(received::add);
+        } finally {
+            upstream().releaseStream();
+        }
+
+        ChatCompletionChunk last = received.get(received.size() - 1);
+        assertThat(last.choices()).isEmpty();
+        JsonValue cost = last.usage().orElseThrow()._additionalProperties().get("cost");
+        assertThat(new BigDecimal(cost.toString())).isPositive();
+        assertThat(received.stream().map(c -> c.choices().isEmpty() ? "" : c.choices().get(0).delta().content()
+                .orElse("")).reduce("", String::concat)).isEqualTo("Hello world");
+    }
+
+    @Test
+    void aStreamWithoutIncludeUsageHasNoUsageChunkButIsStillSettledWithTheRealUsage() {
+        String team = newTeam(null, null, "clamp");
+        String user = newUser(team, null);
+        String key = newUserKey(user, List.of());
+
+        Http.Response response = http().post("/v1/chat/completions", key, Map.of("model", "gpt-test", "stream", true,
+                "max_tokens", 77, "messages", List.of(Map.of("role", "user", "content", "Hi"))));
+
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(response.header("content-type")).startsWith("text/event-stream");
+        assertThat(response.body()).doesNotContain("\"usage\"").contains("Hello").endsWith("data: [DONE]\n\n");
+        JsonNode forwarded = upstream().requests().get(upstream().requests().size() - 1);
+        assertThat(forwarded.path("stream_options").path("include_usage").asBoolean())
+                .as("the gateway always asks the upstream for usage").isTrue();
+        JsonNode row = messageCost(response.header("x-request-id"));
+        assertThat(row.path("usage").path("completion_tokens").asLong()).isEqualTo(77);
+        assertThat(new BigDecimal(row.path("cost").asText())).isEqualByComparingTo("0.000166"); // 12*1 + 77*2 per M
+    }
+
+    @Test
+    void aStreamCutByTheUpstreamAfterItsFirstChunkSettlesWhatWasDelivered() {
+        String team = newTeam(null, null, "clamp");
+        String key = newUserKey(newUser(team, null), List.of());
+
+        Http.Response response = http().post("/v1/chat/completions", key, Map.of("model", "gpt-cut-stream",
+                "stream", true, "messages", List.of(Map.of("role", "user", "content", "Hi"))));
+
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(response.body()).contains("Hello").contains(" world");
+        JsonNode row = messageCost(response.header("x-request-id"));
+        assertThat(row.path("outcome").asText()).isEqualTo("settled");
+        assertThat(row.path("usage").path("completion_tokens").asLong()).as("'Hello world' counted").isEqualTo(2);
+    }
+
+    @Test
+    void anAnswerWithoutUsageIsCountedWithTheTokenizer() {
+        String team = newTeam(null, null, "clamp");
+        OpenAIClient client = openAi(newUserKey(newUser(team, null), List.of()));
+
+        HttpResponseFor<ChatCompletion> raw = client.chat().completions().withRawResponse()
+                .create(hello("gpt-terse").build());
+
+        ChatCompletion completion = raw.parse();
+        assertThat(completion.usage()).isPresent();
+        assertThat(completion.usage().get().completionTokens()).isEqualTo(5); // "word word word word word"
+        JsonNode row = messageCost(raw.headers().values("x-request-id").get(0));
+        assertThat(row.path("usage").path("completion_tokens").asLong()).isEqualTo(5);
+        assertThat(row.path("usage").path("prompt_tokens").asLong()).isPositive();
+    }
+
+    @Test
+    void aTinyCostIsAPlainDecimalNeverExponentNotation() {
+        String team = newTeam(null, null, "clamp");
+        String key = newUserKey(newUser(team, null), List.of());
+
+        Http.Response response = http().post("/v1/chat/completions", key, Map.of("model", "gpt-cheap",
+                "messages", List.of(Map.of("role", "user", "content", "x"))));
+
+        // 12 prompt + 20 completion tokens at 0.01 per million: 0.00000032
+        assertThat(response.body()).contains("\"cost\":0.00000032");
+        assertThat(response.header("x-tollgate-cost")).isEqualTo("0.00000032");
+    }
+
+    @Test
+    void theBuiltInMockAnswersWithRealisticUsageAndCost() {
+        String team = newTeam(null, null, "clamp");
+        OpenAIClient client = openAi(newUserKey(newUser(team, null), List.of()));
+
+        ChatCompletion completion = client.chat().completions().create(hello("mock-model").build());
+
+        assertThat(completion.choices().get(0).message().content()).hasValueSatisfying(c -> assertThat(c).isNotBlank());
+        assertThat(completion.usage().orElseThrow().promptTokens()).isPositive();
+        assertThat(completion.usage().orElseThrow().completionTokens()).isPositive();
+        assertThat(new BigDecimal(completion.usage().get()._additionalProperties().get("cost").toString())).isPositive();
+    }
+
+    @Test
+    void modelsListsOnlyWhatTheKeyMayUse() {
+        String team = newTeam(null, null, "clamp");
+        OpenAIClient client = openAi(newUserKey(newUser(team, null), List.of("gpt-test", "mock-model")));
+
+        List<String> ids = client.models().list().data().stream().map(m -> m.id()).toList();
+
+        assertThat(ids).containsExactlyInAnyOrder("gpt-test", "mock-model");
+    }
+}
