@@ -2,17 +2,24 @@ package dev.tollgate.api;
 
 /**
  * An aggregate refused a command because it breaks one of its rules. The {@link Reason} tells the edge which HTTP
- * status fits (404, 409, 400) without the edge knowing the rule.
+ * status fits (404, 409, 400, 403) without the edge knowing the rule.
  */
 public class CommandRefused extends RuntimeException {
 
-    public enum Reason { NOT_FOUND, CONFLICT, INVALID }
+    /** {@code LIMIT_REACHED}: a bound on what an aggregate holds (members of a team, boosts of an account). */
+    public enum Reason { NOT_FOUND, CONFLICT, INVALID, LIMIT_REACHED }
 
     private final Reason reason;
+    private final String code;
 
     public CommandRefused(Reason reason, String message) {
+        this(reason, null, message);
+    }
+
+    private CommandRefused(Reason reason, String code, String message) {
         super(message, null, false, false);
         this.reason = reason;
+        this.code = code;
     }
 
     public static CommandRefused notFound(String message) {
@@ -27,7 +34,17 @@ public class CommandRefused extends RuntimeException {
         return new CommandRefused(Reason.INVALID, message);
     }
 
+    /** @param code what the client is told, as OpenAI's error {@code code} ({@code team_member_limit}) */
+    public static CommandRefused limitReached(String code, String message) {
+        return new CommandRefused(Reason.LIMIT_REACHED, code, message);
+    }
+
     public Reason reason() {
         return reason;
+    }
+
+    /** The error code of a {@code LIMIT_REACHED} refusal; {@code null} otherwise. */
+    public String code() {
+        return code;
     }
 }

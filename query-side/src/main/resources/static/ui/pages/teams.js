@@ -67,6 +67,7 @@ export async function detail(view, { args: [teamId], can, go }) {
         h('dt', {}, 'Boosts now'), h('dd', {}, orDash(live.boosts)),
         h('dt', {}, 'Spent this period'), h('dd', {}, live.spent),
         h('dt', {}, 'Reserved by requests in flight'), h('dd', {}, live.reserved),
+        h('dt', {}, 'Charged beyond reservations (overrun)'), h('dd', {}, orDash(live.overrun)),
         h('dt', {}, 'Remaining'), h('dd', { id: 'team-remaining' }, live.remaining ?? 'unlimited'),
         h('dt', {}, 'Period'), h('dd', {}, `${when(live.period_start)} to ${live.period_end ? when(live.period_end) : 'never resets'}`),
       ] : null),

@@ -1,6 +1,7 @@
 package dev.tollgate.api.price;
 
 import dev.tollgate.api.money.ModelPrice;
+import org.axonframework.serialization.Revision;
 
 import java.time.Instant;
 import java.util.Map;
@@ -14,6 +15,7 @@ import java.util.Map;
  * @param configured for a publication from the configuration file: every price the file holds now (so that the
  *                   next start publishes only what the file changes, never undoing a price set through the API)
  */
+@Revision("1")
 public record PricesPublished(String priceBookId, int version, Instant effectiveFrom, Map<String, ModelPrice> prices,
                               java.util.Set<String> changed, String source, String actor, String reason,
                               Instant at, Map<String, ModelPrice> configured) {

@@ -2,6 +2,7 @@ package dev.tollgate.api.spend;
 
 import dev.tollgate.api.money.AccountBalance;
 import dev.tollgate.api.money.Money;
+import org.axonframework.serialization.Revision;
 
 import java.time.Instant;
 import java.util.Map;
@@ -15,6 +16,7 @@ import java.util.Map;
  * @param newCost      what it is charged from now on
  * @param chunk        the approval chunk that carried it (approvals are idempotent per chunk)
  */
+@Revision("2")
 public record CostAdjusted(String requestId, String teamId, String userId, String keyId, String model,
                            String provider, Usage usage, Instant reservedAt, Map<String, String> tags,
                            Money previousCost, Money newCost, Money difference, String priceVersion,

@@ -2,6 +2,7 @@ package dev.tollgate.api.spend;
 
 import dev.tollgate.api.money.AccountBalance;
 import dev.tollgate.api.money.Money;
+import org.axonframework.serialization.Revision;
 
 import java.time.Instant;
 import java.util.Map;
@@ -12,6 +13,7 @@ import java.util.Map;
  *
  * @param model the model it was reserved for; {@code tags} its labels (both for reports)
  */
+@Revision("2")
 public record ReservationExpired(String requestId, String teamId, String userId, String keyId,
                                  Money chargedEstimate, boolean flaggedForReview, Instant reservedAt,
                                  Instant expiresAt, Instant at, AccountBalance teamBalance,

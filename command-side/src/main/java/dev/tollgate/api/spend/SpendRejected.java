@@ -1,6 +1,7 @@
 package dev.tollgate.api.spend;
 
 import dev.tollgate.api.money.Money;
+import org.axonframework.serialization.Revision;
 
 import java.time.Instant;
 import java.util.Map;
@@ -13,6 +14,7 @@ import java.util.Map;
  * @param available      what that budget had left
  * @param resetsAt       when the limiting budget starts again ({@code null}: never)
  */
+@Revision("1")
 public record SpendRejected(String requestId, String teamId, String userId, String keyId, String model,
                            String limitingBudget, Money needed, Money available, Instant resetsAt, Instant at,
                            Map<String, String> tags) implements RequestEvent {

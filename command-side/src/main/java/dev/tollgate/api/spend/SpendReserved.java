@@ -2,6 +2,7 @@ package dev.tollgate.api.spend;
 
 import dev.tollgate.api.money.AccountBalance;
 import dev.tollgate.api.money.Money;
+import org.axonframework.serialization.Revision;
 
 import java.time.Instant;
 import java.util.Map;
@@ -16,6 +17,7 @@ import java.util.Map;
  * @param userBalance        {@code null} when the request is charged to the team only
  * @param keyBalance         {@code null} unless the key has a budget of its own
  */
+@Revision("2")
 public record SpendReserved(String requestId, String teamId, String userId, String keyId, String model,
                             Money amount, long requestedMaxTokens, long grantedMaxTokens, boolean clamped,
                             Instant at, Instant expiresAt, Map<String, String> tags, AccountBalance teamBalance,

@@ -2,6 +2,7 @@ package dev.tollgate.api.spend;
 
 import dev.tollgate.api.money.AccountBalance;
 import dev.tollgate.api.money.Money;
+import org.axonframework.serialization.Revision;
 
 import java.time.Instant;
 import java.util.Map;
@@ -17,6 +18,7 @@ import java.util.Map;
  * @param attempts     how many attempts the request took (retries and fallbacks included); 0 in events stored
  *                     before attempts were recorded
  */
+@Revision("2")
 public record SpendSettled(String requestId, String teamId, String userId, String keyId, String model,
                            String provider, String deployment, Usage usage, Money reserved, Money cost,
                            String priceVersion, long latencyMillis, Instant reservedAt, Instant at,

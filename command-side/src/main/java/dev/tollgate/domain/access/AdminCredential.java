@@ -13,6 +13,7 @@ import org.axonframework.commandhandling.CommandHandler;
 import org.axonframework.eventhandling.GenericEventMessage;
 import org.axonframework.eventsourcing.EventSourcingHandler;
 import org.axonframework.modelling.command.AggregateIdentifier;
+import org.axonframework.serialization.Revision;
 import org.axonframework.spring.stereotype.Aggregate;
 
 import java.util.Set;
@@ -23,6 +24,7 @@ import static org.axonframework.modelling.command.AggregateLifecycle.apply;
  * An administrative credential: a bearer key with a role (admin, manager of some teams, finance). It knows only the
  * hash of its secret. Designed so that another way to prove the same identity (an OIDC login) can map to it later.
  */
+@Revision("1")
 @Aggregate
 public class AdminCredential {
 

@@ -11,6 +11,7 @@ import org.axonframework.commandhandling.CommandHandler;
 import org.axonframework.eventhandling.GenericEventMessage;
 import org.axonframework.eventsourcing.EventSourcingHandler;
 import org.axonframework.modelling.command.AggregateIdentifier;
+import org.axonframework.serialization.Revision;
 import org.axonframework.spring.stereotype.Aggregate;
 
 import java.time.Instant;
@@ -22,6 +23,7 @@ import static org.axonframework.modelling.command.AggregateLifecycle.apply;
  * One decision to boost a cohort: who, how much, when, why, by whom. Each member's boost is then recorded on the
  * member's team (the teams decide spend), by the edge's cohort boost distributor.
  */
+@Revision("1")
 @Aggregate
 public class CohortBoost {
 

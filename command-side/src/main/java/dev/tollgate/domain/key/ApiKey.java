@@ -12,11 +12,13 @@ import org.axonframework.commandhandling.CommandHandler;
 import org.axonframework.eventhandling.GenericEventMessage;
 import org.axonframework.eventsourcing.EventSourcingHandler;
 import org.axonframework.modelling.command.AggregateIdentifier;
+import org.axonframework.serialization.Revision;
 import org.axonframework.spring.stereotype.Aggregate;
 
 import static org.axonframework.modelling.command.AggregateLifecycle.apply;
 
 /** An API key: who it belongs to and whether it still works. It knows the secret's hash only, never the secret. */
+@Revision("1")
 @Aggregate
 public class ApiKey {
 

@@ -11,6 +11,7 @@ import org.axonframework.eventsourcing.EventSourcingHandler;
 import org.axonframework.modelling.command.AggregateCreationPolicy;
 import org.axonframework.modelling.command.AggregateIdentifier;
 import org.axonframework.modelling.command.CreationPolicy;
+import org.axonframework.serialization.Revision;
 import org.axonframework.spring.stereotype.Aggregate;
 
 import java.time.Instant;
@@ -28,6 +29,7 @@ import static org.axonframework.modelling.command.AggregateLifecycle.apply;
  * until the next version's; a request is priced with the version in force when it started. A publication that
  * changes nothing records nothing, so publishing the configuration file's prices at every start is harmless.
  */
+@Revision("1")
 @Aggregate
 @JsonAutoDetect(fieldVisibility = JsonAutoDetect.Visibility.ANY, getterVisibility = JsonAutoDetect.Visibility.NONE,
         isGetterVisibility = JsonAutoDetect.Visibility.NONE)

@@ -26,6 +26,7 @@ import dev.tollgate.api.spend.SettleSpend;
 import dev.tollgate.api.spend.SpendBatchResult;
 import dev.tollgate.api.spend.SpendLine;
 import dev.tollgate.api.spend.SpendOutcome;
+import dev.tollgate.api.spend.SpendOverran;
 import dev.tollgate.api.spend.SpendRejected;
 import dev.tollgate.api.spend.SpendReserved;
 import dev.tollgate.api.spend.SpendSettled;
@@ -36,6 +37,7 @@ import dev.tollgate.api.team.SetKeyBudget;
 import dev.tollgate.api.team.SetTeamBudget;
 import dev.tollgate.api.team.SetUserBudget;
 import dev.tollgate.api.team.SetUserTags;
+import dev.tollgate.api.team.TeamLimits;
 import dev.tollgate.api.team.TeamBudgetSet;
 import dev.tollgate.api.team.TeamCreated;
 import dev.tollgate.api.team.UserBudgetSet;
@@ -47,15 +49,16 @@ import org.axonframework.commandhandling.CommandHandler;
 import org.axonframework.eventhandling.GenericEventMessage;
 import org.axonframework.eventsourcing.EventSourcingHandler;
 import org.axonframework.modelling.command.AggregateIdentifier;
+import org.axonframework.serialization.Revision;
 import org.axonframework.spring.stereotype.Aggregate;
 
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -72,6 +75,7 @@ import static org.axonframework.modelling.command.AggregateLifecycle.apply;
  * expired: a request id is open at most once, and once closed it is remembered (a bounded window) so that a retried
  * line cannot act twice.
  */
+@Revision("3")
 @Aggregate(cache = "teamCache", snapshotTriggerDefinition = "teamSnapshotTrigger")
 @JsonAutoDetect(fieldVisibility = JsonAutoDetect.Visibility.ANY, getterVisibility = JsonAutoDetect.Visibility.NONE,
         isGetterVisibility = JsonAutoDetect.Visibility.NONE)
@@ -79,9 +83,17 @@ public class Team {
 
     /** How many closed request ids are remembered to make retried lines harmless. */
     static final int CLOSED_WINDOW = 10_000;
+    /** How many removals are remembered to keep a team key from registering a removed user again. */
+    static final int REMOVED_WINDOW = 10_000;
+    /** Recalculations whose recorded chunks are remembered (one is applied at a time, resumed at the next start). */
+    static final int RECALCULATIONS_REMEMBERED = 100;
+    /** The most boosts granted and not ended on one account (the team's own, or a member's). */
+    static final int BOOSTS_PER_ACCOUNT = 100;
     static final String GATEWAY_ACTOR = "gateway";
     /** The "limiting budget" of a request refused because its user is not (or no longer) a member. */
     public static final String MEMBERSHIP = "membership";
+    /** The "limiting budget" of a team key's request for a new user when the team has its most members. */
+    public static final String MEMBER_LIMIT = "member_limit";
 
     @AggregateIdentifier
     private String teamId;
@@ -97,10 +109,16 @@ public class Team {
     private Map<String, Reservation> open = new HashMap<>();
     private Instant earliestExpiry;
     private LinkedHashMap<String, String> recentlyClosed = new LinkedHashMap<>();
-    /** Members who were removed; a team key naming one of them is refused rather than re-registering them. */
-    private Set<String> removedUserIds = new HashSet<>();
-    /** Approval chunks of recalculations already recorded ({@code recalculationId#chunk}): never adjust twice. */
-    private Set<String> adjustedChunks = new HashSet<>();
+    /**
+     * The last {@link #REMOVED_WINDOW} members removed, oldest first: a team key naming one of them is refused rather
+     * than registering them again.
+     */
+    private LinkedHashSet<String> removedUserIds = new LinkedHashSet<>();
+    /**
+     * How many approval chunks of each of the last {@link #RECALCULATIONS_REMEMBERED} recalculations are recorded
+     * (chunks 0 to n-1, recorded in order): a resumed approval never adjusts twice.
+     */
+    private LinkedHashMap<String, Integer> adjustedChunks = new LinkedHashMap<>();
 
     protected Team() {
         // for Axon and snapshots
@@ -130,7 +148,7 @@ public class Team {
     }
 
     @CommandHandler
-    public void handle(RegisterUser command) {
+    public void handle(RegisterUser command, TeamLimits limits) {
         Limits.requireId(command.userId(), "user id");
         if (members.containsKey(command.userId())) {
             throw CommandRefused.conflict("user '" + command.userId() + "' is already a member of team '" + teamId + "'");
@@ -139,6 +157,9 @@ public class Team {
                 ? command.userId() : Limits.require(command.externalId(), Limits.EXTERNAL_ID, "external id");
         if (memberIdsByExternalId.containsKey(externalId)) {
             throw CommandRefused.conflict("team '" + teamId + "' already has a user named '" + externalId + "'");
+        }
+        if (members.size() >= limits.maxMembers()) {
+            throw CommandRefused.limitReached("team_member_limit", memberLimitReached(limits));
         }
         register(command.userId(), externalId, command.name(), command.budget(), command.tags(), false,
                 command.actor(), now());
@@ -174,10 +195,14 @@ public class Team {
     }
 
     @CommandHandler
-    public void handle(SetKeyBudget command) {
+    public void handle(SetKeyBudget command, TeamLimits limits) {
         Limits.requireId(command.keyId(), "key id");
         Instant now = now();
         KeyAccount existing = keyAccounts.get(command.keyId());
+        if (existing == null && command.budget() != null && keyAccounts.size() >= limits.maxMembers()) {
+            throw CommandRefused.limitReached("team_key_budget_limit", "team '" + teamId + "' already has "
+                    + keyAccounts.size() + " keys with a budget of their own, its most: remove a key's budget first");
+        }
         Budget previous = existing == null ? null : existing.budget();
         if (command.budget() == null) {
             if (existing != null) {
@@ -186,7 +211,10 @@ public class Team {
             }
             return;
         }
-        Account account = existing == null ? Account.fresh(now, command.budget().period())
+        // A key given a budget while its requests are in flight holds them as reserved: they settle against it.
+        Account account = existing == null
+                ? Account.fresh(now, command.budget().period())
+                        .reserve(openReserved(r -> command.keyId().equals(r.keyId())))
                 : existing.account().rebased(existing.budget().period(), command.budget().period(), now);
         apply(new KeyBudgetSet(teamId, command.keyId(), command.budget(), previous, command.actor(), command.reason(),
                 now, account.balance(command.budget())));
@@ -215,6 +243,16 @@ public class Team {
         }
         if (boosts.containsKey(ActiveBoost.key(command.boostId(), command.userId()))) {
             return; // granted already: a repeated distribution of a cohort boost changes nothing
+        }
+        // The account's boosts past their end are recorded as ended first: only running and future ones count.
+        boosts.values().stream().filter(b -> b.boosts(command.userId()) && !now.isBefore(b.endsAt()))
+                .sorted(Comparator.comparing(ActiveBoost::endsAt)).toList()
+                .forEach(b -> apply(new BoostExpired(teamId, b.boostId(), b.userId(), b.endsAt(), now)));
+        long onAccount = boosts.values().stream().filter(b -> b.boosts(command.userId())).count();
+        if (onAccount >= BOOSTS_PER_ACCOUNT) {
+            throw CommandRefused.limitReached("boost_limit", (command.userId() == null ? "team '" + teamId + "'"
+                    : "user '" + command.userId() + "'") + " already has " + onAccount
+                    + " boosts granted and not ended, its most: revoke one or wait for one to end");
         }
         apply(new BoostGranted(teamId, command.boostId(), command.userId(), command.amount(), command.startsAt(),
                 command.endsAt(), command.reason(), command.cohortId(), command.actor(), now));
@@ -257,13 +295,13 @@ public class Team {
     // ================================================================== spend
 
     @CommandHandler
-    public SpendBatchResult handle(RecordSpendBatch command) {
+    public SpendBatchResult handle(RecordSpendBatch command, TeamLimits limits) {
         Instant now = now();
         expireOverdue(now);
         List<SpendOutcome> outcomes = new ArrayList<>(command.lines().size());
         for (SpendLine line : command.lines()) {
             if (line instanceof ReserveSpend reserve) {
-                outcomes.add(reserve(reserve, now));
+                outcomes.add(reserve(reserve, limits, now));
             } else if (line instanceof SettleSpend settle) {
                 outcomes.add(settle(settle, now));
             } else if (line instanceof ReleaseReservation release) {
@@ -294,7 +332,7 @@ public class Team {
         }
     }
 
-    private SpendOutcome reserve(ReserveSpend line, Instant now) {
+    private SpendOutcome reserve(ReserveSpend line, TeamLimits limits, Instant now) {
         Reservation existing = open.get(line.requestId());
         if (existing != null) {
             return new SpendOutcome.Reserved(existing.requestId(), existing.userId(), Money.ofNanos(existing.amount()),
@@ -303,17 +341,23 @@ public class Team {
         if (recentlyClosed.containsKey(line.requestId())) {
             return new SpendOutcome.NotOpen(line.requestId(), recentlyClosed.get(line.requestId()));
         }
-        Member member = memberFor(line, now);
-        if (line.userId() != null && member == null) {
+        if (line.userId() != null && !members.containsKey(line.userId())) {
             return reject(line, null, MEMBERSHIP, line.userId(), line.worstCase(), Money.ZERO, null,
                     "user '" + line.userId() + "' is not a member of team '" + teamId + "'", now);
         }
-        if (line.userId() == null && member == null && line.externalUserId() != null
-                && !line.externalUserId().isBlank()) {
-            String removed = teamId + ":" + line.externalUserId();
-            return reject(line, null, MEMBERSHIP, removed, line.worstCase(), Money.ZERO, null,
-                    "user '" + line.externalUserId() + "' was removed from team '" + teamId + "'", now);
+        if (isNewTeamKeyUser(line)) {
+            String userId = teamId + ":" + line.externalUserId();
+            if (removedUserIds.contains(userId)) {
+                return reject(line, null, MEMBERSHIP, userId, line.worstCase(), Money.ZERO, null,
+                        "user '" + line.externalUserId() + "' was removed from team '" + teamId + "'", now);
+            }
+            if (members.size() >= limits.maxMembers()) {
+                return reject(line, null, MEMBER_LIMIT, teamId, line.worstCase(), Money.ZERO, null,
+                        memberLimitReached(limits), now);
+            }
+            register(userId, line.externalUserId(), line.externalUserId(), null, Set.of(), true, GATEWAY_ACTOR, now);
         }
+        Member member = memberOf(line);
 
         List<Charge> charges = new ArrayList<>(3);
         Charge team = Charge.of("team", teamId, budget, account.rolledTo(now, budget.period()), boostsOn(null, now));
@@ -367,23 +411,26 @@ public class Team {
                 granted < line.maxOutputTokens());
     }
 
-    /** The member the line is charged to; a team key's unknown {@code user} is registered on first sight. */
-    private Member memberFor(ReserveSpend line, Instant now) {
+    /** A team key's {@code user} the team does not know yet: it is registered on first sight, if it may be. */
+    private boolean isNewTeamKeyUser(ReserveSpend line) {
+        return line.userId() == null && line.externalUserId() != null && !line.externalUserId().isBlank()
+                && !memberIdsByExternalId.containsKey(line.externalUserId());
+    }
+
+    /** The member the line is charged to, or {@code null} for the team alone. */
+    private Member memberOf(ReserveSpend line) {
         if (line.userId() != null) {
             return members.get(line.userId());
         }
         if (line.externalUserId() == null || line.externalUserId().isBlank()) {
             return null;
         }
-        String userId = memberIdsByExternalId.get(line.externalUserId());
-        if (userId == null) {
-            userId = teamId + ":" + line.externalUserId();
-            if (removedUserIds.contains(userId)) {
-                return null;
-            }
-            register(userId, line.externalUserId(), line.externalUserId(), null, Set.of(), true, GATEWAY_ACTOR, now);
-        }
-        return members.get(userId);
+        return members.get(memberIdsByExternalId.get(line.externalUserId()));
+    }
+
+    private String memberLimitReached(TeamLimits limits) {
+        return "team '" + teamId + "' has " + members.size() + " members, its most (" + limits.maxMembers()
+                + "): remove members or raise the limit";
     }
 
     private SpendOutcome reject(ReserveSpend line, Member member, String limitingBudget, String accountId,
@@ -403,11 +450,18 @@ public class Team {
             throw CommandRefused.invalid("a cost cannot be negative (request " + line.requestId() + ")");
         }
         Balances after = close(reservation, line.cost().nanos(), now);
-        apply(new SpendSettled(reservation.requestId(), teamId, reservation.userId(), reservation.keyId(),
-                line.model() == null ? reservation.model() : line.model(), line.provider(), line.deployment(),
-                line.usage(), Money.ofNanos(reservation.amount()), line.cost(), line.priceVersion(),
+        String model = line.model() == null ? reservation.model() : line.model();
+        Money reserved = Money.ofNanos(reservation.amount());
+        apply(new SpendSettled(reservation.requestId(), teamId, reservation.userId(), reservation.keyId(), model,
+                line.provider(), line.deployment(), line.usage(), reserved, line.cost(), line.priceVersion(),
                 line.latencyMillis(), reservation.at(), now, after.team(), after.user(), after.key(),
                 reservation.tags(), line.attempts()));
+        if (line.cost().isGreaterThan(reserved)) {
+            // Never hidden in a total: the excess is its own fact (and counted in the balances above).
+            apply(new SpendOverran(reservation.requestId(), teamId, reservation.userId(), reservation.keyId(), model,
+                    line.provider(), line.deployment(), reserved, line.cost(), line.cost().minus(reserved),
+                    reservation.at(), now, reservation.tags()));
+        }
         return new SpendOutcome.Settled(line.requestId(), line.cost());
     }
 
@@ -449,8 +503,14 @@ public class Team {
     @CommandHandler
     public int handle(AdjustCosts command) {
         Limits.requireId(command.recalculationId(), "recalculation id");
-        if (adjustedChunks.contains(command.recalculationId() + "#" + command.chunk())) {
-            return 0;
+        int recorded = adjustedChunks.getOrDefault(command.recalculationId(), 0);
+        if (command.chunk() < recorded) {
+            return 0; // recorded already: a resumed approval sends it again
+        }
+        if (command.chunk() > recorded) {
+            // chunks are recorded in order, so that one number says which were: a gap would be lost for good
+            throw CommandRefused.conflict("chunk " + command.chunk() + " of recalculation '"
+                    + command.recalculationId() + "' comes before chunk " + recorded + " was recorded");
         }
         Instant now = now();
         for (CostAdjustment line : command.adjustments()) {
@@ -498,6 +558,11 @@ public class Team {
         return new Balances(teamAfter, userAfter, keyAfter);
     }
 
+    /** The sum of the open reservations that {@code charged} selects. */
+    private long openReserved(java.util.function.Predicate<Reservation> charged) {
+        return open.values().stream().filter(charged).mapToLong(Reservation::amount).sum();
+    }
+
     private SpendOutcome notOpen(String requestId) {
         return new SpendOutcome.NotOpen(requestId, recentlyClosed.getOrDefault(requestId, "unknown"));
     }
@@ -505,8 +570,10 @@ public class Team {
     private void register(String userId, String externalId, String name, Budget ownBudget, Set<String> tags,
                           boolean auto, String actor, Instant now) {
         Budget effective = ownBudget != null ? ownBudget : memberBudget;
+        // A member readmitted while requests of theirs are in flight holds them as reserved: they settle against it.
+        Account account = Account.fresh(now, effective.period()).reserve(openReserved(r -> userId.equals(r.userId())));
         apply(new UserRegistered(teamId, userId, externalId, name, ownBudget, tags, auto, actor, now,
-                Account.fresh(now, effective.period()).balance(effective)));
+                account.balance(effective)));
     }
 
     private Member member(String userId) {
@@ -555,6 +622,11 @@ public class Team {
         members.remove(event.userId());
         memberIdsByExternalId.remove(event.externalId());
         removedUserIds.add(event.userId());
+        if (removedUserIds.size() > REMOVED_WINDOW) {
+            Iterator<String> eldest = removedUserIds.iterator();
+            eldest.next();
+            eldest.remove();
+        }
     }
 
     @EventSourcingHandler
@@ -636,7 +708,12 @@ public class Team {
         account = Account.of(event.teamBalance());
         updateMemberAccount(event.userId(), event.userBalance());
         updateKeyAccount(event.keyId(), event.keyBalance());
-        adjustedChunks.add(event.recalculationId() + "#" + event.chunk());
+        adjustedChunks.merge(event.recalculationId(), event.chunk() + 1, Math::max);
+        if (adjustedChunks.size() > RECALCULATIONS_REMEMBERED) {
+            Iterator<String> eldest = adjustedChunks.keySet().iterator();
+            eldest.next();
+            eldest.remove();
+        }
     }
 
     private void closed(String requestId, String state, AccountBalance teamBalance, String userId,
@@ -680,6 +757,16 @@ public class Team {
     /** For tests: how many boosts are recorded and not ended. */
     int boostsRecorded() {
         return boosts.size();
+    }
+
+    /** For tests: how many removed members are remembered. */
+    int removalsRemembered() {
+        return removedUserIds.size();
+    }
+
+    /** For tests: of how many recalculations the recorded chunks are remembered. */
+    int recalculationsRemembered() {
+        return adjustedChunks.size();
     }
 
     private static Instant now() {

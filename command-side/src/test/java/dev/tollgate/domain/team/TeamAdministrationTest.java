@@ -33,7 +33,7 @@ class TeamAdministrationTest {
 
     @BeforeEach
     void setUp() {
-        fixture = new AggregateTestFixture<>(Team.class);
+        fixture = TeamFixture.create();
     }
 
     static AccountBalance fresh(Budget budget, Instant start) {

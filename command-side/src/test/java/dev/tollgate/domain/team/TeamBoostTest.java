@@ -56,7 +56,7 @@ class TeamBoostTest {
 
     @BeforeEach
     void setUp() {
-        fixture = new AggregateTestFixture<>(Team.class);
+        fixture = TeamFixture.create();
     }
 
     static AccountBalance fresh(Budget budget) {
@@ -164,7 +164,7 @@ class TeamBoostTest {
                                 org.hamcrest.Matchers.<Object>instanceOf(SpendRejected.class),
                                 org.axonframework.test.matchers.Matchers.andNoMore())));
 
-        fixture = new AggregateTestFixture<>(Team.class);
+        fixture = TeamFixture.create();
         fixture.given(new TeamCreated("cs", "CS", smallTeam, bigMember, OverBudgetPolicy.REJECT, "admin", null,
                                 T0.minusSeconds(60), fresh(smallTeam)),
                         new UserRegistered("cs", "alice", "alice", "Alice", null, Set.of(), false, "admin",

@@ -34,7 +34,7 @@ class TeamCostAdjustmentTest {
 
     @BeforeEach
     void setUp() {
-        fixture = new AggregateTestFixture<>(Team.class);
+        fixture = TeamFixture.create();
     }
 
     static CostAdjustment line(String requestId, Instant startedAt) {

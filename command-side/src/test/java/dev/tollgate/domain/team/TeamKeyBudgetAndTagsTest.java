@@ -40,7 +40,7 @@ class TeamKeyBudgetAndTagsTest {
 
     @BeforeEach
     void setUp() {
-        fixture = new AggregateTestFixture<>(Team.class);
+        fixture = TeamFixture.create();
     }
 
     static AccountBalance fresh(Budget budget, Instant start) {

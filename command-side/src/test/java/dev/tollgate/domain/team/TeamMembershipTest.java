@@ -42,7 +42,7 @@ class TeamMembershipTest {
 
     @BeforeEach
     void setUp() {
-        fixture = new AggregateTestFixture<>(Team.class);
+        fixture = TeamFixture.create();
     }
 
     static UserRemoved aliceRemoved() {

@@ -51,7 +51,7 @@ class TeamSpendTest {
 
     @BeforeEach
     void setUp() {
-        fixture = new AggregateTestFixture<>(Team.class);
+        fixture = TeamFixture.create();
     }
 
     static Money m(String decimal) {
@@ -256,7 +256,7 @@ class TeamSpendTest {
         for (int i = 1; i <= 5; i++) {
             lines.add(reserve("r" + i));
         }
-        fixture = new AggregateTestFixture<>(Team.class);
+        fixture = TeamFixture.create();
         fixture.given(teamCreated(team, member, OverBudgetPolicy.REJECT), alice(member))
                 .andGivenCurrentTime(T0)
                 .when(new RecordSpendBatch("cs", lines))

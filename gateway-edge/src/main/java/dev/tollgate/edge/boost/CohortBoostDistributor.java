@@ -1,5 +1,6 @@
 package dev.tollgate.edge.boost;
 
+import dev.tollgate.api.CommandRefused;
 import dev.tollgate.api.boost.CohortBoostGranted;
 import dev.tollgate.api.boost.CohortBoostRevoked;
 import dev.tollgate.api.boost.CohortMember;
@@ -9,6 +10,8 @@ import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.DisallowReplay;
 import org.axonframework.eventhandling.EventHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
@@ -21,6 +24,7 @@ import org.springframework.stereotype.Component;
 public class CohortBoostDistributor {
 
     public static final String PROCESSING_GROUP = "boost-distribution";
+    private static final Logger log = LoggerFactory.getLogger(CohortBoostDistributor.class);
 
     private final CommandGateway commands;
 
@@ -32,8 +36,16 @@ public class CohortBoostDistributor {
     @DisallowReplay
     void on(CohortBoostGranted event) {
         for (CohortMember member : event.members()) {
-            commands.sendAndWait(new GrantBoost(member.teamId(), event.boostId(), member.userId(), event.amount(),
-                    event.startsAt(), event.endsAt(), event.reason(), event.boostId(), event.actor()));
+            try {
+                commands.sendAndWait(new GrantBoost(member.teamId(), event.boostId(), member.userId(),
+                        event.amount(), event.startsAt(), event.endsAt(), event.reason(), event.boostId(),
+                        event.actor()));
+            } catch (CommandRefused refused) {
+                // One member's refusal (removed since, or at the most boosts an account holds) must not keep the
+                // others from theirs.
+                log.warn("Cohort boost {}: user {} of team {} not boosted: {}", event.boostId(), member.userId(),
+                        member.teamId(), refused.getMessage());
+            }
         }
     }
 

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.tollgate.api.team.TeamLimits;
+import dev.tollgate.edge.storedevents.StoredEventUpcasters;
 import dev.tollgate.projection.support.RequestSequencingPolicy;
 import org.axonframework.common.caching.Cache;
 import org.axonframework.common.jdbc.ConnectionProvider;
@@ -25,6 +27,7 @@ import org.axonframework.messaging.StreamableMessageSource;
 import dev.tollgate.projection.recalculation.RecalculationReplay;
 import org.axonframework.serialization.Serializer;
 import org.axonframework.serialization.json.JacksonSerializer;
+import org.axonframework.serialization.upcasting.event.EventUpcasterChain;
 import org.axonframework.spring.eventsourcing.SpringAggregateSnapshotter;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.context.annotation.Bean;
@@ -46,12 +49,21 @@ public class AxonConfiguration {
      */
     @Bean
     @Primary
-    Serializer serializer() {
+    public Serializer serializer() {
         ObjectMapper mapper = new ObjectMapper()
                 .registerModule(new JavaTimeModule())
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
                 .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
         return JacksonSerializer.builder().objectMapper(mapper).build();
+    }
+
+    /**
+     * Events stored by earlier releases, upcast to the shapes of today's event classes as they are read (Axon
+     * registers every EventUpcaster bean with the event store and the processors).
+     */
+    @Bean
+    EventUpcasterChain storedEventUpcasters() {
+        return StoredEventUpcasters.chain();
     }
 
     @Bean
@@ -143,6 +155,12 @@ public class AxonConfiguration {
         return configurer -> configurer.eventProcessing().registerPooledStreamingEventProcessorConfiguration(
                 RecalculationReplay.PROCESSING_GROUP,
                 (config, builder) -> builder.initialToken(StreamableMessageSource::createHeadToken));
+    }
+
+    /** The bounds of a team (tollgate.ledger.max-members-per-team), given to the Team's command handlers. */
+    @Bean
+    TeamLimits teamLimits(TollgateProperties properties) {
+        return new TeamLimits(properties.ledger().maxMembersPerTeam());
     }
 
     @Bean

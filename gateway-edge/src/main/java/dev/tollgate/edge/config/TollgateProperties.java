@@ -114,13 +114,16 @@ public record TollgateProperties(
      * @param dispatchThreads     threads that send batches to the ledger: one batch in flight per team, teams in
      *                            parallel
      * @param concurrencyRetries  retries of a batch that lost an optimistic-append race with another node
+     * @param maxMembersPerTeam   the most members a team may have (and keys with a budget of their own): bounds the
+     *                            Team's state
      */
     public record Ledger(@DefaultValue("15m") Duration reservationTtl,
                          @DefaultValue("30s") Duration expirySweepInterval,
                          @DefaultValue("16") long minOutputTokens,
                          @DefaultValue("256") int maxBatchSize,
                          @DefaultValue("4") int dispatchThreads,
-                         @DefaultValue("5") int concurrencyRetries) {
+                         @DefaultValue("5") int concurrencyRetries,
+                         @DefaultValue("10000") int maxMembersPerTeam) {
     }
 
     /**

@@ -70,6 +70,7 @@ public class OpenAiErrorHandler implements WebExceptionHandler {
                 case NOT_FOUND -> ApiError.notFound(refused.getMessage());
                 case CONFLICT -> ApiError.conflict(refused.getMessage());
                 case INVALID -> ApiError.invalidRequest(refused.getMessage(), null);
+                case LIMIT_REACHED -> ApiError.forbidden(refused.code(), refused.getMessage());
             };
         }
         if (failure instanceof ForbiddenRead forbidden) {

@@ -18,6 +18,11 @@ public final class BudgetMessages {
             return ApiError.forbidden("permission_denied", "This request cannot be charged: " + rejected.reason()
                     + ". Ask the team's administrator.");
         }
+        if (rejected.limitingBudget().equals("member_limit")) {
+            // A team key's new user, and the team has its most members: retrying cannot help either.
+            return ApiError.forbidden("team_member_limit", "This request cannot be charged: " + rejected.reason()
+                    + ". Ask the team's administrator.");
+        }
         String which = "The budget of " + rejected.limitingBudget() + " '" + rejected.accountId() + "'";
         String reset = rejected.resetsAt() == null
                 ? " It does not reset by itself: ask the team's administrator."

@@ -80,7 +80,7 @@ class ReportsTest extends GatewayTestSupport {
         assertThat(csv.header("content-disposition")).contains("attachment").contains(".csv");
         List<String> lines = csv.body().lines().toList();
         assertThat(lines.get(0)).isEqualTo("month,team_id,model,requests,prompt_tokens,completion_tokens,cost,"
-                + "adjustments,net_cost");
+                + "adjustments,net_cost,overrun");
         String[] fields = lines.get(1).split(",");
         assertThat(fields[0]).isEqualTo(YearMonth.now(ZoneOffset.UTC).toString());
         assertThat(fields[1]).isEqualTo(team);

@@ -23,6 +23,7 @@ import java.util.concurrent.TimeUnit;
  * <ul>
  *   <li>{@code up-normal}: a completion whose {@code completion_tokens} is the forwarded max_tokens (or 20),
  *       so that the real cost can equal the worst case;</li>
+ *   <li>{@code up-over-max}: like {@code up-normal}, but 50 completion tokens more than the forwarded max_tokens;</li>
  *   <li>{@code up-error-500}, {@code up-429}, {@code up-400}: OpenAI-style errors;</li>
  *   <li>{@code up-no-usage}: a completion without a usage block;</li>
  *   <li>{@code up-slow-stream}: streams its first chunk, then waits for {@link #releaseStream()};</li>
@@ -38,6 +39,8 @@ public final class FakeUpstream {
 
     public static final long PROMPT_TOKENS = 12;
     public static final long DEFAULT_COMPLETION_TOKENS = 20;
+    /** How many completion tokens {@code up-over-max} writes (and bills) beyond the max_tokens it was sent. */
+    public static final long OVER_MAX_TOKENS = 50;
 
     private static FakeUpstream shared;
 
@@ -106,6 +109,9 @@ public final class FakeUpstream {
         requests.add(body);
         String model = body.path("model").asText();
         long maxTokens = body.path("max_completion_tokens").asLong(body.path("max_tokens").asLong(DEFAULT_COMPLETION_TOKENS));
+        if (model.equals("up-over-max")) {
+            maxTokens += OVER_MAX_TOKENS; // an upstream that ignores max_tokens, and bills what it wrote
+        }
         switch (model) {
             case "up-error-500" -> error(exchange, 500, "server_error", "The upstream broke");
             case "up-429" -> {

@@ -22,6 +22,7 @@ import org.jooq.DSLContext;
 import org.jooq.Query;
 import org.springframework.stereotype.Component;
 
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.Collection;
 
@@ -80,7 +81,15 @@ public class BudgetStatusProjection {
         balances.flush();
         Budget member = event.memberBudget();
         Instant newStart = member.period().startOf(event.at());
+        // A member whose stored period has ended starts the new one from zero: spend of an ended period is not
+        // carried (Account.rebased).
+        var periodChanges = BUDGET_STATUS.BUDGET_PERIOD.ne(member.period().wireName());
+        var ended = BUDGET_STATUS.PERIOD_END.le(event.at());
         dsl.update(BUDGET_STATUS)
+                .set(BUDGET_STATUS.SPENT, org.jooq.impl.DSL.when(periodChanges.and(ended), BigDecimal.ZERO)
+                        .otherwise(BUDGET_STATUS.SPENT))
+                .set(BUDGET_STATUS.OVERRUN, org.jooq.impl.DSL.when(periodChanges.and(ended), BigDecimal.ZERO)
+                        .otherwise(BUDGET_STATUS.OVERRUN))
                 .set(BUDGET_STATUS.BUDGET_LIMIT, amount(member.limit()))
                 .set(BUDGET_STATUS.PERIOD_START, org.jooq.impl.DSL.when(
                                 BUDGET_STATUS.BUDGET_PERIOD.ne(member.period().wireName()), newStart)
@@ -186,6 +195,7 @@ public class BudgetStatusProjection {
                 .set(BUDGET_STATUS.PERIOD_END, b.periodEnd())
                 .set(BUDGET_STATUS.SPENT, amount(b.spent()))
                 .set(BUDGET_STATUS.RESERVED, amount(b.reserved()))
+                .set(BUDGET_STATUS.OVERRUN, amount(b.overrun()))
                 .set(BUDGET_STATUS.EVENT_SEQUENCE, row.sequence())
                 .set(BUDGET_STATUS.UPDATED_AT, row.at())
                 .onConflict(BUDGET_STATUS.ACCOUNT_TYPE, BUDGET_STATUS.ACCOUNT_ID)
@@ -197,6 +207,7 @@ public class BudgetStatusProjection {
                 .set(BUDGET_STATUS.PERIOD_END, b.periodEnd())
                 .set(BUDGET_STATUS.SPENT, amount(b.spent()))
                 .set(BUDGET_STATUS.RESERVED, amount(b.reserved()))
+                .set(BUDGET_STATUS.OVERRUN, amount(b.overrun()))
                 .set(BUDGET_STATUS.EVENT_SEQUENCE, row.sequence())
                 .set(BUDGET_STATUS.UPDATED_AT, row.at());
         var withDefault = row.followsTeamDefault() == null ? insert

@@ -3,6 +3,7 @@ package dev.tollgate.projection.messagecost;
 import dev.tollgate.api.spend.CostAdjusted;
 import dev.tollgate.api.spend.ReservationExpired;
 import dev.tollgate.api.spend.ReservationReleased;
+import dev.tollgate.api.spend.SpendOverran;
 import dev.tollgate.api.spend.SpendRejected;
 import dev.tollgate.api.spend.SpendReserved;
 import dev.tollgate.api.spend.SpendSettled;
@@ -108,12 +109,19 @@ public class MessageCostProjection {
                 .setModel(event.model())
                 .setRequestedModel(event.model())
                 .setOutcome("rejected")
-                .setReason(event.limitingBudget().equals("membership") ? "not a member of the team"
-                        : event.limitingBudget() + " budget exhausted")
+                .setReason(reason(event))
                 .setReserved(BigDecimal.ZERO)
                 .setCost(BigDecimal.ZERO)
                 .setTags(Json.of(event.tags()));
         rows.add(event.requestId(), new CostRow(event.requestId(), row, true, true));
+    }
+
+    private static String reason(SpendRejected event) {
+        return switch (event.limitingBudget()) {
+            case "membership" -> "not a member of the team";
+            case "member_limit" -> "a new user, and the team has its most members";
+            default -> event.limitingBudget() + " budget exhausted";
+        };
     }
 
     @EventHandler
@@ -140,6 +148,13 @@ public class MessageCostProjection {
     @EventHandler
     void on(CostAdjusted event) {
         MessageCostsRecord row = new MessageCostsRecord().setAdjustedCost(amount(event.newCost()));
+        rows.add(event.requestId(), new CostRow(event.requestId(), row, false, false));
+    }
+
+    /** A settlement that cost more than its reservation: its excess, beside the cost it is part of. */
+    @EventHandler
+    void on(SpendOverran event) {
+        MessageCostsRecord row = new MessageCostsRecord().setOverrun(amount(event.excess()));
         rows.add(event.requestId(), new CostRow(event.requestId(), row, false, false));
     }
 

@@ -3,6 +3,7 @@ package dev.tollgate.projection.rollup;
 import dev.tollgate.api.money.Money;
 import dev.tollgate.api.spend.CostAdjusted;
 import dev.tollgate.api.spend.ReservationExpired;
+import dev.tollgate.api.spend.SpendOverran;
 import dev.tollgate.api.spend.SpendSettled;
 import dev.tollgate.projection.support.BatchCoalescer;
 import org.axonframework.config.ProcessingGroup;
@@ -26,9 +27,10 @@ import static dev.tollgate.projection.support.Columns.amount;
 /**
  * Daily spend per team, per user and per tag, for reports that read a year in well under a second.
  * <p>
- * A charged request (settled, or expired at its estimate) adds to the day it started on; an approved correction
- * adds its difference to {@code adjustments} of that same day, so a report of a past month shows both what was
- * charged then and what was corrected since. Within a batch the additions to one row are summed first, then each
+ * A charged request (settled, or expired at its estimate) adds to the day it started on, and a settlement's excess
+ * over its reservation adds to that day's {@code overrun} (a part of {@code cost}, shown apart); an approved
+ * correction adds its difference to {@code adjustments} of that same day, so a report of a past month shows both
+ * what was charged then and what was corrected since. Within a batch the additions to one row are summed first, then each
  * row gets one upsert: a hot team's thousand settlements a second become a handful of statements. Sums are exact:
  * they are applied in the same transaction as the processor's token, so an event counts exactly once, and a replay
  * starts from empty tables.
@@ -57,11 +59,12 @@ public class SpendRollupProjection {
         String upsert() {
             int keys = keyColumns.split(",").length;
             return "INSERT INTO " + table + " (" + keyColumns + ", requests, prompt_tokens, completion_tokens, cost, "
-                    + "adjustments) VALUES (" + "?, ".repeat(keys) + "?, ?, ?, ?, ?) ON CONFLICT (" + keyColumns
-                    + ") DO UPDATE SET requests = " + table + ".requests + EXCLUDED.requests, prompt_tokens = "
-                    + table + ".prompt_tokens + EXCLUDED.prompt_tokens, completion_tokens = " + table
-                    + ".completion_tokens + EXCLUDED.completion_tokens, cost = " + table + ".cost + EXCLUDED.cost, "
-                    + "adjustments = " + table + ".adjustments + EXCLUDED.adjustments";
+                    + "adjustments, overrun) VALUES (" + "?, ".repeat(keys) + "?, ?, ?, ?, ?, ?) ON CONFLICT ("
+                    + keyColumns + ") DO UPDATE SET requests = " + table + ".requests + EXCLUDED.requests, "
+                    + "prompt_tokens = " + table + ".prompt_tokens + EXCLUDED.prompt_tokens, completion_tokens = "
+                    + table + ".completion_tokens + EXCLUDED.completion_tokens, cost = " + table
+                    + ".cost + EXCLUDED.cost, adjustments = " + table + ".adjustments + EXCLUDED.adjustments, "
+                    + "overrun = " + table + ".overrun + EXCLUDED.overrun";
         }
     }
 
@@ -80,12 +83,13 @@ public class SpendRollupProjection {
 
     /** What a batch adds to one row. */
     record Addition(Key key, long requests, long promptTokens, long completionTokens, long costNanos,
-                    long adjustmentNanos) {
+                    long adjustmentNanos, long overrunNanos) {
 
         Addition plus(Addition other) {
             return new Addition(key, requests + other.requests, promptTokens + other.promptTokens,
                     completionTokens + other.completionTokens, Math.addExact(costNanos, other.costNanos),
-                    Math.addExact(adjustmentNanos, other.adjustmentNanos));
+                    Math.addExact(adjustmentNanos, other.adjustmentNanos),
+                    Math.addExact(overrunNanos, other.overrunNanos));
         }
     }
 
@@ -100,19 +104,26 @@ public class SpendRollupProjection {
     @EventHandler
     void on(SpendSettled event) {
         add(event.reservedAt(), event.teamId(), event.userId(), event.model(), event.provider(), event.tags(), 1,
-                event.usage().promptTokens(), event.usage().completionTokens(), event.cost(), Money.ZERO);
+                event.usage().promptTokens(), event.usage().completionTokens(), event.cost(), Money.ZERO, Money.ZERO);
+    }
+
+    /** The excess of a settlement over its reservation, on the settlement's row: part of its cost, shown apart. */
+    @EventHandler
+    void on(SpendOverran event) {
+        add(event.reservedAt(), event.teamId(), event.userId(), event.model(), event.provider(), event.tags(), 0, 0,
+                0, Money.ZERO, Money.ZERO, event.excess());
     }
 
     @EventHandler
     void on(ReservationExpired event) {
         add(event.reservedAt(), event.teamId(), event.userId(), event.model(), null, event.tags(), 1, 0, 0,
-                event.chargedEstimate(), Money.ZERO);
+                event.chargedEstimate(), Money.ZERO, Money.ZERO);
     }
 
     @EventHandler
     void on(CostAdjusted event) {
         add(event.reservedAt(), event.teamId(), event.userId(), event.model(), event.provider(), event.tags(), 0, 0,
-                0, Money.ZERO, event.difference());
+                0, Money.ZERO, event.difference(), Money.ZERO);
     }
 
     @ResetHandler
@@ -129,7 +140,7 @@ public class SpendRollupProjection {
 
     private void add(Instant startedAt, String teamId, String userId, String model, String provider,
                      Map<String, String> tags, long requests, long promptTokens, long completionTokens, Money cost,
-                     Money adjustment) {
+                     Money adjustment, Money overrun) {
         LocalDate day = dayOf(startedAt);
         String modelKey = orNone(model);
         String providerKey = orNone(provider);
@@ -140,7 +151,7 @@ public class SpendRollupProjection {
                 keys.add(new Key(Rollup.TAG, day, teamId, NONE, tagKey, value, modelKey, providerKey)));
         for (Key key : keys) {
             additions.add(key, new Addition(key, requests, promptTokens, completionTokens, cost.nanos(),
-                    adjustment.nanos()));
+                    adjustment.nanos(), overrun.nanos()));
         }
     }
 
@@ -148,13 +159,14 @@ public class SpendRollupProjection {
         Map<Rollup, BatchBindStep> statements = new EnumMap<>(Rollup.class);
         for (Addition addition : batch) {
             Object[] key = addition.key().values();
-            Object[] values = new Object[key.length + 5];
+            Object[] values = new Object[key.length + 6];
             System.arraycopy(key, 0, values, 0, key.length);
             values[key.length] = addition.requests();
             values[key.length + 1] = addition.promptTokens();
             values[key.length + 2] = addition.completionTokens();
             values[key.length + 3] = amount(Money.ofNanos(addition.costNanos()));
             values[key.length + 4] = amount(Money.ofNanos(addition.adjustmentNanos()));
+            values[key.length + 5] = amount(Money.ofNanos(addition.overrunNanos()));
             statements.computeIfAbsent(addition.key().rollup(), rollup -> dsl.batch(rollup.upsert())).bind(values);
         }
         statements.values().forEach(BatchBindStep::execute);

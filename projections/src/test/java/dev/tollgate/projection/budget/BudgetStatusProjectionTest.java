@@ -85,6 +85,22 @@ class BudgetStatusProjectionTest {
     }
 
     @Test
+    void copiesTheOverrunEachBalanceCarries() {
+        given();
+        projection.on(reserved("r1", "0", "0.5", "0.5"), 2);
+        AccountBalance team = new AccountBalance(TEAM.limit(), TEAM.period(), MARCH, APRIL, Money.of("0.7"),
+                Money.of("0"), Money.of("0.2"));
+        AccountBalance user = new AccountBalance(MEMBER.limit(), MEMBER.period(), MARCH, APRIL, Money.of("0.7"),
+                Money.of("0"), Money.of("0.2"));
+        projection.on(new SpendSettled("r1", "cs", "alice", "k1", "m", "p", "d", new Usage(10, 10, 0, 0),
+                Money.of("0.5"), Money.of("0.7"), "v1", 10, T0, T0, team, user, null), 3);
+
+        assertThat(row("team", "cs").getOverrun()).isEqualByComparingTo("0.2");
+        assertThat(row("user", "alice").getOverrun()).isEqualByComparingTo("0.2");
+        assertThat(row("user", "alice").getSpent()).isEqualByComparingTo("0.7");
+    }
+
+    @Test
     void anOlderEventNeverOverwritesANewerBalance() {
         given();
         projection.on(reserved("r2", "0", "1.0", "1.0"), 3);
@@ -109,6 +125,23 @@ class BudgetStatusProjectionTest {
         assertThat(row("team", "cs").getEventSequence()).isEqualTo(51);
         assertThat(row("user", "alice").getFollowsTeamDefault())
                 .as("a later balance in the same batch keeps what registration said").isTrue();
+    }
+
+    @Test
+    void aMemberWhosePeriodEndedStartsANewMemberBudgetsPeriodFromZero() {
+        given();
+        projection.on(new SpendSettled("r1", "cs", "alice", "k1", "m", "p", "d", new Usage(10, 10, 0, 0),
+                Money.of("0.5"), Money.of("0.4"), "v1", 10, T0, T0, balance(TEAM, "0.4", "0"),
+                balance(MEMBER, "0.4", "0"), null), 2);
+        Budget weekly = Budget.of("2", BudgetPeriod.WEEKLY);
+        Instant may = Instant.parse("2026-05-13T12:00:00Z");
+        projection.on(new TeamBudgetSet("cs", TEAM, weekly, OverBudgetPolicy.CLAMP, TEAM, "admin", "weekly", may,
+                new AccountBalance(TEAM.limit(), TEAM.period(), Instant.parse("2026-05-01T00:00:00Z"),
+                        Instant.parse("2026-06-01T00:00:00Z"), Money.ZERO, Money.ZERO)), 3);
+
+        BudgetStatusRecord user = row("user", "alice");
+        assertThat(user.getPeriodStart()).isEqualTo(Instant.parse("2026-05-11T00:00:00Z"));
+        assertThat(user.getSpent()).as("March's spend stays in March").isEqualByComparingTo("0");
     }
 
     @Test

@@ -5,6 +5,7 @@ import dev.tollgate.api.money.BudgetPeriod;
 import dev.tollgate.api.money.Money;
 import dev.tollgate.api.spend.ReservationExpired;
 import dev.tollgate.api.spend.ReservationReleased;
+import dev.tollgate.api.spend.SpendOverran;
 import dev.tollgate.api.spend.SpendRejected;
 import dev.tollgate.api.spend.SpendReserved;
 import dev.tollgate.api.spend.SpendSettled;
@@ -43,8 +44,12 @@ class MessageCostProjectionTest {
     }
 
     static SpendSettled settled(String requestId) {
+        return settled(requestId, "0.000345678");
+    }
+
+    static SpendSettled settled(String requestId, String cost) {
         return new SpendSettled(requestId, "cs", "alice", "k1", "gpt-4o-mini", "openai", "openai-eu",
-                new Usage(812, 377, 128, 64), Money.of("0.003"), Money.of("0.000345678"), "v7", 1234, T0,
+                new Usage(812, 377, 128, 64), Money.of("0.003"), Money.of(cost), "v7", 1234, T0,
                 T0.plusMillis(1234), ANY, ANY, null);
     }
 
@@ -73,6 +78,40 @@ class MessageCostProjectionTest {
         assertThat(row.getClamped()).isTrue();
         assertThat(row.getStartedAt()).isEqualTo(T0);
         assertThat(row.getTags().data()).isEqualTo("{\"course\": \"cs101\", \"assignment\": \"3\"}");
+    }
+
+    @Test
+    void aSettlementAboveItsReservationShowsItsOverrunBesideItsCost() {
+        projection.on(reserved("r1"));
+        projection.on(settled("r1", "0.0041"));
+        projection.on(new SpendOverran("r1", "cs", "alice", "k1", "gpt-4o-mini", "openai", "openai-eu",
+                Money.of("0.003"), Money.of("0.0041"), Money.of("0.0011"), T0, T0.plusMillis(1234), Map.of()));
+
+        MessageCostsRecord row = row("r1");
+        assertThat(row.getCost()).isEqualByComparingTo("0.0041");
+        assertThat(row.getOverrun()).isEqualByComparingTo("0.0011");
+        assertThat(row("r1").getOutcome()).isEqualTo("settled");
+    }
+
+    @Test
+    void aRequestInOneBatchWithItsOverrunBecomesOneRowWithTheOverrun() {
+        UnitOfWork<?> batch = DefaultUnitOfWork.startAndGet(null);
+        projection.on(reserved("r1"));
+        projection.on(settled("r1", "0.0041"));
+        projection.on(new SpendOverran("r1", "cs", "alice", "k1", "gpt-4o-mini", "openai", "openai-eu",
+                Money.of("0.003"), Money.of("0.0041"), Money.of("0.0011"), T0, T0.plusMillis(1234), Map.of()));
+        batch.commit();
+
+        assertThat(row("r1").getOverrun()).isEqualByComparingTo("0.0011");
+        assertThat(row("r1").getCost()).isEqualByComparingTo("0.0041");
+    }
+
+    @Test
+    void aSettlementWithinItsReservationHasNoOverrun() {
+        projection.on(reserved("r1"));
+        projection.on(settled("r1"));
+
+        assertThat(row("r1").getOverrun()).isEqualByComparingTo("0");
     }
 
     @Test

@@ -97,18 +97,20 @@ public class BudgetQueries {
         Instant start = r.getPeriodStart();
         Instant end = r.getPeriodEnd();
         BigDecimal spent = r.getSpent();
+        BigDecimal overrun = r.getOverrun();
         if (end != null && !now.isBefore(end)) {
             CurrentPeriod current = CurrentPeriod.containing(r.getBudgetPeriod(), now);
             start = current.start();
             end = current.end();
             spent = BigDecimal.ZERO;
+            overrun = BigDecimal.ZERO;
         }
         BigDecimal effective = r.getBudgetLimit() == null ? null : r.getBudgetLimit().add(boosts);
         BigDecimal remaining = effective == null ? null : effective.subtract(spent).subtract(r.getReserved());
         return new BudgetView(r.getAccountType(), r.getAccountId(), r.getTeamId(),
                 Amounts.format(r.getBudgetLimit()), Amounts.format(boosts), Amounts.format(effective),
                 r.getBudgetPeriod(), start, end, Amounts.format(spent), Amounts.format(r.getReserved()),
-                Amounts.format(remaining), "user".equals(r.getAccountType()) ? r.getFollowsTeamDefault() : null,
+                Amounts.format(overrun), Amounts.format(remaining), "user".equals(r.getAccountType()) ? r.getFollowsTeamDefault() : null,
                 r.getUpdatedAt());
     }
 }

@@ -14,9 +14,12 @@ import java.time.Instant;
  * @param effectiveLimit limit + boosts: what spend and reservations are held to now
  * @param spent          settled spend in the current period
  * @param reserved       what requests in flight have set aside
+ * @param overrun        the part of {@code spent} that settlements charged beyond their reservations this period:
+ *                       what {@code spent} may exceed the limit by (then {@code remaining} is negative)
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record BudgetView(String accountType, String id, String teamId, String limit, String boosts,
                          String effectiveLimit, String period, Instant periodStart, Instant periodEnd, String spent,
-                         String reserved, String remaining, Boolean followsTeamDefault, Instant updatedAt) {
+                         String reserved, String overrun, String remaining, Boolean followsTeamDefault,
+                         Instant updatedAt) {
 }

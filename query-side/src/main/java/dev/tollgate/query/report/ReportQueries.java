@@ -19,8 +19,9 @@ import java.util.Map;
 @Component
 public class ReportQueries {
 
+    /** The sums of a report row, in the order of CSV columns ({@code overrun} is part of {@code cost}). */
     static final List<String> SUMS = List.of("requests", "prompt_tokens", "completion_tokens", "cost", "adjustments",
-            "net_cost");
+            "net_cost", "overrun");
 
     private final DSLContext dsl;
 
@@ -68,6 +69,7 @@ public class ReportQueries {
         long completionTokens;
         BigDecimal cost = BigDecimal.ZERO;
         BigDecimal adjustments = BigDecimal.ZERO;
+        BigDecimal overrun = BigDecimal.ZERO;
 
         void add(Record record) {
             requests += record.get("requests", Long.class);
@@ -75,6 +77,7 @@ public class ReportQueries {
             completionTokens += record.get("completion_tokens", Long.class);
             cost = cost.add(record.get("cost", BigDecimal.class));
             adjustments = adjustments.add(record.get("adjustments", BigDecimal.class));
+            overrun = overrun.add(record.get("overrun", BigDecimal.class));
         }
 
         static void put(Map<String, Object> row, Record record) {
@@ -86,6 +89,7 @@ public class ReportQueries {
             row.put("cost", Amounts.format(cost));
             row.put("adjustments", Amounts.format(adjustments));
             row.put("net_cost", Amounts.format(cost.add(adjustments)));
+            row.put("overrun", Amounts.format(record.get("overrun", BigDecimal.class)));
         }
 
         Map<String, Object> asMap() {
@@ -96,6 +100,7 @@ public class ReportQueries {
             map.put("cost", Amounts.format(cost));
             map.put("adjustments", Amounts.format(adjustments));
             map.put("net_cost", Amounts.format(cost.add(adjustments)));
+            map.put("overrun", Amounts.format(overrun));
             return map;
         }
     }

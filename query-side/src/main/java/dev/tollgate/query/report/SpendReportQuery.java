@@ -116,7 +116,7 @@ record SpendReportQuery(Instant from, Instant to, List<String> groupBy, String t
         commonFilters(where, binds, "r.team_id", "r.user_id", "r.model", "r.provider", true);
         String sums = "sum(r.requests) AS requests, sum(r.prompt_tokens) AS prompt_tokens, "
                 + "sum(r.completion_tokens) AS completion_tokens, sum(r.cost) AS cost, "
-                + "sum(r.adjustments) AS adjustments";
+                + "sum(r.adjustments) AS adjustments, sum(r.overrun) AS overrun";
         return new Sql(assemble(selects, sums, table + " r", where.toString()), binds, source);
     }
 
@@ -161,7 +161,7 @@ record SpendReportQuery(Instant from, Instant to, List<String> groupBy, String t
         commonFilters(where, binds, "m.team_id", "m.user_id", "m.model", "m.provider", false);
         String sums = "count(*) AS requests, coalesce(sum(m.prompt_tokens), 0) AS prompt_tokens, "
                 + "coalesce(sum(m.completion_tokens), 0) AS completion_tokens, sum(m.cost) AS cost, "
-                + "coalesce(sum(m.adjusted_cost - m.cost), 0) AS adjustments";
+                + "coalesce(sum(m.adjusted_cost - m.cost), 0) AS adjustments, sum(m.overrun) AS overrun";
         return new Sql(assemble(selects, sums, table, where.toString()), binds, Source.MESSAGES);
     }
 

@@ -119,7 +119,7 @@ public class SpendQueries {
                 r.getRequestedMaxTokens(), r.getGrantedMaxTokens(), Boolean.TRUE.equals(r.getClamped()),
                 r.getPriceVersion(), r.getLatencyMs(), Boolean.TRUE.equals(r.getFlagged()),
                 Jsons.stringMap(r.getTags()), Amounts.format(r.getAdjustedCost()), r.getImages(),
-                r.getRequestedModel(), r.getAttempts());
+                r.getRequestedModel(), r.getAttempts(), Amounts.format(r.getOverrun()));
     }
 
 }
