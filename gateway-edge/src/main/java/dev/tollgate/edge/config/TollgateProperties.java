@@ -35,6 +35,8 @@ import java.util.Map;
  * @param litellmStrict refuse to start when the LiteLLM file has entries or settings Tollgate cannot honour (else:
  *                      warn, skip)
  * @param outbound      what Tollgate fetches from URLs an admin chose (the SSRF guard, outbound/OutboundHttp)
+ * @param reports       what the FinOps (FOCUS) export says about the ledger as a billing account
+ * @param pricing       price sources that keep the price book current (docs/configuration.md, "Price sources")
  */
 @ConfigurationProperties("tollgate")
 public record TollgateProperties(
@@ -51,7 +53,9 @@ public record TollgateProperties(
         List<Model> models,
         Path litellmConfig,
         @DefaultValue("false") boolean litellmStrict,
-        @DefaultValue Telemetry telemetry) {
+        @DefaultValue Telemetry telemetry,
+        @DefaultValue Reports reports,
+        @DefaultValue Pricing pricing) {
 
     /**
      * The name {@code @ConfigurationPropertiesScan} gives this tree's bean ({@code <prefix>-<class>}): the
@@ -80,6 +84,57 @@ public record TollgateProperties(
         Map<String, Object> prefixed = new LinkedHashMap<>();
         properties.forEach((name, value) -> prefixed.put("tollgate." + name, value));
         return new Binder(new MapConfigurationPropertySource(prefixed)).bindOrCreate("tollgate", Bindable.of(type));
+    }
+
+    /**
+     * The ledger as a FinOps billing account, for {@code GET /reports/focus}.
+     *
+     * @param currency           the ledger currency (ISO 4217), FOCUS {@code BillingCurrency}
+     * @param billingAccountId   FOCUS {@code BillingAccountId}
+     * @param billingAccountName FOCUS {@code BillingAccountName}
+     */
+    public record Reports(@DefaultValue("USD") String currency,
+                          @DefaultValue("tollgate") String billingAccountId,
+                          @DefaultValue("Tollgate") String billingAccountName) {
+    }
+
+    /**
+     * Price sources: tables Tollgate checks on a schedule; a change becomes a pending price proposal (or is applied
+     * at once where a source says so).
+     *
+     * @param sources      the sources, in order
+     * @param unpricedFrom the id of the source that prices, at start, the configured models that have no price (the
+     *                     models of a LiteLLM {@code config.yaml} without {@code model_info} costs); {@code null}: they
+     *                     stay refused until a price is published
+     * @param checkTick    how often Tollgate looks for a source whose check is due
+     */
+    public record Pricing(List<PriceSource> sources, String unpricedFrom,
+                          @DefaultValue("1m") Duration checkTick) {
+
+        public Pricing {
+            sources = sources == null ? List.of() : List.copyOf(sources);
+        }
+    }
+
+    /**
+     * One price source: a URL (fetched through the SSRF guard) or a file.
+     *
+     * @param id            names the source in proposals, price versions and the audit trail
+     * @param url           where to fetch the table (http or https)
+     * @param file          a file holding the table (instead of {@code url})
+     * @param format        {@code litellm} (LiteLLM's {@code model_prices_and_context_window.json}) or
+     *                      {@code tollgate} (a map of model → prices, as {@code PUT /admin/prices} takes them)
+     * @param checkInterval how often the source is checked; {@code 0}: only at start
+     * @param autoApply     apply a change at once (a price version naming the source) instead of waiting for an admin
+     * @param models        Tollgate model → the source's entry, where the names differ
+     */
+    public record PriceSource(String id, String url, Path file, @DefaultValue("litellm") String format,
+                              @DefaultValue("24h") Duration checkInterval, @DefaultValue("false") boolean autoApply,
+                              Map<String, String> models) {
+
+        public PriceSource {
+            models = models == null ? Map.of() : Map.copyOf(models);
+        }
     }
 
     /**

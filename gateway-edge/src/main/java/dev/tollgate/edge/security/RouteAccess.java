@@ -10,6 +10,8 @@ public enum RouteAccess {
     OWN_SPEND,
     /** Administrative and read routes: an administrative credential (admin, manager, finance). */
     STAFF,
+    /** Finance's exports of the whole ledger (FOCUS): admins and finance, not managers. */
+    FINANCE,
     /** Operations endpoints (metrics, detailed health): admins only. */
     ADMIN
 }

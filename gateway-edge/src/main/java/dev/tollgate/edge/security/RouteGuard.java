@@ -40,7 +40,7 @@ public class RouteGuard implements WebFilter {
         RouteAccess access = routes.accessFor(path).orElseThrow(() -> ApiError.notFound("No such route."));
         return switch (access) {
             case PUBLIC, API_KEY -> chain.filter(exchange);
-            case OWN_SPEND, STAFF, ADMIN -> principals.resolve(BearerToken.from(request.getHeaders()))
+            case OWN_SPEND, STAFF, FINANCE, ADMIN -> principals.resolve(BearerToken.from(request.getHeaders()))
                     .flatMap(principal -> {
                         authorize(access, principal, request.getMethod());
                         exchange.getAttributes().put(Access.PRINCIPAL, principal);
@@ -57,6 +57,9 @@ public class RouteGuard implements WebFilter {
         }
         if (access == RouteAccess.ADMIN && !principal.isAdmin()) {
             throw Access.forbidden("Operations endpoints are for admins.");
+        }
+        if (access == RouteAccess.FINANCE && !principal.isAdmin() && principal.role() != Role.FINANCE) {
+            throw Access.forbidden("This export of the whole ledger is for admins and finance.");
         }
         boolean reads = method == HttpMethod.GET || method == HttpMethod.HEAD;
         if (!reads && principal.role() == Role.FINANCE) {

@@ -38,6 +38,8 @@ public final class RouteTable {
                 .add(RouteAccess.API_KEY, "/v1/chat/completions", "/v1/completions", "/v1/embeddings",
                         "/v1/images/generations", "/v1/responses", "/v1/models", "/v1/models/{model}")
                 .add(RouteAccess.OWN_SPEND, "/spend/me")
+                // the whole ledger in FinOps FOCUS columns: finance and admins, not a manager of some teams
+                .add(RouteAccess.FINANCE, "/reports/focus")
                 .add(RouteAccess.STAFF, "/admin/**", "/spend/**", "/budgets/**", "/audit", "/reports/**")
                 .build();
     }
