@@ -450,8 +450,10 @@ public record TollgateProperties(
          *                      remaining-budget gauge; further teams are counted under {@code team="other"} and get no
          *                      gauge
          * @param budgetRefresh how often the remaining-budget gauges are read from the read model
+         * @param healthRefresh how often the database probe and the event processors' lag gauges are refreshed
          */
-        public record Metrics(@DefaultValue("200") int maxTeams, @DefaultValue("30s") Duration budgetRefresh) {
+        public record Metrics(@DefaultValue("200") int maxTeams, @DefaultValue("30s") Duration budgetRefresh,
+                              @DefaultValue("10s") Duration healthRefresh) {
         }
 
         /**

@@ -51,7 +51,10 @@ class TollgatePropertiesTest {
                 Duration.ofSeconds(10), Duration.ofSeconds(2), "tollgate"));
         assertThat(telemetry.traces().includeUserId()).isTrue();
         assertThat(telemetry.metrics()).isEqualTo(new TollgateProperties.Telemetry.Metrics(200,
-                Duration.ofSeconds(30)));
+                Duration.ofSeconds(30), Duration.ofSeconds(10)));
+        assertThat(tree.reports()).isEqualTo(new TollgateProperties.Reports("USD", "tollgate", "Tollgate"));
+        assertThat(tree.pricing()).isEqualTo(new TollgateProperties.Pricing(List.of(), null,
+                Duration.ofMinutes(1)));
         assertThat(telemetry.health().optionalProcessors()).containsExactly("recalculation-replay");
     }
 

@@ -20,6 +20,9 @@ import dev.tollgate.api.recalculation.RecalculationApproved;
 import dev.tollgate.api.recalculation.RecalculationStarted;
 import dev.tollgate.api.team.UserRegistered;
 import dev.tollgate.api.topup.BudgetToppedUp;
+import dev.tollgate.api.priceproposal.PriceProposalApproved;
+import dev.tollgate.api.priceproposal.PriceProposalRejected;
+import dev.tollgate.api.priceproposal.PricesProposed;
 import dev.tollgate.api.team.UserRemoved;
 import dev.tollgate.api.team.UserTagsSet;
 import dev.tollgate.projection.support.Json;
@@ -172,6 +175,24 @@ public class AuditProjection {
     @ResetHandler
     void reset() {
         dsl.deleteFrom(AUDIT_LOG).execute();
+    }
+
+    @EventHandler
+    void on(PricesProposed e, @MessageIdentifier String id) {
+        record(id, e.at(), e.actor(), "prices.proposed", "price_proposal", e.proposalId(), null,
+                "from price source " + e.sourceId(), e);
+    }
+
+    @EventHandler
+    void on(PriceProposalApproved e, @MessageIdentifier String id) {
+        record(id, e.at(), e.actor(), "prices.proposal_approved", "price_proposal", e.proposalId(), null,
+                e.reason(), e);
+    }
+
+    @EventHandler
+    void on(PriceProposalRejected e, @MessageIdentifier String id) {
+        record(id, e.at(), e.actor(), "prices.proposal_rejected", "price_proposal", e.proposalId(), null,
+                e.reason(), e);
     }
 
     private void record(String eventId, Instant at, String actor, String action, String entityType, String entityId,
