@@ -133,11 +133,61 @@ public record TollgateProperties(
      * @param upstreamTimeout the longest an upstream may take to answer (or, streaming, between two chunks)
      * @param keyCacheTtl     how long a looked-up key is trusted before it is read again: the delay of a revocation
      *                        on other nodes
+     * @param exposeUpstreamDetails show clients what only operators should see: an upstream's own error text and
+     *                        the names of deployments (in error messages and {@code x-tollgate-deployment}). Off:
+     *                        clients see the public model names and Tollgate's own messages only.
+     * @param promptMargins   per provider ({@code openai}, {@code azure}, {@code anthropic}, {@code mock}): what the
+     *                        reservation adds to the prompt tokens Tollgate counts, because the provider's tokenizer
+     *                        may count more; a provider not named takes {@link PromptMargin#defaultFor}
      */
     public record Edge(@DefaultValue("8MB") DataSize maxBodySize,
                        @DefaultValue("5s") Duration upstreamConnectTimeout,
                        @DefaultValue("10m") Duration upstreamTimeout,
-                       @DefaultValue("500ms") Duration keyCacheTtl) {
+                       @DefaultValue("500ms") Duration keyCacheTtl,
+                       @DefaultValue("false") boolean exposeUpstreamDetails,
+                       Map<String, PromptMargin> promptMargins) {
+
+        public Edge {
+            promptMargins = promptMargins == null ? Map.of() : Map.copyOf(promptMargins);
+        }
+
+        /** The margin of a provider's deployments: configured, or the built-in default. */
+        public PromptMargin promptMargin(String provider) {
+            PromptMargin configured = promptMargins.get(provider);
+            return configured != null ? configured : PromptMargin.defaultFor(provider);
+        }
+    }
+
+    /**
+     * What a reservation adds to the counted prompt: {@code tokens + ceil(counted × percent / 100)}. It covers a
+     * provider whose tokenizer counts the same prompt as a few more tokens than Tollgate's (o200k), so that the
+     * reservation stays an upper bound of what the provider can bill (docs/providers.md).
+     */
+    public record PromptMargin(@DefaultValue("0") long tokens, @DefaultValue("0") int percent) {
+
+        public PromptMargin {
+            if (tokens < 0 || percent < 0 || percent > 1000) {
+                throw new IllegalArgumentException("a prompt margin has tokens >= 0 and percent from 0 to 1000");
+            }
+        }
+
+        /**
+         * Built in: none for {@code mock} (it counts with Tollgate's own tokenizer); 8 tokens and 2 % for
+         * OpenAI-compatible and Azure upstreams (their framing of tools and names varies); 8 tokens and 20 % for
+         * Anthropic (Claude's tokenizer counts most texts as more tokens than o200k).
+         */
+        public static PromptMargin defaultFor(String provider) {
+            return switch (provider == null ? "" : provider) {
+                case "mock" -> new PromptMargin(0, 0);
+                case "anthropic" -> new PromptMargin(8, 20);
+                default -> new PromptMargin(8, 2);
+            };
+        }
+
+        /** The prompt tokens to reserve for {@code counted} counted here. */
+        public long apply(long counted) {
+            return counted + tokens + (counted * percent + 99) / 100;
+        }
     }
 
     /**
