@@ -1,5 +1,6 @@
 package dev.tollgate.edge.sso;
 
+import dev.tollgate.api.CommandRefused;
 import dev.tollgate.api.identity.LinkIdentity;
 import dev.tollgate.api.team.RegisterUser;
 import dev.tollgate.api.team.SetUserTags;
@@ -41,7 +42,10 @@ public class Provisioning {
         Set<String> tags = decision.tags();
         Mono<Object> link = Mono.fromFuture(commands.send(new LinkIdentity(LinkIdentity.identityId(userId), userId,
                 issuer, subject, teamId, tags, decision.decidingGroups(), actor)));
-        return link.then(Blocking.query(() -> directory.user(userId)).flatMap(existing -> {
+        Mono<Boolean> teamExists = Blocking.query(() -> directory.teamExists(teamId));
+        return teamExists.flatMap(exists -> exists ? link
+                        : Mono.error(CommandRefused.notFound("no team '" + teamId + "'")))
+                .then(Blocking.query(() -> directory.user(userId)).flatMap(existing -> {
             if (existing.isEmpty() || existing.get().removedAt() != null && existing.get().teamId().equals(teamId)) {
                 return register(teamId, userId, name, tags, actor);
             }
