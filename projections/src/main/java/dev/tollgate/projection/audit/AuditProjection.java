@@ -8,7 +8,9 @@ import dev.tollgate.api.boost.BoostGranted;
 import dev.tollgate.api.boost.BoostRevoked;
 import dev.tollgate.api.boost.CohortBoostGranted;
 import dev.tollgate.api.boost.CohortBoostRevoked;
+import dev.tollgate.api.identity.IdentityLinked;
 import dev.tollgate.api.key.KeyIssued;
+import dev.tollgate.api.keypolicy.KeyPolicySet;
 import dev.tollgate.api.key.KeyRevoked;
 import dev.tollgate.api.key.KeyRotated;
 import dev.tollgate.api.price.PricesPublished;
@@ -80,6 +82,17 @@ public class AuditProjection {
     @EventHandler
     void on(UserTagsSet e, @MessageIdentifier String id) {
         record(id, e.at(), e.actor(), "user.tags_set", "user", e.userId(), e.teamId(), e.reason(), e);
+    }
+
+    /** A first sign-in with the identity provider: which issuer, and the claims that chose the team and tags. */
+    @EventHandler
+    void on(IdentityLinked e, @MessageIdentifier String id) {
+        record(id, e.at(), e.actor(), "user.identity_linked", "user", e.userId(), e.teamId(), null, e);
+    }
+
+    @EventHandler
+    void on(KeyPolicySet e, @MessageIdentifier String id) {
+        record(id, e.at(), e.actor(), "team.key_policy_set", "team", e.teamId(), e.teamId(), e.reason(), e);
     }
 
     @EventHandler
