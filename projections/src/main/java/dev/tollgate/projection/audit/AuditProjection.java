@@ -21,6 +21,7 @@ import dev.tollgate.api.team.UserBudgetSet;
 import dev.tollgate.api.recalculation.RecalculationApproved;
 import dev.tollgate.api.recalculation.RecalculationStarted;
 import dev.tollgate.api.team.UserRegistered;
+import dev.tollgate.api.topup.BudgetToppedUp;
 import dev.tollgate.api.team.UserRemoved;
 import dev.tollgate.api.team.UserTagsSet;
 import dev.tollgate.projection.support.Json;
@@ -72,6 +73,15 @@ public class AuditProjection {
     @EventHandler
     void on(UserBudgetSet e, @MessageIdentifier String id) {
         record(id, e.at(), e.actor(), "user.budget_set", "user", e.userId(), e.teamId(), e.reason(), e);
+    }
+
+    @EventHandler
+    void on(BudgetToppedUp e, @MessageIdentifier String id) {
+        if (e.userId() == null) {
+            record(id, e.at(), e.actor(), "team.topped_up", "team", e.teamId(), e.teamId(), e.reason(), e);
+        } else {
+            record(id, e.at(), e.actor(), "user.topped_up", "user", e.userId(), e.teamId(), e.reason(), e);
+        }
     }
 
     @EventHandler
