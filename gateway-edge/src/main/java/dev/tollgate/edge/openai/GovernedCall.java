@@ -17,6 +17,7 @@ import dev.tollgate.edge.catalog.ModelCatalog;
 import dev.tollgate.edge.catalog.ModelKinds;
 import dev.tollgate.edge.config.TollgateProperties;
 import dev.tollgate.edge.errors.ApiError;
+import dev.tollgate.edge.input.InputText;
 import dev.tollgate.edge.ledger.SpendLedger;
 import dev.tollgate.edge.pricing.PriceBookCache;
 import dev.tollgate.edge.pricing.PriceInForce;
@@ -210,6 +211,9 @@ public class GovernedCall {
             JsonNode userField = body.get("user");
             if (userField != null && !userField.isNull() && !userField.isTextual()) {
                 throw ApiError.invalidRequest("'user' must be a string.", "user");
+            }
+            if (userField != null && userField.isTextual() && InputText.hasControl(userField.asText())) {
+                throw ApiError.invalidRequest("'user' must not contain NUL or other control characters.", "user");
             }
             if (userField != null && userField.isTextual() && userField.asText().length() > Limits.REQUEST_USER) {
                 throw ApiError.invalidRequest("'user' has at most " + Limits.REQUEST_USER + " characters.", "user");
