@@ -74,6 +74,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 @Component
 public class ChatCompletionsHandler {
 
+    private final dev.tollgate.edge.alert.BudgetWarnings warnings;
+
 
     private static final Logger log = LoggerFactory.getLogger(ChatCompletionsHandler.class);
 
@@ -93,7 +95,9 @@ public class ChatCompletionsHandler {
     public ChatCompletionsHandler(ObjectMapper json, ApiKeyAuthenticator authenticator, ModelCatalog catalog,
                                   Providers providers, TokenCounter tokens, SpendLedger ledger,
                                   TollgateProperties properties, MeterRegistry meters, PriceBookCache prices,
-                                  KeyRateLimiter rateLimiter, Router router, GatewayTelemetry telemetry) {
+                                  KeyRateLimiter rateLimiter, Router router, GatewayTelemetry telemetry,
+                                  dev.tollgate.edge.alert.BudgetWarnings warnings) {
+        this.warnings = warnings;
         this.router = router;
         this.telemetry = telemetry;
         this.prices = prices;
@@ -336,6 +340,8 @@ public class ChatCompletionsHandler {
         private ServerResponse.BodyBuilder headers(ServerResponse.BodyBuilder response) {
             admission.headers().forEach(response::header);
             response.header(TollgateHeaders.RESERVED, reservation.amount().toDecimalString());
+            warnings.headerFor(key.teamId(), reservation.userId(), key.keyId())
+                    .ifPresent(warning -> response.header(TollgateHeaders.BUDGET_WARNING, warning));
             if (reservation.clamped()) {
                 response.header(TollgateHeaders.MAX_TOKENS, Long.toString(reservation.grantedMaxTokens() / chat.n()));
             }

@@ -67,6 +67,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 @Component
 public class Governor {
 
+    private final dev.tollgate.edge.alert.BudgetWarnings warnings;
+
     private static final Logger log = LoggerFactory.getLogger(Governor.class);
 
     private final ObjectMapper json;
@@ -81,7 +83,9 @@ public class Governor {
 
     public Governor(ObjectMapper json, ApiKeyAuthenticator authenticator, ModelCatalog catalog, Providers providers,
                     SpendLedger ledger, TollgateProperties properties, PriceBookCache prices,
-                    KeyRateLimiter rateLimiter, GatewayTelemetry telemetry) {
+                    KeyRateLimiter rateLimiter, GatewayTelemetry telemetry,
+                    dev.tollgate.edge.alert.BudgetWarnings warnings) {
+        this.warnings = warnings;
         this.telemetry = telemetry;
         this.json = json;
         this.authenticator = authenticator;
@@ -238,6 +242,8 @@ public class Governor {
         private ServerResponse.BodyBuilder headers(ServerResponse.BodyBuilder response) {
             admission.headers().forEach(response::header);
             response.header(TollgateHeaders.RESERVED, reservation.amount().toDecimalString());
+            warnings.headerFor(key.teamId(), reservation.userId(), key.keyId())
+                    .ifPresent(warning -> response.header(TollgateHeaders.BUDGET_WARNING, warning));
             if (loweredOutputTokens != null) {
                 response.header(TollgateHeaders.MAX_TOKENS, Long.toString(loweredOutputTokens));
             }
