@@ -37,6 +37,7 @@ import java.util.Map;
  * @param outbound      what Tollgate fetches from URLs an admin chose (the SSRF guard, outbound/OutboundHttp)
  * @param sso           sign-in with an OpenID Connect provider for the admin UI and the portal (docs/sso.md)
  * @param portal        the students' self-service portal at /portal (docs/sso.md)
+ * @param alerts        webhook deliveries of threshold alerts and the budget-warning header (docs/alerts.md)
  */
 @ConfigurationProperties("tollgate")
 public record TollgateProperties(
@@ -48,6 +49,7 @@ public record TollgateProperties(
         @DefaultValue Boosts boosts,
         @DefaultValue Edge edge,
         @DefaultValue Outbound outbound,
+        @DefaultValue Alerts alerts,
         @DefaultValue Redis redis,
         @DefaultValue Routing routing,
         List<Model> models,
@@ -217,6 +219,39 @@ public record TollgateProperties(
         public Outbound {
             allowedHosts = allowedHosts == null ? List.of() : List.copyOf(allowedHosts);
         }
+    }
+
+    /**
+     * Alerts: webhook deliveries (from the outbox, signed, retried with exponential backoff) and the
+     * {@code x-tollgate-budget-warning} header.
+     *
+     * @param pollInterval       how often a node looks for deliveries that are due
+     * @param batchSize          the most deliveries one poll sends
+     * @param initialBackoff     the wait after a first failed attempt; it doubles after each failure
+     * @param maxBackoff         the longest wait between two attempts
+     * @param retryFor           how long a delivery is retried (from its first attempt) before it is dead (listed
+     *                           as a dead letter, redeliverable by hand)
+     * @param lease              how long a node may take to send one delivery before another node may send it again
+     *                           (after a crash mid-delivery)
+     * @param timeout            the longest one attempt may take (also bounded by {@code tollgate.outbound.timeout})
+     * @param signatureTolerance how old a signature's timestamp may be for a receiver to accept it (documented for
+     *                           receivers; Tollgate's own verification helper uses it)
+     * @param secretKey          the key that encrypts endpoints' signing secrets at rest (base64 of 32 bytes); when
+     *                           not set, derived from the master key (so changing the master key then needs the
+     *                           endpoints' secrets to be rotated)
+     * @param warningRefresh     how often a node re-reads the warnings of accounts past a threshold (other nodes'
+     *                           alerts; its own apply at once)
+     */
+    public record Alerts(@DefaultValue("1s") Duration pollInterval,
+                         @DefaultValue("20") int batchSize,
+                         @DefaultValue("10s") Duration initialBackoff,
+                         @DefaultValue("1h") Duration maxBackoff,
+                         @DefaultValue("25h") Duration retryFor,
+                         @DefaultValue("2m") Duration lease,
+                         @DefaultValue("10s") Duration timeout,
+                         @DefaultValue("5m") Duration signatureTolerance,
+                         String secretKey,
+                         @DefaultValue("10s") Duration warningRefresh) {
     }
 
     /**

@@ -12,6 +12,7 @@ import dev.tollgate.api.spend.ReserveSpend;
 import dev.tollgate.api.spend.SettleSpend;
 import dev.tollgate.api.spend.SpendOutcome;
 import dev.tollgate.api.spend.Usage;
+import dev.tollgate.edge.alert.BudgetWarnings;
 import dev.tollgate.edge.catalog.CatalogModel;
 import dev.tollgate.edge.catalog.ModelCatalog;
 import dev.tollgate.edge.catalog.ModelKinds;
@@ -86,6 +87,7 @@ public class GovernedCall {
     private static final Logger log = LoggerFactory.getLogger(GovernedCall.class);
     /** The longest a client's text (a model name) is echoed in an error. */
     static final int ECHO = 200;
+    private final BudgetWarnings warnings;
 
     private final ObjectMapper json;
     private final ApiKeyAuthenticator authenticator;
@@ -103,7 +105,9 @@ public class GovernedCall {
     public GovernedCall(ObjectMapper json, ApiKeyAuthenticator authenticator, ModelCatalog catalog,
                         Providers providers, TokenCounter tokens, SpendLedger ledger, TollgateProperties properties,
                         MeterRegistry meters, PriceBookCache prices, KeyRateLimiter rateLimiter, Router router,
-                        GatewayTelemetry telemetry) {
+                        GatewayTelemetry telemetry,
+                        BudgetWarnings warnings) {
+        this.warnings = warnings;
         this.json = json;
         this.authenticator = authenticator;
         this.catalog = catalog;
@@ -380,6 +384,8 @@ public class GovernedCall {
         private ServerResponse.BodyBuilder headers(ServerResponse.BodyBuilder response) {
             admission.headers().forEach(response::header);
             response.header(TollgateHeaders.RESERVED, reservation.amount().toDecimalString());
+            warnings.headerFor(key.teamId(), reservation.userId(), key.keyId())
+                    .ifPresent(warning -> response.header(TollgateHeaders.BUDGET_WARNING, warning));
             if (reservation.clamped() && plan.maxTokensField != null) {
                 response.header(TollgateHeaders.MAX_TOKENS,
                         Long.toString(reservation.grantedMaxTokens() / plan.choices));

@@ -3,6 +3,10 @@ package dev.tollgate.projection.audit;
 import dev.tollgate.api.access.CredentialIssued;
 import dev.tollgate.api.access.CredentialRevoked;
 import dev.tollgate.api.access.CredentialScopeChanged;
+import dev.tollgate.api.alert.ThresholdRemoved;
+import dev.tollgate.api.alert.ThresholdSet;
+import dev.tollgate.api.alert.WebhookEndpointRegistered;
+import dev.tollgate.api.alert.WebhookEndpointRemoved;
 import dev.tollgate.api.boost.BoostExpired;
 import dev.tollgate.api.boost.BoostGranted;
 import dev.tollgate.api.boost.BoostRevoked;
@@ -63,6 +67,28 @@ public class AuditProjection {
     @EventHandler
     void on(TeamBudgetSet e, @MessageIdentifier String id) {
         record(id, e.at(), e.actor(), "team.budget_set", "team", e.teamId(), e.teamId(), e.reason(), e);
+    }
+
+    @EventHandler
+    void on(ThresholdSet e, @MessageIdentifier String id) {
+        record(id, e.at(), e.actor(), "threshold.set", "threshold", e.teamId() + "/" + e.thresholdId(), e.teamId(),
+                e.reason(), e);
+    }
+
+    @EventHandler
+    void on(ThresholdRemoved e, @MessageIdentifier String id) {
+        record(id, e.at(), e.actor(), "threshold.removed", "threshold", e.teamId() + "/" + e.thresholdId(),
+                e.teamId(), e.reason(), e);
+    }
+
+    @EventHandler
+    void on(WebhookEndpointRegistered e, @MessageIdentifier String id) {
+        record(id, e.at(), e.actor(), "webhook.registered", "webhook", e.endpointId(), null, e.reason(), e);
+    }
+
+    @EventHandler
+    void on(WebhookEndpointRemoved e, @MessageIdentifier String id) {
+        record(id, e.at(), e.actor(), "webhook.removed", "webhook", e.endpointId(), null, e.reason(), e);
     }
 
     @EventHandler
