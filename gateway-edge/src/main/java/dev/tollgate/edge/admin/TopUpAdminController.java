@@ -79,7 +79,7 @@ public class TopUpAdminController {
         }
         Money amount;
         try {
-            amount = Money.of(body.amount());
+            amount = Money.parseAmount(body.amount());
         } catch (IllegalArgumentException e) {
             throw ApiError.invalidRequest(e.getMessage(), "amount");
         }

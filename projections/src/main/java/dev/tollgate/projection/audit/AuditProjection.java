@@ -3,12 +3,18 @@ package dev.tollgate.projection.audit;
 import dev.tollgate.api.access.CredentialIssued;
 import dev.tollgate.api.access.CredentialRevoked;
 import dev.tollgate.api.access.CredentialScopeChanged;
+import dev.tollgate.api.alert.ThresholdRemoved;
+import dev.tollgate.api.alert.ThresholdSet;
+import dev.tollgate.api.alert.WebhookEndpointRegistered;
+import dev.tollgate.api.alert.WebhookEndpointRemoved;
 import dev.tollgate.api.boost.BoostExpired;
 import dev.tollgate.api.boost.BoostGranted;
 import dev.tollgate.api.boost.BoostRevoked;
 import dev.tollgate.api.boost.CohortBoostGranted;
 import dev.tollgate.api.boost.CohortBoostRevoked;
+import dev.tollgate.api.identity.IdentityLinked;
 import dev.tollgate.api.key.KeyIssued;
+import dev.tollgate.api.keypolicy.KeyPolicySet;
 import dev.tollgate.api.key.KeyRevoked;
 import dev.tollgate.api.key.KeyRotated;
 import dev.tollgate.api.price.PricesPublished;
@@ -67,6 +73,28 @@ public class AuditProjection {
     }
 
     @EventHandler
+    void on(ThresholdSet e, @MessageIdentifier String id) {
+        record(id, e.at(), e.actor(), "threshold.set", "threshold", e.teamId() + "/" + e.thresholdId(), e.teamId(),
+                e.reason(), e);
+    }
+
+    @EventHandler
+    void on(ThresholdRemoved e, @MessageIdentifier String id) {
+        record(id, e.at(), e.actor(), "threshold.removed", "threshold", e.teamId() + "/" + e.thresholdId(),
+                e.teamId(), e.reason(), e);
+    }
+
+    @EventHandler
+    void on(WebhookEndpointRegistered e, @MessageIdentifier String id) {
+        record(id, e.at(), e.actor(), "webhook.registered", "webhook", e.endpointId(), null, e.reason(), e);
+    }
+
+    @EventHandler
+    void on(WebhookEndpointRemoved e, @MessageIdentifier String id) {
+        record(id, e.at(), e.actor(), "webhook.removed", "webhook", e.endpointId(), null, e.reason(), e);
+    }
+
+    @EventHandler
     void on(UserRegistered e, @MessageIdentifier String id) {
         record(id, e.at(), e.actor(), "user.registered", "user", e.userId(), e.teamId(), null, e);
     }
@@ -93,6 +121,17 @@ public class AuditProjection {
     @EventHandler
     void on(UserTagsSet e, @MessageIdentifier String id) {
         record(id, e.at(), e.actor(), "user.tags_set", "user", e.userId(), e.teamId(), e.reason(), e);
+    }
+
+    /** A first sign-in with the identity provider: which issuer, and the claims that chose the team and tags. */
+    @EventHandler
+    void on(IdentityLinked e, @MessageIdentifier String id) {
+        record(id, e.at(), e.actor(), "user.identity_linked", "user", e.userId(), e.teamId(), null, e);
+    }
+
+    @EventHandler
+    void on(KeyPolicySet e, @MessageIdentifier String id) {
+        record(id, e.at(), e.actor(), "team.key_policy_set", "team", e.teamId(), e.teamId(), e.reason(), e);
     }
 
     @EventHandler

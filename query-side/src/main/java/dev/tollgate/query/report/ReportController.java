@@ -6,6 +6,7 @@ import dev.tollgate.query.support.Blocking;
 import dev.tollgate.query.support.Csv;
 import dev.tollgate.query.support.NotFound;
 import dev.tollgate.query.support.QueryParams;
+import dev.tollgate.query.support.TimeBounds;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import org.springframework.http.ResponseEntity;
@@ -68,6 +69,9 @@ public class ReportController {
         SpendReportQuery query = new SpendReportQuery(start, end, SpendReportQuery.parseGroupBy(groupBy), teamId,
                 userId, model, provider, tag, visibleTeams(scope));
         return Blocking.query(() -> {
+            if (teamId != null && !queries.teamExists(teamId)) {
+                throw new NotFound("No team '" + QueryParams.shown(teamId) + "'.");
+            }
             ReportQueries.SpendReport report = queries.spend(query);
             if (csv) {
                 List<String> columns = new ArrayList<>(report.groupBy());
@@ -101,6 +105,9 @@ public class ReportController {
             yearMonth = month == null ? YearMonth.now(ZoneOffset.UTC) : YearMonth.parse(month);
         } catch (DateTimeParseException e) {
             throw new BadQuery("month must look like 2026-11");
+        }
+        if (!TimeBounds.contains(yearMonth)) {
+            throw new BadQuery("month must be between 1970-01 and 9999-12");
         }
         return Blocking.query(() -> {
             ReportQueries.Statement statement = queries.statement(teamId, yearMonth)
@@ -199,9 +206,10 @@ public class ReportController {
     static Instant instantOrDate(String name, String value) {
         if (value.length() == 10) {
             try {
-                return LocalDate.parse(value).atStartOfDay(ZoneOffset.UTC).toInstant();
+                return QueryParams.bounded(name, LocalDate.parse(value).atStartOfDay(ZoneOffset.UTC).toInstant());
             } catch (DateTimeParseException e) {
-                throw new BadQuery("'" + name + "' must be an ISO-8601 instant or date, not '" + value + "'");
+                throw new BadQuery("'" + name + "' must be an ISO-8601 instant or date, not '"
+                        + QueryParams.shown(value) + "'");
             }
         }
         return QueryParams.instant(name, value);

@@ -3,6 +3,7 @@ package dev.tollgate.query.report;
 import dev.tollgate.query.support.Amounts;
 import org.jooq.DSLContext;
 import org.jooq.Record;
+import org.jooq.impl.DSL;
 import org.springframework.stereotype.Component;
 
 import java.math.BigDecimal;
@@ -72,24 +73,35 @@ public class ReportQueries {
         BigDecimal overrun = BigDecimal.ZERO;
 
         void add(Record record) {
-            requests += record.get("requests", Long.class);
-            promptTokens += record.get("prompt_tokens", Long.class);
-            completionTokens += record.get("completion_tokens", Long.class);
-            cost = cost.add(record.get("cost", BigDecimal.class));
-            adjustments = adjustments.add(record.get("adjustments", BigDecimal.class));
-            overrun = overrun.add(record.get("overrun", BigDecimal.class));
+            requests += count(record, "requests");
+            promptTokens += count(record, "prompt_tokens");
+            completionTokens += count(record, "completion_tokens");
+            cost = cost.add(amount(record, "cost"));
+            adjustments = adjustments.add(amount(record, "adjustments"));
+            overrun = overrun.add(amount(record, "overrun"));
+        }
+
+        /** A sum of a report row: zero when nothing was summed (an ungrouped report of no requests). */
+        static long count(Record record, String column) {
+            Long value = record.get(column, Long.class);
+            return value == null ? 0 : value;
+        }
+
+        static BigDecimal amount(Record record, String column) {
+            BigDecimal value = record.get(column, BigDecimal.class);
+            return value == null ? BigDecimal.ZERO : value;
         }
 
         static void put(Map<String, Object> row, Record record) {
-            BigDecimal cost = record.get("cost", BigDecimal.class);
-            BigDecimal adjustments = record.get("adjustments", BigDecimal.class);
-            row.put("requests", record.get("requests", Long.class));
-            row.put("prompt_tokens", record.get("prompt_tokens", Long.class));
-            row.put("completion_tokens", record.get("completion_tokens", Long.class));
+            BigDecimal cost = amount(record, "cost");
+            BigDecimal adjustments = amount(record, "adjustments");
+            row.put("requests", count(record, "requests"));
+            row.put("prompt_tokens", count(record, "prompt_tokens"));
+            row.put("completion_tokens", count(record, "completion_tokens"));
             row.put("cost", Amounts.format(cost));
             row.put("adjustments", Amounts.format(adjustments));
             row.put("net_cost", Amounts.format(cost.add(adjustments)));
-            row.put("overrun", Amounts.format(record.get("overrun", BigDecimal.class)));
+            row.put("overrun", Amounts.format(amount(record, "overrun")));
         }
 
         Map<String, Object> asMap() {
@@ -103,6 +115,11 @@ public class ReportQueries {
             map.put("overrun", Amounts.format(overrun));
             return map;
         }
+    }
+
+    /** Whether the team is known to the read model (a report filtered on an unknown team is a 404, not empty). */
+    public boolean teamExists(String teamId) {
+        return dsl.fetchExists(dsl.selectOne().from(DSL.table("teams")).where(DSL.field("team_id").eq(teamId)));
     }
 
     // ------------------------------------------------------------------ statements
