@@ -22,7 +22,7 @@ import reactor.core.publisher.Mono;
  * for the routes' own rules (a manager's teams, caps).
  */
 @Component
-@Order(Ordered.HIGHEST_PRECEDENCE)
+@Order(Ordered.HIGHEST_PRECEDENCE + 2) // after SecurityHeaders and FailedAuthThrottle
 public class RouteGuard implements WebFilter {
 
     private final RouteTable routes = RouteTable.standard();
