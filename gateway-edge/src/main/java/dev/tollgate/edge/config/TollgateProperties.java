@@ -40,6 +40,7 @@ import java.util.Map;
  * @param alerts        webhook deliveries of threshold alerts and the budget-warning header (docs/alerts.md)
  * @param reports       what the FinOps (FOCUS) export says about the ledger as a billing account
  * @param pricing       price sources that keep the price book current (docs/configuration.md, "Price sources")
+ * @param security      defences of the edge itself: the throttling of failed authentication
  */
 @ConfigurationProperties("tollgate")
 public record TollgateProperties(
@@ -52,6 +53,7 @@ public record TollgateProperties(
         @DefaultValue Edge edge,
         @DefaultValue Outbound outbound,
         @DefaultValue Alerts alerts,
+        @DefaultValue Security security,
         @DefaultValue Redis redis,
         @DefaultValue Routing routing,
         List<Model> models,
@@ -273,6 +275,35 @@ public record TollgateProperties(
 
         public Outbound {
             allowedHosts = allowedHosts == null ? List.of() : List.copyOf(allowedHosts);
+        }
+    }
+
+    /** Defences of the edge itself. */
+    public record Security(@DefaultValue FailedAuth failedAuth) {
+    }
+
+    /**
+     * Failed authentication (a 401: no, a wrong, a revoked credential) is throttled per client address with a token
+     * bucket: an address may fail {@code burst} times, then once per {@code refillEvery}; past that its requests to
+     * routes that need a credential are answered {@code 429} with {@code Retry-After} before any key is looked up.
+     * Other addresses are not affected. The address is the connection's peer (or what
+     * {@code server.forward-headers-strategy} makes of forwarded headers); IPv6 addresses count by their /64.
+     *
+     * @param enabled      throttle at all
+     * @param burst        failures an address may have in a row before it is throttled
+     * @param refillEvery  one more failure is allowed after each such interval
+     * @param maxAddresses addresses tracked at once (the least recently seen are forgotten first)
+     */
+    public record FailedAuth(@DefaultValue("true") boolean enabled,
+                             @DefaultValue("20") int burst,
+                             @DefaultValue("3s") Duration refillEvery,
+                             @DefaultValue("100000") int maxAddresses) {
+
+        public FailedAuth {
+            if (burst < 1 || refillEvery.isNegative() || refillEvery.isZero() || maxAddresses < 1) {
+                throw new IllegalArgumentException("tollgate.security.failed-auth: burst and max-addresses must be "
+                        + "positive, refill-every longer than zero");
+            }
         }
     }
 

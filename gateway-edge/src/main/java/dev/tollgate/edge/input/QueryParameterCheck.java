@@ -18,7 +18,7 @@ import java.util.Map;
  * before any route reads them; path segments get the same treatment from the route guard (security/CanonicalPath).
  */
 @Component
-@Order(Ordered.HIGHEST_PRECEDENCE + 2)
+@Order(Ordered.HIGHEST_PRECEDENCE + 3) // after the route guard
 public class QueryParameterCheck implements WebFilter {
 
     @Override
