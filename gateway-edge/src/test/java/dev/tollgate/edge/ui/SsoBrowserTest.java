@@ -107,8 +107,9 @@ class SsoBrowserTest extends GatewayTestSupport {
         }
 
         browser.waitFor(By.cssSelector("#keys-table button.danger")).click();
+        browser.waitForText(By.cssSelector(".message.ok"), "revoked");
         Instant revoked = Instant.now();
-        browser.waitForText(By.cssSelector("#keys-table tbody tr"), "revoked");
+        assertThat(browser.driver.findElement(By.cssSelector("#keys-table tbody tr")).getText()).contains("revoked");
         await().atMost(Duration.ofSeconds(1)).untilAsserted(() -> assertThatThrownBy(() -> client.chat()
                 .completions().create(ChatCompletionCreateParams.builder().model("gpt-test")
                         .addUserMessage("again").build())).isInstanceOf(UnauthorizedException.class));
