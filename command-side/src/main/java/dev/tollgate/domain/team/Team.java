@@ -13,6 +13,8 @@ import dev.tollgate.api.money.AccountBalance;
 import dev.tollgate.api.money.Budget;
 import dev.tollgate.api.money.Money;
 import dev.tollgate.api.money.OverBudgetPolicy;
+import dev.tollgate.api.privacy.ErasePersonalData;
+import dev.tollgate.api.privacy.PersonalDataErased;
 import dev.tollgate.api.spend.AdjustCosts;
 import dev.tollgate.api.spend.CostAdjusted;
 import dev.tollgate.api.spend.CostAdjustment;
@@ -161,8 +163,8 @@ public class Team {
         if (members.size() >= limits.maxMembers()) {
             throw CommandRefused.limitReached("team_member_limit", memberLimitReached(limits));
         }
-        register(command.userId(), externalId, command.name(), command.budget(), command.tags(), false,
-                command.actor(), now());
+        register(command.userId(), externalId, command.name(), command.email(), command.budget(), command.tags(),
+                false, command.actor(), now());
     }
 
     @CommandHandler
@@ -218,6 +220,19 @@ public class Team {
                 : existing.account().rebased(existing.budget().period(), command.budget().period(), now);
         apply(new KeyBudgetSet(teamId, command.keyId(), command.budget(), previous, command.actor(), command.reason(),
                 now, account.balance(command.budget())));
+    }
+
+    // ================================================================== personal data
+
+    /**
+     * Records that a person's personal data is erased (the edge destroys their key once this is recorded). A member
+     * keeps their account; their external id becomes their user id. Nothing is decided from personal data, so every
+     * amount stays exactly as it was.
+     */
+    @CommandHandler
+    public void handle(ErasePersonalData command) {
+        Limits.require(command.userId(), Limits.USER_ID, "user id");
+        apply(new PersonalDataErased(teamId, command.userId(), command.actor(), command.reason(), now()));
     }
 
     // ================================================================== boosts
@@ -355,7 +370,8 @@ public class Team {
                 return reject(line, null, MEMBER_LIMIT, teamId, line.worstCase(), Money.ZERO, null,
                         memberLimitReached(limits), now);
             }
-            register(userId, line.externalUserId(), line.externalUserId(), null, Set.of(), true, GATEWAY_ACTOR, now);
+            register(userId, line.externalUserId(), line.externalUserId(), null, null, Set.of(), true, GATEWAY_ACTOR,
+                    now);
         }
         Member member = memberOf(line);
 
@@ -414,7 +430,9 @@ public class Team {
     /** A team key's {@code user} the team does not know yet: it is registered on first sight, if it may be. */
     private boolean isNewTeamKeyUser(ReserveSpend line) {
         return line.userId() == null && line.externalUserId() != null && !line.externalUserId().isBlank()
-                && !memberIdsByExternalId.containsKey(line.externalUserId());
+                && !memberIdsByExternalId.containsKey(line.externalUserId())
+                // an erased member keeps their account under their user id (the external id is gone)
+                && !members.containsKey(teamId + ":" + line.externalUserId());
     }
 
     /** The member the line is charged to, or {@code null} for the team alone. */
@@ -425,7 +443,8 @@ public class Team {
         if (line.externalUserId() == null || line.externalUserId().isBlank()) {
             return null;
         }
-        return members.get(memberIdsByExternalId.get(line.externalUserId()));
+        String userId = memberIdsByExternalId.get(line.externalUserId());
+        return members.get(userId != null ? userId : teamId + ":" + line.externalUserId());
     }
 
     private String memberLimitReached(TeamLimits limits) {
@@ -567,12 +586,12 @@ public class Team {
         return new SpendOutcome.NotOpen(requestId, recentlyClosed.getOrDefault(requestId, "unknown"));
     }
 
-    private void register(String userId, String externalId, String name, Budget ownBudget, Set<String> tags,
-                          boolean auto, String actor, Instant now) {
+    private void register(String userId, String externalId, String name, String email, Budget ownBudget,
+                          Set<String> tags, boolean auto, String actor, Instant now) {
         Budget effective = ownBudget != null ? ownBudget : memberBudget;
         // A member readmitted while requests of theirs are in flight holds them as reserved: they settle against it.
         Account account = Account.fresh(now, effective.period()).reserve(openReserved(r -> userId.equals(r.userId())));
-        apply(new UserRegistered(teamId, userId, externalId, name, ownBudget, tags, auto, actor, now,
+        apply(new UserRegistered(teamId, userId, externalId, name, email, ownBudget, tags, auto, actor, now,
                 account.balance(effective)));
     }
 
@@ -612,20 +631,32 @@ public class Team {
     @EventSourcingHandler
     void on(UserRegistered event) {
         removedUserIds.remove(event.userId());
-        members.put(event.userId(), new Member(event.userId(), event.externalId(), event.name(), event.budget(),
+        members.put(event.userId(), new Member(event.userId(), event.externalIdOrUserId(), event.budget(),
                 event.tags(), Account.of(event.userBalance())));
-        memberIdsByExternalId.put(event.externalId(), event.userId());
+        memberIdsByExternalId.put(event.externalIdOrUserId(), event.userId());
     }
 
     @EventSourcingHandler
     void on(UserRemoved event) {
-        members.remove(event.userId());
-        memberIdsByExternalId.remove(event.externalId());
+        Member removed = members.remove(event.userId());
+        if (removed != null) {
+            memberIdsByExternalId.remove(removed.externalId(), event.userId());
+        }
         removedUserIds.add(event.userId());
         if (removedUserIds.size() > REMOVED_WINDOW) {
             Iterator<String> eldest = removedUserIds.iterator();
             eldest.next();
             eldest.remove();
+        }
+    }
+
+    @EventSourcingHandler
+    void on(PersonalDataErased event) {
+        Member member = members.get(event.userId());
+        if (member != null && !member.externalId().equals(event.userId())) {
+            memberIdsByExternalId.remove(member.externalId(), event.userId());
+            memberIdsByExternalId.put(event.userId(), event.userId());
+            members.put(event.userId(), member.withExternalId(event.userId()));
         }
     }
 

@@ -38,6 +38,10 @@ public final class RouteTable {
                 .add(RouteAccess.API_KEY, "/v1/chat/completions", "/v1/completions", "/v1/embeddings",
                         "/v1/images/generations", "/v1/responses", "/v1/models", "/v1/models/{model}")
                 .add(RouteAccess.OWN_SPEND, "/spend/me")
+                // erasing a person's personal data: admins only (docs/privacy.md)
+                .add(RouteAccess.ADMIN, "/admin/users/{userId}/erase")
+                // moving a member between teams, a course roster: admins, and managers of the teams concerned
+                .add(RouteAccess.STAFF, "/admin/users/{userId}/move", "/admin/teams/{teamId}/roster")
                 .add(RouteAccess.STAFF, "/admin/**", "/spend/**", "/budgets/**", "/audit", "/reports/**")
                 .build();
     }
