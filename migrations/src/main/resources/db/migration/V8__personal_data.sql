@@ -2,7 +2,7 @@
 -- events encrypted (AES-GCM) with a key of that person's own, kept here. Erasing the person destroys the key: the
 -- event store stays as it was (immutable, replayable) and those fields read as NULL from then on.
 CREATE TABLE personal_data_keys (
-    seal_key_id VARCHAR(64)  PRIMARY KEY,
+    seal_key    VARCHAR(64)  PRIMARY KEY,  -- a UUID, named in every value it sealed
     -- the person (a user id); their amounts and spend stay under it, pseudonymous
     subject_id VARCHAR(200)  NOT NULL,
     -- 32 random bytes; NULL once destroyed

@@ -13,6 +13,15 @@ import dev.tollgate.api.money.AccountBalance;
 import dev.tollgate.api.money.Budget;
 import dev.tollgate.api.money.Money;
 import dev.tollgate.api.money.OverBudgetPolicy;
+import dev.tollgate.api.move.AdmitMovedUser;
+import dev.tollgate.api.move.CancelUserMove;
+import dev.tollgate.api.move.CompleteUserMove;
+import dev.tollgate.api.move.StartUserMove;
+import dev.tollgate.api.move.UserMoveAwaitingReservations;
+import dev.tollgate.api.move.UserMoveCancelled;
+import dev.tollgate.api.move.UserMoveStarted;
+import dev.tollgate.api.move.UserMovedIn;
+import dev.tollgate.api.move.UserMovedOut;
 import dev.tollgate.api.privacy.ErasePersonalData;
 import dev.tollgate.api.privacy.PersonalDataErased;
 import dev.tollgate.api.spend.AdjustCosts;
@@ -77,7 +86,7 @@ import static org.axonframework.modelling.command.AggregateLifecycle.apply;
  * expired: a request id is open at most once, and once closed it is remembered (a bounded window) so that a retried
  * line cannot act twice.
  */
-@Revision("3")
+@Revision("4")
 @Aggregate(cache = "teamCache", snapshotTriggerDefinition = "teamSnapshotTrigger")
 @JsonAutoDetect(fieldVisibility = JsonAutoDetect.Visibility.ANY, getterVisibility = JsonAutoDetect.Visibility.NONE,
         isGetterVisibility = JsonAutoDetect.Visibility.NONE)
@@ -89,6 +98,8 @@ public class Team {
     static final int REMOVED_WINDOW = 10_000;
     /** Recalculations whose recorded chunks are remembered (one is applied at a time, resumed at the next start). */
     static final int RECALCULATIONS_REMEMBERED = 100;
+    /** How many moves admitted or closed here are remembered to make a repeated step of a move harmless. */
+    static final int MOVES_REMEMBERED = 10_000;
     /** The most boosts granted and not ended on one account (the team's own, or a member's). */
     static final int BOOSTS_PER_ACCOUNT = 100;
     static final String GATEWAY_ACTOR = "gateway";
@@ -121,6 +132,10 @@ public class Team {
      * (chunks 0 to n-1, recorded in order): a resumed approval never adjusts twice.
      */
     private LinkedHashMap<String, Integer> adjustedChunks = new LinkedHashMap<>();
+    /** Members moving to another team, by user id (at most the members). */
+    private Map<String, MoveOut> leaving = new HashMap<>();
+    /** The last {@link #MOVES_REMEMBERED} moves admitted or closed here, oldest first. */
+    private LinkedHashSet<String> recentMoves = new LinkedHashSet<>();
 
     protected Team() {
         // for Axon and snapshots
@@ -220,6 +235,94 @@ public class Team {
                 : existing.account().rebased(existing.budget().period(), command.budget().period(), now);
         apply(new KeyBudgetSet(teamId, command.keyId(), command.budget(), previous, command.actor(), command.reason(),
                 now, account.balance(command.budget())));
+    }
+
+    // ================================================================== moves between teams (docs/adr/0006)
+
+    @CommandHandler
+    public void handle(StartUserMove command) {
+        Limits.requireId(command.moveId(), "move id");
+        Limits.requireId(command.toTeamId(), "team id");
+        if (command.toTeamId().equals(teamId)) {
+            throw CommandRefused.invalid("user '" + command.userId() + "' is a member of team '" + teamId
+                    + "' already");
+        }
+        MoveOut moving = leaving.get(command.userId());
+        if (moving != null) {
+            if (moving.moveId().equals(command.moveId())) {
+                return; // started already
+            }
+            throw CommandRefused.conflict("user '" + command.userId() + "' is moving to team '"
+                    + moving.toTeamId() + "' already");
+        }
+        Member member = member(command.userId());
+        apply(new UserMoveStarted(command.moveId(), teamId, member.userId(), command.toTeamId(), member.externalId(),
+                command.tags() == null ? member.tags() : command.tags(), command.actor(), command.reason(), now()));
+    }
+
+    @CommandHandler
+    public void handle(AdmitMovedUser command, TeamLimits limits) {
+        if (recentMoves.contains(command.moveId())) {
+            return; // admitted already
+        }
+        if (members.containsKey(command.userId())) {
+            throw CommandRefused.conflict("user '" + command.userId() + "' is a member of team '" + teamId
+                    + "' already");
+        }
+        String externalId = command.externalId() == null ? command.userId() : command.externalId();
+        if (memberIdsByExternalId.containsKey(externalId)) {
+            throw CommandRefused.conflict("team '" + teamId + "' already has a user named '" + externalId + "'");
+        }
+        if (members.size() >= limits.maxMembers()) {
+            throw CommandRefused.limitReached("team_member_limit", memberLimitReached(limits));
+        }
+        Instant now = now();
+        Account account = Account.fresh(now, memberBudget.period())
+                .reserve(openReserved(r -> command.userId().equals(r.userId())));
+        apply(new UserMovedIn(command.moveId(), teamId, command.userId(), command.fromTeamId(), command.externalId(),
+                command.tags(), command.actor(), command.reason(), now, account.balance(memberBudget)));
+    }
+
+    @CommandHandler
+    public void handle(CancelUserMove command) {
+        MoveOut moving = leaving.get(command.userId());
+        if (moving == null || !moving.moveId().equals(command.moveId()) || moving.closing()) {
+            return; // not this move, or too late to cancel: the member is admitted elsewhere
+        }
+        apply(new UserMoveCancelled(command.moveId(), teamId, command.userId(), moving.toTeamId(), command.reason(),
+                now()));
+    }
+
+    @CommandHandler
+    public void handle(CompleteUserMove command) {
+        MoveOut moving = leaving.get(command.userId());
+        if (moving == null || !moving.moveId().equals(command.moveId()) || moving.closing()) {
+            return; // closed or closing already
+        }
+        Instant now = now();
+        int open = (int) this.open.values().stream().filter(r -> command.userId().equals(r.userId())).count();
+        if (open == 0) {
+            moveOut(command.userId(), now);
+        } else {
+            apply(new UserMoveAwaitingReservations(moving.moveId(), teamId, command.userId(), moving.toTeamId(), open,
+                    now));
+        }
+    }
+
+    /** A closing member's account closes with their last request in flight here. */
+    private void closeMoveIfDrained(String userId, Instant now) {
+        MoveOut moving = userId == null ? null : leaving.get(userId);
+        if (moving != null && moving.closing() && open.values().stream().noneMatch(r -> userId.equals(r.userId()))) {
+            moveOut(userId, now);
+        }
+    }
+
+    private void moveOut(String userId, Instant now) {
+        MoveOut moving = leaving.get(userId);
+        Member member = member(userId);
+        Budget userBudget = member.effectiveBudget(memberBudget);
+        apply(new UserMovedOut(moving.moveId(), teamId, userId, moving.toTeamId(), member.externalId(), now,
+                member.account().rolledTo(now, userBudget.period()).balance(userBudget)));
     }
 
     // ================================================================== personal data
@@ -360,6 +463,11 @@ public class Team {
             return reject(line, null, MEMBERSHIP, line.userId(), line.worstCase(), Money.ZERO, null,
                     "user '" + line.userId() + "' is not a member of team '" + teamId + "'", now);
         }
+        if (line.userId() != null && leaving.containsKey(line.userId()) && leaving.get(line.userId()).closing()) {
+            return reject(line, null, MEMBERSHIP, line.userId(), line.worstCase(), Money.ZERO, null,
+                    "user '" + line.userId() + "' moved to team '" + leaving.get(line.userId()).toTeamId() + "'",
+                    now);
+        }
         if (isNewTeamKeyUser(line)) {
             String userId = teamId + ":" + line.externalUserId();
             if (removedUserIds.contains(userId)) {
@@ -481,6 +589,7 @@ public class Team {
                     line.provider(), line.deployment(), reserved, line.cost(), line.cost().minus(reserved),
                     reservation.at(), now, reservation.tags()));
         }
+        closeMoveIfDrained(reservation.userId(), now);
         return new SpendOutcome.Settled(line.requestId(), line.cost());
     }
 
@@ -492,6 +601,7 @@ public class Team {
         Balances after = close(reservation, 0, now);
         apply(new ReservationReleased(reservation.requestId(), teamId, reservation.userId(), reservation.keyId(),
                 Money.ofNanos(reservation.amount()), line.reason(), now, after.team(), after.user(), after.key()));
+        closeMoveIfDrained(reservation.userId(), now);
         return new SpendOutcome.Released(line.requestId());
     }
 
@@ -509,6 +619,7 @@ public class Team {
             apply(new ReservationExpired(reservation.requestId(), teamId, reservation.userId(), reservation.keyId(),
                     Money.ofNanos(reservation.amount()), true, reservation.at(), reservation.expiresAt(), now,
                     after.team(), after.user(), after.key(), reservation.model(), reservation.tags()));
+            closeMoveIfDrained(reservation.userId(), now);
         }
         return overdue.size();
     }
@@ -638,6 +749,7 @@ public class Team {
 
     @EventSourcingHandler
     void on(UserRemoved event) {
+        leaving.remove(event.userId());
         Member removed = members.remove(event.userId());
         if (removed != null) {
             memberIdsByExternalId.remove(removed.externalId(), event.userId());
@@ -645,6 +757,49 @@ public class Team {
         removedUserIds.add(event.userId());
         if (removedUserIds.size() > REMOVED_WINDOW) {
             Iterator<String> eldest = removedUserIds.iterator();
+            eldest.next();
+            eldest.remove();
+        }
+    }
+
+    @EventSourcingHandler
+    void on(UserMoveStarted event) {
+        leaving.put(event.userId(), new MoveOut(event.moveId(), event.toTeamId(), false));
+    }
+
+    @EventSourcingHandler
+    void on(UserMoveCancelled event) {
+        leaving.remove(event.userId());
+    }
+
+    @EventSourcingHandler
+    void on(UserMoveAwaitingReservations event) {
+        leaving.computeIfPresent(event.userId(), (id, m) -> new MoveOut(m.moveId(), m.toTeamId(), true));
+    }
+
+    @EventSourcingHandler
+    void on(UserMovedIn event) {
+        removedUserIds.remove(event.userId());
+        members.put(event.userId(), new Member(event.userId(), event.externalIdOrUserId(), null, event.tags(),
+                Account.of(event.userBalance())));
+        memberIdsByExternalId.put(event.externalIdOrUserId(), event.userId());
+        rememberMove(event.moveId());
+    }
+
+    @EventSourcingHandler
+    void on(UserMovedOut event) {
+        Member moved = members.remove(event.userId());
+        if (moved != null) {
+            memberIdsByExternalId.remove(moved.externalId(), event.userId());
+        }
+        leaving.remove(event.userId());
+        rememberMove(event.moveId());
+    }
+
+    private void rememberMove(String moveId) {
+        recentMoves.add(moveId);
+        if (recentMoves.size() > MOVES_REMEMBERED) {
+            Iterator<String> eldest = recentMoves.iterator();
             eldest.next();
             eldest.remove();
         }

@@ -110,7 +110,7 @@ public class PersonalDataKeys {
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(true);
             try (PreparedStatement insert = connection.prepareStatement("INSERT INTO personal_data_keys "
-                    + "(seal_key_id, subject_id, secret, created_at) VALUES (?, ?, ?, ?) "
+                    + "(seal_key, subject_id, secret, created_at) VALUES (?, ?, ?, ?) "
                     + "ON CONFLICT (subject_id) WHERE erased_at IS NULL DO NOTHING")) {
                 insert.setString(1, UUID.randomUUID().toString());
                 insert.setString(2, subject);
@@ -118,7 +118,7 @@ public class PersonalDataKeys {
                 insert.setTimestamp(4, Timestamp.from(Instant.now()));
                 insert.executeUpdate();
             }
-            try (PreparedStatement select = connection.prepareStatement("SELECT seal_key_id, secret FROM "
+            try (PreparedStatement select = connection.prepareStatement("SELECT seal_key, secret FROM "
                     + "personal_data_keys WHERE subject_id = ? AND erased_at IS NULL")) {
                 select.setString(1, subject);
                 try (ResultSet row = select.executeQuery()) {
@@ -136,7 +136,7 @@ public class PersonalDataKeys {
     private byte[] secret(String keyId) {
         try (Connection connection = dataSource.getConnection();
              PreparedStatement select = connection.prepareStatement(
-                     "SELECT secret FROM personal_data_keys WHERE seal_key_id = ?")) {
+                     "SELECT secret FROM personal_data_keys WHERE seal_key = ?")) {
             select.setString(1, keyId);
             try (ResultSet row = select.executeQuery()) {
                 return row.next() ? row.getBytes(1) : null;
