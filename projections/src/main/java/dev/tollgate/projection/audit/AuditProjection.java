@@ -24,6 +24,7 @@ import dev.tollgate.api.team.TeamCreated;
 import dev.tollgate.api.team.UserBudgetSet;
 import dev.tollgate.api.recalculation.RecalculationApproved;
 import dev.tollgate.api.recalculation.RecalculationStarted;
+import dev.tollgate.api.privacy.PersonalDataErased;
 import dev.tollgate.api.team.UserRegistered;
 import dev.tollgate.api.topup.BudgetToppedUp;
 import dev.tollgate.api.priceproposal.PriceProposalApproved;
@@ -38,6 +39,7 @@ import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.ResetHandler;
 import org.axonframework.messaging.annotation.MessageIdentifier;
 import org.jooq.DSLContext;
+import org.jooq.impl.DSL;
 import org.springframework.stereotype.Component;
 
 import java.time.Instant;
@@ -210,6 +212,24 @@ public class AuditProjection {
         record(id, e.at(), e.actor(), "recalculation.approved", "recalculation", e.recalculationId(), null,
                 e.reason(), e);
     }
+
+    /**
+     * The erasure is itself audited (who, when, why, whose pseudonymous id); what the trail held of the person's
+     * personal data (the details of their registration, their keys' metadata) goes.
+     */
+    @EventHandler
+    void on(PersonalDataErased e, @MessageIdentifier String id) {
+        dsl.update(AUDIT_LOG)
+                .set(AUDIT_LOG.DETAILS, DSL.field("{0} - {1}::text[]", AUDIT_LOG.DETAILS.getDataType(),
+                        AUDIT_LOG.DETAILS, DSL.val(PERSONAL_DETAILS, String[].class)))
+                .where(AUDIT_LOG.ENTITY_TYPE.eq("user").and(AUDIT_LOG.ENTITY_ID.eq(e.userId()))
+                        .or(DSL.field("{0} ->> 'userId'", String.class, AUDIT_LOG.DETAILS).eq(e.userId())))
+                .execute();
+        record(id, e.at(), e.actor(), "user.erased", "user", e.userId(), e.teamId(), e.reason(), e);
+    }
+
+    /** The fields of events that hold personal data (those marked {@code @PersonalData}). */
+    static final String[] PERSONAL_DETAILS = {"name", "email", "externalId", "metadata"};
 
     @ResetHandler
     void reset() {
