@@ -5,8 +5,8 @@
 #   IN_FLIGHT=64 SECONDS=30 bench/team-ceiling.sh
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-mvn -B -q -DskipTests install
-mvn -B -q -pl gateway-edge test -Dtest=TeamCeilingBenchmark -Dsurefire.failIfNoSpecifiedTests=false \
+# Inside the reactor (-am), never `mvn install`: the local repository may be shared.
+mvn -B -q -pl gateway-edge -am test -Dtest=TeamCeilingBenchmark -Dsurefire.failIfNoSpecifiedTests=false \
   -Dbench.inFlight="${IN_FLIGHT:-512}" -Dbench.seconds="${SECONDS_MEASURED:-20}" -Dbench.warmupSeconds="${WARMUP:-20}" \
   -DargLine="-Dbench.inFlight=${IN_FLIGHT:-512} -Dbench.seconds=${SECONDS_MEASURED:-20} -Dbench.warmupSeconds=${WARMUP:-20}"
 grep -ah "TEAM CEILING" gateway-edge/target/surefire-reports/*TeamCeilingBenchmark-output.txt
