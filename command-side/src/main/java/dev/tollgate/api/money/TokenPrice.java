@@ -39,9 +39,12 @@ public record TokenPrice(BigDecimal perMillion) {
         return perMillion.signum() == 0;
     }
 
-    /** The exact cost of {@code tokens} tokens before rounding. */
+    /**
+     * The exact cost of {@code tokens} tokens before rounding: a shift of the decimal point by six places, the same
+     * value as a division by a million without its long division (which was a tenth of the bytes a request allocated).
+     */
     public BigDecimal exactCostOf(long tokens) {
-        return perMillion.multiply(BigDecimal.valueOf(tokens)).divide(MILLION);
+        return perMillion.multiply(BigDecimal.valueOf(tokens)).movePointLeft(6);
     }
 
     public Money costOf(long tokens) {
