@@ -39,6 +39,9 @@ import dev.tollgate.api.spend.SpendRejected;
 import dev.tollgate.api.spend.SpendReserved;
 import dev.tollgate.api.spend.SpendSettled;
 import dev.tollgate.api.team.CreateTeam;
+import dev.tollgate.api.topup.BudgetToppedUp;
+import dev.tollgate.api.topup.TopUpBudget;
+import dev.tollgate.api.money.BudgetPeriod;
 import dev.tollgate.api.team.KeyBudgetSet;
 import dev.tollgate.api.team.RegisterUser;
 import dev.tollgate.api.team.SetKeyBudget;
@@ -252,6 +255,45 @@ public class Team {
         apply(new KeyBudgetSet(teamId, command.keyId(), command.budget(), previous, command.actor(), command.reason(),
                 now, account.balance(command.budget())));
         crossKey(command.keyId(), CrossingCause.BUDGET_CHANGED, null, now);
+    }
+
+    // ================================================================== lifetime allowances
+
+    @CommandHandler
+    public void handle(TopUpBudget command) {
+        Limits.requireId(command.topUpId(), "top-up id");
+        if (command.amount() == null || command.amount().isNegative() || command.amount().isZero()) {
+            throw CommandRefused.invalid("a top-up needs a positive amount");
+        }
+        Instant now = now();
+        if (command.userId() == null) {
+            Budget after = toppedUp(budget, command, "team '" + teamId + "'");
+            apply(new BudgetToppedUp(teamId, command.topUpId(), null, command.amount(), after, command.actor(),
+                    command.reason(), now, account.rolledTo(now, after.period()).balance(after)));
+            return;
+        }
+        Member member = member(command.userId());
+        if (member.ownBudget() == null) {
+            throw CommandRefused.invalid("user '" + member.userId() + "' follows the team's member budget: give them "
+                    + "a budget of their own without period (a lifetime allowance) first, then top it up");
+        }
+        Budget after = toppedUp(member.ownBudget(), command, "user '" + member.userId() + "'");
+        apply(new BudgetToppedUp(teamId, command.topUpId(), member.userId(), command.amount(), after,
+                command.actor(), command.reason(), now, member.account().rolledTo(now, after.period()).balance(after)));
+    }
+
+    /** The allowance after the top-up; only a limited budget without period (a lifetime allowance) takes one. */
+    private static Budget toppedUp(Budget allowance, TopUpBudget command, String whose) {
+        if (!allowance.isLimited() || allowance.period() != BudgetPeriod.NONE) {
+            throw CommandRefused.invalid("only a lifetime allowance (a limited budget with period 'none') can be "
+                    + "topped up; " + whose + " has " + (allowance.isLimited() ? "a " + allowance.period().wireName()
+                    + " budget: grant a boost instead" : "no limit"));
+        }
+        try {
+            return new Budget(allowance.limit().plus(command.amount()), BudgetPeriod.NONE);
+        } catch (ArithmeticException e) {
+            throw CommandRefused.invalid("the allowance would be too large");
+        }
     }
 
     // ================================================================== boosts
@@ -870,6 +912,17 @@ public class Team {
         } else {
             keyAccounts.put(event.keyId(), new KeyAccount(event.keyId(), event.budget(),
                     Account.of(event.keyBalance())));
+        }
+    }
+
+    @EventSourcingHandler
+    void on(BudgetToppedUp event) {
+        if (event.userId() == null) {
+            budget = event.budget();
+            account = Account.of(event.balance());
+        } else {
+            members.computeIfPresent(event.userId(),
+                    (id, m) -> m.withOwnBudget(event.budget(), Account.of(event.balance())));
         }
     }
 

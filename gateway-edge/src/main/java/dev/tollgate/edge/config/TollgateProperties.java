@@ -35,6 +35,8 @@ import java.util.Map;
  * @param litellmStrict refuse to start when the LiteLLM file has entries or settings Tollgate cannot honour (else:
  *                      warn, skip)
  * @param outbound      what Tollgate fetches from URLs an admin chose (the SSRF guard, outbound/OutboundHttp)
+ * @param sso           sign-in with an OpenID Connect provider for the admin UI and the portal (docs/sso.md)
+ * @param portal        the students' self-service portal at /portal (docs/sso.md)
  * @param alerts        webhook deliveries of threshold alerts and the budget-warning header (docs/alerts.md)
  */
 @ConfigurationProperties("tollgate")
@@ -53,7 +55,9 @@ public record TollgateProperties(
         List<Model> models,
         Path litellmConfig,
         @DefaultValue("false") boolean litellmStrict,
-        @DefaultValue Telemetry telemetry) {
+        @DefaultValue Telemetry telemetry,
+        @DefaultValue Sso sso,
+        @DefaultValue Portal portal) {
 
     /**
      * The name {@code @ConfigurationPropertiesScan} gives this tree's bean ({@code <prefix>-<class>}): the
@@ -135,11 +139,61 @@ public record TollgateProperties(
      * @param upstreamTimeout the longest an upstream may take to answer (or, streaming, between two chunks)
      * @param keyCacheTtl     how long a looked-up key is trusted before it is read again: the delay of a revocation
      *                        on other nodes
+     * @param exposeUpstreamDetails show clients what only operators should see: an upstream's own error text and
+     *                        the names of deployments (in error messages and {@code x-tollgate-deployment}). Off:
+     *                        clients see the public model names and Tollgate's own messages only.
+     * @param promptMargins   per provider ({@code openai}, {@code azure}, {@code anthropic}, {@code mock}): what the
+     *                        reservation adds to the prompt tokens Tollgate counts, because the provider's tokenizer
+     *                        may count more; a provider not named takes {@link PromptMargin#defaultFor}
      */
     public record Edge(@DefaultValue("8MB") DataSize maxBodySize,
                        @DefaultValue("5s") Duration upstreamConnectTimeout,
                        @DefaultValue("10m") Duration upstreamTimeout,
-                       @DefaultValue("500ms") Duration keyCacheTtl) {
+                       @DefaultValue("500ms") Duration keyCacheTtl,
+                       @DefaultValue("false") boolean exposeUpstreamDetails,
+                       Map<String, PromptMargin> promptMargins) {
+
+        public Edge {
+            promptMargins = promptMargins == null ? Map.of() : Map.copyOf(promptMargins);
+        }
+
+        /** The margin of a provider's deployments: configured, or the built-in default. */
+        public PromptMargin promptMargin(String provider) {
+            PromptMargin configured = promptMargins.get(provider);
+            return configured != null ? configured : PromptMargin.defaultFor(provider);
+        }
+    }
+
+    /**
+     * What a reservation adds to the counted prompt: {@code tokens + ceil(counted × percent / 100)}. It covers a
+     * provider whose tokenizer counts the same prompt as a few more tokens than Tollgate's (o200k), so that the
+     * reservation stays an upper bound of what the provider can bill (docs/providers.md).
+     */
+    public record PromptMargin(@DefaultValue("0") long tokens, @DefaultValue("0") int percent) {
+
+        public PromptMargin {
+            if (tokens < 0 || percent < 0 || percent > 1000) {
+                throw new IllegalArgumentException("a prompt margin has tokens >= 0 and percent from 0 to 1000");
+            }
+        }
+
+        /**
+         * Built in: none for {@code mock} (it counts with Tollgate's own tokenizer); 8 tokens and 2 % for
+         * OpenAI-compatible and Azure upstreams (their framing of tools and names varies); 8 tokens and 20 % for
+         * Anthropic (Claude's tokenizer counts most texts as more tokens than o200k).
+         */
+        public static PromptMargin defaultFor(String provider) {
+            return switch (provider == null ? "" : provider) {
+                case "mock" -> new PromptMargin(0, 0);
+                case "anthropic" -> new PromptMargin(8, 20);
+                default -> new PromptMargin(8, 2);
+            };
+        }
+
+        /** The prompt tokens to reserve for {@code counted} counted here. */
+        public long apply(long counted) {
+            return counted + tokens + (counted * percent + 99) / 100;
+        }
     }
 
     /**
@@ -445,6 +499,93 @@ public record TollgateProperties(
                 optionalProcessors = optionalProcessors == null ? List.of() : List.copyOf(optionalProcessors);
             }
         }
+    }
+
+    /**
+     * {@code tollgate.sso}: sign-in with an OpenID Connect provider (docs/sso.md). Off unless {@code issuer} is set.
+     *
+     * @param issuer            the provider's issuer URL; its {@code /.well-known/openid-configuration} is read at
+     *                          the first sign-in (e.g. https://keycloak.example/realms/uni,
+     *                          https://login.microsoftonline.com/TENANT/v2.0)
+     * @param displayName       the name on the button: "Sign in with …"
+     * @param clientId          the client registered at the provider
+     * @param clientSecret      its secret: set it with {@code TOLLGATE_SSO_CLIENT_SECRET}, never in a file. Without
+     *                          one Tollgate is a public client (PKCE only).
+     * @param scopes            requested scopes; {@code openid} is always among them
+     * @param baseUrl           Tollgate's public URL as browsers reach it (https://llm.uni.example), for the redirect
+     *                          URI {@code <base-url>/sso/callback}; when unset, taken from each request's own URL
+     * @param idTokenAlgorithm  the algorithm the provider signs ID tokens with (RS256, ES256, PS256 …); a token signed
+     *                          otherwise is refused
+     * @param groupsClaim       the ID token claim that lists the user's groups (Keycloak: {@code groups} with the
+     *                          group-membership mapper; Entra ID: {@code groups}, object ids, or {@code roles})
+     * @param userIdClaim       the claim whose value becomes the Tollgate user id (e.g. {@code preferred_username},
+     *                          {@code sub}, Entra's {@code oid})
+     * @param nameClaim         the claim whose value is the user's name at registration
+     * @param sessionTtl        how long a session lasts after sign-in
+     * @param loginTtl          how long a sign-in may take at the provider
+     * @param secureCookie      {@code auto}: Secure cookies when the request came over TLS (or base-url is https);
+     *                          {@code always}; {@code never} (plain-HTTP tests only)
+     * @param roles             rules from groups to staff roles, in order; every matching rule counts (admin beats
+     *                          finance beats manager; a manager gets every team of every matching rule)
+     * @param teams             rules from groups to a student's team and tags; the first matching rule wins
+     */
+    public record Sso(String issuer,
+                      @DefaultValue("your organisation") String displayName,
+                      String clientId,
+                      String clientSecret,
+                      @DefaultValue({"openid", "profile", "email"}) List<String> scopes,
+                      String baseUrl,
+                      @DefaultValue("RS256") String idTokenAlgorithm,
+                      @DefaultValue("groups") String groupsClaim,
+                      @DefaultValue("preferred_username") String userIdClaim,
+                      @DefaultValue("name") String nameClaim,
+                      @DefaultValue("8h") Duration sessionTtl,
+                      @DefaultValue("10m") Duration loginTtl,
+                      @DefaultValue("auto") String secureCookie,
+                      List<RoleRule> roles,
+                      List<TeamRule> teams) {
+
+        public Sso {
+            scopes = scopes == null ? List.of("openid") : List.copyOf(scopes);
+            roles = roles == null ? List.of() : List.copyOf(roles);
+            teams = teams == null ? List.of() : List.copyOf(teams);
+        }
+
+        public boolean enabled() {
+            return issuer != null && !issuer.isBlank();
+        }
+    }
+
+    /**
+     * A group that gives a staff role. {@code group} is a group name, or a pattern with one {@code {team}}
+     * placeholder ({@code course-staff:{team}}) whose value names the managed team.
+     *
+     * @param role {@code admin}, {@code finance} or {@code manager}
+     * @param team a manager's team when the group names none ({@code {team}} in the group pattern wins)
+     */
+    public record RoleRule(String group, String role, String team) {
+    }
+
+    /**
+     * A group that places a student: {@code group} is a name or a pattern with {@code {team}}
+     * ({@code {team}-students}); {@code team} and {@code tags} may use {@code {team}} too.
+     */
+    public record TeamRule(String group, String team, List<String> tags) {
+
+        public TeamRule {
+            tags = tags == null ? List.of() : List.copyOf(tags);
+        }
+    }
+
+    /**
+     * {@code tollgate.portal}: the students' portal. A team's own key policy (PUT /admin/teams/{id}/key-policy)
+     * wins over these defaults.
+     *
+     * @param defaultMaxKeys       the most keys a member may hold when the team has no key policy
+     * @param defaultMaxExpiryDays the longest a member's key may live when the team has no key policy
+     */
+    public record Portal(@DefaultValue("3") int defaultMaxKeys,
+                         @DefaultValue("90") int defaultMaxExpiryDays) {
     }
 
     /** An unmodifiable copy that keeps the configuration's order ({@code Map.copyOf} would not). */

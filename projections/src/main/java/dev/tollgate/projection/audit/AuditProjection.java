@@ -12,7 +12,9 @@ import dev.tollgate.api.boost.BoostGranted;
 import dev.tollgate.api.boost.BoostRevoked;
 import dev.tollgate.api.boost.CohortBoostGranted;
 import dev.tollgate.api.boost.CohortBoostRevoked;
+import dev.tollgate.api.identity.IdentityLinked;
 import dev.tollgate.api.key.KeyIssued;
+import dev.tollgate.api.keypolicy.KeyPolicySet;
 import dev.tollgate.api.key.KeyRevoked;
 import dev.tollgate.api.key.KeyRotated;
 import dev.tollgate.api.price.PricesPublished;
@@ -23,6 +25,7 @@ import dev.tollgate.api.team.UserBudgetSet;
 import dev.tollgate.api.recalculation.RecalculationApproved;
 import dev.tollgate.api.recalculation.RecalculationStarted;
 import dev.tollgate.api.team.UserRegistered;
+import dev.tollgate.api.topup.BudgetToppedUp;
 import dev.tollgate.api.team.UserRemoved;
 import dev.tollgate.api.team.UserTagsSet;
 import dev.tollgate.projection.support.Json;
@@ -99,6 +102,15 @@ public class AuditProjection {
     }
 
     @EventHandler
+    void on(BudgetToppedUp e, @MessageIdentifier String id) {
+        if (e.userId() == null) {
+            record(id, e.at(), e.actor(), "team.topped_up", "team", e.teamId(), e.teamId(), e.reason(), e);
+        } else {
+            record(id, e.at(), e.actor(), "user.topped_up", "user", e.userId(), e.teamId(), e.reason(), e);
+        }
+    }
+
+    @EventHandler
     void on(UserRemoved e, @MessageIdentifier String id) {
         record(id, e.at(), e.actor(), "user.removed", "user", e.userId(), e.teamId(), e.reason(), e);
     }
@@ -106,6 +118,17 @@ public class AuditProjection {
     @EventHandler
     void on(UserTagsSet e, @MessageIdentifier String id) {
         record(id, e.at(), e.actor(), "user.tags_set", "user", e.userId(), e.teamId(), e.reason(), e);
+    }
+
+    /** A first sign-in with the identity provider: which issuer, and the claims that chose the team and tags. */
+    @EventHandler
+    void on(IdentityLinked e, @MessageIdentifier String id) {
+        record(id, e.at(), e.actor(), "user.identity_linked", "user", e.userId(), e.teamId(), null, e);
+    }
+
+    @EventHandler
+    void on(KeyPolicySet e, @MessageIdentifier String id) {
+        record(id, e.at(), e.actor(), "team.key_policy_set", "team", e.teamId(), e.teamId(), e.reason(), e);
     }
 
     @EventHandler
