@@ -78,7 +78,7 @@ class WebhookRestartTest {
 
     private RunningGateway start() {
         return RunningGateway.start(List.of("test"), "tollgate.data-dir=" + dataDir, "tollgate.master-key=" + MASTER,
-                "tollgate.alerts.timeout=60s", "tollgate.alerts.lease=2s");
+                "tollgate.alerts.timeout=60s", "tollgate.alerts.lease=2s", "tollgate.alerts.retry-for=10m");
     }
 
     private static Http.Response chat(Http http, String key) {

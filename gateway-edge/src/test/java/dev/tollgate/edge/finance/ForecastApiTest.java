@@ -18,7 +18,7 @@ class ForecastApiTest extends GatewayTestSupport {
 
     @Test
     void budgetsAndTheSpendReportShowBurnRateAndRunOut() {
-        String teamId = newTeam("100", "1", "clamp");
+        String teamId = newTeam("0.05", "1", "clamp"); // at a week's pace of one request: months, not centuries
         String userId = newUser(teamId, null);
         String key = newUserKey(userId, List.of("gpt-test"));
         Http.Response answer = chat(key, "gpt-test", Map.of("max_tokens", 1000));
