@@ -18,8 +18,9 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Nothing is lost when Tollgate stops in the middle of a delivery: the delivery is a row of the outbox, written with
- * the alert; the node sending it held only a lease. After the restart the lease ends, the delivery is sent again
- * (same idempotency id, signed with the secret decrypted by the new process) and delivered. The budget warning of
+ * the alert. Whether the stopping node still records the interrupted attempt as failed (its connection closed) or
+ * stops before it can (then only its lease remains, and ends), the restarted Tollgate sends the delivery again (same
+ * idempotency id, signed with the secret decrypted by the new process) and it is delivered. The budget warning of
  * the user is back too, read from the alerts.
  */
 class WebhookRestartTest {
