@@ -151,6 +151,30 @@ class WebhooksTest extends GatewayTestSupport {
     }
 
     @Test
+    void aDeliveryLeasedByANodeThatDiedIsSentOnceTheLeaseEnds() {
+        try (WebhookReceiver receiver = new WebhookReceiver()) {
+            Setup setup = setup();
+            JsonNode registered = registerWebhook(receiver.url(), List.of(setup.teamId()));
+            String endpointId = registered.path("endpoint").path("id").asText();
+            // what a node leaves behind when it dies (kill -9) after leasing a delivery and before recording it
+            Instant now = Instant.now();
+            String alertId = setup.teamId() + "/crash/team/" + now;
+            dsl.execute("INSERT INTO webhook_deliveries (alert_id, endpoint_id, team_id, event_type, payload, state, "
+                    + "attempts, created_at, next_attempt_at, retry_from, lease_until) "
+                    + "VALUES (?, ?, ?, 'budget.threshold_crossed', '{}', 'pending', 0, ?, ?, ?, ?)",
+                    alertId, endpointId, setup.teamId(), java.sql.Timestamp.from(now), java.sql.Timestamp.from(now),
+                    java.sql.Timestamp.from(now), java.sql.Timestamp.from(now.plusSeconds(3)));
+
+            await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3))
+                    .until(() -> receiver.received().isEmpty()); // nobody sends it while the lease runs
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                    assertThat(deliveries(endpointId).path(0).path("state").asText()).isEqualTo("delivered"));
+            assertThat(receiver.received()).singleElement()
+                    .satisfies(r -> assertThat(r.header("Idempotency-Key")).isEqualTo(alertId));
+        }
+    }
+
+    @Test
     void theSigningSecretIsShownOnceAndNeverStoredInClear() {
         Setup setup = setup();
         JsonNode registered = registerWebhook("http://127.0.0.1:9/never", List.of(setup.teamId()));
