@@ -17,7 +17,6 @@ import dev.tollgate.edge.security.Access;
 import dev.tollgate.edge.security.Principal;
 import dev.tollgate.query.access.ReadScope;
 import dev.tollgate.query.alert.AlertQueries;
-import dev.tollgate.query.alert.AlertViews.AlertView;
 import dev.tollgate.query.alert.AlertViews.DeliveryView;
 import dev.tollgate.query.alert.AlertViews.EndpointView;
 import dev.tollgate.query.alert.AlertViews.ThresholdView;
