@@ -46,6 +46,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * load a hot team thus decides hundreds of requests per command and per database commit, while every request
  * still gets its own events and the same invariants (see {@link RecordSpendBatch}).
  * <p>
+ * A reservation never waits: the request it stands for waits for it. A settlement or release is waited for by
+ * nobody (ADR 3), so when its team has nothing in flight it lingers up to {@code tollgate.ledger.settlement-linger}
+ * for the team's next lines and leaves with them: at low load one commit carries a request's settlement and the
+ * next request's reservation, instead of one commit each. Until it commits, the reservation holds the budget (never
+ * undercounted); a graceful stop sends every line still waiting ({@link #stop()}).
+ * <p>
  * While the database cannot be reached ({@link DatabaseAvailability}), a reservation fails at once (the edge answers
  * 503) and is followed by a release, in case its commit went through unseen; settlements and releases are kept and
  * sent again until the database answers, so that a request answered before the outage is charged its real cost.
@@ -70,6 +76,8 @@ public class SpendLedger implements SmartLifecycle {
     private final int maxBatchSize;
     private final int concurrencyRetries;
     private final ExecutorService dispatchers;
+    private final long settlementLingerNanos;
+    private final ScheduledExecutorService lingerTimer;
     private final ConcurrentHashMap<String, TeamQueue> queues = new ConcurrentHashMap<>();
     private final DatabaseAvailability database;
     private final ScheduledExecutorService retries;
@@ -110,6 +118,12 @@ public class SpendLedger implements SmartLifecycle {
                 .publishPercentiles(0.5, 0.9, 0.99).register(meters);
         this.maxBatchSize = properties.ledger().maxBatchSize();
         this.concurrencyRetries = properties.ledger().concurrencyRetries();
+        this.settlementLingerNanos = properties.ledger().settlementLinger().toNanos();
+        this.lingerTimer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread thread = new Thread(r, "ledger-linger");
+            thread.setDaemon(true);
+            return thread;
+        });
         AtomicInteger threadNumber = new AtomicInteger();
         this.dispatchers = Executors.newFixedThreadPool(properties.ledger().dispatchThreads(), r -> {
             Thread thread = new Thread(r, "ledger-dispatch-" + threadNumber.incrementAndGet());
@@ -147,6 +161,24 @@ public class SpendLedger implements SmartLifecycle {
     private void enqueue(String teamId, List<Pending> lines) {
         TeamQueue queue = queues.computeIfAbsent(teamId, TeamQueue::new);
         queue.lines.addAll(lines);
+        boolean reservation = lines.stream().anyMatch(p -> p.line() instanceof ReserveSpend);
+        if (reservation || settlementLingerNanos <= 0 || stopping) {
+            startDraining(queue);
+        } else if (queue.lingering.compareAndSet(false, true)) {
+            // Leaves with the team's next reservation, or alone when the linger is over.
+            try {
+                lingerTimer.schedule(() -> {
+                    queue.lingering.set(false);
+                    startDraining(queue);
+                }, settlementLingerNanos, TimeUnit.NANOSECONDS);
+            } catch (java.util.concurrent.RejectedExecutionException stopped) {
+                queue.lingering.set(false);
+                startDraining(queue);
+            }
+        }
+    }
+
+    private void startDraining(TeamQueue queue) {
         if (queue.draining.compareAndSet(false, true)) {
             try {
                 dispatchers.execute(() -> drain(queue));
@@ -168,6 +200,7 @@ public class SpendLedger implements SmartLifecycle {
         final String teamId;
         final Queue<Pending> lines = new ConcurrentLinkedQueue<>();
         final AtomicBoolean draining = new AtomicBoolean();
+        final AtomicBoolean lingering = new AtomicBoolean();
 
         TeamQueue(String teamId) {
             this.teamId = teamId;
@@ -307,12 +340,21 @@ public class SpendLedger implements SmartLifecycle {
     }
 
     /**
-     * The graceful stop: the web server has let the running requests finish; their settlements may still be queued.
-     * Waits until every line is stored (or {@code tollgate.database.drain-timeout} has passed) before Axon stops.
+     * The graceful stop: the web server has let the running requests finish; their settlements may still be queued
+     * or lingering. Sends every line still waiting and waits until every line is stored (or
+     * {@code tollgate.database.drain-timeout} has passed) before Axon stops: no settlement is left to be charged at
+     * its estimate.
      */
     @Override
     public void stop() {
         stopping = true;
+        lingerTimer.shutdownNow();
+        queues.values().forEach(queue -> {
+            queue.lingering.set(false);
+            if (!queue.lines.isEmpty()) {
+                startDraining(queue);
+            }
+        });
         long deadline = System.nanoTime() + drainTimeout.toNanos();
         int left = pendingLines.get();
         if (left > 0) {
@@ -333,5 +375,12 @@ public class SpendLedger implements SmartLifecycle {
         running = false;
         retries.shutdownNow();
         dispatchers.shutdown();
+        try {
+            if (!dispatchers.awaitTermination(10, TimeUnit.SECONDS)) {
+                log.warn("Spend lines still being committed after 10 s; stopping anyway");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }
