@@ -52,10 +52,17 @@ class HttpFuzzTest extends GatewayTestSupport {
         System.out.println("HttpFuzzTest seed: " + seed + " (replay with -Dfuzz.seed=" + seed + ")");
         random = new Random(seed);
         prepare();
-        List<Served> routes = ServedRoutes.of(context).stream()
+        List<Served> served = ServedRoutes.of(context).stream()
                 .filter(route -> !route.pattern().startsWith("/swagger-ui") && !route.pattern().startsWith("/webjars"))
                 .toList();
-        assertThat(routes.size()).isGreaterThan(30);
+        assertThat(served.size()).isGreaterThan(30);
+        List<Served> routes = new ArrayList<>(served);
+        for (Served route : served) {
+            if (route.pattern().startsWith("/v1/")) { // the routes every key reaches: three times as often
+                routes.add(route);
+                routes.add(route);
+            }
+        }
         RawHttp raw = new RawHttp("127.0.0.1", port);
         List<String> failures = new ArrayList<>();
         Map<Integer, Integer> statuses = new java.util.TreeMap<>();
@@ -73,6 +80,12 @@ class HttpFuzzTest extends GatewayTestSupport {
             try {
                 response = raw.send(method, target, credential[1], body);
             } catch (RuntimeException e) {
+                if (target.length() > HttpLimits.MAX_REQUEST_LINE && body != null) {
+                    // The server answered 414 and closed while the body was still being sent: TCP resets the
+                    // connection, and the client's kernel may drop the answer before it is read.
+                    statuses.merge(-414, 1, Integer::sum);
+                    continue;
+                }
                 failures.add(describe(i, method, target, credential[0], body) + " → no answer: " + e);
                 continue;
             }
