@@ -36,7 +36,11 @@ public record ChatRequest(ObjectNode body, String model, boolean stream, boolean
         if (tree == null || !tree.isObject()) {
             throw ApiError.invalidRequest("The request body must be a JSON object.", null);
         }
-        ObjectNode body = (ObjectNode) tree;
+        return of((ObjectNode) tree);
+    }
+
+    /** Checks a parsed body: 400 on what the gateway relies on. */
+    public static ChatRequest of(ObjectNode body) {
 
         JsonNode model = body.get("model");
         if (model == null || !model.isTextual() || model.asText().isBlank()) {

@@ -92,7 +92,7 @@ public class ReportController {
 
     @GetMapping("/reports/statements/{teamId}")
     @Operation(summary = "A team's monthly statement: totals, a line per user and per model, boosts in force, "
-            + "approved corrections (JSON or CSV)")
+            + "approved corrections, top-ups of lifetime allowances (JSON or CSV)")
     public Mono<ResponseEntity<?>> statement(@PathVariable String teamId,
                                              @RequestParam(required = false) String month,
                                              @RequestParam(required = false) String format,
@@ -115,6 +115,7 @@ public class ReportController {
             if (csv) {
                 List<String> columns = new ArrayList<>(List.of("month", "team_id", "user_id"));
                 columns.addAll(ReportQueries.SUMS);
+                columns.add("top_up");
                 List<Map<String, Object>> rows = new ArrayList<>();
                 for (Map<String, Object> user : statement.users()) {
                     Map<String, Object> row = new LinkedHashMap<>(user);
@@ -127,6 +128,16 @@ public class ReportController {
                 total.put("team_id", teamId);
                 total.put("user_id", "TOTAL");
                 rows.add(total);
+                // top-ups are not spend: a line each after the total, the amount in the top_up column
+                for (Map<String, Object> topUp : statement.topUps()) {
+                    Map<String, Object> row = new LinkedHashMap<>();
+                    row.put("month", statement.month());
+                    row.put("team_id", teamId);
+                    row.put("user_id", "TOP-UP " + (topUp.get("user_id") == null ? "team" : topUp.get("user_id"))
+                            + " " + topUp.get("topup_id"));
+                    row.put("top_up", topUp.get("amount"));
+                    rows.add(row);
+                }
                 return (ResponseEntity<?>) Csv.of(columns, rows).download("statement-" + teamId + "-" + statement.month() + ".csv");
             }
             Map<String, Object> body = new LinkedHashMap<>();
@@ -143,6 +154,7 @@ public class ReportController {
             body.put("models", statement.models());
             body.put("boosts", statement.boosts());
             body.put("adjustments", statement.adjustments());
+            body.put("top_ups", statement.topUps());
             return ResponseEntity.ok(body);
         });
     }

@@ -127,10 +127,14 @@ public class ReportQueries {
     public record Statement(String teamId, String teamName, String month, Instant periodFrom, Instant periodTo,
                             String budgetLimit, String budgetPeriod, Map<String, Object> totals,
                             List<Map<String, Object>> users, List<Map<String, Object>> models,
-                            List<Map<String, Object>> boosts, List<Map<String, Object>> adjustments) {
+                            List<Map<String, Object>> boosts, List<Map<String, Object>> adjustments,
+                            List<Map<String, Object>> topUps) {
     }
 
-    /** A team's month, for filing: totals, a line per user and per model, boosts in force, approved corrections. */
+    /**
+     * A team's month, for filing: totals, a line per user and per model, boosts in force, approved corrections, and
+     * the top-ups of lifetime allowances made in the month.
+     */
     public java.util.Optional<Statement> statement(String teamId, YearMonth month) {
         Record team = dsl.resultQuery("SELECT name, budget_limit, budget_period FROM teams WHERE team_id = ?", teamId)
                 .fetchOne();
@@ -183,9 +187,23 @@ public class ReportQueries {
             row.put("difference", Amounts.format(newCost.subtract(oldCost)));
             adjustments.add(row);
         }
+        List<Map<String, Object>> topUps = new ArrayList<>();
+        for (Record topUp : dsl.resultQuery("SELECT topup_id, NULLIF(user_id, '') AS user_id, amount, limit_after, "
+                + "actor, reason, at FROM top_ups WHERE team_id = ? AND at >= ?::timestamptz AND at < ?::timestamptz "
+                + "ORDER BY at, topup_id, user_id", teamId, odt(from), odt(to)).fetch()) {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("topup_id", topUp.get("topup_id", String.class));
+            row.put("user_id", topUp.get("user_id", String.class));
+            row.put("amount", Amounts.format(topUp.get("amount", BigDecimal.class)));
+            row.put("limit_after", Amounts.format(topUp.get("limit_after", BigDecimal.class)));
+            row.put("actor", topUp.get("actor", String.class));
+            row.put("reason", topUp.get("reason", String.class));
+            row.put("at", topUp.get("at", OffsetDateTime.class).toInstant());
+            topUps.add(row);
+        }
         return java.util.Optional.of(new Statement(teamId, team.get("name", String.class), month.toString(), from, to,
                 Amounts.format(team.get("budget_limit", BigDecimal.class)), team.get("budget_period", String.class),
-                byUser.totals(), byUser.data(), byModel.data(), boosts, adjustments));
+                byUser.totals(), byUser.data(), byModel.data(), boosts, adjustments, topUps));
     }
 
     // ------------------------------------------------------------------ reconciliation
