@@ -60,9 +60,9 @@ public class ReportController {
                                          ServerWebExchange exchange) {
         ReadScope scope = ReadScope.of(exchange);
         boolean csv = csv(format);
-        Instant start = from == null ? YearMonth.now(ZoneOffset.UTC).atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant()
+        Instant start = from == null || from.isBlank() ? YearMonth.now(ZoneOffset.UTC).atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant()
                 : instantOrDate("from", from);
-        Instant end = to == null ? LocalDate.now(ZoneOffset.UTC).plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant()
+        Instant end = to == null || to.isBlank() ? LocalDate.now(ZoneOffset.UTC).plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant()
                 : instantOrDate("to", to);
         if (!start.isBefore(end)) {
             throw new BadQuery("'from' must be before 'to'");
@@ -202,9 +202,9 @@ public class ReportController {
                                                   @RequestParam(required = false) Integer limit,
                                                   ServerWebExchange exchange) {
         ReadScope scope = ReadScope.of(exchange);
-        Instant start = from == null ? YearMonth.now(ZoneOffset.UTC).atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant()
+        Instant start = from == null || from.isBlank() ? YearMonth.now(ZoneOffset.UTC).atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant()
                 : instantOrDate("from", from);
-        Instant end = to == null ? Instant.now() : instantOrDate("to", to);
+        Instant end = to == null || to.isBlank() ? Instant.now() : instantOrDate("to", to);
         int max = QueryParams.limit(limit, 100, 1000);
         return Blocking.query(() -> {
             ReportQueries.Reconciliation result = queries.reconcile(start, end, visibleTeams(scope), max);
