@@ -3,6 +3,14 @@ package dev.tollgate.domain.team;
 import com.fasterxml.jackson.annotation.JsonAutoDetect;
 import dev.tollgate.api.CommandRefused;
 import dev.tollgate.api.Limits;
+import dev.tollgate.api.alert.BudgetThresholdCrossed;
+import dev.tollgate.api.alert.CrossingCause;
+import dev.tollgate.api.alert.RemoveThreshold;
+import dev.tollgate.api.alert.SetThreshold;
+import dev.tollgate.api.alert.ThresholdKind;
+import dev.tollgate.api.alert.ThresholdRemoved;
+import dev.tollgate.api.alert.ThresholdScope;
+import dev.tollgate.api.alert.ThresholdSet;
 import dev.tollgate.api.boost.BoostExpired;
 import dev.tollgate.api.boost.BoostGranted;
 import dev.tollgate.api.boost.BoostRevoked;
@@ -13,6 +21,17 @@ import dev.tollgate.api.money.AccountBalance;
 import dev.tollgate.api.money.Budget;
 import dev.tollgate.api.money.Money;
 import dev.tollgate.api.money.OverBudgetPolicy;
+import dev.tollgate.api.move.AdmitMovedUser;
+import dev.tollgate.api.move.CancelUserMove;
+import dev.tollgate.api.move.CompleteUserMove;
+import dev.tollgate.api.move.StartUserMove;
+import dev.tollgate.api.move.UserMoveAwaitingReservations;
+import dev.tollgate.api.move.UserMoveCancelled;
+import dev.tollgate.api.move.UserMoveStarted;
+import dev.tollgate.api.move.UserMovedIn;
+import dev.tollgate.api.move.UserMovedOut;
+import dev.tollgate.api.privacy.ErasePersonalData;
+import dev.tollgate.api.privacy.PersonalDataErased;
 import dev.tollgate.api.spend.AdjustCosts;
 import dev.tollgate.api.spend.CostAdjusted;
 import dev.tollgate.api.spend.CostAdjustment;
@@ -31,6 +50,9 @@ import dev.tollgate.api.spend.SpendRejected;
 import dev.tollgate.api.spend.SpendReserved;
 import dev.tollgate.api.spend.SpendSettled;
 import dev.tollgate.api.team.CreateTeam;
+import dev.tollgate.api.topup.BudgetToppedUp;
+import dev.tollgate.api.topup.TopUpBudget;
+import dev.tollgate.api.money.BudgetPeriod;
 import dev.tollgate.api.team.KeyBudgetSet;
 import dev.tollgate.api.team.RegisterUser;
 import dev.tollgate.api.team.SetKeyBudget;
@@ -52,6 +74,8 @@ import org.axonframework.modelling.command.AggregateIdentifier;
 import org.axonframework.serialization.Revision;
 import org.axonframework.spring.stereotype.Aggregate;
 
+import java.math.BigInteger;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -75,7 +99,7 @@ import static org.axonframework.modelling.command.AggregateLifecycle.apply;
  * expired: a request id is open at most once, and once closed it is remembered (a bounded window) so that a retried
  * line cannot act twice.
  */
-@Revision("3")
+@Revision("5")
 @Aggregate(cache = "teamCache", snapshotTriggerDefinition = "teamSnapshotTrigger")
 @JsonAutoDetect(fieldVisibility = JsonAutoDetect.Visibility.ANY, getterVisibility = JsonAutoDetect.Visibility.NONE,
         isGetterVisibility = JsonAutoDetect.Visibility.NONE)
@@ -87,8 +111,14 @@ public class Team {
     static final int REMOVED_WINDOW = 10_000;
     /** Recalculations whose recorded chunks are remembered (one is applied at a time, resumed at the next start). */
     static final int RECALCULATIONS_REMEMBERED = 100;
+    /** How many moves admitted or closed here are remembered to make a repeated step of a move harmless. */
+    static final int MOVES_REMEMBERED = 10_000;
     /** The most boosts granted and not ended on one account (the team's own, or a member's). */
     static final int BOOSTS_PER_ACCOUNT = 100;
+    /** The most thresholds one team may have (on itself, its members, keys and tags). */
+    static final int THRESHOLDS_PER_TEAM = 100;
+    /** The highest percentage a threshold may name. */
+    static final int MAX_PERCENT = 1000;
     static final String GATEWAY_ACTOR = "gateway";
     /** The "limiting budget" of a request refused because its user is not (or no longer) a member. */
     public static final String MEMBERSHIP = "membership";
@@ -119,6 +149,17 @@ public class Team {
      * (chunks 0 to n-1, recorded in order): a resumed approval never adjusts twice.
      */
     private LinkedHashMap<String, Integer> adjustedChunks = new LinkedHashMap<>();
+    /** Thresholds on the team's budgets, by id (at most {@link #THRESHOLDS_PER_TEAM}). */
+    private LinkedHashMap<String, BudgetThreshold> thresholds = new LinkedHashMap<>();
+    /**
+     * The period start of the last crossing of each threshold by each account ({@code <threshold>|<account>}): a
+     * threshold is crossed at most once per account and period.
+     */
+    private Map<String, Instant> crossed = new HashMap<>();
+    /** Members moving to another team, by user id (at most the members). */
+    private Map<String, MoveOut> leaving = new HashMap<>();
+    /** The last {@link #MOVES_REMEMBERED} moves admitted or closed here, oldest first. */
+    private LinkedHashSet<String> recentMoves = new LinkedHashSet<>();
 
     protected Team() {
         // for Axon and snapshots
@@ -141,10 +182,19 @@ public class Team {
         Instant now = now();
         Budget newBudget = orUnlimited(command.budget());
         Account rebased = account.rebased(budget.period(), newBudget.period(), now);
+        Budget previousMemberBudget = memberBudget;
         apply(new TeamBudgetSet(teamId, newBudget,
                 command.memberBudget() == null ? memberBudget : command.memberBudget(),
                 command.policy() == null ? policy : command.policy(), budget, command.actor(), command.reason(), now,
                 rebased.balance(newBudget)));
+        crossTeam(CrossingCause.BUDGET_CHANGED, null, now);
+        if (!previousMemberBudget.equals(memberBudget)) {
+            for (Member member : List.copyOf(members.values())) {
+                if (member.ownBudget() == null) {
+                    crossMember(member.userId(), CrossingCause.BUDGET_CHANGED, null, now);
+                }
+            }
+        }
     }
 
     @CommandHandler
@@ -161,8 +211,8 @@ public class Team {
         if (members.size() >= limits.maxMembers()) {
             throw CommandRefused.limitReached("team_member_limit", memberLimitReached(limits));
         }
-        register(command.userId(), externalId, command.name(), command.budget(), command.tags(), false,
-                command.actor(), now());
+        register(command.userId(), externalId, command.name(), command.email(), command.budget(), command.tags(),
+                false, command.actor(), now());
     }
 
     @CommandHandler
@@ -183,14 +233,17 @@ public class Team {
         Account rebased = member.account().rebased(before.period(), after.period(), now);
         apply(new UserBudgetSet(teamId, member.userId(), command.budget(), member.ownBudget(), command.actor(),
                 command.reason(), now, rebased.balance(after)));
+        crossMember(member.userId(), CrossingCause.BUDGET_CHANGED, null, now);
     }
 
     @CommandHandler
     public void handle(SetUserTags command) {
         Member member = member(command.userId());
         if (!member.tags().equals(command.tags())) {
+            Instant now = now();
             apply(new UserTagsSet(teamId, member.userId(), command.tags(), member.tags(), command.actor(),
-                    command.reason(), now()));
+                    command.reason(), now));
+            crossMember(member.userId(), CrossingCause.THRESHOLD_SET, null, now);
         }
     }
 
@@ -218,6 +271,147 @@ public class Team {
                 : existing.account().rebased(existing.budget().period(), command.budget().period(), now);
         apply(new KeyBudgetSet(teamId, command.keyId(), command.budget(), previous, command.actor(), command.reason(),
                 now, account.balance(command.budget())));
+        crossKey(command.keyId(), CrossingCause.BUDGET_CHANGED, null, now);
+    }
+
+    // ================================================================== lifetime allowances
+
+    @CommandHandler
+    public void handle(TopUpBudget command) {
+        Limits.requireId(command.topUpId(), "top-up id");
+        if (command.amount() == null || command.amount().isNegative() || command.amount().isZero()) {
+            throw CommandRefused.invalid("a top-up needs a positive amount");
+        }
+        Instant now = now();
+        if (command.userId() == null) {
+            Budget after = toppedUp(budget, command, "team '" + teamId + "'");
+            apply(new BudgetToppedUp(teamId, command.topUpId(), null, command.amount(), after, command.actor(),
+                    command.reason(), now, account.rolledTo(now, after.period()).balance(after)));
+            return;
+        }
+        Member member = member(command.userId());
+        if (member.ownBudget() == null) {
+            throw CommandRefused.invalid("user '" + member.userId() + "' follows the team's member budget: give them "
+                    + "a budget of their own without period (a lifetime allowance) first, then top it up");
+        }
+        Budget after = toppedUp(member.ownBudget(), command, "user '" + member.userId() + "'");
+        apply(new BudgetToppedUp(teamId, command.topUpId(), member.userId(), command.amount(), after,
+                command.actor(), command.reason(), now, member.account().rolledTo(now, after.period()).balance(after)));
+    }
+
+    /** The allowance after the top-up; only a limited budget without period (a lifetime allowance) takes one. */
+    private static Budget toppedUp(Budget allowance, TopUpBudget command, String whose) {
+        if (!allowance.isLimited() || allowance.period() != BudgetPeriod.NONE) {
+            throw CommandRefused.invalid("only a lifetime allowance (a limited budget with period 'none') can be "
+                    + "topped up; " + whose + " has " + (allowance.isLimited() ? "a " + allowance.period().wireName()
+                    + " budget: grant a boost instead" : "no limit"));
+        }
+        try {
+            return new Budget(allowance.limit().plus(command.amount()), BudgetPeriod.NONE);
+        } catch (ArithmeticException e) {
+            throw CommandRefused.invalid("the allowance would be too large");
+        }
+    }
+
+    // ================================================================== moves between teams (docs/adr/0006)
+
+    @CommandHandler
+    public void handle(StartUserMove command) {
+        Limits.requireId(command.moveId(), "move id");
+        Limits.requireId(command.toTeamId(), "team id");
+        if (command.toTeamId().equals(teamId)) {
+            throw CommandRefused.invalid("user '" + command.userId() + "' is a member of team '" + teamId
+                    + "' already");
+        }
+        MoveOut moving = leaving.get(command.userId());
+        if (moving != null) {
+            if (moving.moveId().equals(command.moveId())) {
+                return; // started already
+            }
+            throw CommandRefused.conflict("user '" + command.userId() + "' is moving to team '"
+                    + moving.toTeamId() + "' already");
+        }
+        Member member = member(command.userId());
+        apply(new UserMoveStarted(command.moveId(), teamId, member.userId(), command.toTeamId(), member.externalId(),
+                command.tags() == null ? member.tags() : command.tags(), command.actor(), command.reason(), now()));
+    }
+
+    @CommandHandler
+    public void handle(AdmitMovedUser command, TeamLimits limits) {
+        if (recentMoves.contains(command.moveId())) {
+            return; // admitted already
+        }
+        if (members.containsKey(command.userId())) {
+            throw CommandRefused.conflict("user '" + command.userId() + "' is a member of team '" + teamId
+                    + "' already");
+        }
+        String externalId = command.externalId() == null ? command.userId() : command.externalId();
+        if (memberIdsByExternalId.containsKey(externalId)) {
+            throw CommandRefused.conflict("team '" + teamId + "' already has a user named '" + externalId + "'");
+        }
+        if (members.size() >= limits.maxMembers()) {
+            throw CommandRefused.limitReached("team_member_limit", memberLimitReached(limits));
+        }
+        Instant now = now();
+        Account account = Account.fresh(now, memberBudget.period())
+                .reserve(openReserved(r -> command.userId().equals(r.userId())));
+        apply(new UserMovedIn(command.moveId(), teamId, command.userId(), command.fromTeamId(), command.externalId(),
+                command.tags(), command.actor(), command.reason(), now, account.balance(memberBudget)));
+    }
+
+    @CommandHandler
+    public void handle(CancelUserMove command) {
+        MoveOut moving = leaving.get(command.userId());
+        if (moving == null || !moving.moveId().equals(command.moveId()) || moving.closing()) {
+            return; // not this move, or too late to cancel: the member is admitted elsewhere
+        }
+        apply(new UserMoveCancelled(command.moveId(), teamId, command.userId(), moving.toTeamId(), command.reason(),
+                now()));
+    }
+
+    @CommandHandler
+    public void handle(CompleteUserMove command) {
+        MoveOut moving = leaving.get(command.userId());
+        if (moving == null || !moving.moveId().equals(command.moveId()) || moving.closing()) {
+            return; // closed or closing already
+        }
+        Instant now = now();
+        int open = (int) this.open.values().stream().filter(r -> command.userId().equals(r.userId())).count();
+        if (open == 0) {
+            moveOut(command.userId(), now);
+        } else {
+            apply(new UserMoveAwaitingReservations(moving.moveId(), teamId, command.userId(), moving.toTeamId(), open,
+                    now));
+        }
+    }
+
+    /** A closing member's account closes with their last request in flight here. */
+    private void closeMoveIfDrained(String userId, Instant now) {
+        MoveOut moving = userId == null ? null : leaving.get(userId);
+        if (moving != null && moving.closing() && open.values().stream().noneMatch(r -> userId.equals(r.userId()))) {
+            moveOut(userId, now);
+        }
+    }
+
+    private void moveOut(String userId, Instant now) {
+        MoveOut moving = leaving.get(userId);
+        Member member = member(userId);
+        Budget userBudget = member.effectiveBudget(memberBudget);
+        apply(new UserMovedOut(moving.moveId(), teamId, userId, moving.toTeamId(), member.externalId(), now,
+                member.account().rolledTo(now, userBudget.period()).balance(userBudget)));
+    }
+
+    // ================================================================== personal data
+
+    /**
+     * Records that a person's personal data is erased (the edge destroys their key once this is recorded). A member
+     * keeps their account; their external id becomes their user id. Nothing is decided from personal data, so every
+     * amount stays exactly as it was.
+     */
+    @CommandHandler
+    public void handle(ErasePersonalData command) {
+        Limits.require(command.userId(), Limits.USER_ID, "user id");
+        apply(new PersonalDataErased(teamId, command.userId(), command.actor(), command.reason(), now()));
     }
 
     // ================================================================== boosts
@@ -245,9 +439,11 @@ public class Team {
             return; // granted already: a repeated distribution of a cohort boost changes nothing
         }
         // The account's boosts past their end are recorded as ended first: only running and future ones count.
-        boosts.values().stream().filter(b -> b.boosts(command.userId()) && !now.isBefore(b.endsAt()))
-                .sorted(Comparator.comparing(ActiveBoost::endsAt)).toList()
-                .forEach(b -> apply(new BoostExpired(teamId, b.boostId(), b.userId(), b.endsAt(), now)));
+        List<ActiveBoost> endedBefore = boosts.values().stream()
+                .filter(b -> b.boosts(command.userId()) && !now.isBefore(b.endsAt()))
+                .sorted(Comparator.comparing(ActiveBoost::endsAt)).toList();
+        endedBefore.forEach(b -> apply(new BoostExpired(teamId, b.boostId(), b.userId(), b.endsAt(), now)));
+        // (the boost granted below raises the limit: nothing ended here crosses a threshold the grant would not)
         long onAccount = boosts.values().stream().filter(b -> b.boosts(command.userId())).count();
         if (onAccount >= BOOSTS_PER_ACCOUNT) {
             throw CommandRefused.limitReached("boost_limit", (command.userId() == null ? "team '" + teamId + "'"
@@ -269,6 +465,7 @@ public class Team {
             } else {
                 apply(new BoostExpired(teamId, boost.boostId(), boost.userId(), boost.endsAt(), now));
             }
+            crossBoosted(boost.userId(), now);
         }
     }
 
@@ -278,6 +475,8 @@ public class Team {
         List<ActiveBoost> ended = boosts.values().stream().filter(b -> !now.isBefore(b.endsAt()))
                 .sorted(Comparator.comparing(ActiveBoost::endsAt)).toList();
         ended.forEach(b -> apply(new BoostExpired(teamId, b.boostId(), b.userId(), b.endsAt(), now)));
+        ended.stream().map(b -> java.util.Optional.ofNullable(b.userId())).distinct()
+                .forEach(userId -> crossBoosted(userId.orElse(null), now));
         return ended.size();
     }
 
@@ -290,6 +489,182 @@ public class Team {
             }
         }
         return total;
+    }
+
+    // ================================================================== thresholds
+
+    @CommandHandler
+    public void handle(SetThreshold command) {
+        Limits.requireId(command.thresholdId(), "threshold id");
+        if (command.scope() == null) {
+            throw CommandRefused.invalid("a threshold needs a scope (team, user, key or tag)");
+        }
+        ThresholdKind kind = command.kind() == null ? ThresholdKind.PERCENT : command.kind();
+        int percent = kind == ThresholdKind.RUN_OUT ? 0 : command.percent();
+        if (kind == ThresholdKind.PERCENT && (percent < 1 || percent > MAX_PERCENT)) {
+            throw CommandRefused.invalid("a threshold's percent is 1 to " + MAX_PERCENT);
+        }
+        String subject = command.scope() == ThresholdScope.TEAM ? null
+                : Limits.require(command.subject(), Limits.USER_ID, command.scope().wireName() + " of the threshold");
+        if (command.scope() == ThresholdScope.USER) {
+            member(subject);
+        }
+        BudgetThreshold threshold = new BudgetThreshold(command.thresholdId(), command.scope(), subject, kind, percent);
+        if (threshold.equals(thresholds.get(threshold.thresholdId()))) {
+            return; // set already: setting it again changes nothing
+        }
+        if (!thresholds.containsKey(threshold.thresholdId()) && thresholds.size() >= THRESHOLDS_PER_TEAM) {
+            throw CommandRefused.limitReached("threshold_limit", "team '" + teamId + "' already has "
+                    + thresholds.size() + " thresholds, its most: remove one first");
+        }
+        Instant now = now();
+        apply(new ThresholdSet(teamId, threshold.thresholdId(), threshold.scope(), subject, kind, percent,
+                command.actor(), command.reason(), now));
+        // An account already past it crosses it now: whoever set it learns at once.
+        if (threshold.watchesTeam()) {
+            crossTeam(CrossingCause.THRESHOLD_SET, null, now);
+        }
+        for (Member member : List.copyOf(members.values())) {
+            if (threshold.watches(member)) {
+                crossMember(member.userId(), CrossingCause.THRESHOLD_SET, null, now);
+            }
+        }
+        for (KeyAccount key : List.copyOf(keyAccounts.values())) {
+            if (threshold.watches(key)) {
+                crossKey(key.keyId(), CrossingCause.THRESHOLD_SET, null, now);
+            }
+        }
+    }
+
+    @CommandHandler
+    public void handle(RemoveThreshold command) {
+        if (!thresholds.containsKey(command.thresholdId())) {
+            throw CommandRefused.notFound("team '" + teamId + "' has no threshold '" + command.thresholdId() + "'");
+        }
+        apply(new ThresholdRemoved(teamId, command.thresholdId(), command.actor(), command.reason(), now()));
+    }
+
+    /** After a boost on an account ended: the account ({@code userId == null}: the team's) may cross. */
+    private void crossBoosted(String userId, Instant now) {
+        if (userId == null) {
+            crossTeam(CrossingCause.BOOST_ENDED, null, now);
+        } else {
+            crossMember(userId, CrossingCause.BOOST_ENDED, null, now);
+        }
+    }
+
+    /** After spend was charged to a request's accounts: each of them may cross. */
+    private void crossCharged(String userId, String keyId, CrossingCause cause, String requestId, Instant now) {
+        if (thresholds.isEmpty()) {
+            return;
+        }
+        crossTeam(cause, requestId, now);
+        if (userId != null) {
+            crossMember(userId, cause, requestId, now);
+        }
+        if (keyId != null) {
+            crossKey(keyId, cause, requestId, now);
+        }
+    }
+
+    private void crossTeam(CrossingCause cause, String requestId, Instant now) {
+        for (BudgetThreshold threshold : List.copyOf(thresholds.values())) {
+            if (threshold.watchesTeam()) {
+                cross(threshold, "team", null, null, budget, account, boostsOn(null, now), cause, requestId, now);
+            }
+        }
+    }
+
+    private void crossMember(String userId, CrossingCause cause, String requestId, Instant now) {
+        for (BudgetThreshold threshold : List.copyOf(thresholds.values())) {
+            Member member = members.get(userId);
+            if (member != null && threshold.watches(member)) {
+                cross(threshold, "user", userId, null, member.effectiveBudget(memberBudget), member.account(),
+                        boostsOn(userId, now), cause, requestId, now);
+            }
+        }
+    }
+
+    private void crossKey(String keyId, CrossingCause cause, String requestId, Instant now) {
+        for (BudgetThreshold threshold : List.copyOf(thresholds.values())) {
+            KeyAccount key = keyAccounts.get(keyId);
+            if (key != null && threshold.watches(key)) {
+                cross(threshold, "key", null, keyId, key.budget(), key.account(), 0, cause, requestId, now);
+            }
+        }
+    }
+
+    /**
+     * Records the crossing of {@code threshold} by one account, unless the account is not past it, or crossed it
+     * already in this period. A percent threshold is crossed when spent reaches that percent of the effective limit
+     * (limit plus active boosts); a run-out threshold when, at the pace of the period so far (spent / elapsed), the
+     * effective limit is reached before the period ends (judged once a tenth of the period has passed).
+     */
+    private void cross(BudgetThreshold threshold, String kind, String userId, String keyId, Budget accountBudget,
+                       Account current, long boosts, CrossingCause cause, String requestId, Instant now) {
+        if (!accountBudget.isLimited()) {
+            return;
+        }
+        long limit = accountBudget.limit().nanos() + boosts;
+        if (limit <= 0) {
+            return;
+        }
+        Account account = current.rolledTo(now, accountBudget.period());
+        String key = crossingKey(threshold.thresholdId(), kind, userId, keyId);
+        Instant last = crossed.get(key);
+        if (last != null && !last.isBefore(account.periodStart())) {
+            return;
+        }
+        Instant periodEnd = accountBudget.period().endOf(account.periodStart());
+        Instant runOut = null;
+        if (threshold.kind() == ThresholdKind.PERCENT) {
+            if (BigInteger.valueOf(account.spent()).multiply(BigInteger.valueOf(100))
+                    .compareTo(BigInteger.valueOf(threshold.percent()).multiply(BigInteger.valueOf(limit))) < 0) {
+                return;
+            }
+        } else {
+            runOut = runOut(account, limit, periodEnd, now);
+            if (runOut == null || !runOut.isBefore(periodEnd)) {
+                return;
+            }
+        }
+        apply(new BudgetThresholdCrossed(teamId + "/" + key.replace('|', '/') + "/" + account.periodStart(), teamId,
+                threshold.thresholdId(), threshold.scope(), threshold.subject(), threshold.kind(),
+                threshold.percent(), kind, userId, keyId, Money.ofNanos(limit), Money.ofNanos(account.spent()),
+                account.periodStart(), periodEnd, runOut, cause, requestId, now));
+    }
+
+    /**
+     * When the account reaches {@code limit} at the pace of its period so far; {@code null} when that cannot be
+     * judged yet (no period, nothing spent, less than a tenth of the period passed).
+     */
+    static Instant runOutAt(Instant periodStart, Instant periodEnd, long spent, long limit, Instant now) {
+        if (periodEnd == null || spent <= 0) {
+            return null;
+        }
+        long length = Duration.between(periodStart, periodEnd).toMillis();
+        long elapsed = Duration.between(periodStart, now).toMillis();
+        if (elapsed <= 0 || elapsed * 10 < length) {
+            return null;
+        }
+        if (spent >= limit) {
+            return now;
+        }
+        long toLimit = BigInteger.valueOf(elapsed).multiply(BigInteger.valueOf(limit))
+                .divide(BigInteger.valueOf(spent)).longValueExact();
+        return periodStart.plusMillis(toLimit);
+    }
+
+    private static Instant runOut(Account account, long limit, Instant periodEnd, Instant now) {
+        return runOutAt(account.periodStart(), periodEnd, account.spent(), limit, now);
+    }
+
+    private static String crossingKey(String thresholdId, String kind, String userId, String keyId) {
+        return thresholdId + "|" + switch (kind) {
+            case "user" -> "user:" + userId;
+            case "key" -> "key:" + keyId;
+            default -> "team";
+        };
     }
 
     // ================================================================== spend
@@ -345,6 +720,11 @@ public class Team {
             return reject(line, null, MEMBERSHIP, line.userId(), line.worstCase(), Money.ZERO, null,
                     "user '" + line.userId() + "' is not a member of team '" + teamId + "'", now);
         }
+        if (line.userId() != null && leaving.containsKey(line.userId()) && leaving.get(line.userId()).closing()) {
+            return reject(line, null, MEMBERSHIP, line.userId(), line.worstCase(), Money.ZERO, null,
+                    "user '" + line.userId() + "' moved to team '" + leaving.get(line.userId()).toTeamId() + "'",
+                    now);
+        }
         if (isNewTeamKeyUser(line)) {
             String userId = teamId + ":" + line.externalUserId();
             if (removedUserIds.contains(userId)) {
@@ -355,7 +735,8 @@ public class Team {
                 return reject(line, null, MEMBER_LIMIT, teamId, line.worstCase(), Money.ZERO, null,
                         memberLimitReached(limits), now);
             }
-            register(userId, line.externalUserId(), line.externalUserId(), null, Set.of(), true, GATEWAY_ACTOR, now);
+            register(userId, line.externalUserId(), line.externalUserId(), null, null, Set.of(), true, GATEWAY_ACTOR,
+                    now);
         }
         Member member = memberOf(line);
 
@@ -414,7 +795,9 @@ public class Team {
     /** A team key's {@code user} the team does not know yet: it is registered on first sight, if it may be. */
     private boolean isNewTeamKeyUser(ReserveSpend line) {
         return line.userId() == null && line.externalUserId() != null && !line.externalUserId().isBlank()
-                && !memberIdsByExternalId.containsKey(line.externalUserId());
+                && !memberIdsByExternalId.containsKey(line.externalUserId())
+                // an erased member keeps their account under their user id (the external id is gone)
+                && !members.containsKey(teamId + ":" + line.externalUserId());
     }
 
     /** The member the line is charged to, or {@code null} for the team alone. */
@@ -425,7 +808,8 @@ public class Team {
         if (line.externalUserId() == null || line.externalUserId().isBlank()) {
             return null;
         }
-        return members.get(memberIdsByExternalId.get(line.externalUserId()));
+        String userId = memberIdsByExternalId.get(line.externalUserId());
+        return members.get(userId != null ? userId : teamId + ":" + line.externalUserId());
     }
 
     private String memberLimitReached(TeamLimits limits) {
@@ -462,6 +846,8 @@ public class Team {
                     line.provider(), line.deployment(), reserved, line.cost(), line.cost().minus(reserved),
                     reservation.at(), now, reservation.tags()));
         }
+        crossCharged(reservation.userId(), reservation.keyId(), CrossingCause.REQUEST, reservation.requestId(), now);
+        closeMoveIfDrained(reservation.userId(), now);
         return new SpendOutcome.Settled(line.requestId(), line.cost());
     }
 
@@ -473,6 +859,7 @@ public class Team {
         Balances after = close(reservation, 0, now);
         apply(new ReservationReleased(reservation.requestId(), teamId, reservation.userId(), reservation.keyId(),
                 Money.ofNanos(reservation.amount()), line.reason(), now, after.team(), after.user(), after.key()));
+        closeMoveIfDrained(reservation.userId(), now);
         return new SpendOutcome.Released(line.requestId());
     }
 
@@ -490,6 +877,9 @@ public class Team {
             apply(new ReservationExpired(reservation.requestId(), teamId, reservation.userId(), reservation.keyId(),
                     Money.ofNanos(reservation.amount()), true, reservation.at(), reservation.expiresAt(), now,
                     after.team(), after.user(), after.key(), reservation.model(), reservation.tags()));
+            crossCharged(reservation.userId(), reservation.keyId(), CrossingCause.REQUEST, reservation.requestId(),
+                    now);
+            closeMoveIfDrained(reservation.userId(), now);
         }
         return overdue.size();
     }
@@ -531,6 +921,9 @@ public class Team {
                     line.provider(), line.usage(), line.reservedAt(), line.tags(), line.chargedCost(),
                     line.newCost(), line.difference(), line.priceVersion(), command.recalculationId(),
                     command.chunk(), command.actor(), command.reason(), now, teamAfter, userAfter, keyAfter));
+            if (difference > 0) {
+                crossCharged(line.userId(), line.keyId(), CrossingCause.RECALCULATION, line.requestId(), now);
+            }
         }
         return command.adjustments().size();
     }
@@ -567,12 +960,12 @@ public class Team {
         return new SpendOutcome.NotOpen(requestId, recentlyClosed.getOrDefault(requestId, "unknown"));
     }
 
-    private void register(String userId, String externalId, String name, Budget ownBudget, Set<String> tags,
-                          boolean auto, String actor, Instant now) {
+    private void register(String userId, String externalId, String name, String email, Budget ownBudget,
+                          Set<String> tags, boolean auto, String actor, Instant now) {
         Budget effective = ownBudget != null ? ownBudget : memberBudget;
         // A member readmitted while requests of theirs are in flight holds them as reserved: they settle against it.
         Account account = Account.fresh(now, effective.period()).reserve(openReserved(r -> userId.equals(r.userId())));
-        apply(new UserRegistered(teamId, userId, externalId, name, ownBudget, tags, auto, actor, now,
+        apply(new UserRegistered(teamId, userId, externalId, name, email, ownBudget, tags, auto, actor, now,
                 account.balance(effective)));
     }
 
@@ -612,20 +1005,77 @@ public class Team {
     @EventSourcingHandler
     void on(UserRegistered event) {
         removedUserIds.remove(event.userId());
-        members.put(event.userId(), new Member(event.userId(), event.externalId(), event.name(), event.budget(),
+        members.put(event.userId(), new Member(event.userId(), event.externalIdOrUserId(), event.budget(),
                 event.tags(), Account.of(event.userBalance())));
-        memberIdsByExternalId.put(event.externalId(), event.userId());
+        memberIdsByExternalId.put(event.externalIdOrUserId(), event.userId());
     }
 
     @EventSourcingHandler
     void on(UserRemoved event) {
-        members.remove(event.userId());
-        memberIdsByExternalId.remove(event.externalId());
+        leaving.remove(event.userId());
+        Member removed = members.remove(event.userId());
+        if (removed != null) {
+            memberIdsByExternalId.remove(removed.externalId(), event.userId());
+        }
         removedUserIds.add(event.userId());
+        forgetCrossings(key -> key.endsWith("|user:" + event.userId()));
         if (removedUserIds.size() > REMOVED_WINDOW) {
             Iterator<String> eldest = removedUserIds.iterator();
             eldest.next();
             eldest.remove();
+        }
+    }
+
+    @EventSourcingHandler
+    void on(UserMoveStarted event) {
+        leaving.put(event.userId(), new MoveOut(event.moveId(), event.toTeamId(), false));
+    }
+
+    @EventSourcingHandler
+    void on(UserMoveCancelled event) {
+        leaving.remove(event.userId());
+    }
+
+    @EventSourcingHandler
+    void on(UserMoveAwaitingReservations event) {
+        leaving.computeIfPresent(event.userId(), (id, m) -> new MoveOut(m.moveId(), m.toTeamId(), true));
+    }
+
+    @EventSourcingHandler
+    void on(UserMovedIn event) {
+        removedUserIds.remove(event.userId());
+        members.put(event.userId(), new Member(event.userId(), event.externalIdOrUserId(), null, event.tags(),
+                Account.of(event.userBalance())));
+        memberIdsByExternalId.put(event.externalIdOrUserId(), event.userId());
+        rememberMove(event.moveId());
+    }
+
+    @EventSourcingHandler
+    void on(UserMovedOut event) {
+        Member moved = members.remove(event.userId());
+        if (moved != null) {
+            memberIdsByExternalId.remove(moved.externalId(), event.userId());
+        }
+        leaving.remove(event.userId());
+        rememberMove(event.moveId());
+    }
+
+    private void rememberMove(String moveId) {
+        recentMoves.add(moveId);
+        if (recentMoves.size() > MOVES_REMEMBERED) {
+            Iterator<String> eldest = recentMoves.iterator();
+            eldest.next();
+            eldest.remove();
+        }
+    }
+
+    @EventSourcingHandler
+    void on(PersonalDataErased event) {
+        Member member = members.get(event.userId());
+        if (member != null && !member.externalId().equals(event.userId())) {
+            memberIdsByExternalId.remove(member.externalId(), event.userId());
+            memberIdsByExternalId.put(event.userId(), event.userId());
+            members.put(event.userId(), member.withExternalId(event.userId()));
         }
     }
 
@@ -644,9 +1094,21 @@ public class Team {
     void on(KeyBudgetSet event) {
         if (event.budget() == null) {
             keyAccounts.remove(event.keyId());
+            forgetCrossings(key -> key.endsWith("|key:" + event.keyId()));
         } else {
             keyAccounts.put(event.keyId(), new KeyAccount(event.keyId(), event.budget(),
                     Account.of(event.keyBalance())));
+        }
+    }
+
+    @EventSourcingHandler
+    void on(BudgetToppedUp event) {
+        if (event.userId() == null) {
+            budget = event.budget();
+            account = Account.of(event.balance());
+        } else {
+            members.computeIfPresent(event.userId(),
+                    (id, m) -> m.withOwnBudget(event.budget(), Account.of(event.balance())));
         }
     }
 
@@ -716,6 +1178,31 @@ public class Team {
         }
     }
 
+    @EventSourcingHandler
+    void on(ThresholdSet event) {
+        thresholds.put(event.thresholdId(), new BudgetThreshold(event.thresholdId(), event.scope(), event.subject(),
+                event.kind(), event.percent()));
+        forgetCrossings(key -> key.startsWith(event.thresholdId() + "|"));
+    }
+
+    @EventSourcingHandler
+    void on(ThresholdRemoved event) {
+        thresholds.remove(event.thresholdId());
+        forgetCrossings(key -> key.startsWith(event.thresholdId() + "|"));
+    }
+
+    @EventSourcingHandler
+    void on(BudgetThresholdCrossed event) {
+        crossed.put(crossingKey(event.thresholdId(), event.account(), event.userId(), event.keyId()),
+                event.periodStart());
+    }
+
+    private void forgetCrossings(java.util.function.Predicate<String> which) {
+        if (!crossed.isEmpty()) {
+            crossed.keySet().removeIf(which);
+        }
+    }
+
     private void closed(String requestId, String state, AccountBalance teamBalance, String userId,
                         AccountBalance userBalance, String keyId, AccountBalance keyBalance) {
         account = Account.of(teamBalance);
@@ -762,6 +1249,11 @@ public class Team {
     /** For tests: how many removed members are remembered. */
     int removalsRemembered() {
         return removedUserIds.size();
+    }
+
+    /** For tests: how many crossings are remembered. */
+    int crossingsRemembered() {
+        return crossed.size();
     }
 
     /** For tests: of how many recalculations the recorded chunks are remembered. */

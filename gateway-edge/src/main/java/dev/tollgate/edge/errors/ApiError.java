@@ -39,7 +39,7 @@ public class ApiError extends RuntimeException {
 
     public static ApiError modelNotFound(String model) {
         return new ApiError(HttpStatus.NOT_FOUND, "invalid_request_error", "model_not_found", "model",
-                "The model '" + model + "' does not exist. GET /v1/models lists the models your key may use.");
+                "The model '" + Echo.of(model) + "' does not exist. GET /v1/models lists the models your key may use.");
     }
 
     public static ApiError notFound(String message) {

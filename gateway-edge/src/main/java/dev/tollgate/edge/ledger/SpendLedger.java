@@ -1,6 +1,7 @@
 package dev.tollgate.edge.ledger;
 
 import dev.tollgate.api.spend.RecordSpendBatch;
+import dev.tollgate.api.spend.ReserveSpend;
 import dev.tollgate.api.spend.SpendBatchResult;
 import dev.tollgate.api.spend.SpendLine;
 import dev.tollgate.api.spend.SpendOutcome;
@@ -23,6 +24,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -34,6 +36,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * lines that arrive while a batch is being decided and committed wait and leave together in the next one. Under
  * load a hot team thus decides hundreds of requests per command and per database commit, while every request
  * still gets its own events and the same invariants (see {@link RecordSpendBatch}).
+ * <p>
+ * A reservation never waits: the request it stands for waits for it. A settlement or release is waited for by
+ * nobody (ADR 3), so when its team has nothing in flight it lingers up to {@code tollgate.ledger.settlement-linger}
+ * for the team's next lines and leaves with them: at low load one commit carries a request's settlement and the
+ * next request's reservation, instead of one commit each. Until it commits, the reservation holds the budget (never
+ * undercounted); a graceful stop sends every line still waiting ({@link #stop()}).
  */
 @Component
 public class SpendLedger {
@@ -44,6 +52,8 @@ public class SpendLedger {
     private final int maxBatchSize;
     private final int concurrencyRetries;
     private final ExecutorService dispatchers;
+    private final long settlementLingerNanos;
+    private final ScheduledExecutorService lingerTimer;
     private final ConcurrentHashMap<String, TeamQueue> queues = new ConcurrentHashMap<>();
 
     private final Timer batchDuration;
@@ -62,6 +72,12 @@ public class SpendLedger {
                 .publishPercentiles(0.5, 0.9, 0.99).register(meters);
         this.maxBatchSize = properties.ledger().maxBatchSize();
         this.concurrencyRetries = properties.ledger().concurrencyRetries();
+        this.settlementLingerNanos = properties.ledger().settlementLinger().toNanos();
+        this.lingerTimer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread thread = new Thread(r, "ledger-linger");
+            thread.setDaemon(true);
+            return thread;
+        });
         AtomicInteger threadNumber = new AtomicInteger();
         this.dispatchers = Executors.newFixedThreadPool(properties.ledger().dispatchThreads(), r -> {
             Thread thread = new Thread(r, "ledger-dispatch-" + threadNumber.incrementAndGet());
@@ -77,10 +93,27 @@ public class SpendLedger {
         pending.outcome().whenComplete((o, e) -> lineWait.record(System.nanoTime() - submitted, TimeUnit.NANOSECONDS));
         TeamQueue queue = queues.computeIfAbsent(teamId, TeamQueue::new);
         queue.lines.add(pending);
+        if (line instanceof ReserveSpend || settlementLingerNanos <= 0 || stopping) {
+            startDraining(queue);
+        } else if (queue.lingering.compareAndSet(false, true)) {
+            // Leaves with the team's next reservation, or alone when the linger is over.
+            try {
+                lingerTimer.schedule(() -> {
+                    queue.lingering.set(false);
+                    startDraining(queue);
+                }, settlementLingerNanos, TimeUnit.NANOSECONDS);
+            } catch (java.util.concurrent.RejectedExecutionException stopped) {
+                queue.lingering.set(false);
+                startDraining(queue);
+            }
+        }
+        return pending.outcome();
+    }
+
+    private void startDraining(TeamQueue queue) {
         if (queue.draining.compareAndSet(false, true)) {
             dispatchers.execute(() -> drain(queue));
         }
-        return pending.outcome();
     }
 
     private record Pending(SpendLine line, CompletableFuture<SpendOutcome> outcome) {
@@ -90,6 +123,7 @@ public class SpendLedger {
         final String teamId;
         final Queue<Pending> lines = new ConcurrentLinkedQueue<>();
         final AtomicBoolean draining = new AtomicBoolean();
+        final AtomicBoolean lingering = new AtomicBoolean();
 
         TeamQueue(String teamId) {
             this.teamId = teamId;
@@ -148,8 +182,25 @@ public class SpendLedger {
         batch.forEach(p -> p.outcome().completeExceptionally(e));
     }
 
+    private volatile boolean stopping;
+
+    /**
+     * Sends every line still waiting (lingering settlements included) and waits for their commits, then stops: after
+     * a graceful stop no settlement is left to be charged at its estimate.
+     */
     @PreDestroy
-    void stop() {
+    void stop() throws InterruptedException {
+        stopping = true;
+        lingerTimer.shutdownNow();
+        queues.values().forEach(queue -> {
+            queue.lingering.set(false);
+            if (!queue.lines.isEmpty()) {
+                startDraining(queue);
+            }
+        });
         dispatchers.shutdown();
+        if (!dispatchers.awaitTermination(10, TimeUnit.SECONDS)) {
+            log.warn("Spend lines still being committed after 10 s; stopping anyway");
+        }
     }
 }

@@ -13,6 +13,8 @@ public enum RouteAccess {
      * signed-in session (SSO) whose claims gave a staff role.
      */
     STAFF,
+    /** Finance's exports of the whole ledger (FOCUS): admins and finance, not managers. */
+    FINANCE,
     /** Operations endpoints (metrics, detailed health): admins only. */
     ADMIN,
     /** The portal's JSON routes: a signed-in session (SSO) of a member of a team. */

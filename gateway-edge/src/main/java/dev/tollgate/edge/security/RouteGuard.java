@@ -27,7 +27,7 @@ import reactor.core.publisher.Mono;
  * state-changing call with a session must carry the session's CSRF token. A bearer key always wins over a cookie.
  */
 @Component
-@Order(Ordered.HIGHEST_PRECEDENCE)
+@Order(Ordered.HIGHEST_PRECEDENCE + 2) // after SecurityHeaders and FailedAuthThrottle
 public class RouteGuard implements WebFilter {
 
     private final RouteTable routes = RouteTable.standard();
@@ -47,7 +47,7 @@ public class RouteGuard implements WebFilter {
         RouteAccess access = routes.accessFor(path).orElseThrow(() -> ApiError.notFound("No such route."));
         return switch (access) {
             case PUBLIC, API_KEY -> chain.filter(exchange);
-            case OWN_SPEND, STAFF, ADMIN -> principal(request).flatMap(principal -> {
+            case OWN_SPEND, STAFF, FINANCE, ADMIN -> principal(request).flatMap(principal -> {
                 authorize(access, principal, request.getMethod());
                 exchange.getAttributes().put(Access.PRINCIPAL, principal);
                 exchange.getAttributes().put(ReadScope.ATTRIBUTE, principal.readScope());
@@ -111,6 +111,9 @@ public class RouteGuard implements WebFilter {
         }
         if (access == RouteAccess.ADMIN && !principal.isAdmin()) {
             throw Access.forbidden("Operations endpoints are for admins.");
+        }
+        if (access == RouteAccess.FINANCE && !principal.isAdmin() && principal.role() != Role.FINANCE) {
+            throw Access.forbidden("This export of the whole ledger is for admins and finance.");
         }
         boolean reads = method == HttpMethod.GET || method == HttpMethod.HEAD;
         if (!reads && principal.role() == Role.FINANCE) {

@@ -4,6 +4,7 @@ import dev.tollgate.api.access.CredentialIssued;
 import dev.tollgate.api.access.CredentialRevoked;
 import dev.tollgate.api.access.CredentialScopeChanged;
 import dev.tollgate.api.key.KeyIssued;
+import dev.tollgate.api.privacy.PersonalDataErased;
 import dev.tollgate.api.key.KeyRevoked;
 import dev.tollgate.api.key.KeyRotated;
 import dev.tollgate.projection.support.Json;
@@ -55,6 +56,15 @@ public class AccessProjection {
                 .set(API_KEYS.METADATA, Json.of(event.metadata()))
                 .set(API_KEYS.DEFAULT_TAGS, Json.of(event.defaultTags()))
                 .onConflictDoNothing()
+                .execute();
+    }
+
+    /** The metadata of an erased person's keys is theirs: it goes with them. */
+    @EventHandler
+    public void on(PersonalDataErased event) {
+        dsl.update(API_KEYS)
+                .set(API_KEYS.METADATA, Json.of(java.util.Map.of()))
+                .where(API_KEYS.USER_ID.eq(event.userId()))
                 .execute();
     }
 

@@ -3,6 +3,10 @@ package dev.tollgate.projection.audit;
 import dev.tollgate.api.access.CredentialIssued;
 import dev.tollgate.api.access.CredentialRevoked;
 import dev.tollgate.api.access.CredentialScopeChanged;
+import dev.tollgate.api.alert.ThresholdRemoved;
+import dev.tollgate.api.alert.ThresholdSet;
+import dev.tollgate.api.alert.WebhookEndpointRegistered;
+import dev.tollgate.api.alert.WebhookEndpointRemoved;
 import dev.tollgate.api.boost.BoostExpired;
 import dev.tollgate.api.boost.BoostGranted;
 import dev.tollgate.api.boost.BoostRevoked;
@@ -20,7 +24,12 @@ import dev.tollgate.api.team.TeamCreated;
 import dev.tollgate.api.team.UserBudgetSet;
 import dev.tollgate.api.recalculation.RecalculationApproved;
 import dev.tollgate.api.recalculation.RecalculationStarted;
+import dev.tollgate.api.privacy.PersonalDataErased;
 import dev.tollgate.api.team.UserRegistered;
+import dev.tollgate.api.topup.BudgetToppedUp;
+import dev.tollgate.api.priceproposal.PriceProposalApproved;
+import dev.tollgate.api.priceproposal.PriceProposalRejected;
+import dev.tollgate.api.priceproposal.PricesProposed;
 import dev.tollgate.api.team.UserRemoved;
 import dev.tollgate.api.team.UserTagsSet;
 import dev.tollgate.projection.support.Json;
@@ -30,6 +39,7 @@ import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.ResetHandler;
 import org.axonframework.messaging.annotation.MessageIdentifier;
 import org.jooq.DSLContext;
+import org.jooq.impl.DSL;
 import org.springframework.stereotype.Component;
 
 import java.time.Instant;
@@ -65,6 +75,28 @@ public class AuditProjection {
     }
 
     @EventHandler
+    void on(ThresholdSet e, @MessageIdentifier String id) {
+        record(id, e.at(), e.actor(), "threshold.set", "threshold", e.teamId() + "/" + e.thresholdId(), e.teamId(),
+                e.reason(), e);
+    }
+
+    @EventHandler
+    void on(ThresholdRemoved e, @MessageIdentifier String id) {
+        record(id, e.at(), e.actor(), "threshold.removed", "threshold", e.teamId() + "/" + e.thresholdId(),
+                e.teamId(), e.reason(), e);
+    }
+
+    @EventHandler
+    void on(WebhookEndpointRegistered e, @MessageIdentifier String id) {
+        record(id, e.at(), e.actor(), "webhook.registered", "webhook", e.endpointId(), null, e.reason(), e);
+    }
+
+    @EventHandler
+    void on(WebhookEndpointRemoved e, @MessageIdentifier String id) {
+        record(id, e.at(), e.actor(), "webhook.removed", "webhook", e.endpointId(), null, e.reason(), e);
+    }
+
+    @EventHandler
     void on(UserRegistered e, @MessageIdentifier String id) {
         record(id, e.at(), e.actor(), "user.registered", "user", e.userId(), e.teamId(), null, e);
     }
@@ -72,6 +104,15 @@ public class AuditProjection {
     @EventHandler
     void on(UserBudgetSet e, @MessageIdentifier String id) {
         record(id, e.at(), e.actor(), "user.budget_set", "user", e.userId(), e.teamId(), e.reason(), e);
+    }
+
+    @EventHandler
+    void on(BudgetToppedUp e, @MessageIdentifier String id) {
+        if (e.userId() == null) {
+            record(id, e.at(), e.actor(), "team.topped_up", "team", e.teamId(), e.teamId(), e.reason(), e);
+        } else {
+            record(id, e.at(), e.actor(), "user.topped_up", "user", e.userId(), e.teamId(), e.reason(), e);
+        }
     }
 
     @EventHandler
@@ -172,9 +213,45 @@ public class AuditProjection {
                 e.reason(), e);
     }
 
+    /**
+     * The erasure is itself audited (who, when, why, whose pseudonymous id); what the trail held of the person's
+     * personal data (the details of their registration, their keys' metadata) goes.
+     */
+    @EventHandler
+    void on(PersonalDataErased e, @MessageIdentifier String id) {
+        dsl.update(AUDIT_LOG)
+                .set(AUDIT_LOG.DETAILS, DSL.field("{0} - {1}::text[]", AUDIT_LOG.DETAILS.getDataType(),
+                        AUDIT_LOG.DETAILS, DSL.val(PERSONAL_DETAILS, String[].class)))
+                .where(AUDIT_LOG.ENTITY_TYPE.eq("user").and(AUDIT_LOG.ENTITY_ID.eq(e.userId()))
+                        .or(DSL.field("{0} ->> 'userId'", String.class, AUDIT_LOG.DETAILS).eq(e.userId())))
+                .execute();
+        record(id, e.at(), e.actor(), "user.erased", "user", e.userId(), e.teamId(), e.reason(), e);
+    }
+
+    /** The fields of events that hold personal data (those marked {@code @PersonalData}). */
+    static final String[] PERSONAL_DETAILS = {"name", "email", "externalId", "metadata"};
+
     @ResetHandler
     void reset() {
         dsl.deleteFrom(AUDIT_LOG).execute();
+    }
+
+    @EventHandler
+    void on(PricesProposed e, @MessageIdentifier String id) {
+        record(id, e.at(), e.actor(), "prices.proposed", "price_proposal", e.proposalId(), null,
+                "from price source " + e.sourceId(), e);
+    }
+
+    @EventHandler
+    void on(PriceProposalApproved e, @MessageIdentifier String id) {
+        record(id, e.at(), e.actor(), "prices.proposal_approved", "price_proposal", e.proposalId(), null,
+                e.reason(), e);
+    }
+
+    @EventHandler
+    void on(PriceProposalRejected e, @MessageIdentifier String id) {
+        record(id, e.at(), e.actor(), "prices.proposal_rejected", "price_proposal", e.proposalId(), null,
+                e.reason(), e);
     }
 
     private void record(String eventId, Instant at, String actor, String action, String entityType, String entityId,

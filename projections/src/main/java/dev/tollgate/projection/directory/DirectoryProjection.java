@@ -1,5 +1,6 @@
 package dev.tollgate.projection.directory;
 
+import dev.tollgate.api.privacy.PersonalDataErased;
 import dev.tollgate.api.team.KeyBudgetSet;
 import dev.tollgate.api.team.UserTagsSet;
 import dev.tollgate.api.team.TeamBudgetSet;
@@ -70,8 +71,9 @@ public class DirectoryProjection {
         dsl.insertInto(USERS)
                 .set(USERS.USER_ID, event.userId())
                 .set(USERS.TEAM_ID, event.teamId())
-                .set(USERS.EXTERNAL_ID, event.externalId())
+                .set(USERS.EXTERNAL_ID, event.externalIdOrUserId())
                 .set(USERS.NAME, event.name())
+                .set(USERS.EMAIL, event.email())
                 .set(USERS.BUDGET_LIMIT, event.budget() == null ? null : amount(event.budget().limit()))
                 .set(USERS.BUDGET_PERIOD, event.budget() == null ? null : event.budget().period().wireName())
                 .set(USERS.OWN_BUDGET, event.budget() != null)
@@ -82,6 +84,7 @@ public class DirectoryProjection {
                 // a removed member registered again is re-admitted: same row, no longer removed
                 .onConflict(USERS.USER_ID).doUpdate()
                 .set(USERS.NAME, event.name())
+                .set(USERS.EMAIL, event.email())
                 .set(USERS.BUDGET_LIMIT, event.budget() == null ? null : amount(event.budget().limit()))
                 .set(USERS.BUDGET_PERIOD, event.budget() == null ? null : event.budget().period().wireName())
                 .set(USERS.OWN_BUDGET, event.budget() != null)
@@ -95,6 +98,19 @@ public class DirectoryProjection {
     void on(UserRemoved event) {
         dsl.update(USERS)
                 .set(USERS.REMOVED_AT, event.at())
+                .set(USERS.UPDATED_AT, event.at())
+                .where(USERS.USER_ID.eq(event.userId()))
+                .execute();
+    }
+
+    /** Their name, email and external id go; their row (a pseudonymous id, a team, a budget) stays. */
+    @EventHandler
+    void on(PersonalDataErased event) {
+        dsl.update(USERS)
+                .setNull(USERS.NAME)
+                .setNull(USERS.EMAIL)
+                .set(USERS.EXTERNAL_ID, USERS.USER_ID)
+                .set(USERS.ERASED_AT, event.at())
                 .set(USERS.UPDATED_AT, event.at())
                 .where(USERS.USER_ID.eq(event.userId()))
                 .execute();

@@ -25,10 +25,17 @@ class ColumnLimitsTest {
             Map.entry("cohort_id", Limits.ID),
             Map.entry("credential_id", Limits.ID),
             Map.entry("recalculation_id", Limits.ID),
+            Map.entry("topup_id", Limits.ID),
+            Map.entry("proposal_id", Limits.ID),
+            Map.entry("source_id", Limits.ID),
+            Map.entry("threshold_id", Limits.ID),
+            Map.entry("endpoint_id", Limits.ID),
+            Map.entry("alert_id", Limits.ALERT_ID),
             Map.entry("user_id", Limits.USER_ID),
             // a budget's account: a team, a user or a key; users have the widest ids
             Map.entry("account_id", Limits.USER_ID),
             Map.entry("external_id", Limits.EXTERNAL_ID),
+            Map.entry("subject_id", Limits.USER_ID),
             Map.entry("request_id", Limits.REQUEST_ID));
 
     /** Id columns that are not ours to limit: Axon's event ids, the audit trail's free-form entity. */
