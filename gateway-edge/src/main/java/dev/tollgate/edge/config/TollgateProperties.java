@@ -29,6 +29,7 @@ import java.util.Map;
  *                      set
  * @param masterKey     bearer key of the administrator ({@code TOLLGATE_MASTER_KEY}); required unless in demo mode
  * @param dataDir       where the embedded PostgreSQL keeps its data (and demo mode its master key)
+ * @param database      how an unreachable PostgreSQL is noticed and answered (fast 503s, a cached readiness)
  * @param routing       routing defaults for every model; a model's own {@code routing} settings win
  * @param litellmConfig a LiteLLM proxy {@code config.yaml} whose {@code model_list} is served beside {@link #models}
  *                      (docs/litellm-migration.md); {@code null}: no import
@@ -48,6 +49,7 @@ public record TollgateProperties(
         String masterKey,
         @DefaultValue("tollgate-data") Path dataDir,
         @DefaultValue EmbeddedPostgres embeddedPostgres,
+        @DefaultValue Database database,
         @DefaultValue Ledger ledger,
         @DefaultValue Boosts boosts,
         @DefaultValue Edge edge,
@@ -163,6 +165,20 @@ public record TollgateProperties(
      *                on; tests turn it off for speed.
      */
     public record EmbeddedPostgres(@DefaultValue("0") int port, @DefaultValue("true") boolean durable) {
+    }
+
+    /**
+     * How Tollgate notices that PostgreSQL is gone and comes back (docs/operations.md, "When PostgreSQL is down"). How
+     * long one wait for a connection may take is Hikari's {@code spring.datasource.hikari.connection-timeout}.
+     *
+     * @param probeInterval how often a background probe checks the database; readiness and the edge answer from its
+     *                      last result, never waiting for a dead database themselves
+     * @param retryAfter    the {@code Retry-After} of the 503 answered while the database is unreachable
+     * @param drainTimeout  at a graceful stop, how long to wait for pending settlements and releases to be stored
+     */
+    public record Database(@DefaultValue("500ms") Duration probeInterval,
+                           @DefaultValue("2s") Duration retryAfter,
+                           @DefaultValue("10s") Duration drainTimeout) {
     }
 
     /**

@@ -482,8 +482,8 @@ public class GovernedCall {
                         }
                     })
                     .map(relay::onChunk)
-                    .takeUntil(events -> relay.stopped()) // cancels the upstream: it is not read any further
-                    .concatMapIterable(events -> events)
+                    .takeUntil(batch -> relay.stopped()) // cancels the upstream: it is not read any further
+                    .concatMapIterable(batch -> batch)
                     .concatWith(Flux.defer(() -> finish(relay)))
                     .onErrorResume(failure -> {
                         if (!relay.emittedAny()) {

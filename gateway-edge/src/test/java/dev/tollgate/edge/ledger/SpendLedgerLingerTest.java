@@ -9,12 +9,19 @@ import dev.tollgate.api.spend.SpendBatchResult;
 import dev.tollgate.api.spend.SpendLine;
 import dev.tollgate.api.spend.SpendOutcome;
 import dev.tollgate.api.spend.Usage;
+import dev.tollgate.edge.config.TollgateProperties;
+import dev.tollgate.edge.database.DatabaseAvailability;
 import dev.tollgate.edge.support.Config;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.axonframework.commandhandling.SimpleCommandBus;
 import org.axonframework.commandhandling.gateway.DefaultCommandGateway;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.mockito.Mockito;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.SQLException;
 
 import java.time.Duration;
 import java.util.List;
@@ -43,9 +50,24 @@ class SpendLedgerLingerTest {
                     ? (SpendOutcome) new SpendOutcome.Reserved(line.requestId(), "u", Money.of("1"), 10, false)
                     : new SpendOutcome.Settled(line.requestId(), Money.of("0.5"))).toList());
         });
-        ledger = new SpendLedger(DefaultCommandGateway.builder().commandBus(bus).build(),
-                Config.tollgate("ledger.settlement-linger", linger), new SimpleMeterRegistry());
+        TollgateProperties properties = Config.tollgate("ledger.settlement-linger", linger);
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        ledger = new SpendLedger(DefaultCommandGateway.builder().commandBus(bus).build(), properties, meters,
+                new DatabaseAvailability(reachableDatabase(), properties, meters));
         return ledger;
+    }
+
+    /** A database that always answers the availability probe: this test is about batching, not outages. */
+    private static DataSource reachableDatabase() {
+        try {
+            Connection connection = Mockito.mock(Connection.class);
+            Mockito.when(connection.isValid(Mockito.anyInt())).thenReturn(true);
+            DataSource dataSource = Mockito.mock(DataSource.class);
+            Mockito.when(dataSource.getConnection()).thenReturn(connection);
+            return dataSource;
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @AfterEach
