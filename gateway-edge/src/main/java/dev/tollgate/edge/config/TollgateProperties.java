@@ -35,6 +35,7 @@ import java.util.Map;
  * @param litellmStrict refuse to start when the LiteLLM file has entries or settings Tollgate cannot honour (else:
  *                      warn, skip)
  * @param outbound      what Tollgate fetches from URLs an admin chose (the SSRF guard, outbound/OutboundHttp)
+ * @param retention     how long per-message detail is kept (docs/privacy.md)
  */
 @ConfigurationProperties("tollgate")
 public record TollgateProperties(
@@ -51,7 +52,8 @@ public record TollgateProperties(
         List<Model> models,
         Path litellmConfig,
         @DefaultValue("false") boolean litellmStrict,
-        @DefaultValue Telemetry telemetry) {
+        @DefaultValue Telemetry telemetry,
+        @DefaultValue Retention retention) {
 
     /**
      * The name {@code @ConfigurationPropertiesScan} gives this tree's bean ({@code <prefix>-<class>}): the
@@ -80,6 +82,23 @@ public record TollgateProperties(
         Map<String, Object> prefixed = new LinkedHashMap<>();
         properties.forEach((name, value) -> prefixed.put("tollgate." + name, value));
         return new Binder(new MapConfigurationPropertySource(prefixed)).bindOrCreate("tollgate", Bindable.of(type));
+    }
+
+    /**
+     * How long personal detail is kept (docs/privacy.md, "Retention").
+     *
+     * @param messageDetailMonths per-message detail (one row per request: who, which key, tags) older than this many
+     *                            months is dropped into the daily rollups per team: amounts kept, people and tags
+     *                            gone. {@code null} (the default): kept until deleted
+     * @param sweepInterval       how often the retention runs
+     */
+    public record Retention(Integer messageDetailMonths, @DefaultValue("1h") Duration sweepInterval) {
+
+        public Retention {
+            if (messageDetailMonths != null && messageDetailMonths < 1) {
+                throw new IllegalArgumentException("tollgate.retention.message-detail-months is at least 1");
+            }
+        }
     }
 
     /**
