@@ -1,7 +1,7 @@
 // Prices: the price book in force now, its versions, and publishing a change (admins). A change dated in the
 // past corrects the prices since then and starts a recalculation.
 import {
-  h, get, put, link, messageBox, load, onSubmit, field, input, select, table, when, orDash, utcInstant,
+  h, get, put, post, link, messageBox, load, onSubmit, field, input, select, table, when, orDash, utcInstant,
 } from '../api.js';
 
 const COLUMNS = [['input', 'Input'], ['cached_input', 'Cached input'], ['output', 'Output'],
@@ -13,10 +13,12 @@ export async function render(view, { can, go }) {
   view.append(h('h1', {}, 'Prices'),
     h('p', { class: 'help' }, 'Token prices are per million tokens, in the ledger currency. Each request records '
       + 'the price version it was charged with.'), box);
-  const [current, versions] = await Promise.all([
+  const [current, versions, proposals] = await Promise.all([
     load(box, () => get('/admin/prices/current')),
     load(box, () => get('/admin/prices')),
+    load(box, () => get('/admin/prices/proposals', { status: 'pending' })),
   ]);
+  if (proposals && proposals.data.length) view.append(pendingProposals(proposals.data, can, box, go));
   if (current) {
     const models = Object.keys(current.prices || {}).sort();
     if (can.admin) view.append(publishForm(models, current.prices, box, go));
@@ -78,4 +80,34 @@ function publishForm(models, prices, box, go) {
   return h('section', { class: 'card' }, h('h2', {}, 'Publish a price change'), form,
     h('p', { class: 'help' }, 'Other models keep their prices. ', link('Recalculations', '/recalculations'),
       ' list the corrections of past prices.'));
+}
+
+// Changes the configured price sources proposed: the diff per model and field, approved or rejected by an admin.
+function pendingProposals(pending, can, box, go) {
+  const card = h('section', { class: 'card', id: 'price-proposals' },
+    h('h2', {}, `Proposed by price sources (${pending.length} pending)`),
+    h('p', { class: 'help' }, 'A price source\'s table differs from the prices in force. Nothing changes until an '
+      + 'admin approves; an approval publishes a new version naming the source.'));
+  for (const p of pending) {
+    card.append(h('h3', {}, `${p.id} from ${p.source_id}, ${when(p.proposed_at)}`),
+      table([['Model', (c) => c.model], ['Field', (c) => c.field], ['In force', (c) => orDash(c.old_value)],
+        ['Proposed', (c) => orDash(c.new_value)]], p.changes, 'No change.'));
+    if (can.admin) {
+      const form = h('form', { class: 'grid proposal-form', 'data-proposal': p.id },
+        field('Reason', input('reason', { required: true, placeholder: 'matches the provider\'s price page' }),
+          'Required: kept in the audit trail'),
+        h('button', { type: 'submit', name: 'decision', value: 'approve' }, 'Approve'),
+        h('button', { type: 'submit', name: 'decision', value: 'reject', class: 'secondary' }, 'Reject'));
+      let decision = 'approve';
+      form.querySelectorAll('button').forEach((b) => b.addEventListener('click', () => { decision = b.value; }));
+      onSubmit(form, box, async (v) => {
+        const decided = await post(`/admin/prices/proposals/${encodeURIComponent(p.id)}/${decision}`,
+          { reason: v.reason });
+        go('/prices', {}, decided.status === 'approved'
+          ? `Proposal approved: version ${decided.price_version} published.` : 'Proposal rejected.');
+      });
+      card.append(form);
+    }
+  }
+  return card;
 }

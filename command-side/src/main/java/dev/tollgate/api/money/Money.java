@@ -21,19 +21,25 @@ public record Money(long nanos) implements Comparable<Money> {
         return nanos == 0 ? ZERO : new Money(nanos);
     }
 
-    /** Parses a decimal such as {@code "10"}, {@code "0.25"}; more than 9 decimal places is refused, not rounded. */
+    /**
+     * Parses an amount such as {@code "10"}, {@code "0.25"}, {@code "-3.5"} ({@link DecimalText}'s grammar, with a
+     * sign for amounts Tollgate wrote itself); more than 9 decimal places is refused, not rounded. Where a client
+     * gives an amount, {@link #parseAmount} refuses the sign too.
+     */
     @JsonCreator
     public static Money of(String decimal) {
         if (decimal == null || decimal.isBlank()) {
             throw new IllegalArgumentException("an amount is required");
         }
-        BigDecimal value;
-        try {
-            value = new BigDecimal(decimal.trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("'" + decimal + "' is not a decimal amount");
+        return of(DecimalText.parse(decimal, true, SCALE));
+    }
+
+    /** An amount a client gave: {@link DecimalText}'s grammar exactly (digits, at most 9 decimals, no sign). */
+    public static Money parseAmount(String decimal) {
+        if (decimal == null || decimal.isBlank()) {
+            throw new IllegalArgumentException("an amount is required");
         }
-        return of(value);
+        return of(DecimalText.parse(decimal));
     }
 
     public static Money of(BigDecimal value) {

@@ -21,9 +21,13 @@ public record TokenPrice(BigDecimal perMillion) {
         }
     }
 
+    /**
+     * A price per million tokens in {@link DecimalText}'s grammar. Up to 18 decimal places: prices converted from
+     * per-token tables (LiteLLM's) may have more than an amount's 9.
+     */
     @JsonCreator
     public static TokenPrice perMillion(String decimal) {
-        return new TokenPrice(new BigDecimal(decimal));
+        return new TokenPrice(DecimalText.parse(decimal, false, 18));
     }
 
     @JsonValue

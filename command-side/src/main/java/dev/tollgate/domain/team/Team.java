@@ -3,6 +3,14 @@ package dev.tollgate.domain.team;
 import com.fasterxml.jackson.annotation.JsonAutoDetect;
 import dev.tollgate.api.CommandRefused;
 import dev.tollgate.api.Limits;
+import dev.tollgate.api.alert.BudgetThresholdCrossed;
+import dev.tollgate.api.alert.CrossingCause;
+import dev.tollgate.api.alert.RemoveThreshold;
+import dev.tollgate.api.alert.SetThreshold;
+import dev.tollgate.api.alert.ThresholdKind;
+import dev.tollgate.api.alert.ThresholdRemoved;
+import dev.tollgate.api.alert.ThresholdScope;
+import dev.tollgate.api.alert.ThresholdSet;
 import dev.tollgate.api.boost.BoostExpired;
 import dev.tollgate.api.boost.BoostGranted;
 import dev.tollgate.api.boost.BoostRevoked;
@@ -42,6 +50,9 @@ import dev.tollgate.api.spend.SpendRejected;
 import dev.tollgate.api.spend.SpendReserved;
 import dev.tollgate.api.spend.SpendSettled;
 import dev.tollgate.api.team.CreateTeam;
+import dev.tollgate.api.topup.BudgetToppedUp;
+import dev.tollgate.api.topup.TopUpBudget;
+import dev.tollgate.api.money.BudgetPeriod;
 import dev.tollgate.api.team.KeyBudgetSet;
 import dev.tollgate.api.team.RegisterUser;
 import dev.tollgate.api.team.SetKeyBudget;
@@ -63,6 +74,8 @@ import org.axonframework.modelling.command.AggregateIdentifier;
 import org.axonframework.serialization.Revision;
 import org.axonframework.spring.stereotype.Aggregate;
 
+import java.math.BigInteger;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -86,7 +99,7 @@ import static org.axonframework.modelling.command.AggregateLifecycle.apply;
  * expired: a request id is open at most once, and once closed it is remembered (a bounded window) so that a retried
  * line cannot act twice.
  */
-@Revision("4")
+@Revision("5")
 @Aggregate(cache = "teamCache", snapshotTriggerDefinition = "teamSnapshotTrigger")
 @JsonAutoDetect(fieldVisibility = JsonAutoDetect.Visibility.ANY, getterVisibility = JsonAutoDetect.Visibility.NONE,
         isGetterVisibility = JsonAutoDetect.Visibility.NONE)
@@ -102,6 +115,10 @@ public class Team {
     static final int MOVES_REMEMBERED = 10_000;
     /** The most boosts granted and not ended on one account (the team's own, or a member's). */
     static final int BOOSTS_PER_ACCOUNT = 100;
+    /** The most thresholds one team may have (on itself, its members, keys and tags). */
+    static final int THRESHOLDS_PER_TEAM = 100;
+    /** The highest percentage a threshold may name. */
+    static final int MAX_PERCENT = 1000;
     static final String GATEWAY_ACTOR = "gateway";
     /** The "limiting budget" of a request refused because its user is not (or no longer) a member. */
     public static final String MEMBERSHIP = "membership";
@@ -132,6 +149,13 @@ public class Team {
      * (chunks 0 to n-1, recorded in order): a resumed approval never adjusts twice.
      */
     private LinkedHashMap<String, Integer> adjustedChunks = new LinkedHashMap<>();
+    /** Thresholds on the team's budgets, by id (at most {@link #THRESHOLDS_PER_TEAM}). */
+    private LinkedHashMap<String, BudgetThreshold> thresholds = new LinkedHashMap<>();
+    /**
+     * The period start of the last crossing of each threshold by each account ({@code <threshold>|<account>}): a
+     * threshold is crossed at most once per account and period.
+     */
+    private Map<String, Instant> crossed = new HashMap<>();
     /** Members moving to another team, by user id (at most the members). */
     private Map<String, MoveOut> leaving = new HashMap<>();
     /** The last {@link #MOVES_REMEMBERED} moves admitted or closed here, oldest first. */
@@ -158,10 +182,19 @@ public class Team {
         Instant now = now();
         Budget newBudget = orUnlimited(command.budget());
         Account rebased = account.rebased(budget.period(), newBudget.period(), now);
+        Budget previousMemberBudget = memberBudget;
         apply(new TeamBudgetSet(teamId, newBudget,
                 command.memberBudget() == null ? memberBudget : command.memberBudget(),
                 command.policy() == null ? policy : command.policy(), budget, command.actor(), command.reason(), now,
                 rebased.balance(newBudget)));
+        crossTeam(CrossingCause.BUDGET_CHANGED, null, now);
+        if (!previousMemberBudget.equals(memberBudget)) {
+            for (Member member : List.copyOf(members.values())) {
+                if (member.ownBudget() == null) {
+                    crossMember(member.userId(), CrossingCause.BUDGET_CHANGED, null, now);
+                }
+            }
+        }
     }
 
     @CommandHandler
@@ -200,14 +233,17 @@ public class Team {
         Account rebased = member.account().rebased(before.period(), after.period(), now);
         apply(new UserBudgetSet(teamId, member.userId(), command.budget(), member.ownBudget(), command.actor(),
                 command.reason(), now, rebased.balance(after)));
+        crossMember(member.userId(), CrossingCause.BUDGET_CHANGED, null, now);
     }
 
     @CommandHandler
     public void handle(SetUserTags command) {
         Member member = member(command.userId());
         if (!member.tags().equals(command.tags())) {
+            Instant now = now();
             apply(new UserTagsSet(teamId, member.userId(), command.tags(), member.tags(), command.actor(),
-                    command.reason(), now()));
+                    command.reason(), now));
+            crossMember(member.userId(), CrossingCause.THRESHOLD_SET, null, now);
         }
     }
 
@@ -235,9 +271,49 @@ public class Team {
                 : existing.account().rebased(existing.budget().period(), command.budget().period(), now);
         apply(new KeyBudgetSet(teamId, command.keyId(), command.budget(), previous, command.actor(), command.reason(),
                 now, account.balance(command.budget())));
+        crossKey(command.keyId(), CrossingCause.BUDGET_CHANGED, null, now);
     }
 
-    // ================================================================== moves between teams (docs/adr/0006)
+    // ================================================================== lifetime allowances
+
+    @CommandHandler
+    public void handle(TopUpBudget command) {
+        Limits.requireId(command.topUpId(), "top-up id");
+        if (command.amount() == null || command.amount().isNegative() || command.amount().isZero()) {
+            throw CommandRefused.invalid("a top-up needs a positive amount");
+        }
+        Instant now = now();
+        if (command.userId() == null) {
+            Budget after = toppedUp(budget, command, "team '" + teamId + "'");
+            apply(new BudgetToppedUp(teamId, command.topUpId(), null, command.amount(), after, command.actor(),
+                    command.reason(), now, account.rolledTo(now, after.period()).balance(after)));
+            return;
+        }
+        Member member = member(command.userId());
+        if (member.ownBudget() == null) {
+            throw CommandRefused.invalid("user '" + member.userId() + "' follows the team's member budget: give them "
+                    + "a budget of their own without period (a lifetime allowance) first, then top it up");
+        }
+        Budget after = toppedUp(member.ownBudget(), command, "user '" + member.userId() + "'");
+        apply(new BudgetToppedUp(teamId, command.topUpId(), member.userId(), command.amount(), after,
+                command.actor(), command.reason(), now, member.account().rolledTo(now, after.period()).balance(after)));
+    }
+
+    /** The allowance after the top-up; only a limited budget without period (a lifetime allowance) takes one. */
+    private static Budget toppedUp(Budget allowance, TopUpBudget command, String whose) {
+        if (!allowance.isLimited() || allowance.period() != BudgetPeriod.NONE) {
+            throw CommandRefused.invalid("only a lifetime allowance (a limited budget with period 'none') can be "
+                    + "topped up; " + whose + " has " + (allowance.isLimited() ? "a " + allowance.period().wireName()
+                    + " budget: grant a boost instead" : "no limit"));
+        }
+        try {
+            return new Budget(allowance.limit().plus(command.amount()), BudgetPeriod.NONE);
+        } catch (ArithmeticException e) {
+            throw CommandRefused.invalid("the allowance would be too large");
+        }
+    }
+
+    // ================================================================== moves between teams (docs/adr/0007)
 
     @CommandHandler
     public void handle(StartUserMove command) {
@@ -364,9 +440,11 @@ public class Team {
             return; // granted already: a repeated distribution of a cohort boost changes nothing
         }
         // The account's boosts past their end are recorded as ended first: only running and future ones count.
-        boosts.values().stream().filter(b -> b.boosts(command.userId()) && !now.isBefore(b.endsAt()))
-                .sorted(Comparator.comparing(ActiveBoost::endsAt)).toList()
-                .forEach(b -> apply(new BoostExpired(teamId, b.boostId(), b.userId(), b.endsAt(), now)));
+        List<ActiveBoost> endedBefore = boosts.values().stream()
+                .filter(b -> b.boosts(command.userId()) && !now.isBefore(b.endsAt()))
+                .sorted(Comparator.comparing(ActiveBoost::endsAt)).toList();
+        endedBefore.forEach(b -> apply(new BoostExpired(teamId, b.boostId(), b.userId(), b.endsAt(), now)));
+        // (the boost granted below raises the limit: nothing ended here crosses a threshold the grant would not)
         long onAccount = boosts.values().stream().filter(b -> b.boosts(command.userId())).count();
         if (onAccount >= BOOSTS_PER_ACCOUNT) {
             throw CommandRefused.limitReached("boost_limit", (command.userId() == null ? "team '" + teamId + "'"
@@ -388,6 +466,7 @@ public class Team {
             } else {
                 apply(new BoostExpired(teamId, boost.boostId(), boost.userId(), boost.endsAt(), now));
             }
+            crossBoosted(boost.userId(), now);
         }
     }
 
@@ -397,6 +476,8 @@ public class Team {
         List<ActiveBoost> ended = boosts.values().stream().filter(b -> !now.isBefore(b.endsAt()))
                 .sorted(Comparator.comparing(ActiveBoost::endsAt)).toList();
         ended.forEach(b -> apply(new BoostExpired(teamId, b.boostId(), b.userId(), b.endsAt(), now)));
+        ended.stream().map(b -> java.util.Optional.ofNullable(b.userId())).distinct()
+                .forEach(userId -> crossBoosted(userId.orElse(null), now));
         return ended.size();
     }
 
@@ -409,6 +490,182 @@ public class Team {
             }
         }
         return total;
+    }
+
+    // ================================================================== thresholds
+
+    @CommandHandler
+    public void handle(SetThreshold command) {
+        Limits.requireId(command.thresholdId(), "threshold id");
+        if (command.scope() == null) {
+            throw CommandRefused.invalid("a threshold needs a scope (team, user, key or tag)");
+        }
+        ThresholdKind kind = command.kind() == null ? ThresholdKind.PERCENT : command.kind();
+        int percent = kind == ThresholdKind.RUN_OUT ? 0 : command.percent();
+        if (kind == ThresholdKind.PERCENT && (percent < 1 || percent > MAX_PERCENT)) {
+            throw CommandRefused.invalid("a threshold's percent is 1 to " + MAX_PERCENT);
+        }
+        String subject = command.scope() == ThresholdScope.TEAM ? null
+                : Limits.require(command.subject(), Limits.USER_ID, command.scope().wireName() + " of the threshold");
+        if (command.scope() == ThresholdScope.USER) {
+            member(subject);
+        }
+        BudgetThreshold threshold = new BudgetThreshold(command.thresholdId(), command.scope(), subject, kind, percent);
+        if (threshold.equals(thresholds.get(threshold.thresholdId()))) {
+            return; // set already: setting it again changes nothing
+        }
+        if (!thresholds.containsKey(threshold.thresholdId()) && thresholds.size() >= THRESHOLDS_PER_TEAM) {
+            throw CommandRefused.limitReached("threshold_limit", "team '" + teamId + "' already has "
+                    + thresholds.size() + " thresholds, its most: remove one first");
+        }
+        Instant now = now();
+        apply(new ThresholdSet(teamId, threshold.thresholdId(), threshold.scope(), subject, kind, percent,
+                command.actor(), command.reason(), now));
+        // An account already past it crosses it now: whoever set it learns at once.
+        if (threshold.watchesTeam()) {
+            crossTeam(CrossingCause.THRESHOLD_SET, null, now);
+        }
+        for (Member member : List.copyOf(members.values())) {
+            if (threshold.watches(member)) {
+                crossMember(member.userId(), CrossingCause.THRESHOLD_SET, null, now);
+            }
+        }
+        for (KeyAccount key : List.copyOf(keyAccounts.values())) {
+            if (threshold.watches(key)) {
+                crossKey(key.keyId(), CrossingCause.THRESHOLD_SET, null, now);
+            }
+        }
+    }
+
+    @CommandHandler
+    public void handle(RemoveThreshold command) {
+        if (!thresholds.containsKey(command.thresholdId())) {
+            throw CommandRefused.notFound("team '" + teamId + "' has no threshold '" + command.thresholdId() + "'");
+        }
+        apply(new ThresholdRemoved(teamId, command.thresholdId(), command.actor(), command.reason(), now()));
+    }
+
+    /** After a boost on an account ended: the account ({@code userId == null}: the team's) may cross. */
+    private void crossBoosted(String userId, Instant now) {
+        if (userId == null) {
+            crossTeam(CrossingCause.BOOST_ENDED, null, now);
+        } else {
+            crossMember(userId, CrossingCause.BOOST_ENDED, null, now);
+        }
+    }
+
+    /** After spend was charged to a request's accounts: each of them may cross. */
+    private void crossCharged(String userId, String keyId, CrossingCause cause, String requestId, Instant now) {
+        if (thresholds.isEmpty()) {
+            return;
+        }
+        crossTeam(cause, requestId, now);
+        if (userId != null) {
+            crossMember(userId, cause, requestId, now);
+        }
+        if (keyId != null) {
+            crossKey(keyId, cause, requestId, now);
+        }
+    }
+
+    private void crossTeam(CrossingCause cause, String requestId, Instant now) {
+        for (BudgetThreshold threshold : List.copyOf(thresholds.values())) {
+            if (threshold.watchesTeam()) {
+                cross(threshold, "team", null, null, budget, account, boostsOn(null, now), cause, requestId, now);
+            }
+        }
+    }
+
+    private void crossMember(String userId, CrossingCause cause, String requestId, Instant now) {
+        for (BudgetThreshold threshold : List.copyOf(thresholds.values())) {
+            Member member = members.get(userId);
+            if (member != null && threshold.watches(member)) {
+                cross(threshold, "user", userId, null, member.effectiveBudget(memberBudget), member.account(),
+                        boostsOn(userId, now), cause, requestId, now);
+            }
+        }
+    }
+
+    private void crossKey(String keyId, CrossingCause cause, String requestId, Instant now) {
+        for (BudgetThreshold threshold : List.copyOf(thresholds.values())) {
+            KeyAccount key = keyAccounts.get(keyId);
+            if (key != null && threshold.watches(key)) {
+                cross(threshold, "key", null, keyId, key.budget(), key.account(), 0, cause, requestId, now);
+            }
+        }
+    }
+
+    /**
+     * Records the crossing of {@code threshold} by one account, unless the account is not past it, or crossed it
+     * already in this period. A percent threshold is crossed when spent reaches that percent of the effective limit
+     * (limit plus active boosts); a run-out threshold when, at the pace of the period so far (spent / elapsed), the
+     * effective limit is reached before the period ends (judged once a tenth of the period has passed).
+     */
+    private void cross(BudgetThreshold threshold, String kind, String userId, String keyId, Budget accountBudget,
+                       Account current, long boosts, CrossingCause cause, String requestId, Instant now) {
+        if (!accountBudget.isLimited()) {
+            return;
+        }
+        long limit = accountBudget.limit().nanos() + boosts;
+        if (limit <= 0) {
+            return;
+        }
+        Account account = current.rolledTo(now, accountBudget.period());
+        String key = crossingKey(threshold.thresholdId(), kind, userId, keyId);
+        Instant last = crossed.get(key);
+        if (last != null && !last.isBefore(account.periodStart())) {
+            return;
+        }
+        Instant periodEnd = accountBudget.period().endOf(account.periodStart());
+        Instant runOut = null;
+        if (threshold.kind() == ThresholdKind.PERCENT) {
+            if (BigInteger.valueOf(account.spent()).multiply(BigInteger.valueOf(100))
+                    .compareTo(BigInteger.valueOf(threshold.percent()).multiply(BigInteger.valueOf(limit))) < 0) {
+                return;
+            }
+        } else {
+            runOut = runOut(account, limit, periodEnd, now);
+            if (runOut == null || !runOut.isBefore(periodEnd)) {
+                return;
+            }
+        }
+        apply(new BudgetThresholdCrossed(teamId + "/" + key.replace('|', '/') + "/" + account.periodStart(), teamId,
+                threshold.thresholdId(), threshold.scope(), threshold.subject(), threshold.kind(),
+                threshold.percent(), kind, userId, keyId, Money.ofNanos(limit), Money.ofNanos(account.spent()),
+                account.periodStart(), periodEnd, runOut, cause, requestId, now));
+    }
+
+    /**
+     * When the account reaches {@code limit} at the pace of its period so far; {@code null} when that cannot be
+     * judged yet (no period, nothing spent, less than a tenth of the period passed).
+     */
+    static Instant runOutAt(Instant periodStart, Instant periodEnd, long spent, long limit, Instant now) {
+        if (periodEnd == null || spent <= 0) {
+            return null;
+        }
+        long length = Duration.between(periodStart, periodEnd).toMillis();
+        long elapsed = Duration.between(periodStart, now).toMillis();
+        if (elapsed <= 0 || elapsed * 10 < length) {
+            return null;
+        }
+        if (spent >= limit) {
+            return now;
+        }
+        long toLimit = BigInteger.valueOf(elapsed).multiply(BigInteger.valueOf(limit))
+                .divide(BigInteger.valueOf(spent)).longValueExact();
+        return periodStart.plusMillis(toLimit);
+    }
+
+    private static Instant runOut(Account account, long limit, Instant periodEnd, Instant now) {
+        return runOutAt(account.periodStart(), periodEnd, account.spent(), limit, now);
+    }
+
+    private static String crossingKey(String thresholdId, String kind, String userId, String keyId) {
+        return thresholdId + "|" + switch (kind) {
+            case "user" -> "user:" + userId;
+            case "key" -> "key:" + keyId;
+            default -> "team";
+        };
     }
 
     // ================================================================== spend
@@ -590,6 +847,7 @@ public class Team {
                     line.provider(), line.deployment(), reserved, line.cost(), line.cost().minus(reserved),
                     reservation.at(), now, reservation.tags()));
         }
+        crossCharged(reservation.userId(), reservation.keyId(), CrossingCause.REQUEST, reservation.requestId(), now);
         closeMoveIfDrained(reservation.userId(), now);
         return new SpendOutcome.Settled(line.requestId(), line.cost());
     }
@@ -620,6 +878,8 @@ public class Team {
             apply(new ReservationExpired(reservation.requestId(), teamId, reservation.userId(), reservation.keyId(),
                     Money.ofNanos(reservation.amount()), true, reservation.at(), reservation.expiresAt(), now,
                     after.team(), after.user(), after.key(), reservation.model(), reservation.tags()));
+            crossCharged(reservation.userId(), reservation.keyId(), CrossingCause.REQUEST, reservation.requestId(),
+                    now);
             closeMoveIfDrained(reservation.userId(), now);
         }
         return overdue.size();
@@ -662,6 +922,9 @@ public class Team {
                     line.provider(), line.usage(), line.reservedAt(), line.tags(), line.chargedCost(),
                     line.newCost(), line.difference(), line.priceVersion(), command.recalculationId(),
                     command.chunk(), command.actor(), command.reason(), now, teamAfter, userAfter, keyAfter));
+            if (difference > 0) {
+                crossCharged(line.userId(), line.keyId(), CrossingCause.RECALCULATION, line.requestId(), now);
+            }
         }
         return command.adjustments().size();
     }
@@ -756,6 +1019,7 @@ public class Team {
             memberIdsByExternalId.remove(removed.externalId(), event.userId());
         }
         removedUserIds.add(event.userId());
+        forgetCrossings(key -> key.endsWith("|user:" + event.userId()));
         if (removedUserIds.size() > REMOVED_WINDOW) {
             Iterator<String> eldest = removedUserIds.iterator();
             eldest.next();
@@ -831,9 +1095,21 @@ public class Team {
     void on(KeyBudgetSet event) {
         if (event.budget() == null) {
             keyAccounts.remove(event.keyId());
+            forgetCrossings(key -> key.endsWith("|key:" + event.keyId()));
         } else {
             keyAccounts.put(event.keyId(), new KeyAccount(event.keyId(), event.budget(),
                     Account.of(event.keyBalance())));
+        }
+    }
+
+    @EventSourcingHandler
+    void on(BudgetToppedUp event) {
+        if (event.userId() == null) {
+            budget = event.budget();
+            account = Account.of(event.balance());
+        } else {
+            members.computeIfPresent(event.userId(),
+                    (id, m) -> m.withOwnBudget(event.budget(), Account.of(event.balance())));
         }
     }
 
@@ -903,6 +1179,31 @@ public class Team {
         }
     }
 
+    @EventSourcingHandler
+    void on(ThresholdSet event) {
+        thresholds.put(event.thresholdId(), new BudgetThreshold(event.thresholdId(), event.scope(), event.subject(),
+                event.kind(), event.percent()));
+        forgetCrossings(key -> key.startsWith(event.thresholdId() + "|"));
+    }
+
+    @EventSourcingHandler
+    void on(ThresholdRemoved event) {
+        thresholds.remove(event.thresholdId());
+        forgetCrossings(key -> key.startsWith(event.thresholdId() + "|"));
+    }
+
+    @EventSourcingHandler
+    void on(BudgetThresholdCrossed event) {
+        crossed.put(crossingKey(event.thresholdId(), event.account(), event.userId(), event.keyId()),
+                event.periodStart());
+    }
+
+    private void forgetCrossings(java.util.function.Predicate<String> which) {
+        if (!crossed.isEmpty()) {
+            crossed.keySet().removeIf(which);
+        }
+    }
+
     private void closed(String requestId, String state, AccountBalance teamBalance, String userId,
                         AccountBalance userBalance, String keyId, AccountBalance keyBalance) {
         account = Account.of(teamBalance);
@@ -949,6 +1250,11 @@ public class Team {
     /** For tests: how many removed members are remembered. */
     int removalsRemembered() {
         return removedUserIds.size();
+    }
+
+    /** For tests: how many crossings are remembered. */
+    int crossingsRemembered() {
+        return crossed.size();
     }
 
     /** For tests: of how many recalculations the recorded chunks are remembered. */

@@ -27,7 +27,7 @@ class MoneyTest {
     @Test
     void refusesMorePrecisionThanTheLedgerKeepsInsteadOfRoundingSilently() {
         assertThatThrownBy(() -> Money.of("0.0000000001")).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> Money.of("ten")).hasMessageContaining("not a decimal");
+        assertThatThrownBy(() -> Money.of("ten")).hasMessageContaining("is not an amount");
     }
 
     @Test

@@ -7,7 +7,6 @@ import dev.tollgate.api.money.BudgetPeriod;
 import dev.tollgate.api.money.Money;
 import io.swagger.v3.oas.annotations.media.Schema;
 
-import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -44,7 +43,7 @@ public final class AdminRequests {
         if (period == null) {
             throw new IllegalArgumentException("A budget needs a 'period': daily, weekly, monthly or none.");
         }
-        return new Budget(Money.of(limit), BudgetPeriod.fromWireName(period));
+        return new Budget(Money.parseAmount(limit), BudgetPeriod.fromWireName(period));
     }
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
@@ -149,18 +148,19 @@ public final class AdminRequests {
             String reason) {
     }
 
+    /** Prices per million tokens and amounts, in the one grammar of amounts (DecimalText): strings or JSON numbers. */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record PriceBody(
-            @Schema(example = "0.15") BigDecimal input,
-            @Schema(example = "0.075") BigDecimal cachedInput,
-            @Schema(example = "0.60") BigDecimal output,
-            @Schema(description = "Reasoning tokens; the output price when absent") BigDecimal reasoning,
-            @Schema(description = "An amount per image in a prompt") BigDecimal perImage,
-            @Schema(description = "A fixed amount per request") BigDecimal perRequest,
+            @Schema(example = "0.15") String input,
+            @Schema(example = "0.075") String cachedInput,
+            @Schema(example = "0.60") String output,
+            @Schema(description = "Reasoning tokens; the output price when absent") String reasoning,
+            @Schema(description = "An amount per image in a prompt") String perImage,
+            @Schema(description = "A fixed amount per request") String perRequest,
             @Schema(description = "true: the model costs nothing (and has no prices)") Boolean free,
             @Schema(description = "Generated images by size/quality or size; others cost per_image",
                     example = "{\"1024x1024/standard\": \"0.04\", \"1024x1792/hd\": \"0.12\"}")
-            Map<String, BigDecimal> imagePrices) {
+            Map<String, String> imagePrices) {
     }
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)

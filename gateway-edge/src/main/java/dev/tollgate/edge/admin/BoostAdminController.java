@@ -66,7 +66,7 @@ public class BoostAdminController {
         if (body.amount() == null) {
             throw ApiError.invalidRequest("A boost needs an 'amount' (a decimal string).", "amount");
         }
-        Money amount = Money.of(body.amount());
+        Money amount = Money.parseAmount(body.amount());
         if (body.endsAt() == null) {
             throw ApiError.invalidRequest("A boost needs 'ends_at' (an ISO instant): it ends by itself.", "ends_at");
         }

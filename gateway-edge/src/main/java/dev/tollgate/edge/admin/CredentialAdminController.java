@@ -124,6 +124,6 @@ public class CredentialAdminController {
     }
 
     private static Money cap(String cap) {
-        return cap == null ? null : Money.of(cap);
+        return cap == null ? null : Money.parseAmount(cap);
     }
 }

@@ -1,7 +1,7 @@
 package dev.tollgate.edge.admin;
 
 import dev.tollgate.edge.errors.ApiError;
-import dev.tollgate.edge.membership.MemberMoves;
+import dev.tollgate.edge.membership.MoveProcess;
 import dev.tollgate.edge.security.Access;
 import dev.tollgate.edge.security.Principal;
 import dev.tollgate.query.directory.DirectoryQueries;
@@ -25,15 +25,15 @@ import java.util.Set;
 
 import static dev.tollgate.edge.admin.AdminSupport.requireReason;
 
-/** Moving a member to another team (docs/adr/0006): admins, and managers of both teams. */
+/** Moving a member to another team (docs/adr/0007): admins, and managers of both teams. */
 @RestController
 @Tag(name = "Admin", description = "Teams, users and budgets")
 public class MoveAdminController {
 
-    private final MemberMoves moves;
+    private final MoveProcess moves;
     private final DirectoryQueries directory;
 
-    public MoveAdminController(MemberMoves moves, DirectoryQueries directory) {
+    public MoveAdminController(MoveProcess moves, DirectoryQueries directory) {
         this.moves = moves;
         this.directory = directory;
     }
@@ -70,7 +70,7 @@ public class MoveAdminController {
             if (directory.team(body.toTeam()).isEmpty()) {
                 throw ApiError.notFound("No team '" + body.toTeam() + "'.");
             }
-            return moves.move(userId, user.teamId(), body.toTeam(), tags, principal.id(), body.reason());
+            return moves.start(userId, user.teamId(), body.toTeam(), tags, principal.id(), body.reason());
         }).then(ReadModelWait.until(() -> directory.user(userId)
                 .filter(user -> user.teamId().equals(body.toTeam()) && user.live() != null
                         && body.toTeam().equals(user.live().teamId())

@@ -5,12 +5,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import dev.tollgate.api.money.DecimalText;
 import dev.tollgate.api.money.ModelPrice;
 import dev.tollgate.api.money.Money;
 import dev.tollgate.api.money.TokenPrice;
 import dev.tollgate.api.price.PublishPrices;
 import dev.tollgate.edge.catalog.ModelCatalog;
 import dev.tollgate.edge.errors.ApiError;
+import dev.tollgate.edge.errors.Echo;
 import dev.tollgate.edge.outbound.OutboundException;
 import dev.tollgate.edge.outbound.OutboundHttp;
 import dev.tollgate.edge.outbound.OutboundRequest;
@@ -90,7 +92,7 @@ public class PriceAdminController {
         Map<String, ModelPrice> prices = new LinkedHashMap<>();
         body.prices().forEach((model, price) -> {
             if (catalog.find(model).isEmpty()) {
-                throw ApiError.invalidRequest("Unknown model '" + model + "': only configured models have prices.",
+                throw ApiError.invalidRequest("Unknown model '" + Echo.of(model) + "': only configured models have prices.",
                         "prices");
             }
             prices.put(model, price(model, price));
@@ -174,8 +176,15 @@ public class PriceAdminController {
 
     private static ModelPrice price(String model, AdminRequests.PriceBody body) {
         try {
-            java.util.Map<String, Money> images = body.imagePrices() == null ? null
-                    : dev.tollgate.edge.catalog.ModelCatalog.imagePrices(model, body.imagePrices());
+            Map<String, BigDecimal> imagePrices = null;
+            if (body.imagePrices() != null) {
+                imagePrices = new LinkedHashMap<>();
+                for (Map.Entry<String, String> entry : body.imagePrices().entrySet()) {
+                    imagePrices.put(entry.getKey(), entry.getValue() == null ? null
+                            : DecimalText.parse(entry.getValue()));
+                }
+            }
+            Map<String, Money> images = imagePrices == null ? null : ModelCatalog.imagePrices(model, imagePrices);
             if (Boolean.TRUE.equals(body.free())) {
                 return new ModelPrice(tokens(body.input()), tokens(body.cachedInput()), tokens(body.output()),
                         tokens(body.reasoning()), money(body.perImage()), money(body.perRequest()), true, images);
@@ -183,16 +192,16 @@ public class PriceAdminController {
             return new ModelPrice(tokens(body.input()), tokens(body.cachedInput()), tokens(body.output()),
                     tokens(body.reasoning()), money(body.perImage()), money(body.perRequest()), false, images);
         } catch (IllegalArgumentException | IllegalStateException e) {
-            throw ApiError.invalidRequest("Model '" + model + "': " + e.getMessage() + ".", "prices");
+            throw ApiError.invalidRequest("Model '" + Echo.of(model) + "': " + e.getMessage() + ".", "prices");
         }
     }
 
-    private static TokenPrice tokens(BigDecimal perMillion) {
-        return perMillion == null ? null : new TokenPrice(perMillion);
+    private static TokenPrice tokens(String perMillion) {
+        return perMillion == null ? null : new TokenPrice(DecimalText.parse(perMillion));
     }
 
-    private static Money money(BigDecimal amount) {
-        return amount == null ? null : Money.of(amount);
+    private static Money money(String amount) {
+        return amount == null ? null : Money.parseAmount(amount);
     }
 
 }

@@ -13,7 +13,7 @@ import java.util.function.Supplier;
  * Read-your-writes for admin routes: after a command, wait (briefly) until the projections show its effect, so that
  * the answer, and the next request with a new key, see it. Projections usually follow within milliseconds.
  */
-final class ReadModelWait {
+public final class ReadModelWait {
 
     private static final Duration POLL = Duration.ofMillis(10);
     private static final Duration LIMIT = Duration.ofSeconds(10);
@@ -21,7 +21,7 @@ final class ReadModelWait {
     private ReadModelWait() {
     }
 
-    static <T> Mono<T> until(Supplier<Optional<T>> read) {
+    public static <T> Mono<T> until(Supplier<Optional<T>> read) {
         return Blocking.query(() -> read.get().orElse(null))
                 .repeatWhenEmpty(attempts -> attempts.delayElements(POLL))
                 .timeout(LIMIT, Mono.error(new ApiError(HttpStatus.SERVICE_UNAVAILABLE, "api_error",

@@ -22,6 +22,8 @@ import org.axonframework.eventsourcing.EventCountSnapshotTriggerDefinition;
 import org.axonframework.eventsourcing.SnapshotTriggerDefinition;
 import org.axonframework.eventsourcing.Snapshotter;
 import org.axonframework.eventsourcing.eventstore.EventStore;
+import org.axonframework.eventsourcing.eventstore.EmbeddedEventStore;
+import org.axonframework.eventhandling.EventBusSpanFactory;
 import org.axonframework.messaging.annotation.HandlerDefinition;
 import org.axonframework.messaging.annotation.ParameterResolverFactory;
 import org.axonframework.config.ConfigurerModule;
@@ -127,6 +129,21 @@ public class AxonConfiguration {
     }
 
     static final int EVENT_FETCH_BATCH = 1_000;
+
+    /**
+     * Axon's embedded event store (as its auto-configuration builds it), whose reader fetches new events for the
+     * processors at most once per {@code tollgate.ledger.event-fetch-linger} after commits (LingeringEventStore).
+     */
+    @Qualifier("eventStore")
+    @Bean(name = "eventBus")
+    EmbeddedEventStore eventStore(EventStorageEngine storageEngine, Configuration configuration,
+                                  TollgateProperties properties) {
+        return new LingeringEventStore(EmbeddedEventStore.builder()
+                .storageEngine(storageEngine)
+                .messageMonitor(configuration.messageMonitor(EventStore.class, "eventStore"))
+                .spanFactory(configuration.getComponent(EventBusSpanFactory.class)),
+                properties.ledger().eventFetchLinger());
+    }
 
     @Bean
     Cache teamCache() {

@@ -29,12 +29,19 @@ import java.util.Map;
  *                      set
  * @param masterKey     bearer key of the administrator ({@code TOLLGATE_MASTER_KEY}); required unless in demo mode
  * @param dataDir       where the embedded PostgreSQL keeps its data (and demo mode its master key)
+ * @param database      how an unreachable PostgreSQL is noticed and answered (fast 503s, a cached readiness)
  * @param routing       routing defaults for every model; a model's own {@code routing} settings win
  * @param litellmConfig a LiteLLM proxy {@code config.yaml} whose {@code model_list} is served beside {@link #models}
  *                      (docs/litellm-migration.md); {@code null}: no import
  * @param litellmStrict refuse to start when the LiteLLM file has entries or settings Tollgate cannot honour (else:
  *                      warn, skip)
  * @param outbound      what Tollgate fetches from URLs an admin chose (the SSRF guard, outbound/OutboundHttp)
+ * @param sso           sign-in with an OpenID Connect provider for the admin UI and the portal (docs/sso.md)
+ * @param portal        the students' self-service portal at /portal (docs/sso.md)
+ * @param alerts        webhook deliveries of threshold alerts and the budget-warning header (docs/alerts.md)
+ * @param reports       what the FinOps (FOCUS) export says about the ledger as a billing account
+ * @param pricing       price sources that keep the price book current (docs/configuration.md, "Price sources")
+ * @param security      defences of the edge itself: the throttling of failed authentication
  * @param retention     how long per-message detail is kept (docs/privacy.md)
  */
 @ConfigurationProperties("tollgate")
@@ -43,16 +50,23 @@ public record TollgateProperties(
         String masterKey,
         @DefaultValue("tollgate-data") Path dataDir,
         @DefaultValue EmbeddedPostgres embeddedPostgres,
+        @DefaultValue Database database,
         @DefaultValue Ledger ledger,
         @DefaultValue Boosts boosts,
         @DefaultValue Edge edge,
         @DefaultValue Outbound outbound,
+        @DefaultValue Alerts alerts,
+        @DefaultValue Security security,
         @DefaultValue Redis redis,
         @DefaultValue Routing routing,
         List<Model> models,
         Path litellmConfig,
         @DefaultValue("false") boolean litellmStrict,
         @DefaultValue Telemetry telemetry,
+        @DefaultValue Sso sso,
+        @DefaultValue Portal portal,
+        @DefaultValue Reports reports,
+        @DefaultValue Pricing pricing,
         @DefaultValue Retention retention) {
 
     /**
@@ -102,6 +116,57 @@ public record TollgateProperties(
     }
 
     /**
+     * The ledger as a FinOps billing account, for {@code GET /reports/focus}.
+     *
+     * @param currency           the ledger currency (ISO 4217), FOCUS {@code BillingCurrency}
+     * @param billingAccountId   FOCUS {@code BillingAccountId}
+     * @param billingAccountName FOCUS {@code BillingAccountName}
+     */
+    public record Reports(@DefaultValue("USD") String currency,
+                          @DefaultValue("tollgate") String billingAccountId,
+                          @DefaultValue("Tollgate") String billingAccountName) {
+    }
+
+    /**
+     * Price sources: tables Tollgate checks on a schedule; a change becomes a pending price proposal (or is applied
+     * at once where a source says so).
+     *
+     * @param sources      the sources, in order
+     * @param unpricedFrom the id of the source that prices, at start, the configured models that have no price (the
+     *                     models of a LiteLLM {@code config.yaml} without {@code model_info} costs); {@code null}: they
+     *                     stay refused until a price is published
+     * @param checkTick    how often Tollgate looks for a source whose check is due
+     */
+    public record Pricing(List<PriceSource> sources, String unpricedFrom,
+                          @DefaultValue("1m") Duration checkTick) {
+
+        public Pricing {
+            sources = sources == null ? List.of() : List.copyOf(sources);
+        }
+    }
+
+    /**
+     * One price source: a URL (fetched through the SSRF guard) or a file.
+     *
+     * @param id            names the source in proposals, price versions and the audit trail
+     * @param url           where to fetch the table (http or https)
+     * @param file          a file holding the table (instead of {@code url})
+     * @param format        {@code litellm} (LiteLLM's {@code model_prices_and_context_window.json}) or
+     *                      {@code tollgate} (a map of model → prices, as {@code PUT /admin/prices} takes them)
+     * @param checkInterval how often the source is checked; {@code 0}: only at start
+     * @param autoApply     apply a change at once (a price version naming the source) instead of waiting for an admin
+     * @param models        Tollgate model → the source's entry, where the names differ
+     */
+    public record PriceSource(String id, String url, Path file, @DefaultValue("litellm") String format,
+                              @DefaultValue("24h") Duration checkInterval, @DefaultValue("false") boolean autoApply,
+                              Map<String, String> models) {
+
+        public PriceSource {
+            models = models == null ? Map.of() : Map.copyOf(models);
+        }
+    }
+
+    /**
      * Time-boxed boosts.
      *
      * @param expirySweepInterval how often to record the end of boosts past their end instant (the
@@ -122,6 +187,20 @@ public record TollgateProperties(
     }
 
     /**
+     * How Tollgate notices that PostgreSQL is gone and comes back (docs/operations.md, "When PostgreSQL is down"). How
+     * long one wait for a connection may take is Hikari's {@code spring.datasource.hikari.connection-timeout}.
+     *
+     * @param probeInterval how often a background probe checks the database; readiness and the edge answer from its
+     *                      last result, never waiting for a dead database themselves
+     * @param retryAfter    the {@code Retry-After} of the 503 answered while the database is unreachable
+     * @param drainTimeout  at a graceful stop, how long to wait for pending settlements and releases to be stored
+     */
+    public record Database(@DefaultValue("500ms") Duration probeInterval,
+                           @DefaultValue("2s") Duration retryAfter,
+                           @DefaultValue("10s") Duration drainTimeout) {
+    }
+
+    /**
      * How the edge talks to the ledger.
      *
      * @param reservationTtl      an unsettled reservation expires after this and is charged at its estimate. Longer
@@ -135,6 +214,12 @@ public record TollgateProperties(
      * @param concurrencyRetries  retries of a batch that lost an optimistic-append race with another node
      * @param maxMembersPerTeam   the most members a team may have (and keys with a budget of their own): bounds the
      *                            Team's state
+     * @param settlementLinger    how long a settlement or release may wait for other lines of its team before it is
+     *                            committed, when the team has nothing in flight (a reservation never waits): one commit
+     *                            for several lines at low load. Answers never wait for their settlement (ADR 3)
+     * @param eventFetchLinger    after a commit, how long the event store waits before it reads the new events for the
+     *                            projections: one read for all the commits of that time, instead of two per commit.
+     *                            Adds at most this to the read model's lag
      */
     public record Ledger(@DefaultValue("15m") Duration reservationTtl,
                          @DefaultValue("30s") Duration expirySweepInterval,
@@ -142,7 +227,9 @@ public record TollgateProperties(
                          @DefaultValue("256") int maxBatchSize,
                          @DefaultValue("4") int dispatchThreads,
                          @DefaultValue("5") int concurrencyRetries,
-                         @DefaultValue("10000") int maxMembersPerTeam) {
+                         @DefaultValue("10000") int maxMembersPerTeam,
+                         @DefaultValue("20ms") Duration settlementLinger,
+                         @DefaultValue("50ms") Duration eventFetchLinger) {
     }
 
     /**
@@ -152,11 +239,61 @@ public record TollgateProperties(
      * @param upstreamTimeout the longest an upstream may take to answer (or, streaming, between two chunks)
      * @param keyCacheTtl     how long a looked-up key is trusted before it is read again: the delay of a revocation
      *                        on other nodes
+     * @param exposeUpstreamDetails show clients what only operators should see: an upstream's own error text and
+     *                        the names of deployments (in error messages and {@code x-tollgate-deployment}). Off:
+     *                        clients see the public model names and Tollgate's own messages only.
+     * @param promptMargins   per provider ({@code openai}, {@code azure}, {@code anthropic}, {@code mock}): what the
+     *                        reservation adds to the prompt tokens Tollgate counts, because the provider's tokenizer
+     *                        may count more; a provider not named takes {@link PromptMargin#defaultFor}
      */
     public record Edge(@DefaultValue("8MB") DataSize maxBodySize,
                        @DefaultValue("5s") Duration upstreamConnectTimeout,
                        @DefaultValue("10m") Duration upstreamTimeout,
-                       @DefaultValue("500ms") Duration keyCacheTtl) {
+                       @DefaultValue("500ms") Duration keyCacheTtl,
+                       @DefaultValue("false") boolean exposeUpstreamDetails,
+                       Map<String, PromptMargin> promptMargins) {
+
+        public Edge {
+            promptMargins = promptMargins == null ? Map.of() : Map.copyOf(promptMargins);
+        }
+
+        /** The margin of a provider's deployments: configured, or the built-in default. */
+        public PromptMargin promptMargin(String provider) {
+            PromptMargin configured = promptMargins.get(provider);
+            return configured != null ? configured : PromptMargin.defaultFor(provider);
+        }
+    }
+
+    /**
+     * What a reservation adds to the counted prompt: {@code tokens + ceil(counted × percent / 100)}. It covers a
+     * provider whose tokenizer counts the same prompt as a few more tokens than Tollgate's (o200k), so that the
+     * reservation stays an upper bound of what the provider can bill (docs/providers.md).
+     */
+    public record PromptMargin(@DefaultValue("0") long tokens, @DefaultValue("0") int percent) {
+
+        public PromptMargin {
+            if (tokens < 0 || percent < 0 || percent > 1000) {
+                throw new IllegalArgumentException("a prompt margin has tokens >= 0 and percent from 0 to 1000");
+            }
+        }
+
+        /**
+         * Built in: none for {@code mock} (it counts with Tollgate's own tokenizer); 8 tokens and 2 % for
+         * OpenAI-compatible and Azure upstreams (their framing of tools and names varies); 8 tokens and 20 % for
+         * Anthropic (Claude's tokenizer counts most texts as more tokens than o200k).
+         */
+        public static PromptMargin defaultFor(String provider) {
+            return switch (provider == null ? "" : provider) {
+                case "mock" -> new PromptMargin(0, 0);
+                case "anthropic" -> new PromptMargin(8, 20);
+                default -> new PromptMargin(8, 2);
+            };
+        }
+
+        /** The prompt tokens to reserve for {@code counted} counted here. */
+        public long apply(long counted) {
+            return counted + tokens + (counted * percent + 99) / 100;
+        }
     }
 
     /**
@@ -182,6 +319,68 @@ public record TollgateProperties(
         public Outbound {
             allowedHosts = allowedHosts == null ? List.of() : List.copyOf(allowedHosts);
         }
+    }
+
+    /** Defences of the edge itself. */
+    public record Security(@DefaultValue FailedAuth failedAuth) {
+    }
+
+    /**
+     * Failed authentication (a 401: no, a wrong, a revoked credential) is throttled per client address with a token
+     * bucket: an address may fail {@code burst} times, then once per {@code refillEvery}; past that its requests to
+     * routes that need a credential are answered {@code 429} with {@code Retry-After} before any key is looked up.
+     * Other addresses are not affected. The address is the connection's peer (or what
+     * {@code server.forward-headers-strategy} makes of forwarded headers); IPv6 addresses count by their /64.
+     *
+     * @param enabled      throttle at all
+     * @param burst        failures an address may have in a row before it is throttled
+     * @param refillEvery  one more failure is allowed after each such interval
+     * @param maxAddresses addresses tracked at once (the least recently seen are forgotten first)
+     */
+    public record FailedAuth(@DefaultValue("true") boolean enabled,
+                             @DefaultValue("20") int burst,
+                             @DefaultValue("3s") Duration refillEvery,
+                             @DefaultValue("100000") int maxAddresses) {
+
+        public FailedAuth {
+            if (burst < 1 || refillEvery.isNegative() || refillEvery.isZero() || maxAddresses < 1) {
+                throw new IllegalArgumentException("tollgate.security.failed-auth: burst and max-addresses must be "
+                        + "positive, refill-every longer than zero");
+            }
+        }
+    }
+
+    /**
+     * Alerts: webhook deliveries (from the outbox, signed, retried with exponential backoff) and the
+     * {@code x-tollgate-budget-warning} header.
+     *
+     * @param pollInterval       how often a node looks for deliveries that are due
+     * @param batchSize          the most deliveries one poll sends
+     * @param initialBackoff     the wait after a first failed attempt; it doubles after each failure
+     * @param maxBackoff         the longest wait between two attempts
+     * @param retryFor           how long a delivery is retried (from its first attempt) before it is dead (listed
+     *                           as a dead letter, redeliverable by hand)
+     * @param lease              how long a node may take to send one delivery before another node may send it again
+     *                           (after a crash mid-delivery)
+     * @param timeout            the longest one attempt may take (also bounded by {@code tollgate.outbound.timeout})
+     * @param signatureTolerance how old a signature's timestamp may be for a receiver to accept it (documented for
+     *                           receivers; Tollgate's own verification helper uses it)
+     * @param secretKey          the key that encrypts endpoints' signing secrets at rest (base64 of 32 bytes); when
+     *                           not set, derived from the master key (so changing the master key then needs the
+     *                           endpoints' secrets to be rotated)
+     * @param warningRefresh     how often a node re-reads the warnings of accounts past a threshold (other nodes'
+     *                           alerts; its own apply at once)
+     */
+    public record Alerts(@DefaultValue("1s") Duration pollInterval,
+                         @DefaultValue("20") int batchSize,
+                         @DefaultValue("10s") Duration initialBackoff,
+                         @DefaultValue("1h") Duration maxBackoff,
+                         @DefaultValue("25h") Duration retryFor,
+                         @DefaultValue("2m") Duration lease,
+                         @DefaultValue("10s") Duration timeout,
+                         @DefaultValue("5m") Duration signatureTolerance,
+                         String secretKey,
+                         @DefaultValue("10s") Duration warningRefresh) {
     }
 
     /**
@@ -414,8 +613,10 @@ public record TollgateProperties(
          *                      remaining-budget gauge; further teams are counted under {@code team="other"} and get no
          *                      gauge
          * @param budgetRefresh how often the remaining-budget gauges are read from the read model
+         * @param healthRefresh how often the database probe and the event processors' lag gauges are refreshed
          */
-        public record Metrics(@DefaultValue("200") int maxTeams, @DefaultValue("30s") Duration budgetRefresh) {
+        public record Metrics(@DefaultValue("200") int maxTeams, @DefaultValue("30s") Duration budgetRefresh,
+                              @DefaultValue("10s") Duration healthRefresh) {
         }
 
         /**
@@ -429,6 +630,93 @@ public record TollgateProperties(
                 optionalProcessors = optionalProcessors == null ? List.of() : List.copyOf(optionalProcessors);
             }
         }
+    }
+
+    /**
+     * {@code tollgate.sso}: sign-in with an OpenID Connect provider (docs/sso.md). Off unless {@code issuer} is set.
+     *
+     * @param issuer            the provider's issuer URL; its {@code /.well-known/openid-configuration} is read at
+     *                          the first sign-in (e.g. https://keycloak.example/realms/uni,
+     *                          https://login.microsoftonline.com/TENANT/v2.0)
+     * @param displayName       the name on the button: "Sign in with …"
+     * @param clientId          the client registered at the provider
+     * @param clientSecret      its secret: set it with {@code TOLLGATE_SSO_CLIENT_SECRET}, never in a file. Without
+     *                          one Tollgate is a public client (PKCE only).
+     * @param scopes            requested scopes; {@code openid} is always among them
+     * @param baseUrl           Tollgate's public URL as browsers reach it (https://llm.uni.example), for the redirect
+     *                          URI {@code <base-url>/sso/callback}; when unset, taken from each request's own URL
+     * @param idTokenAlgorithm  the algorithm the provider signs ID tokens with (RS256, ES256, PS256 …); a token signed
+     *                          otherwise is refused
+     * @param groupsClaim       the ID token claim that lists the user's groups (Keycloak: {@code groups} with the
+     *                          group-membership mapper; Entra ID: {@code groups}, object ids, or {@code roles})
+     * @param userIdClaim       the claim whose value becomes the Tollgate user id (e.g. {@code preferred_username},
+     *                          {@code sub}, Entra's {@code oid})
+     * @param nameClaim         the claim whose value is the user's name at registration
+     * @param sessionTtl        how long a session lasts after sign-in
+     * @param loginTtl          how long a sign-in may take at the provider
+     * @param secureCookie      {@code auto}: Secure cookies when the request came over TLS (or base-url is https);
+     *                          {@code always}; {@code never} (plain-HTTP tests only)
+     * @param roles             rules from groups to staff roles, in order; every matching rule counts (admin beats
+     *                          finance beats manager; a manager gets every team of every matching rule)
+     * @param teams             rules from groups to a student's team and tags; the first matching rule wins
+     */
+    public record Sso(String issuer,
+                      @DefaultValue("your organisation") String displayName,
+                      String clientId,
+                      String clientSecret,
+                      @DefaultValue({"openid", "profile", "email"}) List<String> scopes,
+                      String baseUrl,
+                      @DefaultValue("RS256") String idTokenAlgorithm,
+                      @DefaultValue("groups") String groupsClaim,
+                      @DefaultValue("preferred_username") String userIdClaim,
+                      @DefaultValue("name") String nameClaim,
+                      @DefaultValue("8h") Duration sessionTtl,
+                      @DefaultValue("10m") Duration loginTtl,
+                      @DefaultValue("auto") String secureCookie,
+                      List<RoleRule> roles,
+                      List<TeamRule> teams) {
+
+        public Sso {
+            scopes = scopes == null ? List.of("openid") : List.copyOf(scopes);
+            roles = roles == null ? List.of() : List.copyOf(roles);
+            teams = teams == null ? List.of() : List.copyOf(teams);
+        }
+
+        public boolean enabled() {
+            return issuer != null && !issuer.isBlank();
+        }
+    }
+
+    /**
+     * A group that gives a staff role. {@code group} is a group name, or a pattern with one {@code {team}}
+     * placeholder ({@code course-staff:{team}}) whose value names the managed team.
+     *
+     * @param role {@code admin}, {@code finance} or {@code manager}
+     * @param team a manager's team when the group names none ({@code {team}} in the group pattern wins)
+     */
+    public record RoleRule(String group, String role, String team) {
+    }
+
+    /**
+     * A group that places a student: {@code group} is a name or a pattern with {@code {team}}
+     * ({@code {team}-students}); {@code team} and {@code tags} may use {@code {team}} too.
+     */
+    public record TeamRule(String group, String team, List<String> tags) {
+
+        public TeamRule {
+            tags = tags == null ? List.of() : List.copyOf(tags);
+        }
+    }
+
+    /**
+     * {@code tollgate.portal}: the students' portal. A team's own key policy (PUT /admin/teams/{id}/key-policy)
+     * wins over these defaults.
+     *
+     * @param defaultMaxKeys       the most keys a member may hold when the team has no key policy
+     * @param defaultMaxExpiryDays the longest a member's key may live when the team has no key policy
+     */
+    public record Portal(@DefaultValue("3") int defaultMaxKeys,
+                         @DefaultValue("90") int defaultMaxExpiryDays) {
     }
 
     /** An unmodifiable copy that keeps the configuration's order ({@code Map.copyOf} would not). */

@@ -39,7 +39,7 @@ public class ApiError extends RuntimeException {
 
     public static ApiError modelNotFound(String model) {
         return new ApiError(HttpStatus.NOT_FOUND, "invalid_request_error", "model_not_found", "model",
-                "The model '" + model + "' does not exist. GET /v1/models lists the models your key may use.");
+                "The model '" + Echo.of(model) + "' does not exist. GET /v1/models lists the models your key may use.");
     }
 
     public static ApiError notFound(String message) {
@@ -63,6 +63,12 @@ public class ApiError extends RuntimeException {
 
     public static ApiError upstream(HttpStatus status, String code, String message) {
         return new ApiError(status, "api_error", code, null, message);
+    }
+
+    /** The ledger's database cannot be reached: the official SDKs retry a 503, after {@code Retry-After}. */
+    public static ApiError serviceUnavailable(String message, java.time.Duration retryAfter) {
+        return new ApiError(HttpStatus.SERVICE_UNAVAILABLE, "api_error", "service_unavailable", null, message)
+                .withHeader("Retry-After", Long.toString(Math.max(1, (retryAfter.toMillis() + 999) / 1000)));
     }
 
     public static ApiError internal(String message) {

@@ -10,6 +10,6 @@ public record OpenAiErrorBody(Error error) {
     }
 
     public static OpenAiErrorBody of(ApiError e) {
-        return new OpenAiErrorBody(new Error(e.getMessage(), e.type(), e.param(), e.code()));
+        return new OpenAiErrorBody(new Error(Echo.bounded(e.getMessage()), e.type(), e.param(), e.code()));
     }
 }

@@ -1,18 +1,28 @@
 package dev.tollgate.edge.membership;
 
-import java.util.Set;
+import reactor.core.publisher.Mono;
 
 /**
- * Moves a member from one team to another (docs/adr/0006): a returning user whose mapped team changed (SSO), an
- * admin's or manager's move, a roster. The move is a process of events; this starts it and answers its id once the
- * start is recorded. The new team admits them, their keys follow, and their account in the old team closes when
- * their requests in flight there have ended; {@code /audit?entity=user:<id>} shows every step.
+ * Moves a member from one team to another: closes their open budget in the old team and opens it in the new, their
+ * history kept, every step an event. The sign-in with the identity provider calls it when a returning user's groups
+ * now place them in another team.
+ * <p>
+ * {@link MoveProcess} makes the move (docs/adr/0007): the new team admits them, their keys follow, and their account
+ * in the old team closes once their requests in flight there have ended.
  */
 public interface MemberMoves {
 
-    /** Moves {@code userId} with their tags; answers the move's id. */
-    String move(String userId, String fromTeam, String toTeam, String actor, String reason);
+    /**
+     * Starts the move; completes when it is under way (or done), fails with {@link MovePending} when it cannot be
+     * made now.
+     */
+    Mono<Void> move(String userId, String fromTeam, String toTeam, String actor, String reason);
 
-    /** Moves {@code userId}, with {@code tags} in the new team ({@code null}: their tags follow them). */
-    String move(String userId, String fromTeam, String toTeam, Set<String> tags, String actor, String reason);
+    /** A move that cannot be made now: the user is told so and keeps their current team until then. */
+    class MovePending extends RuntimeException {
+
+        public MovePending(String message) {
+            super(message, null, false, false);
+        }
+    }
 }

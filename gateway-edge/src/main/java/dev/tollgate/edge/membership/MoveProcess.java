@@ -16,11 +16,17 @@ import org.axonframework.eventhandling.DisallowReplay;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.modelling.command.AggregateNotFoundException;
+import org.jooq.DSLContext;
 import org.jooq.impl.DSL;
+import dev.tollgate.query.support.Blocking;
+import reactor.core.publisher.Mono;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
+import static dev.tollgate.readmodel.Tables.AUDIT_LOG;
+
+import java.time.Duration;
 import java.util.Set;
 import java.util.UUID;
 
@@ -42,26 +48,65 @@ public class MoveProcess implements MemberMoves {
     public static final String PROCESSING_GROUP = "member-moves";
     private static final Logger log = LoggerFactory.getLogger(MoveProcess.class);
 
+    private static final Duration POLL = Duration.ofMillis(20);
+    private static final long WAIT_POLLS = 500; // 10 s
+
     private final CommandGateway commands;
     private final DirectoryQueries directory;
     private final ApiKeyAuthenticator authenticator;
+    private final DSLContext dsl;
 
-    public MoveProcess(CommandGateway commands, DirectoryQueries directory, ApiKeyAuthenticator authenticator) {
+    public MoveProcess(CommandGateway commands, DirectoryQueries directory, ApiKeyAuthenticator authenticator,
+                       DSLContext dsl) {
         this.commands = commands;
         this.directory = directory;
         this.authenticator = authenticator;
+        this.dsl = dsl;
     }
 
+    /**
+     * Moves {@code userId} with their tags (the sign-in with the identity provider calls this when a returning user's
+     * groups place them in another team). Completes when the new team has admitted them and their keys followed;
+     * fails with {@link MovePending} when the move cannot be made (the new team refused it, or another move of
+     * theirs is under way).
+     */
     @Override
-    public String move(String userId, String fromTeam, String toTeam, String actor, String reason) {
-        return move(userId, fromTeam, toTeam, null, actor, reason);
+    public Mono<Void> move(String userId, String fromTeam, String toTeam, String actor, String reason) {
+        return Blocking.query(() -> start(userId, fromTeam, toTeam, null, actor, reason))
+                .onErrorMap(CommandRefused.class, refused -> new MovePending("Your move to team '" + toTeam
+                        + "' cannot be made now (" + refused.getMessage() + "): you stay in team '" + fromTeam
+                        + "' until an admin moves you."))
+                .flatMap(moveId -> Blocking.query(() -> state(moveId, userId, toTeam))
+                        .repeatWhenEmpty(attempts -> attempts.delayElements(POLL).take(WAIT_POLLS)))
+                .switchIfEmpty(Mono.error(() -> new MovePending("Your move to team '" + toTeam + "' is under way; "
+                        + "sign in again in a moment.")))
+                .flatMap(done -> done ? Mono.<Void>empty() : Mono.error(new MovePending("Team '" + toTeam
+                        + "' did not admit you (see the audit trail): you stay in team '" + fromTeam + "' until an "
+                        + "admin moves you.")));
     }
 
-    @Override
-    public String move(String userId, String fromTeam, String toTeam, Set<String> tags, String actor, String reason) {
+    /**
+     * Starts moving {@code userId} with {@code tags} in the new team ({@code null}: their tags follow them); answers
+     * the move's id once the start is recorded. The rest follows as events.
+     */
+    public String start(String userId, String fromTeam, String toTeam, Set<String> tags, String actor,
+                        String reason) {
         String moveId = "move_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
         commands.sendAndWait(new StartUserMove(fromTeam, moveId, userId, toTeam, tags, actor, reason));
         return moveId;
+    }
+
+    /** {@code true}: moved and their keys followed; {@code false}: cancelled; empty: under way. */
+    private Boolean state(String moveId, String userId, String toTeam) {
+        if (dsl.fetchExists(AUDIT_LOG, AUDIT_LOG.ACTION.eq("user.move_cancelled")
+                .and(AUDIT_LOG.ENTITY_ID.eq(userId))
+                .and(DSL.field("{0} ->> 'moveId'", String.class, AUDIT_LOG.DETAILS).eq(moveId)))) {
+            return false;
+        }
+        boolean moved = directory.user(userId).filter(user -> user.teamId().equals(toTeam)).isPresent()
+                && directory.keys(null, userId, DSL.noCondition()).stream()
+                .allMatch(key -> key.revokedAt() != null || key.teamId().equals(toTeam));
+        return moved ? Boolean.TRUE : null;
     }
 
     @EventHandler

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tollgate.api.Limits;
 import dev.tollgate.edge.errors.ApiError;
+import dev.tollgate.edge.input.InputText;
 
 import java.io.IOException;
 
@@ -35,7 +36,11 @@ public record ChatRequest(ObjectNode body, String model, boolean stream, boolean
         if (tree == null || !tree.isObject()) {
             throw ApiError.invalidRequest("The request body must be a JSON object.", null);
         }
-        ObjectNode body = (ObjectNode) tree;
+        return of((ObjectNode) tree);
+    }
+
+    /** Checks a parsed body: 400 on what the gateway relies on. */
+    public static ChatRequest of(ObjectNode body) {
 
         JsonNode model = body.get("model");
         if (model == null || !model.isTextual() || model.asText().isBlank()) {
@@ -77,6 +82,9 @@ public record ChatRequest(ObjectNode body, String model, boolean stream, boolean
         JsonNode user = body.get("user");
         if (user != null && !user.isNull() && !user.isTextual()) {
             throw ApiError.invalidRequest("'user' must be a string.", "user");
+        }
+        if (user != null && user.isTextual() && InputText.hasControl(user.asText())) {
+            throw ApiError.invalidRequest("'user' must not contain NUL or other control characters.", "user");
         }
         if (user != null && user.isTextual() && user.asText().length() > Limits.REQUEST_USER) {
             throw ApiError.invalidRequest("'user' has at most " + Limits.REQUEST_USER + " characters.", "user");

@@ -3,20 +3,16 @@ package dev.tollgate.edge.openai;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.tollgate.api.money.Money;
 import dev.tollgate.api.spend.Usage;
 import dev.tollgate.edge.catalog.CatalogModel;
 import dev.tollgate.edge.catalog.ModelKind;
-import dev.tollgate.edge.config.TollgateProperties;
 import dev.tollgate.edge.errors.ApiError;
 import dev.tollgate.edge.pricing.PriceInForce;
 import dev.tollgate.edge.telemetry.GatewayTelemetry;
-import dev.tollgate.edge.wire.SseEvents;
 import dev.tollgate.edge.wire.TokenCounter;
 import dev.tollgate.edge.wire.UsageReader;
 import org.springframework.stereotype.Component;
 
-import java.util.List;
 
 /**
  * {@code POST /v1/completions} (the legacy text completions), priced like chat: prompt tokens at the input price,
@@ -28,14 +24,11 @@ public class CompletionsHandler extends OpenAiEndpoint {
 
     private final TokenCounter tokens;
     private final ObjectMapper json;
-    private final TollgateProperties properties;
 
-    public CompletionsHandler(Governor governor, TokenCounter tokens, ObjectMapper json,
-                              TollgateProperties properties) {
-        super(governor, "/v1/completions", GatewayTelemetry.TEXT_COMPLETION, "/completions", ModelKind.CHAT);
+    public CompletionsHandler(GovernedCall governed, TokenCounter tokens, ObjectMapper json) {
+        super(governed, "/v1/completions", GatewayTelemetry.TEXT_COMPLETION, "/completions", ModelKind.CHAT);
         this.tokens = tokens;
         this.json = json;
-        this.properties = properties;
     }
 
     @Override
@@ -45,8 +38,6 @@ public class CompletionsHandler extends OpenAiEndpoint {
 
     private final class CompletionPlan extends Plan {
 
-        private final Long requestedMaxTokens;
-        private final long choices;
         private final boolean clientWantsUsage;
 
         CompletionPlan(ObjectNode body, CatalogModel model, PriceInForce price) {
@@ -59,28 +50,13 @@ public class CompletionsHandler extends OpenAiEndpoint {
                 throw ApiError.invalidRequest("'best_of' must be at least 'n'.", "best_of");
             }
             choices = counted[1] * Math.max(n, bestOf); // best_of choices are generated (and billed) upstream
-            requestedMaxTokens = positiveLong(body, "max_tokens");
-            long perChoice = Math.min(requestedMaxTokens == null ? model.maxOutputTokens() : requestedMaxTokens,
-                    model.maxOutputTokens());
-            maxOutputTokens = perChoice * choices;
-            minOutputTokens = Math.min(properties.ledger().minOutputTokens() * choices, maxOutputTokens);
-            fixedCost = price.fixedCost(promptTokens, 0);
+            requestedPerChoice = positiveLong(body, "max_tokens");
+            maxTokensField = "max_tokens";
             stream = flag(body, "stream");
             clientWantsUsage = body.path("stream_options").path("include_usage").asBoolean(false);
             if (stream) {
-                ObjectNode options = body.path("stream_options") instanceof ObjectNode existing ? existing
-                        : body.putObject("stream_options");
-                options.put("include_usage", true); // always know the real usage; stripped if not asked for
+                askForStreamUsage(body);
             }
-        }
-
-        @Override
-        Long limitOutput(long granted, boolean clamped) {
-            long perChoice = granted / choices;
-            if (clamped || requestedMaxTokens != null && requestedMaxTokens > perChoice) {
-                body.put("max_tokens", perChoice);
-            }
-            return clamped ? perChoice : null;
         }
 
         @Override
@@ -102,53 +78,9 @@ public class CompletionsHandler extends OpenAiEndpoint {
         }
 
         @Override
-        EventRelay.Dialect dialect() {
-            return new EventRelay.Dialect() {
-                @Override
-                public String text(JsonNode event) {
-                    StringBuilder text = new StringBuilder();
-                    event.path("choices").forEach(choice -> text.append(choice.path("text").asText("")));
-                    return text.toString();
-                }
-
-                @Override
-                public Usage usage(JsonNode event) {
-                    return UsageReader.read(event.get("usage"));
-                }
-
-                @Override
-                public JsonNode withCost(ObjectNode event, Money cost) {
-                    if (clientWantsUsage) {
-                        ((ObjectNode) event.get("usage")).put("cost", cost.toBigDecimal().stripTrailingZeros());
-                        return event;
-                    }
-                    if (event.path("choices").isEmpty()) {
-                        return null;
-                    }
-                    event.remove("usage");
-                    return event;
-                }
-
-                @Override
-                public List<byte[]> closing(EventRelay relay, Money cost) {
-                    if (!clientWantsUsage || relay.upstreamReportedUsage()) {
-                        return List.of(SseEvents.DONE);
-                    }
-                    Usage usage = relay.usage();
-                    ObjectNode chunk = json.createObjectNode().put("object", "text_completion");
-                    chunk.putArray("choices");
-                    chunk.putObject("usage").put("prompt_tokens", usage.promptTokens())
-                            .put("completion_tokens", usage.completionTokens())
-                            .put("total_tokens", usage.totalTokens())
-                            .put("cost", cost.toBigDecimal().stripTrailingZeros());
-                    return List.of(SseEvents.data(json, chunk), SseEvents.DONE);
-                }
-
-                @Override
-                public Usage counted(String delivered) {
-                    return new Usage(promptTokens, tokens.text(delivered), 0, 0);
-                }
-            };
+        StreamRelay.Dialect dialect() {
+            return new StreamRelay.Choices(json, tokens, "text_completion",
+                    choice -> choice.path("text").asText(""), clientWantsUsage, promptTokens, 0);
         }
     }
 

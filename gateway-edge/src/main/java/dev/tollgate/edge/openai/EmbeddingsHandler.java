@@ -22,8 +22,8 @@ public class EmbeddingsHandler extends OpenAiEndpoint {
 
     private final TokenCounter tokens;
 
-    public EmbeddingsHandler(Governor governor, TokenCounter tokens) {
-        super(governor, "/v1/embeddings", GatewayTelemetry.EMBEDDINGS, "/embeddings", ModelKind.EMBEDDING);
+    public EmbeddingsHandler(GovernedCall governed, TokenCounter tokens) {
+        super(governed, "/v1/embeddings", GatewayTelemetry.EMBEDDINGS, "/embeddings", ModelKind.EMBEDDING);
         this.tokens = tokens;
     }
 
@@ -32,9 +32,6 @@ public class EmbeddingsHandler extends OpenAiEndpoint {
         return new Plan(body, model, price) {
             {
                 promptTokens = count(body.get("input"));
-                fixedCost = price.fixedCost(promptTokens, 0);
-                maxOutputTokens = 0;
-                minOutputTokens = 0;
                 JsonNode format = body.get("encoding_format");
                 if (format != null && !format.isNull() && !(format.isTextual()
                         && (format.asText().equals("float") || format.asText().equals("base64")))) {

@@ -33,8 +33,8 @@ public class ImagesHandler extends OpenAiEndpoint {
 
     private final TokenCounter tokens;
 
-    public ImagesHandler(Governor governor, TokenCounter tokens) {
-        super(governor, "/v1/images/generations", GatewayTelemetry.GENERATE_CONTENT, "/images/generations", ModelKind.IMAGE);
+    public ImagesHandler(GovernedCall governed, TokenCounter tokens) {
+        super(governed, "/v1/images/generations", GatewayTelemetry.GENERATE_CONTENT, "/images/generations", ModelKind.IMAGE);
         this.tokens = tokens;
     }
 
@@ -62,10 +62,26 @@ public class ImagesHandler extends OpenAiEndpoint {
         return new Plan(body, model, price) {
             {
                 promptTokens = tokens.text(prompt.asText());
-                fixedCost = Money.rounded(prices.exactCost(promptTokens, 0, 0, 0, n, variant));
-                // Token-priced image models (gpt-image-1) report image output tokens: at most the cap per image.
-                maxOutputTokens = outputPrice.isFree() ? 0 : model.maxOutputTokens() * n;
-                minOutputTokens = maxOutputTokens; // images cannot be made smaller to fit a budget
+                choices = n;
+                clampable = false; // images cannot be made smaller to fit a budget
+            }
+
+            @Override
+            Money fixedCost(PriceInForce candidate, long prompt) {
+                return Money.rounded(candidate.price().exactCost(prompt, 0, 0, 0, n, variant));
+            }
+
+            /** Token-priced image models (gpt-image-1) report image output tokens: at most the cap per image. */
+            @Override
+            long perChoice(CatalogModel candidate, PriceInForce candidatePrice) {
+                return candidatePrice.worstOutputPrice().isFree() ? 0 : candidate.maxOutputTokens();
+            }
+
+            /** A fallback must have a price for the size and quality asked. */
+            @Override
+            boolean accepts(CatalogModel candidate, PriceInForce candidatePrice) {
+                ModelPrice its = candidatePrice.price();
+                return !its.pricesImages() || its.imagePrice(size, quality) != null;
             }
 
             @Override

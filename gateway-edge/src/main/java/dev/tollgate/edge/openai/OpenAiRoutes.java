@@ -26,7 +26,7 @@ public class OpenAiRoutes {
     @Bean
     @RouterOperations({
             @RouterOperation(path = "/v1/chat/completions", method = RequestMethod.POST,
-                    beanClass = ChatCompletionsHandler.class, beanMethod = "handle",
+                    beanClass = ChatCompletionsRoute.class, beanMethod = "handle",
                     operation = @Operation(operationId = "createChatCompletion", tags = "OpenAI-compatible",
                             summary = "Chat completion, governed by budgets (OpenAI's request and response shape)",
                             description = "Reserves the worst case on the user's and the team's budgets, forwards, "
@@ -73,7 +73,7 @@ public class OpenAiRoutes {
                     beanMethod = "one", operation = @Operation(operationId = "retrieveModel",
                     tags = "OpenAI-compatible", summary = "One model, if the key may use it"))
     })
-    RouterFunction<ServerResponse> openAiRouter(ChatCompletionsHandler chat, ModelsHandler models) {
+    RouterFunction<ServerResponse> openAiRouter(ChatCompletionsRoute chat, ModelsHandler models) {
         return route()
                 .POST("/v1/chat/completions", chat::handle)
                 .GET("/v1/models", models::list)

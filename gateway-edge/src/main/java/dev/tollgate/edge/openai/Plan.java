@@ -3,16 +3,23 @@ package dev.tollgate.edge.openai;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tollgate.api.money.Money;
-import dev.tollgate.api.money.TokenPrice;
 import dev.tollgate.api.spend.Usage;
 import dev.tollgate.edge.catalog.CatalogModel;
 import dev.tollgate.edge.errors.ApiError;
 import dev.tollgate.edge.pricing.PriceInForce;
+import dev.tollgate.edge.telemetry.RequestObservation;
+import dev.tollgate.query.directory.KeyRecord;
 
 /**
- * One request of an {@link OpenAiEndpoint}, from its worst case to its real usage. The worst case that is reserved
- * is {@code fixedCost + outputPrice × maxOutputTokens}; with a team policy of {@code clamp} the ledger may grant
- * fewer output tokens, never fewer than {@code minOutputTokens} (equal to the maximum: never clamped).
+ * One request of an {@link OpenAiEndpoint}: what {@link GovernedCall} needs to know about it that differs from
+ * route to route. A route's plan reads the body once (400 on what the gateway relies on), then tells the governed
+ * call how the worst case is made ({@link #fixedCost}, {@link #perChoice}, {@link #choices}), how the body is
+ * prepared for one attempt ({@link #forward}), how an answer's usage is read ({@link #usage}), how the cost goes into
+ * it ({@link #putCost}) and how its stream is relayed ({@link #dialect}).
+ * <p>
+ * The worst case reserved is {@code fixedCost + outputPrice × perChoice × choices}, the largest over the models that
+ * may answer; with a team policy of {@code clamp} the ledger may grant fewer output tokens, never fewer than the
+ * configured minimum (a plan that is not {@link #clampable}: never fewer than the worst case).
  */
 abstract class Plan {
 
@@ -22,31 +29,66 @@ abstract class Plan {
 
     /** Prompt tokens as counted here: the estimate, and the usage when the upstream reports none. */
     protected long promptTokens;
-    /** What the request costs whatever the answer: its prompt, images, the per-request fee. */
-    protected Money fixedCost;
-    protected TokenPrice outputPrice;
-    protected long maxOutputTokens;
-    protected long minOutputTokens;
+    /** Images in the prompt, for models priced per image. */
+    protected long images;
+    /** How many answers are generated (and billed): n, best_of, prompts of a batch. */
+    protected long choices = 1;
+    /** The output tokens per choice the client asked for; {@code null}: not limited by the client. */
+    protected Long requestedPerChoice;
+    /** The body field limiting output tokens per choice ({@code max_tokens}...); {@code null}: the route has none. */
+    protected String maxTokensField;
+    /** Whether the budget may lower the output tokens (images cannot be made smaller to fit a budget). */
+    protected boolean clampable = true;
     protected boolean stream;
 
     Plan(ObjectNode body, CatalogModel model, PriceInForce price) {
         this.body = body;
         this.model = model;
         this.price = price;
-        this.outputPrice = price.worstOutputPrice();
+    }
+
+    /** The part of the worst case that does not depend on the answer, for {@code prompt} prompt tokens. */
+    Money fixedCost(PriceInForce candidate, long prompt) {
+        return candidate.fixedCost(prompt, images);
+    }
+
+    /** The most output tokens per choice {@code candidate} may produce for this request: the client's, or its cap. */
+    long perChoice(CatalogModel candidate, PriceInForce candidatePrice) {
+        if (maxTokensField == null) {
+            return 0;
+        }
+        return Math.min(requestedPerChoice == null ? candidate.maxOutputTokens() : requestedPerChoice,
+                candidate.maxOutputTokens());
+    }
+
+    /** Whether {@code candidate}, a model that may answer in place of the requested one, can take this request. */
+    boolean accepts(CatalogModel candidate, PriceInForce candidatePrice) {
+        return true;
     }
 
     /**
-     * Lowers the output tokens forwarded to what was granted, when the ledger granted fewer than asked for.
-     *
-     * @return the output tokens per choice now allowed, for {@code x-tollgate-max-tokens}; {@code null} when the
-     *         budget did not lower them
+     * Prepares the body for one attempt on {@code target}: its upstream model name and, where the route limits
+     * output tokens, {@code perChoice} when the budget or the model's cap is below what was asked (or as the client
+     * sent it: an earlier attempt may have lowered it).
      */
-    Long limitOutput(long grantedOutputTokens, boolean clamped) {
-        return null;
+    void forward(CatalogModel target, long perChoice, boolean clamped) {
+        body.put("model", target.upstreamModel());
+        if (maxTokensField == null) {
+            return;
+        }
+        if (clamped || (requestedPerChoice != null && requestedPerChoice > perChoice)) {
+            body.put(maxTokensField, perChoice);
+        } else if (requestedPerChoice != null) {
+            body.put(maxTokensField, requestedPerChoice);
+        } else {
+            body.remove(maxTokensField);
+        }
     }
 
-    /** The real usage of a whole answer (counted when the upstream reports none); {@code null}: not an answer. */
+    /**
+     * The real usage of a whole answer, images included (counted here when the upstream reports none, and then
+     * written into the answer); {@code null}: the bytes are not an answer of this route.
+     */
     abstract Usage usage(ObjectNode answer);
 
     /** Adds the cost to the answer's usage block, where it has one. */
@@ -57,8 +99,13 @@ abstract class Plan {
     }
 
     /** How a stream of this route is relayed; only called when {@link #stream} is set. */
-    EventRelay.Dialect dialect() {
+    StreamRelay.Dialect dialect() {
         throw ApiError.invalidRequest("Streaming is not supported on this route.", "stream");
+    }
+
+    /** Tells telemetry what was asked (the chat route reads more of its request). */
+    void identify(RequestObservation observation, KeyRecord key, String route) {
+        observation.identified(key, model, body, stream, route);
     }
 
     // ------------------------------------------------------------------ shared checks
@@ -92,5 +139,12 @@ abstract class Plan {
             throw ApiError.invalidRequest("'" + field + "' must be true or false.", field);
         }
         return value != null && value.asBoolean(false);
+    }
+
+    /** Asks the upstream for the usage of a stream, whatever the client asked (it is stripped if not asked for). */
+    static void askForStreamUsage(ObjectNode body) {
+        ObjectNode options = body.path("stream_options") instanceof ObjectNode existing ? existing
+                : body.putObject("stream_options");
+        options.put("include_usage", true);
     }
 }

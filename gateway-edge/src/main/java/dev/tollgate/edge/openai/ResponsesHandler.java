@@ -6,7 +6,6 @@ import dev.tollgate.api.money.Money;
 import dev.tollgate.api.spend.Usage;
 import dev.tollgate.edge.catalog.CatalogModel;
 import dev.tollgate.edge.catalog.ModelKind;
-import dev.tollgate.edge.config.TollgateProperties;
 import dev.tollgate.edge.errors.ApiError;
 import dev.tollgate.edge.pricing.PriceInForce;
 import dev.tollgate.edge.telemetry.GatewayTelemetry;
@@ -30,12 +29,10 @@ public class ResponsesHandler extends OpenAiEndpoint {
             "response.failed");
 
     private final TokenCounter tokens;
-    private final TollgateProperties properties;
 
-    public ResponsesHandler(Governor governor, TokenCounter tokens, TollgateProperties properties) {
-        super(governor, "/v1/responses", GatewayTelemetry.CHAT, "/responses", ModelKind.CHAT);
+    public ResponsesHandler(GovernedCall governed, TokenCounter tokens) {
+        super(governed, "/v1/responses", GatewayTelemetry.CHAT, "/responses", ModelKind.CHAT);
         this.tokens = tokens;
-        this.properties = properties;
     }
 
     @Override
@@ -54,9 +51,6 @@ public class ResponsesHandler extends OpenAiEndpoint {
     }
 
     private final class ResponsePlan extends Plan {
-
-        private final Long requested;
-        private final long images;
 
         ResponsePlan(ObjectNode body, CatalogModel model, PriceInForce price) {
             super(body, model, price);
@@ -81,11 +75,8 @@ public class ResponsesHandler extends OpenAiEndpoint {
             }
             promptTokens = counted;
             images = items[1];
-            requested = positiveLong(body, "max_output_tokens");
-            maxOutputTokens = Math.min(requested == null ? model.maxOutputTokens() : requested,
-                    model.maxOutputTokens());
-            minOutputTokens = Math.min(properties.ledger().minOutputTokens(), maxOutputTokens);
-            fixedCost = price.fixedCost(promptTokens, images);
+            requestedPerChoice = positiveLong(body, "max_output_tokens");
+            maxTokensField = "max_output_tokens";
             stream = flag(body, "stream");
         }
 
@@ -121,14 +112,6 @@ public class ResponsesHandler extends OpenAiEndpoint {
         }
 
         @Override
-        Long limitOutput(long granted, boolean clamped) {
-            if (clamped || requested != null && requested > granted) {
-                body.put("max_output_tokens", granted);
-            }
-            return clamped ? granted : null;
-        }
-
-        @Override
         Usage usage(ObjectNode answer) {
             if (!answer.has("output") && !"response".equals(answer.path("object").asText())) {
                 return null;
@@ -160,8 +143,8 @@ public class ResponsesHandler extends OpenAiEndpoint {
         }
 
         @Override
-        EventRelay.Dialect dialect() {
-            return new EventRelay.Dialect() {
+        StreamRelay.Dialect dialect() {
+            return new StreamRelay.Dialect() {
                 @Override
                 public String text(JsonNode event) {
                     String type = event.path("type").asText("");
@@ -187,7 +170,7 @@ public class ResponsesHandler extends OpenAiEndpoint {
                 }
 
                 @Override
-                public List<byte[]> closing(EventRelay relay, Money cost) {
+                public List<byte[]> closing(StreamRelay relay, Money cost) {
                     return List.of(); // a responses stream ends with its final event, without [DONE]
                 }
 

@@ -11,146 +11,266 @@ import dev.tollgate.edge.wire.TokenCounter;
 import dev.tollgate.edge.wire.UsageReader;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
- * What passes between the upstream's stream and the client, event by event. Events go through as they are, except:
- * the usage event (which the gateway always asks the upstream for) gets the cost added, or is dropped when the
- * client did not ask for usage; and {@code [DONE]} is held back until the request is settled. The text delivered so
- * far is kept only in memory, only to count its tokens when a stream is cut before the upstream reports usage.
+ * What passes between an upstream's event stream and the client, event by event, for every streamed route. Events
+ * go through as they arrive, byte for byte, except the one carrying the usage, which gets the cost added (or, where
+ * the client did not ask for usage, is dropped), and {@code [DONE]}, held back until the request is settled. The
+ * delivered text is kept in memory only to count its tokens: when a stream is cut before the upstream reports its
+ * usage, and to stop at the output tokens the budget granted when an upstream does not (docs/ledger.md).
+ * One instance per stream; not thread-safe.
  */
 final class StreamRelay {
 
+    /** What differs between the routes' streams. */
+    interface Dialect {
+
+        /** The answer text an event delivers, or {@code null}. */
+        String text(JsonNode event);
+
+        /** The usage an event reports, or {@code null}. */
+        Usage usage(JsonNode event);
+
+        /** The event to send in place of one reporting usage (with its cost), or {@code null} to drop it. */
+        JsonNode withCost(ObjectNode event, Money cost);
+
+        /** What to send after the upstream's last event, once the request is settled. */
+        List<byte[]> closing(StreamRelay relay, Money cost);
+
+        /** The usage of a stream that reported none: the prompt as counted, the delivered text counted. */
+        Usage counted(String delivered);
+    }
+
     private final ObjectMapper json;
-    private final TokenCounter tokens;
-    private final java.util.function.Function<Usage, Money> prices;
-    private final boolean clientWantsUsage;
-    private final long estimatedPromptTokens;
+    private final Dialect dialect;
+    private final Function<Usage, Money> prices;
     private final SseSplitter splitter = new SseSplitter();
     private final StringBuilder delivered = new StringBuilder();
     private Usage upstreamUsage;
-    private boolean sawDone;
     private boolean emittedAny;
-    private java.util.function.Consumer<JsonNode> observer = chunk -> { };
+    private Consumer<JsonNode> observer = event -> { };
+    private TokenCounter tokens;
+    private long outputLimit = -1;
+    /** Tokens of the delivered text when last counted, and its length then. */
+    private long countedTokens;
+    private int countedLength;
+    private boolean overBudget;
 
-    StreamRelay(ObjectMapper json, TokenCounter tokens, java.util.function.Function<Usage, Money> prices,
-                boolean clientWantsUsage,
-                long estimatedPromptTokens) {
+    StreamRelay(ObjectMapper json, Dialect dialect, Function<Usage, Money> prices) {
         this.json = json;
-        this.tokens = tokens;
+        this.dialect = dialect;
         this.prices = prices;
-        this.clientWantsUsage = clientWantsUsage;
-        this.estimatedPromptTokens = estimatedPromptTokens;
     }
 
-    /** Shows every parsed event to {@code observer} (telemetry: time to first token, response id, finish reasons). */
-    void observe(java.util.function.Consumer<JsonNode> observer) {
+    /** Shows every parsed event to {@code observer} (telemetry: time to first token, response id and model). */
+    void observe(Consumer<JsonNode> observer) {
         this.observer = observer;
     }
 
-    /** The events to send the client for one chunk of upstream bytes. */
+    /**
+     * Stops the stream once the text delivered holds more than {@code outputTokens} tokens: what the budget granted,
+     * which an upstream that ignores {@code max_tokens} would go past. Cheap: the tokenizer runs only when the text
+     * has grown enough that it could be over (a token is at least one character).
+     */
+    void limit(long outputTokens, TokenCounter counter) {
+        this.outputLimit = outputTokens;
+        this.tokens = counter;
+    }
+
+    /** Whether the delivered text went past the granted output tokens: the relay forwards nothing more. */
+    boolean stopped() {
+        return overBudget;
+    }
+
     List<byte[]> onChunk(byte[] chunk) {
+        if (overBudget) {
+            return List.of();
+        }
         List<byte[]> events = splitter.feed(chunk);
-        List<byte[]> out = new java.util.ArrayList<>(events.size());
+        List<byte[]> out = new ArrayList<>(events.size());
         for (byte[] event : events) {
             byte[] relayed = relay(event);
             if (relayed != null) {
                 out.add(relayed);
                 emittedAny = true;
             }
+            if (overBudget) {
+                break;
+            }
         }
         return out;
     }
 
     private byte[] relay(byte[] event) {
-        String data = dataOf(event);
+        String text = new String(event, StandardCharsets.UTF_8);
+        StringBuilder data = null;
+        StringBuilder otherLines = null;
+        for (String line : text.split("\r?\n")) {
+            if (line.startsWith("data:")) {
+                String value = line.substring(line.length() > 5 && line.charAt(5) == ' ' ? 6 : 5);
+                data = data == null ? new StringBuilder(value) : data.append('\n').append(value);
+            } else if (!line.isEmpty()) {
+                otherLines = (otherLines == null ? new StringBuilder() : otherLines).append(line).append('\n');
+            }
+        }
         if (data == null) {
             return event; // a comment or keep-alive
         }
-        if (data.equals("[DONE]")) {
-            sawDone = true;
-            return null;
+        String payload = data.toString().trim();
+        if (payload.equals("[DONE]")) {
+            return null; // sent by closing(), after the settlement
         }
-        JsonNode chunk;
+        JsonNode parsed;
         try {
-            chunk = json.readTree(data);
+            parsed = json.readTree(payload);
         } catch (Exception e) {
             return event; // not JSON: not ours to judge
         }
-        observer.accept(chunk);
-        for (JsonNode choice : chunk.path("choices")) {
-            JsonNode delta = choice.path("delta");
-            if (delta.path("content").isTextual()) {
-                delivered.append(delta.get("content").asText());
-            }
-            for (JsonNode call : delta.path("tool_calls")) {
-                delivered.append(call.path("function").path("arguments").asText(""));
+        observer.accept(parsed);
+        String delta = dialect.text(parsed);
+        if (delta != null && !delta.isEmpty()) {
+            int before = delivered.length();
+            delivered.append(delta);
+            if (overBudget()) {
+                // the event that goes past what was granted is not sent, nor charged: the stream ends before it
+                delivered.setLength(before);
+                return null;
             }
         }
-        Usage usage = UsageReader.read(chunk.get("usage"));
-        if (usage == null || !chunk.isObject()) {
+        Usage usage = dialect.usage(parsed);
+        if (usage == null || !(parsed instanceof ObjectNode object)) {
             return event;
         }
         upstreamUsage = usage;
-        ObjectNode withCost = (ObjectNode) chunk;
-        if (clientWantsUsage) {
-            ((ObjectNode) withCost.get("usage")).put("cost", prices.apply(usage).toBigDecimal().stripTrailingZeros());
-        } else if (chunk.path("choices").isEmpty()) {
+        JsonNode replaced = dialect.withCost(object, prices.apply(usage));
+        if (replaced == null) {
             return null;
-        } else {
-            withCost.remove("usage");
         }
-        return eventOf(withCost);
+        byte[] rewritten = SseEvents.data(json, replaced);
+        if (otherLines == null) {
+            return rewritten;
+        }
+        return (otherLines + new String(rewritten, StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8);
     }
 
-    /** A usage event the gateway writes itself, when the client asked for usage but the upstream sent none. */
-    byte[] synthesizedUsageEvent(Money cost) {
-        ObjectNode chunk = json.createObjectNode().put("object", "chat.completion.chunk");
-        chunk.putArray("choices");
-        Usage usage = usage();
-        chunk.putObject("usage")
-                .put("prompt_tokens", usage.promptTokens())
-                .put("completion_tokens", usage.completionTokens())
-                .put("total_tokens", usage.totalTokens())
-                .put("cost", cost.toBigDecimal().stripTrailingZeros());
-        return eventOf(chunk);
+    /** Whether the text delivered so far holds more tokens than granted; sets {@link #overBudget} when it does. */
+    private boolean overBudget() {
+        if (outputLimit < 0 || delivered.length() - countedLength + countedTokens <= outputLimit) {
+            return false; // even at one token per character it cannot be over yet
+        }
+        countedTokens = tokens.text(delivered.toString());
+        countedLength = delivered.length();
+        overBudget = countedTokens > outputLimit;
+        return overBudget;
     }
 
     /** The upstream's usage, or the tokens counted here when it reported none (a cut or a terse upstream). */
     Usage usage() {
-        return upstreamUsage != null ? upstreamUsage
-                : new Usage(estimatedPromptTokens, tokens.text(delivered.toString()), 0, 0);
+        return upstreamUsage != null ? upstreamUsage : dialect.counted(delivered.toString());
     }
 
     boolean upstreamReportedUsage() {
         return upstreamUsage != null;
     }
 
-    boolean sawDone() {
-        return sawDone;
-    }
-
     boolean emittedAny() {
         return emittedAny;
     }
 
-    boolean clientWantsUsage() {
-        return clientWantsUsage;
+    List<byte[]> closing(Money cost) {
+        return dialect.closing(this, cost);
     }
 
-    private byte[] eventOf(JsonNode data) {
-        return SseEvents.data(json, data);
-    }
+    /**
+     * The streams of chat completions and (legacy) completions: {@code choices} with text deltas, the usage in a
+     * last chunk the gateway always asks for ({@code stream_options.include_usage}, dropped if the client did not
+     * ask), a usage chunk written here when the client asked but the upstream sent none, then {@code [DONE]}.
+     */
+    static final class Choices implements Dialect {
 
-    private static String dataOf(byte[] event) {
-        String text = new String(event, StandardCharsets.UTF_8);
-        StringBuilder data = null;
-        for (String line : text.split("\r?\n")) {
-            if (line.startsWith("data:")) {
-                String value = line.substring(line.length() > 5 && line.charAt(5) == ' ' ? 6 : 5);
-                data = data == null ? new StringBuilder(value) : data.append('\n').append(value);
-            }
+        private final ObjectMapper json;
+        private final TokenCounter tokens;
+        private final String chunkObject;
+        private final Function<JsonNode, String> text;
+        private final boolean clientWantsUsage;
+        private final long promptTokens;
+        private final long images;
+
+        /**
+         * @param chunkObject the {@code object} of a usage chunk written here
+         * @param text        the text one choice of a chunk delivers
+         */
+        Choices(ObjectMapper json, TokenCounter tokens, String chunkObject, Function<JsonNode, String> text,
+                boolean clientWantsUsage, long promptTokens, long images) {
+            this.json = json;
+            this.tokens = tokens;
+            this.chunkObject = chunkObject;
+            this.text = text;
+            this.clientWantsUsage = clientWantsUsage;
+            this.promptTokens = promptTokens;
+            this.images = images;
         }
-        return data == null ? null : data.toString().trim();
+
+        @Override
+        public String text(JsonNode event) {
+            JsonNode choices = event.path("choices");
+            if (choices.isEmpty()) {
+                return null;
+            }
+            if (choices.size() == 1) {
+                return text.apply(choices.get(0));
+            }
+            StringBuilder all = new StringBuilder();
+            choices.forEach(choice -> {
+                String part = text.apply(choice);
+                if (part != null) {
+                    all.append(part);
+                }
+            });
+            return all.toString();
+        }
+
+        @Override
+        public Usage usage(JsonNode event) {
+            Usage usage = UsageReader.read(event.get("usage"));
+            return usage == null ? null : usage.withImages(images);
+        }
+
+        @Override
+        public JsonNode withCost(ObjectNode event, Money cost) {
+            if (clientWantsUsage) {
+                ((ObjectNode) event.get("usage")).put("cost", cost.toBigDecimal().stripTrailingZeros());
+                return event;
+            }
+            if (event.path("choices").isEmpty()) {
+                return null;
+            }
+            event.remove("usage");
+            return event;
+        }
+
+        @Override
+        public List<byte[]> closing(StreamRelay relay, Money cost) {
+            if (!clientWantsUsage || relay.upstreamReportedUsage()) {
+                return List.of(SseEvents.DONE);
+            }
+            Usage usage = relay.usage();
+            ObjectNode chunk = json.createObjectNode().put("object", chunkObject);
+            chunk.putArray("choices");
+            chunk.putObject("usage").put("prompt_tokens", usage.promptTokens())
+                    .put("completion_tokens", usage.completionTokens())
+                    .put("total_tokens", usage.totalTokens())
+                    .put("cost", cost.toBigDecimal().stripTrailingZeros());
+            return List.of(SseEvents.data(json, chunk), SseEvents.DONE);
+        }
+
+        @Override
+        public Usage counted(String delivered) {
+            return new Usage(promptTokens, tokens.text(delivered), 0, 0).withImages(images);
+        }
     }
 }

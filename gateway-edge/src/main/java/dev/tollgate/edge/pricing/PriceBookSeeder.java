@@ -18,6 +18,7 @@ import java.time.Instant;
  * unchanged file publishes nothing. Waits (briefly) until this node prices with the result.
  */
 @Component
+@org.springframework.core.annotation.Order(0)
 public class PriceBookSeeder implements ApplicationRunner {
 
     private static final Logger log = LoggerFactory.getLogger(PriceBookSeeder.class);

@@ -7,7 +7,7 @@ import dev.tollgate.api.CommandRefused;
 import dev.tollgate.api.Limits;
 import dev.tollgate.api.team.RegisterUser;
 import dev.tollgate.api.team.SetUserTags;
-import dev.tollgate.edge.membership.MemberMoves;
+import dev.tollgate.edge.membership.MoveProcess;
 import dev.tollgate.query.directory.DirectoryQueries;
 import dev.tollgate.query.directory.UserView;
 import org.axonframework.commandhandling.gateway.CommandGateway;
@@ -59,9 +59,9 @@ public class RosterImport {
 
     private final DirectoryQueries directory;
     private final CommandGateway commands;
-    private final MemberMoves moves;
+    private final MoveProcess moves;
 
-    public RosterImport(DirectoryQueries directory, CommandGateway commands, MemberMoves moves) {
+    public RosterImport(DirectoryQueries directory, CommandGateway commands, MoveProcess moves) {
         this.directory = directory;
         this.commands = commands;
         this.moves = moves;
@@ -124,7 +124,7 @@ public class RosterImport {
                         + "', which you do not manage: a move needs a manager of both teams");
             }
             if (!dryRun) {
-                moves.move(row.id(), user.teamId(), teamId, tags, actor, reason);
+                moves.start(row.id(), user.teamId(), teamId, tags, actor, reason);
             }
             return new Outcome(row.line(), row.id(), Action.MOVED, user.teamId(), null);
         }

@@ -45,8 +45,9 @@ public class ApiKeyAuthenticator {
         }
         return Mono.fromFuture(keys.get(KeySecrets.hash(presentedSecret))).flatMap(found -> {
             if (found.isEmpty()) {
-                return Mono.error(ApiError.invalidApiKey("Incorrect API key provided: "
-                        + KeySecrets.displayPrefix(presentedSecret) + "…"));
+                // Never any part of what was presented: it may be another secret (the master key) mistyped.
+                return Mono.error(ApiError.invalidApiKey("Incorrect API key provided. You can find your API key "
+                        + "with whoever issued it; a revoked or rotated key must be replaced."));
             }
             KeyRecord key = found.get();
             if (!key.usableAt(clock.instant())) {

@@ -44,6 +44,21 @@ public class MasterKey {
         }
     }
 
+    /**
+     * A 32-byte key derived from the master key for one {@code purpose} (HMAC-SHA256 of the purpose): what encrypts
+     * data at rest when no key of its own is configured. The master key itself never leaves this class.
+     */
+    public byte[] derive(String purpose) {
+        try {
+            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+            mac.init(new javax.crypto.spec.SecretKeySpec(secret.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                    "HmacSHA256"));
+            return mac.doFinal(purpose.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     public boolean matches(String presented) {
         return KeySecrets.same(secret, presented);
     }

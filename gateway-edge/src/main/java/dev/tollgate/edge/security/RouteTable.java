@@ -37,7 +37,15 @@ public final class RouteTable {
                         "/v3/api-docs", "/v3/api-docs.yaml", "/v3/api-docs/**")
                 .add(RouteAccess.API_KEY, "/v1/chat/completions", "/v1/completions", "/v1/embeddings",
                         "/v1/images/generations", "/v1/responses", "/v1/models", "/v1/models/{model}")
+                // sign-in with the identity provider: the redirect, the provider's answer, who is signed in
+                .add(RouteAccess.PUBLIC, "/sso/login", "/sso/callback", "/sso/session", "/sso/signed-out")
+                .add(RouteAccess.SESSION, "/sso/logout")
+                // the students' portal: its JSON routes need a member's session; its page and files are public
+                .add(RouteAccess.PORTAL, "/portal/api/**")
+                .add(RouteAccess.PUBLIC, "/portal", "/portal/", "/portal/*.js", "/portal/*.css")
                 .add(RouteAccess.OWN_SPEND, "/spend/me")
+                // the whole ledger in FinOps FOCUS columns: finance and admins, not a manager of some teams
+                .add(RouteAccess.FINANCE, "/reports/focus")
                 // erasing a person's personal data: admins only (docs/privacy.md)
                 .add(RouteAccess.ADMIN, "/admin/users/{userId}/erase")
                 // moving a member between teams, a course roster: admins, and managers of the teams concerned

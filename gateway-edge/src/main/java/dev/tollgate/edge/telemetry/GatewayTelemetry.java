@@ -22,7 +22,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Observes gateway requests: one GenAI span each (when an OTLP endpoint is configured) and the request, token,
- * cost and latency meters. The chat handler and the Governor (the other OpenAI routes) call {@link #start} and then
+ * cost and latency meters. GovernedCall (every OpenAI route) calls {@link #start} and then
  * the hooks of the returned
  * {@link RequestObservation}; nothing here blocks or does I/O (spans leave in batches on the SDK's thread).
  *

@@ -21,7 +21,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * One gateway request as telemetry sees it: the chat handler or the Governor reports what happens (identified, forwarded, the
+ * One gateway request as telemetry sees it: GovernedCall reports what happens (identified, forwarded, the
  * upstream's answer or chunks, settled, released, failed) and the first outcome ends the span and counts the request.
  * No prompt or answer text is ever recorded.
  *

@@ -9,6 +9,8 @@ public final class TollgateHeaders {
     public static final String REQUEST_ID = "x-request-id";
     /** The cost of a whole (non-streamed) answer, a decimal in the ledger currency. */
     public static final String COST = "x-tollgate-cost";
+    /** On answers to a user whose budget (or team's, or key's) is past a threshold: see docs/alerts.md. */
+    public static final String BUDGET_WARNING = "x-tollgate-budget-warning";
     /** What was reserved on the budgets before the request went upstream. */
     public static final String RESERVED = "x-tollgate-reserved";
     /** Present when the budget lowered the output tokens: the output tokens per choice now allowed. */

@@ -32,10 +32,10 @@ class TollgatePropertiesTest {
         assertThat(tree.dataDir()).isEqualTo(Path.of("tollgate-data"));
         assertThat(tree.embeddedPostgres()).isEqualTo(new TollgateProperties.EmbeddedPostgres(0, true));
         assertThat(tree.ledger()).isEqualTo(new TollgateProperties.Ledger(Duration.ofMinutes(15),
-                Duration.ofSeconds(30), 16, 256, 4, 5, 10_000));
+                Duration.ofSeconds(30), 16, 256, 4, 5, 10_000, Duration.ofMillis(20), Duration.ofMillis(50)));
         assertThat(tree.boosts().expirySweepInterval()).isEqualTo(Duration.ofSeconds(10));
         assertThat(tree.edge()).isEqualTo(new TollgateProperties.Edge(DataSize.ofMegabytes(8), Duration.ofSeconds(5),
-                Duration.ofMinutes(10), Duration.ofMillis(500)));
+                Duration.ofMinutes(10), Duration.ofMillis(500), false, Map.of()));
         assertThat(tree.outbound()).isEqualTo(new TollgateProperties.Outbound(List.of(), false,
                 DataSize.ofMegabytes(32), Duration.ofSeconds(5), Duration.ofSeconds(30)));
         assertThat(tree.redis()).isEqualTo(new TollgateProperties.Redis(null, "tollgate:", Duration.ofSeconds(3)));
@@ -51,7 +51,10 @@ class TollgatePropertiesTest {
                 Duration.ofSeconds(10), Duration.ofSeconds(2), "tollgate"));
         assertThat(telemetry.traces().includeUserId()).isTrue();
         assertThat(telemetry.metrics()).isEqualTo(new TollgateProperties.Telemetry.Metrics(200,
-                Duration.ofSeconds(30)));
+                Duration.ofSeconds(30), Duration.ofSeconds(10)));
+        assertThat(tree.reports()).isEqualTo(new TollgateProperties.Reports("USD", "tollgate", "Tollgate"));
+        assertThat(tree.pricing()).isEqualTo(new TollgateProperties.Pricing(List.of(), null,
+                Duration.ofMinutes(1)));
         assertThat(telemetry.health().optionalProcessors()).containsExactly("recalculation-replay");
     }
 

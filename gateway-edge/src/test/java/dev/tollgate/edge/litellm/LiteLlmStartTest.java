@@ -95,7 +95,7 @@ class LiteLlmStartTest {
 
             try (RunningGateway gateway = RunningGateway.start(List.of("test"),
                     "tollgate.data-dir=" + dir.resolve("data"), "tollgate.master-key=" + MASTER,
-                    "tollgate.litellm-config=" + config)) {
+                    "tollgate.litellm-config=" + config, "tollgate.edge.expose-upstream-details=true")) {
                 Http http = gateway.http();
                 String key = newKey(http);
 

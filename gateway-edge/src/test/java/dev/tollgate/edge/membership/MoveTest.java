@@ -20,7 +20,7 @@ import static org.awaitility.Awaitility.await;
 class MoveTest extends GatewayTestSupport {
 
     @Autowired
-    MemberMoves moves;
+    MoveProcess moves;
 
     @Test
     void aMovedMembersSpendBeforeStaysWithTheOldTeamAndAfterGoesToTheNewExactly() {
@@ -94,7 +94,7 @@ class MoveTest extends GatewayTestSupport {
         Http.Response twin = http().post("/admin/users", MASTER_KEY, Map.of("id", unique("twin"), "team_id", to,
                 "external_id", user));
         assertThat(twin.status()).as(twin.body()).isEqualTo(201);
-        String moveId = moves.move(user, from, to, "admin", "try");
+        String moveId = moves.start(user, from, to, null, "admin", "try");
         await().untilAsserted(() -> assertThat(http().get("/audit?entity=user:" + user, MASTER_KEY).json()
                 .path("data").findValuesAsText("action")).contains("user.move_cancelled"));
         assertThat(moveId).startsWith("move_");

@@ -43,6 +43,8 @@ public abstract class GatewayTestSupport {
         registry.add("test.providers.url", () -> FakeProviders.shared().baseUrl());
         // Every span of the shared application goes to the in-process OTLP receiver (telemetry.TracingTest).
         registry.add("tollgate.telemetry.otlp.endpoint", () -> OtlpReceiver.shared().baseUrl());
+        // Sign-in with a real OpenID Connect provider on loopback (the rules are in application-test.yaml)
+        registry.add("tollgate.sso.issuer", () -> IdentityProvider.shared().issuer());
     }
 
     protected FakeUpstream upstream() {

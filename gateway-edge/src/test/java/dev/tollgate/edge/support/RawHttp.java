@@ -25,9 +25,17 @@ public final class RawHttp {
     private final String host;
     private final int port;
 
+    private final java.net.InetAddress localAddress;
+
     public RawHttp(String host, int port) {
+        this(host, port, null);
+    }
+
+    /** Connecting from {@code localAddress} (such as 127.0.0.2: another client, as the server sees it). */
+    public RawHttp(String host, int port, java.net.InetAddress localAddress) {
         this.host = host;
         this.port = port;
+        this.localAddress = localAddress;
     }
 
     public record Response(int status, Map<String, String> headers, String body) {
@@ -43,6 +51,11 @@ public final class RawHttp {
     }
 
     public Response send(String method, String rawTarget, String bearer, String jsonBody) {
+        return send(method, rawTarget, bearer, jsonBody, Map.of());
+    }
+
+    /** As {@link #send(String, String, String, String)}, with more headers (name → value, sent as given). */
+    public Response send(String method, String rawTarget, String bearer, String jsonBody, Map<String, String> extra) {
         StringBuilder head = new StringBuilder()
                 .append(method).append(' ').append(rawTarget).append(" HTTP/1.1\r\n")
                 .append("Host: ").append(host).append(':').append(port).append("\r\n")
@@ -50,15 +63,17 @@ public final class RawHttp {
         if (bearer != null) {
             head.append("Authorization: Bearer ").append(bearer).append("\r\n");
         }
+        extra.forEach((name, value) -> head.append(name).append(": ").append(value).append("\r\n"));
         byte[] body = jsonBody == null ? new byte[0] : jsonBody.getBytes(StandardCharsets.UTF_8);
         if (jsonBody != null) {
             head.append("Content-Type: application/json\r\n");
         }
         head.append("Content-Length: ").append(body.length).append("\r\n\r\n");
-        try (Socket socket = new Socket(host, port)) {
+        try (Socket socket = localAddress == null ? new Socket(host, port)
+                : new Socket(java.net.InetAddress.getByName(host), port, localAddress, 0)) {
             socket.setSoTimeout(30_000);
             OutputStream out = socket.getOutputStream();
-            out.write(head.toString().getBytes(StandardCharsets.ISO_8859_1));
+            out.write(head.toString().getBytes(StandardCharsets.UTF_8));
             out.write(body);
             out.flush();
             return parse(readUntilClosed(socket.getInputStream()));

@@ -3,12 +3,18 @@ package dev.tollgate.projection.audit;
 import dev.tollgate.api.access.CredentialIssued;
 import dev.tollgate.api.access.CredentialRevoked;
 import dev.tollgate.api.access.CredentialScopeChanged;
+import dev.tollgate.api.alert.ThresholdRemoved;
+import dev.tollgate.api.alert.ThresholdSet;
+import dev.tollgate.api.alert.WebhookEndpointRegistered;
+import dev.tollgate.api.alert.WebhookEndpointRemoved;
 import dev.tollgate.api.boost.BoostExpired;
 import dev.tollgate.api.boost.BoostGranted;
 import dev.tollgate.api.boost.BoostRevoked;
 import dev.tollgate.api.boost.CohortBoostGranted;
 import dev.tollgate.api.boost.CohortBoostRevoked;
+import dev.tollgate.api.identity.IdentityLinked;
 import dev.tollgate.api.key.KeyIssued;
+import dev.tollgate.api.keypolicy.KeyPolicySet;
 import dev.tollgate.api.key.KeyRevoked;
 import dev.tollgate.api.key.KeyRotated;
 import dev.tollgate.api.price.PricesPublished;
@@ -26,6 +32,10 @@ import dev.tollgate.api.move.UserMovedIn;
 import dev.tollgate.api.move.UserMovedOut;
 import dev.tollgate.api.privacy.PersonalDataErased;
 import dev.tollgate.api.team.UserRegistered;
+import dev.tollgate.api.topup.BudgetToppedUp;
+import dev.tollgate.api.priceproposal.PriceProposalApproved;
+import dev.tollgate.api.priceproposal.PriceProposalRejected;
+import dev.tollgate.api.priceproposal.PricesProposed;
 import dev.tollgate.api.team.UserRemoved;
 import dev.tollgate.api.team.UserTagsSet;
 import dev.tollgate.projection.support.Json;
@@ -71,6 +81,28 @@ public class AuditProjection {
     }
 
     @EventHandler
+    void on(ThresholdSet e, @MessageIdentifier String id) {
+        record(id, e.at(), e.actor(), "threshold.set", "threshold", e.teamId() + "/" + e.thresholdId(), e.teamId(),
+                e.reason(), e);
+    }
+
+    @EventHandler
+    void on(ThresholdRemoved e, @MessageIdentifier String id) {
+        record(id, e.at(), e.actor(), "threshold.removed", "threshold", e.teamId() + "/" + e.thresholdId(),
+                e.teamId(), e.reason(), e);
+    }
+
+    @EventHandler
+    void on(WebhookEndpointRegistered e, @MessageIdentifier String id) {
+        record(id, e.at(), e.actor(), "webhook.registered", "webhook", e.endpointId(), null, e.reason(), e);
+    }
+
+    @EventHandler
+    void on(WebhookEndpointRemoved e, @MessageIdentifier String id) {
+        record(id, e.at(), e.actor(), "webhook.removed", "webhook", e.endpointId(), null, e.reason(), e);
+    }
+
+    @EventHandler
     void on(UserRegistered e, @MessageIdentifier String id) {
         record(id, e.at(), e.actor(), "user.registered", "user", e.userId(), e.teamId(), null, e);
     }
@@ -81,6 +113,15 @@ public class AuditProjection {
     }
 
     @EventHandler
+    void on(BudgetToppedUp e, @MessageIdentifier String id) {
+        if (e.userId() == null) {
+            record(id, e.at(), e.actor(), "team.topped_up", "team", e.teamId(), e.teamId(), e.reason(), e);
+        } else {
+            record(id, e.at(), e.actor(), "user.topped_up", "user", e.userId(), e.teamId(), e.reason(), e);
+        }
+    }
+
+    @EventHandler
     void on(UserRemoved e, @MessageIdentifier String id) {
         record(id, e.at(), e.actor(), "user.removed", "user", e.userId(), e.teamId(), e.reason(), e);
     }
@@ -88,6 +129,17 @@ public class AuditProjection {
     @EventHandler
     void on(UserTagsSet e, @MessageIdentifier String id) {
         record(id, e.at(), e.actor(), "user.tags_set", "user", e.userId(), e.teamId(), e.reason(), e);
+    }
+
+    /** A first sign-in with the identity provider: which issuer, and the claims that chose the team and tags. */
+    @EventHandler
+    void on(IdentityLinked e, @MessageIdentifier String id) {
+        record(id, e.at(), e.actor(), "user.identity_linked", "user", e.userId(), e.teamId(), null, e);
+    }
+
+    @EventHandler
+    void on(KeyPolicySet e, @MessageIdentifier String id) {
+        record(id, e.at(), e.actor(), "team.key_policy_set", "team", e.teamId(), e.teamId(), e.reason(), e);
     }
 
     @EventHandler
@@ -218,6 +270,24 @@ public class AuditProjection {
     @ResetHandler
     void reset() {
         dsl.deleteFrom(AUDIT_LOG).execute();
+    }
+
+    @EventHandler
+    void on(PricesProposed e, @MessageIdentifier String id) {
+        record(id, e.at(), e.actor(), "prices.proposed", "price_proposal", e.proposalId(), null,
+                "from price source " + e.sourceId(), e);
+    }
+
+    @EventHandler
+    void on(PriceProposalApproved e, @MessageIdentifier String id) {
+        record(id, e.at(), e.actor(), "prices.proposal_approved", "price_proposal", e.proposalId(), null,
+                e.reason(), e);
+    }
+
+    @EventHandler
+    void on(PriceProposalRejected e, @MessageIdentifier String id) {
+        record(id, e.at(), e.actor(), "prices.proposal_rejected", "price_proposal", e.proposalId(), null,
+                e.reason(), e);
     }
 
     private void record(String eventId, Instant at, String actor, String action, String entityType, String entityId,

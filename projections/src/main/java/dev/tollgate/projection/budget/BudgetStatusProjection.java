@@ -13,6 +13,7 @@ import dev.tollgate.api.team.TeamBudgetSet;
 import dev.tollgate.api.team.TeamCreated;
 import dev.tollgate.api.team.UserBudgetSet;
 import dev.tollgate.api.team.UserRegistered;
+import dev.tollgate.api.topup.BudgetToppedUp;
 import dev.tollgate.projection.support.BatchCoalescer;
 import dev.tollgate.projection.support.Statements;
 import org.axonframework.config.ProcessingGroup;
@@ -133,6 +134,14 @@ public class BudgetStatusProjection {
     void on(UserBudgetSet event, @SequenceNumber long sequence) {
         balances.add(USER + "/" + event.teamId() + "/" + event.userId(), new BalanceRow(USER, event.userId(),
                 event.teamId(), event.userBalance(), event.budget() == null, sequence, event.at()));
+    }
+
+    @EventHandler
+    void on(BudgetToppedUp event, @SequenceNumber long sequence) {
+        String type = event.userId() == null ? TEAM : USER;
+        String account = event.userId() == null ? event.teamId() : event.userId();
+        balances.add(type + "/" + account, new BalanceRow(type, account, event.teamId(), event.balance(), false,
+                sequence, event.at()));
     }
 
     @EventHandler

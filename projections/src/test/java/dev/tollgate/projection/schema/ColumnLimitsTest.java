@@ -25,6 +25,12 @@ class ColumnLimitsTest {
             Map.entry("cohort_id", Limits.ID),
             Map.entry("credential_id", Limits.ID),
             Map.entry("recalculation_id", Limits.ID),
+            Map.entry("topup_id", Limits.ID),
+            Map.entry("proposal_id", Limits.ID),
+            Map.entry("source_id", Limits.ID),
+            Map.entry("threshold_id", Limits.ID),
+            Map.entry("endpoint_id", Limits.ID),
+            Map.entry("alert_id", Limits.ALERT_ID),
             Map.entry("user_id", Limits.USER_ID),
             // a budget's account: a team, a user or a key; users have the widest ids
             Map.entry("account_id", Limits.USER_ID),

@@ -6,6 +6,7 @@ import dev.tollgate.query.support.Blocking;
 import dev.tollgate.query.support.Csv;
 import dev.tollgate.query.support.NotFound;
 import dev.tollgate.query.support.QueryParams;
+import dev.tollgate.query.support.TimeBounds;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import org.springframework.http.ResponseEntity;
@@ -68,6 +69,9 @@ public class ReportController {
         SpendReportQuery query = new SpendReportQuery(start, end, SpendReportQuery.parseGroupBy(groupBy), teamId,
                 userId, model, provider, tag, visibleTeams(scope));
         return Blocking.query(() -> {
+            if (teamId != null && !queries.teamExists(teamId)) {
+                throw new NotFound("No team '" + QueryParams.shown(teamId) + "'.");
+            }
             ReportQueries.SpendReport report = queries.spend(query);
             if (csv) {
                 List<String> columns = new ArrayList<>(report.groupBy());
@@ -88,7 +92,7 @@ public class ReportController {
 
     @GetMapping("/reports/statements/{teamId}")
     @Operation(summary = "A team's monthly statement: totals, a line per user and per model, boosts in force, "
-            + "approved corrections (JSON or CSV)")
+            + "approved corrections, top-ups of lifetime allowances (JSON or CSV)")
     public Mono<ResponseEntity<?>> statement(@PathVariable String teamId,
                                              @RequestParam(required = false) String month,
                                              @RequestParam(required = false) String format,
@@ -102,12 +106,16 @@ public class ReportController {
         } catch (DateTimeParseException e) {
             throw new BadQuery("month must look like 2026-11");
         }
+        if (!TimeBounds.contains(yearMonth)) {
+            throw new BadQuery("month must be between 1970-01 and 9999-12");
+        }
         return Blocking.query(() -> {
             ReportQueries.Statement statement = queries.statement(teamId, yearMonth)
                     .orElseThrow(() -> new NotFound("No team '" + teamId + "'."));
             if (csv) {
                 List<String> columns = new ArrayList<>(List.of("month", "team_id", "user_id"));
                 columns.addAll(ReportQueries.SUMS);
+                columns.add("top_up");
                 List<Map<String, Object>> rows = new ArrayList<>();
                 for (Map<String, Object> user : statement.users()) {
                     Map<String, Object> row = new LinkedHashMap<>(user);
@@ -120,6 +128,16 @@ public class ReportController {
                 total.put("team_id", teamId);
                 total.put("user_id", "TOTAL");
                 rows.add(total);
+                // top-ups are not spend: a line each after the total, the amount in the top_up column
+                for (Map<String, Object> topUp : statement.topUps()) {
+                    Map<String, Object> row = new LinkedHashMap<>();
+                    row.put("month", statement.month());
+                    row.put("team_id", teamId);
+                    row.put("user_id", "TOP-UP " + (topUp.get("user_id") == null ? "team" : topUp.get("user_id"))
+                            + " " + topUp.get("topup_id"));
+                    row.put("top_up", topUp.get("amount"));
+                    rows.add(row);
+                }
                 return (ResponseEntity<?>) Csv.of(columns, rows).download("statement-" + teamId + "-" + statement.month() + ".csv");
             }
             Map<String, Object> body = new LinkedHashMap<>();
@@ -136,6 +154,7 @@ public class ReportController {
             body.put("models", statement.models());
             body.put("boosts", statement.boosts());
             body.put("adjustments", statement.adjustments());
+            body.put("top_ups", statement.topUps());
             return ResponseEntity.ok(body);
         });
     }
@@ -187,9 +206,10 @@ public class ReportController {
     static Instant instantOrDate(String name, String value) {
         if (value.length() == 10) {
             try {
-                return LocalDate.parse(value).atStartOfDay(ZoneOffset.UTC).toInstant();
+                return QueryParams.bounded(name, LocalDate.parse(value).atStartOfDay(ZoneOffset.UTC).toInstant());
             } catch (DateTimeParseException e) {
-                throw new BadQuery("'" + name + "' must be an ISO-8601 instant or date, not '" + value + "'");
+                throw new BadQuery("'" + name + "' must be an ISO-8601 instant or date, not '"
+                        + QueryParams.shown(value) + "'");
             }
         }
         return QueryParams.instant(name, value);

@@ -3,6 +3,7 @@ package dev.tollgate.query.report;
 import dev.tollgate.query.support.Amounts;
 import org.jooq.DSLContext;
 import org.jooq.Record;
+import org.jooq.impl.DSL;
 import org.springframework.stereotype.Component;
 
 import java.math.BigDecimal;
@@ -72,24 +73,35 @@ public class ReportQueries {
         BigDecimal overrun = BigDecimal.ZERO;
 
         void add(Record record) {
-            requests += record.get("requests", Long.class);
-            promptTokens += record.get("prompt_tokens", Long.class);
-            completionTokens += record.get("completion_tokens", Long.class);
-            cost = cost.add(record.get("cost", BigDecimal.class));
-            adjustments = adjustments.add(record.get("adjustments", BigDecimal.class));
-            overrun = overrun.add(record.get("overrun", BigDecimal.class));
+            requests += count(record, "requests");
+            promptTokens += count(record, "prompt_tokens");
+            completionTokens += count(record, "completion_tokens");
+            cost = cost.add(amount(record, "cost"));
+            adjustments = adjustments.add(amount(record, "adjustments"));
+            overrun = overrun.add(amount(record, "overrun"));
+        }
+
+        /** A sum of a report row: zero when nothing was summed (an ungrouped report of no requests). */
+        static long count(Record record, String column) {
+            Long value = record.get(column, Long.class);
+            return value == null ? 0 : value;
+        }
+
+        static BigDecimal amount(Record record, String column) {
+            BigDecimal value = record.get(column, BigDecimal.class);
+            return value == null ? BigDecimal.ZERO : value;
         }
 
         static void put(Map<String, Object> row, Record record) {
-            BigDecimal cost = record.get("cost", BigDecimal.class);
-            BigDecimal adjustments = record.get("adjustments", BigDecimal.class);
-            row.put("requests", record.get("requests", Long.class));
-            row.put("prompt_tokens", record.get("prompt_tokens", Long.class));
-            row.put("completion_tokens", record.get("completion_tokens", Long.class));
+            BigDecimal cost = amount(record, "cost");
+            BigDecimal adjustments = amount(record, "adjustments");
+            row.put("requests", count(record, "requests"));
+            row.put("prompt_tokens", count(record, "prompt_tokens"));
+            row.put("completion_tokens", count(record, "completion_tokens"));
             row.put("cost", Amounts.format(cost));
             row.put("adjustments", Amounts.format(adjustments));
             row.put("net_cost", Amounts.format(cost.add(adjustments)));
-            row.put("overrun", Amounts.format(record.get("overrun", BigDecimal.class)));
+            row.put("overrun", Amounts.format(amount(record, "overrun")));
         }
 
         Map<String, Object> asMap() {
@@ -105,15 +117,24 @@ public class ReportQueries {
         }
     }
 
+    /** Whether the team is known to the read model (a report filtered on an unknown team is a 404, not empty). */
+    public boolean teamExists(String teamId) {
+        return dsl.fetchExists(dsl.selectOne().from(DSL.table("teams")).where(DSL.field("team_id").eq(teamId)));
+    }
+
     // ------------------------------------------------------------------ statements
 
     public record Statement(String teamId, String teamName, String month, Instant periodFrom, Instant periodTo,
                             String budgetLimit, String budgetPeriod, Map<String, Object> totals,
                             List<Map<String, Object>> users, List<Map<String, Object>> models,
-                            List<Map<String, Object>> boosts, List<Map<String, Object>> adjustments) {
+                            List<Map<String, Object>> boosts, List<Map<String, Object>> adjustments,
+                            List<Map<String, Object>> topUps) {
     }
 
-    /** A team's month, for filing: totals, a line per user and per model, boosts in force, approved corrections. */
+    /**
+     * A team's month, for filing: totals, a line per user and per model, boosts in force, approved corrections, and
+     * the top-ups of lifetime allowances made in the month.
+     */
     public java.util.Optional<Statement> statement(String teamId, YearMonth month) {
         Record team = dsl.resultQuery("SELECT name, budget_limit, budget_period FROM teams WHERE team_id = ?", teamId)
                 .fetchOne();
@@ -166,9 +187,23 @@ public class ReportQueries {
             row.put("difference", Amounts.format(newCost.subtract(oldCost)));
             adjustments.add(row);
         }
+        List<Map<String, Object>> topUps = new ArrayList<>();
+        for (Record topUp : dsl.resultQuery("SELECT topup_id, NULLIF(user_id, '') AS user_id, amount, limit_after, "
+                + "actor, reason, at FROM top_ups WHERE team_id = ? AND at >= ?::timestamptz AND at < ?::timestamptz "
+                + "ORDER BY at, topup_id, user_id", teamId, odt(from), odt(to)).fetch()) {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("topup_id", topUp.get("topup_id", String.class));
+            row.put("user_id", topUp.get("user_id", String.class));
+            row.put("amount", Amounts.format(topUp.get("amount", BigDecimal.class)));
+            row.put("limit_after", Amounts.format(topUp.get("limit_after", BigDecimal.class)));
+            row.put("actor", topUp.get("actor", String.class));
+            row.put("reason", topUp.get("reason", String.class));
+            row.put("at", topUp.get("at", OffsetDateTime.class).toInstant());
+            topUps.add(row);
+        }
         return java.util.Optional.of(new Statement(teamId, team.get("name", String.class), month.toString(), from, to,
                 Amounts.format(team.get("budget_limit", BigDecimal.class)), team.get("budget_period", String.class),
-                byUser.totals(), byUser.data(), byModel.data(), boosts, adjustments));
+                byUser.totals(), byUser.data(), byModel.data(), boosts, adjustments, topUps));
     }
 
     // ------------------------------------------------------------------ reconciliation

@@ -2,6 +2,7 @@ package dev.tollgate.query.spend;
 
 import dev.tollgate.query.support.Amounts;
 import dev.tollgate.query.support.BadQuery;
+import dev.tollgate.query.support.QueryParams;
 import dev.tollgate.query.support.Jsons;
 import dev.tollgate.readmodel.tables.records.MessageCostsRecord;
 import org.jooq.Condition;
@@ -97,9 +98,11 @@ public class SpendQueries {
         static Cursor parse(String value) {
             int separator = value.indexOf('~');
             try {
-                return new Cursor(Instant.parse(value.substring(0, separator)), value.substring(separator + 1));
+                return new Cursor(QueryParams.bounded("cursor", Instant.parse(value.substring(0, separator))),
+                        value.substring(separator + 1));
             } catch (RuntimeException e) {
-                throw new BadQuery("'cursor' is not a cursor returned by this route: '" + value + "'");
+                throw new BadQuery("'cursor' is not a cursor returned by this route: '" + QueryParams.shown(value)
+                        + "'");
             }
         }
 

@@ -16,13 +16,28 @@ public final class QueryParams {
         if (value == null || value.isBlank()) {
             return null;
         }
+        Instant instant;
         try {
-            return value.length() == 10 ? LocalDate.parse(value).atStartOfDay(ZoneOffset.UTC).toInstant()
+            instant = value.length() == 10 ? LocalDate.parse(value).atStartOfDay(ZoneOffset.UTC).toInstant()
                     : Instant.parse(value);
-        } catch (DateTimeParseException e) {
+        } catch (DateTimeParseException | ArithmeticException e) {
             throw new BadQuery("'" + name + "' must be an ISO date or instant such as 2026-03-01 or "
-                    + "2026-03-01T12:00:00Z, not '" + value + "'");
+                    + "2026-03-01T12:00:00Z, not '" + shown(value) + "'");
         }
+        return bounded(name, instant);
+    }
+
+    /** {@code instant} unless it is outside {@link TimeBounds}: then a 400. */
+    public static Instant bounded(String name, Instant instant) {
+        if (instant != null && !TimeBounds.contains(instant)) {
+            throw new BadQuery(TimeBounds.describe(name));
+        }
+        return instant;
+    }
+
+    /** A value as an error may repeat it: at most 100 characters. */
+    public static String shown(String value) {
+        return value.length() <= 100 ? value : value.substring(0, 100) + "…";
     }
 
     public static int limit(Integer value, int defaultLimit, int maxLimit) {

@@ -1,0 +1,15 @@
+package dev.tollgate.api.topup;
+
+import dev.tollgate.api.money.Money;
+import org.axonframework.modelling.command.TargetAggregateIdentifier;
+
+/**
+ * Adds {@code amount} to a lifetime allowance: a limited budget without period (a prepaid allowance for a thesis
+ * project), the team's ({@code userId == null}) or a member's own. Unlike a boost it never ends: the limit grows for
+ * good, and since the budget has no period its balance never resets.
+ *
+ * @param topUpId the top-up's id (its line on statements and in the audit trail)
+ */
+public record TopUpBudget(@TargetAggregateIdentifier String teamId, String topUpId, String userId, Money amount,
+                          String actor, String reason) {
+}

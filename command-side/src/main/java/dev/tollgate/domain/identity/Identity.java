@@ -1,0 +1,63 @@
+package dev.tollgate.domain.identity;
+
+import dev.tollgate.api.CommandRefused;
+import dev.tollgate.api.Limits;
+import dev.tollgate.api.identity.IdentityLinked;
+import dev.tollgate.api.identity.LinkIdentity;
+import org.axonframework.commandhandling.CommandHandler;
+import org.axonframework.eventhandling.GenericEventMessage;
+import org.axonframework.eventsourcing.EventSourcingHandler;
+import org.axonframework.modelling.command.AggregateCreationPolicy;
+import org.axonframework.modelling.command.AggregateIdentifier;
+import org.axonframework.modelling.command.CreationPolicy;
+import org.axonframework.serialization.Revision;
+import org.axonframework.spring.stereotype.Aggregate;
+
+import static org.axonframework.modelling.command.AggregateLifecycle.apply;
+
+/**
+ * The identity a user id belongs to. Linked once, at a user's first sign-in with the identity provider; another
+ * identity (another issuer, or another subject at the same issuer) can never take the same user id over.
+ */
+@Revision("1")
+@Aggregate
+public class Identity {
+
+    @AggregateIdentifier
+    private String identityId;
+    private String issuer;
+    private String subject;
+
+    protected Identity() {
+        // for Axon
+    }
+
+    /** Links the identity; a repeated link of the same identity changes nothing. */
+    @CommandHandler
+    @CreationPolicy(AggregateCreationPolicy.CREATE_IF_MISSING)
+    public void handle(LinkIdentity command) {
+        if (identityId != null) {
+            if (!issuer.equals(command.issuer()) || !subject.equals(command.subject())) {
+                throw CommandRefused.conflict("user id '" + command.userId() + "' belongs to another identity");
+            }
+            return;
+        }
+        Limits.require(command.userId(), Limits.USER_ID, "user id");
+        Limits.requireId(command.teamId(), "team id");
+        if (!LinkIdentity.identityId(command.userId()).equals(command.identityId())) {
+            throw CommandRefused.invalid("an identity's id is identity:<user id>");
+        }
+        Limits.require(command.issuer(), 500, "issuer");
+        Limits.require(command.subject(), 255, "subject");
+        apply(new IdentityLinked(command.identityId(), command.userId(), command.issuer(), command.subject(),
+                command.teamId(), command.tags(), command.decidingClaims(), command.actor(),
+                GenericEventMessage.clock.instant()));
+    }
+
+    @EventSourcingHandler
+    void on(IdentityLinked event) {
+        identityId = event.identityId();
+        issuer = event.issuer();
+        subject = event.subject();
+    }
+}

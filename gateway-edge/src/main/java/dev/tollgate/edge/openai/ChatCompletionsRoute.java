@@ -1,0 +1,130 @@
+package dev.tollgate.edge.openai;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tollgate.api.spend.Usage;
+import dev.tollgate.edge.catalog.CatalogModel;
+import dev.tollgate.edge.catalog.ModelKind;
+import dev.tollgate.edge.pricing.PriceInForce;
+import dev.tollgate.edge.provider.ChatProvider;
+import dev.tollgate.edge.telemetry.GatewayTelemetry;
+import dev.tollgate.edge.telemetry.RequestObservation;
+import dev.tollgate.edge.wire.TokenCounter;
+import dev.tollgate.edge.wire.UsageReader;
+import dev.tollgate.query.directory.KeyRecord;
+import org.springframework.stereotype.Component;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * {@code POST /v1/chat/completions}, governed by {@link GovernedCall}. What is its own: the messages (counted the
+ * way OpenAI bills them, images included), {@code max_completion_tokens} or {@code max_tokens} per choice times
+ * {@code n}, the usage counted here when the upstream reports none, and providers that translate chat completions
+ * (Azure's URLs, Anthropic's messages API).
+ */
+@Component
+public class ChatCompletionsRoute extends OpenAiEndpoint {
+
+    private final TokenCounter tokens;
+    private final ObjectMapper json;
+
+    public ChatCompletionsRoute(GovernedCall governed, TokenCounter tokens, ObjectMapper json) {
+        super(governed, "/v1/chat/completions", GatewayTelemetry.CHAT, "/chat/completions", ModelKind.CHAT);
+        this.tokens = tokens;
+        this.json = json;
+    }
+
+    @Override
+    void check(ObjectNode body) {
+        ChatRequest.of(body);
+    }
+
+    @Override
+    Plan plan(ObjectNode body, CatalogModel model, PriceInForce price) {
+        return new ChatPlan(ChatRequest.of(body), model, price);
+    }
+
+    @Override
+    Mono<byte[]> send(ChatProvider provider, CatalogModel target, ObjectNode body) {
+        return provider.complete(target, body);
+    }
+
+    @Override
+    Flux<byte[]> sendStream(ChatProvider provider, CatalogModel target, ObjectNode body) {
+        return provider.stream(target, body);
+    }
+
+    private final class ChatPlan extends Plan {
+
+        private final ChatRequest chat;
+
+        ChatPlan(ChatRequest chat, CatalogModel model, PriceInForce price) {
+            super(chat.body(), model, price);
+            this.chat = chat;
+            promptTokens = tokens.prompt(body);
+            images = tokens.images(body);
+            choices = chat.n();
+            requestedPerChoice = chat.requestedMaxTokens();
+            maxTokensField = chat.maxTokensField() == null ? "max_tokens" : chat.maxTokensField();
+            stream = chat.stream();
+            if (stream) {
+                askForStreamUsage(body);
+            }
+        }
+
+        @Override
+        void identify(RequestObservation observation, KeyRecord key, String route) {
+            observation.identified(key, model, body, chat.model(), chat.user(), chat.stream(),
+                    chat.requestedMaxTokens(), chat.n());
+        }
+
+        @Override
+        Usage usage(ObjectNode answer) {
+            if (!answer.has("choices")) {
+                return null;
+            }
+            Usage usage = UsageReader.read(answer.get("usage"));
+            if (usage == null) {
+                usage = new Usage(promptTokens, countedCompletion(answer), 0, 0);
+                answer.putObject("usage").put("prompt_tokens", usage.promptTokens())
+                        .put("completion_tokens", usage.completionTokens())
+                        .put("total_tokens", usage.totalTokens());
+            }
+            return usage.withImages(images);
+        }
+
+        private long countedCompletion(JsonNode answer) {
+            long count = 0;
+            for (JsonNode choice : answer.path("choices")) {
+                count += tokens.text(choice.path("message").path("content").asText(""));
+                JsonNode calls = choice.path("message").path("tool_calls");
+                if (!calls.isMissingNode()) {
+                    count += tokens.text(calls.toString());
+                }
+            }
+            return count;
+        }
+
+        @Override
+        StreamRelay.Dialect dialect() {
+            return new StreamRelay.Choices(json, tokens, "chat.completion.chunk", ChatCompletionsRoute::deltaText,
+                    chat.clientWantsUsage(), promptTokens, images);
+        }
+    }
+
+    /** The text one choice of a chunk delivers: its content and its tool calls' arguments. */
+    private static String deltaText(JsonNode choice) {
+        JsonNode delta = choice.path("delta");
+        JsonNode content = delta.get("content");
+        JsonNode calls = delta.get("tool_calls");
+        if (calls == null || !calls.isArray()) {
+            return content != null && content.isTextual() ? content.asText() : null;
+        }
+        StringBuilder text = new StringBuilder(content != null && content.isTextual() ? content.asText() : "");
+        for (JsonNode call : calls) {
+            text.append(call.path("function").path("arguments").asText(""));
+        }
+        return text.toString();
+    }
+}

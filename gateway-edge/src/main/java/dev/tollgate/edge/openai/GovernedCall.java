@@ -1,0 +1,599 @@
+package dev.tollgate.edge.openai;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tollgate.api.Limits;
+import dev.tollgate.api.money.Money;
+import dev.tollgate.api.money.TokenPrice;
+import dev.tollgate.api.spend.ReleaseReservation;
+import dev.tollgate.api.spend.ReserveSpend;
+import dev.tollgate.api.spend.SettleSpend;
+import dev.tollgate.api.spend.SpendOutcome;
+import dev.tollgate.api.spend.Usage;
+import dev.tollgate.edge.alert.BudgetWarnings;
+import dev.tollgate.edge.catalog.CatalogModel;
+import dev.tollgate.edge.catalog.ModelCatalog;
+import dev.tollgate.edge.catalog.ModelKinds;
+import dev.tollgate.edge.config.TollgateProperties;
+import dev.tollgate.edge.errors.ApiError;
+import dev.tollgate.edge.input.InputText;
+import dev.tollgate.edge.ledger.SpendLedger;
+import dev.tollgate.edge.pricing.PriceBookCache;
+import dev.tollgate.edge.pricing.PriceInForce;
+import dev.tollgate.edge.provider.Providers;
+import dev.tollgate.edge.ratelimit.KeyRateLimiter;
+import dev.tollgate.edge.routing.Attempts;
+import dev.tollgate.edge.routing.Router;
+import dev.tollgate.edge.security.ApiKeyAuthenticator;
+import dev.tollgate.edge.security.BearerToken;
+import dev.tollgate.edge.support.Bytes;
+import dev.tollgate.edge.telemetry.GatewayTelemetry;
+import dev.tollgate.edge.telemetry.RequestObservation;
+import dev.tollgate.edge.wire.BudgetMessages;
+import dev.tollgate.edge.wire.RequestIds;
+import dev.tollgate.edge.wire.RequestTags;
+import dev.tollgate.edge.wire.TokenCounter;
+import dev.tollgate.edge.wire.TollgateHeaders;
+import dev.tollgate.edge.wire.UpstreamErrors;
+import dev.tollgate.edge.wire.UpstreamFailure;
+import dev.tollgate.query.directory.KeyRecord;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferLimitException;
+import org.springframework.core.io.buffer.DataBufferUtils;
+import org.springframework.core.io.buffer.DefaultDataBufferFactory;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.stereotype.Component;
+import org.springframework.web.reactive.function.BodyExtractors;
+import org.springframework.web.reactive.function.BodyInserters;
+import org.springframework.web.reactive.function.server.ServerRequest;
+import org.springframework.web.reactive.function.server.ServerResponse;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+import java.io.IOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The lifecycle of every governed OpenAI request, written once (docs/ledger.md, "Request lifecycle"): authenticate
+ * the key; parse the body; check the model (exists, allowed to the key, serves the route, priced); plan the models
+ * that may answer (the requested one or its context-window fallbacks, then its fallbacks); apply the key's rate
+ * limits; reserve the worst case over those models on the budgets (a refusal is a 429 {@code insufficient_quota} and
+ * a recorded rejection; with {@code clamp} the output tokens may be lowered); route with retries, fallbacks,
+ * cooldowns and deployment rpm/tpm ({@link Attempts}); forward (streams chunk by chunk, {@link StreamRelay}); settle
+ * the real cost, or release the reservation when no upstream answered. Answers carry {@code x-request-id},
+ * {@code x-tollgate-reserved}, {@code x-tollgate-cost} (whole answers), {@code usage.cost} where the answer has a
+ * usage block, and which model answered after how many attempts.
+ * <p>
+ * What a route does differently lives in its {@link OpenAiEndpoint} and {@link Plan}.
+ */
+@Component
+public class GovernedCall {
+
+    private static final Logger log = LoggerFactory.getLogger(GovernedCall.class);
+    /** The longest a client's text (a model name) is echoed in an error. */
+    static final int ECHO = 200;
+    private final BudgetWarnings warnings;
+
+    private final ObjectMapper json;
+    private final ApiKeyAuthenticator authenticator;
+    private final ModelCatalog catalog;
+    private final Providers providers;
+    private final TokenCounter tokens;
+    private final SpendLedger ledger;
+    private final TollgateProperties properties;
+    private final PriceBookCache prices;
+    private final KeyRateLimiter rateLimiter;
+    private final Router router;
+    private final GatewayTelemetry telemetry;
+    private final Timer upstreamDuration;
+
+    public GovernedCall(ObjectMapper json, ApiKeyAuthenticator authenticator, ModelCatalog catalog,
+                        Providers providers, TokenCounter tokens, SpendLedger ledger, TollgateProperties properties,
+                        MeterRegistry meters, PriceBookCache prices, KeyRateLimiter rateLimiter, Router router,
+                        GatewayTelemetry telemetry,
+                        BudgetWarnings warnings) {
+        this.warnings = warnings;
+        this.json = json;
+        this.authenticator = authenticator;
+        this.catalog = catalog;
+        this.providers = providers;
+        this.tokens = tokens;
+        this.ledger = ledger;
+        this.properties = properties;
+        this.prices = prices;
+        this.rateLimiter = rateLimiter;
+        this.router = router;
+        this.telemetry = telemetry;
+        this.upstreamDuration = Timer.builder("tollgate.upstream.duration")
+                .description("From sending a request upstream to its whole answer (non-streaming)")
+                .publishPercentiles(0.5, 0.9, 0.99).register(meters);
+    }
+
+    Mono<ServerResponse> handle(ServerRequest request, OpenAiEndpoint endpoint) {
+        String requestId = RequestIds.next();
+        long startedNanos = System.nanoTime();
+        HttpHeaders responseHeaders = request.exchange().getResponse().getHeaders();
+        responseHeaders.set(TollgateHeaders.REQUEST_ID, requestId);
+        RequestObservation observation = telemetry.start(requestId, request, endpoint.operation());
+        return authenticator.authenticate(BearerToken.from(request.headers().asHttpHeaders()))
+                .zipWith(body(request))
+                .flatMap(keyAndBody -> new Call(endpoint, requestId, startedNanos, keyAndBody.getT1(),
+                        parse(keyAndBody.getT2()), request.headers().firstHeader(TollgateHeaders.TAGS),
+                        responseHeaders, observation).run())
+                .doOnError(observation::failed);
+    }
+
+    private Mono<byte[]> body(ServerRequest request) {
+        long max = properties.edge().maxBodySize().toBytes();
+        if (request.headers().contentLength().orElse(-1) > max) {
+            return Mono.error(ApiError.tooLarge(max));
+        }
+        return DataBufferUtils.join(request.body(BodyExtractors.toDataBuffers()), (int) Math.min(max, Integer.MAX_VALUE))
+                .map(Bytes::drain)
+                .switchIfEmpty(Mono.just(new byte[0]))
+                .onErrorMap(DataBufferLimitException.class, e -> ApiError.tooLarge(max));
+    }
+
+    private ObjectNode parse(byte[] bytes) {
+        JsonNode tree;
+        try {
+            tree = json.readTree(bytes);
+        } catch (JsonProcessingException e) {
+            throw ApiError.invalidRequest("We could not parse the JSON body of your request: "
+                    + bounded(e.getOriginalMessage()) + ". The body must be a JSON object.", null);
+        } catch (IOException e) {
+            throw ApiError.invalidRequest("We could not read the body of your request.", null);
+        }
+        if (tree == null || !tree.isObject()) {
+            throw ApiError.invalidRequest("The request body must be a JSON object.", null);
+        }
+        return (ObjectNode) tree;
+    }
+
+    /** A client's text as an error message may echo it: at most {@value #ECHO} characters. */
+    static String bounded(String text) {
+        if (text == null || text.length() <= ECHO) {
+            return text;
+        }
+        return text.substring(0, ECHO - 1) + "…";
+    }
+
+    /** One request, from reservation to settlement. */
+    private final class Call {
+
+        private final OpenAiEndpoint endpoint;
+        private final String requestId;
+        private final long startedNanos;
+        private final KeyRecord key;
+        private final ObjectNode body;
+        private final String user;
+        private final CatalogModel model;
+        private final PriceInForce price;
+        private final Plan plan;
+        private final Map<String, String> tags;
+        private final HttpHeaders responseHeaders;
+        private final RequestObservation observation;
+        private final Instant startedAt;
+        /** The models that may answer (docs/routing.md), and their prices when the request started. */
+        private final List<CatalogModel> chain;
+        private final Map<String, PriceInForce> chainPrices = new LinkedHashMap<>();
+        private final AtomicBoolean closed = new AtomicBoolean();
+        private final AtomicBoolean forwarded = new AtomicBoolean();
+        private KeyRateLimiter.Admission admission;
+        private SpendOutcome.Reserved reservation;
+        private Attempts attempts;
+
+        Call(OpenAiEndpoint endpoint, String requestId, long startedNanos, KeyRecord key, ObjectNode body,
+             String tagHeader, HttpHeaders responseHeaders, RequestObservation observation) {
+            this.endpoint = endpoint;
+            this.requestId = requestId;
+            this.startedNanos = startedNanos;
+            this.key = key;
+            this.body = body;
+            this.responseHeaders = responseHeaders;
+            this.observation = observation;
+            JsonNode name = body.get("model");
+            if (name == null || !name.isTextual() || name.asText().isBlank()) {
+                throw ApiError.invalidRequest("You must provide a model parameter (a string).", "model");
+            }
+            endpoint.check(body);
+            JsonNode userField = body.get("user");
+            if (userField != null && !userField.isNull() && !userField.isTextual()) {
+                throw ApiError.invalidRequest("'user' must be a string.", "user");
+            }
+            if (userField != null && userField.isTextual() && InputText.hasControl(userField.asText())) {
+                throw ApiError.invalidRequest("'user' must not contain NUL or other control characters.", "user");
+            }
+            if (userField != null && userField.isTextual() && userField.asText().length() > Limits.REQUEST_USER) {
+                throw ApiError.invalidRequest("'user' has at most " + Limits.REQUEST_USER + " characters.", "user");
+            }
+            this.user = userField == null || userField.isNull() || userField.asText().isBlank() ? null
+                    : userField.asText();
+            this.model = catalog.find(name.asText())
+                    .orElseThrow(() -> ApiError.modelNotFound(bounded(name.asText())));
+            if (!key.allows(model.name())) {
+                throw ApiError.forbidden("model_not_allowed", "This API key may not use the model '" + model.name()
+                        + "'. GET /v1/models lists the models it may use.");
+            }
+            ModelKinds.require(catalog, model, endpoint.kind(), endpoint.route());
+            Instant now = Instant.now();
+            this.price = prices.priceAt(model.name(), now).orElseThrow(() -> new ApiError(
+                    HttpStatus.SERVICE_UNAVAILABLE, "api_error", "model_not_priced", "model", "The model '"
+                    + model.name() + "' has no price in force, so Tollgate refuses it rather than charge nothing. "
+                    + "An admin publishes its price with PUT /admin/prices.")
+                    .withHeader("X-Should-Retry", "false")); // retrying cannot help until an admin acts
+            this.plan = endpoint.plan(body, model, price);
+            plan.identify(observation, key, endpoint.route());
+            this.tags = RequestTags.of(key.defaultTags(), body.get("metadata"), tagHeader);
+            this.startedAt = now;
+            this.chain = chain(now);
+        }
+
+        /**
+         * The models that may answer: the requested model and its fallbacks, or, when the prompt is too long for it,
+         * its context-window fallbacks and then its fallbacks; only models of the route's kind that the key may use,
+         * with a price in force, a context window the prompt fits and whatever else the route needs.
+         */
+        private List<CatalogModel> chain(Instant now) {
+            List<String> names = new ArrayList<>();
+            if (model.fits(plan.promptTokens)) {
+                names.add(model.name());
+            } else {
+                names.addAll(model.routing().contextWindowFallbacks());
+            }
+            names.addAll(model.routing().fallbacks());
+            List<CatalogModel> models = new ArrayList<>();
+            for (String name : names) {
+                boolean requested = name.equals(model.name());
+                CatalogModel candidate = requested ? model : catalog.find(name).orElse(null);
+                if (candidate == null || chainPrices.containsKey(name) || !candidate.fits(plan.promptTokens)
+                        || !key.allows(name) || (!requested && catalog.kind(candidate) != endpoint.kind())) {
+                    continue;
+                }
+                PriceInForce candidatePrice = requested ? price : prices.priceAt(name, now).orElse(null);
+                if (candidatePrice != null && (requested || plan.accepts(candidate, candidatePrice))) {
+                    models.add(candidate);
+                    chainPrices.put(name, candidatePrice);
+                }
+            }
+            if (models.isEmpty()) {
+                throw new ApiError(HttpStatus.BAD_REQUEST, "invalid_request_error", "context_length_exceeded",
+                        "messages", "This model's context window is " + model.contextWindow() + " tokens; the "
+                        + "prompt has " + plan.promptTokens + ". Shorten it, or use a model with a larger window.");
+            }
+            return List.copyOf(models);
+        }
+
+        /** The output tokens the worst case is computed for: the largest of the models that may answer. */
+        private long maxOutputTokens() {
+            long perChoice = 0;
+            for (CatalogModel candidate : chain) {
+                perChoice = Math.max(perChoice, plan.perChoice(candidate, chainPrices.get(candidate.name())));
+            }
+            return perChoice * plan.choices;
+        }
+
+        /** The output tokens per choice forwarded to a model: what the budget granted, within its cap. */
+        private long grantedPerChoice(CatalogModel candidate) {
+            long natural = plan.perChoice(candidate, priceOf(candidate));
+            return Math.min(natural, reservation.grantedMaxTokens() / plan.choices);
+        }
+
+        private PriceInForce priceOf(CatalogModel answering) {
+            return answering == null ? price : chainPrices.getOrDefault(answering.name(), price);
+        }
+
+        /** The prompt tokens reserved for a model: as counted, plus its providers' margin (docs/providers.md). */
+        private long reservedPrompt(CatalogModel candidate) {
+            long most = plan.promptTokens;
+            for (CatalogModel deployment : candidate.deployments()) {
+                most = Math.max(most, properties.edge().promptMargin(deployment.provider()).apply(plan.promptTokens));
+            }
+            return most;
+        }
+
+        /** The key's rate limits first (they may live in Redis: asynchronous), then the budget. */
+        Mono<ServerResponse> run() {
+            long maxOutput = maxOutputTokens();
+            return Mono.fromCompletionStage(() -> rateLimiter.admit(key, plan.promptTokens + maxOutput, startedAt))
+                    .flatMap(admitted -> {
+                        this.admission = admitted;
+                        return reserveAndForward(maxOutput);
+                    });
+        }
+
+        private Mono<ServerResponse> reserveAndForward(long maxOutput) {
+            CompletableFuture<SpendOutcome> decision = reserve(maxOutput);
+            // What follows the decision runs on the ledger's dispatch thread: it only prepares the (non-blocking)
+            // upstream call, which measured cheaper than a hop to another thread (docs/performance.md).
+            // A client that hangs up while its reservation is being decided must not leave it open until it expires.
+            return Mono.fromFuture(decision, true)
+                    .doOnCancel(() -> decision.thenAccept(this::releaseIfNeverForwarded))
+                    .flatMap(outcome -> {
+                        if (outcome instanceof SpendOutcome.Rejected rejected) {
+                            return Mono.error(BudgetMessages.rejection(rejected));
+                        }
+                        if (!(outcome instanceof SpendOutcome.Reserved reserved)) {
+                            return Mono.error(ApiError.internal("The ledger did not reserve request " + requestId
+                                    + "."));
+                        }
+                        this.reservation = reserved;
+                        // Whatever goes wrong from here on, a reservation that was not settled is released.
+                        return Mono.defer(() -> {
+                            forwarded.set(true);
+                            observation.forwarded(reserved);
+                            attempts = new Attempts(router, chain, candidate -> plan.promptTokens
+                                    + grantedPerChoice(candidate) * plan.choices);
+                            return plan.stream ? stream() : complete();
+                        }).onErrorResume(failure -> release("gateway_error").then(Mono.error(failure)));
+                    });
+        }
+
+        private void releaseIfNeverForwarded(SpendOutcome outcome) {
+            if (outcome instanceof SpendOutcome.Reserved && !forwarded.get()) {
+                release("client_disconnected").subscribe();
+            }
+        }
+
+        /**
+         * Reserves the worst case over every model that may answer: a fallback is charged at its own price, and the
+         * reservation covers it (docs/routing.md); the prompt with its provider's margin.
+         */
+        private CompletableFuture<SpendOutcome> reserve(long maxOutput) {
+            long minOutput = plan.clampable
+                    ? Math.min(properties.ledger().minOutputTokens() * plan.choices, maxOutput) : maxOutput;
+            Money fixedCost = null;
+            TokenPrice outputPrice = null;
+            for (CatalogModel candidate : chain) {
+                PriceInForce candidatePrice = chainPrices.get(candidate.name());
+                Money fixed = plan.fixedCost(candidatePrice, reservedPrompt(candidate));
+                if (fixedCost == null || fixed.compareTo(fixedCost) > 0) {
+                    fixedCost = fixed;
+                }
+                if (outputPrice == null || candidatePrice.worstOutputPrice().perMillion()
+                        .compareTo(outputPrice.perMillion()) > 0) {
+                    outputPrice = candidatePrice.worstOutputPrice();
+                }
+            }
+            return ledger.submit(key.teamId(), new ReserveSpend(requestId, key.userId(), key.isTeamKey() ? user : null,
+                    key.keyId(), model.name(), fixedCost, outputPrice, maxOutput, minOutput,
+                    properties.ledger().reservationTtl(), tags));
+        }
+
+        /** The body one attempt's upstream gets: the deployment's model name, the output tokens granted. */
+        private ObjectNode upstreamBody(CatalogModel target) {
+            plan.forward(target, grantedPerChoice(target), reservation.clamped());
+            return body;
+        }
+
+        private ServerResponse.BodyBuilder headers(ServerResponse.BodyBuilder response) {
+            admission.headers().forEach(response::header);
+            response.header(TollgateHeaders.RESERVED, reservation.amount().toDecimalString());
+            warnings.headerFor(key.teamId(), reservation.userId(), key.keyId())
+                    .ifPresent(warning -> response.header(TollgateHeaders.BUDGET_WARNING, warning));
+            if (reservation.clamped() && plan.maxTokensField != null) {
+                response.header(TollgateHeaders.MAX_TOKENS,
+                        Long.toString(reservation.grantedMaxTokens() / plan.choices));
+            }
+            routingHeaders().forEach(response::header);
+            return response;
+        }
+
+        private Map<String, String> routingHeaders() {
+            CatalogModel answering = attempts == null ? null : attempts.answering();
+            if (answering == null) {
+                return Map.of();
+            }
+            if (!properties.edge().exposeUpstreamDetails()) {
+                return Map.of(TollgateHeaders.ATTEMPTS, Integer.toString(attempts.count()),
+                        TollgateHeaders.ANSWERED_BY, answering.name());
+            }
+            return Map.of(TollgateHeaders.DEPLOYMENT, answering.deploymentName(),
+                    TollgateHeaders.ATTEMPTS, Integer.toString(attempts.count()),
+                    TollgateHeaders.ANSWERED_BY, answering.name());
+        }
+
+        // ------------------------------------------------------------------ a whole answer
+
+        /**
+         * Once sent upstream, a request runs to its settlement even if the client hangs up: the provider charges
+         * for it either way, so the ledger records what it really cost.
+         */
+        private Mono<ServerResponse> complete() {
+            long sent = System.nanoTime();
+            CompletableFuture<ServerResponse> answer = attempts.run(target -> endpoint
+                            .send(providers.of(target), target, upstreamBody(target)).flux())
+                    .next()
+                    .doOnNext(bytes -> {
+                        upstreamDuration.record(System.nanoTime() - sent, TimeUnit.NANOSECONDS);
+                        observation.upstreamAnswered();
+                    })
+                    .onErrorResume(UpstreamFailure.class, this::releaseThenFail)
+                    .onErrorResume(Attempts.NoDeploymentAvailable.class, this::releaseThenFail)
+                    .flatMap(this::answered)
+                    .toFuture();
+            return Mono.fromFuture(answer, true);
+        }
+
+        private Mono<ServerResponse> answered(byte[] bytes) {
+            CatalogModel answering = attempts.answering();
+            ObjectNode answer = null;
+            Usage usage = null;
+            try {
+                if (json.readTree(bytes) instanceof ObjectNode object) {
+                    answer = object;
+                    usage = plan.usage(object);
+                }
+            } catch (Exception e) {
+                usage = null;
+            }
+            if (usage == null) {
+                return releaseThenFail(new UpstreamFailure(UpstreamFailure.Kind.HTTP_STATUS, 502, bytes, null,
+                        "Deployment '" + answering.deploymentName() + "' answered something that is not an answer "
+                                + "of " + endpoint.route(), null));
+            }
+            observation.answer(answer);
+            Money cost = cost(usage);
+            plan.putCost(answer, cost);
+            settle(usage, cost);
+            byte[] out;
+            try {
+                out = json.writeValueAsBytes(answer);
+            } catch (JsonProcessingException e) {
+                return Mono.error(ApiError.internal("Could not write the answer of request " + requestId));
+            }
+            return headers(ServerResponse.ok())
+                    .header(TollgateHeaders.COST, cost.toDecimalString())
+                    .contentType(MediaType.APPLICATION_JSON)
+                    .bodyValue(out);
+        }
+
+        // ------------------------------------------------------------------ a streamed answer
+
+        private Mono<ServerResponse> stream() {
+            StreamRelay relay = new StreamRelay(json, plan.dialect(), this::cost);
+            relay.observe(observation::chunk);
+            if (plan.maxTokensField != null) {
+                // an upstream that ignores max_tokens is stopped at what the budget granted (docs/ledger.md)
+                relay.limit(reservation.grantedMaxTokens(), tokens);
+            }
+            AtomicBoolean first = new AtomicBoolean(true);
+            Flux<byte[]> events = attempts.run(target -> endpoint.sendStream(providers.of(target), target,
+                            upstreamBody(target)))
+                    .doOnNext(chunk -> {
+                        if (first.compareAndSet(true, false)) {
+                            // the response is not committed before its first chunk is written
+                            routingHeaders().forEach(responseHeaders::set);
+                        }
+                    })
+                    .map(relay::onChunk)
+                    .takeUntil(batch -> relay.stopped()) // cancels the upstream: it is not read any further
+                    .concatMapIterable(batch -> batch)
+                    .concatWith(Flux.defer(() -> finish(relay)))
+                    .onErrorResume(failure -> {
+                        if (!relay.emittedAny()) {
+                            return failure instanceof UpstreamFailure upstream ? releaseThenFail(upstream)
+                                    : failure instanceof Attempts.NoDeploymentAvailable none ? releaseThenFail(none)
+                                    : release("gateway_error").then(Mono.error(failure));
+                        }
+                        // Cut after the first event: no retry; the usage delivered so far is charged.
+                        log.warn("Stream {} was cut by the upstream after its first event: {}", requestId,
+                                failure.getMessage());
+                        Usage usage = relay.usage();
+                        settle(usage, cost(usage));
+                        return Flux.empty();
+                    })
+                    .doOnCancel(() -> {
+                        Usage usage = relay.usage();
+                        settle(usage, cost(usage));
+                    });
+            Flux<DataBuffer> out = events.map(DefaultDataBufferFactory.sharedInstance::wrap);
+            return headers(ServerResponse.ok())
+                    .contentType(MediaType.TEXT_EVENT_STREAM)
+                    .header("Cache-Control", "no-cache")
+                    .body(BodyInserters.fromDataBuffers(out));
+        }
+
+        /** After the upstream's last event (or the budget's): settle, then what the route sends last. */
+        private Flux<byte[]> finish(StreamRelay relay) {
+            if (relay.stopped()) {
+                log.warn("Stream {} was stopped at the {} output tokens its budget granted: the upstream went on",
+                        requestId, reservation.grantedMaxTokens());
+            }
+            Usage usage = relay.usage();
+            Money cost = cost(usage);
+            settle(usage, cost);
+            return Flux.fromIterable(relay.closing(cost));
+        }
+
+        // ------------------------------------------------------------------ closing the reservation
+
+        /** The cost of a usage at the price of the model that answered. */
+        private Money cost(Usage usage) {
+            return priceOf(attempts == null ? null : attempts.answering()).cost(usage, usage.images());
+        }
+
+        /**
+         * Records the real cost. The answer does not wait for this commit: the reservation already holds at least
+         * the cost in the budget, and if this node dies before the settlement is stored, the reservation expires
+         * and is charged at its estimate. Never undercounted, and one database commit less on every answer.
+         */
+        private void settle(Usage usage, Money cost) {
+            if (!closed.compareAndSet(false, true)) {
+                return;
+            }
+            long latency = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedNanos);
+            observation.settled(usage, cost);
+            rateLimiter.settle(admission, usage.totalTokens());
+            // (no attempt yet only when a stream's client left before any deployment was chosen: nothing was used)
+            CatalogModel answering = attempts == null || attempts.answering() == null ? model : attempts.answering();
+            int attemptCount = attempts == null ? 0 : attempts.count();
+            if (attempts != null) {
+                attempts.finish(usage.totalTokens());
+            }
+            SettleSpend line = new SettleSpend(requestId, answering.name(), usage, cost, priceOf(answering).version(),
+                    answering.provider(), answering.deploymentName(), latency, attemptCount);
+            ledger.submit(key.teamId(), line).whenComplete((outcome, failure) -> {
+                if (failure != null) {
+                    log.error("Request {} could not be settled; its reservation will expire and be charged at its "
+                            + "estimate", requestId, failure);
+                }
+            });
+        }
+
+        private Mono<Void> release(String reason) {
+            if (!closed.compareAndSet(false, true)) {
+                return Mono.empty();
+            }
+            rateLimiter.settle(admission, 0);
+            if (attempts != null) {
+                attempts.finish(0);
+            }
+            observation.released(reason);
+            return Mono.fromFuture(ledger.submit(key.teamId(), new ReleaseReservation(requestId, reason)))
+                    .doOnError(e -> log.error("Request {} could not be released; its reservation will expire",
+                            requestId, e))
+                    .onErrorResume(e -> Mono.empty())
+                    .then();
+        }
+
+        private <T> Mono<T> releaseThenFail(UpstreamFailure failure) {
+            String reason = switch (failure.kind()) {
+                case HTTP_STATUS -> "upstream_http_" + failure.status();
+                case TIMEOUT -> "upstream_timeout";
+                case CONNECTION -> "upstream_unreachable";
+            };
+            log.warn("Request {}: {}", requestId, failure.getMessage());
+            ApiError error = UpstreamErrors.toApiError(failure, json, properties.edge().exposeUpstreamDetails());
+            if (attempts != null && attempts.count() > 0) {
+                error.withHeader(TollgateHeaders.ATTEMPTS, Integer.toString(attempts.count()));
+            }
+            return release(reason).then(Mono.error(error));
+        }
+
+        /** No deployment of any model that may answer could take the request: 429 with when to come back. */
+        private <T> Mono<T> releaseThenFail(Attempts.NoDeploymentAvailable none) {
+            long seconds = none.availableAtMillis() == 0 ? 1
+                    : Math.max(1, (long) Math.ceil((none.availableAtMillis() - System.currentTimeMillis()) / 1000.0));
+            ApiError error = new ApiError(HttpStatus.TOO_MANY_REQUESTS, "rate_limit_error", "no_deployment_available",
+                    null, none.getMessage() + " Nothing was charged; try again in " + seconds + "s.")
+                    .withHeader("Retry-After", Long.toString(seconds));
+            return release("no_deployment_available").then(Mono.error(error));
+        }
+    }
+}
