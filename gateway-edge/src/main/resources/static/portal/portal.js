@@ -31,6 +31,8 @@ function h(tag, attrs, ...children) {
     if (value === undefined || value === null || value === false) continue;
     if (name.startsWith('on')) el.addEventListener(name.slice(2), value);
     else if (name === 'class') el.className = value;
+    // through the CSSOM: a style attribute would need 'unsafe-inline' in the page's Content-Security-Policy
+    else if (name === 'style') el.style.cssText = String(value);
     else el.setAttribute(name, value === true ? '' : String(value));
   }
   for (const child of children.flat(Infinity)) {

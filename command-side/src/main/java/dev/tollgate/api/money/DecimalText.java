@@ -38,6 +38,24 @@ public final class DecimalText {
         return new BigDecimal(text);
     }
 
+    /**
+     * A number that arrived as a number (a JSON number in a fetched price table), held to the grammar's bounds without
+     * ever being expanded: at most {@link #MAX_INTEGER_DIGITS} digits before the point and {@code maxFractionDigits}
+     * after it, not negative. {@code 1e100000000} is refused at once instead of becoming a hundred million digits.
+     */
+    public static BigDecimal bounded(BigDecimal value, int maxFractionDigits) {
+        BigDecimal stripped = value.stripTrailingZeros();
+        if (stripped.signum() < 0) {
+            throw new IllegalArgumentException("an amount cannot be negative");
+        }
+        if (stripped.signum() != 0 && (stripped.precision() - stripped.scale() > MAX_INTEGER_DIGITS
+                || stripped.scale() > maxFractionDigits)) {
+            throw new IllegalArgumentException("a number with more than " + MAX_INTEGER_DIGITS + " digits before the "
+                    + "point or more than " + maxFractionDigits + " decimal places is not an amount");
+        }
+        return stripped.scale() < 0 ? stripped.setScale(0) : stripped;
+    }
+
     /** Whether {@code text} is an amount of the grammar (unsigned, at most 9 decimal places). */
     public static boolean isAmount(String text) {
         return problemOf(text, false, MAX_FRACTION_DIGITS) == null;

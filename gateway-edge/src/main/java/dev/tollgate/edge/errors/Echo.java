@@ -31,7 +31,7 @@ public final class Echo {
         if (message == null) {
             return null;
         }
-        String result = message.length() > 2 * HttpLimits.MAX_ECHO ? cutQuoted(message) : message;
+        String result = message.length() > HttpLimits.MAX_ECHO ? cutQuoted(message) : message;
         if (result.length() <= HttpLimits.MAX_MESSAGE) {
             return result;
         }

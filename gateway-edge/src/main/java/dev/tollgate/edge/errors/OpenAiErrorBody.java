@@ -10,6 +10,7 @@ public record OpenAiErrorBody(Error error) {
     }
 
     public static OpenAiErrorBody of(ApiError e) {
-        return new OpenAiErrorBody(new Error(Echo.bounded(e.getMessage()), e.type(), e.param(), e.code()));
+        return new OpenAiErrorBody(new Error(Echo.bounded(e.getMessage()), e.type(),
+                e.param() == null ? null : Echo.of(e.param()), e.code()));
     }
 }

@@ -49,9 +49,9 @@ public class FocusExportController {
                                          @RequestParam(required = false) String to,
                                          ServerWebExchange exchange) {
         ReadScope scope = ReadScope.of(exchange);
-        Instant start = from == null ? YearMonth.now(ZoneOffset.UTC).atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant()
+        Instant start = from == null || from.isBlank() ? YearMonth.now(ZoneOffset.UTC).atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant()
                 : instantOrDate("from", from);
-        Instant end = to == null ? LocalDate.now(ZoneOffset.UTC).plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant()
+        Instant end = to == null || to.isBlank() ? LocalDate.now(ZoneOffset.UTC).plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant()
                 : instantOrDate("to", to);
         if (!start.isBefore(end)) {
             throw new BadQuery("'from' must be before 'to'");
@@ -65,9 +65,10 @@ public class FocusExportController {
     private static Instant instantOrDate(String name, String value) {
         if (value.length() == 10) {
             try {
-                return LocalDate.parse(value).atStartOfDay(ZoneOffset.UTC).toInstant();
+                return QueryParams.bounded(name, LocalDate.parse(value).atStartOfDay(ZoneOffset.UTC).toInstant());
             } catch (DateTimeParseException e) {
-                throw new BadQuery("'" + name + "' must be an ISO-8601 instant or date, not '" + value + "'");
+                throw new BadQuery("'" + name + "' must be an ISO-8601 instant or date, not '"
+                        + QueryParams.shown(value) + "'");
             }
         }
         return QueryParams.instant(name, value);

@@ -44,8 +44,9 @@ public class QueryParameterCheck implements WebFilter {
                     bad |= value != null && InputText.hasControl(value);
                 }
                 if (bad) {
+                    boolean named = !InputText.hasControl(param.getKey()) && param.getKey().length() <= 64;
                     return Mono.error(ApiError.invalidRequest("A query parameter must not contain NUL or other "
-                            + "control characters.", InputText.hasControl(param.getKey()) ? null : param.getKey()));
+                            + "control characters.", named ? param.getKey() : null));
                 }
             }
         }

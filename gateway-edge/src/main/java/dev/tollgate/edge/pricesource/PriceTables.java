@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tollgate.api.money.DecimalText;
 import dev.tollgate.api.money.ModelPrice;
 import dev.tollgate.api.money.Money;
 import dev.tollgate.api.money.TokenPrice;
@@ -107,14 +108,11 @@ final class PriceTables {
         return value == null || value.isNull() ? null : Money.of(decimal(value));
     }
 
+    /** An amount or a price per million of the table: {@link DecimalText}'s grammar, as a string or a number. */
     private static BigDecimal decimal(JsonNode value) {
         if (value.isNumber()) {
-            return value.decimalValue();
+            return DecimalText.bounded(value.decimalValue(), DecimalText.MAX_FRACTION_DIGITS);
         }
-        try {
-            return new BigDecimal(value.asText().trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("'" + value.asText() + "' is not a decimal");
-        }
+        return DecimalText.parse(value.asText());
     }
 }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tollgate.api.money.Money;
+import dev.tollgate.api.money.DecimalText;
 import dev.tollgate.api.money.ModelPrice;
 import dev.tollgate.api.money.TokenPrice;
 import dev.tollgate.edge.catalog.CatalogModel;
@@ -110,10 +111,12 @@ public final class LiteLlmPrices {
         if (perToken == null || !perToken.isNumber()) {
             return null;
         }
-        return new TokenPrice(perToken.decimalValue().multiply(MILLION).stripTrailingZeros());
+        // per-token prices are tiny (1.5e-07): up to 24 decimal places, but never an exponent that explodes
+        return new TokenPrice(DecimalText.bounded(perToken.decimalValue(), 24).multiply(MILLION).stripTrailingZeros());
     }
 
     private static Money amount(JsonNode value) {
-        return value == null || !value.isNumber() ? null : Money.rounded(value.decimalValue());
+        return value == null || !value.isNumber() ? null
+                : Money.rounded(DecimalText.bounded(value.decimalValue(), 24));
     }
 }

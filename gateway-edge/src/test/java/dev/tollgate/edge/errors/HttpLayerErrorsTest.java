@@ -77,6 +77,8 @@ class HttpLayerErrorsTest extends GatewayTestSupport {
         assertThat(message).doesNotContain("y".repeat(HttpLimits.MAX_ECHO + 1))
                 .doesNotContain("z".repeat(HttpLimits.MAX_ECHO + 1)).startsWith("Unknown model 'yyy").endsWith("\".");
         assertThat(Echo.bounded("a".repeat(5000))).hasSize(HttpLimits.MAX_MESSAGE);
+        assertThat(Echo.bounded("No user '" + "u".repeat(HttpLimits.MAX_ECHO + 30) + "'."))
+                .doesNotContain("u".repeat(HttpLimits.MAX_ECHO + 1)).endsWith("…'.");
         assertThat(Echo.of("a\u0000b")).isEqualTo("a?b");
     }
 

@@ -75,6 +75,10 @@ class SsoBrowserTest extends GatewayTestSupport {
     void aStudentSignsInMakesAKeySeesTheCostOfAMessageAndRevokesTheKey() {
         String team = newTeam("100", "5", "clamp");
         String user = unique("stu");
+        // every page from here on records what its Content-Security-Policy refuses (none may be refused)
+        browser.driver.executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", java.util.Map.of("source",
+                "window.cspViolations = []; document.addEventListener('securitypolicyviolation', "
+                        + "e => window.cspViolations.push(e.violatedDirective + ' ' + e.blockedURI));"));
         browser.driver.get(baseUrl() + "/portal/");
         browser.waitFor(By.id("signin-sso")).click();
         logInAtTheProvider(user, List.of(team + "-students"));
@@ -105,6 +109,7 @@ class SsoBrowserTest extends GatewayTestSupport {
         if (screenshots() != null) {
             browser.screenshot(screenshots(), "portal");
         }
+        assertThat(browser.driver.executeScript("return window.cspViolations")).asList().isEmpty();
 
         browser.waitFor(By.cssSelector("#keys-table button.danger")).click();
         browser.waitForText(By.cssSelector(".message.ok"), "revoked");
