@@ -99,8 +99,10 @@ class TwoNodesIT {
                         assertThat(row.outcome()).as(answer.error()).isEqualTo("rejected");
                     }
                 }
-                load.answers().stream().filter(x -> x.status() == 429 && StopAndCrashIT.byMarker(rows)
-                        .get(x.marker()) == null).forEach(x -> System.out.println("429 without a row: " + x.error()));
+                List<Load.Answer> unrecorded = load.answers().stream().filter(x -> x.status() == 429
+                        && StopAndCrashIT.byMarker(rows).get(x.marker()) == null).toList();
+                System.out.printf("429 without a row (refused before any reservation): %d%s%n", unrecorded.size(),
+                        unrecorded.isEmpty() ? "" : ", e.g. " + unrecorded.get(0).error());
                 StopAndCrashIT.assertReconciled(a, "hot");
                 a.terminate(Duration.ofSeconds(60));
             }
