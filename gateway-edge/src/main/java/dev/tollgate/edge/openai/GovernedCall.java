@@ -472,8 +472,8 @@ public class GovernedCall {
                         }
                     })
                     .map(relay::onChunk)
-                    .takeUntil(events -> relay.stopped()) // cancels the upstream: it is not read any further
-                    .concatMapIterable(events -> events)
+                    .takeUntil(relayed -> relay.stopped()) // cancels the upstream: it is not read any further
+                    .concatMapIterable(relayed -> relayed)
                     .concatWith(Flux.defer(() -> finish(relay)))
                     .onErrorResume(failure -> {
                         if (!relay.emittedAny()) {
