@@ -482,8 +482,8 @@ public class GovernedCall {
                         }
                     })
                     .map(relay::onChunk)
-                    .takeUntil(batch -> relay.stopped()) // cancels the upstream: it is not read any further
-                    .concatMapIterable(batch -> batch)
+                    .takeUntil(relayed -> relay.stopped()) // cancels the upstream: it is not read any further
+                    .concatMapIterable(relayed -> relayed)
                     .concatWith(Flux.defer(() -> finish(relay)))
                     .onErrorResume(failure -> {
                         if (!relay.emittedAny()) {

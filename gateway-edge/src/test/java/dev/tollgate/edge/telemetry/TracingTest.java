@@ -158,7 +158,7 @@ class TracingTest extends GatewayTestSupport {
         assertThat(HexFormat.of().formatHex(span.getParentSpanId().toByteArray())).isEqualTo(parentId);
     }
 
-    // ------------------------------------------------------------------ the other OpenAI routes (the Governor)
+    // ------------------------------------------------------------------ the other OpenAI routes (GovernedCall)
 
     @Test
     void aTextCompletionIsATextCompletionSpanWithItsUsageCostAndFinishReason() {
