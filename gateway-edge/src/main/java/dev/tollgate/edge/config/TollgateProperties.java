@@ -652,6 +652,8 @@ public record TollgateProperties(
      * @param userIdClaim       the claim whose value becomes the Tollgate user id (e.g. {@code preferred_username},
      *                          {@code sub}, Entra's {@code oid})
      * @param nameClaim         the claim whose value is the user's name at registration
+     * @param emailClaim        the claim whose value is the user's email at registration (sealed per person,
+     *                          erasable: docs/privacy.md); empty: no email is kept
      * @param sessionTtl        how long a session lasts after sign-in
      * @param loginTtl          how long a sign-in may take at the provider
      * @param secureCookie      {@code auto}: Secure cookies when the request came over TLS (or base-url is https);
@@ -670,6 +672,7 @@ public record TollgateProperties(
                       @DefaultValue("groups") String groupsClaim,
                       @DefaultValue("preferred_username") String userIdClaim,
                       @DefaultValue("name") String nameClaim,
+                      @DefaultValue("email") String emailClaim,
                       @DefaultValue("8h") Duration sessionTtl,
                       @DefaultValue("10m") Duration loginTtl,
                       @DefaultValue("auto") String secureCookie,

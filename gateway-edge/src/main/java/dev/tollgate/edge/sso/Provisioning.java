@@ -20,8 +20,8 @@ import java.util.Set;
  * Provisioning follows the identity provider: at a member's sign-in, their identity is linked to their user id
  * (the first time: an {@code IdentityLinked} event naming the issuer and the groups that decided), they are
  * registered in the team their groups map to with the mapped tags (the team's member budget applies), their tags
- * follow their groups at every later sign-in, and a changed team goes to {@link MemberMoves}. Names travel only in
- * the registration command; no email is kept.
+ * follow their groups at every later sign-in, and a changed team goes to {@link MemberMoves}. The name and email
+ * travel only in the registration command, where they are sealed with the person's own key (docs/privacy.md).
  */
 @Component
 public class Provisioning {
@@ -37,7 +37,8 @@ public class Provisioning {
     }
 
     /** Completes when the member is registered in their team (and the directory shows it). */
-    public Mono<Void> provision(String issuer, String subject, String userId, String name, SsoRules.Decision decision) {
+    public Mono<Void> provision(String issuer, String subject, String userId, String name, String email,
+                                SsoRules.Decision decision) {
         String actor = "sso:" + userId;
         String teamId = decision.teamId();
         Set<String> tags = decision.tags();
@@ -48,7 +49,7 @@ public class Provisioning {
                         : Mono.error(CommandRefused.notFound("no team '" + teamId + "'")))
                 .then(Blocking.query(() -> directory.user(userId)).flatMap(existing -> {
             if (existing.isEmpty() || existing.get().removedAt() != null && existing.get().teamId().equals(teamId)) {
-                return register(teamId, userId, name, tags, actor);
+                return register(teamId, userId, name, email, tags, actor);
             }
             UserView user = existing.get();
             if (!user.teamId().equals(teamId)) {
@@ -75,8 +76,9 @@ public class Provisioning {
         return Mono.empty();
     }
 
-    private Mono<Void> register(String teamId, String userId, String name, Set<String> tags, String actor) {
-        return Mono.fromFuture(commands.send(new RegisterUser(teamId, userId, null, name, null, tags, actor)))
+    private Mono<Void> register(String teamId, String userId, String name, String email, Set<String> tags,
+                                String actor) {
+        return Mono.fromFuture(commands.send(new RegisterUser(teamId, userId, null, name, email, null, tags, actor)))
                 .then(ReadModelWait.until(() -> directory.user(userId)
                         .filter(user -> user.live() != null && user.removedAt() == null)))
                 .then();

@@ -18,20 +18,24 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class SsoManagerRoutesTest extends GatewayTestSupport {
 
-    private String teamA;
-    private String teamB;
-    private String userB;
-    private String keyB;
-    private String boostB;
-    private String requestB;
-    private SignedInBrowserless manager;
+    private static String teamA;
+    private static String teamB;
+    private static String userB;
+    private static String keyB;
+    private static String boostB;
+    private static String requestB;
+    private static SignedInBrowserless manager;
 
+    /** Once for all routes (the application is shared; the session lasts the whole class). */
     @BeforeEach
     void twoTeams() {
+        if (manager != null) {
+            return;
+        }
         teamA = newTeam("100", "5", "clamp");
         teamB = newTeam("100", "5", "clamp");
         userB = newUser(teamB, null);
-        var issued = issue(Map.of("name", "b", "user_id", userB));
+        var issued = issue(Map.of("name", "b", "user_id", userB, "budget", Map.of("limit", "1", "period", "daily")));
         keyB = issued.path("id").asText();
         requestB = chat(issued.path("key").asText(), "gpt-test", Map.of()).header("x-request-id");
         messageCost(requestB);
