@@ -26,7 +26,8 @@ public final class RetentionHorizon {
     public static void keepMessages(DSLContext dsl) {
         Instant horizon = of(dsl);
         if (horizon != null) {
-            dsl.execute("DELETE FROM message_costs WHERE started_at < ? AND outcome <> 'reserved'", horizon);
+            dsl.execute("DELETE FROM message_costs WHERE started_at < ?::timestamptz AND outcome <> 'reserved'",
+                    horizon.toString());
         }
     }
 
@@ -35,8 +36,8 @@ public final class RetentionHorizon {
         Instant horizon = of(dsl);
         if (horizon != null) {
             LocalDate firstKept = LocalDate.ofInstant(horizon, ZoneOffset.UTC);
-            dsl.execute("DELETE FROM spend_daily_user WHERE day < ?", firstKept);
-            dsl.execute("DELETE FROM spend_daily_tag WHERE day < ?", firstKept);
+            dsl.execute("DELETE FROM spend_daily_user WHERE day < ?::date", firstKept.toString());
+            dsl.execute("DELETE FROM spend_daily_tag WHERE day < ?::date", firstKept.toString());
         }
     }
 }
