@@ -25,8 +25,9 @@ import static dev.tollgate.readmodel.Tables.SPEND_DAILY_USER;
  * user and by tag of those days. What stays of them is the daily rollup per team, model and provider: every amount,
  * no person and no tag. The reconciliation covers the period whose detail is kept (from the horizon recorded here).
  * <p>
- * The event store is not touched: it stays immutable. A replay of the projections rebuilds the dropped rows, and the
- * next sweep drops them again. Harmless on several nodes: dropping twice drops nothing more.
+ * The event store is not touched: it stays immutable. A replay of the projections does not bring the dropped rows
+ * back (they drop what they write before the horizon, projection/support/RetentionHorizon). Harmless on several
+ * nodes: dropping twice drops nothing more.
  */
 @Component
 public class MessageDetailRetention {

@@ -89,8 +89,8 @@ class ErasureTest extends GatewayTestSupport {
         JsonNode cost = messageCost(after);
         BigDecimal spentBefore = new BigDecimal(userBudgetBefore.path("spent").asText());
         assertThat(spentBefore).isPositive();
-        assertThat(new BigDecimal(budgetOf("users", user).path("spent").asText()))
-                .isEqualByComparingTo(spentBefore.add(new BigDecimal(cost.path("cost").asText())));
+        await().untilAsserted(() -> assertThat(new BigDecimal(budgetOf("users", user).path("spent").asText()))
+                .isEqualByComparingTo(spentBefore.add(new BigDecimal(cost.path("cost").asText()))));
         JsonNode reconciliation = http().get("/reports/reconciliation?from=2000-01-01", MASTER_KEY).json();
         assertThat(reconciliation.path("matches").asBoolean()).as(reconciliation.toString()).isTrue();
 

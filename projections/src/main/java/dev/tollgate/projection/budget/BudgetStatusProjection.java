@@ -71,9 +71,14 @@ public class BudgetStatusProjection {
         static BalanceRow latest(BalanceRow a, BalanceRow b) {
             BalanceRow older = a.sequence() <= b.sequence() ? a : b;
             BalanceRow newer = older == a ? b : a;
+            if (older.movedIn() && !newer.movedIn()) {
+                // the account opened by a move, then changed in the same batch: it still takes the member's row over
+                newer = new BalanceRow(newer.type(), newer.accountId(), newer.teamId(), newer.balance(),
+                        newer.followsTeamDefault(), newer.sequence(), newer.at(), true);
+            }
             return newer.followsTeamDefault() != null || older.followsTeamDefault() == null ? newer
                     : new BalanceRow(newer.type(), newer.accountId(), newer.teamId(), newer.balance(),
-                    older.followsTeamDefault(), newer.sequence(), newer.at(), newer.movedIn());
+                    older.followsTeamDefault(), newer.sequence(), newer.at(), newer.movedIn() || older.movedIn());
         }
     }
 

@@ -9,6 +9,7 @@ import dev.tollgate.api.spend.SpendReserved;
 import dev.tollgate.api.spend.SpendSettled;
 import dev.tollgate.projection.support.BatchCoalescer;
 import dev.tollgate.projection.support.Json;
+import dev.tollgate.projection.support.RetentionHorizon;
 import dev.tollgate.readmodel.tables.records.MessageCostsRecord;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
@@ -200,6 +201,7 @@ public class MessageCostProjection {
             }
             statement.execute();
         });
+        RetentionHorizon.keepMessages(dsl); // a replay does not bring back what the retention dropped
     }
 
     /**

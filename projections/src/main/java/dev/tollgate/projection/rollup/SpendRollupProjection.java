@@ -6,6 +6,7 @@ import dev.tollgate.api.spend.ReservationExpired;
 import dev.tollgate.api.spend.SpendOverran;
 import dev.tollgate.api.spend.SpendSettled;
 import dev.tollgate.projection.support.BatchCoalescer;
+import dev.tollgate.projection.support.RetentionHorizon;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.ResetHandler;
@@ -170,6 +171,7 @@ public class SpendRollupProjection {
             statements.computeIfAbsent(addition.key().rollup(), rollup -> dsl.batch(rollup.upsert())).bind(values);
         }
         statements.values().forEach(BatchBindStep::execute);
+        RetentionHorizon.keepRollups(dsl); // a replay does not bring back people and tags the retention dropped
     }
 
     private static String orNone(String value) {

@@ -2,6 +2,7 @@ package dev.tollgate.projection.budget;
 
 import dev.tollgate.api.money.AccountBalance;
 import dev.tollgate.api.money.Budget;
+import dev.tollgate.api.move.UserMovedIn;
 import dev.tollgate.api.money.BudgetPeriod;
 import dev.tollgate.api.money.Money;
 import dev.tollgate.api.money.OverBudgetPolicy;
@@ -63,6 +64,26 @@ class BudgetStatusProjectionTest {
                 balance(TEAM, "0", "0")), 0);
         projection.on(new UserRegistered("cs", "alice", "alice", "Alice", null, Set.of(), false, "admin", T0,
                 balance(MEMBER, "0", "0")), 1);
+    }
+
+    @Test
+    void aMovedMemberHasTheirNewTeamsRowAndTheOldTeamNoLongerSpeaksForThem() {
+        given();
+        projection.on(reserved("r1", "0", "0.5", "0.5"), 2);
+        Budget newMember = Budget.of("2", BudgetPeriod.MONTHLY);
+        projection.on(new UserMovedIn("mv-1", "math", "alice", "cs", "alice", Set.of(), "admin", "changed course", T0,
+                balance(newMember, "0", "0")), 1);
+        BudgetStatusRecord moved = row("user", "alice");
+        assertThat(moved.getTeamId()).isEqualTo("math");
+        assertThat(moved.getBudgetLimit()).isEqualByComparingTo("2");
+        // the request in flight in the old team ends there, with a higher sequence number of that team
+        projection.on(new SpendSettled("r1", "cs", "alice", "k1", "m", "p", "d", new Usage(10, 10, 0, 0),
+                Money.of("0.5"), Money.of("0.1"), "v1", 10, T0, T0, balance(TEAM, "0.1", "0"),
+                balance(MEMBER, "0.1", "0"), null), 3);
+        BudgetStatusRecord after = row("user", "alice");
+        assertThat(after.getTeamId()).isEqualTo("math");
+        assertThat(after.getSpent()).isEqualByComparingTo("0");
+        assertThat(row("team", "cs").getSpent()).as("the old team is charged").isEqualByComparingTo("0.1");
     }
 
     @Test

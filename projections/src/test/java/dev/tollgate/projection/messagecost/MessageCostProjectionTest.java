@@ -58,6 +58,27 @@ class MessageCostProjectionTest {
     }
 
     @Test
+    void aReplayDoesNotBringBackWhatTheRetentionDropped() {
+        Instant horizon = T0.minusSeconds(86_400);
+        dsl.execute("INSERT INTO retention_horizon (id, detail_dropped_before, updated_at) VALUES (1, ?::timestamptz, "
+                + "now())", horizon.toString());
+        try {
+            SpendReserved old = new SpendReserved("old", "cs", "alice", "k1", "gpt-4o-mini", Money.of("0.003"), 1000,
+                    400, true, T0.minusSeconds(400L * 86_400), T0.minusSeconds(400L * 86_400 - 900),
+                    Map.of("course", "cs101"), ANY, ANY, null);
+            projection.on(old);
+            projection.on(reserved("r1"));
+            projection.on(new SpendSettled("old", "cs", "alice", "k1", "gpt-4o-mini", "openai", "openai-eu",
+                    new Usage(812, 377, 0, 0), Money.of("0.003"), Money.of("0.001"), "v7", 10,
+                    old.at(), old.at().plusSeconds(1), ANY, ANY, null));
+            assertThat(row("old")).as("detail before the horizon is not written again").isNull();
+            assertThat(row("r1").getOutcome()).as("after it, as ever").isEqualTo("reserved");
+        } finally {
+            dsl.execute("DELETE FROM retention_horizon");
+        }
+    }
+
+    @Test
     void aSettledRequestHasItsTokensCostPriceVersionAndLatency() {
         projection.on(reserved("r1"));
         assertThat(row("r1").getOutcome()).isEqualTo("reserved");
