@@ -105,7 +105,7 @@ function budgetCard() {
     : table([['Boost', (x) => x.amount], ['For', (x) => (x.user_id ? 'you' : 'your team')], ['From', (x) => when(x.starts_at)],
       ['Until', (x) => when(x.ends_at)], ['Why', (x) => dash(x.reason)]], me.boosts, 'boosts-table');
   return h('section', { class: 'card', id: 'budget' }, h('h2', {}, 'Your budget'),
-    h('div', { class: 'cards' }, stats), h('h2', { style: 'margin-top:1rem' }, 'Boosts'), boosts);
+    h('div', { class: 'cards' }, stats), h('h2', { class: 'spaced' }, 'Boosts'), boosts);
 }
 
 function pct(spent, limit) {
@@ -115,7 +115,14 @@ function pct(spent, limit) {
 
 function stat(label, value, id, percent) {
   return h('div', { class: 'stat' }, h('div', { class: 'label' }, label), h('div', { class: 'value', id }, dash(value)),
-    percent === undefined || percent === null ? null : h('div', { class: 'bar' }, h('span', { style: `width:${percent}%` })));
+    percent === undefined || percent === null ? null : h('div', { class: 'bar' }, bar(percent)));
+}
+
+/** The filled part of a bar: its width set through the CSSOM (the page's CSP allows no inline style attribute). */
+function bar(percent) {
+  const span = h('span', {});
+  span.style.width = percent + '%';
+  return span;
 }
 
 function table(columns, rows, id, sortable) {
@@ -297,7 +304,7 @@ async function messagesCard() {
   await load();
   return h('section', { class: 'card', id: 'messages-card' }, h('h2', {}, 'Your messages and what they cost'),
     h('p', { class: 'help' }, 'Every call made with your keys, newest first. Click a column to sort.'),
-    h('div', { class: 'grid', style: 'display:flex;gap:1rem;align-items:flex-end;flex-wrap:wrap' },
+    h('div', { class: 'filters' },
       field('Model', model), field('From', from), field('To', to), refresh, csv), box, holder);
 }
 

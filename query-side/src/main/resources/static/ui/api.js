@@ -3,10 +3,28 @@
 
 const KEY = 'tollgate.key';
 
+// Two ways to be signed in: a pasted key (kept in this tab, sent as a bearer token), or a session with the
+// organisation's identity provider (an HttpOnly cookie the page never sees, and a CSRF token for every change).
+let sso = null;
+
 export const session = {
   get key() { return sessionStorage.getItem(KEY); },
+  get sso() { return sso; },
+  get signedIn() { return Boolean(this.key || sso); },
   signIn(key) { sessionStorage.setItem(KEY, key); },
-  signOut() { sessionStorage.removeItem(KEY); },
+  signOut() { sessionStorage.removeItem(KEY); sso = null; },
+  /** Asks Tollgate whether this browser has a staff session with the identity provider. */
+  async loadSso() {
+    try {
+      const response = await fetch('/sso/session', { headers: { Accept: 'application/json' }, credentials: 'same-origin' });
+      const info = response.ok ? await response.json() : null;
+      sso = info && info.signed_in && info.role ? info : null;
+      return info;
+    } catch {
+      sso = null;
+      return null;
+    }
+  },
 };
 
 export class ApiError extends Error {
@@ -22,6 +40,7 @@ export class ApiError extends Error {
 export async function api(method, path, body) {
   const headers = { Accept: 'application/json' };
   if (session.key) headers.Authorization = 'Bearer ' + session.key;
+  else if (sso && method !== 'GET') headers['X-CSRF-Token'] = sso.csrf_token;
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   let response;
   try {
@@ -63,7 +82,8 @@ export function query(params) {
 
 /** Fetches a file (a CSV) with the signed-in key and hands it to the browser as a download. */
 export async function download(path, filename) {
-  const response = await fetch(path, { headers: { Authorization: 'Bearer ' + session.key } });
+  const response = await fetch(path, { headers: session.key ? { Authorization: 'Bearer ' + session.key } : {},
+    credentials: 'same-origin' });
   if (!response.ok) {
     let message = `Tollgate answered ${response.status} to the download.`;
     try { message = (await response.json()).error.message || message; } catch { /* keep the status */ }

@@ -1,6 +1,6 @@
 // The admin UI's shell: sign-in, navigation and hash routing (#/teams, #/teams/cs101, #/spend?team_id=…), so
 // that every page has an address and the browser's back button works.
-import { h, get, session, messageBox, showError, onSubmit, field, input } from './api.js';
+import { h, api, get, session, messageBox, showError, onSubmit, field, input } from './api.js';
 import * as teams from './pages/teams.js';
 import * as boosts from './pages/boosts.js';
 import * as keys from './pages/keys.js';
@@ -8,6 +8,7 @@ import * as prices from './pages/prices.js';
 import * as spend from './pages/spend.js';
 import * as audit from './pages/audit.js';
 import * as recalculations from './pages/recalculations.js';
+import * as alerts from './pages/alerts.js';
 
 const routes = [
   [/^\/teams$/, 'teams', teams.list],
@@ -17,6 +18,7 @@ const routes = [
   [/^\/prices$/, 'prices', prices.render],
   [/^\/spend$/, 'spend', spend.render],
   [/^\/audit$/, 'audit', audit.render],
+  [/^\/alerts$/, 'alerts', alerts.render],
   [/^\/recalculations$/, 'recalculations', recalculations.list],
   [/^\/recalculations\/([^/]+)$/, 'recalculations', recalculations.detail],
 ];
@@ -54,9 +56,10 @@ async function render() {
   const view = h('div', { class: 'view' });
   main.replaceChildren(view);
   const { path, params } = parseHash();
-  if (!session.key || path === '/signin') {
+  if (!session.key && !session.sso && path !== '/signin') await session.loadSso();
+  if (!session.signedIn || path === '/signin') {
     showSignedOut();
-    signIn(view, params.get('message'));
+    await signIn(view, params.get('message'));
     return;
   }
   if (!me) {
@@ -91,8 +94,9 @@ async function render() {
   view.dataset.ready = 'true'; // the page has loaded what it shows (the browser tests wait for this)
 }
 
-function signIn(view, message) {
+async function signIn(view, message) {
   document.title = 'Sign in · Tollgate admin';
+  const sso = await session.loadSso();
   const box = messageBox();
   const key = input('key', { type: 'password', id: 'signin-key', autocomplete: 'off', required: true,
     placeholder: 'tg-master-… or tga-…' });
@@ -111,7 +115,9 @@ function signIn(view, message) {
     }
     go('/teams');
   });
-  view.append(h('section', { class: 'card signin' }, h('h1', {}, 'Sign in'), box, form));
+  const ssoButton = sso && sso.enabled ? h('p', {}, h('a', { class: 'button', id: 'signin-sso', href: '/sso/login?to=ui' },
+    `Sign in with ${sso.display_name}`), ' or with a key:') : null;
+  view.append(h('section', { class: 'card signin' }, h('h1', {}, 'Sign in'), box, ssoButton, form));
   if (message) showError(box, { message });
   view.dataset.ready = 'true';
   key.focus();
@@ -131,7 +137,14 @@ function showSignedIn() {
   const scope = me.role === 'manager' && me.teams.length ? ` of ${me.teams.join(', ')}` : '';
   who.replaceChildren(
     h('span', { id: 'signed-in-as' }, `Signed in as ${me.id} (${me.role}${scope})`),
-    h('button', { type: 'button', class: 'secondary', id: 'sign-out', onclick: () => {
+    h('button', { type: 'button', class: 'secondary', id: 'sign-out', onclick: async () => {
+      const viaSso = !session.key && session.sso;
+      if (viaSso) {
+        const answer = await api('POST', '/sso/logout');
+        session.signOut();
+        window.location.assign(answer.redirect);
+        return;
+      }
       session.signOut();
       delete who.dataset.id;
       go('/signin');

@@ -70,11 +70,15 @@ export async function detail(view, { args: [teamId], can, go }) {
         h('dt', {}, 'Charged beyond reservations (overrun)'), h('dd', {}, orDash(live.overrun)),
         h('dt', {}, 'Remaining'), h('dd', { id: 'team-remaining' }, live.remaining ?? 'unlimited'),
         h('dt', {}, 'Period'), h('dd', {}, `${when(live.period_start)} to ${live.period_end ? when(live.period_end) : 'never resets'}`),
+        h('dt', {}, 'Burn rate (last 7 days)'), h('dd', { id: 'team-burn-rate' },
+          live.forecast && live.forecast.burn_rate ? `${live.forecast.burn_rate} per day` : '—'),
+        h('dt', {}, 'Runs out at this rate'), h('dd', { id: 'team-run-out' }, forecastText(live)),
       ] : null),
     h('p', {}, link('Keys of this team', '/keys', { team_id: teamId }), ' · ',
       link('Spend of this team', '/spend', { team_id: teamId }), ' · ',
       link('Boosts of this team', '/boosts', { target: 'team:' + teamId }))));
   if (manage) view.append(budgetForm(team, box, go));
+  view.append(await keyPolicyCard(teamId, manage, box, go));
   if (!users) return;
   const members = users.data.filter((u) => !u.removed_at);
   const selected = new Set();
@@ -85,6 +89,8 @@ export async function detail(view, { args: [teamId], can, go }) {
     ['Boosts now', (u) => orDash(u.live && u.live.boosts)],
     ['Spent this period', (u) => orDash(u.live && u.live.spent)],
     ['Remaining', (u) => u.live ? (u.live.remaining ?? 'unlimited') : '—'],
+    ['Burn rate / day', (u) => orDash(u.live && u.live.forecast && u.live.forecast.burn_rate)],
+    ['Runs out', (u) => u.live ? forecastText(u.live) : '—'],
   ];
   if (manage) {
     columns.unshift(['', (u) => h('input', { type: 'checkbox', 'aria-label': 'Select ' + u.id, 'data-user': u.id,
@@ -109,6 +115,52 @@ function budgetForm(team, box, go) {
     go('/teams/' + encodeURIComponent(team.id), {}, 'Budget changed.');
   });
   return h('section', { class: 'card' }, h('h2', {}, 'Change the team budget'), form);
+}
+
+/** What members may do with the keys they make themselves in the portal (/portal). */
+async function keyPolicyCard(teamId, manage, box, go) {
+  let policy = null;
+  try {
+    policy = await get(`/admin/teams/${encodeURIComponent(teamId)}/key-policy`);
+  } catch (e) {
+    if (e.status !== 404) throw e;
+  }
+  const text = policy
+    ? [`at most ${policy.max_keys} key(s) per member`,
+      policy.max_expiry_days ? `living at most ${policy.max_expiry_days} days` : 'that may never expire',
+      policy.allowed_models.length ? `for ${policy.allowed_models.join(', ')}` : 'for every model',
+      policy.requests_per_minute ? `${policy.requests_per_minute} requests/minute` : null,
+      policy.tokens_per_minute ? `${policy.tokens_per_minute} tokens/minute` : null].filter(Boolean).join(', ')
+      + ` (set by ${policy.set_by}, ${when(policy.set_at)})`
+    : 'The configured default (tollgate.portal): no policy of its own.';
+  const section = h('section', { class: 'card' }, h('h2', {}, 'Keys members make in the portal'),
+    h('p', { id: 'key-policy' }, text));
+  if (!manage) return section;
+  const form = h('form', { class: 'grid', id: 'key-policy-form' },
+    field('Most keys per member', input('max_keys', { type: 'number', min: 0, required: true,
+      value: policy ? policy.max_keys : 3 })),
+    field('Longest life (days)', input('max_expiry_days', { type: 'number', min: 1,
+      value: policy && policy.max_expiry_days ? policy.max_expiry_days : '' }), 'Empty: keys may never expire'),
+    field('Models', input('allowed_models', { placeholder: 'gpt-4o-mini, gpt-4o',
+      value: policy ? policy.allowed_models.join(', ') : '' }), 'Comma-separated; empty: every model'),
+    field('Requests/minute', input('requests_per_minute', { type: 'number', min: 1,
+      value: policy && policy.requests_per_minute ? policy.requests_per_minute : '' })),
+    field('Tokens/minute', input('tokens_per_minute', { type: 'number', min: 1,
+      value: policy && policy.tokens_per_minute ? policy.tokens_per_minute : '' })),
+    field('Reason', input('reason', { required: true, placeholder: 'term rules' }), 'Required: kept in the audit trail'),
+    h('button', { type: 'submit' }, 'Set key policy'));
+  onSubmit(form, box, async (v) => {
+    const number = (x) => (x ? Number(x) : undefined);
+    await put(`/admin/teams/${encodeURIComponent(teamId)}/key-policy`, {
+      max_keys: Number(v.max_keys), max_expiry_days: number(v.max_expiry_days),
+      allowed_models: v.allowed_models ? v.allowed_models.split(',').map((m) => m.trim()).filter(Boolean) : [],
+      requests_per_minute: number(v.requests_per_minute), tokens_per_minute: number(v.tokens_per_minute),
+      reason: v.reason,
+    });
+    go('/teams/' + encodeURIComponent(teamId), {}, 'Key policy set.');
+  });
+  section.append(form);
+  return section;
 }
 
 function tagForm(members, selected, box, go, teamId) {
@@ -152,4 +204,13 @@ function registerForm(teamId, box, go) {
     go('/teams/' + encodeURIComponent(teamId), {}, `User ${v.id} registered.`);
   });
   return h('section', { class: 'card' }, h('h2', {}, 'Register a user in this team'), form);
+}
+
+/** When a budget runs out at its pace of the last 7 days (docs/reports.md, "Forecast"). */
+function forecastText(live) {
+  const f = live.forecast;
+  if (!f || live.effective_limit === null || live.effective_limit === undefined) return '—';
+  if (!f.projected_run_out) return f.burn_rate === null ? 'too early to tell' : 'not at this rate';
+  const at = when(f.projected_run_out);
+  return f.runs_out_before_period_end === false ? `${at} (after the period ends)` : at;
 }

@@ -1,15 +1,19 @@
 package dev.tollgate.api.key;
 
+import dev.tollgate.api.privacy.DataSubject;
+import dev.tollgate.api.privacy.PersonalData;
 import org.axonframework.serialization.Revision;
 
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
+/** A key was issued. The metadata of a person's key is personal data: encrypted with their key, erasable. */
 @Revision("1")
 public record KeyIssued(String keyId, String secretHash, String displayPrefix, String name, String teamId,
-                        String userId, List<String> allowedModels, Instant expiresAt, KeyLimits limits,
-                        Map<String, String> metadata, Map<String, String> defaultTags, String actor, Instant at) {
+                        @DataSubject String userId, List<String> allowedModels, Instant expiresAt, KeyLimits limits,
+                        @PersonalData Map<String, String> metadata, Map<String, String> defaultTags, String actor,
+                        Instant at) {
 
     public KeyIssued {
         allowedModels = allowedModels == null ? List.of() : List.copyOf(allowedModels);

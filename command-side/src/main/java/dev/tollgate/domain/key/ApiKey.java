@@ -4,6 +4,8 @@ import dev.tollgate.api.CommandRefused;
 import dev.tollgate.api.Limits;
 import dev.tollgate.api.key.IssueKey;
 import dev.tollgate.api.key.KeyIssued;
+import dev.tollgate.api.move.KeyMoved;
+import dev.tollgate.api.move.MoveKey;
 import dev.tollgate.api.key.KeyRevoked;
 import dev.tollgate.api.key.KeyRotated;
 import dev.tollgate.api.key.RotateKey;
@@ -25,6 +27,7 @@ public class ApiKey {
     @AggregateIdentifier
     private String keyId;
     private String teamId;
+    private String userId;
     private String displayPrefix;
     private boolean revoked;
 
@@ -68,10 +71,29 @@ public class ApiKey {
                 command.reason(), GenericEventMessage.clock.instant()));
     }
 
+    /** A key follows its owner to their new team; a revoked key stays where it was, and so does a moved one. */
+    @CommandHandler
+    public void handle(MoveKey command) {
+        if (revoked || command.toTeamId().equals(teamId)) {
+            return;
+        }
+        if (userId == null) {
+            throw CommandRefused.invalid("key '" + keyId + "' is a team's key: it belongs to its team");
+        }
+        apply(new KeyMoved(keyId, teamId, command.toTeamId(), userId, command.moveId(), command.actor(),
+                GenericEventMessage.clock.instant()));
+    }
+
+    @EventSourcingHandler
+    void on(KeyMoved event) {
+        teamId = event.toTeamId();
+    }
+
     @EventSourcingHandler
     void on(KeyIssued event) {
         keyId = event.keyId();
         teamId = event.teamId();
+        userId = event.userId();
         displayPrefix = event.displayPrefix();
     }
 

@@ -21,6 +21,17 @@ import dev.tollgate.api.money.AccountBalance;
 import dev.tollgate.api.money.Budget;
 import dev.tollgate.api.money.Money;
 import dev.tollgate.api.money.OverBudgetPolicy;
+import dev.tollgate.api.move.AdmitMovedUser;
+import dev.tollgate.api.move.CancelUserMove;
+import dev.tollgate.api.move.CompleteUserMove;
+import dev.tollgate.api.move.StartUserMove;
+import dev.tollgate.api.move.UserMoveAwaitingReservations;
+import dev.tollgate.api.move.UserMoveCancelled;
+import dev.tollgate.api.move.UserMoveStarted;
+import dev.tollgate.api.move.UserMovedIn;
+import dev.tollgate.api.move.UserMovedOut;
+import dev.tollgate.api.privacy.ErasePersonalData;
+import dev.tollgate.api.privacy.PersonalDataErased;
 import dev.tollgate.api.spend.AdjustCosts;
 import dev.tollgate.api.spend.CostAdjusted;
 import dev.tollgate.api.spend.CostAdjustment;
@@ -88,7 +99,7 @@ import static org.axonframework.modelling.command.AggregateLifecycle.apply;
  * expired: a request id is open at most once, and once closed it is remembered (a bounded window) so that a retried
  * line cannot act twice.
  */
-@Revision("4")
+@Revision("5")
 @Aggregate(cache = "teamCache", snapshotTriggerDefinition = "teamSnapshotTrigger")
 @JsonAutoDetect(fieldVisibility = JsonAutoDetect.Visibility.ANY, getterVisibility = JsonAutoDetect.Visibility.NONE,
         isGetterVisibility = JsonAutoDetect.Visibility.NONE)
@@ -100,6 +111,8 @@ public class Team {
     static final int REMOVED_WINDOW = 10_000;
     /** Recalculations whose recorded chunks are remembered (one is applied at a time, resumed at the next start). */
     static final int RECALCULATIONS_REMEMBERED = 100;
+    /** How many moves admitted or closed here are remembered to make a repeated step of a move harmless. */
+    static final int MOVES_REMEMBERED = 10_000;
     /** The most boosts granted and not ended on one account (the team's own, or a member's). */
     static final int BOOSTS_PER_ACCOUNT = 100;
     /** The most thresholds one team may have (on itself, its members, keys and tags). */
@@ -143,6 +156,10 @@ public class Team {
      * threshold is crossed at most once per account and period.
      */
     private Map<String, Instant> crossed = new HashMap<>();
+    /** Members moving to another team, by user id (at most the members). */
+    private Map<String, MoveOut> leaving = new HashMap<>();
+    /** The last {@link #MOVES_REMEMBERED} moves admitted or closed here, oldest first. */
+    private LinkedHashSet<String> recentMoves = new LinkedHashSet<>();
 
     protected Team() {
         // for Axon and snapshots
@@ -194,8 +211,8 @@ public class Team {
         if (members.size() >= limits.maxMembers()) {
             throw CommandRefused.limitReached("team_member_limit", memberLimitReached(limits));
         }
-        register(command.userId(), externalId, command.name(), command.budget(), command.tags(), false,
-                command.actor(), now());
+        register(command.userId(), externalId, command.name(), command.email(), command.budget(), command.tags(),
+                false, command.actor(), now());
     }
 
     @CommandHandler
@@ -294,6 +311,108 @@ public class Team {
         } catch (ArithmeticException e) {
             throw CommandRefused.invalid("the allowance would be too large");
         }
+    }
+
+    // ================================================================== moves between teams (docs/adr/0007)
+
+    @CommandHandler
+    public void handle(StartUserMove command) {
+        Limits.requireId(command.moveId(), "move id");
+        Limits.requireId(command.toTeamId(), "team id");
+        if (command.toTeamId().equals(teamId)) {
+            throw CommandRefused.invalid("user '" + command.userId() + "' is a member of team '" + teamId
+                    + "' already");
+        }
+        MoveOut moving = leaving.get(command.userId());
+        if (moving != null) {
+            if (moving.moveId().equals(command.moveId())) {
+                return; // started already
+            }
+            throw CommandRefused.conflict("user '" + command.userId() + "' is moving to team '"
+                    + moving.toTeamId() + "' already");
+        }
+        Member member = member(command.userId());
+        apply(new UserMoveStarted(command.moveId(), teamId, member.userId(), command.toTeamId(), member.externalId(),
+                command.tags() == null ? member.tags() : command.tags(), command.actor(), command.reason(), now()));
+    }
+
+    @CommandHandler
+    public void handle(AdmitMovedUser command, TeamLimits limits) {
+        if (recentMoves.contains(command.moveId())) {
+            return; // admitted already
+        }
+        if (members.containsKey(command.userId())) {
+            throw CommandRefused.conflict("user '" + command.userId() + "' is a member of team '" + teamId
+                    + "' already");
+        }
+        String externalId = command.externalId() == null ? command.userId() : command.externalId();
+        if (memberIdsByExternalId.containsKey(externalId)) {
+            // the external id is personal data: the refusal (recorded with the cancelled move) does not repeat it
+            throw CommandRefused.conflict("team '" + teamId + "' already has a member with the same external id");
+        }
+        if (members.size() >= limits.maxMembers()) {
+            throw CommandRefused.limitReached("team_member_limit", memberLimitReached(limits));
+        }
+        Instant now = now();
+        Account account = Account.fresh(now, memberBudget.period())
+                .reserve(openReserved(r -> command.userId().equals(r.userId())));
+        apply(new UserMovedIn(command.moveId(), teamId, command.userId(), command.fromTeamId(), command.externalId(),
+                command.tags(), command.actor(), command.reason(), now, account.balance(memberBudget)));
+    }
+
+    @CommandHandler
+    public void handle(CancelUserMove command) {
+        MoveOut moving = leaving.get(command.userId());
+        if (moving == null || !moving.moveId().equals(command.moveId()) || moving.closing()) {
+            return; // not this move, or too late to cancel: the member is admitted elsewhere
+        }
+        apply(new UserMoveCancelled(command.moveId(), teamId, command.userId(), moving.toTeamId(), command.reason(),
+                now()));
+    }
+
+    @CommandHandler
+    public void handle(CompleteUserMove command) {
+        MoveOut moving = leaving.get(command.userId());
+        if (moving == null || !moving.moveId().equals(command.moveId()) || moving.closing()) {
+            return; // closed or closing already
+        }
+        Instant now = now();
+        int open = (int) this.open.values().stream().filter(r -> command.userId().equals(r.userId())).count();
+        if (open == 0) {
+            moveOut(command.userId(), now);
+        } else {
+            apply(new UserMoveAwaitingReservations(moving.moveId(), teamId, command.userId(), moving.toTeamId(), open,
+                    now));
+        }
+    }
+
+    /** A closing member's account closes with their last request in flight here. */
+    private void closeMoveIfDrained(String userId, Instant now) {
+        MoveOut moving = userId == null ? null : leaving.get(userId);
+        if (moving != null && moving.closing() && open.values().stream().noneMatch(r -> userId.equals(r.userId()))) {
+            moveOut(userId, now);
+        }
+    }
+
+    private void moveOut(String userId, Instant now) {
+        MoveOut moving = leaving.get(userId);
+        Member member = member(userId);
+        Budget userBudget = member.effectiveBudget(memberBudget);
+        apply(new UserMovedOut(moving.moveId(), teamId, userId, moving.toTeamId(), member.externalId(), now,
+                member.account().rolledTo(now, userBudget.period()).balance(userBudget)));
+    }
+
+    // ================================================================== personal data
+
+    /**
+     * Records that a person's personal data is erased (the edge destroys their key once this is recorded). A member
+     * keeps their account; their external id becomes their user id. Nothing is decided from personal data, so every
+     * amount stays exactly as it was.
+     */
+    @CommandHandler
+    public void handle(ErasePersonalData command) {
+        Limits.require(command.userId(), Limits.USER_ID, "user id");
+        apply(new PersonalDataErased(teamId, command.userId(), command.actor(), command.reason(), now()));
     }
 
     // ================================================================== boosts
@@ -602,6 +721,11 @@ public class Team {
             return reject(line, null, MEMBERSHIP, line.userId(), line.worstCase(), Money.ZERO, null,
                     "user '" + line.userId() + "' is not a member of team '" + teamId + "'", now);
         }
+        if (line.userId() != null && leaving.containsKey(line.userId()) && leaving.get(line.userId()).closing()) {
+            return reject(line, null, MEMBERSHIP, line.userId(), line.worstCase(), Money.ZERO, null,
+                    "user '" + line.userId() + "' moved to team '" + leaving.get(line.userId()).toTeamId() + "'",
+                    now);
+        }
         if (isNewTeamKeyUser(line)) {
             String userId = teamId + ":" + line.externalUserId();
             if (removedUserIds.contains(userId)) {
@@ -612,7 +736,8 @@ public class Team {
                 return reject(line, null, MEMBER_LIMIT, teamId, line.worstCase(), Money.ZERO, null,
                         memberLimitReached(limits), now);
             }
-            register(userId, line.externalUserId(), line.externalUserId(), null, Set.of(), true, GATEWAY_ACTOR, now);
+            register(userId, line.externalUserId(), line.externalUserId(), null, null, Set.of(), true, GATEWAY_ACTOR,
+                    now);
         }
         Member member = memberOf(line);
 
@@ -671,7 +796,9 @@ public class Team {
     /** A team key's {@code user} the team does not know yet: it is registered on first sight, if it may be. */
     private boolean isNewTeamKeyUser(ReserveSpend line) {
         return line.userId() == null && line.externalUserId() != null && !line.externalUserId().isBlank()
-                && !memberIdsByExternalId.containsKey(line.externalUserId());
+                && !memberIdsByExternalId.containsKey(line.externalUserId())
+                // an erased member keeps their account under their user id (the external id is gone)
+                && !members.containsKey(teamId + ":" + line.externalUserId());
     }
 
     /** The member the line is charged to, or {@code null} for the team alone. */
@@ -682,7 +809,8 @@ public class Team {
         if (line.externalUserId() == null || line.externalUserId().isBlank()) {
             return null;
         }
-        return members.get(memberIdsByExternalId.get(line.externalUserId()));
+        String userId = memberIdsByExternalId.get(line.externalUserId());
+        return members.get(userId != null ? userId : teamId + ":" + line.externalUserId());
     }
 
     private String memberLimitReached(TeamLimits limits) {
@@ -720,6 +848,7 @@ public class Team {
                     reservation.at(), now, reservation.tags()));
         }
         crossCharged(reservation.userId(), reservation.keyId(), CrossingCause.REQUEST, reservation.requestId(), now);
+        closeMoveIfDrained(reservation.userId(), now);
         return new SpendOutcome.Settled(line.requestId(), line.cost());
     }
 
@@ -731,6 +860,7 @@ public class Team {
         Balances after = close(reservation, 0, now);
         apply(new ReservationReleased(reservation.requestId(), teamId, reservation.userId(), reservation.keyId(),
                 Money.ofNanos(reservation.amount()), line.reason(), now, after.team(), after.user(), after.key()));
+        closeMoveIfDrained(reservation.userId(), now);
         return new SpendOutcome.Released(line.requestId());
     }
 
@@ -750,6 +880,7 @@ public class Team {
                     after.team(), after.user(), after.key(), reservation.model(), reservation.tags()));
             crossCharged(reservation.userId(), reservation.keyId(), CrossingCause.REQUEST, reservation.requestId(),
                     now);
+            closeMoveIfDrained(reservation.userId(), now);
         }
         return overdue.size();
     }
@@ -830,12 +961,12 @@ public class Team {
         return new SpendOutcome.NotOpen(requestId, recentlyClosed.getOrDefault(requestId, "unknown"));
     }
 
-    private void register(String userId, String externalId, String name, Budget ownBudget, Set<String> tags,
-                          boolean auto, String actor, Instant now) {
+    private void register(String userId, String externalId, String name, String email, Budget ownBudget,
+                          Set<String> tags, boolean auto, String actor, Instant now) {
         Budget effective = ownBudget != null ? ownBudget : memberBudget;
         // A member readmitted while requests of theirs are in flight holds them as reserved: they settle against it.
         Account account = Account.fresh(now, effective.period()).reserve(openReserved(r -> userId.equals(r.userId())));
-        apply(new UserRegistered(teamId, userId, externalId, name, ownBudget, tags, auto, actor, now,
+        apply(new UserRegistered(teamId, userId, externalId, name, email, ownBudget, tags, auto, actor, now,
                 account.balance(effective)));
     }
 
@@ -875,21 +1006,77 @@ public class Team {
     @EventSourcingHandler
     void on(UserRegistered event) {
         removedUserIds.remove(event.userId());
-        members.put(event.userId(), new Member(event.userId(), event.externalId(), event.name(), event.budget(),
+        members.put(event.userId(), new Member(event.userId(), event.externalIdOrUserId(), event.budget(),
                 event.tags(), Account.of(event.userBalance())));
-        memberIdsByExternalId.put(event.externalId(), event.userId());
+        memberIdsByExternalId.put(event.externalIdOrUserId(), event.userId());
     }
 
     @EventSourcingHandler
     void on(UserRemoved event) {
-        members.remove(event.userId());
-        memberIdsByExternalId.remove(event.externalId());
+        leaving.remove(event.userId());
+        Member removed = members.remove(event.userId());
+        if (removed != null) {
+            memberIdsByExternalId.remove(removed.externalId(), event.userId());
+        }
         removedUserIds.add(event.userId());
         forgetCrossings(key -> key.endsWith("|user:" + event.userId()));
         if (removedUserIds.size() > REMOVED_WINDOW) {
             Iterator<String> eldest = removedUserIds.iterator();
             eldest.next();
             eldest.remove();
+        }
+    }
+
+    @EventSourcingHandler
+    void on(UserMoveStarted event) {
+        leaving.put(event.userId(), new MoveOut(event.moveId(), event.toTeamId(), false));
+    }
+
+    @EventSourcingHandler
+    void on(UserMoveCancelled event) {
+        leaving.remove(event.userId());
+    }
+
+    @EventSourcingHandler
+    void on(UserMoveAwaitingReservations event) {
+        leaving.computeIfPresent(event.userId(), (id, m) -> new MoveOut(m.moveId(), m.toTeamId(), true));
+    }
+
+    @EventSourcingHandler
+    void on(UserMovedIn event) {
+        removedUserIds.remove(event.userId());
+        members.put(event.userId(), new Member(event.userId(), event.externalIdOrUserId(), null, event.tags(),
+                Account.of(event.userBalance())));
+        memberIdsByExternalId.put(event.externalIdOrUserId(), event.userId());
+        rememberMove(event.moveId());
+    }
+
+    @EventSourcingHandler
+    void on(UserMovedOut event) {
+        Member moved = members.remove(event.userId());
+        if (moved != null) {
+            memberIdsByExternalId.remove(moved.externalId(), event.userId());
+        }
+        leaving.remove(event.userId());
+        rememberMove(event.moveId());
+    }
+
+    private void rememberMove(String moveId) {
+        recentMoves.add(moveId);
+        if (recentMoves.size() > MOVES_REMEMBERED) {
+            Iterator<String> eldest = recentMoves.iterator();
+            eldest.next();
+            eldest.remove();
+        }
+    }
+
+    @EventSourcingHandler
+    void on(PersonalDataErased event) {
+        Member member = members.get(event.userId());
+        if (member != null && !member.externalId().equals(event.userId())) {
+            memberIdsByExternalId.remove(member.externalId(), event.userId());
+            memberIdsByExternalId.put(event.userId(), event.userId());
+            members.put(event.userId(), member.withExternalId(event.userId()));
         }
     }
 

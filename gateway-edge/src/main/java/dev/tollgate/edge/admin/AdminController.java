@@ -108,8 +108,8 @@ public class AdminController {
         Budget budget = budget(body.budget());
         Access.requireWithinCap(principal, budget, "the user's budget");
         String userId = id(body.id(), "user");
-        RegisterUser command = new RegisterUser(body.teamId(), userId, body.externalId(), body.name(), budget,
-                tags(body.tags()), principal.id());
+        RegisterUser command = new RegisterUser(body.teamId(), userId, body.externalId(), body.name(),
+                email(body.email()), budget, tags(body.tags()), principal.id());
         // A user id names one person everywhere (budgets, spend, keys): refuse one that another team already has.
         // A member removed from this team may be registered again: that re-admits them.
         return Blocking.query(() -> directory.user(userId))
@@ -190,6 +190,13 @@ public class AdminController {
     private Mono<UserView> user(String userId) {
         return Blocking.query(() -> directory.user(userId)
                 .orElseThrow(() -> ApiError.notFound("No user '" + userId + "'.")));
+    }
+
+    static String email(String email) {
+        if (email != null && (email.length() > 320 || !email.matches("[^@\\s]+@[^@\\s]+"))) {
+            throw ApiError.invalidRequest("An email is one address such as alice@uni.example.", "email");
+        }
+        return email;
     }
 
     static Set<String> tags(java.util.List<String> tags) {

@@ -72,9 +72,12 @@ public final class AdminRequests {
             @Schema(example = "cs101", requiredMode = Schema.RequiredMode.REQUIRED) String teamId,
             @Schema(example = "alice@uni.example", description = "The OpenAI 'user' field naming this user in "
                     + "requests made with a team key; the id when absent") String externalId,
-            @Schema(example = "Alice Example") String name,
+            @Schema(example = "Alice Example", description = "Personal data: stored encrypted, erasable")
+            String name,
             @Schema(description = "Own budget; the team's member budget applies when absent") BudgetBody budget,
-            @Schema(description = "Labels such as course:cs101, by which cohort boosts select users") List<String> tags) {
+            @Schema(description = "Labels such as course:cs101, by which cohort boosts select users") List<String> tags,
+            @Schema(example = "alice@uni.example", description = "Personal data: stored encrypted, erasable")
+            String email) {
     }
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.tollgate.api.team.TeamLimits;
+import dev.tollgate.edge.privacy.PersonalDataKeys;
+import dev.tollgate.edge.privacy.PersonalDataSerializer;
 import dev.tollgate.edge.storedevents.StoredEventUpcasters;
 import dev.tollgate.projection.support.RequestSequencingPolicy;
 import org.axonframework.common.caching.Cache;
@@ -20,6 +22,8 @@ import org.axonframework.eventsourcing.EventCountSnapshotTriggerDefinition;
 import org.axonframework.eventsourcing.SnapshotTriggerDefinition;
 import org.axonframework.eventsourcing.Snapshotter;
 import org.axonframework.eventsourcing.eventstore.EventStore;
+import org.axonframework.eventsourcing.eventstore.EmbeddedEventStore;
+import org.axonframework.eventhandling.EventBusSpanFactory;
 import org.axonframework.messaging.annotation.HandlerDefinition;
 import org.axonframework.messaging.annotation.ParameterResolverFactory;
 import org.axonframework.config.ConfigurerModule;
@@ -29,10 +33,12 @@ import org.axonframework.serialization.Serializer;
 import org.axonframework.serialization.json.JacksonSerializer;
 import org.axonframework.serialization.upcasting.event.EventUpcasterChain;
 import org.axonframework.spring.eventsourcing.SpringAggregateSnapshotter;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Primary;
 
+import javax.sql.DataSource;
 import java.time.Duration;
 import java.util.concurrent.Executors;
 
@@ -45,16 +51,27 @@ public class AxonConfiguration {
 
     /**
      * Events and snapshots as plain JSON (readable with {@code convert_from(payload, 'UTF8')}), with a mapper of
-     * their own so that HTTP JSON settings can never change how stored events read.
+     * their own so that HTTP JSON settings can never change how stored events read. Personal data in events is
+     * sealed with its person's key (docs/privacy.md).
      */
     @Bean
     @Primary
-    public Serializer serializer() {
+    public Serializer serializer(ObjectProvider<PersonalDataKeys> personalDataKeys) {
+        return new PersonalDataSerializer(jackson(), personalDataKeys::getObject);
+    }
+
+    /** Axon's Jackson serializer as Tollgate configures it, without the sealing of personal data. */
+    public static JacksonSerializer jackson() {
         ObjectMapper mapper = new ObjectMapper()
                 .registerModule(new JavaTimeModule())
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
                 .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
         return JacksonSerializer.builder().objectMapper(mapper).build();
+    }
+
+    @Bean
+    PersonalDataKeys personalDataKeys(DataSource dataSource) {
+        return new PersonalDataKeys(dataSource);
     }
 
     /**
@@ -112,6 +129,21 @@ public class AxonConfiguration {
     }
 
     static final int EVENT_FETCH_BATCH = 1_000;
+
+    /**
+     * Axon's embedded event store (as its auto-configuration builds it), whose reader fetches new events for the
+     * processors at most once per {@code tollgate.ledger.event-fetch-linger} after commits (LingeringEventStore).
+     */
+    @Qualifier("eventStore")
+    @Bean(name = "eventBus")
+    EmbeddedEventStore eventStore(EventStorageEngine storageEngine, Configuration configuration,
+                                  TollgateProperties properties) {
+        return new LingeringEventStore(EmbeddedEventStore.builder()
+                .storageEngine(storageEngine)
+                .messageMonitor(configuration.messageMonitor(EventStore.class, "eventStore"))
+                .spanFactory(configuration.getComponent(EventBusSpanFactory.class)),
+                properties.ledger().eventFetchLinger());
+    }
 
     @Bean
     Cache teamCache() {

@@ -29,6 +29,7 @@ import java.util.Map;
  *                      set
  * @param masterKey     bearer key of the administrator ({@code TOLLGATE_MASTER_KEY}); required unless in demo mode
  * @param dataDir       where the embedded PostgreSQL keeps its data (and demo mode its master key)
+ * @param database      how an unreachable PostgreSQL is noticed and answered (fast 503s, a cached readiness)
  * @param routing       routing defaults for every model; a model's own {@code routing} settings win
  * @param litellmConfig a LiteLLM proxy {@code config.yaml} whose {@code model_list} is served beside {@link #models}
  *                      (docs/litellm-migration.md); {@code null}: no import
@@ -40,6 +41,8 @@ import java.util.Map;
  * @param alerts        webhook deliveries of threshold alerts and the budget-warning header (docs/alerts.md)
  * @param reports       what the FinOps (FOCUS) export says about the ledger as a billing account
  * @param pricing       price sources that keep the price book current (docs/configuration.md, "Price sources")
+ * @param security      defences of the edge itself: the throttling of failed authentication
+ * @param retention     how long per-message detail is kept (docs/privacy.md)
  */
 @ConfigurationProperties("tollgate")
 public record TollgateProperties(
@@ -47,11 +50,13 @@ public record TollgateProperties(
         String masterKey,
         @DefaultValue("tollgate-data") Path dataDir,
         @DefaultValue EmbeddedPostgres embeddedPostgres,
+        @DefaultValue Database database,
         @DefaultValue Ledger ledger,
         @DefaultValue Boosts boosts,
         @DefaultValue Edge edge,
         @DefaultValue Outbound outbound,
         @DefaultValue Alerts alerts,
+        @DefaultValue Security security,
         @DefaultValue Redis redis,
         @DefaultValue Routing routing,
         List<Model> models,
@@ -61,7 +66,8 @@ public record TollgateProperties(
         @DefaultValue Sso sso,
         @DefaultValue Portal portal,
         @DefaultValue Reports reports,
-        @DefaultValue Pricing pricing) {
+        @DefaultValue Pricing pricing,
+        @DefaultValue Retention retention) {
 
     /**
      * The name {@code @ConfigurationPropertiesScan} gives this tree's bean ({@code <prefix>-<class>}): the
@@ -90,6 +96,23 @@ public record TollgateProperties(
         Map<String, Object> prefixed = new LinkedHashMap<>();
         properties.forEach((name, value) -> prefixed.put("tollgate." + name, value));
         return new Binder(new MapConfigurationPropertySource(prefixed)).bindOrCreate("tollgate", Bindable.of(type));
+    }
+
+    /**
+     * How long personal detail is kept (docs/privacy.md, "Retention").
+     *
+     * @param messageDetailMonths per-message detail (one row per request: who, which key, tags) older than this many
+     *                            months is dropped into the daily rollups per team: amounts kept, people and tags
+     *                            gone. {@code null} (the default): kept until deleted
+     * @param sweepInterval       how often the retention runs
+     */
+    public record Retention(Integer messageDetailMonths, @DefaultValue("1h") Duration sweepInterval) {
+
+        public Retention {
+            if (messageDetailMonths != null && messageDetailMonths < 1) {
+                throw new IllegalArgumentException("tollgate.retention.message-detail-months is at least 1");
+            }
+        }
     }
 
     /**
@@ -164,6 +187,20 @@ public record TollgateProperties(
     }
 
     /**
+     * How Tollgate notices that PostgreSQL is gone and comes back (docs/operations.md, "When PostgreSQL is down"). How
+     * long one wait for a connection may take is Hikari's {@code spring.datasource.hikari.connection-timeout}.
+     *
+     * @param probeInterval how often a background probe checks the database; readiness and the edge answer from its
+     *                      last result, never waiting for a dead database themselves
+     * @param retryAfter    the {@code Retry-After} of the 503 answered while the database is unreachable
+     * @param drainTimeout  at a graceful stop, how long to wait for pending settlements and releases to be stored
+     */
+    public record Database(@DefaultValue("500ms") Duration probeInterval,
+                           @DefaultValue("2s") Duration retryAfter,
+                           @DefaultValue("10s") Duration drainTimeout) {
+    }
+
+    /**
      * How the edge talks to the ledger.
      *
      * @param reservationTtl      an unsettled reservation expires after this and is charged at its estimate. Longer
@@ -177,6 +214,12 @@ public record TollgateProperties(
      * @param concurrencyRetries  retries of a batch that lost an optimistic-append race with another node
      * @param maxMembersPerTeam   the most members a team may have (and keys with a budget of their own): bounds the
      *                            Team's state
+     * @param settlementLinger    how long a settlement or release may wait for other lines of its team before it is
+     *                            committed, when the team has nothing in flight (a reservation never waits): one commit
+     *                            for several lines at low load. Answers never wait for their settlement (ADR 3)
+     * @param eventFetchLinger    after a commit, how long the event store waits before it reads the new events for the
+     *                            projections: one read for all the commits of that time, instead of two per commit.
+     *                            Adds at most this to the read model's lag
      */
     public record Ledger(@DefaultValue("15m") Duration reservationTtl,
                          @DefaultValue("30s") Duration expirySweepInterval,
@@ -184,7 +227,9 @@ public record TollgateProperties(
                          @DefaultValue("256") int maxBatchSize,
                          @DefaultValue("4") int dispatchThreads,
                          @DefaultValue("5") int concurrencyRetries,
-                         @DefaultValue("10000") int maxMembersPerTeam) {
+                         @DefaultValue("10000") int maxMembersPerTeam,
+                         @DefaultValue("20ms") Duration settlementLinger,
+                         @DefaultValue("50ms") Duration eventFetchLinger) {
     }
 
     /**
@@ -273,6 +318,35 @@ public record TollgateProperties(
 
         public Outbound {
             allowedHosts = allowedHosts == null ? List.of() : List.copyOf(allowedHosts);
+        }
+    }
+
+    /** Defences of the edge itself. */
+    public record Security(@DefaultValue FailedAuth failedAuth) {
+    }
+
+    /**
+     * Failed authentication (a 401: no, a wrong, a revoked credential) is throttled per client address with a token
+     * bucket: an address may fail {@code burst} times, then once per {@code refillEvery}; past that its requests to
+     * routes that need a credential are answered {@code 429} with {@code Retry-After} before any key is looked up.
+     * Other addresses are not affected. The address is the connection's peer (or what
+     * {@code server.forward-headers-strategy} makes of forwarded headers); IPv6 addresses count by their /64.
+     *
+     * @param enabled      throttle at all
+     * @param burst        failures an address may have in a row before it is throttled
+     * @param refillEvery  one more failure is allowed after each such interval
+     * @param maxAddresses addresses tracked at once (the least recently seen are forgotten first)
+     */
+    public record FailedAuth(@DefaultValue("true") boolean enabled,
+                             @DefaultValue("20") int burst,
+                             @DefaultValue("3s") Duration refillEvery,
+                             @DefaultValue("100000") int maxAddresses) {
+
+        public FailedAuth {
+            if (burst < 1 || refillEvery.isNegative() || refillEvery.isZero() || maxAddresses < 1) {
+                throw new IllegalArgumentException("tollgate.security.failed-auth: burst and max-addresses must be "
+                        + "positive, refill-every longer than zero");
+            }
         }
     }
 
@@ -578,6 +652,8 @@ public record TollgateProperties(
      * @param userIdClaim       the claim whose value becomes the Tollgate user id (e.g. {@code preferred_username},
      *                          {@code sub}, Entra's {@code oid})
      * @param nameClaim         the claim whose value is the user's name at registration
+     * @param emailClaim        the claim whose value is the user's email at registration (sealed per person,
+     *                          erasable: docs/privacy.md); empty: no email is kept
      * @param sessionTtl        how long a session lasts after sign-in
      * @param loginTtl          how long a sign-in may take at the provider
      * @param secureCookie      {@code auto}: Secure cookies when the request came over TLS (or base-url is https);
@@ -596,6 +672,7 @@ public record TollgateProperties(
                       @DefaultValue("groups") String groupsClaim,
                       @DefaultValue("preferred_username") String userIdClaim,
                       @DefaultValue("name") String nameClaim,
+                      @DefaultValue("email") String emailClaim,
                       @DefaultValue("8h") Duration sessionTtl,
                       @DefaultValue("10m") Duration loginTtl,
                       @DefaultValue("auto") String secureCookie,

@@ -1,5 +1,6 @@
 package dev.tollgate.edge.deadletter;
 
+import dev.tollgate.edge.database.DatabaseAvailability;
 import org.springframework.boot.actuate.health.Health;
 import org.springframework.boot.actuate.health.HealthIndicator;
 import org.springframework.stereotype.Component;
@@ -15,13 +16,19 @@ import java.util.Map;
 public class DeadLettersHealthIndicator implements HealthIndicator {
 
     private final DeadLetters deadLetters;
+    private final DatabaseAvailability database;
 
-    public DeadLettersHealthIndicator(DeadLetters deadLetters) {
+    public DeadLettersHealthIndicator(DeadLetters deadLetters, DatabaseAvailability database) {
         this.deadLetters = deadLetters;
+        this.database = database;
     }
 
     @Override
     public Health health() {
+        if (!database.isUp()) {
+            // counted in the database: unknown while it cannot be reached (`db` is DOWN and says why)
+            return Health.unknown().build();
+        }
         Map<String, Long> counts = deadLetters.counts();
         return (counts.isEmpty() ? Health.up() : Health.down()).withDetails(Map.copyOf(counts)).build();
     }

@@ -7,8 +7,11 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -52,7 +55,7 @@ public class EmbeddedPostgresConfiguration {
     }
 
     @Bean(destroyMethod = "close")
-    DataSource dataSource(EmbeddedPostgres postgres) {
+    DataSource dataSource(EmbeddedPostgres postgres, Environment environment) {
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(postgres.getJdbcUrl("postgres", "postgres"));
         config.setUsername("postgres");
@@ -60,6 +63,9 @@ public class EmbeddedPostgresConfiguration {
         config.setPoolName("tollgate-embedded");
         // JDBC batches (projections, the re-costing replay) become multi-row INSERTs: one round trip per batch.
         config.addDataSourceProperty("reWriteBatchedInserts", "true");
+        // spring.datasource.hikari.* (timeouts, pool size) apply to the embedded database as to an external one
+        Binder.get(environment).bind("spring.datasource.hikari", Bindable.ofInstance(config));
+        config.setJdbcUrl(postgres.getJdbcUrl("postgres", "postgres"));
         return new HikariDataSource(config);
     }
 }

@@ -65,6 +65,12 @@ public class ApiError extends RuntimeException {
         return new ApiError(status, "api_error", code, null, message);
     }
 
+    /** The ledger's database cannot be reached: the official SDKs retry a 503, after {@code Retry-After}. */
+    public static ApiError serviceUnavailable(String message, java.time.Duration retryAfter) {
+        return new ApiError(HttpStatus.SERVICE_UNAVAILABLE, "api_error", "service_unavailable", null, message)
+                .withHeader("Retry-After", Long.toString(Math.max(1, (retryAfter.toMillis() + 999) / 1000)));
+    }
+
     public static ApiError internal(String message) {
         return new ApiError(HttpStatus.INTERNAL_SERVER_ERROR, "api_error", "internal_error", null, message);
     }

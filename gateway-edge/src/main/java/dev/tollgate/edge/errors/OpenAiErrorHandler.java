@@ -3,6 +3,9 @@ package dev.tollgate.edge.errors;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tollgate.api.CommandRefused;
+import dev.tollgate.edge.database.DatabaseAvailability;
+import dev.tollgate.edge.database.DatabaseFailures;
+import dev.tollgate.edge.database.DatabaseUnavailable;
 import dev.tollgate.query.access.ForbiddenRead;
 import dev.tollgate.query.support.NotFound;
 import org.axonframework.modelling.command.AggregateNotFoundException;
@@ -34,11 +37,14 @@ import java.util.concurrent.ExecutionException;
 public class OpenAiErrorHandler implements WebExceptionHandler {
 
     private static final Logger log = LoggerFactory.getLogger(OpenAiErrorHandler.class);
+    private static final java.time.Duration DEFAULT_RETRY_AFTER = java.time.Duration.ofSeconds(2);
 
     private final ObjectMapper json;
+    private final DatabaseAvailability database;
 
-    public OpenAiErrorHandler(ObjectMapper json) {
+    public OpenAiErrorHandler(ObjectMapper json, DatabaseAvailability database) {
         this.json = json;
+        this.database = database;
     }
 
     @Override
@@ -48,7 +54,12 @@ public class OpenAiErrorHandler implements WebExceptionHandler {
             // The client went away (or the answer had begun): nobody is left to read an error.
             return Mono.empty();
         }
-        ApiError error = toApiError(unwrap(failure));
+        Throwable cause = unwrap(failure);
+        // a request that could not reach the database marks it down: the requests behind it fail fast
+        database.report(cause);
+        ApiError error = DatabaseFailures.involvesJdbc(cause) && !database.isUp()
+                ? toApiError(database.unavailable()) // a JDBC failure while the database is known to be gone
+                : toApiError(cause);
         response.setStatusCode(error.status());
         response.getHeaders().setContentType(MediaType.APPLICATION_JSON);
         error.headers().forEach((name, value) -> response.getHeaders().set(name, value));
@@ -84,6 +95,14 @@ public class OpenAiErrorHandler implements WebExceptionHandler {
         }
         if (failure instanceof AggregateStreamCreationException) {
             return ApiError.conflict("It already exists: choose another id.");
+        }
+        if (failure instanceof DatabaseUnavailable unavailable) {
+            return ApiError.serviceUnavailable(unavailable.getMessage(), unavailable.retryAfter());
+        }
+        if (DatabaseFailures.isUnavailable(failure)) {
+            log.warn("The database could not be reached: {}", failure.toString());
+            return ApiError.serviceUnavailable(new DatabaseUnavailable(DEFAULT_RETRY_AFTER).getMessage(),
+                    DEFAULT_RETRY_AFTER);
         }
         if (failure instanceof IllegalArgumentException invalid) {
             return ApiError.invalidRequest(invalid.getMessage(), null);

@@ -1,20 +1,30 @@
 package dev.tollgate.edge.ledger;
 
 import dev.tollgate.api.spend.RecordSpendBatch;
+import dev.tollgate.api.spend.ReleaseReservation;
+import dev.tollgate.api.spend.ReserveSpend;
 import dev.tollgate.api.spend.SpendBatchResult;
 import dev.tollgate.api.spend.SpendLine;
 import dev.tollgate.api.spend.SpendOutcome;
 import dev.tollgate.edge.config.TollgateProperties;
+import dev.tollgate.edge.database.DatabaseAvailability;
+import dev.tollgate.edge.database.DatabaseFailures;
+import dev.tollgate.edge.database.DatabaseUnavailable;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import jakarta.annotation.PreDestroy;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.modelling.command.ConcurrencyException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.context.event.ContextClosedEvent;
+import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
@@ -23,6 +33,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -34,9 +45,30 @@ import java.util.concurrent.atomic.AtomicInteger;
  * lines that arrive while a batch is being decided and committed wait and leave together in the next one. Under
  * load a hot team thus decides hundreds of requests per command and per database commit, while every request
  * still gets its own events and the same invariants (see {@link RecordSpendBatch}).
+ * <p>
+ * A reservation never waits: the request it stands for waits for it. A settlement or release is waited for by
+ * nobody (ADR 3), so when its team has nothing in flight it lingers up to {@code tollgate.ledger.settlement-linger}
+ * for the team's next lines and leaves with them: at low load one commit carries a request's settlement and the
+ * next request's reservation, instead of one commit each. Until it commits, the reservation holds the budget (never
+ * undercounted); a graceful stop sends every line still waiting ({@link #stop()}).
+ * <p>
+ * While the database cannot be reached ({@link DatabaseAvailability}), a reservation fails at once (the edge answers
+ * 503) and is followed by a release, in case its commit went through unseen; settlements and releases are kept and
+ * sent again until the database answers, so that a request answered before the outage is charged its real cost.
+ * <p>
+ * At a graceful stop, after the web server has let the running requests finish and before Axon stops, the ledger
+ * waits (up to {@code tollgate.database.drain-timeout}) until every pending line is stored: no settlement is left
+ * to expire at its estimate.
  */
 @Component
-public class SpendLedger {
+public class SpendLedger implements SmartLifecycle {
+
+    /**
+     * Stops after the web server (its graceful shutdown is {@code DEFAULT_PHASE - 1024}, its stop
+     * {@code DEFAULT_PHASE - 2048}) and before Axon, which shuts down all of its components at
+     * {@code SpringAxonConfiguration.LIFECYCLE_PHASE} ({@code DEFAULT_PHASE - 3072}).
+     */
+    static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 2560;
 
     private static final Logger log = LoggerFactory.getLogger(SpendLedger.class);
 
@@ -44,14 +76,38 @@ public class SpendLedger {
     private final int maxBatchSize;
     private final int concurrencyRetries;
     private final ExecutorService dispatchers;
+    private final long settlementLingerNanos;
+    private final ScheduledExecutorService lingerTimer;
     private final ConcurrentHashMap<String, TeamQueue> queues = new ConcurrentHashMap<>();
+    private final DatabaseAvailability database;
+    private final ScheduledExecutorService retries;
+    private final Duration retryDelay;
+    private final Duration drainTimeout;
+    /** Lines submitted and not yet decided (queued, in flight or waiting for the database). */
+    private final AtomicInteger pendingLines = new AtomicInteger();
+    private volatile boolean running;
+    private volatile boolean stopping;
 
     private final Timer batchDuration;
     private final DistributionSummary batchSize;
     private final Timer lineWait;
+    private final Counter conflicts;
+    private final Counter deferred;
 
-    public SpendLedger(CommandGateway commands, TollgateProperties properties, MeterRegistry meters) {
+    public SpendLedger(CommandGateway commands, TollgateProperties properties, MeterRegistry meters,
+                       DatabaseAvailability database) {
         this.commands = commands;
+        this.database = database;
+        this.retryDelay = properties.database().probeInterval();
+        this.drainTimeout = properties.database().drainTimeout();
+        this.conflicts = Counter.builder("tollgate.ledger.concurrency.conflicts")
+                .description("Batches decided again because another node had appended to the team first")
+                .register(meters);
+        this.deferred = Counter.builder("tollgate.ledger.deferred.lines")
+                .description("Settlements and releases kept back while the database could not be reached")
+                .register(meters);
+        Gauge.builder("tollgate.ledger.pending.lines", pendingLines, AtomicInteger::get)
+                .description("Spend lines submitted and not yet durably decided").register(meters);
         this.batchDuration = Timer.builder("tollgate.ledger.batch.duration")
                 .description("Deciding and committing one batch of spend lines for one team")
                 .publishPercentiles(0.5, 0.9, 0.99).register(meters);
@@ -62,9 +118,20 @@ public class SpendLedger {
                 .publishPercentiles(0.5, 0.9, 0.99).register(meters);
         this.maxBatchSize = properties.ledger().maxBatchSize();
         this.concurrencyRetries = properties.ledger().concurrencyRetries();
+        this.settlementLingerNanos = properties.ledger().settlementLinger().toNanos();
+        this.lingerTimer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread thread = new Thread(r, "ledger-linger");
+            thread.setDaemon(true);
+            return thread;
+        });
         AtomicInteger threadNumber = new AtomicInteger();
         this.dispatchers = Executors.newFixedThreadPool(properties.ledger().dispatchThreads(), r -> {
             Thread thread = new Thread(r, "ledger-dispatch-" + threadNumber.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
+        this.retries = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread thread = new Thread(r, "ledger-retry");
             thread.setDaemon(true);
             return thread;
         });
@@ -72,15 +139,58 @@ public class SpendLedger {
 
     /** Decides {@code line} for {@code teamId}; completes when the decision is durably stored. */
     public CompletableFuture<SpendOutcome> submit(String teamId, SpendLine line) {
+        if (line instanceof ReserveSpend && stopping) {
+            return CompletableFuture.failedFuture(new DatabaseUnavailable("This Tollgate node is stopping; nothing "
+                    + "was charged. Retry shortly.", database.retryAfter()));
+        }
+        if (line instanceof ReserveSpend && !database.isUp()) {
+            // nothing is forwarded without a durable reservation: refuse at once rather than wait for a connection
+            return CompletableFuture.failedFuture(database.unavailable());
+        }
         long submitted = System.nanoTime();
         Pending pending = new Pending(line, new CompletableFuture<>());
-        pending.outcome().whenComplete((o, e) -> lineWait.record(System.nanoTime() - submitted, TimeUnit.NANOSECONDS));
-        TeamQueue queue = queues.computeIfAbsent(teamId, TeamQueue::new);
-        queue.lines.add(pending);
-        if (queue.draining.compareAndSet(false, true)) {
-            dispatchers.execute(() -> drain(queue));
-        }
+        pendingLines.incrementAndGet();
+        pending.outcome().whenComplete((o, e) -> {
+            pendingLines.decrementAndGet();
+            lineWait.record(System.nanoTime() - submitted, TimeUnit.NANOSECONDS);
+        });
+        enqueue(teamId, List.of(pending));
         return pending.outcome();
+    }
+
+    private void enqueue(String teamId, List<Pending> lines) {
+        TeamQueue queue = queues.computeIfAbsent(teamId, TeamQueue::new);
+        queue.lines.addAll(lines);
+        boolean reservation = lines.stream().anyMatch(p -> p.line() instanceof ReserveSpend);
+        if (reservation || settlementLingerNanos <= 0 || stopping) {
+            startDraining(queue);
+        } else if (queue.lingering.compareAndSet(false, true)) {
+            // Leaves with the team's next reservation, or alone when the linger is over.
+            try {
+                lingerTimer.schedule(() -> {
+                    queue.lingering.set(false);
+                    startDraining(queue);
+                }, settlementLingerNanos, TimeUnit.NANOSECONDS);
+            } catch (java.util.concurrent.RejectedExecutionException stopped) {
+                queue.lingering.set(false);
+                startDraining(queue);
+            }
+        }
+    }
+
+    private void startDraining(TeamQueue queue) {
+        if (queue.draining.compareAndSet(false, true)) {
+            try {
+                dispatchers.execute(() -> drain(queue));
+            } catch (java.util.concurrent.RejectedExecutionException stopped) {
+                // after the stop: nothing more can be stored
+                queue.draining.set(false);
+                Pending pending;
+                while ((pending = queue.lines.poll()) != null) {
+                    pending.outcome().completeExceptionally(database.unavailable());
+                }
+            }
+        }
     }
 
     private record Pending(SpendLine line, CompletableFuture<SpendOutcome> outcome) {
@@ -90,6 +200,7 @@ public class SpendLedger {
         final String teamId;
         final Queue<Pending> lines = new ConcurrentLinkedQueue<>();
         final AtomicBoolean draining = new AtomicBoolean();
+        final AtomicBoolean lingering = new AtomicBoolean();
 
         TeamQueue(String teamId) {
             this.teamId = teamId;
@@ -97,6 +208,19 @@ public class SpendLedger {
     }
 
     private void drain(TeamQueue queue) {
+        try {
+            drainLines(queue);
+        } catch (Throwable unexpected) {
+            // never leave the team's queue marked as draining with nobody draining it
+            log.error("Draining the spend lines of team {} failed", queue.teamId, unexpected);
+            queue.draining.set(false);
+            if (!queue.lines.isEmpty() && queue.draining.compareAndSet(false, true)) {
+                dispatchers.execute(() -> drain(queue));
+            }
+        }
+    }
+
+    private void drainLines(TeamQueue queue) {
         while (true) {
             List<Pending> batch = new ArrayList<>();
             Pending next;
@@ -116,6 +240,10 @@ public class SpendLedger {
     }
 
     private void dispatch(String teamId, List<Pending> batch) {
+        if (!database.isUp()) {
+            keepForLater(teamId, batch);
+            return;
+        }
         RecordSpendBatch command = new RecordSpendBatch(teamId, batch.stream().map(Pending::line).toList());
         for (int attempt = 0; ; attempt++) {
             try {
@@ -130,26 +258,129 @@ public class SpendLedger {
             } catch (ConcurrencyException e) {
                 // Another node appended to this team first: Axon evicted the cached team; decide again on the
                 // reloaded state. Lines are idempotent by request id, so a retry never acts twice.
+                conflicts.increment();
                 if (attempt < concurrencyRetries) {
                     log.debug("Team {} changed on another node; retrying a batch of {}", teamId, batch.size());
                     continue;
                 }
                 fail(batch, e);
                 return;
-            } catch (RuntimeException e) {
-                fail(batch, e);
+            } catch (RuntimeException | Error e) {
+                // (an Error too: the PostgreSQL driver asserts on a connection cut mid-batch; whatever it is, the
+                // batch's callers must hear of it, and this team's queue must go on)
+                if (database.report(e) || (DatabaseFailures.involvesJdbc(e) && !database.checkNow())) {
+                    keepForLater(teamId, batch);
+                } else {
+                    fail(batch, e);
+                }
                 return;
             }
         }
     }
 
-    private static void fail(List<Pending> batch, RuntimeException e) {
+    /**
+     * The database cannot be reached. Reservations fail now (the client gets a 503 and may retry) and are released
+     * later, in case their commit went through unseen (a release of a request that was never reserved changes
+     * nothing). Settlements and releases wait and go again: the request was answered, its cost must be stored.
+     */
+    private void keepForLater(String teamId, List<Pending> batch) {
+        List<Pending> later = new ArrayList<>();
+        for (Pending pending : batch) {
+            if (pending.line() instanceof ReserveSpend reserve) {
+                pending.outcome().completeExceptionally(database.unavailable());
+                Pending release = new Pending(new ReleaseReservation(reserve.requestId(), "database_unavailable"),
+                        new CompletableFuture<>());
+                pendingLines.incrementAndGet();
+                release.outcome().whenComplete((o, e) -> pendingLines.decrementAndGet());
+                later.add(release);
+            } else {
+                later.add(pending);
+            }
+        }
+        deferred.increment(later.size());
+        try {
+            retries.schedule(() -> enqueue(teamId, later), retryDelay.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException stopped) {
+            fail(later, database.unavailable());
+        }
+    }
+
+    private static void fail(List<Pending> batch, Throwable e) {
         log.error("A batch of {} spend lines failed", batch.size(), e);
         batch.forEach(p -> p.outcome().completeExceptionally(e));
     }
 
-    @PreDestroy
-    void stop() {
+    /** Lines submitted and not yet durably decided. */
+    public int pendingLines() {
+        return pendingLines.get();
+    }
+
+    @Override
+    public void start() {
+        running = true;
+    }
+
+    /**
+     * The application is closing (SIGTERM): from now on new reservations are refused with a 503, while the requests
+     * already reserved run to their settlement, which the web server's graceful shutdown waits for.
+     */
+    @EventListener(ContextClosedEvent.class)
+    public void closing() {
+        stopping = true;
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    @Override
+    public int getPhase() {
+        return PHASE;
+    }
+
+    /**
+     * The graceful stop: the web server has let the running requests finish; their settlements may still be queued
+     * or lingering. Sends every line still waiting and waits until every line is stored (or
+     * {@code tollgate.database.drain-timeout} has passed) before Axon stops: no settlement is left to be charged at
+     * its estimate.
+     */
+    @Override
+    public void stop() {
+        stopping = true;
+        lingerTimer.shutdownNow();
+        queues.values().forEach(queue -> {
+            queue.lingering.set(false);
+            if (!queue.lines.isEmpty()) {
+                startDraining(queue);
+            }
+        });
+        long deadline = System.nanoTime() + drainTimeout.toNanos();
+        int left = pendingLines.get();
+        if (left > 0) {
+            log.info("Storing {} pending spend line(s) before stopping", left);
+        }
+        while ((left = pendingLines.get()) > 0 && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(10); // a bounded poll of an in-memory counter at shutdown, not a test wait
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        if (left > 0) {
+            log.error("Stopping with {} spend line(s) not stored after {}: their reservations will expire and be "
+                    + "charged at their estimate", left, drainTimeout);
+        }
+        running = false;
+        retries.shutdownNow();
         dispatchers.shutdown();
+        try {
+            if (!dispatchers.awaitTermination(10, TimeUnit.SECONDS)) {
+                log.warn("Spend lines still being committed after 10 s; stopping anyway");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

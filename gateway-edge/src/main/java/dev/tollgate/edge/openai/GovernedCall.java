@@ -481,8 +481,9 @@ public class GovernedCall {
                             routingHeaders().forEach(responseHeaders::set);
                         }
                     })
-                    .concatMapIterable(relay::onChunk)
-                    .takeUntil(event -> relay.overBudget())
+                    .map(relay::onChunk)
+                    .takeUntil(batch -> relay.stopped()) // cancels the upstream: it is not read any further
+                    .concatMapIterable(batch -> batch)
                     .concatWith(Flux.defer(() -> finish(relay)))
                     .onErrorResume(failure -> {
                         if (!relay.emittedAny()) {
@@ -510,7 +511,7 @@ public class GovernedCall {
 
         /** After the upstream's last event (or the budget's): settle, then what the route sends last. */
         private Flux<byte[]> finish(StreamRelay relay) {
-            if (relay.overBudget()) {
+            if (relay.stopped()) {
                 log.warn("Stream {} was stopped at the {} output tokens its budget granted: the upstream went on",
                         requestId, reservation.grantedMaxTokens());
             }

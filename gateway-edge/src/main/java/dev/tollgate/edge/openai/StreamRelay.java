@@ -82,7 +82,7 @@ final class StreamRelay {
     }
 
     /** Whether the delivered text went past the granted output tokens: the relay forwards nothing more. */
-    boolean overBudget() {
+    boolean stopped() {
         return overBudget;
     }
 
@@ -133,8 +133,13 @@ final class StreamRelay {
         observer.accept(parsed);
         String delta = dialect.text(parsed);
         if (delta != null && !delta.isEmpty()) {
+            int before = delivered.length();
             delivered.append(delta);
-            checkBudget();
+            if (overBudget()) {
+                // the event that goes past what was granted is not sent, nor charged: the stream ends before it
+                delivered.setLength(before);
+                return null;
+            }
         }
         Usage usage = dialect.usage(parsed);
         if (usage == null || !(parsed instanceof ObjectNode object)) {
@@ -152,15 +157,15 @@ final class StreamRelay {
         return (otherLines + new String(rewritten, StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8);
     }
 
-    private void checkBudget() {
+    /** Whether the text delivered so far holds more tokens than granted; sets {@link #overBudget} when it does. */
+    private boolean overBudget() {
         if (outputLimit < 0 || delivered.length() - countedLength + countedTokens <= outputLimit) {
-            return; // even at one token per character it cannot be over yet
+            return false; // even at one token per character it cannot be over yet
         }
         countedTokens = tokens.text(delivered.toString());
         countedLength = delivered.length();
-        if (countedTokens > outputLimit) {
-            overBudget = true;
-        }
+        overBudget = countedTokens > outputLimit;
+        return overBudget;
     }
 
     /** The upstream's usage, or the tokens counted here when it reported none (a cut or a terse upstream). */

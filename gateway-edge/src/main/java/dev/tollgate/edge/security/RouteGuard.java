@@ -27,7 +27,7 @@ import reactor.core.publisher.Mono;
  * state-changing call with a session must carry the session's CSRF token. A bearer key always wins over a cookie.
  */
 @Component
-@Order(Ordered.HIGHEST_PRECEDENCE)
+@Order(Ordered.HIGHEST_PRECEDENCE + 2) // after SecurityHeaders and FailedAuthThrottle
 public class RouteGuard implements WebFilter {
 
     private final RouteTable routes = RouteTable.standard();

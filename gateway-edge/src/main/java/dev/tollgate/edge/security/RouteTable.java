@@ -46,6 +46,10 @@ public final class RouteTable {
                 .add(RouteAccess.OWN_SPEND, "/spend/me")
                 // the whole ledger in FinOps FOCUS columns: finance and admins, not a manager of some teams
                 .add(RouteAccess.FINANCE, "/reports/focus")
+                // erasing a person's personal data: admins only (docs/privacy.md)
+                .add(RouteAccess.ADMIN, "/admin/users/{userId}/erase")
+                // moving a member between teams, a course roster: admins, and managers of the teams concerned
+                .add(RouteAccess.STAFF, "/admin/users/{userId}/move", "/admin/teams/{teamId}/roster")
                 .add(RouteAccess.STAFF, "/admin/**", "/spend/**", "/budgets/**", "/audit", "/reports/**")
                 .build();
     }

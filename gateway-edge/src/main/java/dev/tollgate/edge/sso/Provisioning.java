@@ -13,14 +13,15 @@ import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 
+import java.util.List;
 import java.util.Set;
 
 /**
  * Provisioning follows the identity provider: at a member's sign-in, their identity is linked to their user id
  * (the first time: an {@code IdentityLinked} event naming the issuer and the groups that decided), they are
  * registered in the team their groups map to with the mapped tags (the team's member budget applies), their tags
- * follow their groups at every later sign-in, and a changed team goes to {@link MemberMoves}. Names travel only in
- * the registration command; no email is kept.
+ * follow their groups at every later sign-in, and a changed team goes to {@link MemberMoves}. The name and email
+ * travel only in the registration command, where they are sealed with the person's own key (docs/privacy.md).
  */
 @Component
 public class Provisioning {
@@ -36,7 +37,8 @@ public class Provisioning {
     }
 
     /** Completes when the member is registered in their team (and the directory shows it). */
-    public Mono<Void> provision(String issuer, String subject, String userId, String name, SsoRules.Decision decision) {
+    public Mono<Void> provision(String issuer, String subject, String userId, String name, String email,
+                                SsoRules.Decision decision) {
         String actor = "sso:" + userId;
         String teamId = decision.teamId();
         Set<String> tags = decision.tags();
@@ -47,26 +49,36 @@ public class Provisioning {
                         : Mono.error(CommandRefused.notFound("no team '" + teamId + "'")))
                 .then(Blocking.query(() -> directory.user(userId)).flatMap(existing -> {
             if (existing.isEmpty() || existing.get().removedAt() != null && existing.get().teamId().equals(teamId)) {
-                return register(teamId, userId, name, tags, actor);
+                return register(teamId, userId, name, email, tags, actor);
             }
             UserView user = existing.get();
             if (!user.teamId().equals(teamId)) {
+                // moved with their tags, which then follow the groups like everyone's
                 return moves.move(userId, user.teamId(), teamId, actor, "the identity provider's groups place "
-                        + userId + " in team " + teamId);
+                                + userId + " in team " + teamId)
+                        .then(Blocking.query(() -> directory.user(userId)))
+                        .flatMap(moved -> followTags(teamId, userId, moved.map(UserView::tags).orElse(List.of()),
+                                tags, actor));
             }
-            if (!Set.copyOf(user.tags()).equals(tags)) {
-                return Mono.fromFuture(commands.send(new SetUserTags(teamId, userId, tags, actor,
-                                "tags follow the identity provider's groups at sign-in")))
-                        .then(ReadModelWait.until(() -> directory.user(userId)
-                                .filter(view -> Set.copyOf(view.tags()).equals(tags))))
-                        .then();
-            }
-            return Mono.empty();
+            return followTags(teamId, userId, user.tags(), tags, actor);
         }));
     }
 
-    private Mono<Void> register(String teamId, String userId, String name, Set<String> tags, String actor) {
-        return Mono.fromFuture(commands.send(new RegisterUser(teamId, userId, null, name, null, tags, actor)))
+    private Mono<Void> followTags(String teamId, String userId, List<String> current, Set<String> tags,
+                                  String actor) {
+        if (!Set.copyOf(current).equals(tags)) {
+            return Mono.fromFuture(commands.send(new SetUserTags(teamId, userId, tags, actor,
+                            "tags follow the identity provider's groups at sign-in")))
+                    .then(ReadModelWait.until(() -> directory.user(userId)
+                            .filter(view -> Set.copyOf(view.tags()).equals(tags))))
+                    .then();
+        }
+        return Mono.empty();
+    }
+
+    private Mono<Void> register(String teamId, String userId, String name, String email, Set<String> tags,
+                                String actor) {
+        return Mono.fromFuture(commands.send(new RegisterUser(teamId, userId, null, name, email, null, tags, actor)))
                 .then(ReadModelWait.until(() -> directory.user(userId)
                         .filter(user -> user.live() != null && user.removedAt() == null)))
                 .then();

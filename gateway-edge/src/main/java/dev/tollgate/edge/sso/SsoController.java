@@ -181,6 +181,9 @@ public class SsoController {
         }
         Object rawName = claims.getClaim(settings.nameClaim());
         String name = rawName == null ? null : rawName.toString();
+        Object rawEmail = settings.emailClaim() == null || settings.emailClaim().isBlank() ? null
+                : claims.getClaim(settings.emailClaim());
+        String email = rawEmail == null ? null : rawEmail.toString();
         SsoRules.Decision decision = rules.decide(groups(claims.getClaim(settings.groupsClaim())));
         if (decision.grantsNothing()) {
             return Mono.error(new SignInProblem(HttpStatus.FORBIDDEN, "No access for " + userId,
@@ -200,7 +203,7 @@ public class SsoController {
                             + (decision.role() != null ? " Staff pages are at /ui/." : "")));
         }
         Mono<Void> provisioned = decision.teamId() == null ? Mono.empty()
-                : provisioning.provision(issuer, subject, userId, name, decision);
+                : provisioning.provision(issuer, subject, userId, name, email, decision);
         return provisioned.then(Blocking.query(() -> {
             String secret = sessions.start(issuer, subject, userId, decision.role(), decision.managedTeams(),
                     decision.teamId());

@@ -14,6 +14,7 @@ public final class StoredEventUpcasters {
     public static EventUpcasterChain chain() {
         return new EventUpcasterChain(
                 new UnrevisionedEvents(),       // release 0.1: no revision -> 1
-                new BalancesWithOverrun());     // 1 -> 2: balances count overrun
+                new BalancesWithOverrun(),      // 1 -> 2: balances count overrun
+                new RegistrationsWithEmail());  // UserRegistered 2 -> 3: an email (personal data)
     }
 }

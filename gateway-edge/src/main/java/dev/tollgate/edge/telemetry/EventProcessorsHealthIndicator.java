@@ -1,6 +1,7 @@
 package dev.tollgate.edge.telemetry;
 
 import dev.tollgate.edge.config.TollgateProperties;
+import dev.tollgate.edge.database.DatabaseAvailability;
 import org.axonframework.config.EventProcessingConfiguration;
 import org.axonframework.eventhandling.EventProcessor;
 import org.axonframework.eventhandling.EventTrackerStatus;
@@ -33,17 +34,21 @@ public class EventProcessorsHealthIndicator implements HealthIndicator {
     private final EventProcessingConfiguration processing;
     private final EventStore eventStore;
     private final Set<String> optional;
+    private final DatabaseAvailability database;
 
     public EventProcessorsHealthIndicator(EventProcessingConfiguration processing, EventStore eventStore,
-                                          TollgateProperties properties) {
+                                          TollgateProperties properties, DatabaseAvailability database) {
         this.processing = processing;
+        this.database = database;
         this.eventStore = eventStore;
         this.optional = Set.copyOf(properties.telemetry().health().optionalProcessors());
     }
 
     @Override
     public Health health() {
-        Long head = position(eventStore.createHeadToken());
+        // the head is read from the event store: not while the database is known to be unreachable (readiness
+        // answers at once; `db` says why)
+        Long head = database.isUp() ? position(eventStore.createHeadToken()) : null;
         Status overall = Status.UP;
         Map<String, Object> details = new TreeMap<>();
         for (Map.Entry<String, EventProcessor> entry : processing.eventProcessors().entrySet()) {

@@ -233,6 +233,125 @@ class RoutingTest extends GatewayTestSupport {
         assertThat(hits("hasty").stream().map(Hit::toString)).containsExactly("a:hasty", "b:hasty-fb");
     }
 
+    // ------------------------------------------------------------------ every OpenAI route routes like chat
+
+    @Test
+    void aCompletionIsRetriedOnTheOtherDeploymentThenFallsBackAndIsChargedAtTheFallbacksPrice() {
+        A.always("cmpl-a", status(500));
+        B.always("cmpl-b", status(503));
+
+        Http.Response answer = http().post("/v1/completions", key, Map.of("model", "cmpl", "prompt", "Say hi",
+                "max_tokens", 10));
+
+        assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+        List<String> order = hits("cmpl").stream().map(Hit::toString).toList();
+        assertThat(order).hasSize(3);
+        assertThat(order.subList(0, 2)).containsExactlyInAnyOrder("a:cmpl-a", "b:cmpl-b");
+        assertThat(order.get(2)).isEqualTo("c:cmpl-fb");
+        assertThat(answer.json().path("choices").get(0).path("text").asText()).isEqualTo("answered by c");
+        assertThat(answer.header("x-tollgate-attempts")).isEqualTo("3");
+        assertThat(answer.header("x-tollgate-model")).isEqualTo("cmpl-fb");
+        // 12 prompt tokens at 10 and 10 completion tokens at 20 per million: the fallback's prices
+        assertThat(new BigDecimal(answer.header("x-tollgate-cost"))).isEqualByComparingTo("0.00032");
+        // the reservation covered the fallback's output: 10 tokens at 20 per million at least
+        assertThat(new BigDecimal(answer.header("x-tollgate-reserved"))).isGreaterThan(new BigDecimal("0.0002"));
+        JsonNode row = messageCost(answer.header("x-request-id"));
+        assertThat(row.path("outcome").asText()).isEqualTo("settled");
+        assertThat(row.path("model").asText()).isEqualTo("cmpl-fb");
+        assertThat(row.path("requested_model").asText()).isEqualTo("cmpl");
+        assertThat(row.path("attempts").asInt()).isEqualTo(3);
+    }
+
+    @Test
+    void aFailingCompletionsDeploymentCoolsDownAndIsSkipped() {
+        A.script("cmpl-cool", status(500));
+
+        Http.Response first = http().post("/v1/completions", key, Map.of("model", "cmpl-cool", "prompt", "x"));
+        assertThat(first.status()).as(first.body()).isEqualTo(200);
+        assertThat(first.header("x-tollgate-deployment")).isEqualTo("cmpl-cool-fb");
+
+        // allowed-fails 1: cooling down for 2s, not even tried
+        Http.Response second = http().post("/v1/completions", key, Map.of("model", "cmpl-cool", "prompt", "x"));
+        assertThat(second.header("x-tollgate-deployment")).isEqualTo("cmpl-cool-fb");
+        assertThat(second.header("x-tollgate-attempts")).isEqualTo("1");
+        assertThat(hits("cmpl-cool").stream().map(Hit::toString))
+                .containsExactly("a:cmpl-cool", "b:cmpl-cool-fb", "b:cmpl-cool-fb");
+    }
+
+    @Test
+    void embeddingsFallBackOnlyToModelsOfTheirKind() {
+        A.always("emb", status(500));
+        int plainHits = hits("plain").size();
+
+        Http.Response answer = http().post("/v1/embeddings", key, Map.of("model", "emb", "input", "hello"));
+
+        assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+        // 'plain' (a chat model) is the first fallback named, and is skipped: it cannot embed
+        assertThat(hits("plain")).hasSize(plainHits);
+        assertThat(hits("emb", "emb-fb").stream().map(Hit::toString)).containsExactly("a:emb", "c:emb-fb");
+        assertThat(answer.header("x-tollgate-model")).isEqualTo("emb-fb");
+        // 12 tokens at 2 per million
+        assertThat(new BigDecimal(answer.header("x-tollgate-cost"))).isEqualByComparingTo("0.000024");
+        assertThat(messageCost(answer.header("x-request-id")).path("attempts").asInt()).isEqualTo(2);
+    }
+
+    @Test
+    void embeddingsCountAgainstTheirDeploymentsRpm() {
+        awaitEarlyInTheMinute();
+        assertThat(http().post("/v1/embeddings", key, Map.of("model", "emb-rpm", "input", "a")).status())
+                .isEqualTo(200);
+
+        Http.Response full = http().post("/v1/embeddings", key, Map.of("model", "emb-rpm", "input", "b"));
+
+        assertThat(full.status()).as(full.body()).isEqualTo(429);
+        assertThat(full.json().path("error").path("code").asText()).isEqualTo("no_deployment_available");
+        assertThat(full.header("retry-after")).isNotBlank();
+        assertThat(hits("emb-rpm")).hasSize(1);
+        assertThat(messageCost(full.header("x-request-id")).path("reason").asText())
+                .isEqualTo("no_deployment_available");
+    }
+
+    @Test
+    void anImageGenerationFallsBackAndIsChargedPerImageAtTheFallbacksPrice() {
+        A.always("img", status(500));
+
+        Http.Response answer = http().post("/v1/images/generations", key, Map.of("model", "img",
+                "prompt", "a lighthouse", "n", 2));
+
+        assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+        assertThat(hits("img").stream().map(Hit::toString)).containsExactly("a:img", "b:img-fb");
+        assertThat(answer.json().path("data")).hasSize(2);
+        assertThat(new BigDecimal(answer.header("x-tollgate-cost"))).isEqualByComparingTo("0.10");
+        // reserved for the dearer of the two: two images at 0.05
+        assertThat(new BigDecimal(answer.header("x-tollgate-reserved"))).isEqualByComparingTo("0.10");
+        JsonNode row = messageCost(answer.header("x-request-id"));
+        assertThat(row.path("model").asText()).isEqualTo("img-fb");
+        assertThat(new BigDecimal(row.path("cost").asText())).isEqualByComparingTo("0.10");
+    }
+
+    @Test
+    void aResponsesStreamIsRetriedBeforeItsFirstEventButNotAfterIt() {
+        A.script("resp", status(502));
+        Http.Response retried = http().post("/v1/responses", key, Map.of("model", "resp", "input", "hi",
+                "stream", true, "max_output_tokens", 30));
+        assertThat(retried.status()).as(retried.body()).isEqualTo(200);
+        assertThat(retried.body()).contains("Hello").contains("response.completed").contains("\"cost\"");
+        assertThat(retried.header("x-tollgate-attempts")).isEqualTo("2");
+        JsonNode settled = messageCost(retried.header("x-request-id"));
+        assertThat(settled.path("outcome").asText()).isEqualTo("settled");
+        assertThat(settled.path("attempts").asInt()).isEqualTo(2);
+        assertThat(settled.path("usage").path("completion_tokens").asLong()).isEqualTo(30);
+
+        A.script("resp", cut());
+        Http.Response cutShort = http().post("/v1/responses", key, Map.of("model", "resp", "input", "hi",
+                "stream", true));
+        assertThat(cutShort.body()).contains("Hello");
+        assertThat(hits("resp")).hasSize(3);
+        JsonNode row = messageCost(cutShort.header("x-request-id"));
+        assertThat(row.path("outcome").asText()).isEqualTo("settled");
+        assertThat(row.path("attempts").asInt()).isEqualTo(1);
+    }
+
     // ------------------------------------------------------------------ the deployment state gauge
 
     @Autowired

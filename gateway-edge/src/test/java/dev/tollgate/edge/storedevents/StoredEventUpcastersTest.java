@@ -34,7 +34,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class StoredEventUpcastersTest {
 
-    final Serializer serializer = new AxonConfiguration().serializer();
+    final Serializer serializer = AxonConfiguration.jackson();
     final EventUpcasterChain upcasters = StoredEventUpcasters.chain();
     final StoredEvents release01 = StoredEvents.read(StoredEventsCompatibilityTest.FIXTURE);
 

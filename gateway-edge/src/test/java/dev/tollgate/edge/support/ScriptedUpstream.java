@@ -21,7 +21,9 @@ import java.util.concurrent.Executors;
 /**
  * A real OpenAI-compatible HTTP server on a loopback port that answers as it is told: for each upstream model name
  * a queue of behaviours (a 429 with its Retry-After, a 500, a 400, a slow answer, a stream cut after its first
- * chunk), and after the queue the normal answer. Every request is logged, with the server's name, in one log that
+ * chunk), and after the queue the normal answer. The other OpenAI routes ({@code /v1/completions},
+ * {@code /v1/embeddings}, {@code /v1/images/generations}, {@code /v1/responses}) follow the same scripts and answer
+ * in their own shapes (12 input tokens; output tokens: the forwarded maximum, or 20). Every request is logged, with the server's name, in one log that
  * several servers share, so that a test sees the order in which deployments were tried.
  */
 public final class ScriptedUpstream implements AutoCloseable {
@@ -93,6 +95,9 @@ public final class ScriptedUpstream implements AutoCloseable {
         }
         server.setExecutor(Executors.newCachedThreadPool());
         server.createContext("/v1/chat/completions", this::chat);
+        for (String route : List.of("/v1/completions", "/v1/embeddings", "/v1/images/generations", "/v1/responses")) {
+            server.createContext(route, this::other);
+        }
         server.start();
     }
 
@@ -195,6 +200,115 @@ public final class ScriptedUpstream implements AutoCloseable {
             event(out, json.writeValueAsString(last));
         }
         out.write("data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8));
+        out.close();
+    }
+
+    /** The routes besides chat completions: the same scripts, their own answers. */
+    private void other(HttpExchange exchange) throws IOException {
+        String path = exchange.getRequestURI().getPath();
+        JsonNode body = json.readTree(exchange.getRequestBody());
+        String model = body.path("model").asText();
+        log.add(new Hit(name, model, System.currentTimeMillis()));
+        Behaviour behaviour = next(model);
+        try {
+            if (behaviour instanceof Status status) {
+                if (status.retryAfter() != null) {
+                    exchange.getResponseHeaders().set("Retry-After", status.retryAfter());
+                }
+                error(exchange, status.status());
+                return;
+            }
+            if (behaviour instanceof Slow slow) {
+                Thread.sleep(slow.millis());
+            }
+            boolean stream = body.path("stream").asBoolean(false) || behaviour instanceof Cut;
+            switch (path) {
+                case "/v1/completions" -> completion(exchange, body, model, stream, behaviour instanceof Cut);
+                case "/v1/embeddings" -> {
+                    ObjectNode answer = json.createObjectNode().put("object", "list").put("model", model);
+                    answer.putArray("data").addObject().put("object", "embedding").put("index", 0)
+                            .putArray("embedding").add(0.6).add(0.8);
+                    answer.putObject("usage").put("prompt_tokens", PROMPT_TOKENS).put("total_tokens", PROMPT_TOKENS);
+                    send(exchange, 200, json.writeValueAsBytes(answer));
+                }
+                case "/v1/images/generations" -> {
+                    ObjectNode answer = json.createObjectNode().put("created", 1);
+                    var data = answer.putArray("data");
+                    for (int i = 0; i < body.path("n").asInt(1); i++) {
+                        data.addObject().put("url", "https://images.example/" + name + "/" + i + ".png");
+                    }
+                    send(exchange, 200, json.writeValueAsBytes(answer));
+                }
+                default -> response(exchange, body, model, stream, behaviour instanceof Cut);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            exchange.close();
+        } catch (IOException e) {
+            exchange.close();
+        }
+    }
+
+    private void completion(HttpExchange exchange, JsonNode body, String model, boolean stream, boolean cut)
+            throws IOException, InterruptedException {
+        long maxTokens = body.path("max_tokens").asLong(20);
+        if (!stream) {
+            ObjectNode answer = json.createObjectNode().put("id", "cmpl-" + name).put("object", "text_completion")
+                    .put("created", 1).put("model", model);
+            answer.putArray("choices").addObject().put("index", 0).put("finish_reason", "stop")
+                    .put("text", "answered by " + name);
+            answer.set("usage", usage(maxTokens));
+            send(exchange, 200, json.writeValueAsBytes(answer));
+            return;
+        }
+        exchange.getResponseHeaders().set("Content-Type", "text/event-stream");
+        exchange.sendResponseHeaders(200, 0);
+        OutputStream out = exchange.getResponseBody();
+        event(out, "{\"object\":\"text_completion\",\"model\":\"" + model
+                + "\",\"choices\":[{\"index\":0,\"text\":\"Hello\",\"finish_reason\":null}]}");
+        if (cut) {
+            Thread.sleep(200);
+            throw new IllegalStateException("the scripted upstream cuts this stream");
+        }
+        event(out, "{\"object\":\"text_completion\",\"model\":\"" + model
+                + "\",\"choices\":[{\"index\":0,\"text\":\" world\",\"finish_reason\":\"stop\"}]}");
+        if (body.path("stream_options").path("include_usage").asBoolean(false)) {
+            ObjectNode last = json.createObjectNode().put("object", "text_completion").put("model", model);
+            last.putArray("choices");
+            last.set("usage", usage(maxTokens));
+            event(out, json.writeValueAsString(last));
+        }
+        out.write("data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8));
+        out.close();
+    }
+
+    private void response(HttpExchange exchange, JsonNode body, String model, boolean stream, boolean cut)
+            throws IOException, InterruptedException {
+        long maxTokens = body.path("max_output_tokens").asLong(20);
+        ObjectNode response = json.createObjectNode().put("id", "resp_" + name).put("object", "response")
+                .put("status", "completed").put("model", model);
+        response.putArray("output").addObject().put("type", "message").put("role", "assistant")
+                .putArray("content").addObject().put("type", "output_text").put("text", "answered by " + name);
+        response.putObject("usage").put("input_tokens", PROMPT_TOKENS).put("output_tokens", maxTokens)
+                .put("total_tokens", PROMPT_TOKENS + maxTokens);
+        if (!stream) {
+            send(exchange, 200, json.writeValueAsBytes(response));
+            return;
+        }
+        exchange.getResponseHeaders().set("Content-Type", "text/event-stream");
+        exchange.sendResponseHeaders(200, 0);
+        OutputStream out = exchange.getResponseBody();
+        out.write(("event: response.output_text.delta\ndata: {\"type\":\"response.output_text.delta\","
+                + "\"delta\":\"Hello\"}\n\n").getBytes(StandardCharsets.UTF_8));
+        out.flush();
+        if (cut) {
+            Thread.sleep(200);
+            throw new IllegalStateException("the scripted upstream cuts this stream");
+        }
+        ObjectNode completed = json.createObjectNode().put("type", "response.completed");
+        completed.set("response", response);
+        out.write(("event: response.completed\ndata: " + json.writeValueAsString(completed) + "\n\n")
+                .getBytes(StandardCharsets.UTF_8));
         out.close();
     }
 

@@ -1,5 +1,6 @@
 package dev.tollgate.edge.telemetry;
 
+import dev.tollgate.edge.database.DatabaseAvailability;
 import dev.tollgate.edge.support.Config;
 import org.axonframework.config.EventProcessingConfiguration;
 import org.axonframework.eventhandling.EventProcessor;
@@ -39,7 +40,9 @@ class EventProcessorsHealthIndicatorTest {
         when(processing.eventProcessors()).thenReturn(processors);
         EventStore store = mock(EventStore.class);
         when(store.createHeadToken()).thenReturn(new GlobalSequenceTrackingToken(100));
-        return new EventProcessorsHealthIndicator(processing, store, Config.tollgate()).health();
+        DatabaseAvailability database = mock(DatabaseAvailability.class);
+        when(database.isUp()).thenReturn(true);
+        return new EventProcessorsHealthIndicator(processing, store, Config.tollgate(), database).health();
     }
 
     @Test

@@ -58,6 +58,21 @@ class AdminUiTest extends GatewayTestSupport {
     }
 
     @Test
+    void everyPageRendersUnderTheServersContentSecurityPolicyWithoutAViolation() {
+        browser.signIn(MASTER_KEY);
+        browser.heading("Teams");
+        browser.driver.executeScript("window.cspViolations = [];"
+                + "document.addEventListener('securitypolicyviolation', e => window.cspViolations.push("
+                + "e.violatedDirective + ' ' + e.blockedURI));");
+        for (String page : List.of("boosts", "keys", "prices", "spend", "audit", "recalculations", "teams")) {
+            browser.driver.executeScript("location.hash = '#/" + page + "'");
+            browser.waitFor(By.cssSelector("main .view[data-ready][data-page='" + page + "'], main .view[data-ready]"));
+            browser.ready();
+        }
+        assertThat(browser.driver.executeScript("return window.cspViolations")).asList().isEmpty();
+    }
+
+    @Test
     void aRefusedKeyShowsTheServersReasonAndStaysOnTheSignInPage() {
         browser.signIn("tg-not-a-key-of-this-gateway");
 

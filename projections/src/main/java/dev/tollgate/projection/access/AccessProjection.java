@@ -4,6 +4,8 @@ import dev.tollgate.api.access.CredentialIssued;
 import dev.tollgate.api.access.CredentialRevoked;
 import dev.tollgate.api.access.CredentialScopeChanged;
 import dev.tollgate.api.key.KeyIssued;
+import dev.tollgate.api.move.KeyMoved;
+import dev.tollgate.api.privacy.PersonalDataErased;
 import dev.tollgate.api.key.KeyRevoked;
 import dev.tollgate.api.key.KeyRotated;
 import dev.tollgate.projection.support.Json;
@@ -55,6 +57,24 @@ public class AccessProjection {
                 .set(API_KEYS.METADATA, Json.of(event.metadata()))
                 .set(API_KEYS.DEFAULT_TAGS, Json.of(event.defaultTags()))
                 .onConflictDoNothing()
+                .execute();
+    }
+
+    /** A key followed its owner to their new team. */
+    @EventHandler
+    public void on(KeyMoved event) {
+        dsl.update(API_KEYS)
+                .set(API_KEYS.TEAM_ID, event.toTeamId())
+                .where(API_KEYS.KEY_ID.eq(event.keyId()))
+                .execute();
+    }
+
+    /** The metadata of an erased person's keys is theirs: it goes with them. */
+    @EventHandler
+    public void on(PersonalDataErased event) {
+        dsl.update(API_KEYS)
+                .set(API_KEYS.METADATA, Json.of(java.util.Map.of()))
+                .where(API_KEYS.USER_ID.eq(event.userId()))
                 .execute();
     }
 

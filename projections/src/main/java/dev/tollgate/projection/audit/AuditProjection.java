@@ -24,6 +24,13 @@ import dev.tollgate.api.team.TeamCreated;
 import dev.tollgate.api.team.UserBudgetSet;
 import dev.tollgate.api.recalculation.RecalculationApproved;
 import dev.tollgate.api.recalculation.RecalculationStarted;
+import dev.tollgate.api.move.KeyMoved;
+import dev.tollgate.api.move.UserMoveAwaitingReservations;
+import dev.tollgate.api.move.UserMoveCancelled;
+import dev.tollgate.api.move.UserMoveStarted;
+import dev.tollgate.api.move.UserMovedIn;
+import dev.tollgate.api.move.UserMovedOut;
+import dev.tollgate.api.privacy.PersonalDataErased;
 import dev.tollgate.api.team.UserRegistered;
 import dev.tollgate.api.topup.BudgetToppedUp;
 import dev.tollgate.api.priceproposal.PriceProposalApproved;
@@ -38,6 +45,7 @@ import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.ResetHandler;
 import org.axonframework.messaging.annotation.MessageIdentifier;
 import org.jooq.DSLContext;
+import org.jooq.impl.DSL;
 import org.springframework.stereotype.Component;
 
 import java.time.Instant;
@@ -210,6 +218,54 @@ public class AuditProjection {
         record(id, e.at(), e.actor(), "recalculation.approved", "recalculation", e.recalculationId(), null,
                 e.reason(), e);
     }
+
+    @EventHandler
+    void on(UserMoveStarted e, @MessageIdentifier String id) {
+        record(id, e.at(), e.actor(), "user.move_started", "user", e.userId(), e.teamId(), e.reason(), e);
+    }
+
+    @EventHandler
+    void on(UserMovedIn e, @MessageIdentifier String id) {
+        record(id, e.at(), e.actor(), "user.moved_in", "user", e.userId(), e.teamId(), e.reason(), e);
+    }
+
+    @EventHandler
+    void on(UserMoveAwaitingReservations e, @MessageIdentifier String id) {
+        record(id, e.at(), "system", "user.move_awaiting_reservations", "user", e.userId(), e.teamId(), null, e);
+    }
+
+    @EventHandler
+    void on(UserMovedOut e, @MessageIdentifier String id) {
+        record(id, e.at(), "system", "user.moved_out", "user", e.userId(), e.teamId(), null, e);
+    }
+
+    @EventHandler
+    void on(UserMoveCancelled e, @MessageIdentifier String id) {
+        record(id, e.at(), "system", "user.move_cancelled", "user", e.userId(), e.teamId(), e.reason(), e);
+    }
+
+    @EventHandler
+    void on(KeyMoved e, @MessageIdentifier String id) {
+        record(id, e.at(), e.actor(), "key.moved", "key", e.keyId(), e.toTeamId(), null, e);
+    }
+
+    /**
+     * The erasure is itself audited (who, when, why, whose pseudonymous id); what the trail held of the person's
+     * personal data (the details of their registration, their keys' metadata) goes.
+     */
+    @EventHandler
+    void on(PersonalDataErased e, @MessageIdentifier String id) {
+        dsl.update(AUDIT_LOG)
+                .set(AUDIT_LOG.DETAILS, DSL.field("{0} - {1}::text[]", AUDIT_LOG.DETAILS.getDataType(),
+                        AUDIT_LOG.DETAILS, DSL.val(PERSONAL_DETAILS, String[].class)))
+                .where(AUDIT_LOG.ENTITY_TYPE.eq("user").and(AUDIT_LOG.ENTITY_ID.eq(e.userId()))
+                        .or(DSL.field("{0} ->> 'userId'", String.class, AUDIT_LOG.DETAILS).eq(e.userId())))
+                .execute();
+        record(id, e.at(), e.actor(), "user.erased", "user", e.userId(), e.teamId(), e.reason(), e);
+    }
+
+    /** The fields of events that hold personal data (those marked {@code @PersonalData}). */
+    static final String[] PERSONAL_DETAILS = {"name", "email", "externalId", "metadata"};
 
     @ResetHandler
     void reset() {

@@ -1,5 +1,7 @@
 package dev.tollgate.projection.directory;
 
+import dev.tollgate.api.move.UserMovedIn;
+import dev.tollgate.api.privacy.PersonalDataErased;
 import dev.tollgate.api.team.KeyBudgetSet;
 import dev.tollgate.api.team.UserTagsSet;
 import dev.tollgate.api.team.TeamBudgetSet;
@@ -70,8 +72,9 @@ public class DirectoryProjection {
         dsl.insertInto(USERS)
                 .set(USERS.USER_ID, event.userId())
                 .set(USERS.TEAM_ID, event.teamId())
-                .set(USERS.EXTERNAL_ID, event.externalId())
+                .set(USERS.EXTERNAL_ID, event.externalIdOrUserId())
                 .set(USERS.NAME, event.name())
+                .set(USERS.EMAIL, event.email())
                 .set(USERS.BUDGET_LIMIT, event.budget() == null ? null : amount(event.budget().limit()))
                 .set(USERS.BUDGET_PERIOD, event.budget() == null ? null : event.budget().period().wireName())
                 .set(USERS.OWN_BUDGET, event.budget() != null)
@@ -82,6 +85,7 @@ public class DirectoryProjection {
                 // a removed member registered again is re-admitted: same row, no longer removed
                 .onConflict(USERS.USER_ID).doUpdate()
                 .set(USERS.NAME, event.name())
+                .set(USERS.EMAIL, event.email())
                 .set(USERS.BUDGET_LIMIT, event.budget() == null ? null : amount(event.budget().limit()))
                 .set(USERS.BUDGET_PERIOD, event.budget() == null ? null : event.budget().period().wireName())
                 .set(USERS.OWN_BUDGET, event.budget() != null)
@@ -97,6 +101,35 @@ public class DirectoryProjection {
                 .set(USERS.REMOVED_AT, event.at())
                 .set(USERS.UPDATED_AT, event.at())
                 .where(USERS.USER_ID.eq(event.userId()))
+                .and(USERS.TEAM_ID.eq(event.teamId())) // a moved member's old team no longer speaks for them
+                .execute();
+    }
+
+    /** A member moved: same person, same row, a new team (with its member budget) and the tags they took along. */
+    @EventHandler
+    void on(UserMovedIn event) {
+        dsl.update(USERS)
+                .set(USERS.TEAM_ID, event.teamId())
+                .set(USERS.TAGS, event.tags().stream().sorted().toArray(String[]::new))
+                .setNull(USERS.BUDGET_LIMIT)
+                .setNull(USERS.BUDGET_PERIOD)
+                .set(USERS.OWN_BUDGET, false)
+                .setNull(USERS.REMOVED_AT)
+                .set(USERS.UPDATED_AT, event.at())
+                .where(USERS.USER_ID.eq(event.userId()))
+                .execute();
+    }
+
+    /** Their name, email and external id go; their row (a pseudonymous id, a team, a budget) stays. */
+    @EventHandler
+    void on(PersonalDataErased event) {
+        dsl.update(USERS)
+                .setNull(USERS.NAME)
+                .setNull(USERS.EMAIL)
+                .set(USERS.EXTERNAL_ID, USERS.USER_ID)
+                .set(USERS.ERASED_AT, event.at())
+                .set(USERS.UPDATED_AT, event.at())
+                .where(USERS.USER_ID.eq(event.userId()))
                 .execute();
     }
 
@@ -108,6 +141,7 @@ public class DirectoryProjection {
                 .set(USERS.OWN_BUDGET, event.budget() != null)
                 .set(USERS.UPDATED_AT, event.at())
                 .where(USERS.USER_ID.eq(event.userId()))
+                .and(USERS.TEAM_ID.eq(event.teamId())) // a moved member's old team no longer speaks for them
                 .execute();
     }
 
@@ -117,6 +151,7 @@ public class DirectoryProjection {
                 .set(USERS.TAGS, event.tags().stream().sorted().toArray(String[]::new))
                 .set(USERS.UPDATED_AT, event.at())
                 .where(USERS.USER_ID.eq(event.userId()))
+                .and(USERS.TEAM_ID.eq(event.teamId())) // a moved member's old team no longer speaks for them
                 .execute();
     }
 

@@ -35,6 +35,7 @@ class ColumnLimitsTest {
             // a budget's account: a team, a user or a key; users have the widest ids
             Map.entry("account_id", Limits.USER_ID),
             Map.entry("external_id", Limits.EXTERNAL_ID),
+            Map.entry("subject_id", Limits.USER_ID),
             Map.entry("request_id", Limits.REQUEST_ID));
 
     /** Id columns that are not ours to limit: Axon's event ids, the audit trail's free-form entity. */

@@ -116,7 +116,8 @@ public class DirectoryQueries {
         return new UserView(r.getUserId(), r.getTeamId(), r.getExternalId(), r.getName(),
                 r.getOwnBudget() ? setting(r.getBudgetLimit(), r.getBudgetPeriod()) : null,
                 List.of(r.getTags()), r.getAutoRegistered(),
-                budgets.user(r.getUserId()).orElse(null), r.getCreatedAt(), r.getUpdatedAt(), r.getRemovedAt());
+                budgets.user(r.getUserId()).orElse(null), r.getCreatedAt(), r.getUpdatedAt(), r.getRemovedAt(),
+                r.getEmail(), r.getErasedAt());
     }
 
     private static KeyView keyView(ApiKeysRecord r) {

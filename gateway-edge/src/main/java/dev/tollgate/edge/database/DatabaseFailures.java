@@ -1,0 +1,73 @@
+package dev.tollgate.edge.database;
+
+import java.net.ConnectException;
+import java.sql.SQLException;
+import java.sql.SQLNonTransientConnectionException;
+import java.sql.SQLTransientConnectionException;
+import java.util.IdentityHashMap;
+import java.util.Map;
+
+/**
+ * Tells a failure caused by an unreachable database (no connection within Hikari's connection timeout, a connection
+ * refused or cut, a server shutting down) from every other failure, whatever wraps it (Axon, Spring, jOOQ).
+ */
+public final class DatabaseFailures {
+
+    private DatabaseFailures() {
+    }
+
+    /** {@code true} when {@code failure}, or one of its causes, says the database cannot be reached right now. */
+    public static boolean isUnavailable(Throwable failure) {
+        Map<Throwable, Boolean> seen = new IdentityHashMap<>();
+        for (Throwable current = failure; current != null && seen.put(current, Boolean.TRUE) == null;
+             current = current.getCause()) {
+            if (current instanceof DatabaseUnavailable
+                    || current instanceof SQLTransientConnectionException
+                    || current instanceof SQLNonTransientConnectionException
+                    || current instanceof ConnectException) {
+                return true;
+            }
+            if (current instanceof SQLException sql && connectionState(sql.getSQLState())) {
+                return true;
+            }
+            if (current instanceof SQLException sql && sql.getSQLState() == null
+                    && "Connection is closed".equals(sql.getMessage())) {
+                // Hikari's answer (no SQL state) for a pooled connection it closed after the database cut it,
+                // to the transaction that still holds it
+                return true;
+            }
+            if (current instanceof AssertionError && thrownBy(current, "org.postgresql.")) {
+                // with assertions on (-ea, as in the tests) the driver asserts where a cut connection makes its
+                // own calls fail (BatchResultHandler: "getAutoCommit() should not throw")
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** {@code true} when a JDBC failure is somewhere in {@code failure}'s causes. */
+    public static boolean involvesJdbc(Throwable failure) {
+        Map<Throwable, Boolean> seen = new IdentityHashMap<>();
+        for (Throwable current = failure; current != null && seen.put(current, Boolean.TRUE) == null;
+             current = current.getCause()) {
+            if (current instanceof SQLException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean thrownBy(Throwable failure, String packagePrefix) {
+        StackTraceElement[] frames = failure.getStackTrace();
+        return frames.length > 0 && frames[0].getClassName().startsWith(packagePrefix);
+    }
+
+    /**
+     * SQL states of a lost or refused connection: class 08 (connection exception) and 57P01–57P03 (the server is
+     * shutting down, or cannot accept connections now).
+     */
+    private static boolean connectionState(String state) {
+        return state != null && (state.startsWith("08") || state.equals("57P01") || state.equals("57P02")
+                || state.equals("57P03"));
+    }
+}
