@@ -93,7 +93,14 @@ public class PriceSourceAdminController {
                     answer.put("source_id", outcome.sourceId());
                     answer.put("status", outcome.status());
                     answer.put("proposal_id", outcome.proposalId());
-                    answer.put("changes", outcome.changes());
+                    answer.put("changes", outcome.changes().stream().map(change -> {
+                        Map<String, String> line = new LinkedHashMap<>();
+                        line.put("model", change.model());
+                        line.put("field", change.field());
+                        line.put("old_value", change.oldValue());
+                        line.put("new_value", change.newValue());
+                        return line;
+                    }).toList());
                     answer.put("price_version", outcome.priceVersion() == null ? null : "v" + outcome.priceVersion());
                     return answer;
                 });

@@ -1,5 +1,8 @@
 package dev.tollgate.query.price;
 
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+
 import com.fasterxml.jackson.databind.JsonNode;
 
 import java.time.Instant;
@@ -10,6 +13,7 @@ import java.time.Instant;
  *
  * @param status {@code pending}, {@code approved} or {@code rejected}
  */
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record PriceProposalView(String id, String sourceId, String status, JsonNode changes, JsonNode prices,
                                 Instant proposedAt, String decidedBy, Instant decidedAt, String decisionReason,
                                 Integer priceVersion) {
