@@ -313,7 +313,7 @@ public class Team {
         }
     }
 
-    // ================================================================== moves between teams (docs/adr/0007)
+    // ================================================================== moves between teams (docs/adr/0008)
 
     @CommandHandler
     public void handle(StartUserMove command) {

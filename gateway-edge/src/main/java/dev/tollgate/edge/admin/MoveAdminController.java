@@ -25,7 +25,7 @@ import java.util.Set;
 
 import static dev.tollgate.edge.admin.AdminSupport.requireReason;
 
-/** Moving a member to another team (docs/adr/0007): admins, and managers of both teams. */
+/** Moving a member to another team (docs/adr/0008): admins, and managers of both teams. */
 @RestController
 @Tag(name = "Admin", description = "Teams, users and budgets")
 public class MoveAdminController {
