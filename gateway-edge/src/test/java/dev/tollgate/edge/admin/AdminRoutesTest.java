@@ -121,7 +121,7 @@ class AdminRoutesTest extends GatewayTestSupport {
 
         Http.Response badAmount = http().post("/admin/teams", MASTER_KEY, Map.of("budget", budget("ten", "monthly")));
         assertThat(badAmount.status()).isEqualTo(400);
-        assertThat(badAmount.json().path("error").path("message").asText()).contains("not a decimal");
+        assertThat(badAmount.json().path("error").path("message").asText()).contains("is not an amount");
 
         Http.Response badPeriod = http().post("/admin/teams", MASTER_KEY, Map.of("budget", budget("1", "hourly")));
         assertThat(badPeriod.status()).isEqualTo(400);
