@@ -175,6 +175,10 @@ class DatabaseOutageTest {
                         node.bean(dev.tollgate.edge.ledger.SpendLedger.class).pendingLines(),
                         node.bean(dev.tollgate.edge.deadletter.DeadLetters.class).counts(),
                         http.get("/actuator/health/details", MASTER).body());
+                List<String> open = dsl.select(MESSAGE_COSTS.REQUEST_ID).from(MESSAGE_COSTS).where(MESSAGE_COSTS
+                        .TEAM_ID.eq("outage").and(MESSAGE_COSTS.OUTCOME.eq("reserved"))).fetch(MESSAGE_COSTS.REQUEST_ID);
+                answers.stream().filter(a -> open.contains(a.requestId()))
+                        .forEach(a -> System.out.println("answer of a request left reserved: " + a));
                 throw e;
             }
             assertThat(node.bean(dev.tollgate.edge.deadletter.DeadLetters.class).counts())
