@@ -2,6 +2,7 @@ package dev.tollgate.edge.config;
 
 import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.eventsourcing.eventstore.EmbeddedEventStore;
+import org.axonframework.eventsourcing.eventstore.EventStoreException;
 
 import java.time.Duration;
 import java.util.List;
@@ -35,6 +36,24 @@ public class LingeringEventStore extends EmbeddedEventStore {
     public LingeringEventStore(Builder builder, Duration linger) {
         super(builder);
         this.lingerNanos = linger.toNanos();
+    }
+
+    /**
+     * Appends the events as Axon does, but an {@link Error} thrown by the append (the PostgreSQL driver asserts
+     * with {@code -ea} where a connection cut mid-batch makes its own calls fail) leaves as an exception. Axon's unit
+     * of work rolls back only on an {@link Exception} from its commit: after an Error it neither rolled back the
+     * transaction nor evicted the cached aggregate, which then held events that were never stored (a team whose
+     * cache had closed a reservation, or opened one, that the store did not have), and its next decisions were
+     * taken on that state: a settlement retried after the outage was answered "not open" and its reservation stayed
+     * open in the store.
+     */
+    @Override
+    protected void prepareCommit(List<? extends EventMessage<?>> events) {
+        try {
+            super.prepareCommit(events);
+        } catch (Error failure) {
+            throw new EventStoreException("Appending " + events.size() + " event(s) failed: " + failure, failure);
+        }
     }
 
     @Override
