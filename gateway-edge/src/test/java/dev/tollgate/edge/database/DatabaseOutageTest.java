@@ -179,6 +179,13 @@ class DatabaseOutageTest {
                         .TEAM_ID.eq("outage").and(MESSAGE_COSTS.OUTCOME.eq("reserved"))).fetch(MESSAGE_COSTS.REQUEST_ID);
                 answers.stream().filter(a -> open.contains(a.requestId()))
                         .forEach(a -> System.out.println("answer of a request left reserved: " + a));
+                for (String requestId : open) {
+                    // in the store: did its settlement or release land (a read model behind) or not (the ledger)?
+                    System.out.println("stored events of " + requestId + ": " + dsl.resultQuery("select globalindex, "
+                            + "sequencenumber, payloadtype, timestamp from domainevententry where aggregateidentifier "
+                            + "= 'outage' and position(? in encode(payload, 'escape')) > 0 order by globalindex",
+                            requestId).fetch().formatCSV());
+                }
                 throw e;
             }
             assertThat(node.bean(dev.tollgate.edge.deadletter.DeadLetters.class).counts())
