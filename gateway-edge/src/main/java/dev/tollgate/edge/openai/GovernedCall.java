@@ -552,6 +552,10 @@ public class GovernedCall {
                 if (failure != null) {
                     log.error("Request {} could not be settled; its reservation will expire and be charged at its "
                             + "estimate", requestId, failure);
+                } else if (outcome instanceof SpendOutcome.NotOpen notOpen) {
+                    // an answered request's reservation is open until this settlement (or its expiry): never silent
+                    log.error("Request {} was answered but the ledger found its reservation {} at its settlement: "
+                            + "the cost {} is not recorded", requestId, notOpen.state(), cost.toDecimalString());
                 }
             });
         }
