@@ -121,22 +121,21 @@ class DatabaseOutageTest {
                     .setServerConfig("max_connections", "100").start();
             outage.set(false);
             long back = System.nanoTime();
-            await().atMost(Duration.ofSeconds(30)).until(() -> http.get("/actuator/health/readiness", null)
-                    .status() == 200);
+            try {
+                await().atMost(Duration.ofSeconds(30)).until(() -> http.get("/actuator/health/readiness", null)
+                        .status() == 200);
+            } catch (org.awaitility.core.ConditionTimeoutException e) {
+                System.out.println("not ready again: " + http.get("/actuator/health/details", MASTER).body()
+                        + "; pending lines " + node.bean(dev.tollgate.edge.ledger.SpendLedger.class).pendingLines());
+                dumpThreads();
+                throw e;
+            }
             long recoveredMillis = (System.nanoTime() - back) / 1_000_000;
             int okBefore = count(answers, 200);
             try {
                 await().atMost(Duration.ofSeconds(30)).until(() -> count(answers, 200) >= okBefore + 40);
             } catch (org.awaitility.core.ConditionTimeoutException e) {
-                for (java.lang.management.ThreadInfo info : java.lang.management.ManagementFactory.getThreadMXBean()
-                        .dumpAllThreads(true, true)) {
-                    StringBuilder dump = new StringBuilder("THREAD " + info.getThreadName() + " " + info.getThreadState()
-                            + " lock=" + info.getLockName() + " owner=" + info.getLockOwnerName() + "\n");
-                    for (StackTraceElement frame : info.getStackTrace()) {
-                        dump.append("    at ").append(frame).append("\n");
-                    }
-                    System.out.print(dump);
-                }
+                dumpThreads();
                 new ArrayList<>(answers).stream().skip(Math.max(0, answers.size() - 20)).forEach(System.out::println);
                 throw e;
             }
@@ -215,6 +214,18 @@ class DatabaseOutageTest {
             if (restarted != null) {
                 restarted.close();
             }
+        }
+    }
+
+    private static void dumpThreads() {
+        for (java.lang.management.ThreadInfo info : java.lang.management.ManagementFactory.getThreadMXBean()
+                .dumpAllThreads(true, true)) {
+            StringBuilder dump = new StringBuilder("THREAD " + info.getThreadName() + " " + info.getThreadState()
+                    + " lock=" + info.getLockName() + " owner=" + info.getLockOwnerName() + "\n");
+            for (StackTraceElement frame : info.getStackTrace()) {
+                dump.append("    at ").append(frame).append("\n");
+            }
+            System.out.print(dump);
         }
     }
 
