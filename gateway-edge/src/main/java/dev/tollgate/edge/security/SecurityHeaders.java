@@ -3,6 +3,7 @@ package dev.tollgate.edge.security;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
@@ -13,7 +14,8 @@ import reactor.core.publisher.Mono;
  * Headers that keep browsers from misreading Tollgate's answers. Every answer, errors included, says
  * {@code X-Content-Type-Options: nosniff}. The admin UI ({@code /ui}) and the portal ({@code /portal}) are pages: they
  * also get a Content-Security-Policy without {@code 'unsafe-inline'} (everything they load is their own files), may
- * not be framed ({@code frame-ancestors 'none'}, {@code X-Frame-Options: DENY}) and send no referrer. Set just before
+ * not be framed ({@code frame-ancestors 'none'}, {@code X-Frame-Options: DENY}) and send no referrer; so do the
+ * sign-in's pages ({@code /sso/...} answers in HTML, under their own policy). Set just before
  * the answer is committed, so that whichever layer answers (a route, the route guard, the error handler) has them.
  */
 @Component
@@ -27,18 +29,34 @@ public class SecurityHeaders implements WebFilter {
 
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
-        boolean page = isPage(exchange.getRequest().getPath().value());
+        String path = exchange.getRequest().getPath().value();
+        boolean page = isPage(path);
+        boolean signIn = path.startsWith("/sso/");
         exchange.getResponse().beforeCommit(() -> {
             HttpHeaders headers = exchange.getResponse().getHeaders();
             headers.set("X-Content-Type-Options", "nosniff");
             if (page) {
                 headers.set("Content-Security-Policy", PAGE_POLICY);
+            }
+            if (page || signIn && isHtml(headers)) {
+                if (!headers.containsKey("Content-Security-Policy")) { // a sign-in page sets its own, stricter one
+                    headers.set("Content-Security-Policy", PAGE_POLICY);
+                }
                 headers.set("X-Frame-Options", "DENY");
                 headers.set("Referrer-Policy", "no-referrer");
             }
             return Mono.empty();
         });
         return chain.filter(exchange);
+    }
+
+    private static boolean isHtml(HttpHeaders headers) {
+        try {
+            MediaType type = headers.getContentType();
+            return type != null && type.isCompatibleWith(MediaType.TEXT_HTML);
+        } catch (IllegalArgumentException unreadable) {
+            return false;
+        }
     }
 
     static boolean isPage(String path) {

@@ -11,6 +11,7 @@ import dev.tollgate.api.CommandRefused;
 import dev.tollgate.api.Limits;
 import dev.tollgate.edge.config.TollgateProperties;
 import dev.tollgate.edge.errors.ApiError;
+import dev.tollgate.edge.errors.Echo;
 import dev.tollgate.edge.errors.OpenAiErrorHandler;
 import dev.tollgate.edge.membership.MemberMoves;
 import dev.tollgate.edge.security.Sessions;
@@ -36,9 +37,13 @@ import org.springframework.web.util.HtmlUtils;
 import reactor.core.publisher.Mono;
 
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.Collection;
 import java.util.List;
 import java.util.Set;
@@ -50,7 +55,8 @@ import static dev.tollgate.readmodel.Tables.SSO_LOGINS;
  * Sign-in with the identity provider (docs/sso.md): {@code /sso/login} sends the browser to the provider,
  * {@code /sso/callback} takes its answer, checks it, places the person by their groups and starts a server-side
  * session; {@code /sso/session} tells the page who is signed in (and the CSRF token); {@code /sso/logout} ends the
- * session here and, when the provider offers it, there too. Refusals are pages that say why, in plain words.
+ * session here and, when the provider offers it, there too. Refusals are pages that say why, in plain words, for a
+ * browser; for any other client they are OpenAI-shaped JSON errors like every other route's.
  */
 @RestController
 @Tag(name = "Sign-in", description = "Sign-in with the organisation's identity provider (OpenID Connect)")
@@ -99,8 +105,8 @@ public class SsoController {
     public Mono<ResponseEntity<String>> login(@RequestParam(name = "to", required = false) String to,
                                               ServerWebExchange exchange) {
         if (!settings.enabled()) {
-            return Mono.just(page(HttpStatus.NOT_FOUND, "Single sign-on is not set up",
-                    "This Tollgate has no identity provider configured. Staff sign in with a key."));
+            return refuse(exchange, HttpStatus.NOT_FOUND, "Single sign-on is not set up",
+                    "This Tollgate has no identity provider configured. Staff sign in with a key.");
         }
         Target target = Target.of(to);
         State state = new State();
@@ -123,8 +129,8 @@ public class SsoController {
                 .header(HttpHeaders.SET_COOKIE, stateCookie(state.getValue(), settings.loginTtl(), request).toString())
                 .header(HttpHeaders.CACHE_CONTROL, "no-store")
                 .<String>build()
-        ).onErrorResume(OidcClient.SignInRefused.class, e -> Mono.just(page(HttpStatus.BAD_GATEWAY,
-                "The identity provider cannot be reached", e.getMessage())));
+        ).onErrorResume(OidcClient.SignInRefused.class, e -> refuse(exchange, HttpStatus.BAD_GATEWAY,
+                "The identity provider cannot be reached", e.getMessage()));
     }
 
     private record Attempt(String nonce, String verifier, Target target) {
@@ -141,16 +147,16 @@ public class SsoController {
                                                  ServerWebExchange exchange) {
         ServerHttpRequest request = exchange.getRequest();
         if (!settings.enabled()) {
-            return Mono.just(page(HttpStatus.NOT_FOUND, "Single sign-on is not set up", "No identity provider."));
+            return refuse(exchange, HttpStatus.NOT_FOUND, "Single sign-on is not set up", "No identity provider.");
         }
         if (error != null) {
-            return Mono.just(page(HttpStatus.UNAUTHORIZED, "You were not signed in",
-                    "The identity provider did not sign you in (" + error + ")."));
+            return refuse(exchange, HttpStatus.UNAUTHORIZED, "You were not signed in",
+                    "The identity provider did not sign you in (" + Echo.of(error) + ").");
         }
         HttpCookie stateCookie = request.getCookies().getFirst(STATE_COOKIE);
         if (code == null || state == null || stateCookie == null || !stateCookie.getValue().equals(state)) {
-            return Mono.just(page(HttpStatus.BAD_REQUEST, "This sign-in cannot be completed",
-                    "The answer does not belong to a sign-in started in this browser. Start again."));
+            return refuse(exchange, HttpStatus.BAD_REQUEST, "This sign-in cannot be completed",
+                    "The answer does not belong to a sign-in started in this browser. Start again.");
         }
         return Blocking.query(() -> dsl.deleteFrom(SSO_LOGINS).where(SSO_LOGINS.STATE.eq(state))
                         .and(SSO_LOGINS.EXPIRES_AT.gt(clock.instant()))
@@ -167,7 +173,7 @@ public class SsoController {
                         .header(HttpHeaders.SET_COOKIE, stateCookie("", Duration.ZERO, request).toString())
                         .header(HttpHeaders.CACHE_CONTROL, "no-store")
                         .<String>build())
-                .onErrorResume(failure -> Mono.just(refusal(failure)));
+                .onErrorResume(failure -> refusal(exchange, failure));
     }
 
     private Mono<SignedIn> signIn(JWTClaimsSet claims, Target target) {
@@ -305,28 +311,99 @@ public class SsoController {
         }
     }
 
-    private ResponseEntity<String> refusal(Throwable failure) {
+    private Mono<ResponseEntity<String>> refusal(ServerWebExchange exchange, Throwable failure) {
         Throwable cause = OpenAiErrorHandler.unwrap(failure);
         if (cause instanceof SignInProblem problem) {
-            return page(problem.status, problem.title, problem.getMessage());
+            return refuse(exchange, problem.status, problem.title, problem.getMessage());
         }
         if (cause instanceof OidcClient.SignInRefused refused) {
             log.warn("SSO sign-in refused: {}", refused.getMessage());
-            return page(HttpStatus.UNAUTHORIZED, "You were not signed in", refused.getMessage());
+            return refuse(exchange, HttpStatus.UNAUTHORIZED, "You were not signed in", refused.getMessage());
         }
         if (cause instanceof MemberMoves.MovePending pending) {
-            return page(HttpStatus.CONFLICT, "Team change pending an admin move", pending.getMessage());
+            return refuse(exchange, HttpStatus.CONFLICT, "Team change pending an admin move", pending.getMessage());
         }
         if (cause instanceof CommandRefused refused && refused.reason() == CommandRefused.Reason.NOT_FOUND) {
-            return page(HttpStatus.CONFLICT, "Your course is not set up yet",
+            return refuse(exchange, HttpStatus.CONFLICT, "Your course is not set up yet",
                     "Your groups place you in a team Tollgate does not have yet (" + refused.getMessage()
                             + "). Ask your course's staff to create it.");
         }
         if (cause instanceof CommandRefused refused) {
-            return page(HttpStatus.FORBIDDEN, "Your account cannot be used here", refused.getMessage());
+            return refuse(exchange, HttpStatus.FORBIDDEN, "Your account cannot be used here", refused.getMessage());
         }
         ApiError error = OpenAiErrorHandler.toApiError(cause);
-        return page(HttpStatus.valueOf(error.status().value()), "You were not signed in", error.getMessage());
+        return refuse(exchange, HttpStatus.valueOf(error.status().value()), "You were not signed in", error.getMessage());
+    }
+
+    /**
+     * A refusal, negotiated on the request's {@code Accept}: a browser (it prefers {@code text/html}) is shown a page
+     * that says why in plain words; any other client (a script, an SDK, curl) gets the OpenAI-shaped JSON error every
+     * other route answers, with the same words.
+     */
+    private static Mono<ResponseEntity<String>> refuse(ServerWebExchange exchange, HttpStatus status, String title,
+                                                       String message) {
+        if (prefersHtml(exchange.getRequest().getHeaders())) {
+            return Mono.just(page(status, title, message));
+        }
+        return Mono.error(new ApiError(status, status.is5xxServerError() ? "api_error" : "invalid_request_error",
+                errorCode(status), null, title + ". " + message));
+    }
+
+    private static String errorCode(HttpStatus status) {
+        return switch (status) {
+            case BAD_REQUEST -> "invalid_request";
+            case FORBIDDEN -> "permission_denied";
+            case NOT_FOUND -> "not_found";
+            case CONFLICT -> "conflict";
+            case BAD_GATEWAY -> "identity_provider_unavailable";
+            default -> "sign_in_refused";
+        };
+    }
+
+    /**
+     * Whether the client asks for a page: {@code text/html} (or XHTML) named with a quality above zero and at least
+     * that of JSON, as browsers ask when they navigate. No {@code Accept}, {@code *}{@code /*}, JSON or an
+     * unreadable header: not a page.
+     */
+    static boolean prefersHtml(HttpHeaders headers) {
+        List<MediaType> accepted;
+        try {
+            accepted = headers.getAccept();
+        } catch (IllegalArgumentException unreadable) {
+            return false;
+        }
+        double html = 0;
+        double json = 0;
+        for (MediaType type : accepted) {
+            if (type.isWildcardType() || type.isWildcardSubtype()) {
+                continue;
+            }
+            double quality = type.getQualityValue();
+            if (type.isCompatibleWith(MediaType.TEXT_HTML) || type.isCompatibleWith(MediaType.APPLICATION_XHTML_XML)) {
+                html = Math.max(html, quality);
+            } else if (type.isCompatibleWith(MediaType.APPLICATION_JSON) || "json".equals(type.getSubtypeSuffix())) {
+                json = Math.max(json, quality);
+            }
+        }
+        return html > 0 && html >= json;
+    }
+
+    /** The pages' only style, inline: their Content-Security-Policy allows exactly it, by its hash, and nothing else. */
+    private static final String STYLE = "body{font:16px/1.5 system-ui,sans-serif;max-width:40rem;margin:4rem auto;"
+            + "padding:0 1rem;color:#1d2433}\nh1{font-size:1.4rem}.box{border:1px solid #d5dae3;border-radius:8px;"
+            + "padding:1rem 1.25rem;background:#f7f8fa}\na{color:#2457c5}";
+
+    /** No script, no framing, no base tag, no form; the one inline style; the browser sends no referrer. */
+    static final String PAGE_POLICY = "default-src 'none'; style-src '" + sha256(STYLE) + "'; base-uri 'none'; "
+            + "form-action 'none'; frame-ancestors 'none'";
+
+    private static String sha256(String text) {
+        try {
+            return "sha256-" + Base64.getEncoder().encodeToString(MessageDigest.getInstance("SHA-256")
+                    .digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     static ResponseEntity<String> page(HttpStatus status, String title, String message) {
@@ -338,13 +415,13 @@ public class SsoController {
                 <!doctype html>
                 <html lang="en"><head><meta charset="utf-8"><title>%s · Tollgate</title>
                 <meta name="viewport" content="width=device-width, initial-scale=1">
-                <style>body{font:16px/1.5 system-ui,sans-serif;max-width:40rem;margin:4rem auto;padding:0 1rem;color:#1d2433}
-                h1{font-size:1.4rem}.box{border:1px solid #d5dae3;border-radius:8px;padding:1rem 1.25rem;background:#f7f8fa}
-                a{color:#2457c5}</style></head>
+                <style>%s</style></head>
                 <body><main><h1 id="title">%s</h1><div class="box"><p id="reason">%s</p></div>
                 <p><a href="/sso/login?to=portal">Sign in again</a></p></main></body></html>
-                """.formatted(HtmlUtils.htmlEscape(title), HtmlUtils.htmlEscape(title), trusted ? html : html);
+                """.formatted(HtmlUtils.htmlEscape(title), STYLE, HtmlUtils.htmlEscape(title), html);
         return ResponseEntity.status(status).contentType(MediaType.TEXT_HTML)
-                .header(HttpHeaders.CACHE_CONTROL, "no-store").body(body);
+                .header(HttpHeaders.CACHE_CONTROL, "no-store")
+                .header("Content-Security-Policy", PAGE_POLICY)
+                .body(body);
     }
 }

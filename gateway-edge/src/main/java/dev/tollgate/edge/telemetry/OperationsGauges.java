@@ -1,6 +1,7 @@
 package dev.tollgate.edge.telemetry;
 
 import dev.tollgate.edge.config.TollgateProperties;
+import dev.tollgate.edge.database.DatabaseAvailability;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.axonframework.config.EventProcessingConfiguration;
@@ -14,9 +15,6 @@ import org.slf4j.LoggerFactory;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
-import javax.sql.DataSource;
-import java.sql.Connection;
-import java.sql.Statement;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
@@ -24,10 +22,9 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Gauges for the operator's alerts (docs/prometheus/tollgate-alerts.yaml), refreshed every
- * {@code tollgate.telemetry.metrics.health-refresh} on the scheduler's thread, never on a scrape:
+ * {@code tollgate.telemetry.metrics.health-refresh} on the scheduler's thread, never on a scrape ({@code
+ * tollgate.database.up} is {@link DatabaseAvailability}'s, whose probe also decides the node's 503s and readiness):
  * <ul>
- *   <li>{@code tollgate.database.up}: 1 when a {@code SELECT 1} on the database answered within 2 s at the last
- *       probe, else 0;</li>
  *   <li>{@code tollgate.event.processor.lag{processor}}: events between the event store's head and the processor's
  *       lowest segment on this node (as in {@code /actuator/health});</li>
  *   <li>{@code tollgate.event.processor.running{processor}} and {@code tollgate.event.processor.error{processor}}:
@@ -41,28 +38,23 @@ public class OperationsGauges {
     private static final String REFRESH = "#{@'" + TollgateProperties.BEAN
             + "'.telemetry().metrics().healthRefresh()}";
 
-    private final DataSource dataSource;
+    private final DatabaseAvailability database;
     private final EventProcessingConfiguration processing;
     private final EventStore eventStore;
     private final MeterRegistry meters;
-    private final AtomicLong databaseUp = new AtomicLong(1);
     private final Map<String, AtomicLong[]> processors = new ConcurrentHashMap<>();
 
-    public OperationsGauges(DataSource dataSource, EventProcessingConfiguration processing, EventStore eventStore,
-                            MeterRegistry meters) {
-        this.dataSource = dataSource;
+    public OperationsGauges(DatabaseAvailability database, EventProcessingConfiguration processing,
+                            EventStore eventStore, MeterRegistry meters) {
+        this.database = database;
         this.processing = processing;
         this.eventStore = eventStore;
         this.meters = meters;
-        Gauge.builder("tollgate.database.up", databaseUp, AtomicLong::get)
-                .description("1 when the database answered the last probe (SELECT 1 within 2 s), else 0")
-                .register(meters);
     }
 
     @Scheduled(initialDelay = 0, fixedDelayString = REFRESH)
     public void refresh() {
-        databaseUp.set(probe() ? 1 : 0);
-        if (databaseUp.get() == 0) {
+        if (!database.isUp()) {
             return; // positions cannot be read: the lag gauges keep their last values
         }
         try {
@@ -99,17 +91,6 @@ public class OperationsGauges {
         Gauge.builder("tollgate.event.processor.error", values[2], AtomicLong::get).tag("processor", processor)
                 .description("1 when the processor or one of its segments is in error").register(meters);
         return values;
-    }
-
-    private boolean probe() {
-        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
-            statement.setQueryTimeout(2);
-            statement.execute("SELECT 1");
-            return true;
-        } catch (Exception e) {
-            log.warn("Database probe failed: {}", e.getMessage());
-            return false;
-        }
     }
 
     private static Long position(TrackingToken token) {

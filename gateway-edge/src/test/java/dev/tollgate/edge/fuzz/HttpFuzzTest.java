@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.tollgate.edge.errors.HttpLimits;
 import dev.tollgate.edge.support.GatewayTestSupport;
 import dev.tollgate.edge.support.Http;
+import dev.tollgate.edge.support.IdentityProvider;
 import dev.tollgate.edge.support.RawHttp;
 import dev.tollgate.edge.support.ServedRoutes;
 import dev.tollgate.edge.support.ServedRoutes.Served;
@@ -27,8 +28,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * A seeded HTTP fuzzer over every route the application serves (read from its handler mappings, so a new route is
  * fuzzed the day it lands): paths with valid and mutated ids, query parameters and JSON bodies of wrong types, huge
  * strings, NUL and other control characters, unicode, numbers out of range, dates out of range; with the master key,
- * a manager's credential, an API key, a wrong key and none. Whatever it sends: never a 5xx, and every error is
- * OpenAI-shaped JSON with a bounded message that repeats no long piece of the input.
+ * a manager's credential, an API key, a wrong key and none; with the Accept headers of browsers, SDKs and scripts, or
+ * none. Whatever it sends: never a 5xx, and every error is OpenAI-shaped JSON with a bounded message that repeats no
+ * long piece of the input, unless the client asked for a page: a browser sent to a sign-in route ({@code /sso/...})
+ * may be shown an HTML page, bounded in size, under the pages' security headers.
  * <p>
  * {@code -Dfuzz.seed=…} replays a run (the seed is printed and named in every failure); {@code -Dfuzz.requests=…}
  * sends more (3,000 by default, about a minute).
@@ -37,6 +40,24 @@ class HttpFuzzTest extends GatewayTestSupport {
 
     /** A piece of input longer than any echo: an error repeating it would show this much of it. */
     private static final String HUGE_MARK = "HUGE" + "q".repeat(HttpLimits.MAX_ECHO);
+
+    /** An error page says why in a few sentences: far less than this. */
+    private static final int MAX_PAGE = 4096;
+
+    /**
+     * Accept headers as clients send them, and whether each asks for a page rather than JSON: none (the OpenAI SDKs'
+     * JSON, curl's {@code *}{@code /*}), a script's, a browser's navigation, HTML refused or below JSON, unreadable.
+     */
+    private static final Map<String, Boolean> ACCEPTS = Map.of(
+            "*/*", false,
+            "application/json", false,
+            "application/json, text/plain, */*", false,
+            IdentityProvider.BROWSER_ACCEPT, true,
+            "text/html", true,
+            "text/html;q=0.1, application/json", false,
+            "text/html;q=0", false,
+            "a/b/c;;q=x", false);
+    private static final List<String> ACCEPT_VALUES = List.copyOf(new java.util.TreeSet<>(ACCEPTS.keySet()));
 
     @Autowired
     ApplicationContext context;
@@ -75,10 +96,13 @@ class HttpFuzzTest extends GatewayTestSupport {
             String body = method.equals("GET") || method.equals("DELETE") ? (random.nextInt(20) == 0 ? body(route) : null)
                     : body(route);
             String[] credential = credentials.get(random.nextInt(credentials.size()));
+            String accept = random.nextBoolean() ? null : ACCEPT_VALUES.get(random.nextInt(ACCEPT_VALUES.size()));
+            String as = credential[0] + (accept == null ? "" : " accepting " + accept);
             RawHttp.Response response;
             long sent = System.nanoTime();
             try {
-                response = raw.send(method, target, credential[1], body);
+                response = raw.send(method, target, credential[1], body,
+                        accept == null ? Map.of() : Map.of("Accept", accept));
             } catch (RuntimeException e) {
                 if (target.length() > HttpLimits.MAX_REQUEST_LINE && body != null) {
                     // The server answered 414 and closed while the body was still being sent: TCP resets the
@@ -86,18 +110,18 @@ class HttpFuzzTest extends GatewayTestSupport {
                     statuses.merge(-414, 1, Integer::sum);
                     continue;
                 }
-                failures.add(describe(i, method, target, credential[0], body) + " → no answer: " + e);
+                failures.add(describe(i, method, target, as, body) + " → no answer: " + e);
                 continue;
             }
             statuses.merge(response.status(), 1, Integer::sum);
             long took = (System.nanoTime() - sent) / 1_000_000;
             if (took > 2_000) {
-                slow.add(describe(i, method, target, credential[0], body) + " took " + took + " ms → "
+                slow.add(describe(i, method, target, as, body) + " took " + took + " ms → "
                         + response.status());
             }
-            String problem = problemOf(target, response);
+            String problem = problemOf(target, accept != null && ACCEPTS.get(accept), response);
             if (problem != null) {
-                failures.add(describe(i, method, target, credential[0], body) + " → " + response.status() + " "
+                failures.add(describe(i, method, target, as, body) + " → " + response.status() + " "
                         + clip(response.body(), 300) + ": " + problem);
             }
         }
@@ -111,10 +135,11 @@ class HttpFuzzTest extends GatewayTestSupport {
     }
 
     /**
-     * What is wrong with an answer, or null. The sign-in routes ({@code /sso/...}) are pages a browser is sent to by
-     * the identity provider: their refusals are HTML pages for a person, not JSON (still no 5xx, still no echo).
+     * What is wrong with an answer, or null. Errors are OpenAI-shaped JSON, except for a client that asked for a page
+     * ({@code asksForHtml}, a browser) at a sign-in route ({@code /sso/...}, where the identity provider sends a
+     * browser): it may be shown an HTML page that says why, bounded, under the pages' security headers.
      */
-    private static String problemOf(String target, RawHttp.Response response) {
+    private static String problemOf(String target, boolean asksForHtml, RawHttp.Response response) {
         if (response.status() >= 500) {
             return "a 5xx";
         }
@@ -124,9 +149,27 @@ class HttpFuzzTest extends GatewayTestSupport {
         if (response.status() < 400) {
             return null;
         }
-        if (target.startsWith("/sso/") && String.valueOf(response.headers().get("content-type")).startsWith("text/html")) {
-            return "nosniff".equals(response.headers().get("x-content-type-options")) ? null
-                    : "no X-Content-Type-Options: nosniff";
+        if (String.valueOf(response.headers().get("content-type")).startsWith("text/html")) {
+            if (!asksForHtml) {
+                return "an HTML error to a client that did not ask for HTML";
+            }
+            if (!target.startsWith("/sso/")) {
+                return "an HTML error outside the sign-in pages";
+            }
+            if (response.body().length() > MAX_PAGE) {
+                return "an error page longer than " + MAX_PAGE;
+            }
+            String policy = String.valueOf(response.headers().get("content-security-policy"));
+            if (!policy.contains("default-src 'none'") || !policy.contains("frame-ancestors 'none'")
+                    || policy.contains("unsafe-inline")) {
+                return "an error page without its Content-Security-Policy: " + policy;
+            }
+            if (!"DENY".equals(response.headers().get("x-frame-options"))
+                    || !"no-referrer".equals(response.headers().get("referrer-policy"))
+                    || !"nosniff".equals(response.headers().get("x-content-type-options"))) {
+                return "an error page without X-Frame-Options, Referrer-Policy or X-Content-Type-Options";
+            }
+            return null;
         }
         JsonNode json = response.jsonOrNull();
         if (json == null || !json.path("error").isObject()) {

@@ -52,7 +52,15 @@ class ErasureTest extends GatewayTestSupport {
             assertThat(answer.status()).as(answer.body()).isEqualTo(200);
             requests.add(answer.header("x-request-id"));
         }
-        requests.forEach(this::messageCost);
+        BigDecimal settled = requests.stream().map(this::messageCost)
+                .map(cost -> new BigDecimal(cost.path("cost").asText())).reduce(BigDecimal.ZERO, BigDecimal::add);
+        assertThat(settled).isPositive();
+        // live budgets are another projection than the messages: the amounts before are those it shows once it has
+        // followed the three settlements
+        await().untilAsserted(() -> {
+            assertThat(new BigDecimal(budgetOf("users", user).path("spent").asText())).isEqualByComparingTo(settled);
+            assertThat(new BigDecimal(budgetOf("teams", team).path("spent").asText())).isEqualByComparingTo(settled);
+        });
         assertThat(eventPayloadsHolding(personal)).as("events hold personal data sealed, never in clear").isEmpty();
         JsonNode userBudgetBefore = budgetOf("users", user);
         JsonNode teamBudgetBefore = budgetOf("teams", team);

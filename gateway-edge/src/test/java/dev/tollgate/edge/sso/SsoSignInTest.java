@@ -180,15 +180,29 @@ class SsoSignInTest extends GatewayTestSupport {
         URI callback = signedIn.callback();
         String state = callback.getQuery().replaceAll(".*state=([^&]+).*", "$1");
 
+        // a browser is shown a page (under its own policy); a script gets the OpenAI-shaped error, the same words
         Http.Response noCookie = http().send(http().request(callback.getRawPath() + "?" + callback.getRawQuery(),
-                null).GET().build());
+                null).header("Accept", IdentityProvider.BROWSER_ACCEPT).GET().build());
+        Http.Response noCookieScript = http().send(http().request(callback.getRawPath() + "?"
+                + callback.getRawQuery(), null).GET().build());
         Http.Response replayed = http().send(http().request(callback.getRawPath() + "?" + callback.getRawQuery(),
                 null).header("Cookie", "tollgate_sso_state=" + state).GET().build());
 
         assertThat(noCookie.status()).isEqualTo(400);
-        assertThat(noCookie.body()).contains("does not belong to a sign-in started in this browser");
+        assertThat(noCookie.header("Content-Type")).startsWith("text/html");
+        assertThat(noCookie.body()).contains("<h1 id=\"title\">This sign-in cannot be completed</h1>",
+                "does not belong to a sign-in started in this browser");
+        assertThat(noCookie.header("Content-Security-Policy")).startsWith("default-src 'none'; style-src 'sha256-")
+                .contains("frame-ancestors 'none'");
+        assertThat(noCookie.header("X-Frame-Options")).isEqualTo("DENY");
+        assertThat(noCookie.header("Referrer-Policy")).isEqualTo("no-referrer");
+        assertThat(noCookie.header("X-Content-Type-Options")).isEqualTo("nosniff");
+        assertThat(noCookieScript.status()).isEqualTo(400);
+        assertThat(noCookieScript.json().path("error").path("message").asText())
+                .contains("does not belong to a sign-in started in this browser");
+        assertThat(noCookieScript.json().path("error").path("type").asText()).isEqualTo("invalid_request_error");
         assertThat(replayed.status()).isEqualTo(400);
-        assertThat(replayed.body()).contains("already used");
+        assertThat(replayed.json().path("error").path("message").asText()).contains("already used");
     }
 
     @Test

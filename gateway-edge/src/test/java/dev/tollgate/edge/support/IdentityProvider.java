@@ -79,11 +79,15 @@ public final class IdentityProvider {
      * the provider's login form, its redirect back with the code, Tollgate's callback. Answers the last answer of
      * Tollgate (a redirect into the UI or portal with the session cookie, or a refusal page).
      */
+    /** What a browser asks for when it follows a link or a redirect (Chromium's and Firefox's navigation Accept). */
+    public static final String BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,"
+            + "image/avif,image/webp,*/*;q=0.8";
+
     public static SignIn signIn(String tollgateBaseUrl, String to, String subject, List<String> groups) {
         HttpClient client = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
                 .connectTimeout(Duration.ofSeconds(5)).build();
         HttpResponse<String> login = send(client, HttpRequest.newBuilder(URI.create(tollgateBaseUrl
-                + "/sso/login?to=" + to)).GET().build());
+                + "/sso/login?to=" + to)).header("Accept", BROWSER_ACCEPT).GET().build());
         assertThat(login.statusCode()).as(login.body()).isEqualTo(302);
         String stateCookie = cookie(login, "tollgate_sso_state");
         URI authorize = URI.create(login.headers().firstValue("Location").orElseThrow());
@@ -98,7 +102,7 @@ public final class IdentityProvider {
         assertThat(submitted.statusCode()).as(submitted.body()).isEqualTo(302);
         URI callback = URI.create(submitted.headers().firstValue("Location").orElseThrow());
         HttpResponse<String> answer = send(client, HttpRequest.newBuilder(callback)
-                .header("Cookie", "tollgate_sso_state=" + stateCookie).GET().build());
+                .header("Accept", BROWSER_ACCEPT).header("Cookie", "tollgate_sso_state=" + stateCookie).GET().build());
         return new SignIn(answer.statusCode(), answer.headers().firstValue("Location").orElse(null),
                 cookieOrNull(answer, "tollgate_session"), answer.body(), answer.headers().allValues("Set-Cookie"),
                 callback);

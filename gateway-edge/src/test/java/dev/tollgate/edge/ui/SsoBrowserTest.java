@@ -176,6 +176,8 @@ class SsoBrowserTest extends GatewayTestSupport {
         browser.waitForText(By.id("title"), "No access for " + user);
         assertThat(browser.driver.findElement(By.id("reason")).getText())
                 .contains("none of your groups gives access to this LLM service");
+        // the page's one inline style is allowed by its Content-Security-Policy (by hash): it applies
+        assertThat(browser.driver.executeScript("return getComputedStyle(document.body).maxWidth")).isEqualTo("640px");
         assertThat(browser.driver.manage().getCookieNamed("tollgate_session")).isNull();
         if (screenshots() != null) {
             browser.screenshot(screenshots(), "portal-refused");
