@@ -5,7 +5,7 @@ CREATE TABLE budget_thresholds (
     team_id       VARCHAR(100) NOT NULL,
     threshold_id  VARCHAR(100) NOT NULL,
     scope         VARCHAR(8)   NOT NULL,          -- team, user, key, tag
-    subject       VARCHAR(201),                   -- the user, key or tag; NULL for team
+    subject       VARCHAR(200),                   -- the user, key or tag; NULL for team
     kind          VARCHAR(8)   NOT NULL,          -- percent, run_out
     percent       INTEGER      NOT NULL,
     set_by        TEXT         NOT NULL,
@@ -16,15 +16,15 @@ CREATE TABLE budget_thresholds (
 
 -- Every crossing (BudgetThresholdCrossed): at most one per threshold, account and period.
 CREATE TABLE budget_alerts (
-    alert_id          VARCHAR(441) PRIMARY KEY,
+    alert_id          VARCHAR(440) PRIMARY KEY,
     team_id           VARCHAR(100) NOT NULL,
     threshold_id      VARCHAR(100) NOT NULL,
     scope             VARCHAR(8)   NOT NULL,
-    subject           VARCHAR(201),
+    subject           VARCHAR(200),
     kind              VARCHAR(8)   NOT NULL,
     percent           INTEGER      NOT NULL,
     account           VARCHAR(4)   NOT NULL,      -- team, user, key
-    user_id           VARCHAR(201),
+    user_id           VARCHAR(200),
     key_id            VARCHAR(100),
     effective_limit   NUMERIC(28,9) NOT NULL,
     spent             NUMERIC(28,9) NOT NULL,
@@ -62,7 +62,7 @@ CREATE TABLE webhook_secrets (
 -- pending until an endpoint answers 2xx (delivered) or its retries run out (dead, redeliverable by an admin).
 CREATE TABLE webhook_deliveries (
     id              BIGSERIAL    PRIMARY KEY,
-    alert_id        VARCHAR(441) NOT NULL,        -- the idempotency id receivers see
+    alert_id        VARCHAR(440) NOT NULL,        -- the idempotency id receivers see
     endpoint_id     VARCHAR(100) NOT NULL,
     team_id         VARCHAR(100) NOT NULL,
     event_type      VARCHAR(64)  NOT NULL,

@@ -8,6 +8,7 @@ import * as prices from './pages/prices.js';
 import * as spend from './pages/spend.js';
 import * as audit from './pages/audit.js';
 import * as recalculations from './pages/recalculations.js';
+import * as alerts from './pages/alerts.js';
 
 const routes = [
   [/^\/teams$/, 'teams', teams.list],
@@ -17,6 +18,7 @@ const routes = [
   [/^\/prices$/, 'prices', prices.render],
   [/^\/spend$/, 'spend', spend.render],
   [/^\/audit$/, 'audit', audit.render],
+  [/^\/alerts$/, 'alerts', alerts.render],
   [/^\/recalculations$/, 'recalculations', recalculations.list],
   [/^\/recalculations\/([^/]+)$/, 'recalculations', recalculations.detail],
 ];

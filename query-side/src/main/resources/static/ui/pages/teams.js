@@ -70,6 +70,9 @@ export async function detail(view, { args: [teamId], can, go }) {
         h('dt', {}, 'Charged beyond reservations (overrun)'), h('dd', {}, orDash(live.overrun)),
         h('dt', {}, 'Remaining'), h('dd', { id: 'team-remaining' }, live.remaining ?? 'unlimited'),
         h('dt', {}, 'Period'), h('dd', {}, `${when(live.period_start)} to ${live.period_end ? when(live.period_end) : 'never resets'}`),
+        h('dt', {}, 'Burn rate (last 7 days)'), h('dd', { id: 'team-burn-rate' },
+          live.forecast && live.forecast.burn_rate ? `${live.forecast.burn_rate} per day` : '—'),
+        h('dt', {}, 'Runs out at this rate'), h('dd', { id: 'team-run-out' }, forecastText(live)),
       ] : null),
     h('p', {}, link('Keys of this team', '/keys', { team_id: teamId }), ' · ',
       link('Spend of this team', '/spend', { team_id: teamId }), ' · ',
@@ -86,6 +89,8 @@ export async function detail(view, { args: [teamId], can, go }) {
     ['Boosts now', (u) => orDash(u.live && u.live.boosts)],
     ['Spent this period', (u) => orDash(u.live && u.live.spent)],
     ['Remaining', (u) => u.live ? (u.live.remaining ?? 'unlimited') : '—'],
+    ['Burn rate / day', (u) => orDash(u.live && u.live.forecast && u.live.forecast.burn_rate)],
+    ['Runs out', (u) => u.live ? forecastText(u.live) : '—'],
   ];
   if (manage) {
     columns.unshift(['', (u) => h('input', { type: 'checkbox', 'aria-label': 'Select ' + u.id, 'data-user': u.id,
@@ -199,4 +204,13 @@ function registerForm(teamId, box, go) {
     go('/teams/' + encodeURIComponent(teamId), {}, `User ${v.id} registered.`);
   });
   return h('section', { class: 'card' }, h('h2', {}, 'Register a user in this team'), form);
+}
+
+/** When a budget runs out at its pace of the last 7 days (docs/reports.md, "Forecast"). */
+function forecastText(live) {
+  const f = live.forecast;
+  if (!f || live.effective_limit === null || live.effective_limit === undefined) return '—';
+  if (!f.projected_run_out) return f.burn_rate === null ? 'too early to tell' : 'not at this rate';
+  const at = when(f.projected_run_out);
+  return f.runs_out_before_period_end === false ? `${at} (after the period ends)` : at;
 }

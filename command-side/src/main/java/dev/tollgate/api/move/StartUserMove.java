@@ -5,7 +5,7 @@ import org.axonframework.modelling.command.TargetAggregateIdentifier;
 import java.util.Set;
 
 /**
- * Starts moving a member from their team to another (docs/adr/0006): sent to the team they leave. The move is a
+ * Starts moving a member from their team to another (docs/adr/0007): sent to the team they leave. The move is a
  * process of events: started here, admitted by the new team ({@link AdmitMovedUser}), their keys follow, and the old
  * team closes their account once their requests in flight have ended ({@link CompleteUserMove}).
  *

@@ -313,7 +313,7 @@ public class Team {
         }
     }
 
-    // ================================================================== moves between teams (docs/adr/0006)
+    // ================================================================== moves between teams (docs/adr/0007)
 
     @CommandHandler
     public void handle(StartUserMove command) {
@@ -347,7 +347,8 @@ public class Team {
         }
         String externalId = command.externalId() == null ? command.userId() : command.externalId();
         if (memberIdsByExternalId.containsKey(externalId)) {
-            throw CommandRefused.conflict("team '" + teamId + "' already has a user named '" + externalId + "'");
+            // the external id is personal data: the refusal (recorded with the cancelled move) does not repeat it
+            throw CommandRefused.conflict("team '" + teamId + "' already has a member with the same external id");
         }
         if (members.size() >= limits.maxMembers()) {
             throw CommandRefused.limitReached("team_member_limit", memberLimitReached(limits));

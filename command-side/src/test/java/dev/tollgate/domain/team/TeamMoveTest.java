@@ -44,7 +44,7 @@ import static dev.tollgate.domain.team.TeamSpendTest.reserve;
 import static dev.tollgate.domain.team.TeamSpendTest.teamCreated;
 
 /**
- * A member moves to another team as a process of events (docs/adr/0006): started in the team they leave, admitted
+ * A member moves to another team as a process of events (docs/adr/0007): started in the team they leave, admitted
  * by the one they join, closed in the old one once nothing of theirs is in flight there. No reservation is lost:
  * what was reserved in the old team ends there, on the account it was reserved on.
  */

@@ -64,13 +64,38 @@ public class WebhookDispatcher {
         this.clock = clock;
     }
 
+    /** Sends on a thread of its own: the scheduler's thread (shared by every sweep) never waits for a receiver. */
+    private final java.util.concurrent.ExecutorService worker = java.util.concurrent.Executors.newSingleThreadExecutor(
+            runnable -> {
+                Thread thread = new Thread(runnable, "webhook-dispatcher");
+                thread.setDaemon(true);
+                return thread;
+            });
+    private final java.util.concurrent.atomic.AtomicBoolean polling = new java.util.concurrent.atomic.AtomicBoolean();
+
     @Scheduled(fixedDelayString = INTERVAL, initialDelay = 500)
     public void poll() {
-        try {
-            deliverDue();
-        } catch (RuntimeException e) {
-            log.warn("Webhook deliveries could not be polled: {}", e.toString());
+        if (!polling.compareAndSet(false, true)) {
+            return; // the last poll is still sending
         }
+        try {
+            worker.execute(() -> {
+                try {
+                    deliverDue();
+                } catch (RuntimeException e) {
+                    log.warn("Webhook deliveries could not be polled: {}", e.toString());
+                } finally {
+                    polling.set(false);
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            polling.set(false); // shutting down
+        }
+    }
+
+    @jakarta.annotation.PreDestroy
+    void stop() {
+        worker.shutdownNow();
     }
 
     /** Sends every delivery that is due (up to the batch size); answers how many were attempted. */

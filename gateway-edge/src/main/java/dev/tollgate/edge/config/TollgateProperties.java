@@ -42,6 +42,7 @@ import java.util.Map;
  * @param reports       what the FinOps (FOCUS) export says about the ledger as a billing account
  * @param pricing       price sources that keep the price book current (docs/configuration.md, "Price sources")
  * @param security      defences of the edge itself: the throttling of failed authentication
+ * @param retention     how long per-message detail is kept (docs/privacy.md)
  */
 @ConfigurationProperties("tollgate")
 public record TollgateProperties(
@@ -65,7 +66,8 @@ public record TollgateProperties(
         @DefaultValue Sso sso,
         @DefaultValue Portal portal,
         @DefaultValue Reports reports,
-        @DefaultValue Pricing pricing) {
+        @DefaultValue Pricing pricing,
+        @DefaultValue Retention retention) {
 
     /**
      * The name {@code @ConfigurationPropertiesScan} gives this tree's bean ({@code <prefix>-<class>}): the
@@ -94,6 +96,23 @@ public record TollgateProperties(
         Map<String, Object> prefixed = new LinkedHashMap<>();
         properties.forEach((name, value) -> prefixed.put("tollgate." + name, value));
         return new Binder(new MapConfigurationPropertySource(prefixed)).bindOrCreate("tollgate", Bindable.of(type));
+    }
+
+    /**
+     * How long personal detail is kept (docs/privacy.md, "Retention").
+     *
+     * @param messageDetailMonths per-message detail (one row per request: who, which key, tags) older than this many
+     *                            months is dropped into the daily rollups per team: amounts kept, people and tags
+     *                            gone. {@code null} (the default): kept until deleted
+     * @param sweepInterval       how often the retention runs
+     */
+    public record Retention(Integer messageDetailMonths, @DefaultValue("1h") Duration sweepInterval) {
+
+        public Retention {
+            if (messageDetailMonths != null && messageDetailMonths < 1) {
+                throw new IllegalArgumentException("tollgate.retention.message-detail-months is at least 1");
+            }
+        }
     }
 
     /**

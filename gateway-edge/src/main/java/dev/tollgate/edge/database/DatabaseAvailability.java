@@ -90,6 +90,23 @@ public class DatabaseAvailability {
         return true;
     }
 
+    /**
+     * Checks the database now, on the calling thread (up to Hikari's connection timeout when it is gone), and
+     * returns whether it answers. For a caller that met a JDBC failure it cannot classify.
+     */
+    public boolean checkNow() {
+        try (Connection connection = dataSource.getConnection()) {
+            if (connection.isValid(1)) {
+                markUp();
+                return true;
+            }
+            markDown(new IllegalStateException("the connection did not validate"));
+        } catch (Exception e) {
+            markDown(e);
+        }
+        return false;
+    }
+
     private void probeNow() {
         if (!probing.compareAndSet(false, true)) {
             return;

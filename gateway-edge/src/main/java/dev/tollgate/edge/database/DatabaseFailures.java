@@ -30,9 +30,27 @@ public final class DatabaseFailures {
             if (current instanceof SQLException sql && connectionState(sql.getSQLState())) {
                 return true;
             }
+            if (current instanceof SQLException sql && sql.getSQLState() == null
+                    && "Connection is closed".equals(sql.getMessage())) {
+                // Hikari's answer (no SQL state) for a pooled connection it closed after the database cut it,
+                // to the transaction that still holds it
+                return true;
+            }
             if (current instanceof AssertionError && thrownBy(current, "org.postgresql.")) {
                 // with assertions on (-ea, as in the tests) the driver asserts where a cut connection makes its
                 // own calls fail (BatchResultHandler: "getAutoCommit() should not throw")
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** {@code true} when a JDBC failure is somewhere in {@code failure}'s causes. */
+    public static boolean involvesJdbc(Throwable failure) {
+        Map<Throwable, Boolean> seen = new IdentityHashMap<>();
+        for (Throwable current = failure; current != null && seen.put(current, Boolean.TRUE) == null;
+             current = current.getCause()) {
+            if (current instanceof SQLException) {
                 return true;
             }
         }

@@ -11,8 +11,11 @@ public final class DatabaseUnavailable extends RuntimeException {
     private final Duration retryAfter;
 
     public DatabaseUnavailable(Duration retryAfter) {
-        super("The ledger's database cannot be reached right now; nothing was charged. Retry shortly.", null,
-                false, false);
+        this("The ledger's database cannot be reached right now; nothing was charged. Retry shortly.", retryAfter);
+    }
+
+    public DatabaseUnavailable(String message, Duration retryAfter) {
+        super(message, null, false, false);
         this.retryAfter = retryAfter;
     }
 

@@ -57,7 +57,9 @@ public class OpenAiErrorHandler implements WebExceptionHandler {
         Throwable cause = unwrap(failure);
         // a request that could not reach the database marks it down: the requests behind it fail fast
         database.report(cause);
-        ApiError error = toApiError(cause);
+        ApiError error = DatabaseFailures.involvesJdbc(cause) && !database.isUp()
+                ? toApiError(database.unavailable()) // a JDBC failure while the database is known to be gone
+                : toApiError(cause);
         response.setStatusCode(error.status());
         response.getHeaders().setContentType(MediaType.APPLICATION_JSON);
         error.headers().forEach((name, value) -> response.getHeaders().set(name, value));

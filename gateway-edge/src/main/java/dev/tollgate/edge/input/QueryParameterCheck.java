@@ -16,6 +16,8 @@ import java.util.Map;
 /**
  * Refuses query parameters that carry NUL or another control character (decoded: {@code ?team_id=a%00b}) with a 400
  * before any route reads them; path segments get the same treatment from the route guard (security/CanonicalPath).
+ * The API documentation ({@code /v3/api-docs...}) takes no parameters: its query is dropped, because springdoc builds
+ * the server URLs it publishes from the request's URL, query included, and would repeat any input.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE + 3) // after the route guard
@@ -23,7 +25,13 @@ public class QueryParameterCheck implements WebFilter {
 
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
-        if (exchange.getRequest().getURI().getRawQuery() != null) {
+        java.net.URI uri = exchange.getRequest().getURI();
+        if (uri.getRawQuery() != null && uri.getRawPath().startsWith("/v3/api-docs")) {
+            java.net.URI withoutQuery = org.springframework.web.util.UriComponentsBuilder.fromUri(uri)
+                    .replaceQuery(null).build(true).toUri();
+            return chain.filter(exchange.mutate().request(request -> request.uri(withoutQuery)).build());
+        }
+        if (uri.getRawQuery() != null) {
             MultiValueMap<String, String> params;
             try {
                 params = exchange.getRequest().getQueryParams();

@@ -8,6 +8,8 @@ import dev.tollgate.api.spend.SpendLine;
 import dev.tollgate.api.spend.SpendOutcome;
 import dev.tollgate.edge.config.TollgateProperties;
 import dev.tollgate.edge.database.DatabaseAvailability;
+import dev.tollgate.edge.database.DatabaseFailures;
+import dev.tollgate.edge.database.DatabaseUnavailable;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
@@ -18,6 +20,8 @@ import org.axonframework.modelling.command.ConcurrencyException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.context.event.ContextClosedEvent;
+import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
 import java.time.Duration;
@@ -60,10 +64,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 public class SpendLedger implements SmartLifecycle {
 
     /**
-     * Stops after the web server's graceful shutdown ({@code SmartLifecycle.DEFAULT_PHASE - 2048}) and before Axon's
-     * components ({@code Phase.INSTRUCTION_COMPONENTS}, about {@code Integer.MAX_VALUE / 2}).
+     * Stops after the web server (its graceful shutdown is {@code DEFAULT_PHASE - 1024}, its stop
+     * {@code DEFAULT_PHASE - 2048}) and before Axon, which shuts down all of its components at
+     * {@code SpringAxonConfiguration.LIFECYCLE_PHASE} ({@code DEFAULT_PHASE - 3072}).
      */
-    static final int PHASE = Integer.MAX_VALUE - 4096;
+    static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 2560;
 
     private static final Logger log = LoggerFactory.getLogger(SpendLedger.class);
 
@@ -81,6 +86,7 @@ public class SpendLedger implements SmartLifecycle {
     /** Lines submitted and not yet decided (queued, in flight or waiting for the database). */
     private final AtomicInteger pendingLines = new AtomicInteger();
     private volatile boolean running;
+    private volatile boolean stopping;
 
     private final Timer batchDuration;
     private final DistributionSummary batchSize;
@@ -133,6 +139,10 @@ public class SpendLedger implements SmartLifecycle {
 
     /** Decides {@code line} for {@code teamId}; completes when the decision is durably stored. */
     public CompletableFuture<SpendOutcome> submit(String teamId, SpendLine line) {
+        if (line instanceof ReserveSpend && stopping) {
+            return CompletableFuture.failedFuture(new DatabaseUnavailable("This Tollgate node is stopping; nothing "
+                    + "was charged. Retry shortly.", database.retryAfter()));
+        }
         if (line instanceof ReserveSpend && !database.isUp()) {
             // nothing is forwarded without a durable reservation: refuse at once rather than wait for a connection
             return CompletableFuture.failedFuture(database.unavailable());
@@ -170,7 +180,16 @@ public class SpendLedger implements SmartLifecycle {
 
     private void startDraining(TeamQueue queue) {
         if (queue.draining.compareAndSet(false, true)) {
-            dispatchers.execute(() -> drain(queue));
+            try {
+                dispatchers.execute(() -> drain(queue));
+            } catch (java.util.concurrent.RejectedExecutionException stopped) {
+                // after the stop: nothing more can be stored
+                queue.draining.set(false);
+                Pending pending;
+                while ((pending = queue.lines.poll()) != null) {
+                    pending.outcome().completeExceptionally(database.unavailable());
+                }
+            }
         }
     }
 
@@ -249,7 +268,7 @@ public class SpendLedger implements SmartLifecycle {
             } catch (RuntimeException | Error e) {
                 // (an Error too: the PostgreSQL driver asserts on a connection cut mid-batch; whatever it is, the
                 // batch's callers must hear of it, and this team's queue must go on)
-                if (database.report(e)) {
+                if (database.report(e) || (DatabaseFailures.involvesJdbc(e) && !database.checkNow())) {
                     keepForLater(teamId, batch);
                 } else {
                     fail(batch, e);
@@ -291,8 +310,6 @@ public class SpendLedger implements SmartLifecycle {
         batch.forEach(p -> p.outcome().completeExceptionally(e));
     }
 
-    private volatile boolean stopping;
-
     /** Lines submitted and not yet durably decided. */
     public int pendingLines() {
         return pendingLines.get();
@@ -301,6 +318,15 @@ public class SpendLedger implements SmartLifecycle {
     @Override
     public void start() {
         running = true;
+    }
+
+    /**
+     * The application is closing (SIGTERM): from now on new reservations are refused with a 503, while the requests
+     * already reserved run to their settlement, which the web server's graceful shutdown waits for.
+     */
+    @EventListener(ContextClosedEvent.class)
+    public void closing() {
+        stopping = true;
     }
 
     @Override

@@ -7,8 +7,8 @@ import reactor.core.publisher.Mono;
  * history kept, every step an event. The sign-in with the identity provider calls it when a returning user's groups
  * now place them in another team.
  * <p>
- * The default ({@link MemberMovesConfiguration}) refuses every move with {@link MovePending}: a team change then
- * waits for an admin. A bean of this type elsewhere in the application replaces the default.
+ * {@link MoveProcess} makes the move (docs/adr/0007): the new team admits them, their keys follow, and their account
+ * in the old team closes once their requests in flight there have ended.
  */
 public interface MemberMoves {
 

@@ -13,6 +13,7 @@ import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -52,18 +53,27 @@ public class Provisioning {
             }
             UserView user = existing.get();
             if (!user.teamId().equals(teamId)) {
+                // moved with their tags, which then follow the groups like everyone's
                 return moves.move(userId, user.teamId(), teamId, actor, "the identity provider's groups place "
-                        + userId + " in team " + teamId);
+                                + userId + " in team " + teamId)
+                        .then(Blocking.query(() -> directory.user(userId)))
+                        .flatMap(moved -> followTags(teamId, userId, moved.map(UserView::tags).orElse(List.of()),
+                                tags, actor));
             }
-            if (!Set.copyOf(user.tags()).equals(tags)) {
-                return Mono.fromFuture(commands.send(new SetUserTags(teamId, userId, tags, actor,
-                                "tags follow the identity provider's groups at sign-in")))
-                        .then(ReadModelWait.until(() -> directory.user(userId)
-                                .filter(view -> Set.copyOf(view.tags()).equals(tags))))
-                        .then();
-            }
-            return Mono.empty();
+            return followTags(teamId, userId, user.tags(), tags, actor);
         }));
+    }
+
+    private Mono<Void> followTags(String teamId, String userId, List<String> current, Set<String> tags,
+                                  String actor) {
+        if (!Set.copyOf(current).equals(tags)) {
+            return Mono.fromFuture(commands.send(new SetUserTags(teamId, userId, tags, actor,
+                            "tags follow the identity provider's groups at sign-in")))
+                    .then(ReadModelWait.until(() -> directory.user(userId)
+                            .filter(view -> Set.copyOf(view.tags()).equals(tags))))
+                    .then();
+        }
+        return Mono.empty();
     }
 
     private Mono<Void> register(String teamId, String userId, String name, String email, Set<String> tags,

@@ -38,6 +38,9 @@ class TollgatePropertiesTest {
                 Duration.ofMinutes(10), Duration.ofMillis(500), false, Map.of()));
         assertThat(tree.outbound()).isEqualTo(new TollgateProperties.Outbound(List.of(), false,
                 DataSize.ofMegabytes(32), Duration.ofSeconds(5), Duration.ofSeconds(30)));
+        assertThat(tree.alerts()).isEqualTo(new TollgateProperties.Alerts(Duration.ofSeconds(1), 20,
+                Duration.ofSeconds(10), Duration.ofHours(1), Duration.ofHours(25), Duration.ofMinutes(2),
+                Duration.ofSeconds(10), Duration.ofMinutes(5), null, Duration.ofSeconds(10)));
         assertThat(tree.redis()).isEqualTo(new TollgateProperties.Redis(null, "tollgate:", Duration.ofSeconds(3)));
         assertThat(tree.routing()).isEqualTo(new TollgateProperties.Routing(Strategy.WEIGHTED_SHUFFLE, null,
                 Duration.ofMillis(100), Duration.ofSeconds(2), Duration.ofSeconds(10),

@@ -29,6 +29,8 @@ class DatabaseFailuresTest {
         assertThat(DatabaseFailures.isUnavailable(new IllegalStateException(new ConnectException("refused"))))
                 .isTrue();
         assertThat(DatabaseFailures.isUnavailable(new DatabaseUnavailable(Duration.ofSeconds(2)))).isTrue();
+        assertThat(DatabaseFailures.isUnavailable(new JdbcException("Failed to create a SQL statement",
+                new SQLException("Connection is closed")))).isTrue();
     }
 
     @Test

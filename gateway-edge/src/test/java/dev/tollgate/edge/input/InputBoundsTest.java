@@ -52,6 +52,11 @@ class InputBoundsTest extends GatewayTestSupport {
         for (String month : List.of("%2B999999999-01", "0000-01", "-0001-01")) {
             status(send("GET", "/reports/statements/" + team + "?month=" + month, null), 400, month);
         }
+        // an empty parameter is an absent one
+        for (String target : List.of("/reports/spend?to=", "/reports/spend?from=&to=", "/reports/reconciliation?to=",
+                "/audit?from=", "/spend/messages?to=")) {
+            assertThat(send("GET", target, null).status()).as(target).isEqualTo(200);
+        }
         // dates a client may mean stay valid
         assertThat(send("GET", "/reports/spend?from=1970-01-01&to=9999-12-31", null).status()).isEqualTo(200);
     }

@@ -57,7 +57,7 @@ class PortalTest extends GatewayTestSupport {
     }
 
     @Test
-    void tagsFollowTheGroupsAtTheNextSignInAndATeamChangeWaitsForAnAdminMove() {
+    void tagsFollowTheGroupsAtTheNextSignInAndATeamChangeMovesThem() {
         String team = newTeam("100", "5", "clamp");
         String other = newTeam("100", "5", "clamp");
         String user = unique("stu");
@@ -71,10 +71,14 @@ class PortalTest extends GatewayTestSupport {
 
         IdentityProvider.SignIn moved = IdentityProvider.signIn(baseUrl(), "portal", user,
                 List.of(other + "-students"));
-        assertThat(moved.status()).isEqualTo(409);
-        assertThat(moved.body()).contains("Team change pending an admin move", other, team);
-        assertThat(moved.sessionCookie()).isNull();
-        assertThat(http().get("/admin/users/" + user, MASTER_KEY).json().path("team_id").asText()).isEqualTo(team);
+        // a returning user whose groups now place them in another team is moved there (edge/membership/MoveProcess)
+        assertThat(moved.status()).as(moved.body()).isEqualTo(302);
+        assertThat(moved.sessionCookie()).isNotNull();
+        JsonNode after = http().get("/admin/users/" + user, MASTER_KEY).json();
+        assertThat(after.path("team_id").asText()).isEqualTo(other);
+        assertThat(after.path("tags")).extracting(JsonNode::asText).containsExactly("course:" + other);
+        await().untilAsserted(() -> assertThat(http().get("/audit?entity=user:" + user, MASTER_KEY).json()
+                .path("data").findValuesAsText("action")).contains("user.moved_in", "user.moved_out"));
     }
 
     @Test

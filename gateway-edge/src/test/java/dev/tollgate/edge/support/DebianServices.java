@@ -18,13 +18,15 @@ import java.util.stream.Stream;
  */
 public final class DebianServices implements AutoCloseable {
 
+    private final Path dir;
     private final Path pgData;
     private final Path pgBin;
     private final int pgPort;
     private final Process redis;
     private final int redisPort;
 
-    private DebianServices(Path pgData, Path pgBin, int pgPort, Process redis, int redisPort) {
+    private DebianServices(Path dir, Path pgData, Path pgBin, int pgPort, Process redis, int redisPort) {
+        this.dir = dir;
         this.pgData = pgData;
         this.pgBin = pgBin;
         this.pgPort = pgPort;
@@ -51,17 +53,18 @@ public final class DebianServices implements AutoCloseable {
         return postgresBin() != null && Files.isExecutable(Path.of("/usr/bin/redis-server"));
     }
 
-    public static DebianServices start(Path dir) throws IOException, InterruptedException {
+    /** Starts both in a new folder under the system's temporary folder (reachable by the postgres user). */
+    public static DebianServices start() throws IOException, InterruptedException {
         Path bin = postgresBin();
         if (bin == null) {
             throw new IllegalStateException("Debian's postgresql package is not installed (.ci/run installs it)");
         }
         boolean root = "root".equals(System.getProperty("user.name"));
+        Path dir = Files.createTempDirectory("tollgate-services-");
         Path data = dir.resolve("pg");
         Files.createDirectories(data);
         if (root) {
             run(List.of("chown", "-R", "postgres:postgres", dir.toString()));
-            run(List.of("chmod", "755", dir.toString()));
         }
         run(asPostgres(root, bin.resolve("initdb").toString(), "-D", data.toString(), "-U", "postgres",
                 "--auth=trust", "-E", "UTF8", "--no-sync"));
@@ -74,7 +77,7 @@ public final class DebianServices implements AutoCloseable {
         Process redis = new ProcessBuilder("/usr/bin/redis-server", "--port", Integer.toString(redisPort),
                 "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir.toString())
                 .redirectErrorStream(true).redirectOutput(dir.resolve("redis.log").toFile()).start();
-        DebianServices services = new DebianServices(data, bin, pgPort, redis, redisPort);
+        DebianServices services = new DebianServices(dir, data, bin, pgPort, redis, redisPort);
         services.awaitRedis();
         return services;
     }
@@ -125,5 +128,6 @@ public final class DebianServices implements AutoCloseable {
         boolean root = "root".equals(System.getProperty("user.name"));
         run(asPostgres(root, pgBin.resolve("pg_ctl").toString(), "-D", pgData.toString(), "-m", "fast", "-w",
                 "stop"));
+        run(List.of("rm", "-rf", dir.toString()));
     }
 }

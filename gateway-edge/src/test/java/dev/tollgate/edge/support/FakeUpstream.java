@@ -1,6 +1,7 @@
 package dev.tollgate.edge.support;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.tollgate.edge.wire.TokenCounter;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -23,7 +24,10 @@ import java.util.concurrent.TimeUnit;
  * <ul>
  *   <li>{@code up-normal}: a completion whose {@code completion_tokens} is the forwarded max_tokens (or 20),
  *       so that the real cost can equal the worst case;</li>
- *   <li>{@code up-over-max}: like {@code up-normal}, but 50 completion tokens more than the forwarded max_tokens;</li>
+ *   <li>{@code up-over-max}: like {@code up-normal}, but 50 completion tokens more than the forwarded max_tokens;
+ *       streamed, it writes them: one {@code " word"} (one token) per chunk;</li>
+ *   <li>{@code up-plus-two}: like {@code up-normal}, but it counts the prompt as two tokens more than Tollgate's
+ *       tokenizer does (another tokenizer, another framing);</li>
  *   <li>{@code up-error-500}, {@code up-429}, {@code up-400}: OpenAI-style errors;</li>
  *   <li>{@code up-no-usage}: a completion without a usage block;</li>
  *   <li>{@code up-slow-stream}: streams its first chunk, then waits for {@link #releaseStream()};</li>
@@ -120,33 +124,38 @@ public final class FakeUpstream {
             }
             case "up-400" -> error(exchange, 400, "invalid_value", "Invalid value for 'temperature'");
             default -> {
+                long prompt = model.equals("up-plus-two") ? new TokenCounter().prompt(body) + 2 : PROMPT_TOKENS;
                 if (body.path("stream").asBoolean(false)) {
                     stream(exchange, body, model, maxTokens);
                 } else {
-                    complete(exchange, model, maxTokens, !model.equals("up-no-usage"));
+                    complete(exchange, model, prompt, maxTokens, !model.equals("up-no-usage"));
                 }
             }
         }
     }
 
-    private void complete(HttpExchange exchange, String model, long completionTokens, boolean withUsage)
-            throws IOException {
+    private void complete(HttpExchange exchange, String model, long promptTokens, long completionTokens,
+                          boolean withUsage) throws IOException {
         ObjectNode answer = json.createObjectNode()
                 .put("id", "chatcmpl-fake").put("object", "chat.completion").put("created", 1).put("model", model);
         ArrayNode choices = answer.putArray("choices");
         choices.addObject().put("index", 0).put("finish_reason", "stop")
                 .putObject("message").put("role", "assistant").put("content", "word ".repeat(5).trim());
         if (withUsage) {
-            answer.set("usage", usage(completionTokens));
+            answer.set("usage", usage(promptTokens, completionTokens));
         }
         send(exchange, 200, "application/json", json.writeValueAsBytes(answer));
     }
 
     private ObjectNode usage(long completionTokens) {
+        return usage(PROMPT_TOKENS, completionTokens);
+    }
+
+    private ObjectNode usage(long promptTokens, long completionTokens) {
         ObjectNode usage = json.createObjectNode()
-                .put("prompt_tokens", PROMPT_TOKENS)
+                .put("prompt_tokens", promptTokens)
                 .put("completion_tokens", completionTokens)
-                .put("total_tokens", PROMPT_TOKENS + completionTokens);
+                .put("total_tokens", promptTokens + completionTokens);
         usage.putObject("prompt_tokens_details").put("cached_tokens", 0);
         usage.putObject("completion_tokens_details").put("reasoning_tokens", 0);
         return usage;
@@ -158,6 +167,31 @@ public final class FakeUpstream {
         exchange.sendResponseHeaders(200, 0);
         OutputStream out = exchange.getResponseBody();
         event(out, chunk(model, "{\"role\":\"assistant\",\"content\":\"\"}", null));
+        if (model.equals("up-over-max")) {
+            // writes every token it bills, ignoring max_tokens
+            try {
+                for (long i = 0; i < completionTokens; i++) {
+                    event(out, chunk(model, "{\"content\":\" word\"}", null));
+                }
+                event(out, chunk(model, "{}", "length"));
+                if (body.path("stream_options").path("include_usage").asBoolean(false)) {
+                    ObjectNode last = json.createObjectNode().put("id", "chatcmpl-fake")
+                            .put("object", "chat.completion.chunk").put("created", 1).put("model", model);
+                    last.putArray("choices");
+                    last.set("usage", usage(completionTokens));
+                    event(out, json.writeValueAsString(last));
+                }
+                out.write("data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8));
+            } catch (IOException e) {
+                // the gateway hung up: it stopped the stream at the tokens it granted
+            }
+            try {
+                out.close();
+            } catch (IOException e) {
+                // already gone
+            }
+            return;
+        }
         event(out, chunk(model, "{\"content\":\"Hello\"}", null));
         firstChunkSent.countDown();
         if (model.equals("up-slow-stream")) {

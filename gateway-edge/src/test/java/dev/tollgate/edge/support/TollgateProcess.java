@@ -134,11 +134,19 @@ public final class TollgateProcess implements AutoCloseable {
         return Files.readString(log);
     }
 
+    /** Kills the process if it still runs, and keeps its log in {@code target/it-logs/} for whoever reads the run. */
     @Override
     public void close() throws InterruptedException {
         if (process.isAlive()) {
             process.destroyForcibly();
             process.waitFor();
+        }
+        try {
+            Path kept = Path.of("target", "it-logs");
+            Files.createDirectories(kept);
+            Files.copy(log, kept.resolve(System.currentTimeMillis() + "-" + name + ".log"));
+        } catch (IOException e) {
+            System.err.println("Could not keep " + log + ": " + e);
         }
     }
 }

@@ -4,6 +4,7 @@ import dev.tollgate.api.access.CredentialIssued;
 import dev.tollgate.api.access.CredentialRevoked;
 import dev.tollgate.api.access.CredentialScopeChanged;
 import dev.tollgate.api.key.KeyIssued;
+import dev.tollgate.api.move.KeyMoved;
 import dev.tollgate.api.privacy.PersonalDataErased;
 import dev.tollgate.api.key.KeyRevoked;
 import dev.tollgate.api.key.KeyRotated;
@@ -56,6 +57,15 @@ public class AccessProjection {
                 .set(API_KEYS.METADATA, Json.of(event.metadata()))
                 .set(API_KEYS.DEFAULT_TAGS, Json.of(event.defaultTags()))
                 .onConflictDoNothing()
+                .execute();
+    }
+
+    /** A key followed its owner to their new team. */
+    @EventHandler
+    public void on(KeyMoved event) {
+        dsl.update(API_KEYS)
+                .set(API_KEYS.TEAM_ID, event.toTeamId())
+                .where(API_KEYS.KEY_ID.eq(event.keyId()))
                 .execute();
     }
 

@@ -24,6 +24,12 @@ import dev.tollgate.api.team.TeamCreated;
 import dev.tollgate.api.team.UserBudgetSet;
 import dev.tollgate.api.recalculation.RecalculationApproved;
 import dev.tollgate.api.recalculation.RecalculationStarted;
+import dev.tollgate.api.move.KeyMoved;
+import dev.tollgate.api.move.UserMoveAwaitingReservations;
+import dev.tollgate.api.move.UserMoveCancelled;
+import dev.tollgate.api.move.UserMoveStarted;
+import dev.tollgate.api.move.UserMovedIn;
+import dev.tollgate.api.move.UserMovedOut;
 import dev.tollgate.api.privacy.PersonalDataErased;
 import dev.tollgate.api.team.UserRegistered;
 import dev.tollgate.api.topup.BudgetToppedUp;
@@ -211,6 +217,36 @@ public class AuditProjection {
     void on(RecalculationApproved e, @MessageIdentifier String id) {
         record(id, e.at(), e.actor(), "recalculation.approved", "recalculation", e.recalculationId(), null,
                 e.reason(), e);
+    }
+
+    @EventHandler
+    void on(UserMoveStarted e, @MessageIdentifier String id) {
+        record(id, e.at(), e.actor(), "user.move_started", "user", e.userId(), e.teamId(), e.reason(), e);
+    }
+
+    @EventHandler
+    void on(UserMovedIn e, @MessageIdentifier String id) {
+        record(id, e.at(), e.actor(), "user.moved_in", "user", e.userId(), e.teamId(), e.reason(), e);
+    }
+
+    @EventHandler
+    void on(UserMoveAwaitingReservations e, @MessageIdentifier String id) {
+        record(id, e.at(), "system", "user.move_awaiting_reservations", "user", e.userId(), e.teamId(), null, e);
+    }
+
+    @EventHandler
+    void on(UserMovedOut e, @MessageIdentifier String id) {
+        record(id, e.at(), "system", "user.moved_out", "user", e.userId(), e.teamId(), null, e);
+    }
+
+    @EventHandler
+    void on(UserMoveCancelled e, @MessageIdentifier String id) {
+        record(id, e.at(), "system", "user.move_cancelled", "user", e.userId(), e.teamId(), e.reason(), e);
+    }
+
+    @EventHandler
+    void on(KeyMoved e, @MessageIdentifier String id) {
+        record(id, e.at(), e.actor(), "key.moved", "key", e.keyId(), e.toTeamId(), null, e);
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.tollgate.projection.budget;
 
 import dev.tollgate.api.money.AccountBalance;
+import dev.tollgate.api.move.UserMovedIn;
 import dev.tollgate.api.money.Budget;
 import dev.tollgate.api.spend.CostAdjusted;
 import dev.tollgate.api.spend.ReservationExpired;
@@ -54,9 +55,17 @@ public class BudgetStatusProjection {
         this.balances = new BatchCoalescer<>(PROCESSING_GROUP, BalanceRow::latest, this::write);
     }
 
-    /** A balance to write; {@code followsTeamDefault == null} leaves that column as it is. */
+    /**
+     * A balance to write; {@code followsTeamDefault == null} leaves that column as it is. A row of one team never
+     * overwrites another team's ({@code movedIn} is the one that does: a member's account opened in their new team).
+     */
     record BalanceRow(String type, String accountId, String teamId, AccountBalance balance, Boolean followsTeamDefault,
-                      long sequence, Instant at) {
+                      long sequence, Instant at, boolean movedIn) {
+
+        BalanceRow(String type, String accountId, String teamId, AccountBalance balance, Boolean followsTeamDefault,
+                   long sequence, Instant at) {
+            this(type, accountId, teamId, balance, followsTeamDefault, sequence, at, false);
+        }
 
         /** The later of two rows of one account, keeping what the earlier one said about the member default. */
         static BalanceRow latest(BalanceRow a, BalanceRow b) {
@@ -64,7 +73,7 @@ public class BudgetStatusProjection {
             BalanceRow newer = older == a ? b : a;
             return newer.followsTeamDefault() != null || older.followsTeamDefault() == null ? newer
                     : new BalanceRow(newer.type(), newer.accountId(), newer.teamId(), newer.balance(),
-                    older.followsTeamDefault(), newer.sequence(), newer.at());
+                    older.followsTeamDefault(), newer.sequence(), newer.at(), newer.movedIn());
         }
     }
 
@@ -111,14 +120,20 @@ public class BudgetStatusProjection {
 
     @EventHandler
     void on(UserRegistered event, @SequenceNumber long sequence) {
-        balances.add(USER + "/" + event.userId(), new BalanceRow(USER, event.userId(), event.teamId(),
-                event.userBalance(), event.budget() == null, sequence, event.at()));
+        balances.add(USER + "/" + event.teamId() + "/" + event.userId(), new BalanceRow(USER, event.userId(),
+                event.teamId(), event.userBalance(), event.budget() == null, sequence, event.at()));
+    }
+
+    @EventHandler
+    void on(UserMovedIn event, @SequenceNumber long sequence) {
+        balances.add(USER + "/" + event.teamId() + "/" + event.userId(), new BalanceRow(USER, event.userId(),
+                event.teamId(), event.userBalance(), true, sequence, event.at(), true));
     }
 
     @EventHandler
     void on(UserBudgetSet event, @SequenceNumber long sequence) {
-        balances.add(USER + "/" + event.userId(), new BalanceRow(USER, event.userId(), event.teamId(),
-                event.userBalance(), event.budget() == null, sequence, event.at()));
+        balances.add(USER + "/" + event.teamId() + "/" + event.userId(), new BalanceRow(USER, event.userId(),
+                event.teamId(), event.userBalance(), event.budget() == null, sequence, event.at()));
     }
 
     @EventHandler
@@ -180,7 +195,8 @@ public class BudgetStatusProjection {
                        AccountBalance key, long sequence, Instant at) {
         balances.add(TEAM + "/" + teamId, new BalanceRow(TEAM, teamId, teamId, team, null, sequence, at));
         if (userId != null && user != null) {
-            balances.add(USER + "/" + userId, new BalanceRow(USER, userId, teamId, user, null, sequence, at));
+            balances.add(USER + "/" + teamId + "/" + userId,
+                    new BalanceRow(USER, userId, teamId, user, null, sequence, at));
         }
         if (keyId != null && key != null) {
             balances.add(KEY + "/" + keyId, new BalanceRow(KEY, keyId, teamId, key, null, sequence, at));
@@ -221,6 +237,9 @@ public class BudgetStatusProjection {
                 .set(BUDGET_STATUS.UPDATED_AT, row.at());
         var withDefault = row.followsTeamDefault() == null ? insert
                 : insert.set(BUDGET_STATUS.FOLLOWS_TEAM_DEFAULT, row.followsTeamDefault());
-        return withDefault.where(BUDGET_STATUS.EVENT_SEQUENCE.lt(row.sequence()));
+        // Sequence numbers are a team's: they order one team's rows. A member who moved has their new team's row.
+        return withDefault.where(row.movedIn()
+                ? BUDGET_STATUS.TEAM_ID.ne(row.teamId()).or(BUDGET_STATUS.EVENT_SEQUENCE.lt(row.sequence()))
+                : BUDGET_STATUS.TEAM_ID.eq(row.teamId()).and(BUDGET_STATUS.EVENT_SEQUENCE.lt(row.sequence())));
     }
 }

@@ -1,5 +1,6 @@
 package dev.tollgate.projection.directory;
 
+import dev.tollgate.api.move.UserMovedIn;
 import dev.tollgate.api.privacy.PersonalDataErased;
 import dev.tollgate.api.team.KeyBudgetSet;
 import dev.tollgate.api.team.UserTagsSet;
@@ -100,6 +101,22 @@ public class DirectoryProjection {
                 .set(USERS.REMOVED_AT, event.at())
                 .set(USERS.UPDATED_AT, event.at())
                 .where(USERS.USER_ID.eq(event.userId()))
+                .and(USERS.TEAM_ID.eq(event.teamId())) // a moved member's old team no longer speaks for them
+                .execute();
+    }
+
+    /** A member moved: same person, same row, a new team (with its member budget) and the tags they took along. */
+    @EventHandler
+    void on(UserMovedIn event) {
+        dsl.update(USERS)
+                .set(USERS.TEAM_ID, event.teamId())
+                .set(USERS.TAGS, event.tags().stream().sorted().toArray(String[]::new))
+                .setNull(USERS.BUDGET_LIMIT)
+                .setNull(USERS.BUDGET_PERIOD)
+                .set(USERS.OWN_BUDGET, false)
+                .setNull(USERS.REMOVED_AT)
+                .set(USERS.UPDATED_AT, event.at())
+                .where(USERS.USER_ID.eq(event.userId()))
                 .execute();
     }
 
@@ -124,6 +141,7 @@ public class DirectoryProjection {
                 .set(USERS.OWN_BUDGET, event.budget() != null)
                 .set(USERS.UPDATED_AT, event.at())
                 .where(USERS.USER_ID.eq(event.userId()))
+                .and(USERS.TEAM_ID.eq(event.teamId())) // a moved member's old team no longer speaks for them
                 .execute();
     }
 
@@ -133,6 +151,7 @@ public class DirectoryProjection {
                 .set(USERS.TAGS, event.tags().stream().sorted().toArray(String[]::new))
                 .set(USERS.UPDATED_AT, event.at())
                 .where(USERS.USER_ID.eq(event.userId()))
+                .and(USERS.TEAM_ID.eq(event.teamId())) // a moved member's old team no longer speaks for them
                 .execute();
     }
 

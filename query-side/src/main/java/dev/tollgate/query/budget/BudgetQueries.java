@@ -17,6 +17,8 @@ import java.util.Optional;
 
 import static dev.tollgate.readmodel.Tables.BOOSTS;
 import static dev.tollgate.readmodel.Tables.BUDGET_STATUS;
+import static dev.tollgate.readmodel.Tables.SPEND_DAILY_TEAM;
+import static dev.tollgate.readmodel.Tables.SPEND_DAILY_USER;
 
 /** Live budgets from {@code budget_status}, rolled into the current period when the stored one has ended. */
 @Service
@@ -63,7 +65,7 @@ public class BudgetQueries {
         return dsl.selectFrom(BUDGET_STATUS)
                 .where(BUDGET_STATUS.ACCOUNT_TYPE.eq("team")).and(BUDGET_STATUS.BUDGET_LIMIT.isNotNull())
                 .fetch().stream()
-                .map(r -> view(r, now, boosts.getOrDefault(r.getTeamId(), BigDecimal.ZERO)))
+                .map(r -> view(r, now, boosts.getOrDefault(r.getTeamId(), BigDecimal.ZERO), null))
                 .sorted(Comparator.comparing(v -> new BigDecimal(v.remaining())))
                 .limit(max)
                 .toList();
@@ -74,7 +76,42 @@ public class BudgetQueries {
         return dsl.selectFrom(BUDGET_STATUS)
                 .where(BUDGET_STATUS.ACCOUNT_TYPE.eq(type)).and(BUDGET_STATUS.ACCOUNT_ID.eq(id))
                 .fetchOptional()
-                .map(r -> view(r, now, activeBoosts(r, now)));
+                .map(r -> view(r, now, activeBoosts(r, now), this::windowSpend));
+    }
+
+    /** Spend of an account on the days from {@code windowStart} (a day's start) to today, from the daily rollups. */
+    private BigDecimal windowSpend(BudgetStatusRecord account, Instant windowStart) {
+        java.time.LocalDate from = java.time.LocalDate.ofInstant(windowStart, java.time.ZoneOffset.UTC);
+        BigDecimal sum = switch (account.getAccountType()) {
+            case "team" -> dsl.select(DSL.sum(SPEND_DAILY_TEAM.COST.plus(SPEND_DAILY_TEAM.ADJUSTMENTS)))
+                    .from(SPEND_DAILY_TEAM)
+                    .where(SPEND_DAILY_TEAM.TEAM_ID.eq(account.getAccountId())).and(SPEND_DAILY_TEAM.DAY.ge(from))
+                    .fetchOne(0, BigDecimal.class);
+            case "user" -> dsl.select(DSL.sum(SPEND_DAILY_USER.COST.plus(SPEND_DAILY_USER.ADJUSTMENTS)))
+                    .from(SPEND_DAILY_USER)
+                    .where(SPEND_DAILY_USER.USER_ID.eq(account.getAccountId())).and(SPEND_DAILY_USER.DAY.ge(from))
+                    .fetchOne(0, BigDecimal.class);
+            default -> null;
+        };
+        return sum == null ? BigDecimal.ZERO : sum;
+    }
+
+    /** Where the window's spend of an account comes from. */
+    interface WindowSpend {
+        BigDecimal of(BudgetStatusRecord account, Instant windowStart);
+    }
+
+    /** The forecast of each team's budget (for the spend report), team by team. */
+    public Map<String, Forecast> teamForecasts(java.util.Collection<String> teamIds) {
+        Map<String, Forecast> forecasts = new java.util.LinkedHashMap<>();
+        for (String teamId : teamIds) {
+            team(teamId).ifPresent(view -> {
+                if (view.forecast() != null) {
+                    forecasts.put(teamId, view.forecast());
+                }
+            });
+        }
+        return forecasts;
     }
 
     /** The boosts on the account active at {@code now}: a revoked one stops counting when it was revoked. */
@@ -93,7 +130,7 @@ public class BudgetQueries {
         return sum == null ? BigDecimal.ZERO : sum;
     }
 
-    static BudgetView view(BudgetStatusRecord r, Instant now, BigDecimal boosts) {
+    static BudgetView view(BudgetStatusRecord r, Instant now, BigDecimal boosts, WindowSpend windowSpend) {
         Instant start = r.getPeriodStart();
         Instant end = r.getPeriodEnd();
         BigDecimal spent = r.getSpent();
@@ -107,10 +144,16 @@ public class BudgetQueries {
         }
         BigDecimal effective = r.getBudgetLimit() == null ? null : r.getBudgetLimit().add(boosts);
         BigDecimal remaining = effective == null ? null : effective.subtract(spent).subtract(r.getReserved());
+        Forecast forecast = null;
+        if (windowSpend != null && !"key".equals(r.getAccountType())) {
+            Instant windowStart = Forecast.windowStart("none".equals(r.getBudgetPeriod()) ? null : start, now);
+            forecast = Forecast.of(windowSpend.of(r, windowStart), windowStart, now, effective, spent,
+                    r.getReserved(), end);
+        }
         return new BudgetView(r.getAccountType(), r.getAccountId(), r.getTeamId(),
                 Amounts.format(r.getBudgetLimit()), Amounts.format(boosts), Amounts.format(effective),
                 r.getBudgetPeriod(), start, end, Amounts.format(spent), Amounts.format(r.getReserved()),
                 Amounts.format(overrun), Amounts.format(remaining), "user".equals(r.getAccountType()) ? r.getFollowsTeamDefault() : null,
-                r.getUpdatedAt());
+                r.getUpdatedAt(), forecast);
     }
 }

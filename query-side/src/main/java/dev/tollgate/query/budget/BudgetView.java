@@ -16,10 +16,11 @@ import java.time.Instant;
  * @param reserved       what requests in flight have set aside
  * @param overrun        the part of {@code spent} that settlements charged beyond their reservations this period:
  *                       what {@code spent} may exceed the limit by (then {@code remaining} is negative)
+ * @param forecast       burn rate and projected run-out ({@link Forecast}); {@code null} for keys and in bulk lists
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record BudgetView(String accountType, String id, String teamId, String limit, String boosts,
                          String effectiveLimit, String period, Instant periodStart, Instant periodEnd, String spent,
                          String reserved, String overrun, String remaining, Boolean followsTeamDefault,
-                         Instant updatedAt) {
+                         Instant updatedAt, Forecast forecast) {
 }

@@ -33,9 +33,11 @@ import java.util.Set;
 public class ReportController {
 
     private final ReportQueries queries;
+    private final dev.tollgate.query.budget.BudgetQueries budgets;
 
-    public ReportController(ReportQueries queries) {
+    public ReportController(ReportQueries queries, dev.tollgate.query.budget.BudgetQueries budgets) {
         this.queries = queries;
+        this.budgets = budgets;
     }
 
     @GetMapping("/reports/spend")
@@ -43,7 +45,8 @@ public class ReportController {
             description = "from/to: instants or dates (UTC), [from, to); default: this month so far. group_by: comma "
                     + "list of team, user, model, provider, day, month, tag, tag:<key>. Filters: team_id, user_id, "
                     + "model, provider, tag=key=value. Whole UTC days are read from daily rollups. Managers see their "
-                    + "teams only.")
+                    + "teams only. forecast=true (with group_by team): each team's row carries the forecast of its "
+                    + "budget's current period (burn rate, projected run-out, projected period spend).")
     public Mono<ResponseEntity<?>> spend(@RequestParam(required = false) String from,
                                          @RequestParam(required = false) String to,
                                          @RequestParam(name = "group_by", required = false) String groupBy,
@@ -53,12 +56,13 @@ public class ReportController {
                                          @RequestParam(required = false) String provider,
                                          @RequestParam(required = false) String tag,
                                          @RequestParam(required = false) String format,
+                                         @RequestParam(required = false) Boolean forecast,
                                          ServerWebExchange exchange) {
         ReadScope scope = ReadScope.of(exchange);
         boolean csv = csv(format);
-        Instant start = from == null ? YearMonth.now(ZoneOffset.UTC).atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant()
+        Instant start = from == null || from.isBlank() ? YearMonth.now(ZoneOffset.UTC).atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant()
                 : instantOrDate("from", from);
-        Instant end = to == null ? LocalDate.now(ZoneOffset.UTC).plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant()
+        Instant end = to == null || to.isBlank() ? LocalDate.now(ZoneOffset.UTC).plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant()
                 : instantOrDate("to", to);
         if (!start.isBefore(end)) {
             throw new BadQuery("'from' must be before 'to'");
@@ -68,14 +72,24 @@ public class ReportController {
         }
         SpendReportQuery query = new SpendReportQuery(start, end, SpendReportQuery.parseGroupBy(groupBy), teamId,
                 userId, model, provider, tag, visibleTeams(scope));
+        boolean withForecast = Boolean.TRUE.equals(forecast);
+        if (withForecast && !query.groupBy().contains("team")) {
+            throw new BadQuery("forecast=true needs group_by to include team: a forecast is a team budget's");
+        }
         return Blocking.query(() -> {
             if (teamId != null && !queries.teamExists(teamId)) {
                 throw new NotFound("No team '" + QueryParams.shown(teamId) + "'.");
             }
             ReportQueries.SpendReport report = queries.spend(query);
+            if (withForecast) {
+                addForecasts(report.data(), csv);
+            }
             if (csv) {
                 List<String> columns = new ArrayList<>(report.groupBy());
                 columns.addAll(ReportQueries.SUMS);
+                if (withForecast) {
+                    columns.addAll(FORECAST_COLUMNS);
+                }
                 return (ResponseEntity<?>) Csv.of(columns, report.data()).download("spend-" + day(start) + "-" + day(end) + ".csv");
             }
             Map<String, Object> body = new LinkedHashMap<>();
@@ -88,6 +102,27 @@ public class ReportController {
             body.put("totals", report.totals());
             return ResponseEntity.ok(body);
         });
+    }
+
+    private static final List<String> FORECAST_COLUMNS = List.of("forecast_burn_rate", "forecast_run_out",
+            "forecast_runs_out_before_period_end", "forecast_period_spend");
+
+    /** Each team's row gets its budget's forecast (nested in JSON, as columns in CSV). */
+    private void addForecasts(List<Map<String, Object>> rows, boolean csv) {
+        Map<String, dev.tollgate.query.budget.Forecast> forecasts = budgets.teamForecasts(rows.stream()
+                .map(row -> row.get("team_id")).filter(java.util.Objects::nonNull).map(Object::toString)
+                .collect(java.util.stream.Collectors.toCollection(java.util.TreeSet::new)));
+        for (Map<String, Object> row : rows) {
+            dev.tollgate.query.budget.Forecast f = row.get("team_id") == null ? null : forecasts.get(row.get("team_id").toString());
+            if (csv) {
+                row.put("forecast_burn_rate", f == null ? null : f.burnRate());
+                row.put("forecast_run_out", f == null || f.projectedRunOut() == null ? null : f.projectedRunOut().toString());
+                row.put("forecast_runs_out_before_period_end", f == null ? null : f.runsOutBeforePeriodEnd());
+                row.put("forecast_period_spend", f == null ? null : f.projectedPeriodSpend());
+            } else {
+                row.put("forecast", f);
+            }
+        }
     }
 
     @GetMapping("/reports/statements/{teamId}")
@@ -167,9 +202,9 @@ public class ReportController {
                                                   @RequestParam(required = false) Integer limit,
                                                   ServerWebExchange exchange) {
         ReadScope scope = ReadScope.of(exchange);
-        Instant start = from == null ? YearMonth.now(ZoneOffset.UTC).atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant()
+        Instant start = from == null || from.isBlank() ? YearMonth.now(ZoneOffset.UTC).atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant()
                 : instantOrDate("from", from);
-        Instant end = to == null ? Instant.now() : instantOrDate("to", to);
+        Instant end = to == null || to.isBlank() ? Instant.now() : instantOrDate("to", to);
         int max = QueryParams.limit(limit, 100, 1000);
         return Blocking.query(() -> {
             ReportQueries.Reconciliation result = queries.reconcile(start, end, visibleTeams(scope), max);

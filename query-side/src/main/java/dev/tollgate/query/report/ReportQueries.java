@@ -244,6 +244,13 @@ public class ReportQueries {
     }
 
     public Reconciliation reconcile(Instant from, Instant to, java.util.Set<String> visibleTeams, int limit) {
+        // Per-message detail before the retention horizon was dropped into the daily team rollups (docs/privacy.md):
+        // the reconciliation per request covers the period whose detail is kept.
+        Instant horizon = dsl.resultQuery("SELECT detail_dropped_before FROM retention_horizon WHERE id = 1")
+                .fetchOptional(0, Instant.class).orElse(null);
+        if (horizon != null && from.isBefore(horizon)) {
+            from = to.isBefore(horizon) ? to : horizon;
+        }
         String sql = "SELECT team_id, count(*) AS requests, sum(ledger) AS ledger, sum(read_model) AS read_model, "
                 + "count(*) FILTER (WHERE ledger <> read_model) AS differing FROM (" + PER_REQUEST + ") x "
                 + visibleTeams(visibleTeams) + " GROUP BY team_id ORDER BY team_id";

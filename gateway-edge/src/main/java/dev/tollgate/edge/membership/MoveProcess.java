@@ -1,0 +1,138 @@
+package dev.tollgate.edge.membership;
+
+import dev.tollgate.api.CommandRefused;
+import dev.tollgate.api.move.AdmitMovedUser;
+import dev.tollgate.api.move.CancelUserMove;
+import dev.tollgate.api.move.CompleteUserMove;
+import dev.tollgate.api.move.MoveKey;
+import dev.tollgate.api.move.StartUserMove;
+import dev.tollgate.api.move.UserMoveStarted;
+import dev.tollgate.api.move.UserMovedIn;
+import dev.tollgate.edge.security.ApiKeyAuthenticator;
+import dev.tollgate.query.directory.DirectoryQueries;
+import dev.tollgate.query.directory.KeyView;
+import org.axonframework.config.ProcessingGroup;
+import org.axonframework.eventhandling.DisallowReplay;
+import org.axonframework.eventhandling.EventHandler;
+import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.axonframework.modelling.command.AggregateNotFoundException;
+import org.jooq.DSLContext;
+import org.jooq.impl.DSL;
+import dev.tollgate.query.support.Blocking;
+import reactor.core.publisher.Mono;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+import static dev.tollgate.readmodel.Tables.AUDIT_LOG;
+
+import java.time.Duration;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * The process that moves a member between teams. Each step is an event of a Team (or a key) and the next step is
+ * sent when the event is seen, by a tracking processor of its own: a move interrupted by a restart resumes where it
+ * was, and every step ignores a repetition, so resuming never moves twice. Never replayed: it sends commands.
+ * <ol>
+ *     <li>{@code UserMoveStarted} in the old team: the new team is asked to admit them ({@code AdmitMovedUser}); if it
+ *     refuses, the move is cancelled in the old team ({@code UserMoveCancelled}) and nothing else changes;</li>
+ *     <li>{@code UserMovedIn} in the new team: their keys move ({@code KeyMoved}), then the old team closes their
+ *     account ({@code UserMovedOut}), at once or when their last request in flight there has ended.</li>
+ * </ol>
+ */
+@Component
+@ProcessingGroup(MoveProcess.PROCESSING_GROUP)
+public class MoveProcess implements MemberMoves {
+
+    public static final String PROCESSING_GROUP = "member-moves";
+    private static final Logger log = LoggerFactory.getLogger(MoveProcess.class);
+
+    private static final Duration POLL = Duration.ofMillis(20);
+    private static final long WAIT_POLLS = 500; // 10 s
+
+    private final CommandGateway commands;
+    private final DirectoryQueries directory;
+    private final ApiKeyAuthenticator authenticator;
+    private final DSLContext dsl;
+
+    public MoveProcess(CommandGateway commands, DirectoryQueries directory, ApiKeyAuthenticator authenticator,
+                       DSLContext dsl) {
+        this.commands = commands;
+        this.directory = directory;
+        this.authenticator = authenticator;
+        this.dsl = dsl;
+    }
+
+    /**
+     * Moves {@code userId} with their tags (the sign-in with the identity provider calls this when a returning user's
+     * groups place them in another team). Completes when the new team has admitted them and their keys followed;
+     * fails with {@link MovePending} when the move cannot be made (the new team refused it, or another move of
+     * theirs is under way).
+     */
+    @Override
+    public Mono<Void> move(String userId, String fromTeam, String toTeam, String actor, String reason) {
+        return Blocking.query(() -> start(userId, fromTeam, toTeam, null, actor, reason))
+                .onErrorMap(CommandRefused.class, refused -> new MovePending("Your move to team '" + toTeam
+                        + "' cannot be made now (" + refused.getMessage() + "): you stay in team '" + fromTeam
+                        + "' until an admin moves you."))
+                .flatMap(moveId -> Blocking.query(() -> state(moveId, userId, toTeam))
+                        .repeatWhenEmpty(attempts -> attempts.delayElements(POLL).take(WAIT_POLLS)))
+                .switchIfEmpty(Mono.error(() -> new MovePending("Your move to team '" + toTeam + "' is under way; "
+                        + "sign in again in a moment.")))
+                .flatMap(done -> done ? Mono.<Void>empty() : Mono.error(new MovePending("Team '" + toTeam
+                        + "' did not admit you (see the audit trail): you stay in team '" + fromTeam + "' until an "
+                        + "admin moves you.")));
+    }
+
+    /**
+     * Starts moving {@code userId} with {@code tags} in the new team ({@code null}: their tags follow them); answers
+     * the move's id once the start is recorded. The rest follows as events.
+     */
+    public String start(String userId, String fromTeam, String toTeam, Set<String> tags, String actor,
+                        String reason) {
+        String moveId = "move_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+        commands.sendAndWait(new StartUserMove(fromTeam, moveId, userId, toTeam, tags, actor, reason));
+        return moveId;
+    }
+
+    /** {@code true}: moved and their keys followed; {@code false}: cancelled; empty: under way. */
+    private Boolean state(String moveId, String userId, String toTeam) {
+        if (dsl.fetchExists(AUDIT_LOG, AUDIT_LOG.ACTION.eq("user.move_cancelled")
+                .and(AUDIT_LOG.ENTITY_ID.eq(userId))
+                .and(DSL.field("{0} ->> 'moveId'", String.class, AUDIT_LOG.DETAILS).eq(moveId)))) {
+            return false;
+        }
+        boolean moved = directory.user(userId).filter(user -> user.teamId().equals(toTeam)).isPresent()
+                && directory.keys(null, userId, DSL.noCondition()).stream()
+                .allMatch(key -> key.revokedAt() != null || key.teamId().equals(toTeam));
+        return moved ? Boolean.TRUE : null;
+    }
+
+    @EventHandler
+    @DisallowReplay
+    void on(UserMoveStarted event) {
+        try {
+            commands.sendAndWait(new AdmitMovedUser(event.toTeamId(), event.moveId(), event.userId(), event.teamId(),
+                    event.externalId(), event.tags(), event.actor(), event.reason()));
+        } catch (CommandRefused | AggregateNotFoundException refused) {
+            // ids only: a refusal may name the person's external id, which is personal data
+            log.info("Move {} of user {} to team {} refused by that team", event.moveId(), event.userId(),
+                    event.toTeamId());
+            commands.sendAndWait(new CancelUserMove(event.teamId(), event.moveId(), event.userId(),
+                    "team '" + event.toTeamId() + "' refused: " + refused.getMessage()));
+        }
+    }
+
+    @EventHandler
+    @DisallowReplay
+    void on(UserMovedIn event) {
+        for (KeyView key : directory.keys(event.fromTeamId(), event.userId(), DSL.noCondition())) {
+            if (key.revokedAt() == null) {
+                commands.sendAndWait(new MoveKey(key.id(), event.teamId(), event.moveId(), event.actor()));
+            }
+        }
+        authenticator.forgetAll(); // this node charges the moved keys to the new team at once
+        commands.sendAndWait(new CompleteUserMove(event.fromTeamId(), event.moveId(), event.userId()));
+    }
+}
