@@ -101,6 +101,8 @@ class SsoBrowserTest extends GatewayTestSupport {
             WebElement row = browser.waitFor(By.cssSelector("#messages-table tbody tr"));
             assertThat(row.getText()).contains("gpt-test");
             assertThat(row.findElement(By.cssSelector("td.cost")).getText()).matches("0\\.0\\d+");
+            assertThat(browser.driver.findElement(By.id("budget-spent")).getText())
+                    .isEqualTo(row.findElement(By.cssSelector("td.cost")).getText());
         });
         if (screenshots() != null) {
             browser.screenshot(screenshots(), "portal");
