@@ -4,6 +4,7 @@
 
 let csrf = null;
 let me = null;
+let budgetSection = null;
 
 class ApiError extends Error {
   constructor(status, message) { super(message); this.status = status; }
@@ -83,7 +84,7 @@ async function render() {
   const view = h('div', { class: 'view' });
   view.append(h('h1', {}, `Hello ${me.user_id}`),
     h('p', { class: 'help' }, 'Team ', h('strong', {}, me.team_name), ' ', me.tags.map((t) => h('span', { class: 'tag' }, t))),
-    budgetCard(), keysCard(), await messagesCard());
+    (budgetSection = budgetCard()), keysCard(), await messagesCard());
   main().replaceChildren(view);
   view.setAttribute('data-ready', '');
 }
@@ -108,6 +109,15 @@ function budgetCard() {
       ['Until', (x) => when(x.ends_at)], ['Why', (x) => dash(x.reason)]], me.boosts, 'boosts-table');
   return h('section', { class: 'card', id: 'budget' }, h('h2', {}, 'Your budget'),
     h('div', { class: 'cards' }, stats), h('h2', { class: 'spaced' }, 'Boosts'), boosts);
+}
+
+/** Reads the budget again (after new messages) and shows it in place. */
+async function refreshBudget() {
+  if (!budgetSection || !budgetSection.isConnected) return;
+  me = await api('GET', '/portal/api/me');
+  const fresh = budgetCard();
+  budgetSection.replaceWith(fresh);
+  budgetSection = fresh;
 }
 
 function pct(spent, limit) {
@@ -286,6 +296,7 @@ async function messagesCard() {
           ['Why', (m) => m.why, 'why'],
         ], page.data, 'messages-table', true));
       if (page.typical_cost) holder.prepend(h('p', { class: 'help' }, `Your typical message costs ${page.typical_cost}.`));
+      await refreshBudget();
     } catch (e) {
       show(box, false, h('strong', {}, 'Error: '), e.message);
     }

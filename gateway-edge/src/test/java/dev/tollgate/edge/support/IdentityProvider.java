@@ -61,11 +61,22 @@ public final class IdentityProvider {
         return server.issuerUrl(ISSUER_ID).toString();
     }
 
-    /** The claims a person types on the login page: a user name and groups. */
+    /** The name the provider gives a test person. */
+    public static String name(String userId) {
+        return "Person " + userId.replace('-', ' ');
+    }
+
+    /** The email the provider gives a test person. */
+    public static String email(String userId) {
+        return "mail." + userId + "@student.example";
+    }
+
+    /** The claims a person types on the login page: a user name, a name, an email and groups. */
     public static String claims(String userId, List<String> groups) {
         Map<String, Object> claims = new LinkedHashMap<>();
         claims.put("preferred_username", userId);
-        claims.put("name", "Person " + userId);
+        claims.put("name", name(userId));
+        claims.put("email", email(userId));
         claims.put("groups", groups);
         try {
             return new ObjectMapper().writeValueAsString(claims);

@@ -1,0 +1,82 @@
+package dev.tollgate.edge.sso;
+
+import dev.tollgate.edge.support.GatewayTestSupport;
+import dev.tollgate.edge.support.Http;
+import dev.tollgate.edge.support.IdentityProvider;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The name and email a student's identity provider gives at the first sign-in enter Tollgate only through the
+ * registration command, sealed per person: once an admin erases the person, no table (the SSO ones included) and no
+ * event payload holds them. An admin (or the team's manager) ends a person's sessions at once.
+ */
+class SsoErasureTest extends GatewayTestSupport {
+
+    @Test
+    void theNameAndEmailFromTheProviderAreSealedAndGoneAfterErasure() {
+        String team = newTeam("100", "5", "clamp");
+        String user = unique("stu");
+        SignedInBrowserless portal = SignedInBrowserless.signIn(baseUrl(), "portal", user,
+                List.of(team + "-students"));
+        List<String> personal = List.of(IdentityProvider.name(user), IdentityProvider.email(user));
+        Http.Response registered = http().get("/admin/users/" + user, MASTER_KEY);
+        assertThat(registered.json().path("name").asText()).isEqualTo(IdentityProvider.name(user));
+        assertThat(registered.json().path("email").asText()).isEqualTo(IdentityProvider.email(user));
+        assertThat(eventPayloadsHolding(personal)).as("sealed in the events").isEmpty();
+        assertThat(portal.get("/portal/api/me").status()).isEqualTo(200);
+
+        Http.Response erased = http().post("/admin/users/" + user + "/erase", MASTER_KEY,
+                Map.of("reason", "art. 17"));
+        assertThat(erased.status()).as(erased.body()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(tablesHolding(personal)).isEmpty());
+
+        Credential otherManager = newCredential("manager", List.of(newTeam("1", "1", "clamp")), null);
+        assertThat(http().delete("/admin/users/" + user + "/sessions", otherManager.secret()).status())
+                .isEqualTo(403);
+        Http.Response ended = http().delete("/admin/users/" + user + "/sessions", MASTER_KEY);
+        assertThat(ended.status()).as(ended.body()).isEqualTo(200);
+        assertThat(ended.json().path("ended").asInt()).isEqualTo(1);
+        assertThat(portal.get("/portal/api/me").status()).isEqualTo(401);
+    }
+
+    private List<String> tablesHolding(List<String> values) {
+        List<String> found = new ArrayList<>();
+        List<String> tables = dsl.fetch("SELECT table_name FROM information_schema.tables "
+                + "WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'").getValues(0, String.class);
+        assertThat(tables).contains("users", "sso_sessions", "sso_logins", "key_policies");
+        for (String table : tables) {
+            for (String value : values) {
+                long rows = ((Number) dsl.fetchValue("SELECT count(*) FROM \"" + table + "\" t "
+                        + "WHERE t::text ILIKE ?", "%" + value + "%")).longValue();
+                if (rows > 0) {
+                    found.add(table + " holds " + value);
+                }
+            }
+        }
+        found.addAll(eventPayloadsHolding(values));
+        return found;
+    }
+
+    private List<String> eventPayloadsHolding(List<String> values) {
+        List<String> found = new ArrayList<>();
+        for (String table : List.of("domainevententry", "snapshotevententry", "deadletterentry")) {
+            for (String value : values) {
+                long rows = ((Number) dsl.fetchValue("SELECT count(*) FROM " + table + " WHERE "
+                        + "convert_from(payload, 'UTF8') ILIKE ? OR convert_from(coalesce(metadata, ''::bytea), "
+                        + "'UTF8') ILIKE ?", "%" + value + "%", "%" + value + "%")).longValue();
+                if (rows > 0) {
+                    found.add(table + " holds " + value);
+                }
+            }
+        }
+        return found;
+    }
+}
