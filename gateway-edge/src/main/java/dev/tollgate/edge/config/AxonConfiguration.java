@@ -3,6 +3,7 @@ package dev.tollgate.edge.config;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.tollgate.api.team.TeamLimits;
 import dev.tollgate.edge.privacy.PersonalDataKeys;
@@ -40,6 +41,8 @@ import org.springframework.context.annotation.Primary;
 
 import javax.sql.DataSource;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
@@ -64,6 +67,9 @@ public class AxonConfiguration {
     public static JacksonSerializer jackson() {
         ObjectMapper mapper = new ObjectMapper()
                 .registerModule(new JavaTimeModule())
+                // after JavaTimeModule, so that it wins: the ISO instants events hold, read without DateTimeFormatter
+                .registerModule(new SimpleModule("tollgate-instants")
+                        .addDeserializer(Instant.class, new FastInstantDeserializer()))
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
                 .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
         return JacksonSerializer.builder().objectMapper(mapper).build();
@@ -159,22 +165,61 @@ public class AxonConfiguration {
         return new EventCountSnapshotTriggerDefinition(snapshotter, 5_000);
     }
 
-    /** Snapshots are taken on a thread of their own, never in the request path. */
+    /**
+     * Snapshots from the cached team (CachedAggregateSnapshotter): serialized under the team's lock in the unit of
+     * work that reached the threshold, stored after its commit on the snapshotter's thread; no replay of the events
+     * since the last snapshot. Axon's replaying snapshotter remains for the other cases.
+     */
+    @Bean
+    @Primary
+    Snapshotter cachedAggregateSnapshotter(SpringAggregateSnapshotter replaying, Cache teamCache,
+                                           Serializer serializer, EventStore eventStore,
+                                           TransactionManager transactionManager,
+                                           SnapshotThread snapshotThread) {
+        return new CachedAggregateSnapshotter(replaying, teamCache, serializer, eventStore, transactionManager,
+                snapshotThread.executor());
+    }
+
+    /**
+     * The one thread snapshots are stored (and, by Axon's snapshotter, replayed) on. Not an Executor bean: that
+     * would take the place of Spring Boot's task executor.
+     */
+    @Bean(destroyMethod = "close")
+    SnapshotThread snapshotThread() {
+        return new SnapshotThread();
+    }
+
+    /** A daemon thread of its own for snapshots, shut down with the application context. */
+    public static final class SnapshotThread implements AutoCloseable {
+        private final ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
+            Thread thread = new Thread(r, "axon-snapshotter");
+            thread.setDaemon(true);
+            return thread;
+        });
+
+        ExecutorService executor() {
+            return executor;
+        }
+
+        @Override
+        public void close() {
+            executor.shutdown();
+        }
+    }
+
+    /** Axon's snapshotter: it replays the events since the last snapshot, on a thread of its own. */
     @Bean
     SpringAggregateSnapshotter aggregateSnapshotter(Configuration configuration, HandlerDefinition handlerDefinition,
                                                     ParameterResolverFactory parameterResolverFactory,
-                                                    EventStore eventStore, TransactionManager transactionManager) {
+                                                    EventStore eventStore, TransactionManager transactionManager,
+                                                    SnapshotThread snapshotThread) {
         return SpringAggregateSnapshotter.builder()
                 .repositoryProvider(configuration::repository)
                 .transactionManager(transactionManager)
                 .eventStore(eventStore)
                 .parameterResolverFactory(parameterResolverFactory)
                 .handlerDefinition(handlerDefinition)
-                .executor(Executors.newSingleThreadExecutor(r -> {
-                    Thread thread = new Thread(r, "axon-snapshotter");
-                    thread.setDaemon(true);
-                    return thread;
-                }))
+                .executor(snapshotThread.executor())
                 .build();
     }
 
