@@ -54,14 +54,51 @@ class TeamCeilingBenchmark {
                 commands.sendAndWait(new RegisterUser("hot", "student-" + u, null, null, null, null, "bench"));
             }
             run(ledger, WARMUP, "warm-up");
+            long jvm0 = jvmCpuNanos();
+            long pg0 = postgresCpuNanos();
             Result result = run(ledger, MEASURE, "measured");
+            long jvm = jvmCpuNanos() - jvm0;
+            long pg = postgresCpuNanos() - pg0;
             System.out.printf("%nTEAM CEILING: %.0f requests/s (%.0f spend lines/s, each request = reserve + settle),"
                             + " durable, %d in flight, %d members, %s%n", result.requestsPerSecond(),
                     2 * result.requestsPerSecond(), IN_FLIGHT, USERS, MEASURE);
+            // CPU per request: the figure that survives a shared machine (the rate depends on what else runs)
+            System.out.printf("TEAM CEILING CPU: JVM %.0f us/request, PostgreSQL %.0f us/request (%d requests)%n",
+                    jvm / 1e3 / result.requests(), pg / 1e3 / result.requests(), result.requests());
         }
     }
 
-    record Result(double requestsPerSecond) {
+    record Result(double requestsPerSecond, long requests) {
+    }
+
+    /** CPU time of this JVM (every thread: the ledger, the processors, the benchmark's driver). */
+    private static long jvmCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
+    /** CPU time of the embedded PostgreSQL: its postmaster and every process below it, from /proc. */
+    private long postgresCpuNanos() throws Exception {
+        Path pidFile;
+        try (var files = java.nio.file.Files.find(dataDir, 3, (p, a) -> p.endsWith("postmaster.pid"))) {
+            pidFile = files.findFirst().orElse(null);
+        }
+        if (pidFile == null) {
+            return 0;
+        }
+        long postmaster = Long.parseLong(java.nio.file.Files.readAllLines(pidFile).get(0).trim());
+        long ticks = 0;
+        for (ProcessHandle process : java.util.stream.Stream.concat(ProcessHandle.of(postmaster).stream(),
+                ProcessHandle.of(postmaster).stream().flatMap(ProcessHandle::descendants)).toList()) {
+            try {
+                String[] stat = java.nio.file.Files.readString(Path.of("/proc/" + process.pid() + "/stat"))
+                        .replaceFirst("^.*\\) ", "").split(" ");
+                ticks += Long.parseLong(stat[11]) + Long.parseLong(stat[12]); // utime, stime
+            } catch (java.io.IOException gone) {
+                // a backend that ended meanwhile
+            }
+        }
+        return ticks * 10_000_000L; // USER_HZ is 100 on Linux
     }
 
     private Result run(SpendLedger ledger, Duration duration, String label) throws Exception {
@@ -89,6 +126,6 @@ class TeamCeilingBenchmark {
         }
         inFlight.acquire(IN_FLIGHT);
         double seconds = (System.nanoTime() - start) / 1e9;
-        return new Result(completed.get() / seconds);
+        return new Result(completed.get() / seconds, completed.get());
     }
 }
