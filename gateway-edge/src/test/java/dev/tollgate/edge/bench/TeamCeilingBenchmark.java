@@ -65,6 +65,13 @@ class TeamCeilingBenchmark {
             // CPU per request: the figure that survives a shared machine (the rate depends on what else runs)
             System.out.printf("TEAM CEILING CPU: JVM %.0f us/request, PostgreSQL %.0f us/request (%d requests)%n",
                     jvm / 1e3 / result.requests(), pg / 1e3 / result.requests(), result.requests());
+            var meters = gateway.bean(io.micrometer.core.instrument.MeterRegistry.class);
+            var batches = meters.get("tollgate.ledger.batch.duration").timer();
+            var sizes = meters.get("tollgate.ledger.batch.size").summary();
+            System.out.printf("TEAM CEILING BATCHES (warm-up included): %d batches, %.1f lines each on average (max %.0f),"
+                            + " %.2f ms each on average (max %.1f)%n", batches.count(), sizes.mean(), sizes.max(),
+                    batches.mean(java.util.concurrent.TimeUnit.MILLISECONDS),
+                    batches.max(java.util.concurrent.TimeUnit.MILLISECONDS));
         }
     }
 
