@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
 
 /**
  * What passes between an upstream's event stream and the client, event by event, for every streamed route. Events
@@ -197,15 +198,16 @@ final class StreamRelay {
         private final String chunkObject;
         private final Function<JsonNode, String> text;
         private final boolean clientWantsUsage;
-        private final long promptTokens;
+        private final LongSupplier promptTokens;
         private final long images;
 
         /**
          * @param chunkObject the {@code object} of a usage chunk written here
          * @param text        the text one choice of a chunk delivers
+         * @param promptTokens the prompt counted exactly (for a stream that reports no usage)
          */
         Choices(ObjectMapper json, TokenCounter tokens, String chunkObject, Function<JsonNode, String> text,
-                boolean clientWantsUsage, long promptTokens, long images) {
+                boolean clientWantsUsage, LongSupplier promptTokens, long images) {
             this.json = json;
             this.tokens = tokens;
             this.chunkObject = chunkObject;
@@ -270,7 +272,7 @@ final class StreamRelay {
 
         @Override
         public Usage counted(String delivered) {
-            return new Usage(promptTokens, tokens.text(delivered), 0, 0).withImages(images);
+            return new Usage(promptTokens.getAsLong(), tokens.text(delivered), 0, 0).withImages(images);
         }
     }
 }
