@@ -167,13 +167,27 @@ class DatabaseOutageTest {
                 }
             }
 
-            // every request ends exactly once: nothing left reserved (deferred settlements and releases landed)
+            // every request ends exactly once: nothing left reserved (deferred settlements and releases landed), and
+            // the read model has every answered request's row (a segment of the projection may still be catching up)
             DSLContext dsl = node.bean(DSLContext.class);
+            List<String> answered = all.stream().filter(a -> a.status() == 200).map(Answer::requestId).toList();
             try {
                 await().atMost(Duration.ofSeconds(60)).until(() -> dsl.fetchCount(MESSAGE_COSTS,
                         MESSAGE_COSTS.TEAM_ID.eq("outage").and(MESSAGE_COSTS.OUTCOME.eq("reserved"))) == 0
-                        && node.bean(dev.tollgate.edge.ledger.SpendLedger.class).pendingLines() == 0);
+                        && node.bean(dev.tollgate.edge.ledger.SpendLedger.class).pendingLines() == 0
+                        && dsl.fetchCount(MESSAGE_COSTS, MESSAGE_COSTS.REQUEST_ID.in(answered)) == answered.size());
             } catch (org.awaitility.core.ConditionTimeoutException e) {
+                List<String> recorded = dsl.select(MESSAGE_COSTS.REQUEST_ID).from(MESSAGE_COSTS)
+                        .where(MESSAGE_COSTS.REQUEST_ID.in(answered)).fetch(MESSAGE_COSTS.REQUEST_ID);
+                for (String requestId : answered) {
+                    if (!recorded.contains(requestId)) {
+                        // in the store (a read model behind or skipping) or not (the ledger lost it)?
+                        System.out.println("answered request without a row " + requestId + ": " + storedEvents(dsl,
+                                requestId) + "; tokens " + dsl.resultQuery("select processorname, segment, owner, "
+                                + "convert_from(token, 'UTF8') from tokenentry where processorname = "
+                                + "'message-costs'").fetch().formatCSV());
+                    }
+                }
                 System.out.printf("left: reserved rows %s, pending lines %d, dead letters %s, health %s%n",
                         dsl.select(MESSAGE_COSTS.REQUEST_ID).from(MESSAGE_COSTS).where(MESSAGE_COSTS.TEAM_ID
                                 .eq("outage").and(MESSAGE_COSTS.OUTCOME.eq("reserved"))).fetch(MESSAGE_COSTS.REQUEST_ID),
@@ -186,10 +200,7 @@ class DatabaseOutageTest {
                         .forEach(a -> System.out.println("answer of a request left reserved: " + a));
                 for (String requestId : open) {
                     // in the store: did its settlement or release land (a read model behind) or not (the ledger)?
-                    System.out.println("stored events of " + requestId + ": " + dsl.resultQuery("select globalindex, "
-                            + "sequencenumber, payloadtype, timestamp from domainevententry where aggregateidentifier "
-                            + "= 'outage' and position(? in encode(payload, 'escape')) > 0 order by globalindex",
-                            requestId).fetch().formatCSV());
+                    System.out.println("stored events of " + requestId + ": " + storedEvents(dsl, requestId));
                 }
                 throw e;
             }
@@ -221,6 +232,12 @@ class DatabaseOutageTest {
                 restarted.close();
             }
         }
+    }
+
+    private static String storedEvents(DSLContext dsl, String requestId) {
+        return dsl.resultQuery("select globalindex, sequencenumber, payloadtype, timestamp from domainevententry "
+                + "where aggregateidentifier = 'outage' and position(? in encode(payload, 'escape')) > 0 order by "
+                + "globalindex", requestId).fetch().formatCSV();
     }
 
     private static void dumpThreads() {
