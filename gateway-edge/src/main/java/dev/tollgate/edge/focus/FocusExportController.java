@@ -3,7 +3,6 @@ package dev.tollgate.edge.focus;
 import dev.tollgate.edge.config.TollgateProperties;
 import dev.tollgate.query.access.ReadScope;
 import dev.tollgate.query.focus.FocusExport;
-import dev.tollgate.query.support.BadQuery;
 import dev.tollgate.query.support.Blocking;
 import dev.tollgate.query.support.Csv;
 import dev.tollgate.query.support.QueryParams;
@@ -17,10 +16,6 @@ import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
 
 import java.time.Instant;
-import java.time.LocalDate;
-import java.time.YearMonth;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
 
 /**
  * The ledger in FinOps FOCUS 1.2 columns, as CSV a FinOps tool reads unchanged (docs/reports.md, "FOCUS export").
@@ -49,32 +44,11 @@ public class FocusExportController {
                                          @RequestParam(required = false) String to,
                                          ServerWebExchange exchange) {
         ReadScope scope = ReadScope.of(exchange);
-        Instant start = from == null || from.isBlank() ? YearMonth.now(ZoneOffset.UTC).atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant()
-                : instantOrDate("from", from);
-        Instant end = to == null || to.isBlank() ? LocalDate.now(ZoneOffset.UTC).plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant()
-                : instantOrDate("to", to);
-        if (!start.isBefore(end)) {
-            throw new BadQuery("'from' must be before 'to'");
-        }
+        QueryParams.Period period = QueryParams.period(from, to);
+        Instant start = period.start();
+        Instant end = period.end();
         return Blocking.query(() -> Csv.of(FocusExport.COLUMNS,
                         export.rows(start, end, scope.everything() ? null : scope.teams(), account))
-                .download("focus-" + day(start) + "-" + day(end) + ".csv"));
-    }
-
-    /** An instant (2026-11-01T00:00:00Z) or a date (2026-11-01, meaning its start in UTC). */
-    private static Instant instantOrDate(String name, String value) {
-        if (value.length() == 10) {
-            try {
-                return QueryParams.bounded(name, LocalDate.parse(value).atStartOfDay(ZoneOffset.UTC).toInstant());
-            } catch (DateTimeParseException e) {
-                throw new BadQuery("'" + name + "' must be an ISO-8601 instant or date, not '"
-                        + QueryParams.shown(value) + "'");
-            }
-        }
-        return QueryParams.instant(name, value);
-    }
-
-    private static String day(Instant instant) {
-        return instant.atZone(ZoneOffset.UTC).toLocalDate().toString();
+                .download("focus-" + QueryParams.day(start) + "-" + QueryParams.day(end) + ".csv"));
     }
 }

@@ -1,5 +1,11 @@
 package dev.tollgate.edge.roster;
 
+import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.dataformat.csv.CsvMapper;
+import com.fasterxml.jackson.dataformat.csv.CsvParser;
+
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -16,6 +22,10 @@ final class RosterCsv {
     /** One person of the roster, with the line they are on (the header is line 1). */
     record Row(int line, String id, String name, String email, String team, List<String> tags, String problem) {
     }
+
+    /** Records as lists of strings, no schema: the header is read as the first record. */
+    private static final ObjectReader READER = new CsvMapper().enable(CsvParser.Feature.WRAP_AS_ARRAY)
+            .readerForListOf(String.class);
 
     private RosterCsv() {
     }
@@ -41,7 +51,7 @@ final class RosterCsv {
         List<Row> rows = new ArrayList<>();
         for (int r = 1; r < records.size(); r++) {
             List<String> record = records.get(r);
-            if (record.size() == 1 && record.get(0).isBlank()) {
+            if (record.isEmpty() || record.size() == 1 && record.get(0).isBlank()) {
                 continue; // an empty line
             }
             String problem = record.size() > header.size() ? "more fields than the header names" : null;
@@ -69,46 +79,18 @@ final class RosterCsv {
         return value.isEmpty() ? null : value;
     }
 
+    /** Every record of the CSV as its fields, header first; a record over several lines (quoted breaks) is one. */
     private static List<List<String>> records(String csv) {
+        String text = csv.startsWith("\uFEFF") ? csv.substring(1) : csv;
         List<List<String>> records = new ArrayList<>();
-        List<String> record = new ArrayList<>();
-        StringBuilder field = new StringBuilder();
-        boolean quoted = false;
-        int i = csv.startsWith("\uFEFF") ? 1 : 0;
-        for (; i < csv.length(); i++) {
-            char c = csv.charAt(i);
-            if (quoted) {
-                if (c == '"' && i + 1 < csv.length() && csv.charAt(i + 1) == '"') {
-                    field.append('"');
-                    i++;
-                } else if (c == '"') {
-                    quoted = false;
-                } else {
-                    field.append(c);
-                }
-            } else if (c == '"') {
-                quoted = true;
-            } else if (c == ',') {
-                record.add(field.toString());
-                field.setLength(0);
-            } else if (c == '\n' || c == '\r') {
-                if (c == '\r' && i + 1 < csv.length() && csv.charAt(i + 1) == '\n') {
-                    i++;
-                }
-                record.add(field.toString());
-                field.setLength(0);
-                records.add(record);
-                record = new ArrayList<>();
-            } else {
-                field.append(c);
+        try (MappingIterator<List<String>> lines = READER.readValues(text)) {
+            while (lines.hasNextValue()) {
+                records.add(lines.nextValue());
             }
-        }
-        if (quoted) {
-            throw new IllegalArgumentException("the roster ends inside a quoted field");
-        }
-        if (field.length() > 0 || !record.isEmpty()) {
-            record.add(field.toString());
-            records.add(record);
+        } catch (IOException | RuntimeException e) {
+            // Jackson's messages name its own types and positions: say what is wrong with the roster instead.
+            throw new IllegalArgumentException("the roster is not valid CSV (RFC 4180) after line " + (records.size() + 1)
+                    + ": a quoted field may be left open");
         }
         return records;
     }

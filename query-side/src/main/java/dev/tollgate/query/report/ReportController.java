@@ -18,7 +18,6 @@ import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
 
 import java.time.Instant;
-import java.time.LocalDate;
 import java.time.YearMonth;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
@@ -60,13 +59,9 @@ public class ReportController {
                                          ServerWebExchange exchange) {
         ReadScope scope = ReadScope.of(exchange);
         boolean csv = csv(format);
-        Instant start = from == null || from.isBlank() ? YearMonth.now(ZoneOffset.UTC).atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant()
-                : instantOrDate("from", from);
-        Instant end = to == null || to.isBlank() ? LocalDate.now(ZoneOffset.UTC).plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant()
-                : instantOrDate("to", to);
-        if (!start.isBefore(end)) {
-            throw new BadQuery("'from' must be before 'to'");
-        }
+        QueryParams.Period period = QueryParams.period(from, to);
+        Instant start = period.start();
+        Instant end = period.end();
         if (tag != null && (tag.indexOf('=') <= 0)) {
             throw new BadQuery("tag must be key=value, for example tag=course=cs101");
         }
@@ -90,7 +85,7 @@ public class ReportController {
                 if (withForecast) {
                     columns.addAll(FORECAST_COLUMNS);
                 }
-                return (ResponseEntity<?>) Csv.of(columns, report.data()).download("spend-" + day(start) + "-" + day(end) + ".csv");
+                return (ResponseEntity<?>) Csv.of(columns, report.data()).download("spend-" + QueryParams.day(start) + "-" + QueryParams.day(end) + ".csv");
             }
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("object", "report");
@@ -203,8 +198,8 @@ public class ReportController {
                                                   ServerWebExchange exchange) {
         ReadScope scope = ReadScope.of(exchange);
         Instant start = from == null || from.isBlank() ? YearMonth.now(ZoneOffset.UTC).atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant()
-                : instantOrDate("from", from);
-        Instant end = to == null || to.isBlank() ? Instant.now() : instantOrDate("to", to);
+                : QueryParams.instant("from", from);
+        Instant end = to == null || to.isBlank() ? Instant.now() : QueryParams.instant("to", to);
         int max = QueryParams.limit(limit, 100, 1000);
         return Blocking.query(() -> {
             ReportQueries.Reconciliation result = queries.reconcile(start, end, visibleTeams(scope), max);
@@ -235,22 +230,5 @@ public class ReportController {
             return true;
         }
         throw new BadQuery("format must be json or csv");
-    }
-
-    /** An instant (2026-11-01T00:00:00Z) or a date (2026-11-01, meaning its start in UTC). */
-    static Instant instantOrDate(String name, String value) {
-        if (value.length() == 10) {
-            try {
-                return QueryParams.bounded(name, LocalDate.parse(value).atStartOfDay(ZoneOffset.UTC).toInstant());
-            } catch (DateTimeParseException e) {
-                throw new BadQuery("'" + name + "' must be an ISO-8601 instant or date, not '"
-                        + QueryParams.shown(value) + "'");
-            }
-        }
-        return QueryParams.instant(name, value);
-    }
-
-    private static String day(Instant instant) {
-        return instant.atZone(ZoneOffset.UTC).toLocalDate().toString();
     }
 }

@@ -2,6 +2,7 @@ package dev.tollgate.query.support;
 
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.YearMonth;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 
@@ -33,6 +34,32 @@ public final class QueryParams {
             throw new BadQuery(TimeBounds.describe(name));
         }
         return instant;
+    }
+
+    /** A reporting period: {@code [start, end)}. */
+    public record Period(Instant start, Instant end) {
+    }
+
+    /**
+     * The period of {@code from} and {@code to} (each an instant or a date), by default from the start of this month
+     * (UTC) to the end of today; a 400 unless {@code from} is before {@code to}.
+     */
+    public static Period period(String from, String to) {
+        Instant start = from == null || from.isBlank()
+                ? YearMonth.now(ZoneOffset.UTC).atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant()
+                : instant("from", from);
+        Instant end = to == null || to.isBlank()
+                ? LocalDate.now(ZoneOffset.UTC).plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant()
+                : instant("to", to);
+        if (!start.isBefore(end)) {
+            throw new BadQuery("'from' must be before 'to'");
+        }
+        return new Period(start, end);
+    }
+
+    /** The UTC day of an instant ({@code 2026-03-01}), as file names of downloads show it. */
+    public static String day(Instant instant) {
+        return instant.atZone(ZoneOffset.UTC).toLocalDate().toString();
     }
 
     /** A value as an error may repeat it: at most 100 characters. */
