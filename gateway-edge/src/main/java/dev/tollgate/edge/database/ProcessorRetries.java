@@ -20,10 +20,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * The streaming event processors come back promptly after the database does.
  * <p>
  * Axon's pooled streaming processor retries a failed coordination (claiming its segments, opening its stream) after
- * a back-off that doubles from 0.5 s up to 60 s, and reports itself in error until a retry succeeds. A database
- * outage of ten seconds thus left a processor waiting 16 s more after the database had returned, and one retry that
- * failed in the first moments after it returned (the connection pool still refilling) doubled the wait to 32 s: the
- * read model stalled and readiness stayed DOWN long after requests were served again.
+ * a back-off that doubles from 0.5 s up to 60 s (waits of 1, 2, 4, 8, 16, 32, 60 s), and reports itself in error
+ * until a retry succeeds. After an outage a processor could thus wait about as long again as the outage had lasted,
+ * and a retry that failed in the first moments after the database returned (the connection pool still refilling)
+ * doubled that: the read model stalled and readiness stayed DOWN long after requests were served again.
  * <p>
  * Every pooled processor's coordinator runs here on a scheduler whose delays never exceed
  * {@code tollgate.database.processor-retry}, and {@link DatabaseAvailability} wakes the processors waiting to retry
