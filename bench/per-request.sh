@@ -14,6 +14,7 @@
 #   bench/per-request.sh                      # 60 s warm-up, 30 s measured, ~200 req/s
 #   WARMUP=30 SECONDS_MEASURED=20 bench/per-request.sh
 #   PACE_MS=0 CONNS=64 bench/per-request.sh   # saturation instead of a paced rate
+#   JAR=/tmp/before.jar bench/per-request.sh  # another build of the jar (an A/B)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 ROOT=$(pwd)
@@ -25,7 +26,7 @@ PACE_MS=${PACE_MS:-50}
 MOCK_PORT=${MOCK_PORT:-18180}
 GW_PORT=${GW_PORT:-18190}
 JAVA_OPTS=${JAVA_OPTS:-}
-JAR=$ROOT/gateway-edge/target/tollgate.jar
+JAR=${JAR:-$ROOT/gateway-edge/target/tollgate.jar}
 MASTER=bench-master-key-$(date +%s)-0123456789
 [ -f "$JAR" ] || { echo "build the jar first: mvn -B -q -DskipTests package" >&2; exit 2; }
 

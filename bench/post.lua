@@ -13,3 +13,9 @@ function done(summary, latency, requests)
     latency:percentile(99) / 1000, latency.max / 1000, summary.requests, e.status,
     e.connect + e.read + e.write + e.timeout))
 end
+
+-- the pause after every answer (per connection) that makes the load paced; 0 or unset: as fast as answered
+local pace = tonumber(os.getenv("PACE_DELAY_MS") or "0") or 0
+if pace > 0 then
+  function delay() return pace end
+end

@@ -31,6 +31,14 @@ public sealed interface SpendOutcome {
     record Released(String requestId) implements SpendOutcome {
     }
 
+    /**
+     * Nothing was decided nor recorded: the line priced its prompt by an upper bound
+     * ({@link ReserveSpend#recountShare}) and the budget is close enough that the exact count could change the
+     * decision. The edge counts the prompt and sends the line again.
+     */
+    record Recount(String requestId) implements SpendOutcome {
+    }
+
     /** The request was not open: already settled, released, rejected or expired, or never reserved here. */
     record NotOpen(String requestId, String state) implements SpendOutcome {
     }

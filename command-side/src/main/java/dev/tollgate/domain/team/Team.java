@@ -761,6 +761,10 @@ public class Team {
         long available = charges.stream().mapToLong(Charge::available).min().orElse(Long.MAX_VALUE);
 
         Money worstCase = line.worstCase();
+        if (line.recountShare() > 0 && worstCase.nanos() > available / line.recountShare()) {
+            // priced by the prompt's upper bound, close to what is left: decided on the exact count instead
+            return new SpendOutcome.Recount(line.requestId());
+        }
         long granted = line.maxOutputTokens();
         Money amount = worstCase;
         if (worstCase.nanos() > available) {
@@ -820,6 +824,9 @@ public class Team {
 
     private SpendOutcome reject(ReserveSpend line, Member member, String limitingBudget, String accountId,
                                 Money needed, Money available, Instant resetsAt, String reason, Instant now) {
+        if (line.recountShare() > 0) {
+            return new SpendOutcome.Recount(line.requestId()); // a refusal is recorded with the exact count only
+        }
         apply(new SpendRejected(line.requestId(), teamId, member == null ? line.userId() : member.userId(),
                 line.keyId(), line.model(), limitingBudget, needed, available, resetsAt, now, line.tags()));
         return new SpendOutcome.Rejected(line.requestId(), limitingBudget, accountId, needed, available, resetsAt,

@@ -249,16 +249,24 @@ public record TollgateProperties(
      * @param promptMargins   per provider ({@code openai}, {@code azure}, {@code anthropic}, {@code mock}): what the
      *                        reservation adds to the prompt tokens Tollgate counts, because the provider's tokenizer
      *                        may count more; a provider not named takes {@link PromptMargin#defaultFor}
+     * @param promptBoundShare a chat prompt is priced by an upper bound (its UTF-8 bytes) instead of the tokenizer's
+     *                        count while its worst case is at most {@code 1/n} of what the tightest budget has left;
+     *                        closer to the limit, near a model's context window, with a token rate limit and for
+     *                        usage an upstream did not report it is counted exactly. {@code 0}: always counted
      */
     public record Edge(@DefaultValue("8MB") DataSize maxBodySize,
                        @DefaultValue("5s") Duration upstreamConnectTimeout,
                        @DefaultValue("10m") Duration upstreamTimeout,
                        @DefaultValue("500ms") Duration keyCacheTtl,
                        @DefaultValue("false") boolean exposeUpstreamDetails,
-                       Map<String, PromptMargin> promptMargins) {
+                       Map<String, PromptMargin> promptMargins,
+                       @DefaultValue("16") int promptBoundShare) {
 
         public Edge {
             promptMargins = promptMargins == null ? Map.of() : Map.copyOf(promptMargins);
+            if (promptBoundShare < 0) {
+                throw new IllegalArgumentException("tollgate.edge.prompt-bound-share is 0 or more");
+            }
         }
 
         /** The margin of a provider's deployments: configured, or the built-in default. */

@@ -12,6 +12,7 @@ import dev.tollgate.edge.telemetry.GatewayTelemetry;
 import dev.tollgate.edge.telemetry.RequestObservation;
 import dev.tollgate.edge.wire.TokenCounter;
 import dev.tollgate.edge.wire.UsageReader;
+import dev.tollgate.edge.wire.UsageSplice;
 import dev.tollgate.query.directory.KeyRecord;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Flux;
@@ -25,6 +26,9 @@ import reactor.core.publisher.Mono;
  */
 @Component
 public class ChatCompletionsRoute extends OpenAiEndpoint {
+
+    /** A chat completion has {@code choices} (whatever it holds: the tree path does not look further either). */
+    private static final UsageSplice.Shape SHAPE = new UsageSplice.Shape("choices", false);
 
     private final TokenCounter tokens;
     private final ObjectMapper json;
@@ -62,7 +66,9 @@ public class ChatCompletionsRoute extends OpenAiEndpoint {
         ChatPlan(ChatRequest chat, CatalogModel model, PriceInForce price) {
             super(chat.body(), model, price);
             this.chat = chat;
-            promptTokens = tokens.prompt(body);
+            // an upper bound, counted exactly only where it matters (GovernedCall, docs/ledger.md)
+            promptTokens = tokens.promptBound(body);
+            promptExact = false;
             images = tokens.images(body);
             choices = chat.n();
             requestedPerChoice = chat.requestedMaxTokens();
@@ -74,9 +80,24 @@ public class ChatCompletionsRoute extends OpenAiEndpoint {
         }
 
         @Override
+        long countPrompt() {
+            return tokens.prompt(body);
+        }
+
+        @Override
         void identify(RequestObservation observation, KeyRecord key, String route) {
             observation.identified(key, model, body, chat.model(), chat.user(), chat.stream(),
                     chat.requestedMaxTokens(), chat.n());
+        }
+
+        @Override
+        UsageSplice.Shape shape() {
+            return SHAPE;
+        }
+
+        @Override
+        Usage reported(Usage usage) {
+            return usage.withImages(images);
         }
 
         @Override
@@ -86,7 +107,7 @@ public class ChatCompletionsRoute extends OpenAiEndpoint {
             }
             Usage usage = UsageReader.read(answer.get("usage"));
             if (usage == null) {
-                usage = new Usage(promptTokens, countedCompletion(answer), 0, 0);
+                usage = new Usage(exactPrompt(), countedCompletion(answer), 0, 0);
                 answer.putObject("usage").put("prompt_tokens", usage.promptTokens())
                         .put("completion_tokens", usage.completionTokens())
                         .put("total_tokens", usage.totalTokens());
@@ -109,7 +130,7 @@ public class ChatCompletionsRoute extends OpenAiEndpoint {
         @Override
         StreamRelay.Dialect dialect() {
             return new StreamRelay.Choices(json, tokens, "chat.completion.chunk", ChatCompletionsRoute::deltaText,
-                    chat.clientWantsUsage(), promptTokens, images);
+                    chat.clientWantsUsage(), this::exactPrompt, images);
         }
     }
 

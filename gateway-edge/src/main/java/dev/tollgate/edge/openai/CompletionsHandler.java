@@ -11,6 +11,7 @@ import dev.tollgate.edge.pricing.PriceInForce;
 import dev.tollgate.edge.telemetry.GatewayTelemetry;
 import dev.tollgate.edge.wire.TokenCounter;
 import dev.tollgate.edge.wire.UsageReader;
+import dev.tollgate.edge.wire.UsageSplice;
 import org.springframework.stereotype.Component;
 
 
@@ -21,6 +22,8 @@ import org.springframework.stereotype.Component;
  */
 @Component
 public class CompletionsHandler extends OpenAiEndpoint {
+
+    private static final UsageSplice.Shape SHAPE = new UsageSplice.Shape("choices", true);
 
     private final TokenCounter tokens;
     private final ObjectMapper json;
@@ -60,6 +63,11 @@ public class CompletionsHandler extends OpenAiEndpoint {
         }
 
         @Override
+        UsageSplice.Shape shape() {
+            return SHAPE;
+        }
+
+        @Override
         Usage usage(ObjectNode answer) {
             if (!answer.path("choices").isArray()) {
                 return null;
@@ -80,7 +88,7 @@ public class CompletionsHandler extends OpenAiEndpoint {
         @Override
         StreamRelay.Dialect dialect() {
             return new StreamRelay.Choices(json, tokens, "text_completion",
-                    choice -> choice.path("text").asText(""), clientWantsUsage, promptTokens, 0);
+                    choice -> choice.path("text").asText(""), clientWantsUsage, this::exactPrompt, 0);
         }
     }
 

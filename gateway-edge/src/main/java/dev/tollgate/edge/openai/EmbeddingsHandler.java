@@ -10,6 +10,7 @@ import dev.tollgate.edge.pricing.PriceInForce;
 import dev.tollgate.edge.telemetry.GatewayTelemetry;
 import dev.tollgate.edge.wire.TokenCounter;
 import dev.tollgate.edge.wire.UsageReader;
+import dev.tollgate.edge.wire.UsageSplice;
 import org.springframework.stereotype.Component;
 
 /**
@@ -19,6 +20,8 @@ import org.springframework.stereotype.Component;
  */
 @Component
 public class EmbeddingsHandler extends OpenAiEndpoint {
+
+    private static final UsageSplice.Shape SHAPE = new UsageSplice.Shape("data", true);
 
     private final TokenCounter tokens;
 
@@ -40,6 +43,16 @@ public class EmbeddingsHandler extends OpenAiEndpoint {
                 if (flag(body, "stream")) {
                     throw ApiError.invalidRequest("Embeddings are not streamed.", "stream");
                 }
+            }
+
+            @Override
+            UsageSplice.Shape shape() {
+                return SHAPE;
+            }
+
+            @Override
+            Usage reported(Usage usage) {
+                return new Usage(usage.promptTokens(), 0, 0, 0);
             }
 
             @Override

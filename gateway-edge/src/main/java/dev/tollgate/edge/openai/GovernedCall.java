@@ -38,6 +38,7 @@ import dev.tollgate.edge.wire.TokenCounter;
 import dev.tollgate.edge.wire.TollgateHeaders;
 import dev.tollgate.edge.wire.UpstreamErrors;
 import dev.tollgate.edge.wire.UpstreamFailure;
+import dev.tollgate.edge.wire.UsageSplice;
 import dev.tollgate.query.directory.KeyRecord;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -241,7 +242,43 @@ public class GovernedCall {
             plan.identify(observation, key, endpoint.route());
             this.tags = RequestTags.of(key.defaultTags(), body.get("metadata"), tagHeader);
             this.startedAt = now;
+            if (!plan.promptExact && (properties.edge().promptBoundShare() == 0 || !boundFitsEveryWindow())) {
+                plan.exactPrompt();
+            }
             this.chain = chain(now);
+            if (!plan.promptExact && (key.tokensPerMinute() != null || chainHasTokenLimits())) {
+                plan.exactPrompt(); // token rate limits count the prompt: never refuse on the bound
+            }
+        }
+
+        /**
+         * Whether the prompt's upper bound fits the context window of the model and of its fallbacks: else the
+         * prompt is counted exactly, so that the bound never sends a request to its context-window fallbacks or
+         * refuses it as too long.
+         */
+        private boolean boundFitsEveryWindow() {
+            if (!model.fits(plan.promptTokens)) {
+                return false;
+            }
+            for (String name : model.routing().fallbacks()) {
+                CatalogModel fallback = catalog.find(name).orElse(null);
+                if (fallback != null && !fallback.fits(plan.promptTokens)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        /** Whether a deployment of a model that may answer has a tpm limit (its usage counts the prompt). */
+        private boolean chainHasTokenLimits() {
+            for (CatalogModel candidate : chain) {
+                for (CatalogModel deployment : candidate.deployments()) {
+                    if (deployment.deployment().tpm() != null) {
+                        return true;
+                    }
+                }
+            }
+            return false;
         }
 
         /**
@@ -325,6 +362,11 @@ public class GovernedCall {
             return Mono.fromFuture(decision, true)
                     .doOnCancel(() -> decision.thenAccept(this::releaseIfNeverForwarded))
                     .flatMap(outcome -> {
+                        if (outcome instanceof SpendOutcome.Recount) {
+                            // the budget is close: decide on the exact count (nothing was recorded)
+                            plan.exactPrompt();
+                            return reserveAndForward(maxOutput);
+                        }
                         if (outcome instanceof SpendOutcome.Rejected rejected) {
                             return Mono.error(BudgetMessages.rejection(rejected));
                         }
@@ -372,7 +414,8 @@ public class GovernedCall {
             }
             return ledger.submit(key.teamId(), new ReserveSpend(requestId, key.userId(), key.isTeamKey() ? user : null,
                     key.keyId(), model.name(), fixedCost, outputPrice, maxOutput, minOutput,
-                    properties.ledger().reservationTtl(), tags));
+                    properties.ledger().reservationTtl(), tags,
+                    plan.promptExact ? 0 : properties.edge().promptBoundShare()));
         }
 
         /** The body one attempt's upstream gets: the deployment's model name, the output tokens granted. */
@@ -431,6 +474,40 @@ public class GovernedCall {
         }
 
         private Mono<ServerResponse> answered(byte[] bytes) {
+            UsageSplice.Shape shape = plan.shape();
+            UsageSplice.Found found = shape == null ? null : UsageSplice.find(json.getFactory(), bytes, shape);
+            if (found == null) {
+                return answeredByTree(bytes);
+            }
+            // the plain case: the usage read by a streaming parser, the cost spliced into the upstream's bytes
+            if (telemetry.tracing()) {
+                observeAnswer(bytes);
+            }
+            Usage usage = plan.reported(found.usage());
+            Money cost = cost(usage);
+            settle(usage, cost);
+            byte[] out;
+            try {
+                out = UsageSplice.withCost(bytes, found, costJson(cost));
+            } catch (JsonProcessingException e) {
+                return Mono.error(ApiError.internal("Could not write the answer of request " + requestId));
+            }
+            return headers(ServerResponse.ok())
+                    .header(TollgateHeaders.COST, cost.toDecimalString())
+                    .contentType(MediaType.APPLICATION_JSON)
+                    .bodyValue(out);
+        }
+
+        private void observeAnswer(byte[] bytes) {
+            try {
+                observation.answer(json.readTree(bytes));
+            } catch (IOException e) {
+                log.debug("Request {}: the answer could not be read for its span", requestId, e);
+            }
+        }
+
+        /** Any answer {@link UsageSplice} does not handle: read as a tree, the cost put into it, written again. */
+        private Mono<ServerResponse> answeredByTree(byte[] bytes) {
             CatalogModel answering = attempts.answering();
             ObjectNode answer = null;
             Usage usage = null;
@@ -461,6 +538,11 @@ public class GovernedCall {
                     .header(TollgateHeaders.COST, cost.toDecimalString())
                     .contentType(MediaType.APPLICATION_JSON)
                     .bodyValue(out);
+        }
+
+        /** The cost as the tree path writes it into a usage block (the same number, the same spelling). */
+        private String costJson(Money cost) throws JsonProcessingException {
+            return json.writeValueAsString(cost.toBigDecimal().stripTrailingZeros());
         }
 
         // ------------------------------------------------------------------ a streamed answer

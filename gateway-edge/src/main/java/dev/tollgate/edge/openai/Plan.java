@@ -8,6 +8,7 @@ import dev.tollgate.edge.catalog.CatalogModel;
 import dev.tollgate.edge.errors.ApiError;
 import dev.tollgate.edge.pricing.PriceInForce;
 import dev.tollgate.edge.telemetry.RequestObservation;
+import dev.tollgate.edge.wire.UsageSplice;
 import dev.tollgate.query.directory.KeyRecord;
 
 /**
@@ -27,8 +28,13 @@ abstract class Plan {
     protected final CatalogModel model;
     protected final PriceInForce price;
 
-    /** Prompt tokens as counted here: the estimate, and the usage when the upstream reports none. */
+    /**
+     * Prompt tokens as counted here: the estimate, and the usage when the upstream reports none. Until
+     * {@link #exactPrompt()} a plan may hold an upper bound here ({@link #promptExact} false).
+     */
     protected long promptTokens;
+    /** Whether {@link #promptTokens} is the tokenizer's count; false: an upper bound of it. */
+    protected boolean promptExact = true;
     /** Images in the prompt, for models priced per image. */
     protected long images;
     /** How many answers are generated (and billed): n, best_of, prompts of a batch. */
@@ -45,6 +51,20 @@ abstract class Plan {
         this.body = body;
         this.model = model;
         this.price = price;
+    }
+
+    /** The prompt counted exactly, for a plan that starts from an upper bound (only then called). */
+    long countPrompt() {
+        return promptTokens;
+    }
+
+    /** Makes {@link #promptTokens} the exact count (once); answers it. */
+    final long exactPrompt() {
+        if (!promptExact) {
+            promptTokens = countPrompt();
+            promptExact = true;
+        }
+        return promptTokens;
     }
 
     /** The part of the worst case that does not depend on the answer, for {@code prompt} prompt tokens. */
@@ -90,6 +110,19 @@ abstract class Plan {
      * written into the answer); {@code null}: the bytes are not an answer of this route.
      */
     abstract Usage usage(ObjectNode answer);
+
+    /**
+     * How a whole answer of this route is read without a JSON tree ({@link UsageSplice}); {@code null}: always by its
+     * tree ({@link #usage}, {@link #putCost}).
+     */
+    UsageSplice.Shape shape() {
+        return null;
+    }
+
+    /** The usage of a whole answer read by {@link UsageSplice}, as {@link #usage} would have made it. */
+    Usage reported(Usage usage) {
+        return usage;
+    }
 
     /** Adds the cost to the answer's usage block, where it has one. */
     void putCost(ObjectNode answer, Money cost) {

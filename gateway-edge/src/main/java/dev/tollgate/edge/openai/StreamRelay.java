@@ -12,9 +12,12 @@ import dev.tollgate.edge.wire.UsageReader;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
+import java.util.regex.Pattern;
 
 /**
  * What passes between an upstream's event stream and the client, event by event, for every streamed route. Events
@@ -44,6 +47,9 @@ final class StreamRelay {
         /** The usage of a stream that reported none: the prompt as counted, the delivered text counted. */
         Usage counted(String delivered);
     }
+
+    private static final Pattern LINES = Pattern.compile("\r?\n");
+    private static final byte[] DONE = "[DONE]".getBytes(StandardCharsets.US_ASCII);
 
     private final ObjectMapper json;
     private final Dialect dialect;
@@ -106,29 +112,43 @@ final class StreamRelay {
     }
 
     private byte[] relay(byte[] event) {
-        String text = new String(event, StandardCharsets.UTF_8);
-        StringBuilder data = null;
+        int end = singleDataLineEnd(event);
         StringBuilder otherLines = null;
-        for (String line : text.split("\r?\n")) {
-            if (line.startsWith("data:")) {
-                String value = line.substring(line.length() > 5 && line.charAt(5) == ' ' ? 6 : 5);
-                data = data == null ? new StringBuilder(value) : data.append('\n').append(value);
-            } else if (!line.isEmpty()) {
-                otherLines = (otherLines == null ? new StringBuilder() : otherLines).append(line).append('\n');
-            }
-        }
-        if (data == null) {
-            return event; // a comment or keep-alive
-        }
-        String payload = data.toString().trim();
-        if (payload.equals("[DONE]")) {
-            return null; // sent by closing(), after the settlement
-        }
         JsonNode parsed;
-        try {
-            parsed = json.readTree(payload);
-        } catch (Exception e) {
-            return event; // not JSON: not ours to judge
+        if (end > 0) {
+            // the usual shape, "data: {...}" and its blank line: parsed from the bytes, no strings
+            int start = event[5] == ' ' ? 6 : 5;
+            if (isDone(event, start, end)) {
+                return null; // sent by closing(), after the settlement
+            }
+            try {
+                parsed = json.readTree(event, start, end - start);
+            } catch (Exception e) {
+                return event; // not JSON: not ours to judge
+            }
+        } else {
+            String text = new String(event, StandardCharsets.UTF_8);
+            StringBuilder data = null;
+            for (String line : LINES.split(text)) {
+                if (line.startsWith("data:")) {
+                    String value = line.substring(line.length() > 5 && line.charAt(5) == ' ' ? 6 : 5);
+                    data = data == null ? new StringBuilder(value) : data.append('\n').append(value);
+                } else if (!line.isEmpty()) {
+                    otherLines = (otherLines == null ? new StringBuilder() : otherLines).append(line).append('\n');
+                }
+            }
+            if (data == null) {
+                return event; // a comment or keep-alive
+            }
+            String payload = data.toString().trim();
+            if (payload.equals("[DONE]")) {
+                return null; // sent by closing(), after the settlement
+            }
+            try {
+                parsed = json.readTree(payload);
+            } catch (Exception e) {
+                return event; // not JSON: not ours to judge
+            }
         }
         observer.accept(parsed);
         String delta = dialect.text(parsed);
@@ -155,6 +175,38 @@ final class StreamRelay {
             return rewritten;
         }
         return (otherLines + new String(rewritten, StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Where the one line of an event that is a single {@code data:} line ends (its blank line follows), or -1 for
+     * any other event (more lines, comments, fields): those take the general path.
+     */
+    static int singleDataLineEnd(byte[] event) {
+        if (event.length < 7 || event[0] != 'd' || event[1] != 'a' || event[2] != 't' || event[3] != 'a'
+                || event[4] != ':') {
+            return -1;
+        }
+        int end = 5;
+        while (end < event.length && event[end] != '\n' && event[end] != '\r') {
+            end++;
+        }
+        for (int i = end; i < event.length; i++) {
+            if (event[i] != '\n' && event[i] != '\r') {
+                return -1;
+            }
+        }
+        return end;
+    }
+
+    /** Whether {@code event[start, end)}, trimmed, is {@code [DONE]}. */
+    private static boolean isDone(byte[] event, int start, int end) {
+        while (start < end && event[start] <= ' ') {
+            start++;
+        }
+        while (end > start && event[end - 1] <= ' ') {
+            end--;
+        }
+        return end - start == DONE.length && Arrays.equals(event, start, end, DONE, 0, DONE.length);
     }
 
     /** Whether the text delivered so far holds more tokens than granted; sets {@link #overBudget} when it does. */
@@ -197,15 +249,16 @@ final class StreamRelay {
         private final String chunkObject;
         private final Function<JsonNode, String> text;
         private final boolean clientWantsUsage;
-        private final long promptTokens;
+        private final LongSupplier promptTokens;
         private final long images;
 
         /**
          * @param chunkObject the {@code object} of a usage chunk written here
          * @param text        the text one choice of a chunk delivers
+         * @param promptTokens the prompt counted exactly (for a stream that reports no usage)
          */
         Choices(ObjectMapper json, TokenCounter tokens, String chunkObject, Function<JsonNode, String> text,
-                boolean clientWantsUsage, long promptTokens, long images) {
+                boolean clientWantsUsage, LongSupplier promptTokens, long images) {
             this.json = json;
             this.tokens = tokens;
             this.chunkObject = chunkObject;
@@ -270,7 +323,7 @@ final class StreamRelay {
 
         @Override
         public Usage counted(String delivered) {
-            return new Usage(promptTokens, tokens.text(delivered), 0, 0).withImages(images);
+            return new Usage(promptTokens.getAsLong(), tokens.text(delivered), 0, 0).withImages(images);
         }
     }
 }

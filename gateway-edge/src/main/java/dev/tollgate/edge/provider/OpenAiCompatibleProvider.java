@@ -16,13 +16,17 @@ import org.springframework.http.MediaType;
 import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.stereotype.Component;
 import org.springframework.web.reactive.function.client.WebClient;
+import org.springframework.web.util.DefaultUriBuilderFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.http.client.HttpClientRequest;
 import reactor.netty.resources.ConnectionProvider;
 
+import java.net.URI;
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.UnaryOperator;
 
 /**
@@ -36,6 +40,13 @@ public class OpenAiCompatibleProvider implements ChatProvider {
 
     private final WebClient client;
     private final ObjectMapper json;
+    /**
+     * The URI of each deployment's route, parsed once: a URI given as a string is expanded as a template (a regex
+     * parse and a dozen strings) on every request.
+     */
+    private final Map<String, URI> uris = new ConcurrentHashMap<>();
+    /** What WebClient does with a URI string (the default factory), done once per deployment and route. */
+    private static final DefaultUriBuilderFactory URIS = new DefaultUriBuilderFactory();
 
     public OpenAiCompatibleProvider(TollgateProperties properties, ModelCatalog catalog, ObjectMapper json) {
         this.json = json;
@@ -111,7 +122,8 @@ public class OpenAiCompatibleProvider implements ChatProvider {
             throw new IllegalStateException(e);
         }
         WebClient.RequestBodySpec spec = client.post()
-                .uri(trimSlash(model.deployment().baseUrl()) + path)
+                .uri(uris.computeIfAbsent(model.deployment().baseUrl() + '\u0000' + path,
+                        key -> URIS.expand(trimSlash(model.deployment().baseUrl()) + path)))
                 .contentType(MediaType.APPLICATION_JSON);
         Duration timeout = model.deployment().timeout();
         if (timeout != null) {

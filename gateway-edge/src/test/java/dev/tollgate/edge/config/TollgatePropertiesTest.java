@@ -35,7 +35,7 @@ class TollgatePropertiesTest {
                 Duration.ofSeconds(30), 16, 256, 4, 5, 10_000, Duration.ofMillis(20), Duration.ofMillis(50)));
         assertThat(tree.boosts().expirySweepInterval()).isEqualTo(Duration.ofSeconds(10));
         assertThat(tree.edge()).isEqualTo(new TollgateProperties.Edge(DataSize.ofMegabytes(8), Duration.ofSeconds(5),
-                Duration.ofMinutes(10), Duration.ofMillis(500), false, Map.of()));
+                Duration.ofMinutes(10), Duration.ofMillis(500), false, Map.of(), 16));
         assertThat(tree.outbound()).isEqualTo(new TollgateProperties.Outbound(List.of(), false,
                 DataSize.ofMegabytes(32), Duration.ofSeconds(5), Duration.ofSeconds(30)));
         assertThat(tree.alerts()).isEqualTo(new TollgateProperties.Alerts(Duration.ofSeconds(1), 20,

@@ -1,0 +1,110 @@
+package dev.tollgate.edge.openai;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tollgate.api.money.Money;
+import dev.tollgate.api.spend.Usage;
+import dev.tollgate.edge.wire.TokenCounter;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The relay passes events byte for byte whatever their framing and however the upstream cut them into chunks (the
+ * usual one-line events are read from their bytes, the others through the general path), adds the cost to the usage
+ * event, and holds {@code [DONE]} back.
+ */
+class StreamRelayTest {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final TokenCounter TOKENS = new TokenCounter();
+
+    static String chunk(String content) {
+        return "{\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"model\":\"m\",\"choices\":[{\"index\":0,"
+                + "\"delta\":{\"content\":\"" + content + "\"},\"finish_reason\":null}]}";
+    }
+
+    static final String USAGE = "{\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"choices\":[],\"usage\":"
+            + "{\"prompt_tokens\":11,\"completion_tokens\":4,\"total_tokens\":15}}";
+
+    static StreamRelay relay(boolean clientWantsUsage, List<JsonNode> observed) {
+        StreamRelay relay = new StreamRelay(JSON, new StreamRelay.Choices(JSON, TOKENS, "chat.completion.chunk",
+                choice -> choice.path("delta").path("content").asText(null), clientWantsUsage, () -> 7, 0),
+                usage -> Money.of("0.0125"));
+        relay.observe(observed::add);
+        return relay;
+    }
+
+    /** Feeds {@code stream} in random cuts; answers what the client got. */
+    static String run(StreamRelay relay, String stream, long seed) {
+        byte[] bytes = stream.getBytes(StandardCharsets.UTF_8);
+        Random random = new Random(seed);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int at = 0;
+        while (at < bytes.length) {
+            int length = Math.min(bytes.length - at, 1 + random.nextInt(40));
+            byte[] piece = new byte[length];
+            System.arraycopy(bytes, at, piece, 0, length);
+            at += length;
+            relay.onChunk(piece).forEach(out::writeBytes);
+        }
+        relay.closing(Money.of("0.0125")).forEach(out::writeBytes);
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void everyFramingPassesByteForByteAndTheUsageEventGetsItsCost() throws Exception {
+        List<String> framings = List.of("data: %s\n\n", "data:%s\n\n", "data: %s\r\n\r\n", "data:  %s \n\n",
+                "id: 7\ndata: %s\n\n", "event: message\r\ndata: %s\r\n\r\n");
+        for (String framing : framings) {
+            String events = framing.formatted(chunk("Grüße 👋 ")) + ": keep-alive\n\n"
+                    + framing.formatted(chunk("wörld"));
+            String stream = events + framing.formatted(USAGE) + framing.formatted("[DONE]");
+            for (long seed = 0; seed < 20; seed++) {
+                List<JsonNode> observed = new ArrayList<>();
+                StreamRelay relay = relay(true, observed);
+                String out = run(relay, stream, seed);
+
+                assertThat(out).as(framing).startsWith(events);
+                assertThat(out).endsWith("data: [DONE]\n\n");
+                String usageEvent = out.substring(events.length(), out.length() - "data: [DONE]\n\n".length());
+                String data = usageEvent.substring(usageEvent.indexOf("data:") + 5).trim();
+                JsonNode usage = JSON.readTree(data);
+                assertThat(usage.path("usage").path("cost").decimalValue()).isEqualByComparingTo("0.0125");
+                assertThat(usage.path("usage").path("prompt_tokens").asLong()).isEqualTo(11);
+                assertThat(relay.usage()).isEqualTo(new Usage(11, 4, 0, 0));
+                assertThat(observed).hasSize(3);
+                assertThat(observed.get(0).path("choices").get(0).path("delta").path("content").asText())
+                        .isEqualTo("Grüße 👋 ");
+            }
+        }
+    }
+
+    @Test
+    void aUsageEventTheClientDidNotAskForIsDroppedAndACutStreamIsCounted() {
+        String stream = "data: " + chunk("Hello there") + "\n\n" + "data: " + USAGE + "\n\n" + "data: [DONE]\n\n";
+        StreamRelay relay = relay(false, new ArrayList<>());
+        assertThat(run(relay, stream, 1)).isEqualTo("data: " + chunk("Hello there") + "\n\ndata: [DONE]\n\n");
+
+        StreamRelay cut = relay(false, new ArrayList<>());
+        cut.onChunk(("data: " + chunk("Hello there") + "\n\n").getBytes(StandardCharsets.UTF_8));
+        assertThat(cut.usage()).isEqualTo(new Usage(7, TOKENS.text("Hello there"), 0, 0));
+    }
+
+    @Test
+    void onlyASingleDataLineTakesTheFastPath() {
+        assertThat(StreamRelay.singleDataLineEnd("data: {}\n\n".getBytes(StandardCharsets.UTF_8))).isEqualTo(8);
+        assertThat(StreamRelay.singleDataLineEnd("data:{}\r\n\r\n".getBytes(StandardCharsets.UTF_8))).isEqualTo(7);
+        assertThat(StreamRelay.singleDataLineEnd("data: a\ndata: b\n\n".getBytes(StandardCharsets.UTF_8)))
+                .isEqualTo(-1);
+        assertThat(StreamRelay.singleDataLineEnd("id: 1\ndata: {}\n\n".getBytes(StandardCharsets.UTF_8)))
+                .isEqualTo(-1);
+        assertThat(StreamRelay.singleDataLineEnd(": ping\n\n".getBytes(StandardCharsets.UTF_8))).isEqualTo(-1);
+    }
+}
