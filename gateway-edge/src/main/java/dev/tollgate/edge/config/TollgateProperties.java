@@ -194,10 +194,14 @@ public record TollgateProperties(
      *                      last result, never waiting for a dead database themselves
      * @param retryAfter    the {@code Retry-After} of the 503 answered while the database is unreachable
      * @param drainTimeout  at a graceful stop, how long to wait for pending settlements and releases to be stored
+     * @param processorRetry the longest a streaming event processor waits before it tries again after a failure
+     *                       (Axon's own back-off doubles up to 60 s); when the probe reaches the database again,
+     *                       every processor waiting to retry is woken at once
      */
     public record Database(@DefaultValue("500ms") Duration probeInterval,
                            @DefaultValue("2s") Duration retryAfter,
-                           @DefaultValue("10s") Duration drainTimeout) {
+                           @DefaultValue("10s") Duration drainTimeout,
+                           @DefaultValue("2s") Duration processorRetry) {
     }
 
     /**

@@ -11,6 +11,8 @@ import org.springframework.stereotype.Component;
 import java.sql.Connection;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -20,9 +22,9 @@ import javax.sql.DataSource;
 /**
  * Whether PostgreSQL can be reached, as last seen by a background probe ({@code tollgate.database.probe-interval}) or
  * by a request that failed to reach it. Readiness and the edge read this instead of waiting for a dead database
- * themselves: while it is down, requests are answered {@code 503} at once and readiness says DOWN at once. Nothing
- * else changes state: when the probe reaches the database again, everything carries on (Hikari opens new
- * connections, Axon's processors resume from their tokens).
+ * themselves: while it is down, requests are answered {@code 503} at once and readiness says DOWN at once. When the
+ * probe reaches the database again, everything carries on: Hikari opens new connections, and the event processors
+ * waiting to retry are woken ({@link #whenReachableAgain}, {@link ProcessorRetries}) and resume from their tokens.
  */
 @Component
 public class DatabaseAvailability {
@@ -36,6 +38,7 @@ public class DatabaseAvailability {
     private volatile boolean up = true;
     private volatile Instant since = Instant.now();
     private volatile String lastError;
+    private final List<Runnable> reachableAgain = new CopyOnWriteArrayList<>();
 
     public DatabaseAvailability(DataSource dataSource, TollgateProperties properties, MeterRegistry meters) {
         this.dataSource = dataSource;
@@ -65,6 +68,14 @@ public class DatabaseAvailability {
 
     public Duration retryAfter() {
         return retryAfter;
+    }
+
+    /**
+     * Runs {@code listener} (on the probe's thread: it must be quick) each time the database can be reached again
+     * after it could not.
+     */
+    public void whenReachableAgain(Runnable listener) {
+        reachableAgain.add(listener);
     }
 
     /** The answer for a request while the database is down. */
@@ -124,13 +135,26 @@ public class DatabaseAvailability {
         }
     }
 
-    private synchronized void markUp() {
-        if (!up) {
-            log.warn("PostgreSQL can be reached again after {}; taking requests", Duration.between(since,
-                    Instant.now()));
-            up = true;
-            since = Instant.now();
-            lastError = null;
+    private void markUp() {
+        boolean back;
+        synchronized (this) {
+            back = !up;
+            if (back) {
+                log.warn("PostgreSQL can be reached again after {}; taking requests", Duration.between(since,
+                        Instant.now()));
+                up = true;
+                since = Instant.now();
+                lastError = null;
+            }
+        }
+        if (back) {
+            for (Runnable listener : reachableAgain) {
+                try {
+                    listener.run();
+                } catch (RuntimeException e) {
+                    log.warn("A listener for the database's return failed", e);
+                }
+            }
         }
     }
 

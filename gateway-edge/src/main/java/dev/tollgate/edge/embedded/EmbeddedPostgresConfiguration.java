@@ -3,6 +3,7 @@ package dev.tollgate.edge.embedded;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.tollgate.edge.config.TollgateProperties;
+import dev.tollgate.edge.database.DriverAssertions;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -66,6 +67,7 @@ public class EmbeddedPostgresConfiguration {
         // spring.datasource.hikari.* (timeouts, pool size) apply to the embedded database as to an external one
         Binder.get(environment).bind("spring.datasource.hikari", Bindable.ofInstance(config));
         config.setJdbcUrl(postgres.getJdbcUrl("postgres", "postgres"));
+        DriverAssertions.guard(config);
         return new HikariDataSource(config);
     }
 }
