@@ -80,7 +80,11 @@ class RolesTest extends GatewayTestSupport {
         String boostB = http().post("/admin/boosts", MASTER_KEY, Map.of("target", "team:" + teamB, "amount", "1",
                 "ends_at", Instant.now().plusSeconds(60).toString(), "reason", "x")).json().path("id").asText();
         assertForbidden(http().delete("/admin/boosts/" + boostB + "?reason=x", manager.secret()), teamB);
+        org.awaitility.Awaitility.await().until(() -> http().get("/admin/boosts/" + boostB, MASTER_KEY).status() == 200);
         assertForbidden(http().get("/admin/boosts/" + boostB, manager.secret()), "outside your scope");
+        // the key's budget is a read model: once an admin sees it, the manager is refused it for its team (before,
+        // the answer is a 404 for everyone, which tells nothing either)
+        org.awaitility.Awaitility.await().until(() -> http().get("/budgets/keys/" + keyB, MASTER_KEY).status() == 200);
         assertForbidden(http().get("/budgets/keys/" + keyB, manager.secret()), "outside your scope");
         assertThat(http().get("/admin/boosts", manager.secret()).json().path("data"))
                 .extracting(b -> b.path("team_id").asText()).doesNotContain(teamB);
