@@ -15,25 +15,21 @@ import dev.tollgate.api.team.UserBudgetSet;
 import dev.tollgate.api.team.UserRegistered;
 import dev.tollgate.api.topup.BudgetToppedUp;
 import dev.tollgate.projection.support.BatchCoalescer;
+import dev.tollgate.projection.support.Statements;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.ResetHandler;
 import org.axonframework.eventhandling.SequenceNumber;
-import org.jooq.BatchBindStep;
 import org.jooq.DSLContext;
 import org.jooq.Query;
 import org.springframework.stereotype.Component;
 
 import java.math.BigDecimal;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Collection;
-import java.util.List;
-import java.util.Map;
 
 import static dev.tollgate.projection.support.Columns.amount;
 import static dev.tollgate.readmodel.Tables.BUDGET_STATUS;
-import static org.jooq.impl.DSL.excluded;
 
 /**
  * Live budgets: for each team and user account, the balance carried by its latest event.
@@ -212,72 +208,43 @@ public class BudgetStatusProjection {
         }
     }
 
-    /**
-     * One prepared statement per shape of row (whether it sets the member-default flag, whether it is a move's),
-     * bound once per row: a JDBC batch of bind values, not one rendered statement per row (jOOQ renders a batch of
-     * distinct queries with inlined values, which was most of this processor's CPU under a hot team).
-     */
     private void write(Collection<BalanceRow> rows) {
-        Map<Integer, List<BalanceRow>> byShape = new java.util.TreeMap<>();
-        for (BalanceRow row : rows) {
-            byShape.computeIfAbsent(shape(row), k -> new ArrayList<>()).add(row);
-        }
-        byShape.forEach((shape, sameShape) -> {
-            Query template = upsert((shape & 1) != 0, (shape & 2) != 0);
-            if (sameShape.size() == 1) {
-                bind(dsl.batch(template), sameShape.get(0)).execute();
-            } else {
-                BatchBindStep batch = dsl.batch(template);
-                sameShape.forEach(row -> bind(batch, row));
-                batch.execute();
-            }
-        });
+        Statements.executeAll(dsl, rows.stream().map(this::upsert).toList());
     }
 
-    private static int shape(BalanceRow row) {
-        return (row.followsTeamDefault() != null ? 1 : 0) | (row.movedIn() ? 2 : 0);
-    }
-
-    /** The row's values, in the order of {@link #upsert}'s bind variables (the inserted values; nothing else binds). */
-    private static BatchBindStep bind(BatchBindStep batch, BalanceRow row) {
+    private Query upsert(BalanceRow row) {
         AccountBalance b = row.balance();
-        return batch.bind(row.type(), row.accountId(), row.teamId(), amount(b.limit()), b.period().wireName(),
-                Boolean.TRUE.equals(row.followsTeamDefault()), b.periodStart(), b.periodEnd(), amount(b.spent()),
-                amount(b.reserved()), amount(b.overrun()), row.sequence(), row.at());
-    }
-
-    /**
-     * The upsert of one balance row: insert it, or overwrite the account's row with it unless that row is newer
-     * (a larger sequence number of the same team; a move's row takes over another team's row). Everything the
-     * update writes comes from {@code excluded}, so the only bind variables are the inserted values.
-     */
-    private Query upsert(boolean setsTeamDefault, boolean movedIn) {
-        var insert = dsl.insertInto(BUDGET_STATUS, BUDGET_STATUS.ACCOUNT_TYPE, BUDGET_STATUS.ACCOUNT_ID,
-                        BUDGET_STATUS.TEAM_ID, BUDGET_STATUS.BUDGET_LIMIT, BUDGET_STATUS.BUDGET_PERIOD,
-                        BUDGET_STATUS.FOLLOWS_TEAM_DEFAULT, BUDGET_STATUS.PERIOD_START, BUDGET_STATUS.PERIOD_END,
-                        BUDGET_STATUS.SPENT, BUDGET_STATUS.RESERVED, BUDGET_STATUS.OVERRUN,
-                        BUDGET_STATUS.EVENT_SEQUENCE, BUDGET_STATUS.UPDATED_AT)
-                .values((String) null, null, null, null, null, null, null, null, null, null, null, null, null)
+        var insert = dsl.insertInto(BUDGET_STATUS)
+                .set(BUDGET_STATUS.ACCOUNT_TYPE, row.type())
+                .set(BUDGET_STATUS.ACCOUNT_ID, row.accountId())
+                .set(BUDGET_STATUS.TEAM_ID, row.teamId())
+                .set(BUDGET_STATUS.BUDGET_LIMIT, amount(b.limit()))
+                .set(BUDGET_STATUS.BUDGET_PERIOD, b.period().wireName())
+                .set(BUDGET_STATUS.FOLLOWS_TEAM_DEFAULT, Boolean.TRUE.equals(row.followsTeamDefault()))
+                .set(BUDGET_STATUS.PERIOD_START, b.periodStart())
+                .set(BUDGET_STATUS.PERIOD_END, b.periodEnd())
+                .set(BUDGET_STATUS.SPENT, amount(b.spent()))
+                .set(BUDGET_STATUS.RESERVED, amount(b.reserved()))
+                .set(BUDGET_STATUS.OVERRUN, amount(b.overrun()))
+                .set(BUDGET_STATUS.EVENT_SEQUENCE, row.sequence())
+                .set(BUDGET_STATUS.UPDATED_AT, row.at())
                 .onConflict(BUDGET_STATUS.ACCOUNT_TYPE, BUDGET_STATUS.ACCOUNT_ID)
                 .doUpdate()
-                .set(BUDGET_STATUS.TEAM_ID, excluded(BUDGET_STATUS.TEAM_ID))
-                .set(BUDGET_STATUS.BUDGET_LIMIT, excluded(BUDGET_STATUS.BUDGET_LIMIT))
-                .set(BUDGET_STATUS.BUDGET_PERIOD, excluded(BUDGET_STATUS.BUDGET_PERIOD))
-                .set(BUDGET_STATUS.PERIOD_START, excluded(BUDGET_STATUS.PERIOD_START))
-                .set(BUDGET_STATUS.PERIOD_END, excluded(BUDGET_STATUS.PERIOD_END))
-                .set(BUDGET_STATUS.SPENT, excluded(BUDGET_STATUS.SPENT))
-                .set(BUDGET_STATUS.RESERVED, excluded(BUDGET_STATUS.RESERVED))
-                .set(BUDGET_STATUS.OVERRUN, excluded(BUDGET_STATUS.OVERRUN))
-                .set(BUDGET_STATUS.EVENT_SEQUENCE, excluded(BUDGET_STATUS.EVENT_SEQUENCE))
-                .set(BUDGET_STATUS.UPDATED_AT, excluded(BUDGET_STATUS.UPDATED_AT));
-        var withDefault = setsTeamDefault
-                ? insert.set(BUDGET_STATUS.FOLLOWS_TEAM_DEFAULT, excluded(BUDGET_STATUS.FOLLOWS_TEAM_DEFAULT))
-                : insert;
+                .set(BUDGET_STATUS.TEAM_ID, row.teamId())
+                .set(BUDGET_STATUS.BUDGET_LIMIT, amount(b.limit()))
+                .set(BUDGET_STATUS.BUDGET_PERIOD, b.period().wireName())
+                .set(BUDGET_STATUS.PERIOD_START, b.periodStart())
+                .set(BUDGET_STATUS.PERIOD_END, b.periodEnd())
+                .set(BUDGET_STATUS.SPENT, amount(b.spent()))
+                .set(BUDGET_STATUS.RESERVED, amount(b.reserved()))
+                .set(BUDGET_STATUS.OVERRUN, amount(b.overrun()))
+                .set(BUDGET_STATUS.EVENT_SEQUENCE, row.sequence())
+                .set(BUDGET_STATUS.UPDATED_AT, row.at());
+        var withDefault = row.followsTeamDefault() == null ? insert
+                : insert.set(BUDGET_STATUS.FOLLOWS_TEAM_DEFAULT, row.followsTeamDefault());
         // Sequence numbers are a team's: they order one team's rows. A member who moved has their new team's row.
-        return withDefault.where(movedIn
-                ? BUDGET_STATUS.TEAM_ID.ne(excluded(BUDGET_STATUS.TEAM_ID))
-                        .or(BUDGET_STATUS.EVENT_SEQUENCE.lt(excluded(BUDGET_STATUS.EVENT_SEQUENCE)))
-                : BUDGET_STATUS.TEAM_ID.eq(excluded(BUDGET_STATUS.TEAM_ID))
-                        .and(BUDGET_STATUS.EVENT_SEQUENCE.lt(excluded(BUDGET_STATUS.EVENT_SEQUENCE))));
+        return withDefault.where(row.movedIn()
+                ? BUDGET_STATUS.TEAM_ID.ne(row.teamId()).or(BUDGET_STATUS.EVENT_SEQUENCE.lt(row.sequence()))
+                : BUDGET_STATUS.TEAM_ID.eq(row.teamId()).and(BUDGET_STATUS.EVENT_SEQUENCE.lt(row.sequence())));
     }
 }
