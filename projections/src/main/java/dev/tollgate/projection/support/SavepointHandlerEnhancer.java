@@ -1,5 +1,6 @@
 package dev.tollgate.projection.support;
 
+import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.messaging.Message;
 import org.axonframework.messaging.annotation.HandlerEnhancerDefinition;
@@ -26,8 +27,9 @@ public class SavepointHandlerEnhancer implements HandlerEnhancerDefinition {
 
     @Override
     public <T> MessageHandlingMember<T> wrapHandler(MessageHandlingMember<T> original) {
-        if (!original.canHandleMessageType(EventMessage.class)) {
-            return original;
+        if (!original.canHandleMessageType(EventMessage.class)
+                || !original.declaringClass().isAnnotationPresent(ProcessingGroup.class)) {
+            return original; // not a processor's handler (an aggregate's event-sourcing handler, ...)
         }
         boolean always = original.declaringClass().isAnnotationPresent(SavepointPerEvent.class);
         return new WrappedMessageHandlingMember<>(original) {
