@@ -121,7 +121,8 @@ public class AxonConfiguration {
     /**
      * Axon's JDBC event store as its auto-configuration builds it, but fetching up to 1,000 events per query when
      * a processor streams (Axon's default is 100): a replay (a recalculation, a projection rebuilt) reads the store
-     * in a tenth of the round trips.
+     * in a tenth of the round trips; and each streamed event's timestamp parsed once, cheaply
+     * (TimestampedJdbcEventStorageEngine).
      */
     @Bean
     EventStorageEngine eventStorageEngine(Serializer defaultSerializer,
@@ -129,7 +130,7 @@ public class AxonConfiguration {
                                           @Qualifier("eventSerializer") Serializer eventSerializer,
                                           Configuration configuration, ConnectionProvider connectionProvider,
                                           TransactionManager transactionManager) {
-        return JdbcEventStorageEngine.builder()
+        return new TimestampedJdbcEventStorageEngine(JdbcEventStorageEngine.builder()
                 .snapshotSerializer(defaultSerializer)
                 .upcasterChain(configuration.upcasterChain())
                 .persistenceExceptionResolver(persistenceExceptionResolver)
@@ -138,8 +139,7 @@ public class AxonConfiguration {
                 .connectionProvider(connectionProvider)
                 .transactionManager(transactionManager)
                 .schema(new EventSchema()) // Axon's table and column names, as V1 creates them
-                .batchSize(EVENT_FETCH_BATCH)
-                .build();
+                .batchSize(EVENT_FETCH_BATCH));
     }
 
     static final int EVENT_FETCH_BATCH = 1_000;
