@@ -87,6 +87,15 @@ client "$GATEWAY" "$WARMUP" "Bearer $KEY" >"$OUT/warmup-tollgate.json"
 log "measuring ${SECONDS_MEASURED} s each (${CONNS} connections, ${PACE_MS} ms pause): direct, Tollgate"
 client "$DIRECT" "$SECONDS_MEASURED" >"$OUT/direct.json"
 client "$GATEWAY" "$SECONDS_MEASURED" "Bearer $KEY" >"$OUT/tollgate.json"
+# Tollgate's own view of the same minutes (percentiles over Micrometer's 2-minute window): how long a reservation
+# waited for its durable decision, the ledger's batches, Tollgate's own time to first token and overhead.
+for m in tollgate.ledger.line.duration tollgate.ledger.batch.duration tollgate.ledger.batch.size \
+         tollgate.time.to.first.token tollgate.gateway.overhead; do
+  for phi in 0.5 0.9 0.99; do
+    v=$(admin GET "/actuator/metrics/$m.percentile?tag=phi:$phi" 2>/dev/null | sed -n 's/.*"value":\([0-9.E+-]*\).*/\1/p')
+    [ -n "$v" ] && echo "$m p$phi $v"
+  done
+done >"$OUT/metrics.txt" || true
 
 node - "$OUT/direct.json" "$OUT/tollgate.json" "$JAR" "$JAVA_OPTS" "$WARMUP" "$SECONDS_MEASURED" "$CONNS" "$PACE_MS" <<'EOF' | tee "$OUT/summary.md"
 const fs = require('fs');
@@ -104,3 +113,6 @@ for (const [k, name] of [['headers', 'headers'], ['first', 'first content event'
   console.log(`| ${name}: p50 / p90 / p99 | ${row(a)} | ${row(b)} | ${f(b.p50 - a.p50)} / ${f(b.p90 - a.p90)} / ${f(b.p99 - a.p99)} |`);
 }
 EOF
+if [ -s "$OUT/metrics.txt" ]; then
+  echo; echo "Tollgate's own meters, last 2 minutes (seconds; lines per batch):"; sed 's/^/    /' "$OUT/metrics.txt"
+fi | tee -a "$OUT/summary.md"
