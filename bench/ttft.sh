@@ -88,14 +88,10 @@ log "measuring ${SECONDS_MEASURED} s each (${CONNS} connections, ${PACE_MS} ms p
 client "$DIRECT" "$SECONDS_MEASURED" >"$OUT/direct.json"
 client "$GATEWAY" "$SECONDS_MEASURED" "Bearer $KEY" >"$OUT/tollgate.json"
 # Tollgate's own view of the same minutes (percentiles over Micrometer's 2-minute window): how long a reservation
-# waited for its durable decision, the ledger's batches, Tollgate's own time to first token and overhead.
-for m in tollgate.ledger.line.duration tollgate.ledger.batch.duration tollgate.ledger.batch.size \
-         tollgate.time.to.first.token tollgate.gateway.overhead; do
-  for phi in 0.5 0.9 0.99; do
-    v=$(admin GET "/actuator/metrics/$m.percentile?tag=phi:$phi" 2>/dev/null | sed -n 's/.*"value":\([0-9.E+-]*\).*/\1/p')
-    [ -n "$v" ] && echo "$m p$phi $v"
-  done
-done >"$OUT/metrics.txt" || true
+# waited for its durable decision, the ledger's batches, Tollgate's own time to first token and overhead (the
+# Prometheus scrape's quantiles).
+admin GET /actuator/prometheus 2>/dev/null | grep -E '^tollgate_(ledger_line_duration|ledger_batch_duration|ledger_batch_size|time_to_first_token|gateway_overhead)[a-z_]*\{.*quantile' \
+  >"$OUT/metrics.txt" || true
 
 node - "$OUT/direct.json" "$OUT/tollgate.json" "$JAR" "$JAVA_OPTS" "$WARMUP" "$SECONDS_MEASURED" "$CONNS" "$PACE_MS" <<'EOF' | tee "$OUT/summary.md"
 const fs = require('fs');

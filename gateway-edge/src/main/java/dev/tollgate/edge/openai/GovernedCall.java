@@ -562,7 +562,9 @@ public class GovernedCall {
 
         private Mono<ServerResponse> stream() {
             StreamRelay relay = new StreamRelay(json, plan.dialect(), this::cost);
-            relay.observe(observation::chunk);
+            // without tracing, telemetry needs only the first event (time to first token): the others may skip
+            // their tree
+            relay.observe(observation::chunk, telemetry.tracing());
             if (plan.maxTokensField != null) {
                 // an upstream that ignores max_tokens is stopped at what the budget granted (docs/ledger.md)
                 relay.limit(reservation.grantedMaxTokens(), tokens);
