@@ -7,7 +7,9 @@
 # streaming load (CONNS keep-alive connections, each pausing PACE_MS after every answer: the harness's paced
 # scenario) to the mock directly and through Tollgate, and prints, p50 / p90 / p99 / max in ms, the time from writing
 # the request to the response headers, to the first content event (the first `data:` line with a delta) and to the
-# last byte, and what Tollgate adds. Issue 9's target: added time to first token <= 1 ms at p50, <= 5 ms at p99.
+# last byte, and what Tollgate adds; then the JVM's and PostgreSQL's CPU (/proc) and the JVM's allocation per
+# streamed request during the measured run through Tollgate. Issue 9's target: added time to first token <= 1 ms at
+# p50, <= 5 ms at p99.
 #
 #   bench/ttft.sh                                # 60 s warm-up on Tollgate, 30 s measured each
 #   WARMUP=90 SECONDS_MEASURED=60 bench/ttft.sh
@@ -85,12 +87,26 @@ log "warm-up: direct 10 s, Tollgate ${WARMUP} s"
 client "$DIRECT" 10 >"$OUT/warmup-direct.json"
 client "$GATEWAY" "$WARMUP" "Bearer $KEY" >"$OUT/warmup-tollgate.json"
 log "measuring ${SECONDS_MEASURED} s each (${CONNS} connections, ${PACE_MS} ms pause): direct, Tollgate"
+ticks() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
+pg_ticks() { # the embedded PostgreSQL: its postmaster and every child
+  local pm total; pm=$(head -1 "$OUT/data/postgres/postmaster.pid"); total=$(ticks "$pm")
+  for c in $(pgrep -P "$pm"); do total=$((total + $(ticks "$c"))); done; echo "$total"
+}
+allocated() {
+  admin GET /actuator/metrics/jvm.gc.memory.allocated | sed -n 's/.*"value":\([0-9.E+]*\).*/\1/p' | awk '{printf "%.0f\n", $1}'
+}
 client "$DIRECT" "$SECONDS_MEASURED" >"$OUT/direct.json"
+J0=$(ticks "$GW_PID"); P0=$(pg_ticks); A0=$(allocated)
 client "$GATEWAY" "$SECONDS_MEASURED" "Bearer $KEY" >"$OUT/tollgate.json"
+J1=$(ticks "$GW_PID"); P1=$(pg_ticks); A1=$(allocated)
+N=$(node -e 'console.log(JSON.parse(require("fs").readFileSync(process.argv[1])).requests)' "$OUT/tollgate.json")
+HZ=$(getconf CLK_TCK)
+echo "per streamed request through Tollgate ($N requests): JVM CPU $(( (J1 - J0) * 1000000 / HZ / N )) µs," \
+  "PostgreSQL CPU $(( (P1 - P0) * 1000000 / HZ / N )) µs, $(( (A1 - A0) / N )) bytes allocated" >"$OUT/cpu.txt"
 # Tollgate's own view of the same minutes (percentiles over Micrometer's 2-minute window): how long a reservation
 # waited for its durable decision, the ledger's batches, Tollgate's own time to first token and overhead (the
 # Prometheus scrape's quantiles).
-admin GET /actuator/prometheus 2>/dev/null | grep -E '^tollgate_(ledger_line_duration|ledger_batch_duration|ledger_batch_size|time_to_first_token|gateway_overhead)[a-z_]*\{.*quantile' \
+admin GET /actuator/prometheus 2>/dev/null | grep -E '^tollgate_(ledger_reservation_duration|ledger_line_duration|ledger_batch_duration|ledger_batch_size|time_to_first_token|gateway_overhead)[a-z_]*\{.*quantile' \
   >"$OUT/metrics.txt" || true
 
 node - "$OUT/direct.json" "$OUT/tollgate.json" "$JAR" "$JAVA_OPTS" "$WARMUP" "$SECONDS_MEASURED" "$CONNS" "$PACE_MS" <<'EOF' | tee "$OUT/summary.md"
@@ -109,6 +125,7 @@ for (const [k, name] of [['headers', 'headers'], ['first', 'first content event'
   console.log(`| ${name}: p50 / p90 / p99 | ${row(a)} | ${row(b)} | ${f(b.p50 - a.p50)} / ${f(b.p90 - a.p90)} / ${f(b.p99 - a.p99)} |`);
 }
 EOF
+{ echo; cat "$OUT/cpu.txt"; } | tee -a "$OUT/summary.md"
 if [ -s "$OUT/metrics.txt" ]; then
   echo; echo "Tollgate's own meters, last 2 minutes (seconds; lines per batch):"; sed 's/^/    /' "$OUT/metrics.txt"
 fi | tee -a "$OUT/summary.md"
