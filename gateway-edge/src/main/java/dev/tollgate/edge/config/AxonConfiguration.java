@@ -69,7 +69,8 @@ public class AxonConfiguration {
                 .registerModule(new JavaTimeModule())
                 // after JavaTimeModule, so that it wins: the ISO instants events hold, read without DateTimeFormatter
                 .registerModule(new SimpleModule("tollgate-instants")
-                        .addDeserializer(Instant.class, new FastInstantDeserializer()))
+                        .addDeserializer(Instant.class, new FastInstantDeserializer())
+                        .addSerializer(Instant.class, new FastInstantSerializer()))
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
                 .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
         return JacksonSerializer.builder().objectMapper(mapper).build();
