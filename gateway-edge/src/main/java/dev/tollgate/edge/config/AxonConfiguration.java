@@ -121,7 +121,8 @@ public class AxonConfiguration {
     /**
      * Axon's JDBC event store as its auto-configuration builds it, but fetching up to 1,000 events per query when
      * a processor streams (Axon's default is 100): a replay (a recalculation, a projection rebuilt) reads the store
-     * in a tenth of the round trips.
+     * in a tenth of the round trips; and each streamed event's timestamp parsed once, cheaply
+     * (TimestampedJdbcEventStorageEngine).
      */
     @Bean
     EventStorageEngine eventStorageEngine(Serializer defaultSerializer,
@@ -129,7 +130,7 @@ public class AxonConfiguration {
                                           @Qualifier("eventSerializer") Serializer eventSerializer,
                                           Configuration configuration, ConnectionProvider connectionProvider,
                                           TransactionManager transactionManager) {
-        return JdbcEventStorageEngine.builder()
+        return new TimestampedJdbcEventStorageEngine(JdbcEventStorageEngine.builder()
                 .snapshotSerializer(defaultSerializer)
                 .upcasterChain(configuration.upcasterChain())
                 .persistenceExceptionResolver(persistenceExceptionResolver)
@@ -138,11 +139,20 @@ public class AxonConfiguration {
                 .connectionProvider(connectionProvider)
                 .transactionManager(transactionManager)
                 .schema(new EventSchema()) // Axon's table and column names, as V1 creates them
-                .batchSize(EVENT_FETCH_BATCH)
-                .build();
+                .batchSize(EVENT_FETCH_BATCH));
     }
 
     static final int EVENT_FETCH_BATCH = 1_000;
+
+    /**
+     * The newest events the embedded store keeps in memory for the processors that follow the head (Axon's default
+     * 10,000). Axon keeps that many whether or not every processor has passed them, so each event lived for the
+     * next 10,000: about 25 MB of the live heap, and at ~200 requests/s (~400 events/s) every event outlived several
+     * young collections and was promoted, to die in the old generation (docs/performance.md, "Memory"). 2,000 still
+     * covers a pooled coordinator's look-ahead (its work packages buffer about 1,000 events) plus a batch; a processor
+     * further behind reads from the database until it has caught up, as before.
+     */
+    static final int CACHED_EVENTS = 2_000;
 
     /**
      * Axon's embedded event store (as its auto-configuration builds it), whose reader fetches new events for the
@@ -154,6 +164,7 @@ public class AxonConfiguration {
                                   TollgateProperties properties) {
         return new LingeringEventStore(EmbeddedEventStore.builder()
                 .storageEngine(storageEngine)
+                .cachedEvents(CACHED_EVENTS)
                 .messageMonitor(configuration.messageMonitor(EventStore.class, "eventStore"))
                 .spanFactory(configuration.getComponent(EventBusSpanFactory.class)),
                 properties.ledger().eventFetchLinger());
