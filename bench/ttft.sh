@@ -34,19 +34,20 @@ MASTER=ttft-master-key-$(date +%s)-0123456789
 [ -f "$JAR" ] || { echo "build the jar first: mvn -B -q -DskipTests package" >&2; exit 2; }
 SHARED=$ROOT/../shared/bench
 [ -f "$SHARED/mock-openai.mjs" ] || SHARED=/work/shared/bench
+MOCK=
 if [ -f "$SHARED/mock-openai.mjs" ]; then
   MOCK=$SHARED/mock-openai.mjs
   BODY=${BODY:-$SHARED/bodies/chat-1k-stream.json}
-else
-  MOCK=$ROOT/bench/mock-upstream.mjs
-  BODY=${BODY:-$ROOT/bench/chat-stream.json}
-  [ -f "$BODY" ] || sed 's/"model"/"stream":true,"stream_options":{"include_usage":true},"model"/' bench/chat.json >"$BODY"
 fi
-MODEL=$(node -e 'console.log(JSON.parse(require("fs").readFileSync(process.argv[1])).model)' "$BODY")
-
 STAMP=$(date -u +%Y%m%d-%H%M%S)
 OUT=${OUT:-$ROOT/bench/results/ttft-$STAMP}
 mkdir -p "$OUT"
+if [ -z "${MOCK:-}" ]; then # no shared harness: this repository's mock and bench/chat.json, streamed
+  MOCK=$ROOT/bench/mock-upstream.mjs
+  BODY=${BODY:-$OUT/chat-stream.json}
+  [ -f "$BODY" ] || sed 's/"model"/"stream":true,"stream_options":{"include_usage":true},"model"/' bench/chat.json >"$BODY"
+fi
+MODEL=$(node -e 'console.log(JSON.parse(require("fs").readFileSync(process.argv[1])).model)' "$BODY")
 MOCK_PID=
 GW_PID=
 cleanup() { for p in $MOCK_PID $GW_PID; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }

@@ -179,6 +179,27 @@ public class GovernedCall {
         };
     }
 
+    /** The events relayed from one upstream chunk as one array ({@code null}: none). */
+    static byte[] joined(List<byte[]> events) {
+        if (events.isEmpty()) {
+            return null;
+        }
+        if (events.size() == 1) {
+            return events.get(0);
+        }
+        int length = 0;
+        for (byte[] event : events) {
+            length += event.length;
+        }
+        byte[] all = new byte[length];
+        int at = 0;
+        for (byte[] event : events) {
+            System.arraycopy(event, 0, all, at, event.length);
+            at += event.length;
+        }
+        return all;
+    }
+
     /** A client's text as an error message may echo it: at most {@value #ECHO} characters. */
     static String bounded(String text) {
         if (text == null || text.length() <= ECHO) {
@@ -580,7 +601,8 @@ public class GovernedCall {
                     })
                     .map(relay::onChunk)
                     .takeUntil(relayed -> relay.stopped()) // cancels the upstream: it is not read any further
-                    .concatMapIterable(relayed -> relayed)
+                    // the events of one upstream chunk arrived together: they leave together, as one buffer
+                    .mapNotNull(GovernedCall::joined)
                     .concatWith(Flux.defer(() -> finish(relay)))
                     .onErrorResume(failure -> {
                         if (!relay.emittedAny()) {
