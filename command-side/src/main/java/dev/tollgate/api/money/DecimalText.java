@@ -39,6 +39,41 @@ public final class DecimalText {
     }
 
     /**
+     * Parses {@code text} by the grammar (signed when {@code signed}, at most 9 decimal places) straight into the
+     * ledger's nano-units, without a BigDecimal: every stored event holds a dozen amounts.
+     *
+     * @throws IllegalArgumentException when the text is not an amount, or is too large for the ledger
+     */
+    public static long parseNanos(String text, boolean signed) {
+        String problem = problemOf(text, signed, Money.SCALE);
+        if (problem != null) {
+            parse(text, signed, Money.SCALE); // throws with the reason
+        }
+        boolean negative = text.charAt(0) == '-';
+        long nanos = 0;
+        int fractionDigits = -1;
+        try {
+            for (int i = negative ? 1 : 0; i < text.length(); i++) {
+                char c = text.charAt(i);
+                if (c == '.') {
+                    fractionDigits = 0;
+                    continue;
+                }
+                nanos = Math.addExact(Math.multiplyExact(nanos, 10), negative ? -(c - '0') : c - '0');
+                if (fractionDigits >= 0) {
+                    fractionDigits++;
+                }
+            }
+            for (int i = Math.max(fractionDigits, 0); i < Money.SCALE; i++) {
+                nanos = Math.multiplyExact(nanos, 10);
+            }
+        } catch (ArithmeticException e) {
+            throw new IllegalArgumentException("'" + text + "' is too large for the ledger");
+        }
+        return nanos;
+    }
+
+    /**
      * A number that arrived as a number (a JSON number in a fetched price table), held to the grammar's bounds without
      * ever being expanded: at most {@link #MAX_INTEGER_DIGITS} digits before the point and {@code maxFractionDigits}
      * after it, not negative. {@code 1e100000000} is refused at once instead of becoming a hundred million digits.

@@ -42,8 +42,13 @@ class TeamRecountTest {
 
     /** Worst case 0.003 (0.001 of prompt, 1,000 output tokens at 2.00/M); recount when above 1/4 of what is left. */
     static ReserveSpend bounded(String requestId) {
-        return new ReserveSpend(requestId, "alice", null, "key-1", "gpt-test", m("0.001"), OUTPUT, 1000, 16, TTL,
-                Map.of(), 4);
+        return line(requestId, "alice", 4);
+    }
+
+    /** A reservation of 0.001 of prompt and up to 1,000 output tokens; {@code recountShare} 0 = an exact count. */
+    static ReserveSpend line(String requestId, String user, int recountShare) {
+        return new ReserveSpend(requestId, user, null, "key-1", "gpt-test", m("0.001"), OUTPUT, 1000, 16, TTL,
+                Map.of(), recountShare);
     }
 
     static RecordSpendBatch batch(ReserveSpend line) {
@@ -92,11 +97,9 @@ class TeamRecountTest {
     void aMembershipRefusalIsRecordedOnlyWithTheExactCount() {
         Budget team = monthly("10");
         Budget member = monthly("1");
-        ReserveSpend stranger = new ReserveSpend("r1", "bob", null, "key-1", "gpt-test", m("0.001"), OUTPUT, 1000,
-                16, TTL, Map.of(), 4);
         fixture.given(teamCreated(team, member, OverBudgetPolicy.CLAMP), alice(member))
                 .andGivenCurrentTime(T0)
-                .when(batch(stranger))
+                .when(batch(line("r1", "bob", 4)))
                 .expectEvents()
                 .expectResultMessagePayload(new SpendBatchResult(List.of(new SpendOutcome.Recount("r1"))));
     }
@@ -105,11 +108,9 @@ class TeamRecountTest {
     void theExactLineIsDecidedAsAlways() {
         Budget team = monthly("10");
         Budget member = monthly("0.002");
-        ReserveSpend exact = new ReserveSpend("r1", "alice", null, "key-1", "gpt-test", m("0.001"), OUTPUT, 1000,
-                16, TTL, Map.of(), 0);
         fixture.given(teamCreated(team, member, OverBudgetPolicy.REJECT), alice(member))
                 .andGivenCurrentTime(T0)
-                .when(batch(exact))
+                .when(batch(line("r1", "alice", 0)))
                 .expectEvents(new SpendRejected("r1", "cs", "alice", "key-1", "gpt-test", "user", m("0.003"),
                         m("0.002"), TeamSpendTest.APRIL, T0, Map.of()))
                 .expectResultMessagePayload(new SpendBatchResult(List.of(new SpendOutcome.Rejected("r1", "user",

@@ -3,6 +3,7 @@ package dev.tollgate.edge.database;
 import java.net.ConnectException;
 import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
+import java.sql.SQLTransientException;
 import java.sql.SQLTransientConnectionException;
 import java.util.IdentityHashMap;
 import java.util.Map;
@@ -40,6 +41,35 @@ public final class DatabaseFailures {
                 // with assertions on (-ea, as in the tests) the driver asserts where a cut connection makes its
                 // own calls fail (BatchResultHandler: "getAutoCommit() should not throw")
                 return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * {@code true} when {@code failure} may well not happen again if the same work is simply retried: the database
+     * unreachable ({@link #isUnavailable}), or a statement that lost a race or ran out of time or resources rather
+     * than one the database refuses for good — SQL state class 40 (serialization failure, deadlock), 53
+     * (insufficient resources: disk full, out of memory, too many connections), 55P03 (lock not available),
+     * 57014 (canceled: a statement timeout), or the driver's {@link SQLTransientException}s. A constraint violation,
+     * a value that does not fit or a syntax error (classes 22, 23, 42) is not transient.
+     */
+    public static boolean isTransient(Throwable failure) {
+        if (isUnavailable(failure)) {
+            return true;
+        }
+        Map<Throwable, Boolean> seen = new IdentityHashMap<>();
+        for (Throwable current = failure; current != null && seen.put(current, Boolean.TRUE) == null;
+             current = current.getCause()) {
+            if (current instanceof SQLTransientException) {
+                return true;
+            }
+            if (current instanceof SQLException sql && sql.getSQLState() != null) {
+                String state = sql.getSQLState();
+                if (state.startsWith("40") || state.startsWith("53") || state.equals("55P03")
+                        || state.equals("57014")) {
+                    return true;
+                }
             }
         }
         return false;

@@ -32,6 +32,10 @@ import java.util.UUID;
  * <p>
  * The replay runs where this node owns the group's segments, which is every segment in the default single-node
  * deployment (see docs/adr/0005 for several nodes).
+ * <p>
+ * Between recalculations the group is stopped: it would otherwise read every event the ledger writes and do
+ * nothing with it (its coordinator and work packages cost CPU per event). It runs from a recalculation's start until
+ * its diff is complete.
  */
 @Component
 public class Recalculations {
@@ -92,6 +96,7 @@ public class Recalculations {
             return;
         }
         run.finished().set(true);
+        stopWhileIdle(run);
         try {
             RecalculationQueries.LineTotals totals = queries.lineTotals(run.recalculationId());
             commands.sendAndWait(new CompleteRecalculation(run.recalculationId(), run.scanned().get(),
@@ -108,6 +113,20 @@ public class Recalculations {
     private boolean caughtUp(long head) {
         List<Long> positions = queries.committedPositions(RecalculationReplay.PROCESSING_GROUP);
         return !positions.isEmpty() && positions.stream().allMatch(position -> position != null && position >= head);
+    }
+
+    /** Stops the replay once {@code run} has finished, unless another recalculation has started since. */
+    private synchronized void stopWhileIdle(RecalculationRun run) {
+        RecalculationRun active = replay.active();
+        if (active == null || (active == run && run.finished().get())) {
+            processor().shutDown();
+        }
+    }
+
+    /** No recalculation runs when the application starts (an interrupted one is failed below): nothing to replay. */
+    @EventListener(ApplicationReadyEvent.class)
+    public void stopReplayWhileIdle() {
+        stopWhileIdle(null);
     }
 
     /** A recalculation still "running" when the application starts lost its replay: say so, so it can be redone. */

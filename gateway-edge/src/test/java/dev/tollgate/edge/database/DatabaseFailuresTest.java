@@ -41,4 +41,26 @@ class DatabaseFailuresTest {
         assertThat(DatabaseFailures.isUnavailable(new AssertionError("not the driver's"))).isFalse();
         assertThat(DatabaseFailures.isUnavailable(null)).isFalse();
     }
+
+    @Test
+    void aRaceATimeoutOrExhaustedResourcesAreTransientARefusedRowIsNot() {
+        assertThat(DatabaseFailures.isTransient(new SQLException("deadlock detected", "40P01"))).isTrue();
+        assertThat(DatabaseFailures.isTransient(new org.springframework.dao.CannotAcquireLockException("lock",
+                new PSQLException("could not serialize access", PSQLState.SERIALIZATION_FAILURE)))).isTrue();
+        assertThat(DatabaseFailures.isTransient(new SQLException("canceling statement due to statement timeout",
+                "57014"))).isTrue();
+        assertThat(DatabaseFailures.isTransient(new SQLException("could not obtain lock", "55P03"))).isTrue();
+        assertThat(DatabaseFailures.isTransient(new SQLException("could not extend file: No space left", "53100")))
+                .isTrue();
+        assertThat(DatabaseFailures.isTransient(new java.sql.SQLTimeoutException("timed out"))).isTrue();
+        assertThat(DatabaseFailures.isTransient(new SQLTransientConnectionException("pool timeout"))).isTrue();
+
+        assertThat(DatabaseFailures.isTransient(new DuplicateKeyException("dup",
+                new SQLException("duplicate key", "23505")))).isFalse();
+        assertThat(DatabaseFailures.isTransient(new org.jooq.exception.DataAccessException("check",
+                new SQLException("violates check constraint", "23514")))).isFalse();
+        assertThat(DatabaseFailures.isTransient(new SQLException("value too long", "22001"))).isFalse();
+        assertThat(DatabaseFailures.isTransient(new SQLException("syntax error", "42601"))).isFalse();
+        assertThat(DatabaseFailures.isTransient(new IllegalStateException("a bug"))).isFalse();
+    }
 }

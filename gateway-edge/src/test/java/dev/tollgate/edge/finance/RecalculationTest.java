@@ -21,6 +21,9 @@ import static org.awaitility.Awaitility.await;
  */
 class RecalculationTest extends GatewayTestSupport {
 
+    @org.springframework.beans.factory.annotation.Autowired
+    org.axonframework.config.EventProcessingConfiguration processing;
+
     /** gpt-recost costs 1 and 2 per million tokens; the fake upstream answers 12 prompt and 20 completion tokens. */
     static final BigDecimal ORIGINAL = new BigDecimal("0.000052");
     /** ... and 0.000072 once the output price is corrected to 3 per million. */
@@ -52,6 +55,9 @@ class RecalculationTest extends GatewayTestSupport {
 
         JsonNode ready = awaitStatus(id, "ready");
         assertThat(ready.path("progress").path("processed").asLong()).isGreaterThanOrEqualTo(3);
+        // the replay stops once its diff is complete: between recalculations it reads no events
+        await().atMost(Duration.ofSeconds(10)).until(() -> !processing.eventProcessor("recalculation-replay",
+                org.axonframework.eventhandling.StreamingEventProcessor.class).orElseThrow().isRunning());
         JsonNode summary = ready.path("summary");
         assertThat(summary.path("messages").asLong()).isEqualTo(3);
         assertThat(new BigDecimal(summary.path("old_total").asText())).isEqualByComparingTo("0.000156");
@@ -87,6 +93,9 @@ class RecalculationTest extends GatewayTestSupport {
             JsonNode message = http().get("/spend/messages/" + requests.get(0), MASTER_KEY).json();
             assertThat(new BigDecimal(message.path("cost").asText())).as("the original stays")
                     .isEqualByComparingTo(ORIGINAL);
+            // an AssertionError while the projection has not applied the correction yet (untilAsserted retries
+            // only those; new BigDecimal("null") would end the wait at once)
+            assertThat(message.path("adjusted_cost").isTextual()).as("adjusted yet").isTrue();
             assertThat(new BigDecimal(message.path("adjusted_cost").asText())).isEqualByComparingTo(CORRECTED);
             assertThat(new BigDecimal(budgetOf("users", user).path("spent").asText()))
                     .as("the current period's budget follows").isEqualByComparingTo("0.000216");

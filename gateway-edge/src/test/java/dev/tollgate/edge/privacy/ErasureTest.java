@@ -3,6 +3,7 @@ package dev.tollgate.edge.privacy;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tollgate.edge.support.GatewayTestSupport;
 import dev.tollgate.edge.support.Http;
+import dev.tollgate.edge.support.PersonalDataSearch;
 import org.axonframework.config.EventProcessingConfiguration;
 import org.axonframework.eventhandling.StreamingEventProcessor;
 import org.junit.jupiter.api.Test;
@@ -14,7 +15,6 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -127,40 +127,11 @@ class ErasureTest extends GatewayTestSupport {
                 .toString();
     }
 
-    /** Every table of the schema, every column (the row as text), that holds one of {@code values}. */
     private List<String> tablesHolding(List<String> values) {
-        List<String> found = new ArrayList<>();
-        List<String> tables = dsl.fetch("SELECT table_name FROM information_schema.tables "
-                + "WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'").getValues(0, String.class);
-        assertThat(tables).contains("users", "audit_log", "api_keys", "domainevententry", "personal_data_keys");
-        for (String table : tables) {
-            for (String value : values) {
-                long rows = ((Number) dsl.fetchValue("SELECT count(*) FROM \"" + table + "\" t "
-                        + "WHERE t::text ILIKE ?", "%" + value + "%")).longValue();
-                if (rows > 0) {
-                    found.add(table + " holds " + value);
-                }
-            }
-        }
-        found.addAll(eventPayloadsHolding(values));
-        return found;
+        return PersonalDataSearch.tablesHolding(dsl, values, "users", "audit_log", "api_keys", "domainevententry", "personal_data_keys");
     }
 
-    /** The event, snapshot and dead-letter payloads and metadata, decoded, that hold one of {@code values}. */
     private List<String> eventPayloadsHolding(List<String> values) {
-        List<String> found = new ArrayList<>();
-        Map<String, String> tables = new HashMap<>(Map.of("domainevententry", "payload", "snapshotevententry",
-                "payload", "deadletterentry", "payload"));
-        for (Map.Entry<String, String> table : tables.entrySet()) {
-            for (String value : values) {
-                long rows = ((Number) dsl.fetchValue("SELECT count(*) FROM " + table.getKey() + " WHERE "
-                        + "convert_from(" + table.getValue() + ", 'UTF8') ILIKE ? OR convert_from(coalesce(metadata, "
-                        + "''::bytea), 'UTF8') ILIKE ?", "%" + value + "%", "%" + value + "%")).longValue();
-                if (rows > 0) {
-                    found.add(table.getKey() + " holds " + value);
-                }
-            }
-        }
-        return found;
+        return PersonalDataSearch.eventPayloadsHolding(dsl, values);
     }
 }

@@ -2,11 +2,11 @@ package dev.tollgate.edge.sso;
 
 import dev.tollgate.edge.support.GatewayTestSupport;
 import dev.tollgate.edge.support.Http;
+import dev.tollgate.edge.support.PersonalDataSearch;
 import dev.tollgate.edge.support.IdentityProvider;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -48,35 +48,10 @@ class SsoErasureTest extends GatewayTestSupport {
     }
 
     private List<String> tablesHolding(List<String> values) {
-        List<String> found = new ArrayList<>();
-        List<String> tables = dsl.fetch("SELECT table_name FROM information_schema.tables "
-                + "WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'").getValues(0, String.class);
-        assertThat(tables).contains("users", "sso_sessions", "sso_logins", "key_policies");
-        for (String table : tables) {
-            for (String value : values) {
-                long rows = ((Number) dsl.fetchValue("SELECT count(*) FROM \"" + table + "\" t "
-                        + "WHERE t::text ILIKE ?", "%" + value + "%")).longValue();
-                if (rows > 0) {
-                    found.add(table + " holds " + value);
-                }
-            }
-        }
-        found.addAll(eventPayloadsHolding(values));
-        return found;
+        return PersonalDataSearch.tablesHolding(dsl, values, "users", "sso_sessions", "sso_logins", "key_policies");
     }
 
     private List<String> eventPayloadsHolding(List<String> values) {
-        List<String> found = new ArrayList<>();
-        for (String table : List.of("domainevententry", "snapshotevententry", "deadletterentry")) {
-            for (String value : values) {
-                long rows = ((Number) dsl.fetchValue("SELECT count(*) FROM " + table + " WHERE "
-                        + "convert_from(payload, 'UTF8') ILIKE ? OR convert_from(coalesce(metadata, ''::bytea), "
-                        + "'UTF8') ILIKE ?", "%" + value + "%", "%" + value + "%")).longValue();
-                if (rows > 0) {
-                    found.add(table + " holds " + value);
-                }
-            }
-        }
-        return found;
+        return PersonalDataSearch.eventPayloadsHolding(dsl, values);
     }
 }

@@ -16,9 +16,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A fake Anthropic and a fake Azure OpenAI on one loopback port, answering with the recorded bodies of
@@ -39,8 +37,7 @@ public final class FakeProviders {
     private final HttpServer server;
     private final ObjectMapper json = new ObjectMapper();
     private final List<Received> received = new CopyOnWriteArrayList<>();
-    private volatile CountDownLatch streamGate = new CountDownLatch(1);
-    private volatile CountDownLatch firstChunkSent = new CountDownLatch(1);
+    private final StreamHold hold = new StreamHold();
 
     private FakeProviders() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -80,16 +77,15 @@ public final class FakeProviders {
     }
 
     public void holdNextStream() {
-        streamGate = new CountDownLatch(1);
-        firstChunkSent = new CountDownLatch(1);
+        hold.arm();
     }
 
     public boolean awaitFirstChunkSent() throws InterruptedException {
-        return firstChunkSent.await(10, TimeUnit.SECONDS);
+        return hold.awaitFirstChunkSent();
     }
 
     public void releaseStream() {
-        streamGate.countDown();
+        hold.release();
     }
 
     private Received record(HttpExchange exchange) throws IOException {
@@ -117,20 +113,13 @@ public final class FakeProviders {
         exchange.getResponseHeaders().set("Content-Type", "text/event-stream; charset=utf-8");
         exchange.sendResponseHeaders(200, 0);
         OutputStream out = exchange.getResponseBody();
-        boolean hold = model.equals("claude-slow");
+        boolean held = model.equals("claude-slow");
         for (String event : new String(recorded("anthropic/stream-tool-use.sse"), StandardCharsets.UTF_8)
                 .split("(?<=\n\n)")) {
             out.write(event.getBytes(StandardCharsets.UTF_8));
             out.flush();
-            if (event.contains("text_delta") && firstChunkSent.getCount() > 0) {
-                firstChunkSent.countDown();
-                if (hold) {
-                    try {
-                        streamGate.await(20, TimeUnit.SECONDS);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                }
+            if (event.contains("text_delta") && hold.firstChunkPending()) {
+                hold.firstChunkSent(held);
             }
         }
         out.close();

@@ -14,9 +14,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A real OpenAI-compatible HTTP server on a loopback port, separate from the gateway, whose behaviour is chosen by
@@ -51,8 +49,7 @@ public final class FakeUpstream {
     private final HttpServer server;
     private final ObjectMapper json = new ObjectMapper();
     private final List<JsonNode> requests = new CopyOnWriteArrayList<>();
-    private volatile CountDownLatch streamGate = new CountDownLatch(1);
-    private volatile CountDownLatch firstChunkSent = new CountDownLatch(1);
+    private final StreamHold hold = new StreamHold();
 
     private FakeUpstream() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -96,16 +93,15 @@ public final class FakeUpstream {
 
     /** Arms the slow stream: the next one stops after its first chunk until {@link #releaseStream()}. */
     public void holdNextStream() {
-        streamGate = new CountDownLatch(1);
-        firstChunkSent = new CountDownLatch(1);
+        hold.arm();
     }
 
     public boolean awaitFirstChunkSent() throws InterruptedException {
-        return firstChunkSent.await(10, TimeUnit.SECONDS);
+        return hold.awaitFirstChunkSent();
     }
 
     public void releaseStream() {
-        streamGate.countDown();
+        hold.release();
     }
 
     private void chat(HttpExchange exchange) throws IOException {
@@ -193,14 +189,7 @@ public final class FakeUpstream {
             return;
         }
         event(out, chunk(model, "{\"content\":\"Hello\"}", null));
-        firstChunkSent.countDown();
-        if (model.equals("up-slow-stream")) {
-            try {
-                streamGate.await(20, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        hold.firstChunkSent(model.equals("up-slow-stream"));
         event(out, chunk(model, "{\"content\":\" world\"}", null));
         if (model.equals("up-cut-stream")) {
             // Break the connection mid-stream: no final chunk, no usage, no [DONE]. Wait a moment first: a reset
@@ -385,14 +374,7 @@ public final class FakeUpstream {
         typed(out, "response.created", sequence, json.createObjectNode()
                 .set("response", response(model, "in_progress", null, 0)));
         typed(out, "response.output_text.delta", sequence, delta("Hello"));
-        firstChunkSent.countDown();
-        if (model.equals("up-slow-stream")) {
-            try {
-                streamGate.await(20, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        hold.firstChunkSent(model.equals("up-slow-stream"));
         typed(out, "response.output_text.delta", sequence, delta(" world"));
         if (model.equals("up-cut-stream")) {
             try {

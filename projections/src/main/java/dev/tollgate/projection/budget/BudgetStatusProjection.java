@@ -15,18 +15,23 @@ import dev.tollgate.api.team.UserBudgetSet;
 import dev.tollgate.api.team.UserRegistered;
 import dev.tollgate.api.topup.BudgetToppedUp;
 import dev.tollgate.projection.support.BatchCoalescer;
-import dev.tollgate.projection.support.Statements;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.ResetHandler;
 import org.axonframework.eventhandling.SequenceNumber;
 import org.jooq.DSLContext;
-import org.jooq.Query;
 import org.springframework.stereotype.Component;
 
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.sql.PreparedStatement;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.StringJoiner;
+import java.util.TreeMap;
 
 import static dev.tollgate.projection.support.Columns.amount;
 import static dev.tollgate.readmodel.Tables.BUDGET_STATUS;
@@ -208,43 +213,102 @@ public class BudgetStatusProjection {
         }
     }
 
+    /**
+     * Writes a batch's balances as one upsert per shape of row (whether it sets the member-default flag, whether it
+     * is a move's), the rows' values as one text array per column ({@code unnest}). An account may appear twice in
+     * one batch (a member who moved: once per team); PostgreSQL refuses an upsert that meets one row twice ("ON
+     * CONFLICT DO UPDATE command cannot affect row a second time"), so the rows go in layers, each holding an
+     * account at most once, in the order the batch met them: the same outcome as one statement per row.
+     */
     private void write(Collection<BalanceRow> rows) {
-        Statements.executeAll(dsl, rows.stream().map(this::upsert).toList());
+        List<List<BalanceRow>> layers = new ArrayList<>();
+        Map<String, Integer> seen = new HashMap<>();
+        for (BalanceRow row : rows) {
+            int layer = seen.merge(row.type() + "/" + row.accountId(), 1, Integer::sum) - 1;
+            if (layer == layers.size()) {
+                layers.add(new ArrayList<>());
+            }
+            layers.get(layer).add(row);
+        }
+        dsl.connection(connection -> {
+            for (List<BalanceRow> layer : layers) {
+                Map<Integer, List<BalanceRow>> byShape = new TreeMap<>();
+                for (BalanceRow row : layer) {
+                    byShape.computeIfAbsent(shape(row), shape -> new ArrayList<>()).add(row);
+                }
+                for (Map.Entry<Integer, List<BalanceRow>> entry : byShape.entrySet()) {
+                    List<BalanceRow> shaped = entry.getValue();
+                    try (PreparedStatement statement = connection.prepareStatement(UPSERTS[entry.getKey()])) {
+                        for (int column = 0; column < COLUMNS.length; column++) {
+                            Object[] values = new Object[shaped.size()];
+                            for (int i = 0; i < values.length; i++) {
+                                values[i] = value(shaped.get(i), column);
+                            }
+                            statement.setArray(column + 1, connection.createArrayOf("text", values));
+                        }
+                        statement.executeUpdate();
+                    }
+                }
+            }
+        });
     }
 
-    private Query upsert(BalanceRow row) {
-        AccountBalance b = row.balance();
-        var insert = dsl.insertInto(BUDGET_STATUS)
-                .set(BUDGET_STATUS.ACCOUNT_TYPE, row.type())
-                .set(BUDGET_STATUS.ACCOUNT_ID, row.accountId())
-                .set(BUDGET_STATUS.TEAM_ID, row.teamId())
-                .set(BUDGET_STATUS.BUDGET_LIMIT, amount(b.limit()))
-                .set(BUDGET_STATUS.BUDGET_PERIOD, b.period().wireName())
-                .set(BUDGET_STATUS.FOLLOWS_TEAM_DEFAULT, Boolean.TRUE.equals(row.followsTeamDefault()))
-                .set(BUDGET_STATUS.PERIOD_START, b.periodStart())
-                .set(BUDGET_STATUS.PERIOD_END, b.periodEnd())
-                .set(BUDGET_STATUS.SPENT, amount(b.spent()))
-                .set(BUDGET_STATUS.RESERVED, amount(b.reserved()))
-                .set(BUDGET_STATUS.OVERRUN, amount(b.overrun()))
-                .set(BUDGET_STATUS.EVENT_SEQUENCE, row.sequence())
-                .set(BUDGET_STATUS.UPDATED_AT, row.at())
-                .onConflict(BUDGET_STATUS.ACCOUNT_TYPE, BUDGET_STATUS.ACCOUNT_ID)
-                .doUpdate()
-                .set(BUDGET_STATUS.TEAM_ID, row.teamId())
-                .set(BUDGET_STATUS.BUDGET_LIMIT, amount(b.limit()))
-                .set(BUDGET_STATUS.BUDGET_PERIOD, b.period().wireName())
-                .set(BUDGET_STATUS.PERIOD_START, b.periodStart())
-                .set(BUDGET_STATUS.PERIOD_END, b.periodEnd())
-                .set(BUDGET_STATUS.SPENT, amount(b.spent()))
-                .set(BUDGET_STATUS.RESERVED, amount(b.reserved()))
-                .set(BUDGET_STATUS.OVERRUN, amount(b.overrun()))
-                .set(BUDGET_STATUS.EVENT_SEQUENCE, row.sequence())
-                .set(BUDGET_STATUS.UPDATED_AT, row.at());
-        var withDefault = row.followsTeamDefault() == null ? insert
-                : insert.set(BUDGET_STATUS.FOLLOWS_TEAM_DEFAULT, row.followsTeamDefault());
+    /** Bit 0: the row leaves the member-default flag as it is; bit 1: a move's row. */
+    private static int shape(BalanceRow row) {
+        return (row.followsTeamDefault() == null ? 1 : 0) | (row.movedIn() ? 2 : 0);
+    }
+
+    private static final String[] COLUMNS = {"account_type", "account_id", "team_id", "budget_limit",
+            "budget_period", "follows_team_default", "period_start", "period_end", "spent", "reserved", "overrun",
+            "event_sequence", "updated_at"};
+    private static final String[] CASTS = {"", "", "", "::numeric", "", "::boolean", "::timestamptz",
+            "::timestamptz", "::numeric", "::numeric", "::numeric", "::bigint", "::timestamptz"};
+    private static final String[] UPSERTS = {upsert(0), upsert(1), upsert(2), upsert(3)};
+
+    private static String upsert(int shape) {
+        boolean keepsDefault = (shape & 1) != 0;
+        boolean movedIn = (shape & 2) != 0;
+        StringJoiner columns = new StringJoiner(", ", "(", ")");
+        StringJoiner values = new StringJoiner(", ");
+        StringJoiner arrays = new StringJoiner(", ", "unnest(", ")");
+        StringJoiner updates = new StringJoiner(", ");
+        for (int i = 0; i < COLUMNS.length; i++) {
+            columns.add(COLUMNS[i]);
+            values.add("v." + COLUMNS[i] + CASTS[i]);
+            arrays.add("?::text[]");
+            boolean key = i < 2;
+            boolean flag = COLUMNS[i].equals("follows_team_default");
+            if (!key && (!flag || !keepsDefault)) {
+                updates.add(COLUMNS[i] + " = EXCLUDED." + COLUMNS[i]);
+            }
+        }
         // Sequence numbers are a team's: they order one team's rows. A member who moved has their new team's row.
-        return withDefault.where(row.movedIn()
-                ? BUDGET_STATUS.TEAM_ID.ne(row.teamId()).or(BUDGET_STATUS.EVENT_SEQUENCE.lt(row.sequence()))
-                : BUDGET_STATUS.TEAM_ID.eq(row.teamId()).and(BUDGET_STATUS.EVENT_SEQUENCE.lt(row.sequence())));
+        String newer = movedIn
+                ? "b.team_id <> EXCLUDED.team_id OR b.event_sequence < EXCLUDED.event_sequence"
+                : "b.team_id = EXCLUDED.team_id AND b.event_sequence < EXCLUDED.event_sequence";
+        return "INSERT INTO budget_status AS b " + columns + " SELECT " + values + " FROM " + arrays + " AS v"
+                + columns + " ON CONFLICT (account_type, account_id) DO UPDATE SET " + updates + " WHERE " + newer;
+    }
+
+    /** The row's value of {@code COLUMNS[column]}, as text the statement casts to the column's type. */
+    private static String value(BalanceRow row, int column) {
+        AccountBalance b = row.balance();
+        Object value = switch (column) {
+            case 0 -> row.type();
+            case 1 -> row.accountId();
+            case 2 -> row.teamId();
+            case 3 -> amount(b.limit());
+            case 4 -> b.period().wireName();
+            case 5 -> Boolean.TRUE.equals(row.followsTeamDefault());
+            case 6 -> b.periodStart();
+            case 7 -> b.periodEnd();
+            case 8 -> amount(b.spent());
+            case 9 -> amount(b.reserved());
+            case 10 -> amount(b.overrun());
+            case 11 -> row.sequence();
+            case 12 -> row.at();
+            default -> throw new IllegalArgumentException("column " + column);
+        };
+        return value == null ? null : value instanceof BigDecimal decimal ? decimal.toPlainString() : value.toString();
     }
 }

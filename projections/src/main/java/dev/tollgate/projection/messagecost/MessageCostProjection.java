@@ -16,17 +16,19 @@ import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.ResetHandler;
 import org.jooq.DSLContext;
 import org.jooq.Field;
-import org.jooq.BatchBindStep;
-import org.jooq.Query;
-import org.jooq.impl.DSL;
+import org.jooq.JSONB;
 import org.springframework.stereotype.Component;
 
 import java.math.BigDecimal;
+import java.sql.PreparedStatement;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.StringJoiner;
+import java.util.concurrent.ConcurrentHashMap;
 
 import static dev.tollgate.projection.support.Columns.amount;
 import static dev.tollgate.readmodel.Tables.MESSAGE_COSTS;
@@ -186,22 +188,56 @@ public class MessageCostProjection {
     }
 
     /**
-     * Writes a batch's rows with one prepared statement per shape of row (which columns it sets, insert or update),
-     * each bound once per row: the SQL is rendered a handful of times per batch, not once per row.
+     * Writes a batch's rows with one statement per shape of row (which columns it sets, insert or update): the
+     * rows' values go as one array per column ({@code unnest}), so a batch of any size is a handful of statements,
+     * each with a text that does not depend on the number of rows (the driver prepares it once per connection).
+     * Rows are unique per request within a batch (merged), so an upsert never meets its own row twice.
      */
     private void write(Collection<CostRow> batch) {
         Map<Shape, List<CostRow>> byShape = new LinkedHashMap<>();
         for (CostRow row : batch) {
             byShape.computeIfAbsent(Shape.of(row), shape -> new ArrayList<>()).add(row);
         }
-        byShape.forEach((shape, rows) -> {
-            BatchBindStep statement = dsl.batch(shape.statement(dsl));
-            for (CostRow row : rows) {
-                statement.bind(shape.values(row));
+        dsl.connection(connection -> {
+            for (Map.Entry<Shape, List<CostRow>> entry : byShape.entrySet()) {
+                Shape shape = entry.getKey();
+                List<CostRow> rows = entry.getValue();
+                try (PreparedStatement statement = connection.prepareStatement(SQL.computeIfAbsent(shape,
+                        Shape::sql))) {
+                    Object[] ids = new Object[rows.size()];
+                    for (int i = 0; i < ids.length; i++) {
+                        ids[i] = rows.get(i).requestId();
+                    }
+                    statement.setArray(1, connection.createArrayOf("text", ids));
+                    int parameter = 2;
+                    for (Field<?> field : shape.fields()) {
+                        Object[] values = new Object[rows.size()];
+                        for (int i = 0; i < values.length; i++) {
+                            values[i] = text(rows.get(i).record().get(field));
+                        }
+                        statement.setArray(parameter++, connection.createArrayOf("text", values));
+                    }
+                    statement.executeUpdate();
+                }
             }
-            statement.execute();
         });
         RetentionHorizon.keepMessages(dsl); // a replay does not bring back what the retention dropped
+    }
+
+    private static final Map<Shape, String> SQL = new ConcurrentHashMap<>();
+
+    /** A column's value as PostgreSQL reads it back from text (the statement casts it to the column's type). */
+    private static String text(Object value) {
+        if (value == null) {
+            return null;
+        }
+        if (value instanceof BigDecimal decimal) {
+            return decimal.toPlainString();
+        }
+        if (value instanceof JSONB json) {
+            return json.data();
+        }
+        return value.toString(); // String, Instant (ISO-8601 with Z), Long, Integer, Boolean
     }
 
     /**
@@ -223,37 +259,54 @@ public class MessageCostProjection {
             return new Shape(kind, List.copyOf(changed));
         }
 
-        Query statement(DSLContext dsl) {
+        /** One text array per column, unnested into rows: {@code v.request_id}, {@code v.<column>}, ... */
+        String sql() {
+            StringJoiner arrays = new StringJoiner(", ", "unnest(", ")");
+            StringJoiner names = new StringJoiner(", ", " AS v(", ")");
+            arrays.add("?::text[]");
+            names.add("request_id");
+            for (Field<?> field : fields) {
+                arrays.add("?::text[]");
+                names.add(field.getName());
+            }
+            String rows = arrays + names.toString();
             if (kind == Kind.UPDATE) {
-                Map<Field<?>, Object> sets = new LinkedHashMap<>();
-                fields.forEach(field -> sets.put(field, DSL.val(null, field)));
-                return dsl.update(MESSAGE_COSTS).set(sets)
-                        .where(MESSAGE_COSTS.REQUEST_ID.eq(DSL.val((String) null, MESSAGE_COSTS.REQUEST_ID)));
+                StringJoiner sets = new StringJoiner(", ");
+                fields.forEach(field -> sets.add(field.getName() + " = " + typed(field)));
+                return "UPDATE message_costs AS m SET " + sets + " FROM " + rows + " WHERE m.request_id = v.request_id";
             }
-            List<Field<?>> columns = new ArrayList<>();
-            columns.add(MESSAGE_COSTS.REQUEST_ID);
-            columns.addAll(fields);
-            var insert = dsl.insertInto(MESSAGE_COSTS, columns)
-                    .values(columns.stream().map(field -> (Field<?>) DSL.val(null, field)).toList());
+            StringJoiner columns = new StringJoiner(", ", "(", ")");
+            StringJoiner values = new StringJoiner(", ");
+            columns.add("request_id");
+            values.add("v.request_id");
+            for (Field<?> field : fields) {
+                columns.add(field.getName());
+                values.add(typed(field));
+            }
+            String insert = "INSERT INTO message_costs " + columns + " SELECT " + values + " FROM " + rows;
             if (kind == Kind.INSERT_OR_NOTHING) {
-                return insert.onConflictDoNothing();
+                return insert + " ON CONFLICT (request_id) DO NOTHING";
             }
-            Map<Field<?>, Object> overwrite = new LinkedHashMap<>();
-            fields.forEach(field -> overwrite.put(field, DSL.excluded(field)));
-            return insert.onConflict(MESSAGE_COSTS.REQUEST_ID).doUpdate().set(overwrite);
+            StringJoiner overwrite = new StringJoiner(", ");
+            fields.forEach(field -> overwrite.add(field.getName() + " = EXCLUDED." + field.getName()));
+            return insert + " ON CONFLICT (request_id) DO UPDATE SET " + overwrite;
         }
 
-        /** The bind values in the order of the statement's placeholders. */
-        Object[] values(CostRow row) {
-            List<Object> values = new ArrayList<>(fields.size() + 1);
-            if (kind != Kind.UPDATE) {
-                values.add(row.requestId());
+        /** {@code v.<column>} cast from text to the column's type. */
+        private static String typed(Field<?> field) {
+            Class<?> type = field.getType();
+            String cast = type == Instant.class ? "::timestamptz"
+                    : type == BigDecimal.class ? "::numeric"
+                    : type == Long.class ? "::bigint"
+                    : type == Integer.class ? "::integer"
+                    : type == Boolean.class ? "::boolean"
+                    : type == JSONB.class ? "::jsonb"
+                    : type == String.class ? ""
+                    : null;
+            if (cast == null) {
+                throw new IllegalStateException("message_costs." + field.getName() + ": no cast for " + type);
             }
-            fields.forEach(field -> values.add(row.record().get(field)));
-            if (kind == Kind.UPDATE) {
-                values.add(row.requestId());
-            }
-            return values.toArray();
+            return "v." + field.getName() + cast;
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.tollgate.projection.support;
 
+import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.messaging.Message;
 import org.axonframework.messaging.annotation.HandlerEnhancerDefinition;
@@ -12,7 +13,8 @@ import org.springframework.stereotype.Component;
 /**
  * Wraps the event handlers of {@link SavepointPerEvent} projections in a nested jOOQ transaction: with Spring's
  * transaction provider (Spring Boot's jOOQ set-up) that is a savepoint in the processor's transaction, rolled back
- * alone when the handler fails.
+ * alone when the handler fails. The handlers of the other projections run in one only while their batch is handled
+ * event by event after a failed write ({@link BatchCoalescer}); otherwise they cost nothing more.
  */
 @Component
 public class SavepointHandlerEnhancer implements HandlerEnhancerDefinition {
@@ -26,12 +28,16 @@ public class SavepointHandlerEnhancer implements HandlerEnhancerDefinition {
     @Override
     public <T> MessageHandlingMember<T> wrapHandler(MessageHandlingMember<T> original) {
         if (!original.canHandleMessageType(EventMessage.class)
-                || !original.declaringClass().isAnnotationPresent(SavepointPerEvent.class)) {
-            return original;
+                || !original.declaringClass().isAnnotationPresent(ProcessingGroup.class)) {
+            return original; // not a processor's handler (an aggregate's event-sourcing handler, ...)
         }
+        boolean always = original.declaringClass().isAnnotationPresent(SavepointPerEvent.class);
         return new WrappedMessageHandlingMember<>(original) {
             @Override
             public Object handle(Message<?> message, T target) throws Exception {
+                if (!always && !BatchCoalescer.eventByEvent()) {
+                    return original.handle(message, target);
+                }
                 return dsl.getObject().transactionResult(nested -> original.handle(message, target));
             }
         };

@@ -87,6 +87,27 @@ class BudgetStatusProjectionTest {
     }
 
     @Test
+    void aMoveInTheSameBatchAsTheOldTeamsEventsEndsAsItWouldEventByEvent() {
+        // one account twice in a batch (its old team's row and its new team's): written in layers, never one upsert
+        // meeting the same row twice ("ON CONFLICT DO UPDATE command cannot affect row a second time")
+        UnitOfWork<?> batch = DefaultUnitOfWork.startAndGet(null);
+        given();
+        projection.on(reserved("r1", "0", "0.5", "0.5"), 2);
+        projection.on(new UserMovedIn("mv-1", "math", "alice", "cs", "alice", Set.of(), "admin", "changed course", T0,
+                balance(Budget.of("2", BudgetPeriod.MONTHLY), "0", "0")), 1);
+        projection.on(new SpendSettled("r1", "cs", "alice", "k1", "m", "p", "d", new Usage(10, 10, 0, 0),
+                Money.of("0.5"), Money.of("0.1"), "v1", 10, T0, T0, balance(TEAM, "0.1", "0"),
+                balance(MEMBER, "0.1", "0"), null), 3);
+        batch.commit();
+
+        BudgetStatusRecord moved = row("user", "alice");
+        assertThat(moved.getTeamId()).isEqualTo("math");
+        assertThat(moved.getBudgetLimit()).isEqualByComparingTo("2");
+        assertThat(moved.getSpent()).isEqualByComparingTo("0");
+        assertThat(row("team", "cs").getSpent()).as("the old team is charged").isEqualByComparingTo("0.1");
+    }
+
+    @Test
     void copiesTheBalanceEachEventCarries() {
         given();
         projection.on(reserved("r1", "0", "0.5", "0.5"), 2);
