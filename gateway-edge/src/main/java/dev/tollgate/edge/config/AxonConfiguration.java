@@ -146,9 +146,8 @@ public class AxonConfiguration {
 
     /**
      * The newest events the embedded store keeps in memory for the processors that follow the head (Axon's default
-     * 10,000). Axon keeps that many whether or not every processor has passed them, so each event lived for the
-     * next 10,000: about 25 MB of the live heap, and at ~200 requests/s (~400 events/s) every event outlived several
-     * young collections and was promoted, to die in the old generation (docs/performance.md, "Memory"). 2,000 still
+     * 10,000). Axon keeps that many whether or not every processor has passed them: about 20 MB of the live heap,
+     * which every full collection marks and moves (docs/performance.md, "Memory"). 2,000 still
      * covers a pooled coordinator's look-ahead (its work packages buffer about 1,000 events) plus a batch; a processor
      * further behind reads from the database until it has caught up, as before.
      */
