@@ -5,7 +5,6 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.autoconfigure.data.redis.RedisAutoConfiguration;
 import org.springframework.boot.autoconfigure.data.redis.RedisReactiveAutoConfiguration;
 import org.springframework.boot.autoconfigure.data.redis.RedisRepositoriesAutoConfiguration;
-import org.redisson.spring.starter.RedissonAutoConfigurationV2;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 import org.springframework.scheduling.annotation.EnableScheduling;
 
@@ -13,11 +12,12 @@ import org.springframework.scheduling.annotation.EnableScheduling;
  * Tollgate: an OpenAI-compatible LLM gateway whose budgets are an event-sourced ledger.
  * Scans the edge, the projections and the query side; the aggregates are found by Axon.
  * <p>
- * Redis is Tollgate's own business (routing.UsageStoreConfiguration): the Redisson and Spring Data Redis
- * auto-configurations would connect to localhost:6379 at start even when no Redis is configured.
+ * Redis is Tollgate's own business (routing.UsageStoreConfiguration, Redisson's client without its Spring Boot
+ * starter): Spring Data Redis's auto-configurations, should it ever be on the classpath again, would connect to
+ * localhost:6379 at start even when no Redis is configured.
  */
 @SpringBootApplication(scanBasePackages = {"dev.tollgate.edge", "dev.tollgate.projection", "dev.tollgate.query",
-        "dev.tollgate.domain"}, exclude = {RedissonAutoConfigurationV2.class, RedisAutoConfiguration.class,
+        "dev.tollgate.domain"}, exclude = {RedisAutoConfiguration.class,
         RedisReactiveAutoConfiguration.class, RedisRepositoriesAutoConfiguration.class})
 @ConfigurationPropertiesScan("dev.tollgate.edge")
 @EnableScheduling

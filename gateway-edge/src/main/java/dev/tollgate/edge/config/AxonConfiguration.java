@@ -145,6 +145,16 @@ public class AxonConfiguration {
     static final int EVENT_FETCH_BATCH = 1_000;
 
     /**
+     * The newest events the embedded store keeps in memory for the processors that follow the head (Axon's default
+     * 10,000). Axon keeps that many whether or not every processor has passed them, so each event lived for the
+     * next 10,000: about 25 MB of the live heap, and at ~200 requests/s (~400 events/s) every event outlived several
+     * young collections and was promoted, to die in the old generation (docs/performance.md, "Memory"). 2,000 still
+     * covers a pooled coordinator's look-ahead (its work packages buffer about 1,000 events) plus a batch; a processor
+     * further behind reads from the database until it has caught up, as before.
+     */
+    static final int CACHED_EVENTS = 2_000;
+
+    /**
      * Axon's embedded event store (as its auto-configuration builds it), whose reader fetches new events for the
      * processors at most once per {@code tollgate.ledger.event-fetch-linger} after commits (LingeringEventStore).
      */
@@ -154,6 +164,7 @@ public class AxonConfiguration {
                                   TollgateProperties properties) {
         return new LingeringEventStore(EmbeddedEventStore.builder()
                 .storageEngine(storageEngine)
+                .cachedEvents(CACHED_EVENTS)
                 .messageMonitor(configuration.messageMonitor(EventStore.class, "eventStore"))
                 .spanFactory(configuration.getComponent(EventBusSpanFactory.class)),
                 properties.ledger().eventFetchLinger());

@@ -91,6 +91,7 @@ public class SpendLedger implements SmartLifecycle {
     private final Timer batchDuration;
     private final DistributionSummary batchSize;
     private final Timer lineWait;
+    private final Timer reservationWait;
     private final Counter conflicts;
     private final Counter deferred;
 
@@ -115,6 +116,10 @@ public class SpendLedger implements SmartLifecycle {
                 .description("Spend lines per batch").publishPercentiles(0.5, 0.9, 0.99).register(meters);
         this.lineWait = Timer.builder("tollgate.ledger.line.duration")
                 .description("From a spend line's submission to its durable decision (queueing included)")
+                .publishPercentiles(0.5, 0.9, 0.99).register(meters);
+        this.reservationWait = Timer.builder("tollgate.ledger.reservation.duration")
+                .description("From a reservation's submission to its durable decision (queueing included): what "
+                        + "a request waits for before it is forwarded")
                 .publishPercentiles(0.5, 0.9, 0.99).register(meters);
         this.maxBatchSize = properties.ledger().maxBatchSize();
         this.concurrencyRetries = properties.ledger().concurrencyRetries();
@@ -150,9 +155,14 @@ public class SpendLedger implements SmartLifecycle {
         long submitted = System.nanoTime();
         Pending pending = new Pending(line, new CompletableFuture<>());
         pendingLines.incrementAndGet();
+        Timer wait = line instanceof ReserveSpend ? reservationWait : null;
         pending.outcome().whenComplete((o, e) -> {
             pendingLines.decrementAndGet();
-            lineWait.record(System.nanoTime() - submitted, TimeUnit.NANOSECONDS);
+            long waited = System.nanoTime() - submitted;
+            lineWait.record(waited, TimeUnit.NANOSECONDS);
+            if (wait != null) {
+                wait.record(waited, TimeUnit.NANOSECONDS);
+            }
         });
         enqueue(teamId, List.of(pending));
         return pending.outcome();

@@ -130,7 +130,7 @@ public class ChatCompletionsRoute extends OpenAiEndpoint {
         @Override
         StreamRelay.Dialect dialect() {
             return new StreamRelay.Choices(json, tokens, "chat.completion.chunk", ChatCompletionsRoute::deltaText,
-                    chat.clientWantsUsage(), this::exactPrompt, images);
+                    chat.clientWantsUsage(), this::exactPrompt, images, StreamRelay::skimChatChunk);
         }
     }
 

@@ -51,8 +51,10 @@ import org.springframework.core.io.buffer.DefaultDataBufferFactory;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
+import org.springframework.http.ReactiveHttpOutputMessage;
 import org.springframework.stereotype.Component;
 import org.springframework.web.reactive.function.BodyExtractors;
+import org.springframework.web.reactive.function.BodyInserter;
 import org.springframework.web.reactive.function.BodyInserters;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
@@ -164,6 +166,17 @@ public class GovernedCall {
             throw ApiError.invalidRequest("The request body must be a JSON object.", null);
         }
         return (ObjectNode) tree;
+    }
+
+    /**
+     * An answer's bytes, written as they are: no message writer looked up for them, no content type parsed again
+     * (what {@code bodyValue} does on every answer).
+     */
+    static BodyInserter<byte[], ReactiveHttpOutputMessage> bytesBody(byte[] bytes) {
+        return (message, context) -> {
+            message.getHeaders().setContentLength(bytes.length);
+            return message.writeWith(Mono.just(message.bufferFactory().wrap(bytes)));
+        };
     }
 
     /** A client's text as an error message may echo it: at most {@value #ECHO} characters. */
@@ -495,7 +508,7 @@ public class GovernedCall {
             return headers(ServerResponse.ok())
                     .header(TollgateHeaders.COST, cost.toDecimalString())
                     .contentType(MediaType.APPLICATION_JSON)
-                    .bodyValue(out);
+                    .body(bytesBody(out));
         }
 
         private void observeAnswer(byte[] bytes) {
@@ -537,7 +550,7 @@ public class GovernedCall {
             return headers(ServerResponse.ok())
                     .header(TollgateHeaders.COST, cost.toDecimalString())
                     .contentType(MediaType.APPLICATION_JSON)
-                    .bodyValue(out);
+                    .body(bytesBody(out));
         }
 
         /** The cost as the tree path writes it into a usage block (the same number, the same spelling). */
@@ -549,7 +562,9 @@ public class GovernedCall {
 
         private Mono<ServerResponse> stream() {
             StreamRelay relay = new StreamRelay(json, plan.dialect(), this::cost);
-            relay.observe(observation::chunk);
+            // without tracing, telemetry needs only the first event (time to first token): the others may skip
+            // their tree
+            relay.observe(observation::chunk, telemetry.tracing());
             if (plan.maxTokensField != null) {
                 // an upstream that ignores max_tokens is stopped at what the budget granted (docs/ledger.md)
                 relay.limit(reservation.grantedMaxTokens(), tokens);

@@ -1,5 +1,7 @@
 package dev.tollgate.edge.openai;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -10,6 +12,7 @@ import dev.tollgate.edge.wire.SseSplitter;
 import dev.tollgate.edge.wire.TokenCounter;
 import dev.tollgate.edge.wire.UsageReader;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -29,6 +32,12 @@ import java.util.regex.Pattern;
  */
 final class StreamRelay {
 
+    /** Reads the text of a plain event from its bytes ({@link Dialect#skim}). */
+    @FunctionalInterface
+    interface Skimmer {
+        String skim(ObjectMapper json, byte[] event, int start, int end);
+    }
+
     /** What differs between the routes' streams. */
     interface Dialect {
 
@@ -46,6 +55,15 @@ final class StreamRelay {
 
         /** The usage of a stream that reported none: the prompt as counted, the delivered text counted. */
         Usage counted(String delivered);
+
+        /**
+         * The text a plain one-line event delivers, read from its bytes without building its tree ({@code ""}: none),
+         * or {@code null} when the event needs its tree: it reports usage, or holds anything the skim does not read.
+         * Only a dialect that knows its events' shape skims; the others always take the tree.
+         */
+        default String skim(ObjectMapper json, byte[] event, int start, int end) {
+            return null;
+        }
     }
 
     private static final Pattern LINES = Pattern.compile("\r?\n");
@@ -59,6 +77,9 @@ final class StreamRelay {
     private Usage upstreamUsage;
     private boolean emittedAny;
     private Consumer<JsonNode> observer = event -> { };
+    /** Whether the observer sees every event, or only the first (all that time to first token needs). */
+    private boolean observeEvery = true;
+    private boolean observedAny;
     private TokenCounter tokens;
     private long outputLimit = -1;
     /** Tokens of the delivered text when last counted, and its length then. */
@@ -74,7 +95,16 @@ final class StreamRelay {
 
     /** Shows every parsed event to {@code observer} (telemetry: time to first token, response id and model). */
     void observe(Consumer<JsonNode> observer) {
+        observe(observer, true);
+    }
+
+    /**
+     * Shows parsed events to {@code observer}: every one, or with {@code every} false only the first (then the
+     * others may be skimmed from their bytes without a tree: {@link Dialect#skim}).
+     */
+    void observe(Consumer<JsonNode> observer, boolean every) {
         this.observer = observer;
+        this.observeEvery = every;
     }
 
     /**
@@ -121,6 +151,13 @@ final class StreamRelay {
             if (isDone(event, start, end)) {
                 return null; // sent by closing(), after the settlement
             }
+            if (!observeEvery && observedAny) {
+                String skimmed = dialect.skim(json, event, start, end);
+                if (skimmed != null) {
+                    // the usual content chunk: its text read from its bytes, no tree, the event passed on as it is
+                    return deliver(skimmed) ? event : null;
+                }
+            }
             try {
                 parsed = json.readTree(event, start, end - start);
             } catch (Exception e) {
@@ -150,16 +187,12 @@ final class StreamRelay {
                 return event; // not JSON: not ours to judge
             }
         }
-        observer.accept(parsed);
-        String delta = dialect.text(parsed);
-        if (delta != null && !delta.isEmpty()) {
-            int before = delivered.length();
-            delivered.append(delta);
-            if (overBudget()) {
-                // the event that goes past what was granted is not sent, nor charged: the stream ends before it
-                delivered.setLength(before);
-                return null;
-            }
+        if (observeEvery || !observedAny) {
+            observedAny = true;
+            observer.accept(parsed);
+        }
+        if (!deliver(dialect.text(parsed))) {
+            return null;
         }
         Usage usage = dialect.usage(parsed);
         if (usage == null || !(parsed instanceof ObjectNode object)) {
@@ -175,6 +208,107 @@ final class StreamRelay {
             return rewritten;
         }
         return (otherLines + new String(rewritten, StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Adds an event's text to what was delivered; {@code false} when it goes past what was granted: that event is
+     * not sent, nor charged, and the stream ends before it.
+     */
+    private boolean deliver(String delta) {
+        if (delta != null && !delta.isEmpty()) {
+            int before = delivered.length();
+            delivered.append(delta);
+            if (overBudget()) {
+                delivered.setLength(before);
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Skims a chat completion chunk: the {@code delta.content} of its choices, concatenated ({@code ""}: none), or
+     * {@code null} when the chunk needs its tree (a non-null {@code usage}, tool calls, a content that is not a
+     * string or null, anything after the object, anything not JSON). What {@code ChatCompletionsRoute}'s text of a
+     * chunk reads from its tree, read by a streaming parser.
+     */
+    static String skimChatChunk(ObjectMapper json, byte[] event, int start, int end) {
+        try (JsonParser parser = json.getFactory().createParser(event, start, end - start)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                return null;
+            }
+            String text = ""; // as the tree reads it: of a field given twice, the last one counts
+            JsonToken token;
+            while ((token = parser.nextToken()) == JsonToken.FIELD_NAME) {
+                String field = parser.currentName();
+                JsonToken value = parser.nextToken();
+                if ("usage".equals(field)) {
+                    if (value != JsonToken.VALUE_NULL) {
+                        return null;
+                    }
+                } else if ("choices".equals(field)) {
+                    if (value != JsonToken.START_ARRAY) {
+                        return null;
+                    }
+                    StringBuilder choices = new StringBuilder();
+                    while ((token = parser.nextToken()) != JsonToken.END_ARRAY) {
+                        if (token != JsonToken.START_OBJECT) {
+                            return null;
+                        }
+                        String choice = skimChoice(parser);
+                        if (choice == null) {
+                            return null;
+                        }
+                        choices.append(choice);
+                    }
+                    text = choices.toString();
+                } else {
+                    parser.skipChildren();
+                }
+            }
+            if (token != JsonToken.END_OBJECT || parser.nextToken() != null) {
+                return null;
+            }
+            return text;
+        } catch (IOException e) {
+            return null; // not JSON: the tree path decides what to do with it
+        }
+    }
+
+    /** One choice of a chat chunk, its start read: its {@code delta.content}, {@code ""}, or {@code null}. */
+    private static String skimChoice(JsonParser parser) throws IOException {
+        String content = "";
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+            String field = parser.currentName();
+            JsonToken value = parser.nextToken();
+            if (!"delta".equals(field)) {
+                parser.skipChildren();
+                continue;
+            }
+            if (value != JsonToken.START_OBJECT) {
+                return null;
+            }
+            content = "";
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String deltaField = parser.currentName();
+                JsonToken deltaValue = parser.nextToken();
+                if ("tool_calls".equals(deltaField)) {
+                    return null;
+                }
+                if ("content".equals(deltaField)) {
+                    if (deltaValue == JsonToken.VALUE_STRING) {
+                        content = parser.getText();
+                    } else if (deltaValue == JsonToken.VALUE_NULL) {
+                        content = "";
+                    } else {
+                        return null;
+                    }
+                } else {
+                    parser.skipChildren();
+                }
+            }
+        }
+        return content;
     }
 
     /**
@@ -251,6 +385,7 @@ final class StreamRelay {
         private final boolean clientWantsUsage;
         private final LongSupplier promptTokens;
         private final long images;
+        private final Skimmer skimmer;
 
         /**
          * @param chunkObject the {@code object} of a usage chunk written here
@@ -259,6 +394,13 @@ final class StreamRelay {
          */
         Choices(ObjectMapper json, TokenCounter tokens, String chunkObject, Function<JsonNode, String> text,
                 boolean clientWantsUsage, LongSupplier promptTokens, long images) {
+            this(json, tokens, chunkObject, text, clientWantsUsage, promptTokens, images, null);
+        }
+
+        /** @param skimmer reads the text of a plain chunk from its bytes, as {@code text} does from its tree */
+        Choices(ObjectMapper json, TokenCounter tokens, String chunkObject, Function<JsonNode, String> text,
+                boolean clientWantsUsage, LongSupplier promptTokens, long images, Skimmer skimmer) {
+            this.skimmer = skimmer;
             this.json = json;
             this.tokens = tokens;
             this.chunkObject = chunkObject;
@@ -285,6 +427,11 @@ final class StreamRelay {
                 }
             });
             return all.toString();
+        }
+
+        @Override
+        public String skim(ObjectMapper json, byte[] event, int start, int end) {
+            return skimmer == null ? null : skimmer.skim(json, event, start, end);
         }
 
         @Override

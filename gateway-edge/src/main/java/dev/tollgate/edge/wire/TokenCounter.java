@@ -6,10 +6,17 @@ import com.knuddels.jtokkit.api.Encoding;
 import com.knuddels.jtokkit.api.EncodingType;
 import org.springframework.stereotype.Component;
 
+import java.util.function.Supplier;
+
 /**
  * Counts tokens with a real tokenizer (o200k, the GPT-4o family's), the way OpenAI bills chat messages: a few
  * tokens of framing per message and per reply, plus the text of every message, tool call and tool definition.
  * Used for the worst-case estimate before a request goes upstream, and for usage the upstream did not report.
+ *
+ * <p>The tokenizer's vocabulary (about 40 MB of live heap) is built when an exact count is first needed, once per JVM
+ * and shared by every counter: the usual path (a prompt priced by its {@link #promptBound bound}, an upstream that
+ * reports usage) never needs it. Building it takes about a second of CPU the first time (docs/performance.md); the
+ * threads counting at that moment wait for it.
  */
 @Component
 public class TokenCounter {
@@ -21,10 +28,50 @@ public class TokenCounter {
     /** What an image costs at most in a prompt (high detail, one 512px tile set); counted when images are sent. */
     static final int PER_IMAGE = 765;
 
-    private final Encoding encoding = Encodings.newLazyEncodingRegistry().getEncoding(EncodingType.O200K_BASE);
+    /** Builds the vocabulary; called at most once per counter, under {@link #encoding()}'s lock. */
+    private final Supplier<Encoding> vocabulary;
+    private volatile Encoding encoding;
+
+    public TokenCounter() {
+        this(O200k::encoding);
+    }
+
+    /** A counter whose vocabulary comes from {@code vocabulary} (tests count how often it is asked for). */
+    TokenCounter(Supplier<Encoding> vocabulary) {
+        this.vocabulary = vocabulary;
+    }
 
     public long text(String text) {
-        return text == null || text.isEmpty() ? 0 : encoding.countTokensOrdinary(text);
+        return text == null || text.isEmpty() ? 0 : encoding().countTokensOrdinary(text);
+    }
+
+    /** Whether this counter has built (or been given) its vocabulary: an exact count was needed. */
+    public boolean vocabularyLoaded() {
+        return encoding != null;
+    }
+
+    private Encoding encoding() {
+        Encoding loaded = encoding;
+        if (loaded == null) {
+            synchronized (this) {
+                loaded = encoding;
+                if (loaded == null) {
+                    loaded = vocabulary.get();
+                    encoding = loaded;
+                }
+            }
+        }
+        return loaded;
+    }
+
+    /** The o200k vocabulary, built on first use by the class's initialisation (thread-safe, once per JVM). */
+    private static final class O200k {
+        private static final Encoding ENCODING =
+                Encodings.newLazyEncodingRegistry().getEncoding(EncodingType.O200K_BASE);
+
+        static Encoding encoding() {
+            return ENCODING;
+        }
     }
 
     /** The prompt tokens of a chat completion request body. */

@@ -107,4 +107,82 @@ class StreamRelayTest {
                 .isEqualTo(-1);
         assertThat(StreamRelay.singleDataLineEnd(": ping\n\n".getBytes(StandardCharsets.UTF_8))).isEqualTo(-1);
     }
+    /** The text the chat route reads from a chunk's tree (ChatCompletionsRoute's deltaText over every choice). */
+    static String treeText(JsonNode event) {
+        StringBuilder text = new StringBuilder();
+        for (JsonNode choice : event.path("choices")) {
+            JsonNode content = choice.path("delta").get("content");
+            if (content != null && content.isTextual()) {
+                text.append(content.asText());
+            }
+        }
+        return text.toString();
+    }
+
+    @Test
+    void aSkimmedChunkYieldsTheTextItsTreeHoldsAndAnythingUnusualGoesToTheTree() throws Exception {
+        List<String> plain = List.of(chunk("Hello"), chunk(""), chunk("Grüße 👋 \\\"quoted\\\" \\u00e9"),
+                "{\"id\":\"c\",\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\",\"refusal\":null},"
+                        + "\"logprobs\":null,\"finish_reason\":null}],\"usage\":null}",
+                "{\"choices\":[{\"delta\":{\"content\":\"a\"}},{\"delta\":{\"content\":\"b\"}}]}",
+                "{\"choices\":[{\"delta\":{\"content\":null}}]}",
+                "{\"choices\":[{\"delta\":{}}],\"x\":{\"nested\":[1,{\"content\":\"no\"}]}}",
+                "{\"choices\":[{\"delta\":{\"content\":\"first\",\"content\":\"last\"}}]}",
+                "{\"choices\":[]}", "{}", " { \"choices\" : [ { \"delta\" : { \"content\" : \"spaced\" } } ] } ");
+        for (String event : plain) {
+            byte[] bytes = event.getBytes(StandardCharsets.UTF_8);
+            assertThat(StreamRelay.skimChatChunk(JSON, bytes, 0, bytes.length)).as(event)
+                    .isEqualTo(treeText(JSON.readTree(bytes)));
+        }
+        List<String> toTheTree = List.of(USAGE, "{\"choices\":[{\"delta\":{\"tool_calls\":[{\"function\":"
+                        + "{\"arguments\":\"{}\"}}]}}]}", "{\"choices\":[{\"delta\":{\"content\":7}}]}",
+                "{\"choices\":{}}", "{\"choices\":[1]}", "{\"choices\":[{\"delta\":\"x\"}]}", "[1]", "\"text\"",
+                "{\"choices\":[]} {}", "{\"choices\":[", "not json", "{\"usage\":{},\"usage\":null}");
+        for (String event : toTheTree) {
+            byte[] bytes = event.getBytes(StandardCharsets.UTF_8);
+            assertThat(StreamRelay.skimChatChunk(JSON, bytes, 0, bytes.length)).as(event).isNull();
+        }
+        byte[] framed = ("data: " + chunk("inside") + "\n\n").getBytes(StandardCharsets.UTF_8);
+        assertThat(StreamRelay.skimChatChunk(JSON, framed, 6, framed.length - 2)).isEqualTo("inside");
+    }
+
+    @Test
+    void aRelayThatSkimsSendsAndCountsWhatTheTreeRelaySendsAndCounts() {
+        Random random = new Random(42);
+        String[] words = {"a", "Grüße", "👋", "\\\"q\\\"", " ", "long words here", "\\n"};
+        for (int round = 0; round < 200; round++) {
+            StringBuilder stream = new StringBuilder();
+            int events = 1 + random.nextInt(30);
+            for (int i = 0; i < events; i++) {
+                String framing = random.nextInt(10) == 0 ? "data:%s\r\n\r\n" : "data: %s\n\n";
+                String event = random.nextInt(15) == 0
+                        ? "{\"choices\":[{\"delta\":{\"tool_calls\":[{\"function\":{\"arguments\":\"{}\"}}]}}]}"
+                        : chunk(words[random.nextInt(words.length)]);
+                stream.append(framing.formatted(event));
+            }
+            boolean usage = random.nextBoolean();
+            if (usage) {
+                stream.append("data: ").append(USAGE).append("\n\n");
+            }
+            stream.append("data: [DONE]\n\n");
+            boolean wants = random.nextBoolean();
+            List<JsonNode> everyEvent = new ArrayList<>();
+            StreamRelay tree = relay(wants, everyEvent);
+            List<JsonNode> firstOnly = new ArrayList<>();
+            StreamRelay skimming = new StreamRelay(JSON, new StreamRelay.Choices(JSON, TOKENS,
+                    "chat.completion.chunk", choice -> choice.path("delta").path("content").asText(null), wants,
+                    () -> 7, 0, StreamRelay::skimChatChunk), cost -> Money.of("0.0125"));
+            skimming.observe(firstOnly::add, false);
+            if (round % 2 == 0) {
+                tree.limit(3, TOKENS);
+                skimming.limit(3, TOKENS);
+            }
+            long seed = random.nextLong();
+            assertThat(run(skimming, stream.toString(), seed)).isEqualTo(run(tree, stream.toString(), seed));
+            assertThat(skimming.usage()).isEqualTo(tree.usage());
+            assertThat(skimming.stopped()).isEqualTo(tree.stopped());
+            assertThat(firstOnly).hasSize(1);
+            assertThat(firstOnly.get(0)).isEqualTo(everyEvent.get(0));
+        }
+    }
 }
