@@ -11,7 +11,6 @@ import org.axonframework.serialization.SerializedObject;
 import org.axonframework.serialization.Serializer;
 import org.junit.jupiter.api.Test;
 
-import java.lang.management.ManagementFactory;
 import java.time.Instant;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -60,20 +59,6 @@ class EventSerializationBenchmark {
     }
 
     private static long measure(String name, Supplier<Long> work) {
-        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-        long sink = 0;
-        int n = 200_000;
-        for (int i = 0; i < n; i++) {
-            sink += work.get();
-        }
-        long bytes0 = threads.getCurrentThreadAllocatedBytes();
-        long cpu0 = threads.getCurrentThreadCpuTime();
-        for (int i = 0; i < n; i++) {
-            sink += work.get();
-        }
-        long cpu = threads.getCurrentThreadCpuTime() - cpu0;
-        long bytes = threads.getCurrentThreadAllocatedBytes() - bytes0;
-        System.out.printf("PROBE %-32s %8.2f µs CPU %8.0f bytes per call%n", name, cpu / 1e3 / n, (double) bytes / n);
-        return sink;
+        return PieceMeter.measure(name, 200_000, work);
     }
 }

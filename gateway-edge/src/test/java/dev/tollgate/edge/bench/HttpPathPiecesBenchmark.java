@@ -9,7 +9,6 @@ import dev.tollgate.edge.wire.UsageSplice;
 import dev.tollgate.api.money.Money;
 import org.junit.jupiter.api.Test;
 
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.function.Supplier;
@@ -70,20 +69,6 @@ class HttpPathPiecesBenchmark {
     }
 
     private static long measure(String name, Supplier<Long> work) {
-        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-        long sink = 0;
-        for (int i = 0; i < 50_000; i++) {
-            sink += work.get();
-        }
-        int n = 50_000;
-        long bytes0 = threads.getCurrentThreadAllocatedBytes();
-        long cpu0 = threads.getCurrentThreadCpuTime();
-        for (int i = 0; i < n; i++) {
-            sink += work.get();
-        }
-        long cpu = threads.getCurrentThreadCpuTime() - cpu0;
-        long bytes = threads.getCurrentThreadAllocatedBytes() - bytes0;
-        System.out.printf("PROBE %-42s %8.1f µs CPU %10.0f bytes per call%n", name, cpu / 1e3 / n, (double) bytes / n);
-        return sink;
+        return PieceMeter.measure(name, 50_000, work);
     }
 }
