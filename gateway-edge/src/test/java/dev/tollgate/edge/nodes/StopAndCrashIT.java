@@ -74,8 +74,9 @@ class StopAndCrashIT {
                         assertThat(row.cost()).isEqualByComparingTo(answer.cost());
                     }
                 }
-                // refused while stopping (503: no reservation) or not let in at all (-1)
-                assertThat(graceful.answers()).extracting(Load.Answer::status).containsOnly(200, 503, -1);
+                // answered, refused while stopping (503: no reservation) or not let in at all (-1): each may or
+                // may not occur, depending on when the stop met the load, but nothing else may
+                assertThat(graceful.answers()).extracting(Load.Answer::status).contains(200).isSubsetOf(200, 503, -1);
                 assertReconciled(second, "graceful");
 
                 crash = new Load(8, "crash", crashKey, Processes.MODEL, 100, n -> second.baseUrl());
@@ -105,7 +106,7 @@ class StopAndCrashIT {
                         }
                     }
                 }
-                assertThat(crash.answers()).extracting(Load.Answer::status).containsOnly(200, -1);
+                assertThat(crash.answers()).extracting(Load.Answer::status).contains(200).isSubsetOf(200, -1);
                 assertReconciled(third, "crash");
                 third.terminate(Duration.ofSeconds(60));
             }
