@@ -95,7 +95,8 @@ class TwoNodesIT {
                 assertThat(rows.stream().filter(r -> r.outcome().equals("settled") || r.outcome().equals("expired")))
                         .hasSize(N);
                 assertThat(load.answers().stream().filter(x -> x.status() == 200)).hasSizeLessThanOrEqualTo(N);
-                assertThat(load.answers()).extracting(Load.Answer::status).containsOnly(200, 429, -1);
+                // answered, refused (the budget is for N of the requests), or cut by the kill: nothing else
+                assertThat(load.answers()).extracting(Load.Answer::status).contains(200, 429).isSubsetOf(200, 429, -1);
                 StopAndCrashIT.assertExactlyOnce(rows, upstream.reached(), "hot");
                 for (Load.Answer answer : load.answers()) {
                     LedgerRows.Row row = StopAndCrashIT.byMarker(rows).get(answer.marker());
