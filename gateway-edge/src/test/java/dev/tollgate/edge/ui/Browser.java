@@ -3,6 +3,7 @@ package dev.tollgate.edge.ui;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebDriverException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -91,7 +92,10 @@ final class Browser implements AutoCloseable {
     }
 
     void waitForText(By by, String text) {
-        waiting().until(ExpectedConditions.textToBePresentInElementLocated(by, text));
+        // while a page is replaced (a sign-out's redirect), Chrome may answer "node does not belong to the
+        // document" for an element found a moment before: a page in flight, not an answer; asked again
+        waiting().ignoring(WebDriverException.class)
+                .until(ExpectedConditions.textToBePresentInElementLocated(by, text));
     }
 
     /** Waits until the page with this heading is shown and has loaded what it shows. */
