@@ -254,31 +254,6 @@ public class AxonConfiguration {
                 (config, builder) -> builder.initialToken(StreamableMessageSource::createHeadToken));
     }
 
-    /**
-     * No correlation data on messages: Axon's default {@link org.axonframework.messaging.correlation.MessageOriginProvider}
-     * copies the handled message's id into every message a unit of work creates ({@code traceId},
-     * {@code correlationId}). Nothing in Tollgate reads them, and they cost on every event: built and serialized once
-     * per event on the ledger's dispatch thread (every event of a batch carried the same two ids), and, worse, read
-     * back by every event processor's unit of work, which deserialized each event's metadata just to copy it
-     * (about 9 % of the JVM's CPU samples at a hot team's ceiling, docs/performance.md). Events are stored with empty
-     * metadata ({@code {}}); events stored before keep theirs. Applied after Axon's own module (which registers the
-     * provider beans), so that this empty list is the one in force.
-     */
-    @Bean
-    ConfigurerModule noCorrelationData() {
-        return new ConfigurerModule() {
-            @Override
-            public void configureModule(org.axonframework.config.Configurer configurer) {
-                configurer.configureCorrelationDataProviders(c -> java.util.List.of());
-            }
-
-            @Override
-            public int order() {
-                return Integer.MAX_VALUE;
-            }
-        };
-    }
-
     /** The bounds of a team (tollgate.ledger.max-members-per-team), given to the Team's command handlers. */
     @Bean
     TeamLimits teamLimits(TollgateProperties properties) {
