@@ -31,7 +31,13 @@ class RecalculationTest extends GatewayTestSupport {
 
     @Test
     void aPriceCorrectionForThePastIsReviewedThenApprovedThenCharged() {
-        Instant before = Instant.now().minusSeconds(10); // a correction reaches further back than a few seconds
+        // The configured prices are a version in force from the gateway's start, and the version with the latest
+        // effective_from wins: a correction reaching back before the start would leave the configured version in
+        // force for these requests. So the correction starts after both, and is published once it lies more than
+        // the correction threshold (5 s) in the past.
+        Instant afterConfigured = latestEffectiveFrom().plusMillis(1);
+        Instant tenSecondsAgo = Instant.now().minusSeconds(10);
+        Instant before = afterConfigured.isAfter(tenSecondsAgo) ? afterConfigured : tenSecondsAgo;
         String team = newTeam(null, "1", "clamp");
         String user = newUser(team, null);
         String key = newUserKey(user, List.of());
@@ -46,6 +52,7 @@ class RecalculationTest extends GatewayTestSupport {
         await().untilAsserted(() -> assertThat(new BigDecimal(budgetOf("users", user).path("spent").asText()))
                 .isEqualByComparingTo("0.000156"));
 
+        await().atMost(Duration.ofSeconds(15)).until(() -> before.isBefore(Instant.now().minusSeconds(6)));
         Http.Response corrected = http().put("/admin/prices", MASTER_KEY, Map.of("effective_from", before.toString(),
                 "reason", "the provider corrected its output price",
                 "prices", Map.of("gpt-recost", Map.of("input", "1", "output", "3"))));
@@ -160,5 +167,11 @@ class RecalculationTest extends GatewayTestSupport {
         await().atMost(Duration.ofSeconds(60)).until(() -> http().get("/admin/recalculations/" + id, MASTER_KEY)
                 .json().path("status").asText().equals(status));
         return http().get("/admin/recalculations/" + id, MASTER_KEY).json();
+    }
+
+    /** The latest effective_from of the price book's versions (the configured prices are one, from the start). */
+    private Instant latestEffectiveFrom() {
+        return http().get("/admin/prices", MASTER_KEY).json().path("data").findValuesAsText("effective_from")
+                .stream().map(Instant::parse).max(Instant::compareTo).orElse(Instant.EPOCH);
     }
 }
