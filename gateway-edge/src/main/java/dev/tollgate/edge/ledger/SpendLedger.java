@@ -49,7 +49,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A reservation never waits: the request it stands for waits for it. A settlement or release is waited for by
  * nobody (ADR 3), so when its team has nothing in flight it lingers up to {@code tollgate.ledger.settlement-linger}
  * for the team's next lines and leaves with them: at low load one commit carries a request's settlement and the
- * next request's reservation, instead of one commit each. Until it commits, the reservation holds the budget (never
+ * next request's reservation, instead of one commit each. Settlements that arrive while the team's batch is in flight
+ * linger too (they do not follow it alone at once), so that the team's next reservation does not wait behind a batch
+ * nobody waits for. Until it commits, the reservation holds the budget (never
  * undercounted); a graceful stop sends every line still waiting ({@link #stop()}).
  * <p>
  * While the database cannot be reached ({@link DatabaseAvailability}), a reservation fails at once (the edge answers
@@ -170,19 +172,33 @@ public class SpendLedger implements SmartLifecycle {
 
     private void enqueue(String teamId, List<Pending> lines) {
         TeamQueue queue = queues.computeIfAbsent(teamId, TeamQueue::new);
+        int reservations = (int) lines.stream().filter(p -> p.line() instanceof ReserveSpend).count();
+        // counted before they can be polled, so that the count never goes below what is queued
+        queue.reservations.addAndGet(reservations);
         queue.lines.addAll(lines);
-        boolean reservation = lines.stream().anyMatch(p -> p.line() instanceof ReserveSpend);
-        if (reservation || settlementLingerNanos <= 0 || stopping) {
+        if (reservations > 0 || !lingers()) {
             startDraining(queue);
-        } else if (queue.lingering.compareAndSet(false, true)) {
-            // Leaves with the team's next reservation, or alone when the linger is over.
+        } else {
+            armLinger(queue);
+        }
+    }
+
+    private boolean lingers() {
+        return settlementLingerNanos > 0 && !stopping;
+    }
+
+    /** Settlements wait for the team's next reservation, or leave alone when the linger is over. */
+    private void armLinger(TeamQueue queue) {
+        if (queue.lingering.compareAndSet(false, true)) {
             try {
                 lingerTimer.schedule(() -> {
                     queue.lingering.set(false);
+                    queue.lingerOver = true;
                     startDraining(queue);
                 }, settlementLingerNanos, TimeUnit.NANOSECONDS);
             } catch (java.util.concurrent.RejectedExecutionException stopped) {
                 queue.lingering.set(false);
+                queue.lingerOver = true;
                 startDraining(queue);
             }
         }
@@ -197,6 +213,9 @@ public class SpendLedger implements SmartLifecycle {
                 queue.draining.set(false);
                 Pending pending;
                 while ((pending = queue.lines.poll()) != null) {
+                    if (pending.line() instanceof ReserveSpend) {
+                        queue.reservations.decrementAndGet();
+                    }
                     pending.outcome().completeExceptionally(database.unavailable());
                 }
             }
@@ -209,8 +228,12 @@ public class SpendLedger implements SmartLifecycle {
     private static final class TeamQueue {
         final String teamId;
         final Queue<Pending> lines = new ConcurrentLinkedQueue<>();
+        /** Reservations among {@link #lines}. */
+        final AtomicInteger reservations = new AtomicInteger();
         final AtomicBoolean draining = new AtomicBoolean();
         final AtomicBoolean lingering = new AtomicBoolean();
+        /** A linger has ended: what is queued leaves now, settlements alone included. */
+        volatile boolean lingerOver;
 
         TeamQueue(String teamId) {
             this.teamId = teamId;
@@ -230,22 +253,43 @@ public class SpendLedger implements SmartLifecycle {
         }
     }
 
+    /**
+     * Sends the team's queued lines, a batch at a time, until none is left, or until only settlements and releases
+     * are left and their linger is not over: those that arrived while a batch was in flight then wait for the
+     * team's next reservation (or the end of their linger) instead of leaving alone at once, so that the next
+     * reservation does not queue behind a batch of settlements nobody waits for.
+     */
     private void drainLines(TeamQueue queue) {
         while (true) {
-            List<Pending> batch = new ArrayList<>();
-            Pending next;
-            while (batch.size() < maxBatchSize && (next = queue.lines.poll()) != null) {
-                batch.add(next);
-            }
-            if (batch.isEmpty()) {
+            boolean settlementsOnly = queue.reservations.get() == 0;
+            if (queue.lines.isEmpty() || (settlementsOnly && lingers() && !queue.lingerOver)) {
+                if (!queue.lines.isEmpty()) {
+                    armLinger(queue);
+                }
                 queue.draining.set(false);
-                // A line may have arrived after the last poll and before the flag was cleared.
-                if (queue.lines.isEmpty() || !queue.draining.compareAndSet(false, true)) {
+                // A line may have arrived (or the linger ended) after the check and before the flag was cleared.
+                boolean due = queue.reservations.get() > 0 || queue.lingerOver || !lingers();
+                if (queue.lines.isEmpty() || !due || !queue.draining.compareAndSet(false, true)) {
                     return;
                 }
                 continue;
             }
-            dispatch(queue.teamId, batch);
+            List<Pending> batch = new ArrayList<>();
+            Pending next;
+            int reservations = 0;
+            while (batch.size() < maxBatchSize && (next = queue.lines.poll()) != null) {
+                batch.add(next);
+                if (next.line() instanceof ReserveSpend) {
+                    reservations++;
+                }
+            }
+            queue.reservations.addAndGet(-reservations);
+            if (queue.lines.isEmpty()) {
+                queue.lingerOver = false; // what arrives from now on lingers again
+            }
+            if (!batch.isEmpty()) {
+                dispatch(queue.teamId, batch);
+            }
         }
     }
 
@@ -361,6 +405,7 @@ public class SpendLedger implements SmartLifecycle {
         lingerTimer.shutdownNow();
         queues.values().forEach(queue -> {
             queue.lingering.set(false);
+            queue.lingerOver = true;
             if (!queue.lines.isEmpty()) {
                 startDraining(queue);
             }

@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -39,6 +40,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 class SpendLedgerLingerTest {
 
     private final List<List<SpendLine>> batches = new CopyOnWriteArrayList<>();
+    /** Holds the first batch in the command handler until counted down (a batch in flight). */
+    private final CountDownLatch firstBatchMayCommit = new CountDownLatch(1);
+    private final CountDownLatch firstBatchInFlight = new CountDownLatch(1);
+    private volatile boolean holdFirstBatch;
     private SpendLedger ledger;
 
     private SpendLedger ledger(String linger) {
@@ -46,6 +51,10 @@ class SpendLedgerLingerTest {
         bus.subscribe(RecordSpendBatch.class.getName(), message -> {
             RecordSpendBatch batch = (RecordSpendBatch) message.getPayload();
             batches.add(batch.lines());
+            if (holdFirstBatch && batches.size() == 1) {
+                firstBatchInFlight.countDown();
+                firstBatchMayCommit.await(10, TimeUnit.SECONDS);
+            }
             return new SpendBatchResult(batch.lines().stream().map(line -> line instanceof ReserveSpend
                     ? (SpendOutcome) new SpendOutcome.Reserved(line.requestId(), "u", Money.of("1"), 10, false)
                     : new SpendOutcome.Settled(line.requestId(), Money.of("0.5"))).toList());
@@ -90,6 +99,59 @@ class SpendLedgerLingerTest {
         assertThat(settled.get(10, TimeUnit.SECONDS)).isEqualTo(new SpendOutcome.Settled("r1", Money.of("0.5")));
         assertThat(batches).hasSize(1);
         assertThat(batches.get(0)).extracting(SpendLine::requestId).containsExactly("r1", "r2");
+    }
+
+    @Test
+    void aSettlementThatArrivesWhileABatchIsInFlightWaitsForTheNextReservationRatherThanLeavingAlone()
+            throws Exception {
+        holdFirstBatch = true;
+        SpendLedger ledger = ledger("1h");
+        CompletableFuture<SpendOutcome> first = ledger.submit("t", reserve("r1"));
+        assertThat(firstBatchInFlight.await(10, TimeUnit.SECONDS)).isTrue();
+        CompletableFuture<SpendOutcome> settled = ledger.submit("t", settle("r0"));
+        firstBatchMayCommit.countDown();
+        assertThat(first.get(10, TimeUnit.SECONDS)).isInstanceOf(SpendOutcome.Reserved.class);
+        assertThat(settled).as("lingering, not sent alone after the batch in flight").isNotDone();
+        assertThat(batches).hasSize(1);
+
+        assertThat(ledger.submit("t", reserve("r2")).get(10, TimeUnit.SECONDS))
+                .isInstanceOf(SpendOutcome.Reserved.class);
+
+        assertThat(settled.get(10, TimeUnit.SECONDS)).isEqualTo(new SpendOutcome.Settled("r0", Money.of("0.5")));
+        assertThat(batches).hasSize(2);
+        assertThat(batches.get(1)).extracting(SpendLine::requestId).containsExactly("r0", "r2");
+    }
+
+    @Test
+    void aSettlementThatArrivedWhileABatchWasInFlightLeavesWhenItsLingerIsOver() throws Exception {
+        holdFirstBatch = true;
+        SpendLedger ledger = ledger("50ms");
+        CompletableFuture<SpendOutcome> first = ledger.submit("t", reserve("r1"));
+        assertThat(firstBatchInFlight.await(10, TimeUnit.SECONDS)).isTrue();
+        CompletableFuture<SpendOutcome> settled = ledger.submit("t", settle("r0"));
+        firstBatchMayCommit.countDown();
+        assertThat(first.get(10, TimeUnit.SECONDS)).isInstanceOf(SpendOutcome.Reserved.class);
+
+        assertThat(settled.get(10, TimeUnit.SECONDS)).isEqualTo(new SpendOutcome.Settled("r0", Money.of("0.5")));
+        assertThat(batches).hasSize(2);
+        assertThat(batches.get(1)).extracting(SpendLine::requestId).containsExactly("r0");
+    }
+
+    @Test
+    void aReservationQueuedBehindABatchInFlightLeavesRightAfterIt() throws Exception {
+        holdFirstBatch = true;
+        SpendLedger ledger = ledger("1h");
+        CompletableFuture<SpendOutcome> first = ledger.submit("t", reserve("r1"));
+        assertThat(firstBatchInFlight.await(10, TimeUnit.SECONDS)).isTrue();
+        CompletableFuture<SpendOutcome> settled = ledger.submit("t", settle("r0"));
+        CompletableFuture<SpendOutcome> second = ledger.submit("t", reserve("r2"));
+        firstBatchMayCommit.countDown();
+
+        assertThat(second.get(10, TimeUnit.SECONDS)).isInstanceOf(SpendOutcome.Reserved.class);
+        assertThat(settled.get(10, TimeUnit.SECONDS)).isInstanceOf(SpendOutcome.Settled.class);
+        assertThat(first).isDone();
+        assertThat(batches).hasSize(2);
+        assertThat(batches.get(1)).extracting(SpendLine::requestId).containsExactly("r0", "r2");
     }
 
     @Test
