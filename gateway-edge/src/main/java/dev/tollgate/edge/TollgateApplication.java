@@ -30,6 +30,21 @@ public class TollgateApplication {
                 && System.getenv("AXONIQ_UPDATE_CHECKER_DISABLED") == null) {
             System.setProperty("axoniq.update-checker.disabled", "true");
         }
+        nettyAllocatorDefaults();
         SpringApplication.run(TollgateApplication.class, args);
     }
+
+    /**
+     * Netty's pooled buffers in chunks of 1 MiB instead of 4 MiB (docs/configuration.md, "Memory"): each arena (two
+     * on one CPU) holds at least one chunk of direct memory, and requests and answers are read and written in
+     * buffers of 64 KiB at most, so the larger chunks only added resident memory. Set before Netty's classes load;
+     * a value the operator gives ({@code -Dio.netty.allocator.maxOrder=…}) wins.
+     */
+    static void nettyAllocatorDefaults() {
+        if (System.getProperty(NETTY_MAX_ORDER) == null) {
+            System.setProperty(NETTY_MAX_ORDER, "7");
+        }
+    }
+
+    static final String NETTY_MAX_ORDER = "io.netty.allocator.maxOrder";
 }
