@@ -25,81 +25,29 @@ CONNS=${CONNS:-10}
 PACE_MS=${PACE_MS:-50}
 MOCK_PORT=${MOCK_PORT:-18180}
 GW_PORT=${GW_PORT:-18190}
-JAVA_OPTS=${JAVA_OPTS:-}
-JAR=${JAR:-$ROOT/gateway-edge/target/tollgate.jar}
-MASTER=bench-master-key-$(date +%s)-0123456789
-[ -f "$JAR" ] || { echo "build the jar first: mvn -B -q -DskipTests package" >&2; exit 2; }
+. bench/lib.sh
+require_jar
+bench_output per-request-
 
-STAMP=$(date -u +%Y%m%d-%H%M%S)
-OUT=${OUT:-$ROOT/bench/results/per-request-$STAMP}
-mkdir -p "$OUT"
-PIDS=()
-GW_PID=
-cleanup() { for p in "${PIDS[@]:-}" $GW_PID; do [ -n "$p" ] && kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
-trap cleanup EXIT
-log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
-
-MOCK_PORT=$MOCK_PORT node bench/mock-upstream.mjs >"$OUT/mock.log" 2>&1 &
-PIDS+=($!)
-cat >"$OUT/tollgate-bench.yaml" <<EOF
-tollgate:
-  models:
-    - name: bench-model
-      max-output-tokens: 4096
-      prices: { input: "0.15", cached-input: "0.075", output: "0.60" }
-      deployment: { provider: openai, base-url: "http://127.0.0.1:$MOCK_PORT/v1", upstream-model: gpt-4o-mini }
-EOF
-start_gateway() {
-  # shellcheck disable=SC2086
-  TOLLGATE_CONFIG="file:$OUT/tollgate-bench.yaml" TOLLGATE_MASTER_KEY=$MASTER \
-    java $JAVA_OPTS -jar "$JAR" --server.port=$GW_PORT --tollgate.data-dir="$OUT/data" >>"$OUT/tollgate.log" 2>&1 &
-  GW_PID=$!
-  for _ in $(seq 600); do curl -sf "http://127.0.0.1:$GW_PORT/actuator/health/readiness" >/dev/null && return 0; sleep 0.2; done
-  echo "Tollgate did not start, see $OUT/tollgate.log" >&2; exit 1
-}
-pg_port() { sed -n 's/.*Embedded PostgreSQL on port \([0-9]*\).*/\1/p' "$OUT/tollgate.log" | tail -1; }
-sql() { PGPASSWORD=postgres psql -X -h 127.0.0.1 -p "$(pg_port)" -U postgres -tAc "$1"; }
-
+start_mock bench/mock-upstream.mjs
+write_gateway_config bench-model
 start_gateway
 sql "ALTER SYSTEM SET shared_preload_libraries = 'pg_stat_statements'" >/dev/null
-kill "$GW_PID"; wait "$GW_PID" 2>/dev/null || true
+stop_gateway
 start_gateway
 sql "CREATE EXTENSION IF NOT EXISTS pg_stat_statements" >/dev/null
 log "Tollgate up (pid $GW_PID), PostgreSQL on $(pg_port)"
 
-admin() { curl -sf -X "$1" "http://127.0.0.1:$GW_PORT$2" -H "Authorization: Bearer $MASTER" -H 'Content-Type: application/json' ${3:+-d "$3"}; }
-admin POST /admin/teams '{"id":"bench","budget":{"limit":"1000000","period":"monthly"},"member_budget":{"limit":"1000000","period":"monthly"}}' >/dev/null
-admin POST /admin/users '{"id":"bench-user","team_id":"bench"}' >/dev/null
-KEY=$(admin POST /admin/keys '{"user_id":"bench-user","name":"bench"}' | sed -n 's/.*"key":"\([^"]*\)".*/\1/p')
-[ -n "$KEY" ] || { echo "could not issue a key" >&2; exit 1; }
+issue_key bench bench-user
 GATEWAY=http://127.0.0.1:$GW_PORT/v1/chat/completions
 load() { # SECONDS -> RESULT line
   BODY_FILE=bench/chat.json PACE_DELAY_MS=$PACE_MS wrk -t1 -c"$CONNS" -d"$1"s --timeout 10s -s bench/post.lua \
     -H "Authorization: Bearer $KEY" "$GATEWAY" | grep '^RESULT'
 }
-caught_up() {
-  for _ in $(seq 600); do
-    [ "$(sql "select (select count(*) from domainevententry where payloadtype like '%SpendSettled')
-                   - (select count(*) from message_costs where outcome = 'settled')")" = 0 ] && return 0
-    sleep 0.1
-  done
-}
-ticks() { # utime + stime of a pid, clock ticks
-  awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0
-}
-pg_ticks() { # every PostgreSQL process: the postmaster and its children
-  local pm; pm=$(head -1 "$OUT/data/postgres/postmaster.pid")
-  local total; total=$(ticks "$pm")
-  for c in $(pgrep -P "$pm"); do total=$((total + $(ticks "$c"))); done
-  echo "$total"
-}
-allocated() {
-  admin GET /actuator/metrics/jvm.gc.memory.allocated | sed -n 's/.*"value":\([0-9.E+]*\).*/\1/p' | awk '{printf "%.0f\n", $1}'
-}
 
 log "warm-up ${WARMUP}s"
 load "$WARMUP" >"$OUT/warmup.txt"
-caught_up
+wait_read_model
 sql "select pg_stat_statements_reset()" >/dev/null
 sql "select pg_stat_reset()" >/dev/null
 SNAP0=$(sql "select count(*) from snapshotevententry")
@@ -108,14 +56,14 @@ J0=$(ticks "$GW_PID"); P0=$(pg_ticks); A0=$(allocated)
 log "measuring ${SECONDS_MEASURED}s (${CONNS} connections, ${PACE_MS} ms pause)"
 RESULT=$(load "$SECONDS_MEASURED")
 J1=$(ticks "$GW_PID"); P1=$(pg_ticks)
-caught_up
+wait_read_model
 J2=$(ticks "$GW_PID"); P2=$(pg_ticks); A1=$(allocated)
 EV1=$(sql "select coalesce(max(globalindex),0) from domainevententry")
 SNAP1=$(sql "select count(*) from snapshotevententry")
 echo "$RESULT" >"$OUT/result.txt"
 N=$(sed -n 's/.*requests=\([0-9]*\).*/\1/p' <<<"$RESULT")
 HZ=$(getconf CLK_TCK)
-RSS=$(( $(awk '/^VmHWM/{print $2}' /proc/$GW_PID/status) / 1024 ))
+RSS=$(peak_rss_mib "$GW_PID")
 
 sql "select calls, rows, left(regexp_replace(query, '\s+', ' ', 'g'), 160) from pg_stat_statements
      where query not like '%pg_stat%' order by calls desc" >"$OUT/statements.txt"

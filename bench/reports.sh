@@ -1,8 +1,7 @@
 #!/usr/bin/env bash
-# Report timings and plans over a year of rollups (see ReportPlanBenchmark).
+# bench/reports.sh - report timings and plans over a year of rollups (see ReportPlanBenchmark).
 set -euo pipefail
-cd "$(dirname "$0")/.."
-mvn -B -q -pl gateway-edge -am -DskipTests install
-mvn -B -q -pl gateway-edge test -Dtest=ReportPlanBenchmark -Dsurefire.failIfNoSpecifiedTests=false || true
-# Test output goes to a file (redirectTestOutputToFile): print the figures from it.
-grep -E "REPORT|PLAN|filled|^  " gateway-edge/target/surefire-reports/dev.tollgate.edge.bench.ReportPlanBenchmark-output.txt
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+ROOT=$(pwd)
+. bench/lib.sh
+run_bench_test ReportPlanBenchmark "REPORT|PLAN|filled|^  "

@@ -26,49 +26,21 @@ MOCK_PORT=${MOCK_PORT:-18080}
 GW_PORT=${GW_PORT:-18090}
 JAVA_OPTS=${JAVA_OPTS:-"-Xms512m -Xmx512m"}
 JAR=$ROOT/gateway-edge/target/tollgate.jar
-MASTER=bench-master-key-$(date +%s)-0123456789
+if [ "$PIN" = 1 ]; then SERVER_CPU=0; LOAD=(taskset -c 1); else SERVER_CPU=; LOAD=(); fi
+. bench/lib.sh
 
 for tool in java node wrk hey curl; do
   command -v "$tool" >/dev/null || { echo "missing: $tool (apt-get install wrk hey; node and a JDK are needed)" >&2; exit 2; }
 done
 [ -f "$JAR" ] || mvn -B -q -DskipTests package
-
-STAMP=$(date -u +%Y%m%d-%H%M%S)
-OUT=$ROOT/bench/results/$STAMP
-mkdir -p "$OUT"
-if [ "$PIN" = 1 ]; then SRV=(taskset -c 0); LOAD=(taskset -c 1); else SRV=(); LOAD=(); fi
-
-PIDS=()
-cleanup() { for p in "${PIDS[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
-trap cleanup EXIT
-log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+bench_output ""
 
 # ---------------------------------------------------------------- servers
-MOCK_PORT=$MOCK_PORT "${SRV[@]}" node bench/mock-upstream.mjs >"$OUT/mock.log" 2>&1 &
-PIDS+=($!)
-cat >"$OUT/tollgate-bench.yaml" <<EOF
-tollgate:
-  models:
-    - name: bench-model
-      max-output-tokens: 4096
-      prices: { input: "0.15", cached-input: "0.075", output: "0.60" }
-      deployment: { provider: openai, base-url: "http://127.0.0.1:$MOCK_PORT/v1", upstream-model: gpt-4o-mini }
-EOF
-# shellcheck disable=SC2086
-TOLLGATE_CONFIG="file:$OUT/tollgate-bench.yaml" TOLLGATE_MASTER_KEY=$MASTER \
-  "${SRV[@]}" java $JAVA_OPTS -jar "$JAR" --server.port=$GW_PORT --tollgate.data-dir="$OUT/data" \
-  >"$OUT/tollgate.log" 2>&1 &
-GW_PID=$!
-PIDS+=($GW_PID)
-for _ in $(seq 600); do curl -sf "http://127.0.0.1:$GW_PORT/actuator/health" >/dev/null && break; sleep 0.2; done
-curl -sf "http://127.0.0.1:$GW_PORT/actuator/health" >/dev/null || { echo "Tollgate did not start, see $OUT/tollgate.log" >&2; exit 1; }
+start_mock bench/mock-upstream.mjs
+write_gateway_config bench-model
+start_gateway
 log "Tollgate up (pid $GW_PID)"
-
-admin() { curl -sf -X "$1" "http://127.0.0.1:$GW_PORT$2" -H "Authorization: Bearer $MASTER" -H 'Content-Type: application/json' -d "$3"; }
-admin POST /admin/teams '{"id":"bench","budget":{"limit":"1000000","period":"monthly"},"member_budget":{"limit":"1000000","period":"monthly"}}' >/dev/null
-admin POST /admin/users '{"id":"bench-user","team_id":"bench"}' >/dev/null
-KEY=$(admin POST /admin/keys '{"user_id":"bench-user","name":"bench"}' | sed -n 's/.*"key":"\([^"]*\)".*/\1/p')
-[ -n "$KEY" ] || { echo "could not issue a key" >&2; exit 1; }
+issue_key bench bench-user
 
 DIRECT=http://127.0.0.1:$MOCK_PORT/v1/chat/completions
 GATEWAY=http://127.0.0.1:$GW_PORT/v1/chat/completions
@@ -88,16 +60,10 @@ fixed_rate() { # URL -> "rps p50 p90 p99" (ms)
 }
 val() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<<" $2"; }
 
-PG_PORT=$(sed -n 's/.*Embedded PostgreSQL on port \([0-9]*\).*/\1/p' "$OUT/tollgate.log" | head -1)
-sql() { PGPASSWORD=postgres psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -tAc "$1"; }
 # Seconds until the read model shows every settlement the ledger has (the projections' lag after a burst).
 caught_up_after() {
   local t0; t0=$(date +%s%N)
-  for _ in $(seq 1200); do
-    [ "$(sql "select (select count(*) from domainevententry where payloadtype like '%SpendSettled')
-                   - (select count(*) from message_costs where outcome = 'settled')")" = 0 ] && break
-    sleep 0.1
-  done
+  wait_read_model
   awk -v a="$t0" -v b="$(date +%s%N)" 'BEGIN{printf "%.1f", (b-a)/1e9}'
 }
 
@@ -115,7 +81,7 @@ log "saturation, $CONNS connections, ${DURATION}s each: direct, then Tollgate"
 SAT_D=$(saturate "$DIRECT" "$DURATION")
 SAT_G=$(saturate "$GATEWAY" "$DURATION")
 LAG=$(caught_up_after)
-PEAK_RSS_MB=$(( $(awk '/^VmHWM/{print $2}' /proc/$GW_PID/status) / 1024 ))
+PEAK_RSS_MB=$(peak_rss_mib "$GW_PID")
 
 # Every answered request must be in the ledger: settled events of the bench team, and nothing left reserved.
 sleep 2

@@ -28,10 +28,8 @@ MOCK_PORT=${MOCK_PORT:-18280}
 GW_PORT=${GW_PORT:-18290}
 SERVER_CPU=${SERVER_CPU:-0}
 CLIENT_CPU=${CLIENT_CPU:-1}
-JAVA_OPTS=${JAVA_OPTS:-}
-JAR=${JAR:-$ROOT/gateway-edge/target/tollgate.jar}
-MASTER=ttft-master-key-$(date +%s)-0123456789
-[ -f "$JAR" ] || { echo "build the jar first: mvn -B -q -DskipTests package" >&2; exit 2; }
+. bench/lib.sh
+require_jar
 SHARED=$ROOT/../shared/bench
 [ -f "$SHARED/mock-openai.mjs" ] || SHARED=/work/shared/bench
 MOCK=
@@ -39,45 +37,19 @@ if [ -f "$SHARED/mock-openai.mjs" ]; then
   MOCK=$SHARED/mock-openai.mjs
   BODY=${BODY:-$SHARED/bodies/chat-1k-stream.json}
 fi
-STAMP=$(date -u +%Y%m%d-%H%M%S)
-OUT=${OUT:-$ROOT/bench/results/ttft-$STAMP}
-mkdir -p "$OUT"
+bench_output ttft-
 if [ -z "${MOCK:-}" ]; then # no shared harness: this repository's mock and bench/chat.json, streamed
   MOCK=$ROOT/bench/mock-upstream.mjs
   BODY=${BODY:-$OUT/chat-stream.json}
   [ -f "$BODY" ] || sed 's/"model"/"stream":true,"stream_options":{"include_usage":true},"model"/' bench/chat.json >"$BODY"
 fi
 MODEL=$(node -e 'console.log(JSON.parse(require("fs").readFileSync(process.argv[1])).model)' "$BODY")
-MOCK_PID=
-GW_PID=
-cleanup() { for p in $MOCK_PID $GW_PID; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
-trap cleanup EXIT
-log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 
-MOCK_PORT=$MOCK_PORT taskset -c "$SERVER_CPU" node "$MOCK" >"$OUT/mock.log" 2>&1 &
-MOCK_PID=$!
-cat >"$OUT/tollgate-bench.yaml" <<EOF
-tollgate:
-  models:
-    - name: $MODEL
-      max-output-tokens: 4096
-      prices: { input: "0.15", cached-input: "0.075", output: "0.60" }
-      deployment: { provider: openai, name: mock, base-url: "http://127.0.0.1:$MOCK_PORT/v1", upstream-model: gpt-4o-mini }
-EOF
-# shellcheck disable=SC2086
-TOLLGATE_CONFIG="file:$OUT/tollgate-bench.yaml" TOLLGATE_MASTER_KEY=$MASTER \
-  taskset -c "$SERVER_CPU" java $JAVA_OPTS -jar "$JAR" --server.port=$GW_PORT --tollgate.data-dir="$OUT/data" \
-  >"$OUT/tollgate.log" 2>&1 &
-GW_PID=$!
-for _ in $(seq 600); do curl -sf "http://127.0.0.1:$GW_PORT/actuator/health/readiness" >/dev/null && break; sleep 0.2; done
-curl -sf "http://127.0.0.1:$GW_PORT/actuator/health/readiness" >/dev/null || { echo "Tollgate did not start, see $OUT/tollgate.log" >&2; exit 1; }
+start_mock "$MOCK"
+DEPLOYMENT_NAME=mock write_gateway_config "$MODEL"
+start_gateway
 log "Tollgate up (pid $GW_PID), mock $MOCK on $MOCK_PORT"
-
-admin() { curl -sf -X "$1" "http://127.0.0.1:$GW_PORT$2" -H "Authorization: Bearer $MASTER" -H 'Content-Type: application/json' ${3:+-d "$3"}; }
-admin POST /admin/teams '{"id":"ttft","budget":{"limit":"1000000","period":"monthly"},"member_budget":{"limit":"1000000","period":"monthly"}}' >/dev/null
-admin POST /admin/users '{"id":"ttft-user","team_id":"ttft"}' >/dev/null
-KEY=$(admin POST /admin/keys '{"user_id":"ttft-user","name":"ttft"}' | sed -n 's/.*"key":"\([^"]*\)".*/\1/p')
-[ -n "$KEY" ] || { echo "could not issue a key" >&2; exit 1; }
+issue_key ttft ttft-user
 
 DIRECT=http://127.0.0.1:$MOCK_PORT/v1/chat/completions
 GATEWAY=http://127.0.0.1:$GW_PORT/v1/chat/completions
@@ -88,14 +60,6 @@ log "warm-up: direct 10 s, Tollgate ${WARMUP} s"
 client "$DIRECT" 10 >"$OUT/warmup-direct.json"
 client "$GATEWAY" "$WARMUP" "Bearer $KEY" >"$OUT/warmup-tollgate.json"
 log "measuring ${SECONDS_MEASURED} s each (${CONNS} connections, ${PACE_MS} ms pause): direct, Tollgate"
-ticks() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
-pg_ticks() { # the embedded PostgreSQL: its postmaster and every child
-  local pm total; pm=$(head -1 "$OUT/data/postgres/postmaster.pid"); total=$(ticks "$pm")
-  for c in $(pgrep -P "$pm"); do total=$((total + $(ticks "$c"))); done; echo "$total"
-}
-allocated() {
-  admin GET /actuator/metrics/jvm.gc.memory.allocated | sed -n 's/.*"value":\([0-9.E+]*\).*/\1/p' | awk '{printf "%.0f\n", $1}'
-}
 client "$DIRECT" "$SECONDS_MEASURED" >"$OUT/direct.json"
 J0=$(ticks "$GW_PID"); P0=$(pg_ticks); A0=$(allocated)
 client "$GATEWAY" "$SECONDS_MEASURED" "Bearer $KEY" >"$OUT/tollgate.json"

@@ -15,11 +15,13 @@ import dev.tollgate.api.team.UserBudgetSet;
 import dev.tollgate.api.team.UserRegistered;
 import dev.tollgate.api.topup.BudgetToppedUp;
 import dev.tollgate.projection.support.BatchCoalescer;
+import dev.tollgate.projection.support.TextArrayRows;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.ResetHandler;
 import org.axonframework.eventhandling.SequenceNumber;
 import org.jooq.DSLContext;
+import org.jooq.Field;
 import org.springframework.stereotype.Component;
 
 import java.math.BigDecimal;
@@ -215,9 +217,9 @@ public class BudgetStatusProjection {
 
     /**
      * Writes a batch's balances as one upsert per shape of row (whether it sets the member-default flag, whether it
-     * is a move's), the rows' values as one text array per column ({@code unnest}). An account may appear twice in
-     * one batch (a member who moved: once per team); PostgreSQL refuses an upsert that meets one row twice ("ON
-     * CONFLICT DO UPDATE command cannot affect row a second time"), so the rows go in layers, each holding an
+     * is a move's), the rows' values as one text array per column ({@link TextArrayRows}). An account may appear
+     * twice in one batch (a member who moved: once per team); PostgreSQL refuses an upsert that meets one row twice
+     * ("ON CONFLICT DO UPDATE command cannot affect row a second time"), so the rows go in layers, each holding an
      * account at most once, in the order the batch met them: the same outcome as one statement per row.
      */
     private void write(Collection<BalanceRow> rows) {
@@ -239,13 +241,8 @@ public class BudgetStatusProjection {
                 for (Map.Entry<Integer, List<BalanceRow>> entry : byShape.entrySet()) {
                     List<BalanceRow> shaped = entry.getValue();
                     try (PreparedStatement statement = connection.prepareStatement(UPSERTS[entry.getKey()])) {
-                        for (int column = 0; column < COLUMNS.length; column++) {
-                            Object[] values = new Object[shaped.size()];
-                            for (int i = 0; i < values.length; i++) {
-                                values[i] = value(shaped.get(i), column);
-                            }
-                            statement.setArray(column + 1, connection.createArrayOf("text", values));
-                        }
+                        TextArrayRows.bind(connection, statement, 1, shaped, COLUMNS.size(),
+                                BudgetStatusProjection::value);
                         statement.executeUpdate();
                     }
                 }
@@ -258,42 +255,36 @@ public class BudgetStatusProjection {
         return (row.followsTeamDefault() == null ? 1 : 0) | (row.movedIn() ? 2 : 0);
     }
 
-    private static final String[] COLUMNS = {"account_type", "account_id", "team_id", "budget_limit",
-            "budget_period", "follows_team_default", "period_start", "period_end", "spent", "reserved", "overrun",
-            "event_sequence", "updated_at"};
-    private static final String[] CASTS = {"", "", "", "::numeric", "", "::boolean", "::timestamptz",
-            "::timestamptz", "::numeric", "::numeric", "::numeric", "::bigint", "::timestamptz"};
+    private static final List<Field<?>> COLUMNS = List.of(BUDGET_STATUS.ACCOUNT_TYPE, BUDGET_STATUS.ACCOUNT_ID,
+            BUDGET_STATUS.TEAM_ID, BUDGET_STATUS.BUDGET_LIMIT, BUDGET_STATUS.BUDGET_PERIOD,
+            BUDGET_STATUS.FOLLOWS_TEAM_DEFAULT, BUDGET_STATUS.PERIOD_START, BUDGET_STATUS.PERIOD_END,
+            BUDGET_STATUS.SPENT, BUDGET_STATUS.RESERVED, BUDGET_STATUS.OVERRUN, BUDGET_STATUS.EVENT_SEQUENCE,
+            BUDGET_STATUS.UPDATED_AT);
     private static final String[] UPSERTS = {upsert(0), upsert(1), upsert(2), upsert(3)};
 
     private static String upsert(int shape) {
         boolean keepsDefault = (shape & 1) != 0;
         boolean movedIn = (shape & 2) != 0;
-        StringJoiner columns = new StringJoiner(", ", "(", ")");
-        StringJoiner values = new StringJoiner(", ");
-        StringJoiner arrays = new StringJoiner(", ", "unnest(", ")");
         StringJoiner updates = new StringJoiner(", ");
-        for (int i = 0; i < COLUMNS.length; i++) {
-            columns.add(COLUMNS[i]);
-            values.add("v." + COLUMNS[i] + CASTS[i]);
-            arrays.add("?::text[]");
-            boolean key = i < 2;
-            boolean flag = COLUMNS[i].equals("follows_team_default");
+        for (Field<?> column : COLUMNS) {
+            boolean key = column == BUDGET_STATUS.ACCOUNT_TYPE || column == BUDGET_STATUS.ACCOUNT_ID;
+            boolean flag = column == BUDGET_STATUS.FOLLOWS_TEAM_DEFAULT;
             if (!key && (!flag || !keepsDefault)) {
-                updates.add(COLUMNS[i] + " = EXCLUDED." + COLUMNS[i]);
+                updates.add(column.getName() + " = EXCLUDED." + column.getName());
             }
         }
         // Sequence numbers are a team's: they order one team's rows. A member who moved has their new team's row.
         String newer = movedIn
                 ? "b.team_id <> EXCLUDED.team_id OR b.event_sequence < EXCLUDED.event_sequence"
                 : "b.team_id = EXCLUDED.team_id AND b.event_sequence < EXCLUDED.event_sequence";
-        return "INSERT INTO budget_status AS b " + columns + " SELECT " + values + " FROM " + arrays + " AS v"
-                + columns + " ON CONFLICT (account_type, account_id) DO UPDATE SET " + updates + " WHERE " + newer;
+        return TextArrayRows.insert("budget_status AS b", COLUMNS)
+                + " ON CONFLICT (account_type, account_id) DO UPDATE SET " + updates + " WHERE " + newer;
     }
 
-    /** The row's value of {@code COLUMNS[column]}, as text the statement casts to the column's type. */
-    private static String value(BalanceRow row, int column) {
+    /** The row's value of {@code COLUMNS.get(column)}, as the Java type of that column's field. */
+    private static Object value(BalanceRow row, int column) {
         AccountBalance b = row.balance();
-        Object value = switch (column) {
+        return switch (column) {
             case 0 -> row.type();
             case 1 -> row.accountId();
             case 2 -> row.teamId();
@@ -309,6 +300,5 @@ public class BudgetStatusProjection {
             case 12 -> row.at();
             default -> throw new IllegalArgumentException("column " + column);
         };
-        return value == null ? null : value instanceof BigDecimal decimal ? decimal.toPlainString() : value.toString();
     }
 }

@@ -10,18 +10,17 @@ import dev.tollgate.api.spend.SpendSettled;
 import dev.tollgate.projection.support.BatchCoalescer;
 import dev.tollgate.projection.support.Json;
 import dev.tollgate.projection.support.RetentionHorizon;
+import dev.tollgate.projection.support.TextArrayRows;
 import dev.tollgate.readmodel.tables.records.MessageCostsRecord;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.ResetHandler;
 import org.jooq.DSLContext;
 import org.jooq.Field;
-import org.jooq.JSONB;
 import org.springframework.stereotype.Component;
 
 import java.math.BigDecimal;
 import java.sql.PreparedStatement;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -189,9 +188,9 @@ public class MessageCostProjection {
 
     /**
      * Writes a batch's rows with one statement per shape of row (which columns it sets, insert or update): the
-     * rows' values go as one array per column ({@code unnest}), so a batch of any size is a handful of statements,
-     * each with a text that does not depend on the number of rows (the driver prepares it once per connection).
-     * Rows are unique per request within a batch (merged), so an upsert never meets its own row twice.
+     * rows' values go as one array per column ({@link TextArrayRows}), so a batch of any size is a handful of
+     * statements, each with a text that does not depend on the number of rows (the driver prepares it once per
+     * connection). Rows are unique per request within a batch (merged), so an upsert never meets its own row twice.
      */
     private void write(Collection<CostRow> batch) {
         Map<Shape, List<CostRow>> byShape = new LinkedHashMap<>();
@@ -201,22 +200,11 @@ public class MessageCostProjection {
         dsl.connection(connection -> {
             for (Map.Entry<Shape, List<CostRow>> entry : byShape.entrySet()) {
                 Shape shape = entry.getKey();
-                List<CostRow> rows = entry.getValue();
+                List<Field<?>> columns = shape.columns();
                 try (PreparedStatement statement = connection.prepareStatement(SQL.computeIfAbsent(shape,
                         Shape::sql))) {
-                    Object[] ids = new Object[rows.size()];
-                    for (int i = 0; i < ids.length; i++) {
-                        ids[i] = rows.get(i).requestId();
-                    }
-                    statement.setArray(1, connection.createArrayOf("text", ids));
-                    int parameter = 2;
-                    for (Field<?> field : shape.fields()) {
-                        Object[] values = new Object[rows.size()];
-                        for (int i = 0; i < values.length; i++) {
-                            values[i] = text(rows.get(i).record().get(field));
-                        }
-                        statement.setArray(parameter++, connection.createArrayOf("text", values));
-                    }
+                    TextArrayRows.bind(connection, statement, 1, entry.getValue(), columns.size(),
+                            (row, column) -> column == 0 ? row.requestId() : row.record().get(columns.get(column)));
                     statement.executeUpdate();
                 }
             }
@@ -225,20 +213,6 @@ public class MessageCostProjection {
     }
 
     private static final Map<Shape, String> SQL = new ConcurrentHashMap<>();
-
-    /** A column's value as PostgreSQL reads it back from text (the statement casts it to the column's type). */
-    private static String text(Object value) {
-        if (value == null) {
-            return null;
-        }
-        if (value instanceof BigDecimal decimal) {
-            return decimal.toPlainString();
-        }
-        if (value instanceof JSONB json) {
-            return json.data();
-        }
-        return value.toString(); // String, Instant (ISO-8601 with Z), Long, Integer, Boolean
-    }
 
     /**
      * The SQL a row needs: an update of the columns it changes (the row was opened by an earlier batch: events of
@@ -259,54 +233,28 @@ public class MessageCostProjection {
             return new Shape(kind, List.copyOf(changed));
         }
 
-        /** One text array per column, unnested into rows: {@code v.request_id}, {@code v.<column>}, ... */
+        /** The statement's columns, in the order of its array parameters: {@code request_id}, then the fields. */
+        List<Field<?>> columns() {
+            List<Field<?>> columns = new ArrayList<>(fields.size() + 1);
+            columns.add(MESSAGE_COSTS.REQUEST_ID);
+            columns.addAll(fields);
+            return columns;
+        }
+
         String sql() {
-            StringJoiner arrays = new StringJoiner(", ", "unnest(", ")");
-            StringJoiner names = new StringJoiner(", ", " AS v(", ")");
-            arrays.add("?::text[]");
-            names.add("request_id");
-            for (Field<?> field : fields) {
-                arrays.add("?::text[]");
-                names.add(field.getName());
-            }
-            String rows = arrays + names.toString();
             if (kind == Kind.UPDATE) {
                 StringJoiner sets = new StringJoiner(", ");
-                fields.forEach(field -> sets.add(field.getName() + " = " + typed(field)));
-                return "UPDATE message_costs AS m SET " + sets + " FROM " + rows + " WHERE m.request_id = v.request_id";
+                fields.forEach(field -> sets.add(field.getName() + " = " + TextArrayRows.typed(field)));
+                return "UPDATE message_costs AS m SET " + sets + " FROM " + TextArrayRows.from(columns())
+                        + " WHERE m.request_id = v.request_id";
             }
-            StringJoiner columns = new StringJoiner(", ", "(", ")");
-            StringJoiner values = new StringJoiner(", ");
-            columns.add("request_id");
-            values.add("v.request_id");
-            for (Field<?> field : fields) {
-                columns.add(field.getName());
-                values.add(typed(field));
-            }
-            String insert = "INSERT INTO message_costs " + columns + " SELECT " + values + " FROM " + rows;
+            String insert = TextArrayRows.insert("message_costs", columns());
             if (kind == Kind.INSERT_OR_NOTHING) {
                 return insert + " ON CONFLICT (request_id) DO NOTHING";
             }
             StringJoiner overwrite = new StringJoiner(", ");
             fields.forEach(field -> overwrite.add(field.getName() + " = EXCLUDED." + field.getName()));
             return insert + " ON CONFLICT (request_id) DO UPDATE SET " + overwrite;
-        }
-
-        /** {@code v.<column>} cast from text to the column's type. */
-        private static String typed(Field<?> field) {
-            Class<?> type = field.getType();
-            String cast = type == Instant.class ? "::timestamptz"
-                    : type == BigDecimal.class ? "::numeric"
-                    : type == Long.class ? "::bigint"
-                    : type == Integer.class ? "::integer"
-                    : type == Boolean.class ? "::boolean"
-                    : type == JSONB.class ? "::jsonb"
-                    : type == String.class ? ""
-                    : null;
-            if (cast == null) {
-                throw new IllegalStateException("message_costs." + field.getName() + ": no cast for " + type);
-            }
-            return "v." + field.getName() + cast;
         }
     }
 }
