@@ -104,13 +104,8 @@ class SpendLedgerLingerTest {
     @Test
     void aSettlementThatArrivesWhileABatchIsInFlightWaitsForTheNextReservationRatherThanLeavingAlone()
             throws Exception {
-        holdFirstBatch = true;
         SpendLedger ledger = ledger("1h");
-        CompletableFuture<SpendOutcome> first = ledger.submit("t", reserve("r1"));
-        assertThat(firstBatchInFlight.await(10, TimeUnit.SECONDS)).isTrue();
-        CompletableFuture<SpendOutcome> settled = ledger.submit("t", settle("r0"));
-        firstBatchMayCommit.countDown();
-        assertThat(first.get(10, TimeUnit.SECONDS)).isInstanceOf(SpendOutcome.Reserved.class);
+        CompletableFuture<SpendOutcome> settled = settleWhileTheFirstBatchIsInFlight(ledger);
         assertThat(settled).as("lingering, not sent alone after the batch in flight").isNotDone();
         assertThat(batches).hasSize(1);
 
@@ -124,13 +119,8 @@ class SpendLedgerLingerTest {
 
     @Test
     void aSettlementThatArrivedWhileABatchWasInFlightLeavesWhenItsLingerIsOver() throws Exception {
-        holdFirstBatch = true;
         SpendLedger ledger = ledger("50ms");
-        CompletableFuture<SpendOutcome> first = ledger.submit("t", reserve("r1"));
-        assertThat(firstBatchInFlight.await(10, TimeUnit.SECONDS)).isTrue();
-        CompletableFuture<SpendOutcome> settled = ledger.submit("t", settle("r0"));
-        firstBatchMayCommit.countDown();
-        assertThat(first.get(10, TimeUnit.SECONDS)).isInstanceOf(SpendOutcome.Reserved.class);
+        CompletableFuture<SpendOutcome> settled = settleWhileTheFirstBatchIsInFlight(ledger);
 
         assertThat(settled.get(10, TimeUnit.SECONDS)).isEqualTo(new SpendOutcome.Settled("r0", Money.of("0.5")));
         assertThat(batches).hasSize(2);
@@ -192,5 +182,16 @@ class SpendLedgerLingerTest {
     private static ReserveSpend reserve(String requestId) {
         return new ReserveSpend(requestId, "u", null, "k", "m", Money.of("0.1"), TokenPrice.perMillion("1"), 100,
                 16, Duration.ofMinutes(15), Map.of());
+    }
+
+    /** Reserves r1 in a batch held in flight, submits r0's settlement meanwhile, lets the batch commit. */
+    private CompletableFuture<SpendOutcome> settleWhileTheFirstBatchIsInFlight(SpendLedger ledger) throws Exception {
+        holdFirstBatch = true;
+        CompletableFuture<SpendOutcome> first = ledger.submit("t", reserve("r1"));
+        assertThat(firstBatchInFlight.await(10, TimeUnit.SECONDS)).isTrue();
+        CompletableFuture<SpendOutcome> settled = ledger.submit("t", settle("r0"));
+        firstBatchMayCommit.countDown();
+        assertThat(first.get(10, TimeUnit.SECONDS)).isInstanceOf(SpendOutcome.Reserved.class);
+        return settled;
     }
 }
