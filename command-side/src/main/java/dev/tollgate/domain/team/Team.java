@@ -1155,7 +1155,7 @@ public class Team {
                 event.tags()));
         if (openExpiries != null) {
             if (replaced != null) {
-                openExpiries.computeIfPresent(replaced.expiresAt(), (at, count) -> count == 1 ? null : count - 1);
+                forgetExpiry(replaced.expiresAt());
             }
             openExpiries.merge(event.expiresAt(), 1, Integer::sum);
         }
@@ -1232,13 +1232,18 @@ public class Team {
         updateKeyAccount(keyId, keyBalance);
         Reservation removed = open.remove(requestId);
         if (removed != null && openExpiries != null) {
-            openExpiries.computeIfPresent(removed.expiresAt(), (at, count) -> count == 1 ? null : count - 1);
+            forgetExpiry(removed.expiresAt());
         }
         if (removed != null && removed.expiresAt().equals(earliestExpiry)) {
             TreeMap<Instant, Integer> expiries = openExpiries();
             earliestExpiry = expiries.isEmpty() ? null : expiries.firstKey();
         }
         remember(requestId, state);
+    }
+
+    /** One open reservation expiring at {@code at} fewer in {@link #openExpiries} (built). */
+    private void forgetExpiry(Instant at) {
+        openExpiries.computeIfPresent(at, (instant, count) -> count == 1 ? null : count - 1);
     }
 
     /** The index of open reservations by expiry, built from {@link #open} when first needed after a load. */
