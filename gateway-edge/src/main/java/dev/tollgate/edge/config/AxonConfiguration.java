@@ -168,7 +168,7 @@ public class AxonConfiguration {
                 .cachedEvents(CACHED_EVENTS)
                 .messageMonitor(configuration.messageMonitor(EventStore.class, "eventStore"))
                 .spanFactory(configuration.getComponent(EventBusSpanFactory.class)),
-                properties.ledger().eventFetchLinger());
+                properties.ledger().eventFetchLinger(), CACHED_EVENTS / 4);
     }
 
     @Bean

@@ -1,6 +1,8 @@
 package dev.tollgate.edge.config;
 
 import org.axonframework.eventhandling.EventMessage;
+import org.axonframework.eventhandling.TrackingEventStream;
+import org.axonframework.eventhandling.TrackingToken;
 import org.axonframework.eventsourcing.eventstore.EmbeddedEventStore;
 import org.axonframework.eventsourcing.eventstore.EventStoreException;
 
@@ -22,6 +24,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * moment lets one query return the events of every commit of that moment. The processors read from the reader's
  * cache (they poll it every 500 ms when idle), so the read model lags by at most {@code linger} more. Nothing on the
  * request path reads through this reader: commands load aggregates from the storage engine (or the cache).
+ * <p>
+ * The processors' streams call their coordinators back when events have arrived (ProcessorWakeups), which Axon's
+ * embedded store does not: without it an idle coordinator looks again only after 500 ms, by when at a high rate the
+ * cache has moved past it and it reads the events again from the database.
  */
 public class LingeringEventStore extends EmbeddedEventStore {
 
@@ -33,9 +39,28 @@ public class LingeringEventStore extends EmbeddedEventStore {
         return thread;
     });
 
-    public LingeringEventStore(Builder builder, Duration linger) {
+    private final ProcessorWakeups wakeups;
+
+    /**
+     * @param linger          how long after a commit the reader waits before it fetches
+     * @param wakeAfterEvents how many new events wake the processors at once (well below the cached events)
+     */
+    public LingeringEventStore(Builder builder, Duration linger, int wakeAfterEvents) {
         super(builder);
         this.lingerNanos = linger.toNanos();
+        this.wakeups = new ProcessorWakeups(this::openStreamAtHead, wakeAfterEvents, PROCESSOR_MAX_WAKE_DELAY);
+    }
+
+    /** The longest a processor waits for new events: what Axon's coordinators wait for when they cannot be woken. */
+    static final Duration PROCESSOR_MAX_WAKE_DELAY = Duration.ofMillis(500);
+
+    @Override
+    public TrackingEventStream openStream(TrackingToken trackingToken) {
+        return wakeups.wrap(super.openStream(trackingToken));
+    }
+
+    private TrackingEventStream openStreamAtHead() {
+        return super.openStream(createHeadToken());
     }
 
     /**
@@ -79,6 +104,7 @@ public class LingeringEventStore extends EmbeddedEventStore {
     @Override
     public void shutDown() {
         waker.shutdownNow();
+        wakeups.close();
         super.shutDown();
     }
 }

@@ -33,7 +33,7 @@ class LingeringEventStoreTest {
             }
         };
         LingeringEventStore store = new LingeringEventStore(EmbeddedEventStore.builder().storageEngine(failing),
-                Duration.ofMillis(50));
+                Duration.ofMillis(50), 500);
         try {
             AtomicBoolean rolledBack = new AtomicBoolean();
             AtomicBoolean committed = new AtomicBoolean();
