@@ -241,7 +241,7 @@ public class BudgetStatusProjection {
                 for (Map.Entry<Integer, List<BalanceRow>> entry : byShape.entrySet()) {
                     List<BalanceRow> shaped = entry.getValue();
                     try (PreparedStatement statement = connection.prepareStatement(UPSERTS[entry.getKey()])) {
-                        TextArrayRows.bind(connection, statement, 1, shaped, COLUMNS.size(),
+                        TextArrayRows.bind(statement, 1, shaped, COLUMNS.size(),
                                 BudgetStatusProjection::value);
                         statement.executeUpdate();
                     }

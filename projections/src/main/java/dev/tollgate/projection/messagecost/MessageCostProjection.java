@@ -200,11 +200,11 @@ public class MessageCostProjection {
         dsl.connection(connection -> {
             for (Map.Entry<Shape, List<CostRow>> entry : byShape.entrySet()) {
                 Shape shape = entry.getKey();
-                List<Field<?>> columns = shape.columns();
+                int[] fields = shape.fieldIndexes();
                 try (PreparedStatement statement = connection.prepareStatement(SQL.computeIfAbsent(shape,
                         Shape::sql))) {
-                    TextArrayRows.bind(connection, statement, 1, entry.getValue(), columns.size(),
-                            (row, column) -> column == 0 ? row.requestId() : row.record().get(columns.get(column)));
+                    TextArrayRows.bind(statement, 1, entry.getValue(), fields.length + 1,
+                            (row, column) -> column == 0 ? row.requestId() : row.record().get(fields[column - 1]));
                     statement.executeUpdate();
                 }
             }
@@ -222,15 +222,24 @@ public class MessageCostProjection {
 
         enum Kind { UPDATE, INSERT_OR_NOTHING, INSERT_OR_OVERWRITE }
 
+        /** (jOOQ finds a record's field by searching its fields: by index the batch's values are read directly) */
+        private static final Field<?>[] ALL = MESSAGE_COSTS.fields();
+        private static final int REQUEST_ID = MESSAGE_COSTS.indexOf(MESSAGE_COSTS.REQUEST_ID);
+
         static Shape of(CostRow row) {
             List<Field<?>> changed = new ArrayList<>();
-            for (Field<?> field : MESSAGE_COSTS.fields()) {
-                if (row.record().changed(field) && field != MESSAGE_COSTS.REQUEST_ID) {
-                    changed.add(field);
+            for (int i = 0; i < ALL.length; i++) {
+                if (i != REQUEST_ID && row.record().changed(i)) {
+                    changed.add(ALL[i]);
                 }
             }
             Kind kind = !row.opens() ? Kind.UPDATE : row.closes() ? Kind.INSERT_OR_OVERWRITE : Kind.INSERT_OR_NOTHING;
             return new Shape(kind, List.copyOf(changed));
+        }
+
+        /** Where the fields are in a {@code message_costs} record, in the order of the columns after the first. */
+        int[] fieldIndexes() {
+            return fields.stream().mapToInt(MESSAGE_COSTS::indexOf).toArray();
         }
 
         /** The statement's columns, in the order of its array parameters: {@code request_id}, then the fields. */

@@ -4,7 +4,6 @@ import org.jooq.Field;
 import org.jooq.JSONB;
 
 import java.math.BigDecimal;
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -80,16 +79,18 @@ public final class TextArrayRows {
 
     /**
      * Binds {@code rows} x {@code columns}: parameter {@code first + c} is the text array of column {@code c},
-     * whose element {@code i} is {@code value.of(rows.get(i), c)}.
+     * whose element {@code i} is {@code value.of(rows.get(i), c)}. A {@code String[]} goes to the driver as an array
+     * parameter of its own ({@code setObject}), without a {@code java.sql.Array} from the connection: the connection
+     * here is a transaction-aware proxy, and each {@code createArrayOf} went through its reflection.
      */
-    public static <R> void bind(Connection connection, PreparedStatement statement, int first, List<R> rows,
-                                int columns, ColumnValue<? super R> value) throws SQLException {
+    public static <R> void bind(PreparedStatement statement, int first, List<R> rows, int columns,
+                                ColumnValue<? super R> value) throws SQLException {
         for (int column = 0; column < columns; column++) {
-            Object[] values = new Object[rows.size()];
+            String[] values = new String[rows.size()];
             for (int i = 0; i < values.length; i++) {
                 values[i] = text(value.of(rows.get(i), column));
             }
-            statement.setArray(first + column, connection.createArrayOf("text", values));
+            statement.setObject(first + column, values);
         }
     }
 

@@ -59,7 +59,7 @@ class TextArrayRowsTest {
         dsl.connection(connection -> {
             try (PreparedStatement statement = connection.prepareStatement(
                     TextArrayRows.insert("text_array_rows_scratch", COLUMNS))) {
-                TextArrayRows.bind(connection, statement, 1, rows, COLUMNS.size(), (row, column) -> row.values()[column]);
+                TextArrayRows.bind(statement, 1, rows, COLUMNS.size(), (row, column) -> row.values()[column]);
                 inserted.set(statement.executeUpdate());
             }
         });
@@ -151,7 +151,7 @@ class TextArrayRowsTest {
         List<List<Object>> rows = List.of(Arrays.asList("u1", "after", new BigDecimal("2.5")));
         dsl.connection(connection -> {
             try (PreparedStatement statement = connection.prepareStatement(update)) {
-                TextArrayRows.bind(connection, statement, 1, rows, columns.size(), List::get);
+                TextArrayRows.bind(statement, 1, rows, columns.size(), List::get);
                 assertThat(statement.executeUpdate()).isEqualTo(1);
             }
         });
