@@ -53,28 +53,34 @@ public class MessageCostProjection {
         this.rows = new BatchCoalescer<>(PROCESSING_GROUP, CostRow::merge, this::write);
     }
 
+    /**
+     * A {@code message_costs} record's fields, in the order of their indexes: jOOQ finds a record's field by searching
+     * its fields, so rows are read by index (changed, get) where a batch goes over all of them.
+     */
+    private static final Field<?>[] FIELDS = MESSAGE_COSTS.fields();
+
     /** Changed columns of one request's row; {@code opens}: it holds the columns an insert needs. */
     record CostRow(String requestId, MessageCostsRecord record, boolean opens, boolean closes) {
 
         static CostRow merge(CostRow earlier, CostRow later) {
             MessageCostsRecord merged = new MessageCostsRecord();
-            for (Field<?> field : earlier.record().fields()) {
-                if (earlier.record().changed(field)) {
-                    copy(earlier.record(), merged, field);
-                }
-            }
-            for (Field<?> field : later.record().fields()) {
-                if (later.record().changed(field)) {
-                    copy(later.record(), merged, field);
-                }
-            }
+            copyChanged(earlier.record(), merged);
+            copyChanged(later.record(), merged);
             return new CostRow(earlier.requestId(), merged, earlier.opens() || later.opens(),
                     earlier.closes() || later.closes());
         }
 
+        private static void copyChanged(MessageCostsRecord from, MessageCostsRecord to) {
+            for (int i = 0; i < FIELDS.length; i++) {
+                if (from.changed(i)) {
+                    copy(from, to, FIELDS[i], i);
+                }
+            }
+        }
+
         @SuppressWarnings("unchecked")
-        private static <T> void copy(MessageCostsRecord from, MessageCostsRecord to, Field<T> field) {
-            to.set(field, from.get(field));
+        private static <T> void copy(MessageCostsRecord from, MessageCostsRecord to, Field<T> field, int index) {
+            to.set(field, (T) from.get(index));
         }
     }
 
@@ -222,15 +228,13 @@ public class MessageCostProjection {
 
         enum Kind { UPDATE, INSERT_OR_NOTHING, INSERT_OR_OVERWRITE }
 
-        /** (jOOQ finds a record's field by searching its fields: by index the batch's values are read directly) */
-        private static final Field<?>[] ALL = MESSAGE_COSTS.fields();
         private static final int REQUEST_ID = MESSAGE_COSTS.indexOf(MESSAGE_COSTS.REQUEST_ID);
 
         static Shape of(CostRow row) {
             List<Field<?>> changed = new ArrayList<>();
-            for (int i = 0; i < ALL.length; i++) {
+            for (int i = 0; i < FIELDS.length; i++) {
                 if (i != REQUEST_ID && row.record().changed(i)) {
-                    changed.add(ALL[i]);
+                    changed.add(FIELDS[i]);
                 }
             }
             Kind kind = !row.opens() ? Kind.UPDATE : row.closes() ? Kind.INSERT_OR_OVERWRITE : Kind.INSERT_OR_NOTHING;
