@@ -10,7 +10,7 @@ import java.util.SplittableRandom;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** A streamed event's timestamp, parsed once by hand, is the instant Axon's own parser reads from the same text. */
-class TimestampedJdbcEventStorageEngineTest {
+class StreamingJdbcEventStorageEngineTest {
 
     @Test
     void readsWhatAxonWritesAsAxonReadsIt() {
@@ -25,7 +25,7 @@ class TimestampedJdbcEventStorageEngineTest {
                 default -> random.nextInt(1_000_000_000);
             };
             String stored = DateTimeUtils.formatInstant(Instant.ofEpochSecond(seconds, nanos));
-            assertThat(TimestampedJdbcEventStorageEngine.instant(stored)).as(stored)
+            assertThat(StreamingJdbcEventStorageEngine.instant(stored)).as(stored)
                     .isEqualTo(DateTimeUtils.parseInstant(stored));
         }
     }
@@ -34,7 +34,7 @@ class TimestampedJdbcEventStorageEngineTest {
     void otherFormsAreLeftToAxonsParser() {
         for (String text : List.of("2026-12-04T20:12:10+01:00", "2026-12-04T20:12:10.5+00:00",
                 "2024-02-29T23:59:59.999999999Z", "2026-12-04T20:12:10.123Z")) {
-            assertThat(TimestampedJdbcEventStorageEngine.instant(text)).as(text)
+            assertThat(StreamingJdbcEventStorageEngine.instant(text)).as(text)
                     .isEqualTo(DateTimeUtils.parseInstant(text));
         }
     }
