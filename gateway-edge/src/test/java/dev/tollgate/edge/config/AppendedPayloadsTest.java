@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Test;
 
 import javax.sql.DataSource;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -74,17 +75,24 @@ class AppendedPayloadsTest {
         return events.stream().filter(e -> e.getIdentifier().equals(id)).findFirst().orElseThrow();
     }
 
+    /** Appends the payloads as the team's events, in order, through {@code engine}. */
+    private static List<DomainEventMessage<?>> append(StreamingJdbcEventStorageEngine engine, String team,
+                                                      Object... payloads) {
+        List<DomainEventMessage<?>> events = new ArrayList<>();
+        for (Object payload : payloads) {
+            events.add(new GenericDomainEventMessage<>("Team", team, events.size(), payload));
+        }
+        engine.appendEvents(events);
+        return events;
+    }
+
     @Test
     void streamsTheSpendEventsItAppendedWithTheirPayloadEqualToTheDecodedOne() {
         String team = "team-" + UUID.randomUUID();
         StreamingJdbcEventStorageEngine streaming = new StreamingJdbcEventStorageEngine(engine(), 100);
         SpendReserved reserved = reserved(team);
         SpendSettled settled = settled(team);
-        List<DomainEventMessage<?>> appended = List.of(
-                new GenericDomainEventMessage<>("Team", team, 0, reserved),
-                new GenericDomainEventMessage<>("Team", team, 1, "not a spend event"),
-                new GenericDomainEventMessage<>("Team", team, 2, settled));
-        streaming.appendEvents(appended);
+        List<DomainEventMessage<?>> appended = append(streaming, team, reserved, "not a spend event", settled);
 
         List<? extends TrackedEventMessage<?>> streamed = readAll(streaming);
         List<? extends TrackedEventMessage<?>> decoded = readAll(decoding());
@@ -114,9 +122,9 @@ class AppendedPayloadsTest {
         StreamingJdbcEventStorageEngine streaming = new StreamingJdbcEventStorageEngine(engine(), 1);
         SpendReserved first = reserved(team);
         SpendReserved second = reserved(team);
-        EventMessage<?> older = new GenericDomainEventMessage<>("Team", team, 0, first);
-        EventMessage<?> newer = new GenericDomainEventMessage<>("Team", team, 1, second);
-        streaming.appendEvents(List.of(older, newer));
+        List<DomainEventMessage<?>> appended = append(streaming, team, first, second);
+        EventMessage<?> older = appended.get(0);
+        EventMessage<?> newer = appended.get(1);
 
         List<? extends TrackedEventMessage<?>> streamed = readAll(streaming);
         assertThat(find(streamed, older.getIdentifier()).getPayload()).isEqualTo(first).isNotSameAs(first);
