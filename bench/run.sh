@@ -25,7 +25,7 @@ PIN=${PIN:-0}
 MOCK_PORT=${MOCK_PORT:-18080}
 GW_PORT=${GW_PORT:-18090}
 JAVA_OPTS=${JAVA_OPTS:-"-Xms512m -Xmx512m"}
-JAR=$ROOT/gateway-edge/target/tollgate.jar
+JAR=${JAR:-$ROOT/gateway-edge/target/tollgate.jar}
 if [ "$PIN" = 1 ]; then SERVER_CPU=0; LOAD=(taskset -c 1); else SERVER_CPU=; LOAD=(); fi
 . bench/lib.sh
 
