@@ -31,6 +31,7 @@ public class TollgateApplication {
             System.setProperty("axoniq.update-checker.disabled", "true");
         }
         nettyAllocatorDefaults();
+        eventLoopDefaults();
         SpringApplication.run(TollgateApplication.class, args);
     }
 
@@ -47,4 +48,21 @@ public class TollgateApplication {
     }
 
     static final String NETTY_MAX_ORDER = "io.netty.allocator.maxOrder";
+
+    /**
+     * One HTTP event loop per CPU the JVM may use, instead of Reactor Netty's at least four (docs/configuration.md,
+     * "Memory and threads"). A request's server connection, its upstream connection and its answer then stay on
+     * one loop where there are fewer than four CPUs: with four loops on one CPU the loops handed each request to one
+     * another and woke each other up, and on the harness's pinned CPU that cost about a sixth of the JVM's CPU per
+     * request (docs/performance.md). Nothing blocks on these loops (the ledger's commits and the database wait on
+     * threads of their own), so fewer loops lose no work. Same rule as {@link #nettyAllocatorDefaults}: set before
+     * Reactor Netty's classes load, and a value the operator gives ({@code -Dreactor.netty.ioWorkerCount=…}) wins.
+     */
+    static void eventLoopDefaults() {
+        if (System.getProperty(EVENT_LOOPS) == null) {
+            System.setProperty(EVENT_LOOPS, String.valueOf(Math.max(1, Runtime.getRuntime().availableProcessors())));
+        }
+    }
+
+    static final String EVENT_LOOPS = "reactor.netty.ioWorkerCount";
 }
