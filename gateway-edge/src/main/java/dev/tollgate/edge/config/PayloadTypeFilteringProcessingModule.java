@@ -9,8 +9,9 @@ import org.axonframework.eventhandling.TrackedEventMessage;
 import org.axonframework.messaging.StreamableMessageSource;
 
 /**
- * Axon's event processing, with each pooled processor's handlers behind a {@link PayloadTypeFilteringInvoker}.
- * Axon 4.13 has no setting for this; the processors are built exactly as Axon builds them otherwise.
+ * Axon's event processing, with each pooled processor's handlers behind a {@link PayloadTypeFilteringInvoker} and its
+ * events read through a {@link HandledEventsSource} that passes over runs of events none of them takes. Axon 4.13 has
+ * no setting for either; the processors are built exactly as Axon builds them otherwise.
  */
 class PayloadTypeFilteringProcessingModule extends EventProcessingModule {
 
@@ -19,7 +20,8 @@ class PayloadTypeFilteringProcessingModule extends EventProcessingModule {
             String name, EventHandlerInvoker eventHandlerInvoker, Configuration config,
             StreamableMessageSource<TrackedEventMessage<?>> messageSource,
             PooledStreamingProcessorConfiguration processorConfiguration) {
-        return super.pooledStreamingEventProcessor(name, new PayloadTypeFilteringInvoker(eventHandlerInvoker), config,
-                messageSource, processorConfiguration);
+        PayloadTypeFilteringInvoker handlers = new PayloadTypeFilteringInvoker(eventHandlerInvoker);
+        return super.pooledStreamingEventProcessor(name, handlers, config,
+                new HandledEventsSource(messageSource, handlers::canHandleType), processorConfiguration);
     }
 }

@@ -1,0 +1,125 @@
+package dev.tollgate.edge.config;
+
+import org.axonframework.common.stream.BlockingStream;
+import org.axonframework.eventhandling.TrackedEventMessage;
+import org.axonframework.eventhandling.TrackingToken;
+import org.axonframework.messaging.StreamableMessageSource;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+/**
+ * One pooled processor's view of the event store: its streams pass over a run of events that none of the processor's
+ * handlers takes, and deliver only the last event of the run.
+ * <p>
+ * Why: Axon's coordinator hands every event to every work package, which queues it even when it will only move the
+ * token on, and before each event it asks every queue its size, a walk of the queue. The processors that take no
+ * spend event (directory, audit, alerts, member moves, boost distribution) thus queued and walked about a thousand
+ * entries for nothing at every wake-up; their coordinators were most of the `ConcurrentLinkedQueue.size` samples at
+ * saturation (docs/performance.md). The last event of a run still reaches the work package, and a stream's token for an
+ * event covers every event before it, so the processor's token moves exactly as far as before; an event a handler
+ * takes is never passed over. Which payload types the processor takes is the question Axon's coordinator asks itself
+ * ({@code canHandleType}), answered once per type by {@link PayloadTypeFilteringInvoker}.
+ */
+final class HandledEventsSource implements StreamableMessageSource<TrackedEventMessage<?>> {
+
+    private final StreamableMessageSource<TrackedEventMessage<?>> events;
+    private final Predicate<Class<?>> handledType;
+
+    /**
+     * @param events      the event store, as the processor would read it
+     * @param handledType whether any of the processor's handlers takes a payload type
+     */
+    HandledEventsSource(StreamableMessageSource<TrackedEventMessage<?>> events, Predicate<Class<?>> handledType) {
+        this.events = events;
+        this.handledType = handledType;
+    }
+
+    @Override
+    public BlockingStream<TrackedEventMessage<?>> openStream(TrackingToken trackingToken) {
+        return new PassingOverStream(events.openStream(trackingToken), handledType);
+    }
+
+    @Override
+    public TrackingToken createTailToken() {
+        return events.createTailToken();
+    }
+
+    @Override
+    public TrackingToken createHeadToken() {
+        return events.createHeadToken();
+    }
+
+    @Override
+    public TrackingToken createTokenAt(Instant dateTime) {
+        return events.createTokenAt(dateTime);
+    }
+
+    @Override
+    public TrackingToken createTokenSince(Duration duration) {
+        return events.createTokenSince(duration);
+    }
+
+    /** A stream that delivers each event a handler takes, and of each run of other events only the last. */
+    static final class PassingOverStream implements BlockingStream<TrackedEventMessage<?>> {
+
+        private final BlockingStream<TrackedEventMessage<?>> delegate;
+        private final Predicate<Class<?>> handledType;
+
+        PassingOverStream(BlockingStream<TrackedEventMessage<?>> delegate, Predicate<Class<?>> handledType) {
+            this.delegate = delegate;
+            this.handledType = handledType;
+        }
+
+        @Override
+        public TrackedEventMessage<?> nextAvailable() throws InterruptedException {
+            TrackedEventMessage<?> event = delegate.nextAvailable();
+            while (!handled(event) && delegate.hasNextAvailable()) {
+                Optional<TrackedEventMessage<?>> next = delegate.peek();
+                if (next.isEmpty() || handled(next.get())) {
+                    break;
+                }
+                event = delegate.nextAvailable(); // its token covers the one passed over
+            }
+            return event;
+        }
+
+        private boolean handled(TrackedEventMessage<?> event) {
+            return handledType.test(event.getPayloadType());
+        }
+
+        /** The store's next event: the one {@link #nextAvailable} returns, or one it will pass over for a later one. */
+        @Override
+        public Optional<TrackedEventMessage<?>> peek() {
+            return delegate.peek();
+        }
+
+        @Override
+        public boolean hasNextAvailable(int timeout, TimeUnit unit) throws InterruptedException {
+            return delegate.hasNextAvailable(timeout, unit);
+        }
+
+        @Override
+        public boolean hasNextAvailable() {
+            return delegate.hasNextAvailable();
+        }
+
+        @Override
+        public void skipMessagesWithPayloadTypeOf(TrackedEventMessage<?> ignoredMessage) {
+            delegate.skipMessagesWithPayloadTypeOf(ignoredMessage);
+        }
+
+        @Override
+        public boolean setOnAvailableCallback(Runnable callback) {
+            return delegate.setOnAvailableCallback(callback);
+        }
+
+        @Override
+        public void close() {
+            delegate.close();
+        }
+    }
+}
