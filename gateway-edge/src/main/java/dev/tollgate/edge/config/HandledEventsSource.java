@@ -8,7 +8,6 @@ import org.axonframework.messaging.StreamableMessageSource;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 /**
@@ -64,16 +63,19 @@ final class HandledEventsSource implements StreamableMessageSource<TrackedEventM
     }
 
     /** A stream that delivers each event a handler takes, and of each run of other events only the last. */
-    static final class PassingOverStream implements BlockingStream<TrackedEventMessage<?>> {
+    static final class PassingOverStream extends ForwardingEventStream {
 
-        private final BlockingStream<TrackedEventMessage<?>> delegate;
         private final Predicate<Class<?>> handledType;
 
         PassingOverStream(BlockingStream<TrackedEventMessage<?>> delegate, Predicate<Class<?>> handledType) {
-            this.delegate = delegate;
+            super(delegate);
             this.handledType = handledType;
         }
 
+        /**
+         * The next event a handler takes, or the last of the run of other events before it. ({@link #peek} still
+         * shows the store's next event, which may be one this passes over for a later one.)
+         */
         @Override
         public TrackedEventMessage<?> nextAvailable() throws InterruptedException {
             TrackedEventMessage<?> event = delegate.nextAvailable();
@@ -89,37 +91,6 @@ final class HandledEventsSource implements StreamableMessageSource<TrackedEventM
 
         private boolean handled(TrackedEventMessage<?> event) {
             return handledType.test(event.getPayloadType());
-        }
-
-        /** The store's next event: the one {@link #nextAvailable} returns, or one it will pass over for a later one. */
-        @Override
-        public Optional<TrackedEventMessage<?>> peek() {
-            return delegate.peek();
-        }
-
-        @Override
-        public boolean hasNextAvailable(int timeout, TimeUnit unit) throws InterruptedException {
-            return delegate.hasNextAvailable(timeout, unit);
-        }
-
-        @Override
-        public boolean hasNextAvailable() {
-            return delegate.hasNextAvailable();
-        }
-
-        @Override
-        public void skipMessagesWithPayloadTypeOf(TrackedEventMessage<?> ignoredMessage) {
-            delegate.skipMessagesWithPayloadTypeOf(ignoredMessage);
-        }
-
-        @Override
-        public boolean setOnAvailableCallback(Runnable callback) {
-            return delegate.setOnAvailableCallback(callback);
-        }
-
-        @Override
-        public void close() {
-            delegate.close();
         }
     }
 }

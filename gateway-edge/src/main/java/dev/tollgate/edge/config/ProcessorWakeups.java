@@ -1,12 +1,10 @@
 package dev.tollgate.edge.config;
 
-import org.axonframework.eventhandling.TrackedEventMessage;
 import org.axonframework.eventhandling.TrackingEventStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -125,13 +123,12 @@ final class ProcessorWakeups implements AutoCloseable {
     }
 
     /** A coordinator's stream: the store's own, plus the call back the store does not offer. */
-    private final class WakingStream implements TrackingEventStream {
+    private final class WakingStream extends ForwardingEventStream {
 
-        private final TrackingEventStream delegate;
         private volatile Runnable callback;
 
         private WakingStream(TrackingEventStream delegate) {
-            this.delegate = delegate;
+            super(delegate);
         }
 
         @Override
@@ -146,37 +143,12 @@ final class ProcessorWakeups implements AutoCloseable {
         }
 
         @Override
-        public Optional<TrackedEventMessage<?>> peek() {
-            return delegate.peek();
-        }
-
-        @Override
-        public boolean hasNextAvailable(int timeout, TimeUnit unit) throws InterruptedException {
-            return delegate.hasNextAvailable(timeout, unit);
-        }
-
-        @Override
-        public boolean hasNextAvailable() {
-            return delegate.hasNextAvailable();
-        }
-
-        @Override
-        public TrackedEventMessage<?> nextAvailable() throws InterruptedException {
-            return delegate.nextAvailable();
-        }
-
-        @Override
-        public void skipMessagesWithPayloadTypeOf(TrackedEventMessage<?> ignoredMessage) {
-            delegate.skipMessagesWithPayloadTypeOf(ignoredMessage);
-        }
-
-        @Override
         public void close() {
             Runnable current = callback;
             if (current != null) {
                 callbacks.remove(current);
             }
-            delegate.close();
+            super.close();
         }
     }
 }
