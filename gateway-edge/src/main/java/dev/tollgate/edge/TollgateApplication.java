@@ -53,7 +53,7 @@ public class TollgateApplication {
      * One HTTP event loop per CPU the JVM may use, instead of Reactor Netty's at least four (docs/configuration.md,
      * "Memory and threads"). A request's server connection, its upstream connection and its answer then stay on
      * one loop where there are fewer than four CPUs: with four loops on one CPU the loops handed each request to one
-     * another and woke each other up, and on the harness's pinned CPU that cost about a sixth of the JVM's CPU per
+     * another and woke each other up, and on the harness's pinned CPU that cost about a fifth of the JVM's CPU per
      * request (docs/performance.md). Nothing blocks on these loops (the ledger's commits and the database wait on
      * threads of their own), so fewer loops lose no work. Same rule as {@link #nettyAllocatorDefaults}: set before
      * Reactor Netty's classes load, and a value the operator gives ({@code -Dreactor.netty.ioWorkerCount=…}) wins.
