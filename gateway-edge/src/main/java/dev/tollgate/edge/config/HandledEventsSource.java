@@ -16,9 +16,9 @@ import java.util.function.Predicate;
  * <p>
  * Why: Axon's coordinator hands every event to every work package, which queues it even when it will only move the
  * token on, and before each event it asks every queue its size, a walk of the queue. The processors that take no
- * spend event (directory, audit, alerts, member moves, boost distribution) thus queued and walked about a thousand
- * entries for nothing at every wake-up; their coordinators were most of the `ConcurrentLinkedQueue.size` samples at
- * saturation (docs/performance.md). The last event of a run still reaches the work package, and a stream's token for an
+ * spend event (directory, audit, alerts, member moves, boost distribution) thus queued, and walked, hundreds of
+ * entries for nothing at every wake-up. Measured: 3 % fewer bytes allocated per request; the CPU saved is below this
+ * machine's noise (docs/performance.md, "Processors pass over runs of events"). The last event of a run still reaches the work package, and a stream's token for an
  * event covers every event before it, so the processor's token moves exactly as far as before; an event a handler
  * takes is never passed over. Which payload types the processor takes is the question Axon's coordinator asks itself
  * ({@code canHandleType}), answered once per type by {@link PayloadTypeFilteringInvoker}.
@@ -79,8 +79,8 @@ final class HandledEventsSource implements StreamableMessageSource<TrackedEventM
         @Override
         public TrackedEventMessage<?> nextAvailable() throws InterruptedException {
             TrackedEventMessage<?> event = delegate.nextAvailable();
-            while (!handled(event) && delegate.hasNextAvailable()) {
-                Optional<TrackedEventMessage<?>> next = delegate.peek();
+            while (!handled(event)) {
+                Optional<TrackedEventMessage<?>> next = delegate.peek(); // empty when no event is available yet
                 if (next.isEmpty() || handled(next.get())) {
                     break;
                 }
