@@ -60,7 +60,7 @@ public class TollgateApplication {
      */
     static void eventLoopDefaults() {
         if (System.getProperty(EVENT_LOOPS) == null) {
-            System.setProperty(EVENT_LOOPS, String.valueOf(Math.max(1, Runtime.getRuntime().availableProcessors())));
+            System.setProperty(EVENT_LOOPS, String.valueOf(Runtime.getRuntime().availableProcessors()));
         }
     }
 
