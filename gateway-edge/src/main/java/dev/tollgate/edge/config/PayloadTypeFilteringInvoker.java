@@ -2,10 +2,10 @@ package dev.tollgate.edge.config;
 
 import org.axonframework.eventhandling.EventHandlerInvoker;
 import org.axonframework.eventhandling.EventMessage;
+import org.axonframework.eventhandling.MultiEventHandlerInvoker;
 import org.axonframework.eventhandling.Segment;
 
 import javax.annotation.Nonnull;
-import javax.annotation.Nullable;
 
 /**
  * A processor's event handlers, asked once per payload type whether any of them handles it.
@@ -16,10 +16,14 @@ import javax.annotation.Nullable;
  * {@code audit} learning again and again that they have nothing to do with a spend event. An event whose payload
  * type no handler accepts can never be handled ({@link EventHandlerInvoker#canHandleType} is the weaker test), so it
  * is refused here at the cost of one lookup; every other event is decided by the handlers exactly as before.
+ * <p>
+ * For those, Axon's {@link MultiEventHandlerInvoker} asks each handler class whether it supports a reset before it
+ * asks whether it takes the event, on every event and twice for a handled one (to decide, then to handle), and each
+ * answer walks all the class's handler methods through a stream. The answer is fixed once the class is inspected, so
+ * each class is asked once, here ({@link FixedResetSupport}).
  */
-final class PayloadTypeFilteringInvoker implements EventHandlerInvoker {
+final class PayloadTypeFilteringInvoker extends ForwardingEventHandlerInvoker {
 
-    private final EventHandlerInvoker handlers;
     private final ClassValue<Boolean> handledTypes = new ClassValue<>() {
         @Override
         protected Boolean computeValue(Class<?> payloadType) {
@@ -28,7 +32,10 @@ final class PayloadTypeFilteringInvoker implements EventHandlerInvoker {
     };
 
     PayloadTypeFilteringInvoker(EventHandlerInvoker handlers) {
-        this.handlers = handlers;
+        super(handlers instanceof MultiEventHandlerInvoker multi
+                ? new MultiEventHandlerInvoker(multi.delegates().stream()
+                        .<EventHandlerInvoker>map(FixedResetSupport::new).toList())
+                : handlers);
     }
 
     @Override
@@ -41,28 +48,19 @@ final class PayloadTypeFilteringInvoker implements EventHandlerInvoker {
         return handledTypes.get(payloadType);
     }
 
-    @Override
-    public void handle(@Nonnull EventMessage<?> message, @Nonnull Segment segment) throws Exception {
-        handlers.handle(message, segment);
-    }
+    /** One handler class's invoker with its answer to {@link #supportsReset()} taken once. */
+    private static final class FixedResetSupport extends ForwardingEventHandlerInvoker {
 
-    @Override
-    public boolean supportsReset() {
-        return handlers.supportsReset();
-    }
+        private final boolean supportsReset;
 
-    @Override
-    public void performReset() {
-        handlers.performReset();
-    }
+        FixedResetSupport(EventHandlerInvoker handlers) {
+            super(handlers);
+            this.supportsReset = handlers.supportsReset();
+        }
 
-    @Override
-    public <R> void performReset(@Nullable R resetContext) {
-        handlers.performReset(resetContext);
-    }
-
-    @Override
-    public void segmentReleased(Segment segment) {
-        handlers.segmentReleased(segment);
+        @Override
+        public boolean supportsReset() {
+            return supportsReset;
+        }
     }
 }

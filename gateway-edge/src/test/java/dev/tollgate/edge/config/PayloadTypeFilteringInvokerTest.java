@@ -1,9 +1,14 @@
 package dev.tollgate.edge.config;
 
+import org.axonframework.eventhandling.DisallowReplay;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.EventHandlerInvoker;
 import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.eventhandling.GenericEventMessage;
+import org.axonframework.eventhandling.GenericTrackedEventMessage;
+import org.axonframework.eventhandling.GlobalSequenceTrackingToken;
+import org.axonframework.eventhandling.MultiEventHandlerInvoker;
+import org.axonframework.eventhandling.ReplayToken;
 import org.axonframework.eventhandling.Segment;
 import org.axonframework.eventhandling.SimpleEventHandlerInvoker;
 import org.junit.jupiter.api.Test;
@@ -31,10 +36,21 @@ class PayloadTypeFilteringInvokerTest {
         }
     }
 
-    /** Axon's invoker, counting how often it is asked about a payload type. */
+    @DisallowReplay
+    static class LiveOnlyHandler {
+        final List<String> seen = new ArrayList<>();
+
+        @EventHandler
+        void on(Handled event) {
+            seen.add(event.id());
+        }
+    }
+
+    /** Axon's invoker, counting how often it is asked about a payload type and about resets. */
     static final class Counting implements EventHandlerInvoker {
         final SimpleEventHandlerInvoker axon;
         final AtomicInteger typeQuestions = new AtomicInteger();
+        final AtomicInteger resetQuestions = new AtomicInteger();
 
         Counting(Object handler) {
             axon = SimpleEventHandlerInvoker.builder().eventHandlers(handler).build();
@@ -54,6 +70,12 @@ class PayloadTypeFilteringInvokerTest {
         @Override
         public void handle(EventMessage<?> message, Segment segment) throws Exception {
             axon.handle(message, segment);
+        }
+
+        @Override
+        public boolean supportsReset() {
+            resetQuestions.incrementAndGet();
+            return axon.supportsReset();
         }
     }
 
@@ -84,5 +106,43 @@ class PayloadTypeFilteringInvokerTest {
 
         invoker.handle(event, Segment.ROOT_SEGMENT);
         assertThat(handler.seen).containsExactly("r1");
+    }
+
+    @Test
+    void asksEachHandlerClassOnceWhetherItTakesReplays() throws Exception {
+        Handler handler = new Handler();
+        Counting handlers = new Counting(handler);
+        PayloadTypeFilteringInvoker invoker = new PayloadTypeFilteringInvoker(new MultiEventHandlerInvoker(handlers));
+
+        for (int i = 0; i < 100; i++) {
+            EventMessage<Handled> event = GenericEventMessage.asEventMessage(new Handled("r" + i));
+            assertThat(invoker.canHandle(event, Segment.ROOT_SEGMENT)).isTrue();
+            invoker.handle(event, Segment.ROOT_SEGMENT);
+        }
+
+        assertThat(handler.seen).hasSize(100);
+        assertThat(handlers.resetQuestions).hasValue(1);
+        assertThat(invoker.supportsReset()).isTrue();
+    }
+
+    @Test
+    void keepsAReplayedEventFromHandlersThatDisallowReplay() throws Exception {
+        Handler replaying = new Handler();
+        LiveOnlyHandler liveOnly = new LiveOnlyHandler();
+        PayloadTypeFilteringInvoker invoker = new PayloadTypeFilteringInvoker(new MultiEventHandlerInvoker(
+                new Counting(liveOnly), new Counting(replaying)));
+        EventMessage<Handled> live = new GenericTrackedEventMessage<>(
+                new GlobalSequenceTrackingToken(11), GenericEventMessage.asEventMessage(new Handled("live")));
+        EventMessage<Handled> replayed = new GenericTrackedEventMessage<>(
+                ReplayToken.createReplayToken(new GlobalSequenceTrackingToken(10), new GlobalSequenceTrackingToken(1)),
+                GenericEventMessage.asEventMessage(new Handled("replayed")));
+
+        invoker.handle(live, Segment.ROOT_SEGMENT);
+        invoker.handle(replayed, Segment.ROOT_SEGMENT);
+
+        assertThat(liveOnly.seen).containsExactly("live");
+        assertThat(replaying.seen).containsExactly("live", "replayed");
+        assertThat(new PayloadTypeFilteringInvoker(new MultiEventHandlerInvoker(new Counting(liveOnly))).supportsReset())
+                .isFalse();
     }
 }
