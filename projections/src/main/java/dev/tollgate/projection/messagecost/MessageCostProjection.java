@@ -64,6 +64,7 @@ public class MessageCostProjection {
 
         static CostRow merge(CostRow earlier, CostRow later) {
             MessageCostsRecord merged = new MessageCostsRecord();
+            merged.attach(earlier.record().configuration()); // see row()
             copyChanged(earlier.record(), merged);
             copyChanged(later.record(), merged);
             return new CostRow(earlier.requestId(), merged, earlier.opens() || later.opens(),
@@ -86,7 +87,7 @@ public class MessageCostProjection {
 
     @EventHandler
     void on(SpendReserved event) {
-        MessageCostsRecord row = new MessageCostsRecord()
+        MessageCostsRecord row = row()
                 .setRequestId(event.requestId())
                 .setStartedAt(event.at())
                 .setTeamId(event.teamId())
@@ -107,7 +108,7 @@ public class MessageCostProjection {
 
     @EventHandler
     void on(SpendRejected event) {
-        MessageCostsRecord row = new MessageCostsRecord()
+        MessageCostsRecord row = row()
                 .setRequestId(event.requestId())
                 .setStartedAt(event.at())
                 .setFinishedAt(event.at())
@@ -134,7 +135,7 @@ public class MessageCostProjection {
 
     @EventHandler
     void on(SpendSettled event) {
-        MessageCostsRecord row = new MessageCostsRecord()
+        MessageCostsRecord row = row()
                 .setFinishedAt(event.at())
                 .setModel(event.model())
                 .setProvider(event.provider())
@@ -155,20 +156,20 @@ public class MessageCostProjection {
     /** A correction keeps the settled cost and records the cost in force beside it. */
     @EventHandler
     void on(CostAdjusted event) {
-        MessageCostsRecord row = new MessageCostsRecord().setAdjustedCost(amount(event.newCost()));
+        MessageCostsRecord row = row().setAdjustedCost(amount(event.newCost()));
         rows.add(event.requestId(), new CostRow(event.requestId(), row, false, false));
     }
 
     /** A settlement that cost more than its reservation: its excess, beside the cost it is part of. */
     @EventHandler
     void on(SpendOverran event) {
-        MessageCostsRecord row = new MessageCostsRecord().setOverrun(amount(event.excess()));
+        MessageCostsRecord row = row().setOverrun(amount(event.excess()));
         rows.add(event.requestId(), new CostRow(event.requestId(), row, false, false));
     }
 
     @EventHandler
     void on(ReservationReleased event) {
-        MessageCostsRecord row = new MessageCostsRecord()
+        MessageCostsRecord row = row()
                 .setFinishedAt(event.at())
                 .setOutcome("released")
                 .setReason(event.reason())
@@ -178,13 +179,21 @@ public class MessageCostProjection {
 
     @EventHandler
     void on(ReservationExpired event) {
-        MessageCostsRecord row = new MessageCostsRecord()
+        MessageCostsRecord row = row()
                 .setFinishedAt(event.at())
                 .setOutcome("expired")
                 .setReason("never settled: charged at its estimate")
                 .setCost(amount(event.chargedEstimate()))
                 .setFlagged(event.flaggedForReview());
         rows.add(event.requestId(), new CostRow(event.requestId(), row, false, true));
+    }
+
+    /**
+     * A new, empty row, attached to the DSL's configuration: jOOQ looks up its settings when a primary key is set,
+     * and for a detached record it builds a default configuration (copying all its settings) each time.
+     */
+    private MessageCostsRecord row() {
+        return dsl.newRecord(MESSAGE_COSTS);
     }
 
     @ResetHandler
