@@ -28,21 +28,33 @@ public final class FastInstantSerializer extends StdScalarSerializer<Instant> {
 
     @Override
     public void serialize(Instant value, JsonGenerator generator, SerializerProvider provider) throws IOException {
-        long seconds = value.getEpochSecond();
-        if (seconds < MIN_SECOND || seconds >= MAX_SECOND) {
+        if (!hasFourDigitYear(value)) {
             InstantSerializer.INSTANCE.serialize(value, generator, provider);
             return;
         }
-        char[] text = format(seconds, value.getNano());
+        char[] text = format(value.getEpochSecond(), value.getNano());
         generator.writeString(text, 0, text.length);
+    }
+
+    /** Whether the instant falls in the years 0000–9999, the only ones {@link #format} writes. */
+    static boolean hasFourDigitYear(Instant value) {
+        return value.getEpochSecond() >= MIN_SECOND && value.getEpochSecond() < MAX_SECOND;
     }
 
     /** ISO_INSTANT's text of an instant of the years 0000–9999. */
     static char[] format(long epochSecond, int nano) {
+        int fractionDigits = nano == 0 ? 0 : nano % 1_000_000 == 0 ? 3 : nano % 1_000 == 0 ? 6 : 9;
+        return format(epochSecond, nano, fractionDigits);
+    }
+
+    /**
+     * The text of an instant of the years 0000–9999 with exactly {@code fractionDigits} digits of its fraction of a
+     * second (the rest cut off), none and no point when that is zero.
+     */
+    static char[] format(long epochSecond, int nano, int fractionDigits) {
         long day = Math.floorDiv(epochSecond, 86_400L);
         int secondOfDay = (int) Math.floorMod(epochSecond, 86_400L);
         LocalDate date = LocalDate.ofEpochDay(day);
-        int fractionDigits = nano == 0 ? 0 : nano % 1_000_000 == 0 ? 3 : nano % 1_000 == 0 ? 6 : 9;
         char[] text = new char[fractionDigits == 0 ? 20 : 21 + fractionDigits];
         put(text, 0, date.getYear(), 4);
         text[4] = '-';

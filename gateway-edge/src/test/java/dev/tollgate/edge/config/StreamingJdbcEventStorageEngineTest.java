@@ -9,7 +9,10 @@ import java.util.SplittableRandom;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** A streamed event's timestamp, parsed once by hand, is the instant Axon's own parser reads from the same text. */
+/**
+ * A streamed event's timestamp, parsed once by hand, is the instant Axon's own parser reads from the same text; an
+ * appended event's timestamp, formatted by hand, is the text Axon's own formatter writes.
+ */
 class StreamingJdbcEventStorageEngineTest {
 
     @Test
@@ -36,6 +39,32 @@ class StreamingJdbcEventStorageEngineTest {
                 "2024-02-29T23:59:59.999999999Z", "2026-12-04T20:12:10.123Z")) {
             assertThat(StreamingJdbcEventStorageEngine.instant(text)).as(text)
                     .isEqualTo(DateTimeUtils.parseInstant(text));
+        }
+    }
+
+    @Test
+    void writesTimestampsAsAxonWritesThem() {
+        SplittableRandom random = new SplittableRandom(20261205);
+        for (int i = 0; i < 20_000; i++) {
+            long seconds = random.nextLong(-62_167_219_200L, 253_402_300_800L); // years 0 to 9999
+            if (i % 5 == 0) {
+                seconds = Math.floorDiv(seconds, 86_400) * 86_400 + (i % 10 == 0 ? 0 : -1); // around midnight
+            }
+            int nanos = switch (i % 4) {
+                case 0 -> 0;
+                case 1 -> random.nextInt(1_000) * 1_000_000;
+                case 2 -> random.nextInt(1_000_000) * 1_000;
+                default -> random.nextInt(1_000_000_000);
+            };
+            Instant at = Instant.ofEpochSecond(seconds, nanos);
+            assertThat(StreamingJdbcEventStorageEngine.storedText(at)).as(at.toString())
+                    .isEqualTo(DateTimeUtils.formatInstant(at));
+        }
+        for (Instant at : List.of(Instant.EPOCH, Instant.ofEpochSecond(-1, 999_999_999),
+                Instant.parse("0000-01-01T00:00:00Z"), Instant.parse("9999-12-31T23:59:59.999999999Z"),
+                Instant.parse("+10000-01-01T00:00:00Z"), Instant.parse("-0001-12-31T23:59:59.5Z"))) {
+            assertThat(StreamingJdbcEventStorageEngine.storedText(at)).as(at.toString())
+                    .isEqualTo(DateTimeUtils.formatInstant(at));
         }
     }
 }
