@@ -7,7 +7,6 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
 import java.util.List;
-import java.util.Random;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -23,19 +22,8 @@ class FastInstantSerializerTest {
 
     @Test
     void writesWhatJacksonWrites() throws Exception {
-        Random random = new Random(20261204L);
-        for (int i = 0; i < 20_000; i++) {
-            long seconds = random.nextLong(-62_167_219_200L, 253_402_300_800L); // years 0 to 9999
-            if (i % 5 == 0) {
-                seconds = Math.floorDiv(seconds, 86_400) * 86_400 + (i % 10 == 0 ? 0 : -1); // around midnight
-            }
-            int nanos = switch (i % 4) {
-                case 0 -> 0;
-                case 1 -> random.nextInt(1_000) * 1_000_000;
-                case 2 -> random.nextInt(1_000_000) * 1_000;
-                default -> random.nextInt(1_000_000_000);
-            };
-            Holder holder = new Holder(Instant.ofEpochSecond(seconds, nanos));
+        for (Instant at : RandomInstants.of(20261204L, 20_000)) {
+            Holder holder = new Holder(at);
             String expected = plain.writeValueAsString(holder);
             assertThat(events.writeValueAsString(holder)).isEqualTo(expected);
             assertThat(events.readValue(expected, Holder.class)).isEqualTo(holder);

@@ -44,19 +44,7 @@ class StreamingJdbcEventStorageEngineTest {
 
     @Test
     void writesTimestampsAsAxonWritesThem() {
-        SplittableRandom random = new SplittableRandom(20261205);
-        for (int i = 0; i < 20_000; i++) {
-            long seconds = random.nextLong(-62_167_219_200L, 253_402_300_800L); // years 0 to 9999
-            if (i % 5 == 0) {
-                seconds = Math.floorDiv(seconds, 86_400) * 86_400 + (i % 10 == 0 ? 0 : -1); // around midnight
-            }
-            int nanos = switch (i % 4) {
-                case 0 -> 0;
-                case 1 -> random.nextInt(1_000) * 1_000_000;
-                case 2 -> random.nextInt(1_000_000) * 1_000;
-                default -> random.nextInt(1_000_000_000);
-            };
-            Instant at = Instant.ofEpochSecond(seconds, nanos);
+        for (Instant at : RandomInstants.of(20261205L, 20_000)) {
             assertThat(StreamingJdbcEventStorageEngine.storedText(at)).as(at.toString())
                     .isEqualTo(DateTimeUtils.formatInstant(at));
         }
