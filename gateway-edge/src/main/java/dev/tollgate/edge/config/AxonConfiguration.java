@@ -149,15 +149,12 @@ public class AxonConfiguration {
 
     /**
      * The newest events the embedded store keeps in memory for the processors that follow the head (Axon's default
-     * 10,000). Every cached event survives young collections with its bytes and, once read, its payload (about 3 KB):
-     * 2,000 of them were about the whole of the survivor space a flagless JVM on one CPU gets, so each young
-     * collection copied them again, and when the tenuring threshold dropped they were promoted and filled the old
-     * generation. 600 measured 9-12 % less JVM CPU per request at saturation, pinned, in both orders, with shorter
-     * young pauses (docs/performance.md); the coordinators are woken every {@code CACHED_EVENTS / 4} events
-     * ({@link LingeringEventStore}), so they read from the cache; one that falls further behind reads from the
-     * database until it has caught up, as before (about one event row in seven more at saturation).
+     * 10,000). Axon keeps that many whether or not every processor has passed them: about 20 MB of the live heap,
+     * which every full collection marks and moves (docs/performance.md, "Memory"). 2,000 still
+     * covers a pooled coordinator's look-ahead (its work packages buffer about 1,000 events) plus a batch; a processor
+     * further behind reads from the database until it has caught up, as before.
      */
-    static final int CACHED_EVENTS = 600;
+    static final int CACHED_EVENTS = 2_000;
 
     /**
      * Axon's embedded event store (as its auto-configuration builds it), whose reader fetches new events for the
