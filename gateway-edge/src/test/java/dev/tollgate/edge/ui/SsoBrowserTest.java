@@ -122,7 +122,8 @@ class SsoBrowserTest extends GatewayTestSupport {
         browser.waitFor(By.cssSelector("#keys-table button.danger")).click();
         browser.waitForText(By.cssSelector(".message.ok"), "revoked");
         Instant revoked = Instant.now();
-        assertThat(browser.driver.findElement(By.cssSelector("#keys-table tbody tr")).getText()).contains("revoked");
+        // the key list is drawn again after the revocation: the row is looked up afresh until it says so
+        browser.waitForText(By.cssSelector("#keys-table tbody tr"), "revoked");
         var refused = chat(secret, "gpt-test", Map.of());
         assertThat(Duration.between(revoked, Instant.now())).as("the first request after it is refused")
                 .isLessThan(Duration.ofSeconds(1));
