@@ -31,7 +31,13 @@ import org.axonframework.config.ConfigurerModule;
 import org.axonframework.config.EventProcessingModule;
 import org.axonframework.messaging.StreamableMessageSource;
 import org.axonframework.modelling.command.CommandTargetResolver;
+import dev.tollgate.projection.alert.AlertProjection;
+import dev.tollgate.projection.audit.AuditProjection;
+import dev.tollgate.projection.budget.BudgetStatusProjection;
+import dev.tollgate.projection.directory.DirectoryProjection;
+import dev.tollgate.projection.messagecost.MessageCostProjection;
 import dev.tollgate.projection.recalculation.RecalculationReplay;
+import dev.tollgate.projection.rollup.SpendRollupProjection;
 import org.axonframework.serialization.Serializer;
 import org.axonframework.serialization.json.JacksonSerializer;
 import org.axonframework.serialization.upcasting.event.EventUpcasterChain;
@@ -286,6 +292,23 @@ public class AxonConfiguration {
                 return 1; // after Axon's own module, which registers the default provider with order 0
             }
         };
+    }
+
+    /**
+     * The processors that keep the read model: each of them only writes rows that replaying the event store would
+     * write again. Not the ones that send commands (a cohort's boost, a member's move).
+     */
+    static final List<String> READ_MODEL_PROCESSORS = List.of(MessageCostProjection.PROCESSING_GROUP,
+            SpendRollupProjection.PROCESSING_GROUP, RecalculationReplay.PROCESSING_GROUP,
+            BudgetStatusProjection.PROCESSING_GROUP, DirectoryProjection.PROCESSING_GROUP,
+            AuditProjection.PROCESSING_GROUP, AlertProjection.PROCESSING_GROUP);
+
+    /** The read model's transactions commit without waiting for the disk (AsynchronousCommitTransactionManager). */
+    @Bean
+    ConfigurerModule readModelCommitsAsynchronously(TransactionManager transactionManager, DataSource dataSource) {
+        return configurer -> READ_MODEL_PROCESSORS.forEach(processor -> configurer.eventProcessing()
+                .registerTransactionManager(processor,
+                        config -> new AsynchronousCommitTransactionManager(transactionManager, dataSource)));
     }
 
     @Bean

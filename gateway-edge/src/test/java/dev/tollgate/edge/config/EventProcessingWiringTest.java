@@ -1,5 +1,7 @@
 package dev.tollgate.edge.config;
 
+import dev.tollgate.edge.boost.CohortBoostDistributor;
+import dev.tollgate.edge.membership.MoveProcess;
 import dev.tollgate.edge.support.GatewayTestSupport;
 import org.axonframework.config.Configuration;
 import org.axonframework.config.EventProcessingConfiguration;
@@ -11,7 +13,10 @@ import java.nio.charset.StandardCharsets;
 import static dev.tollgate.readmodel.Tables.DOMAINEVENTENTRY;
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** How Axon's messaging is wired here: no correlation data, processors filtering payload types once. */
+/**
+ * How Axon's messaging is wired here: no correlation data, processors filtering payload types once, the read model's
+ * transactions committed asynchronously.
+ */
 class EventProcessingWiringTest extends GatewayTestSupport {
 
     @Autowired
@@ -35,5 +40,20 @@ class EventProcessingWiringTest extends GatewayTestSupport {
         assertThat(axon.eventProcessingConfiguration()).isInstanceOf(PayloadTypeFilteringProcessingModule.class);
         EventProcessingConfiguration processing = axon.eventProcessingConfiguration();
         assertThat(processing.eventProcessors()).containsKeys("message-costs", "budget-status", "directory");
+    }
+
+    @Test
+    void onlyTheReadModelsProcessorsCommitAsynchronously() {
+        EventProcessingConfiguration processing = axon.eventProcessingConfiguration();
+
+        assertThat(processing.eventProcessors()).containsKeys(
+                AxonConfiguration.READ_MODEL_PROCESSORS.toArray(String[]::new));
+        AxonConfiguration.READ_MODEL_PROCESSORS.forEach(processor -> assertThat(processing.transactionManager(processor))
+                .as(processor).isInstanceOf(AsynchronousCommitTransactionManager.class));
+        // the ones that send commands commit as the ledger does
+        assertThat(processing.transactionManager(MoveProcess.PROCESSING_GROUP))
+                .isNotInstanceOf(AsynchronousCommitTransactionManager.class);
+        assertThat(processing.transactionManager(CohortBoostDistributor.PROCESSING_GROUP))
+                .isNotInstanceOf(AsynchronousCommitTransactionManager.class);
     }
 }
