@@ -20,8 +20,9 @@ import java.util.function.Predicate;
  * entries for nothing at every wake-up. Measured: 3 % fewer bytes allocated per request; the CPU saved is below this
  * machine's noise (docs/performance.md, "Processors pass over runs of events"). The last event of a run still reaches
  * the work package, and a stream's token for an event covers every event before it, so the processor's token moves
- * exactly as far as before; an event a handler takes is never passed over. Which payload types the processor takes is the question Axon's coordinator asks itself
- * ({@code canHandleType}), answered once per type by {@link PayloadTypeFilteringInvoker}.
+ * exactly as far as before; an event a handler takes is never passed over. Which payload types the processor takes
+ * is the question Axon's coordinator asks itself ({@code canHandleType}), answered once per type by
+ * {@link PayloadTypeFilteringInvoker}.
  */
 final class HandledEventsSource implements StreamableMessageSource<TrackedEventMessage<?>> {
 

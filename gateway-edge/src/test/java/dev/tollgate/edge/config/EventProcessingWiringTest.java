@@ -48,8 +48,9 @@ class EventProcessingWiringTest extends GatewayTestSupport {
 
         assertThat(processing.eventProcessors()).containsKeys(
                 AxonConfiguration.READ_MODEL_PROCESSORS.toArray(String[]::new));
-        AxonConfiguration.READ_MODEL_PROCESSORS.forEach(processor -> assertThat(processing.transactionManager(processor))
-                .as(processor).isInstanceOf(AsynchronousCommitTransactionManager.class));
+        AxonConfiguration.READ_MODEL_PROCESSORS.forEach(processor ->
+                assertThat(processing.transactionManager(processor)).as(processor)
+                        .isInstanceOf(AsynchronousCommitTransactionManager.class));
         // the ones that send commands commit as the ledger does
         assertThat(processing.transactionManager(MoveProcess.PROCESSING_GROUP))
                 .isNotInstanceOf(AsynchronousCommitTransactionManager.class);
