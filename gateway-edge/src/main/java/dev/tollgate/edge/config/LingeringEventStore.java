@@ -28,6 +28,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * The processors' streams call their coordinators back when events have arrived (ProcessorWakeups), which Axon's
  * embedded store does not: without it an idle coordinator looks again only after 500 ms, by when at a high rate the
  * cache has moved past it and it reads the events again from the database.
+ * <p>
+ * The same thread unlinks the events the cache has dropped ({@link DroppedEventUnlinker}) every
+ * {@link #UNLINK_INTERVAL}: a dropped event that had reached the old generation keeps the events after it alive for
+ * at most that long, well under the half second between two young collections at saturation.
  */
 public class LingeringEventStore extends EmbeddedEventStore {
 
@@ -49,7 +53,12 @@ public class LingeringEventStore extends EmbeddedEventStore {
         super(builder);
         this.lingerNanos = linger.toNanos();
         this.wakeups = new ProcessorWakeups(this::openStreamAtHead, wakeAfterEvents, PROCESSOR_MAX_WAKE_DELAY);
+        long every = UNLINK_INTERVAL.toNanos();
+        waker.scheduleWithFixedDelay(new DroppedEventUnlinker(this), every, every, TimeUnit.NANOSECONDS);
     }
+
+    /** How often the events the cache has dropped are unlinked. */
+    static final Duration UNLINK_INTERVAL = Duration.ofMillis(100);
 
     /** The longest a processor waits for new events: what Axon's coordinators wait for when they cannot be woken. */
     static final Duration PROCESSOR_MAX_WAKE_DELAY = Duration.ofMillis(500);
