@@ -52,7 +52,10 @@ final class DroppedEventUnlinker implements Runnable {
     }
 
     private final EmbeddedEventStore store;
-    /** The cache's oldest node when this last ran: the nodes before it are unlinked already. */
+    /**
+     * The cache's oldest node when this last ran: the nodes before it are unlinked already, but for those dropped
+     * before the first run, which stay linked up to this node only, all dead once it is cut.
+     */
     private Object unlinkedUpTo;
 
     DroppedEventUnlinker(EmbeddedEventStore store) {
