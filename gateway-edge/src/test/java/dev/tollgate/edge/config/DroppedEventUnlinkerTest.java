@@ -48,7 +48,7 @@ class DroppedEventUnlinkerTest {
         List<Object> formerOldest = new ArrayList<>();
         for (int i = 0; i < 50; i++) {
             store.publish(GenericEventMessage.asEventMessage(i));
-            assertThat(stream.nextAvailable().getPayload()).isEqualTo(i);
+            assertThat(next(stream).getPayload()).isEqualTo(i);
             Object oldest = unlinker.oldest();
             if (oldest != null && !formerOldest.contains(oldest)) {
                 formerOldest.add(oldest);
@@ -65,7 +65,8 @@ class DroppedEventUnlinkerTest {
         for (Object node = DroppedEventUnlinker.next(oldest); node != null; node = DroppedEventUnlinker.next(node)) {
             linked++;
         }
-        assertThat(linked).as("the cached events are still linked, oldest to newest").isEqualTo(CACHED);
+        // (one more while the store's reader has appended an event and not yet dropped the oldest)
+        assertThat(linked).as("the cached events are still linked, oldest to newest").isBetween(CACHED, CACHED + 1);
     }
 
     @Test
@@ -136,7 +137,7 @@ class DroppedEventUnlinkerTest {
         AtomicInteger published = new AtomicInteger();
         while (probe.oldest() == null && published.get() < 100) {
             store.publish(GenericEventMessage.asEventMessage(published.getAndIncrement()));
-            stream.nextAvailable();
+            next(stream);
         }
         Object first = probe.oldest();
         assertThat(first).as("the stream follows the cache").isNotNull();
@@ -145,7 +146,7 @@ class DroppedEventUnlinkerTest {
         // the first cached event is cut somewhere before the cache's oldest.
         await().atMost(Duration.ofSeconds(10)).until(() -> {
             store.publish(GenericEventMessage.asEventMessage(published.getAndIncrement()));
-            stream.nextAvailable();
+            next(stream);
             Object oldest = probe.oldest();
             Object node = first;
             while (node != null && node != oldest) {
@@ -155,13 +156,28 @@ class DroppedEventUnlinkerTest {
         });
     }
 
+    /**
+     * The stream's next event, looked for as Axon's processors look (a short wait, again): a stream's wait for the
+     * cache can miss the wake-up of an event appended between its look and its wait, and then sleeps until the next
+     * event, which in these tests comes only after this one is read.
+     */
+    private static TrackedEventMessage<?> next(TrackingEventStream stream) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!stream.hasNextAvailable(10, TimeUnit.MILLISECONDS)) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("no event within 30 s");
+            }
+        }
+        return stream.nextAvailable();
+    }
+
     /** Reads {@code count} payloads; {@code before} runs before the i-th, {@code afterEach} after each. */
     private static List<Object> read(TrackingEventStream stream, int count, IntConsumer before, Runnable afterEach) {
         List<Object> payloads = new ArrayList<>();
         try {
             for (int i = 0; i < count; i++) {
                 before.accept(i);
-                payloads.add(stream.nextAvailable().getPayload());
+                payloads.add(next(stream).getPayload());
                 afterEach.run();
             }
         } catch (InterruptedException e) {
