@@ -9,8 +9,8 @@ import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
@@ -30,15 +30,20 @@ public class PrometheusMetricsTest extends GatewayTestSupport {
 
     /** The sample of {@code name} whose labels include {@code labels}; 0 when there is none yet. */
     public static double sample(String text, String name, Map<String, String> labels) {
+        return samples(text, name, labels).findFirst().orElse(0.0);
+    }
+
+    /** The sum of the samples of {@code name} whose labels include {@code labels}. */
+    private static double totalOf(String text, String name, Map<String, String> labels) {
+        return samples(text, name, labels).mapToDouble(Double::doubleValue).sum();
+    }
+
+    private static Stream<Double> samples(String text, String name, Map<String, String> labels) {
         Pattern line = Pattern.compile("^" + Pattern.quote(name) + "\\{([^}]*)} (\\S+)$", Pattern.MULTILINE);
-        Matcher matcher = line.matcher(text);
-        while (matcher.find()) {
-            String found = matcher.group(1);
-            if (labels.entrySet().stream().allMatch(l -> found.contains(l.getKey() + "=\"" + l.getValue() + "\""))) {
-                return Double.parseDouble(matcher.group(2));
-            }
-        }
-        return 0;
+        return line.matcher(text).results()
+                .filter(found -> labels.entrySet().stream().allMatch(l -> found.group(1).contains(l.getKey()
+                        + "=\"" + l.getValue() + "\"")))
+                .map(found -> Double.parseDouble(found.group(2)));
     }
 
     @Test
@@ -99,6 +104,35 @@ public class PrometheusMetricsTest extends GatewayTestSupport {
                 .isLessThanOrEqualTo(sample(after, "tollgate_request_duration_seconds_sum", settled)
                         - sample(before, "tollgate_request_duration_seconds_sum", settled));
         assertThat(after).doesNotContain(key);
+    }
+
+    @Test
+    void governedRoutesAreTimedByTollgatesMetersAndTheOtherRoutesBySpringsHttpServerMeter() {
+        String team = newTeam("100", null, "clamp");
+        String key = newUserKey(newUser(team, null), List.of());
+        Map<String, String> chatRoute = Map.of("uri", "/v1/chat/completions");
+        Map<String, String> embeddingsRoute = Map.of("uri", "/v1/embeddings");
+        Map<String, String> modelsRoute = Map.of("uri", "/v1/models");
+        Map<String, String> settled = Map.of("model", "gpt-cheap", "operation", "chat", "outcome", "settled");
+        String before = scrape();
+
+        assertThat(chat(key, "gpt-cheap", Map.of("max_tokens", 10)).status()).isEqualTo(200);
+        assertThat(http().post("/v1/embeddings", key, Map.of("model", "embed-test", "input", "x")).status())
+                .isEqualTo(200);
+        assertThat(http().post("/v1/chat/completions", null, Map.of("model", "gpt-cheap")).status())
+                .isEqualTo(401);
+        assertThat(http().get("/v1/models", key).status()).isEqualTo(200);
+
+        String after = scrape();
+        String count = "http_server_requests_seconds_count";
+        assertThat(sample(after, count, chatRoute) - sample(before, count, chatRoute)).isZero();
+        assertThat(sample(after, count, embeddingsRoute) - sample(before, count, embeddingsRoute)).isZero();
+        assertThat(sample(after, count, modelsRoute) - sample(before, count, modelsRoute)).isEqualTo(1);
+        assertThat(sample(after, "tollgate_request_duration_seconds_count", settled)
+                - sample(before, "tollgate_request_duration_seconds_count", settled)).isEqualTo(1);
+        assertThat(totalOf(after, "tollgate_requests_total", Map.of("operation", "chat", "outcome", "rejected"))
+                - totalOf(before, "tollgate_requests_total", Map.of("operation", "chat", "outcome", "rejected")))
+                .as("the request without a key").isEqualTo(1);
     }
 
     @Test
