@@ -1,12 +1,11 @@
 package dev.tollgate.edge.input;
 
 import dev.tollgate.edge.errors.ApiError;
-import org.springframework.core.Ordered;
+import dev.tollgate.edge.web.EdgeFilter;
 import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
 import org.springframework.util.MultiValueMap;
 import org.springframework.web.server.ServerWebExchange;
-import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
 import reactor.core.publisher.Mono;
 
@@ -20,8 +19,8 @@ import java.util.Map;
  * the server URLs it publishes from the request's URL, query included, and would repeat any input.
  */
 @Component
-@Order(Ordered.HIGHEST_PRECEDENCE + 3) // after the route guard
-public class QueryParameterCheck implements WebFilter {
+@Order(4) // after the route guard (web.EdgeFilters)
+public class QueryParameterCheck implements EdgeFilter {
 
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {

@@ -5,13 +5,12 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.tollgate.edge.config.TollgateProperties;
 import dev.tollgate.edge.errors.ApiError;
 import dev.tollgate.edge.errors.OpenAiErrorHandler;
-import org.springframework.core.Ordered;
+import dev.tollgate.edge.web.EdgeFilter;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.stereotype.Component;
 import org.springframework.web.server.ServerWebExchange;
-import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
 import reactor.core.publisher.Mono;
 
@@ -28,8 +27,8 @@ import java.util.Optional;
  * costs the guesser time, not the gateway, and other addresses (and their valid keys) are not slowed.
  */
 @Component
-@Order(Ordered.HIGHEST_PRECEDENCE + 1) // after SecurityHeaders, around RouteGuard (which answers 401s)
-public class FailedAuthThrottle implements WebFilter {
+@Order(1) // after SecurityHeaders, around RouteGuard (which answers 401s); web.EdgeFilters runs them
+public class FailedAuthThrottle implements EdgeFilter {
 
     private final RouteTable routes = RouteTable.standard();
     private final boolean enabled;

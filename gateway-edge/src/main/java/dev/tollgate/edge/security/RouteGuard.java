@@ -2,16 +2,15 @@ package dev.tollgate.edge.security;
 
 import dev.tollgate.api.access.Role;
 import dev.tollgate.edge.errors.ApiError;
+import dev.tollgate.edge.web.EdgeFilter;
 import dev.tollgate.query.access.ReadScope;
 import dev.tollgate.query.support.Blocking;
-import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.server.PathContainer;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.stereotype.Component;
 import org.springframework.web.server.ServerWebExchange;
-import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
 import reactor.core.publisher.Mono;
 
@@ -27,8 +26,8 @@ import reactor.core.publisher.Mono;
  * state-changing call with a session must carry the session's CSRF token. A bearer key always wins over a cookie.
  */
 @Component
-@Order(Ordered.HIGHEST_PRECEDENCE + 2) // after SecurityHeaders and FailedAuthThrottle
-public class RouteGuard implements WebFilter {
+@Order(3) // after SecurityHeaders, FailedAuthThrottle and database.DatabaseGuard (web.EdgeFilters)
+public class RouteGuard implements EdgeFilter {
 
     private final RouteTable routes = RouteTable.standard();
     private final PrincipalResolver principals;

@@ -1,12 +1,11 @@
 package dev.tollgate.edge.security;
 
-import org.springframework.core.Ordered;
+import dev.tollgate.edge.web.EdgeFilter;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
 import org.springframework.web.server.ServerWebExchange;
-import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
 import reactor.core.publisher.Mono;
 
@@ -19,8 +18,8 @@ import reactor.core.publisher.Mono;
  * the answer is committed, so that whichever layer answers (a route, the route guard, the error handler) has them.
  */
 @Component
-@Order(Ordered.HIGHEST_PRECEDENCE)
-public class SecurityHeaders implements WebFilter {
+@Order(0) // first: every answer gets the headers, the other filters' refusals too (web.EdgeFilters)
+public class SecurityHeaders implements EdgeFilter {
 
     /** The pages' policy: their own scripts, styles, data and images only; no plugins, no framing, no base tag. */
     public static final String PAGE_POLICY = "default-src 'self'; script-src 'self'; style-src 'self'; "
