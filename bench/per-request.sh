@@ -65,8 +65,9 @@ N=$(sed -n 's/.*requests=\([0-9]*\).*/\1/p' <<<"$RESULT")
 HZ=$(getconf CLK_TCK)
 RSS=$(peak_rss_mib "$GW_PID")
 
-sql "select calls, rows, left(regexp_replace(query, '\s+', ' ', 'g'), 160) from pg_stat_statements
-     where query not like '%pg_stat%' order by calls desc" >"$OUT/statements.txt"
+sql "select calls, rows, round(total_exec_time::numeric, 1), left(regexp_replace(query, '\s+', ' ', 'g'), 160)
+     from pg_stat_statements where query not like '%pg_stat%' order by calls desc" >"$OUT/statements.txt"
+sort -t'|' -k3,3 -g -r "$OUT/statements.txt" >"$OUT/statements-by-time.txt"
 per() { awk -v a="$1" -v n="$N" 'BEGIN{printf "%.2f", a / n}'; }
 q() { sql "select coalesce(sum($1),0) from pg_stat_statements where $2"; }
 ALL=$(q calls "query not like '%pg_stat%' and query not in ('BEGIN','COMMIT','ROLLBACK')")
@@ -100,7 +101,7 @@ COMMITS=$(sql "select xact_commit from pg_stat_database where datname = 'postgre
   echo
   echo "Peak RSS of the JVM: ${RSS} MiB; JAVA_OPTS='${JAVA_OPTS}'"
   echo
-  echo "Top statements (calls, rows, text):"
+  echo "Top statements (calls, rows, ms executing, text; by time in statements-by-time.txt):"
   echo '```'
   head -25 "$OUT/statements.txt"
   echo '```'
