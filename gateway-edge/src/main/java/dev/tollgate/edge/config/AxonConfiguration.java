@@ -74,13 +74,7 @@ public class AxonConfiguration {
 
     /** Axon's Jackson serializer as Tollgate configures it, without the sealing of personal data. */
     public static JacksonSerializer jackson() {
-        ObjectMapper mapper = beanMapper().registerModule(SpendEventsJson.module());
-        return JacksonSerializer.builder().objectMapper(mapper).build();
-    }
-
-    /** The events' mapper with Jackson's bean serializers only: what {@link SpendEventsJson} writes as. */
-    static ObjectMapper beanMapper() {
-        return new ObjectMapper()
+        ObjectMapper mapper = new ObjectMapper()
                 .registerModule(new JavaTimeModule())
                 // after JavaTimeModule, so that it wins: the ISO instants events hold, read without DateTimeFormatter
                 .registerModule(new SimpleModule("tollgate-instants")
@@ -88,6 +82,7 @@ public class AxonConfiguration {
                         .addSerializer(Instant.class, new FastInstantSerializer()))
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
                 .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+        return JacksonSerializer.builder().objectMapper(mapper).build();
     }
 
     /** Every aggregate's command target resolver: Axon's, with each command class's annotated members found once. */
