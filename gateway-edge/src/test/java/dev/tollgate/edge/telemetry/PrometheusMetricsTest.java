@@ -1,8 +1,10 @@
 package dev.tollgate.edge.telemetry;
 
+import ch.qos.logback.classic.LoggerContext;
 import dev.tollgate.edge.support.GatewayTestSupport;
 import dev.tollgate.edge.support.Http;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
 
 import java.math.BigDecimal;
@@ -133,6 +135,13 @@ public class PrometheusMetricsTest extends GatewayTestSupport {
         assertThat(totalOf(after, "tollgate_requests_total", Map.of("operation", "chat", "outcome", "rejected"))
                 - totalOf(before, "tollgate_requests_total", Map.of("operation", "chat", "outcome", "rejected")))
                 .as("the request without a key").isEqualTo(1);
+    }
+
+    @Test
+    void noLogEventCounterFiltersEveryLoggerCheck() {
+        LoggerContext logging = (LoggerContext) LoggerFactory.getILoggerFactory();
+        assertThat(logging.getTurboFilterList()).as("turbo filters run on every isDebugEnabled()").isEmpty();
+        assertThat(scrape()).doesNotContain("logback_events");
     }
 
     @Test
