@@ -3,6 +3,7 @@ package dev.tollgate.edge.ui;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriverException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -109,8 +110,14 @@ final class Browser implements AutoCloseable {
         waitFor(By.cssSelector("main .view[data-ready]"));
     }
 
+    /**
+     * Waits up to 15 s for a condition; one that read an element the page has just rendered again (a stale element)
+     * is evaluated again rather than failing the test.
+     */
     WebDriverWait waiting() {
-        return new WebDriverWait(driver, Duration.ofSeconds(15));
+        WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(15));
+        wait.ignoring(StaleElementReferenceException.class);
+        return wait;
     }
 
     void type(By by, String text) {
