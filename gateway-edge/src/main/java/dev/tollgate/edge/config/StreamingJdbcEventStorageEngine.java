@@ -3,6 +3,8 @@ package dev.tollgate.edge.config;
 import org.axonframework.common.DateTimeUtils;
 import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.eventhandling.GapAwareTrackingToken;
+import org.axonframework.eventhandling.GenericDomainEventEntry;
+import org.axonframework.eventhandling.GenericEventMessage;
 import org.axonframework.eventhandling.TrackedDomainEventData;
 import org.axonframework.eventhandling.TrackedEventData;
 import org.axonframework.eventhandling.TrackedEventMessage;
@@ -14,7 +16,12 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Collections;
 import java.util.List;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import java.util.stream.LongStream;
 import java.util.stream.Stream;
 
 /**
@@ -22,11 +29,13 @@ import java.util.stream.Stream;
  * loaded, is unchanged.
  * <ul>
  *   <li>A streamed event's timestamp is parsed once. Axon keeps an event row's timestamp as text and parses it with
- *   {@code DateTimeFormatter} every time it is asked for ({@code AbstractEventEntry.getTimestamp}); the processors'
- *   work packages ask once per event, and that parse was most of the bytes the {@code message-costs} and
- *   {@code budget-status} work packages allocated (docs/performance.md). Here the text is parsed once per streamed
- *   event, by hand when it is in the form Axon writes ({@code yyyy-MM-ddTHH:mm:ss[.fraction]Z},
- *   {@link FastInstantDeserializer#parse}), by Axon's own parser otherwise.</li>
+ *   {@code DateTimeFormatter} every time it is asked for ({@code AbstractEventEntry.getTimestamp}): once when the row
+ *   is read, to decide whether a gap before it may still fill ({@link #getTrackedEventData}), and once per event in
+ *   the processors' work packages; those parses were most of the bytes the store's reader and the
+ *   {@code message-costs} and {@code budget-status} work packages allocated (docs/performance.md). Here the text is
+ *   parsed once per streamed event, by hand when it is in the form Axon writes
+ *   ({@code yyyy-MM-ddTHH:mm:ss[.fraction]Z}, {@link FastInstantDeserializer#parse}), by Axon's own parser
+ *   otherwise.</li>
  *   <li>An appended event's timestamp is written as Axon writes it ({@code DateTimeUtils.formatInstant}: always three
  *   digits of milliseconds), formatted by hand ({@link #storedText}) rather than by {@code DateTimeFormatter}.</li>
  *   <li>The spend events this node has just appended reach the processors with the payload they were appended
@@ -39,12 +48,22 @@ final class StreamingJdbcEventStorageEngine extends JdbcEventStorageEngine {
     private final AppendedPayloads appended;
 
     /**
+     * How a streamed event's tracking token treats the gaps in the global index before it, as Axon's defaults have it:
+     * set here on the builder, and read back by {@link #getTrackedEventData}, which does what Axon's does.
+     */
+    static final int MAX_GAP_OFFSET = 10_000;
+    static final long LOWEST_GLOBAL_SEQUENCE = 1;
+    static final int GAP_TIMEOUT_MILLIS = 60_000;
+
+    /**
      * The engine Axon's {@code builder} configures (that {@code Builder} cannot build a subclass).
      *
      * @param appendedPayloads how many of the last appended spend events keep their payload for the processors
      */
     StreamingJdbcEventStorageEngine(Builder builder, int appendedPayloads) {
-        super(builder);
+        super(builder.maxGapOffset(MAX_GAP_OFFSET)
+                .lowestGlobalSequence(LOWEST_GLOBAL_SEQUENCE)
+                .gapTimeout(GAP_TIMEOUT_MILLIS));
         this.appended = new AppendedPayloads(appendedPayloads);
     }
 
@@ -72,14 +91,41 @@ final class StreamingJdbcEventStorageEngine extends JdbcEventStorageEngine {
         return super.readEvents(trackingToken, mayBlock).map(appended::withAppendedPayload);
     }
 
+    /**
+     * Axon's {@code JdbcEventStorageEngine.getTrackedEventData} (4.13), step for step, but with the row's timestamp
+     * parsed once, here, instead of by Axon's formatter for the gap check and again by whoever asks the event.
+     */
     @Override
     protected TrackedEventData<?> getTrackedEventData(ResultSet resultSet, GapAwareTrackingToken previousToken)
             throws SQLException {
-        TrackedEventData<?> data = super.getTrackedEventData(resultSet, previousToken);
-        if (data instanceof TrackedDomainEventData<?> domain) {
-            return timestamped(domain, instant(resultSet.getString(schema().timestampColumn())));
+        long globalSequence = resultSet.getLong(schema().globalIndexColumn());
+        String aggregateIdentifier = resultSet.getString(schema().aggregateIdentifierColumn());
+        String eventIdentifier = resultSet.getString(schema().eventIdentifierColumn());
+        String timestampText = resultSet.getString(schema().timestampColumn());
+        GenericDomainEventEntry<?> entry = new GenericDomainEventEntry<>(
+                resultSet.getString(schema().typeColumn()),
+                eventIdentifier.equals(aggregateIdentifier) ? null : aggregateIdentifier,
+                resultSet.getLong(schema().sequenceNumberColumn()),
+                eventIdentifier,
+                timestampText,
+                resultSet.getString(schema().payloadTypeColumn()),
+                resultSet.getString(schema().payloadRevisionColumn()),
+                readPayload(resultSet, schema().payloadColumn()),
+                readPayload(resultSet, schema().metaDataColumn()));
+        Instant timestamp = instant(timestampText);
+        // A gap before an event younger than the gap timeout may still fill (a transaction not yet committed).
+        boolean allowGaps = timestamp.isAfter(
+                GenericEventMessage.clock.instant().minus(GAP_TIMEOUT_MILLIS, ChronoUnit.MILLIS));
+        GapAwareTrackingToken token;
+        if (previousToken == null) {
+            token = GapAwareTrackingToken.newInstance(globalSequence, allowGaps
+                    ? LongStream.range(Math.min(LOWEST_GLOBAL_SEQUENCE, globalSequence), globalSequence).boxed()
+                    .collect(Collectors.toCollection(TreeSet::new))
+                    : Collections.emptySortedSet());
+        } else {
+            token = previousToken.advanceTo(globalSequence, allowGaps ? MAX_GAP_OFFSET : 0);
         }
-        return data;
+        return timestamped(new TrackedDomainEventData<>(token, entry), timestamp);
     }
 
     private static <T> TrackedDomainEventData<T> timestamped(TrackedDomainEventData<T> data, Instant timestamp) {
