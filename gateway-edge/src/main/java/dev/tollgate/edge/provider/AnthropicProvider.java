@@ -9,16 +9,16 @@ import dev.tollgate.edge.provider.anthropic.AnthropicRequests;
 import dev.tollgate.edge.provider.anthropic.AnthropicResponses;
 import dev.tollgate.edge.provider.anthropic.AnthropicStream;
 import dev.tollgate.edge.provider.anthropic.UnsupportedRequest;
-import dev.tollgate.edge.support.Bytes;
 import dev.tollgate.edge.wire.UpstreamFailure;
-import org.springframework.core.io.buffer.DataBuffer;
-import org.springframework.http.MediaType;
+import io.netty.handler.codec.http.HttpHeaders;
 import org.springframework.stereotype.Component;
-import org.springframework.web.reactive.function.client.WebClient;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 
 /**
  * Anthropic's Messages API behind the chat completions endpoint: {@code POST {base-url}/v1/messages} with
@@ -31,17 +31,19 @@ public class AnthropicProvider implements ChatProvider {
 
     public static final String DEFAULT_VERSION = "2023-06-01";
 
-    private final WebClient client;
+    private final UpstreamHttp upstream;
     private final ObjectMapper json;
+    private final UnaryOperator<byte[]> errorBody;
 
     public AnthropicProvider(TollgateProperties properties, ObjectMapper json) {
         this.json = json;
-        this.client = UpstreamHttp.client(properties, "upstream-anthropic");
+        this.upstream = new UpstreamHttp(properties, "upstream-anthropic");
+        this.errorBody = body -> AnthropicResponses.errorBody(body, json);
     }
 
     @Override
     public Mono<byte[]> complete(CatalogModel model, ObjectNode body) {
-        return Mono.defer(() -> request(model, body).retrieve().bodyToMono(byte[].class))
+        return Mono.defer(() -> upstream.post(model, url(model), headers(model), messages(model, body), errorBody))
                 .map(bytes -> translateAnswer(bytes))
                 .onErrorMap(e -> failure(model, e));
     }
@@ -51,11 +53,7 @@ public class AnthropicProvider implements ChatProvider {
         boolean includeUsage = body.path("stream_options").path("include_usage").asBoolean(false);
         return Flux.defer(() -> {
                     AnthropicStream translator = new AnthropicStream(json, includeUsage, Instant.now().getEpochSecond());
-                    return request(model, body)
-                            .accept(MediaType.TEXT_EVENT_STREAM)
-                            .retrieve()
-                            .bodyToFlux(DataBuffer.class)
-                            .map(Bytes::drain)
+                    return upstream.postStream(model, url(model), headers(model), messages(model, body), errorBody)
                             .concatMapIterable(translator::feed);
                 })
                 .onErrorMap(e -> failure(model, e));
@@ -72,17 +70,20 @@ public class AnthropicProvider implements ChatProvider {
         return version == null || version.isBlank() ? DEFAULT_VERSION : version.trim();
     }
 
-    private WebClient.RequestHeadersSpec<?> request(CatalogModel model, ObjectNode body) {
-        ObjectNode messages = AnthropicRequests.toMessages(body, model.maxOutputTokens(), json);
-        WebClient.RequestBodySpec spec = client.post()
-                .uri(url(model))
-                .contentType(MediaType.APPLICATION_JSON)
-                .header("anthropic-version", version(model));
+    private static Consumer<HttpHeaders> headers(CatalogModel model) {
+        String version = version(model);
         String apiKey = UpstreamHttp.apiKey(model);
-        if (apiKey != null) {
-            spec = spec.header("x-api-key", apiKey);
-        }
-        return spec.bodyValue(messages.toString());
+        return headers -> {
+            headers.set("anthropic-version", version);
+            if (apiKey != null) {
+                headers.set("x-api-key", apiKey);
+            }
+        };
+    }
+
+    private byte[] messages(CatalogModel model, ObjectNode body) {
+        return AnthropicRequests.toMessages(body, model.maxOutputTokens(), json).toString()
+                .getBytes(StandardCharsets.UTF_8);
     }
 
     /** A Message as a chat completion; anything else is passed on for the handler to refuse as not a completion. */
@@ -105,13 +106,13 @@ public class AnthropicProvider implements ChatProvider {
             error.putObject("error").put("message", unsupported.getMessage()).put("type", "invalid_request_error")
                     .put("param", unsupported.param()).put("code", "unsupported_by_provider");
             return new UpstreamFailure(UpstreamFailure.Kind.HTTP_STATUS, 400, error.toString().getBytes(
-                    java.nio.charset.StandardCharsets.UTF_8), null, "Deployment '" + model.deploymentName()
+                    StandardCharsets.UTF_8), null, "Deployment '" + model.deploymentName()
                     + "' (Anthropic) cannot take this request", e);
         }
         if (e instanceof AnthropicStream.StreamError streamError) {
             return new UpstreamFailure(UpstreamFailure.Kind.HTTP_STATUS, streamError.status(), streamError.body(),
                     null, "Deployment '" + model.deploymentName() + "' reported an error in its stream", e);
         }
-        return UpstreamHttp.failure(model, e, body -> AnthropicResponses.errorBody(body, json));
+        return UpstreamHttp.failure(model, e);
     }
 }

@@ -5,13 +5,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tollgate.edge.catalog.CatalogModel;
 import dev.tollgate.edge.config.TollgateProperties;
-import dev.tollgate.edge.support.Bytes;
-import org.springframework.core.io.buffer.DataBuffer;
-import org.springframework.http.MediaType;
+import io.netty.handler.codec.http.HttpHeaders;
 import org.springframework.stereotype.Component;
-import org.springframework.web.reactive.function.client.WebClient;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+
+import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 
 /**
  * Azure OpenAI: {@code POST {base-url}/openai/deployments/{deployment}/chat/completions?api-version=…} with the key in
@@ -21,44 +21,38 @@ import reactor.core.publisher.Mono;
 @Component
 public class AzureOpenAiProvider implements ChatProvider {
 
-    private final WebClient client;
+    private final UpstreamHttp upstream;
     private final ObjectMapper json;
 
     public AzureOpenAiProvider(TollgateProperties properties, ObjectMapper json) {
         this.json = json;
-        this.client = UpstreamHttp.client(properties, "upstream-azure");
+        this.upstream = new UpstreamHttp(properties, "upstream-azure");
     }
 
     @Override
     public Mono<byte[]> complete(CatalogModel model, ObjectNode body) {
-        return Mono.defer(() -> request(model, body).retrieve().bodyToMono(byte[].class))
-                .onErrorMap(e -> UpstreamHttp.failure(model, e, b -> b));
+        return Mono.defer(() -> upstream.post(model, AzureRequests.url(model), apiKey(model), payload(model, body),
+                UnaryOperator.identity()))
+                .onErrorMap(e -> UpstreamHttp.failure(model, e));
     }
 
     @Override
     public Flux<byte[]> stream(CatalogModel model, ObjectNode body) {
-        return Flux.defer(() -> request(model, body)
-                        .accept(MediaType.TEXT_EVENT_STREAM)
-                        .retrieve()
-                        .bodyToFlux(DataBuffer.class)
-                        .map(Bytes::drain))
-                .onErrorMap(e -> UpstreamHttp.failure(model, e, b -> b));
+        return Flux.defer(() -> upstream.postStream(model, AzureRequests.url(model), apiKey(model),
+                payload(model, body), UnaryOperator.identity()))
+                .onErrorMap(e -> UpstreamHttp.failure(model, e));
     }
 
-    private WebClient.RequestHeadersSpec<?> request(CatalogModel model, ObjectNode body) {
-        byte[] payload;
+    private static Consumer<HttpHeaders> apiKey(CatalogModel model) {
+        String apiKey = UpstreamHttp.apiKey(model);
+        return apiKey == null ? headers -> { } : headers -> headers.set("api-key", apiKey);
+    }
+
+    private byte[] payload(CatalogModel model, ObjectNode body) {
         try {
-            payload = json.writeValueAsBytes(AzureRequests.body(model, body));
+            return json.writeValueAsBytes(AzureRequests.body(model, body));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
-        WebClient.RequestBodySpec spec = client.post()
-                .uri(AzureRequests.url(model))
-                .contentType(MediaType.APPLICATION_JSON);
-        String apiKey = UpstreamHttp.apiKey(model);
-        if (apiKey != null) {
-            spec = spec.header("api-key", apiKey);
-        }
-        return spec.bodyValue(payload);
     }
 }

@@ -3,45 +3,155 @@ package dev.tollgate.edge.provider;
 import dev.tollgate.edge.catalog.CatalogModel;
 import dev.tollgate.edge.config.TollgateProperties;
 import dev.tollgate.edge.wire.UpstreamFailure;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelOption;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.timeout.ReadTimeoutException;
-import org.springframework.http.HttpHeaders;
-import org.springframework.http.client.reactive.ReactorClientHttpConnector;
-import org.springframework.web.reactive.function.client.WebClient;
-import org.springframework.web.reactive.function.client.WebClientRequestException;
-import org.springframework.web.reactive.function.client.WebClientResponseException;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 import reactor.netty.http.client.HttpClient;
+import reactor.netty.http.client.HttpClientResponse;
 import reactor.netty.resources.ConnectionProvider;
 
+import java.io.ByteArrayOutputStream;
 import java.net.ConnectException;
+import java.net.URI;
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 
 /**
- * What the Azure and Anthropic providers share with the OpenAI-compatible one: a non-blocking client with the edge's
- * timeouts, the upstream key read from its environment variable (never logged), and failures as
- * {@link UpstreamFailure}s.
+ * What every provider's upstream call shares: a POST of a JSON body on Reactor Netty's client, with the edge's
+ * timeouts (or the deployment's own), an upstream's error status and body as an {@link UpstreamFailure}, and a whole
+ * answer capped at {@link #MAX_ANSWER_BYTES}. Reactor Netty directly, not Spring's {@code WebClient} over it: the
+ * answer is bytes either way, and WebClient's exchange, codecs and header copies were a twentieth of the JVM's
+ * allocation per governed request (docs/performance.md).
  */
 final class UpstreamHttp {
 
-    private UpstreamHttp() {
-    }
+    /** The most a whole (non-streamed) answer may hold; a larger one fails as an unreachable deployment. */
+    static final int MAX_ANSWER_BYTES = 32 * 1024 * 1024;
 
-    static WebClient client(TollgateProperties properties, String poolName) {
+    private static final byte[] NO_BYTES = new byte[0];
+
+    private final HttpClient http;
+    /** Each deployment route's URI, parsed once (the URLs come from the configuration: a bounded set). */
+    private final Map<String, URI> uris = new ConcurrentHashMap<>();
+
+    UpstreamHttp(TollgateProperties properties, String poolName) {
         TollgateProperties.Edge edge = properties.edge();
         ConnectionProvider pool = ConnectionProvider.builder(poolName)
                 .maxConnections(2_000)
                 .pendingAcquireMaxCount(-1)
                 .maxIdleTime(Duration.ofSeconds(50))
                 .build();
-        HttpClient http = HttpClient.create(pool)
+        this.http = HttpClient.create(pool)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) edge.upstreamConnectTimeout().toMillis())
                 .responseTimeout(edge.upstreamTimeout());
-        return WebClient.builder()
-                .clientConnector(new ReactorClientHttpConnector(http))
-                .codecs(codecs -> codecs.defaultCodecs().maxInMemorySize(32 * 1024 * 1024))
-                .build();
+    }
+
+    /**
+     * POSTs {@code payload} (JSON) to {@code url} and answers the whole body; an empty body completes empty.
+     *
+     * @param headers   the provider's own headers (its key, its version)
+     * @param errorBody turns the upstream's error body into OpenAI's shape (identity for OpenAI-shaped upstreams)
+     */
+    Mono<byte[]> post(CatalogModel model, String url, Consumer<HttpHeaders> headers, byte[] payload,
+                      UnaryOperator<byte[]> errorBody) {
+        return send(model, url, headers, payload, false)
+                .response((response, body) -> {
+                    Mono<byte[]> whole = joined(body.asByteArray());
+                    return response.status().code() >= 400 ? whole.defaultIfEmpty(NO_BYTES)
+                            .flatMap(bytes -> Mono.<byte[]>error(statusFailure(model, response, errorBody.apply(bytes))))
+                            : whole;
+                })
+                .next()
+                .onErrorMap(e -> failure(model, e));
+    }
+
+    /**
+     * POSTs {@code payload} (JSON) to {@code url} asking for server-sent events, and passes the answer on in chunks
+     * as they arrive. An error status fails the flux before its first element.
+     */
+    Flux<byte[]> postStream(CatalogModel model, String url, Consumer<HttpHeaders> headers, byte[] payload,
+                            UnaryOperator<byte[]> errorBody) {
+        return send(model, url, headers, payload, true)
+                .response((response, body) -> response.status().code() >= 400
+                        ? joined(body.asByteArray()).defaultIfEmpty(NO_BYTES)
+                        .flatMap(bytes -> Mono.<byte[]>error(statusFailure(model, response, errorBody.apply(bytes))))
+                        : body.asByteArray())
+                .onErrorMap(e -> failure(model, e));
+    }
+
+    private HttpClient.ResponseReceiver<?> send(CatalogModel model, String url, Consumer<HttpHeaders> headers,
+                                                byte[] payload, boolean eventStream) {
+        Duration timeout = model.deployment().timeout();
+        return http.post()
+                .uri(uris.computeIfAbsent(url, URI::create))
+                .send((request, outbound) -> {
+                    HttpHeaders requestHeaders = request.requestHeaders();
+                    requestHeaders.set(HttpHeaderNames.CONTENT_TYPE, "application/json");
+                    requestHeaders.setInt(HttpHeaderNames.CONTENT_LENGTH, payload.length);
+                    if (eventStream) {
+                        requestHeaders.set(HttpHeaderNames.ACCEPT, "text/event-stream");
+                    }
+                    headers.accept(requestHeaders);
+                    if (timeout != null) {
+                        // this deployment's own limit, instead of tollgate.edge.upstream-timeout
+                        request.responseTimeout(timeout);
+                    }
+                    return outbound.sendObject(Unpooled.wrappedBuffer(payload));
+                });
+    }
+
+    /** The chunks of a body as one array: the only chunk itself when there is one; empty when there is none. */
+    private static Mono<byte[]> joined(Flux<byte[]> chunks) {
+        return chunks.collect(Joined::new, Joined::add).flatMap(Joined::bytes);
+    }
+
+    private static final class Joined {
+        private byte[] first;
+        private ByteArrayOutputStream more;
+
+        void add(byte[] chunk) {
+            if (first == null) {
+                first = chunk;
+                return;
+            }
+            if (more == null) {
+                more = new ByteArrayOutputStream(first.length + chunk.length);
+                more.writeBytes(first);
+            }
+            if ((long) more.size() + chunk.length > MAX_ANSWER_BYTES) {
+                throw new AnswerTooLarge();
+            }
+            more.writeBytes(chunk);
+        }
+
+        Mono<byte[]> bytes() {
+            if (first == null) {
+                return Mono.empty();
+            }
+            return Mono.just(more == null ? first : more.toByteArray());
+        }
+    }
+
+    /** A whole answer larger than {@link #MAX_ANSWER_BYTES}. */
+    static final class AnswerTooLarge extends RuntimeException {
+        AnswerTooLarge() {
+            super("its answer exceeded " + MAX_ANSWER_BYTES + " bytes", null, false, false);
+        }
+    }
+
+    private static UpstreamFailure statusFailure(CatalogModel model, HttpClientResponse response, byte[] body) {
+        int status = response.status().code();
+        return new UpstreamFailure(UpstreamFailure.Kind.HTTP_STATUS, status, body,
+                response.responseHeaders().get(HttpHeaderNames.RETRY_AFTER),
+                "Deployment '" + model.deploymentName() + "' answered HTTP " + status, null);
     }
 
     /** The deployment's upstream key, or {@code null} when it names no variable or the variable is not set. */
@@ -58,28 +168,17 @@ final class UpstreamHttp {
         return trimmed;
     }
 
-    /**
-     * A failure as the chat handler understands it. {@code errorBody} turns an upstream's own error body into
-     * OpenAI's shape (identity for OpenAI-shaped upstreams).
-     */
-    static Throwable failure(CatalogModel model, Throwable e, UnaryOperator<byte[]> errorBody) {
+    /** A failure as the governed lifecycle understands it (an error status is one already). */
+    static Throwable failure(CatalogModel model, Throwable e) {
         if (e instanceof UpstreamFailure) {
             return e;
         }
-        if (e instanceof WebClientResponseException status) {
-            return new UpstreamFailure(UpstreamFailure.Kind.HTTP_STATUS, status.getStatusCode().value(),
-                    errorBody.apply(status.getResponseBodyAsByteArray()),
-                    status.getHeaders().getFirst(HttpHeaders.RETRY_AFTER),
-                    "Deployment '" + model.deploymentName() + "' answered HTTP " + status.getStatusCode().value(), e);
-        }
-        Throwable cause = e instanceof WebClientRequestException request && request.getCause() != null
-                ? request.getCause() : e;
-        if (cause instanceof ReadTimeoutException || cause instanceof TimeoutException) {
+        if (e instanceof ReadTimeoutException || e instanceof TimeoutException) {
             return new UpstreamFailure(UpstreamFailure.Kind.TIMEOUT, 0, null, null,
                     "Deployment '" + model.deploymentName() + "' did not answer in time", e);
         }
         return new UpstreamFailure(UpstreamFailure.Kind.CONNECTION, 0, null, null,
                 "Deployment '" + model.deploymentName() + "' could not be reached"
-                        + (cause instanceof ConnectException ? "" : ": " + cause.getMessage()), e);
+                        + (e instanceof ConnectException ? "" : ": " + e.getMessage()), e);
     }
 }
