@@ -28,8 +28,8 @@ import java.util.function.UnaryOperator;
  * What every provider's upstream call shares: a POST of a JSON body on Reactor Netty's client, with the edge's
  * timeouts (or the deployment's own), an upstream's error status and body as an {@link UpstreamFailure}, and a whole
  * answer capped at {@link #MAX_ANSWER_BYTES}. Reactor Netty directly, not Spring's {@code WebClient} over it: the
- * answer is bytes either way, and WebClient's exchange, codecs and header copies were a twentieth of the JVM's
- * allocation per governed request (docs/performance.md).
+ * answer is bytes either way, and leaving WebClient's exchange, codecs and header copies took 17 to 20 % of the JVM's
+ * CPU and 9 KB of allocation off each governed request (docs/performance.md).
  */
 final class UpstreamHttp {
 
