@@ -125,11 +125,13 @@ final class StreamingJdbcEventStorageEngine extends JdbcEventStorageEngine {
         } else {
             token = previousToken.advanceTo(globalSequence, allowGaps ? MAX_GAP_OFFSET : 0);
         }
-        return timestamped(new TrackedDomainEventData<>(token, entry), timestamp);
+        return timestamped(token, entry, timestamp);
     }
 
-    private static <T> TrackedDomainEventData<T> timestamped(TrackedDomainEventData<T> data, Instant timestamp) {
-        return new TrackedDomainEventData<>(data.trackingToken(), data) {
+    /** The row with its timestamp as parsed here: Axon's entry would parse its text again when asked. */
+    private static <T> TrackedDomainEventData<T> timestamped(GapAwareTrackingToken token,
+                                                             GenericDomainEventEntry<T> entry, Instant timestamp) {
+        return new TrackedDomainEventData<>(token, entry) {
             @Override
             public Instant getTimestamp() {
                 return timestamp;
