@@ -44,8 +44,7 @@ public class AzureOpenAiProvider implements ChatProvider {
     }
 
     private static Consumer<HttpHeaders> apiKey(CatalogModel model) {
-        String apiKey = UpstreamHttp.apiKey(model);
-        return apiKey == null ? headers -> { } : headers -> headers.set("api-key", apiKey);
+        return UpstreamHttp.keyHeader(model, "api-key", "");
     }
 
     private byte[] payload(CatalogModel model, ObjectNode body) {

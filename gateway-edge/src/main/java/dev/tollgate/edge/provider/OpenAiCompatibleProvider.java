@@ -55,23 +55,20 @@ public class OpenAiCompatibleProvider implements ChatProvider {
 
     @Override
     public Mono<byte[]> post(CatalogModel model, String path, ObjectNode body) {
-        return upstream.post(model, url(model, path), authorization(model), payload(body), UnaryOperator.identity());
+        return upstream.post(model, url(model, path), bearerKey(model), payload(body), UnaryOperator.identity());
     }
 
     @Override
     public Flux<byte[]> postStream(CatalogModel model, String path, ObjectNode body) {
-        return upstream.postStream(model, url(model, path), authorization(model), payload(body),
-                UnaryOperator.identity());
+        return upstream.postStream(model, url(model, path), bearerKey(model), payload(body), UnaryOperator.identity());
+    }
+
+    private static Consumer<HttpHeaders> bearerKey(CatalogModel model) {
+        return UpstreamHttp.keyHeader(model, HttpHeaderNames.AUTHORIZATION.toString(), "Bearer ");
     }
 
     private static String url(CatalogModel model, String path) {
         return UpstreamHttp.trimSlash(model.deployment().baseUrl()) + path;
-    }
-
-    private static Consumer<HttpHeaders> authorization(CatalogModel model) {
-        String apiKey = UpstreamHttp.apiKey(model);
-        return apiKey == null ? headers -> { } : headers -> headers.set(HttpHeaderNames.AUTHORIZATION,
-                "Bearer " + apiKey);
     }
 
     private byte[] payload(ObjectNode body) {

@@ -10,6 +10,7 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.timeout.ReadTimeoutException;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.netty.ByteBufFlux;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.http.client.HttpClientResponse;
 import reactor.netty.resources.ConnectionProvider;
@@ -63,12 +64,9 @@ final class UpstreamHttp {
     Mono<byte[]> post(CatalogModel model, String url, Consumer<HttpHeaders> headers, byte[] payload,
                       UnaryOperator<byte[]> errorBody) {
         return send(model, url, headers, payload, false)
-                .response((response, body) -> {
-                    Mono<byte[]> whole = joined(body.asByteArray());
-                    return response.status().code() >= 400 ? whole.defaultIfEmpty(NO_BYTES)
-                            .flatMap(bytes -> Mono.<byte[]>error(statusFailure(model, response, errorBody.apply(bytes))))
-                            : whole;
-                })
+                .response((response, body) -> response.status().code() >= 400
+                        ? statusFailure(model, response, body, errorBody)
+                        : joined(body.asByteArray()))
                 .next()
                 .onErrorMap(e -> failure(model, e));
     }
@@ -81,8 +79,7 @@ final class UpstreamHttp {
                             UnaryOperator<byte[]> errorBody) {
         return send(model, url, headers, payload, true)
                 .response((response, body) -> response.status().code() >= 400
-                        ? joined(body.asByteArray()).defaultIfEmpty(NO_BYTES)
-                        .flatMap(bytes -> Mono.<byte[]>error(statusFailure(model, response, errorBody.apply(bytes))))
+                        ? statusFailure(model, response, body, errorBody)
                         : body.asByteArray())
                 .onErrorMap(e -> failure(model, e));
     }
@@ -147,11 +144,23 @@ final class UpstreamHttp {
         }
     }
 
-    private static UpstreamFailure statusFailure(CatalogModel model, HttpClientResponse response, byte[] body) {
+    /** An error status: its whole body read, in OpenAI's shape, with its Retry-After, as the failure. */
+    private static Mono<byte[]> statusFailure(CatalogModel model, HttpClientResponse response, ByteBufFlux body,
+                                              UnaryOperator<byte[]> errorBody) {
         int status = response.status().code();
-        return new UpstreamFailure(UpstreamFailure.Kind.HTTP_STATUS, status, body,
-                response.responseHeaders().get(HttpHeaderNames.RETRY_AFTER),
-                "Deployment '" + model.deploymentName() + "' answered HTTP " + status, null);
+        return joined(body.asByteArray()).defaultIfEmpty(NO_BYTES)
+                .flatMap(bytes -> Mono.error(new UpstreamFailure(UpstreamFailure.Kind.HTTP_STATUS, status,
+                        errorBody.apply(bytes), response.responseHeaders().get(HttpHeaderNames.RETRY_AFTER),
+                        "Deployment '" + model.deploymentName() + "' answered HTTP " + status, null)));
+    }
+
+    /**
+     * Sets the deployment's upstream key as the header {@code name}, after {@code prefix}; nothing when there is no
+     * key.
+     */
+    static Consumer<HttpHeaders> keyHeader(CatalogModel model, String name, String prefix) {
+        String apiKey = apiKey(model);
+        return apiKey == null ? headers -> { } : headers -> headers.set(name, prefix + apiKey);
     }
 
     /** The deployment's upstream key, or {@code null} when it names no variable or the variable is not set. */
