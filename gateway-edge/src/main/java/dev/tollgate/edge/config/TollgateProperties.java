@@ -216,6 +216,9 @@ public record TollgateProperties(
      * @param dispatchThreads     threads that send batches to the ledger: one batch in flight per team, teams in
      *                            parallel
      * @param concurrencyRetries  retries of a batch that lost an optimistic-append race with another node
+     * @param contentionWindow    after such a race, how long the team's batches on this node take the team's
+     *                            cross-node lock (a PostgreSQL advisory lock), so that nodes contending for one team
+     *                            take turns instead of racing
      * @param maxMembersPerTeam   the most members a team may have (and keys with a budget of their own): bounds the
      *                            Team's state
      * @param settlementLinger    how long a settlement or release may wait for other lines of its team before it is
@@ -231,6 +234,7 @@ public record TollgateProperties(
                          @DefaultValue("256") int maxBatchSize,
                          @DefaultValue("4") int dispatchThreads,
                          @DefaultValue("5") int concurrencyRetries,
+                         @DefaultValue("60s") Duration contentionWindow,
                          @DefaultValue("10000") int maxMembersPerTeam,
                          @DefaultValue("20ms") Duration settlementLinger,
                          @DefaultValue("50ms") Duration eventFetchLinger) {

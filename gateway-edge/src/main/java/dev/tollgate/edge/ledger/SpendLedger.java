@@ -15,6 +15,7 @@ import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import org.axonframework.commandhandling.GenericCommandMessage;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.modelling.command.ConcurrencyException;
 import org.slf4j.Logger;
@@ -77,6 +78,7 @@ public class SpendLedger implements SmartLifecycle {
     private final CommandGateway commands;
     private final int maxBatchSize;
     private final int concurrencyRetries;
+    private final long contentionWindowNanos;
     private final ExecutorService dispatchers;
     private final long settlementLingerNanos;
     private final ScheduledExecutorService lingerTimer;
@@ -125,6 +127,7 @@ public class SpendLedger implements SmartLifecycle {
                 .publishPercentiles(0.5, 0.9, 0.99).register(meters);
         this.maxBatchSize = properties.ledger().maxBatchSize();
         this.concurrencyRetries = properties.ledger().concurrencyRetries();
+        this.contentionWindowNanos = properties.ledger().contentionWindow().toNanos();
         this.settlementLingerNanos = properties.ledger().settlementLinger().toNanos();
         this.lingerTimer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread thread = new Thread(r, "ledger-linger");
@@ -234,6 +237,8 @@ public class SpendLedger implements SmartLifecycle {
         final AtomicBoolean lingering = new AtomicBoolean();
         /** A linger has ended: what is queued leaves now, settlements alone included. */
         volatile boolean lingerOver;
+        /** Until when ({@link System#nanoTime()}) this team's batches take its cross-node lock; 0: never contended. */
+        volatile long contendedUntil;
 
         TeamQueue(String teamId) {
             this.teamId = teamId;
@@ -288,12 +293,13 @@ public class SpendLedger implements SmartLifecycle {
                 queue.lingerOver = false; // what arrives from now on lingers again
             }
             if (!batch.isEmpty()) {
-                dispatch(queue.teamId, batch);
+                dispatch(queue, batch);
             }
         }
     }
 
-    private void dispatch(String teamId, List<Pending> batch) {
+    private void dispatch(TeamQueue queue, List<Pending> batch) {
+        String teamId = queue.teamId;
         if (!database.isUp()) {
             keepForLater(teamId, batch);
             return;
@@ -302,7 +308,10 @@ public class SpendLedger implements SmartLifecycle {
         for (int attempt = 0; ; attempt++) {
             try {
                 long started = System.nanoTime();
-                SpendBatchResult result = commands.sendAndWait(command);
+                long contendedUntil = queue.contendedUntil;
+                SpendBatchResult result = commands.sendAndWait(contendedUntil != 0 && started - contendedUntil < 0
+                        ? GenericCommandMessage.asCommandMessage(command).andMetaData(CrossNodeTeamLock.ASK)
+                        : command);
                 batchDuration.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
                 batchSize.record(batch.size());
                 for (int i = 0; i < batch.size(); i++) {
@@ -311,13 +320,15 @@ public class SpendLedger implements SmartLifecycle {
                 return;
             } catch (ConcurrencyException e) {
                 // Another node appended to this team first: Axon evicted the cached team; decide again on the
-                // reloaded state. Lines are idempotent by request id, so a retry never acts twice.
+                // reloaded state, and for a while take the team's cross-node lock (CrossNodeTeamLock), so that
+                // the retry cannot lose again. Lines are idempotent by request id: a retry never acts twice.
                 conflicts.increment();
+                queue.contendedUntil = (System.nanoTime() + contentionWindowNanos) | 1; // never 0
                 if (attempt < concurrencyRetries) {
                     log.debug("Team {} changed on another node; retrying a batch of {}", teamId, batch.size());
                     continue;
                 }
-                fail(batch, e);
+                outraced(teamId, batch, e);
                 return;
             } catch (RuntimeException | Error e) {
                 // (an Error too: the PostgreSQL driver asserts on a connection cut mid-batch; whatever it is, the
@@ -329,6 +340,29 @@ public class SpendLedger implements SmartLifecycle {
                 }
                 return;
             }
+        }
+    }
+
+    /**
+     * Every attempt lost its race with another node (which does not take the team's lock yet). Nothing of the batch
+     * was stored. Its reservations are refused with a 503 (the client may retry; nothing was charged); its
+     * settlements and releases go again later: the requests they close were answered, their cost must be stored.
+     */
+    private void outraced(String teamId, List<Pending> batch, ConcurrencyException e) {
+        log.warn("A batch of {} spend lines for team {} lost {} races with other nodes in a row: {}", batch.size(),
+                teamId, concurrencyRetries + 1, e.getMessage());
+        List<Pending> later = new ArrayList<>();
+        for (Pending pending : batch) {
+            if (pending.line() instanceof ReserveSpend) {
+                pending.outcome().completeExceptionally(new DatabaseUnavailable("The team's budget is being "
+                        + "decided by other Tollgate nodes right now; nothing was charged. Retry shortly.",
+                        database.retryAfter()));
+            } else {
+                later.add(pending);
+            }
+        }
+        if (!later.isEmpty()) {
+            retryLater(teamId, later);
         }
     }
 
@@ -352,6 +386,10 @@ public class SpendLedger implements SmartLifecycle {
             }
         }
         deferred.increment(later.size());
+        retryLater(teamId, later);
+    }
+
+    private void retryLater(String teamId, List<Pending> later) {
         try {
             retries.schedule(() -> enqueue(teamId, later), retryDelay.toMillis(), TimeUnit.MILLISECONDS);
         } catch (java.util.concurrent.RejectedExecutionException stopped) {

@@ -32,7 +32,8 @@ class TollgatePropertiesTest {
         assertThat(tree.dataDir()).isEqualTo(Path.of("tollgate-data"));
         assertThat(tree.embeddedPostgres()).isEqualTo(new TollgateProperties.EmbeddedPostgres(0, true));
         assertThat(tree.ledger()).isEqualTo(new TollgateProperties.Ledger(Duration.ofMinutes(15),
-                Duration.ofSeconds(30), 16, 256, 4, 5, 10_000, Duration.ofMillis(20), Duration.ofMillis(50)));
+                Duration.ofSeconds(30), 16, 256, 4, 5, Duration.ofSeconds(60), 10_000, Duration.ofMillis(20),
+                Duration.ofMillis(50)));
         assertThat(tree.boosts().expirySweepInterval()).isEqualTo(Duration.ofSeconds(10));
         assertThat(tree.edge()).isEqualTo(new TollgateProperties.Edge(DataSize.ofMegabytes(8), Duration.ofSeconds(5),
                 Duration.ofMinutes(10), Duration.ofMillis(500), false, Map.of(), 16));

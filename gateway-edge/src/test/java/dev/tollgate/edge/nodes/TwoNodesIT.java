@@ -96,7 +96,9 @@ class TwoNodesIT {
                         .hasSize(N);
                 assertThat(load.answers().stream().filter(x -> x.status() == 200)).hasSizeLessThanOrEqualTo(N);
                 // answered, refused (the budget is for N of the requests), or cut by the kill: nothing else
-                assertThat(load.answers()).extracting(Load.Answer::status).contains(200, 429).isSubsetOf(200, 429, -1);
+                assertThat(load.answers()).extracting(Load.Answer::status)
+                        .as("answers; what the nodes logged:%n%s", problemsLogged(a, b))
+                        .contains(200, 429).isSubsetOf(200, 429, -1);
                 StopAndCrashIT.assertExactlyOnce(rows, upstream.reached(), "hot");
                 for (Load.Answer answer : load.answers()) {
                     LedgerRows.Row row = StopAndCrashIT.byMarker(rows).get(answer.marker());
@@ -129,5 +131,16 @@ class TwoNodesIT {
         return LedgerRows.of(jdbcUrl, "hot").stream().filter(r -> !r.outcome().equals("rejected"))
                 .map(r -> r.outcome().equals("reserved") ? r.reserved() : r.cost())
                 .reduce(BigDecimal.ZERO, BigDecimal::add);
+    }
+
+    /** The warnings and errors the nodes logged (their first lines), for whoever reads a failure in CI. */
+    private static String problemsLogged(TollgateProcess... nodes) throws java.io.IOException {
+        StringBuilder problems = new StringBuilder();
+        for (TollgateProcess node : nodes) {
+            node.logText().lines().filter(line -> line.contains(" ERROR ") || line.contains(" WARN "))
+                    .filter(line -> !line.contains("SpringDoc")).limit(20)
+                    .forEach(line -> problems.append(line, 0, Math.min(line.length(), 400)).append('\n'));
+        }
+        return problems.toString();
     }
 }
