@@ -72,12 +72,10 @@ public class AnthropicProvider implements ChatProvider {
 
     private static Consumer<HttpHeaders> headers(CatalogModel model) {
         String version = version(model);
-        String apiKey = UpstreamHttp.apiKey(model);
+        Consumer<HttpHeaders> apiKey = UpstreamHttp.keyHeader(model, "x-api-key", "");
         return headers -> {
             headers.set("anthropic-version", version);
-            if (apiKey != null) {
-                headers.set("x-api-key", apiKey);
-            }
+            apiKey.accept(headers);
         };
     }
 
