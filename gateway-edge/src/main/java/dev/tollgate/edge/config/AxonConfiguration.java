@@ -38,6 +38,7 @@ import dev.tollgate.projection.directory.DirectoryProjection;
 import dev.tollgate.projection.messagecost.MessageCostProjection;
 import dev.tollgate.projection.recalculation.RecalculationReplay;
 import dev.tollgate.projection.rollup.SpendRollupProjection;
+import org.axonframework.serialization.AnnotationRevisionResolver;
 import org.axonframework.serialization.Serializer;
 import org.axonframework.serialization.json.JacksonSerializer;
 import org.axonframework.serialization.upcasting.event.EventUpcasterChain;
@@ -82,7 +83,8 @@ public class AxonConfiguration {
                         .addSerializer(Instant.class, new FastInstantSerializer()))
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
                 .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
-        return JacksonSerializer.builder().objectMapper(mapper).build();
+        return JacksonSerializer.builder().objectMapper(mapper)
+                .revisionResolver(new CachedRevisionResolver(new AnnotationRevisionResolver())).build();
     }
 
     /** Every aggregate's command target resolver: Axon's, with each command class's annotated members found once. */
