@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.tollgate.api.privacy.DataSubject;
 import dev.tollgate.api.privacy.PersonalData;
+import org.axonframework.messaging.MetaData;
 import org.axonframework.serialization.Converter;
 import org.axonframework.serialization.SerializedObject;
 import org.axonframework.serialization.SerializedType;
@@ -42,6 +43,8 @@ public final class PersonalDataSerializer implements Serializer {
     private final ObjectMapper mapper;
     private final Supplier<PersonalDataKeys> keys;
     private final Map<Class<?>, Sealed> sealedByType = new ConcurrentHashMap<>();
+    /** Empty metadata as the delegate serializes it (its bytes are never changed by their readers). */
+    private volatile SerializedObject<byte[]> emptyMetaData;
 
     /** @param keys the key table, looked up when first needed (the serializer is built before the database) */
     public PersonalDataSerializer(JacksonSerializer delegate, Supplier<PersonalDataKeys> keys) {
@@ -51,7 +54,17 @@ public final class PersonalDataSerializer implements Serializer {
     }
 
     @Override
+    @SuppressWarnings("unchecked")
     public <T> SerializedObject<T> serialize(Object object, Class<T> expectedRepresentation) {
+        if (object instanceof MetaData metaData && metaData.isEmpty() && expectedRepresentation == byte[].class) {
+            // every event's metadata is empty (no correlation data, AxonConfiguration): serialized once
+            SerializedObject<byte[]> empty = emptyMetaData;
+            if (empty == null) {
+                empty = delegate.serialize(metaData, byte[].class);
+                emptyMetaData = empty;
+            }
+            return (SerializedObject<T>) empty;
+        }
         Sealed sealed = object == null ? Sealed.NONE : sealedOf(object.getClass());
         if (sealed.fields().isEmpty()) {
             return delegate.serialize(object, expectedRepresentation);
