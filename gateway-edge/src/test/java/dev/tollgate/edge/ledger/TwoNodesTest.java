@@ -41,41 +41,36 @@ class TwoNodesTest {
 
     @Test
     void twoNodesSpendingFromOneTeamNeverOvershootItsBudget() throws Exception {
-        try (RunningGateway a = RunningGateway.start(List.of("test"), "tollgate.data-dir=" + first,
-                "tollgate.master-key=" + MASTER)) {
-            String jdbcUrl = a.bean(EmbeddedPostgres.class).getJdbcUrl("postgres", "postgres");
-            try (RunningGateway b = RunningGateway.start(List.of("test"), "spring.datasource.url=" + jdbcUrl,
-                    "spring.datasource.username=postgres", "tollgate.master-key=" + MASTER)) {
-                String budget = new BigDecimal("0.0002").multiply(BigDecimal.valueOf(N)).toPlainString();
-                Http admin = a.http();
-                assertThat(admin.post("/admin/teams", MASTER, Map.of("id", "shared", "budget",
-                        Map.of("limit", budget, "period", "monthly"))).status()).isEqualTo(201);
-                String key = admin.post("/admin/keys", MASTER, Map.of("team_id", "shared")).json().path("key").asText();
-                await().until(() -> b.http().get("/admin/keys?team_id=shared", MASTER).json().path("data").size() == 1);
+        try (RunningGateway a = firstNode(); RunningGateway b = secondNode(a)) {
+            String budget = new BigDecimal("0.0002").multiply(BigDecimal.valueOf(N)).toPlainString();
+            Http admin = a.http();
+            assertThat(admin.post("/admin/teams", MASTER, Map.of("id", "shared", "budget",
+                    Map.of("limit", budget, "period", "monthly"))).status()).isEqualTo(201);
+            String key = admin.post("/admin/keys", MASTER, Map.of("team_id", "shared")).json().path("key").asText();
+            await().until(() -> b.http().get("/admin/keys?team_id=shared", MASTER).json().path("data").size() == 1);
 
-                List<CompletableFuture<HttpResponse<String>>> responses = new ArrayList<>();
-                for (int i = 0; i < 8 * N; i++) {
-                    Http node = i % 2 == 0 ? a.http() : b.http();
-                    HttpRequest request = node.request("/v1/chat/completions", key)
-                            .header("Content-Type", "application/json")
-                            .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"gpt-output-priced\","
-                                    + "\"max_tokens\":100,\"user\":\"u" + (i % 11) + "\",\"messages\":[{\"role\":"
-                                    + "\"user\",\"content\":\"two nodes " + i + "\"}]}")).build();
-                    responses.add(Http.client().sendAsync(request, HttpResponse.BodyHandlers.ofString()));
-                }
-                List<Integer> statuses = responses.stream().map(CompletableFuture::join)
-                        .map(HttpResponse::statusCode).toList();
-
-                assertThat(statuses).containsOnly(200, 429);
-                assertThat(statuses.stream().filter(s -> s == 200)).hasSize(N);
-                DSLContext dsl = a.bean(DSLContext.class);
-                await().atMost(Duration.ofSeconds(20)).until(() -> dsl.fetchCount(MESSAGE_COSTS,
-                        MESSAGE_COSTS.TEAM_ID.eq("shared")) == 8 * N
-                        && dsl.fetchCount(MESSAGE_COSTS, MESSAGE_COSTS.OUTCOME.eq("reserved")) == 0);
-                BigDecimal spent = dsl.select(org.jooq.impl.DSL.sum(MESSAGE_COSTS.COST)).from(MESSAGE_COSTS)
-                        .where(MESSAGE_COSTS.TEAM_ID.eq("shared")).fetchOne(0, BigDecimal.class);
-                assertThat(spent).isEqualByComparingTo(budget);
+            List<CompletableFuture<HttpResponse<String>>> responses = new ArrayList<>();
+            for (int i = 0; i < 8 * N; i++) {
+                Http node = i % 2 == 0 ? a.http() : b.http();
+                HttpRequest request = node.request("/v1/chat/completions", key)
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"gpt-output-priced\","
+                                + "\"max_tokens\":100,\"user\":\"u" + (i % 11) + "\",\"messages\":[{\"role\":"
+                                + "\"user\",\"content\":\"two nodes " + i + "\"}]}")).build();
+                responses.add(Http.client().sendAsync(request, HttpResponse.BodyHandlers.ofString()));
             }
+            List<Integer> statuses = responses.stream().map(CompletableFuture::join)
+                    .map(HttpResponse::statusCode).toList();
+
+            assertThat(statuses).containsOnly(200, 429);
+            assertThat(statuses.stream().filter(s -> s == 200)).hasSize(N);
+            DSLContext dsl = a.bean(DSLContext.class);
+            await().atMost(Duration.ofSeconds(20)).until(() -> dsl.fetchCount(MESSAGE_COSTS,
+                    MESSAGE_COSTS.TEAM_ID.eq("shared")) == 8 * N
+                    && dsl.fetchCount(MESSAGE_COSTS, MESSAGE_COSTS.OUTCOME.eq("reserved")) == 0);
+            BigDecimal spent = dsl.select(org.jooq.impl.DSL.sum(MESSAGE_COSTS.COST)).from(MESSAGE_COSTS)
+                    .where(MESSAGE_COSTS.TEAM_ID.eq("shared")).fetchOne(0, BigDecimal.class);
+            assertThat(spent).isEqualByComparingTo(budget);
         }
     }
 
@@ -86,44 +81,53 @@ class TwoNodesTest {
      */
     @Test
     void aNodeThatLostARaceForATeamDecidesItsBatchesUnderTheTeamsCrossNodeLock() throws Exception {
-        try (RunningGateway a = RunningGateway.start(List.of("test"), "tollgate.data-dir=" + first,
-                "tollgate.master-key=" + MASTER)) {
-            String jdbcUrl = a.bean(EmbeddedPostgres.class).getJdbcUrl("postgres", "postgres");
-            try (RunningGateway b = RunningGateway.start(List.of("test"), "spring.datasource.url=" + jdbcUrl,
-                    "spring.datasource.username=postgres", "tollgate.master-key=" + MASTER)) {
-                String contendedKey = teamWithKey(a, b, "contended");
-                String soloKey = teamWithKey(a, b, "solo");
-                // a decides for the team, then b does: a's cached team is stale, and a's next batch loses its race
-                assertThat(chat(a, contendedKey, 0).statusCode()).isEqualTo(200);
-                assertThat(chat(b, contendedKey, 1).statusCode()).isEqualTo(200);
-                assertThat(chat(a, contendedKey, 2).statusCode()).isEqualTo(200);
-                assertThat(chat(a, soloKey, 3).statusCode()).isEqualTo(200);
-                RunningGateway loser = conflicts(a) > 0 ? a : b;
-                assertThat(conflicts(loser)).as("a node lost a race for the team").isPositive();
+        try (RunningGateway a = firstNode(); RunningGateway b = secondNode(a)) {
+            String contendedKey = teamWithKey(a, b, "contended");
+            String soloKey = teamWithKey(a, b, "solo");
+            // a decides for the team, then b does: a's cached team is stale, and a's next batch loses its race
+            assertThat(chat(a, contendedKey, 0).statusCode()).isEqualTo(200);
+            assertThat(chat(b, contendedKey, 1).statusCode()).isEqualTo(200);
+            assertThat(chat(a, contendedKey, 2).statusCode()).isEqualTo(200);
+            assertThat(chat(a, soloKey, 3).statusCode()).isEqualTo(200);
+            RunningGateway loser = conflicts(a) > 0 ? a : b;
+            assertThat(conflicts(loser)).as("a node lost a race for the team").isPositive();
 
-                try (Connection other = DriverManager.getConnection(jdbcUrl, "postgres", "")) {
-                    // another node in the middle of a batch of each team: it holds the teams' locks
-                    other.setAutoCommit(false);
-                    for (String team : List.of("contended", "solo")) {
-                        try (PreparedStatement lock = other.prepareStatement(
-                                "select pg_advisory_xact_lock(?, hashtext(?))")) {
-                            lock.setInt(1, CrossNodeTeamLock.NAMESPACE);
-                            lock.setString(2, team);
-                            lock.execute();
-                        }
+            try (Connection other = DriverManager.getConnection(jdbcUrl(a), "postgres", "")) {
+                // another node in the middle of a batch of each team: it holds the teams' locks
+                other.setAutoCommit(false);
+                for (String team : List.of("contended", "solo")) {
+                    try (PreparedStatement lock = other.prepareStatement(
+                            "select pg_advisory_xact_lock(?, hashtext(?))")) {
+                        lock.setInt(1, CrossNodeTeamLock.NAMESPACE);
+                        lock.setString(2, team);
+                        lock.execute();
                     }
-                    // the team only this node spends from goes on regardless
-                    assertThat(chat(loser, soloKey, 4).statusCode()).isEqualTo(200);
-                    // the contended team's next batch waits for the lock
-                    CompletableFuture<HttpResponse<String>> waiting = Http.client().sendAsync(
-                            chatRequest(loser, contendedKey, 5), HttpResponse.BodyHandlers.ofString());
-                    await().atMost(Duration.ofSeconds(20)).until(() -> advisoryLockWaiters(other) == 1);
-                    assertThat(waiting).isNotDone();
-                    other.commit();
-                    assertThat(waiting.get().statusCode()).isEqualTo(200);
                 }
+                // the team only this node spends from goes on regardless
+                assertThat(chat(loser, soloKey, 4).statusCode()).isEqualTo(200);
+                // the contended team's next batch waits for the lock
+                CompletableFuture<HttpResponse<String>> waiting = Http.client().sendAsync(
+                        chatRequest(loser, contendedKey, 5), HttpResponse.BodyHandlers.ofString());
+                await().atMost(Duration.ofSeconds(20)).until(() -> advisoryLockWaiters(other) == 1);
+                assertThat(waiting).isNotDone();
+                other.commit();
+                assertThat(waiting.get().statusCode()).isEqualTo(200);
             }
         }
+    }
+
+    private RunningGateway firstNode() {
+        return RunningGateway.start(List.of("test"), "tollgate.data-dir=" + first, "tollgate.master-key=" + MASTER);
+    }
+
+    /** A second node on the first one's (embedded) PostgreSQL. */
+    private static RunningGateway secondNode(RunningGateway first) {
+        return RunningGateway.start(List.of("test"), "spring.datasource.url=" + jdbcUrl(first),
+                "spring.datasource.username=postgres", "tollgate.master-key=" + MASTER);
+    }
+
+    private static String jdbcUrl(RunningGateway node) {
+        return node.bean(EmbeddedPostgres.class).getJdbcUrl("postgres", "postgres");
     }
 
     private static String teamWithKey(RunningGateway a, RunningGateway b, String team) {
