@@ -19,7 +19,8 @@ import java.util.Map;
  * (aggregate, sequence) key) drops its cached team and decides again on the team reloaded from the event store. That
  * reload replays the team's events since its last snapshot and takes far longer than the winner's decision on its
  * warm cache, so on a busy machine the winner can append again during every reload of the loser, until the loser runs
- * out of retries (seen in CI: a reservation answered 500 after six lost races in a row).
+ * out of retries (four lost races in a row were seen under load; the likely cause of a reservation answered 500 in
+ * CI's two-node test).
  * <p>
  * A batch that asks for it ({@link #ASK}, which {@link SpendLedger} adds for a team it has lately seen another node
  * append to) takes PostgreSQL's transaction-scoped advisory lock of its team before the team is loaded. Batches of a
