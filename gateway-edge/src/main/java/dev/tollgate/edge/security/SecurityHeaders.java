@@ -14,8 +14,10 @@ import reactor.core.publisher.Mono;
  * {@code X-Content-Type-Options: nosniff}. The admin UI ({@code /ui}) and the portal ({@code /portal}) are pages: they
  * also get a Content-Security-Policy without {@code 'unsafe-inline'} (everything they load is their own files), may
  * not be framed ({@code frame-ancestors 'none'}, {@code X-Frame-Options: DENY}) and send no referrer; so do the
- * sign-in's pages ({@code /sso/...} answers in HTML, under their own policy). Set just before
- * the answer is committed, so that whichever layer answers (a route, the route guard, the error handler) has them.
+ * sign-in's pages ({@code /sso/...} answers in HTML, under their own policy). {@code nosniff} is set before any
+ * layer answers (no layer removes a response's headers, so whichever answers, a route, the route guard or the error
+ * handler, keeps it); the pages' headers just before the answer is committed, when what answers is known. A commit
+ * action costs every answer a chain of Reactor operators at its commit: the API's answers have none.
  */
 @Component
 @Order(0) // first: every answer gets the headers, the other filters' refusals too (web.EdgeFilters)
@@ -31,21 +33,24 @@ public class SecurityHeaders implements EdgeFilter {
         String path = exchange.getRequest().getPath().value();
         boolean page = isPage(path);
         boolean signIn = path.startsWith("/sso/");
-        exchange.getResponse().beforeCommit(() -> {
-            HttpHeaders headers = exchange.getResponse().getHeaders();
-            headers.set("X-Content-Type-Options", "nosniff");
-            if (page) {
-                headers.set("Content-Security-Policy", PAGE_POLICY);
-            }
-            if (page || signIn && isHtml(headers)) {
-                if (!headers.containsKey("Content-Security-Policy")) { // a sign-in page sets its own, stricter one
+        exchange.getResponse().getHeaders().set("X-Content-Type-Options", "nosniff");
+        if (page || signIn) {
+            // a page's headers depend on what answers it (a sign-in page's content type): decided at the commit
+            exchange.getResponse().beforeCommit(() -> {
+                HttpHeaders headers = exchange.getResponse().getHeaders();
+                if (page) {
                     headers.set("Content-Security-Policy", PAGE_POLICY);
                 }
-                headers.set("X-Frame-Options", "DENY");
-                headers.set("Referrer-Policy", "no-referrer");
-            }
-            return Mono.empty();
-        });
+                if (page || isHtml(headers)) {
+                    if (!headers.containsKey("Content-Security-Policy")) { // a sign-in page sets its own, stricter one
+                        headers.set("Content-Security-Policy", PAGE_POLICY);
+                    }
+                    headers.set("X-Frame-Options", "DENY");
+                    headers.set("Referrer-Policy", "no-referrer");
+                }
+                return Mono.empty();
+            });
+        }
         return chain.filter(exchange);
     }
 

@@ -41,6 +41,7 @@ class SecurityHeadersTest extends GatewayTestSupport {
                 raw.send("GET", "/admin%2Fteams", MASTER_KEY, null),         // a path with two readings: 400
                 raw.send("GET", "/admin/teams\\x", MASTER_KEY, null),        // no URI: the HTTP layer's 400
                 raw.send("GET", "/v1/models", null, null),                   // /v1: 401
+                raw.send("POST", "/v1/chat/completions", null, "{}"),        // a governed route: 401
                 raw.send("GET", "/actuator/health", null, null),             // a probe
                 raw.send("GET", "/" + "x".repeat(9000), null, null));        // the HTTP layer's 414
         for (RawHttp.Response answer : answers) {
