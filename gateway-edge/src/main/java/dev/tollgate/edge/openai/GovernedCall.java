@@ -458,17 +458,29 @@ public class GovernedCall {
             return body;
         }
 
-        private ServerResponse.BodyBuilder headers(ServerResponse.BodyBuilder response) {
-            admission.headers().forEach(response::header);
-            response.header(TollgateHeaders.RESERVED, reservation.amount().toDecimalString());
+        /**
+         * The answer's headers, written into the response itself rather than into a {@code ServerResponse} builder,
+         * which would keep a map of its own and copy it into the response when written.
+         */
+        private ServerResponse.BodyBuilder okWithHeaders(String contentType) {
+            admission.headers().forEach(responseHeaders::set);
+            responseHeaders.set(TollgateHeaders.RESERVED, reservation.amount().toDecimalString());
             warnings.headerFor(key.teamId(), reservation.userId(), key.keyId())
-                    .ifPresent(warning -> response.header(TollgateHeaders.BUDGET_WARNING, warning));
+                    .ifPresent(warning -> responseHeaders.set(TollgateHeaders.BUDGET_WARNING, warning));
             if (reservation.clamped() && plan.maxTokensField != null) {
-                response.header(TollgateHeaders.MAX_TOKENS,
+                responseHeaders.set(TollgateHeaders.MAX_TOKENS,
                         Long.toString(reservation.grantedMaxTokens() / plan.choices));
             }
-            routingHeaders().forEach(response::header);
-            return response;
+            routingHeaders().forEach(responseHeaders::set);
+            responseHeaders.set(HttpHeaders.CONTENT_TYPE, contentType);
+            return ServerResponse.ok();
+        }
+
+        /** A whole answer: its headers, its cost, its bytes. */
+        private Mono<ServerResponse> whole(Money cost, byte[] out) {
+            ServerResponse.BodyBuilder ok = okWithHeaders(MediaType.APPLICATION_JSON_VALUE);
+            responseHeaders.set(TollgateHeaders.COST, cost.toDecimalString());
+            return ok.body(bytesBody(out));
         }
 
         private Map<String, String> routingHeaders() {
@@ -526,10 +538,7 @@ public class GovernedCall {
             } catch (JsonProcessingException e) {
                 return Mono.error(ApiError.internal("Could not write the answer of request " + requestId));
             }
-            return headers(ServerResponse.ok())
-                    .header(TollgateHeaders.COST, cost.toDecimalString())
-                    .contentType(MediaType.APPLICATION_JSON)
-                    .body(bytesBody(out));
+            return whole(cost, out);
         }
 
         private void observeAnswer(byte[] bytes) {
@@ -568,10 +577,7 @@ public class GovernedCall {
             } catch (JsonProcessingException e) {
                 return Mono.error(ApiError.internal("Could not write the answer of request " + requestId));
             }
-            return headers(ServerResponse.ok())
-                    .header(TollgateHeaders.COST, cost.toDecimalString())
-                    .contentType(MediaType.APPLICATION_JSON)
-                    .body(bytesBody(out));
+            return whole(cost, out);
         }
 
         /** The cost as the tree path writes it into a usage block (the same number, the same spelling). */
@@ -622,10 +628,9 @@ public class GovernedCall {
                         settle(usage, cost(usage));
                     });
             Flux<DataBuffer> out = events.map(DefaultDataBufferFactory.sharedInstance::wrap);
-            return headers(ServerResponse.ok())
-                    .contentType(MediaType.TEXT_EVENT_STREAM)
-                    .header("Cache-Control", "no-cache")
-                    .body(BodyInserters.fromDataBuffers(out));
+            ServerResponse.BodyBuilder ok = okWithHeaders(MediaType.TEXT_EVENT_STREAM_VALUE);
+            responseHeaders.set(HttpHeaders.CACHE_CONTROL, "no-cache");
+            return ok.body(BodyInserters.fromDataBuffers(out));
         }
 
         /** After the upstream's last event (or the budget's): settle, then what the route sends last. */
