@@ -14,7 +14,8 @@ import java.util.List;
  * The edge's filters ({@link EdgeFilter} beans), in the order of their {@code @Order}, as the one {@code WebFilter}
  * every request passes:
  * {@code SecurityHeaders}, {@code FailedAuthThrottle}, {@code DatabaseGuard}, {@code RouteGuard},
- * {@code QueryParameterCheck}.
+ * {@code QueryParameterCheck}, and last {@code GovernedDispatch} (the governed routes' plain spellings straight to
+ * their endpoint; everything else on to WebFlux's dispatcher).
  * <p>
  * Spring's own chain puts a checkpoint on each filter of each request (an assembly snapshot and its description, a
  * string concatenated per call): for the five, 1.7 % of the JVM's CPU at saturation (docs/performance.md). Here each

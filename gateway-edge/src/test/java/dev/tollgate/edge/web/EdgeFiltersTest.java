@@ -2,6 +2,7 @@ package dev.tollgate.edge.web;
 
 import dev.tollgate.edge.database.DatabaseGuard;
 import dev.tollgate.edge.input.QueryParameterCheck;
+import dev.tollgate.edge.openai.GovernedDispatch;
 import dev.tollgate.edge.security.FailedAuthThrottle;
 import dev.tollgate.edge.security.RouteGuard;
 import dev.tollgate.edge.security.SecurityHeaders;
@@ -27,7 +28,8 @@ class EdgeFiltersTest extends GatewayTestSupport {
     void theEdgeFiltersAreSpringsOnlyWebFilterAndRunInTheirDocumentedOrder() {
         assertThat(context.getBeansOfType(WebFilter.class).values()).containsExactly(edgeFilters);
         assertThat(edgeFilters.filters()).extracting(Object::getClass).containsExactly(SecurityHeaders.class,
-                FailedAuthThrottle.class, DatabaseGuard.class, RouteGuard.class, QueryParameterCheck.class);
+                FailedAuthThrottle.class, DatabaseGuard.class, RouteGuard.class, QueryParameterCheck.class,
+                GovernedDispatch.class);
     }
 
     @Test
