@@ -30,10 +30,10 @@ import java.util.stream.Collectors;
  * handler) is several per cent of a governed request's CPU at saturation (docs/performance.md), and decides nothing.
  * <p>
  * Only a {@code POST} whose path is exactly a governed route (the raw path, as the route table and the route guard
- * read it; a query string is allowed) is taken here. Any other spelling of the same route (a trailing slash, a matrix
- * parameter) goes on to the dispatcher, whose router answers it as before: the functional routes stay the routes'
- * declaration (and the API documentation's source), this only takes the plain spelling first. Errors leave as they
- * would from the router: to the error handler ({@code errors.OpenAiErrorHandler}).
+ * read it; a query string is allowed) is taken here. Any other spelling the route guard lets through (an escaped
+ * letter such as {@code %63}, a trailing slash) goes on to the dispatcher, whose router answers it as before: the
+ * functional routes stay the routes' declaration (and the API documentation's source), this only takes the plain
+ * spelling first. Errors leave as they would from the router: to the error handler ({@code errors.OpenAiErrorHandler}).
  */
 @Component
 @Order(Ordered.LOWEST_PRECEDENCE) // last: after the security headers, the throttle, the guards and the query check
