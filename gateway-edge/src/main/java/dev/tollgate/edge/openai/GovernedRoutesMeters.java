@@ -3,13 +3,7 @@ package dev.tollgate.edge.openai;
 import io.micrometer.observation.ObservationPredicate;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.http.HttpMethod;
-import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.http.server.reactive.observation.ServerRequestObservationContext;
-
-import java.util.List;
-import java.util.Set;
-import java.util.stream.Collectors;
 
 /**
  * The governed OpenAI routes are timed by Tollgate's own meters only, not by Spring's {@code http.server.requests}.
@@ -24,14 +18,9 @@ import java.util.stream.Collectors;
 class GovernedRoutesMeters {
 
     @Bean
-    ObservationPredicate governedRoutesHaveTheirOwnMeters(List<OpenAiEndpoint> endpoints) {
-        Set<String> routes = endpoints.stream().map(OpenAiEndpoint::route).collect(Collectors.toUnmodifiableSet());
+    ObservationPredicate governedRoutesHaveTheirOwnMeters(GovernedDispatch dispatch) {
+        // the requests GovernedDispatch takes: the same decision, made in one place
         return (name, context) -> !(context instanceof ServerRequestObservationContext server
-                && isGoverned(server.getCarrier(), routes));
-    }
-
-    private static boolean isGoverned(ServerHttpRequest request, Set<String> routes) {
-        return request.getMethod() == HttpMethod.POST
-                && routes.contains(request.getPath().pathWithinApplication().value());
+                && dispatch.endpointFor(server.getCarrier()) != null);
     }
 }
