@@ -33,7 +33,8 @@ import java.util.stream.Collectors;
  * read it; a query string is allowed) is taken here. Any other spelling the route guard lets through (an escaped
  * letter such as {@code %63}, a trailing slash) goes on to the dispatcher, whose router answers it as before: the
  * functional routes stay the routes' declaration (and the API documentation's source), this only takes the plain
- * spelling first. Errors leave as they would from the router: to the error handler ({@code errors.OpenAiErrorHandler}).
+ * spelling first. Errors leave as they would from the router: to the error handler
+ * ({@code errors.OpenAiErrorHandler}).
  */
 @Component
 @Order(Ordered.LOWEST_PRECEDENCE) // last: after the security headers, the throttle, the guards and the query check
