@@ -5,8 +5,8 @@
 # The harness warms Tollgate up with one long run at 32 connections, then measures it in 15 s windows at 64, each
 # after ~48 s of the other targets' windows. Its first window runs slower than its second because the JVM compiles
 # again what the connections' opening and closing deoptimized (docs/performance.md, thirteenth session). This does the
-# same on Tollgate, the harness's mock and body, everything pinned to SERVER_CPU, and prints per window: requests/s,
-# the JVM's CPU per request, and the share of it its JIT compiler threads took.
+# same on Tollgate with the harness's mock and body (the mock and Tollgate pinned to SERVER_CPU, wrk not), and prints
+# per window: requests/s, the JVM's CPU per request, and the share of it its JIT compiler threads took.
 #
 #   bench/first-window.sh                                  # 240 s warm-up at 32 connections, 2 windows after 48 s
 #   WARM_CONNS=64 WINDOWS=3 bench/first-window.sh
