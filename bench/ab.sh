@@ -74,12 +74,12 @@ for round in $(seq "$ROUNDS"); do
     r=$(load $name "$WINDOW" || true)
     settle $name
     read -r j1 p1 <<<"$(build_ticks $name)"
-    n=$(sed -n 's/.*requests=\([0-9]*\).*/\1/p' <<<"$r")
+    n=$(result_field requests "$r")
     [ "${n:-0}" -gt 0 ] || { log "round $round $name: no request answered (wrk: ${r:-no result})"; exit 1; }
-    rps=$(sed -n 's/.*rps=\([0-9.]*\).*/\1/p' <<<"$r")
-    errors=$(sed -n 's/.*non2xx=\([0-9]*\) errors=\([0-9]*\).*/\1+\2/p' <<<"$r")
+    rps=$(result_field rps "$r")
+    errors=$(( $(result_field non2xx "$r") + $(result_field errors "$r") ))
     printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$name" "$rps" \
-      "$(( (j1 - j0) * 1000000 / HZ / n ))" "$(( (p1 - p0) * 1000000 / HZ / n ))" "$((errors))" >>"$TOP/windows.tsv"
+      "$(( (j1 - j0) * 1000000 / HZ / n ))" "$(( (p1 - p0) * 1000000 / HZ / n ))" "$errors" >>"$TOP/windows.tsv"
     log "round $round $name: rps=$rps"
   done
 done

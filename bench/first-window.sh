@@ -58,9 +58,9 @@ for w in $(seq "$WINDOWS"); do
   j0=$(ticks "$GW_PID") c0=$(compiler_ticks)
   r=$(load "$CONNS" "$WINDOW")
   j1=$(ticks "$GW_PID") c1=$(compiler_ticks)
-  n=$(sed -n 's/.*requests=\([0-9]*\).*/\1/p' <<<"$r")
+  n=$(result_field requests "$r")
   [ "${n:-0}" -gt 0 ] || { log "window $w: no request answered (wrk: ${r:-no result})"; exit 1; }
-  printf '%s\t%s\t%s\t%s%%\n' "$w" "$(sed -n 's/.*rps=\([0-9.]*\).*/\1/p' <<<"$r")" \
+  printf '%s\t%s\t%s\t%s%%\n' "$w" "$(result_field rps "$r")" \
     "$(( (j1 - j0) * 1000000 / HZ / n ))" "$(( (c1 - c0) * 100 / (j1 - j0 > 0 ? j1 - j0 : 1) ))" >>"$OUT/windows.tsv"
 done
 {

@@ -102,6 +102,9 @@ issue_key() {
   [ -n "$KEY" ] || { echo "could not issue a key (see $OUT/tollgate.log)" >&2; exit 1; }
 }
 
+# result_field NAME LINE: the value of NAME in a RESULT line of bench/post.lua (rps=… requests=… non2xx=… errors=…).
+result_field() { sed -n "s/.* $1=\([0-9.]*\).*/\1/p" <<<" $2"; }
+
 # sql QUERY: one query on the gateway's embedded PostgreSQL (the port its log announced last), unaligned rows.
 pg_port() { sed -n 's/.*Embedded PostgreSQL on port \([0-9]*\).*/\1/p' "$OUT/tollgate.log" | tail -1; }
 sql() { PGPASSWORD=postgres psql -X -h 127.0.0.1 -p "$(pg_port)" -U postgres -tAc "$1"; }

@@ -61,7 +61,7 @@ J2=$(ticks "$GW_PID"); P2=$(pg_ticks); A1=$(allocated)
 EV1=$(sql "select coalesce(max(globalindex),0) from domainevententry")
 SNAP1=$(sql "select count(*) from snapshotevententry")
 echo "$RESULT" >"$OUT/result.txt"
-N=$(sed -n 's/.*requests=\([0-9]*\).*/\1/p' <<<"$RESULT")
+N=$(result_field requests "$RESULT")
 HZ=$(getconf CLK_TCK)
 RSS=$(peak_rss_mib "$GW_PID")
 
