@@ -43,7 +43,7 @@ compiler_ticks() {
   local t total=0
   for t in /proc/"$GW_PID"/task/*; do
     case "$(cat "$t/comm" 2>/dev/null)" in
-      C1\ CompilerThre*|C2\ CompilerThre*) total=$((total + $(awk '{print $14 + $15}' "$t/stat"))) ;;
+      C1\ CompilerThre*|C2\ CompilerThre*) total=$((total + $(ticks "$GW_PID/task/${t##*/}"))) ;;
     esac
   done
   echo "$total"
