@@ -5,10 +5,10 @@
 # tenants; the harness's own direct and nginx columns move as much), so two builds measured one after the other
 # compare the hours they ran in as much as the builds. This starts both, each the README's way (java -jar, its own
 # embedded durable PostgreSQL) beside one mock upstream, all pinned to SERVER_CPU, warms each up, then loads them in
-# turn, window after window (A, B, A, B, ...), and counts per window: requests/s, and the CPU per request of the
-# loaded build's JVM and of its PostgreSQL (/proc, user + system) from the window's start until its read model has
-# caught up (the next window starts then). The idle one waits on the same CPU. It prints every window and the
-# medians, and B's median ratio to A over the pairs of windows.
+# turn, window after window (A, B, A, B, ...), and counts per window: requests/s, the latency's p50 and p99 (wrk's),
+# and the CPU per request of the loaded build's JVM and of its PostgreSQL (/proc, user + system) from the window's
+# start until its read model has caught up (the next window starts then). The idle one waits on the same CPU. It
+# prints every window and the medians, and B's median ratio to A over the pairs of windows.
 #
 #   A=/tmp/before.jar B=gateway-edge/target/tollgate.jar bench/ab.sh
 #   ROUNDS=12 WINDOW=15 WARMUP=150 CONNS=64 BODY=bench/chat.json MODEL=bench-model bench/ab.sh   # the defaults
@@ -67,7 +67,7 @@ for _ in $(seq $(( (WARMUP + WINDOW - 1) / WINDOW ))); do
 done
 
 HZ=$(getconf CLK_TCK)
-printf 'round\tbuild\trps\tjvm_us\tpg_us\terrors\n' >"$TOP/windows.tsv"
+printf 'round\tbuild\trps\tjvm_us\tpg_us\terrors\tp50_ms\tp99_ms\n' >"$TOP/windows.tsv"
 for round in $(seq "$ROUNDS"); do
   for name in a b; do
     read -r j0 p0 <<<"$(build_ticks $name)"
@@ -78,8 +78,9 @@ for round in $(seq "$ROUNDS"); do
     [ "${n:-0}" -gt 0 ] || { log "round $round $name: no request answered (wrk: ${r:-no result})"; exit 1; }
     rps=$(result_field rps "$r")
     errors=$(( $(result_field non2xx "$r") + $(result_field errors "$r") ))
-    printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$name" "$rps" \
-      "$(( (j1 - j0) * 1000000 / HZ / n ))" "$(( (p1 - p0) * 1000000 / HZ / n ))" "$errors" >>"$TOP/windows.tsv"
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$name" "$rps" \
+      "$(( (j1 - j0) * 1000000 / HZ / n ))" "$(( (p1 - p0) * 1000000 / HZ / n ))" "$errors" \
+      "$(result_field p50_ms "$r")" "$(result_field p99_ms "$r")" >>"$TOP/windows.tsv"
     log "round $round $name: rps=$rps"
   done
 done
@@ -99,12 +100,14 @@ done
     const median = xs => { const s = [...xs].sort((x, y) => x - y), n = s.length;
       return n % 2 ? s[(n - 1) / 2] : (s[n / 2 - 1] + s[n / 2]) / 2; };
     const of = (b, col) => rows.filter(r => r[1] === b).map(r => Number(r[col]));
-    console.log("| median | req/s | JVM CPU µs | PostgreSQL CPU µs |\n|---|---:|---:|---:|");
-    const cell = (b, col) => median(of(b, col)).toFixed(0);
-    for (const b of ["a", "b"]) console.log(`| ${b.toUpperCase()} | ${cell(b, 2)} | ${cell(b, 3)} | ${cell(b, 4)} |`);
+    console.log("| median | req/s | JVM CPU µs | PostgreSQL CPU µs | p50 ms | p99 ms |\n|---|---:|---:|---:|---:|---:|");
+    const cell = (b, col, digits = 0) => median(of(b, col)).toFixed(digits);
+    for (const b of ["a", "b"]) console.log(`| ${b.toUpperCase()} | ${cell(b, 2)} | ${cell(b, 3)} | ${cell(b, 4)} |`
+      + ` ${cell(b, 6, 2)} | ${cell(b, 7, 2)} |`);
     const ratio = col => median(of("b", col).map((v, i) => v / of("a", col)[i])).toFixed(3);
     const failed = rows.reduce((sum, r) => sum + Number(r[5]), 0);
-    console.log(`\nB / A, median over the rounds: req/s ${ratio(2)}, JVM CPU per request ${ratio(3)};`
+    console.log(`\nB / A, median over the rounds: req/s ${ratio(2)}, JVM CPU per request ${ratio(3)},`
+      + ` p50 ${ratio(6)}, p99 ${ratio(7)};`
       + ` failed requests: ${failed}`);
   ' "$TOP/windows.tsv"
   echo
