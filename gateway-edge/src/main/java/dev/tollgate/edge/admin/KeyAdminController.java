@@ -8,6 +8,7 @@ import dev.tollgate.api.money.Budget;
 import dev.tollgate.api.team.SetKeyBudget;
 import dev.tollgate.edge.catalog.ModelCatalog;
 import dev.tollgate.edge.errors.ApiError;
+import dev.tollgate.edge.input.InputText;
 import dev.tollgate.edge.security.Access;
 import dev.tollgate.edge.security.ApiKeyAuthenticator;
 import dev.tollgate.edge.security.KeySecrets;
@@ -220,6 +221,10 @@ public class KeyAdminController {
             if (k == null || k.isBlank() || k.length() > 64 || v == null || v.length() > 256) {
                 throw ApiError.invalidRequest("'" + field + "' maps names of 1 to 64 characters to values of at most "
                         + "256.", field);
+            }
+            if (InputText.hasControl(k) || InputText.hasControl(v)) {
+                throw ApiError.invalidRequest("The names and values in '" + field + "' must not contain NUL or other "
+                        + "control characters.", field);
             }
         });
         return Map.copyOf(labels);

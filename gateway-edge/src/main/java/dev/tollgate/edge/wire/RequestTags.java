@@ -2,6 +2,7 @@ package dev.tollgate.edge.wire;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tollgate.edge.errors.ApiError;
+import dev.tollgate.edge.input.InputText;
 
 import java.util.Map;
 import java.util.TreeMap;
@@ -46,6 +47,11 @@ public final class RequestTags {
         tags.forEach((key, value) -> {
             if (key.isEmpty() || key.length() > 64 || value.length() > 256) {
                 throw ApiError.invalidRequest("A tag's name is 1 to 64 characters and its value at most 256.", null);
+            }
+            // the read model could not store them (PostgreSQL refuses a NUL), and its projections would stop on it
+            if (InputText.hasControl(key) || InputText.hasControl(value)) {
+                throw ApiError.invalidRequest("A tag's name and value must not contain NUL or other control "
+                        + "characters.", null);
             }
         });
         return tags;

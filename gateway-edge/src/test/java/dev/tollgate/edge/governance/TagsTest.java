@@ -99,4 +99,39 @@ class TagsTest extends GatewayTestSupport {
         assertThat(budgetOf("teams", team).path("spent").asText()).isEqualTo("0");
         assertThat(requestIds("/spend/messages?team_id=" + team)).isEmpty();
     }
+
+    @Test
+    void tagsWithANulOrAnotherControlCharacterAreRefusedBeforeAnythingIsReserved() {
+        String team = newTeam(null, null, "clamp");
+        String key = newUserKey(newUser(team, null), List.of());
+        for (String metadata : List.of("{\"course\":\"a\\u0000b\"}", "{\"cour\\u0000se\":\"cs101\"}",
+                "{\"course\":\"cs\\n101\"}")) {
+            Http.Response refused = chatTagged(key, null, Map.of("metadata", metadata));
+            assertThat(refused.status()).as(metadata).isEqualTo(400);
+            assertThat(refused.json().path("error").path("type").asText()).isEqualTo("invalid_request_error");
+            assertThat(refused.json().path("error").path("message").asText()).contains("control characters");
+        }
+        // nothing was recorded for them: the next tagged request is the team's only message
+        Http.Response tagged = chatTagged(key, null, Map.of("metadata", "{\"course\":\"cs101\"}"));
+        assertThat(tagged.status()).as(tagged.body()).isEqualTo(200);
+        assertThat(messageCost(tagged.header("x-request-id")).path("tags").path("course").asText())
+                .isEqualTo("cs101");
+        assertThat(requestIds("/spend/messages?team_id=" + team)).containsExactly(tagged.header("x-request-id"));
+    }
+
+    @Test
+    void keysWhoseDefaultTagsOrMetadataHoldAControlCharacterAreRefused() {
+        String user = newUser(newTeam(null, null, "clamp"), null);
+        // a NUL is refused as the admin body is read; a tag's rules refuse line breaks and tabs too
+        assertThat(http().post("/admin/keys", MASTER_KEY, Map.of("user_id", user, "default_tags",
+                Map.of("course", "cs\u0000101"))).status()).isEqualTo(400);
+        Http.Response tags = http().post("/admin/keys", MASTER_KEY, Map.of("user_id", user, "default_tags",
+                Map.of("course", "cs\n101")));
+        assertThat(tags.status()).isEqualTo(400);
+        assertThat(tags.json().path("error").path("param").asText()).isEqualTo("default_tags");
+        Http.Response metadata = http().post("/admin/keys", MASTER_KEY, Map.of("user_id", user, "metadata",
+                Map.of("owner", "al\tice")));
+        assertThat(metadata.status()).isEqualTo(400);
+        assertThat(metadata.json().path("error").path("param").asText()).isEqualTo("metadata");
+    }
 }
