@@ -56,6 +56,20 @@ public record ChatRequest(ObjectNode body, String model, boolean stream, boolean
                 throw ApiError.invalidRequest("Each message needs a 'role' (system, user, assistant, tool...).",
                         "messages[" + i + "].role");
             }
+            JsonNode content = message.get("content");
+            if (content != null && !content.isNull() && !content.isTextual() && !content.isArray()) {
+                throw ApiError.invalidRequest("A message's 'content' is a string or an array of content parts.",
+                        "messages[" + i + "].content");
+            }
+            JsonNode toolCalls = message.get("tool_calls");
+            if (toolCalls != null && !toolCalls.isNull() && !toolCalls.isArray()) {
+                throw ApiError.invalidRequest("A message's 'tool_calls' is an array.",
+                        "messages[" + i + "].tool_calls");
+            }
+        }
+        if (body.hasNonNull("max_completion_tokens") && body.hasNonNull("max_tokens")) {
+            // only one is reserved for and lowered by a clamp: the other would reach the upstream as it was sent
+            throw ApiError.invalidRequest("Set 'max_completion_tokens' or 'max_tokens', not both.", "max_tokens");
         }
         String maxTokensField = body.hasNonNull("max_completion_tokens") ? "max_completion_tokens"
                 : body.hasNonNull("max_tokens") ? "max_tokens" : null;
@@ -70,7 +84,7 @@ public record ChatRequest(ObjectNode body, String model, boolean stream, boolean
         int n = 1;
         if (body.hasNonNull("n")) {
             JsonNode value = body.get("n");
-            if (!value.isIntegralNumber() || value.asInt() < 1 || value.asInt() > 128) {
+            if (!value.isIntegralNumber() || !value.canConvertToInt() || value.asInt() < 1 || value.asInt() > 128) {
                 throw ApiError.invalidRequest("'n' must be an integer from 1 to 128.", "n");
             }
             n = value.asInt();

@@ -159,7 +159,7 @@ abstract class Plan {
         if (value == null || value.isNull()) {
             return absent;
         }
-        if (!value.isIntegralNumber() || value.asLong() < min || value.asLong() > max) {
+        if (!value.isIntegralNumber() || !value.canConvertToLong() || value.asLong() < min || value.asLong() > max) {
             throw ApiError.invalidRequest("'" + field + "' must be an integer from " + min + " to " + max + ".",
                     field);
         }

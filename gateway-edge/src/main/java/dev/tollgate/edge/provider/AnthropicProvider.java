@@ -11,6 +11,8 @@ import dev.tollgate.edge.provider.anthropic.AnthropicStream;
 import dev.tollgate.edge.provider.anthropic.UnsupportedRequest;
 import dev.tollgate.edge.wire.UpstreamFailure;
 import io.netty.handler.codec.http.HttpHeaders;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -30,6 +32,8 @@ import java.util.function.UnaryOperator;
 public class AnthropicProvider implements ChatProvider {
 
     public static final String DEFAULT_VERSION = "2023-06-01";
+
+    private static final Logger log = LoggerFactory.getLogger(AnthropicProvider.class);
 
     private final UpstreamHttp upstream;
     private final ObjectMapper json;
@@ -80,8 +84,19 @@ public class AnthropicProvider implements ChatProvider {
     }
 
     private byte[] messages(CatalogModel model, ObjectNode body) {
-        return AnthropicRequests.toMessages(body, model.maxOutputTokens(), json).toString()
-                .getBytes(StandardCharsets.UTF_8);
+        try {
+            return AnthropicRequests.toMessages(body, model.maxOutputTokens(), json).toString()
+                    .getBytes(StandardCharsets.UTF_8);
+        } catch (UnsupportedRequest unsupported) {
+            throw unsupported;
+        } catch (RuntimeException untranslatable) {
+            // a body of a shape the translation does not know: the client's to mend, not the deployment's failure
+            // (counted as one, it would cool the deployment down for everyone)
+            // (the exception's class only: its message could quote the prompt)
+            log.warn("A request for deployment '{}' could not be translated to Anthropic's Messages API: {}",
+                    model.deploymentName(), untranslatable.getClass().getName());
+            throw new UnsupportedRequest(null, "This request could not be translated to Anthropic's Messages API.");
+        }
     }
 
     /** A Message as a chat completion; anything else is passed on for the handler to refuse as not a completion. */

@@ -20,6 +20,7 @@ import dev.tollgate.edge.support.Http;
 import org.junit.jupiter.api.Test;
 
 import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -348,6 +349,46 @@ class EndpointsTest extends GatewayTestSupport {
             assertThat(budget.path("reserved").asText()).isEqualTo("0");
             assertThat(budget.path("spent").asText()).isEqualTo("0");
         });
+    }
+
+    @Test
+    void aChoiceCountOutsideItsRangeIsRefusedHoweverLargeTheNumberBeforeAnythingIsReservedOrSent() {
+        client();
+        int upstreamCalls = upstream().requests().size();
+        BigInteger pastLong = new BigInteger("18446744073709551617"); // 2^64 + 1: 1 once wrapped to a long
+        long pastInt = 4_294_967_298L; // 2^32 + 2: 2 once wrapped to an int
+
+        Http.Response chat = chat(key, "gpt-test", Map.of("n", pastInt));
+        assertThat(chat.status()).as(chat.body()).isEqualTo(400);
+        assertThat(chat.json().path("error").path("param").asText()).isEqualTo("n");
+        assertThat(chat(key, "gpt-test", Map.of("n", pastLong)).status()).isEqualTo(400);
+        Http.Response completion = http().post("/v1/completions", key, Map.of("model", "gpt-test", "prompt", "x",
+                "n", pastLong));
+        assertThat(completion.status()).as(completion.body()).isEqualTo(400);
+        assertThat(completion.json().path("error").path("param").asText()).isEqualTo("n");
+        assertThat(http().post("/v1/completions", key, Map.of("model", "gpt-test", "prompt", "x", "best_of",
+                pastLong)).json().path("error").path("param").asText()).isEqualTo("best_of");
+        Http.Response images = http().post("/v1/images/generations", key, Map.of("model", "image-test",
+                "prompt", "a cat", "n", pastLong));
+        assertThat(images.status()).as(images.body()).isEqualTo(400);
+        assertThat(images.json().path("error").path("param").asText()).isEqualTo("n");
+
+        assertThat(upstream().requests()).hasSize(upstreamCalls);
+        assertThat(dsl.fetchCount(MESSAGE_COSTS, MESSAGE_COSTS.USER_ID.eq(user))).isZero();
+    }
+
+    @Test
+    void aChatRequestSettingBothOutputLimitsIsRefusedBeforeAnythingIsReservedOrSent() {
+        client();
+        int upstreamCalls = upstream().requests().size();
+
+        Http.Response both = chat(key, "gpt-test", Map.of("max_completion_tokens", 16, "max_tokens", 100_000));
+
+        assertThat(both.status()).as(both.body()).isEqualTo(400);
+        assertThat(both.json().path("error").path("param").asText()).isEqualTo("max_tokens");
+        assertThat(upstream().requests()).hasSize(upstreamCalls);
+        assertThat(dsl.fetchCount(MESSAGE_COSTS, MESSAGE_COSTS.USER_ID.eq(user))).isZero();
+        assertThat(chat(key, "gpt-test", Map.of("max_completion_tokens", 16)).status()).isEqualTo(200);
     }
 
     @Test

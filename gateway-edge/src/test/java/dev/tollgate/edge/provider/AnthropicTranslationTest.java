@@ -69,6 +69,20 @@ class AnthropicTranslationTest {
     }
 
     @Test
+    void contentOrToolCallsOfAnotherShapeThanOpenAisAreRefusedNamingTheField() {
+        ObjectNode objectContent = JSON.createObjectNode().put("model", "claude");
+        objectContent.putArray("messages").addObject().put("role", "user").putObject("content").put("a", 1);
+        assertThatThrownBy(() -> AnthropicRequests.toMessages(objectContent, 10, JSON))
+                .isInstanceOfSatisfying(UnsupportedRequest.class,
+                        e -> assertThat(e.param()).isEqualTo("messages[0].content"));
+        ObjectNode objectCalls = JSON.createObjectNode().put("model", "claude");
+        objectCalls.putArray("messages").addObject().put("role", "assistant").putObject("tool_calls").put("x", 1);
+        assertThatThrownBy(() -> AnthropicRequests.toMessages(objectCalls, 10, JSON))
+                .isInstanceOfSatisfying(UnsupportedRequest.class,
+                        e -> assertThat(e.param()).isEqualTo("messages[0].tool_calls"));
+    }
+
+    @Test
     void aToolUseMessageBecomesAChatCompletionWithToolCallsAndCachedTokens() throws Exception {
         ObjectNode completion = AnthropicResponses.toChatCompletion(Recorded.json("anthropic/message-tool-use.json"),
                 1_700_000_000L, JSON);

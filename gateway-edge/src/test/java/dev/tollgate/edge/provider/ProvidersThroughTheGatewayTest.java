@@ -156,6 +156,28 @@ class ProvidersThroughTheGatewayTest extends GatewayTestSupport {
     }
 
     @Test
+    void aMessageWhoseContentIsNotAStringOrAnArrayIsA400AndCoolsNoDeploymentDown() {
+        String key = key();
+        int before = providers().received().size();
+        // more than the deployment's allowed failures: had they counted as its failures, it would now cool down
+        for (int i = 0; i < 5; i++) {
+            Http.Response refused = http().post("/v1/chat/completions", key, Map.of("model", "claude-test",
+                    "messages", List.of(Map.of("role", "user", "content", Map.of("a", i)))));
+            assertThat(refused.status()).as(refused.body()).isEqualTo(400);
+            assertThat(refused.json().path("error").path("type").asText()).isEqualTo("invalid_request_error");
+            assertThat(refused.json().path("error").path("param").asText()).isEqualTo("messages[0].content");
+        }
+        Http.Response calls = http().post("/v1/chat/completions", key, Map.of("model", "claude-test",
+                "messages", List.of(Map.of("role", "assistant", "tool_calls", Map.of("x", 1)))));
+        assertThat(calls.status()).as(calls.body()).isEqualTo(400);
+        assertThat(calls.json().path("error").path("param").asText()).isEqualTo("messages[0].tool_calls");
+        assertThat(providers().received()).as("nothing was sent").hasSize(before);
+
+        Http.Response answered = chat(key, "claude-test", Map.of());
+        assertThat(answered.status()).as(answered.body()).isEqualTo(200);
+    }
+
+    @Test
     void azureGetsItsDeploymentUrlApiVersionAndApiKeyAndItsAnswerIsPricedWithCachedTokens() {
         String marker = unique("marker");
         Http.Response response = http().post("/v1/chat/completions", key(), Map.of("model", "azure-test",

@@ -161,6 +161,10 @@ public final class AnthropicRequests {
             addText(blocks, content.asText());
             return blocks;
         }
+        if (!content.isArray()) {
+            throw new UnsupportedRequest("messages[" + i + "].content", "A message's content is a string or an "
+                    + "array of content parts.");
+        }
         for (int p = 0; p < content.size(); p++) {
             JsonNode part = content.get(p);
             String type = part.path("type").asText();
@@ -198,6 +202,9 @@ public final class AnthropicRequests {
             addText(blocks, text(content, "messages[" + i + "].content"));
         }
         JsonNode calls = message.path("tool_calls");
+        if (!calls.isMissingNode() && !calls.isNull() && !calls.isArray()) {
+            throw new UnsupportedRequest("messages[" + i + "].tool_calls", "A message's tool_calls is an array.");
+        }
         for (int c = 0; c < calls.size(); c++) {
             JsonNode call = calls.get(c);
             ObjectNode use = blocks.addObject().put("type", "tool_use").put("id", call.path("id").asText())
