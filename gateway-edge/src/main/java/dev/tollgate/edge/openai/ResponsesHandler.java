@@ -63,6 +63,12 @@ public class ResponsesHandler extends OpenAiEndpoint {
             if (input != null && !input.isNull() && !input.isTextual() && !input.isArray()) {
                 throw ApiError.invalidRequest("'input' must be a string or an array of input items.", "input");
             }
+            if (flag(body, "background")) {
+                // its answer ("queued", no usage) would settle the prompt alone while the upstream goes on generating
+                throw ApiError.invalidRequest("Background responses are not supported: Tollgate settles a "
+                        + "response's cost from its answer, and a background response answers before it is "
+                        + "generated.", "background");
+            }
             JsonNode instructions = body.get("instructions");
             long counted = instructions != null && instructions.isTextual() ? tokens.text(instructions.asText()) : 0;
             long[] items = input == null ? new long[2] : input(input);

@@ -378,6 +378,23 @@ class EndpointsTest extends GatewayTestSupport {
     }
 
     @Test
+    void aBackgroundResponseIsRefusedBeforeAnythingIsReservedOrSent() {
+        client();
+        int upstreamCalls = upstream().requests().size();
+
+        Http.Response background = http().post("/v1/responses", key, Map.of("model", "gpt-test",
+                "input", "a long task", "background", true));
+
+        assertThat(background.status()).as(background.body()).isEqualTo(400);
+        assertThat(background.json().path("error").path("param").asText()).isEqualTo("background");
+        assertThat(upstream().requests()).hasSize(upstreamCalls);
+        assertThat(dsl.fetchCount(MESSAGE_COSTS, MESSAGE_COSTS.USER_ID.eq(user))).isZero();
+        Http.Response foreground = http().post("/v1/responses", key, Map.of("model", "gpt-test",
+                "input", "a short task", "background", false));
+        assertThat(foreground.status()).as(foreground.body()).isEqualTo(200);
+    }
+
+    @Test
     void aChatRequestSettingBothOutputLimitsIsRefusedBeforeAnythingIsReservedOrSent() {
         client();
         int upstreamCalls = upstream().requests().size();
