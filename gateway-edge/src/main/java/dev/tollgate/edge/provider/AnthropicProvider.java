@@ -91,8 +91,8 @@ public class AnthropicProvider implements ChatProvider {
             throw unsupported;
         } catch (RuntimeException untranslatable) {
             // a body of a shape the translation does not know: the client's to mend, not the deployment's failure
-            // (counted as one, it would cool the deployment down for everyone)
-            // (the exception's class only: its message could quote the prompt)
+            // (counted as one, it would cool the deployment down for everyone); only the exception's class is
+            // logged, as its message could quote the prompt
             log.warn("A request for deployment '{}' could not be translated to Anthropic's Messages API: {}",
                     model.deploymentName(), untranslatable.getClass().getName());
             throw new UnsupportedRequest(null, "This request could not be translated to Anthropic's Messages API.");
