@@ -10,6 +10,7 @@ import dev.tollgate.api.spend.SpendSettled;
 import dev.tollgate.projection.support.BatchCoalescer;
 import dev.tollgate.projection.support.Json;
 import dev.tollgate.projection.support.RetentionHorizon;
+import dev.tollgate.projection.support.StoredTags;
 import dev.tollgate.projection.support.TextArrayRows;
 import dev.tollgate.readmodel.tables.records.MessageCostsRecord;
 import org.axonframework.config.ProcessingGroup;
@@ -102,7 +103,7 @@ public class MessageCostProjection {
                 .setGrantedMaxTokens(event.grantedMaxTokens())
                 .setClamped(event.clamped())
                 .setExpiresAt(event.expiresAt())
-                .setTags(Json.of(event.tags()));
+                .setTags(Json.of(StoredTags.of(event.tags())));
         rows.add(event.requestId(), new CostRow(event.requestId(), row, true, false));
     }
 
@@ -121,7 +122,7 @@ public class MessageCostProjection {
                 .setReason(reason(event))
                 .setReserved(BigDecimal.ZERO)
                 .setCost(BigDecimal.ZERO)
-                .setTags(Json.of(event.tags()));
+                .setTags(Json.of(StoredTags.of(event.tags())));
         rows.add(event.requestId(), new CostRow(event.requestId(), row, true, true));
     }
 

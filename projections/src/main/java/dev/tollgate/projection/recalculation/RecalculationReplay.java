@@ -6,6 +6,7 @@ import dev.tollgate.api.spend.SpendSettled;
 import dev.tollgate.api.spend.Usage;
 import dev.tollgate.projection.support.BatchCoalescer;
 import dev.tollgate.projection.support.Json;
+import dev.tollgate.projection.support.StoredTags;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.ResetHandler;
@@ -140,7 +141,7 @@ public class RecalculationReplay {
             if (line.differs()) {
                 upserts.bind(line.recalculationId(), line.requestId(), line.teamId(), line.userId(), line.keyId(),
                         line.model(), line.provider(), odt(line.startedAt()), Json.of(line.usage()).data(),
-                        Json.of(line.tags()).data(), amount(line.charged()), amount(line.repriced()),
+                        Json.of(StoredTags.of(line.tags())).data(), amount(line.charged()), amount(line.repriced()),
                         line.priceVersion());
                 upserted++;
             } else {

@@ -7,6 +7,7 @@ import dev.tollgate.api.spend.SpendOverran;
 import dev.tollgate.api.spend.SpendSettled;
 import dev.tollgate.projection.support.BatchCoalescer;
 import dev.tollgate.projection.support.RetentionHorizon;
+import dev.tollgate.projection.support.StoredTags;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.ResetHandler;
@@ -148,7 +149,7 @@ public class SpendRollupProjection {
         List<Key> keys = new ArrayList<>(2 + tags.size());
         keys.add(new Key(Rollup.TEAM, day, teamId, NONE, NONE, NONE, modelKey, providerKey));
         keys.add(new Key(Rollup.USER, day, teamId, orNone(userId), NONE, NONE, modelKey, providerKey));
-        tags.forEach((tagKey, value) ->
+        StoredTags.of(tags).forEach((tagKey, value) ->
                 keys.add(new Key(Rollup.TAG, day, teamId, NONE, tagKey, value, modelKey, providerKey)));
         for (Key key : keys) {
             additions.add(key, new Addition(key, requests, promptTokens, completionTokens, cost.nanos(),

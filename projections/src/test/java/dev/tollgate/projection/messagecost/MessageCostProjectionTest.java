@@ -58,6 +58,19 @@ class MessageCostProjectionTest {
     }
 
     @Test
+    void aTagWithANulFromAnEventWrittenBeforeTheEdgeRefusedThemIsStoredWithTheReplacementCharacter() {
+        SpendReserved old = new SpendReserved("nul", "cs", "alice", "k1", "gpt-4o-mini", Money.of("0.003"), 1000,
+                400, true, T0, T0.plusSeconds(900), Map.of("course", "cs\u0000101", "lab\u0000", "b"), ANY, ANY,
+                null);
+
+        projection.on(old);
+        projection.on(settled("nul"));
+
+        assertThat(row("nul").getOutcome()).isEqualTo("settled");
+        assertThat(row("nul").getTags().data()).contains("cs\ufffd101").contains("lab\ufffd").doesNotContain("\\u0000");
+    }
+
+    @Test
     void aReplayDoesNotBringBackWhatTheRetentionDropped() {
         Instant horizon = T0.minusSeconds(86_400);
         dsl.execute("INSERT INTO retention_horizon (id, detail_dropped_before, updated_at) VALUES (1, ?::timestamptz, "

@@ -67,6 +67,17 @@ class SpendRollupProjectionTest {
     }
 
     @Test
+    void aTagWithANulFromAnEventWrittenBeforeTheEdgeRefusedThemIsSummedUnderTheReplacementCharacter() {
+        projection.on(new SpendSettled("nul", "cs", "alice", "k1", "gpt-4o-mini", "openai", "eu",
+                new Usage(100, 50, 0, 0), Money.of("0.003"), Money.of("0.001"), "v1", 10, T0, T0.plusSeconds(1), null,
+                null, null, Map.of("course", "cs\u0000101")));
+
+        Record tag = dsl.resultQuery("SELECT tag_value, requests FROM spend_daily_tag WHERE team_id = 'cs'").fetchOne();
+        assertThat(tag.get("tag_value", String.class)).isEqualTo("cs\ufffd101");
+        assertThat(tag.get("requests", Long.class)).isEqualTo(1);
+    }
+
+    @Test
     void settlementsWithinTheirReservationsLeaveNoOverrun() {
         projection.on(settled("r1", "0.001"));
         projection.on(settled("r2", "0.003"));
