@@ -13,6 +13,7 @@ import dev.tollgate.edge.security.Access;
 import dev.tollgate.edge.security.ApiKeyAuthenticator;
 import dev.tollgate.edge.security.KeySecrets;
 import dev.tollgate.edge.security.Principal;
+import dev.tollgate.edge.wire.RequestTags;
 import dev.tollgate.query.directory.DirectoryQueries;
 import dev.tollgate.query.directory.KeyView;
 import dev.tollgate.query.support.Blocking;
@@ -218,9 +219,10 @@ public class KeyAdminController {
             throw ApiError.invalidRequest("At most " + MAX_LABELS + " entries in '" + field + "'.", field);
         }
         labels.forEach((k, v) -> {
-            if (k == null || k.isBlank() || k.length() > 64 || v == null || v.length() > 256) {
-                throw ApiError.invalidRequest("'" + field + "' maps names of 1 to 64 characters to values of at most "
-                        + "256.", field);
+            if (k == null || k.isBlank() || k.length() > RequestTags.MAX_NAME || v == null
+                    || v.length() > RequestTags.MAX_VALUE) {
+                throw ApiError.invalidRequest("'" + field + "' maps names of 1 to " + RequestTags.MAX_NAME
+                        + " characters to values of at most " + RequestTags.MAX_VALUE + ".", field);
             }
             if (InputText.hasControl(k) || InputText.hasControl(v)) {
                 throw ApiError.invalidRequest("The names and values in '" + field + "' must not contain NUL or other "

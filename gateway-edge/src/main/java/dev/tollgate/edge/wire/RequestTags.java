@@ -14,6 +14,9 @@ import java.util.TreeMap;
 public final class RequestTags {
 
     static final int MAX_TAGS = 20;
+    /** The longest tag name, and the longest value; a key's default tags and metadata have the same bounds. */
+    public static final int MAX_NAME = 64;
+    public static final int MAX_VALUE = 256;
 
     private RequestTags() {
     }
@@ -45,8 +48,9 @@ public final class RequestTags {
             throw ApiError.invalidRequest("A request carries at most " + MAX_TAGS + " tags.", null);
         }
         tags.forEach((key, value) -> {
-            if (key.isEmpty() || key.length() > 64 || value.length() > 256) {
-                throw ApiError.invalidRequest("A tag's name is 1 to 64 characters and its value at most 256.", null);
+            if (key.isEmpty() || key.length() > MAX_NAME || value.length() > MAX_VALUE) {
+                throw ApiError.invalidRequest("A tag's name is 1 to " + MAX_NAME + " characters and its value at most "
+                        + MAX_VALUE + ".", null);
             }
             // the read model could not store them (PostgreSQL refuses a NUL), and its projections would stop on it
             if (InputText.hasControl(key) || InputText.hasControl(value)) {
