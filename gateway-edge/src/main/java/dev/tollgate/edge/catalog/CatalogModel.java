@@ -35,6 +35,18 @@ public record CatalogModel(String name, long maxOutputTokens, ModelPrice configu
         return deploymentList.isEmpty() ? List.of(this) : deploymentList;
     }
 
+    /**
+     * The chat body field this deployment gets the output tokens granted in when the client set neither
+     * {@code max_completion_tokens} nor {@code max_tokens}.
+     */
+    public String outputLimitField() {
+        if (deployment != null && deployment.outputLimitField() != null) {
+            return deployment.outputLimitField().field();
+        }
+        String apiVersion = deployment == null ? null : deployment.apiVersion();
+        return TollgateProperties.OutputLimitField.defaultFor(provider, apiVersion).field();
+    }
+
     /** Whether a prompt of this many tokens, with room for at least one answer token, fits the context window. */
     public boolean fits(long promptTokens) {
         return contextWindow == null || promptTokens < contextWindow;

@@ -442,6 +442,39 @@ public record TollgateProperties(
         }
     }
 
+    /**
+     * The chat body field that limits an answer's output tokens. OpenAI's newer models (the o-series, gpt-5) refuse
+     * {@code max_tokens}; some OpenAI-compatible servers know only {@code max_tokens}.
+     */
+    public enum OutputLimitField {
+        MAX_COMPLETION_TOKENS("max_completion_tokens"),
+        MAX_TOKENS("max_tokens");
+
+        private final String field;
+
+        OutputLimitField(String field) {
+            this.field = field;
+        }
+
+        /** The field's name in a request body. */
+        public String field() {
+            return field;
+        }
+
+        /**
+         * OpenAI's current field for OpenAI and for Azure from api-version 2024-09-01 (an earlier one refuses it as
+         * an unrecognized argument); {@code max_tokens} for the providers that translate it.
+         */
+        public static OutputLimitField defaultFor(String provider, String apiVersion) {
+            if ("azure".equals(provider)) {
+                // dated versions compare as text; "preview", "v1"... are newer
+                boolean dated = apiVersion != null && !apiVersion.isEmpty() && Character.isDigit(apiVersion.charAt(0));
+                return dated && apiVersion.compareTo("2024-09-01") < 0 ? MAX_TOKENS : MAX_COMPLETION_TOKENS;
+            }
+            return "openai".equals(provider) ? MAX_COMPLETION_TOKENS : MAX_TOKENS;
+        }
+    }
+
     /** The routing strategies (docs/routing.md). */
     public enum Strategy {
         /** Random, in proportion to the deployments' weights. */
@@ -561,6 +594,9 @@ public record TollgateProperties(
      *                        {@code anthropic}: the {@code anthropic-version} header (default 2023-06-01). Not used by
      *                        other providers.
      * @param azureDeployment {@code azure} only: the deployment name in the URL; the upstream model when not set
+     * @param outputLimitField the chat body field the output tokens granted are sent in when the client set neither
+     *                        {@code max_completion_tokens} nor {@code max_tokens}; {@code null}: the provider's
+     *                        ({@link OutputLimitField#defaultFor})
      */
     public record Deployment(String name,
                              @DefaultValue("openai") String provider,
@@ -575,7 +611,8 @@ public record TollgateProperties(
                              List<String> tags,
                              Duration timeout,
                              String apiVersion,
-                             String azureDeployment) {
+                             String azureDeployment,
+                             OutputLimitField outputLimitField) {
 
         public Deployment {
             tags = tags == null ? List.of() : List.copyOf(tags);

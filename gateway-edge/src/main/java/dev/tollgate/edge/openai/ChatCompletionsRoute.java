@@ -72,7 +72,7 @@ public class ChatCompletionsRoute extends OpenAiEndpoint {
             images = tokens.images(body);
             choices = chat.n();
             requestedPerChoice = chat.requestedMaxTokens();
-            maxTokensField = chat.maxTokensField() == null ? "max_tokens" : chat.maxTokensField();
+            maxTokensField = chat.maxTokensField() == null ? model.outputLimitField() : chat.maxTokensField();
             stream = chat.stream();
             if (stream) {
                 askForStreamUsage(body);
@@ -82,6 +82,16 @@ public class ChatCompletionsRoute extends OpenAiEndpoint {
         @Override
         long countPrompt() {
             return tokens.prompt(body);
+        }
+
+        @Override
+        void forward(CatalogModel target, long perChoice) {
+            if (chat.maxTokensField() == null) {
+                // the client set neither field: the one this deployment takes, and not an earlier attempt's
+                body.remove(maxTokensField);
+                maxTokensField = target.outputLimitField();
+            }
+            super.forward(target, perChoice);
         }
 
         @Override

@@ -454,7 +454,7 @@ public class GovernedCall {
 
         /** The body one attempt's upstream gets: the deployment's model name, the output tokens granted. */
         private ObjectNode upstreamBody(CatalogModel target) {
-            plan.forward(target, grantedPerChoice(target), reservation.clamped());
+            plan.forward(target, grantedPerChoice(target));
             return body;
         }
 

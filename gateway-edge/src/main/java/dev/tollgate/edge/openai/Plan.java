@@ -88,20 +88,14 @@ abstract class Plan {
 
     /**
      * Prepares the body for one attempt on {@code target}: its upstream model name and, where the route limits
-     * output tokens, {@code perChoice} when the budget or the model's cap is below what was asked (or as the client
-     * sent it: an earlier attempt may have lowered it).
+     * output tokens, {@code perChoice}, the output tokens granted per choice. It is sent even when the client set no
+     * limit: the reservation covers that many, and an answer let run to the upstream's own limit would be charged
+     * past it (an overrun).
      */
-    void forward(CatalogModel target, long perChoice, boolean clamped) {
+    void forward(CatalogModel target, long perChoice) {
         body.put("model", target.upstreamModel());
-        if (maxTokensField == null) {
-            return;
-        }
-        if (clamped || (requestedPerChoice != null && requestedPerChoice > perChoice)) {
+        if (maxTokensField != null) {
             body.put(maxTokensField, perChoice);
-        } else if (requestedPerChoice != null) {
-            body.put(maxTokensField, requestedPerChoice);
-        } else {
-            body.remove(maxTokensField);
         }
     }
 

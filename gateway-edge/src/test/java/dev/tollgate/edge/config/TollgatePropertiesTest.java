@@ -71,10 +71,28 @@ class TollgatePropertiesTest {
         assertThat(model.prices()).isEqualTo(new TollgateProperties.Prices(null, null, null, null, null, null,
                 Map.of(), false));
         assertThat(model.deployment()).isEqualTo(new TollgateProperties.Deployment(null, "openai", null, null, null,
-                Duration.ZERO, null, null, 1, null, List.of(), null, null, null));
+                Duration.ZERO, null, null, 1, null, List.of(), null, null, null, null));
         assertThat(model.deployments()).isEmpty();
         assertThat(model.routing()).isEqualTo(new TollgateProperties.RoutingOverrides(null, null, null, null, null,
                 new TollgateProperties.CooldownOverrides(null, null, null), null, null));
+    }
+
+    @Test
+    void theOutputLimitGoesInOpenAisCurrentFieldWhereTheUpstreamKnowsIt() {
+        assertThat(TollgateProperties.OutputLimitField.defaultFor("openai", null).field())
+                .isEqualTo("max_completion_tokens");
+        assertThat(TollgateProperties.OutputLimitField.defaultFor("azure", null).field())
+                .as("Tollgate's default api-version, 2024-10-21, knows it").isEqualTo("max_completion_tokens");
+        assertThat(TollgateProperties.OutputLimitField.defaultFor("azure", "2024-09-01-preview").field())
+                .isEqualTo("max_completion_tokens");
+        assertThat(TollgateProperties.OutputLimitField.defaultFor("azure", "preview").field())
+                .isEqualTo("max_completion_tokens");
+        assertThat(TollgateProperties.OutputLimitField.defaultFor("azure", "2024-06-01").field())
+                .as("an earlier api-version refuses it").isEqualTo("max_tokens");
+        assertThat(TollgateProperties.OutputLimitField.defaultFor("anthropic", null).field()).isEqualTo("max_tokens");
+        TollgateProperties.Deployment configured = Config.bind(TollgateProperties.Deployment.class,
+                "output-limit-field", "max_tokens");
+        assertThat(configured.outputLimitField()).isEqualTo(TollgateProperties.OutputLimitField.MAX_TOKENS);
     }
 
     @Test

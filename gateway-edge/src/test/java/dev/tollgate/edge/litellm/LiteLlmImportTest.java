@@ -77,6 +77,10 @@ class LiteLlmImportTest {
         assertThat(unprefixed.provider()).isEqualTo("openai");
         assertThat(unprefixed.deployment().baseUrl()).isEqualTo("https://api.openai.com/v1");
         assertThat(unprefixed.upstreamModel()).isEqualTo("gpt-4o-2024-08-06");
+        assertThat(unprefixed.outputLimitField()).as("OpenAI's o-series refuse max_tokens")
+                .isEqualTo("max_completion_tokens");
+        assertThat(azure.outputLimitField()).as("api-version 2024-06-01 predates max_completion_tokens")
+                .isEqualTo("max_tokens");
         assertThat(finding(imported, "model_list[1].litellm_params.model").message()).contains("no provider prefix");
         assertThat(deployment(imported, 1).rpm()).isEqualTo(240);
         assertThat(catalog(imported).find("helpdesk").orElseThrow().deploymentName())
@@ -201,6 +205,7 @@ class LiteLlmImportTest {
         assertThat(assistant.provider()).isEqualTo("openai");
         assertThat(assistant.deployment().baseUrl()).isEqualTo("http://localhost:11434/v1");
         assertThat(assistant.upstreamModel()).isEqualTo("qwen2.5:7b");
+        assertThat(assistant.outputLimitField()).as("Ollama knows max_tokens only").isEqualTo("max_tokens");
         CatalogModel coder = catalog(imported).find("house-coder").orElseThrow();
         assertThat(coder.deployment().baseUrl()).isEqualTo("http://gpu-box.fixture.internal:11434/v1");
         assertThat(coder.upstreamModel()).isEqualTo("qwen2.5-coder:14b");

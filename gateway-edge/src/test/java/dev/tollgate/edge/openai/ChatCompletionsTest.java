@@ -85,6 +85,46 @@ class ChatCompletionsTest extends GatewayTestSupport {
     }
 
     @Test
+    void aRequestWithoutALimitIsSentTheOutputTokensReservedSoItsAnswerCannotRunPastThem() {
+        String team = newTeam(null, null, "clamp");
+        String key = newUserKey(newUser(team, null), List.of());
+        String marker = unique("no limit");
+
+        Http.Response response = http().post("/v1/chat/completions", key, Map.of("model", "gpt-test",
+                "messages", List.of(Map.of("role", "user", "content", marker))));
+
+        assertThat(response.status()).as(response.body()).isEqualTo(200);
+        JsonNode forwarded = upstream().lastRequestFor(marker);
+        assertThat(forwarded.path("max_completion_tokens").asLong())
+                .as("gpt-test's max-output-tokens, in OpenAI's field").isEqualTo(1000);
+        assertThat(forwarded.has("max_tokens")).isFalse();
+        // the fake upstream writes (and bills) as many tokens as it is allowed: no more than were reserved
+        JsonNode row = messageCost(response.header("x-request-id"));
+        assertThat(row.path("usage").path("completion_tokens").asLong()).isEqualTo(1000);
+        assertThat(new BigDecimal(row.path("overrun").asText())).isEqualByComparingTo("0");
+    }
+
+    @Test
+    void aDeploymentThatKnowsOnlyMaxTokensGetsTheLimitInMaxTokensAndAClientsOwnFieldIsKept() {
+        String team = newTeam(null, null, "clamp");
+        String key = newUserKey(newUser(team, null), List.of());
+        String unset = unique("unset");
+        String own = unique("own field");
+
+        http().post("/v1/chat/completions", key, Map.of("model", "gpt-max-tokens-only",
+                "messages", List.of(Map.of("role", "user", "content", unset))));
+        http().post("/v1/chat/completions", key, Map.of("model", "gpt-max-tokens-only", "max_completion_tokens", 50,
+                "messages", List.of(Map.of("role", "user", "content", own))));
+
+        JsonNode forwarded = upstream().lastRequestFor(unset);
+        assertThat(forwarded.path("max_tokens").asLong()).isEqualTo(700);
+        assertThat(forwarded.has("max_completion_tokens")).isFalse();
+        JsonNode kept = upstream().lastRequestFor(own);
+        assertThat(kept.path("max_completion_tokens").asLong()).isEqualTo(50);
+        assertThat(kept.has("max_tokens")).isFalse();
+    }
+
+    @Test
     void aStreamReachesTheClientChunkByChunkBeforeTheUpstreamHasFinished() throws Exception {
         String team = newTeam("100", "10", "clamp");
         OpenAIClient client = openAi(newUserKey(newUser(team, null), List.of()));
@@ -174,7 +214,7 @@ class ChatCompletionsTest extends GatewayTestSupport {
         String key = newUserKey(newUser(team, null), List.of());
 
         Http.Response response = http().post("/v1/chat/completions", key, Map.of("model", "gpt-cheap",
-                "messages", List.of(Map.of("role", "user", "content", "x"))));
+                "max_tokens", 20, "messages", List.of(Map.of("role", "user", "content", "x"))));
 
         // 12 prompt + 20 completion tokens at 0.01 per million: 0.00000032
         assertThat(response.body()).contains("\"cost\":0.00000032");

@@ -256,7 +256,7 @@ class EndpointsTest extends GatewayTestSupport {
 
         List<ResponseStreamEvent> received = new ArrayList<>();
         try (StreamResponse<ResponseStreamEvent> stream = client.responses().createStreaming(ResponseCreateParams
-                .builder().model("gpt-slow-stream").input("Hello").build())) {
+                .builder().model("gpt-slow-stream").input("Hello").maxOutputTokens(20).build())) {
             Iterator<ResponseStreamEvent> events = stream.stream().iterator();
             assertThat(upstream().awaitFirstChunkSent()).isTrue();
             // The upstream is blocked after its first delta: the client must already have it.
@@ -380,6 +380,22 @@ class EndpointsTest extends GatewayTestSupport {
         Http.Response foreground = http().post("/v1/responses", key, Map.of("model", "gpt-test",
                 "input", "a short task", "background", false));
         assertThat(foreground.status()).as(foreground.body()).isEqualTo(200);
+    }
+
+    @Test
+    void aCompletionOrAResponseWithoutALimitIsSentTheOutputTokensReserved() {
+        String key = newUserKey(newUser(newTeam(null, null, "clamp"), null), List.of());
+        String completion = unique("completion without a limit");
+        String response = unique("response without a limit");
+
+        assertThat(http().post("/v1/completions", key, Map.of("model", "gpt-test", "prompt", completion)).status())
+                .isEqualTo(200);
+        assertThat(http().post("/v1/responses", key, Map.of("model", "gpt-test", "input", response)).status())
+                .isEqualTo(200);
+
+        // gpt-test's max-output-tokens: what was reserved for, so the answer cannot run past the reservation
+        assertThat(upstream().lastRequestFor(completion).path("max_tokens").asLong()).isEqualTo(1000);
+        assertThat(upstream().lastRequestFor(response).path("max_output_tokens").asLong()).isEqualTo(1000);
     }
 
     @Test
