@@ -156,6 +156,9 @@ public class ResponsesHandler extends OpenAiEndpoint {
                     return switch (event.path("type").asText("")) {
                         case "response.output_text.delta", "response.function_call_arguments.delta" ->
                                 StreamRelay.Output.text(event.path("delta").asText(""));
+                        // reasoning shown as text is output the upstream bills (a summary: less than it bills)
+                        case "response.reasoning_text.delta", "response.reasoning_summary_text.delta" ->
+                                new StreamRelay.Output("", event.path("delta").asText(""));
                         default -> null;
                     };
                 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.tollgate.edge.support.FakeUpstream;
 import dev.tollgate.edge.support.GatewayTestSupport;
 import dev.tollgate.edge.support.Http;
+import dev.tollgate.edge.wire.TokenCounter;
 import org.junit.jupiter.api.Test;
 
 import java.io.BufferedReader;
@@ -20,11 +21,13 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Reasoning that an upstream streams as text ({@code reasoning_content}, {@code reasoning}) is output it bills: the
- * relay counts it like the answer, both where a stream is stopped at the output tokens granted and where a stream
- * without usage is settled (a cut, a client that went away).
+ * Reasoning that an upstream streams as text ({@code reasoning_content}, {@code reasoning}, the responses API's
+ * reasoning deltas) is output it bills: the relay counts it like the answer, both where a stream is stopped at the
+ * output tokens granted and where a stream without usage is settled (a cut, a client that went away).
  */
 class ReasoningStreamTest extends GatewayTestSupport {
+
+    private static final TokenCounter TOKENS = new TokenCounter();
 
     @Test
     void aStreamOfReasoningPastTheGrantIsCutThereAndSettledWithIt() {
@@ -84,5 +87,22 @@ class ReasoningStreamTest extends GatewayTestSupport {
         BigDecimal expected = new BigDecimal(BigInteger.valueOf(usage.path("prompt_tokens").asLong()
                 + 4L * FakeUpstream.SLOW_REASONING_TOKENS), 6);
         assertThat(new BigDecimal(row.path("cost").asText())).isEqualByComparingTo(expected);
+    }
+
+    @Test
+    void aResponseStreamCutAfterReasoningDeltasIsChargedForThem() {
+        String key = newUserKey(newUser(newTeam(null, null, "clamp"), null), List.of());
+
+        Http.Response response = http().post("/v1/responses", key, Map.of("model", "gpt-reasoning-cut",
+                "stream", true, "input", "Hello"));
+
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(response.body()).contains("response.reasoning_summary_text.delta", "response.reasoning_text.delta")
+                .doesNotContain("response.completed");
+        JsonNode row = messageCost(response.header("x-request-id"));
+        assertThat(row.path("outcome").asText()).isEqualTo("settled");
+        long reasoning = TOKENS.text(String.join("", FakeUpstream.REASONING_DELTAS));
+        assertThat(row.path("usage").path("completion_tokens").asLong()).as(row.toString())
+                .isEqualTo(reasoning + TOKENS.text("Hello world"));
     }
 }

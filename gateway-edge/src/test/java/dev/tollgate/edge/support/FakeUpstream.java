@@ -39,7 +39,9 @@ import java.util.concurrent.Executors;
  * {@code /v1/responses}) answer in OpenAI's shapes with the same upstream model names: {@code up-normal} reports
  * {@link #PROMPT_TOKENS} input tokens and as many output tokens as the forwarded maximum (or 20); the error names
  * fail the same way; {@code up-no-usage} leaves the usage out; {@code up-slow-stream} holds a streamed response
- * after its first text delta; {@code up-image-usage} reports gpt-image-1's token usage with its images.
+ * after its first text delta; {@code up-reasoning-cut-stream} streams a reasoning summary delta and a reasoning
+ * text delta ({@link #REASONING_DELTAS}) before its text deltas, then breaks the connection like
+ * {@code up-cut-stream}; {@code up-image-usage} reports gpt-image-1's token usage with its images.
  */
 public final class FakeUpstream {
 
@@ -49,6 +51,9 @@ public final class FakeUpstream {
     public static final long OVER_MAX_TOKENS = 50;
     /** How many one-token reasoning deltas {@code up-slow-reasoning} streams before it waits. */
     public static final int SLOW_REASONING_TOKENS = 30;
+    /** The reasoning deltas {@code up-reasoning-cut-stream} streams on {@code /v1/responses}. */
+    public static final List<String> REASONING_DELTAS = List.of("Weighing the question at length",
+            " and then some more careful thought about it");
 
     private static FakeUpstream shared;
 
@@ -399,10 +404,14 @@ public final class FakeUpstream {
         int[] sequence = {0};
         typed(out, "response.created", sequence, json.createObjectNode()
                 .set("response", response(model, "in_progress", null, 0)));
+        if (model.equals("up-reasoning-cut-stream")) {
+            typed(out, "response.reasoning_summary_text.delta", sequence, delta(REASONING_DELTAS.get(0)));
+            typed(out, "response.reasoning_text.delta", sequence, delta(REASONING_DELTAS.get(1)));
+        }
         typed(out, "response.output_text.delta", sequence, delta("Hello"));
         hold.firstChunkSent(model.equals("up-slow-stream"));
         typed(out, "response.output_text.delta", sequence, delta(" world"));
-        if (model.equals("up-cut-stream")) {
+        if (model.equals("up-cut-stream") || model.equals("up-reasoning-cut-stream")) {
             try {
                 Thread.sleep(200);
             } catch (InterruptedException e) {
