@@ -139,23 +139,32 @@ public class ChatCompletionsRoute extends OpenAiEndpoint {
 
         @Override
         StreamRelay.Dialect dialect() {
-            return new StreamRelay.Choices(json, tokens, "chat.completion.chunk", ChatCompletionsRoute::deltaText,
+            return new StreamRelay.Choices(json, tokens, "chat.completion.chunk", ChatCompletionsRoute::deltaOutput,
                     chat.clientWantsUsage(), this::exactPrompt, images, StreamRelay::skimChatChunk);
         }
     }
 
-    /** The text one choice of a chunk delivers: its content and its tool calls' arguments. */
-    private static String deltaText(JsonNode choice) {
+    /**
+     * What one choice of a chunk delivers: its content and its tool calls' arguments, and the reasoning streamed
+     * beside them ({@code reasoning_content} or {@code reasoning}), which the upstream bills as output too.
+     */
+    static StreamRelay.Output deltaOutput(JsonNode choice) {
         JsonNode delta = choice.path("delta");
-        JsonNode content = delta.get("content");
+        String reasoning = StreamRelay.reasoningOf(textOf(delta, "reasoning_content"), textOf(delta, "reasoning"));
         JsonNode calls = delta.get("tool_calls");
         if (calls == null || !calls.isArray()) {
-            return content != null && content.isTextual() ? content.asText() : null;
+            return StreamRelay.Output.of(textOf(delta, "content"), reasoning);
         }
-        StringBuilder text = new StringBuilder(content != null && content.isTextual() ? content.asText() : "");
+        StringBuilder text = new StringBuilder(textOf(delta, "content"));
         for (JsonNode call : calls) {
             text.append(call.path("function").path("arguments").asText(""));
         }
-        return text.toString();
+        return new StreamRelay.Output(text.toString(), reasoning);
+    }
+
+    /** A string field of a delta, {@code ""} when absent or not a string. */
+    private static String textOf(JsonNode delta, String field) {
+        JsonNode value = delta.get(field);
+        return value != null && value.isTextual() ? value.asText() : "";
     }
 }

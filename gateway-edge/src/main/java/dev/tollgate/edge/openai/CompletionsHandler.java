@@ -88,7 +88,8 @@ public class CompletionsHandler extends OpenAiEndpoint {
         @Override
         StreamRelay.Dialect dialect() {
             return new StreamRelay.Choices(json, tokens, "text_completion",
-                    choice -> choice.path("text").asText(""), clientWantsUsage, this::exactPrompt, 0);
+                    choice -> StreamRelay.Output.text(choice.path("text").asText("")), clientWantsUsage,
+                    this::exactPrompt, 0);
         }
     }
 

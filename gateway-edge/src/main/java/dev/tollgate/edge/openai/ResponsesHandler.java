@@ -152,11 +152,15 @@ public class ResponsesHandler extends OpenAiEndpoint {
         StreamRelay.Dialect dialect() {
             return new StreamRelay.Dialect() {
                 @Override
-                public String text(JsonNode event) {
-                    String type = event.path("type").asText("");
-                    return type.equals("response.output_text.delta")
-                            || type.equals("response.function_call_arguments.delta")
-                            ? event.path("delta").asText("") : null;
+                public StreamRelay.Output output(JsonNode event) {
+                    return switch (event.path("type").asText("")) {
+                        case "response.output_text.delta", "response.function_call_arguments.delta" ->
+                                StreamRelay.Output.text(event.path("delta").asText(""));
+                        // reasoning shown as text is output the upstream bills (a summary: less than it bills)
+                        case "response.reasoning_text.delta", "response.reasoning_summary_text.delta" ->
+                                new StreamRelay.Output("", event.path("delta").asText(""));
+                        default -> null;
+                    };
                 }
 
                 @Override
@@ -181,8 +185,8 @@ public class ResponsesHandler extends OpenAiEndpoint {
                 }
 
                 @Override
-                public Usage counted(String delivered) {
-                    return new Usage(promptTokens, tokens.text(delivered), 0, 0).withImages(images);
+                public Usage counted(StreamRelay.Output delivered) {
+                    return delivered.counted(tokens, promptTokens, images);
                 }
             };
         }

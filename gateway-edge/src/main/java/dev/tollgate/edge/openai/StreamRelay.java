@@ -26,23 +26,65 @@ import java.util.regex.Pattern;
  * What passes between an upstream's event stream and the client, event by event, for every streamed route. Events
  * go through as they arrive, byte for byte, except the one carrying the usage, which gets the cost added (or, where
  * the client did not ask for usage, is dropped), and {@code [DONE]}, held back until the request is settled. The
- * delivered text is kept in memory only to count its tokens: when a stream is cut before the upstream reports its
- * usage, and to stop at the output tokens the budget granted when an upstream does not (docs/ledger.md).
+ * delivered text, the answer's and the reasoning's, is kept in memory only to count its tokens: when a stream is cut
+ * before the upstream reports its usage, and to stop at the output tokens the budget granted when an upstream does
+ * not (docs/ledger.md). Reasoning streamed as text is generated output like the answer, and billed so.
  * One instance per stream; not thread-safe.
  */
 final class StreamRelay {
 
-    /** Reads the text of a plain event from its bytes ({@link Dialect#skim}). */
+    /** Reads the output of a plain event from its bytes ({@link Dialect#skim}). */
     @FunctionalInterface
     interface Skimmer {
-        String skim(ObjectMapper json, byte[] event, int start, int end);
+        Output skim(ObjectMapper json, byte[] event, int start, int end);
+    }
+
+    /**
+     * Text a stream delivers, of one event or of all of them: the answer (content, tool-call arguments) and the
+     * reasoning streamed beside it ({@code reasoning_content}, reasoning deltas). Neither is {@code null}.
+     */
+    record Output(String text, String reasoning) {
+
+        static final Output NONE = new Output("", "");
+
+        static Output of(String text, String reasoning) {
+            return text.isEmpty() && reasoning.isEmpty() ? NONE : new Output(text, reasoning);
+        }
+
+        /** An answer's text without reasoning; {@code null} is none. */
+        static Output text(String text) {
+            return text == null ? NONE : of(text, "");
+        }
+
+        boolean isEmpty() {
+            return text.isEmpty() && reasoning.isEmpty();
+        }
+
+        /** This output followed by {@code next} (the choices of one event). */
+        Output plus(Output next) {
+            return next.isEmpty() ? this : isEmpty() ? next
+                    : new Output(text + next.text, reasoning + next.reasoning);
+        }
+
+        /**
+         * The usage of a stream that reported none: the prompt as counted, this output counted. The reasoning is
+         * reported as reasoning tokens (part of the completion), as the upstreams that stream it report it in their
+         * own usage ({@code completion_tokens_details.reasoning_tokens}): a cut stream is then priced as the same
+         * stream would have been had it finished, and still within its reservation, which prices every output
+         * token at the dearer of the output and reasoning prices.
+         */
+        Usage counted(TokenCounter tokens, long promptTokens, long images) {
+            long reasoningTokens = tokens.text(reasoning);
+            return new Usage(promptTokens, tokens.text(text) + reasoningTokens, 0, reasoningTokens)
+                    .withImages(images);
+        }
     }
 
     /** What differs between the routes' streams. */
     interface Dialect {
 
-        /** The answer text an event delivers, or {@code null}. */
-        String text(JsonNode event);
+        /** The answer and reasoning text an event delivers, or {@code null}. */
+        Output output(JsonNode event);
 
         /** The usage an event reports, or {@code null}. */
         Usage usage(JsonNode event);
@@ -53,15 +95,16 @@ final class StreamRelay {
         /** What to send after the upstream's last event, once the request is settled. */
         List<byte[]> closing(StreamRelay relay, Money cost);
 
-        /** The usage of a stream that reported none: the prompt as counted, the delivered text counted. */
-        Usage counted(String delivered);
+        /** The usage of a stream that reported none: the prompt as counted, the delivered output counted. */
+        Usage counted(Output delivered);
 
         /**
-         * The text a plain one-line event delivers, read from its bytes without building its tree ({@code ""}: none),
-         * or {@code null} when the event needs its tree: it reports usage, or holds anything the skim does not read.
-         * Only a dialect that knows its events' shape skims; the others always take the tree.
+         * The output a plain one-line event delivers, read from its bytes without building its tree
+         * ({@link Output#NONE}: none), or {@code null} when the event needs its tree: it reports usage, or holds
+         * anything the skim does not read. Only a dialect that knows its events' shape skims; the others always take
+         * the tree.
          */
-        default String skim(ObjectMapper json, byte[] event, int start, int end) {
+        default Output skim(ObjectMapper json, byte[] event, int start, int end) {
             return null;
         }
     }
@@ -74,6 +117,7 @@ final class StreamRelay {
     private final Function<Usage, Money> prices;
     private final SseSplitter splitter = new SseSplitter();
     private final StringBuilder delivered = new StringBuilder();
+    private final StringBuilder reasoning = new StringBuilder();
     private Usage upstreamUsage;
     private boolean emittedAny;
     private Consumer<JsonNode> observer = event -> { };
@@ -82,7 +126,7 @@ final class StreamRelay {
     private boolean observedAny;
     private TokenCounter tokens;
     private long outputLimit = -1;
-    /** Tokens of the delivered text when last counted, and its length then. */
+    /** Tokens of the delivered text and reasoning when last counted, and their length then. */
     private long countedTokens;
     private int countedLength;
     private boolean overBudget;
@@ -108,9 +152,9 @@ final class StreamRelay {
     }
 
     /**
-     * Stops the stream once the text delivered holds more than {@code outputTokens} tokens: what the budget granted,
-     * which an upstream that ignores {@code max_tokens} would go past. Cheap: the tokenizer runs only when the text
-     * has grown enough that it could be over (a token is at least one character).
+     * Stops the stream once the text and reasoning delivered hold more than {@code outputTokens} tokens: what the
+     * budget granted, which an upstream that ignores {@code max_tokens} would go past. Cheap: the tokenizer runs only
+     * when the text has grown enough that it could be over (a token is at least one character).
      */
     void limit(long outputTokens, TokenCounter counter) {
         this.outputLimit = outputTokens;
@@ -152,7 +196,7 @@ final class StreamRelay {
                 return null; // sent by closing(), after the settlement
             }
             if (!observeEvery && observedAny) {
-                String skimmed = dialect.skim(json, event, start, end);
+                Output skimmed = dialect.skim(json, event, start, end);
                 if (skimmed != null) {
                     // the usual content chunk: its text read from its bytes, no tree, the event passed on as it is
                     return deliver(skimmed) ? event : null;
@@ -191,7 +235,7 @@ final class StreamRelay {
             observedAny = true;
             observer.accept(parsed);
         }
-        if (!deliver(dialect.text(parsed))) {
+        if (!deliver(dialect.output(parsed))) {
             return null;
         }
         Usage usage = dialect.usage(parsed);
@@ -211,15 +255,18 @@ final class StreamRelay {
     }
 
     /**
-     * Adds an event's text to what was delivered; {@code false} when it goes past what was granted: that event is
+     * Adds an event's output to what was delivered; {@code false} when it goes past what was granted: that event is
      * not sent, nor charged, and the stream ends before it.
      */
-    private boolean deliver(String delta) {
+    private boolean deliver(Output delta) {
         if (delta != null && !delta.isEmpty()) {
-            int before = delivered.length();
-            delivered.append(delta);
+            int textBefore = delivered.length();
+            int reasoningBefore = reasoning.length();
+            delivered.append(delta.text());
+            reasoning.append(delta.reasoning());
             if (overBudget()) {
-                delivered.setLength(before);
+                delivered.setLength(textBefore);
+                reasoning.setLength(reasoningBefore);
                 return false;
             }
         }
@@ -227,17 +274,18 @@ final class StreamRelay {
     }
 
     /**
-     * Skims a chat completion chunk: the {@code delta.content} of its choices, concatenated ({@code ""}: none), or
-     * {@code null} when the chunk needs its tree (a non-null {@code usage}, tool calls, a content that is not a
-     * string or null, anything after the object, anything not JSON). What {@code ChatCompletionsRoute}'s text of a
-     * chunk reads from its tree, read by a streaming parser.
+     * Skims a chat completion chunk: the {@code delta.content} and the reasoning ({@link #reasoningOf}) of its
+     * choices, concatenated ({@link Output#NONE}: none), or {@code null} when the chunk needs its tree (a non-null
+     * {@code usage}, tool calls, a content or reasoning that is not a string or null, anything after the object,
+     * anything not JSON). What {@code ChatCompletionsRoute}'s output of a chunk reads from its tree, read by a
+     * streaming parser.
      */
-    static String skimChatChunk(ObjectMapper json, byte[] event, int start, int end) {
+    static Output skimChatChunk(ObjectMapper json, byte[] event, int start, int end) {
         try (JsonParser parser = json.getFactory().createParser(event, start, end - start)) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
                 return null;
             }
-            String text = ""; // as the tree reads it: of a field given twice, the last one counts
+            Output output = Output.NONE; // as the tree reads it: of a field given twice, the last one counts
             JsonToken token;
             while ((token = parser.nextToken()) == JsonToken.FIELD_NAME) {
                 String field = parser.currentName();
@@ -250,18 +298,14 @@ final class StreamRelay {
                     if (value != JsonToken.START_ARRAY) {
                         return null;
                     }
-                    StringBuilder choices = new StringBuilder();
+                    output = Output.NONE;
                     while ((token = parser.nextToken()) != JsonToken.END_ARRAY) {
-                        if (token != JsonToken.START_OBJECT) {
-                            return null;
-                        }
-                        String choice = skimChoice(parser);
+                        Output choice = token == JsonToken.START_OBJECT ? skimChoice(parser) : null;
                         if (choice == null) {
                             return null;
                         }
-                        choices.append(choice);
+                        output = output.plus(choice);
                     }
-                    text = choices.toString();
                 } else {
                     parser.skipChildren();
                 }
@@ -269,15 +313,17 @@ final class StreamRelay {
             if (token != JsonToken.END_OBJECT || parser.nextToken() != null) {
                 return null;
             }
-            return text;
+            return output;
         } catch (IOException e) {
             return null; // not JSON: the tree path decides what to do with it
         }
     }
 
-    /** One choice of a chat chunk, its start read: its {@code delta.content}, {@code ""}, or {@code null}. */
-    private static String skimChoice(JsonParser parser) throws IOException {
+    /** One choice of a chat chunk, its start read: its {@code delta.content} and reasoning, or {@code null}. */
+    private static Output skimChoice(JsonParser parser) throws IOException {
         String content = "";
+        String reasoningContent = "";
+        String reasoningField = "";
         while (parser.nextToken() == JsonToken.FIELD_NAME) {
             String field = parser.currentName();
             JsonToken value = parser.nextToken();
@@ -289,26 +335,40 @@ final class StreamRelay {
                 return null;
             }
             content = "";
+            reasoningContent = "";
+            reasoningField = "";
             while (parser.nextToken() == JsonToken.FIELD_NAME) {
                 String deltaField = parser.currentName();
                 JsonToken deltaValue = parser.nextToken();
                 if ("tool_calls".equals(deltaField)) {
                     return null;
                 }
-                if ("content".equals(deltaField)) {
-                    if (deltaValue == JsonToken.VALUE_STRING) {
-                        content = parser.getText();
-                    } else if (deltaValue == JsonToken.VALUE_NULL) {
-                        content = "";
-                    } else {
+                if ("content".equals(deltaField) || "reasoning_content".equals(deltaField)
+                        || "reasoning".equals(deltaField)) {
+                    if (deltaValue != JsonToken.VALUE_STRING && deltaValue != JsonToken.VALUE_NULL) {
                         return null;
+                    }
+                    String read = deltaValue == JsonToken.VALUE_STRING ? parser.getText() : "";
+                    switch (deltaField) {
+                        case "content" -> content = read;
+                        case "reasoning_content" -> reasoningContent = read;
+                        default -> reasoningField = read;
                     }
                 } else {
                     parser.skipChildren();
                 }
             }
         }
-        return content;
+        return Output.of(content, reasoningOf(reasoningContent, reasoningField));
+    }
+
+    /**
+     * The reasoning of a chat delta from its {@code reasoning_content} (DeepSeek, vLLM) and {@code reasoning}
+     * (OpenRouter, Ollama, vLLM after its rename) strings, {@code ""} when absent. A server that sends both sends the
+     * same text twice: it is counted once, the longer, so that it is never counted short.
+     */
+    static String reasoningOf(String reasoningContent, String reasoning) {
+        return reasoningContent.length() >= reasoning.length() ? reasoningContent : reasoning;
     }
 
     /**
@@ -343,20 +403,22 @@ final class StreamRelay {
         return end - start == DONE.length && Arrays.equals(event, start, end, DONE, 0, DONE.length);
     }
 
-    /** Whether the text delivered so far holds more tokens than granted; sets {@link #overBudget} when it does. */
+    /** Whether the output delivered so far holds more tokens than granted; sets {@link #overBudget} when it does. */
     private boolean overBudget() {
-        if (outputLimit < 0 || delivered.length() - countedLength + countedTokens <= outputLimit) {
+        int length = delivered.length() + reasoning.length();
+        if (outputLimit < 0 || length - countedLength + countedTokens <= outputLimit) {
             return false; // even at one token per character it cannot be over yet
         }
-        countedTokens = tokens.text(delivered.toString());
-        countedLength = delivered.length();
+        countedTokens = tokens.text(delivered.toString()) + tokens.text(reasoning.toString());
+        countedLength = length;
         overBudget = countedTokens > outputLimit;
         return overBudget;
     }
 
     /** The upstream's usage, or the tokens counted here when it reported none (a cut or a terse upstream). */
     Usage usage() {
-        return upstreamUsage != null ? upstreamUsage : dialect.counted(delivered.toString());
+        return upstreamUsage != null ? upstreamUsage
+                : dialect.counted(new Output(delivered.toString(), reasoning.toString()));
     }
 
     boolean upstreamReportedUsage() {
@@ -381,7 +443,7 @@ final class StreamRelay {
         private final ObjectMapper json;
         private final TokenCounter tokens;
         private final String chunkObject;
-        private final Function<JsonNode, String> text;
+        private final Function<JsonNode, Output> output;
         private final boolean clientWantsUsage;
         private final LongSupplier promptTokens;
         private final long images;
@@ -389,48 +451,43 @@ final class StreamRelay {
 
         /**
          * @param chunkObject the {@code object} of a usage chunk written here
-         * @param text        the text one choice of a chunk delivers
+         * @param output      the text and reasoning one choice of a chunk delivers
          * @param promptTokens the prompt counted exactly (for a stream that reports no usage)
          */
-        Choices(ObjectMapper json, TokenCounter tokens, String chunkObject, Function<JsonNode, String> text,
+        Choices(ObjectMapper json, TokenCounter tokens, String chunkObject, Function<JsonNode, Output> output,
                 boolean clientWantsUsage, LongSupplier promptTokens, long images) {
-            this(json, tokens, chunkObject, text, clientWantsUsage, promptTokens, images, null);
+            this(json, tokens, chunkObject, output, clientWantsUsage, promptTokens, images, null);
         }
 
-        /** @param skimmer reads the text of a plain chunk from its bytes, as {@code text} does from its tree */
-        Choices(ObjectMapper json, TokenCounter tokens, String chunkObject, Function<JsonNode, String> text,
+        /** @param skimmer reads the output of a plain chunk from its bytes, as {@code output} does from its tree */
+        Choices(ObjectMapper json, TokenCounter tokens, String chunkObject, Function<JsonNode, Output> output,
                 boolean clientWantsUsage, LongSupplier promptTokens, long images, Skimmer skimmer) {
             this.skimmer = skimmer;
             this.json = json;
             this.tokens = tokens;
             this.chunkObject = chunkObject;
-            this.text = text;
+            this.output = output;
             this.clientWantsUsage = clientWantsUsage;
             this.promptTokens = promptTokens;
             this.images = images;
         }
 
         @Override
-        public String text(JsonNode event) {
+        public Output output(JsonNode event) {
             JsonNode choices = event.path("choices");
             if (choices.isEmpty()) {
                 return null;
             }
-            if (choices.size() == 1) {
-                return text.apply(choices.get(0));
+            Output all = Output.NONE;
+            for (JsonNode choice : choices) {
+                Output part = output.apply(choice);
+                all = part == null ? all : all.plus(part);
             }
-            StringBuilder all = new StringBuilder();
-            choices.forEach(choice -> {
-                String part = text.apply(choice);
-                if (part != null) {
-                    all.append(part);
-                }
-            });
-            return all.toString();
+            return all;
         }
 
         @Override
-        public String skim(ObjectMapper json, byte[] event, int start, int end) {
+        public Output skim(ObjectMapper json, byte[] event, int start, int end) {
             return skimmer == null ? null : skimmer.skim(json, event, start, end);
         }
 
@@ -469,8 +526,8 @@ final class StreamRelay {
         }
 
         @Override
-        public Usage counted(String delivered) {
-            return new Usage(promptTokens.getAsLong(), tokens.text(delivered), 0, 0).withImages(images);
+        public Usage counted(Output delivered) {
+            return delivered.counted(tokens, promptTokens.getAsLong(), images);
         }
     }
 }

@@ -11,7 +11,9 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
+import java.util.function.Function;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -30,12 +32,22 @@ class StreamRelayTest {
                 + "\"delta\":{\"content\":\"" + content + "\"},\"finish_reason\":null}]}";
     }
 
+    /** The chat route's reading of a choice, short of tool calls and reasoning. */
+    static final Function<JsonNode, StreamRelay.Output> CONTENT =
+            choice -> StreamRelay.Output.text(choice.path("delta").path("content").asText(null));
+
+    /** A chunk of reasoning in {@code field} ({@code reasoning_content} or {@code reasoning}), its content null. */
+    static String reasoningChunk(String field, String reasoning) {
+        return "{\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"model\":\"m\",\"choices\":[{\"index\":0,"
+                + "\"delta\":{\"content\":null,\"" + field + "\":\"" + reasoning + "\"},\"finish_reason\":null}]}";
+    }
+
     static final String USAGE = "{\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"choices\":[],\"usage\":"
             + "{\"prompt_tokens\":11,\"completion_tokens\":4,\"total_tokens\":15}}";
 
     static StreamRelay relay(boolean clientWantsUsage, List<JsonNode> observed) {
         StreamRelay relay = new StreamRelay(JSON, new StreamRelay.Choices(JSON, TOKENS, "chat.completion.chunk",
-                choice -> choice.path("delta").path("content").asText(null), clientWantsUsage, () -> 7, 0),
+                CONTENT, clientWantsUsage, () -> 7, 0),
                 usage -> Money.of("0.0125"));
         relay.observe(observed::add);
         return relay;
@@ -132,7 +144,7 @@ class StreamRelayTest {
         for (String event : plain) {
             byte[] bytes = event.getBytes(StandardCharsets.UTF_8);
             assertThat(StreamRelay.skimChatChunk(JSON, bytes, 0, bytes.length)).as(event)
-                    .isEqualTo(treeText(JSON.readTree(bytes)));
+                    .isEqualTo(new StreamRelay.Output(treeText(JSON.readTree(bytes)), ""));
         }
         List<String> toTheTree = List.of(USAGE, "{\"choices\":[{\"delta\":{\"tool_calls\":[{\"function\":"
                         + "{\"arguments\":\"{}\"}}]}}]}", "{\"choices\":[{\"delta\":{\"content\":7}}]}",
@@ -143,7 +155,52 @@ class StreamRelayTest {
             assertThat(StreamRelay.skimChatChunk(JSON, bytes, 0, bytes.length)).as(event).isNull();
         }
         byte[] framed = ("data: " + chunk("inside") + "\n\n").getBytes(StandardCharsets.UTF_8);
-        assertThat(StreamRelay.skimChatChunk(JSON, framed, 6, framed.length - 2)).isEqualTo("inside");
+        assertThat(StreamRelay.skimChatChunk(JSON, framed, 6, framed.length - 2))
+                .isEqualTo(StreamRelay.Output.text("inside"));
+    }
+
+    @Test
+    void aSkimmedChunkYieldsTheReasoningTheChatRouteReadsFromItsTree() throws Exception {
+        Map<String, StreamRelay.Output> reasoning = Map.of(
+                reasoningChunk("reasoning_content", "Hmm, "), new StreamRelay.Output("", "Hmm, "),
+                reasoningChunk("reasoning", "so 👋"), new StreamRelay.Output("", "so 👋"),
+                "{\"choices\":[{\"delta\":{\"content\":\"a\",\"reasoning\":null}}]}", StreamRelay.Output.text("a"),
+                // a server mid-rename sends the same text in both fields: counted once
+                "{\"choices\":[{\"delta\":{\"reasoning_content\":\"twice\",\"reasoning\":\"twice\"}}]}",
+                new StreamRelay.Output("", "twice"),
+                "{\"choices\":[{\"delta\":{\"reasoning\":\"x\"}},{\"delta\":{\"content\":\"b\","
+                        + "\"reasoning_content\":\"y\"}}]}", new StreamRelay.Output("b", "xy"));
+        for (Map.Entry<String, StreamRelay.Output> event : reasoning.entrySet()) {
+            byte[] bytes = event.getKey().getBytes(StandardCharsets.UTF_8);
+            JsonNode tree = JSON.readTree(bytes);
+            StreamRelay.Output fromTree = tree.path("choices").size() == 1
+                    ? ChatCompletionsRoute.deltaOutput(tree.path("choices").get(0)) : null;
+            assertThat(StreamRelay.skimChatChunk(JSON, bytes, 0, bytes.length)).as(event.getKey())
+                    .isEqualTo(event.getValue());
+            if (fromTree != null) {
+                assertThat(fromTree).as(event.getKey()).isEqualTo(event.getValue());
+            }
+        }
+        for (String event : List.of("{\"choices\":[{\"delta\":{\"reasoning_content\":{\"text\":\"x\"}}}]}",
+                "{\"choices\":[{\"delta\":{\"reasoning\":7}}]}")) {
+            byte[] bytes = event.getBytes(StandardCharsets.UTF_8);
+            assertThat(StreamRelay.skimChatChunk(JSON, bytes, 0, bytes.length)).as(event).isNull();
+        }
+    }
+
+    @Test
+    void reasoningIsCountedAsDeliveredOutputAndReportedAsReasoningTokens() {
+        StreamRelay relay = new StreamRelay(JSON, new StreamRelay.Choices(JSON, TOKENS, "chat.completion.chunk",
+                ChatCompletionsRoute::deltaOutput, false, () -> 7, 0, StreamRelay::skimChatChunk),
+                usage -> Money.of("0.0125"));
+        relay.observe(event -> { }, false);
+        relay.limit(6, TOKENS);
+        for (int i = 0; i < 10; i++) {
+            relay.onChunk(("data: " + reasoningChunk("reasoning_content", " word") + "\n\n")
+                    .getBytes(StandardCharsets.UTF_8));
+        }
+        assertThat(relay.stopped()).as("stopped at the 6 tokens granted").isTrue();
+        assertThat(relay.usage()).isEqualTo(new Usage(7, 6, 0, 6));
     }
 
     @Test
@@ -155,9 +212,13 @@ class StreamRelayTest {
             int events = 1 + random.nextInt(30);
             for (int i = 0; i < events; i++) {
                 String framing = random.nextInt(10) == 0 ? "data:%s\r\n\r\n" : "data: %s\n\n";
-                String event = random.nextInt(15) == 0
-                        ? "{\"choices\":[{\"delta\":{\"tool_calls\":[{\"function\":{\"arguments\":\"{}\"}}]}}]}"
-                        : chunk(words[random.nextInt(words.length)]);
+                String word = words[random.nextInt(words.length)];
+                String event = switch (random.nextInt(15)) {
+                    case 0 -> "{\"choices\":[{\"delta\":{\"tool_calls\":[{\"function\":{\"arguments\":\"{}\"}}]}}]}";
+                    case 1, 2 -> reasoningChunk("reasoning_content", word);
+                    case 3 -> reasoningChunk("reasoning", word);
+                    default -> chunk(word);
+                };
                 stream.append(framing.formatted(event));
             }
             boolean usage = random.nextBoolean();
@@ -167,10 +228,12 @@ class StreamRelayTest {
             stream.append("data: [DONE]\n\n");
             boolean wants = random.nextBoolean();
             List<JsonNode> everyEvent = new ArrayList<>();
-            StreamRelay tree = relay(wants, everyEvent);
+            StreamRelay tree = new StreamRelay(JSON, new StreamRelay.Choices(JSON, TOKENS, "chat.completion.chunk",
+                    ChatCompletionsRoute::deltaOutput, wants, () -> 7, 0), cost -> Money.of("0.0125"));
+            tree.observe(everyEvent::add);
             List<JsonNode> firstOnly = new ArrayList<>();
             StreamRelay skimming = new StreamRelay(JSON, new StreamRelay.Choices(JSON, TOKENS,
-                    "chat.completion.chunk", choice -> choice.path("delta").path("content").asText(null), wants,
+                    "chat.completion.chunk", ChatCompletionsRoute::deltaOutput, wants,
                     () -> 7, 0, StreamRelay::skimChatChunk), cost -> Money.of("0.0125"));
             skimming.observe(firstOnly::add, false);
             if (round % 2 == 0) {

@@ -24,6 +24,10 @@ import java.util.concurrent.Executors;
  *       so that the real cost can equal the worst case;</li>
  *   <li>{@code up-over-max}: like {@code up-normal}, but 50 completion tokens more than the forwarded max_tokens;
  *       streamed, it writes them: one {@code " word"} (one token) per chunk;</li>
+ *   <li>{@code up-reasoning-over-max}: like {@code up-over-max}, but streams every token as
+ *       {@code reasoning_content} (DeepSeek's and vLLM's field), no content;</li>
+ *   <li>{@code up-slow-reasoning}: streams {@link #SLOW_REASONING_TOKENS} one-token {@code reasoning} deltas
+ *       (OpenRouter's and Ollama's field), then waits for {@link #releaseStream()};</li>
  *   <li>{@code up-plus-two}: like {@code up-normal}, but it counts the prompt as two tokens more than Tollgate's
  *       tokenizer does (another tokenizer, another framing);</li>
  *   <li>{@code up-error-500}, {@code up-429}, {@code up-400}: OpenAI-style errors;</li>
@@ -35,7 +39,9 @@ import java.util.concurrent.Executors;
  * {@code /v1/responses}) answer in OpenAI's shapes with the same upstream model names: {@code up-normal} reports
  * {@link #PROMPT_TOKENS} input tokens and as many output tokens as the forwarded maximum (or 20); the error names
  * fail the same way; {@code up-no-usage} leaves the usage out; {@code up-slow-stream} holds a streamed response
- * after its first text delta; {@code up-image-usage} reports gpt-image-1's token usage with its images.
+ * after its first text delta; {@code up-reasoning-cut-stream} streams a reasoning summary delta and a reasoning
+ * text delta ({@link #REASONING_DELTAS}) before its text deltas, then breaks the connection like
+ * {@code up-cut-stream}; {@code up-image-usage} reports gpt-image-1's token usage with its images.
  */
 public final class FakeUpstream {
 
@@ -43,6 +49,11 @@ public final class FakeUpstream {
     public static final long DEFAULT_COMPLETION_TOKENS = 20;
     /** How many completion tokens {@code up-over-max} writes (and bills) beyond the max_tokens it was sent. */
     public static final long OVER_MAX_TOKENS = 50;
+    /** How many one-token reasoning deltas {@code up-slow-reasoning} streams before it waits. */
+    public static final int SLOW_REASONING_TOKENS = 30;
+    /** The reasoning deltas {@code up-reasoning-cut-stream} streams on {@code /v1/responses}. */
+    public static final List<String> REASONING_DELTAS = List.of("Weighing the question at length",
+            " and then some more careful thought about it");
 
     private static FakeUpstream shared;
 
@@ -109,7 +120,7 @@ public final class FakeUpstream {
         requests.add(body);
         String model = body.path("model").asText();
         long maxTokens = body.path("max_completion_tokens").asLong(body.path("max_tokens").asLong(DEFAULT_COMPLETION_TOKENS));
-        if (model.equals("up-over-max")) {
+        if (model.equals("up-over-max") || model.equals("up-reasoning-over-max")) {
             maxTokens += OVER_MAX_TOKENS; // an upstream that ignores max_tokens, and bills what it wrote
         }
         switch (model) {
@@ -163,21 +174,16 @@ public final class FakeUpstream {
         exchange.sendResponseHeaders(200, 0);
         OutputStream out = exchange.getResponseBody();
         event(out, chunk(model, "{\"role\":\"assistant\",\"content\":\"\"}", null));
-        if (model.equals("up-over-max")) {
+        if (model.equals("up-over-max") || model.equals("up-reasoning-over-max")) {
             // writes every token it bills, ignoring max_tokens
+            String word = model.equals("up-over-max") ? "{\"content\":\" word\"}"
+                    : "{\"content\":null,\"reasoning_content\":\" word\"}";
             try {
                 for (long i = 0; i < completionTokens; i++) {
-                    event(out, chunk(model, "{\"content\":\" word\"}", null));
+                    event(out, chunk(model, word, null));
                 }
                 event(out, chunk(model, "{}", "length"));
-                if (body.path("stream_options").path("include_usage").asBoolean(false)) {
-                    ObjectNode last = json.createObjectNode().put("id", "chatcmpl-fake")
-                            .put("object", "chat.completion.chunk").put("created", 1).put("model", model);
-                    last.putArray("choices");
-                    last.set("usage", usage(completionTokens));
-                    event(out, json.writeValueAsString(last));
-                }
-                out.write("data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8));
+                usageAndDone(out, body, model, completionTokens);
             } catch (IOException e) {
                 // the gateway hung up: it stopped the stream at the tokens it granted
             }
@@ -186,6 +192,10 @@ public final class FakeUpstream {
             } catch (IOException e) {
                 // already gone
             }
+            return;
+        }
+        if (model.equals("up-slow-reasoning")) {
+            slowReasoning(out, body, model, completionTokens);
             return;
         }
         event(out, chunk(model, "{\"content\":\"Hello\"}", null));
@@ -202,15 +212,36 @@ public final class FakeUpstream {
             throw new IllegalStateException("the fake upstream cuts this stream");
         }
         event(out, chunk(model, "{}", "stop"));
+        usageAndDone(out, body, model, completionTokens);
+        out.close();
+    }
+
+    /** The end of a chat stream: its usage chunk, when asked for, and {@code [DONE]}. */
+    private void usageAndDone(OutputStream out, JsonNode body, String model, long completionTokens)
+            throws IOException {
         if (body.path("stream_options").path("include_usage").asBoolean(false)) {
             ObjectNode last = json.createObjectNode().put("id", "chatcmpl-fake")
                     .put("object", "chat.completion.chunk").put("created", 1).put("model", model);
             last.putArray("choices");
             last.set("usage", usage(completionTokens));
-            out.write(("data: " + json.writeValueAsString(last) + "\n\n").getBytes(StandardCharsets.UTF_8));
+            event(out, json.writeValueAsString(last));
         }
         out.write("data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8));
-        out.close();
+    }
+
+    /** Reasoning deltas, a wait for the release, then the answer: unless the gateway hung up meanwhile. */
+    private void slowReasoning(OutputStream out, JsonNode body, String model, long completionTokens) {
+        try {
+            for (int i = 0; i < SLOW_REASONING_TOKENS; i++) {
+                event(out, chunk(model, "{\"reasoning\":\" word\"}", null));
+            }
+            hold.firstChunkSent(true);
+            event(out, chunk(model, "{\"content\":\" done\"}", "stop"));
+            usageAndDone(out, body, model, completionTokens);
+            out.close();
+        } catch (IOException e) {
+            // the client went away and the gateway with it
+        }
     }
 
     private static String chunk(String model, String delta, String finishReason) {
@@ -373,10 +404,14 @@ public final class FakeUpstream {
         int[] sequence = {0};
         typed(out, "response.created", sequence, json.createObjectNode()
                 .set("response", response(model, "in_progress", null, 0)));
+        if (model.equals("up-reasoning-cut-stream")) {
+            typed(out, "response.reasoning_summary_text.delta", sequence, delta(REASONING_DELTAS.get(0)));
+            typed(out, "response.reasoning_text.delta", sequence, delta(REASONING_DELTAS.get(1)));
+        }
         typed(out, "response.output_text.delta", sequence, delta("Hello"));
         hold.firstChunkSent(model.equals("up-slow-stream"));
         typed(out, "response.output_text.delta", sequence, delta(" world"));
-        if (model.equals("up-cut-stream")) {
+        if (model.equals("up-cut-stream") || model.equals("up-reasoning-cut-stream")) {
             try {
                 Thread.sleep(200);
             } catch (InterruptedException e) {

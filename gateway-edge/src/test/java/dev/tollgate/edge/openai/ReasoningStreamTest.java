@@ -1,0 +1,108 @@
+package dev.tollgate.edge.openai;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.tollgate.edge.support.FakeUpstream;
+import dev.tollgate.edge.support.GatewayTestSupport;
+import dev.tollgate.edge.support.Http;
+import dev.tollgate.edge.wire.TokenCounter;
+import org.junit.jupiter.api.Test;
+
+import java.io.BufferedReader;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Reasoning that an upstream streams as text ({@code reasoning_content}, {@code reasoning}, the responses API's
+ * reasoning deltas) is output it bills: the relay counts it like the answer, both where a stream is stopped at the
+ * output tokens granted and where a stream without usage is settled (a cut, a client that went away).
+ */
+class ReasoningStreamTest extends GatewayTestSupport {
+
+    private static final TokenCounter TOKENS = new TokenCounter();
+
+    @Test
+    void aStreamOfReasoningPastTheGrantIsCutThereAndSettledWithIt() {
+        String key = newUserKey(newUser(newTeam("1", "1", "clamp"), null), List.of());
+
+        Http.Response answer = http().post("/v1/chat/completions", key, Map.of("model", "gpt-reasoning-overrun",
+                "stream", true, "max_tokens", 10, "stream_options", Map.of("include_usage", true),
+                "messages", List.of(Map.of("role", "user", "content", "Think for sixty words"))));
+
+        assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+        // the upstream reasoned 60 one-token chunks; the client got the 10 granted, then its usage and [DONE]
+        assertThat(answer.body().split("\"reasoning_content\":\" word\"", -1)).hasSize(11);
+        assertThat(answer.body()).contains("\"completion_tokens\":10").endsWith("data: [DONE]\n\n");
+        JsonNode row = messageCost(answer.header("x-request-id"));
+        assertThat(row.path("outcome").asText()).isEqualTo("settled");
+        assertThat(row.path("usage").path("completion_tokens").asLong()).as(row.toString()).isEqualTo(10);
+        assertThat(new BigDecimal(row.path("cost").asText()))
+                .isLessThanOrEqualTo(new BigDecimal(row.path("reserved").asText()));
+    }
+
+    @Test
+    void aClientThatLeavesAfterReasoningWasRelayedIsChargedForThatReasoning() throws Exception {
+        String key = newUserKey(newUser(newTeam(null, null, "clamp"), null), List.of());
+        upstream().holdNextStream();
+        JsonNode row;
+        try {
+            HttpRequest request = http().request("/v1/chat/completions", key)
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"gpt-slow-reasoning\",\"stream\":true,"
+                            + "\"messages\":[{\"role\":\"user\",\"content\":\"Think\"}]}"))
+                    .build();
+            HttpResponse<InputStream> response = Http.client().send(request, HttpResponse.BodyHandlers.ofInputStream());
+            assertThat(response.statusCode()).isEqualTo(200);
+            String requestId = response.headers().firstValue("x-request-id").orElseThrow();
+            try (BufferedReader events = new BufferedReader(new InputStreamReader(response.body(),
+                    StandardCharsets.UTF_8))) {
+                int reasoning = 0;
+                while (reasoning < FakeUpstream.SLOW_REASONING_TOKENS) {
+                    String line = events.readLine();
+                    assertThat(line).as("the stream ended before its reasoning").isNotNull();
+                    if (line.contains("\"reasoning\":\" word\"")) {
+                        reasoning++;
+                    }
+                }
+            } // the client goes away while the upstream still holds the rest of its answer, and its usage
+            row = messageCost(requestId); // settled while the upstream is held: on the disconnect
+        } finally {
+            upstream().releaseStream();
+        }
+
+        assertThat(row.path("outcome").asText()).as(row.toString()).isEqualTo("settled");
+        JsonNode usage = row.path("usage");
+        assertThat(usage.path("completion_tokens").asLong()).as(row.toString())
+                .isEqualTo(FakeUpstream.SLOW_REASONING_TOKENS);
+        assertThat(usage.path("reasoning_tokens").asLong()).isEqualTo(FakeUpstream.SLOW_REASONING_TOKENS);
+        // the counted prompt at 1 per million, the reasoning at the reasoning price, 4 per million
+        BigDecimal expected = new BigDecimal(BigInteger.valueOf(usage.path("prompt_tokens").asLong()
+                + 4L * FakeUpstream.SLOW_REASONING_TOKENS), 6);
+        assertThat(new BigDecimal(row.path("cost").asText())).isEqualByComparingTo(expected);
+    }
+
+    @Test
+    void aResponseStreamCutAfterReasoningDeltasIsChargedForThem() {
+        String key = newUserKey(newUser(newTeam(null, null, "clamp"), null), List.of());
+
+        Http.Response response = http().post("/v1/responses", key, Map.of("model", "gpt-reasoning-cut",
+                "stream", true, "input", "Hello"));
+
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(response.body()).contains("response.reasoning_summary_text.delta", "response.reasoning_text.delta")
+                .doesNotContain("response.completed");
+        JsonNode row = messageCost(response.header("x-request-id"));
+        assertThat(row.path("outcome").asText()).isEqualTo("settled");
+        long reasoning = TOKENS.text(String.join("", FakeUpstream.REASONING_DELTAS));
+        assertThat(row.path("usage").path("completion_tokens").asLong()).as(row.toString())
+                .isEqualTo(reasoning + TOKENS.text("Hello world"));
+    }
+}
