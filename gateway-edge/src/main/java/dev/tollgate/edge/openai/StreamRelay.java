@@ -390,7 +390,7 @@ final class StreamRelay {
         /**
          * @param chunkObject the {@code object} of a usage chunk written here
          * @param text        the text one choice of a chunk delivers
-         * @param promptTokens the prompt counted exactly (for a stream that reports no usage)
+         * @param promptTokens the prompt counted exactly, images included (for a stream that reports no usage)
          */
         Choices(ObjectMapper json, TokenCounter tokens, String chunkObject, Function<JsonNode, String> text,
                 boolean clientWantsUsage, LongSupplier promptTokens, long images) {
