@@ -18,16 +18,19 @@ import java.util.List;
  * @param deploymentName  the name reports show for the deployment
  * @param upstreamModel   the model name sent upstream
  * @param contextWindow   the most tokens the model reads, {@code null} when unknown
+ * @param maxImageTokens  the most prompt tokens one image counts for on this model
  */
 public record CatalogModel(String name, long maxOutputTokens, ModelPrice configuredPrice, String provider,
                            String deploymentName, String upstreamModel, TollgateProperties.Deployment deployment,
-                           List<CatalogModel> deploymentList, Long contextWindow, ModelRouting routing) {
+                           List<CatalogModel> deploymentList, Long contextWindow, ModelRouting routing,
+                           long maxImageTokens) {
 
-    /** A model with one deployment and the default routing. */
+    /** A model with one deployment, the default routing and the configuration's default for images. */
     public CatalogModel(String name, long maxOutputTokens, ModelPrice configuredPrice, String provider,
                         String deploymentName, String upstreamModel, TollgateProperties.Deployment deployment) {
         this(name, maxOutputTokens, configuredPrice, provider, deploymentName, upstreamModel, deployment, List.of(),
-                null, ModelRouting.DEFAULT);
+                null, ModelRouting.DEFAULT,
+                TollgateProperties.defaults(TollgateProperties.Model.class).maxImageTokens());
     }
 
     /** The model on each of its deployments, in the configuration's order. */
@@ -45,6 +48,14 @@ public record CatalogModel(String name, long maxOutputTokens, ModelPrice configu
         }
         String apiVersion = deployment == null ? null : deployment.apiVersion();
         return TollgateProperties.OutputLimitField.defaultFor(provider, apiVersion).field();
+    }
+
+    /**
+     * The most prompt tokens this model may count for a prompt of {@code text} tokens besides its {@code images}
+     * images: each image at its worst case here, whatever its size (Tollgate does not fetch or decode images).
+     */
+    public long promptTokens(long text, long images) {
+        return text + images * maxImageTokens;
     }
 
     /** Whether a prompt of this many tokens, with room for at least one answer token, fits the context window. */

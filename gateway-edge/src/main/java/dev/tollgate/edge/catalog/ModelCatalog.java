@@ -105,6 +105,9 @@ public class ModelCatalog {
         if (model.maxOutputTokens() < 1) {
             throw new IllegalStateException("Model '" + model.name() + "': max-output-tokens must be positive.");
         }
+        if (model.maxImageTokens() < 1) {
+            throw new IllegalStateException("Model '" + model.name() + "': max-image-tokens must be positive.");
+        }
         if (model.contextWindow() != null && model.contextWindow() < 1) {
             throw new IllegalStateException("Model '" + model.name() + "': context-window must be positive.");
         }
@@ -155,12 +158,12 @@ public class ModelCatalog {
                     : configured.size() == 1 ? model.name() : model.name() + "-" + (i + 1);
             deployments.add(new CatalogModel(model.name(), model.maxOutputTokens(), price, provider, name,
                     deployment.upstreamModel() == null ? model.name() : deployment.upstreamModel(),
-                    deployment, List.of(), model.contextWindow(), routing));
+                    deployment, List.of(), model.contextWindow(), routing, model.maxImageTokens()));
         }
         CatalogModel first = deployments.get(0);
         return new CatalogModel(model.name(), model.maxOutputTokens(), price, first.provider(),
                 first.deploymentName(), first.upstreamModel(), first.deployment(), List.copyOf(deployments),
-                model.contextWindow(), routing);
+                model.contextWindow(), routing, model.maxImageTokens());
     }
 
     private static List<String> withoutSelf(List<String> models, String self) {

@@ -421,6 +421,10 @@ public record TollgateProperties(
      *                        max_tokens
      * @param contextWindow   the most tokens the model reads (prompt and answer); {@code null}: unknown, never too
      *                        small. A prompt that does not fit goes to the context-window fallbacks.
+     * @param maxImageTokens  the most prompt tokens one image counts for on this model (its worst case, reserved for
+     *                        each image a prompt holds). The default, 1600, covers gpt-4o (at most 1,445: 8 tiles) and
+     *                        Claude (about 1,600 for an image it does not resize); models that count more
+     *                        (gpt-4o-mini, gpt-4.1-mini...) need their own value (docs/configuration.md)
      * @param kind            what the model does, and so the routes it serves: {@code chat} (chat completions,
      *                        completions, responses), {@code embedding} ({@code /v1/embeddings}) or {@code image}
      *                        ({@code /v1/images/generations})
@@ -431,6 +435,7 @@ public record TollgateProperties(
     public record Model(String name,
                         @DefaultValue("4096") long maxOutputTokens,
                         Long contextWindow,
+                        @DefaultValue("1600") long maxImageTokens,
                         @DefaultValue("chat") String kind,
                         @DefaultValue Prices prices,
                         @DefaultValue Deployment deployment,

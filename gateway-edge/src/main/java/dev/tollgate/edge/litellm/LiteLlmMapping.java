@@ -336,9 +336,11 @@ public final class LiteLlmMapping {
                 router.numRetries(), null, null, null, cooldown, router.fallbacks().get(first.modelName()),
                 router.contextWindowFallbacks().get(first.modelName()));
         // LiteLLM's max_input_tokens is Tollgate's context window: longer prompts go to context-window fallbacks.
+        // LiteLLM has no setting for what one image counts (it computes it per request): Tollgate's default.
         return new TollgateProperties.Model(first.modelName(),
                 first.maxOutputTokens() != null ? first.maxOutputTokens() : unset.maxOutputTokens(),
-                first.maxInputTokens(), unset.kind(), prices, unsetDeployment, deployments, routing);
+                first.maxInputTokens(), unset.maxImageTokens(), unset.kind(), prices, unsetDeployment, deployments,
+                routing);
     }
 
     // ------------------------------------------------------------------ router settings

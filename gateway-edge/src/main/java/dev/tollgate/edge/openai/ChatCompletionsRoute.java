@@ -117,7 +117,7 @@ public class ChatCompletionsRoute extends OpenAiEndpoint {
             }
             Usage usage = UsageReader.read(answer.get("usage"));
             if (usage == null) {
-                usage = new Usage(exactPrompt(), countedCompletion(answer), 0, 0);
+                usage = new Usage(countedPrompt(), countedCompletion(answer), 0, 0);
                 answer.putObject("usage").put("prompt_tokens", usage.promptTokens())
                         .put("completion_tokens", usage.completionTokens())
                         .put("total_tokens", usage.totalTokens());
@@ -140,7 +140,7 @@ public class ChatCompletionsRoute extends OpenAiEndpoint {
         @Override
         StreamRelay.Dialect dialect() {
             return new StreamRelay.Choices(json, tokens, "chat.completion.chunk", ChatCompletionsRoute::deltaOutput,
-                    chat.clientWantsUsage(), this::exactPrompt, images, StreamRelay::skimChatChunk);
+                    chat.clientWantsUsage(), this::countedPrompt, images, StreamRelay::skimChatChunk);
         }
     }
 

@@ -291,12 +291,12 @@ public class GovernedCall {
          * refuses it as too long.
          */
         private boolean boundFitsEveryWindow() {
-            if (!model.fits(plan.promptTokens)) {
+            if (!model.fits(plan.promptTokens(model))) {
                 return false;
             }
             for (String name : model.routing().fallbacks()) {
                 CatalogModel fallback = catalog.find(name).orElse(null);
-                if (fallback != null && !fallback.fits(plan.promptTokens)) {
+                if (fallback != null && !fallback.fits(plan.promptTokens(fallback))) {
                     return false;
                 }
             }
@@ -322,7 +322,7 @@ public class GovernedCall {
          */
         private List<CatalogModel> chain(Instant now) {
             List<String> names = new ArrayList<>();
-            if (model.fits(plan.promptTokens)) {
+            if (model.fits(plan.promptTokens(model))) {
                 names.add(model.name());
             } else {
                 names.addAll(model.routing().contextWindowFallbacks());
@@ -332,7 +332,7 @@ public class GovernedCall {
             for (String name : names) {
                 boolean requested = name.equals(model.name());
                 CatalogModel candidate = requested ? model : catalog.find(name).orElse(null);
-                if (candidate == null || chainPrices.containsKey(name) || !candidate.fits(plan.promptTokens)
+                if (candidate == null || chainPrices.containsKey(name) || !candidate.fits(plan.promptTokens(candidate))
                         || !key.allows(name) || (!requested && catalog.kind(candidate) != endpoint.kind())) {
                     continue;
                 }
@@ -345,7 +345,8 @@ public class GovernedCall {
             if (models.isEmpty()) {
                 throw new ApiError(HttpStatus.BAD_REQUEST, "invalid_request_error", "context_length_exceeded",
                         "messages", "This model's context window is " + model.contextWindow() + " tokens; the "
-                        + "prompt has " + plan.promptTokens + ". Shorten it, or use a model with a larger window.");
+                        + "prompt has " + plan.promptTokens(model) + ". Shorten it, or use a model with a larger "
+                        + "window.");
             }
             return List.copyOf(models);
         }
@@ -369,11 +370,23 @@ public class GovernedCall {
             return answering == null ? price : chainPrices.getOrDefault(answering.name(), price);
         }
 
-        /** The prompt tokens reserved for a model: as counted, plus its providers' margin (docs/providers.md). */
+        /**
+         * The prompt tokens reserved for a model: the text as counted plus its providers' margin (docs/providers.md),
+         * and each image at the model's max-image-tokens, which is already the model's own count (no margin on it).
+         */
         private long reservedPrompt(CatalogModel candidate) {
             long most = plan.promptTokens;
             for (CatalogModel deployment : candidate.deployments()) {
                 most = Math.max(most, properties.edge().promptMargin(deployment.provider()).apply(plan.promptTokens));
+            }
+            return candidate.promptTokens(most, plan.images);
+        }
+
+        /** The most prompt tokens a model that may answer can count: what the key's token rate limit counts. */
+        private long mostPromptTokens() {
+            long most = 0;
+            for (CatalogModel candidate : chain) {
+                most = Math.max(most, plan.promptTokens(candidate));
             }
             return most;
         }
@@ -381,7 +394,7 @@ public class GovernedCall {
         /** The key's rate limits first (they may live in Redis: asynchronous), then the budget. */
         Mono<ServerResponse> run() {
             long maxOutput = maxOutputTokens();
-            return Mono.fromCompletionStage(() -> rateLimiter.admit(key, plan.promptTokens + maxOutput, startedAt))
+            return Mono.fromCompletionStage(() -> rateLimiter.admit(key, mostPromptTokens() + maxOutput, startedAt))
                     .flatMap(admitted -> {
                         this.admission = admitted;
                         return reserveAndForward(maxOutput);
@@ -413,7 +426,7 @@ public class GovernedCall {
                         return Mono.defer(() -> {
                             forwarded.set(true);
                             observation.forwarded(reserved);
-                            attempts = new Attempts(router, chain, candidate -> plan.promptTokens
+                            attempts = new Attempts(router, chain, candidate -> plan.promptTokens(candidate)
                                     + grantedPerChoice(candidate) * plan.choices);
                             return plan.stream ? stream() : complete();
                         }).onErrorResume(failure -> release("gateway_error").then(Mono.error(failure)));

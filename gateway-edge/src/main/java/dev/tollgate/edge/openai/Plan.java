@@ -29,14 +29,19 @@ abstract class Plan {
     protected final PriceInForce price;
 
     /**
-     * Prompt tokens as counted here: the estimate, and the usage when the upstream reports none. Until
-     * {@link #exactPrompt()} a plan may hold an upper bound here ({@link #promptExact} false).
+     * Prompt tokens as counted here, its {@link #images} aside: the estimate, and the usage when the upstream reports
+     * none. Until {@link #exactPrompt()} a plan may hold an upper bound here ({@link #promptExact} false).
      */
     protected long promptTokens;
     /** Whether {@link #promptTokens} is the tokenizer's count; false: an upper bound of it. */
     protected boolean promptExact = true;
-    /** Images in the prompt, for models priced per image. */
+    /**
+     * Images in the prompt: each counts the {@code max-image-tokens} of the model that reads it
+     * ({@link #promptTokens(CatalogModel)}), and is priced per image where the model has such a price.
+     */
     protected long images;
+    /** The model of the last attempt ({@link #forward}): the one whose answer is counted here if it has no usage. */
+    private CatalogModel answering;
     /** How many answers are generated (and billed): n, best_of, prompts of a batch. */
     protected long choices = 1;
     /** The output tokens per choice the client asked for; {@code null}: not limited by the client. */
@@ -67,6 +72,20 @@ abstract class Plan {
         return promptTokens;
     }
 
+    /**
+     * The prompt tokens {@code candidate} may count: the text as counted here, each image at the candidate's own
+     * worst case (models count images very differently, so a fallback's images are its own).
+     */
+    final long promptTokens(CatalogModel candidate) {
+        return candidate.promptTokens(promptTokens, images);
+    }
+
+    /** The prompt counted exactly, with its images as the answering model counts them at most: usage not reported. */
+    final long countedPrompt() {
+        long text = exactPrompt();
+        return (answering == null ? model : answering).promptTokens(text, images);
+    }
+
     /** The part of the worst case that does not depend on the answer, for {@code prompt} prompt tokens. */
     Money fixedCost(PriceInForce candidate, long prompt) {
         return candidate.fixedCost(prompt, images);
@@ -93,6 +112,7 @@ abstract class Plan {
      * past it (an overrun).
      */
     void forward(CatalogModel target, long perChoice) {
+        answering = target;
         body.put("model", target.upstreamModel());
         if (maxTokensField != null) {
             body.put(maxTokensField, perChoice);

@@ -18,7 +18,8 @@ import java.util.Set;
 /**
  * {@code POST /v1/responses}, whole or streamed. Priced by {@code usage.input_tokens} (the cached part at the cached
  * price) and {@code output_tokens} (the reasoning part at the reasoning price). The worst case counts
- * {@code instructions}, {@code input} and {@code tools} here, plus {@code max_output_tokens} (or the model's cap);
+ * {@code instructions}, {@code input} (each {@code input_image} at the model's {@code max-image-tokens}) and
+ * {@code tools} here, plus {@code max_output_tokens} (or the model's cap);
  * the budget may lower {@code max_output_tokens}. A stream's events pass through as they arrive; the cost is added
  * to the usage of {@code response.completed} (or {@code .incomplete}, {@code .failed}).
  */
@@ -104,8 +105,7 @@ public class ResponsesHandler extends OpenAiEndpoint {
                     for (JsonNode part : content) {
                         String type = part.path("type").asText("");
                         if (type.equals("input_image")) {
-                            count += 765; // the most one image counts for (high detail), as for chat
-                            pictures++;
+                            pictures++; // counted at the model's max-image-tokens (Plan#promptTokens)
                         } else if (part.path("text").isTextual()) {
                             count += tokens.text(part.get("text").asText());
                         } else {
@@ -126,13 +126,14 @@ public class ResponsesHandler extends OpenAiEndpoint {
             if (reported != null) {
                 return reported.withImages(images);
             }
+            long input = countedPrompt();
             long output = tokens.text(outputText(answer));
-            ObjectNode usage = answer.putObject("usage").put("input_tokens", promptTokens);
+            ObjectNode usage = answer.putObject("usage").put("input_tokens", input);
             usage.putObject("input_tokens_details").put("cached_tokens", 0);
             usage.put("output_tokens", output);
             usage.putObject("output_tokens_details").put("reasoning_tokens", 0);
-            usage.put("total_tokens", promptTokens + output);
-            return new Usage(promptTokens, output, 0, 0).withImages(images);
+            usage.put("total_tokens", input + output);
+            return new Usage(input, output, 0, 0).withImages(images);
         }
 
         private String outputText(JsonNode response) {
@@ -186,7 +187,7 @@ public class ResponsesHandler extends OpenAiEndpoint {
 
                 @Override
                 public Usage counted(StreamRelay.Output delivered) {
-                    return delivered.counted(tokens, promptTokens, images);
+                    return delivered.counted(tokens, countedPrompt(), images);
                 }
             };
         }

@@ -452,7 +452,7 @@ final class StreamRelay {
         /**
          * @param chunkObject the {@code object} of a usage chunk written here
          * @param output      the text and reasoning one choice of a chunk delivers
-         * @param promptTokens the prompt counted exactly (for a stream that reports no usage)
+         * @param promptTokens the prompt counted exactly, images included (for a stream that reports no usage)
          */
         Choices(ObjectMapper json, TokenCounter tokens, String chunkObject, Function<JsonNode, Output> output,
                 boolean clientWantsUsage, LongSupplier promptTokens, long images) {

@@ -45,14 +45,14 @@ final class MockEndpoints {
             case "/completions" -> completion(body);
             case "/embeddings" -> embeddings(body);
             case "/images/generations" -> images(body);
-            case "/responses" -> response(body, "completed");
+            case "/responses" -> response(model, body, "completed");
             default -> throw ChatProvider.unsupported(model, path);
         };
     }
 
     List<byte[]> stream(CatalogModel model, String path, ObjectNode body) {
         return switch (path) {
-            case "/responses" -> responseEvents(body);
+            case "/responses" -> responseEvents(model, body);
             case "/completions" -> completionEvents(body);
             default -> throw ChatProvider.unsupported(model, path);
         };
@@ -214,13 +214,13 @@ final class MockEndpoints {
 
     // ------------------------------------------------------------------ responses
 
-    private ObjectNode response(ObjectNode body, String status) {
+    private ObjectNode response(CatalogModel model, ObjectNode body, String status) {
         String text = text(body.path("max_output_tokens"));
         ObjectNode response = responseShell(body, status);
         ObjectNode message = response.withArray("output").addObject().put("type", "message").put("id", "msg_mock")
                 .put("status", "completed").put("role", "assistant");
         message.putArray("content").add(outputText(text));
-        response.set("usage", responseUsage(body, text));
+        response.set("usage", responseUsage(model, body, text));
         return response;
     }
 
@@ -256,8 +256,9 @@ final class MockEndpoints {
         return part;
     }
 
-    private ObjectNode responseUsage(JsonNode body, String text) {
+    private ObjectNode responseUsage(CatalogModel model, JsonNode body, String text) {
         long input = tokens.text(body.path("instructions").asText(""));
+        long images = 0;
         JsonNode items = body.path("input");
         if (items.isTextual()) {
             input += tokens.text(items.asText());
@@ -269,10 +270,12 @@ final class MockEndpoints {
                 } else {
                     for (JsonNode part : content) {
                         input += tokens.text(part.path("text").asText(""));
+                        images += part.path("type").asText("").equals("input_image") ? 1 : 0;
                     }
                 }
             }
         }
+        input = model.promptTokens(input, images); // each image what the model counts at most, as for chat
         long output = tokens.text(text);
         ObjectNode usage = json.createObjectNode().put("input_tokens", input);
         usage.putObject("input_tokens_details").put("cached_tokens", 0);
@@ -283,7 +286,7 @@ final class MockEndpoints {
     }
 
     /** The event sequence of a streamed response, as OpenAI sends it ({@code event:} lines, no {@code [DONE]}). */
-    private List<byte[]> responseEvents(ObjectNode body) {
+    private List<byte[]> responseEvents(CatalogModel model, ObjectNode body) {
         String text = text(body.path("max_output_tokens"));
         List<byte[]> events = new ArrayList<>();
         int[] sequence = {0};
@@ -317,7 +320,7 @@ final class MockEndpoints {
         ObjectNode finished = item.deepCopy().put("status", "completed");
         finished.withArray("content").add(outputText(text));
         emit.accept("response.output_item.done", json.createObjectNode().put("output_index", 0).set("item", finished));
-        emit.accept("response.completed", wrap(response(body, "completed")));
+        emit.accept("response.completed", wrap(response(model, body, "completed")));
         return events;
     }
 

@@ -51,7 +51,7 @@ public class MockProvider implements ChatProvider {
 
     @Override
     public Mono<byte[]> complete(CatalogModel model, ObjectNode body) {
-        Answer answer = answer(body);
+        Answer answer = answer(model, body);
         ObjectNode completion = json.createObjectNode()
                 .put("id", "chatcmpl-mock")
                 .put("object", "chat.completion")
@@ -69,7 +69,7 @@ public class MockProvider implements ChatProvider {
 
     @Override
     public Flux<byte[]> stream(CatalogModel model, ObjectNode body) {
-        Answer answer = answer(body);
+        Answer answer = answer(model, body);
         String model1 = body.path("model").asText();
         List<byte[]> events = new ArrayList<>();
         events.add(event(chunk(model1).set("choices", choiceDelta(json.createObjectNode()
@@ -92,7 +92,7 @@ public class MockProvider implements ChatProvider {
     private record Answer(String text, long promptTokens, long completionTokens, String finishReason) {
     }
 
-    private Answer answer(JsonNode body) {
+    private Answer answer(CatalogModel model, JsonNode body) {
         long maxTokens = Long.MAX_VALUE;
         for (String field : List.of("max_completion_tokens", "max_tokens")) {
             if (body.path(field).canConvertToLong()) {
@@ -102,7 +102,9 @@ public class MockProvider implements ChatProvider {
         String text = truncated(ANSWER, Math.min(ANSWER_TOKENS, maxTokens));
         long count = tokens.text(text);
         // "length" only when the client's max_tokens, not the mock's own answer length, cut the answer short
-        return new Answer(text, tokens.prompt(body), count, maxTokens < ANSWER_TOKENS ? "length" : "stop");
+        // an image counts what the model's configuration says it counts at most, as a real upstream would bill it
+        long prompt = model.promptTokens(tokens.prompt(body), tokens.images(body));
+        return new Answer(text, prompt, count, maxTokens < ANSWER_TOKENS ? "length" : "stop");
     }
 
     /** The longest whole-word prefix of {@code text} of at most {@code limit} tokens. */

@@ -12,6 +12,8 @@ import java.util.function.Supplier;
  * Counts tokens with a real tokenizer (o200k, the GPT-4o family's), the way OpenAI bills chat messages: a few
  * tokens of framing per message and per reply, plus the text of every message, tool call and tool definition.
  * Used for the worst-case estimate before a request goes upstream, and for usage the upstream did not report.
+ * Images are not tokens of text: {@link #images} counts them, and each counts what the model that reads it may count
+ * for one ({@code max-image-tokens}, docs/configuration.md): from about 1,445 (gpt-4o) to about 48,000 (gpt-4o-mini).
  *
  * <p>The tokenizer's vocabulary (about 40 MB of live heap) is built when an exact count is first needed, once per JVM
  * and shared by every counter: the usual path (a prompt priced by its {@link #promptBound bound}, an upstream that
@@ -25,8 +27,6 @@ public class TokenCounter {
     static final int PER_MESSAGE = 3;
     /** Every reply is primed with {@code <|start|>assistant<|message|>}. */
     static final int PER_REPLY = 3;
-    /** What an image costs at most in a prompt (high detail, one 512px tile set); counted when images are sent. */
-    static final int PER_IMAGE = 765;
 
     /** Builds the vocabulary; called at most once per counter, under {@link #encoding()}'s lock. */
     private final Supplier<Encoding> vocabulary;
@@ -74,7 +74,7 @@ public class TokenCounter {
         }
     }
 
-    /** The prompt tokens of a chat completion request body. */
+    /** The prompt tokens of a chat completion request body, its images aside ({@link #images}). */
     public long prompt(JsonNode body) {
         long tokens = PER_REPLY;
         for (JsonNode message : body.path("messages")) {
@@ -105,8 +105,8 @@ public class TokenCounter {
 
     /**
      * An upper bound of {@link #prompt}, without the tokenizer: every token of a byte-level BPE (o200k) is at least one
-     * byte of the text's UTF-8, so the UTF-8 length of each text stands for its tokens (the framing and images as
-     * counted). About 4 times the count for English, 1 to 3 times for other scripts; never below it
+     * byte of the text's UTF-8, so the UTF-8 length of each text stands for its tokens (the framing as counted,
+     * images aside). About 4 times the count for English, 1 to 3 times for other scripts; never below it
      * (TokenCounterBoundTest). Costs a pass over the characters instead of the tokenizer's regex and merges.
      */
     public long promptBound(JsonNode body) {
@@ -169,22 +169,23 @@ public class TokenCounter {
             String type = part.path("type").asText("");
             if (type.equals("text")) {
                 tokens += bytes(part.path("text").asText(""));
-            } else if (type.equals("image_url") || type.equals("input_image")) {
-                tokens += PER_IMAGE;
-            } else {
+            } else if (!isImage(type)) {
                 tokens += bytes(part.toString());
             }
         }
         return tokens;
     }
 
-    /** How many images the prompt holds (priced per image where the model has such a price). */
+    /**
+     * How many images the prompt holds: each counts the model's {@code max-image-tokens} in the worst case, and is
+     * priced per image where the model has such a price.
+     */
     public long images(JsonNode body) {
         long images = 0;
         for (JsonNode message : body.path("messages")) {
             for (JsonNode part : message.path("content")) {
                 String type = part.path("type").asText("");
-                if (type.equals("image_url") || type.equals("input_image")) {
+                if (isImage(type)) {
                     images++;
                 }
             }
@@ -201,12 +202,15 @@ public class TokenCounter {
             String type = part.path("type").asText("");
             if (type.equals("text")) {
                 tokens += text(part.path("text").asText(""));
-            } else if (type.equals("image_url") || type.equals("input_image")) {
-                tokens += PER_IMAGE;
-            } else {
+            } else if (!isImage(type)) {
                 tokens += text(part.toString());
             }
         }
         return tokens;
+    }
+
+    /** A content part that is an image: counted by {@link #images}, not as text. */
+    private static boolean isImage(String type) {
+        return type.equals("image_url") || type.equals("input_image");
     }
 }

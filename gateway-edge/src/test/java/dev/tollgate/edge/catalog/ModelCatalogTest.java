@@ -94,6 +94,29 @@ class ModelCatalogTest {
     }
 
     @Test
+    void anImageCountsTheModelsMaxImageTokensOnEveryDeploymentAndByDefaultWhatGpt4oAndClaudeCountAtMost() {
+        Map<String, Object> configured = model("vision", "1", "2", false, "openai");
+        configured.put("max-image-tokens", 2000);
+        CatalogModel vision = catalog(configured).find("vision").orElseThrow();
+        CatalogModel plain = catalog(model("m", "1", "2", false, "openai")).find("m").orElseThrow();
+
+        // 10 tokens of text and 2 images
+        assertThat(vision.promptTokens(10, 2)).isEqualTo(4010);
+        assertThat(vision.deployments().get(0).promptTokens(10, 2)).as("the model on its deployment").isEqualTo(4010);
+        assertThat(plain.promptTokens(10, 2)).as("1,600 each: gpt-4o's 1,445, Claude's about 1,600").isEqualTo(3210);
+        assertThat(plain.promptTokens(10, 0)).isEqualTo(10);
+    }
+
+    @Test
+    void refusesMaxImageTokensBelowOne() {
+        for (long tokens : new long[] {0, -1}) {
+            Map<String, Object> model = model("m", "1", "2", false, "openai");
+            model.put("max-image-tokens", tokens);
+            assertThatThrownBy(() -> catalog(model)).hasMessageContaining("max-image-tokens must be positive");
+        }
+    }
+
+    @Test
     void refusesDuplicateDeploymentNamesUnknownFallbacksAndBothDeploymentForms() {
         Map<String, Object> a = model("a", "1", "2", false, "openai");
         a.put("deployment.name", "shared");

@@ -240,6 +240,7 @@ class LiteLlmImportTest {
         assertThat(claude.deployment().baseUrl()).isEqualTo("https://api.anthropic.com");
         assertThat(claude.upstreamModel()).isEqualTo("claude-sonnet-4-5-20250929");
         assertThat(claude.maxOutputTokens()).isEqualTo(64000);
+        assertThat(claude.maxImageTokens()).as("LiteLLM has no such setting: Tollgate's default").isEqualTo(1600);
         TollgateProperties.Prices prices = imported.models().get(0).prices();
         assertThat(prices.input()).isEqualTo(new BigDecimal("3"));
         assertThat(prices.output()).isEqualTo(new BigDecimal("15"));

@@ -69,9 +69,9 @@ class AttemptsTest {
         for (String deployment : deployments) {
             TollgateProperties.Deployment config = Config.bind(TollgateProperties.Deployment.class, "name", deployment);
             targets.add(new CatalogModel(name, 100, null, "openai", deployment, name, config, List.of(), null,
-                    routing));
+                    routing, 1600));
         }
         return new CatalogModel(name, 100, null, "openai", deployments.get(0), name, targets.get(0).deployment(),
-                targets, null, routing);
+                targets, null, routing, 1600);
     }
 }
