@@ -117,10 +117,12 @@ public class ChatCompletionsRoute extends OpenAiEndpoint {
             }
             Usage usage = UsageReader.read(answer.get("usage"));
             if (usage == null) {
-                usage = new Usage(countedPrompt(), countedCompletion(answer), 0, 0);
-                answer.putObject("usage").put("prompt_tokens", usage.promptTokens())
+                long reasoning = countedReasoning(answer);
+                usage = new Usage(countedPrompt(), countedCompletion(answer) + reasoning, 0, reasoning);
+                ObjectNode written = answer.putObject("usage").put("prompt_tokens", usage.promptTokens())
                         .put("completion_tokens", usage.completionTokens())
                         .put("total_tokens", usage.totalTokens());
+                written.putObject("completion_tokens_details").put("reasoning_tokens", reasoning);
             }
             return usage.withImages(images);
         }
@@ -133,6 +135,17 @@ public class ChatCompletionsRoute extends OpenAiEndpoint {
                 if (!calls.isMissingNode()) {
                     count += tokens.text(calls.toString());
                 }
+            }
+            return count;
+        }
+
+        /** The reasoning a whole answer carries as text: generated output like its content, billed as reasoning. */
+        private long countedReasoning(JsonNode answer) {
+            long count = 0;
+            for (JsonNode choice : answer.path("choices")) {
+                JsonNode message = choice.path("message");
+                count += tokens.text(StreamRelay.reasoningOf(textOf(message, "reasoning_content"),
+                        textOf(message, "reasoning")));
             }
             return count;
         }

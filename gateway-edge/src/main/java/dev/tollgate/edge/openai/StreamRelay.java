@@ -518,10 +518,11 @@ final class StreamRelay {
             Usage usage = relay.usage();
             ObjectNode chunk = json.createObjectNode().put("object", chunkObject);
             chunk.putArray("choices");
-            chunk.putObject("usage").put("prompt_tokens", usage.promptTokens())
+            ObjectNode written = chunk.putObject("usage").put("prompt_tokens", usage.promptTokens())
                     .put("completion_tokens", usage.completionTokens())
-                    .put("total_tokens", usage.totalTokens())
-                    .put("cost", cost.toBigDecimal().stripTrailingZeros());
+                    .put("total_tokens", usage.totalTokens());
+            written.putObject("completion_tokens_details").put("reasoning_tokens", usage.reasoningTokens());
+            written.put("cost", cost.toBigDecimal().stripTrailingZeros());
             return List.of(SseEvents.data(json, chunk), SseEvents.DONE);
         }
 

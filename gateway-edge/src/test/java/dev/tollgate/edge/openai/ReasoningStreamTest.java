@@ -40,7 +40,8 @@ class ReasoningStreamTest extends GatewayTestSupport {
         assertThat(answer.status()).as(answer.body()).isEqualTo(200);
         // the upstream reasoned 60 one-token chunks; the client got the 10 granted, then its usage and [DONE]
         assertThat(answer.body().split("\"reasoning_content\":\" word\"", -1)).hasSize(11);
-        assertThat(answer.body()).contains("\"completion_tokens\":10").endsWith("data: [DONE]\n\n");
+        assertThat(answer.body()).contains("\"completion_tokens\":10", "\"reasoning_tokens\":10")
+                .endsWith("data: [DONE]\n\n");
         JsonNode row = messageCost(answer.header("x-request-id"));
         assertThat(row.path("outcome").asText()).isEqualTo("settled");
         assertThat(row.path("usage").path("completion_tokens").asLong()).as(row.toString()).isEqualTo(10);
@@ -87,6 +88,23 @@ class ReasoningStreamTest extends GatewayTestSupport {
         BigDecimal expected = new BigDecimal(BigInteger.valueOf(usage.path("prompt_tokens").asLong()
                 + 4L * FakeUpstream.SLOW_REASONING_TOKENS), 6);
         assertThat(new BigDecimal(row.path("cost").asText())).isEqualByComparingTo(expected);
+    }
+
+    @Test
+    void aWholeAnswerWithoutUsageIsChargedForTheReasoningItCarries() {
+        String key = newUserKey(newUser(newTeam(null, null, "clamp"), null), List.of());
+
+        Http.Response answer = http().post("/v1/chat/completions", key, Map.of("model", "gpt-terse-reasoning",
+                "max_tokens", 200, "messages", List.of(Map.of("role", "user", "content", "Think"))));
+
+        assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+        long reasoning = TOKENS.text(FakeUpstream.WHOLE_REASONING);
+        JsonNode usage = answer.json().path("usage");
+        assertThat(usage.path("completion_tokens").asLong()).isEqualTo(TOKENS.text("word word word word word")
+                + reasoning);
+        assertThat(usage.path("completion_tokens_details").path("reasoning_tokens").asLong()).isEqualTo(reasoning);
+        JsonNode row = messageCost(answer.header("x-request-id"));
+        assertThat(row.path("usage").path("reasoning_tokens").asLong()).as(row.toString()).isEqualTo(reasoning);
     }
 
     @Test

@@ -31,7 +31,8 @@ import java.util.concurrent.Executors;
  *   <li>{@code up-plus-two}: like {@code up-normal}, but it counts the prompt as two tokens more than Tollgate's
  *       tokenizer does (another tokenizer, another framing);</li>
  *   <li>{@code up-error-500}, {@code up-429}, {@code up-400}: OpenAI-style errors;</li>
- *   <li>{@code up-no-usage}: a completion without a usage block;</li>
+ *   <li>{@code up-no-usage}: a completion without a usage block; {@code up-no-usage-reasoning} the same with
+ *   {@link #WHOLE_REASONING} as its message's {@code reasoning_content};</li>
  *   <li>{@code up-slow-stream}: streams its first chunk, then waits for {@link #releaseStream()};</li>
  *   <li>{@code up-cut-stream}: streams two chunks and breaks the connection.</li>
  * </ul>
@@ -49,6 +50,8 @@ public final class FakeUpstream {
     public static final long DEFAULT_COMPLETION_TOKENS = 20;
     /** How many completion tokens {@code up-over-max} writes (and bills) beyond the max_tokens it was sent. */
     public static final long OVER_MAX_TOKENS = 50;
+    /** The reasoning text {@code up-no-usage-reasoning} answers with. */
+    public static final String WHOLE_REASONING = "Let me think this through step by step. ".repeat(6).trim();
     /** How many one-token reasoning deltas {@code up-slow-reasoning} streams before it waits. */
     public static final int SLOW_REASONING_TOKENS = 30;
     /** The reasoning deltas {@code up-reasoning-cut-stream} streams on {@code /v1/responses}. */
@@ -135,7 +138,7 @@ public final class FakeUpstream {
                 if (body.path("stream").asBoolean(false)) {
                     stream(exchange, body, model, maxTokens);
                 } else {
-                    complete(exchange, model, prompt, maxTokens, !model.equals("up-no-usage"));
+                    complete(exchange, model, prompt, maxTokens, !model.startsWith("up-no-usage"));
                 }
             }
         }
@@ -148,6 +151,9 @@ public final class FakeUpstream {
         ArrayNode choices = answer.putArray("choices");
         choices.addObject().put("index", 0).put("finish_reason", "stop")
                 .putObject("message").put("role", "assistant").put("content", "word ".repeat(5).trim());
+        if (model.equals("up-no-usage-reasoning")) {
+            ((ObjectNode) choices.get(0).get("message")).put("reasoning_content", WHOLE_REASONING);
+        }
         if (withUsage) {
             answer.set("usage", usage(promptTokens, completionTokens));
         }
