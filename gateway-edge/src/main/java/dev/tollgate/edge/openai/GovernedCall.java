@@ -288,15 +288,17 @@ public class GovernedCall {
         /**
          * Whether the prompt's upper bound fits the context window of the model and of its fallbacks: else the
          * prompt is counted exactly, so that the bound never sends a request to its context-window fallbacks or
-         * refuses it as too long.
+         * refuses it as too long. Images are left out here and in the rate limits' estimates: their count is a worst
+         * case (max-image-tokens, up to ~48,000 each), which only the reservation takes; counting it here would
+         * refuse prompts the model reads.
          */
         private boolean boundFitsEveryWindow() {
-            if (!model.fits(plan.promptTokens(model))) {
+            if (!model.fits(plan.promptTokens)) {
                 return false;
             }
             for (String name : model.routing().fallbacks()) {
                 CatalogModel fallback = catalog.find(name).orElse(null);
-                if (fallback != null && !fallback.fits(plan.promptTokens(fallback))) {
+                if (fallback != null && !fallback.fits(plan.promptTokens)) {
                     return false;
                 }
             }
@@ -322,7 +324,7 @@ public class GovernedCall {
          */
         private List<CatalogModel> chain(Instant now) {
             List<String> names = new ArrayList<>();
-            if (model.fits(plan.promptTokens(model))) {
+            if (model.fits(plan.promptTokens)) {
                 names.add(model.name());
             } else {
                 names.addAll(model.routing().contextWindowFallbacks());
@@ -332,7 +334,7 @@ public class GovernedCall {
             for (String name : names) {
                 boolean requested = name.equals(model.name());
                 CatalogModel candidate = requested ? model : catalog.find(name).orElse(null);
-                if (candidate == null || chainPrices.containsKey(name) || !candidate.fits(plan.promptTokens(candidate))
+                if (candidate == null || chainPrices.containsKey(name) || !candidate.fits(plan.promptTokens)
                         || !key.allows(name) || (!requested && catalog.kind(candidate) != endpoint.kind())) {
                     continue;
                 }
@@ -345,8 +347,7 @@ public class GovernedCall {
             if (models.isEmpty()) {
                 throw new ApiError(HttpStatus.BAD_REQUEST, "invalid_request_error", "context_length_exceeded",
                         "messages", "This model's context window is " + model.contextWindow() + " tokens; the "
-                        + "prompt has " + plan.promptTokens(model) + ". Shorten it, or use a model with a larger "
-                        + "window.");
+                        + "prompt has " + plan.promptTokens + ". Shorten it, or use a model with a larger window.");
             }
             return List.copyOf(models);
         }
@@ -382,19 +383,10 @@ public class GovernedCall {
             return candidate.promptTokens(most, plan.images);
         }
 
-        /** The most prompt tokens a model that may answer can count: what the key's token rate limit counts. */
-        private long mostPromptTokens() {
-            long most = 0;
-            for (CatalogModel candidate : chain) {
-                most = Math.max(most, plan.promptTokens(candidate));
-            }
-            return most;
-        }
-
         /** The key's rate limits first (they may live in Redis: asynchronous), then the budget. */
         Mono<ServerResponse> run() {
             long maxOutput = maxOutputTokens();
-            return Mono.fromCompletionStage(() -> rateLimiter.admit(key, mostPromptTokens() + maxOutput, startedAt))
+            return Mono.fromCompletionStage(() -> rateLimiter.admit(key, plan.promptTokens + maxOutput, startedAt))
                     .flatMap(admitted -> {
                         this.admission = admitted;
                         return reserveAndForward(maxOutput);
@@ -426,7 +418,7 @@ public class GovernedCall {
                         return Mono.defer(() -> {
                             forwarded.set(true);
                             observation.forwarded(reserved);
-                            attempts = new Attempts(router, chain, candidate -> plan.promptTokens(candidate)
+                            attempts = new Attempts(router, chain, candidate -> plan.promptTokens
                                     + grantedPerChoice(candidate) * plan.choices);
                             return plan.stream ? stream() : complete();
                         }).onErrorResume(failure -> release("gateway_error").then(Mono.error(failure)));

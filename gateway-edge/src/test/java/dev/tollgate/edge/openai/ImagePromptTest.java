@@ -58,6 +58,19 @@ class ImagePromptTest extends GatewayTestSupport {
     }
 
     @Test
+    void anImagesWorstCaseIsReservedButNotCountedAgainstTheContextWindow() {
+        Map<String, Object> body = chat("mock-image-window");
+
+        Http.Response answer = http().post("/v1/chat/completions", key(), body);
+
+        // 2,000 for the image would not fit the window of 1,000: the model reads the prompt all the same
+        assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+        long text = TOKENS.promptBound(JSON.valueToTree(body));
+        assertThat(new BigDecimal(answer.header("x-tollgate-reserved")))
+                .isEqualByComparingTo(tokens(text + MAX_IMAGE_TOKENS));
+    }
+
+    @Test
     void aResponsesInputImageIsReservedAtTheModelsMaxImageTokens() {
         Map<String, Object> body = Map.of("model", "mock-image-prompt", "max_output_tokens", 5, "input",
                 List.of(Map.of("role", "user", "content", List.of(Map.of("type", "input_text", "text", QUESTION),
