@@ -39,15 +39,15 @@ public record CatalogModel(String name, long maxOutputTokens, ModelPrice configu
     }
 
     /**
-     * The chat body field this deployment gets the output tokens granted in when the client set neither
-     * {@code max_completion_tokens} nor {@code max_tokens}.
+     * The chat body field this deployment gets the output tokens a clamp granted in when the client set neither
+     * {@code max_completion_tokens} nor {@code max_tokens} (asked only then).
      */
     public String outputLimitField() {
         if (deployment != null && deployment.outputLimitField() != null) {
             return deployment.outputLimitField().field();
         }
-        String apiVersion = deployment == null ? null : deployment.apiVersion();
-        return TollgateProperties.OutputLimitField.defaultFor(provider, apiVersion).field();
+        String baseUrl = deployment == null ? null : deployment.baseUrl();
+        return TollgateProperties.OutputLimitField.defaultFor(provider, baseUrl, upstreamModel).field();
     }
 
     /**

@@ -466,17 +466,33 @@ public record TollgateProperties(
             return field;
         }
 
+        /** OpenAI's reasoning models (o1, o3, o4-mini, gpt-5...): they take {@code max_completion_tokens} only. */
+        private static final java.util.regex.Pattern REASONING_MODEL = java.util.regex.Pattern.compile("o\\d|gpt-5");
+
         /**
-         * OpenAI's current field for OpenAI and for Azure from api-version 2024-09-01 (an earlier one refuses it as
-         * an unrecognized argument); {@code max_tokens} for the providers that translate it.
+         * {@code max_completion_tokens} for OpenAI's own API (every chat model there takes it) and for OpenAI's
+         * reasoning models on Azure; {@code max_tokens} everywhere else: every OpenAI-compatible server knows it,
+         * some refuse {@code max_completion_tokens} (Mistral) or ignore it (Ollama), and so do Azure's older models
+         * and api-versions.
          */
-        public static OutputLimitField defaultFor(String provider, String apiVersion) {
-            if ("azure".equals(provider)) {
-                // dated versions compare as text; "preview", "v1"... are newer
-                boolean dated = apiVersion != null && !apiVersion.isEmpty() && Character.isDigit(apiVersion.charAt(0));
-                return dated && apiVersion.compareTo("2024-09-01") < 0 ? MAX_TOKENS : MAX_COMPLETION_TOKENS;
+        public static OutputLimitField defaultFor(String provider, String baseUrl, String upstreamModel) {
+            if ("openai".equals(provider)) {
+                return isOpenAisApi(baseUrl) ? MAX_COMPLETION_TOKENS : MAX_TOKENS;
             }
-            return "openai".equals(provider) ? MAX_COMPLETION_TOKENS : MAX_TOKENS;
+            if ("azure".equals(provider)) {
+                return upstreamModel != null && REASONING_MODEL.matcher(upstreamModel).lookingAt()
+                        ? MAX_COMPLETION_TOKENS : MAX_TOKENS;
+            }
+            return MAX_TOKENS;
+        }
+
+        private static boolean isOpenAisApi(String baseUrl) {
+            try {
+                String host = baseUrl == null ? null : java.net.URI.create(baseUrl.trim()).getHost();
+                return host != null && (host.equals("api.openai.com") || host.endsWith(".api.openai.com"));
+            } catch (IllegalArgumentException e) {
+                return false;
+            }
         }
     }
 

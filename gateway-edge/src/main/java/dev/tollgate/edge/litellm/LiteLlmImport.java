@@ -37,13 +37,11 @@ public record LiteLlmImport(List<TollgateProperties.Model> models, List<Deployme
      * @param timeout         {@code litellm_params.timeout} (else {@code litellm_settings.request_timeout});
      *                        {@code null}: {@code tollgate.edge.upstream-timeout}
      * @param inputPerMillion the prices per million tokens from the per-token costs, exact; {@code null} if none
-     * @param outputLimitField the field the server takes the output limit in; {@code null}: the provider's
      */
     public record Deployment(int index, String modelName, String deploymentName, String provider, String baseUrl,
                              String upstreamModel, String apiKeyEnv, String apiVersion, Integer rpm, Integer tpm,
                              Integer weight, Duration timeout, Long maxOutputTokens, BigDecimal inputPerMillion,
-                             BigDecimal cachedInputPerMillion, BigDecimal outputPerMillion, Long maxInputTokens,
-                             TollgateProperties.OutputLimitField outputLimitField) {
+                             BigDecimal cachedInputPerMillion, BigDecimal outputPerMillion, Long maxInputTokens) {
     }
 
     /**

@@ -29,34 +29,25 @@ public final class LiteLlmMapping {
     private static final BigDecimal MILLION = BigDecimal.valueOf(1_000_000);
     private static final String ENV = "os.environ/";
 
-    /**
-     * A provider prefix Tollgate serves: its provider, the default base URL ({@code null}: api_base required) and the
-     * field its server takes the output limit in ({@code null}: the provider's, OpenAI's {@code
-     * max_completion_tokens}; the other servers are sent {@code max_tokens}, which every one of them knows).
-     */
-    private record Prefix(String provider, String defaultBase, TollgateProperties.OutputLimitField outputLimit) {
-
-        /** An OpenAI-compatible server other than OpenAI's. */
-        static Prefix compatible(String defaultBase) {
-            return new Prefix("openai", defaultBase, TollgateProperties.OutputLimitField.MAX_TOKENS);
-        }
+    /** A provider prefix Tollgate serves: its provider and the default base URL ({@code null}: api_base required). */
+    private record Prefix(String provider, String defaultBase) {
     }
 
     private static final Map<String, Prefix> PREFIXES = Map.ofEntries(
-            Map.entry("openai", new Prefix("openai", "https://api.openai.com/v1", null)),
-            Map.entry("azure", new Prefix("azure", null, null)),
-            Map.entry("anthropic", new Prefix("anthropic", "https://api.anthropic.com", null)),
-            Map.entry("hosted_vllm", Prefix.compatible(null)),
-            Map.entry("ollama", Prefix.compatible("http://localhost:11434")),
-            Map.entry("ollama_chat", Prefix.compatible("http://localhost:11434")),
-            Map.entry("lm_studio", Prefix.compatible("http://localhost:1234/v1")),
-            Map.entry("openrouter", Prefix.compatible("https://openrouter.ai/api/v1")),
-            Map.entry("groq", Prefix.compatible("https://api.groq.com/openai/v1")),
-            Map.entry("mistral", Prefix.compatible("https://api.mistral.ai/v1")),
-            Map.entry("deepseek", Prefix.compatible("https://api.deepseek.com/v1")),
-            Map.entry("together_ai", Prefix.compatible("https://api.together.xyz/v1")),
-            Map.entry("fireworks_ai", Prefix.compatible("https://api.fireworks.ai/inference/v1")),
-            Map.entry("xai", Prefix.compatible("https://api.x.ai/v1")));
+            Map.entry("openai", new Prefix("openai", "https://api.openai.com/v1")),
+            Map.entry("azure", new Prefix("azure", null)),
+            Map.entry("anthropic", new Prefix("anthropic", "https://api.anthropic.com")),
+            Map.entry("hosted_vllm", new Prefix("openai", null)),
+            Map.entry("ollama", new Prefix("openai", "http://localhost:11434")),
+            Map.entry("ollama_chat", new Prefix("openai", "http://localhost:11434")),
+            Map.entry("lm_studio", new Prefix("openai", "http://localhost:1234/v1")),
+            Map.entry("openrouter", new Prefix("openai", "https://openrouter.ai/api/v1")),
+            Map.entry("groq", new Prefix("openai", "https://api.groq.com/openai/v1")),
+            Map.entry("mistral", new Prefix("openai", "https://api.mistral.ai/v1")),
+            Map.entry("deepseek", new Prefix("openai", "https://api.deepseek.com/v1")),
+            Map.entry("together_ai", new Prefix("openai", "https://api.together.xyz/v1")),
+            Map.entry("fireworks_ai", new Prefix("openai", "https://api.fireworks.ai/inference/v1")),
+            Map.entry("xai", new Prefix("openai", "https://api.x.ai/v1")));
 
     /** litellm_params Tollgate reads; any other is warned about by name. */
     private static final Set<String> PARAMS = Set.of("model", "api_base", "base_url", "api_key", "api_version", "rpm",
@@ -305,8 +296,7 @@ public final class LiteLlmMapping {
         return new Deployment(i, modelName, unique, prefix.provider(), base, upstream, apiKeyEnv, apiVersion,
                 rpm, tpm, weight, timeout, maxOutput, input, cached, output,
                 info.containsKey("max_input_tokens")
-                        ? longValue(at + ".model_info.max_input_tokens", info.get("max_input_tokens")) : null,
-                prefix.outputLimit());
+                        ? longValue(at + ".model_info.max_input_tokens", info.get("max_input_tokens")) : null);
     }
 
     /**
@@ -325,7 +315,7 @@ public final class LiteLlmMapping {
                     d.rpm() == null ? null : d.rpm().longValue(), d.tpm() == null ? null : d.tpm().longValue(),
                     d.weight() != null ? d.weight() : unsetDeployment.weight(), unsetDeployment.region(),
                     unsetDeployment.tags(), d.timeout(), d.apiVersion(), unsetDeployment.azureDeployment(),
-                    d.outputLimitField()));
+                    unsetDeployment.outputLimitField()));
         }
         TollgateProperties.Prices prices = new TollgateProperties.Prices(first.inputPerMillion(),
                 first.cachedInputPerMillion(), first.outputPerMillion(), null, null, null, Map.of(), false);

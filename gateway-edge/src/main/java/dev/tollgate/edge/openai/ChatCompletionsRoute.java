@@ -72,7 +72,8 @@ public class ChatCompletionsRoute extends OpenAiEndpoint {
             images = tokens.images(body);
             choices = chat.n();
             requestedPerChoice = chat.requestedMaxTokens();
-            maxTokensField = chat.maxTokensField() == null ? model.outputLimitField() : chat.maxTokensField();
+            // when the client set none, the field of the deployment of each attempt (forward)
+            maxTokensField = chat.maxTokensField() == null ? "max_tokens" : chat.maxTokensField();
             stream = chat.stream();
             if (stream) {
                 askForStreamUsage(body);
@@ -85,13 +86,17 @@ public class ChatCompletionsRoute extends OpenAiEndpoint {
         }
 
         @Override
-        void forward(CatalogModel target, long perChoice) {
+        void forward(CatalogModel target, long perChoice, boolean clamped) {
             if (chat.maxTokensField() == null) {
-                // the client set neither field: the one this deployment takes, and not an earlier attempt's
-                body.remove(maxTokensField);
-                maxTokensField = target.outputLimitField();
+                // the client set neither (or sent them null): a clamp's grant goes in the field this deployment
+                // takes, alone (a server that refuses unknown fields refuses the other even when null)
+                body.remove("max_tokens");
+                body.remove("max_completion_tokens");
+                if (clamped) {
+                    maxTokensField = target.outputLimitField();
+                }
             }
-            super.forward(target, perChoice);
+            super.forward(target, perChoice, clamped);
         }
 
         @Override

@@ -28,6 +28,9 @@ public class CompletionsHandler extends OpenAiEndpoint {
     private final TokenCounter tokens;
     private final ObjectMapper json;
 
+    /** What the legacy completions API generates per choice when the request sets no {@code max_tokens}. */
+    static final long DEFAULT_MAX_TOKENS = 16;
+
     public CompletionsHandler(GovernedCall governed, TokenCounter tokens, ObjectMapper json) {
         super(governed, "/v1/completions", GatewayTelemetry.TEXT_COMPLETION, "/completions", ModelKind.CHAT);
         this.tokens = tokens;
@@ -53,7 +56,10 @@ public class CompletionsHandler extends OpenAiEndpoint {
                 throw ApiError.invalidRequest("'best_of' must be at least 'n'.", "best_of");
             }
             choices = counted[1] * Math.max(n, bestOf); // best_of choices are generated (and billed) upstream
-            requestedPerChoice = positiveLong(body, "max_tokens");
+            Long requested = positiveLong(body, "max_tokens");
+            // the legacy API answers 16 tokens when max_tokens is not set (OpenAI's and vLLM's default): that is the
+            // worst case, and it is sent, so that a server with another default cannot go past it
+            requestedPerChoice = requested != null ? requested : DEFAULT_MAX_TOKENS;
             maxTokensField = "max_tokens";
             stream = flag(body, "stream");
             clientWantsUsage = body.path("stream_options").path("include_usage").asBoolean(false);

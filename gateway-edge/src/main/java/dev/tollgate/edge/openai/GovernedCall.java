@@ -459,7 +459,7 @@ public class GovernedCall {
 
         /** The body one attempt's upstream gets: the deployment's model name, the output tokens granted. */
         private ObjectNode upstreamBody(CatalogModel target) {
-            plan.forward(target, grantedPerChoice(target));
+            plan.forward(target, grantedPerChoice(target), reservation.clamped());
             return body;
         }
 

@@ -107,15 +107,24 @@ abstract class Plan {
 
     /**
      * Prepares the body for one attempt on {@code target}: its upstream model name and, where the route limits
-     * output tokens, {@code perChoice}, the output tokens granted per choice. It is sent even when the client set no
-     * limit: the reservation covers that many, and an answer let run to the upstream's own limit would be charged
-     * past it (an overrun).
+     * output tokens, {@code perChoice} when the budget or the model's cap is below what was asked (or as the client
+     * sent it: an earlier attempt may have lowered it). A request that set no limit is sent none unless the budget
+     * clamped it: the upstream's own default stands, which for a model configured with its real
+     * {@code max-output-tokens} is what was reserved (forcing the cap on every request would refuse long prompts on
+     * small context windows and cut reasoning models short where the cap is left at its default).
      */
-    void forward(CatalogModel target, long perChoice) {
+    void forward(CatalogModel target, long perChoice, boolean clamped) {
         answering = target;
         body.put("model", target.upstreamModel());
-        if (maxTokensField != null) {
+        if (maxTokensField == null) {
+            return;
+        }
+        if (clamped || (requestedPerChoice != null && requestedPerChoice > perChoice)) {
             body.put(maxTokensField, perChoice);
+        } else if (requestedPerChoice != null) {
+            body.put(maxTokensField, requestedPerChoice);
+        } else {
+            body.remove(maxTokensField);
         }
     }
 

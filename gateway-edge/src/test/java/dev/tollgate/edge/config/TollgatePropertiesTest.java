@@ -79,21 +79,25 @@ class TollgatePropertiesTest {
     }
 
     @Test
-    void theOutputLimitGoesInOpenAisCurrentFieldWhereTheUpstreamKnowsIt() {
-        assertThat(TollgateProperties.OutputLimitField.defaultFor("openai", null).field())
-                .isEqualTo("max_completion_tokens");
-        assertThat(TollgateProperties.OutputLimitField.defaultFor("azure", null).field())
-                .as("Tollgate's default api-version, 2024-10-21, knows it").isEqualTo("max_completion_tokens");
-        assertThat(TollgateProperties.OutputLimitField.defaultFor("azure", "2024-09-01-preview").field())
-                .isEqualTo("max_completion_tokens");
-        assertThat(TollgateProperties.OutputLimitField.defaultFor("azure", "preview").field())
-                .isEqualTo("max_completion_tokens");
-        assertThat(TollgateProperties.OutputLimitField.defaultFor("azure", "2024-06-01").field())
-                .as("an earlier api-version refuses it").isEqualTo("max_tokens");
-        assertThat(TollgateProperties.OutputLimitField.defaultFor("anthropic", null).field()).isEqualTo("max_tokens");
+    void aClampsOutputLimitGoesInOpenAisCurrentFieldOnlyWhereTheUpstreamTakesIt() {
+        assertThat(field("openai", "https://api.openai.com/v1", "gpt-4o-mini")).isEqualTo("max_completion_tokens");
+        assertThat(field("openai", "https://eu.api.openai.com/v1", "o3")).isEqualTo("max_completion_tokens");
+        assertThat(field("openai", "https://api.mistral.ai/v1", "mistral-small"))
+                .as("another OpenAI-compatible server").isEqualTo("max_tokens");
+        assertThat(field("openai", "http://localhost:11434/v1", "llama3.1")).isEqualTo("max_tokens");
+        assertThat(field("openai", "not a url", "m")).isEqualTo("max_tokens");
+        assertThat(field("azure", "https://r.openai.azure.com", "o4-mini")).isEqualTo("max_completion_tokens");
+        assertThat(field("azure", "https://r.openai.azure.com", "gpt-5-mini")).isEqualTo("max_completion_tokens");
+        assertThat(field("azure", "https://r.openai.azure.com", "gpt-4o")).isEqualTo("max_tokens");
+        assertThat(field("anthropic", "https://api.anthropic.com", "claude-sonnet-4-5")).isEqualTo("max_tokens");
         TollgateProperties.Deployment configured = Config.bind(TollgateProperties.Deployment.class,
-                "output-limit-field", "max_tokens");
-        assertThat(configured.outputLimitField()).isEqualTo(TollgateProperties.OutputLimitField.MAX_TOKENS);
+                "output-limit-field", "max_completion_tokens");
+        assertThat(configured.outputLimitField())
+                .isEqualTo(TollgateProperties.OutputLimitField.MAX_COMPLETION_TOKENS);
+    }
+
+    private static String field(String provider, String baseUrl, String upstreamModel) {
+        return TollgateProperties.OutputLimitField.defaultFor(provider, baseUrl, upstreamModel).field();
     }
 
     @Test

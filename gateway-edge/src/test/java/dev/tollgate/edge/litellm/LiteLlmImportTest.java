@@ -79,8 +79,7 @@ class LiteLlmImportTest {
         assertThat(unprefixed.upstreamModel()).isEqualTo("gpt-4o-2024-08-06");
         assertThat(unprefixed.outputLimitField()).as("OpenAI's o-series refuse max_tokens")
                 .isEqualTo("max_completion_tokens");
-        assertThat(azure.outputLimitField()).as("api-version 2024-06-01 predates max_completion_tokens")
-                .isEqualTo("max_tokens");
+        assertThat(azure.outputLimitField()).as("not a reasoning model").isEqualTo("max_tokens");
         assertThat(finding(imported, "model_list[1].litellm_params.model").message()).contains("no provider prefix");
         assertThat(deployment(imported, 1).rpm()).isEqualTo(240);
         assertThat(catalog(imported).find("helpdesk").orElseThrow().deploymentName())

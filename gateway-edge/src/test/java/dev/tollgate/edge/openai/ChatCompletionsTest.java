@@ -85,43 +85,51 @@ class ChatCompletionsTest extends GatewayTestSupport {
     }
 
     @Test
-    void aRequestWithoutALimitIsSentTheOutputTokensReservedSoItsAnswerCannotRunPastThem() {
-        String team = newTeam(null, null, "clamp");
-        String key = newUserKey(newUser(team, null), List.of());
-        String marker = unique("no limit");
+    void aRequestWithoutALimitGoesUpstreamWithoutOneUnlessTheBudgetClampsIt() {
+        String key = newUserKey(newUser(newTeam(null, null, "clamp"), null), List.of());
+        String poorKey = newUserKey(newUser(newTeam("100", "0.001", "clamp"), null), List.of());
+        String free = unique("no limit");
+        String clamped = unique("no limit, clamped");
 
-        Http.Response response = http().post("/v1/chat/completions", key, Map.of("model", "gpt-test",
-                "messages", List.of(Map.of("role", "user", "content", marker))));
+        http().post("/v1/chat/completions", key, Map.of("model", "gpt-test",
+                "messages", List.of(Map.of("role", "user", "content", free))));
+        Http.Response answer = http().post("/v1/chat/completions", poorKey, Map.of("model", "gpt-test",
+                "messages", List.of(Map.of("role", "user", "content", clamped))));
 
-        assertThat(response.status()).as(response.body()).isEqualTo(200);
-        JsonNode forwarded = upstream().lastRequestFor(marker);
-        assertThat(forwarded.path("max_completion_tokens").asLong())
-                .as("gpt-test's max-output-tokens, in OpenAI's field").isEqualTo(1000);
-        assertThat(forwarded.has("max_tokens")).isFalse();
-        // the fake upstream writes (and bills) as many tokens as it is allowed: no more than were reserved
-        JsonNode row = messageCost(response.header("x-request-id"));
-        assertThat(row.path("usage").path("completion_tokens").asLong()).isEqualTo(1000);
-        assertThat(new BigDecimal(row.path("overrun").asText())).isEqualByComparingTo("0");
+        JsonNode unlimited = upstream().lastRequestFor(free);
+        assertThat(unlimited.has("max_tokens") || unlimited.has("max_completion_tokens")).as(unlimited.toString())
+                .isFalse();
+        assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+        long granted = Long.parseLong(answer.header("x-tollgate-max-tokens"));
+        JsonNode limited = upstream().lastRequestFor(clamped);
+        assertThat(limited.path("max_tokens").asLong()).as("a server other than OpenAI's gets max_tokens")
+                .isEqualTo(granted);
+        assertThat(limited.has("max_completion_tokens")).isFalse();
     }
 
     @Test
-    void aDeploymentThatKnowsOnlyMaxTokensGetsTheLimitInMaxTokensAndAClientsOwnFieldIsKept() {
-        String team = newTeam(null, null, "clamp");
-        String key = newUserKey(newUser(team, null), List.of());
+    void aClampedRequestWithoutALimitGetsTheGrantInTheDeploymentsFieldAndAClientsOwnFieldIsKept() {
+        String key = newUserKey(newUser(newTeam("100", "0.001", "clamp"), null), List.of());
         String unset = unique("unset");
         String own = unique("own field");
-
-        http().post("/v1/chat/completions", key, Map.of("model", "gpt-max-tokens-only",
+        Map<String, Object> nullLimit = new java.util.HashMap<>(Map.of("model", "gpt-completion-tokens-field",
                 "messages", List.of(Map.of("role", "user", "content", unset))));
-        http().post("/v1/chat/completions", key, Map.of("model", "gpt-max-tokens-only", "max_completion_tokens", 50,
+        nullLimit.put("max_tokens", null); // as some clients send it: no limit
+
+        Http.Response clamped = http().post("/v1/chat/completions", key, nullLimit);
+        String richKey = newUserKey(newUser(newTeam(null, null, "clamp"), null), List.of());
+        http().post("/v1/chat/completions", richKey, Map.of("model", "gpt-completion-tokens-field", "max_tokens", 50,
                 "messages", List.of(Map.of("role", "user", "content", own))));
 
+        assertThat(clamped.status()).as(clamped.body()).isEqualTo(200);
         JsonNode forwarded = upstream().lastRequestFor(unset);
-        assertThat(forwarded.path("max_tokens").asLong()).isEqualTo(700);
-        assertThat(forwarded.has("max_completion_tokens")).isFalse();
+        assertThat(forwarded.path("max_completion_tokens").asLong())
+                .isEqualTo(Long.parseLong(clamped.header("x-tollgate-max-tokens")));
+        assertThat(forwarded.has("max_tokens")).as("not even null: some servers refuse a field they do not take")
+                .isFalse();
         JsonNode kept = upstream().lastRequestFor(own);
-        assertThat(kept.path("max_completion_tokens").asLong()).isEqualTo(50);
-        assertThat(kept.has("max_tokens")).isFalse();
+        assertThat(kept.path("max_tokens").asLong()).isEqualTo(50);
+        assertThat(kept.has("max_completion_tokens")).isFalse();
     }
 
     @Test
@@ -214,7 +222,7 @@ class ChatCompletionsTest extends GatewayTestSupport {
         String key = newUserKey(newUser(team, null), List.of());
 
         Http.Response response = http().post("/v1/chat/completions", key, Map.of("model", "gpt-cheap",
-                "max_tokens", 20, "messages", List.of(Map.of("role", "user", "content", "x"))));
+                "messages", List.of(Map.of("role", "user", "content", "x"))));
 
         // 12 prompt + 20 completion tokens at 0.01 per million: 0.00000032
         assertThat(response.body()).contains("\"cost\":0.00000032");

@@ -256,7 +256,7 @@ class EndpointsTest extends GatewayTestSupport {
 
         List<ResponseStreamEvent> received = new ArrayList<>();
         try (StreamResponse<ResponseStreamEvent> stream = client.responses().createStreaming(ResponseCreateParams
-                .builder().model("gpt-slow-stream").input("Hello").maxOutputTokens(20).build())) {
+                .builder().model("gpt-slow-stream").input("Hello").build())) {
             Iterator<ResponseStreamEvent> events = stream.stream().iterator();
             assertThat(upstream().awaitFirstChunkSent()).isTrue();
             // The upstream is blocked after its first delta: the client must already have it.
@@ -383,19 +383,23 @@ class EndpointsTest extends GatewayTestSupport {
     }
 
     @Test
-    void aCompletionOrAResponseWithoutALimitIsSentTheOutputTokensReserved() {
+    void aCompletionWithoutMaxTokensIsReservedAndSentTheApisDefaultOf16() {
         String key = newUserKey(newUser(newTeam(null, null, "clamp"), null), List.of());
-        String completion = unique("completion without a limit");
-        String response = unique("response without a limit");
+        String prompt = unique("a completion without max_tokens");
 
-        assertThat(http().post("/v1/completions", key, Map.of("model", "gpt-test", "prompt", completion)).status())
-                .isEqualTo(200);
-        assertThat(http().post("/v1/responses", key, Map.of("model", "gpt-test", "input", response)).status())
-                .isEqualTo(200);
+        Http.Response answer = http().post("/v1/completions", key, Map.of("model", "gpt-test", "prompt", prompt));
+        Http.Response sixteen = http().post("/v1/completions", key, Map.of("model", "gpt-test", "prompt", prompt,
+                "max_tokens", 16));
+        Http.Response capped = http().post("/v1/completions", key, Map.of("model", "gpt-test", "prompt", prompt,
+                "max_tokens", 1000));
 
-        // gpt-test's max-output-tokens: what was reserved for, so the answer cannot run past the reservation
-        assertThat(upstream().lastRequestFor(completion).path("max_tokens").asLong()).isEqualTo(1000);
-        assertThat(upstream().lastRequestFor(response).path("max_output_tokens").asLong()).isEqualTo(1000);
+        assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+        assertThat(upstream().requests().stream().filter(r -> r.toString().contains(prompt))
+                .map(r -> r.path("max_tokens").asLong()).toList()).containsExactly(16L, 16L, 1000L);
+        // reserved as if it asked for 16, not for gpt-test's cap of 1,000
+        assertThat(new BigDecimal(answer.header("x-tollgate-reserved")))
+                .isEqualByComparingTo(new BigDecimal(sixteen.header("x-tollgate-reserved")))
+                .isLessThan(new BigDecimal(capped.header("x-tollgate-reserved")));
     }
 
     @Test
