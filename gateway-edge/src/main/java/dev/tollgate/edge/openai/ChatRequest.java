@@ -61,12 +61,18 @@ public record ChatRequest(ObjectNode body, String model, boolean stream, boolean
                 throw ApiError.invalidRequest("A message's 'content' is a string or an array of content parts.",
                         "messages[" + i + "].content");
             }
+            if (content != null && content.isArray()) {
+                for (int j = 0; j < content.size(); j++) {
+                    UnpricedCosts.refuseAudioPart(content.get(j), "messages[" + i + "].content[" + j + "]");
+                }
+            }
             JsonNode toolCalls = message.get("tool_calls");
             if (toolCalls != null && !toolCalls.isNull() && !toolCalls.isArray()) {
                 throw ApiError.invalidRequest("A message's 'tool_calls' is an array.",
                         "messages[" + i + "].tool_calls");
             }
         }
+        UnpricedCosts.refuseInChat(body);
         if (body.hasNonNull("max_completion_tokens") && body.hasNonNull("max_tokens")) {
             // only one is reserved for and lowered by a clamp: the other would reach the upstream as it was sent
             throw ApiError.invalidRequest("Set 'max_completion_tokens' or 'max_tokens', not both.", "max_tokens");

@@ -70,6 +70,7 @@ public class ResponsesHandler extends OpenAiEndpoint {
                         + "response's cost from its answer, and a background response answers before it is "
                         + "generated.", "background");
             }
+            UnpricedCosts.refuseInResponses(body);
             JsonNode instructions = body.get("instructions");
             long counted = instructions != null && instructions.isTextual() ? tokens.text(instructions.asText()) : 0;
             long[] items = input == null ? new long[2] : input(input);

@@ -413,6 +413,48 @@ class EndpointsTest extends GatewayTestSupport {
         assertThat(chat(key, "gpt-test", Map.of("max_completion_tokens", 16)).status()).isEqualTo(200);
     }
 
+    @Test
+    void audioInOrOutIsRefusedBeforeAnythingIsReservedOrSentForItWouldBeChargedAtTheTextPrice() {
+        client();
+        int upstreamCalls = upstream().requests().size();
+        Map<String, Object> spoken = Map.of("role", "user", "content", List.of(
+                Map.of("type", "text", "text", "What is said here?"),
+                Map.of("type", "input_audio", "input_audio", Map.of("data", "UklGRg==", "format", "wav"))));
+
+        refused(chat(key, "gpt-test", Map.of("modalities", List.of("text", "audio"),
+                "audio", Map.of("voice", "alloy", "format", "wav"))), "audio");
+        refused(chat(key, "gpt-test", Map.of("modalities", List.of("text", "audio"))), "modalities");
+        Http.Response heard = http().post("/v1/chat/completions", key, Map.of("model", "gpt-test",
+                "messages", List.of(spoken)));
+        refused(heard, "messages[0].content[1]");
+        assertThat(heard.json().path("error").path("code").asText()).isEqualTo("unsupported_parameter");
+
+        nothingSentOrReservedSince(upstreamCalls);
+        assertThat(chat(key, "gpt-test", Map.of("modalities", List.of("text"))).status()).isEqualTo(200);
+    }
+
+    @Test
+    void builtInToolsWithPerCallFeesAndPriorityProcessingAreRefusedBeforeAnythingIsReservedOrSent() {
+        client();
+        int upstreamCalls = upstream().requests().size();
+        Map<String, Object> function = Map.of("type", "function", "name", "lookup", "parameters", Map.of());
+
+        refused(http().post("/v1/responses", key, Map.of("model", "gpt-test", "input", "x",
+                "tools", List.of(function, Map.of("type", "web_search")))), "tools[1]");
+        refused(http().post("/v1/responses", key, Map.of("model", "gpt-test", "input", "x",
+                "tools", List.of(Map.of("type", "file_search", "vector_store_ids", List.of("vs_1"))))), "tools[0]");
+        refused(http().post("/v1/responses", key, Map.of("model", "gpt-test", "input", "x",
+                "service_tier", "priority")), "service_tier");
+        refused(chat(key, "gpt-test", Map.of("web_search_options", Map.of())), "web_search_options");
+        refused(chat(key, "gpt-test", Map.of("service_tier", "priority")), "service_tier");
+
+        nothingSentOrReservedSince(upstreamCalls);
+        assertThat(http().post("/v1/responses", key, Map.of("model", "gpt-test", "input", "x",
+                "tools", List.of(function))).status()).isEqualTo(200);
+        assertThat(chat(key, "gpt-test", Map.of("service_tier", "flex")).status()).as("cheaper, never undercounted")
+                .isEqualTo(200);
+    }
+
     /** A 400 in OpenAI's shape naming {@code param}. */
     private static void refused(Http.Response response, String param) {
         assertThat(response.status()).as(response.body()).isEqualTo(400);

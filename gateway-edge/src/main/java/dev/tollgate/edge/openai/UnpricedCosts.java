@@ -1,0 +1,67 @@
+package dev.tollgate.edge.openai;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tollgate.edge.errors.ApiError;
+import org.springframework.http.HttpStatus;
+
+/**
+ * What an upstream bills beyond the tokens of text and images Tollgate prices: audio tokens (at their own prices,
+ * many times a text token's, inside the same token counts), the per-call fees of OpenAI's built-in tools (web search,
+ * file search, code interpreter, image generation: not in the usage at all) and priority processing (every token at
+ * a higher price). Charged at the model's text prices they would be undercounted without a trace, so a request that
+ * asks for them is refused before anything is reserved or sent.
+ */
+final class UnpricedCosts {
+
+    private UnpricedCosts() {
+    }
+
+    /** A chat completion request's own fields (its messages' audio parts: {@link #refuseAudioPart}). */
+    static void refuseInChat(ObjectNode body) {
+        if (body.hasNonNull("audio")) {
+            throw refused("audio", "Audio output");
+        }
+        for (JsonNode modality : body.path("modalities")) {
+            if ("audio".equals(modality.asText())) {
+                throw refused("modalities", "Audio output");
+            }
+        }
+        if (body.hasNonNull("web_search_options")) {
+            throw refused("web_search_options", "Web search, billed per call beside the tokens,");
+        }
+        refusePriority(body);
+    }
+
+    /** One content part of a chat message. */
+    static void refuseAudioPart(JsonNode part, String param) {
+        if ("input_audio".equals(part.path("type").asText())) {
+            throw refused(param, "Audio input");
+        }
+    }
+
+    /** A Responses request: its built-in tools with per-call fees, and priority processing. */
+    static void refuseInResponses(ObjectNode body) {
+        JsonNode tools = body.path("tools");
+        for (int i = 0; i < tools.size(); i++) {
+            String type = tools.get(i).path("type").asText("");
+            if (type.startsWith("web_search") || type.equals("file_search") || type.equals("code_interpreter")
+                    || type.equals("image_generation")) {
+                throw refused("tools[" + i + "]", "The built-in tool '" + type + "', billed per call beside the "
+                        + "tokens,");
+            }
+        }
+        refusePriority(body);
+    }
+
+    private static void refusePriority(ObjectNode body) {
+        if ("priority".equals(body.path("service_tier").asText())) {
+            throw refused("service_tier", "Priority processing, billed at higher prices per token,");
+        }
+    }
+
+    private static ApiError refused(String param, String what) {
+        return new ApiError(HttpStatus.BAD_REQUEST, "invalid_request_error", "unsupported_parameter", param,
+                what + " is not supported through Tollgate: Tollgate could not charge it at its price.");
+    }
+}
