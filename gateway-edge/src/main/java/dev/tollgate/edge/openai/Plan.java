@@ -37,7 +37,8 @@ abstract class Plan {
     protected boolean promptExact = true;
     /**
      * Images in the prompt: each counts the {@code max-image-tokens} of the model that reads it
-     * ({@link #promptTokens(CatalogModel)}), and is priced per image where the model has such a price.
+     * ({@link CatalogModel#promptTokens}) in the reservation, and is priced per image where the model has such a
+     * price; the context window and the rate limits' estimates leave them out (GovernedCall).
      */
     protected long images;
     /** The model of the last attempt ({@link #forward}): the one whose answer is counted here if it has no usage. */
@@ -70,14 +71,6 @@ abstract class Plan {
             promptExact = true;
         }
         return promptTokens;
-    }
-
-    /**
-     * The prompt tokens {@code candidate} may count: the text as counted here, each image at the candidate's own
-     * worst case (models count images very differently, so a fallback's images are its own).
-     */
-    final long promptTokens(CatalogModel candidate) {
-        return candidate.promptTokens(promptTokens, images);
     }
 
     /** The prompt counted exactly, with its images as the answering model counts them at most: usage not reported. */
