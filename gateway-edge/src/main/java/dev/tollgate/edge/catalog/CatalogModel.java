@@ -19,18 +19,20 @@ import java.util.List;
  * @param upstreamModel   the model name sent upstream
  * @param contextWindow   the most tokens the model reads, {@code null} when unknown
  * @param maxImageTokens  the most prompt tokens one image counts for on this model
+ * @param hiddenReasoning whether the model reasons without streaming its reasoning (OpenAI's o-series, gpt-5): a
+ *                        stream of it settled without the upstream's usage is charged the output tokens granted
  */
 public record CatalogModel(String name, long maxOutputTokens, ModelPrice configuredPrice, String provider,
                            String deploymentName, String upstreamModel, TollgateProperties.Deployment deployment,
                            List<CatalogModel> deploymentList, Long contextWindow, ModelRouting routing,
-                           long maxImageTokens) {
+                           long maxImageTokens, boolean hiddenReasoning) {
 
     /** A model with one deployment, the default routing and the configuration's default for images. */
     public CatalogModel(String name, long maxOutputTokens, ModelPrice configuredPrice, String provider,
                         String deploymentName, String upstreamModel, TollgateProperties.Deployment deployment) {
         this(name, maxOutputTokens, configuredPrice, provider, deploymentName, upstreamModel, deployment, List.of(),
                 null, ModelRouting.DEFAULT,
-                TollgateProperties.defaults(TollgateProperties.Model.class).maxImageTokens());
+                TollgateProperties.defaults(TollgateProperties.Model.class).maxImageTokens(), false);
     }
 
     /** The model on each of its deployments, in the configuration's order. */

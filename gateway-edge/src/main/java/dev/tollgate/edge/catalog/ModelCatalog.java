@@ -158,12 +158,13 @@ public class ModelCatalog {
                     : configured.size() == 1 ? model.name() : model.name() + "-" + (i + 1);
             deployments.add(new CatalogModel(model.name(), model.maxOutputTokens(), price, provider, name,
                     deployment.upstreamModel() == null ? model.name() : deployment.upstreamModel(),
-                    deployment, List.of(), model.contextWindow(), routing, model.maxImageTokens()));
+                    deployment, List.of(), model.contextWindow(), routing, model.maxImageTokens(),
+                    model.hiddenReasoning()));
         }
         CatalogModel first = deployments.get(0);
         return new CatalogModel(model.name(), model.maxOutputTokens(), price, first.provider(),
                 first.deploymentName(), first.upstreamModel(), first.deployment(), List.copyOf(deployments),
-                model.contextWindow(), routing, model.maxImageTokens());
+                model.contextWindow(), routing, model.maxImageTokens(), model.hiddenReasoning());
     }
 
     private static List<String> withoutSelf(List<String> models, String self) {

@@ -436,6 +436,7 @@ public record TollgateProperties(
                         @DefaultValue("4096") long maxOutputTokens,
                         Long contextWindow,
                         @DefaultValue("1600") long maxImageTokens,
+                        @DefaultValue("false") boolean hiddenReasoning,
                         @DefaultValue("chat") String kind,
                         @DefaultValue Prices prices,
                         @DefaultValue Deployment deployment,

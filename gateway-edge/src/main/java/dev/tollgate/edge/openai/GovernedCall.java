@@ -624,12 +624,12 @@ public class GovernedCall {
                         // Cut after the first event: no retry; the usage delivered so far is charged.
                         log.warn("Stream {} was cut by the upstream after its first event: {}", requestId,
                                 failure.getMessage());
-                        Usage usage = relay.usage();
+                        Usage usage = streamUsage(relay);
                         settle(usage, cost(usage));
                         return Flux.empty();
                     })
                     .doOnCancel(() -> {
-                        Usage usage = relay.usage();
+                        Usage usage = streamUsage(relay);
                         settle(usage, cost(usage));
                     });
             Flux<DataBuffer> out = events.map(DefaultDataBufferFactory.sharedInstance::wrap);
@@ -644,10 +644,27 @@ public class GovernedCall {
                 log.warn("Stream {} was stopped at the {} output tokens its budget granted: the upstream went on",
                         requestId, reservation.grantedMaxTokens());
             }
-            Usage usage = relay.usage();
+            Usage usage = streamUsage(relay);
             Money cost = cost(usage);
             settle(usage, cost);
             return Flux.fromIterable(relay.closing(cost));
+        }
+
+        /**
+         * What a stream is settled at: the upstream's usage, or what was relayed, counted. A model that reasons
+         * without streaming its reasoning (its {@code hidden-reasoning}) has spent an unknown part of the output
+         * granted on it before the stream ended without its usage (cut, left by the client, stopped at the grant):
+         * it is charged the whole grant, the most the upstream can have billed, never less.
+         */
+        private Usage streamUsage(StreamRelay relay) {
+            Usage counted = relay.usage();
+            CatalogModel answering = attempts == null ? null : attempts.answering();
+            if (answering == null || relay.upstreamReportedUsage() || !answering.hiddenReasoning()) {
+                return counted; // (no deployment chosen: nothing went upstream)
+            }
+            long hidden = Math.max(0, reservation.grantedMaxTokens() - counted.completionTokens());
+            return new Usage(counted.promptTokens(), counted.completionTokens() + hidden, counted.cachedPromptTokens(),
+                    counted.reasoningTokens() + hidden, counted.images(), counted.imageVariant());
         }
 
         // ------------------------------------------------------------------ closing the reservation

@@ -91,6 +91,52 @@ class ReasoningStreamTest extends GatewayTestSupport {
     }
 
     @Test
+    void aModelThatHidesItsReasoningIsChargedItsGrantWhenItsStreamIsCutBeforeItsUsage() {
+        String key = newUserKey(newUser(newTeam(null, null, "clamp"), null), List.of());
+
+        Http.Response response = http().post("/v1/chat/completions", key, Map.of("model", "gpt-hidden-reasoning-cut",
+                "stream", true, "messages", List.of(Map.of("role", "user", "content", "Think hard"))));
+
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(response.body()).contains("Hello").doesNotContain("[DONE]");
+        JsonNode usage = messageCost(response.header("x-request-id")).path("usage");
+        // "Hello world" relayed (2 tokens); what it reasoned before is unknown: the 300 granted are charged
+        assertThat(usage.path("completion_tokens").asLong()).as(usage.toString()).isEqualTo(300);
+        assertThat(usage.path("reasoning_tokens").asLong()).isEqualTo(300 - TOKENS.text("Hello world"));
+    }
+
+    @Test
+    void aClientThatLeavesAModelThatHidesItsReasoningIsChargedTheGrant() throws Exception {
+        String key = newUserKey(newUser(newTeam(null, null, "clamp"), null), List.of());
+        upstream().holdNextStream();
+        JsonNode row;
+        try {
+            HttpRequest request = http().request("/v1/chat/completions", key)
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"gpt-hidden-reasoning-slow\","
+                            + "\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"Think\"}]}"))
+                    .build();
+            HttpResponse<InputStream> response = Http.client().send(request, HttpResponse.BodyHandlers.ofInputStream());
+            assertThat(response.statusCode()).isEqualTo(200);
+            String requestId = response.headers().firstValue("x-request-id").orElseThrow();
+            try (BufferedReader events = new BufferedReader(new InputStreamReader(response.body(),
+                    StandardCharsets.UTF_8))) {
+                String line;
+                do {
+                    line = events.readLine();
+                    assertThat(line).as("the stream ended before its first words").isNotNull();
+                } while (!line.contains("Hello"));
+            } // the client goes away after the first words, the upstream still holding the rest
+            row = messageCost(requestId);
+        } finally {
+            upstream().releaseStream();
+        }
+
+        assertThat(row.path("outcome").asText()).as(row.toString()).isEqualTo("settled");
+        assertThat(row.path("usage").path("completion_tokens").asLong()).as(row.toString()).isEqualTo(300);
+    }
+
+    @Test
     void aWholeAnswerWithoutUsageIsChargedForTheReasoningItCarries() {
         String key = newUserKey(newUser(newTeam(null, null, "clamp"), null), List.of());
 

@@ -69,9 +69,9 @@ class AttemptsTest {
         for (String deployment : deployments) {
             TollgateProperties.Deployment config = Config.bind(TollgateProperties.Deployment.class, "name", deployment);
             targets.add(new CatalogModel(name, 100, null, "openai", deployment, name, config, List.of(), null,
-                    routing, 1600));
+                    routing, 1600, false));
         }
         return new CatalogModel(name, 100, null, "openai", deployments.get(0), name, targets.get(0).deployment(),
-                targets, null, routing, 1600);
+                targets, null, routing, 1600, false);
     }
 }
