@@ -17,6 +17,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -51,33 +52,9 @@ class ReasoningStreamTest extends GatewayTestSupport {
 
     @Test
     void aClientThatLeavesAfterReasoningWasRelayedIsChargedForThatReasoning() throws Exception {
-        String key = newUserKey(newUser(newTeam(null, null, "clamp"), null), List.of());
-        upstream().holdNextStream();
-        JsonNode row;
-        try {
-            HttpRequest request = http().request("/v1/chat/completions", key)
-                    .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"gpt-slow-reasoning\",\"stream\":true,"
-                            + "\"messages\":[{\"role\":\"user\",\"content\":\"Think\"}]}"))
-                    .build();
-            HttpResponse<InputStream> response = Http.client().send(request, HttpResponse.BodyHandlers.ofInputStream());
-            assertThat(response.statusCode()).isEqualTo(200);
-            String requestId = response.headers().firstValue("x-request-id").orElseThrow();
-            try (BufferedReader events = new BufferedReader(new InputStreamReader(response.body(),
-                    StandardCharsets.UTF_8))) {
-                int reasoning = 0;
-                while (reasoning < FakeUpstream.SLOW_REASONING_TOKENS) {
-                    String line = events.readLine();
-                    assertThat(line).as("the stream ended before its reasoning").isNotNull();
-                    if (line.contains("\"reasoning\":\" word\"")) {
-                        reasoning++;
-                    }
-                }
-            } // the client goes away while the upstream still holds the rest of its answer, and its usage
-            row = messageCost(requestId); // settled while the upstream is held: on the disconnect
-        } finally {
-            upstream().releaseStream();
-        }
+        int[] reasoning = {0};
+        JsonNode row = leaveAfter("gpt-slow-reasoning", line -> line.contains("\"reasoning\":\" word\"")
+                && ++reasoning[0] == FakeUpstream.SLOW_REASONING_TOKENS);
 
         assertThat(row.path("outcome").asText()).as(row.toString()).isEqualTo("settled");
         JsonNode usage = row.path("usage");
@@ -107,30 +84,7 @@ class ReasoningStreamTest extends GatewayTestSupport {
 
     @Test
     void aClientThatLeavesAModelThatHidesItsReasoningIsChargedTheGrant() throws Exception {
-        String key = newUserKey(newUser(newTeam(null, null, "clamp"), null), List.of());
-        upstream().holdNextStream();
-        JsonNode row;
-        try {
-            HttpRequest request = http().request("/v1/chat/completions", key)
-                    .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"gpt-hidden-reasoning-slow\","
-                            + "\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"Think\"}]}"))
-                    .build();
-            HttpResponse<InputStream> response = Http.client().send(request, HttpResponse.BodyHandlers.ofInputStream());
-            assertThat(response.statusCode()).isEqualTo(200);
-            String requestId = response.headers().firstValue("x-request-id").orElseThrow();
-            try (BufferedReader events = new BufferedReader(new InputStreamReader(response.body(),
-                    StandardCharsets.UTF_8))) {
-                String line;
-                do {
-                    line = events.readLine();
-                    assertThat(line).as("the stream ended before its first words").isNotNull();
-                } while (!line.contains("Hello"));
-            } // the client goes away after the first words, the upstream still holding the rest
-            row = messageCost(requestId);
-        } finally {
-            upstream().releaseStream();
-        }
+        JsonNode row = leaveAfter("gpt-hidden-reasoning-slow", line -> line.contains("Hello"));
 
         assertThat(row.path("outcome").asText()).as(row.toString()).isEqualTo("settled");
         assertThat(row.path("usage").path("completion_tokens").asLong()).as(row.toString()).isEqualTo(300);
@@ -168,5 +122,36 @@ class ReasoningStreamTest extends GatewayTestSupport {
         long reasoning = TOKENS.text(String.join("", FakeUpstream.REASONING_DELTAS));
         assertThat(row.path("usage").path("completion_tokens").asLong()).as(row.toString())
                 .isEqualTo(reasoning + TOKENS.text("Hello world"));
+    }
+
+    /**
+     * Streams a chat request to {@code model}, whose upstream holds its stream after its first events; reads events
+     * until {@code enough} says so, then leaves. Answers the request's spend row, settled on the disconnect while the
+     * upstream still held the rest of its answer and its usage.
+     */
+    private JsonNode leaveAfter(String model, Predicate<String> enough) throws Exception {
+        String key = newUserKey(newUser(newTeam(null, null, "clamp"), null), List.of());
+        upstream().holdNextStream();
+        try {
+            HttpRequest request = http().request("/v1/chat/completions", key)
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"" + model + "\",\"stream\":true,"
+                            + "\"messages\":[{\"role\":\"user\",\"content\":\"Think\"}]}"))
+                    .build();
+            HttpResponse<InputStream> response = Http.client().send(request, HttpResponse.BodyHandlers.ofInputStream());
+            assertThat(response.statusCode()).isEqualTo(200);
+            String requestId = response.headers().firstValue("x-request-id").orElseThrow();
+            try (BufferedReader events = new BufferedReader(new InputStreamReader(response.body(),
+                    StandardCharsets.UTF_8))) {
+                String line;
+                do {
+                    line = events.readLine();
+                    assertThat(line).as("the stream ended before the client meant to leave").isNotNull();
+                } while (!enough.test(line));
+            }
+            return messageCost(requestId);
+        } finally {
+            upstream().releaseStream();
+        }
     }
 }
