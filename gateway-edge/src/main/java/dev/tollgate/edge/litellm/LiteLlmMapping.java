@@ -329,8 +329,8 @@ public final class LiteLlmMapping {
         // LiteLLM has no setting for what one image counts (it computes it per request): Tollgate's default.
         return new TollgateProperties.Model(first.modelName(),
                 first.maxOutputTokens() != null ? first.maxOutputTokens() : unset.maxOutputTokens(),
-                first.maxInputTokens(), unset.maxImageTokens(), unset.hiddenReasoning(), unset.kind(), prices, unsetDeployment, deployments,
-                routing);
+                first.maxInputTokens(), unset.maxImageTokens(), unset.hiddenReasoning(), unset.kind(), prices,
+                unsetDeployment, deployments, routing);
     }
 
     // ------------------------------------------------------------------ router settings

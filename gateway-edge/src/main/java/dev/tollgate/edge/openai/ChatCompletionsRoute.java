@@ -148,9 +148,7 @@ public class ChatCompletionsRoute extends OpenAiEndpoint {
         private long countedReasoning(JsonNode answer) {
             long count = 0;
             for (JsonNode choice : answer.path("choices")) {
-                JsonNode message = choice.path("message");
-                count += tokens.text(StreamRelay.reasoningOf(textOf(message, "reasoning_content"),
-                        textOf(message, "reasoning")));
+                count += tokens.text(reasoningIn(choice.path("message")));
             }
             return count;
         }
@@ -168,7 +166,7 @@ public class ChatCompletionsRoute extends OpenAiEndpoint {
      */
     static StreamRelay.Output deltaOutput(JsonNode choice) {
         JsonNode delta = choice.path("delta");
-        String reasoning = StreamRelay.reasoningOf(textOf(delta, "reasoning_content"), textOf(delta, "reasoning"));
+        String reasoning = reasoningIn(delta);
         JsonNode calls = delta.get("tool_calls");
         if (calls == null || !calls.isArray()) {
             return StreamRelay.Output.of(textOf(delta, "content"), reasoning);
@@ -178,6 +176,12 @@ public class ChatCompletionsRoute extends OpenAiEndpoint {
             text.append(call.path("function").path("arguments").asText(""));
         }
         return new StreamRelay.Output(text.toString(), reasoning);
+    }
+
+    /** The reasoning a message or a delta carries as text ({@code reasoning_content} or {@code reasoning}). */
+    private static String reasoningIn(JsonNode messageOrDelta) {
+        return StreamRelay.reasoningOf(textOf(messageOrDelta, "reasoning_content"),
+                textOf(messageOrDelta, "reasoning"));
     }
 
     /** A string field of a delta, {@code ""} when absent or not a string. */

@@ -106,7 +106,7 @@ public class ResponsesHandler extends OpenAiEndpoint {
                     for (JsonNode part : content) {
                         String type = part.path("type").asText("");
                         if (type.equals("input_image")) {
-                            pictures++; // counted at the model's max-image-tokens (Plan#promptTokens)
+                            pictures++; // counted at the model's max-image-tokens (CatalogModel#promptTokens)
                         } else if (part.path("text").isTextual()) {
                             count += tokens.text(part.get("text").asText());
                         } else {
