@@ -472,15 +472,16 @@ public record TollgateProperties(
 
         /**
          * {@code max_completion_tokens} for OpenAI's own API (every chat model there takes it) and for OpenAI's
-         * reasoning models on Azure; {@code max_tokens} everywhere else: every OpenAI-compatible server knows it,
-         * some refuse {@code max_completion_tokens} (Mistral) or ignore it (Ollama), and so do Azure's older models
-         * and api-versions.
+         * reasoning models anywhere else ({@code azure}, or {@code openai} at another address such as Azure's v1
+         * API): they refuse {@code max_tokens}; {@code max_tokens} everywhere else: every OpenAI-compatible server
+         * knows it, some refuse {@code max_completion_tokens} (Mistral) or ignore it (Ollama, llama.cpp), and so do
+         * Azure's older models and api-versions.
          */
         public static OutputLimitField defaultFor(String provider, String baseUrl, String upstreamModel) {
-            if ("openai".equals(provider)) {
-                return isOpenAisApi(baseUrl) ? MAX_COMPLETION_TOKENS : MAX_TOKENS;
+            if ("openai".equals(provider) && isOpenAisApi(baseUrl)) {
+                return MAX_COMPLETION_TOKENS;
             }
-            if ("azure".equals(provider)) {
+            if ("openai".equals(provider) || "azure".equals(provider)) {
                 return upstreamModel != null && REASONING_MODEL.matcher(upstreamModel).lookingAt()
                         ? MAX_COMPLETION_TOKENS : MAX_TOKENS;
             }

@@ -72,8 +72,8 @@ public class ChatCompletionsRoute extends OpenAiEndpoint {
             images = tokens.images(body);
             choices = chat.n();
             requestedPerChoice = chat.requestedMaxTokens();
-            // when the client set none, the field of the deployment of each attempt (forward)
-            maxTokensField = chat.maxTokensField() == null ? "max_tokens" : chat.maxTokensField();
+            // the field of the deployment of each attempt (forward); any field until then
+            maxTokensField = "max_tokens";
             stream = chat.stream();
             if (stream) {
                 askForStreamUsage(body);
@@ -87,15 +87,12 @@ public class ChatCompletionsRoute extends OpenAiEndpoint {
 
         @Override
         void forward(CatalogModel target, long perChoice, boolean clamped) {
-            if (chat.maxTokensField() == null) {
-                // the client set neither (or sent them null): a clamp's grant goes in the field this deployment
-                // takes, alone (a server that refuses unknown fields refuses the other even when null)
-                body.remove("max_tokens");
-                body.remove("max_completion_tokens");
-                if (clamped) {
-                    maxTokensField = target.outputLimitField();
-                }
-            }
+            // the limit, the client's or a clamp's, goes in the field this deployment reads, alone: a server that
+            // ignores the other field would not stop at what was reserved (Ollama and llama.cpp read max_tokens
+            // only), and one that refuses unknown fields refuses the other even when null
+            body.remove("max_tokens");
+            body.remove("max_completion_tokens");
+            maxTokensField = target.outputLimitField();
             super.forward(target, perChoice, clamped);
         }
 

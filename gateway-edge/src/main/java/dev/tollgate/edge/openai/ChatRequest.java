@@ -14,14 +14,12 @@ import java.io.IOException;
  * A chat completion request as the client sent it, checked for what the gateway itself relies on. The JSON tree is
  * kept whole: fields the gateway does not know pass through to the upstream untouched.
  *
- * @param maxTokensField     {@code max_completion_tokens} or {@code max_tokens}, whichever the client used
- *                           ({@code null}: neither)
  * @param requestedMaxTokens the output tokens per choice the client asked for ({@code null}: not limited)
  * @param clientWantsUsage   {@code stream_options.include_usage} as the client set it
  * @param user               the OpenAI {@code user} field: with a team key, who the request is for
  */
 public record ChatRequest(ObjectNode body, String model, boolean stream, boolean clientWantsUsage,
-                          String maxTokensField, Long requestedMaxTokens, int n, String user) {
+                          Long requestedMaxTokens, int n, String user) {
 
     public static ChatRequest parse(byte[] bytes, ObjectMapper json) {
         JsonNode tree;
@@ -110,7 +108,7 @@ public record ChatRequest(ObjectNode body, String model, boolean stream, boolean
             throw ApiError.invalidRequest("'user' has at most " + Limits.REQUEST_USER + " characters.", "user");
         }
         return new ChatRequest(body, model.asText(), stream != null && stream.asBoolean(),
-                body.path("stream_options").path("include_usage").asBoolean(false), maxTokensField, requested, n,
+                body.path("stream_options").path("include_usage").asBoolean(false), requested, n,
                 user == null || user.isNull() || user.asText().isBlank() ? null : user.asText());
     }
 }

@@ -79,13 +79,16 @@ class TollgatePropertiesTest {
     }
 
     @Test
-    void aClampsOutputLimitGoesInOpenAisCurrentFieldOnlyWhereTheUpstreamTakesIt() {
+    void anOutputLimitGoesInOpenAisCurrentFieldOnlyWhereTheUpstreamTakesIt() {
         assertThat(field("openai", "https://api.openai.com/v1", "gpt-4o-mini")).isEqualTo("max_completion_tokens");
         assertThat(field("openai", "https://eu.api.openai.com/v1", "o3")).isEqualTo("max_completion_tokens");
         assertThat(field("openai", "https://api.mistral.ai/v1", "mistral-small"))
                 .as("another OpenAI-compatible server").isEqualTo("max_tokens");
         assertThat(field("openai", "http://localhost:11434/v1", "llama3.1")).isEqualTo("max_tokens");
         assertThat(field("openai", "not a url", "m")).isEqualTo("max_tokens");
+        assertThat(field("openai", "https://r.openai.azure.com/openai/v1", "o4-mini"))
+                .as("OpenAI's reasoning models refuse max_tokens wherever they are served")
+                .isEqualTo("max_completion_tokens");
         assertThat(field("azure", "https://r.openai.azure.com", "o4-mini")).isEqualTo("max_completion_tokens");
         assertThat(field("azure", "https://r.openai.azure.com", "gpt-5-mini")).isEqualTo("max_completion_tokens");
         assertThat(field("azure", "https://r.openai.azure.com", "gpt-4o")).isEqualTo("max_tokens");

@@ -108,18 +108,14 @@ class ChatCompletionsTest extends GatewayTestSupport {
     }
 
     @Test
-    void aClampedRequestWithoutALimitGetsTheGrantInTheDeploymentsFieldAndAClientsOwnFieldIsKept() {
+    void aClampedRequestWithoutALimitGetsTheGrantInTheDeploymentsField() {
         String key = newUserKey(newUser(newTeam("100", "0.001", "clamp"), null), List.of());
         String unset = unique("unset");
-        String own = unique("own field");
         Map<String, Object> nullLimit = new java.util.HashMap<>(Map.of("model", "gpt-completion-tokens-field",
                 "messages", List.of(Map.of("role", "user", "content", unset))));
         nullLimit.put("max_tokens", null); // as some clients send it: no limit
 
         Http.Response clamped = http().post("/v1/chat/completions", key, nullLimit);
-        String richKey = newUserKey(newUser(newTeam(null, null, "clamp"), null), List.of());
-        http().post("/v1/chat/completions", richKey, Map.of("model", "gpt-completion-tokens-field", "max_tokens", 50,
-                "messages", List.of(Map.of("role", "user", "content", own))));
 
         assertThat(clamped.status()).as(clamped.body()).isEqualTo(200);
         JsonNode forwarded = upstream().lastRequestFor(unset);
@@ -127,9 +123,30 @@ class ChatCompletionsTest extends GatewayTestSupport {
                 .isEqualTo(Long.parseLong(clamped.header("x-tollgate-max-tokens")));
         assertThat(forwarded.has("max_tokens")).as("not even null: some servers refuse a field they do not take")
                 .isFalse();
-        JsonNode kept = upstream().lastRequestFor(own);
-        assertThat(kept.path("max_tokens").asLong()).isEqualTo(50);
-        assertThat(kept.has("max_completion_tokens")).isFalse();
+    }
+
+    @Test
+    void aClientsLimitGoesUpstreamInTheFieldTheDeploymentReads() {
+        // a server that ignores the other field (Ollama, llama.cpp: max_tokens only) would not stop at what was
+        // reserved for the client's limit
+        String key = newUserKey(newUser(newTeam(null, null, "clamp"), null), List.of());
+        String toMaxTokens = unique("max_completion_tokens to a max_tokens server");
+        String toCompletionTokens = unique("max_tokens to a max_completion_tokens server");
+
+        Http.Response first = http().post("/v1/chat/completions", key, Map.of("model", "gpt-test",
+                "max_completion_tokens", 40, "messages", List.of(Map.of("role", "user", "content", toMaxTokens))));
+        Http.Response second = http().post("/v1/chat/completions", key, Map.of("model",
+                "gpt-completion-tokens-field", "max_tokens", 50,
+                "messages", List.of(Map.of("role", "user", "content", toCompletionTokens))));
+
+        assertThat(first.status()).as(first.body()).isEqualTo(200);
+        assertThat(second.status()).as(second.body()).isEqualTo(200);
+        JsonNode renamed = upstream().lastRequestFor(toMaxTokens);
+        assertThat(renamed.path("max_tokens").asLong()).as(renamed.toString()).isEqualTo(40);
+        assertThat(renamed.has("max_completion_tokens")).isFalse();
+        JsonNode other = upstream().lastRequestFor(toCompletionTokens);
+        assertThat(other.path("max_completion_tokens").asLong()).as(other.toString()).isEqualTo(50);
+        assertThat(other.has("max_tokens")).isFalse();
     }
 
     @Test
