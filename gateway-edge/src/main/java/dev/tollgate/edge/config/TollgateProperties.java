@@ -467,9 +467,6 @@ public record TollgateProperties(
             return field;
         }
 
-        /** OpenAI's reasoning models (o1, o3, o4-mini, gpt-5...): they take {@code max_completion_tokens} only. */
-        private static final java.util.regex.Pattern REASONING_MODEL = java.util.regex.Pattern.compile("o\\d|gpt-5");
-
         /**
          * {@code max_completion_tokens} for OpenAI's own API (every chat model there takes it) and for OpenAI's
          * reasoning models anywhere else ({@code azure}, or {@code openai} at another address such as Azure's v1
@@ -482,8 +479,7 @@ public record TollgateProperties(
                 return MAX_COMPLETION_TOKENS;
             }
             if ("openai".equals(provider) || "azure".equals(provider)) {
-                return upstreamModel != null && REASONING_MODEL.matcher(upstreamModel).lookingAt()
-                        ? MAX_COMPLETION_TOKENS : MAX_TOKENS;
+                return OpenAiModelFamilies.isReasoning(upstreamModel) ? MAX_COMPLETION_TOKENS : MAX_TOKENS;
             }
             return MAX_TOKENS;
         }

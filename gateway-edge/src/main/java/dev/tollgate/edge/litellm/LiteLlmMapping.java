@@ -1,5 +1,6 @@
 package dev.tollgate.edge.litellm;
 
+import dev.tollgate.edge.config.OpenAiModelFamilies;
 import dev.tollgate.edge.config.TollgateProperties;
 import dev.tollgate.edge.litellm.LiteLlmImport.Deployment;
 import dev.tollgate.edge.litellm.LiteLlmImport.Finding;
@@ -28,6 +29,8 @@ public final class LiteLlmMapping {
 
     private static final BigDecimal MILLION = BigDecimal.valueOf(1_000_000);
     private static final String ENV = "os.environ/";
+    /** The providers that serve OpenAI's own models under their names. */
+    private static final Set<String> OPENAI_PROVIDERS = Set.of("openai", "azure");
 
     /** A provider prefix Tollgate serves: its provider and the default base URL ({@code null}: api_base required). */
     private record Prefix(String provider, String defaultBase) {
@@ -326,10 +329,19 @@ public final class LiteLlmMapping {
                 router.numRetries(), null, null, null, cooldown, router.fallbacks().get(first.modelName()),
                 router.contextWindowFallbacks().get(first.modelName()));
         // LiteLLM's max_input_tokens is Tollgate's context window: longer prompts go to context-window fallbacks.
-        // LiteLLM has no setting for what one image counts (it computes it per request): Tollgate's default.
+        // LiteLLM has no setting for what one image counts (it computes it per request), nor for a model that does
+        // not stream its reasoning: OpenAI's known families get their values, the others Tollgate's defaults.
+        long maxImageTokens = unset.maxImageTokens();
+        boolean hiddenReasoning = unset.hiddenReasoning();
+        for (Deployment d : group) {
+            maxImageTokens = Math.max(maxImageTokens,
+                    OpenAiModelFamilies.maxImageTokens(d.upstreamModel()).orElse(maxImageTokens));
+            hiddenReasoning |= OPENAI_PROVIDERS.contains(d.provider())
+                    && OpenAiModelFamilies.isReasoning(d.upstreamModel());
+        }
         return new TollgateProperties.Model(first.modelName(),
                 first.maxOutputTokens() != null ? first.maxOutputTokens() : unset.maxOutputTokens(),
-                first.maxInputTokens(), unset.maxImageTokens(), unset.hiddenReasoning(), unset.kind(), prices,
+                first.maxInputTokens(), maxImageTokens, hiddenReasoning, unset.kind(), prices,
                 unsetDeployment, deployments, routing);
     }
 

@@ -61,6 +61,23 @@ class LiteLlmImportTest {
     }
 
     @Test
+    void openAisKnownFamiliesAreImportedWithTheirImageWorstCaseAndHiddenReasoning() {
+        LiteLlmImport imported = load("openai-families.yaml", Map.of());
+
+        Map<String, TollgateProperties.Model> models = new java.util.HashMap<>();
+        imported.models().forEach(m -> models.put(m.name(), m));
+        assertThat(models.get("mini").maxImageTokens()).as("gpt-4o-mini counts up to 48,169 per image")
+                .isEqualTo(48_169);
+        assertThat(models.get("mini").hiddenReasoning()).isFalse();
+        assertThat(models.get("thinker").maxImageTokens()).isEqualTo(2_642);
+        assertThat(models.get("thinker").hiddenReasoning()).as("o4-mini does not stream its reasoning").isTrue();
+        assertThat(models.get("azure-thinker").hiddenReasoning()).isTrue();
+        assertThat(models.get("local").maxImageTokens()).as("Tollgate's default")
+                .isEqualTo(TollgateProperties.defaults(TollgateProperties.Model.class).maxImageTokens());
+        assertThat(models.get("local").hiddenReasoning()).isFalse();
+    }
+
+    @Test
     void aMixedProxyConfigImportsWhatTollgateCanServeAndNamesEverythingElse() {
         LiteLlmImport imported = load("mixed-providers-and-refusals.yaml", Map.of());
 
