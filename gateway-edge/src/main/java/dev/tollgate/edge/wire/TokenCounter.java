@@ -1,11 +1,15 @@
 package dev.tollgate.edge.wire;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.knuddels.jtokkit.Encodings;
 import com.knuddels.jtokkit.api.Encoding;
 import com.knuddels.jtokkit.api.EncodingType;
 import org.springframework.stereotype.Component;
 
+import java.util.Map;
 import java.util.function.Supplier;
 
 /**
@@ -166,29 +170,19 @@ public class TokenCounter {
         }
         long tokens = 0;
         for (JsonNode part : content) {
-            String type = part.path("type").asText("");
-            if (type.equals("text")) {
-                tokens += bytes(part.path("text").asText(""));
-            } else if (!isImage(type)) {
-                tokens += bytes(part.toString());
-            }
+            tokens += "text".equals(typeOf(part)) ? bytes(part.path("text").asText("")) : jsonBound(part);
         }
         return tokens;
     }
 
     /**
-     * How many images the prompt holds: each counts the model's {@code max-image-tokens} in the worst case, and is
-     * priced per image where the model has such a price.
+     * How many images the prompt holds ({@link #imagesIn} its messages' content): each counts the model's
+     * {@code max-image-tokens} in the worst case, and is priced per image where the model has such a price.
      */
     public long images(JsonNode body) {
         long images = 0;
         for (JsonNode message : body.path("messages")) {
-            for (JsonNode part : message.path("content")) {
-                String type = part.path("type").asText("");
-                if (isImage(type)) {
-                    images++;
-                }
-            }
+            images += imagesIn(message.path("content"));
         }
         return images;
     }
@@ -199,18 +193,101 @@ public class TokenCounter {
         }
         long tokens = 0;
         for (JsonNode part : content) {
-            String type = part.path("type").asText("");
-            if (type.equals("text")) {
-                tokens += text(part.path("text").asText(""));
-            } else if (!isImage(type)) {
-                tokens += text(part.toString());
-            }
+            tokens += "text".equals(typeOf(part)) ? text(part.path("text").asText("")) : json(part);
         }
         return tokens;
     }
 
-    /** A content part that is an image: counted by {@link #images}, not as text. */
-    private static boolean isImage(String type) {
-        return type.equals("image_url") || type.equals("input_image");
+    /**
+     * The tokens of a part of a prompt that is neither a string nor a text part (a tool's output, a Responses input
+     * item...) counted as the text of its JSON, its images left out ({@link #isImage}).
+     */
+    public long json(JsonNode node) {
+        JsonNode text = withoutImages(node);
+        return text == null ? 0 : text(text.toString());
+    }
+
+    /** An upper bound of {@link #json}: the UTF-8 length of the same text. */
+    public static long jsonBound(JsonNode node) {
+        JsonNode text = withoutImages(node);
+        return text == null ? 0 : bytes(text.toString());
+    }
+
+    /**
+     * The images in {@code node}, wherever they are (a message's content part, a tool's output, a computer
+     * screenshot...): each counts as one image, never as text.
+     */
+    public static long imagesIn(JsonNode node) {
+        if (isImage(node)) {
+            return 1;
+        }
+        long images = 0;
+        for (JsonNode child : node) { // the values of an object, the elements of an array; a value has none
+            images += imagesIn(child);
+        }
+        return images;
+    }
+
+    /**
+     * An image in a prompt: chat's {@code image_url} part, the Responses API's {@code input_image}, a
+     * {@code computer_screenshot}. Counted by {@link #images} (the model's {@code max-image-tokens}), not as text.
+     */
+    public static boolean isImage(JsonNode node) {
+        return switch (typeOf(node)) {
+            case "image_url", "input_image", "computer_screenshot" -> true;
+            default -> false;
+        };
+    }
+
+    /** The {@code type} of an object, {@code ""} when it has none (or is no object). */
+    private static String typeOf(JsonNode node) {
+        JsonNode type = node.get("type");
+        return type != null && type.isTextual() ? type.asText() : "";
+    }
+
+    /**
+     * {@code node} without its images, wherever nested: {@code null} if it is one, itself if it holds none,
+     * else a copy of what holds them (one pass; what holds none is shared, not copied).
+     */
+    private static JsonNode withoutImages(JsonNode node) {
+        if (isImage(node)) {
+            return null;
+        }
+        if (node instanceof ObjectNode object) {
+            ObjectNode copy = null;
+            for (Map.Entry<String, JsonNode> field : object.properties()) {
+                JsonNode value = withoutImages(field.getValue());
+                if (value != field.getValue()) {
+                    if (copy == null) {
+                        copy = JsonNodeFactory.instance.objectNode();
+                        copy.setAll(object);
+                    }
+                    if (value == null) {
+                        copy.remove(field.getKey());
+                    } else {
+                        copy.set(field.getKey(), value);
+                    }
+                }
+            }
+            return copy == null ? node : copy;
+        }
+        if (node instanceof ArrayNode array) {
+            ArrayNode copy = null;
+            for (int i = 0; i < array.size(); i++) {
+                JsonNode element = array.get(i);
+                JsonNode value = withoutImages(element);
+                if (value != element && copy == null) {
+                    copy = JsonNodeFactory.instance.arrayNode(array.size());
+                    for (int j = 0; j < i; j++) {
+                        copy.add(array.get(j));
+                    }
+                }
+                if (copy != null && value != null) {
+                    copy.add(value);
+                }
+            }
+            return copy == null ? node : copy;
+        }
+        return node;
     }
 }
