@@ -70,6 +70,7 @@ public class ChatCompletionsRoute extends OpenAiEndpoint {
             promptTokens = tokens.promptBound(body);
             promptExact = false;
             images = tokens.images(body);
+            unseenInput = UnseenInputs.inChat(body);
             choices = chat.n();
             requestedPerChoice = chat.requestedMaxTokens();
             // when the client set none, the field of the deployment of each attempt (forward)

@@ -41,6 +41,11 @@ abstract class Plan {
      * price; the context window and the rate limits' estimates leave them out (GovernedCall).
      */
     protected long images;
+    /**
+     * The first input the upstream reads that the request does not carry ({@link UnseenInputs}), as a {@code param};
+     * {@code null}: none. With one, the prompt is reserved at the context window of the model that may read it.
+     */
+    protected String unseenInput;
     /** The model of the last attempt ({@link #forward}): the one whose answer is counted here if it has no usage. */
     private CatalogModel answering;
     /** How many answers are generated (and billed): n, best_of, prompts of a batch. */

@@ -84,6 +84,7 @@ public class ResponsesHandler extends OpenAiEndpoint {
             }
             promptTokens = counted;
             images = items[1];
+            unseenInput = UnseenInputs.inResponses(body);
             requestedPerChoice = positiveLong(body, "max_output_tokens");
             maxTokensField = "max_output_tokens";
             stream = flag(body, "stream");

@@ -18,6 +18,7 @@ import java.util.function.Supplier;
  * Used for the worst-case estimate before a request goes upstream, and for usage the upstream did not report.
  * Images are not tokens of text: {@link #images} counts them, and each counts what the model that reads it may count
  * for one ({@code max-image-tokens}, docs/configuration.md): from about 1,445 (gpt-4o) to about 48,000 (gpt-4o-mini).
+ * Nor are files ({@link #isFile}): what the upstream reads of one is not its bytes.
  *
  * <p>The tokenizer's vocabulary (about 40 MB of live heap) is built when an exact count is first needed, once per JVM
  * and shared by every counter: the usual path (a prompt priced by its {@link #promptBound bound}, an upstream that
@@ -200,16 +201,16 @@ public class TokenCounter {
 
     /**
      * The tokens of a part of a prompt that is neither a string nor a text part (a tool's output, a Responses input
-     * item...) counted as the text of its JSON, its images left out ({@link #isImage}).
+     * item...) counted as the text of its JSON, its images and files left out ({@link #isImage}, {@link #isFile}).
      */
     public long json(JsonNode node) {
-        JsonNode text = withoutImages(node);
+        JsonNode text = withoutImagesOrFiles(node);
         return text == null ? 0 : text(text.toString());
     }
 
     /** An upper bound of {@link #json}: the UTF-8 length of the same text. */
     public static long jsonBound(JsonNode node) {
-        JsonNode text = withoutImages(node);
+        JsonNode text = withoutImagesOrFiles(node);
         return text == null ? 0 : bytes(text.toString());
     }
 
@@ -239,6 +240,18 @@ public class TokenCounter {
         };
     }
 
+    /**
+     * A file in a prompt (chat's {@code file} part, the Responses API's {@code input_file}: by id, URL or inline data):
+     * what the upstream reads of it is not its bytes, so it is not counted as text; a request carrying one is reserved
+     * at the model's context window (docs/api.md).
+     */
+    public static boolean isFile(JsonNode node) {
+        return switch (typeOf(node)) {
+            case "file", "input_file" -> true;
+            default -> false;
+        };
+    }
+
     /** The {@code type} of an object, {@code ""} when it has none (or is no object). */
     private static String typeOf(JsonNode node) {
         JsonNode type = node.get("type");
@@ -246,17 +259,17 @@ public class TokenCounter {
     }
 
     /**
-     * {@code node} without its images, wherever nested: {@code null} if it is one, itself if it holds none,
+     * {@code node} without its images and files, wherever nested: {@code null} if it is one, itself if it holds none,
      * else a copy of what holds them (one pass; what holds none is shared, not copied).
      */
-    private static JsonNode withoutImages(JsonNode node) {
-        if (isImage(node)) {
+    private static JsonNode withoutImagesOrFiles(JsonNode node) {
+        if (isImage(node) || isFile(node)) {
             return null;
         }
         if (node instanceof ObjectNode object) {
             ObjectNode copy = null;
             for (Map.Entry<String, JsonNode> field : object.properties()) {
-                JsonNode value = withoutImages(field.getValue());
+                JsonNode value = withoutImagesOrFiles(field.getValue());
                 if (value != field.getValue()) {
                     if (copy == null) {
                         copy = JsonNodeFactory.instance.objectNode();
@@ -275,7 +288,7 @@ public class TokenCounter {
             ArrayNode copy = null;
             for (int i = 0; i < array.size(); i++) {
                 JsonNode element = array.get(i);
-                JsonNode value = withoutImages(element);
+                JsonNode value = withoutImagesOrFiles(element);
                 if (value != element && copy == null) {
                     copy = JsonNodeFactory.instance.arrayNode(array.size());
                     for (int j = 0; j < i; j++) {
