@@ -73,6 +73,13 @@ public record ChatRequest(ObjectNode body, String model, boolean stream, boolean
             }
         }
         UnpricedCosts.refuseInChat(body);
+        JsonNode prediction = body.get("prediction");
+        if (prediction != null && !prediction.isNull() && !prediction.path("content").isTextual()
+                && !prediction.path("content").isArray()) {
+            // its tokens are billed as output when rejected: counted for the worst case (ChatCompletionsRoute)
+            throw ApiError.invalidRequest("'prediction.content' is a string or an array of text parts.",
+                    "prediction.content");
+        }
         if (body.hasNonNull("max_completion_tokens") && body.hasNonNull("max_tokens")) {
             // only one is reserved for and lowered by a clamp: the other would reach the upstream as it was sent
             throw ApiError.invalidRequest("Set 'max_completion_tokens' or 'max_tokens', not both.", "max_tokens");

@@ -143,6 +143,19 @@ public class TokenCounter {
     }
 
     /**
+     * The tokens of a chat request's Predicted Outputs ({@code prediction.content}: a string or text parts): the
+     * upstream bills those of them the answer does not use as completion tokens, beside the output limit.
+     */
+    public long prediction(JsonNode body) {
+        return content(body.path("prediction").path("content"));
+    }
+
+    /** An upper bound of {@link #prediction}, without the tokenizer. */
+    public long predictionBound(JsonNode body) {
+        return contentBound(body.path("prediction").path("content"));
+    }
+
+    /**
      * At least the tokens of {@code text}: its UTF-8 length (a lone surrogate, which a tokenizer may see as three
      * bytes, counts three).
      */
