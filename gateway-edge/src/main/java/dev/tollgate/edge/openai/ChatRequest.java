@@ -72,6 +72,7 @@ public record ChatRequest(ObjectNode body, String model, boolean stream, boolean
                         "messages[" + i + "].tool_calls");
             }
         }
+        Plan.array(body, "tools"); // counted as text, translated for Anthropic
         UnpricedCosts.refuseInChat(body);
         JsonNode prediction = body.get("prediction");
         if (prediction != null && !prediction.isNull() && !prediction.path("content").isTextual()

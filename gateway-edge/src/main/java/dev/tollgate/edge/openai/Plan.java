@@ -187,6 +187,15 @@ abstract class Plan {
         return value.asInt();
     }
 
+    /** A field that is an array when set: the array, or an empty node when absent or {@code null}; else a 400. */
+    static JsonNode array(JsonNode body, String field) {
+        JsonNode value = body.path(field);
+        if (!value.isArray() && !value.isMissingNode() && !value.isNull()) {
+            throw ApiError.invalidRequest("'" + field + "' must be an array.", field);
+        }
+        return value;
+    }
+
     static boolean flag(JsonNode body, String field) {
         JsonNode value = body.get(field);
         if (value != null && !value.isNull() && !value.isBoolean()) {

@@ -22,7 +22,7 @@ final class UnpricedCosts {
         if (body.hasNonNull("audio")) {
             throw refused("audio", "Audio output");
         }
-        for (JsonNode modality : body.path("modalities")) {
+        for (JsonNode modality : Plan.array(body, "modalities")) {
             if ("audio".equals(modality.asText())) {
                 throw refused("modalities", "Audio output");
             }
@@ -42,7 +42,7 @@ final class UnpricedCosts {
 
     /** A Responses request: its built-in tools with per-call fees, and priority processing. */
     static void refuseInResponses(ObjectNode body) {
-        JsonNode tools = body.path("tools");
+        JsonNode tools = Plan.array(body, "tools");
         for (int i = 0; i < tools.size(); i++) {
             String type = tools.get(i).path("type").asText("");
             if (type.startsWith("web_search") || type.equals("file_search") || type.equals("code_interpreter")

@@ -455,6 +455,19 @@ class EndpointsTest extends GatewayTestSupport {
                 .isEqualTo(200);
     }
 
+    @Test
+    void toolsOrModalitiesThatAreNotAnArrayAreA400BeforeAnythingIsReservedOrSent() {
+        client();
+        int upstreamCalls = upstream().requests().size();
+
+        refused(http().post("/v1/responses", key, Map.of("model", "gpt-test", "input", "hi",
+                "tools", Map.of("a", Map.of()))), "tools");
+        refused(chat(key, "gpt-test", Map.of("tools", Map.of("a", Map.of()))), "tools");
+        refused(chat(key, "gpt-test", Map.of("modalities", "audio")), "modalities");
+
+        nothingSentOrReservedSince(upstreamCalls);
+    }
+
     /** A 400 in OpenAI's shape naming {@code param}. */
     private static void refused(Http.Response response, String param) {
         assertThat(response.status()).as(response.body()).isEqualTo(400);
