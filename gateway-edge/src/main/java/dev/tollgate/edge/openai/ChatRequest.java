@@ -61,11 +61,7 @@ public record ChatRequest(ObjectNode body, String model, boolean stream, boolean
                 throw ApiError.invalidRequest("A message's 'content' is a string or an array of content parts.",
                         "messages[" + i + "].content");
             }
-            if (content != null && content.isArray()) {
-                for (int j = 0; j < content.size(); j++) {
-                    UnpricedCosts.refuseAudioPart(content.get(j), "messages[" + i + "].content[" + j + "]");
-                }
-            }
+            UnpricedCosts.refuseAudioInMessage(message, "messages[" + i + "]");
             JsonNode toolCalls = message.get("tool_calls");
             if (toolCalls != null && !toolCalls.isNull() && !toolCalls.isArray()) {
                 throw ApiError.invalidRequest("A message's 'tool_calls' is an array.",

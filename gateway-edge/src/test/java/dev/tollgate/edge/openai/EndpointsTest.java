@@ -428,6 +428,13 @@ class EndpointsTest extends GatewayTestSupport {
                 "messages", List.of(spoken)));
         refused(heard, "messages[0].content[1]");
         assertThat(heard.json().path("error").path("code").asText()).isEqualTo("unsupported_parameter");
+        // an earlier answer's audio, by id, is read again as audio input
+        Http.Response replayed = http().post("/v1/chat/completions", key, Map.of("model", "gpt-test", "messages",
+                List.of(Map.of("role", "user", "content", "Say hi"),
+                        Map.of("role", "assistant", "audio", Map.of("id", "audio_abc123")),
+                        Map.of("role", "user", "content", "Again"))));
+        refused(replayed, "messages[1].audio");
+        assertThat(replayed.json().path("error").path("code").asText()).isEqualTo("unsupported_parameter");
 
         nothingSentOrReservedSince(upstreamCalls);
         assertThat(chat(key, "gpt-test", Map.of("modalities", List.of("text"))).status()).isEqualTo(200);
