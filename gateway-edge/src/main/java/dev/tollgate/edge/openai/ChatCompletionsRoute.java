@@ -3,6 +3,7 @@ package dev.tollgate.edge.openai;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tollgate.api.money.Money;
 import dev.tollgate.api.spend.Usage;
 import dev.tollgate.edge.catalog.CatalogModel;
 import dev.tollgate.edge.catalog.ModelKind;
@@ -62,6 +63,12 @@ public class ChatCompletionsRoute extends OpenAiEndpoint {
     private final class ChatPlan extends Plan {
 
         private final ChatRequest chat;
+        /**
+         * The tokens of the request's prediction (Predicted Outputs), per choice: those the answer does not use are
+         * billed as completion tokens beside {@code max_tokens}, so the worst case adds them and no clamp lowers
+         * them. Counted like the prompt: by its bound, exactly once the prompt is ({@link #countPrompt}).
+         */
+        private long predicted;
 
         ChatPlan(ChatRequest chat, CatalogModel model, PriceInForce price) {
             super(chat.body(), model, price);
@@ -70,6 +77,8 @@ public class ChatCompletionsRoute extends OpenAiEndpoint {
             promptTokens = tokens.promptBound(body);
             promptExact = false;
             images = tokens.images(body);
+            unseenInput = UnseenInputs.inChat(body);
+            predicted = tokens.predictionBound(body);
             choices = chat.n();
             requestedPerChoice = chat.requestedMaxTokens();
             // the field of the deployment of each attempt (forward); any field until then
@@ -82,7 +91,13 @@ public class ChatCompletionsRoute extends OpenAiEndpoint {
 
         @Override
         long countPrompt() {
+            predicted = tokens.prediction(body);
             return tokens.prompt(body);
+        }
+
+        @Override
+        Money fixedCost(PriceInForce candidate, long prompt) {
+            return candidate.fixedCost(prompt, images, predicted * choices);
         }
 
         @Override

@@ -59,18 +59,22 @@ public record ChatRequest(ObjectNode body, String model, boolean stream, boolean
                 throw ApiError.invalidRequest("A message's 'content' is a string or an array of content parts.",
                         "messages[" + i + "].content");
             }
-            if (content != null && content.isArray()) {
-                for (int j = 0; j < content.size(); j++) {
-                    UnpricedCosts.refuseAudioPart(content.get(j), "messages[" + i + "].content[" + j + "]");
-                }
-            }
+            UnpricedCosts.refuseAudioInMessage(message, "messages[" + i + "]");
             JsonNode toolCalls = message.get("tool_calls");
             if (toolCalls != null && !toolCalls.isNull() && !toolCalls.isArray()) {
                 throw ApiError.invalidRequest("A message's 'tool_calls' is an array.",
                         "messages[" + i + "].tool_calls");
             }
         }
+        Plan.array(body, "tools"); // counted as text, translated for Anthropic
         UnpricedCosts.refuseInChat(body);
+        JsonNode prediction = body.get("prediction");
+        if (prediction != null && !prediction.isNull() && !prediction.path("content").isTextual()
+                && !prediction.path("content").isArray()) {
+            // its tokens are billed as output when rejected: counted for the worst case (ChatCompletionsRoute)
+            throw ApiError.invalidRequest("'prediction.content' is a string or an array of text parts.",
+                    "prediction.content");
+        }
         if (body.hasNonNull("max_completion_tokens") && body.hasNonNull("max_tokens")) {
             // only one is reserved for and lowered by a clamp: the other would reach the upstream as it was sent
             throw ApiError.invalidRequest("Set 'max_completion_tokens' or 'max_tokens', not both.", "max_tokens");

@@ -280,6 +280,7 @@ public class GovernedCall {
                 plan.exactPrompt();
             }
             this.chain = chain(now);
+            UnseenInputs.requireWindows(plan.unseenInput, chain);
             if (!plan.promptExact && (key.tokensPerMinute() != null || chainHasTokenLimits())) {
                 plan.exactPrompt(); // token rate limits count the prompt: never refuse on the bound
             }
@@ -374,8 +375,13 @@ public class GovernedCall {
         /**
          * The prompt tokens reserved for a model: the text as counted plus its providers' margin (docs/providers.md),
          * and each image at the model's max-image-tokens, which is already the model's own count (no margin on it).
+         * A prompt with input Tollgate cannot see is reserved at the model's context window, the most input it bills
+         * for one call ({@link UnseenInputs}; every model that may answer has one).
          */
         private long reservedPrompt(CatalogModel candidate) {
+            if (plan.unseenInput != null) {
+                return candidate.contextWindow();
+            }
             long most = plan.promptTokens;
             for (CatalogModel deployment : candidate.deployments()) {
                 most = Math.max(most, properties.edge().promptMargin(deployment.provider()).apply(plan.promptTokens));

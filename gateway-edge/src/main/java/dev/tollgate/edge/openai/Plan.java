@@ -41,6 +41,11 @@ abstract class Plan {
      * price; the context window and the rate limits' estimates leave them out (GovernedCall).
      */
     protected long images;
+    /**
+     * The first input the upstream reads that the request does not carry ({@link UnseenInputs}), as a {@code param};
+     * {@code null}: none. With one, the prompt is reserved at the context window of the model that may read it.
+     */
+    protected String unseenInput;
     /** The model of the last attempt ({@link #forward}): the one whose answer is counted here if it has no usage. */
     private CatalogModel answering;
     /** How many answers are generated (and billed): n, best_of, prompts of a batch. */
@@ -180,6 +185,15 @@ abstract class Plan {
                     field);
         }
         return value.asInt();
+    }
+
+    /** A field that is an array when set: the array, or an empty node when absent or {@code null}; else a 400. */
+    static JsonNode array(JsonNode body, String field) {
+        JsonNode value = body.path(field);
+        if (!value.isArray() && !value.isMissingNode() && !value.isNull()) {
+            throw ApiError.invalidRequest("'" + field + "' must be an array.", field);
+        }
+        return value;
     }
 
     static boolean flag(JsonNode body, String field) {

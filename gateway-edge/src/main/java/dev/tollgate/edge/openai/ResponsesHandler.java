@@ -18,8 +18,9 @@ import java.util.Set;
 /**
  * {@code POST /v1/responses}, whole or streamed. Priced by {@code usage.input_tokens} (the cached part at the cached
  * price) and {@code output_tokens} (the reasoning part at the reasoning price). The worst case counts
- * {@code instructions}, {@code input} (each {@code input_image} at the model's {@code max-image-tokens}) and
- * {@code tools} here, plus {@code max_output_tokens} (or the model's cap);
+ * {@code instructions}, {@code input} (each image at the model's {@code max-image-tokens}, wherever it is in an item:
+ * a message's {@code input_image}, a tool's output, a {@code computer_screenshot}) and {@code tools} here, plus
+ * {@code max_output_tokens} (or the model's cap);
  * the budget may lower {@code max_output_tokens}. A stream's events pass through as they arrive; the cost is added
  * to the usage of {@code response.completed} (or {@code .incomplete}, {@code .failed}).
  */
@@ -83,12 +84,17 @@ public class ResponsesHandler extends OpenAiEndpoint {
             }
             promptTokens = counted;
             images = items[1];
+            unseenInput = UnseenInputs.inResponses(body);
             requestedPerChoice = positiveLong(body, "max_output_tokens");
             maxTokensField = "max_output_tokens";
             stream = flag(body, "stream");
         }
 
-        /** {tokens, images} of the input: a string, or items (messages with text or parts, and others). */
+        /**
+         * {tokens, images} of the input: a string, or items (messages with text or parts, and others: a function
+         * call, its output, a reasoning item...). Images count as images wherever they are in an item (a tool's
+         * output, a computer screenshot), as in chat ({@link TokenCounter#imagesIn}); the rest as text.
+         */
         private long[] input(JsonNode input) {
             if (input.isTextual()) {
                 return new long[] {tokens.text(input.asText()), 0};
@@ -96,22 +102,17 @@ public class ResponsesHandler extends OpenAiEndpoint {
             long count = 0;
             long pictures = 0;
             for (JsonNode item : input) {
+                pictures += TokenCounter.imagesIn(item); // each at the model's max-image-tokens (CatalogModel)
                 JsonNode content = item.get("content");
                 if (content == null) {
-                    count += tokens.text(item.toString()); // a function call, its output, a reasoning item...
+                    count += tokens.json(item);
                 } else if (content.isTextual()) {
                     count += 3 + tokens.text(content.asText());
                 } else {
                     count += 3;
                     for (JsonNode part : content) {
-                        String type = part.path("type").asText("");
-                        if (type.equals("input_image")) {
-                            pictures++; // counted at the model's max-image-tokens (CatalogModel#promptTokens)
-                        } else if (part.path("text").isTextual()) {
-                            count += tokens.text(part.get("text").asText());
-                        } else {
-                            count += tokens.text(part.toString());
-                        }
+                        JsonNode text = part.get("text");
+                        count += text != null && text.isTextual() ? tokens.text(text.asText()) : tokens.json(part);
                     }
                 }
             }

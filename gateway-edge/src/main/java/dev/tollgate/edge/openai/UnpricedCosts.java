@@ -17,12 +17,12 @@ final class UnpricedCosts {
     private UnpricedCosts() {
     }
 
-    /** A chat completion request's own fields (its messages' audio parts: {@link #refuseAudioPart}). */
+    /** A chat completion request's own fields (its messages' audio: {@link #refuseAudioInMessage}). */
     static void refuseInChat(ObjectNode body) {
         if (body.hasNonNull("audio")) {
             throw refused("audio", "Audio output");
         }
-        for (JsonNode modality : body.path("modalities")) {
+        for (JsonNode modality : Plan.array(body, "modalities")) {
             if ("audio".equals(modality.asText())) {
                 throw refused("modalities", "Audio output");
             }
@@ -33,16 +33,26 @@ final class UnpricedCosts {
         refusePriority(body);
     }
 
-    /** One content part of a chat message. */
-    static void refuseAudioPart(JsonNode part, String param) {
-        if ("input_audio".equals(part.path("type").asText())) {
-            throw refused(param, "Audio input");
+    /**
+     * One chat message (its {@code content} a string, an array or null), named {@code param}: its {@code input_audio}
+     * parts, and an assistant's {@code audio} (an earlier answer's audio by id, which the upstream reads again as
+     * audio input).
+     */
+    static void refuseAudioInMessage(JsonNode message, String param) {
+        if (message.hasNonNull("audio")) {
+            throw refused(param + ".audio", "Audio input");
+        }
+        JsonNode content = message.path("content");
+        for (int j = 0; j < content.size(); j++) {
+            if ("input_audio".equals(content.get(j).path("type").asText())) {
+                throw refused(param + ".content[" + j + "]", "Audio input");
+            }
         }
     }
 
     /** A Responses request: its built-in tools with per-call fees, and priority processing. */
     static void refuseInResponses(ObjectNode body) {
-        JsonNode tools = body.path("tools");
+        JsonNode tools = Plan.array(body, "tools");
         for (int i = 0; i < tools.size(); i++) {
             String type = tools.get(i).path("type").asText("");
             if (type.startsWith("web_search") || type.equals("file_search") || type.equals("code_interpreter")

@@ -18,6 +18,15 @@ public record PriceInForce(String version, ModelPrice price) {
         return Money.rounded(price.exactCost(promptTokens, 0, 0, 0, images));
     }
 
+    /**
+     * {@link #fixedCost(long, long)} with {@code outputTokens} output tokens billed whatever the output limit (a
+     * prediction's rejected tokens), at the {@link #worstOutputPrice}; rounded once.
+     */
+    public Money fixedCost(long promptTokens, long images, long outputTokens) {
+        return Money.rounded(price.exactCost(promptTokens, 0, 0, 0, images)
+                .add(worstOutputPrice().exactCostOf(outputTokens)));
+    }
+
     /** The price of an output token in the worst case: reasoning tokens may cost more than visible ones. */
     public TokenPrice worstOutputPrice() {
         TokenPrice output = price.outputPrice();

@@ -1,11 +1,15 @@
 package dev.tollgate.edge.wire;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.knuddels.jtokkit.Encodings;
 import com.knuddels.jtokkit.api.Encoding;
 import com.knuddels.jtokkit.api.EncodingType;
 import org.springframework.stereotype.Component;
 
+import java.util.Map;
 import java.util.function.Supplier;
 
 /**
@@ -14,6 +18,7 @@ import java.util.function.Supplier;
  * Used for the worst-case estimate before a request goes upstream, and for usage the upstream did not report.
  * Images are not tokens of text: {@link #images} counts them, and each counts what the model that reads it may count
  * for one ({@code max-image-tokens}, docs/configuration.md): from about 1,445 (gpt-4o) to about 48,000 (gpt-4o-mini).
+ * Nor are files ({@link #isFile}): what the upstream reads of one is not its bytes.
  *
  * <p>The tokenizer's vocabulary (about 40 MB of live heap) is built when an exact count is first needed, once per JVM
  * and shared by every counter: the usual path (a prompt priced by its {@link #promptBound bound}, an upstream that
@@ -138,6 +143,19 @@ public class TokenCounter {
     }
 
     /**
+     * The tokens of a chat request's Predicted Outputs ({@code prediction.content}: a string or text parts): the
+     * upstream bills those of them the answer does not use as completion tokens, beside the output limit.
+     */
+    public long prediction(JsonNode body) {
+        return content(body.path("prediction").path("content"));
+    }
+
+    /** An upper bound of {@link #prediction}, without the tokenizer. */
+    public long predictionBound(JsonNode body) {
+        return contentBound(body.path("prediction").path("content"));
+    }
+
+    /**
      * At least the tokens of {@code text}: its UTF-8 length (a lone surrogate, which a tokenizer may see as three
      * bytes, counts three).
      */
@@ -166,29 +184,19 @@ public class TokenCounter {
         }
         long tokens = 0;
         for (JsonNode part : content) {
-            String type = part.path("type").asText("");
-            if (type.equals("text")) {
-                tokens += bytes(part.path("text").asText(""));
-            } else if (!isImage(type)) {
-                tokens += bytes(part.toString());
-            }
+            tokens += "text".equals(typeOf(part)) ? bytes(part.path("text").asText("")) : jsonBound(part);
         }
         return tokens;
     }
 
     /**
-     * How many images the prompt holds: each counts the model's {@code max-image-tokens} in the worst case, and is
-     * priced per image where the model has such a price.
+     * How many images the prompt holds ({@link #imagesIn} its messages' content): each counts the model's
+     * {@code max-image-tokens} in the worst case, and is priced per image where the model has such a price.
      */
     public long images(JsonNode body) {
         long images = 0;
         for (JsonNode message : body.path("messages")) {
-            for (JsonNode part : message.path("content")) {
-                String type = part.path("type").asText("");
-                if (isImage(type)) {
-                    images++;
-                }
-            }
+            images += imagesIn(message.path("content"));
         }
         return images;
     }
@@ -199,18 +207,113 @@ public class TokenCounter {
         }
         long tokens = 0;
         for (JsonNode part : content) {
-            String type = part.path("type").asText("");
-            if (type.equals("text")) {
-                tokens += text(part.path("text").asText(""));
-            } else if (!isImage(type)) {
-                tokens += text(part.toString());
-            }
+            tokens += "text".equals(typeOf(part)) ? text(part.path("text").asText("")) : json(part);
         }
         return tokens;
     }
 
-    /** A content part that is an image: counted by {@link #images}, not as text. */
-    private static boolean isImage(String type) {
-        return type.equals("image_url") || type.equals("input_image");
+    /**
+     * The tokens of a part of a prompt that is neither a string nor a text part (a tool's output, a Responses input
+     * item...) counted as the text of its JSON, its images and files left out ({@link #isImage}, {@link #isFile}).
+     */
+    public long json(JsonNode node) {
+        JsonNode text = withoutImagesOrFiles(node);
+        return text == null ? 0 : text(text.toString());
+    }
+
+    /** An upper bound of {@link #json}: the UTF-8 length of the same text. */
+    public static long jsonBound(JsonNode node) {
+        JsonNode text = withoutImagesOrFiles(node);
+        return text == null ? 0 : bytes(text.toString());
+    }
+
+    /**
+     * The images in {@code node}, wherever they are (a message's content part, a tool's output, a computer
+     * screenshot...): each counts as one image, never as text.
+     */
+    public static long imagesIn(JsonNode node) {
+        if (isImage(node)) {
+            return 1;
+        }
+        long images = 0;
+        for (JsonNode child : node) { // the values of an object, the elements of an array; a value has none
+            images += imagesIn(child);
+        }
+        return images;
+    }
+
+    /**
+     * An image in a prompt: chat's {@code image_url} part, the Responses API's {@code input_image}, a
+     * {@code computer_screenshot}. Counted by {@link #images} (the model's {@code max-image-tokens}), not as text.
+     */
+    public static boolean isImage(JsonNode node) {
+        return switch (typeOf(node)) {
+            case "image_url", "input_image", "computer_screenshot" -> true;
+            default -> false;
+        };
+    }
+
+    /**
+     * A file in a prompt (chat's {@code file} part, the Responses API's {@code input_file}: by id, URL or inline data):
+     * what the upstream reads of it is not its bytes, so it is not counted as text; a request carrying one is reserved
+     * at the model's context window (docs/api.md).
+     */
+    public static boolean isFile(JsonNode node) {
+        return switch (typeOf(node)) {
+            case "file", "input_file" -> true;
+            default -> false;
+        };
+    }
+
+    /** The {@code type} of an object, {@code ""} when it has none (or is no object). */
+    private static String typeOf(JsonNode node) {
+        JsonNode type = node.get("type");
+        return type != null && type.isTextual() ? type.asText() : "";
+    }
+
+    /**
+     * {@code node} without its images and files, wherever nested: {@code null} if it is one, itself if it holds none,
+     * else a copy of what holds them (one pass; what holds none is shared, not copied).
+     */
+    private static JsonNode withoutImagesOrFiles(JsonNode node) {
+        if (isImage(node) || isFile(node)) {
+            return null;
+        }
+        if (node instanceof ObjectNode object) {
+            ObjectNode copy = null;
+            for (Map.Entry<String, JsonNode> field : object.properties()) {
+                JsonNode value = withoutImagesOrFiles(field.getValue());
+                if (value != field.getValue()) {
+                    if (copy == null) {
+                        copy = JsonNodeFactory.instance.objectNode();
+                        copy.setAll(object);
+                    }
+                    if (value == null) {
+                        copy.remove(field.getKey());
+                    } else {
+                        copy.set(field.getKey(), value);
+                    }
+                }
+            }
+            return copy == null ? node : copy;
+        }
+        if (node instanceof ArrayNode array) {
+            ArrayNode copy = null;
+            for (int i = 0; i < array.size(); i++) {
+                JsonNode element = array.get(i);
+                JsonNode value = withoutImagesOrFiles(element);
+                if (value != element && copy == null) {
+                    copy = JsonNodeFactory.instance.arrayNode(array.size());
+                    for (int j = 0; j < i; j++) {
+                        copy.add(array.get(j));
+                    }
+                }
+                if (copy != null && value != null) {
+                    copy.add(value);
+                }
+            }
+            return copy == null ? node : copy;
+        }
+        return node;
     }
 }

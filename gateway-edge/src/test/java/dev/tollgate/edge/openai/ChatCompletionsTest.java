@@ -11,6 +11,7 @@ import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import com.openai.models.chat.completions.ChatCompletionStreamOptions;
 import dev.tollgate.edge.support.GatewayTestSupport;
 import dev.tollgate.edge.support.Http;
+import dev.tollgate.edge.wire.TokenCounter;
 import org.junit.jupiter.api.Test;
 
 import java.math.BigDecimal;
@@ -147,6 +148,35 @@ class ChatCompletionsTest extends GatewayTestSupport {
         JsonNode other = upstream().lastRequestFor(toCompletionTokens);
         assertThat(other.path("max_completion_tokens").asLong()).as(other.toString()).isEqualTo(50);
         assertThat(other.has("max_tokens")).isFalse();
+    }
+
+    @Test
+    void aPredictionsTokensAreReservedAsOutputBesideMaxTokensWhichGoesUpstreamUnchanged() {
+        String key = newUserKey(newUser(newTeam(null, null, "clamp"), null), List.of());
+        String marker = unique("predicted");
+        String text = marker + " The budget reserves the worst case before the request goes upstream. ";
+        String prediction = text.repeat(100);
+
+        Http.Response plain = chat(key, "gpt-test", Map.of("max_tokens", 1));
+        Http.Response predicted = chat(key, "gpt-test", Map.of("max_tokens", 1,
+                "prediction", Map.of("type", "content", "content", prediction)));
+        Http.Response parts = chat(key, "gpt-test", Map.of("max_tokens", 1, "prediction", Map.of("type", "content",
+                "content", List.of(Map.of("type", "text", "text", prediction)))));
+
+        assertThat(predicted.status()).as(predicted.body()).isEqualTo(200);
+        assertThat(parts.status()).as(parts.body()).isEqualTo(200);
+        // the prediction's rejected tokens are billed as completion tokens (2.00/M), beside max_tokens
+        long predictionTokens = new TokenCounter().text(prediction);
+        BigDecimal atLeast = new BigDecimal("0.000002").multiply(BigDecimal.valueOf(predictionTokens));
+        BigDecimal withoutPrediction = new BigDecimal(plain.header("x-tollgate-reserved"));
+        assertThat(new BigDecimal(predicted.header("x-tollgate-reserved")).subtract(withoutPrediction))
+                .isGreaterThanOrEqualTo(atLeast);
+        assertThat(new BigDecimal(parts.header("x-tollgate-reserved")).subtract(withoutPrediction))
+                .isGreaterThanOrEqualTo(atLeast);
+        JsonNode forwarded = upstream().lastRequestFor(marker);
+        assertThat(forwarded.path("max_tokens").asLong()).isEqualTo(1);
+        assertThat(forwarded.path("prediction").path("content").isArray()).isTrue();
+        assertThat(predicted.header("x-tollgate-max-tokens")).isNull();
     }
 
     @Test

@@ -428,6 +428,13 @@ class EndpointsTest extends GatewayTestSupport {
                 "messages", List.of(spoken)));
         refused(heard, "messages[0].content[1]");
         assertThat(heard.json().path("error").path("code").asText()).isEqualTo("unsupported_parameter");
+        // an earlier answer's audio, by id, is read again as audio input
+        Http.Response replayed = http().post("/v1/chat/completions", key, Map.of("model", "gpt-test", "messages",
+                List.of(Map.of("role", "user", "content", "Say hi"),
+                        Map.of("role", "assistant", "audio", Map.of("id", "audio_abc123")),
+                        Map.of("role", "user", "content", "Again"))));
+        refused(replayed, "messages[1].audio");
+        assertThat(replayed.json().path("error").path("code").asText()).isEqualTo("unsupported_parameter");
 
         nothingSentOrReservedSince(upstreamCalls);
         assertThat(chat(key, "gpt-test", Map.of("modalities", List.of("text"))).status()).isEqualTo(200);
@@ -453,6 +460,19 @@ class EndpointsTest extends GatewayTestSupport {
                 "tools", List.of(function))).status()).isEqualTo(200);
         assertThat(chat(key, "gpt-test", Map.of("service_tier", "flex")).status()).as("cheaper, never undercounted")
                 .isEqualTo(200);
+    }
+
+    @Test
+    void toolsOrModalitiesThatAreNotAnArrayAreA400BeforeAnythingIsReservedOrSent() {
+        client();
+        int upstreamCalls = upstream().requests().size();
+
+        refused(http().post("/v1/responses", key, Map.of("model", "gpt-test", "input", "hi",
+                "tools", Map.of("a", Map.of()))), "tools");
+        refused(chat(key, "gpt-test", Map.of("tools", Map.of("a", Map.of()))), "tools");
+        refused(chat(key, "gpt-test", Map.of("modalities", "audio")), "modalities");
+
+        nothingSentOrReservedSince(upstreamCalls);
     }
 
     /** A 400 in OpenAI's shape naming {@code param}. */

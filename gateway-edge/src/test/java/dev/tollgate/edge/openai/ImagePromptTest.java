@@ -1,5 +1,6 @@
 package dev.tollgate.edge.openai;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tollgate.edge.support.GatewayTestSupport;
 import dev.tollgate.edge.support.Http;
@@ -84,6 +85,26 @@ class ImagePromptTest extends GatewayTestSupport {
                 .isEqualByComparingTo(tokens(3 + TOKENS.text(QUESTION) + MAX_IMAGE_TOKENS));
         assertThat(answer.json().path("usage").path("input_tokens").asLong())
                 .isEqualTo(TOKENS.text(QUESTION) + MAX_IMAGE_TOKENS);
+    }
+
+    @Test
+    void imagesInAResponsesToolOutputOrComputerScreenshotAreReservedAtTheModelsMaxImageTokens() throws Exception {
+        JsonNode body = JSON.readTree("""
+                {"model": "mock-image-prompt", "max_output_tokens": 5, "input": [
+                  {"type": "function_call_output", "call_id": "c",
+                   "output": [{"type": "input_image", "image_url": "%1$s"}]},
+                  {"type": "computer_call_output", "call_id": "d",
+                   "output": {"type": "computer_screenshot", "image_url": "%1$s"}}]}
+                """.formatted(PICTURE));
+
+        Http.Response answer = http().post("/v1/responses", key(), body);
+
+        assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+        // each item's text without its image, and each image at 2,000, not as the few tokens of its JSON
+        long text = TOKENS.text("{\"type\":\"function_call_output\",\"call_id\":\"c\",\"output\":[]}")
+                + TOKENS.text("{\"type\":\"computer_call_output\",\"call_id\":\"d\"}");
+        assertThat(new BigDecimal(answer.header("x-tollgate-reserved")))
+                .isEqualByComparingTo(tokens(text + 2 * MAX_IMAGE_TOKENS));
     }
 
     @Test

@@ -1,0 +1,100 @@
+package dev.tollgate.edge.openai;
+
+import dev.tollgate.edge.support.GatewayTestSupport;
+import dev.tollgate.edge.support.Http;
+import org.junit.jupiter.api.Test;
+
+import java.math.BigDecimal;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+import static dev.tollgate.readmodel.Tables.MESSAGE_COSTS;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Input the upstream reads and bills but Tollgate cannot see (a file, state or a prompt kept upstream) is reserved at
+ * the context window of each model that may answer, and refused where one has none. The models cost 0.001 per prompt
+ * token and nothing for their answer, so that the reservation is the prompt's: {@code mock-unseen-window} reads 500
+ * tokens and falls back to {@code mock-image-window}, which reads 1,000; {@code mock-unseen-unbounded-fallback} falls
+ * back to {@code mock-image-prompt}, which has no context window.
+ */
+class UnseenInputTest extends GatewayTestSupport {
+
+    static final BigDecimal PER_TOKEN = new BigDecimal("0.001");
+
+    private String user;
+
+    private String key() {
+        user = newUser(newTeam(null, "1000", "clamp"), null);
+        return newUserKey(user, List.of());
+    }
+
+    @Test
+    void aResponseContinuedUpstreamIsReservedAtTheLargestContextWindowOfTheModelsThatMayAnswer() {
+        Http.Response answer = http().post("/v1/responses", key(), Map.of("model", "mock-unseen-window",
+                "input", "and then?", "previous_response_id", "resp_123", "max_output_tokens", 5));
+
+        // the window is not counted against the window: the requested model (500) answers, reserved at its
+        // fallback's 1,000
+        assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+        assertThat(answer.header("x-tollgate-model")).isEqualTo("mock-unseen-window");
+        assertThat(new BigDecimal(answer.header("x-tollgate-reserved")))
+                .isEqualByComparingTo(PER_TOKEN.multiply(BigDecimal.valueOf(1000)));
+    }
+
+    @Test
+    void aChatFileIsReservedAtTheContextWindowAndNotCountedAsItsBytes() {
+        StringBuilder pdf = new StringBuilder("data:application/pdf;base64,");
+        Random random = new Random(7);
+        String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+        for (int i = 0; i < 8000; i++) {
+            pdf.append(alphabet.charAt(random.nextInt(alphabet.length())));
+        }
+        Map<String, Object> message = Map.of("role", "user", "content", List.of(
+                Map.of("type", "text", "text", "Summarise this."),
+                Map.of("type", "file", "file", Map.of("filename", "a.pdf", "file_data", pdf.toString()))));
+
+        Http.Response answer = http().post("/v1/chat/completions", key(), Map.of("model", "mock-image-window",
+                "max_tokens", 5, "messages", List.of(message)));
+
+        // 8,000 characters of base64 are not 8,000 tokens of prompt: the model's 1,000-token window bounds the file
+        assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+        assertThat(new BigDecimal(answer.header("x-tollgate-reserved")))
+                .isEqualByComparingTo(PER_TOKEN.multiply(BigDecimal.valueOf(1000)));
+    }
+
+    @Test
+    void unseenInputIsRefusedBeforeAnythingIsReservedWhenAModelThatMayAnswerHasNoContextWindow() {
+        String key = key();
+        Map<String, Object> file = Map.of("type", "input_file", "file_id", "file-abc");
+
+        refused(http().post("/v1/responses", key, Map.of("model", "mock-image-prompt", "input", List.of(
+                Map.of("role", "user", "content", List.of(Map.of("type", "input_text", "text", "Read it."), file))))),
+                "input[0].content[1]", "mock-image-prompt");
+        refused(http().post("/v1/responses", key, Map.of("model", "mock-image-prompt", "input", List.of(
+                Map.of("type", "function_call_output", "call_id", "c", "output", List.of(file))))),
+                "input[0].output[0]", "mock-image-prompt");
+        refused(http().post("/v1/responses", key, Map.of("model", "mock-image-prompt", "conversation", "conv_1",
+                "input", "hi")), "conversation", "mock-image-prompt");
+        refused(http().post("/v1/responses", key, Map.of("model", "mock-image-prompt",
+                "prompt", Map.of("id", "pmpt_1", "variables", Map.of("doc", file)))), "prompt", "mock-image-prompt");
+        refused(http().post("/v1/chat/completions", key, Map.of("model", "mock-image-prompt", "messages", List.of(
+                Map.of("role", "user", "content", List.of(Map.of("type", "file", "file",
+                        Map.of("file_id", "file-abc"))))))), "messages[0].content[0]", "mock-image-prompt");
+        // the requested model has a window, its fallback none
+        refused(http().post("/v1/responses", key, Map.of("model", "mock-unseen-unbounded-fallback",
+                "previous_response_id", "resp_123")), "previous_response_id", "mock-image-prompt");
+
+        assertThat(dsl.fetchCount(MESSAGE_COSTS, MESSAGE_COSTS.USER_ID.eq(user))).isZero();
+    }
+
+    private static void refused(Http.Response response, String param, String model) {
+        assertThat(response.status()).as(response.body()).isEqualTo(400);
+        assertThat(response.json().path("error").path("type").asText()).isEqualTo("invalid_request_error");
+        assertThat(response.json().path("error").path("code").asText()).isEqualTo("unsupported_parameter");
+        assertThat(response.json().path("error").path("param").asText()).isEqualTo(param);
+        assertThat(response.json().path("error").path("message").asText()).contains("'" + model + "'")
+                .contains("context-window");
+    }
+}
