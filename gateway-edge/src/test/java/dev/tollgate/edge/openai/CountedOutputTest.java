@@ -1,0 +1,147 @@
+package dev.tollgate.edge.openai;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tollgate.edge.support.FakeUpstream;
+import dev.tollgate.edge.support.GatewayTestSupport;
+import dev.tollgate.edge.support.Http;
+import dev.tollgate.edge.wire.TokenCounter;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * What an upstream generated is counted as output wherever Tollgate counts it (a stream that ends without the
+ * upstream's usage, a whole answer without one, the output tokens granted to a stream): legacy function calls and
+ * refusals in chat, every output delta and output item of the Responses API, and not the prompt a legacy completion
+ * echoes. The upstream streams or answers what each test gives it ({@link FakeUpstream#give}).
+ */
+class CountedOutputTest extends GatewayTestSupport {
+
+    private static final TokenCounter TOKENS = new TokenCounter();
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Test
+    void aLegacyFunctionCallStreamCutBeforeItsUsageIsChargedForTheCallItStreamed() {
+        String marker = unique("call");
+        upstream().give(marker, List.of(
+                chatChunk(Map.of("role", "assistant", "function_call", Map.of("name", "get_weather", "arguments", ""))),
+                chatChunk(Map.of("function_call", Map.of("arguments", "{\"city\":"))),
+                chatChunk(Map.of("function_call", Map.of("arguments", "\"Paris, France\"}")))), FakeUpstream.End.CUT);
+
+        Http.Response response = http().post("/v1/chat/completions", key(), withFunctions(Map.of("model", "gpt-given",
+                "stream", true, "messages", List.of(Map.of("role", "user", "content", "Weather? " + marker)))));
+
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(response.body()).contains("Paris").doesNotContain("[DONE]");
+        JsonNode usage = messageCost(response.header("x-request-id")).path("usage");
+        assertThat(usage.path("completion_tokens").asLong()).as(usage.toString())
+                .isEqualTo(TOKENS.text("get_weather{\"city\":\"Paris, France\"}"));
+    }
+
+    @Test
+    void aLegacyFunctionCallStreamIsStoppedAtTheOutputTokensGranted() {
+        String marker = unique("call");
+        List<String> events = new ArrayList<>();
+        events.add(chatChunk(Map.of("role", "assistant", "function_call", Map.of("name", "w", "arguments", ""))));
+        for (int i = 0; i < 30; i++) {
+            events.add(chatChunk(Map.of("function_call", Map.of("arguments", " word"))));
+        }
+        upstream().give(marker, events, FakeUpstream.End.DONE);
+
+        Http.Response response = http().post("/v1/chat/completions", key(), withFunctions(Map.of("model", "gpt-given",
+                "stream", true, "max_tokens", 5, "messages", List.of(Map.of("role", "user", "content", marker)))));
+
+        assertThat(response.status()).isEqualTo(200);
+        int relayed = response.body().split("\" word\"", -1).length - 1;
+        assertThat(relayed).as(response.body()).isLessThanOrEqualTo(5);
+        JsonNode usage = messageCost(response.header("x-request-id")).path("usage");
+        assertThat(usage.path("completion_tokens").asLong()).as(usage.toString())
+                .isEqualTo(TOKENS.text("w" + " word".repeat(relayed))).isLessThanOrEqualTo(5);
+    }
+
+    @Test
+    void aRefusalStreamedBeforeTheStreamIsCutIsCharged() {
+        String marker = unique("refusal");
+        upstream().give(marker, List.of(chatChunk(Map.of("role", "assistant", "refusal", "")),
+                chatChunk(Map.of("refusal", "I'm sorry, ")), chatChunk(Map.of("refusal", "I cannot help with that."))),
+                FakeUpstream.End.CUT);
+
+        Http.Response response = http().post("/v1/chat/completions", key(), Map.of("model", "gpt-given",
+                "stream", true, "messages", List.of(Map.of("role", "user", "content", marker))));
+
+        assertThat(response.status()).isEqualTo(200);
+        JsonNode usage = messageCost(response.header("x-request-id")).path("usage");
+        assertThat(usage.path("completion_tokens").asLong()).as(usage.toString())
+                .isEqualTo(TOKENS.text("I'm sorry, I cannot help with that."));
+    }
+
+    @Test
+    void aWholeChatAnswerWithoutUsageIsChargedForItsLegacyFunctionCallAndItsRefusal() throws Exception {
+        String marker = unique("whole");
+        JsonNode call = JSON.createObjectNode().put("name", "get_weather")
+                .put("arguments", "{\"city\":\"Paris, France\"}");
+        upstream().giveWhole(marker, json(Map.of("id", "chatcmpl-given", "object", "chat.completion", "created", 1,
+                "model", "up-given", "choices", List.of(
+                        Map.of("index", 0, "finish_reason", "function_call",
+                                "message", Map.of("role", "assistant", "function_call", call)),
+                        Map.of("index", 1, "finish_reason", "stop",
+                                "message", Map.of("role", "assistant", "refusal", "I can't help with that."))))));
+
+        Http.Response answer = http().post("/v1/chat/completions", key(), withFunctions(Map.of("model", "gpt-given",
+                "n", 2, "messages", List.of(Map.of("role", "user", "content", marker)))));
+
+        assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+        // the call counted as tool calls are, whole; the refusal as its text
+        long expected = TOKENS.text(call.toString()) + TOKENS.text("I can't help with that.");
+        assertThat(answer.json().path("usage").path("completion_tokens").asLong()).isEqualTo(expected);
+        JsonNode row = messageCost(answer.header("x-request-id"));
+        assertThat(row.path("usage").path("completion_tokens").asLong()).as(row.toString()).isEqualTo(expected);
+    }
+
+    private String key() {
+        return newUserKey(newUser(newTeam(null, null, "clamp"), null), List.of());
+    }
+
+    /** The request with the legacy {@code functions}, calling {@code get_weather}. */
+    private static Map<String, Object> withFunctions(Map<String, Object> request) {
+        Map<String, Object> body = new HashMap<>(request);
+        body.put("functions", List.of(Map.of("name", "get_weather", "parameters", Map.of("type", "object",
+                "properties", Map.of("city", Map.of("type", "string"))))));
+        body.put("function_call", Map.of("name", "get_weather"));
+        return body;
+    }
+
+    private static String chatChunk(Map<String, Object> delta) {
+        Map<String, Object> choice = new HashMap<>(Map.of("index", 0, "delta", delta));
+        choice.put("finish_reason", null);
+        return json(Map.of("id", "chatcmpl-given", "object", "chat.completion.chunk", "created", 1,
+                "model", "up-given", "choices", List.of(choice)));
+    }
+
+    private static String completionChunk(String text) {
+        Map<String, Object> choice = new HashMap<>(Map.of("index", 0, "text", text));
+        choice.put("finish_reason", null);
+        return json(Map.of("id", "cmpl-given", "object", "text_completion", "created", 1, "model", "up-given",
+                "choices", List.of(choice)));
+    }
+
+    private static String responseEvent(String type, String delta) {
+        return json(Map.of("type", type, "sequence_number", 1, "item_id", "item_1", "output_index", 0,
+                "delta", delta));
+    }
+
+    private static String json(Object value) {
+        try {
+            return JSON.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
