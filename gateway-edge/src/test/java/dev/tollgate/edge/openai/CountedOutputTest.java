@@ -105,6 +105,60 @@ class CountedOutputTest extends GatewayTestSupport {
         assertThat(row.path("usage").path("completion_tokens").asLong()).as(row.toString()).isEqualTo(expected);
     }
 
+    @Test
+    void aResponseStreamCutAfterToolInputsAndARefusalIsChargedForThem() {
+        String marker = unique("responses");
+        List<String> deltas = List.of("print('hello')", "{\"query\":\"budgets\"}", "I can't do that.");
+        upstream().give(marker, List.of(
+                responseEvent("response.custom_tool_call_input.delta", deltas.get(0)),
+                responseEvent("response.mcp_call_arguments.delta", deltas.get(1)),
+                responseEvent("response.refusal.delta", deltas.get(2))), FakeUpstream.End.CUT);
+
+        Http.Response response = http().post("/v1/responses", key(), Map.of("model", "gpt-given", "stream", true,
+                "input", marker));
+
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(response.body()).contains("response.refusal.delta");
+        JsonNode usage = messageCost(response.header("x-request-id")).path("usage");
+        assertThat(usage.path("completion_tokens").asLong()).as(usage.toString())
+                .isEqualTo(TOKENS.text(String.join("", deltas)));
+    }
+
+    @Test
+    void aWholeResponseWithoutUsageIsChargedForItsReasoningAsReasoningAndForItsCallsAndRefusal() throws Exception {
+        String marker = unique("responses");
+        String thought = "Weighing the question at length";
+        String summary = " and summing it up";
+        String arguments = "{\"city\":\"Paris\"}";
+        String input = "print('hello')";
+        String refusal = "I can't do that.";
+        Map<String, Object> response = new HashMap<>(Map.of("id", "resp_given", "object", "response",
+                "status", "completed", "model", "up-given", "output", List.of(
+                        Map.of("type", "reasoning", "id", "rs_1",
+                                "content", List.of(Map.of("type", "reasoning_text", "text", thought)),
+                                "summary", List.of(Map.of("type", "summary_text", "text", summary))),
+                        Map.of("type", "function_call", "id", "fc_1", "call_id", "call_1", "name", "weather",
+                                "arguments", arguments),
+                        Map.of("type", "custom_tool_call", "id", "ctc_1", "call_id", "call_2", "name", "python",
+                                "input", input),
+                        Map.of("type", "message", "id", "msg_1", "role", "assistant",
+                                "content", List.of(Map.of("type", "refusal", "refusal", refusal))))));
+        response.put("usage", null);
+        upstream().giveWhole(marker, json(response));
+
+        Http.Response answer = http().post("/v1/responses", key(), Map.of("model", "gpt-given", "input", marker));
+
+        assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+        long reasoning = TOKENS.text(thought + summary);
+        long output = TOKENS.text(arguments + input + refusal) + reasoning;
+        JsonNode usage = answer.json().path("usage");
+        assertThat(usage.path("output_tokens").asLong()).as(usage.toString()).isEqualTo(output);
+        assertThat(usage.path("output_tokens_details").path("reasoning_tokens").asLong()).isEqualTo(reasoning);
+        JsonNode row = messageCost(answer.header("x-request-id")).path("usage");
+        assertThat(row.path("completion_tokens").asLong()).as(row.toString()).isEqualTo(output);
+        assertThat(row.path("reasoning_tokens").asLong()).isEqualTo(reasoning);
+    }
+
     private String key() {
         return newUserKey(newUser(newTeam(null, null, "clamp"), null), List.of());
     }
