@@ -125,8 +125,8 @@ public class ChatCompletionsRoute extends OpenAiEndpoint {
                 return usage.withImages(images);
             }
             long reasoning = countedReasoning(answer);
-            usage = new Usage(countedPrompt(), countedCompletion(answer) + reasoning, 0, reasoning)
-                    .withImages(images);
+            usage = charged(new Usage(countedPrompt(), countedCompletion(answer) + reasoning, 0, reasoning)
+                    .withImages(images));
             ObjectNode written = answer.putObject("usage").put("prompt_tokens", usage.promptTokens())
                     .put("completion_tokens", usage.completionTokens())
                     .put("total_tokens", usage.totalTokens());

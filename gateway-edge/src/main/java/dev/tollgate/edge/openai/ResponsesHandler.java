@@ -127,7 +127,7 @@ public class ResponsesHandler extends OpenAiEndpoint {
             if (reported != null) {
                 return reported.withImages(images);
             }
-            Usage counted = ResponsesOutput.ofResponse(answer).counted(tokens, countedPrompt(), images);
+            Usage counted = charged(ResponsesOutput.ofResponse(answer).counted(tokens, countedPrompt(), images));
             ObjectNode usage = answer.putObject("usage").put("input_tokens", counted.promptTokens());
             usage.putObject("input_tokens_details").put("cached_tokens", 0);
             usage.put("output_tokens", counted.completionTokens());

@@ -159,6 +159,38 @@ class CountedOutputTest extends GatewayTestSupport {
         assertThat(row.path("reasoning_tokens").asLong()).isEqualTo(reasoning);
     }
 
+    @Test
+    void aWholeAnswerWithoutUsageOfAModelThatHidesItsReasoningIsChargedItsGrant() throws Exception {
+        String chatMarker = unique("hidden");
+        upstream().giveWhole(chatMarker, json(Map.of("id", "chatcmpl-given", "object", "chat.completion",
+                "created", 1, "model", "up-given", "choices", List.of(Map.of("index", 0, "finish_reason", "stop",
+                        "message", Map.of("role", "assistant", "content", "Hello world"))))));
+        String responseMarker = unique("hidden");
+        Map<String, Object> response = new HashMap<>(Map.of("id", "resp_given", "object", "response",
+                "status", "completed", "model", "up-given", "output", List.of(Map.of("type", "message",
+                        "id", "msg_1", "role", "assistant", "content",
+                        List.of(Map.of("type", "output_text", "text", "Hello world"))))));
+        response.put("usage", null);
+        upstream().giveWhole(responseMarker, json(response));
+
+        Http.Response chat = http().post("/v1/chat/completions", key(), Map.of("model", "gpt-given-hidden-reasoning",
+                "messages", List.of(Map.of("role", "user", "content", chatMarker))));
+        Http.Response responses = http().post("/v1/responses", key(), Map.of("model", "gpt-given-hidden-reasoning",
+                "input", responseMarker));
+
+        // "Hello world" shown (2 tokens); what it reasoned is unknown: the 300 granted are charged, as for a stream
+        assertThat(chat.status()).as(chat.body()).isEqualTo(200);
+        assertThat(chat.json().path("usage").path("completion_tokens").asLong()).isEqualTo(300);
+        assertThat(chat.json().path("usage").path("completion_tokens_details").path("reasoning_tokens").asLong())
+                .isEqualTo(300 - TOKENS.text("Hello world"));
+        assertThat(messageCost(chat.header("x-request-id")).path("usage").path("completion_tokens").asLong())
+                .isEqualTo(300);
+        assertThat(responses.status()).as(responses.body()).isEqualTo(200);
+        assertThat(responses.json().path("usage").path("output_tokens").asLong()).isEqualTo(300);
+        assertThat(messageCost(responses.header("x-request-id")).path("usage").path("completion_tokens").asLong())
+                .isEqualTo(300);
+    }
+
     private String key() {
         return newUserKey(newUser(newTeam(null, null, "clamp"), null), List.of());
     }
