@@ -191,6 +191,40 @@ class CountedOutputTest extends GatewayTestSupport {
                 .isEqualTo(300);
     }
 
+    @Test
+    void theEchoedPromptOfALegacyCompletionIsNotOutputOfItsStreamNorOfItsWholeAnswer() throws Exception {
+        String streamed = unique("echo") + " The quick brown fox jumps over the lazy dog.".repeat(4);
+        upstream().give(streamed, List.of(completionChunk(streamed + "Once"), completionChunk(" upon"),
+                completionChunk(" a time")), FakeUpstream.End.DONE);
+        String whole = unique("echo") + " The quick brown fox jumps over the lazy dog.".repeat(4);
+        upstream().giveWhole(whole, json(Map.of("id", "cmpl-given", "object", "text_completion", "created", 1,
+                "model", "up-given", "choices", List.of(Map.of("index", 0, "text", whole + "Once upon a time",
+                        "finish_reason", "length")))));
+        assertThat(TOKENS.text(streamed)).as("past the 16 tokens granted without max_tokens").isGreaterThan(16);
+
+        Http.Response stream = http().post("/v1/completions", key(), Map.of("model", "gpt-given", "stream", true,
+                "echo", true, "prompt", streamed));
+        Http.Response answer = http().post("/v1/completions", key(), Map.of("model", "gpt-given", "echo", true,
+                "prompt", whole));
+
+        assertThat(stream.status()).isEqualTo(200);
+        assertThat(stream.body()).contains(" a time").endsWith("data: [DONE]\n\n");
+        long output = TOKENS.text("Once upon a time");
+        assertThat(messageCost(stream.header("x-request-id")).path("usage").path("completion_tokens").asLong())
+                .isEqualTo(output);
+        assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+        assertThat(answer.json().path("usage").path("completion_tokens").asLong()).isEqualTo(output);
+    }
+
+    @Test
+    void echoWithMaxTokensZeroIsRefusedAsAnyMaxTokensThatIsNotPositive() {
+        Http.Response refused = http().post("/v1/completions", key(), Map.of("model", "gpt-given", "echo", true,
+                "max_tokens", 0, "prompt", "Score this prompt"));
+
+        assertThat(refused.status()).isEqualTo(400);
+        assertThat(refused.json().path("error").path("param").asText()).isEqualTo("max_tokens");
+    }
+
     private String key() {
         return newUserKey(newUser(newTeam(null, null, "clamp"), null), List.of());
     }
