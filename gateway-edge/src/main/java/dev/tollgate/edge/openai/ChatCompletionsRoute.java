@@ -133,24 +133,29 @@ public class ChatCompletionsRoute extends OpenAiEndpoint {
                 return null;
             }
             Usage usage = UsageReader.read(answer.get("usage"));
-            if (usage == null) {
-                long reasoning = countedReasoning(answer);
-                usage = new Usage(countedPrompt(), countedCompletion(answer) + reasoning, 0, reasoning);
-                ObjectNode written = answer.putObject("usage").put("prompt_tokens", usage.promptTokens())
-                        .put("completion_tokens", usage.completionTokens())
-                        .put("total_tokens", usage.totalTokens());
-                written.putObject("completion_tokens_details").put("reasoning_tokens", reasoning);
+            if (usage != null) {
+                return usage.withImages(images);
             }
-            return usage.withImages(images);
+            long reasoning = countedReasoning(answer);
+            usage = charged(new Usage(countedPrompt(), countedCompletion(answer) + reasoning, 0, reasoning)
+                    .withImages(images));
+            ObjectNode written = answer.putObject("usage").put("prompt_tokens", usage.promptTokens())
+                    .put("completion_tokens", usage.completionTokens())
+                    .put("total_tokens", usage.totalTokens());
+            written.putObject("completion_tokens_details").put("reasoning_tokens", usage.reasoningTokens());
+            return usage;
         }
 
         private long countedCompletion(JsonNode answer) {
             long count = 0;
             for (JsonNode choice : answer.path("choices")) {
-                count += tokens.text(choice.path("message").path("content").asText(""));
-                JsonNode calls = choice.path("message").path("tool_calls");
-                if (!calls.isMissingNode()) {
-                    count += tokens.text(calls.toString());
+                JsonNode message = choice.path("message");
+                count += tokens.text(textOf(message, "content")) + tokens.text(textOf(message, "refusal"));
+                for (String calls : CALLS) {
+                    JsonNode called = message.path(calls);
+                    if (!called.isMissingNode() && !called.isNull()) {
+                        count += tokens.text(called.toString()); // the call as a whole, its name and arguments
+                    }
                 }
             }
             return count;
@@ -172,22 +177,38 @@ public class ChatCompletionsRoute extends OpenAiEndpoint {
         }
     }
 
+    /** Where a message calls functions: {@code tool_calls}, and the legacy {@code function_call} (with {@code functions}). */
+    private static final String[] CALLS = {"tool_calls", "function_call"};
+
     /**
-     * What one choice of a chunk delivers: its content and its tool calls' arguments, and the reasoning streamed
-     * beside them ({@code reasoning_content} or {@code reasoning}), which the upstream bills as output too.
+     * What one choice of a chunk delivers: its content, its refusal, the names and arguments of the functions it
+     * calls ({@code tool_calls}, or the legacy {@code function_call}), and the reasoning streamed beside them
+     * ({@code reasoning_content} or {@code reasoning}), which the upstream bills as output too.
      */
     static StreamRelay.Output deltaOutput(JsonNode choice) {
         JsonNode delta = choice.path("delta");
         String reasoning = reasoningIn(delta);
+        String said = textOf(delta, "content") + textOf(delta, "refusal");
         JsonNode calls = delta.get("tool_calls");
-        if (calls == null || !calls.isArray()) {
-            return StreamRelay.Output.of(textOf(delta, "content"), reasoning);
+        JsonNode legacy = delta.get("function_call");
+        if ((calls == null || !calls.isArray()) && (legacy == null || !legacy.isObject())) {
+            return StreamRelay.Output.of(said, reasoning);
         }
-        StringBuilder text = new StringBuilder(textOf(delta, "content"));
-        for (JsonNode call : calls) {
-            text.append(call.path("function").path("arguments").asText(""));
+        StringBuilder text = new StringBuilder(said);
+        if (calls != null && calls.isArray()) {
+            for (JsonNode call : calls) {
+                appendCall(text, call.path("function"));
+            }
         }
-        return new StreamRelay.Output(text.toString(), reasoning);
+        if (legacy != null) {
+            appendCall(text, legacy);
+        }
+        return StreamRelay.Output.of(text.toString(), reasoning);
+    }
+
+    /** A function call's part of a delta: its name (in its first delta) and its arguments' next piece. */
+    private static void appendCall(StringBuilder text, JsonNode function) {
+        text.append(textOf(function, "name")).append(textOf(function, "arguments"));
     }
 
     /** The reasoning a message or a delta carries as text ({@code reasoning_content} or {@code reasoning}). */
@@ -198,7 +219,7 @@ public class ChatCompletionsRoute extends OpenAiEndpoint {
 
     /** A string field of a delta, {@code ""} when absent or not a string. */
     private static String textOf(JsonNode delta, String field) {
-        JsonNode value = delta.get(field);
-        return value != null && value.isTextual() ? value.asText() : "";
+        JsonNode value = delta.path(field);
+        return value.isTextual() ? value.asText() : "";
     }
 }

@@ -14,6 +14,8 @@ import dev.tollgate.edge.wire.UsageReader;
 import dev.tollgate.edge.wire.UsageSplice;
 import org.springframework.stereotype.Component;
 
+import java.util.function.Function;
+
 
 /**
  * {@code POST /v1/completions} (the legacy text completions), priced like chat: prompt tokens at the input price,
@@ -45,12 +47,13 @@ public class CompletionsHandler extends OpenAiEndpoint {
     private final class CompletionPlan extends Plan {
 
         private final boolean clientWantsUsage;
+        private final int n;
 
         CompletionPlan(ObjectNode body, CatalogModel model, PriceInForce price) {
             super(body, model, price);
             long[] counted = prompt(body.get("prompt"));
             promptTokens = counted[0] + (body.path("suffix").isTextual() ? tokens.text(body.get("suffix").asText()) : 0);
-            int n = boundedInt(body, "n", 1, 128, 1);
+            n = boundedInt(body, "n", 1, 128, 1);
             int bestOf = boundedInt(body, "best_of", 1, 128, 1);
             if (bestOf < n) {
                 throw ApiError.invalidRequest("'best_of' must be at least 'n'.", "best_of");
@@ -83,19 +86,32 @@ public class CompletionsHandler extends OpenAiEndpoint {
                 return reported;
             }
             long completion = 0;
+            Function<JsonNode, StreamRelay.Output> output = output();
             for (JsonNode choice : answer.path("choices")) {
-                completion += tokens.text(choice.path("text").asText(""));
+                completion += tokens.text(output.apply(choice).text());
             }
-            answer.putObject("usage").put("prompt_tokens", promptTokens).put("completion_tokens", completion)
-                    .put("total_tokens", promptTokens + completion);
-            return new Usage(promptTokens, completion, 0, 0);
+            Usage usage = charged(new Usage(promptTokens, completion, 0, 0));
+            answer.putObject("usage").put("prompt_tokens", usage.promptTokens())
+                    .put("completion_tokens", usage.completionTokens()).put("total_tokens", usage.totalTokens());
+            return usage;
         }
 
         @Override
         StreamRelay.Dialect dialect() {
-            return new StreamRelay.Choices(json, tokens, "text_completion",
-                    choice -> StreamRelay.Output.text(choice.path("text").asText("")), clientWantsUsage,
+            return new StreamRelay.Choices(json, tokens, "text_completion", output(), clientWantsUsage,
                     this::exactPrompt, 0);
+        }
+
+        /**
+         * The output of a choice, of an answer or a chunk: its text, less the prompt it echoes with {@code echo}.
+         * One per answer or stream (an echo may come in several chunks).
+         */
+        private Function<JsonNode, StreamRelay.Output> output() {
+            EchoedPrompts echo = EchoedPrompts.of(body, n);
+            return choice -> {
+                String text = choice.path("text").asText("");
+                return StreamRelay.Output.text(echo == null ? text : echo.after(choice.path("index").asInt(0), text));
+            };
         }
     }
 

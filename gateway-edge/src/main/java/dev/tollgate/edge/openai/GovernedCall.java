@@ -273,6 +273,7 @@ public class GovernedCall {
                     + "An admin publishes its price with PUT /admin/prices.")
                     .withHeader("X-Should-Retry", "false")); // retrying cannot help until an admin acts
             this.plan = endpoint.plan(body, model, price);
+            plan.chargeUnreported(this::unreported);
             plan.identify(observation, key, endpoint.route());
             this.tags = RequestTags.of(key.defaultTags(), body.get("metadata"), tagHeader);
             this.startedAt = now;
@@ -656,16 +657,21 @@ public class GovernedCall {
             return Flux.fromIterable(relay.closing(cost));
         }
 
-        /**
-         * What a stream is settled at: the upstream's usage, or what was relayed, counted. A model that reasons
-         * without streaming its reasoning (its {@code hidden-reasoning}) has spent an unknown part of the output
-         * granted on it before the stream ended without its usage (cut, left by the client, stopped at the grant):
-         * it is charged the whole grant, the most the upstream can have billed, never less.
-         */
+        /** What a stream is settled at: the upstream's usage, or what was relayed, counted ({@link #unreported}). */
         private Usage streamUsage(StreamRelay relay) {
-            Usage counted = relay.usage();
+            return relay.upstreamReportedUsage() ? relay.usage() : unreported(relay.usage());
+        }
+
+        /**
+         * What a request is charged when its upstream reported no usage, of a stream (cut, left by the client,
+         * stopped at the grant) or of a whole answer: the usage counted here. A model that reasons without showing
+         * its reasoning (its {@code hidden-reasoning}) has spent an unknown part of the output granted on it: it is
+         * charged the whole grant, the most the upstream can have billed, never less; the rest of the grant beyond
+         * what was counted is reported as reasoning tokens.
+         */
+        private Usage unreported(Usage counted) {
             CatalogModel answering = attempts == null ? null : attempts.answering();
-            if (answering == null || relay.upstreamReportedUsage() || !answering.hiddenReasoning()) {
+            if (answering == null || !answering.hiddenReasoning()) {
                 return counted; // (no deployment chosen: nothing went upstream)
             }
             long hidden = Math.max(0, reservation.grantedMaxTokens() - counted.completionTokens());

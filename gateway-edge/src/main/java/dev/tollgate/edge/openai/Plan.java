@@ -11,6 +11,8 @@ import dev.tollgate.edge.telemetry.RequestObservation;
 import dev.tollgate.edge.wire.UsageSplice;
 import dev.tollgate.query.directory.KeyRecord;
 
+import java.util.function.UnaryOperator;
+
 /**
  * One request of an {@link OpenAiEndpoint}: what {@link GovernedCall} needs to know about it that differs from
  * route to route. A route's plan reads the body once (400 on what the gateway relies on), then tells the governed
@@ -57,6 +59,8 @@ abstract class Plan {
     /** Whether the budget may lower the output tokens (images cannot be made smaller to fit a budget). */
     protected boolean clampable = true;
     protected boolean stream;
+    /** What a usage counted here is charged at ({@link #charged}); GovernedCall's rule, the same for streams. */
+    private UnaryOperator<Usage> unreported = UnaryOperator.identity();
 
     Plan(ObjectNode body, CatalogModel model, PriceInForce price) {
         this.body = body;
@@ -131,6 +135,19 @@ abstract class Plan {
      * written into the answer); {@code null}: the bytes are not an answer of this route.
      */
     abstract Usage usage(ObjectNode answer);
+
+    /** Sets what a usage counted here, where the upstream reported none, is charged at ({@link #charged}). */
+    final void chargeUnreported(UnaryOperator<Usage> charge) {
+        this.unreported = charge;
+    }
+
+    /**
+     * The usage of a whole answer the upstream reported none for, counted here, as it is charged (a model that
+     * hides its reasoning: its grant); the route writes it into the answer.
+     */
+    final Usage charged(Usage counted) {
+        return unreported.apply(counted);
+    }
 
     /**
      * How a whole answer of this route is read without a JSON tree ({@link UsageSplice}); {@code null}: always by its

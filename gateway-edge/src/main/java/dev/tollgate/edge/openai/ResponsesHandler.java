@@ -128,27 +128,13 @@ public class ResponsesHandler extends OpenAiEndpoint {
             if (reported != null) {
                 return reported.withImages(images);
             }
-            long input = countedPrompt();
-            long output = tokens.text(outputText(answer));
-            ObjectNode usage = answer.putObject("usage").put("input_tokens", input);
+            Usage counted = charged(ResponsesOutput.ofResponse(answer).counted(tokens, countedPrompt(), images));
+            ObjectNode usage = answer.putObject("usage").put("input_tokens", counted.promptTokens());
             usage.putObject("input_tokens_details").put("cached_tokens", 0);
-            usage.put("output_tokens", output);
-            usage.putObject("output_tokens_details").put("reasoning_tokens", 0);
-            usage.put("total_tokens", input + output);
-            return new Usage(input, output, 0, 0).withImages(images);
-        }
-
-        private String outputText(JsonNode response) {
-            StringBuilder text = new StringBuilder();
-            for (JsonNode item : response.path("output")) {
-                for (JsonNode part : item.path("content")) {
-                    text.append(part.path("text").asText(""));
-                }
-                if (item.has("arguments")) {
-                    text.append(item.get("arguments").asText(""));
-                }
-            }
-            return text.toString();
+            usage.put("output_tokens", counted.completionTokens());
+            usage.putObject("output_tokens_details").put("reasoning_tokens", counted.reasoningTokens());
+            usage.put("total_tokens", counted.promptTokens() + counted.completionTokens());
+            return counted;
         }
 
         @Override
@@ -156,14 +142,7 @@ public class ResponsesHandler extends OpenAiEndpoint {
             return new StreamRelay.Dialect() {
                 @Override
                 public StreamRelay.Output output(JsonNode event) {
-                    return switch (event.path("type").asText("")) {
-                        case "response.output_text.delta", "response.function_call_arguments.delta" ->
-                                StreamRelay.Output.text(event.path("delta").asText(""));
-                        // reasoning shown as text is output the upstream bills (a summary: less than it bills)
-                        case "response.reasoning_text.delta", "response.reasoning_summary_text.delta" ->
-                                new StreamRelay.Output("", event.path("delta").asText(""));
-                        default -> null;
-                    };
+                    return ResponsesOutput.ofEvent(event);
                 }
 
                 @Override

@@ -40,7 +40,7 @@ final class StreamRelay {
     }
 
     /**
-     * Text a stream delivers, of one event or of all of them: the answer (content, tool-call arguments) and the
+     * Text a stream delivers, of one event or of all of them: the answer (content, refusal, function calls) and the
      * reasoning streamed beside it ({@code reasoning_content}, reasoning deltas). Neither is {@code null}.
      */
     record Output(String text, String reasoning) {
@@ -274,11 +274,12 @@ final class StreamRelay {
     }
 
     /**
-     * Skims a chat completion chunk: the {@code delta.content} and the reasoning ({@link #reasoningOf}) of its
-     * choices, concatenated ({@link Output#NONE}: none), or {@code null} when the chunk needs its tree (a non-null
-     * {@code usage}, tool calls, a content or reasoning that is not a string or null, anything after the object,
-     * anything not JSON). What {@code ChatCompletionsRoute}'s output of a chunk reads from its tree, read by a
-     * streaming parser.
+     * Skims a chat completion chunk: the {@code delta.content}, the {@code delta.refusal} and the reasoning
+     * ({@link #reasoningOf}) of its choices, concatenated ({@link Output#NONE}: none), or {@code null} when the chunk
+     * needs its tree (a non-null {@code usage}, function calls, {@code tool_calls} or the legacy
+     * {@code function_call}, a content, refusal or reasoning that is not a string or null, anything after the
+     * object, anything not JSON). What {@code ChatCompletionsRoute}'s output of a chunk reads from its tree, read by
+     * a streaming parser.
      */
     static Output skimChatChunk(ObjectMapper json, byte[] event, int start, int end) {
         try (JsonParser parser = json.getFactory().createParser(event, start, end - start)) {
@@ -319,9 +320,10 @@ final class StreamRelay {
         }
     }
 
-    /** One choice of a chat chunk, its start read: its {@code delta.content} and reasoning, or {@code null}. */
+    /** One choice of a chat chunk, its start read: its delta's content, refusal and reasoning, or {@code null}. */
     private static Output skimChoice(JsonParser parser) throws IOException {
         String content = "";
+        String refusal = "";
         String reasoningContent = "";
         String reasoningField = "";
         while (parser.nextToken() == JsonToken.FIELD_NAME) {
@@ -335,31 +337,35 @@ final class StreamRelay {
                 return null;
             }
             content = "";
+            refusal = "";
             reasoningContent = "";
             reasoningField = "";
             while (parser.nextToken() == JsonToken.FIELD_NAME) {
                 String deltaField = parser.currentName();
                 JsonToken deltaValue = parser.nextToken();
-                if ("tool_calls".equals(deltaField)) {
-                    return null;
-                }
-                if ("content".equals(deltaField) || "reasoning_content".equals(deltaField)
-                        || "reasoning".equals(deltaField)) {
-                    if (deltaValue != JsonToken.VALUE_STRING && deltaValue != JsonToken.VALUE_NULL) {
-                        return null;
+                switch (deltaField) {
+                    case "tool_calls", "function_call" -> {
+                        return null; // the tree reads calls (ChatCompletionsRoute.deltaOutput)
                     }
-                    String read = deltaValue == JsonToken.VALUE_STRING ? parser.getText() : "";
-                    switch (deltaField) {
-                        case "content" -> content = read;
-                        case "reasoning_content" -> reasoningContent = read;
-                        default -> reasoningField = read;
+                    case "content", "refusal", "reasoning_content", "reasoning" -> {
+                        if (deltaValue != JsonToken.VALUE_STRING && deltaValue != JsonToken.VALUE_NULL) {
+                            return null;
+                        }
+                        String read = deltaValue == JsonToken.VALUE_STRING ? parser.getText() : "";
+                        switch (deltaField) {
+                            case "content" -> content = read;
+                            case "refusal" -> refusal = read;
+                            case "reasoning_content" -> reasoningContent = read;
+                            default -> reasoningField = read;
+                        }
                     }
-                } else {
-                    parser.skipChildren();
+                    default -> parser.skipChildren();
                 }
             }
         }
-        return Output.of(content, reasoningOf(reasoningContent, reasoningField));
+        // the tree's order, content then refusal; a refusal comes alone, so nothing is joined as a rule
+        String said = refusal.isEmpty() ? content : content.isEmpty() ? refusal : content + refusal;
+        return Output.of(said, reasoningOf(reasoningContent, reasoningField));
     }
 
     /**

@@ -182,10 +182,43 @@ class StreamRelayTest {
             }
         }
         for (String event : List.of("{\"choices\":[{\"delta\":{\"reasoning_content\":{\"text\":\"x\"}}}]}",
-                "{\"choices\":[{\"delta\":{\"reasoning\":7}}]}")) {
+                "{\"choices\":[{\"delta\":{\"reasoning\":7}}]}", "{\"choices\":[{\"delta\":{\"refusal\":[]}}]}")) {
             byte[] bytes = event.getBytes(StandardCharsets.UTF_8);
             assertThat(StreamRelay.skimChatChunk(JSON, bytes, 0, bytes.length)).as(event).isNull();
         }
+    }
+
+    @Test
+    void aRefusalIsSkimmedAsTheTreeReadsItAndFunctionCallsGoToTheTree() throws Exception {
+        Map<String, StreamRelay.Output> said = Map.of(
+                refusalChunk("I can't help with that."), StreamRelay.Output.text("I can't help with that."),
+                "{\"choices\":[{\"delta\":{\"content\":\"a\",\"refusal\":\"b\"}}]}", StreamRelay.Output.text("ab"),
+                "{\"choices\":[{\"delta\":{\"content\":null,\"refusal\":null}}]}", StreamRelay.Output.NONE);
+        for (Map.Entry<String, StreamRelay.Output> event : said.entrySet()) {
+            byte[] bytes = event.getKey().getBytes(StandardCharsets.UTF_8);
+            assertThat(StreamRelay.skimChatChunk(JSON, bytes, 0, bytes.length)).as(event.getKey())
+                    .isEqualTo(event.getValue());
+            assertThat(ChatCompletionsRoute.deltaOutput(JSON.readTree(bytes).path("choices").get(0)))
+                    .as(event.getKey()).isEqualTo(event.getValue());
+        }
+        String call = functionCallChunk("{\\\"city\\\":");
+        byte[] bytes = call.getBytes(StandardCharsets.UTF_8);
+        assertThat(StreamRelay.skimChatChunk(JSON, bytes, 0, bytes.length)).isNull();
+        assertThat(ChatCompletionsRoute.deltaOutput(JSON.readTree(bytes).path("choices").get(0)))
+                .isEqualTo(StreamRelay.Output.text("w{\"city\":"));
+    }
+
+    /** A chunk of the legacy {@code function_call}: the function's name and a piece of its arguments. */
+    static String functionCallChunk(String arguments) {
+        return "{\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"model\":\"m\",\"choices\":[{\"index\":0,"
+                + "\"delta\":{\"content\":null,\"function_call\":{\"name\":\"w\",\"arguments\":\"" + arguments
+                + "\"}},\"finish_reason\":null}]}";
+    }
+
+    /** A chunk of a refusal, its content null. */
+    static String refusalChunk(String refusal) {
+        return "{\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"model\":\"m\",\"choices\":[{\"index\":0,"
+                + "\"delta\":{\"content\":null,\"refusal\":\"" + refusal + "\"},\"finish_reason\":null}]}";
     }
 
     @Test
@@ -213,10 +246,12 @@ class StreamRelayTest {
             for (int i = 0; i < events; i++) {
                 String framing = random.nextInt(10) == 0 ? "data:%s\r\n\r\n" : "data: %s\n\n";
                 String word = words[random.nextInt(words.length)];
-                String event = switch (random.nextInt(15)) {
+                String event = switch (random.nextInt(18)) {
                     case 0 -> "{\"choices\":[{\"delta\":{\"tool_calls\":[{\"function\":{\"arguments\":\"{}\"}}]}}]}";
                     case 1, 2 -> reasoningChunk("reasoning_content", word);
                     case 3 -> reasoningChunk("reasoning", word);
+                    case 4 -> functionCallChunk(word);
+                    case 5, 6 -> refusalChunk(word);
                     default -> chunk(word);
                 };
                 stream.append(framing.formatted(event));

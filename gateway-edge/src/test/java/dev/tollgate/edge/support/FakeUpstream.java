@@ -13,6 +13,8 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 
@@ -43,6 +45,9 @@ import java.util.concurrent.Executors;
  * after its first text delta; {@code up-reasoning-cut-stream} streams a reasoning summary delta and a reasoning
  * text delta ({@link #REASONING_DELTAS}) before its text deltas, then breaks the connection like
  * {@code up-cut-stream}; {@code up-image-usage} reports gpt-image-1's token usage with its images.
+ * <p>
+ * {@code up-given}, on the chat, completions and responses routes, answers what a test gave it
+ * ({@link #give}, {@link #giveWhole}) for the request whose body holds the marker it was given with.
  */
 public final class FakeUpstream {
 
@@ -59,6 +64,20 @@ public final class FakeUpstream {
             " and then some more careful thought about it");
 
     private static FakeUpstream shared;
+
+    /** How a given stream ends after its events. */
+    public enum End {
+        /** {@code data: [DONE]}, with no usage before it. */
+        DONE,
+        /** The connection broken: no usage, no {@code [DONE]}. */
+        CUT
+    }
+
+    /** What {@code up-given} streams or answers for a marker. */
+    private record Given(List<String> events, End end, String whole) {
+    }
+
+    private final Map<String, Given> given = new ConcurrentHashMap<>();
 
     private final HttpServer server;
     private final ObjectMapper json = new ObjectMapper();
@@ -118,9 +137,59 @@ public final class FakeUpstream {
         hold.release();
     }
 
+    /**
+     * {@code up-given} streams these events (the JSON of each {@code data:} line) to the request whose body holds
+     * {@code marker}, then ends as told; {@code stream_options} and {@code max_tokens} play no part.
+     */
+    public void give(String marker, List<String> events, End end) {
+        given.put(marker, new Given(List.copyOf(events), end, null));
+    }
+
+    /** {@code up-given} answers this JSON, whole, to the request whose body holds {@code marker}. */
+    public void giveWhole(String marker, String answer) {
+        given.put(marker, new Given(List.of(), End.DONE, answer));
+    }
+
+    /** Answers what was given for this request; false when its model is not {@code up-given}. */
+    private boolean answeredAsGiven(HttpExchange exchange, JsonNode body) throws IOException {
+        if (!body.path("model").asText().equals("up-given")) {
+            return false;
+        }
+        String text = body.toString();
+        Given script = given.entrySet().stream().filter(entry -> text.contains(entry.getKey()))
+                .map(Map.Entry::getValue).findFirst()
+                .orElseThrow(() -> new IllegalStateException("nothing was given for " + text));
+        if (script.whole() != null) {
+            send(exchange, 200, "application/json", script.whole().getBytes(StandardCharsets.UTF_8));
+            return true;
+        }
+        exchange.getResponseHeaders().set("Content-Type", "text/event-stream");
+        exchange.sendResponseHeaders(200, 0);
+        OutputStream out = exchange.getResponseBody();
+        try {
+            for (String event : script.events()) {
+                event(out, event);
+            }
+            if (script.end() == End.CUT) {
+                Thread.sleep(200); // as up-cut-stream: the events are read before the reset
+                throw new IllegalStateException("the fake upstream cuts this stream");
+            }
+            out.write("data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8));
+            out.close();
+        } catch (IOException e) {
+            // the gateway hung up: it stopped the stream at the tokens it granted
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return true;
+    }
+
     private void chat(HttpExchange exchange) throws IOException {
         JsonNode body = json.readTree(exchange.getRequestBody());
         requests.add(body);
+        if (answeredAsGiven(exchange, body)) {
+            return;
+        }
         String model = body.path("model").asText();
         long maxTokens = body.path("max_completion_tokens").asLong(body.path("max_tokens").asLong(DEFAULT_COMPLETION_TOKENS));
         if (model.equals("up-over-max") || model.equals("up-reasoning-over-max")) {
@@ -301,6 +370,9 @@ public final class FakeUpstream {
 
     private void completions(HttpExchange exchange) throws IOException {
         JsonNode body = received(exchange);
+        if (answeredAsGiven(exchange, body)) {
+            return;
+        }
         String model = body.path("model").asText();
         if (failed(exchange, model)) {
             return;
@@ -391,6 +463,9 @@ public final class FakeUpstream {
 
     private void responses(HttpExchange exchange) throws IOException {
         JsonNode body = received(exchange);
+        if (answeredAsGiven(exchange, body)) {
+            return;
+        }
         String model = body.path("model").asText();
         if (failed(exchange, model)) {
             return;
