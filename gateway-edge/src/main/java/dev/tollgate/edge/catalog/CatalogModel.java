@@ -41,8 +41,8 @@ public record CatalogModel(String name, long maxOutputTokens, ModelPrice configu
     }
 
     /**
-     * The chat body field this deployment gets the output tokens a clamp granted in when the client set neither
-     * {@code max_completion_tokens} nor {@code max_tokens} (asked only then).
+     * The chat body field this deployment reads a request's output limit from: the client's limit (whichever field the
+     * client used) or a clamp's grant goes there, alone.
      */
     public String outputLimitField() {
         if (deployment != null && deployment.outputLimitField() != null) {

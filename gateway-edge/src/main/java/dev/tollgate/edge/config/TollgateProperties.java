@@ -613,8 +613,8 @@ public record TollgateProperties(
      *                        {@code anthropic}: the {@code anthropic-version} header (default 2023-06-01). Not used by
      *                        other providers.
      * @param azureDeployment {@code azure} only: the deployment name in the URL; the upstream model when not set
-     * @param outputLimitField the chat body field the output tokens granted are sent in when the client set neither
-     *                        {@code max_completion_tokens} nor {@code max_tokens}; {@code null}: the provider's
+     * @param outputLimitField the chat body field a request's output limit is sent in (the client's, whichever field
+     *                        it used, or a clamp's grant); {@code null}: the provider's
      *                        ({@link OutputLimitField#defaultFor})
      */
     public record Deployment(String name,
