@@ -654,7 +654,7 @@ public class GovernedCall {
             Usage usage = streamUsage(relay);
             Money cost = cost(usage);
             settle(usage, cost);
-            return Flux.fromIterable(relay.closing(cost));
+            return Flux.fromIterable(relay.closing(usage, cost));
         }
 
         /** What a stream is settled at: the upstream's usage, or what was relayed, counted ({@link #unreported}). */

@@ -162,7 +162,7 @@ public class ResponsesHandler extends OpenAiEndpoint {
                 }
 
                 @Override
-                public List<byte[]> closing(StreamRelay relay, Money cost) {
+                public List<byte[]> closing(StreamRelay relay, Usage usage, Money cost) {
                     return List.of(); // a responses stream ends with its final event, without [DONE]
                 }
 

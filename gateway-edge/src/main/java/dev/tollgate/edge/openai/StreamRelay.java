@@ -92,8 +92,8 @@ final class StreamRelay {
         /** The event to send in place of one reporting usage (with its cost), or {@code null} to drop it. */
         JsonNode withCost(ObjectNode event, Money cost);
 
-        /** What to send after the upstream's last event, once the request is settled. */
-        List<byte[]> closing(StreamRelay relay, Money cost);
+        /** What to send after the upstream's last event, once the request is settled at {@code usage}. */
+        List<byte[]> closing(StreamRelay relay, Usage usage, Money cost);
 
         /** The usage of a stream that reported none: the prompt as counted, the delivered output counted. */
         Usage counted(Output delivered);
@@ -435,8 +435,9 @@ final class StreamRelay {
         return emittedAny;
     }
 
-    List<byte[]> closing(Money cost) {
-        return dialect.closing(this, cost);
+    /** What to send last, the request settled at {@code usage} (what was counted, or more: GovernedCall). */
+    List<byte[]> closing(Usage usage, Money cost) {
+        return dialect.closing(this, usage, cost);
     }
 
     /**
@@ -517,11 +518,10 @@ final class StreamRelay {
         }
 
         @Override
-        public List<byte[]> closing(StreamRelay relay, Money cost) {
+        public List<byte[]> closing(StreamRelay relay, Usage usage, Money cost) {
             if (!clientWantsUsage || relay.upstreamReportedUsage()) {
                 return List.of(SseEvents.DONE);
             }
-            Usage usage = relay.usage();
             ObjectNode chunk = json.createObjectNode().put("object", chunkObject);
             chunk.putArray("choices");
             ObjectNode written = chunk.putObject("usage").put("prompt_tokens", usage.promptTokens())

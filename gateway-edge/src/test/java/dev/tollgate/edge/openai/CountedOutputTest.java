@@ -160,6 +160,28 @@ class CountedOutputTest extends GatewayTestSupport {
     }
 
     @Test
+    void theUsageChunkTollgateWritesForAModelThatHidesItsReasoningShowsWhatIsCharged() throws Exception {
+        String marker = unique("hidden stream");
+        upstream().give(marker, List.of(chatChunk(Map.of("role", "assistant", "content", "Hello")),
+                chatChunk(Map.of("content", " world"))), FakeUpstream.End.DONE);
+
+        Http.Response response = http().post("/v1/chat/completions", key(), Map.of("model",
+                "gpt-given-hidden-reasoning", "stream", true, "stream_options", Map.of("include_usage", true),
+                "messages", List.of(Map.of("role", "user", "content", marker))));
+
+        // the upstream sent no usage: the chunk Tollgate writes in its place shows the grant charged, not the 2 shown
+        assertThat(response.status()).isEqualTo(200);
+        String usageLine = response.body().lines().filter(line -> line.contains("\"usage\":{")).findFirst()
+                .orElseThrow(() -> new AssertionError(response.body()));
+        JsonNode usage = JSON.readTree(usageLine.substring(usageLine.indexOf('{'))).path("usage");
+        assertThat(usage.path("completion_tokens").asLong()).as(usageLine).isEqualTo(300);
+        assertThat(usage.path("completion_tokens_details").path("reasoning_tokens").asLong())
+                .isEqualTo(300 - TOKENS.text("Hello world"));
+        assertThat(messageCost(response.header("x-request-id")).path("usage").path("completion_tokens").asLong())
+                .isEqualTo(300);
+    }
+
+    @Test
     void aWholeAnswerWithoutUsageOfAModelThatHidesItsReasoningIsChargedItsGrant() throws Exception {
         String chatMarker = unique("hidden");
         upstream().giveWhole(chatMarker, json(Map.of("id", "chatcmpl-given", "object", "chat.completion",

@@ -66,7 +66,7 @@ class StreamRelayTest {
             at += length;
             relay.onChunk(piece).forEach(out::writeBytes);
         }
-        relay.closing(Money.of("0.0125")).forEach(out::writeBytes);
+        relay.closing(relay.usage(), Money.of("0.0125")).forEach(out::writeBytes);
         return out.toString(StandardCharsets.UTF_8);
     }
 
