@@ -280,8 +280,10 @@ public class GovernedCall {
             if (!plan.promptExact && (properties.edge().promptBoundShare() == 0 || !boundFitsEveryWindow())) {
                 plan.exactPrompt();
             }
+            if (plan.unseenInput != null && model.contextWindow() == null) {
+                throw UnseenInputs.needsWindow(plan.unseenInput, model);
+            }
             this.chain = chain(now);
-            UnseenInputs.requireWindows(plan.unseenInput, chain);
             if (!plan.promptExact && (key.tokensPerMinute() != null || chainHasTokenLimits())) {
                 plan.exactPrompt(); // token rate limits count the prompt: never refuse on the bound
             }
@@ -337,8 +339,9 @@ public class GovernedCall {
                 boolean requested = name.equals(model.name());
                 CatalogModel candidate = requested ? model : catalog.find(name).orElse(null);
                 if (candidate == null || chainPrices.containsKey(name) || !candidate.fits(plan.promptTokens)
-                        || !key.allows(name) || (!requested && catalog.kind(candidate) != endpoint.kind())) {
-                    continue;
+                        || !key.allows(name) || (!requested && catalog.kind(candidate) != endpoint.kind())
+                        || (plan.unseenInput != null && candidate.contextWindow() == null)) {
+                    continue; // (a model without a window cannot bound unseen input: not a fallback for it)
                 }
                 PriceInForce candidatePrice = requested ? price : prices.priceAt(name, now).orElse(null);
                 if (candidatePrice != null && (requested || plan.accepts(candidate, candidatePrice))) {
@@ -376,12 +379,13 @@ public class GovernedCall {
         /**
          * The prompt tokens reserved for a model: the text as counted plus its providers' margin (docs/providers.md),
          * and each image at the model's max-image-tokens, which is already the model's own count (no margin on it).
-         * A prompt with input Tollgate cannot see is reserved at the model's context window, the most input it bills
-         * for one call ({@link UnseenInputs}; every model that may answer has one).
+         * A prompt with input Tollgate cannot see is reserved at the model's context window, the most text input it
+         * bills for one call, and its images beside it as always ({@link UnseenInputs}; every model that may answer
+         * has a window).
          */
         private long reservedPrompt(CatalogModel candidate) {
             if (plan.unseenInput != null) {
-                return candidate.contextWindow();
+                return candidate.promptTokens(candidate.contextWindow(), plan.images);
             }
             long most = plan.promptTokens;
             for (CatalogModel deployment : candidate.deployments()) {
@@ -664,18 +668,25 @@ public class GovernedCall {
 
         /**
          * What a request is charged when its upstream reported no usage, of a stream (cut, left by the client,
-         * stopped at the grant) or of a whole answer: the usage counted here. A model that reasons without showing
-         * its reasoning (its {@code hidden-reasoning}) has spent an unknown part of the output granted on it: it is
-         * charged the whole grant, the most the upstream can have billed, never less; the rest of the grant beyond
-         * what was counted is reported as reasoning tokens.
+         * stopped at the grant) or of a whole answer: the usage counted here, but never less than the most the
+         * upstream can have billed for what Tollgate cannot count. Input it cannot see ({@link UnseenInputs}) is
+         * charged at what was reserved for it, the context window. A model that reasons without showing its
+         * reasoning (its {@code hidden-reasoning}) has spent an unknown part of the output granted on it: it is
+         * charged the whole grant; the rest of the grant beyond what was counted is reported as reasoning tokens.
          */
         private Usage unreported(Usage counted) {
             CatalogModel answering = attempts == null ? null : attempts.answering();
-            if (answering == null || !answering.hiddenReasoning()) {
-                return counted; // (no deployment chosen: nothing went upstream)
+            if (answering == null) {
+                return counted; // no deployment chosen: nothing went upstream
             }
-            long hidden = Math.max(0, reservation.grantedMaxTokens() - counted.completionTokens());
-            return new Usage(counted.promptTokens(), counted.completionTokens() + hidden, counted.cachedPromptTokens(),
+            long prompt = plan.unseenInput == null ? counted.promptTokens()
+                    : Math.max(counted.promptTokens(), reservedPrompt(answering));
+            long hidden = answering.hiddenReasoning()
+                    ? Math.max(0, reservation.grantedMaxTokens() - counted.completionTokens()) : 0;
+            if (prompt == counted.promptTokens() && hidden == 0) {
+                return counted;
+            }
+            return new Usage(prompt, counted.completionTokens() + hidden, counted.cachedPromptTokens(),
                     counted.reasoningTokens() + hidden, counted.images(), counted.imageVariant());
         }
 

@@ -32,33 +32,49 @@ final class UnseenInputs {
         return file == null ? null : GovernedCall.bounded("messages" + file);
     }
 
-    /** The first unseen input of a Responses request, as a {@code param}; {@code null}: none. */
+    /**
+     * The first unseen input of a Responses request, as a {@code param}; {@code null}: none. Besides files: state
+     * kept upstream, an input item given by reference ({@code item_reference}, or an item that is only an
+     * {@code id}), and a remote MCP server's tools, whose definitions the upstream imports and bills as input.
+     */
     static String inResponses(JsonNode body) {
         for (String field : KEPT_UPSTREAM) {
             if (body.hasNonNull(field)) {
                 return field;
             }
         }
-        String file = fileIn(body.path("input"));
+        JsonNode input = body.path("input");
+        for (int i = 0; i < input.size(); i++) {
+            if (isReference(input.get(i))) {
+                return "input[" + i + "]";
+            }
+        }
+        JsonNode tools = body.path("tools");
+        for (int i = 0; i < tools.size(); i++) {
+            if ("mcp".equals(tools.get(i).path("type").asText())) {
+                return "tools[" + i + "]";
+            }
+        }
+        String file = fileIn(input);
         return file == null ? null : GovernedCall.bounded("input" + file);
     }
 
+    /** An input item the upstream looks up by its id: {@code item_reference}, or an item without a type. */
+    private static boolean isReference(JsonNode item) {
+        JsonNode type = item.get("type");
+        return item.isObject() && ("item_reference".equals(type == null ? null : type.asText())
+                || (type == null && item.has("id") && !item.has("content") && !item.has("role")));
+    }
+
     /**
-     * Refuses a request with the unseen input {@code param} (none: {@code null}) when a model that may answer it has
-     * no context window to bound it.
+     * The refusal of a request with the unseen input {@code param} for {@code model}, which has no context window to
+     * bound it.
      */
-    static void requireWindows(String param, List<CatalogModel> models) {
-        if (param == null) {
-            return;
-        }
-        for (CatalogModel candidate : models) {
-            if (candidate.contextWindow() == null) {
-                throw new ApiError(HttpStatus.BAD_REQUEST, "invalid_request_error", "unsupported_parameter", param,
-                        "The model '" + candidate.name() + "' needs its context-window configured to accept '"
-                        + param + "': Tollgate cannot see this input (a file, or state or a prompt the upstream "
-                        + "keeps), so it reserves it at the model's context window.");
-            }
-        }
+    static ApiError needsWindow(String param, CatalogModel model) {
+        return new ApiError(HttpStatus.BAD_REQUEST, "invalid_request_error", "unsupported_parameter", param,
+                "The model '" + model.name() + "' needs its context-window configured to accept '" + param
+                + "': Tollgate cannot see this input (a file, an item by reference, remote tools, or state or a "
+                + "prompt the upstream keeps), so it reserves it at the model's context window.");
     }
 
     /** Where the first file in {@code node} is ({@code ""}: {@code node} itself, {@code "[2].content[0]"}...). */

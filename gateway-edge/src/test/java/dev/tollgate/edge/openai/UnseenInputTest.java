@@ -82,11 +82,67 @@ class UnseenInputTest extends GatewayTestSupport {
         refused(http().post("/v1/chat/completions", key, Map.of("model", "mock-image-prompt", "messages", List.of(
                 Map.of("role", "user", "content", List.of(Map.of("type", "file", "file",
                         Map.of("file_id", "file-abc"))))))), "messages[0].content[0]", "mock-image-prompt");
-        // the requested model has a window, its fallback none
-        refused(http().post("/v1/responses", key, Map.of("model", "mock-unseen-unbounded-fallback",
-                "previous_response_id", "resp_123")), "previous_response_id", "mock-image-prompt");
 
         assertThat(dsl.fetchCount(MESSAGE_COSTS, MESSAGE_COSTS.USER_ID.eq(user))).isZero();
+    }
+
+    @Test
+    void aFallbackWithoutAContextWindowIsLeftOutRatherThanRefusingTheRequest() {
+        Http.Response answer = http().post("/v1/responses", key(), Map.of("model", "mock-unseen-unbounded-fallback",
+                "previous_response_id", "resp_123", "max_output_tokens", 5));
+
+        assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+        assertThat(new BigDecimal(answer.header("x-tollgate-reserved")))
+                .as("its own window; the fallback without one, which could not bound it, is not a candidate")
+                .isEqualByComparingTo(PER_TOKEN.multiply(BigDecimal.valueOf(1000)));
+    }
+
+    @Test
+    void imagesAreReservedBesideTheContextWindowThatBoundsUnseenInput() {
+        Map<String, Object> image = Map.of("type", "image_url", "image_url", Map.of("url", "https://x/a.png"));
+        Map<String, Object> message = Map.of("role", "user", "content", List.of(image, image,
+                Map.of("type", "file", "file", Map.of("file_id", "file-abc"))));
+
+        Http.Response answer = http().post("/v1/chat/completions", key(), Map.of("model", "mock-image-window",
+                "max_tokens", 5, "messages", List.of(message)));
+
+        // an image may count more than the window holds (gpt-4o-mini's 48,169 against 128,000): never less than both
+        assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+        assertThat(new BigDecimal(answer.header("x-tollgate-reserved")))
+                .isEqualByComparingTo(PER_TOKEN.multiply(BigDecimal.valueOf(1000 + 2 * 2000)));
+    }
+
+    @Test
+    void itemsByReferenceAndRemoteMcpToolsAreUnseenInput() {
+        String key = key();
+        Http.Response byReference = http().post("/v1/responses", key, Map.of("model", "mock-unseen-window",
+                "max_output_tokens", 5, "input", List.of(Map.of("type", "item_reference", "id", "msg_1"),
+                        Map.of("role", "user", "content", "and this?"))));
+        Http.Response byIdAlone = http().post("/v1/responses", key, Map.of("model", "mock-unseen-window",
+                "max_output_tokens", 5, "input", List.of(Map.of("id", "msg_1"))));
+        Http.Response mcp = http().post("/v1/responses", key, Map.of("model", "mock-unseen-window",
+                "max_output_tokens", 5, "input", "What is on the board?", "tools", List.of(Map.of("type", "mcp",
+                        "server_label", "board", "server_url", "https://mcp.example/sse"))));
+
+        for (Http.Response answer : List.of(byReference, byIdAlone, mcp)) {
+            assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+            assertThat(new BigDecimal(answer.header("x-tollgate-reserved"))).as(answer.body())
+                    .isEqualByComparingTo(PER_TOKEN.multiply(BigDecimal.valueOf(1000)));
+        }
+    }
+
+    @Test
+    void unseenInputOfAnAnswerWithoutUsageIsChargedWhatWasReservedForIt() {
+        Http.Response answer = http().post("/v1/chat/completions", key(), Map.of("model", "gpt-unseen-no-usage",
+                "max_tokens", 5, "messages", List.of(Map.of("role", "user", "content", List.of(
+                        Map.of("type", "text", "text", "Summarise this."),
+                        Map.of("type", "file", "file", Map.of("file_id", "file-abc")))))));
+
+        // the upstream read the file and reported nothing: what it can have billed, not the few words counted
+        assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+        assertThat(answer.json().path("usage").path("prompt_tokens").asLong()).isEqualTo(1000);
+        assertThat(new BigDecimal(answer.header("x-tollgate-cost")))
+                .isEqualByComparingTo(PER_TOKEN.multiply(BigDecimal.valueOf(1000)));
     }
 
     private static void refused(Http.Response response, String param, String model) {
