@@ -36,6 +36,15 @@ public final class OpenAiModelFamilies {
         return upstreamModel != null && REASONING.matcher(upstreamModel).lookingAt();
     }
 
+    /**
+     * Whether {@code upstreamModel} is one of OpenAI's search models ({@code gpt-4o-search-preview},
+     * {@code gpt-4o-mini-search-preview}, {@code gpt-5-search-api}...): every chat completion of theirs searches the
+     * web, billed per call beside the tokens and absent from the usage.
+     */
+    public static boolean isWebSearch(String upstreamModel) {
+        return upstreamModel != null && upstreamModel.startsWith("gpt-") && upstreamModel.contains("-search-");
+    }
+
     /** The most prompt tokens one image counts for on {@code upstreamModel}; empty when its family is not known. */
     public static OptionalLong maxImageTokens(String upstreamModel) {
         if (upstreamModel != null) {

@@ -272,6 +272,13 @@ public class GovernedCall {
                     + model.name() + "' has no price in force, so Tollgate refuses it rather than charge nothing. "
                     + "An admin publishes its price with PUT /admin/prices.")
                     .withHeader("X-Should-Retry", "false")); // retrying cannot help until an admin acts
+            if (UnpricedCosts.searchFeeUnpriced(model, price)) {
+                throw new ApiError(HttpStatus.SERVICE_UNAVAILABLE, "api_error", "model_not_priced", "model",
+                        "The model '" + model.name() + "' searches the web on every call, billed beside its tokens, "
+                        + "and its price has no per-request amount to charge that with, so Tollgate refuses it. An "
+                        + "admin publishes one with PUT /admin/prices (per_request).")
+                        .withHeader("X-Should-Retry", "false");
+            }
             this.plan = endpoint.plan(body, model, price);
             plan.chargeUnreported(this::unreported);
             plan.identify(observation, key, endpoint.route());
@@ -344,7 +351,8 @@ public class GovernedCall {
                     continue; // (a model without a window cannot bound unseen input: not a fallback for it)
                 }
                 PriceInForce candidatePrice = requested ? price : prices.priceAt(name, now).orElse(null);
-                if (candidatePrice != null && (requested || plan.accepts(candidate, candidatePrice))) {
+                if (candidatePrice != null && (requested || plan.accepts(candidate, candidatePrice)
+                        && !UnpricedCosts.searchFeeUnpriced(candidate, candidatePrice))) {
                     models.add(candidate);
                     chainPrices.put(name, candidatePrice);
                 }

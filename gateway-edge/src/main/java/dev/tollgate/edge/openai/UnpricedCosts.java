@@ -2,7 +2,10 @@ package dev.tollgate.edge.openai;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tollgate.edge.catalog.CatalogModel;
+import dev.tollgate.edge.config.OpenAiModelFamilies;
 import dev.tollgate.edge.errors.ApiError;
+import dev.tollgate.edge.pricing.PriceInForce;
 import org.springframework.http.HttpStatus;
 
 /**
@@ -10,7 +13,8 @@ import org.springframework.http.HttpStatus;
  * many times a text token's, inside the same token counts), the per-call fees of OpenAI's built-in tools (web search,
  * file search, code interpreter, image generation: not in the usage at all) and priority processing (every token at
  * a higher price). Charged at the model's text prices they would be undercounted without a trace, so a request that
- * asks for them is refused before anything is reserved or sent.
+ * asks for them is refused before anything is reserved or sent. OpenAI's search models search on every call: they
+ * are served only with a per-request price to charge the search with.
  */
 final class UnpricedCosts {
 
@@ -48,6 +52,23 @@ final class UnpricedCosts {
                 throw refused(param + ".content[" + j + "]", "Audio input");
             }
         }
+    }
+
+    /**
+     * Whether {@code model} is served by one of OpenAI's search models (each call billed a web search beside its
+     * tokens, never in the usage) while the price in force has no per-request amount to charge it with.
+     */
+    static boolean searchFeeUnpriced(CatalogModel model, PriceInForce price) {
+        if (price.price().free() || price.price().perRequest() != null) {
+            return false;
+        }
+        for (CatalogModel deployment : model.deployments()) {
+            if (("openai".equals(deployment.provider()) || "azure".equals(deployment.provider()))
+                    && OpenAiModelFamilies.isWebSearch(deployment.upstreamModel())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** A Responses request: its built-in tools with per-call fees, and priority processing. */

@@ -463,6 +463,24 @@ class EndpointsTest extends GatewayTestSupport {
     }
 
     @Test
+    void aSearchModelIsServedOnlyWithAPerRequestPriceToChargeItsSearchWith() {
+        String key = newUserKey(newUser(newTeam(null, null, "clamp"), null), List.of());
+        Map<String, Object> question = Map.of("role", "user", "content", "What happened today?");
+
+        Http.Response unpriced = http().post("/v1/chat/completions", key, Map.of("model", "gpt-search-unpriced",
+                "max_tokens", 10, "messages", List.of(question)));
+        Http.Response priced = http().post("/v1/chat/completions", key, Map.of("model", "gpt-search-priced",
+                "max_tokens", 10, "messages", List.of(question)));
+
+        // every call searches the web, billed beside the tokens and never in the usage
+        assertThat(unpriced.status()).as(unpriced.body()).isEqualTo(503);
+        assertThat(unpriced.json().path("error").path("code").asText()).isEqualTo("model_not_priced");
+        assertThat(unpriced.json().path("error").path("message").asText()).contains("per-request");
+        assertThat(priced.status()).as(priced.body()).isEqualTo(200);
+        assertThat(new BigDecimal(priced.header("x-tollgate-cost"))).isGreaterThan(new BigDecimal("0.03"));
+    }
+
+    @Test
     void toolsOrModalitiesThatAreNotAnArrayAreA400BeforeAnythingIsReservedOrSent() {
         client();
         int upstreamCalls = upstream().requests().size();
