@@ -177,7 +177,7 @@ public class ChatCompletionsRoute extends OpenAiEndpoint {
         }
     }
 
-    /** Where a message calls functions: {@code tool_calls}, and the legacy {@code function_call} (with {@code functions}). */
+    /** Where a message calls functions: {@code tool_calls}, and the legacy {@code function_call}. */
     private static final String[] CALLS = {"tool_calls", "function_call"};
 
     /**
