@@ -28,6 +28,11 @@ public final class OpenAiModelFamilies {
     private OpenAiModelFamilies() {
     }
 
+    /** Whether deployments of {@code provider} serve OpenAI's own models under OpenAI's names. */
+    public static boolean servesOpenAiModels(String provider) {
+        return "openai".equals(provider) || "azure".equals(provider);
+    }
+
     /**
      * Whether {@code upstreamModel} names one of OpenAI's reasoning models as OpenAI and Azure name them (a name
      * behind a router's prefix, such as OpenRouter's {@code openai/o3}, is that router's to translate).

@@ -478,7 +478,7 @@ public record TollgateProperties(
             if ("openai".equals(provider) && isOpenAisApi(baseUrl)) {
                 return MAX_COMPLETION_TOKENS;
             }
-            if ("openai".equals(provider) || "azure".equals(provider)) {
+            if (OpenAiModelFamilies.servesOpenAiModels(provider)) {
                 return OpenAiModelFamilies.isReasoning(upstreamModel) ? MAX_COMPLETION_TOKENS : MAX_TOKENS;
             }
             return MAX_TOKENS;

@@ -29,8 +29,6 @@ public final class LiteLlmMapping {
 
     private static final BigDecimal MILLION = BigDecimal.valueOf(1_000_000);
     private static final String ENV = "os.environ/";
-    /** The providers that serve OpenAI's own models under their names. */
-    private static final Set<String> OPENAI_PROVIDERS = Set.of("openai", "azure");
 
     /** A provider prefix Tollgate serves: its provider and the default base URL ({@code null}: api_base required). */
     private record Prefix(String provider, String defaultBase) {
@@ -336,7 +334,7 @@ public final class LiteLlmMapping {
         for (Deployment d : group) {
             maxImageTokens = Math.max(maxImageTokens,
                     OpenAiModelFamilies.maxImageTokens(d.upstreamModel()).orElse(maxImageTokens));
-            hiddenReasoning |= OPENAI_PROVIDERS.contains(d.provider())
+            hiddenReasoning |= OpenAiModelFamilies.servesOpenAiModels(d.provider())
                     && OpenAiModelFamilies.isReasoning(d.upstreamModel());
         }
         return new TollgateProperties.Model(first.modelName(),

@@ -63,7 +63,7 @@ final class UnpricedCosts {
             return false;
         }
         for (CatalogModel deployment : model.deployments()) {
-            if (("openai".equals(deployment.provider()) || "azure".equals(deployment.provider()))
+            if (OpenAiModelFamilies.servesOpenAiModels(deployment.provider())
                     && OpenAiModelFamilies.isWebSearch(deployment.upstreamModel())) {
                 return true;
             }
