@@ -6,15 +6,17 @@ import dev.tollgate.edge.catalog.CatalogModel;
 import dev.tollgate.edge.config.OpenAiModelFamilies;
 import dev.tollgate.edge.errors.ApiError;
 import dev.tollgate.edge.pricing.PriceInForce;
+import java.util.Set;
 import org.springframework.http.HttpStatus;
 
 /**
  * What an upstream bills beyond the tokens of text and images Tollgate prices: audio tokens (at their own prices,
  * many times a text token's, inside the same token counts), the per-call fees of OpenAI's built-in tools (web search,
- * file search, code interpreter, image generation: not in the usage at all) and priority processing (every token at
- * a higher price). Charged at the model's text prices they would be undercounted without a trace, so a request that
- * asks for them is refused before anything is reserved or sent. OpenAI's search models search on every call: they
- * are served only with a per-request price to charge the search with.
+ * file search, code interpreter, image generation: not in the usage at all) and service tiers that bill every token
+ * at a higher price (priority, and any tier not known to cost less). Charged at the model's text prices they would be
+ * undercounted without a trace, so a request that asks for them is refused before anything is reserved or sent.
+ * OpenAI's search models search on every call: they are served only with a per-request price to charge the search
+ * with.
  */
 final class UnpricedCosts {
 
@@ -34,7 +36,7 @@ final class UnpricedCosts {
         if (body.hasNonNull("web_search_options")) {
             throw refused("web_search_options", "Web search, billed per call beside the tokens,");
         }
-        refusePriority(body);
+        refuseUnpricedTier(body);
     }
 
     /**
@@ -82,12 +84,22 @@ final class UnpricedCosts {
                         + "tokens,");
             }
         }
-        refusePriority(body);
+        refuseUnpricedTier(body);
     }
 
-    private static void refusePriority(ObjectNode body) {
-        if ("priority".equals(body.path("service_tier").asText())) {
-            throw refused("service_tier", "Priority processing, billed at higher prices per token,");
+    /**
+     * The tiers whose tokens cost at most what the price book says: {@code auto} is the operator's own default (the
+     * tier their prices are for), {@code default} the standard prices, {@code flex} half of them and {@code scale}
+     * prepaid capacity. Any other tier ({@code priority}, and tiers added after this list) may bill every token at
+     * a higher price, so it is refused unless named here.
+     */
+    private static final Set<String> PRICED_TIERS = Set.of("auto", "default", "flex", "scale");
+
+    private static void refuseUnpricedTier(ObjectNode body) {
+        JsonNode tier = body.get("service_tier");
+        if (tier != null && !tier.isNull() && !(tier.isTextual() && PRICED_TIERS.contains(tier.asText()))) {
+            throw refused("service_tier", "Processing at a service tier other than auto, default, flex or scale "
+                    + "(priority bills every token at higher prices)");
         }
     }
 

@@ -441,7 +441,7 @@ class EndpointsTest extends GatewayTestSupport {
     }
 
     @Test
-    void builtInToolsWithPerCallFeesAndPriorityProcessingAreRefusedBeforeAnythingIsReservedOrSent() {
+    void builtInToolsWithPerCallFeesAndServiceTiersAboveThePricesAreRefusedBeforeAnythingIsReservedOrSent() {
         client();
         int upstreamCalls = upstream().requests().size();
         Map<String, Object> function = Map.of("type", "function", "name", "lookup", "parameters", Map.of());
@@ -454,12 +454,20 @@ class EndpointsTest extends GatewayTestSupport {
                 "service_tier", "priority")), "service_tier");
         refused(chat(key, "gpt-test", Map.of("web_search_options", Map.of())), "web_search_options");
         refused(chat(key, "gpt-test", Map.of("service_tier", "priority")), "service_tier");
+        // a tier Tollgate does not know may bill more (OpenAI's project settings name "fast" and "ultrafast")
+        refused(chat(key, "gpt-test", Map.of("service_tier", "fast")), "service_tier");
+        refused(http().post("/v1/responses", key, Map.of("model", "gpt-test", "input", "x",
+                "service_tier", "ultrafast")), "service_tier");
+        refused(chat(key, "gpt-test", Map.of("service_tier", List.of("default"))), "service_tier");
 
         nothingSentOrReservedSince(upstreamCalls);
         assertThat(http().post("/v1/responses", key, Map.of("model", "gpt-test", "input", "x",
                 "tools", List.of(function))).status()).isEqualTo(200);
         assertThat(chat(key, "gpt-test", Map.of("service_tier", "flex")).status()).as("cheaper, never undercounted")
                 .isEqualTo(200);
+        for (String priced : List.of("auto", "default", "scale")) {
+            assertThat(chat(key, "gpt-test", Map.of("service_tier", priced)).status()).as(priced).isEqualTo(200);
+        }
     }
 
     @Test
