@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tollgate.api.money.ModelPrice;
+import dev.tollgate.query.price.PriceBookStamp;
 import dev.tollgate.query.price.PriceQueries;
 import dev.tollgate.query.price.PriceVersionView;
 import org.slf4j.Logger;
@@ -12,6 +13,7 @@ import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -21,8 +23,10 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * The price book as the hot path reads it: every version, in memory, read again from the read model every second
- * (and at once after a publication on this node). New prices apply without a restart, on every node.
+ * The price book as the hot path reads it: every version, in memory, checked against the read model every second
+ * (and at once after a publication on this node), read again only when it changed. New prices apply without a
+ * restart, on every node. Each version holds the whole book, so a year of published versions is many thousands of
+ * prices: neither the check nor a request's lookup reads them all.
  */
 @Component
 public class PriceBookCache {
@@ -30,12 +34,20 @@ public class PriceBookCache {
     private static final Logger log = LoggerFactory.getLogger(PriceBookCache.class);
     private static final ObjectMapper JSON = new ObjectMapper()
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    /** A version's order of precedence: the latest effective, the most recently published on a tie. */
+    private static final Comparator<Version> PRECEDENCE = Comparator.comparing(Version::effectiveFrom)
+            .thenComparingInt(Version::number);
 
     private final PriceQueries queries;
-    private final AtomicReference<List<Version>> versions = new AtomicReference<>(List.of());
+    private final AtomicReference<Book> book = new AtomicReference<>(Book.EMPTY);
 
     /** A version; {@code changed}: the models it sets the price of. The others it only shows as they were. */
     record Version(int number, Instant effectiveFrom, Map<String, ModelPrice> prices, Set<String> changed) {
+    }
+
+    /** The versions read at {@code stamp}; {@code byModel}: for each model, the versions that set it, by precedence. */
+    private record Book(PriceBookStamp stamp, Map<String, List<Version>> byModel) {
+        static final Book EMPTY = new Book(new PriceBookStamp(0, 0), Map.of());
     }
 
     public PriceBookCache(PriceQueries queries) {
@@ -47,33 +59,45 @@ public class PriceBookCache {
      * {@code PriceBook}); empty when it has none (never a silent zero).
      */
     public Optional<PriceInForce> priceAt(String model, Instant at) {
-        Version inForce = null;
-        for (Version version : versions.get()) {
-            if (!version.effectiveFrom().isAfter(at) && version.changed().contains(model) && (inForce == null
-                    || version.effectiveFrom().isAfter(inForce.effectiveFrom())
-                    || version.effectiveFrom().equals(inForce.effectiveFrom()) && version.number() > inForce.number())) {
-                inForce = version;
+        List<Version> setting = book.get().byModel().getOrDefault(model, List.of());
+        for (int i = setting.size() - 1; i >= 0; i--) {
+            Version version = setting.get(i);
+            if (!version.effectiveFrom().isAfter(at)) {
+                ModelPrice price = version.prices().get(model); // none: this version withdrew the model's price
+                return price == null ? Optional.empty() : Optional.of(new PriceInForce("v" + version.number(), price));
             }
         }
-        if (inForce == null || !inForce.prices().containsKey(model)) {
-            return Optional.empty();
-        }
-        return Optional.of(new PriceInForce("v" + inForce.number(), inForce.prices().get(model)));
+        return Optional.empty();
     }
 
     /** The highest version number known here. */
     public int latestVersion() {
-        return versions.get().stream().mapToInt(Version::number).max().orElse(0);
+        return book.get().stamp().latest();
     }
 
     @Scheduled(fixedDelay = 1000, initialDelay = 0)
     public void refresh() {
         try {
-            versions.set(queries.versions().stream().map(PriceBookCache::version)
-                    .sorted(Comparator.comparingInt(Version::number)).toList());
+            PriceBookStamp stamp = queries.stamp();
+            if (!stamp.equals(book.get().stamp())) {
+                // read after the stamp: a version published in between is read now and read again next time
+                book.set(read(stamp, queries.versions()));
+            }
         } catch (RuntimeException e) {
             log.warn("Could not read the price book; keeping the versions known so far", e);
         }
+    }
+
+    private static Book read(PriceBookStamp stamp, List<PriceVersionView> views) {
+        Map<String, List<Version>> byModel = new HashMap<>();
+        for (PriceVersionView view : views) {
+            Version version = version(view);
+            for (String model : version.changed()) {
+                byModel.computeIfAbsent(model, m -> new ArrayList<>()).add(version);
+            }
+        }
+        byModel.replaceAll((model, versions) -> versions.stream().sorted(PRECEDENCE).toList());
+        return new Book(stamp, Map.copyOf(byModel));
     }
 
     private static Version version(PriceVersionView view) {

@@ -13,6 +13,8 @@ import java.util.List;
 import java.util.Optional;
 
 import static dev.tollgate.readmodel.Tables.PRICE_VERSIONS;
+import static org.jooq.impl.DSL.count;
+import static org.jooq.impl.DSL.max;
 
 /** The price book's versions, from {@code price_versions}. */
 @Service
@@ -29,6 +31,16 @@ public class PriceQueries {
     /** Newest publication first. */
     public List<PriceVersionView> versions() {
         return dsl.selectFrom(PRICE_VERSIONS).orderBy(PRICE_VERSIONS.VERSION.desc()).fetch(PriceQueries::view);
+    }
+
+    /**
+     * What changes whenever {@code price_versions} does: its row count and highest version (rows are only inserted,
+     * and a replay of the read model deletes them all before inserting them again).
+     */
+    public PriceBookStamp stamp() {
+        var row = dsl.select(count(), max(PRICE_VERSIONS.VERSION))
+                .from(PRICE_VERSIONS).fetchOne();
+        return new PriceBookStamp(row.value1(), row.value2() == null ? 0 : row.value2());
     }
 
     /** The version in force at {@code at}: the latest effective one, the most recently published on a tie. */
