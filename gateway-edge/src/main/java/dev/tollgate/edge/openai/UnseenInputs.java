@@ -12,7 +12,8 @@ import java.util.Map;
 /**
  * Input an upstream reads and bills that Tollgate cannot see: a file (chat's {@code file} part, the Responses API's
  * {@code input_file}, by id, URL or inline data), the state the upstream keeps ({@code previous_response_id},
- * {@code conversation}) and a prompt stored upstream ({@code prompt}, which may carry files and images). Its size is
+ * {@code conversation}), a prompt stored upstream ({@code prompt}, which may carry files and images) and documents an
+ * upstream retrieves into the prompt (Azure's {@code data_sources}). Its size is
  * unknown here, but no upstream bills more input for one call than the model's context window: a request carrying it
  * has its prompt reserved at the context window of each model that may answer (GovernedCall), and is refused before
  * anything is reserved when one of them has none configured. Like an image's worst case, the window counts for the
@@ -26,8 +27,15 @@ final class UnseenInputs {
     private UnseenInputs() {
     }
 
-    /** The first unseen input of a chat completion request (a file part), as a {@code param}; {@code null}: none. */
+    /**
+     * The first unseen input of a chat completion request, as a {@code param}; {@code null}: none. A file part, or
+     * Azure's {@code data_sources} ("On Your Data"): the documents it retrieves are added to the prompt and billed
+     * as prompt tokens.
+     */
     static String inChat(JsonNode body) {
+        if (body.hasNonNull("data_sources")) {
+            return "data_sources";
+        }
         String file = fileIn(body.path("messages"));
         return file == null ? null : GovernedCall.bounded("messages" + file);
     }

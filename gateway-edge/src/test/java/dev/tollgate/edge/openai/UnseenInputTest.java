@@ -65,6 +65,24 @@ class UnseenInputTest extends GatewayTestSupport {
     }
 
     @Test
+    void azureDataSourcesAreReservedAtTheContextWindowTheRetrievedDocumentsCanFill() {
+        Map<String, Object> search = Map.of("type", "azure_search", "parameters",
+                Map.of("endpoint", "https://search.example", "index_name", "course-notes"));
+        Map<String, Object> question = Map.of("role", "user", "content", "What does week 3 cover?");
+
+        Http.Response answer = http().post("/v1/chat/completions", key(), Map.of("model", "mock-image-window",
+                "max_tokens", 5, "messages", List.of(question), "data_sources", List.of(search)));
+        Http.Response windowless = http().post("/v1/chat/completions", key(), Map.of("model", "mock-image-prompt",
+                "max_tokens", 5, "messages", List.of(question), "data_sources", List.of(search)));
+
+        // the documents the upstream retrieves are billed as prompt tokens: a few words must not be all that is held
+        assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+        assertThat(new BigDecimal(answer.header("x-tollgate-reserved")))
+                .isEqualByComparingTo(PER_TOKEN.multiply(BigDecimal.valueOf(1000)));
+        refused(windowless, "data_sources", "mock-image-prompt");
+    }
+
+    @Test
     void unseenInputIsRefusedBeforeAnythingIsReservedWhenAModelThatMayAnswerHasNoContextWindow() {
         String key = key();
         Map<String, Object> file = Map.of("type", "input_file", "file_id", "file-abc");
