@@ -247,6 +247,7 @@ public class GovernedCall {
                 throw ApiError.invalidRequest("You must provide a model parameter (a string).", "model");
             }
             endpoint.check(body);
+            UnpricedCosts.refuseRouterFields(body);
             JsonNode userField = body.get("user");
             if (userField != null && !userField.isNull() && !userField.isTextual()) {
                 throw ApiError.invalidRequest("'user' must be a string.", "user");

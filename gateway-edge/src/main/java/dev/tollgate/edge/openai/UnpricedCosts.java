@@ -6,6 +6,7 @@ import dev.tollgate.edge.catalog.CatalogModel;
 import dev.tollgate.edge.config.OpenAiModelFamilies;
 import dev.tollgate.edge.errors.ApiError;
 import dev.tollgate.edge.pricing.PriceInForce;
+import java.util.List;
 import java.util.Set;
 import org.springframework.http.HttpStatus;
 
@@ -22,6 +23,25 @@ final class UnpricedCosts {
 
     private UnpricedCosts() {
     }
+
+    /**
+     * Fields routers such as OpenRouter read on every route: {@code plugins} (web search and PDF parsing, billed per
+     * call beside the tokens), {@code models} and {@code route} (the router's own fallbacks, to models whose prices
+     * are not the one reserved for). Tollgate routes and prices the model itself (docs/routing.md).
+     */
+    static void refuseRouterFields(ObjectNode body) {
+        if (body.has("plugins")) {
+            throw refused("plugins", "A router's plugins (web search, PDF parsing), billed per call beside the "
+                    + "tokens,");
+        }
+        for (String field : ROUTER_FALLBACKS) {
+            if (body.has(field)) {
+                throw refused(field, "A router's own fallbacks to other models, at prices Tollgate did not reserve,");
+            }
+        }
+    }
+
+    private static final List<String> ROUTER_FALLBACKS = List.of("models", "route");
 
     /** A chat completion request's own fields (its messages' audio: {@link #refuseAudioInMessage}). */
     static void refuseInChat(ObjectNode body) {

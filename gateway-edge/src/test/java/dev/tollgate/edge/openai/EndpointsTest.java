@@ -471,6 +471,25 @@ class EndpointsTest extends GatewayTestSupport {
     }
 
     @Test
+    void aRoutersPluginsAndOwnFallbacksAreRefusedOnEveryRouteBeforeAnythingIsReservedOrSent() {
+        client();
+        int upstreamCalls = upstream().requests().size();
+        List<Map<String, Object>> web = List.of(Map.of("id", "web", "max_results", 10));
+
+        refused(chat(key, "gpt-test", Map.of("plugins", web)), "plugins");
+        refused(chat(key, "gpt-test", Map.of("models", List.of("openai/o1-pro"))), "models");
+        refused(chat(key, "gpt-test", Map.of("route", "fallback")), "route");
+        refused(http().post("/v1/responses", key, Map.of("model", "gpt-test", "input", "x", "plugins", web)),
+                "plugins");
+        refused(http().post("/v1/completions", key, Map.of("model", "gpt-test", "prompt", "x",
+                "models", List.of("openai/o1-pro"))), "models");
+        refused(http().post("/v1/embeddings", key, Map.of("model", "embed-test", "input", "x", "plugins", web)),
+                "plugins");
+
+        nothingSentOrReservedSince(upstreamCalls);
+    }
+
+    @Test
     void aSearchModelIsServedOnlyWithAPerRequestPriceToChargeItsSearchWith() {
         String key = newUserKey(newUser(newTeam(null, null, "clamp"), null), List.of());
         Map<String, Object> question = Map.of("role", "user", "content", "What happened today?");
