@@ -493,7 +493,7 @@ public class Team {
         long total = 0;
         for (ActiveBoost boost : boosts.values()) {
             if (boost.boosts(userId) && boost.activeAt(at)) {
-                total += boost.amount();
+                total = Money.saturatedAdd(total, boost.amount());
             }
         }
         return total;
@@ -613,7 +613,7 @@ public class Team {
         if (!accountBudget.isLimited()) {
             return;
         }
-        long limit = accountBudget.limit().nanos() + boosts;
+        long limit = Money.saturatedAdd(accountBudget.limit().nanos(), boosts);
         if (limit <= 0) {
             return;
         }
