@@ -313,11 +313,18 @@ public class Team {
                     + "topped up; " + whose + " has " + (allowance.isLimited() ? "a " + allowance.period().wireName()
                     + " budget: grant a boost instead" : "no limit"));
         }
+        Budget after;
         try {
-            return new Budget(allowance.limit().plus(command.amount()), BudgetPeriod.NONE);
+            after = new Budget(allowance.limit().plus(command.amount()), BudgetPeriod.NONE);
         } catch (ArithmeticException e) {
             throw CommandRefused.invalid("the allowance would be too large");
         }
+        // decided here, on the allowance as it is now, not on a read model that may lag behind an earlier top-up
+        if (command.limitCap() != null && after.limit().isGreaterThan(command.limitCap())) {
+            throw CommandRefused.limitReached("permission_denied", "Your budget cap is " + command.limitCap()
+                    + ": " + whose + "'s allowance after this top-up, " + after.limit() + ", is above it.");
+        }
+        return after;
     }
 
     // ================================================================== moves between teams (docs/adr/0008)
