@@ -403,10 +403,15 @@ public class GovernedCall {
             return candidate.promptTokens(most, plan.images);
         }
 
-        /** The key's rate limits first (they may live in Redis: asynchronous), then the budget. */
+        /**
+         * The key's rate limits first (they may live in Redis: asynchronous), then the budget. The estimate counts
+         * what the reservation counts, images and unseen input aside: the prompt, the output tokens, and the output
+         * billed beyond their limit (a prediction, already counted exactly when there is a token limit).
+         */
         Mono<ServerResponse> run() {
             long maxOutput = maxOutputTokens();
-            return Mono.fromCompletionStage(() -> rateLimiter.admit(key, plan.promptTokens + maxOutput, startedAt))
+            long estimate = plan.promptTokens + maxOutput + plan.outputBeyondLimit();
+            return Mono.fromCompletionStage(() -> rateLimiter.admit(key, estimate, startedAt))
                     .flatMap(admitted -> {
                         this.admission = admitted;
                         return reserveAndForward(maxOutput);
@@ -439,7 +444,7 @@ public class GovernedCall {
                             forwarded.set(true);
                             observation.forwarded(reserved);
                             attempts = new Attempts(router, chain, candidate -> plan.promptTokens
-                                    + grantedPerChoice(candidate) * plan.choices);
+                                    + grantedPerChoice(candidate) * plan.choices + plan.outputBeyondLimit());
                             return plan.stream ? stream() : complete();
                         }).onErrorResume(failure -> release("gateway_error").then(Mono.error(failure)));
                     });

@@ -17,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
@@ -106,6 +107,15 @@ final class StreamRelay {
          */
         default Output skim(ObjectMapper json, byte[] event, int start, int end) {
             return null;
+        }
+
+        /**
+         * Whether the output delivered so far can be held to the tokens granted ({@link #limit}): false once it
+         * holds text counted as output that is not (a legacy completion's echo of token ids decoded otherwise
+         * upstream, {@link EchoedPrompts}), which would cut an honest stream.
+         */
+        default boolean heldToGrant() {
+            return true;
         }
     }
 
@@ -415,6 +425,9 @@ final class StreamRelay {
         if (outputLimit < 0 || length - countedLength + countedTokens <= outputLimit) {
             return false; // even at one token per character it cannot be over yet
         }
+        if (!dialect.heldToGrant()) {
+            return false; // what is counted holds more than the output: its count says nothing of the grant
+        }
         countedTokens = tokens.text(delivered.toString()) + tokens.text(reasoning.toString());
         countedLength = length;
         overBudget = countedTokens > outputLimit;
@@ -455,6 +468,7 @@ final class StreamRelay {
         private final LongSupplier promptTokens;
         private final long images;
         private final Skimmer skimmer;
+        private BooleanSupplier heldToGrant = () -> true;
 
         /**
          * @param chunkObject the {@code object} of a usage chunk written here
@@ -491,6 +505,17 @@ final class StreamRelay {
                 all = part == null ? all : all.plus(part);
             }
             return all;
+        }
+
+        /** Tells whether the output counted can be held to the grant ({@link Dialect#heldToGrant}). */
+        Choices heldToGrant(BooleanSupplier held) {
+            this.heldToGrant = held;
+            return this;
+        }
+
+        @Override
+        public boolean heldToGrant() {
+            return heldToGrant.getAsBoolean();
         }
 
         @Override
