@@ -89,6 +89,15 @@ final class StreamRelay {
         /** The usage an event reports, or {@code null}. */
         Usage usage(JsonNode event);
 
+        /**
+         * Removes from {@code event} a usage block that reports a count not believed ({@link UsageReader}), which
+         * {@link #usage} read as none, so that the client is not shown counts Tollgate did not charge; {@code true}
+         * when it removed one.
+         */
+        default boolean dropUnbelievedUsage(ObjectNode event) {
+            return false;
+        }
+
         /** The event to send in place of one reporting usage (with its cost), or {@code null} to drop it. */
         JsonNode withCost(ObjectNode event, Money cost);
 
@@ -240,6 +249,9 @@ final class StreamRelay {
         }
         Usage usage = dialect.usage(parsed);
         if (usage == null || !(parsed instanceof ObjectNode object)) {
+            if (parsed instanceof ObjectNode unread && dialect.dropUnbelievedUsage(unread)) {
+                return rewritten(unread, otherLines); // its usage is none: counted at the end, as if never sent
+            }
             return event;
         }
         upstreamUsage = usage;
@@ -247,6 +259,11 @@ final class StreamRelay {
         if (replaced == null) {
             return null;
         }
+        return rewritten(replaced, otherLines);
+    }
+
+    /** An event written again from its tree, after the lines other than its data that it came with. */
+    private byte[] rewritten(JsonNode replaced, StringBuilder otherLines) {
         byte[] rewritten = SseEvents.data(json, replaced);
         if (otherLines == null) {
             return rewritten;
@@ -502,6 +519,16 @@ final class StreamRelay {
         public Usage usage(JsonNode event) {
             Usage usage = UsageReader.read(event.get("usage"));
             return usage == null ? null : usage.withImages(images);
+        }
+
+        @Override
+        public boolean dropUnbelievedUsage(ObjectNode event) {
+            JsonNode usage = event.get("usage");
+            if (usage == null || !usage.isObject() || !usage.has("prompt_tokens")) {
+                return false;
+            }
+            event.putNull("usage");
+            return true;
         }
 
         @Override

@@ -144,10 +144,11 @@ public final class AnthropicStream {
             }
             case "message_stop" -> {
                 stopped = true;
-                if (includeUsage) {
+                ObjectNode translated = includeUsage ? AnthropicResponses.usage(usage, json) : null;
+                if (translated != null) { // else none: the gateway counts the stream itself
                     ObjectNode last = header();
                     last.putArray("choices");
-                    last.set("usage", AnthropicResponses.usage(usage, json));
+                    last.set("usage", translated);
                     out.add(event(last));
                 }
                 out.add(DONE);
