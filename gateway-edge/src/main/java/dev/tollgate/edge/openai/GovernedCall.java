@@ -729,6 +729,10 @@ public class GovernedCall {
                 if (failure != null) {
                     log.error("Request {} could not be settled; its reservation will expire and be charged at its "
                             + "estimate", requestId, failure);
+                } else if (outcome instanceof SpendOutcome.Refused refused) {
+                    log.error("Request {} was answered but the ledger refused its settlement at {} ({}); its "
+                            + "reservation will expire and be charged at its estimate", requestId,
+                            cost.toDecimalString(), refused.reason());
                 } else if (outcome instanceof SpendOutcome.NotOpen notOpen) {
                     // an answered request's reservation is open until this settlement (or its expiry): never silent
                     log.error("Request {} was answered but the ledger found its reservation {} at its settlement: "
