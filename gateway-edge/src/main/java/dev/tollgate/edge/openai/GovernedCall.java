@@ -700,9 +700,19 @@ public class GovernedCall {
 
         // ------------------------------------------------------------------ closing the reservation
 
-        /** The cost of a usage at the price of the model that answered. */
+        /**
+         * The cost of a usage at the price of the model that answered. A cost past what the ledger's amounts hold
+         * (an absurd price times a large usage) is the reservation: it never escapes as a 500 that leaves the
+         * reservation unsettled.
+         */
         private Money cost(Usage usage) {
-            return priceOf(attempts == null ? null : attempts.answering()).cost(usage, usage.images());
+            try {
+                return priceOf(attempts == null ? null : attempts.answering()).cost(usage, usage.images());
+            } catch (ArithmeticException tooLarge) {
+                log.error("Request {}: the cost of {} is too large for the ledger; it is charged its reservation",
+                        requestId, usage);
+                return reservation == null ? Money.ZERO : reservation.amount();
+            }
         }
 
         /**
