@@ -60,10 +60,14 @@ public final class AnthropicResponses {
     /**
      * OpenAI's usage for Anthropic's. Anthropic's {@code input_tokens} leaves out the prompt tokens read from or
      * written to its cache; OpenAI's {@code prompt_tokens} counts them all, with the cache reads as
-     * {@code prompt_tokens_details.cached_tokens}. {@code null} when a count is not believed
-     * ({@link UsageReader#count}): no usage, which the gateway counts itself.
+     * {@code prompt_tokens_details.cached_tokens}. {@code null} when Anthropic reported no {@code input_tokens}, or
+     * a count that is not believed ({@link UsageReader#count}): no usage, which the gateway counts itself (a usage of
+     * zeros would charge the answer nothing).
      */
     public static ObjectNode usage(JsonNode usage, ObjectMapper json) {
+        if (!usage.hasNonNull("input_tokens")) {
+            return null;
+        }
         long input = UsageReader.count(usage.get("input_tokens"));
         long cacheRead = UsageReader.count(usage.get("cache_read_input_tokens"));
         long cacheWrite = UsageReader.count(usage.get("cache_creation_input_tokens"));
