@@ -139,6 +139,11 @@ final class StreamRelay {
     private long countedTokens;
     private int countedLength;
     private boolean overBudget;
+    /**
+     * The output of the event that went past the grant: not sent, but generated and billed by the upstream, so
+     * counted in the charge of a stream without the upstream's usage (within the grant: {@link #usage}).
+     */
+    private Output withheld = Output.NONE;
 
     StreamRelay(ObjectMapper json, Dialect dialect, Function<Usage, Money> prices) {
         this.json = json;
@@ -273,7 +278,7 @@ final class StreamRelay {
 
     /**
      * Adds an event's output to what was delivered; {@code false} when it goes past what was granted: that event is
-     * not sent, nor charged, and the stream ends before it.
+     * not sent, and the stream ends before it; its output, which the upstream generated, is kept to be charged.
      */
     private boolean deliver(Output delta) {
         if (delta != null && !delta.isEmpty()) {
@@ -284,6 +289,7 @@ final class StreamRelay {
             if (overBudget()) {
                 delivered.setLength(textBefore);
                 reasoning.setLength(reasoningBefore);
+                withheld = delta;
                 return false;
             }
         }
@@ -438,10 +444,21 @@ final class StreamRelay {
         return overBudget;
     }
 
-    /** The upstream's usage, or the tokens counted here when it reported none (a cut or a terse upstream). */
+    /**
+     * The upstream's usage, or the tokens counted here when it reported none (a cut or a terse upstream). A stream
+     * stopped at its grant counts the event that went past it too (the upstream billed it, though it was not sent),
+     * but never more output than granted: the reservation's bound, which only the upstream's own usage may pass.
+     */
     Usage usage() {
-        return upstreamUsage != null ? upstreamUsage
-                : dialect.counted(new Output(delivered.toString(), reasoning.toString()));
+        if (upstreamUsage != null) {
+            return upstreamUsage;
+        }
+        Usage counted = dialect.counted(new Output(delivered + withheld.text(), reasoning + withheld.reasoning()));
+        if (!overBudget || counted.completionTokens() <= outputLimit) {
+            return counted;
+        }
+        return new Usage(counted.promptTokens(), outputLimit, counted.cachedPromptTokens(),
+                Math.min(counted.reasoningTokens(), outputLimit), counted.images(), counted.imageVariant());
     }
 
     boolean upstreamReportedUsage() {
