@@ -853,7 +853,8 @@ public class Team {
             return notOpen(line.requestId());
         }
         if (line.cost().isNegative()) {
-            throw CommandRefused.invalid("a cost cannot be negative (request " + line.requestId() + ")");
+            // refused alone: a command refused whole would fail every other request's line of the batch
+            return new SpendOutcome.Refused(line.requestId(), "a cost cannot be negative");
         }
         Balances after = close(reservation, line.cost().nanos(), now);
         String model = line.model() == null ? reservation.model() : line.model();

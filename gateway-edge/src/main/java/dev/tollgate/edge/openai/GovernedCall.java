@@ -23,6 +23,7 @@ import dev.tollgate.edge.ledger.SpendLedger;
 import dev.tollgate.edge.pricing.PriceBookCache;
 import dev.tollgate.edge.pricing.PriceInForce;
 import dev.tollgate.edge.provider.Providers;
+import dev.tollgate.edge.provider.ReportedPrompt;
 import dev.tollgate.edge.ratelimit.KeyRateLimiter;
 import dev.tollgate.edge.routing.Attempts;
 import dev.tollgate.edge.routing.Router;
@@ -60,6 +61,7 @@ import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.util.context.Context;
 
 import java.io.IOException;
 import java.time.Instant;
@@ -229,6 +231,8 @@ public class GovernedCall {
         private final Map<String, PriceInForce> chainPrices = new LinkedHashMap<>();
         private final AtomicBoolean closed = new AtomicBoolean();
         private final AtomicBoolean forwarded = new AtomicBoolean();
+        /** What a streaming upstream reported of the prompt at its start (Anthropic's message_start). */
+        private final ReportedPrompt reportedPrompt = new ReportedPrompt();
         private KeyRateLimiter.Admission admission;
         private SpendOutcome.Reserved reservation;
         private Attempts attempts;
@@ -629,6 +633,7 @@ public class GovernedCall {
             AtomicBoolean first = new AtomicBoolean(true);
             Flux<byte[]> events = attempts.run(target -> endpoint.sendStream(providers.of(target), target,
                             upstreamBody(target)))
+                    .contextWrite(Context.of(ReportedPrompt.class, reportedPrompt))
                     .doOnNext(chunk -> {
                         if (first.compareAndSet(true, false)) {
                             // the response is not committed before its first chunk is written
@@ -675,9 +680,33 @@ public class GovernedCall {
             return Flux.fromIterable(relay.closing(usage, cost));
         }
 
-        /** What a stream is settled at: the upstream's usage, or what was relayed, counted ({@link #unreported}). */
+        /**
+         * What a stream is settled at: the upstream's usage, or what was relayed, counted, its prompt as known
+         * ({@link #knownPrompt}, {@link #unreported}).
+         */
         private Usage streamUsage(StreamRelay relay) {
-            return relay.upstreamReportedUsage() ? relay.usage() : unreported(relay.usage());
+            return relay.upstreamReportedUsage() ? relay.usage() : unreported(knownPrompt(relay.usage()));
+        }
+
+        /**
+         * The prompt of a stream that ends without the upstream's usage (cut, left by its client, stopped): the
+         * larger of what the upstream reported of it at its start (Anthropic's {@code message_start}, its cache
+         * reads as cached tokens) and the prompt as counted with the answering provider's margin, as reserved.
+         */
+        private Usage knownPrompt(Usage counted) {
+            CatalogModel answering = attempts == null ? null : attempts.answering();
+            if (answering == null || plan.unseenInput != null) {
+                return counted; // nothing went upstream; or unseen input, charged at its reservation (unreported)
+            }
+            long prompt = Math.max(counted.promptTokens(), answering.promptTokens(
+                    properties.edge().promptMargin(answering.provider()).apply(plan.promptTokens), plan.images));
+            long cached = counted.cachedPromptTokens();
+            if (reportedPrompt.known() && reportedPrompt.tokens() >= prompt) {
+                prompt = reportedPrompt.tokens();
+                cached = reportedPrompt.cached();
+            }
+            return new Usage(prompt, counted.completionTokens(), cached, counted.reasoningTokens(), counted.images(),
+                    counted.imageVariant());
         }
 
         /**
@@ -706,9 +735,19 @@ public class GovernedCall {
 
         // ------------------------------------------------------------------ closing the reservation
 
-        /** The cost of a usage at the price of the model that answered. */
+        /**
+         * The cost of a usage at the price of the model that answered. A cost past what the ledger's amounts hold
+         * (an absurd price times a large usage) is the reservation: it never escapes as a 500 that leaves the
+         * reservation unsettled.
+         */
         private Money cost(Usage usage) {
-            return priceOf(attempts == null ? null : attempts.answering()).cost(usage, usage.images());
+            try {
+                return priceOf(attempts == null ? null : attempts.answering()).cost(usage, usage.images());
+            } catch (ArithmeticException tooLarge) {
+                log.error("Request {}: the cost of {} is too large for the ledger; it is charged its reservation",
+                        requestId, usage);
+                return reservation == null ? Money.ZERO : reservation.amount();
+            }
         }
 
         /**
@@ -735,6 +774,10 @@ public class GovernedCall {
                 if (failure != null) {
                     log.error("Request {} could not be settled; its reservation will expire and be charged at its "
                             + "estimate", requestId, failure);
+                } else if (outcome instanceof SpendOutcome.Refused refused) {
+                    log.error("Request {} was answered but the ledger refused its settlement at {} ({}); its "
+                            + "reservation will expire and be charged at its estimate", requestId,
+                            cost.toDecimalString(), refused.reason());
                 } else if (outcome instanceof SpendOutcome.NotOpen notOpen) {
                     // an answered request's reservation is open until this settlement (or its expiry): never silent
                     log.error("Request {} was answered but the ledger found its reservation {} at its settlement: "

@@ -11,6 +11,7 @@ import dev.tollgate.edge.errors.ApiError;
 import dev.tollgate.edge.pricing.PriceInForce;
 import dev.tollgate.edge.telemetry.GatewayTelemetry;
 import dev.tollgate.edge.wire.TokenCounter;
+import dev.tollgate.edge.wire.UsageReader;
 import org.springframework.stereotype.Component;
 
 import java.util.regex.Pattern;
@@ -91,9 +92,15 @@ public class ImagesHandler extends OpenAiEndpoint {
                     return null;
                 }
                 JsonNode usage = answer.get("usage");
-                Usage tokensUsed = usage != null && usage.isObject() && usage.has("input_tokens")
-                        ? new Usage(usage.path("input_tokens").asLong(0), usage.path("output_tokens").asLong(0), 0, 0)
-                        : new Usage(promptTokens, 0, 0, 0);
+                boolean reported = usage != null && usage.isObject() && usage.hasNonNull("input_tokens");
+                long input = reported ? UsageReader.count(usage.get("input_tokens")) : 0;
+                long output = reported ? UsageReader.count(usage.get("output_tokens")) : 0;
+                // none, or a count not believed (UsageReader): the prompt as counted here
+                boolean believed = reported && UsageReader.believable(input, output);
+                if (reported && !believed) {
+                    answer.remove("usage"); // the client is not shown counts that were not charged
+                }
+                Usage tokensUsed = believed ? new Usage(input, output, 0, 0) : new Usage(promptTokens, 0, 0, 0);
                 return tokensUsed.withGeneratedImages(data.size(), variant);
             }
         };

@@ -90,6 +90,15 @@ final class StreamRelay {
         /** The usage an event reports, or {@code null}. */
         Usage usage(JsonNode event);
 
+        /**
+         * Removes from {@code event} a usage block that reports a count not believed ({@link UsageReader}), which
+         * {@link #usage} read as none, so that the client is not shown counts Tollgate did not charge; {@code true}
+         * when it removed one.
+         */
+        default boolean dropUnbelievedUsage(ObjectNode event) {
+            return false;
+        }
+
         /** The event to send in place of one reporting usage (with its cost), or {@code null} to drop it. */
         JsonNode withCost(ObjectNode event, Money cost);
 
@@ -140,6 +149,11 @@ final class StreamRelay {
     private long countedTokens;
     private int countedLength;
     private boolean overBudget;
+    /**
+     * The output of the event that went past the grant: not sent, but generated and billed by the upstream, so
+     * counted in the charge of a stream without the upstream's usage (within the grant: {@link #usage}).
+     */
+    private Output withheld = Output.NONE;
 
     StreamRelay(ObjectMapper json, Dialect dialect, Function<Usage, Money> prices) {
         this.json = json;
@@ -250,6 +264,9 @@ final class StreamRelay {
         }
         Usage usage = dialect.usage(parsed);
         if (usage == null || !(parsed instanceof ObjectNode object)) {
+            if (parsed instanceof ObjectNode unread && dialect.dropUnbelievedUsage(unread)) {
+                return rewritten(unread, otherLines); // its usage is none: counted at the end, as if never sent
+            }
             return event;
         }
         upstreamUsage = usage;
@@ -257,6 +274,11 @@ final class StreamRelay {
         if (replaced == null) {
             return null;
         }
+        return rewritten(replaced, otherLines);
+    }
+
+    /** An event written again from its tree, after the lines other than its data that it came with. */
+    private byte[] rewritten(JsonNode replaced, StringBuilder otherLines) {
         byte[] rewritten = SseEvents.data(json, replaced);
         if (otherLines == null) {
             return rewritten;
@@ -266,7 +288,7 @@ final class StreamRelay {
 
     /**
      * Adds an event's output to what was delivered; {@code false} when it goes past what was granted: that event is
-     * not sent, nor charged, and the stream ends before it.
+     * not sent, and the stream ends before it; its output, which the upstream generated, is kept to be charged.
      */
     private boolean deliver(Output delta) {
         if (delta != null && !delta.isEmpty()) {
@@ -277,6 +299,7 @@ final class StreamRelay {
             if (overBudget()) {
                 delivered.setLength(textBefore);
                 reasoning.setLength(reasoningBefore);
+                withheld = delta;
                 return false;
             }
         }
@@ -434,10 +457,21 @@ final class StreamRelay {
         return overBudget;
     }
 
-    /** The upstream's usage, or the tokens counted here when it reported none (a cut or a terse upstream). */
+    /**
+     * The upstream's usage, or the tokens counted here when it reported none (a cut or a terse upstream). A stream
+     * stopped at its grant counts the event that went past it too (the upstream billed it, though it was not sent),
+     * but never more output than granted: the reservation's bound, which only the upstream's own usage may pass.
+     */
     Usage usage() {
-        return upstreamUsage != null ? upstreamUsage
-                : dialect.counted(new Output(delivered.toString(), reasoning.toString()));
+        if (upstreamUsage != null) {
+            return upstreamUsage;
+        }
+        Usage counted = dialect.counted(new Output(delivered + withheld.text(), reasoning + withheld.reasoning()));
+        if (!overBudget || counted.completionTokens() <= outputLimit) {
+            return counted;
+        }
+        return new Usage(counted.promptTokens(), outputLimit, counted.cachedPromptTokens(),
+                Math.min(counted.reasoningTokens(), outputLimit), counted.images(), counted.imageVariant());
     }
 
     boolean upstreamReportedUsage() {
@@ -527,6 +561,16 @@ final class StreamRelay {
         public Usage usage(JsonNode event) {
             Usage usage = UsageReader.read(event.get("usage"));
             return usage == null ? null : usage.withImages(images);
+        }
+
+        @Override
+        public boolean dropUnbelievedUsage(ObjectNode event) {
+            JsonNode usage = event.get("usage");
+            if (usage == null || !usage.isObject() || !usage.has("prompt_tokens")) {
+                return false;
+            }
+            event.putNull("usage");
+            return true;
         }
 
         @Override

@@ -55,8 +55,9 @@ public class AnthropicProvider implements ChatProvider {
     @Override
     public Flux<byte[]> stream(CatalogModel model, ObjectNode body) {
         boolean includeUsage = body.path("stream_options").path("include_usage").asBoolean(false);
-        return Flux.defer(() -> {
-                    AnthropicStream translator = new AnthropicStream(json, includeUsage, Instant.now().getEpochSecond());
+        return Flux.deferContextual(context -> {
+                    AnthropicStream translator = new AnthropicStream(json, includeUsage, Instant.now().getEpochSecond(),
+                            context.<ReportedPrompt>getOrDefault(ReportedPrompt.class, null));
                     return upstream.postStream(model, url(model), headers(model), messages(model, body), errorBody)
                             .concatMapIterable(translator::feed);
                 })

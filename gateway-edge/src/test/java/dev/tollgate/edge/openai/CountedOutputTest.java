@@ -72,6 +72,26 @@ class CountedOutputTest extends GatewayTestSupport {
     }
 
     @Test
+    void theEventThatGoesPastTheGrantIsChargedThoughNotSentButNeverPastTheGrant() {
+        String marker = unique("past");
+        String three = " one two three";
+        assertThat(TOKENS.text(three)).isEqualTo(3);
+        upstream().give(marker, List.of(chatChunk(Map.of("role", "assistant", "content", three)),
+                chatChunk(Map.of("content", three)), chatChunk(Map.of("content", three))), FakeUpstream.End.DONE);
+
+        Http.Response response = http().post("/v1/chat/completions", key(), Map.of("model", "gpt-given",
+                "stream", true, "max_tokens", 5, "messages", List.of(Map.of("role", "user", "content", marker))));
+
+        // 3 tokens sent; the next 3 would make 6 of the 5 granted: not sent, but generated and billed upstream
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(response.body().split(three, -1).length - 1).as(response.body()).isEqualTo(1);
+        JsonNode row = messageCost(response.header("x-request-id"));
+        assertThat(row.path("usage").path("completion_tokens").asLong()).as(row.toString()).isEqualTo(5);
+        assertThat(new java.math.BigDecimal(row.path("cost").asText()))
+                .isLessThanOrEqualTo(new java.math.BigDecimal(row.path("reserved").asText()));
+    }
+
+    @Test
     void aRefusalStreamedBeforeTheStreamIsCutIsCharged() {
         String marker = unique("refusal");
         upstream().give(marker, List.of(chatChunk(Map.of("role", "assistant", "refusal", "")),

@@ -233,4 +233,29 @@ class AnthropicTranslationTest {
                 "base-url", baseUrl, "api-version", apiVersion);
         return new CatalogModel("claude", 4096, null, "anthropic", "claude", "claude-sonnet-4-5", deployment);
     }
+    @Test
+    void anAnthropicUsageWithACountNotBelievedIsNoUsageWholeOrStreamed() throws Exception {
+        for (String count : List.of("-25", "2.5", "18446744073709551621", "2000000000")) {
+            ObjectNode message = (ObjectNode) Recorded.json("anthropic/message-text.json").deepCopy();
+            ((ObjectNode) message.get("usage")).set("output_tokens", JSON.readTree(count));
+
+            // no usage: the gateway counts the answer itself (UnbelievedUsageTest), as for any answer without one
+            assertThat(AnthropicResponses.toChatCompletion(message, 1, JSON).has("usage")).as(count).isFalse();
+
+            AnthropicStream stream = new AnthropicStream(JSON, true, 1);
+            List<String> out = new ArrayList<>();
+            String events = "event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"id\":\"m\","
+                    + "\"model\":\"c\",\"usage\":{\"input_tokens\":10,\"output_tokens\":1}}}\n\n"
+                    + "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,"
+                    + "\"delta\":{\"type\":\"text_delta\",\"text\":\"Hi\"}}\n\n"
+                    + "event: message_delta\ndata: {\"type\":\"message_delta\",\"delta\":{\"stop_reason\":"
+                    + "\"end_turn\"},\"usage\":{\"output_tokens\":" + count + "}}\n\n"
+                    + "event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n";
+            for (byte[] event : stream.feed(events.getBytes(StandardCharsets.UTF_8))) {
+                out.add(new String(event, StandardCharsets.UTF_8));
+            }
+            assertThat(out).as(count).noneMatch(event -> event.contains("\"usage\""));
+            assertThat(out.get(out.size() - 1)).isEqualTo("data: [DONE]\n\n");
+        }
+    }
 }

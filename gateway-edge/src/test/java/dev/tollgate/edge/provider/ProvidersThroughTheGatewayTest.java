@@ -10,9 +10,16 @@ import com.openai.models.chat.completions.ChatCompletionStreamOptions;
 import dev.tollgate.edge.support.FakeProviders;
 import dev.tollgate.edge.support.GatewayTestSupport;
 import dev.tollgate.edge.support.Http;
+import dev.tollgate.edge.wire.TokenCounter;
 import org.junit.jupiter.api.Test;
 
+import java.io.BufferedReader;
+import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.math.BigDecimal;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -30,6 +37,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ProvidersThroughTheGatewayTest extends GatewayTestSupport {
 
     static final String KEY = "sk-test-provider-key"; // set by surefire, named by api-key-env
+    static final TokenCounter TOKENS = new TokenCounter();
 
     FakeProviders providers() {
         return FakeProviders.shared();
@@ -128,6 +136,71 @@ class ProvidersThroughTheGatewayTest extends GatewayTestSupport {
         JsonNode sent = providers().received().get(providers().received().size() - 1).body();
         assertThat(sent.path("stream").asBoolean()).isTrue();
         assertThat(sent.has("stream_options")).as("not a Messages API field").isFalse();
+    }
+
+    @Test
+    void anAnthropicAnswerWithoutUsageIsChargedItsCountedTextNotZero() {
+        Http.Response response = chat(key(), "claude-no-usage", Map.of());
+
+        assertThat(response.status()).as(response.body()).isEqualTo(200);
+        JsonNode usage = response.json().path("usage");
+        assertThat(usage.path("completion_tokens").asLong()).as(usage.toString())
+                .isEqualTo(TOKENS.text("Hi! My name is Claude."));
+        assertThat(usage.path("prompt_tokens").asLong()).isPositive();
+        assertThat(new BigDecimal(response.header("x-tollgate-cost"))).isPositive();
+        JsonNode row = messageCost(response.header("x-request-id"));
+        assertThat(new BigDecimal(row.path("cost").asText())).isPositive()
+                .isEqualByComparingTo(response.header("x-tollgate-cost"));
+    }
+
+    @Test
+    void anAnthropicStreamWithoutUsageIsChargedItsCountedTextNotZero() {
+        Http.Response response = chat(key(), "claude-no-usage", Map.of("stream", true,
+                "stream_options", Map.of("include_usage", true)));
+
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(response.body()).contains("Okay, let's check").endsWith("data: [DONE]\n\n");
+        JsonNode row = messageCost(response.header("x-request-id"));
+        assertThat(row.path("outcome").asText()).isEqualTo("settled");
+        assertThat(row.path("usage").path("completion_tokens").asLong()).as(row.toString()).isPositive();
+        assertThat(row.path("usage").path("prompt_tokens").asLong()).isPositive();
+        assertThat(new BigDecimal(row.path("cost").asText())).isPositive();
+        assertThat(response.body()).doesNotContain("\"completion_tokens\":0");
+    }
+
+    @Test
+    void anAnthropicStreamItsClientLeavesIsChargedThePromptAnthropicReportedAtItsStart() throws Exception {
+        providers().holdNextStream();
+        JsonNode row;
+        try {
+            HttpRequest request = http().request("/v1/chat/completions", key())
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"claude-slow\",\"stream\":true,"
+                            + "\"messages\":[{\"role\":\"user\",\"content\":\"Weather in SF?\"}]}"))
+                    .build();
+            HttpResponse<InputStream> response = Http.client().send(request, HttpResponse.BodyHandlers.ofInputStream());
+            assertThat(response.statusCode()).isEqualTo(200);
+            String requestId = response.headers().firstValue("x-request-id").orElseThrow();
+            try (BufferedReader events = new BufferedReader(new InputStreamReader(response.body(),
+                    StandardCharsets.UTF_8))) {
+                String line;
+                do {
+                    line = events.readLine();
+                    assertThat(line).as("the stream ended before the client meant to leave").isNotNull();
+                } while (!line.contains("Okay, let's check"));
+            } // the client leaves while Anthropic holds the rest of its stream and its usage
+            row = messageCost(requestId);
+        } finally {
+            providers().releaseStream();
+        }
+
+        // message_start said 472 input tokens and 1,024 read from the cache: 1,496, far more than the ~12 counted
+        assertThat(row.path("outcome").asText()).isEqualTo("settled");
+        assertThat(row.path("usage").path("prompt_tokens").asLong()).as(row.toString()).isEqualTo(1496);
+        // 472 × 3.00 + 1024 × 0.30 per million, and the text delivered at 15.00
+        BigDecimal output = new BigDecimal(TOKENS.text("Okay, let's check")).multiply(new BigDecimal("0.000015"));
+        assertThat(new BigDecimal(row.path("cost").asText()))
+                .isEqualByComparingTo(new BigDecimal("0.0017232").add(output));
     }
 
     @Test

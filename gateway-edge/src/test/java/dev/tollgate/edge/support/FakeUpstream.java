@@ -46,7 +46,7 @@ import java.util.concurrent.Executors;
  * text delta ({@link #REASONING_DELTAS}) before its text deltas, then breaks the connection like
  * {@code up-cut-stream}; {@code up-image-usage} reports gpt-image-1's token usage with its images.
  * <p>
- * {@code up-given}, on the chat, completions and responses routes, answers what a test gave it
+ * {@code up-given}, on the chat, completions, responses and images routes, answers what a test gave it
  * ({@link #give}, {@link #giveWhole}) for the request whose body holds the marker it was given with.
  */
 public final class FakeUpstream {
@@ -438,6 +438,9 @@ public final class FakeUpstream {
 
     private void images(HttpExchange exchange) throws IOException {
         JsonNode body = received(exchange);
+        if (answeredAsGiven(exchange, body)) {
+            return;
+        }
         String model = body.path("model").asText();
         if (failed(exchange, model)) {
             return;

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tollgate.edge.provider.ReportedPrompt;
+import dev.tollgate.edge.wire.UsageReader;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -52,13 +54,20 @@ public final class AnthropicStream {
     private String id = "";
     private String model = "";
     private final ObjectNode usage;
+    private final ReportedPrompt reportedPrompt;
     private boolean stopped;
 
     public AnthropicStream(ObjectMapper json, boolean includeUsage, long created) {
+        this(json, includeUsage, created, null);
+    }
+
+    /** @param reportedPrompt told the prompt tokens {@code message_start} reports ({@code null}: nobody asks) */
+    public AnthropicStream(ObjectMapper json, boolean includeUsage, long created, ReportedPrompt reportedPrompt) {
         this.json = json;
         this.includeUsage = includeUsage;
         this.created = created;
         this.usage = json.createObjectNode();
+        this.reportedPrompt = reportedPrompt;
     }
 
     /** The OpenAI events for one chunk of upstream bytes (possibly none, possibly several). */
@@ -100,6 +109,7 @@ public final class AnthropicStream {
                 id = message.path("id").asText("");
                 model = message.path("model").asText("");
                 mergeUsage(message.path("usage"));
+                reportPrompt(message.path("usage"));
                 out.add(chunk(json.createObjectNode().put("role", "assistant").put("content", ""), null));
             }
             case "content_block_start" -> {
@@ -144,10 +154,11 @@ public final class AnthropicStream {
             }
             case "message_stop" -> {
                 stopped = true;
-                if (includeUsage) {
+                ObjectNode translated = includeUsage ? AnthropicResponses.usage(usage, json) : null;
+                if (translated != null) { // else none: the gateway counts the stream itself
                     ObjectNode last = header();
                     last.putArray("choices");
-                    last.set("usage", AnthropicResponses.usage(usage, json));
+                    last.set("usage", translated);
                     out.add(event(last));
                 }
                 out.add(DONE);
@@ -162,6 +173,22 @@ public final class AnthropicStream {
                         "Anthropic's stream reported an error: " + type);
             }
             default -> { } // ping, content_block_stop and events this version does not know
+        }
+    }
+
+    /**
+     * Tells {@link #reportedPrompt} the prompt tokens of {@code message_start} (input, cache reads and writes), which
+     * a stream cut or left before its {@code message_stop} is charged at least (believed counts only).
+     */
+    private void reportPrompt(JsonNode reported) {
+        if (reportedPrompt == null || !reported.hasNonNull("input_tokens")) {
+            return;
+        }
+        long input = UsageReader.count(reported.get("input_tokens"));
+        long cacheRead = UsageReader.count(reported.get("cache_read_input_tokens"));
+        long cacheWrite = UsageReader.count(reported.get("cache_creation_input_tokens"));
+        if (UsageReader.believable(input, cacheRead, cacheWrite, input + cacheRead + cacheWrite)) {
+            reportedPrompt.report(input + cacheRead + cacheWrite, cacheRead);
         }
     }
 
