@@ -138,7 +138,7 @@ class UnbelievedUsageTest extends GatewayTestSupport {
     }
 
     @Test
-    void anImageAnswerWithANegativeOutputCountIsChargedItsCountedPrompt() {
+    void anImageAnswerWithANegativeOutputCountIsChargedItsCountedPromptAndItsImagesReservedOutput() {
         String marker = unique("image");
         upstream().giveWhole(marker, "{\"created\":1,\"data\":[{\"b64_json\":\"iVBORw0KGgo=\"}],"
                 + "\"usage\":{\"input_tokens\":10,\"output_tokens\":-5000,\"total_tokens\":-4990}}");
@@ -152,6 +152,8 @@ class UnbelievedUsageTest extends GatewayTestSupport {
         JsonNode row = messageCost(answer.header("x-request-id"));
         assertThat(row.path("usage").path("prompt_tokens").asLong())
                 .isEqualTo(TOKENS.text("a lighthouse " + marker));
+        // the upstream billed output tokens for the image it returned: the most reserved for one (max-output-tokens)
+        assertThat(row.path("usage").path("completion_tokens").asLong()).as(row.toString()).isEqualTo(6240);
     }
 
     /** Settled at a positive cost, the one the client was shown. */
