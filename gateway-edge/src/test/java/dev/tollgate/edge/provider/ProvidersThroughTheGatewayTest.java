@@ -13,13 +13,7 @@ import dev.tollgate.edge.support.Http;
 import dev.tollgate.edge.wire.TokenCounter;
 import org.junit.jupiter.api.Test;
 
-import java.io.BufferedReader;
-import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.math.BigDecimal;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -173,22 +167,10 @@ class ProvidersThroughTheGatewayTest extends GatewayTestSupport {
         providers().holdNextStream();
         JsonNode row;
         try {
-            HttpRequest request = http().request("/v1/chat/completions", key())
-                    .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"claude-slow\",\"stream\":true,"
-                            + "\"messages\":[{\"role\":\"user\",\"content\":\"Weather in SF?\"}]}"))
-                    .build();
-            HttpResponse<InputStream> response = Http.client().send(request, HttpResponse.BodyHandlers.ofInputStream());
-            assertThat(response.statusCode()).isEqualTo(200);
-            String requestId = response.headers().firstValue("x-request-id").orElseThrow();
-            try (BufferedReader events = new BufferedReader(new InputStreamReader(response.body(),
-                    StandardCharsets.UTF_8))) {
-                String line;
-                do {
-                    line = events.readLine();
-                    assertThat(line).as("the stream ended before the client meant to leave").isNotNull();
-                } while (!line.contains("Okay, let's check"));
-            } // the client leaves while Anthropic holds the rest of its stream and its usage
+            String requestId = leaveStream(key(), "{\"model\":\"claude-slow\",\"stream\":true,"
+                    + "\"messages\":[{\"role\":\"user\",\"content\":\"Weather in SF?\"}]}",
+                    line -> line.contains("Okay, let's check"));
+            // the client left while Anthropic held the rest of its stream and its usage
             row = messageCost(requestId);
         } finally {
             providers().releaseStream();
