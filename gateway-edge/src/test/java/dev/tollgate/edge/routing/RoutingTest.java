@@ -130,6 +130,35 @@ class RoutingTest extends GatewayTestSupport {
     }
 
     @Test
+    void aRetryAfterTooLargeToAddToTheClockCoolsTheDeploymentDownForTheLongestCooldown() {
+        A.script("forever", rateLimited("1e20"));
+
+        Http.Response first = ask("forever");
+        assertThat(first.status()).as(first.body()).isEqualTo(200);
+        assertThat(first.header("x-tollgate-deployment")).isEqualTo("forever-fb");
+
+        // cooling down (for Router.MAX_RETRY_AFTER): not even tried; unclamped, now + 1e23 ms overflowed into the
+        // past and the 429 cooled nothing down
+        Http.Response second = ask("forever");
+        assertThat(second.status()).as(second.body()).isEqualTo(200);
+        assertThat(second.header("x-tollgate-deployment")).isEqualTo("forever-fb");
+        assertThat(hits("forever").stream().map(Hit::toString))
+                .containsExactly("a:forever", "b:forever-fb", "b:forever-fb");
+    }
+
+    @Test
+    void aRetryAfterIsReadInSecondsOrAsADateAndClampedToTheLongestCooldown() {
+        long now = System.currentTimeMillis();
+        assertThat(Router.retryAfter("7", now)).isEqualTo(Duration.ofSeconds(7));
+        assertThat(Router.retryAfter("1.5", now)).isEqualTo(Duration.ofMillis(1500));
+        assertThat(Router.retryAfter("-3", now)).isEqualTo(Duration.ZERO);
+        for (String huge : List.of("1e20", "Infinity", "9223372036854775807", "Fri, 31 Dec 9999 23:59:59 GMT")) {
+            assertThat(Router.retryAfter(huge, now)).as(huge).isEqualTo(Router.MAX_RETRY_AFTER);
+        }
+        assertThat(Router.retryAfter("soon", now)).isNull();
+    }
+
+    @Test
     void aFailingDeploymentCoolsDownAndIsUsedAgainWhenItsCooldownEnds() throws Exception {
         A.script("cool", status(500));
 
