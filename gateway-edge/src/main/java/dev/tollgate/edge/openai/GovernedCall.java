@@ -754,10 +754,14 @@ public class GovernedCall {
         }
 
         private <T> Mono<T> releaseThenFail(UpstreamFailure failure) {
+            if (failure.mayBill()) {
+                return chargeReservationThenFail(failure);
+            }
             String reason = switch (failure.kind()) {
                 case HTTP_STATUS -> "upstream_http_" + failure.status();
                 case TIMEOUT -> "upstream_timeout";
                 case CONNECTION -> "upstream_unreachable";
+                case TOO_LARGE -> "upstream_answer_too_large";
             };
             log.warn("Request {}: {}", requestId, failure.getMessage());
             ApiError error = UpstreamErrors.toApiError(failure, json, properties.edge().exposeUpstreamDetails());
@@ -765,6 +769,27 @@ public class GovernedCall {
                 error.withHeader(TollgateHeaders.ATTEMPTS, Integer.toString(attempts.count()));
             }
             return release(reason).then(Mono.error(error));
+        }
+
+        /**
+         * An upstream that may bill for a request it did not answer usably (a whole answer too large to read, a
+         * timeout or a lost connection after the request was sent): what it bills cannot be known, so the request is
+         * settled at its reservation, the worst case, never less. The client is told so, with the cost.
+         */
+        private <T> Mono<T> chargeReservationThenFail(UpstreamFailure failure) {
+            Money cost = reservation.amount();
+            log.warn("Request {}: {}; the upstream may bill for it: charged its reservation, {}", requestId,
+                    failure.getMessage(), cost.toDecimalString());
+            // the worst case the reservation was made for: the prompt and every output token granted
+            settle(new Usage(plan.promptTokens, reservation.grantedMaxTokens(), 0, 0), cost);
+            ApiError error = UpstreamErrors.toChargedApiError(failure, properties.edge().exposeUpstreamDetails(),
+                    cost.toDecimalString())
+                    .withHeader(TollgateHeaders.RESERVED, cost.toDecimalString())
+                    .withHeader(TollgateHeaders.COST, cost.toDecimalString());
+            if (attempts != null && attempts.count() > 0) {
+                error.withHeader(TollgateHeaders.ATTEMPTS, Integer.toString(attempts.count()));
+            }
+            return Mono.error(error);
         }
 
         /** No deployment of any model that may answer could take the request: 429 with when to come back. */

@@ -34,7 +34,10 @@ import java.util.function.UnaryOperator;
  */
 final class UpstreamHttp {
 
-    /** The most a whole (non-streamed) answer may hold; a larger one fails as an unreachable deployment. */
+    /**
+     * The most a whole (non-streamed) answer may hold. A larger one fails, and since it came with a success status
+     * the upstream generated it and bills for it: it is not sent again, and is charged its reservation.
+     */
     static final int MAX_ANSWER_BYTES = 32 * 1024 * 1024;
 
     private static final byte[] NO_BYTES = new byte[0];
@@ -148,7 +151,9 @@ final class UpstreamHttp {
     private static Mono<byte[]> statusFailure(CatalogModel model, HttpClientResponse response, ByteBufFlux body,
                                               UnaryOperator<byte[]> errorBody) {
         int status = response.status().code();
-        return joined(body.asByteArray()).defaultIfEmpty(NO_BYTES)
+        // an error body too large to read is still the upstream's refusal: the status without its body
+        return joined(body.asByteArray()).onErrorResume(AnswerTooLarge.class, e -> Mono.empty())
+                .defaultIfEmpty(NO_BYTES)
                 .flatMap(bytes -> Mono.error(new UpstreamFailure(UpstreamFailure.Kind.HTTP_STATUS, status,
                         errorBody.apply(bytes), response.responseHeaders().get(HttpHeaderNames.RETRY_AFTER),
                         "Deployment '" + model.deploymentName() + "' answered HTTP " + status, null)));
@@ -181,6 +186,11 @@ final class UpstreamHttp {
     static Throwable failure(CatalogModel model, Throwable e) {
         if (e instanceof UpstreamFailure) {
             return e;
+        }
+        if (e instanceof AnswerTooLarge) {
+            return new UpstreamFailure(UpstreamFailure.Kind.TOO_LARGE, 0, null, null,
+                    "Deployment '" + model.deploymentName() + "' answered more than " + MAX_ANSWER_BYTES + " bytes",
+                    e, true);
         }
         if (e instanceof ReadTimeoutException || e instanceof TimeoutException) {
             return new UpstreamFailure(UpstreamFailure.Kind.TIMEOUT, 0, null, null,

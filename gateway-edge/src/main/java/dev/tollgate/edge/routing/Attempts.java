@@ -161,14 +161,19 @@ public final class Attempts {
                 });
     }
 
-    /** 429, 408, 5xx, timeouts and broken connections are worth another attempt; a client's error is not. */
+    /**
+     * 429, 408, 5xx, timeouts and broken connections are worth another attempt; a client's error is not, nor a
+     * request the upstream may bill for ({@link UpstreamFailure#mayBill}): sent again, it would be generated and billed
+     * twice and charged once.
+     */
     static boolean retryable(Throwable failure) {
-        if (!(failure instanceof UpstreamFailure upstream)) {
+        if (!(failure instanceof UpstreamFailure upstream) || upstream.mayBill()) {
             return false;
         }
         return switch (upstream.kind()) {
             case TIMEOUT, CONNECTION -> true;
             case HTTP_STATUS -> upstream.status() == 429 || upstream.status() == 408 || upstream.status() >= 500;
+            case TOO_LARGE -> false;
         };
     }
 }

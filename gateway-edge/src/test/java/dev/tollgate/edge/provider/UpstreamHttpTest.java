@@ -114,13 +114,14 @@ class UpstreamHttpTest {
     }
 
     @Test
-    void aWholeAnswerBeyondTheCapFailsInsteadOfFillingTheHeap() {
+    void aWholeAnswerBeyondTheCapFailsInsteadOfFillingTheHeapAsAnAnswerTheUpstreamMayBill() {
         Throwable failure = catchThrowable(() -> upstream.post(model(null), url("/huge"), headers -> { },
                 PAYLOAD, UnaryOperator.identity()).block(WAIT));
 
         assertThat(failure).isInstanceOf(UpstreamFailure.class);
-        assertThat(((UpstreamFailure) failure).kind()).isEqualTo(UpstreamFailure.Kind.CONNECTION);
-        assertThat(failure.getMessage()).contains("exceeded " + UpstreamHttp.MAX_ANSWER_BYTES + " bytes");
+        assertThat(((UpstreamFailure) failure).kind()).isEqualTo(UpstreamFailure.Kind.TOO_LARGE);
+        assertThat(((UpstreamFailure) failure).mayBill()).isTrue();
+        assertThat(failure.getMessage()).contains("more than " + UpstreamHttp.MAX_ANSWER_BYTES + " bytes");
     }
 
     @Test

@@ -1,0 +1,64 @@
+package dev.tollgate.edge.openai;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.tollgate.edge.support.GatewayTestSupport;
+import dev.tollgate.edge.support.Http;
+import org.junit.jupiter.api.Test;
+
+import java.math.BigDecimal;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Answers with a success status that Tollgate cannot pass on, through the running gateway against the real loopback
+ * upstream ({@code up-given}, told what to answer by {@link dev.tollgate.edge.support.FakeUpstream#giveRaw}): each
+ * ends in exactly one outcome, an OpenAI-shaped error, and a charge that never undercounts what the upstream may
+ * bill.
+ */
+class UpstreamAnswersTest extends GatewayTestSupport {
+
+    /** More than {@code UpstreamHttp.MAX_ANSWER_BYTES} (32 MiB). */
+    private static final int OVER_THE_ANSWER_CAP = 33 * 1024 * 1024;
+
+    private String key() {
+        return newUserKey(newUser(newTeam(null, null, "clamp"), null), List.of());
+    }
+
+    private Http.Response ask(String model, String marker, Map<String, Object> extra) {
+        Map<String, Object> body = new java.util.HashMap<>(Map.of("model", model, "max_tokens", 100,
+                "messages", List.of(Map.of("role", "user", "content", marker))));
+        body.putAll(extra);
+        return http().post("/v1/chat/completions", key(), body);
+    }
+
+    /** The request was settled at its reservation, the cost the client was told, in its header and its message. */
+    private static void chargedItsReservation(Http.Response answer, JsonNode row) {
+        String cost = answer.header("x-tollgate-cost");
+        assertThat(cost).as("x-tollgate-cost").isNotNull();
+        assertThat(new BigDecimal(cost)).isPositive();
+        assertThat(answer.json().path("error").path("message").asText()).contains(cost);
+        assertThat(row.path("outcome").asText()).as(row.toString()).isEqualTo("settled");
+        assertThat(new BigDecimal(row.path("cost").asText())).isEqualByComparingTo(cost)
+                .isEqualByComparingTo(new BigDecimal(row.path("reserved").asText()));
+    }
+
+    @Test
+    void aWholeAnswerOverTheSizeLimitIsNotSentAgainAndIsChargedItsReservationWithAClear502() {
+        String marker = unique("huge");
+        byte[] huge = new byte[OVER_THE_ANSWER_CAP];
+        Arrays.fill(huge, (byte) ' ');
+        upstream().giveRaw(marker, 200, "application/json", huge);
+
+        Http.Response answer = ask("gpt-given-retried", marker, Map.of());
+
+        // the upstream generated (and bills) that answer: sent again, it would be generated and billed again
+        assertThat(answer.status()).as(answer.body()).isEqualTo(502);
+        assertThat(answer.json().path("error").path("type").asText()).isEqualTo("api_error");
+        assertThat(answer.json().path("error").path("code").asText()).isEqualTo("upstream_answer_too_large");
+        chargedItsReservation(answer, messageCost(answer.header("x-request-id")));
+        assertThat(upstream().requestsFor(marker)).isEqualTo(1);
+    }
+}
