@@ -406,6 +406,8 @@ public class GovernedCall {
         Mono<ServerResponse> run() {
             long maxOutput = maxOutputTokens();
             return Mono.fromCompletionStage(() -> rateLimiter.admit(key, plan.promptTokens + maxOutput, startedAt))
+                    .switchIfEmpty(Mono.error(() -> ApiError.internal("The rate limits did not decide request "
+                            + requestId + ".")))
                     .flatMap(admitted -> {
                         this.admission = admitted;
                         return reserveAndForward(maxOutput);
@@ -418,6 +420,9 @@ public class GovernedCall {
             // upstream call, which measured cheaper than a hop to another thread (docs/performance.md).
             // A client that hangs up while its reservation is being decided must not leave it open until it expires.
             return Mono.fromFuture(decision, true)
+                    // (a reservation the ledger may have made and not reported expires: charged at its estimate)
+                    .switchIfEmpty(Mono.error(() -> ApiError.internal("The ledger did not decide request "
+                            + requestId + ".")))
                     .doOnCancel(() -> decision.thenAccept(this::releaseIfNeverForwarded))
                     .flatMap(outcome -> {
                         if (outcome instanceof SpendOutcome.Recount) {
@@ -532,6 +537,10 @@ public class GovernedCall {
             CompletableFuture<ServerResponse> answer = attempts.run(target -> endpoint
                             .send(providers.of(target), target, upstreamBody(target)).flux())
                     .next()
+                    // an attempt that completed without an answer: nothing came back, nothing to charge; without
+                    // this the request would end in no outcome at all (an empty 200, the reservation left open)
+                    .switchIfEmpty(Mono.error(() -> new UpstreamFailure(UpstreamFailure.Kind.HTTP_STATUS, 502,
+                            null, null, "Request " + requestId + ": its upstream answered nothing", null)))
                     .doOnNext(bytes -> {
                         upstreamDuration.record(System.nanoTime() - sent, TimeUnit.NANOSECONDS);
                         observation.upstreamAnswered();

@@ -59,7 +59,8 @@ final class UpstreamHttp {
     }
 
     /**
-     * POSTs {@code payload} (JSON) to {@code url} and answers the whole body; an empty body completes empty.
+     * POSTs {@code payload} (JSON) to {@code url} and answers the whole body. A success status without a body (a 204,
+     * an empty 200) is a failure: nothing came back, so there is nothing to pass on or charge.
      *
      * @param headers   the provider's own headers (its key, its version)
      * @param errorBody turns the upstream's error body into OpenAI's shape (identity for OpenAI-shaped upstreams)
@@ -69,7 +70,7 @@ final class UpstreamHttp {
         return send(model, url, headers, payload, false)
                 .response((response, body) -> response.status().code() >= 400
                         ? statusFailure(model, response, body, errorBody)
-                        : joined(body.asByteArray()))
+                        : joined(body.asByteArray()).switchIfEmpty(Mono.error(() -> emptyAnswer(model, response))))
                 .next()
                 .onErrorMap(e -> failure(model, e));
     }
@@ -157,6 +158,13 @@ final class UpstreamHttp {
                 .flatMap(bytes -> Mono.error(new UpstreamFailure(UpstreamFailure.Kind.HTTP_STATUS, status,
                         errorBody.apply(bytes), response.responseHeaders().get(HttpHeaderNames.RETRY_AFTER),
                         "Deployment '" + model.deploymentName() + "' answered HTTP " + status, null)));
+    }
+
+    /** A success status without a body: the upstream's status, nothing to pass on (not sent again: a 2xx). */
+    private static UpstreamFailure emptyAnswer(CatalogModel model, HttpClientResponse response) {
+        int status = response.status().code();
+        return new UpstreamFailure(UpstreamFailure.Kind.HTTP_STATUS, status, NO_BYTES, null,
+                "Deployment '" + model.deploymentName() + "' answered HTTP " + status + " without a body", null);
     }
 
     /**

@@ -61,4 +61,36 @@ class UpstreamAnswersTest extends GatewayTestSupport {
         chargedItsReservation(answer, messageCost(answer.header("x-request-id")));
         assertThat(upstream().requestsFor(marker)).isEqualTo(1);
     }
+
+    @Test
+    void aSuccessWithoutABodyIsA502ThatReleasesTheReservationAndFinishesTheKeysRateLimit() {
+        for (int status : List.of(200, 204)) {
+            // room for one request's estimate a minute (the prompt and 100 output tokens), not for two
+            String user = newUser(newTeam(null, null, "clamp"), null);
+            String key = issue(Map.of("name", "tpm key", "user_id", user, "tokens_per_minute", 180))
+                    .path("key").asText();
+            String marker = unique("empty");
+            upstream().giveRaw(marker, status, "application/json", new byte[0]);
+
+            Http.Response answer = http().post("/v1/chat/completions", key, Map.of("model", "gpt-given",
+                    "max_tokens", 100, "messages", List.of(Map.of("role", "user", "content", marker))));
+
+            assertThat(answer.status()).as(status + ": " + answer.body()).isEqualTo(502);
+            assertThat(answer.json().path("error").path("code").asText()).isEqualTo("upstream_error");
+            assertThat(answer.header("x-tollgate-cost")).isNull();
+            JsonNode row = messageCost(answer.header("x-request-id"));
+            assertThat(row.path("outcome").asText()).as(row.toString()).isEqualTo("released");
+            assertThat(row.path("reason").asText()).isEqualTo("upstream_http_" + status);
+            assertThat(new BigDecimal(row.path("cost").asText())).isZero();
+            // the key's token window was given back what the request did not use (all of it): a second one fits
+            String next = unique("after-empty");
+            upstream().giveWhole(next, "{\"id\":\"chatcmpl-1\",\"object\":\"chat.completion\",\"created\":1,"
+                    + "\"model\":\"up-given\",\"choices\":[{\"index\":0,\"finish_reason\":\"stop\","
+                    + "\"message\":{\"role\":\"assistant\",\"content\":\"ok\"}}],\"usage\":{\"prompt_tokens\":5,"
+                    + "\"completion_tokens\":1,\"total_tokens\":6}}");
+            Http.Response second = http().post("/v1/chat/completions", key, Map.of("model", "gpt-given",
+                    "max_tokens", 100, "messages", List.of(Map.of("role", "user", "content", next))));
+            assertThat(second.status()).as(second.body()).isEqualTo(200);
+        }
+    }
 }

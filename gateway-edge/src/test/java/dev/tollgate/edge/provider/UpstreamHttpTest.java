@@ -125,9 +125,14 @@ class UpstreamHttpTest {
     }
 
     @Test
-    void anEmptyAnswerCompletesEmpty() {
-        assertThat(upstream.post(model(null), url("/empty"), headers -> { }, PAYLOAD, UnaryOperator.identity())
-                .blockOptional(WAIT)).isEmpty();
+    void anEmptyAnswerIsAFailureWithItsStatusThatTheUpstreamCannotHaveBilled() {
+        Throwable failure = catchThrowable(() -> upstream.post(model(null), url("/empty"), headers -> { }, PAYLOAD,
+                UnaryOperator.identity()).block(WAIT));
+
+        assertThat(failure).isInstanceOf(UpstreamFailure.class);
+        assertThat(((UpstreamFailure) failure).kind()).isEqualTo(UpstreamFailure.Kind.HTTP_STATUS);
+        assertThat(((UpstreamFailure) failure).status()).isEqualTo(200);
+        assertThat(((UpstreamFailure) failure).mayBill()).isFalse();
     }
 
     @Test
