@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 
@@ -67,12 +68,18 @@ final class UpstreamHttp {
      */
     Mono<byte[]> post(CatalogModel model, String url, Consumer<HttpHeaders> headers, byte[] payload,
                       UnaryOperator<byte[]> errorBody) {
-        return send(model, url, headers, payload, false)
-                .response((response, body) -> response.status().code() >= 400
-                        ? statusFailure(model, response, body, errorBody)
-                        : joined(body.asByteArray()).switchIfEmpty(Mono.error(() -> emptyAnswer(model, response))))
-                .next()
-                .onErrorMap(e -> failure(model, e));
+        return Mono.defer(() -> {
+            AtomicBoolean sent = new AtomicBoolean();
+            return send(model, url, headers, payload, false, sent)
+                    .response((response, body) -> {
+                        sent.set(true);
+                        return response.status().code() >= 400 ? statusFailure(model, response, body, errorBody)
+                                : joined(body.asByteArray()).switchIfEmpty(Mono.error(() -> emptyAnswer(model,
+                                response)));
+                    })
+                    .next()
+                    .onErrorMap(e -> failure(model, e, sent.get()));
+        });
     }
 
     /**
@@ -81,15 +88,21 @@ final class UpstreamHttp {
      */
     Flux<byte[]> postStream(CatalogModel model, String url, Consumer<HttpHeaders> headers, byte[] payload,
                             UnaryOperator<byte[]> errorBody) {
-        return send(model, url, headers, payload, true)
-                .response((response, body) -> response.status().code() >= 400
-                        ? statusFailure(model, response, body, errorBody)
-                        : body.asByteArray())
-                .onErrorMap(e -> failure(model, e));
+        return Flux.defer(() -> {
+            AtomicBoolean sent = new AtomicBoolean();
+            return send(model, url, headers, payload, true, sent)
+                    .response((response, body) -> {
+                        sent.set(true);
+                        return response.status().code() >= 400 ? statusFailure(model, response, body, errorBody)
+                                : body.asByteArray();
+                    })
+                    .onErrorMap(e -> failure(model, e, sent.get()));
+        });
     }
 
+    /** @param sent set once the request is written: from then on the upstream may have it, and bill it */
     private HttpClient.ResponseReceiver<?> send(CatalogModel model, String url, Consumer<HttpHeaders> headers,
-                                                byte[] payload, boolean eventStream) {
+                                                byte[] payload, boolean eventStream, AtomicBoolean sent) {
         Duration timeout = model.deployment().timeout();
         return http.post()
                 .uri(uris.computeIfAbsent(url, URI::create))
@@ -105,7 +118,8 @@ final class UpstreamHttp {
                         // this deployment's own limit, instead of tollgate.edge.upstream-timeout
                         request.responseTimeout(timeout);
                     }
-                    return outbound.sendObject(Unpooled.wrappedBuffer(payload));
+                    return outbound.sendObject(Unpooled.wrappedBuffer(payload)).then()
+                            .doOnSuccess(written -> sent.set(true));
                 });
     }
 
@@ -190,8 +204,18 @@ final class UpstreamHttp {
         return trimmed;
     }
 
-    /** A failure as the governed lifecycle understands it (an error status is one already). */
+    /** A failure as the governed lifecycle understands it, of a request not known to have been sent. */
     static Throwable failure(CatalogModel model, Throwable e) {
+        return failure(model, e, false);
+    }
+
+    /**
+     * A failure as the governed lifecycle understands it (an error status is one already). One that came after the
+     * request was written ({@code sent}: a response timeout, a connection closed while waiting for or reading the
+     * answer) may be billed by the upstream, which may have received the request and be generating its answer: it
+     * is not sent again (docs/routing.md, "Retries"). One before (refused, connect timeout, DNS) cannot be.
+     */
+    static Throwable failure(CatalogModel model, Throwable e, boolean sent) {
         if (e instanceof UpstreamFailure) {
             return e;
         }
@@ -202,10 +226,13 @@ final class UpstreamHttp {
         }
         if (e instanceof ReadTimeoutException || e instanceof TimeoutException) {
             return new UpstreamFailure(UpstreamFailure.Kind.TIMEOUT, 0, null, null,
-                    "Deployment '" + model.deploymentName() + "' did not answer in time", e);
+                    "Deployment '" + model.deploymentName() + "' did not answer in time", e, sent);
         }
-        return new UpstreamFailure(UpstreamFailure.Kind.CONNECTION, 0, null, null,
-                "Deployment '" + model.deploymentName() + "' could not be reached"
-                        + (e instanceof ConnectException ? "" : ": " + e.getMessage()), e);
+        // (a connect timeout is a ConnectException: never sent)
+        boolean mayBill = sent && !(e instanceof ConnectException);
+        return new UpstreamFailure(UpstreamFailure.Kind.CONNECTION, 0, null, null, mayBill
+                ? "Deployment '" + model.deploymentName() + "' lost the connection: " + e.getMessage()
+                : "Deployment '" + model.deploymentName() + "' could not be reached"
+                        + (e instanceof ConnectException ? "" : ": " + e.getMessage()), e, mayBill);
     }
 }

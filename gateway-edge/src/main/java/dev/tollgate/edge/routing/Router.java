@@ -144,7 +144,8 @@ public class Router {
      * cooldown), other failures count towards the cooldown. Completes when recorded, so that the next choice sees it.
      */
     public Mono<Void> failed(Lease lease, UpstreamFailure failure) {
-        finish(lease, 0);
+        // an attempt the upstream may bill (it timed out or was cut after it was sent) may have used its estimate
+        finish(lease, failure.mayBill() ? lease.estimatedTokens() : 0);
         CatalogModel deployment = lease.deployment();
         var routing = deployment.routing();
         long now = System.currentTimeMillis();

@@ -142,6 +142,8 @@ class UpstreamHttpTest {
 
         assertThat(failure).isInstanceOf(UpstreamFailure.class);
         assertThat(((UpstreamFailure) failure).kind()).isEqualTo(UpstreamFailure.Kind.TIMEOUT);
+        // the request was sent: the upstream may be generating it, and bill it
+        assertThat(((UpstreamFailure) failure).mayBill()).isTrue();
     }
 
     @Test
@@ -160,6 +162,7 @@ class UpstreamHttpTest {
 
         assertThat(failure).isInstanceOf(UpstreamFailure.class);
         assertThat(((UpstreamFailure) failure).kind()).isEqualTo(UpstreamFailure.Kind.CONNECTION);
+        assertThat(((UpstreamFailure) failure).mayBill()).isFalse();
         assertThat(failure.getMessage()).startsWith("Deployment 'dep' could not be reached");
     }
 
