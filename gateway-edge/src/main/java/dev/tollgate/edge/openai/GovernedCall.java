@@ -34,6 +34,7 @@ import dev.tollgate.edge.telemetry.RequestObservation;
 import dev.tollgate.edge.wire.BudgetMessages;
 import dev.tollgate.edge.wire.RequestIds;
 import dev.tollgate.edge.wire.RequestTags;
+import dev.tollgate.edge.wire.SseSplitter;
 import dev.tollgate.edge.wire.TokenCounter;
 import dev.tollgate.edge.wire.TollgateHeaders;
 import dev.tollgate.edge.wire.UpstreamErrors;
@@ -643,11 +644,23 @@ public class GovernedCall {
                     // the events of one upstream chunk arrived together: they leave together, as one buffer
                     .mapNotNull(GovernedCall::joined)
                     .concatWith(Flux.defer(() -> finish(relay)))
-                    .onErrorResume(failure -> {
+                    .onErrorResume(thrown -> {
+                        // an event that never ended: the upstream went on generating what could not be read
+                        Throwable failure = thrown instanceof SseSplitter.EventTooLarge ? new UpstreamFailure(
+                                UpstreamFailure.Kind.TOO_LARGE, 0, null, null, "Deployment '"
+                                + attempts.answering().deploymentName() + "' sent " + thrown.getMessage(), thrown, true)
+                                : thrown;
                         if (!relay.emittedAny()) {
                             return failure instanceof UpstreamFailure upstream ? releaseThenFail(upstream)
                                     : failure instanceof Attempts.NoDeploymentAvailable none ? releaseThenFail(none)
                                     : release("gateway_error").then(Mono.error(failure));
+                        }
+                        if (failure instanceof UpstreamFailure upstream
+                                && upstream.kind() == UpstreamFailure.Kind.TOO_LARGE) {
+                            log.warn("Stream {} was cut after its first event: {}; charged its reservation",
+                                    requestId, failure.getMessage());
+                            chargeReservation();
+                            return Flux.empty();
                         }
                         // Cut after the first event: no retry; the usage delivered so far is charged.
                         log.warn("Stream {} was cut by the upstream after its first event: {}", requestId,
@@ -668,6 +681,8 @@ public class GovernedCall {
 
         /** After the upstream's last event (or the budget's): settle, then what the route sends last. */
         private Flux<byte[]> finish(StreamRelay relay) {
+            // the last event, when the upstream did not end it with a blank line: read before settling (its usage)
+            List<byte[]> last = relay.onEnd();
             if (relay.stopped()) {
                 log.warn("Stream {} was stopped at the {} output tokens its budget granted: the upstream went on",
                         requestId, reservation.grantedMaxTokens());
@@ -675,7 +690,9 @@ public class GovernedCall {
             Usage usage = streamUsage(relay);
             Money cost = cost(usage);
             settle(usage, cost);
-            return Flux.fromIterable(relay.closing(usage, cost));
+            List<byte[]> closing = relay.closing(usage, cost);
+            return last.isEmpty() ? Flux.fromIterable(closing)
+                    : Flux.concat(Flux.fromIterable(last), Flux.fromIterable(closing));
         }
 
         /** What a stream is settled at: the upstream's usage, or what was relayed, counted ({@link #unreported}). */
@@ -786,11 +803,9 @@ public class GovernedCall {
          * settled at its reservation, the worst case, never less. The client is told so, with the cost.
          */
         private <T> Mono<T> chargeReservationThenFail(UpstreamFailure failure) {
-            Money cost = reservation.amount();
             log.warn("Request {}: {}; the upstream may bill for it: charged its reservation, {}", requestId,
-                    failure.getMessage(), cost.toDecimalString());
-            // the worst case the reservation was made for: the prompt and every output token granted
-            settle(new Usage(plan.promptTokens, reservation.grantedMaxTokens(), 0, 0), cost);
+                    failure.getMessage(), reservation.amount().toDecimalString());
+            Money cost = chargeReservation();
             ApiError error = UpstreamErrors.toChargedApiError(failure, properties.edge().exposeUpstreamDetails(),
                     cost.toDecimalString())
                     .withHeader(TollgateHeaders.RESERVED, cost.toDecimalString())
@@ -799,6 +814,13 @@ public class GovernedCall {
                 error.withHeader(TollgateHeaders.ATTEMPTS, Integer.toString(attempts.count()));
             }
             return Mono.error(error);
+        }
+
+        /** Settles the request at its reservation: the worst case, the prompt and every output token granted. */
+        private Money chargeReservation() {
+            Money cost = reservation.amount();
+            settle(new Usage(plan.promptTokens, reservation.grantedMaxTokens(), 0, 0), cost);
+            return cost;
         }
 
         /** No deployment of any model that may answer could take the request: 429 with when to come back. */

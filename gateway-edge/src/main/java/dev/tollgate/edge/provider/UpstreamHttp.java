@@ -1,5 +1,6 @@
 package dev.tollgate.edge.provider;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tollgate.edge.catalog.CatalogModel;
 import dev.tollgate.edge.config.TollgateProperties;
 import dev.tollgate.edge.wire.UpstreamFailure;
@@ -16,9 +17,11 @@ import reactor.netty.http.client.HttpClientResponse;
 import reactor.netty.resources.ConnectionProvider;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
@@ -42,6 +45,8 @@ final class UpstreamHttp {
     static final int MAX_ANSWER_BYTES = 32 * 1024 * 1024;
 
     private static final byte[] NO_BYTES = new byte[0];
+    /** Reads whether a JSON answer on a request for events is an error (a rare path). */
+    private static final ObjectMapper ERRORS = new ObjectMapper();
 
     private final HttpClient http;
     /** Each deployment route's URI, parsed once (the URLs come from the configuration: a bounded set). */
@@ -93,7 +98,10 @@ final class UpstreamHttp {
             return send(model, url, headers, payload, true, sent)
                     .response((response, body) -> {
                         sent.set(true);
-                        return response.status().code() >= 400 ? statusFailure(model, response, body, errorBody)
+                        if (response.status().code() >= 400) {
+                            return statusFailure(model, response, body, errorBody);
+                        }
+                        return isJson(response) ? notAStream(model, response, body, errorBody)
                                 : body.asByteArray();
                     })
                     .onErrorMap(e -> failure(model, e, sent.get()));
@@ -172,6 +180,43 @@ final class UpstreamHttp {
                 .flatMap(bytes -> Mono.error(new UpstreamFailure(UpstreamFailure.Kind.HTTP_STATUS, status,
                         errorBody.apply(bytes), response.responseHeaders().get(HttpHeaderNames.RETRY_AFTER),
                         "Deployment '" + model.deploymentName() + "' answered HTTP " + status, null)));
+    }
+
+    /** Whether an answer says its body is JSON (not the event stream asked for). */
+    private static boolean isJson(HttpClientResponse response) {
+        String type = response.responseHeaders().get(HttpHeaderNames.CONTENT_TYPE);
+        if (type == null) {
+            return false;
+        }
+        int semicolon = type.indexOf(';');
+        String media = (semicolon < 0 ? type : type.substring(0, semicolon)).trim().toLowerCase(Locale.ROOT);
+        return media.equals("application/json") || media.endsWith("+json");
+    }
+
+    /**
+     * A success status with JSON on a request for events: an error in a 200 (some servers report one so), which
+     * is the upstream's refusal; or an answer that is no stream (a server that ignored {@code stream}), which the
+     * upstream generated and bills but which is not what the client can read: charged its reservation
+     * ({@link UpstreamFailure#mayBill}). Either way a clear error, never an empty successful stream.
+     */
+    private static Mono<byte[]> notAStream(CatalogModel model, HttpClientResponse response, ByteBufFlux body,
+                                           UnaryOperator<byte[]> errorBody) {
+        int status = response.status().code();
+        return joined(body.asByteArray()).defaultIfEmpty(NO_BYTES).flatMap(bytes -> {
+            boolean error = isError(bytes);
+            return Mono.error(new UpstreamFailure(UpstreamFailure.Kind.HTTP_STATUS, status,
+                    error ? errorBody.apply(bytes) : NO_BYTES, null, "Deployment '" + model.deploymentName()
+                    + "' answered HTTP " + status + " with " + (error ? "an error" : "JSON")
+                    + " instead of the event stream asked for", null, !error));
+        });
+    }
+
+    private static boolean isError(byte[] bytes) {
+        try {
+            return ERRORS.readTree(bytes).path("error").isObject();
+        } catch (IOException | RuntimeException notJson) {
+            return false;
+        }
     }
 
     /** A success status without a body: the upstream's status, nothing to pass on (not sent again: a 2xx). */

@@ -62,6 +62,104 @@ class UpstreamAnswersTest extends GatewayTestSupport {
         assertThat(upstream().requestsFor(marker)).isEqualTo(1);
     }
 
+    // ------------------------------------------------------------------ event streams
+
+    private static String chunk(String delta) {
+        return "{\"id\":\"chatcmpl-1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"up-given\","
+                + "\"choices\":[{\"index\":0,\"delta\":" + delta + ",\"finish_reason\":null}]}";
+    }
+
+    private static final String USAGE = "{\"id\":\"chatcmpl-1\",\"object\":\"chat.completion.chunk\",\"created\":1,"
+            + "\"model\":\"up-given\",\"choices\":[],\"usage\":{\"prompt_tokens\":12,\"completion_tokens\":7,"
+            + "\"total_tokens\":19}}";
+
+    /** A stream of two text chunks and the upstream's usage (7 completion tokens), each event ended by {@code blank}. */
+    private static byte[] events(String blank, boolean lastEnded) {
+        String text = "data: " + chunk("{\"content\":\"Hello\"}") + blank
+                + "data: " + chunk("{\"content\":\" world\"}") + blank + "data: " + USAGE + (lastEnded ? blank : "");
+        return text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    private Http.Response stream(String marker) {
+        return ask("gpt-given", marker, Map.of("stream", true, "stream_options", Map.of("include_usage", true)));
+    }
+
+    @Test
+    void eventsEndedByAnyBlankLineTheSseSpecificationAllowsAreRelayedAndSettledWithTheUpstreamsUsage() {
+        for (String blank : List.of("\n\n", "\r\r", "\r\n\r\n", "\n\r\n", "\r\n\n", "\r\n\r")) {
+            String marker = unique("blank");
+            upstream().giveRaw(marker, 200, "text/event-stream", events(blank, true));
+
+            Http.Response response = stream(marker);
+
+            String shown = blank.replace("\r", "CR").replace("\n", "LF");
+            assertThat(response.status()).as(shown).isEqualTo(200);
+            assertThat(response.body()).as(shown).contains("Hello").contains(" world").contains("\"cost\"")
+                    .endsWith("data: [DONE]\n\n");
+            JsonNode row = messageCost(response.header("x-request-id"));
+            assertThat(row.path("outcome").asText()).as(shown).isEqualTo("settled");
+            assertThat(row.path("usage").path("completion_tokens").asLong()).as(shown + ": " + row).isEqualTo(7);
+        }
+    }
+
+    @Test
+    void aLastEventWithoutItsBlankLineIsStillReadAndRelayed() {
+        String marker = unique("unended");
+        upstream().giveRaw(marker, 200, "text/event-stream", events("\n\n", false));
+
+        Http.Response response = stream(marker);
+
+        assertThat(response.status()).isEqualTo(200);
+        // the usage event passed on with its cost, whole, before Tollgate's own [DONE]
+        assertThat(response.body()).contains("\"completion_tokens\":7").contains("\"cost\"")
+                .endsWith("\n\ndata: [DONE]\n\n");
+        JsonNode row = messageCost(response.header("x-request-id"));
+        assertThat(row.path("usage").path("completion_tokens").asLong()).as(row.toString()).isEqualTo(7);
+    }
+
+    @Test
+    void anEventThatNeverEndsIsCutAtTheCapAndChargedItsReservation() {
+        String marker = unique("endless");
+        byte[] endless = new byte[17 * 1024 * 1024]; // more than SseSplitter.MAX_EVENT_BYTES, and no blank line
+        Arrays.fill(endless, (byte) 'x');
+        System.arraycopy("data: ".getBytes(java.nio.charset.StandardCharsets.UTF_8), 0, endless, 0, 6);
+        upstream().giveRaw(marker, 200, "text/event-stream", endless);
+
+        Http.Response response = stream(marker);
+
+        assertThat(response.status()).as(response.body()).isEqualTo(502);
+        assertThat(response.json().path("error").path("code").asText()).isEqualTo("upstream_answer_too_large");
+        chargedItsReservation(response, messageCost(response.header("x-request-id")));
+    }
+
+    @Test
+    void jsonOnAStreamRequestIsTheUpstreamsErrorOrAnAnswerChargedItsReservationNeverAnEmptyStream() {
+        String refused = unique("json-error");
+        upstream().giveRaw(refused, 200, "application/json; charset=utf-8", ("{\"error\":{\"message\":\"overloaded\","
+                + "\"type\":\"server_error\",\"code\":null}}").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+
+        Http.Response error = stream(refused);
+
+        assertThat(error.status()).as(error.body()).isEqualTo(502);
+        assertThat(error.json().path("error").path("code").asText()).isEqualTo("upstream_error");
+        assertThat(error.header("x-tollgate-cost")).isNull();
+        JsonNode released = messageCost(error.header("x-request-id"));
+        assertThat(released.path("outcome").asText()).as(released.toString()).isEqualTo("released");
+
+        String whole = unique("json-answer");
+        upstream().giveRaw(whole, 200, "application/json", ("{\"id\":\"chatcmpl-1\",\"object\":\"chat.completion\","
+                + "\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"hi\"}}],"
+                + "\"usage\":{\"prompt_tokens\":12,\"completion_tokens\":90,\"total_tokens\":102}}")
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+
+        Http.Response answer = stream(whole);
+
+        // generated and billed, but no stream: the client is told, and the request charged its worst case
+        assertThat(answer.status()).as(answer.body()).isEqualTo(502);
+        assertThat(answer.json().path("error").path("code").asText()).isEqualTo("upstream_error");
+        chargedItsReservation(answer, messageCost(answer.header("x-request-id")));
+    }
+
     @Test
     void aSuccessWithoutABodyIsA502ThatReleasesTheReservationAndFinishesTheKeysRateLimit() {
         for (int status : List.of(200, 204)) {
