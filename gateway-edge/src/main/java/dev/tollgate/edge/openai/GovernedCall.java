@@ -35,6 +35,7 @@ import dev.tollgate.edge.telemetry.RequestObservation;
 import dev.tollgate.edge.wire.BudgetMessages;
 import dev.tollgate.edge.wire.RequestIds;
 import dev.tollgate.edge.wire.RequestTags;
+import dev.tollgate.edge.wire.SseSplitter;
 import dev.tollgate.edge.wire.TokenCounter;
 import dev.tollgate.edge.wire.TollgateHeaders;
 import dev.tollgate.edge.wire.UpstreamErrors;
@@ -416,6 +417,8 @@ public class GovernedCall {
             long maxOutput = maxOutputTokens();
             long estimate = plan.promptTokens + maxOutput + plan.outputBeyondLimit();
             return Mono.fromCompletionStage(() -> rateLimiter.admit(key, estimate, startedAt))
+                    .switchIfEmpty(Mono.error(() -> ApiError.internal("The rate limits did not decide request "
+                            + requestId + ".")))
                     .flatMap(admitted -> {
                         this.admission = admitted;
                         return reserveAndForward(maxOutput);
@@ -428,6 +431,9 @@ public class GovernedCall {
             // upstream call, which measured cheaper than a hop to another thread (docs/performance.md).
             // A client that hangs up while its reservation is being decided must not leave it open until it expires.
             return Mono.fromFuture(decision, true)
+                    // (a reservation the ledger may have made and not reported expires: charged at its estimate)
+                    .switchIfEmpty(Mono.error(() -> ApiError.internal("The ledger did not decide request "
+                            + requestId + ".")))
                     .doOnCancel(() -> decision.thenAccept(this::releaseIfNeverForwarded))
                     .flatMap(outcome -> {
                         if (outcome instanceof SpendOutcome.Recount) {
@@ -542,6 +548,10 @@ public class GovernedCall {
             CompletableFuture<ServerResponse> answer = attempts.run(target -> endpoint
                             .send(providers.of(target), target, upstreamBody(target)).flux())
                     .next()
+                    // an attempt that completed without an answer: nothing came back, nothing to charge; without
+                    // this the request would end in no outcome at all (an empty 200, the reservation left open)
+                    .switchIfEmpty(Mono.error(() -> new UpstreamFailure(UpstreamFailure.Kind.HTTP_STATUS, 502,
+                            null, null, "Request " + requestId + ": its upstream answered nothing", null)))
                     .doOnNext(bytes -> {
                         upstreamDuration.record(System.nanoTime() - sent, TimeUnit.NANOSECONDS);
                         observation.upstreamAnswered();
@@ -645,11 +655,23 @@ public class GovernedCall {
                     // the events of one upstream chunk arrived together: they leave together, as one buffer
                     .mapNotNull(GovernedCall::joined)
                     .concatWith(Flux.defer(() -> finish(relay)))
-                    .onErrorResume(failure -> {
+                    .onErrorResume(thrown -> {
+                        // an event that never ended: the upstream went on generating what could not be read
+                        Throwable failure = thrown instanceof SseSplitter.EventTooLarge ? new UpstreamFailure(
+                                UpstreamFailure.Kind.TOO_LARGE, 0, null, null, "Deployment '"
+                                + attempts.answering().deploymentName() + "' sent " + thrown.getMessage(), thrown, true)
+                                : thrown;
                         if (!relay.emittedAny()) {
                             return failure instanceof UpstreamFailure upstream ? releaseThenFail(upstream)
                                     : failure instanceof Attempts.NoDeploymentAvailable none ? releaseThenFail(none)
                                     : release("gateway_error").then(Mono.error(failure));
+                        }
+                        if (failure instanceof UpstreamFailure upstream
+                                && upstream.kind() == UpstreamFailure.Kind.TOO_LARGE) {
+                            log.warn("Stream {} was cut after its first event: {}; charged its reservation",
+                                    requestId, failure.getMessage());
+                            chargeReservation();
+                            return Flux.empty();
                         }
                         // Cut after the first event: no retry; the usage delivered so far is charged.
                         log.warn("Stream {} was cut by the upstream after its first event: {}", requestId,
@@ -670,6 +692,8 @@ public class GovernedCall {
 
         /** After the upstream's last event (or the budget's): settle, then what the route sends last. */
         private Flux<byte[]> finish(StreamRelay relay) {
+            // the last event, when the upstream did not end it with a blank line: read before settling (its usage)
+            List<byte[]> last = relay.onEnd();
             if (relay.stopped()) {
                 log.warn("Stream {} was stopped at the {} output tokens its budget granted: the upstream went on",
                         requestId, reservation.grantedMaxTokens());
@@ -677,7 +701,9 @@ public class GovernedCall {
             Usage usage = streamUsage(relay);
             Money cost = cost(usage);
             settle(usage, cost);
-            return Flux.fromIterable(relay.closing(usage, cost));
+            List<byte[]> closing = relay.closing(usage, cost);
+            return last.isEmpty() ? Flux.fromIterable(closing)
+                    : Flux.concat(Flux.fromIterable(last), Flux.fromIterable(closing));
         }
 
         /**
@@ -803,10 +829,14 @@ public class GovernedCall {
         }
 
         private <T> Mono<T> releaseThenFail(UpstreamFailure failure) {
+            if (failure.mayBill()) {
+                return chargeReservationThenFail(failure);
+            }
             String reason = switch (failure.kind()) {
                 case HTTP_STATUS -> "upstream_http_" + failure.status();
                 case TIMEOUT -> "upstream_timeout";
                 case CONNECTION -> "upstream_unreachable";
+                case TOO_LARGE -> "upstream_answer_too_large";
             };
             log.warn("Request {}: {}", requestId, failure.getMessage());
             ApiError error = UpstreamErrors.toApiError(failure, json, properties.edge().exposeUpstreamDetails());
@@ -814,6 +844,32 @@ public class GovernedCall {
                 error.withHeader(TollgateHeaders.ATTEMPTS, Integer.toString(attempts.count()));
             }
             return release(reason).then(Mono.error(error));
+        }
+
+        /**
+         * An upstream that may bill for a request it did not answer usably (a whole answer too large to read, a
+         * timeout or a lost connection after the request was sent): what it bills cannot be known, so the request is
+         * settled at its reservation, the worst case, never less. The client is told so, with the cost.
+         */
+        private <T> Mono<T> chargeReservationThenFail(UpstreamFailure failure) {
+            log.warn("Request {}: {}; the upstream may bill for it: charged its reservation, {}", requestId,
+                    failure.getMessage(), reservation.amount().toDecimalString());
+            Money cost = chargeReservation();
+            ApiError error = UpstreamErrors.toChargedApiError(failure, properties.edge().exposeUpstreamDetails(),
+                    cost.toDecimalString())
+                    .withHeader(TollgateHeaders.RESERVED, cost.toDecimalString())
+                    .withHeader(TollgateHeaders.COST, cost.toDecimalString());
+            if (attempts != null && attempts.count() > 0) {
+                error.withHeader(TollgateHeaders.ATTEMPTS, Integer.toString(attempts.count()));
+            }
+            return Mono.error(error);
+        }
+
+        /** Settles the request at its reservation: the worst case, the prompt and every output token granted. */
+        private Money chargeReservation() {
+            Money cost = reservation.amount();
+            settle(new Usage(plan.promptTokens, reservation.grantedMaxTokens(), 0, 0), cost);
+            return cost;
         }
 
         /** No deployment of any model that may answer could take the request: 429 with when to come back. */

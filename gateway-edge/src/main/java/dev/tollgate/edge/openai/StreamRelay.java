@@ -128,7 +128,8 @@ final class StreamRelay {
         }
     }
 
-    private static final Pattern LINES = Pattern.compile("\r?\n");
+    /** A line ends at CRLF, LF or CR (the SSE specification). */
+    private static final Pattern LINES = Pattern.compile("\r\n|\r|\n");
     private static final byte[] DONE = "[DONE]".getBytes(StandardCharsets.US_ASCII);
 
     private final ObjectMapper json;
@@ -207,6 +208,23 @@ final class StreamRelay {
             }
         }
         return out;
+    }
+
+    /**
+     * The event an upstream's stream ended with when it did not end it with a blank line (empty when there is none,
+     * or the relay stopped): read as any other, since it may carry the usage. Once, when the stream has ended.
+     */
+    List<byte[]> onEnd() {
+        byte[] last = splitter.end();
+        if (overBudget || last == null) {
+            return List.of();
+        }
+        byte[] relayed = relay(last);
+        if (relayed == null) {
+            return List.of();
+        }
+        emittedAny = true;
+        return List.of(relayed);
     }
 
     private byte[] relay(byte[] event) {
