@@ -192,6 +192,28 @@ class AnthropicTranslationTest {
     }
 
     @Test
+    void aStreamWithAnyLineEndAndNoFinalBlankLineIsTranslatedWhole() {
+        String recorded = new String(Recorded.bytes("anthropic/stream-tool-use.sse"), StandardCharsets.UTF_8)
+                .replace("\r\n", "\n").stripTrailing();
+        for (String lineEnd : List.of("\n", "\r\n", "\r")) {
+            byte[] sse = recorded.replace("\n", lineEnd).getBytes(StandardCharsets.UTF_8);
+            AnthropicStream stream = new AnthropicStream(JSON, true, 1);
+            List<String> events = new ArrayList<>();
+            for (int at = 0; at < sse.length; at += 5) {
+                stream.feed(Arrays.copyOfRange(sse, at, Math.min(sse.length, at + 5)))
+                        .forEach(e -> events.add(new String(e, StandardCharsets.UTF_8)));
+            }
+            stream.end().forEach(e -> events.add(new String(e, StandardCharsets.UTF_8)));
+
+            String all = String.join("", events);
+            assertThat(all).as("line end %s", lineEnd.replace("\r", "CR").replace("\n", "LF"))
+                    .contains("Okay, let's check").contains("\"prompt_tokens\":1496")
+                    .endsWith("data: [DONE]\n\n");
+            assertThat(stream.stopped()).isTrue();
+        }
+    }
+
+    @Test
     void eachEventIsTranslatedAsSoonAsItIsWhole() {
         String sse = new String(Recorded.bytes("anthropic/stream-tool-use.sse"), StandardCharsets.UTF_8);
         AnthropicStream stream = new AnthropicStream(JSON, false, 1);

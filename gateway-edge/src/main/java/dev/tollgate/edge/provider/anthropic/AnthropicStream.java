@@ -5,14 +5,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tollgate.edge.provider.ReportedPrompt;
+import dev.tollgate.edge.wire.SseSplitter;
 import dev.tollgate.edge.wire.UsageReader;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * One Anthropic event stream translated, event by event as its bytes arrive, into OpenAI
@@ -44,13 +45,15 @@ public final class AnthropicStream {
         }
     }
 
+    /** A line end as the SSE specification reads it: CRLF, LF or CR. */
+    private static final Pattern LINE_END = Pattern.compile("\r\n|\r|\n");
     private static final byte[] DONE = "data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8);
 
     private final ObjectMapper json;
     private final boolean includeUsage;
     private final long created;
     private final Map<Integer, Integer> toolIndexByBlock = new HashMap<>();
-    private byte[] pending = new byte[0];
+    private final SseSplitter splitter = new SseSplitter();
     private String id = "";
     private String model = "";
     private final ObjectNode usage;
@@ -70,20 +73,25 @@ public final class AnthropicStream {
         this.reportedPrompt = reportedPrompt;
     }
 
-    /** The OpenAI events for one chunk of upstream bytes (possibly none, possibly several). */
+    /**
+     * The OpenAI events for one chunk of upstream bytes (possibly none, possibly several), cut into events as the
+     * OpenAI-compatible streams are ({@link SseSplitter}: any line end, a bounded event).
+     */
     public List<byte[]> feed(byte[] chunk) {
-        byte[] data = pending.length == 0 ? chunk : concat(pending, chunk);
         List<byte[]> out = new ArrayList<>(2);
-        int start = 0;
-        for (int i = 0; i < data.length; i++) {
-            int end = eventEnd(data, i);
-            if (end > 0) {
-                translate(new String(data, start, end - start, StandardCharsets.UTF_8), out);
-                start = end;
-                i = end - 1;
-            }
+        for (byte[] event : splitter.feed(chunk)) {
+            translate(new String(event, StandardCharsets.UTF_8), out);
         }
-        pending = start == data.length ? new byte[0] : Arrays.copyOfRange(data, start, data.length);
+        return out;
+    }
+
+    /** The OpenAI events of what is left when the upstream's stream ends without a final blank line. */
+    public List<byte[]> end() {
+        byte[] rest = splitter.end();
+        List<byte[]> out = new ArrayList<>(1);
+        if (rest != null) {
+            translate(new String(rest, StandardCharsets.UTF_8), out);
+        }
         return out;
     }
 
@@ -225,30 +233,12 @@ public final class AnthropicStream {
 
     private static String dataOf(String event) {
         StringBuilder data = null;
-        for (String line : event.split("\r?\n")) {
+        for (String line : LINE_END.split(event)) {
             if (line.startsWith("data:")) {
                 String value = line.substring(line.length() > 5 && line.charAt(5) == ' ' ? 6 : 5);
                 data = data == null ? new StringBuilder(value) : data.append('\n').append(value);
             }
         }
         return data == null ? null : data.toString().trim();
-    }
-
-    /** The index after a blank line starting at {@code i} ("\n\n" or "\r\n\r\n"), or -1. */
-    private static int eventEnd(byte[] data, int i) {
-        if (data[i] == '\n' && i + 1 < data.length && data[i + 1] == '\n') {
-            return i + 2;
-        }
-        if (data[i] == '\r' && i + 3 < data.length && data[i + 1] == '\n' && data[i + 2] == '\r'
-                && data[i + 3] == '\n') {
-            return i + 4;
-        }
-        return -1;
-    }
-
-    private static byte[] concat(byte[] a, byte[] b) {
-        byte[] joined = Arrays.copyOf(a, a.length + b.length);
-        System.arraycopy(b, 0, joined, a.length, b.length);
-        return joined;
     }
 }
