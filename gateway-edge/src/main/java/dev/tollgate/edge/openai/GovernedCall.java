@@ -641,8 +641,10 @@ public class GovernedCall {
                 relay.limit(reservation.grantedMaxTokens(), tokens);
             }
             AtomicBoolean first = new AtomicBoolean(true);
-            Flux<byte[]> events = attempts.run(target -> endpoint.sendStream(providers.of(target), target,
-                            upstreamBody(target)))
+            Flux<byte[]> events = attempts.run(target -> {
+                        reportedPrompt.forget(); // an earlier attempt's upstream reported its own prompt, not this one's
+                        return endpoint.sendStream(providers.of(target), target, upstreamBody(target));
+                    })
                     .contextWrite(Context.of(ReportedPrompt.class, reportedPrompt))
                     .doOnNext(chunk -> {
                         if (first.compareAndSet(true, false)) {

@@ -3,7 +3,8 @@ package dev.tollgate.edge.provider;
 /**
  * The prompt tokens an upstream reported at the start of a stream, before its usage at the end (Anthropic's
  * {@code message_start}): a stream cut or left before its end is charged at least these (GovernedCall). Written by
- * the provider's stream, found in the Reactor context under this class; read once the stream is over.
+ * the provider's stream, found in the Reactor context under this class (one per request, forgotten at each attempt);
+ * read once the stream is over.
  */
 public final class ReportedPrompt {
 
@@ -14,6 +15,15 @@ public final class ReportedPrompt {
     public void report(long tokens, long cached) {
         this.cached = cached;
         this.tokens = tokens;
+    }
+
+    /**
+     * Forgets what an earlier attempt's upstream reported: a stream that failed before its first event is tried
+     * again elsewhere (another deployment, a fallback at other prices), whose prompt is its own.
+     */
+    public void forget() {
+        this.tokens = -1;
+        this.cached = 0;
     }
 
     /** Whether the upstream reported its prompt. */
