@@ -1,5 +1,6 @@
 package dev.tollgate.edge.ledger;
 
+import dev.tollgate.api.CommandRefused;
 import dev.tollgate.api.spend.RecordSpendBatch;
 import dev.tollgate.api.spend.ReleaseReservation;
 import dev.tollgate.api.spend.ReserveSpend;
@@ -335,8 +336,8 @@ public class SpendLedger implements SmartLifecycle {
                 // batch's callers must hear of it, and this team's queue must go on)
                 if (database.report(e) || (DatabaseFailures.involvesJdbc(e) && !database.checkNow())) {
                     keepForLater(teamId, batch);
-                } else if (batch.size() > 1 && e instanceof RuntimeException refused) {
-                    decideAlone(queue, batch, refused);
+                } else if (batch.size() > 1 && refusedByTeam(e)) {
+                    decideAlone(queue, batch, e);
                 } else {
                     fail(batch, e);
                 }
@@ -346,16 +347,30 @@ public class SpendLedger implements SmartLifecycle {
     }
 
     /**
-     * The team refused the batch as a whole (a rule a line broke, or anything else but the database), so nothing of
+     * The team refused the batch as a whole for a rule a line broke ({@link #refusedByTeam}), so nothing of
      * it was stored: each line is decided again alone, so that only the line at fault fails, and its error, which may
      * name its request, reaches no other request's client. Lines are idempotent by request id.
      */
-    private void decideAlone(TeamQueue queue, List<Pending> batch, RuntimeException e) {
+    private void decideAlone(TeamQueue queue, List<Pending> batch, Throwable e) {
         log.warn("A batch of {} spend lines for team {} was refused as a whole ({}); deciding each line alone",
                 batch.size(), queue.teamId, e.getMessage());
         for (Pending pending : batch) {
             dispatch(queue, List.of(pending));
         }
+    }
+
+    /**
+     * Whether the team refused the batch for a rule one of its lines broke ({@link CommandRefused}): deciding the
+     * lines alone finds it. Any other failure (a lock or statement timeout, a bug) would fail each line alone again,
+     * one reload of the team after another: the batch fails as a whole.
+     */
+    private static boolean refusedByTeam(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof CommandRefused) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

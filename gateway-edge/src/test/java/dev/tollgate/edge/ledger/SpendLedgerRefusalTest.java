@@ -86,6 +86,29 @@ class SpendLedgerRefusalTest {
         assertThat(ledger.pendingLines()).isZero();
     }
 
+    @Test
+    void aBatchThatFailsForAnythingButARefusedLineFailsWholeAndIsNotSentAgainLineByLine() throws Exception {
+        SimpleCommandBus bus = SimpleCommandBus.builder().build();
+        bus.subscribe(RecordSpendBatch.class.getName(), message -> {
+            batches.add(((RecordSpendBatch) message.getPayload()).lines());
+            throw new IllegalStateException("a lock timeout, a bug: nothing any one line did");
+        });
+        TollgateProperties properties = Config.tollgate("ledger.settlement-linger", "1h");
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        ledger = new SpendLedger(DefaultCommandGateway.builder().commandBus(bus).build(), properties, meters,
+                new DatabaseAvailability(reachableDatabase(), properties, meters));
+
+        CompletableFuture<SpendOutcome> first = ledger.submit("t", settle("req_a", "0.5"));
+        CompletableFuture<SpendOutcome> second = ledger.submit("t", settle("req_b", "0.5"));
+        CompletableFuture<SpendOutcome> reserved = ledger.submit("t", reserve("req_c"));
+
+        for (CompletableFuture<SpendOutcome> outcome : List.of(first, second, reserved)) {
+            assertThatThrownBy(() -> outcome.get(10, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+                    .cause().isInstanceOf(IllegalStateException.class);
+        }
+        assertThat(batches).as("one command, not one more per line").hasSize(1);
+    }
+
     private static SettleSpend settle(String requestId, String cost) {
         return new SettleSpend(requestId, "m", new Usage(1, 1, 0, 0), Money.of(cost), "v1", "openai", "d", 1);
     }
