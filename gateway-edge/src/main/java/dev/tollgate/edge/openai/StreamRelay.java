@@ -283,7 +283,10 @@ final class StreamRelay {
         Usage usage = dialect.usage(parsed);
         if (usage == null || !(parsed instanceof ObjectNode object)) {
             if (parsed instanceof ObjectNode unread && dialect.dropUnbelievedUsage(unread)) {
-                return rewritten(unread, otherLines); // its usage is none: counted at the end, as if never sent
+                // its usage is none: counted at the end, as if never sent; a chunk that held only that usage is
+                // not sent at all (a client reading choices[0] of every chunk would fail on it)
+                JsonNode choices = unread.get("choices");
+                return choices != null && choices.isArray() && choices.isEmpty() ? null : rewritten(unread, otherLines);
             }
             return event;
         }

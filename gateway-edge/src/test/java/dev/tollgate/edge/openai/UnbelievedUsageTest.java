@@ -103,6 +103,16 @@ class UnbelievedUsageTest extends GatewayTestSupport {
         assertThat(row.path("usage").path("completion_tokens").asLong()).isEqualTo(TOKENS.text(ANSWER));
         assertThat(new BigDecimal(row.path("cost").asText())).isPositive()
                 .isEqualByComparingTo(usage.path("cost").decimalValue());
+
+        // a client that did not ask for usage is not sent the usage chunk emptied of it: no chunk without choices
+        String unasked = unique("stream");
+        upstream().give(unasked, List.of(chatChunk("Hello there,"), chatChunk(" world"), usageChunk.toString()),
+                FakeUpstream.End.DONE);
+        Http.Response plain = http().post("/v1/chat/completions", key(), Map.of("model", "gpt-given",
+                "stream", true, "messages", List.of(Map.of("role", "user", "content", unasked))));
+        assertThat(plain.status()).isEqualTo(200);
+        assertThat(plain.body()).as(plain.body()).doesNotContain("\"choices\":[]").doesNotContain("-500")
+                .endsWith("data: [DONE]\n\n");
     }
 
     @Test
