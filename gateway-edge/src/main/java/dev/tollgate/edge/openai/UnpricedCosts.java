@@ -25,9 +25,10 @@ final class UnpricedCosts {
     }
 
     /**
-     * Fields routers such as OpenRouter read on every route: {@code plugins} (web search and PDF parsing, billed per
-     * call beside the tokens), {@code models} and {@code route} (the router's own fallbacks, to models whose prices
-     * are not the one reserved for). Tollgate routes and prices the model itself (docs/routing.md).
+     * Fields routers such as OpenRouter and LiteLLM read on every route: {@code plugins} (web search and PDF parsing,
+     * billed per call beside the tokens) and the router's own fallbacks ({@link #ROUTER_FALLBACKS}: to models or
+     * providers whose prices are not the one reserved for). Tollgate routes and prices the model itself
+     * (docs/routing.md).
      */
     static void refuseRouterFields(ObjectNode body) {
         if (body.has("plugins")) {
@@ -36,12 +37,18 @@ final class UnpricedCosts {
         }
         for (String field : ROUTER_FALLBACKS) {
             if (body.has(field)) {
-                throw refused(field, "A router's own fallbacks to other models, at prices Tollgate did not reserve,");
+                throw refused(field, "A router's own choice of other models or providers, at prices Tollgate did not "
+                        + "reserve,");
             }
         }
     }
 
-    private static final List<String> ROUTER_FALLBACKS = List.of("models", "route");
+    /**
+     * OpenRouter's {@code models}, {@code route} and {@code provider} (its choice among providers at other prices),
+     * LiteLLM's {@code fallbacks} and {@code context_window_fallbacks}.
+     */
+    private static final List<String> ROUTER_FALLBACKS = List.of("models", "route", "provider", "fallbacks",
+            "context_window_fallbacks");
 
     /** A chat completion request's own fields (its messages' audio: {@link #refuseAudioInMessage}). */
     static void refuseInChat(ObjectNode body) {

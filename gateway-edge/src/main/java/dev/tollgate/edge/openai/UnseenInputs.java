@@ -25,6 +25,9 @@ final class UnseenInputs {
     /** The Responses fields naming input kept upstream, in the order they are looked at. */
     private static final List<String> KEPT_UPSTREAM = List.of("previous_response_id", "conversation", "prompt");
 
+    /** Azure's "On Your Data": {@code data_sources}, and {@code dataSources} of its api-versions before 2024. */
+    private static final List<String> RETRIEVED = List.of("data_sources", "dataSources");
+
     private UnseenInputs() {
     }
 
@@ -34,8 +37,10 @@ final class UnseenInputs {
      * as prompt tokens.
      */
     static String inChat(JsonNode body) {
-        if (body.hasNonNull("data_sources")) {
-            return "data_sources";
+        for (String field : RETRIEVED) {
+            if (body.hasNonNull(field)) {
+                return field;
+            }
         }
         String file = fileIn(body.path("messages"));
         return file == null ? null : GovernedCall.bounded("messages" + file);

@@ -479,6 +479,10 @@ class EndpointsTest extends GatewayTestSupport {
         refused(chat(key, "gpt-test", Map.of("plugins", web)), "plugins");
         refused(chat(key, "gpt-test", Map.of("models", List.of("openai/o1-pro"))), "models");
         refused(chat(key, "gpt-test", Map.of("route", "fallback")), "route");
+        refused(chat(key, "gpt-test", Map.of("provider", Map.of("order", List.of("openai")))), "provider");
+        refused(chat(key, "gpt-test", Map.of("fallbacks", List.of("gpt-4"))), "fallbacks");
+        refused(chat(key, "gpt-test", Map.of("context_window_fallbacks", List.of(Map.of("gpt-test", "gpt-4")))),
+                "context_window_fallbacks");
         refused(http().post("/v1/responses", key, Map.of("model", "gpt-test", "input", "x", "plugins", web)),
                 "plugins");
         refused(http().post("/v1/completions", key, Map.of("model", "gpt-test", "prompt", "x",
