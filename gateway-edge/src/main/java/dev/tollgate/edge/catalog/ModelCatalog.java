@@ -182,7 +182,7 @@ public class ModelCatalog {
         for (TollgateProperties.Deployment deployment : configured) {
             String provider = deployment.provider() == null ? "openai" : deployment.provider();
             String upstream = deployment.upstreamModel() == null ? model.name() : deployment.upstreamModel();
-            if (OpenAiModelFamilies.servesOpenAiModels(provider) && OpenAiModelFamilies.isReasoning(upstream)) {
+            if (OpenAiModelFamilies.servesOpenAiModels(provider) && OpenAiModelFamilies.hidesReasoning(upstream)) {
                 return true;
             }
         }

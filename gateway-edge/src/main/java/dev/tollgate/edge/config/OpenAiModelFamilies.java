@@ -42,6 +42,15 @@ public final class OpenAiModelFamilies {
     }
 
     /**
+     * Whether {@code upstreamModel} reasons before it answers without streaming its reasoning: a reasoning model
+     * ({@link #isReasoning}) other than the chat variants ({@code gpt-5-chat-latest}) and search models, which answer
+     * directly though their names match.
+     */
+    public static boolean hidesReasoning(String upstreamModel) {
+        return isReasoning(upstreamModel) && !upstreamModel.contains("-chat") && !isWebSearch(upstreamModel);
+    }
+
+    /**
      * Whether {@code upstreamModel} is one of OpenAI's search models ({@code gpt-4o-search-preview},
      * {@code gpt-4o-mini-search-preview}, {@code gpt-5-search-api}...): every chat completion of theirs searches the
      * web, billed per call beside the tokens and absent from the usage.

@@ -335,7 +335,7 @@ public final class LiteLlmMapping {
             maxImageTokens = Math.max(maxImageTokens,
                     OpenAiModelFamilies.maxImageTokens(d.upstreamModel()).orElse(maxImageTokens));
             hiddenReasoning |= OpenAiModelFamilies.servesOpenAiModels(d.provider())
-                    && OpenAiModelFamilies.isReasoning(d.upstreamModel());
+                    && OpenAiModelFamilies.hidesReasoning(d.upstreamModel());
         }
         return new TollgateProperties.Model(first.modelName(),
                 first.maxOutputTokens() != null ? first.maxOutputTokens() : unset.maxOutputTokens(),

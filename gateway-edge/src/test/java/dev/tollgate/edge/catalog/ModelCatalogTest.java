@@ -105,8 +105,10 @@ class ModelCatalogTest {
         said.put("hidden-reasoning", false);
         Map<String, Object> saidTrue = model("local", "1", "2", false, "openai");
         saidTrue.put("hidden-reasoning", true);
+        Map<String, Object> chat = model("gpt-5-chat-latest", "1", "2", false, "openai");
+        Map<String, Object> search = model("gpt-5-search-api", "1", "2", false, "openai");
 
-        ModelCatalog catalog = catalog(o3, gpt5, gpt4o, elsewhere, said, saidTrue);
+        ModelCatalog catalog = catalog(o3, gpt5, gpt4o, elsewhere, said, saidTrue, chat, search);
 
         assertThat(catalog.find("o3").orElseThrow().hiddenReasoning()).as("its name is its upstream model").isTrue();
         assertThat(catalog.find("reasoner").orElseThrow().hiddenReasoning()).isTrue();
@@ -115,6 +117,8 @@ class ModelCatalogTest {
         assertThat(catalog.find("router-o3").orElseThrow().hiddenReasoning()).as("not OpenAI's name there").isFalse();
         assertThat(catalog.find("o4-mini").orElseThrow().hiddenReasoning()).as("the operator's word").isFalse();
         assertThat(catalog.find("local").orElseThrow().hiddenReasoning()).isTrue();
+        assertThat(catalog.find("gpt-5-chat-latest").orElseThrow().hiddenReasoning()).as("answers directly").isFalse();
+        assertThat(catalog.find("gpt-5-search-api").orElseThrow().hiddenReasoning()).isFalse();
     }
 
     @Test
