@@ -78,17 +78,19 @@ public class PriceBookCache {
     @Scheduled(fixedDelay = 1000, initialDelay = 0)
     public void refresh() {
         try {
-            PriceBookStamp stamp = queries.stamp();
-            if (!stamp.equals(book.get().stamp())) {
-                // read after the stamp: a version published in between is read now and read again next time
-                book.set(read(stamp, queries.versions()));
+            if (!queries.stamp().equals(book.get().stamp())) {
+                // stamped with what was read, not with the stamp checked: whatever changed in between (a version
+                // published, the read model replayed) makes the next check differ and read again
+                book.set(read(queries.versions()));
             }
         } catch (RuntimeException e) {
             log.warn("Could not read the price book; keeping the versions known so far", e);
         }
     }
 
-    private static Book read(PriceBookStamp stamp, List<PriceVersionView> views) {
+    private static Book read(List<PriceVersionView> views) {
+        PriceBookStamp stamp = new PriceBookStamp(views.size(),
+                views.stream().mapToInt(PriceVersionView::number).max().orElse(0));
         Map<String, List<Version>> byModel = new HashMap<>();
         for (PriceVersionView view : views) {
             Version version = version(view);

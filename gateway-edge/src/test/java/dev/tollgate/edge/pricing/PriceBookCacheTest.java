@@ -24,6 +24,8 @@ class PriceBookCacheTest {
     private static final class Rows extends PriceQueries {
         final List<PriceVersionView> rows = new ArrayList<>();
         int wholeReads;
+        /** What stamp() answers instead of the rows' own (a stamp read before the rows changed). */
+        PriceBookStamp stampOverride;
 
         Rows() {
             super(null);
@@ -44,6 +46,9 @@ class PriceBookCacheTest {
 
         @Override
         public PriceBookStamp stamp() {
+            if (stampOverride != null) {
+                return stampOverride;
+            }
             return new PriceBookStamp(rows.size(), rows.stream().mapToInt(PriceVersionView::number).max().orElse(0));
         }
     }
@@ -92,6 +97,21 @@ class PriceBookCacheTest {
         cache.refresh();
         assertThat(rows.wholeReads).isEqualTo(4);
         assertThat(version("a", T0.plusSeconds(10))).contains("v2");
+    }
+
+    @Test
+    void aBookReadWhileTheReadModelWasReplayedIsReadAgain() {
+        rows.publish(1, T0, List.of("a"), List.of("a"));
+        rows.publish(2, T0.plusSeconds(10), List.of("a"), List.of("a"));
+        rows.stampOverride = new PriceBookStamp(2, 2); // checked whole, then read half-way through a replay
+        rows.rows.remove(1);
+        cache.refresh();
+        assertThat(version("a", T0.plusSeconds(10))).contains("v1");
+
+        rows.stampOverride = null;
+        rows.publish(2, T0.plusSeconds(10), List.of("a"), List.of("a")); // the replay done: the same two versions
+        cache.refresh();
+        assertThat(version("a", T0.plusSeconds(10))).as("not stuck on the half read").contains("v2");
     }
 
     private Optional<String> version(String model, Instant at) {
