@@ -58,11 +58,16 @@ public class FailedAuthThrottle implements EdgeFilter {
         }
         String client = clientOf(exchange);
         Bucket bucket = client == null ? null : buckets.getIfPresent(client);
-        if (bucket != null && needsCredential(exchange)) {
+        Optional<RouteAccess> access = bucket == null ? Optional.empty()
+                : routes.accessFor(exchange.getRequest().getPath().pathWithinApplication());
+        if (bucket != null && (access.isEmpty() || access.get() != RouteAccess.PUBLIC)) {
             long wait = bucket.waitNanos(System.nanoTime());
             // Many clients may share an address (a campus NAT, a proxy): one of them looping on a revoked key must
-            // not lock the others out. A key accepted here lately is not a guess: it goes on to be checked as usual.
-            if (wait > 0 && !apiKeys.recentlyAccepted(BearerToken.from(exchange.getRequest().getHeaders()))) {
+            // not lock the others out. A key accepted here lately is not a guess: on a route an API key is the
+            // credential of, it goes on to be checked as usual (elsewhere a session or an administrative
+            // credential is what would be guessed).
+            if (wait > 0 && !(takesApiKey(access) && apiKeys.recentlyAccepted(
+                    BearerToken.from(exchange.getRequest().getHeaders())))) {
                 long seconds = Math.max(1, (wait + 999_999_999L) / 1_000_000_000L);
                 return Mono.error(new ApiError(HttpStatus.TOO_MANY_REQUESTS, "rate_limit_error",
                         "too_many_failed_authentications", null, "Too many requests with a missing or wrong "
@@ -92,9 +97,8 @@ public class FailedAuthThrottle implements EdgeFilter {
         buckets.get(client, key -> new Bucket(burst, refillNanos, System.nanoTime())).take(System.nanoTime());
     }
 
-    private boolean needsCredential(ServerWebExchange exchange) {
-        Optional<RouteAccess> access = routes.accessFor(exchange.getRequest().getPath().pathWithinApplication());
-        return access.isEmpty() || access.get() != RouteAccess.PUBLIC;
+    private static boolean takesApiKey(Optional<RouteAccess> access) {
+        return access.isPresent() && (access.get() == RouteAccess.API_KEY || access.get() == RouteAccess.OWN_SPEND);
     }
 
     /** The client's address; an IPv6 address by its /64 (one host usually has a whole /64 to rotate through). */

@@ -106,6 +106,9 @@ class FailedAuthThrottleTest {
         RawHttp.Response known = guesser.send("POST", "/v1/chat/completions", validKey, CHAT);
         assertThat(known.status()).as(known.body()).isEqualTo(200);
         assertThat(guesser.send("GET", "/v1/models", WRONG, null).status()).isEqualTo(429);
+        assertThat(guesser.send("GET", "/admin/teams", validKey, null).status())
+                .as("not where an API key is not the credential: a session or staff credential would be guessed")
+                .isEqualTo(429);
         JsonNode issued = gateway.http().post("/admin/keys", MASTER, Map.of("user_id", "ada")).json();
         String revoked = issued.path("key").asText();
         assertThat(other.send("GET", "/v1/models", revoked, null).status()).isEqualTo(200);
