@@ -1,6 +1,7 @@
 package dev.tollgate.edge.admin;
 
 import dev.tollgate.api.key.IssueKey;
+import dev.tollgate.api.key.IssueMemberKey;
 import dev.tollgate.api.key.KeyLimits;
 import dev.tollgate.api.key.RevokeKey;
 import dev.tollgate.api.key.RotateKey;
@@ -107,9 +108,10 @@ public class KeyAdminController {
         return team.flatMap(teamId -> {
             Principal principal = Access.requireManagerOf(exchange, teamId, "issue keys of team '" + teamId + "'");
             Access.requireWithinCap(principal, budget, "the key's budget");
-            Mono<Object> issued = send(commands, new IssueKey(keyId, KeySecrets.hash(secret),
-                    KeySecrets.displayPrefix(secret), body.name(), teamId, body.userId(), models, body.expiresAt(),
-                    limits, metadata, defaultTags, principal.id()));
+            IssueKey key = new IssueKey(keyId, KeySecrets.hash(secret), KeySecrets.displayPrefix(secret), body.name(),
+                    teamId, body.userId(), models, body.expiresAt(), limits, metadata, defaultTags, principal.id());
+            // a member's key is issued by their team, which refuses it unless they are a member at that moment
+            Mono<Object> issued = send(commands, body.userId() != null ? new IssueMemberKey(teamId, key) : key);
             if (budget != null) {
                 issued = issued.then(send(commands, new SetKeyBudget(teamId, keyId, budget, principal.id(),
                         "issued with a budget of its own")));

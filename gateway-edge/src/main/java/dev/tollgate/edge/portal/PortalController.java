@@ -3,6 +3,7 @@ package dev.tollgate.edge.portal;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import dev.tollgate.api.key.IssueKey;
+import dev.tollgate.api.key.IssueMemberKey;
 import dev.tollgate.api.key.KeyLimits;
 import dev.tollgate.api.key.RevokeKey;
 import dev.tollgate.api.money.ModelPrice;
@@ -296,10 +297,11 @@ public class PortalController {
                 models = policy.allowedModels();
             }
             Instant expiresAt = days == null ? null : now.plus(Duration.ofDays(days));
-            return new IssueKey(keyId, KeySecrets.hash(secret), KeySecrets.displayPrefix(secret), name,
-                    member.teamId(), member.userId(), models, expiresAt,
+            // issued by the member's team, which refuses it unless they are a member at that moment
+            return new IssueMemberKey(member.teamId(), new IssueKey(keyId, KeySecrets.hash(secret),
+                    KeySecrets.displayPrefix(secret), name, member.teamId(), member.userId(), models, expiresAt,
                     new KeyLimits(policy.requestsPerMinute(), policy.tokensPerMinute()),
-                    Map.of("made_in", "portal"), Map.of(), member.actor());
+                    Map.of("made_in", "portal"), Map.of(), member.actor()));
         }).flatMap(command -> Mono.fromFuture(commands.send(command)).thenReturn(command))
                 .flatMap(command -> ReadModelWait.until(() -> directory.key(keyId)).map(view -> {
                     Map<String, Object> answer = new LinkedHashMap<>();
