@@ -253,8 +253,9 @@ public class Team {
     }
 
     /**
-     * Issues a member's key: only to a live member (not removed, not moving to another team) at this moment. The key
-     * is created in this unit of work, so a key exists only if its member was one when it was decided.
+     * Issues a member's key: only to a live member (not removed, not moving to another team) at this moment, and
+     * (when the command bounds it) only while they hold fewer keys than the bound. The key is created in this unit of
+     * work, so a key exists only if its member was one, within the bound, when it was decided.
      */
     @CommandHandler
     public void handle(IssueMemberKey command) throws Exception {
@@ -274,6 +275,15 @@ public class Team {
         Instant now = now();
         if (key.expiresAt() != null && !key.expiresAt().isAfter(now)) {
             throw CommandRefused.invalid("a key's expiry is in the future");
+        }
+        if (command.maxLiveKeys() != null) {
+            // what the sender saw live, plus what this team issued to them that the sender had not seen yet
+            long held = command.liveKeyIds().size() + liveKeysOf(key.userId(), now).stream()
+                    .filter(keyId -> !command.seenKeyIds().contains(keyId)).count();
+            if (held >= command.maxLiveKeys()) {
+                throw CommandRefused.limitReached("key_limit_reached", "You have " + held + " key(s); your team "
+                        + "allows at most " + command.maxLiveKeys() + ". Revoke one you no longer use first.");
+            }
         }
         AggregateLifecycle.createNew(ApiKey.class, () -> ApiKey.issuedToMember(key));
         apply(new MemberKeyIssued(teamId, key.userId(), key.keyId(), key.expiresAt(), key.actor(), now));

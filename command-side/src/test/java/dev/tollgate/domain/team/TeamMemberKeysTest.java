@@ -144,4 +144,35 @@ class TeamMemberKeysTest {
                 .when(new RemoveUser("cs", "alice", "admin", "left again"))
                 .expectEvents(new UserRemoved("cs", "alice", "alice", "admin", "left again", T0.plusSeconds(10)));
     }
+    @Test
+    void aBoundedIssueCountsWhatTheSenderSawLivePlusWhatTheTeamIssuedThatItHadNotSeen() {
+        MemberKeyIssued k1 = new MemberKeyIssued("cs", "alice", "k1", null, "sso:alice", T0.minusSeconds(1));
+        MemberKeyIssued expired = new MemberKeyIssued("cs", "alice", "k0", T0.minusSeconds(5), "sso:alice",
+                T0.minusSeconds(60));
+        // a parallel request issued k1 after the sender counted: with a bound of 1 this one is refused
+        fixture.given(teamCreated(TEAM, MEMBER, OverBudgetPolicy.CLAMP), alice(MEMBER), expired, k1)
+                .andGivenCurrentTime(T0)
+                .when(new IssueMemberKey("cs", key("k2", "alice", null), 1, Set.of(), Set.of()))
+                .expectException(CommandRefused.class)
+                .expectExceptionMessage(org.hamcrest.Matchers.containsString("at most 1"))
+                .expectNoEvents();
+        assertThat(keyEvents("k2")).isEmpty();
+        // the sender saw k1 revoked (and the expired one needs nothing): room for one
+        fixture.given(teamCreated(TEAM, MEMBER, OverBudgetPolicy.CLAMP), alice(MEMBER), expired, k1)
+                .andGivenCurrentTime(T0)
+                .when(new IssueMemberKey("cs", key("k2", "alice", null), 1, Set.of("k1"), Set.of()))
+                .expectEvents(new MemberKeyIssued("cs", "alice", "k2", null, "sso:alice", T0));
+        // keys the team never issued (older ones, or moved here with the member) count as the sender saw them
+        fixture.given(teamCreated(TEAM, MEMBER, OverBudgetPolicy.CLAMP), alice(MEMBER))
+                .andGivenCurrentTime(T0)
+                .when(new IssueMemberKey("cs", key("k3", "alice", null), 2, Set.of("old1", "old2", "old3"),
+                        Set.of("old1", "old2")))
+                .expectException(CommandRefused.class)
+                .expectNoEvents();
+        // an admin's key is not bounded
+        fixture.given(teamCreated(TEAM, MEMBER, OverBudgetPolicy.CLAMP), alice(MEMBER), k1)
+                .andGivenCurrentTime(T0)
+                .when(new IssueMemberKey("cs", key("k4", "alice", null)))
+                .expectEvents(new MemberKeyIssued("cs", "alice", "k4", null, "sso:alice", T0));
+    }
 }

@@ -55,7 +55,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import static dev.tollgate.readmodel.Tables.MESSAGE_COSTS;
@@ -266,12 +268,16 @@ public class PortalController {
         return Blocking.query(() -> {
             Policy policy = policy(member.teamId());
             Instant now = clock.instant();
-            long live = directory.keys(member.teamId(), member.userId(), DSL.noCondition()).stream()
+            List<KeyView> mine = directory.keys(member.teamId(), member.userId(), DSL.noCondition());
+            Set<String> seen = mine.stream().map(KeyView::id).collect(Collectors.toSet());
+            Set<String> live = mine.stream()
                     .filter(key -> key.revokedAt() == null)
-                    .filter(key -> key.expiresAt() == null || key.expiresAt().isAfter(now)).count();
-            if (live >= policy.maxKeys()) {
-                throw ApiError.forbidden("key_limit_reached", "You have " + live + " key(s); your team allows at "
-                        + "most " + policy.maxKeys() + ". Revoke one you no longer use first.");
+                    .filter(key -> key.expiresAt() == null || key.expiresAt().isAfter(now))
+                    .map(KeyView::id).collect(Collectors.toSet());
+            // a quick answer; the team decides again with the keys it issued since (parallel requests)
+            if (live.size() >= policy.maxKeys()) {
+                throw ApiError.forbidden("key_limit_reached", "You have " + live.size() + " key(s); your team "
+                        + "allows at most " + policy.maxKeys() + ". Revoke one you no longer use first.");
             }
             Integer days = body.expiresInDays();
             if (days != null && days < 1) {
@@ -297,11 +303,12 @@ public class PortalController {
                 models = policy.allowedModels();
             }
             Instant expiresAt = days == null ? null : now.plus(Duration.ofDays(days));
-            // issued by the member's team, which refuses it unless they are a member at that moment
+            // issued by the member's team, which refuses it unless they are a member at that moment holding fewer
+            // than max_keys live keys (counting those it issued that were not seen here)
             return new IssueMemberKey(member.teamId(), new IssueKey(keyId, KeySecrets.hash(secret),
                     KeySecrets.displayPrefix(secret), name, member.teamId(), member.userId(), models, expiresAt,
                     new KeyLimits(policy.requestsPerMinute(), policy.tokensPerMinute()),
-                    Map.of("made_in", "portal"), Map.of(), member.actor()));
+                    Map.of("made_in", "portal"), Map.of(), member.actor()), policy.maxKeys(), seen, live);
         }).flatMap(command -> Mono.fromFuture(commands.send(command)).thenReturn(command))
                 .flatMap(command -> ReadModelWait.until(() -> directory.key(keyId)).map(view -> {
                     Map<String, Object> answer = new LinkedHashMap<>();
