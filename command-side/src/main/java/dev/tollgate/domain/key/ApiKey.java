@@ -69,6 +69,10 @@ public class ApiKey {
         if (command.teamId() == null || command.teamId().isBlank()) {
             throw CommandRefused.invalid("a key belongs to a team");
         }
+        if (command.expiresAt() != null && command.expiresAt().isAfter(GenericEventMessage.clock.instant()
+                .plus(java.time.Duration.ofDays(Limits.MAX_KEY_LIFETIME_DAYS)))) {
+            throw CommandRefused.invalid("a key lives at most " + Limits.MAX_KEY_LIFETIME_DAYS + " days");
+        }
         apply(new KeyIssued(command.keyId(),
                 command.secretHash(), command.displayPrefix(), command.name(), command.teamId(), command.userId(),
                 command.allowedModels(), command.expiresAt(), command.limits(), command.metadata(),

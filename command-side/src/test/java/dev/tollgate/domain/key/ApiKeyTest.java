@@ -46,6 +46,22 @@ class ApiKeyTest {
     }
 
     @Test
+    void aKeyLivesAtMost400Days() {
+        fixture.givenNoPriorActivity()
+                .andGivenCurrentTime(T0)
+                .when(new IssueKey("k1", HASH, "tg-abcd", "app", "cs", null, List.of(),
+                        T0.plus(java.time.Duration.ofDays(400)).plusSeconds(1), null, null, null, "admin"))
+                .expectException(CommandRefused.class)
+                .expectNoEvents();
+        fixture.givenNoPriorActivity()
+                .andGivenCurrentTime(T0)
+                .when(new IssueKey("k1", HASH, "tg-abcd", "app", "cs", null, List.of(),
+                        T0.plus(java.time.Duration.ofDays(400)), null, null, null, "admin"))
+                .expectEvents(new KeyIssued("k1", HASH, "tg-abcd", "app", "cs", null, List.of(),
+                        T0.plus(java.time.Duration.ofDays(400)), null, null, null, "admin", T0));
+    }
+
+    @Test
     void refusesAnythingButAHash() {
         fixture.givenNoPriorActivity()
                 .when(new IssueKey("k1", "tg-the-secret-itself", "tg-abcd", "x", "cs", null, null, null, null, null, null,

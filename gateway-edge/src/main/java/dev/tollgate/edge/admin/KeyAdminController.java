@@ -1,5 +1,6 @@
 package dev.tollgate.edge.admin;
 
+import dev.tollgate.api.Limits;
 import dev.tollgate.api.key.IssueKey;
 import dev.tollgate.api.key.IssueMemberKey;
 import dev.tollgate.api.key.KeyLimits;
@@ -33,6 +34,7 @@ import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -74,6 +76,11 @@ public class KeyAdminController {
         }
         if (body.expiresAt() != null && !body.expiresAt().isAfter(Instant.now())) {
             throw ApiError.invalidRequest("'expires_at' is in the past.", "expires_at");
+        }
+        if (body.expiresAt() != null
+                && body.expiresAt().isAfter(Instant.now().plus(Duration.ofDays(Limits.MAX_KEY_LIFETIME_DAYS)))) {
+            throw ApiError.invalidRequest("'expires_at' is at most " + Limits.MAX_KEY_LIFETIME_DAYS
+                    + " days from now.", "expires_at");
         }
         KeyLimits limits;
         try {

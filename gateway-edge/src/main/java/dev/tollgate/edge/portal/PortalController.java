@@ -2,6 +2,7 @@ package dev.tollgate.edge.portal;
 
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import dev.tollgate.api.Limits;
 import dev.tollgate.api.key.IssueKey;
 import dev.tollgate.api.key.IssueMemberKey;
 import dev.tollgate.api.key.KeyLimits;
@@ -280,15 +281,18 @@ public class PortalController {
                         + "allows at most " + policy.maxKeys() + ". Revoke one you no longer use first.");
             }
             Integer days = body.expiresInDays();
-            if (days != null && days < 1) {
-                throw ApiError.invalidRequest("'expires_in_days' is at least 1.", "expires_in_days");
+            if (days != null && (days < 1 || days > Limits.MAX_KEY_LIFETIME_DAYS)) {
+                throw ApiError.invalidRequest("'expires_in_days' is 1 to " + Limits.MAX_KEY_LIFETIME_DAYS + ".",
+                        "expires_in_days");
             }
             if (policy.maxExpiryDays() != null) {
-                if (days != null && days > policy.maxExpiryDays()) {
-                    throw ApiError.invalidRequest("Your team's keys live at most " + policy.maxExpiryDays()
-                            + " days.", "expires_in_days");
+                // a policy set before the bound existed may name more days than any key may live
+                int longest = Math.min(policy.maxExpiryDays(), Limits.MAX_KEY_LIFETIME_DAYS);
+                if (days != null && days > longest) {
+                    throw ApiError.invalidRequest("Your team's keys live at most " + longest + " days.",
+                            "expires_in_days");
                 }
-                days = days == null ? policy.maxExpiryDays() : days;
+                days = days == null ? longest : days;
             }
             List<String> models = body.allowedModels() == null ? List.of() : List.copyOf(body.allowedModels());
             for (String model : models) {
