@@ -91,6 +91,15 @@ public record Money(long nanos) implements Comparable<Money> {
         return sign + whole + "." + new String(decimals);
     }
 
+    /**
+     * {@code a + b} in nano-units, held at the largest (or smallest) amount instead of wrapping around: a budget and
+     * its boosts may add up to more than a long holds, and more than can ever be spent must not read as less.
+     */
+    public static long saturatedAdd(long a, long b) {
+        long sum = a + b;
+        return ((a ^ sum) & (b ^ sum)) < 0 ? (a < 0 ? Long.MIN_VALUE : Long.MAX_VALUE) : sum;
+    }
+
     public Money plus(Money other) {
         return ofNanos(Math.addExact(nanos, other.nanos));
     }

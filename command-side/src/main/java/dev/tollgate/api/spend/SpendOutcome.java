@@ -39,6 +39,16 @@ public sealed interface SpendOutcome {
     record Recount(String requestId) implements SpendOutcome {
     }
 
+    /**
+     * This line alone was refused: it breaks a rule of the ledger (a settlement's cost below zero). Nothing was
+     * recorded for it, and the other lines of its batch were decided as if it were not there; a refused settlement
+     * leaves its reservation open, to be settled again or to expire at its estimate (never undercounted).
+     *
+     * @param reason why, for its own caller (it names no other request)
+     */
+    record Refused(String requestId, String reason) implements SpendOutcome {
+    }
+
     /** The request was not open: already settled, released, rejected or expired, or never reserved here. */
     record NotOpen(String requestId, String state) implements SpendOutcome {
     }

@@ -45,7 +45,12 @@ record Account(Instant periodStart, long spent, long reserved, long overrun) {
 
     /** What can still be reserved, with {@code boosts} added to the limit; {@link Long#MAX_VALUE} when unlimited. */
     long available(Budget budget, long boosts) {
-        return budget.isLimited() ? budget.limit().nanos() + boosts - spent - reserved : Long.MAX_VALUE;
+        if (!budget.isLimited()) {
+            return Long.MAX_VALUE;
+        }
+        long ceiling = Money.saturatedAdd(budget.limit().nanos(), boosts);
+        long held = Money.saturatedAdd(spent, reserved);
+        return Money.saturatedAdd(ceiling, held == Long.MIN_VALUE ? Long.MAX_VALUE : -held);
     }
 
     Account reserve(long amount) {

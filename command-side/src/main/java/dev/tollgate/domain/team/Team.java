@@ -386,11 +386,18 @@ public class Team {
                     + "topped up; " + whose + " has " + (allowance.isLimited() ? "a " + allowance.period().wireName()
                     + " budget: grant a boost instead" : "no limit"));
         }
+        Budget after;
         try {
-            return new Budget(allowance.limit().plus(command.amount()), BudgetPeriod.NONE);
+            after = new Budget(allowance.limit().plus(command.amount()), BudgetPeriod.NONE);
         } catch (ArithmeticException e) {
             throw CommandRefused.invalid("the allowance would be too large");
         }
+        // decided here, on the allowance as it is now, not on a read model that may lag behind an earlier top-up
+        if (command.limitCap() != null && after.limit().isGreaterThan(command.limitCap())) {
+            throw CommandRefused.limitReached("permission_denied", "Your budget cap is " + command.limitCap()
+                    + ": " + whose + "'s allowance after this top-up, " + after.limit() + ", is above it.");
+        }
+        return after;
     }
 
     // ================================================================== moves between teams (docs/adr/0008)
@@ -566,7 +573,7 @@ public class Team {
         long total = 0;
         for (ActiveBoost boost : boosts.values()) {
             if (boost.boosts(userId) && boost.activeAt(at)) {
-                total += boost.amount();
+                total = Money.saturatedAdd(total, boost.amount());
             }
         }
         return total;
@@ -686,7 +693,7 @@ public class Team {
         if (!accountBudget.isLimited()) {
             return;
         }
-        long limit = accountBudget.limit().nanos() + boosts;
+        long limit = Money.saturatedAdd(accountBudget.limit().nanos(), boosts);
         if (limit <= 0) {
             return;
         }
@@ -919,7 +926,8 @@ public class Team {
             return notOpen(line.requestId());
         }
         if (line.cost().isNegative()) {
-            throw CommandRefused.invalid("a cost cannot be negative (request " + line.requestId() + ")");
+            // refused alone: a command refused whole would fail every other request's line of the batch
+            return new SpendOutcome.Refused(line.requestId(), "a cost cannot be negative");
         }
         Balances after = close(reservation, line.cost().nanos(), now);
         String model = line.model() == null ? reservation.model() : line.model();

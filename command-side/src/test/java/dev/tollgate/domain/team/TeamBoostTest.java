@@ -137,6 +137,21 @@ class TeamBoostTest {
     }
 
     @Test
+    void aBudgetAndBoostsBeyondTheLargestAmountStillAdmitRatherThanWrapAround() {
+        Budget huge = Budget.of("9000000000", BudgetPeriod.MONTHLY);
+        Money most = Money.of("9000000000");
+        fixture.given(new TeamCreated("cs", "CS", huge, huge, OverBudgetPolicy.REJECT, "admin", null,
+                                T0.minusSeconds(60), fresh(huge)),
+                        new UserRegistered("cs", "alice", "alice", "Alice", null, Set.of(), false, "admin",
+                                T0.minusSeconds(50), fresh(huge)),
+                        boost("team-boost", null, most, T0.minusSeconds(30), T0.plusSeconds(3600)),
+                        boost("alice-boost", "alice", most, T0.minusSeconds(30), T0.plusSeconds(3600)))
+                .andGivenCurrentTime(T0)
+                .when(reserve("r1"))
+                .expectResultMessagePayloadMatching(outcomes(SpendOutcome.Reserved.class));
+    }
+
+    @Test
     void overlappingBoostsAddUp() {
         fixture.given(teamWithAlice())
                 .andGiven(boost("b1", "alice", ONE_REQUEST, T0.minusSeconds(10), T0.plusSeconds(100)),

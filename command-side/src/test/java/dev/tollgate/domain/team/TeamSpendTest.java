@@ -174,6 +174,48 @@ class TeamSpendTest {
     }
 
     @Test
+    void aSettlementWithANegativeCostIsRefusedAloneAndTheOtherLinesOfItsBatchAreDecided() {
+        Budget team = monthly("10");
+        Budget member = monthly("1");
+        Usage usage = new Usage(1000, 200, 0, 0);
+        fixture.given(teamCreated(team, member, OverBudgetPolicy.CLAMP), alice(member))
+                .andGivenCurrentTime(T0)
+                .andGivenCommands(batch(reserve("r1"), reserve("r2")))
+                .when(batch(new SettleSpend("r1", "gpt-test", new Usage(1000, -5000, 0, 0), m("-0.009"), "v1",
+                                "openai", "openai-eu", 120),
+                        new SettleSpend("r2", "gpt-test", usage, m("0.0014"), "v1", "openai", "openai-eu", 120),
+                        reserve("r3")))
+                .expectSuccessfulHandlerExecution()
+                // r1 is still open (0.003 reserved): r2 settled, r3 reserved beside it
+                .expectEvents(new SpendSettled("r2", "cs", "alice", "key-1", "gpt-test", "openai", "openai-eu",
+                                usage, m("0.003"), m("0.0014"), "v1", 120, T0, T0,
+                                balance(team, MARCH, "0.0014", "0.003"), balance(member, MARCH, "0.0014", "0.003"),
+                                null),
+                        new SpendReserved("r3", "cs", "alice", "key-1", "gpt-test", m("0.003"), 1000, 1000,
+                                false, T0, T0.plus(TTL), Map.of(), balance(team, MARCH, "0.0014", "0.006"),
+                                balance(member, MARCH, "0.0014", "0.006"), null))
+                .expectResultMessagePayload(new SpendBatchResult(List.of(
+                        new SpendOutcome.Refused("r1", "a cost cannot be negative"),
+                        new SpendOutcome.Settled("r2", m("0.0014")),
+                        new SpendOutcome.Reserved("r3", "alice", m("0.003"), 1000, false))));
+    }
+
+    @Test
+    void aRefusedSettlementLeavesItsReservationOpenToBeSettledAgain() {
+        Budget team = monthly("10");
+        Budget member = monthly("1");
+        Usage usage = new Usage(1000, 200, 0, 0);
+        fixture.given(teamCreated(team, member, OverBudgetPolicy.CLAMP), alice(member))
+                .andGivenCurrentTime(T0)
+                .andGivenCommands(batch(reserve("r1")), batch(new SettleSpend("r1", "gpt-test", usage,
+                        m("-0.001"), "v1", "openai", "openai-eu", 120)))
+                .when(batch(new SettleSpend("r1", "gpt-test", usage, m("0.0014"), "v1", "openai", "openai-eu", 120)))
+                .expectEvents(new SpendSettled("r1", "cs", "alice", "key-1", "gpt-test", "openai", "openai-eu",
+                        usage, m("0.003"), m("0.0014"), "v1", 120, T0, T0,
+                        balance(team, MARCH, "0.0014", "0"), balance(member, MARCH, "0.0014", "0"), null));
+    }
+
+    @Test
     void aSettlementAnsweredByAFallbackRecordsTheAnsweringModelAndItsAttempts() {
         Budget team = monthly("10");
         Budget member = monthly("1");

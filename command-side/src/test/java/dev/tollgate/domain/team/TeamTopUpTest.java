@@ -130,6 +130,28 @@ class TeamTopUpTest {
     }
 
     @Test
+    void aManagersTopUpMayNotLeaveAnAllowanceAboveTheirCap() {
+        Money cap = Money.of("0.01");
+        // 0.003 + 0.007 is the cap itself
+        Budget atCap = Budget.of("0.01", BudgetPeriod.NONE);
+        fixture.given(thesisStudent())
+                .andGivenCurrentTime(T0)
+                .when(new TopUpBudget("cs", "t1", "alice", Money.of("0.007"), "manager", "more", cap))
+                .expectEvents(new BudgetToppedUp("cs", "t1", "alice", Money.of("0.007"), atCap, "manager", "more", T0,
+                        lifetime(atCap, "0")));
+
+        // each top-up below the cap, their sum above it: the second is refused on the allowance as it is
+        fixture = TeamFixture.create();
+        fixture.given(thesisStudent())
+                .andGivenCurrentTime(T0)
+                .andGivenCommands(new TopUpBudget("cs", "t1", "alice", Money.of("0.005"), "manager", "more", cap))
+                .when(new TopUpBudget("cs", "t2", "alice", Money.of("0.005"), "manager", "more", cap))
+                .expectException(CommandRefused.class)
+                .expectExceptionMessage(org.hamcrest.Matchers.containsString("Your budget cap is 0.01"))
+                .expectNoEvents();
+    }
+
+    @Test
     void aPeriodicBudgetIsBoostedNotToppedUp() {
         fixture.given(thesisStudent())
                 .andGivenCurrentTime(T0)

@@ -98,7 +98,7 @@ public class TopUpAdminController {
                     Principal principal = Access.requireManagerOf(exchange, teamId, "top up " + target);
                     Access.requireWithinCap(principal, amount, "a top-up", false);
                     return send(commands, new TopUpBudget(teamId, topUpId, team ? null : id, amount, principal.id(),
-                            body.reason()));
+                            body.reason(), principal.isAdmin() ? null : principal.budgetCap()));
                 })
                 .then(ReadModelWait.until(() -> topUps.topUp(topUpId).flatMap(row -> {
                     Optional<BudgetView> live = row.userId() == null ? budgets.team(row.teamId())

@@ -3,6 +3,7 @@ package dev.tollgate.edge.catalog;
 import dev.tollgate.api.money.ModelPrice;
 import dev.tollgate.api.money.Money;
 import dev.tollgate.api.money.TokenPrice;
+import dev.tollgate.edge.config.OpenAiModelFamilies;
 import dev.tollgate.edge.config.TollgateProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -132,6 +133,7 @@ public class ModelCatalog {
                     + "list every deployment under deployments.");
         }
         ModelPrice price = price(model);
+        boolean hiddenReasoning = hiddenReasoning(model, configured);
         List<CatalogModel> deployments = new java.util.ArrayList<>();
         for (int i = 0; i < configured.size(); i++) {
             TollgateProperties.Deployment deployment = configured.get(i);
@@ -159,12 +161,32 @@ public class ModelCatalog {
             deployments.add(new CatalogModel(model.name(), model.maxOutputTokens(), price, provider, name,
                     deployment.upstreamModel() == null ? model.name() : deployment.upstreamModel(),
                     deployment, List.of(), model.contextWindow(), routing, model.maxImageTokens(),
-                    model.hiddenReasoning()));
+                    hiddenReasoning));
         }
         CatalogModel first = deployments.get(0);
         return new CatalogModel(model.name(), model.maxOutputTokens(), price, first.provider(),
                 first.deploymentName(), first.upstreamModel(), first.deployment(), List.copyOf(deployments),
-                model.contextWindow(), routing, model.maxImageTokens(), model.hiddenReasoning());
+                model.contextWindow(), routing, model.maxImageTokens(), hiddenReasoning);
+    }
+
+    /**
+     * Whether the model reasons without streaming its reasoning: as the operator says, else whether a deployment
+     * serves one of OpenAI's reasoning models under its OpenAI name (o3, gpt-5... at an {@code openai} or
+     * {@code azure} deployment), the same rule as the LiteLLM import's and as the output-limit field's default.
+     */
+    private static boolean hiddenReasoning(TollgateProperties.Model model,
+                                           List<TollgateProperties.Deployment> configured) {
+        if (model.hiddenReasoning() != null) {
+            return model.hiddenReasoning();
+        }
+        for (TollgateProperties.Deployment deployment : configured) {
+            String provider = deployment.provider() == null ? "openai" : deployment.provider();
+            String upstream = deployment.upstreamModel() == null ? model.name() : deployment.upstreamModel();
+            if (OpenAiModelFamilies.servesOpenAiModels(provider) && OpenAiModelFamilies.isReasoning(upstream)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static List<String> withoutSelf(List<String> models, String self) {

@@ -425,6 +425,8 @@ public record TollgateProperties(
      *                        each image a prompt holds). The default, 1600, covers gpt-4o (at most 1,445: 8 tiles) and
      *                        Claude (about 1,600 for an image it does not resize); models that count more
      *                        (gpt-4o-mini, gpt-4.1-mini...) need their own value (docs/configuration.md)
+     * @param hiddenReasoning whether the model reasons without streaming its reasoning; {@code null} (not set): as
+     *                        OpenAI's reasoning models served under their names (ModelCatalog, docs/configuration.md)
      * @param kind            what the model does, and so the routes it serves: {@code chat} (chat completions,
      *                        completions, responses), {@code embedding} ({@code /v1/embeddings}) or {@code image}
      *                        ({@code /v1/images/generations})
@@ -436,7 +438,7 @@ public record TollgateProperties(
                         @DefaultValue("4096") long maxOutputTokens,
                         Long contextWindow,
                         @DefaultValue("1600") long maxImageTokens,
-                        @DefaultValue("false") boolean hiddenReasoning,
+                        Boolean hiddenReasoning,
                         @DefaultValue("chat") String kind,
                         @DefaultValue Prices prices,
                         @DefaultValue Deployment deployment,

@@ -335,11 +335,26 @@ public class SpendLedger implements SmartLifecycle {
                 // batch's callers must hear of it, and this team's queue must go on)
                 if (database.report(e) || (DatabaseFailures.involvesJdbc(e) && !database.checkNow())) {
                     keepForLater(teamId, batch);
+                } else if (batch.size() > 1 && e instanceof RuntimeException refused) {
+                    decideAlone(queue, batch, refused);
                 } else {
                     fail(batch, e);
                 }
                 return;
             }
+        }
+    }
+
+    /**
+     * The team refused the batch as a whole (a rule a line broke, or anything else but the database), so nothing of
+     * it was stored: each line is decided again alone, so that only the line at fault fails, and its error, which may
+     * name its request, reaches no other request's client. Lines are idempotent by request id.
+     */
+    private void decideAlone(TeamQueue queue, List<Pending> batch, RuntimeException e) {
+        log.warn("A batch of {} spend lines for team {} was refused as a whole ({}); deciding each line alone",
+                batch.size(), queue.teamId, e.getMessage());
+        for (Pending pending : batch) {
+            dispatch(queue, List.of(pending));
         }
     }
 

@@ -330,7 +330,7 @@ public final class LiteLlmMapping {
         // LiteLLM has no setting for what one image counts (it computes it per request), nor for a model that does
         // not stream its reasoning: OpenAI's known families get their values, the others Tollgate's defaults.
         long maxImageTokens = unset.maxImageTokens();
-        boolean hiddenReasoning = unset.hiddenReasoning();
+        boolean hiddenReasoning = Boolean.TRUE.equals(unset.hiddenReasoning());
         for (Deployment d : group) {
             maxImageTokens = Math.max(maxImageTokens,
                     OpenAiModelFamilies.maxImageTokens(d.upstreamModel()).orElse(maxImageTokens));

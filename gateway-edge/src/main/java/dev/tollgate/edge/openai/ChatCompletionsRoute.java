@@ -3,7 +3,6 @@ package dev.tollgate.edge.openai;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.tollgate.api.money.Money;
 import dev.tollgate.api.spend.Usage;
 import dev.tollgate.edge.catalog.CatalogModel;
 import dev.tollgate.edge.catalog.ModelKind;
@@ -65,8 +64,9 @@ public class ChatCompletionsRoute extends OpenAiEndpoint {
         private final ChatRequest chat;
         /**
          * The tokens of the request's prediction (Predicted Outputs), per choice: those the answer does not use are
-         * billed as completion tokens beside {@code max_tokens}, so the worst case adds them and no clamp lowers
-         * them. Counted like the prompt: by its bound, exactly once the prompt is ({@link #countPrompt}).
+         * billed as completion tokens beside {@code max_tokens}, so the worst case and the rate limits' estimates add
+         * them ({@link #outputBeyondLimit}) and no clamp lowers them. Counted like the prompt: by its bound, exactly
+         * once the prompt is ({@link #countPrompt}).
          */
         private long predicted;
 
@@ -96,8 +96,8 @@ public class ChatCompletionsRoute extends OpenAiEndpoint {
         }
 
         @Override
-        Money fixedCost(PriceInForce candidate, long prompt) {
-            return candidate.fixedCost(prompt, images, predicted * choices);
+        long outputBeyondLimit() {
+            return predicted * choices;
         }
 
         @Override

@@ -86,7 +86,7 @@ public class CompletionsHandler extends OpenAiEndpoint {
                 return reported;
             }
             long completion = 0;
-            Function<JsonNode, StreamRelay.Output> output = output();
+            Function<JsonNode, StreamRelay.Output> output = output(EchoedPrompts.of(body, n, tokens));
             for (JsonNode choice : answer.path("choices")) {
                 completion += tokens.text(output.apply(choice).text());
             }
@@ -98,16 +98,17 @@ public class CompletionsHandler extends OpenAiEndpoint {
 
         @Override
         StreamRelay.Dialect dialect() {
-            return new StreamRelay.Choices(json, tokens, "text_completion", output(), clientWantsUsage,
-                    this::exactPrompt, 0);
+            EchoedPrompts echo = EchoedPrompts.of(body, n, tokens);
+            StreamRelay.Choices choices = new StreamRelay.Choices(json, tokens, "text_completion", output(echo),
+                    clientWantsUsage, this::exactPrompt, 0);
+            return echo == null ? choices : choices.heldToGrant(echo::heldToGrant);
         }
 
         /**
-         * The output of a choice, of an answer or a chunk: its text, less the prompt it echoes with {@code echo}.
-         * One per answer or stream (an echo may come in several chunks).
+         * The output of a choice, of an answer or a chunk: its text, less the prompt it echoes with {@code echo}
+         * ({@code null}: none). One echo per answer or stream (an echo may come in several chunks).
          */
-        private Function<JsonNode, StreamRelay.Output> output() {
-            EchoedPrompts echo = EchoedPrompts.of(body, n);
+        private Function<JsonNode, StreamRelay.Output> output(EchoedPrompts echo) {
             return choice -> {
                 String text = choice.path("text").asText("");
                 return StreamRelay.Output.text(echo == null ? text : echo.after(choice.path("index").asInt(0), text));

@@ -23,6 +23,7 @@ import dev.tollgate.edge.ledger.SpendLedger;
 import dev.tollgate.edge.pricing.PriceBookCache;
 import dev.tollgate.edge.pricing.PriceInForce;
 import dev.tollgate.edge.provider.Providers;
+import dev.tollgate.edge.provider.ReportedPrompt;
 import dev.tollgate.edge.ratelimit.KeyRateLimiter;
 import dev.tollgate.edge.routing.Attempts;
 import dev.tollgate.edge.routing.Router;
@@ -34,6 +35,7 @@ import dev.tollgate.edge.telemetry.RequestObservation;
 import dev.tollgate.edge.wire.BudgetMessages;
 import dev.tollgate.edge.wire.RequestIds;
 import dev.tollgate.edge.wire.RequestTags;
+import dev.tollgate.edge.wire.SseSplitter;
 import dev.tollgate.edge.wire.TokenCounter;
 import dev.tollgate.edge.wire.TollgateHeaders;
 import dev.tollgate.edge.wire.UpstreamErrors;
@@ -60,6 +62,7 @@ import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.util.context.Context;
 
 import java.io.IOException;
 import java.time.Instant;
@@ -229,6 +232,8 @@ public class GovernedCall {
         private final Map<String, PriceInForce> chainPrices = new LinkedHashMap<>();
         private final AtomicBoolean closed = new AtomicBoolean();
         private final AtomicBoolean forwarded = new AtomicBoolean();
+        /** What a streaming upstream reported of the prompt at its start (Anthropic's message_start). */
+        private final ReportedPrompt reportedPrompt = new ReportedPrompt();
         private KeyRateLimiter.Admission admission;
         private SpendOutcome.Reserved reservation;
         private Attempts attempts;
@@ -403,10 +408,17 @@ public class GovernedCall {
             return candidate.promptTokens(most, plan.images);
         }
 
-        /** The key's rate limits first (they may live in Redis: asynchronous), then the budget. */
+        /**
+         * The key's rate limits first (they may live in Redis: asynchronous), then the budget. The estimate counts
+         * what the reservation counts, images and unseen input aside: the prompt, the output tokens, and the output
+         * billed beyond their limit (a prediction, already counted exactly when there is a token limit).
+         */
         Mono<ServerResponse> run() {
             long maxOutput = maxOutputTokens();
-            return Mono.fromCompletionStage(() -> rateLimiter.admit(key, plan.promptTokens + maxOutput, startedAt))
+            long estimate = plan.promptTokens + maxOutput + plan.outputBeyondLimit();
+            return Mono.fromCompletionStage(() -> rateLimiter.admit(key, estimate, startedAt))
+                    .switchIfEmpty(Mono.error(() -> ApiError.internal("The rate limits did not decide request "
+                            + requestId + ".")))
                     .flatMap(admitted -> {
                         this.admission = admitted;
                         return reserveAndForward(maxOutput);
@@ -419,6 +431,9 @@ public class GovernedCall {
             // upstream call, which measured cheaper than a hop to another thread (docs/performance.md).
             // A client that hangs up while its reservation is being decided must not leave it open until it expires.
             return Mono.fromFuture(decision, true)
+                    // (a reservation the ledger may have made and not reported expires: charged at its estimate)
+                    .switchIfEmpty(Mono.error(() -> ApiError.internal("The ledger did not decide request "
+                            + requestId + ".")))
                     .doOnCancel(() -> decision.thenAccept(this::releaseIfNeverForwarded))
                     .flatMap(outcome -> {
                         if (outcome instanceof SpendOutcome.Recount) {
@@ -439,7 +454,7 @@ public class GovernedCall {
                             forwarded.set(true);
                             observation.forwarded(reserved);
                             attempts = new Attempts(router, chain, candidate -> plan.promptTokens
-                                    + grantedPerChoice(candidate) * plan.choices);
+                                    + grantedPerChoice(candidate) * plan.choices + plan.outputBeyondLimit());
                             return plan.stream ? stream() : complete();
                         }).onErrorResume(failure -> release("gateway_error").then(Mono.error(failure)));
                     });
@@ -533,6 +548,10 @@ public class GovernedCall {
             CompletableFuture<ServerResponse> answer = attempts.run(target -> endpoint
                             .send(providers.of(target), target, upstreamBody(target)).flux())
                     .next()
+                    // an attempt that completed without an answer: nothing came back, nothing to charge; without
+                    // this the request would end in no outcome at all (an empty 200, the reservation left open)
+                    .switchIfEmpty(Mono.error(() -> new UpstreamFailure(UpstreamFailure.Kind.HTTP_STATUS, 502,
+                            null, null, "Request " + requestId + ": its upstream answered nothing", null)))
                     .doOnNext(bytes -> {
                         upstreamDuration.record(System.nanoTime() - sent, TimeUnit.NANOSECONDS);
                         observation.upstreamAnswered();
@@ -624,6 +643,7 @@ public class GovernedCall {
             AtomicBoolean first = new AtomicBoolean(true);
             Flux<byte[]> events = attempts.run(target -> endpoint.sendStream(providers.of(target), target,
                             upstreamBody(target)))
+                    .contextWrite(Context.of(ReportedPrompt.class, reportedPrompt))
                     .doOnNext(chunk -> {
                         if (first.compareAndSet(true, false)) {
                             // the response is not committed before its first chunk is written
@@ -635,11 +655,23 @@ public class GovernedCall {
                     // the events of one upstream chunk arrived together: they leave together, as one buffer
                     .mapNotNull(GovernedCall::joined)
                     .concatWith(Flux.defer(() -> finish(relay)))
-                    .onErrorResume(failure -> {
+                    .onErrorResume(thrown -> {
+                        // an event that never ended: the upstream went on generating what could not be read
+                        Throwable failure = thrown instanceof SseSplitter.EventTooLarge ? new UpstreamFailure(
+                                UpstreamFailure.Kind.TOO_LARGE, 0, null, null, "Deployment '"
+                                + attempts.answering().deploymentName() + "' sent " + thrown.getMessage(), thrown, true)
+                                : thrown;
                         if (!relay.emittedAny()) {
                             return failure instanceof UpstreamFailure upstream ? releaseThenFail(upstream)
                                     : failure instanceof Attempts.NoDeploymentAvailable none ? releaseThenFail(none)
                                     : release("gateway_error").then(Mono.error(failure));
+                        }
+                        if (failure instanceof UpstreamFailure upstream
+                                && upstream.kind() == UpstreamFailure.Kind.TOO_LARGE) {
+                            log.warn("Stream {} was cut after its first event: {}; charged its reservation",
+                                    requestId, failure.getMessage());
+                            chargeReservation();
+                            return Flux.empty();
                         }
                         // Cut after the first event: no retry; the usage delivered so far is charged.
                         log.warn("Stream {} was cut by the upstream after its first event: {}", requestId,
@@ -660,6 +692,8 @@ public class GovernedCall {
 
         /** After the upstream's last event (or the budget's): settle, then what the route sends last. */
         private Flux<byte[]> finish(StreamRelay relay) {
+            // the last event, when the upstream did not end it with a blank line: read before settling (its usage)
+            List<byte[]> last = relay.onEnd();
             if (relay.stopped()) {
                 log.warn("Stream {} was stopped at the {} output tokens its budget granted: the upstream went on",
                         requestId, reservation.grantedMaxTokens());
@@ -667,12 +701,38 @@ public class GovernedCall {
             Usage usage = streamUsage(relay);
             Money cost = cost(usage);
             settle(usage, cost);
-            return Flux.fromIterable(relay.closing(usage, cost));
+            List<byte[]> closing = relay.closing(usage, cost);
+            return last.isEmpty() ? Flux.fromIterable(closing)
+                    : Flux.concat(Flux.fromIterable(last), Flux.fromIterable(closing));
         }
 
-        /** What a stream is settled at: the upstream's usage, or what was relayed, counted ({@link #unreported}). */
+        /**
+         * What a stream is settled at: the upstream's usage, or what was relayed, counted, its prompt as known
+         * ({@link #knownPrompt}, {@link #unreported}).
+         */
         private Usage streamUsage(StreamRelay relay) {
-            return relay.upstreamReportedUsage() ? relay.usage() : unreported(relay.usage());
+            return relay.upstreamReportedUsage() ? relay.usage() : unreported(knownPrompt(relay.usage()));
+        }
+
+        /**
+         * The prompt of a stream that ends without the upstream's usage (cut, left by its client, stopped): the
+         * larger of what the upstream reported of it at its start (Anthropic's {@code message_start}, its cache
+         * reads as cached tokens) and the prompt as counted with the answering provider's margin, as reserved.
+         */
+        private Usage knownPrompt(Usage counted) {
+            CatalogModel answering = attempts == null ? null : attempts.answering();
+            if (answering == null || plan.unseenInput != null) {
+                return counted; // nothing went upstream; or unseen input, charged at its reservation (unreported)
+            }
+            long prompt = Math.max(counted.promptTokens(), answering.promptTokens(
+                    properties.edge().promptMargin(answering.provider()).apply(plan.promptTokens), plan.images));
+            long cached = counted.cachedPromptTokens();
+            if (reportedPrompt.known() && reportedPrompt.tokens() >= prompt) {
+                prompt = reportedPrompt.tokens();
+                cached = reportedPrompt.cached();
+            }
+            return new Usage(prompt, counted.completionTokens(), cached, counted.reasoningTokens(), counted.images(),
+                    counted.imageVariant());
         }
 
         /**
@@ -701,9 +761,19 @@ public class GovernedCall {
 
         // ------------------------------------------------------------------ closing the reservation
 
-        /** The cost of a usage at the price of the model that answered. */
+        /**
+         * The cost of a usage at the price of the model that answered. A cost past what the ledger's amounts hold
+         * (an absurd price times a large usage) is the reservation: it never escapes as a 500 that leaves the
+         * reservation unsettled.
+         */
         private Money cost(Usage usage) {
-            return priceOf(attempts == null ? null : attempts.answering()).cost(usage, usage.images());
+            try {
+                return priceOf(attempts == null ? null : attempts.answering()).cost(usage, usage.images());
+            } catch (ArithmeticException tooLarge) {
+                log.error("Request {}: the cost of {} is too large for the ledger; it is charged its reservation",
+                        requestId, usage);
+                return reservation == null ? Money.ZERO : reservation.amount();
+            }
         }
 
         /**
@@ -730,6 +800,10 @@ public class GovernedCall {
                 if (failure != null) {
                     log.error("Request {} could not be settled; its reservation will expire and be charged at its "
                             + "estimate", requestId, failure);
+                } else if (outcome instanceof SpendOutcome.Refused refused) {
+                    log.error("Request {} was answered but the ledger refused its settlement at {} ({}); its "
+                            + "reservation will expire and be charged at its estimate", requestId,
+                            cost.toDecimalString(), refused.reason());
                 } else if (outcome instanceof SpendOutcome.NotOpen notOpen) {
                     // an answered request's reservation is open until this settlement (or its expiry): never silent
                     log.error("Request {} was answered but the ledger found its reservation {} at its settlement: "
@@ -755,10 +829,14 @@ public class GovernedCall {
         }
 
         private <T> Mono<T> releaseThenFail(UpstreamFailure failure) {
+            if (failure.mayBill()) {
+                return chargeReservationThenFail(failure);
+            }
             String reason = switch (failure.kind()) {
                 case HTTP_STATUS -> "upstream_http_" + failure.status();
                 case TIMEOUT -> "upstream_timeout";
                 case CONNECTION -> "upstream_unreachable";
+                case TOO_LARGE -> "upstream_answer_too_large";
             };
             log.warn("Request {}: {}", requestId, failure.getMessage());
             ApiError error = UpstreamErrors.toApiError(failure, json, properties.edge().exposeUpstreamDetails());
@@ -766,6 +844,32 @@ public class GovernedCall {
                 error.withHeader(TollgateHeaders.ATTEMPTS, Integer.toString(attempts.count()));
             }
             return release(reason).then(Mono.error(error));
+        }
+
+        /**
+         * An upstream that may bill for a request it did not answer usably (a whole answer too large to read, a
+         * timeout or a lost connection after the request was sent): what it bills cannot be known, so the request is
+         * settled at its reservation, the worst case, never less. The client is told so, with the cost.
+         */
+        private <T> Mono<T> chargeReservationThenFail(UpstreamFailure failure) {
+            log.warn("Request {}: {}; the upstream may bill for it: charged its reservation, {}", requestId,
+                    failure.getMessage(), reservation.amount().toDecimalString());
+            Money cost = chargeReservation();
+            ApiError error = UpstreamErrors.toChargedApiError(failure, properties.edge().exposeUpstreamDetails(),
+                    cost.toDecimalString())
+                    .withHeader(TollgateHeaders.RESERVED, cost.toDecimalString())
+                    .withHeader(TollgateHeaders.COST, cost.toDecimalString());
+            if (attempts != null && attempts.count() > 0) {
+                error.withHeader(TollgateHeaders.ATTEMPTS, Integer.toString(attempts.count()));
+            }
+            return Mono.error(error);
+        }
+
+        /** Settles the request at its reservation: the worst case, the prompt and every output token granted. */
+        private Money chargeReservation() {
+            Money cost = reservation.amount();
+            settle(new Usage(plan.promptTokens, reservation.grantedMaxTokens(), 0, 0), cost);
+            return cost;
         }
 
         /** No deployment of any model that may answer could take the request: 429 with when to come back. */

@@ -11,6 +11,7 @@ import dev.tollgate.edge.errors.ApiError;
 import dev.tollgate.edge.pricing.PriceInForce;
 import dev.tollgate.edge.telemetry.GatewayTelemetry;
 import dev.tollgate.edge.wire.TokenCounter;
+import dev.tollgate.edge.wire.UsageReader;
 import org.springframework.stereotype.Component;
 
 import java.util.regex.Pattern;
@@ -60,6 +61,9 @@ public class ImagesHandler extends OpenAiEndpoint {
             throw ApiError.invalidRequest("Image generation is not streamed through Tollgate.", "stream");
         }
         return new Plan(body, model, price) {
+            /** The output tokens reserved per image for the model asked last (0: its output is not priced). */
+            private long outputPerImage;
+
             {
                 promptTokens = tokens.text(prompt.asText());
                 choices = n;
@@ -77,6 +81,12 @@ public class ImagesHandler extends OpenAiEndpoint {
                 return candidatePrice.worstOutputPrice().isFree() ? 0 : candidate.maxOutputTokens();
             }
 
+            @Override
+            void forward(CatalogModel target, long perChoice, boolean clamped) {
+                super.forward(target, perChoice, clamped);
+                outputPerImage = perChoice;
+            }
+
             /** A fallback must have a price for the size and quality asked. */
             @Override
             boolean accepts(CatalogModel candidate, PriceInForce candidatePrice) {
@@ -91,9 +101,18 @@ public class ImagesHandler extends OpenAiEndpoint {
                     return null;
                 }
                 JsonNode usage = answer.get("usage");
-                Usage tokensUsed = usage != null && usage.isObject() && usage.has("input_tokens")
-                        ? new Usage(usage.path("input_tokens").asLong(0), usage.path("output_tokens").asLong(0), 0, 0)
-                        : new Usage(promptTokens, 0, 0, 0);
+                boolean reported = usage != null && usage.isObject() && usage.hasNonNull("input_tokens");
+                long input = reported ? UsageReader.count(usage.get("input_tokens")) : 0;
+                long output = reported ? UsageReader.count(usage.get("output_tokens")) : 0;
+                // none, or a count not believed (UsageReader): the prompt as counted here, and for a model whose
+                // image output is priced per token (gpt-image-1) each image returned at the output reserved for it:
+                // the upstream billed tokens for it that Tollgate cannot count
+                boolean believed = reported && UsageReader.believable(input, output);
+                if (reported && !believed) {
+                    answer.remove("usage"); // the client is not shown counts that were not charged
+                }
+                Usage tokensUsed = believed ? new Usage(input, output, 0, 0)
+                        : new Usage(promptTokens, outputPerImage * data.size(), 0, 0);
                 return tokensUsed.withGeneratedImages(data.size(), variant);
             }
         };

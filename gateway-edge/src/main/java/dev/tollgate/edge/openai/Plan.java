@@ -88,9 +88,22 @@ abstract class Plan {
         return (answering == null ? model : answering).promptTokens(text, images);
     }
 
-    /** The part of the worst case that does not depend on the answer, for {@code prompt} prompt tokens. */
+    /**
+     * The part of the worst case that does not depend on the answer, for {@code prompt} prompt tokens: the prompt,
+     * its images, and the output billed beyond the output limit ({@link #outputBeyondLimit}) at the output price.
+     */
     Money fixedCost(PriceInForce candidate, long prompt) {
-        return candidate.fixedCost(prompt, images);
+        return candidate.fixedCost(prompt, images, outputBeyondLimit());
+    }
+
+    /**
+     * Output tokens the upstream may bill whatever the output limit, all choices together, which no clamp lowers
+     * (chat's Predicted Outputs: the predicted tokens the answer rejects). The one place both the reservation
+     * ({@link #fixedCost}) and the rate limits' token estimates (GovernedCall) take them from, so that a request
+     * cannot be reserved for tokens its key's or its deployment's tokens per minute do not count.
+     */
+    long outputBeyondLimit() {
+        return 0;
     }
 
     /** The most output tokens per choice {@code candidate} may produce for this request: the client's, or its cap. */

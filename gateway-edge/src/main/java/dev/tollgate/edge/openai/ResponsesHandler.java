@@ -10,6 +10,7 @@ import dev.tollgate.edge.errors.ApiError;
 import dev.tollgate.edge.pricing.PriceInForce;
 import dev.tollgate.edge.telemetry.GatewayTelemetry;
 import dev.tollgate.edge.wire.TokenCounter;
+import dev.tollgate.edge.wire.UsageReader;
 import org.springframework.stereotype.Component;
 
 import java.util.List;
@@ -42,14 +43,17 @@ public class ResponsesHandler extends OpenAiEndpoint {
         return new ResponsePlan(body, model, price);
     }
 
-    /** OpenAI's responses usage block. */
+    /** OpenAI's responses usage block; {@code null}: none, or a count not believed ({@link UsageReader#count}). */
     static Usage read(JsonNode usage) {
-        if (usage == null || !usage.isObject() || !usage.has("input_tokens")) {
+        if (usage == null || !usage.isObject() || !usage.hasNonNull("input_tokens")) {
             return null;
         }
-        return new Usage(usage.path("input_tokens").asLong(0), usage.path("output_tokens").asLong(0),
-                usage.path("input_tokens_details").path("cached_tokens").asLong(0),
-                usage.path("output_tokens_details").path("reasoning_tokens").asLong(0));
+        long input = UsageReader.count(usage.get("input_tokens"));
+        long output = UsageReader.count(usage.get("output_tokens"));
+        long cached = UsageReader.count(usage.path("input_tokens_details").get("cached_tokens"));
+        long reasoning = UsageReader.count(usage.path("output_tokens_details").get("reasoning_tokens"));
+        return UsageReader.believable(input, output, cached, reasoning)
+                ? new Usage(input, output, cached, reasoning) : null;
     }
 
     private final class ResponsePlan extends Plan {
@@ -152,6 +156,17 @@ public class ResponsesHandler extends OpenAiEndpoint {
                     }
                     Usage usage = read(event.path("response").get("usage"));
                     return usage == null ? null : usage.withImages(images);
+                }
+
+                @Override
+                public boolean dropUnbelievedUsage(ObjectNode event) {
+                    JsonNode usage = event.path("response").get("usage");
+                    if (!FINAL_EVENTS.contains(event.path("type").asText("")) || usage == null
+                            || !usage.isObject() || !usage.hasNonNull("input_tokens")) {
+                        return false;
+                    }
+                    ((ObjectNode) event.get("response")).putNull("usage");
+                    return true;
                 }
 
                 @Override

@@ -17,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
@@ -89,6 +90,15 @@ final class StreamRelay {
         /** The usage an event reports, or {@code null}. */
         Usage usage(JsonNode event);
 
+        /**
+         * Removes from {@code event} a usage block that reports a count not believed ({@link UsageReader}), which
+         * {@link #usage} read as none, so that the client is not shown counts Tollgate did not charge; {@code true}
+         * when it removed one.
+         */
+        default boolean dropUnbelievedUsage(ObjectNode event) {
+            return false;
+        }
+
         /** The event to send in place of one reporting usage (with its cost), or {@code null} to drop it. */
         JsonNode withCost(ObjectNode event, Money cost);
 
@@ -107,9 +117,19 @@ final class StreamRelay {
         default Output skim(ObjectMapper json, byte[] event, int start, int end) {
             return null;
         }
+
+        /**
+         * Whether the output delivered so far can be held to the tokens granted ({@link #limit}): false once it
+         * holds text counted as output that is not (a legacy completion's echo of token ids decoded otherwise
+         * upstream, {@link EchoedPrompts}), which would cut an honest stream.
+         */
+        default boolean heldToGrant() {
+            return true;
+        }
     }
 
-    private static final Pattern LINES = Pattern.compile("\r?\n");
+    /** A line ends at CRLF, LF or CR (the SSE specification). */
+    private static final Pattern LINES = Pattern.compile("\r\n|\r|\n");
     private static final byte[] DONE = "[DONE]".getBytes(StandardCharsets.US_ASCII);
 
     private final ObjectMapper json;
@@ -130,6 +150,11 @@ final class StreamRelay {
     private long countedTokens;
     private int countedLength;
     private boolean overBudget;
+    /**
+     * The output of the event that went past the grant: not sent, but generated and billed by the upstream, so
+     * counted in the charge of a stream without the upstream's usage (within the grant: {@link #usage}).
+     */
+    private Output withheld = Output.NONE;
 
     StreamRelay(ObjectMapper json, Dialect dialect, Function<Usage, Money> prices) {
         this.json = json;
@@ -183,6 +208,23 @@ final class StreamRelay {
             }
         }
         return out;
+    }
+
+    /**
+     * The event an upstream's stream ended with when it did not end it with a blank line (empty when there is none,
+     * or the relay stopped): read as any other, since it may carry the usage. Once, when the stream has ended.
+     */
+    List<byte[]> onEnd() {
+        byte[] last = splitter.end();
+        if (overBudget || last == null) {
+            return List.of();
+        }
+        byte[] relayed = relay(last);
+        if (relayed == null) {
+            return List.of();
+        }
+        emittedAny = true;
+        return List.of(relayed);
     }
 
     private byte[] relay(byte[] event) {
@@ -240,6 +282,9 @@ final class StreamRelay {
         }
         Usage usage = dialect.usage(parsed);
         if (usage == null || !(parsed instanceof ObjectNode object)) {
+            if (parsed instanceof ObjectNode unread && dialect.dropUnbelievedUsage(unread)) {
+                return rewritten(unread, otherLines); // its usage is none: counted at the end, as if never sent
+            }
             return event;
         }
         upstreamUsage = usage;
@@ -247,6 +292,11 @@ final class StreamRelay {
         if (replaced == null) {
             return null;
         }
+        return rewritten(replaced, otherLines);
+    }
+
+    /** An event written again from its tree, after the lines other than its data that it came with. */
+    private byte[] rewritten(JsonNode replaced, StringBuilder otherLines) {
         byte[] rewritten = SseEvents.data(json, replaced);
         if (otherLines == null) {
             return rewritten;
@@ -256,7 +306,7 @@ final class StreamRelay {
 
     /**
      * Adds an event's output to what was delivered; {@code false} when it goes past what was granted: that event is
-     * not sent, nor charged, and the stream ends before it.
+     * not sent, and the stream ends before it; its output, which the upstream generated, is kept to be charged.
      */
     private boolean deliver(Output delta) {
         if (delta != null && !delta.isEmpty()) {
@@ -267,6 +317,7 @@ final class StreamRelay {
             if (overBudget()) {
                 delivered.setLength(textBefore);
                 reasoning.setLength(reasoningBefore);
+                withheld = delta;
                 return false;
             }
         }
@@ -415,16 +466,30 @@ final class StreamRelay {
         if (outputLimit < 0 || length - countedLength + countedTokens <= outputLimit) {
             return false; // even at one token per character it cannot be over yet
         }
+        if (!dialect.heldToGrant()) {
+            return false; // what is counted holds more than the output: its count says nothing of the grant
+        }
         countedTokens = tokens.text(delivered.toString()) + tokens.text(reasoning.toString());
         countedLength = length;
         overBudget = countedTokens > outputLimit;
         return overBudget;
     }
 
-    /** The upstream's usage, or the tokens counted here when it reported none (a cut or a terse upstream). */
+    /**
+     * The upstream's usage, or the tokens counted here when it reported none (a cut or a terse upstream). A stream
+     * stopped at its grant counts the event that went past it too (the upstream billed it, though it was not sent),
+     * but never more output than granted: the reservation's bound, which only the upstream's own usage may pass.
+     */
     Usage usage() {
-        return upstreamUsage != null ? upstreamUsage
-                : dialect.counted(new Output(delivered.toString(), reasoning.toString()));
+        if (upstreamUsage != null) {
+            return upstreamUsage;
+        }
+        Usage counted = dialect.counted(new Output(delivered + withheld.text(), reasoning + withheld.reasoning()));
+        if (!overBudget || counted.completionTokens() <= outputLimit) {
+            return counted;
+        }
+        return new Usage(counted.promptTokens(), outputLimit, counted.cachedPromptTokens(),
+                Math.min(counted.reasoningTokens(), outputLimit), counted.images(), counted.imageVariant());
     }
 
     boolean upstreamReportedUsage() {
@@ -455,6 +520,7 @@ final class StreamRelay {
         private final LongSupplier promptTokens;
         private final long images;
         private final Skimmer skimmer;
+        private BooleanSupplier heldToGrant = () -> true;
 
         /**
          * @param chunkObject the {@code object} of a usage chunk written here
@@ -493,6 +559,17 @@ final class StreamRelay {
             return all;
         }
 
+        /** Tells whether the output counted can be held to the grant ({@link Dialect#heldToGrant}). */
+        Choices heldToGrant(BooleanSupplier held) {
+            this.heldToGrant = held;
+            return this;
+        }
+
+        @Override
+        public boolean heldToGrant() {
+            return heldToGrant.getAsBoolean();
+        }
+
         @Override
         public Output skim(ObjectMapper json, byte[] event, int start, int end) {
             return skimmer == null ? null : skimmer.skim(json, event, start, end);
@@ -502,6 +579,16 @@ final class StreamRelay {
         public Usage usage(JsonNode event) {
             Usage usage = UsageReader.read(event.get("usage"));
             return usage == null ? null : usage.withImages(images);
+        }
+
+        @Override
+        public boolean dropUnbelievedUsage(ObjectNode event) {
+            JsonNode usage = event.get("usage");
+            if (usage == null || !usage.isObject() || !usage.has("prompt_tokens")) {
+                return false;
+            }
+            event.putNull("usage");
+            return true;
         }
 
         @Override

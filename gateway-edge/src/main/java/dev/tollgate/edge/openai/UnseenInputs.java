@@ -12,12 +12,13 @@ import java.util.Map;
 /**
  * Input an upstream reads and bills that Tollgate cannot see: a file (chat's {@code file} part, the Responses API's
  * {@code input_file}, by id, URL or inline data), the state the upstream keeps ({@code previous_response_id},
- * {@code conversation}), a prompt stored upstream ({@code prompt}, which may carry files and images) and documents an
- * upstream retrieves into the prompt (Azure's {@code data_sources}). Its size is
- * unknown here, but no upstream bills more input for one call than the model's context window: a request carrying it
- * has its prompt reserved at the context window of each model that may answer (GovernedCall), and is refused before
- * anything is reserved when one of them has none configured. Like an image's worst case, the window counts for the
- * reservation only, not against the context window or in the rate limits' estimates.
+ * {@code conversation}), a prompt stored upstream ({@code prompt}, which may carry files and images), reasoning
+ * passed back by id or encrypted ({@link #isHiddenReasoning}) and documents an upstream retrieves into the prompt
+ * (Azure's {@code data_sources}). Its size is unknown here, but no upstream bills more input for one call than the
+ * model's context window: a request carrying it has its prompt reserved at the context window of each model that may
+ * answer (GovernedCall), and is refused before anything is reserved when one of them has none configured. Like an
+ * image's worst case, the window counts for the reservation only, not against the context window or in the rate
+ * limits' estimates.
  */
 final class UnseenInputs {
 
@@ -43,7 +44,8 @@ final class UnseenInputs {
     /**
      * The first unseen input of a Responses request, as a {@code param}; {@code null}: none. Besides files: state
      * kept upstream, an input item given by reference ({@code item_reference}, or an item that is only an
-     * {@code id}), and a remote MCP server's tools, whose definitions the upstream imports and bills as input.
+     * {@code id}), a reasoning item whose reasoning the request does not carry ({@link #isHiddenReasoning}), and a
+     * remote MCP server's tools, whose definitions the upstream imports and bills as input.
      */
     static String inResponses(JsonNode body) {
         for (String field : KEPT_UPSTREAM) {
@@ -53,7 +55,7 @@ final class UnseenInputs {
         }
         JsonNode input = body.path("input");
         for (int i = 0; i < input.size(); i++) {
-            if (isReference(input.get(i))) {
+            if (isReference(input.get(i)) || isHiddenReasoning(input.get(i))) {
                 return "input[" + i + "]";
             }
         }
@@ -75,14 +77,42 @@ final class UnseenInputs {
     }
 
     /**
+     * A reasoning item passed back whose reasoning the upstream reads as input while the request shows at most its
+     * summary (the only text of it Tollgate counts): one with an {@code id}, or with {@code encrypted_content}.
+     * <p>
+     * By id and without {@code encrypted_content}: the reasoning was stored upstream ({@code store: true}) and is
+     * looked up by its id, like an {@code item_reference}; the upstream bills what it puts back in the context.
+     * <p>
+     * With {@code encrypted_content} the client sends the reasoning itself, encrypted. OpenAI's reasoning guide and its
+     * cookbook ("Better performance from reasoning models using the Responses API", "Encrypted reasoning items") say
+     * the blob is decrypted in memory and used to generate the response exactly as a stored reasoning item would be,
+     * and that the reasoning items of the current turn (those between the last user message and a function call's
+     * output) are kept in the model's context, only those of earlier turns being dropped. They do not put the billing
+     * in so many words, but what the model reads as its context is what {@code input_tokens} counts (usage published
+     * by users shows a turn's input growing by the reasoning tokens of the call before), so those reasoning tokens
+     * are billed again, as input. The blob is an opaque, undocumented encryption of that reasoning (a Fernet token in
+     * base64): nothing ties its length to the tokens it holds, so its count as text here may be below what is billed
+     * for it, and whether the upstream keeps or drops the item depends on the turn, which Tollgate does not follow.
+     * It is unseen input too.
+     * <p>
+     * A reasoning item with neither field holds nothing the upstream can recover beyond the summary and reasoning
+     * text it carries, which are counted as text.
+     */
+    private static boolean isHiddenReasoning(JsonNode item) {
+        return item.isObject() && "reasoning".equals(item.path("type").asText(""))
+                && (item.hasNonNull("id") || item.hasNonNull("encrypted_content"));
+    }
+
+    /**
      * The refusal of a request with the unseen input {@code param} for {@code model}, which has no context window to
      * bound it.
      */
     static ApiError needsWindow(String param, CatalogModel model) {
         return new ApiError(HttpStatus.BAD_REQUEST, "invalid_request_error", "unsupported_parameter", param,
                 "The model '" + model.name() + "' needs its context-window configured to accept '" + param
-                + "': Tollgate cannot see this input (a file, an item by reference, remote tools, or state or a "
-                + "prompt the upstream keeps), so it reserves it at the model's context window.");
+                + "': Tollgate cannot see this input (a file, an item by reference, reasoning passed back by id or "
+                + "encrypted, remote tools, or state or a prompt the upstream keeps), so it reserves it at the "
+                + "model's context window.");
     }
 
     /** Where the first file in {@code node} is ({@code ""}: {@code node} itself, {@code "[2].content[0]"}...). */

@@ -9,6 +9,7 @@ import dev.tollgate.edge.provider.anthropic.AnthropicRequests;
 import dev.tollgate.edge.provider.anthropic.AnthropicResponses;
 import dev.tollgate.edge.provider.anthropic.AnthropicStream;
 import dev.tollgate.edge.provider.anthropic.UnsupportedRequest;
+import dev.tollgate.edge.wire.SseSplitter;
 import dev.tollgate.edge.wire.UpstreamFailure;
 import io.netty.handler.codec.http.HttpHeaders;
 import org.slf4j.Logger;
@@ -55,10 +56,12 @@ public class AnthropicProvider implements ChatProvider {
     @Override
     public Flux<byte[]> stream(CatalogModel model, ObjectNode body) {
         boolean includeUsage = body.path("stream_options").path("include_usage").asBoolean(false);
-        return Flux.defer(() -> {
-                    AnthropicStream translator = new AnthropicStream(json, includeUsage, Instant.now().getEpochSecond());
+        return Flux.deferContextual(context -> {
+                    AnthropicStream translator = new AnthropicStream(json, includeUsage, Instant.now().getEpochSecond(),
+                            context.<ReportedPrompt>getOrDefault(ReportedPrompt.class, null));
                     return upstream.postStream(model, url(model), headers(model), messages(model, body), errorBody)
-                            .concatMapIterable(translator::feed);
+                            .concatMapIterable(translator::feed)
+                            .concatWith(Flux.defer(() -> Flux.fromIterable(translator.end())));
                 })
                 .onErrorMap(e -> failure(model, e));
     }
@@ -121,6 +124,9 @@ public class AnthropicProvider implements ChatProvider {
             return new UpstreamFailure(UpstreamFailure.Kind.HTTP_STATUS, 400, error.toString().getBytes(
                     StandardCharsets.UTF_8), null, "Deployment '" + model.deploymentName()
                     + "' (Anthropic) cannot take this request", e);
+        }
+        if (e instanceof SseSplitter.EventTooLarge) {
+            return e; // GovernedCall charges it as a stream the upstream went on generating
         }
         if (e instanceof AnthropicStream.StreamError streamError) {
             return new UpstreamFailure(UpstreamFailure.Kind.HTTP_STATUS, streamError.status(), streamError.body(),

@@ -19,9 +19,11 @@ import java.util.function.ToLongFunction;
 /**
  * The attempts of one request (docs/routing.md): the models that may answer it, in order (the requested model, or
  * its context-window fallbacks, then its fallbacks); on each, up to its attempts on its deployments, chosen by its
- * strategy. A retryable failure (429, 408, 5xx, timeout, broken connection) that arrives before the first byte of the
- * answer is recorded against the deployment (cooldown) and the request goes on after a backoff; any other failure,
- * and any failure after the first byte, ends the request. Not thread-safe: one request's attempts run one at a time.
+ * strategy. A retryable failure (429, 408, 5xx, a connection that could not be made) that arrives before the first
+ * byte of the answer is recorded against the deployment (cooldown) and the request goes on after a backoff; any other
+ * failure, and any failure after the first byte, ends the request. A timeout or a lost connection after the request
+ * was sent is recorded against the deployment too, but ends the request: the upstream may bill it, so it is not sent
+ * again ({@link UpstreamFailure#mayBill}). Not thread-safe: one request's attempts run one at a time.
  */
 public final class Attempts {
 
@@ -142,6 +144,13 @@ public final class Attempts {
                                 }
                             })
                             .onErrorResume(failure -> {
+                                if (!received.get() && failure instanceof UpstreamFailure upstream
+                                        && upstream.mayBill() && (upstream.kind() == UpstreamFailure.Kind.TIMEOUT
+                                        || upstream.kind() == UpstreamFailure.Kind.CONNECTION)) {
+                                    // not sent again (the upstream may bill it), but the deployment failed all the
+                                    // same (a timeout, a lost connection): it counts towards its cooldown
+                                    return router.failed(lease, upstream).thenMany(Flux.<T>error(failure));
+                                }
                                 if (received.get() || !retryable(failure)) {
                                     return Flux.error(failure);
                                 }
@@ -161,14 +170,19 @@ public final class Attempts {
                 });
     }
 
-    /** 429, 408, 5xx, timeouts and broken connections are worth another attempt; a client's error is not. */
+    /**
+     * 429, 408, 5xx, timeouts and broken connections are worth another attempt; a client's error is not, nor a
+     * request the upstream may bill for ({@link UpstreamFailure#mayBill}): sent again, it would be generated and billed
+     * twice and charged once.
+     */
     static boolean retryable(Throwable failure) {
-        if (!(failure instanceof UpstreamFailure upstream)) {
+        if (!(failure instanceof UpstreamFailure upstream) || upstream.mayBill()) {
             return false;
         }
         return switch (upstream.kind()) {
             case TIMEOUT, CONNECTION -> true;
             case HTTP_STATUS -> upstream.status() == 429 || upstream.status() == 408 || upstream.status() >= 500;
+            case TOO_LARGE -> false;
         };
     }
 }

@@ -28,6 +28,13 @@ public class Router {
 
     private static final Logger log = LoggerFactory.getLogger(Router.class);
 
+    /**
+     * The longest an upstream's {@code Retry-After} cools a deployment down. An upstream may send any number
+     * ({@code 1e20}, a date centuries ahead): unclamped, {@code now} plus it overflows into the past and the 429 would
+     * cool nothing down; and a deployment benched for years by one bad header would never be tried again.
+     */
+    static final Duration MAX_RETRY_AFTER = Duration.ofMinutes(10);
+
     private final UsageStore store;
     private final DeploymentEvents events;
 
@@ -137,7 +144,8 @@ public class Router {
      * cooldown), other failures count towards the cooldown. Completes when recorded, so that the next choice sees it.
      */
     public Mono<Void> failed(Lease lease, UpstreamFailure failure) {
-        finish(lease, 0);
+        // an attempt the upstream may bill (it timed out or was cut after it was sent) may have used its estimate
+        finish(lease, failure.mayBill() ? lease.estimatedTokens() : 0);
         CatalogModel deployment = lease.deployment();
         var routing = deployment.routing();
         long now = System.currentTimeMillis();
@@ -164,20 +172,26 @@ public class Router {
                 });
     }
 
-    /** A {@code Retry-After} in seconds or as an HTTP date; {@code null} when absent or unreadable. */
+    /**
+     * A {@code Retry-After} in seconds or as an HTTP date, at most {@link #MAX_RETRY_AFTER}; {@code null} when absent
+     * or unreadable.
+     */
     static Duration retryAfter(String value, long nowMillis) {
         if (value == null || value.isBlank()) {
             return null;
         }
+        long millis;
         try {
-            return Duration.ofMillis(Math.max(0, (long) (Double.parseDouble(value.trim()) * 1000)));
+            // (a double: "1.5" is read; a NaN is cast to 0, an infinity or a huge number to Long.MAX_VALUE)
+            millis = (long) (Double.parseDouble(value.trim()) * 1000);
         } catch (NumberFormatException notSeconds) {
             try {
                 Instant at = ZonedDateTime.parse(value.trim(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
-                return Duration.ofMillis(Math.max(0, at.toEpochMilli() - nowMillis));
+                millis = at.toEpochMilli() - nowMillis;
             } catch (RuntimeException unreadable) {
                 return null;
             }
         }
+        return Duration.ofMillis(Math.min(Math.max(0, millis), MAX_RETRY_AFTER.toMillis()));
     }
 }

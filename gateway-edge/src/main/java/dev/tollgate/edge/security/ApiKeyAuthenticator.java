@@ -1,6 +1,7 @@
 package dev.tollgate.edge.security;
 
 import com.github.benmanes.caffeine.cache.AsyncLoadingCache;
+import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.tollgate.edge.config.TollgateProperties;
 import dev.tollgate.edge.errors.ApiError;
@@ -23,7 +24,14 @@ import java.util.Optional;
 @Component
 public class ApiKeyAuthenticator {
 
+    /** How long a key accepted here is remembered as not a guess ({@link #recentlyAccepted}), since its last use. */
+    static final Duration RECENTLY = Duration.ofMinutes(15);
+
     private final AsyncLoadingCache<String, Optional<KeyRecord>> keys;
+    private final Cache<String, Boolean> recentlyAccepted = Caffeine.newBuilder()
+            .maximumSize(100_000)
+            .expireAfterAccess(RECENTLY)
+            .build();
     private final Clock clock;
 
     public ApiKeyAuthenticator(DirectoryQueries directory, TollgateProperties properties) {
@@ -43,23 +51,39 @@ public class ApiKeyAuthenticator {
             return Mono.error(ApiError.invalidApiKey("You didn't provide an API key. Send it as "
                     + "'Authorization: Bearer tg-…'."));
         }
-        return Mono.fromFuture(keys.get(KeySecrets.hash(presentedSecret))).flatMap(found -> {
+        String hash = KeySecrets.hash(presentedSecret);
+        return Mono.fromFuture(keys.get(hash)).flatMap(found -> {
             if (found.isEmpty()) {
+                recentlyAccepted.invalidate(hash);
                 // Never any part of what was presented: it may be another secret (the master key) mistyped.
                 return Mono.error(ApiError.invalidApiKey("Incorrect API key provided. You can find your API key "
                         + "with whoever issued it; a revoked or rotated key must be replaced."));
             }
             KeyRecord key = found.get();
             if (!key.usableAt(clock.instant())) {
+                recentlyAccepted.invalidate(hash);
                 return Mono.error(ApiError.invalidApiKey(key.revokedAt() != null
                         ? "This API key has been revoked." : "This API key has expired."));
+            }
+            if (recentlyAccepted.getIfPresent(hash) == null) { // a read, not a write, on the usual path
+                recentlyAccepted.put(hash, Boolean.TRUE);
             }
             return Mono.just(key);
         });
     }
 
+    /**
+     * Whether {@code presentedSecret} was accepted on this node within {@link #RECENTLY} and not refused since. Not an
+     * authentication (the key is still checked as usual): it tells the failed-authentication throttle that this
+     * credential is not a guess, whatever the address it comes from.
+     */
+    public boolean recentlyAccepted(String presentedSecret) {
+        return presentedSecret != null && recentlyAccepted.getIfPresent(KeySecrets.hash(presentedSecret)) != null;
+    }
+
     /** Forgets every cached key: after a revocation on this node, it takes effect at once here. */
     public void forgetAll() {
         keys.synchronous().invalidateAll();
+        recentlyAccepted.invalidateAll();
     }
 }

@@ -23,8 +23,9 @@ import java.util.Optional;
 /**
  * Throttles failed authentication per client address ({@code tollgate.security.failed-auth}): every answer 401 takes
  * a token from the address's bucket; an address whose bucket is empty is answered 429 with {@code Retry-After} on
- * every route that needs a credential, before any secret is hashed or looked up, until a token is back. Guessing keys
- * costs the guesser time, not the gateway, and other addresses (and their valid keys) are not slowed.
+ * every route that needs a credential, before any secret is looked up, until a token is back. Guessing keys costs the
+ * guesser time, not the gateway, and other addresses (and their valid keys) are not slowed; nor are API keys from the
+ * same address that this node accepted lately (a campus behind one NAT address is many clients).
  */
 @Component
 @Order(1) // after SecurityHeaders, around RouteGuard (which answers 401s); web.EdgeFilters runs them
@@ -35,8 +36,10 @@ public class FailedAuthThrottle implements EdgeFilter {
     private final int burst;
     private final long refillNanos;
     private final Cache<String, Bucket> buckets;
+    private final ApiKeyAuthenticator apiKeys;
 
-    public FailedAuthThrottle(TollgateProperties properties) {
+    public FailedAuthThrottle(TollgateProperties properties, ApiKeyAuthenticator apiKeys) {
+        this.apiKeys = apiKeys;
         TollgateProperties.FailedAuth settings = properties.security().failedAuth();
         this.enabled = settings.enabled();
         this.burst = settings.burst();
@@ -57,7 +60,9 @@ public class FailedAuthThrottle implements EdgeFilter {
         Bucket bucket = client == null ? null : buckets.getIfPresent(client);
         if (bucket != null && needsCredential(exchange)) {
             long wait = bucket.waitNanos(System.nanoTime());
-            if (wait > 0) {
+            // Many clients may share an address (a campus NAT, a proxy): one of them looping on a revoked key must
+            // not lock the others out. A key accepted here lately is not a guess: it goes on to be checked as usual.
+            if (wait > 0 && !apiKeys.recentlyAccepted(BearerToken.from(exchange.getRequest().getHeaders()))) {
                 long seconds = Math.max(1, (wait + 999_999_999L) / 1_000_000_000L);
                 return Mono.error(new ApiError(HttpStatus.TOO_MANY_REQUESTS, "rate_limit_error",
                         "too_many_failed_authentications", null, "Too many requests with a missing or wrong "

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.knuddels.jtokkit.Encodings;
 import com.knuddels.jtokkit.api.Encoding;
 import com.knuddels.jtokkit.api.EncodingType;
+import com.knuddels.jtokkit.api.IntArrayList;
 import org.springframework.stereotype.Component;
 
 import java.util.Map;
@@ -48,6 +49,26 @@ public class TokenCounter {
 
     public long text(String text) {
         return text == null || text.isEmpty() ? 0 : encoding().countTokensOrdinary(text);
+    }
+
+    /**
+     * The text of a prompt given as token ids ({@code ids}, an array of integers) in this tokenizer's vocabulary, as
+     * the upstream echoes it when it tokenizes as Tollgate counts; {@code null} when an id is not in the vocabulary
+     * (another tokenizer's ids, or not ids at all).
+     */
+    public String decode(JsonNode ids) {
+        IntArrayList tokens = new IntArrayList(ids.size());
+        for (JsonNode id : ids) {
+            if (!id.canConvertToInt()) {
+                return null;
+            }
+            tokens.add(id.asInt());
+        }
+        try {
+            return encoding().decode(tokens);
+        } catch (RuntimeException unknownId) { // jtokkit refuses an id it has no bytes for
+            return null;
+        }
     }
 
     /** Whether this counter has built (or been given) its vocabulary: an exact count was needed. */

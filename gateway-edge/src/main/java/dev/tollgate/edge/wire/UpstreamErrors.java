@@ -32,6 +32,31 @@ public final class UpstreamErrors {
             case CONNECTION -> ApiError.upstream(HttpStatus.BAD_GATEWAY, "upstream_unreachable",
                     (details ? which : which + " could not be reached") + ". Nothing was charged.");
             case HTTP_STATUS -> fromStatus(failure, json, details);
+            case TOO_LARGE -> ApiError.upstream(HttpStatus.BAD_GATEWAY, "upstream_answer_too_large",
+                    (details ? which : which + " answered more than this gateway passes on")
+                            + ". Nothing was charged.");
+        };
+    }
+
+    /**
+     * The error of a request the upstream may bill for ({@link UpstreamFailure#mayBill}), which was therefore
+     * charged {@code charged} (its reservation, a decimal string) rather than released.
+     */
+    public static ApiError toChargedApiError(UpstreamFailure failure, boolean details, String charged) {
+        String which = details ? bounded(failure.getMessage()) : "The upstream of this model";
+        String outcome = ". The upstream may bill for this request, so it was charged its reserved worst case, "
+                + charged + ".";
+        return switch (failure.kind()) {
+            case TIMEOUT -> ApiError.upstream(HttpStatus.GATEWAY_TIMEOUT, "upstream_timeout",
+                    (details ? which : which + " did not answer in time") + " after the request was sent" + outcome);
+            case CONNECTION -> ApiError.upstream(HttpStatus.BAD_GATEWAY, "upstream_connection_lost",
+                    (details ? which : which + ": the connection was lost") + " after the request was sent"
+                            + outcome);
+            case TOO_LARGE -> ApiError.upstream(HttpStatus.BAD_GATEWAY, "upstream_answer_too_large",
+                    (details ? which : which + " answered more than this gateway passes on") + outcome);
+            case HTTP_STATUS -> ApiError.upstream(HttpStatus.BAD_GATEWAY, "upstream_error",
+                    (details ? which : which + " answered HTTP " + failure.status()
+                            + ", not an answer this gateway can pass on") + outcome);
         };
     }
 

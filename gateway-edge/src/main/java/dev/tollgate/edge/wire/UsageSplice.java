@@ -13,7 +13,8 @@ import java.nio.charset.StandardCharsets;
  * adds {@code "cost"} to it by splicing bytes: everything else goes to the client byte for byte.
  * <p>
  * Only the plain case is handled here: a JSON object (nothing after it), with the route's {@code required} field at
- * its top level, and a top-level {@code usage} object whose counts are integers and which has no {@code cost} yet.
+ * its top level, and a top-level {@code usage} object whose counts are integers that {@link UsageReader} believes and
+ * which has no {@code cost} yet.
  * Anything else ({@link #find} answers {@code null}) takes the tree path, which knows every other case; the result
  * is the same JSON (UsageSpliceTest compares the two over a corpus).
  */
@@ -119,6 +120,9 @@ public final class UsageSplice {
         }
         if (parser.currentToken() != JsonToken.END_OBJECT || prompt < 0) {
             return null; // no prompt_tokens (or negative): not a usage the gateway reads this way
+        }
+        if (!UsageReader.believable(prompt, completion, cached, reasoning)) {
+            return null; // a count not believed: the tree path charges the answer as if it reported no usage
         }
         return new Usage(prompt, completion, cached, reasoning);
     }

@@ -94,6 +94,30 @@ class ModelCatalogTest {
     }
 
     @Test
+    void openAisReasoningModelsHideTheirReasoningByDefaultAsTheLiteLlmImportSaysUnlessTheOperatorSaysOtherwise() {
+        Map<String, Object> o3 = model("o3", "1", "2", false, "openai");
+        Map<String, Object> gpt5 = model("reasoner", "1", "2", false, "azure");
+        gpt5.put("deployment.upstream-model", "gpt-5-mini");
+        Map<String, Object> gpt4o = model("gpt-4o", "1", "2", false, "openai");
+        Map<String, Object> elsewhere = model("router-o3", "1", "2", false, "anthropic");
+        elsewhere.put("deployment.upstream-model", "o3");
+        Map<String, Object> said = model("o4-mini", "1", "2", false, "openai");
+        said.put("hidden-reasoning", false);
+        Map<String, Object> saidTrue = model("local", "1", "2", false, "openai");
+        saidTrue.put("hidden-reasoning", true);
+
+        ModelCatalog catalog = catalog(o3, gpt5, gpt4o, elsewhere, said, saidTrue);
+
+        assertThat(catalog.find("o3").orElseThrow().hiddenReasoning()).as("its name is its upstream model").isTrue();
+        assertThat(catalog.find("reasoner").orElseThrow().hiddenReasoning()).isTrue();
+        assertThat(catalog.find("reasoner").orElseThrow().deployments().get(0).hiddenReasoning()).isTrue();
+        assertThat(catalog.find("gpt-4o").orElseThrow().hiddenReasoning()).isFalse();
+        assertThat(catalog.find("router-o3").orElseThrow().hiddenReasoning()).as("not OpenAI's name there").isFalse();
+        assertThat(catalog.find("o4-mini").orElseThrow().hiddenReasoning()).as("the operator's word").isFalse();
+        assertThat(catalog.find("local").orElseThrow().hiddenReasoning()).isTrue();
+    }
+
+    @Test
     void anImageCountsTheModelsMaxImageTokensOnEveryDeploymentAndByDefaultWhatGpt4oAndClaudeCountAtMost() {
         Map<String, Object> configured = model("vision", "1", "2", false, "openai");
         configured.put("max-image-tokens", 2000);

@@ -3,6 +3,7 @@ package dev.tollgate.edge.finance;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tollgate.edge.support.GatewayTestSupport;
 import dev.tollgate.edge.support.Http;
+import dev.tollgate.query.support.Csv;
 import org.junit.jupiter.api.Test;
 
 import java.math.BigDecimal;
@@ -86,6 +87,23 @@ class ReportsTest extends GatewayTestSupport {
         assertThat(fields[1]).isEqualTo(team);
         assertThat(fields[6]).matches("\\d+\\.\\d+").doesNotContain("E");
         assertThat(csv.body()).contains("\r\n");
+    }
+
+    @Test
+    void csvCellsASpreadsheetWouldEvaluateStayTextAndNegativeAmountsStayNumbers() {
+        String team = newTeam(null, "1", "clamp");
+        String key = newUserKey(newUser(team, null), List.of());
+        // a student names their own tags: a leading minus starts a formula as surely as =
+        messageCost(chat(key, "gpt-cheap", Map.of("metadata", Map.of("-1+SUM(A1)", "x")))
+                .header("x-request-id"));
+        String path = "/reports/spend?group_by=tag&format=csv&team_id=" + team;
+        await().until(() -> http().get(path, MASTER_KEY).body().contains("SUM"));
+
+        List<String> cells = http().get(path, MASTER_KEY).body().lines().skip(1).map(line -> line.split(",")[0])
+                .toList();
+        assertThat(cells).contains("'-1+SUM(A1)=x");
+        assertThat(new Csv().row(List.of("-1.25", "-3", "-", "-x", "\tA1")).toString())
+                .isEqualTo("-1.25,-3,'-,'-x,'\tA1\r\n");
     }
 
     @Test

@@ -82,4 +82,27 @@ class TopUpsTest extends GatewayTestSupport {
         assertThat(http().post("/admin/topups", MASTER_KEY, Map.of("target", "team:" + team, "amount", "5"))
                 .status()).as("a reason is required").isEqualTo(400);
     }
+
+    @Test
+    void aManagerMayNotTopAnAllowanceUpPastTheirBudgetCap() {
+        String team = newTeam(null, "1", "reject");
+        String user = unique("thesis");
+        assertThat(http().post("/admin/users", MASTER_KEY, Map.of("id", user, "team_id", team, "name", "Thesis",
+                "budget", Map.of("limit", "40", "period", "none"))).status()).isEqualTo(201);
+        Credential manager = newCredential("manager", List.of(team), "50");
+
+        Http.Response within = http().post("/admin/topups", manager.secret(), Map.of("target", "user:" + user,
+                "amount", "10", "reason", "second semester"));
+        assertThat(within.status()).as(within.body()).isEqualTo(201);
+        assertThat(within.json().path("limit_after").asText()).isEqualTo("50");
+
+        // each top-up is within the cap; the allowance it leaves is not
+        Http.Response above = http().post("/admin/topups", manager.secret(), Map.of("target", "user:" + user,
+                "amount", "10", "reason", "third semester"));
+        assertThat(above.status()).as(above.body()).isEqualTo(403);
+        assertThat(above.json().path("error").path("code").asText()).isEqualTo("permission_denied");
+        assertThat(above.json().path("error").path("message").asText()).contains("Your budget cap is 50");
+        assertThat(http().post("/admin/topups", MASTER_KEY, Map.of("target", "user:" + user, "amount", "10",
+                "reason", "the dean agreed")).status()).as("an admin has no cap").isEqualTo(201);
+    }
 }

@@ -1,12 +1,14 @@
 package dev.tollgate.edge.governance;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.openai.client.OpenAIClient;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.errors.RateLimitException;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import dev.tollgate.edge.support.GatewayTestSupport;
 import dev.tollgate.edge.support.Http;
+import dev.tollgate.edge.wire.TokenCounter;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -27,6 +29,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * identity and history.
  */
 class KeysTest extends GatewayTestSupport {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     JsonNode issueFor(String user, Map<String, Object> extra) {
         Map<String, Object> body = new HashMap<>(Map.of("user_id", user, "name", "limited"));
@@ -107,6 +111,29 @@ class KeysTest extends GatewayTestSupport {
                 "gpt-cheap", Map.of("max_tokens", 1000));
         assertThat(tooBig.status()).isEqualTo(429);
         assertThat(tooBig.json().path("error").path("message").asText()).contains("more than this key's 500 tokens");
+    }
+
+    @Test
+    void aPredictionCountsInTheTokensPerMinuteEstimateAsItDoesInTheReservation() {
+        String user = newUser(newTeam(null, null, "clamp"), null);
+        String key = issueFor(user, Map.of("tokens_per_minute", 1000)).path("key").asText();
+        String prediction = "The budget reserves the worst case before the request goes upstream. ".repeat(100);
+        long predicted = new TokenCounter().text(prediction);
+        assertThat(predicted).as("billed as output when rejected, beside max_tokens").isGreaterThan(1000);
+        Map<String, Object> body = Map.of("model", "gpt-cheap", "max_tokens", 1, "prediction",
+                Map.of("type", "content", "content", prediction), "messages",
+                List.of(Map.of("role", "user", "content", "Rewrite it " + unique("p"))));
+
+        Http.Response refused = http().post("/v1/chat/completions", key, body);
+        Http.Response plain = chat(key, "gpt-cheap", Map.of("max_tokens", 1));
+
+        // the prompt and max_tokens alone fit the minute; the prediction the upstream may bill does not
+        assertThat(refused.status()).as(refused.body()).isEqualTo(429);
+        assertThat(refused.json().path("error").path("code").asText()).isEqualTo("rate_limit_exceeded");
+        long estimate = new TokenCounter().prompt(JSON.valueToTree(body)) + 1 + predicted;
+        assertThat(refused.json().path("error").path("message").asText())
+                .contains("This request may use " + estimate + " tokens, more than this key's 1000 tokens");
+        assertThat(plain.status()).as(plain.body()).isEqualTo(200);
     }
 
     @Test

@@ -3,6 +3,9 @@ package dev.tollgate.edge.openai;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.knuddels.jtokkit.Encodings;
+import com.knuddels.jtokkit.api.Encoding;
+import com.knuddels.jtokkit.api.EncodingType;
 import dev.tollgate.edge.support.FakeUpstream;
 import dev.tollgate.edge.support.GatewayTestSupport;
 import dev.tollgate.edge.support.Http;
@@ -26,6 +29,8 @@ class CountedOutputTest extends GatewayTestSupport {
 
     private static final TokenCounter TOKENS = new TokenCounter();
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Tollgate's tokenizer, to write prompts as token ids. */
+    private static final Encoding O200K = Encodings.newLazyEncodingRegistry().getEncoding(EncodingType.O200K_BASE);
 
     @Test
     void aLegacyFunctionCallStreamCutBeforeItsUsageIsChargedForTheCallItStreamed() {
@@ -64,6 +69,26 @@ class CountedOutputTest extends GatewayTestSupport {
         JsonNode usage = messageCost(response.header("x-request-id")).path("usage");
         assertThat(usage.path("completion_tokens").asLong()).as(usage.toString())
                 .isEqualTo(TOKENS.text("w" + " word".repeat(relayed))).isLessThanOrEqualTo(5);
+    }
+
+    @Test
+    void theEventThatGoesPastTheGrantIsChargedThoughNotSentButNeverPastTheGrant() {
+        String marker = unique("past");
+        String three = " one two three";
+        assertThat(TOKENS.text(three)).isEqualTo(3);
+        upstream().give(marker, List.of(chatChunk(Map.of("role", "assistant", "content", three)),
+                chatChunk(Map.of("content", three)), chatChunk(Map.of("content", three))), FakeUpstream.End.DONE);
+
+        Http.Response response = http().post("/v1/chat/completions", key(), Map.of("model", "gpt-given",
+                "stream", true, "max_tokens", 5, "messages", List.of(Map.of("role", "user", "content", marker))));
+
+        // 3 tokens sent; the next 3 would make 6 of the 5 granted: not sent, but generated and billed upstream
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(response.body().split(three, -1).length - 1).as(response.body()).isEqualTo(1);
+        JsonNode row = messageCost(response.header("x-request-id"));
+        assertThat(row.path("usage").path("completion_tokens").asLong()).as(row.toString()).isEqualTo(5);
+        assertThat(new java.math.BigDecimal(row.path("cost").asText()))
+                .isLessThanOrEqualTo(new java.math.BigDecimal(row.path("reserved").asText()));
     }
 
     @Test
@@ -236,6 +261,54 @@ class CountedOutputTest extends GatewayTestSupport {
                 .isEqualTo(output);
         assertThat(answer.status()).as(answer.body()).isEqualTo(200);
         assertThat(answer.json().path("usage").path("completion_tokens").asLong()).isEqualTo(output);
+    }
+
+    @Test
+    void theEchoOfAPromptGivenAsTokenIdsIsNotOutputWhereTollgatesTokenizerDecodesIt() throws Exception {
+        String text = "Tell me the story. The quick brown fox jumps over the lazy dog.".repeat(4);
+        List<Integer> ids = O200K.encode(text).boxed();
+        assertThat(ids).as("past the 16 tokens granted without max_tokens").hasSizeGreaterThan(16);
+        String streamed = unique("ids");
+        upstream().give(streamed, List.of(completionChunk(text + "Once"), completionChunk(" upon"),
+                completionChunk(" a time")), FakeUpstream.End.DONE);
+        String whole = unique("ids");
+        upstream().giveWhole(whole, json(Map.of("id", "cmpl-given", "object", "text_completion", "created", 1,
+                "model", "up-given", "choices", List.of(Map.of("index", 0, "text", text + "Once upon a time",
+                        "finish_reason", "length")))));
+
+        Http.Response stream = http().post("/v1/completions", key(), Map.of("model", "gpt-given", "stream", true,
+                "echo", true, "prompt", ids, "user", streamed));
+        Http.Response answer = http().post("/v1/completions", key(), Map.of("model", "gpt-given", "echo", true,
+                "prompt", List.of(ids), "user", whole));
+
+        // the upstream echoed the ids decoded as Tollgate decodes them: the echo is taken off, the stream goes on
+        assertThat(stream.status()).isEqualTo(200);
+        assertThat(stream.body()).contains(" a time").endsWith("data: [DONE]\n\n");
+        long output = TOKENS.text("Once upon a time");
+        assertThat(messageCost(stream.header("x-request-id")).path("usage").path("completion_tokens").asLong())
+                .isEqualTo(output);
+        assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+        assertThat(answer.json().path("usage").path("completion_tokens").asLong()).isEqualTo(output);
+    }
+
+    @Test
+    void theEchoOfTokenIdsDecodedOtherwiseUpstreamIsCountedWholeAndDoesNotCutTheStream() {
+        List<Integer> ids = O200K.encode("Tell me the story. ".repeat(10)).boxed();
+        // what an upstream with another tokenizer makes of the same ids (cl100k, a vLLM model's own)
+        String decodedUpstream = "Quelle histoire, dit le renard brun au chien paresseux. ".repeat(4);
+        String marker = unique("other tokenizer");
+        upstream().give(marker, List.of(completionChunk(decodedUpstream + "Once"), completionChunk(" upon"),
+                completionChunk(" a time")), FakeUpstream.End.DONE);
+        assertThat(TOKENS.text(decodedUpstream)).as("past the 16 tokens granted").isGreaterThan(16);
+
+        Http.Response stream = http().post("/v1/completions", key(), Map.of("model", "gpt-given", "stream", true,
+                "echo", true, "prompt", ids, "user", marker));
+
+        // the echo cannot be told from the output: counted with it (never below the bill), and not cut at the grant
+        assertThat(stream.status()).isEqualTo(200);
+        assertThat(stream.body()).contains(" a time").endsWith("data: [DONE]\n\n");
+        assertThat(messageCost(stream.header("x-request-id")).path("usage").path("completion_tokens").asLong())
+                .isEqualTo(TOKENS.text(decodedUpstream + "Once upon a time"));
     }
 
     @Test

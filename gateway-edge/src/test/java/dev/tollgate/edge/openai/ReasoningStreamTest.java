@@ -7,14 +7,8 @@ import dev.tollgate.edge.support.Http;
 import dev.tollgate.edge.wire.TokenCounter;
 import org.junit.jupiter.api.Test;
 
-import java.io.BufferedReader;
-import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.math.BigDecimal;
 import java.math.BigInteger;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
@@ -133,22 +127,8 @@ class ReasoningStreamTest extends GatewayTestSupport {
         String key = newUserKey(newUser(newTeam(null, null, "clamp"), null), List.of());
         upstream().holdNextStream();
         try {
-            HttpRequest request = http().request("/v1/chat/completions", key)
-                    .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"" + model + "\",\"stream\":true,"
-                            + "\"messages\":[{\"role\":\"user\",\"content\":\"Think\"}]}"))
-                    .build();
-            HttpResponse<InputStream> response = Http.client().send(request, HttpResponse.BodyHandlers.ofInputStream());
-            assertThat(response.statusCode()).isEqualTo(200);
-            String requestId = response.headers().firstValue("x-request-id").orElseThrow();
-            try (BufferedReader events = new BufferedReader(new InputStreamReader(response.body(),
-                    StandardCharsets.UTF_8))) {
-                String line;
-                do {
-                    line = events.readLine();
-                    assertThat(line).as("the stream ended before the client meant to leave").isNotNull();
-                } while (!enough.test(line));
-            }
+            String requestId = leaveStream(key, "{\"model\":\"" + model + "\",\"stream\":true,"
+                    + "\"messages\":[{\"role\":\"user\",\"content\":\"Think\"}]}", enough);
             return messageCost(requestId);
         } finally {
             upstream().releaseStream();

@@ -150,6 +150,46 @@ class UnseenInputTest extends GatewayTestSupport {
     }
 
     @Test
+    void reasoningPassedBackByIdOrEncryptedIsUnseenInputAndTheSummaryAloneIsNot() {
+        String key = key();
+        List<Map<String, String>> summary = List.of(Map.of("type", "summary_text", "text", "Look the weather up."));
+        Map<String, Object> stored = Map.of("type", "reasoning", "id", "rs_1", "summary", summary);
+        Map<String, Object> encrypted = Map.of("type", "reasoning", "summary", summary,
+                "encrypted_content", "gAAAAABoISQ24OyVRYbkYfukdJoqdzWT-3uiErKInHDC");
+        Map<String, Object> shown = Map.of("type", "reasoning", "summary", summary);
+
+        Http.Response byId = http().post("/v1/responses", key, turn("mock-unseen-window", stored));
+        Http.Response inBlob = http().post("/v1/responses", key, turn("mock-unseen-window", encrypted));
+        Http.Response summaryOnly = http().post("/v1/responses", key, turn("mock-unseen-window", shown));
+        Http.Response noWindow = http().post("/v1/responses", key, turn("mock-image-prompt", stored));
+        Http.Response noUsage = http().post("/v1/responses", key, turn("gpt-unseen-no-usage", stored));
+
+        // the upstream reads the reasoning itself (stored, or decrypted) while the request shows its summary alone
+        for (Http.Response answer : List.of(byId, inBlob)) {
+            assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+            assertThat(new BigDecimal(answer.header("x-tollgate-reserved"))).as(answer.body())
+                    .isEqualByComparingTo(PER_TOKEN.multiply(BigDecimal.valueOf(1000)));
+        }
+        assertThat(summaryOnly.status()).as(summaryOnly.body()).isEqualTo(200);
+        assertThat(new BigDecimal(summaryOnly.header("x-tollgate-reserved")))
+                .as("a summary without id or blob holds nothing more than its text")
+                .isLessThan(PER_TOKEN.multiply(BigDecimal.valueOf(500)));
+        refused(noWindow, "input[1]", "mock-image-prompt");
+        assertThat(noUsage.status()).as(noUsage.body()).isEqualTo(200);
+        assertThat(noUsage.json().path("usage").path("input_tokens").asLong()).isEqualTo(1000);
+        assertThat(new BigDecimal(noUsage.header("x-tollgate-cost")))
+                .isEqualByComparingTo(PER_TOKEN.multiply(BigDecimal.valueOf(1000)));
+    }
+
+    /** A function call's turn passed back: the question, the reasoning that led to the call, the call, its output. */
+    private static Map<String, Object> turn(String model, Map<String, Object> reasoning) {
+        return Map.of("model", model, "max_output_tokens", 5, "input", List.of(
+                Map.of("role", "user", "content", "Weather in Paris?"), reasoning,
+                Map.of("type", "function_call", "call_id", "call_1", "name", "weather", "arguments", "{}"),
+                Map.of("type", "function_call_output", "call_id", "call_1", "output", "20 C")));
+    }
+
+    @Test
     void unseenInputOfAnAnswerWithoutUsageIsChargedWhatWasReservedForIt() {
         Http.Response answer = http().post("/v1/chat/completions", key(), Map.of("model", "gpt-unseen-no-usage",
                 "max_tokens", 5, "messages", List.of(Map.of("role", "user", "content", List.of(

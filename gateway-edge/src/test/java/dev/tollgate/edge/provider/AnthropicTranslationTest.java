@@ -192,6 +192,28 @@ class AnthropicTranslationTest {
     }
 
     @Test
+    void aStreamWithAnyLineEndAndNoFinalBlankLineIsTranslatedWhole() {
+        String recorded = new String(Recorded.bytes("anthropic/stream-tool-use.sse"), StandardCharsets.UTF_8)
+                .replace("\r\n", "\n").stripTrailing();
+        for (String lineEnd : List.of("\n", "\r\n", "\r")) {
+            byte[] sse = recorded.replace("\n", lineEnd).getBytes(StandardCharsets.UTF_8);
+            AnthropicStream stream = new AnthropicStream(JSON, true, 1);
+            List<String> events = new ArrayList<>();
+            for (int at = 0; at < sse.length; at += 5) {
+                stream.feed(Arrays.copyOfRange(sse, at, Math.min(sse.length, at + 5)))
+                        .forEach(e -> events.add(new String(e, StandardCharsets.UTF_8)));
+            }
+            stream.end().forEach(e -> events.add(new String(e, StandardCharsets.UTF_8)));
+
+            String all = String.join("", events);
+            assertThat(all).as("line end %s", lineEnd.replace("\r", "CR").replace("\n", "LF"))
+                    .contains("Okay, let's check").contains("\"prompt_tokens\":1496")
+                    .endsWith("data: [DONE]\n\n");
+            assertThat(stream.stopped()).isTrue();
+        }
+    }
+
+    @Test
     void eachEventIsTranslatedAsSoonAsItIsWhole() {
         String sse = new String(Recorded.bytes("anthropic/stream-tool-use.sse"), StandardCharsets.UTF_8);
         AnthropicStream stream = new AnthropicStream(JSON, false, 1);
@@ -232,5 +254,30 @@ class AnthropicTranslationTest {
         TollgateProperties.Deployment deployment = Config.bind(TollgateProperties.Deployment.class,
                 "base-url", baseUrl, "api-version", apiVersion);
         return new CatalogModel("claude", 4096, null, "anthropic", "claude", "claude-sonnet-4-5", deployment);
+    }
+    @Test
+    void anAnthropicUsageWithACountNotBelievedIsNoUsageWholeOrStreamed() throws Exception {
+        for (String count : List.of("-25", "2.5", "18446744073709551621", "2000000000")) {
+            ObjectNode message = (ObjectNode) Recorded.json("anthropic/message-text.json").deepCopy();
+            ((ObjectNode) message.get("usage")).set("output_tokens", JSON.readTree(count));
+
+            // no usage: the gateway counts the answer itself (UnbelievedUsageTest), as for any answer without one
+            assertThat(AnthropicResponses.toChatCompletion(message, 1, JSON).has("usage")).as(count).isFalse();
+
+            AnthropicStream stream = new AnthropicStream(JSON, true, 1);
+            List<String> out = new ArrayList<>();
+            String events = "event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"id\":\"m\","
+                    + "\"model\":\"c\",\"usage\":{\"input_tokens\":10,\"output_tokens\":1}}}\n\n"
+                    + "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,"
+                    + "\"delta\":{\"type\":\"text_delta\",\"text\":\"Hi\"}}\n\n"
+                    + "event: message_delta\ndata: {\"type\":\"message_delta\",\"delta\":{\"stop_reason\":"
+                    + "\"end_turn\"},\"usage\":{\"output_tokens\":" + count + "}}\n\n"
+                    + "event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n";
+            for (byte[] event : stream.feed(events.getBytes(StandardCharsets.UTF_8))) {
+                out.add(new String(event, StandardCharsets.UTF_8));
+            }
+            assertThat(out).as(count).noneMatch(event -> event.contains("\"usage\""));
+            assertThat(out.get(out.size() - 1)).isEqualTo("data: [DONE]\n\n");
+        }
     }
 }

@@ -10,6 +10,7 @@ import com.openai.models.chat.completions.ChatCompletionStreamOptions;
 import dev.tollgate.edge.support.FakeProviders;
 import dev.tollgate.edge.support.GatewayTestSupport;
 import dev.tollgate.edge.support.Http;
+import dev.tollgate.edge.wire.TokenCounter;
 import org.junit.jupiter.api.Test;
 
 import java.math.BigDecimal;
@@ -30,6 +31,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ProvidersThroughTheGatewayTest extends GatewayTestSupport {
 
     static final String KEY = "sk-test-provider-key"; // set by surefire, named by api-key-env
+    static final TokenCounter TOKENS = new TokenCounter();
 
     FakeProviders providers() {
         return FakeProviders.shared();
@@ -128,6 +130,59 @@ class ProvidersThroughTheGatewayTest extends GatewayTestSupport {
         JsonNode sent = providers().received().get(providers().received().size() - 1).body();
         assertThat(sent.path("stream").asBoolean()).isTrue();
         assertThat(sent.has("stream_options")).as("not a Messages API field").isFalse();
+    }
+
+    @Test
+    void anAnthropicAnswerWithoutUsageIsChargedItsCountedTextNotZero() {
+        Http.Response response = chat(key(), "claude-no-usage", Map.of());
+
+        assertThat(response.status()).as(response.body()).isEqualTo(200);
+        JsonNode usage = response.json().path("usage");
+        assertThat(usage.path("completion_tokens").asLong()).as(usage.toString())
+                .isEqualTo(TOKENS.text("Hi! My name is Claude."));
+        assertThat(usage.path("prompt_tokens").asLong()).isPositive();
+        assertThat(new BigDecimal(response.header("x-tollgate-cost"))).isPositive();
+        JsonNode row = messageCost(response.header("x-request-id"));
+        assertThat(new BigDecimal(row.path("cost").asText())).isPositive()
+                .isEqualByComparingTo(response.header("x-tollgate-cost"));
+    }
+
+    @Test
+    void anAnthropicStreamWithoutUsageIsChargedItsCountedTextNotZero() {
+        Http.Response response = chat(key(), "claude-no-usage", Map.of("stream", true,
+                "stream_options", Map.of("include_usage", true)));
+
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(response.body()).contains("Okay, let's check").endsWith("data: [DONE]\n\n");
+        JsonNode row = messageCost(response.header("x-request-id"));
+        assertThat(row.path("outcome").asText()).isEqualTo("settled");
+        assertThat(row.path("usage").path("completion_tokens").asLong()).as(row.toString()).isPositive();
+        assertThat(row.path("usage").path("prompt_tokens").asLong()).isPositive();
+        assertThat(new BigDecimal(row.path("cost").asText())).isPositive();
+        assertThat(response.body()).doesNotContain("\"completion_tokens\":0");
+    }
+
+    @Test
+    void anAnthropicStreamItsClientLeavesIsChargedThePromptAnthropicReportedAtItsStart() throws Exception {
+        providers().holdNextStream();
+        JsonNode row;
+        try {
+            String requestId = leaveStream(key(), "{\"model\":\"claude-slow\",\"stream\":true,"
+                    + "\"messages\":[{\"role\":\"user\",\"content\":\"Weather in SF?\"}]}",
+                    line -> line.contains("Okay, let's check"));
+            // the client left while Anthropic held the rest of its stream and its usage
+            row = messageCost(requestId);
+        } finally {
+            providers().releaseStream();
+        }
+
+        // message_start said 472 input tokens and 1,024 read from the cache: 1,496, far more than the ~12 counted
+        assertThat(row.path("outcome").asText()).isEqualTo("settled");
+        assertThat(row.path("usage").path("prompt_tokens").asLong()).as(row.toString()).isEqualTo(1496);
+        // 472 × 3.00 + 1024 × 0.30 per million, and the text delivered at 15.00
+        BigDecimal output = new BigDecimal(TOKENS.text("Okay, let's check")).multiply(new BigDecimal("0.000015"));
+        assertThat(new BigDecimal(row.path("cost").asText()))
+                .isEqualByComparingTo(new BigDecimal("0.0017232").add(output));
     }
 
     @Test

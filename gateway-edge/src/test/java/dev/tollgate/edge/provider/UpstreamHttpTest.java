@@ -114,19 +114,25 @@ class UpstreamHttpTest {
     }
 
     @Test
-    void aWholeAnswerBeyondTheCapFailsInsteadOfFillingTheHeap() {
+    void aWholeAnswerBeyondTheCapFailsInsteadOfFillingTheHeapAsAnAnswerTheUpstreamMayBill() {
         Throwable failure = catchThrowable(() -> upstream.post(model(null), url("/huge"), headers -> { },
                 PAYLOAD, UnaryOperator.identity()).block(WAIT));
 
         assertThat(failure).isInstanceOf(UpstreamFailure.class);
-        assertThat(((UpstreamFailure) failure).kind()).isEqualTo(UpstreamFailure.Kind.CONNECTION);
-        assertThat(failure.getMessage()).contains("exceeded " + UpstreamHttp.MAX_ANSWER_BYTES + " bytes");
+        assertThat(((UpstreamFailure) failure).kind()).isEqualTo(UpstreamFailure.Kind.TOO_LARGE);
+        assertThat(((UpstreamFailure) failure).mayBill()).isTrue();
+        assertThat(failure.getMessage()).contains("more than " + UpstreamHttp.MAX_ANSWER_BYTES + " bytes");
     }
 
     @Test
-    void anEmptyAnswerCompletesEmpty() {
-        assertThat(upstream.post(model(null), url("/empty"), headers -> { }, PAYLOAD, UnaryOperator.identity())
-                .blockOptional(WAIT)).isEmpty();
+    void anEmptyAnswerIsAFailureWithItsStatusThatTheUpstreamCannotHaveBilled() {
+        Throwable failure = catchThrowable(() -> upstream.post(model(null), url("/empty"), headers -> { }, PAYLOAD,
+                UnaryOperator.identity()).block(WAIT));
+
+        assertThat(failure).isInstanceOf(UpstreamFailure.class);
+        assertThat(((UpstreamFailure) failure).kind()).isEqualTo(UpstreamFailure.Kind.HTTP_STATUS);
+        assertThat(((UpstreamFailure) failure).status()).isEqualTo(200);
+        assertThat(((UpstreamFailure) failure).mayBill()).isFalse();
     }
 
     @Test
@@ -136,6 +142,8 @@ class UpstreamHttpTest {
 
         assertThat(failure).isInstanceOf(UpstreamFailure.class);
         assertThat(((UpstreamFailure) failure).kind()).isEqualTo(UpstreamFailure.Kind.TIMEOUT);
+        // the request was sent: the upstream may be generating it, and bill it
+        assertThat(((UpstreamFailure) failure).mayBill()).isTrue();
     }
 
     @Test
@@ -154,6 +162,7 @@ class UpstreamHttpTest {
 
         assertThat(failure).isInstanceOf(UpstreamFailure.class);
         assertThat(((UpstreamFailure) failure).kind()).isEqualTo(UpstreamFailure.Kind.CONNECTION);
+        assertThat(((UpstreamFailure) failure).mayBill()).isFalse();
         assertThat(failure.getMessage()).startsWith("Deployment 'dep' could not be reached");
     }
 

@@ -130,6 +130,35 @@ class RoutingTest extends GatewayTestSupport {
     }
 
     @Test
+    void aRetryAfterTooLargeToAddToTheClockCoolsTheDeploymentDownForTheLongestCooldown() {
+        A.script("forever", rateLimited("1e20"));
+
+        Http.Response first = ask("forever");
+        assertThat(first.status()).as(first.body()).isEqualTo(200);
+        assertThat(first.header("x-tollgate-deployment")).isEqualTo("forever-fb");
+
+        // cooling down (for Router.MAX_RETRY_AFTER): not even tried; unclamped, now + 1e23 ms overflowed into the
+        // past and the 429 cooled nothing down
+        Http.Response second = ask("forever");
+        assertThat(second.status()).as(second.body()).isEqualTo(200);
+        assertThat(second.header("x-tollgate-deployment")).isEqualTo("forever-fb");
+        assertThat(hits("forever").stream().map(Hit::toString))
+                .containsExactly("a:forever", "b:forever-fb", "b:forever-fb");
+    }
+
+    @Test
+    void aRetryAfterIsReadInSecondsOrAsADateAndClampedToTheLongestCooldown() {
+        long now = System.currentTimeMillis();
+        assertThat(Router.retryAfter("7", now)).isEqualTo(Duration.ofSeconds(7));
+        assertThat(Router.retryAfter("1.5", now)).isEqualTo(Duration.ofMillis(1500));
+        assertThat(Router.retryAfter("-3", now)).isEqualTo(Duration.ZERO);
+        for (String huge : List.of("1e20", "Infinity", "9223372036854775807", "Fri, 31 Dec 9999 23:59:59 GMT")) {
+            assertThat(Router.retryAfter(huge, now)).as(huge).isEqualTo(Router.MAX_RETRY_AFTER);
+        }
+        assertThat(Router.retryAfter("soon", now)).isNull();
+    }
+
+    @Test
     void aFailingDeploymentCoolsDownAndIsUsedAgainWhenItsCooldownEnds() throws Exception {
         A.script("cool", status(500));
 
@@ -223,14 +252,67 @@ class RoutingTest extends GatewayTestSupport {
     }
 
     @Test
-    void aDeploymentSlowerThanItsTimeoutIsLeftForTheFallback() {
+    void aWholeAnswerSlowerThanItsDeploymentsTimeoutIsNotSentAgainAndIsChargedItsReservation() {
         A.script("hasty", slow(3000));
+        int before = hits("hasty").size();
 
         Http.Response answer = ask("hasty");
 
+        // the upstream has the request and goes on generating it (and bills it): sent to the fallback, it would be
+        // generated twice and charged once
+        assertThat(answer.status()).as(answer.body()).isEqualTo(504);
+        assertThat(answer.json().path("error").path("code").asText()).isEqualTo("upstream_timeout");
+        assertThat(hits("hasty").subList(before, hits("hasty").size()).stream().map(Hit::toString))
+                .containsExactly("a:hasty");
+        chargedItsReservation(answer);
+    }
+
+    @Test
+    void aStreamThatTimesOutBeforeItsFirstByteIsNotSentAgainAndIsChargedItsReservation() {
+        A.script("hasty", slow(3000));
+        int before = hits("hasty").size();
+
+        Http.Response answer = ask("hasty", Map.of("stream", true));
+
+        assertThat(answer.status()).as(answer.body()).isEqualTo(504);
+        assertThat(answer.json().path("error").path("code").asText()).isEqualTo("upstream_timeout");
+        assertThat(hits("hasty")).hasSize(before + 1);
+        chargedItsReservation(answer);
+    }
+
+    @Test
+    void aConnectionLostAfterTheRequestWasSentIsNotSentAgainAndIsChargedItsReservation() {
+        A.script("dropped", ScriptedUpstream.drop());
+
+        Http.Response answer = ask("dropped");
+
+        assertThat(answer.status()).as(answer.body()).isEqualTo(502);
+        assertThat(answer.json().path("error").path("code").asText()).isEqualTo("upstream_connection_lost");
+        assertThat(hits("dropped").stream().map(Hit::toString)).containsExactly("a:dropped");
+        chargedItsReservation(answer);
+    }
+
+    @Test
+    void aConnectionThatCannotBeMadeIsLeftForTheFallbackAndNothingIsChargedForIt() {
+        Http.Response answer = ask("refused");
+
         assertThat(answer.status()).as(answer.body()).isEqualTo(200);
-        assertThat(answer.header("x-tollgate-deployment")).isEqualTo("hasty-fb");
-        assertThat(hits("hasty").stream().map(Hit::toString)).containsExactly("a:hasty", "b:hasty-fb");
+        assertThat(answer.header("x-tollgate-deployment")).isEqualTo("refused-fb");
+        assertThat(answer.header("x-tollgate-attempts")).isEqualTo("2");
+        // 12 prompt tokens at 1 and 20 output tokens at 2 per million: the fallback's answer only
+        assertThat(new BigDecimal(answer.header("x-tollgate-cost"))).isEqualByComparingTo("0.000052");
+    }
+
+    /** Settled at its reservation, the cost the client was told in its header and in its message. */
+    private void chargedItsReservation(Http.Response answer) {
+        String cost = answer.header("x-tollgate-cost");
+        assertThat(cost).as("x-tollgate-cost").isNotNull();
+        assertThat(answer.json().path("error").path("message").asText()).contains(cost);
+        JsonNode row = messageCost(answer.header("x-request-id"));
+        assertThat(row.path("outcome").asText()).as(row.toString()).isEqualTo("settled");
+        assertThat(new BigDecimal(row.path("cost").asText())).isPositive().isEqualByComparingTo(cost)
+                .isEqualByComparingTo(new BigDecimal(row.path("reserved").asText()));
+        assertThat(row.path("attempts").asInt()).isEqualTo(1);
     }
 
     // ------------------------------------------------------------------ every OpenAI route routes like chat

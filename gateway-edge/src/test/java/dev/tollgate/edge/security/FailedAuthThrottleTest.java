@@ -27,7 +27,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Failed authentication is throttled per client address (here: 5 failures, then one a minute): past it, that
  * address gets OpenAI-shaped 429s with Retry-After, while other addresses, their valid keys included, are served as
- * before. The addresses are loopback ones (127.0.0.1, .2, .3): the server sees three clients.
+ * before, and so are keys the node already holds as live, from any address. The addresses are loopback ones (127.0.0.1, .2, .3): the server sees three clients.
  */
 class FailedAuthThrottleTest {
 
@@ -40,6 +40,8 @@ class FailedAuthThrottleTest {
 
     static RunningGateway gateway;
     static String validKey;
+    /** A valid key no request uses before the throttle test: this node has never looked it up. */
+    static String unusedKey;
 
     @BeforeAll
     static void start() {
@@ -51,6 +53,8 @@ class FailedAuthThrottleTest {
         assertThat(http.post("/admin/users", MASTER, Map.of("id", "ada", "team_id", "lab")).status()).isEqualTo(201);
         validKey = http.post("/admin/keys", MASTER, Map.of("user_id", "ada")).json().path("key").asText();
         assertThat(validKey).startsWith("tg-");
+        unusedKey = http.post("/admin/keys", MASTER, Map.of("user_id", "ada")).json().path("key").asText();
+        assertThat(unusedKey).startsWith("tg-");
     }
 
     @AfterAll
@@ -76,7 +80,7 @@ class FailedAuthThrottleTest {
         }
         for (String[] request : List.<String[]>of(new String[]{"GET", "/v1/models", WRONG},
                 new String[]{"POST", "/v1/chat/completions", WRONG}, new String[]{"GET", "/admin/teams", WRONG},
-                new String[]{"GET", "/admin/teams", null}, new String[]{"GET", "/v1/models", validKey})) {
+                new String[]{"GET", "/admin/teams", null}, new String[]{"GET", "/v1/models", unusedKey})) {
             RawHttp.Response throttled = guesser.send(request[0], request[1], request[2],
                     request[0].equals("POST") ? CHAT : null);
             assertThat(throttled.status()).as(request[1]).isEqualTo(429);
@@ -96,6 +100,19 @@ class FailedAuthThrottleTest {
         assertThat(other.send("POST", "/v1/chat/completions", validKey, CHAT).status()).isEqualTo(200);
         assertThat(other.send("GET", "/v1/models", WRONG, null).status()).isEqualTo(401);
         assertThat(other.send("GET", "/admin/teams", MASTER, null).status()).isEqualTo(200);
+
+        // the guesser's address may be a campus NAT: a key accepted here lately is not a guess and is served from
+        // it too (checked as usual), while what is unknown or failed stays throttled
+        RawHttp.Response known = guesser.send("POST", "/v1/chat/completions", validKey, CHAT);
+        assertThat(known.status()).as(known.body()).isEqualTo(200);
+        assertThat(guesser.send("GET", "/v1/models", WRONG, null).status()).isEqualTo(429);
+        JsonNode issued = gateway.http().post("/admin/keys", MASTER, Map.of("user_id", "ada")).json();
+        String revoked = issued.path("key").asText();
+        assertThat(other.send("GET", "/v1/models", revoked, null).status()).isEqualTo(200);
+        assertThat(gateway.http().delete("/admin/keys/" + issued.path("id").asText() + "?reason=left", MASTER)
+                .status()).isEqualTo(200);
+        assertThat(guesser.send("GET", "/v1/models", revoked, null).status()).as("revoked: a guess again")
+                .isEqualTo(429);
     }
 
     @Test

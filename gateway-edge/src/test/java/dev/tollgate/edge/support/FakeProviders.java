@@ -22,7 +22,8 @@ import java.util.concurrent.Executors;
  * A fake Anthropic and a fake Azure OpenAI on one loopback port, answering with the recorded bodies of
  * src/test/resources/providers/. Anthropic under {@code /anthropic} (its base URL), behaviour by upstream model:
  * {@code claude-text} (the text answer; streams the recorded tool-use stream event by event), {@code claude-slow}
- * (streams until its first text delta, then waits for {@link #releaseStream()}), {@code claude-429} (rate limited,
+ * (streams until its first text delta, then waits for {@link #releaseStream()}), {@code claude-no-usage} (the
+ * recorded answer and stream without their usage), {@code claude-429} (rate limited,
  * {@code retry-after: 9}). Azure under {@code /azure}: the recorded answer or stream; without {@code stream_options}
  * the stream has no usage chunk, as older api-versions do.
  */
@@ -106,8 +107,11 @@ public final class FakeProviders {
             send(exchange, 429, "application/json", recorded("anthropic/error-rate-limit.json"));
             return;
         }
+        // claude-no-usage: the recorded answers without their usage (an upstream that reports none)
+        boolean noUsage = model.equals("claude-no-usage");
         if (!request.body().path("stream").asBoolean(false)) {
-            send(exchange, 200, "application/json", recorded("anthropic/message-text.json"));
+            byte[] message = recorded("anthropic/message-text.json");
+            send(exchange, 200, "application/json", noUsage ? withoutUsage(message) : message);
             return;
         }
         exchange.getResponseHeaders().set("Content-Type", "text/event-stream; charset=utf-8");
@@ -116,7 +120,8 @@ public final class FakeProviders {
         boolean held = model.equals("claude-slow");
         for (String event : new String(recorded("anthropic/stream-tool-use.sse"), StandardCharsets.UTF_8)
                 .split("(?<=\n\n)")) {
-            out.write(event.getBytes(StandardCharsets.UTF_8));
+            out.write(noUsage ? withoutUsage(event.getBytes(StandardCharsets.UTF_8))
+                    : event.getBytes(StandardCharsets.UTF_8));
             out.flush();
             if (event.contains("text_delta") && hold.firstChunkPending()) {
                 hold.firstChunkSent(held);
@@ -143,6 +148,12 @@ public final class FakeProviders {
             out.flush();
         }
         out.close();
+    }
+
+    /** A recorded body or event without its {@code usage} object. */
+    private static byte[] withoutUsage(byte[] body) {
+        return new String(body, StandardCharsets.UTF_8).replaceAll(",\\s*\"usage\":\\s*\\{[^}]*\\}", "")
+                .getBytes(StandardCharsets.UTF_8);
     }
 
     private static byte[] recorded(String path) {

@@ -46,8 +46,9 @@ import java.util.concurrent.Executors;
  * text delta ({@link #REASONING_DELTAS}) before its text deltas, then breaks the connection like
  * {@code up-cut-stream}; {@code up-image-usage} reports gpt-image-1's token usage with its images.
  * <p>
- * {@code up-given}, on the chat, completions and responses routes, answers what a test gave it
- * ({@link #give}, {@link #giveWhole}) for the request whose body holds the marker it was given with.
+ * {@code up-given}, on the chat, completions, responses and images routes, answers what a test gave it
+ * ({@link #give}, {@link #giveWhole}, {@link #giveRaw}) for the request whose body holds the marker it was given
+ * with.
  */
 public final class FakeUpstream {
 
@@ -74,7 +75,11 @@ public final class FakeUpstream {
     }
 
     /** What {@code up-given} streams or answers for a marker. */
-    private record Given(List<String> events, End end, String whole) {
+    private record Given(List<String> events, End end, String whole, Raw raw) {
+    }
+
+    /** An answer as it is: status, content type (none when null), body (none when empty). */
+    private record Raw(int status, String contentType, byte[] body) {
     }
 
     private final Map<String, Given> given = new ConcurrentHashMap<>();
@@ -142,12 +147,25 @@ public final class FakeUpstream {
      * {@code marker}, then ends as told; {@code stream_options} and {@code max_tokens} play no part.
      */
     public void give(String marker, List<String> events, End end) {
-        given.put(marker, new Given(List.copyOf(events), end, null));
+        given.put(marker, new Given(List.copyOf(events), end, null, null));
     }
 
     /** {@code up-given} answers this JSON, whole, to the request whose body holds {@code marker}. */
     public void giveWhole(String marker, String answer) {
-        given.put(marker, new Given(List.of(), End.DONE, answer));
+        given.put(marker, new Given(List.of(), End.DONE, answer, null));
+    }
+
+    /**
+     * {@code up-given} answers exactly this, whether asked for a stream or not: the status, the content type (none
+     * when {@code null}) and the body (none at all when empty), to the request whose body holds {@code marker}.
+     */
+    public void giveRaw(String marker, int status, String contentType, byte[] body) {
+        given.put(marker, new Given(List.of(), End.DONE, null, new Raw(status, contentType, body)));
+    }
+
+    /** How many requests holding {@code marker} the upstream received. */
+    public long requestsFor(String marker) {
+        return requests.stream().filter(request -> request.toString().contains(marker)).count();
     }
 
     /** Answers what was given for this request; false when its model is not {@code up-given}. */
@@ -159,6 +177,19 @@ public final class FakeUpstream {
         Given script = given.entrySet().stream().filter(entry -> text.contains(entry.getKey()))
                 .map(Map.Entry::getValue).findFirst()
                 .orElseThrow(() -> new IllegalStateException("nothing was given for " + text));
+        if (script.raw() != null) {
+            Raw raw = script.raw();
+            if (raw.contentType() != null) {
+                exchange.getResponseHeaders().set("Content-Type", raw.contentType());
+            }
+            exchange.sendResponseHeaders(raw.status(), raw.body().length == 0 ? -1 : raw.body().length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(raw.body());
+            } catch (IOException e) {
+                // the gateway hung up (an answer larger than it reads)
+            }
+            return true;
+        }
         if (script.whole() != null) {
             send(exchange, 200, "application/json", script.whole().getBytes(StandardCharsets.UTF_8));
             return true;
@@ -438,6 +469,9 @@ public final class FakeUpstream {
 
     private void images(HttpExchange exchange) throws IOException {
         JsonNode body = received(exchange);
+        if (answeredAsGiven(exchange, body)) {
+            return;
+        }
         String model = body.path("model").asText();
         if (failed(exchange, model)) {
             return;

@@ -12,11 +12,18 @@ import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
+import java.io.BufferedReader;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Predicate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -145,6 +152,29 @@ public abstract class GatewayTestSupport {
         Http.Response response = http().get("/budgets/" + kind + "/" + id, MASTER_KEY);
         assertThat(response.status()).as(response.body()).isEqualTo(200);
         return response.json();
+    }
+
+    /**
+     * Sends a streamed chat request, reads its events until {@code enough} holds for a line, then leaves (closes the
+     * connection) as a client that has what it needs does; the request's id.
+     */
+    protected String leaveStream(String key, String body, Predicate<String> enough) throws Exception {
+        HttpRequest request = http().request("/v1/chat/completions", key)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build();
+        HttpResponse<InputStream> response = Http.client().send(request, HttpResponse.BodyHandlers.ofInputStream());
+        assertThat(response.statusCode()).isEqualTo(200);
+        String requestId = response.headers().firstValue("x-request-id").orElseThrow();
+        try (BufferedReader events = new BufferedReader(new InputStreamReader(response.body(),
+                StandardCharsets.UTF_8))) {
+            String line;
+            do {
+                line = events.readLine();
+                assertThat(line).as("the stream ended before the client meant to leave").isNotNull();
+            } while (!enough.test(line));
+        }
+        return requestId;
     }
 
     protected JsonNode messageCost(String requestId) {

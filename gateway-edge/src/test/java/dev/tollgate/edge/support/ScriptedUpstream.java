@@ -31,7 +31,7 @@ public final class ScriptedUpstream implements AutoCloseable {
     public static final long PROMPT_TOKENS = 12;
 
     /** What the server does with one request. */
-    public sealed interface Behaviour permits Ok, Status, Slow, Cut {
+    public sealed interface Behaviour permits Ok, Status, Slow, Cut, Drop {
     }
 
     /** The normal answer: completion_tokens is the forwarded max_tokens (or 20). */
@@ -48,6 +48,14 @@ public final class ScriptedUpstream implements AutoCloseable {
 
     /** A stream that sends its first chunks and breaks the connection. */
     public record Cut() implements Behaviour {
+    }
+
+    /** Reads the request, then closes the connection without answering. */
+    public record Drop() implements Behaviour {
+    }
+
+    public static Behaviour drop() {
+        return new Drop();
     }
 
     public static Behaviour ok() {
@@ -148,6 +156,10 @@ public final class ScriptedUpstream implements AutoCloseable {
         long maxTokens = body.path("max_completion_tokens").asLong(body.path("max_tokens").asLong(20));
         boolean stream = body.path("stream").asBoolean(false);
         Behaviour behaviour = next(model);
+        if (behaviour instanceof Drop) {
+            // the request was read: the server drops the connection without a status
+            throw new IllegalStateException("the scripted upstream drops this connection");
+        }
         try {
             if (behaviour instanceof Status status) {
                 if (status.retryAfter() != null) {

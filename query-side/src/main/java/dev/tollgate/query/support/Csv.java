@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * CSV that spreadsheets open as meant (RFC 4180): a header row, comma separated, CRLF line ends, fields quoted
@@ -17,6 +18,9 @@ import java.util.Map;
 public final class Csv {
 
     public static final MediaType TEXT_CSV = new MediaType("text", "csv", StandardCharsets.UTF_8);
+
+    private static final String FORMULA_STARTS = "=+-@\t\r";
+    private static final Pattern PLAIN_NUMBER = Pattern.compile("-\\d+(\\.\\d+)?");
 
     private final StringBuilder text = new StringBuilder();
 
@@ -60,8 +64,10 @@ public final class Csv {
             return "";
         }
         String value = field.toString();
-        // A leading =, +, - or @ would make a spreadsheet evaluate a formula: keep text text.
-        if (!value.isEmpty() && "=+@".indexOf(value.charAt(0)) >= 0) {
+        // A leading =, +, -, @, tab or carriage return would make a spreadsheet evaluate a formula (OWASP's list):
+        // keep text text. A negative amount stays a number: it is only digits after its sign.
+        if (!value.isEmpty() && FORMULA_STARTS.indexOf(value.charAt(0)) >= 0
+                && !PLAIN_NUMBER.matcher(value).matches()) {
             value = "'" + value;
         }
         boolean quote = value.indexOf(',') >= 0 || value.indexOf('"') >= 0 || value.indexOf('\n') >= 0

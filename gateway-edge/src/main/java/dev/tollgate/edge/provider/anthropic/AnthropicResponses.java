@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tollgate.edge.wire.UsageReader;
 
 /**
  * Anthropic's answers in OpenAI's shapes (pure): a Message as a {@code chat.completion}, its usage as OpenAI's
@@ -49,21 +50,32 @@ public final class AnthropicResponses {
         } else {
             choice.put("finish_reason", finish);
         }
-        completion.set("usage", usage(message.path("usage"), json));
+        ObjectNode usage = usage(message.path("usage"), json);
+        if (usage != null) {
+            completion.set("usage", usage); // else none: the gateway counts the answer itself
+        }
         return completion;
     }
 
     /**
      * OpenAI's usage for Anthropic's. Anthropic's {@code input_tokens} leaves out the prompt tokens read from or
      * written to its cache; OpenAI's {@code prompt_tokens} counts them all, with the cache reads as
-     * {@code prompt_tokens_details.cached_tokens}.
+     * {@code prompt_tokens_details.cached_tokens}. {@code null} when Anthropic reported no {@code input_tokens}, or
+     * a count that is not believed ({@link UsageReader#count}): no usage, which the gateway counts itself (a usage of
+     * zeros would charge the answer nothing).
      */
     public static ObjectNode usage(JsonNode usage, ObjectMapper json) {
-        long input = usage.path("input_tokens").asLong(0);
-        long cacheRead = usage.path("cache_read_input_tokens").asLong(0);
-        long cacheWrite = usage.path("cache_creation_input_tokens").asLong(0);
-        long output = usage.path("output_tokens").asLong(0);
+        if (!usage.hasNonNull("input_tokens")) {
+            return null;
+        }
+        long input = UsageReader.count(usage.get("input_tokens"));
+        long cacheRead = UsageReader.count(usage.get("cache_read_input_tokens"));
+        long cacheWrite = UsageReader.count(usage.get("cache_creation_input_tokens"));
+        long output = UsageReader.count(usage.get("output_tokens"));
         long prompt = input + cacheRead + cacheWrite;
+        if (!UsageReader.believable(input, cacheRead, cacheWrite, output, prompt)) {
+            return null;
+        }
         ObjectNode out = json.createObjectNode()
                 .put("prompt_tokens", prompt)
                 .put("completion_tokens", output)

@@ -4,13 +4,16 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tollgate.edge.provider.ReportedPrompt;
+import dev.tollgate.edge.wire.SseSplitter;
+import dev.tollgate.edge.wire.UsageReader;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * One Anthropic event stream translated, event by event as its bytes arrive, into OpenAI
@@ -42,39 +45,53 @@ public final class AnthropicStream {
         }
     }
 
+    /** A line end as the SSE specification reads it: CRLF, LF or CR. */
+    private static final Pattern LINE_END = Pattern.compile("\r\n|\r|\n");
     private static final byte[] DONE = "data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8);
 
     private final ObjectMapper json;
     private final boolean includeUsage;
     private final long created;
     private final Map<Integer, Integer> toolIndexByBlock = new HashMap<>();
-    private byte[] pending = new byte[0];
+    private final SseSplitter splitter = new SseSplitter();
     private String id = "";
     private String model = "";
     private final ObjectNode usage;
+    private final ReportedPrompt reportedPrompt;
     private boolean stopped;
 
     public AnthropicStream(ObjectMapper json, boolean includeUsage, long created) {
+        this(json, includeUsage, created, null);
+    }
+
+    /** @param reportedPrompt told the prompt tokens {@code message_start} reports ({@code null}: nobody asks) */
+    public AnthropicStream(ObjectMapper json, boolean includeUsage, long created, ReportedPrompt reportedPrompt) {
         this.json = json;
         this.includeUsage = includeUsage;
         this.created = created;
         this.usage = json.createObjectNode();
+        this.reportedPrompt = reportedPrompt;
     }
 
-    /** The OpenAI events for one chunk of upstream bytes (possibly none, possibly several). */
+    /**
+     * The OpenAI events for one chunk of upstream bytes (possibly none, possibly several), cut into events as the
+     * OpenAI-compatible streams are ({@link SseSplitter}: any line end, a bounded event).
+     */
     public List<byte[]> feed(byte[] chunk) {
-        byte[] data = pending.length == 0 ? chunk : concat(pending, chunk);
         List<byte[]> out = new ArrayList<>(2);
-        int start = 0;
-        for (int i = 0; i < data.length; i++) {
-            int end = eventEnd(data, i);
-            if (end > 0) {
-                translate(new String(data, start, end - start, StandardCharsets.UTF_8), out);
-                start = end;
-                i = end - 1;
-            }
+        for (byte[] event : splitter.feed(chunk)) {
+            translate(new String(event, StandardCharsets.UTF_8), out);
         }
-        pending = start == data.length ? new byte[0] : Arrays.copyOfRange(data, start, data.length);
+        return out;
+    }
+
+    /** The OpenAI events of what is left when the upstream's stream ends without a final blank line. */
+    public List<byte[]> end() {
+        byte[] rest = splitter.end();
+        List<byte[]> out = new ArrayList<>(1);
+        if (rest != null) {
+            translate(new String(rest, StandardCharsets.UTF_8), out);
+        }
         return out;
     }
 
@@ -100,6 +117,7 @@ public final class AnthropicStream {
                 id = message.path("id").asText("");
                 model = message.path("model").asText("");
                 mergeUsage(message.path("usage"));
+                reportPrompt(message.path("usage"));
                 out.add(chunk(json.createObjectNode().put("role", "assistant").put("content", ""), null));
             }
             case "content_block_start" -> {
@@ -144,10 +162,11 @@ public final class AnthropicStream {
             }
             case "message_stop" -> {
                 stopped = true;
-                if (includeUsage) {
+                ObjectNode translated = includeUsage ? AnthropicResponses.usage(usage, json) : null;
+                if (translated != null) { // else none: the gateway counts the stream itself
                     ObjectNode last = header();
                     last.putArray("choices");
-                    last.set("usage", AnthropicResponses.usage(usage, json));
+                    last.set("usage", translated);
                     out.add(event(last));
                 }
                 out.add(DONE);
@@ -162,6 +181,22 @@ public final class AnthropicStream {
                         "Anthropic's stream reported an error: " + type);
             }
             default -> { } // ping, content_block_stop and events this version does not know
+        }
+    }
+
+    /**
+     * Tells {@link #reportedPrompt} the prompt tokens of {@code message_start} (input, cache reads and writes), which
+     * a stream cut or left before its {@code message_stop} is charged at least (believed counts only).
+     */
+    private void reportPrompt(JsonNode reported) {
+        if (reportedPrompt == null || !reported.hasNonNull("input_tokens")) {
+            return;
+        }
+        long input = UsageReader.count(reported.get("input_tokens"));
+        long cacheRead = UsageReader.count(reported.get("cache_read_input_tokens"));
+        long cacheWrite = UsageReader.count(reported.get("cache_creation_input_tokens"));
+        if (UsageReader.believable(input, cacheRead, cacheWrite, input + cacheRead + cacheWrite)) {
+            reportedPrompt.report(input + cacheRead + cacheWrite, cacheRead);
         }
     }
 
@@ -198,30 +233,12 @@ public final class AnthropicStream {
 
     private static String dataOf(String event) {
         StringBuilder data = null;
-        for (String line : event.split("\r?\n")) {
+        for (String line : LINE_END.split(event)) {
             if (line.startsWith("data:")) {
                 String value = line.substring(line.length() > 5 && line.charAt(5) == ' ' ? 6 : 5);
                 data = data == null ? new StringBuilder(value) : data.append('\n').append(value);
             }
         }
         return data == null ? null : data.toString().trim();
-    }
-
-    /** The index after a blank line starting at {@code i} ("\n\n" or "\r\n\r\n"), or -1. */
-    private static int eventEnd(byte[] data, int i) {
-        if (data[i] == '\n' && i + 1 < data.length && data[i + 1] == '\n') {
-            return i + 2;
-        }
-        if (data[i] == '\r' && i + 3 < data.length && data[i + 1] == '\n' && data[i + 2] == '\r'
-                && data[i + 3] == '\n') {
-            return i + 4;
-        }
-        return -1;
-    }
-
-    private static byte[] concat(byte[] a, byte[] b) {
-        byte[] joined = Arrays.copyOf(a, a.length + b.length);
-        System.arraycopy(b, 0, joined, a.length, b.length);
-        return joined;
     }
 }

@@ -1,0 +1,110 @@
+package dev.tollgate.edge.ledger;
+
+import dev.tollgate.api.CommandRefused;
+import dev.tollgate.api.money.Money;
+import dev.tollgate.api.money.TokenPrice;
+import dev.tollgate.api.spend.RecordSpendBatch;
+import dev.tollgate.api.spend.ReserveSpend;
+import dev.tollgate.api.spend.SettleSpend;
+import dev.tollgate.api.spend.SpendBatchResult;
+import dev.tollgate.api.spend.SpendLine;
+import dev.tollgate.api.spend.SpendOutcome;
+import dev.tollgate.api.spend.Usage;
+import dev.tollgate.edge.config.TollgateProperties;
+import dev.tollgate.edge.database.DatabaseAvailability;
+import dev.tollgate.edge.support.Config;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.axonframework.commandhandling.SimpleCommandBus;
+import org.axonframework.commandhandling.gateway.DefaultCommandGateway;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.mockito.Mockito;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * A batch the team refuses as a whole (a line that breaks a rule: here a settlement whose cost is negative) fails
+ * only that line, over Axon's real command bus: the other requests of the batch are decided and answered, and the
+ * refusal, which names its request, reaches only its own caller.
+ */
+class SpendLedgerRefusalTest {
+
+    private final List<List<SpendLine>> batches = new CopyOnWriteArrayList<>();
+    private SpendLedger ledger;
+
+    @AfterEach
+    void stop() {
+        if (ledger != null) {
+            ledger.stop();
+        }
+    }
+
+    @Test
+    void aLineTheTeamRefusesFailsAloneAndTheOtherLinesOfItsBatchAreDecided() throws Exception {
+        SimpleCommandBus bus = SimpleCommandBus.builder().build();
+        bus.subscribe(RecordSpendBatch.class.getName(), message -> {
+            RecordSpendBatch batch = (RecordSpendBatch) message.getPayload();
+            batches.add(batch.lines());
+            for (SpendLine line : batch.lines()) {
+                if (line instanceof SettleSpend settle && settle.cost().isNegative()) {
+                    // as a team that refuses the whole command: nothing of the batch is stored
+                    throw CommandRefused.invalid("a cost cannot be negative (request " + line.requestId() + ")");
+                }
+            }
+            return new SpendBatchResult(batch.lines().stream().map(line -> line instanceof ReserveSpend
+                    ? (SpendOutcome) new SpendOutcome.Reserved(line.requestId(), "u", Money.of("1"), 10, false)
+                    : new SpendOutcome.Settled(line.requestId(), Money.of("0.5"))).toList());
+        });
+        TollgateProperties properties = Config.tollgate("ledger.settlement-linger", "1h");
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        ledger = new SpendLedger(DefaultCommandGateway.builder().commandBus(bus).build(), properties, meters,
+                new DatabaseAvailability(reachableDatabase(), properties, meters));
+
+        // the two settlements linger and leave with the reservation: one batch of three lines
+        CompletableFuture<SpendOutcome> bad = ledger.submit("t", settle("req_bad", "-0.001"));
+        CompletableFuture<SpendOutcome> good = ledger.submit("t", settle("req_good", "0.5"));
+        CompletableFuture<SpendOutcome> reserved = ledger.submit("t", reserve("req_other"));
+
+        assertThat(reserved.get(10, TimeUnit.SECONDS)).isInstanceOf(SpendOutcome.Reserved.class);
+        assertThat(good.get(10, TimeUnit.SECONDS)).isEqualTo(new SpendOutcome.Settled("req_good", Money.of("0.5")));
+        assertThatThrownBy(() -> bad.get(10, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+                .cause().isInstanceOf(CommandRefused.class).hasMessageContaining("req_bad");
+        assertThat(batches.get(0)).extracting(SpendLine::requestId)
+                .containsExactly("req_bad", "req_good", "req_other");
+        assertThat(ledger.pendingLines()).isZero();
+    }
+
+    private static SettleSpend settle(String requestId, String cost) {
+        return new SettleSpend(requestId, "m", new Usage(1, 1, 0, 0), Money.of(cost), "v1", "openai", "d", 1);
+    }
+
+    private static ReserveSpend reserve(String requestId) {
+        return new ReserveSpend(requestId, "u", null, "k", "m", Money.of("0.1"), TokenPrice.perMillion("1"), 10, 1,
+                Duration.ofMinutes(5), Map.of());
+    }
+
+    /** A database that always answers the availability probe: this test is about refusals, not outages. */
+    private static DataSource reachableDatabase() {
+        try {
+            Connection connection = Mockito.mock(Connection.class);
+            Mockito.when(connection.isValid(Mockito.anyInt())).thenReturn(true);
+            DataSource dataSource = Mockito.mock(DataSource.class);
+            Mockito.when(dataSource.getConnection()).thenReturn(connection);
+            return dataSource;
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
