@@ -172,7 +172,7 @@ function keysCard() {
   const form = h('form', { class: 'grid', id: 'key-form' },
     field('Name', h('input', { name: 'name', required: true, maxlength: 100, placeholder: 'laptop' })),
     field('Expires in (days)', h('input', { name: 'expires_in_days', type: 'number', min: 1,
-      max: policy.max_expiry_days || undefined, placeholder: policy.max_expiry_days ? String(policy.max_expiry_days) : 'never' }),
+      max: Math.min(policy.max_expiry_days || 400, 400), placeholder: policy.max_expiry_days ? String(policy.max_expiry_days) : 'never' }),
     policy.max_expiry_days ? `at most ${policy.max_expiry_days}` : 'empty: never'),
     field('Models', models, 'none selected: every model allowed'),
     h('button', { type: 'submit' }, 'Create key'));

@@ -26,6 +26,12 @@ public final class Limits {
      */
     public static final int ALERT_ID = ID + 1 + ID + 1 + "user:".length() + USER_ID + 1 + 32;
 
+    /**
+     * The longest a key may live, in days (a key issued in the portal, by an admin, or bounded by a team's key
+     * policy): far enough for an academic year, near enough that every expiry is a valid timestamp everywhere.
+     */
+    public static final int MAX_KEY_LIFETIME_DAYS = 400;
+
     private Limits() {
     }
 

@@ -35,14 +35,43 @@ public class ApiKey {
         // for Axon
     }
 
+    /**
+     * A team's key (requests name their user in OpenAI's {@code user} field). A member's key is issued by their team,
+     * which decides whether they may hold one ({@code IssueMemberKey}, {@link #issuedToMember}).
+     */
     @CommandHandler
     public ApiKey(IssueKey command) {
+        if (command.userId() != null) {
+            throw CommandRefused.invalid("a member's key is issued by their team (IssueMemberKey), which decides "
+                    + "whether they may hold one");
+        }
+        issue(command);
+    }
+
+    /**
+     * A member's key, created by their team in the unit of work in which it decided that they may hold it
+     * ({@code AggregateLifecycle.createNew}).
+     */
+    public static ApiKey issuedToMember(IssueKey command) {
+        if (command.userId() == null || command.userId().isBlank()) {
+            throw CommandRefused.invalid("a member's key names its member");
+        }
+        ApiKey key = new ApiKey();
+        key.issue(command);
+        return key;
+    }
+
+    private void issue(IssueKey command) {
         Limits.requireId(command.keyId(), "key id");
         if (command.secretHash() == null || !command.secretHash().matches("[0-9a-f]{64}")) {
             throw CommandRefused.invalid("a key is issued with the SHA-256 of its secret, never the secret");
         }
         if (command.teamId() == null || command.teamId().isBlank()) {
             throw CommandRefused.invalid("a key belongs to a team");
+        }
+        if (command.expiresAt() != null && command.expiresAt().isAfter(GenericEventMessage.clock.instant()
+                .plus(java.time.Duration.ofDays(Limits.MAX_KEY_LIFETIME_DAYS)))) {
+            throw CommandRefused.invalid("a key lives at most " + Limits.MAX_KEY_LIFETIME_DAYS + " days");
         }
         apply(new KeyIssued(command.keyId(),
                 command.secretHash(), command.displayPrefix(), command.name(), command.teamId(), command.userId(),

@@ -40,8 +40,9 @@ public class KeyPolicy {
         if (command.maxKeys() < 0 || command.maxKeys() > MAX_KEYS) {
             throw CommandRefused.invalid("max_keys is between 0 and " + MAX_KEYS);
         }
-        if (command.maxExpiryDays() != null && (command.maxExpiryDays() < 1 || command.maxExpiryDays() > 3660)) {
-            throw CommandRefused.invalid("max_expiry_days is between 1 and 3660");
+        if (command.maxExpiryDays() != null && (command.maxExpiryDays() < 1
+                || command.maxExpiryDays() > Limits.MAX_KEY_LIFETIME_DAYS)) {
+            throw CommandRefused.invalid("max_expiry_days is between 1 and " + Limits.MAX_KEY_LIFETIME_DAYS);
         }
         if (command.requestsPerMinute() != null && command.requestsPerMinute() < 1
                 || command.tokensPerMinute() != null && command.tokensPerMinute() < 1) {

@@ -17,6 +17,8 @@ import dev.tollgate.api.boost.BoostRevoked;
 import dev.tollgate.api.boost.ExpireBoosts;
 import dev.tollgate.api.boost.GrantBoost;
 import dev.tollgate.api.boost.RevokeBoost;
+import dev.tollgate.api.key.IssueKey;
+import dev.tollgate.api.key.IssueMemberKey;
 import dev.tollgate.api.money.AccountBalance;
 import dev.tollgate.api.money.Budget;
 import dev.tollgate.api.money.Money;
@@ -52,8 +54,11 @@ import dev.tollgate.api.spend.SpendSettled;
 import dev.tollgate.api.team.CreateTeam;
 import dev.tollgate.api.topup.BudgetToppedUp;
 import dev.tollgate.api.topup.TopUpBudget;
+import dev.tollgate.domain.key.ApiKey;
+import org.axonframework.modelling.command.AggregateLifecycle;
 import dev.tollgate.api.money.BudgetPeriod;
 import dev.tollgate.api.team.KeyBudgetSet;
+import dev.tollgate.api.team.MemberKeyIssued;
 import dev.tollgate.api.team.RegisterUser;
 import dev.tollgate.api.team.SetKeyBudget;
 import dev.tollgate.api.team.SetTeamBudget;
@@ -100,7 +105,7 @@ import static org.axonframework.modelling.command.AggregateLifecycle.apply;
  * expired: a request id is open at most once, and once closed it is remembered (a bounded window) so that a retried
  * line cannot act twice.
  */
-@Revision("5")
+@Revision("6")
 @Aggregate(cache = "teamCache", snapshotTriggerDefinition = "teamSnapshotTrigger")
 @JsonAutoDetect(fieldVisibility = JsonAutoDetect.Visibility.ANY, getterVisibility = JsonAutoDetect.Visibility.NONE,
         isGetterVisibility = JsonAutoDetect.Visibility.NONE)
@@ -114,6 +119,8 @@ public class Team {
     static final int RECALCULATIONS_REMEMBERED = 100;
     /** How many moves admitted or closed here are remembered to make a repeated step of a move harmless. */
     static final int MOVES_REMEMBERED = 10_000;
+    /** How many keys issued to one member the team remembers (the newest; expired ones are forgotten first). */
+    static final int KEYS_REMEMBERED_PER_MEMBER = 1_000;
     /** The most boosts granted and not ended on one account (the team's own, or a member's). */
     static final int BOOSTS_PER_ACCOUNT = 100;
     /** The most thresholds one team may have (on itself, its members, keys and tags). */
@@ -163,6 +170,11 @@ public class Team {
      * threshold is crossed at most once per account and period.
      */
     private Map<String, Instant> crossed = new HashMap<>();
+    /**
+     * The keys this team let each member hold ({@code MemberKeyIssued}), by user id: key id to expiry ({@code null}:
+     * never), oldest first, at most {@link #KEYS_REMEMBERED_PER_MEMBER} per member, forgotten when they leave.
+     */
+    private Map<String, LinkedHashMap<String, Instant>> memberKeys = new HashMap<>();
     /** Members moving to another team, by user id (at most the members). */
     private Map<String, MoveOut> leaving = new HashMap<>();
     /** The last {@link #MOVES_REMEMBERED} moves admitted or closed here, oldest first. */
@@ -228,7 +240,68 @@ public class Team {
             return; // removed already: removing again changes nothing
         }
         Member member = member(command.userId());
-        apply(new UserRemoved(teamId, member.userId(), member.externalId(), command.actor(), command.reason(), now()));
+        Instant now = now();
+        List<String> stillLive = liveKeysOf(member.userId(), now).stream()
+                .filter(keyId -> !command.endedKeyIds().contains(keyId)).toList();
+        if (!stillLive.isEmpty()) {
+            // a key issued while the sender revoked the others: it must be revoked too, or it would work again
+            // the day the member is re-admitted
+            throw CommandRefused.conflict("user '" + member.userId() + "' holds keys that are not revoked ("
+                    + String.join(", ", stillLive) + "): revoke them, then remove the user");
+        }
+        apply(new UserRemoved(teamId, member.userId(), member.externalId(), command.actor(), command.reason(), now));
+    }
+
+    /**
+     * Issues a member's key: only to a live member (not removed, not moving to another team) at this moment, and
+     * (when the command bounds it) only while they hold fewer keys than the bound. The key is created in this unit of
+     * work, so a key exists only if its member was one, within the bound, when it was decided.
+     */
+    @CommandHandler
+    public void handle(IssueMemberKey command) throws Exception {
+        IssueKey key = command.key();
+        if (key == null || key.userId() == null || !teamId.equals(key.teamId())) {
+            throw CommandRefused.invalid("a member's key names the member and their team '" + teamId + "'");
+        }
+        if (!members.containsKey(key.userId())) {
+            throw CommandRefused.conflict("user '" + key.userId() + "' is not a member of team '" + teamId
+                    + "'" + (removedUserIds.contains(key.userId()) ? " (removed): register them again first" : ""));
+        }
+        MoveOut moving = leaving.get(key.userId());
+        if (moving != null) {
+            throw CommandRefused.conflict("user '" + key.userId() + "' is moving to team '" + moving.toTeamId()
+                    + "': issue their key once the move is done");
+        }
+        Instant now = now();
+        if (key.expiresAt() != null && !key.expiresAt().isAfter(now)) {
+            throw CommandRefused.invalid("a key's expiry is in the future");
+        }
+        if (command.maxLiveKeys() != null) {
+            // what the sender saw live, plus what this team issued to them that the sender had not seen yet
+            long held = command.liveKeyIds().size() + liveKeysOf(key.userId(), now).stream()
+                    .filter(keyId -> !command.seenKeyIds().contains(keyId)).count();
+            if (held >= command.maxLiveKeys()) {
+                throw CommandRefused.limitReached("key_limit_reached", "You have " + held + " key(s); your team "
+                        + "allows at most " + command.maxLiveKeys() + ". Revoke one you no longer use first.");
+            }
+        }
+        AggregateLifecycle.createNew(ApiKey.class, () -> ApiKey.issuedToMember(key));
+        apply(new MemberKeyIssued(teamId, key.userId(), key.keyId(), key.expiresAt(), key.actor(), now));
+    }
+
+    /** The keys this team let a member hold that have not expired at {@code now} (revoked ones included). */
+    private List<String> liveKeysOf(String userId, Instant now) {
+        Map<String, Instant> keys = memberKeys.get(userId);
+        if (keys == null) {
+            return List.of();
+        }
+        List<String> live = new ArrayList<>();
+        keys.forEach((keyId, expiresAt) -> {
+            if (expiresAt == null || expiresAt.isAfter(now)) {
+                live.add(keyId);
+            }
+        });
+        return live;
     }
 
     @CommandHandler
@@ -1041,6 +1114,7 @@ public class Team {
             memberIdsByExternalId.remove(removed.externalId(), event.userId());
         }
         removedUserIds.add(event.userId());
+        memberKeys.remove(event.userId());
         forgetCrossings(key -> key.endsWith("|user:" + event.userId()));
         if (removedUserIds.size() > REMOVED_WINDOW) {
             Iterator<String> eldest = removedUserIds.iterator();
@@ -1080,7 +1154,20 @@ public class Team {
             memberIdsByExternalId.remove(moved.externalId(), event.userId());
         }
         leaving.remove(event.userId());
+        memberKeys.remove(event.userId());
         rememberMove(event.moveId());
+    }
+
+    @EventSourcingHandler
+    void on(MemberKeyIssued event) {
+        LinkedHashMap<String, Instant> keys = memberKeys.computeIfAbsent(event.userId(), id -> new LinkedHashMap<>());
+        keys.values().removeIf(expiresAt -> expiresAt != null && !expiresAt.isAfter(event.at()));
+        keys.put(event.keyId(), event.expiresAt());
+        if (keys.size() > KEYS_REMEMBERED_PER_MEMBER) {
+            Iterator<String> eldest = keys.keySet().iterator();
+            eldest.next();
+            eldest.remove();
+        }
     }
 
     private void rememberMove(String moveId) {

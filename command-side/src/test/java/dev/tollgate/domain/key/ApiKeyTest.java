@@ -27,13 +27,38 @@ class ApiKeyTest {
     }
 
     @Test
-    void issuesAKeyKnowingOnlyTheHashOfItsSecret() {
+    void issuesATeamsKeyKnowingOnlyTheHashOfItsSecret() {
         fixture.givenNoPriorActivity()
                 .andGivenCurrentTime(T0)
+                .when(new IssueKey("k1", HASH, "tg-abcd", "tutor app", "cs", null, List.of("gpt-4o-mini"), null,
+                        null, null, null, "admin"))
+                .expectEvents(new KeyIssued("k1", HASH, "tg-abcd", "tutor app", "cs", null, List.of("gpt-4o-mini"),
+                        null, null, null, null, "admin", T0));
+    }
+
+    @Test
+    void aMembersKeyIsIssuedOnlyByTheirTeamWhichDecidesWhetherTheyAreAMember() {
+        fixture.givenNoPriorActivity()
                 .when(new IssueKey("k1", HASH, "tg-abcd", "laptop", "cs", "alice", List.of("gpt-4o-mini"), null,
                         null, null, null, "admin"))
-                .expectEvents(new KeyIssued("k1", HASH, "tg-abcd", "laptop", "cs", "alice", List.of("gpt-4o-mini"),
-                        null, null, null, null, "admin", T0));
+                .expectException(CommandRefused.class)
+                .expectNoEvents();
+    }
+
+    @Test
+    void aKeyLivesAtMost400Days() {
+        fixture.givenNoPriorActivity()
+                .andGivenCurrentTime(T0)
+                .when(new IssueKey("k1", HASH, "tg-abcd", "app", "cs", null, List.of(),
+                        T0.plus(java.time.Duration.ofDays(400)).plusSeconds(1), null, null, null, "admin"))
+                .expectException(CommandRefused.class)
+                .expectNoEvents();
+        fixture.givenNoPriorActivity()
+                .andGivenCurrentTime(T0)
+                .when(new IssueKey("k1", HASH, "tg-abcd", "app", "cs", null, List.of(),
+                        T0.plus(java.time.Duration.ofDays(400)), null, null, null, "admin"))
+                .expectEvents(new KeyIssued("k1", HASH, "tg-abcd", "app", "cs", null, List.of(),
+                        T0.plus(java.time.Duration.ofDays(400)), null, null, null, "admin", T0));
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.tollgate.edge.admin;
 
+import dev.tollgate.api.CommandRefused;
 import dev.tollgate.api.key.RevokeKey;
 import dev.tollgate.api.money.Budget;
 import dev.tollgate.api.money.OverBudgetPolicy;
@@ -10,10 +11,13 @@ import dev.tollgate.api.team.SetTeamBudget;
 import dev.tollgate.api.team.SetUserBudget;
 import dev.tollgate.api.team.SetUserTags;
 import dev.tollgate.edge.errors.ApiError;
+import dev.tollgate.edge.errors.OpenAiErrorHandler;
 import dev.tollgate.edge.security.Access;
 import dev.tollgate.edge.security.ApiKeyAuthenticator;
 import dev.tollgate.edge.security.Principal;
+import dev.tollgate.edge.security.Sessions;
 import dev.tollgate.query.directory.DirectoryQueries;
+import dev.tollgate.query.directory.KeyView;
 import dev.tollgate.query.directory.TeamView;
 import dev.tollgate.query.directory.UserView;
 import dev.tollgate.query.support.Blocking;
@@ -37,6 +41,7 @@ import reactor.core.publisher.Mono;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 import static dev.tollgate.edge.admin.AdminSupport.budget;
 import static dev.tollgate.edge.admin.AdminSupport.id;
@@ -55,11 +60,14 @@ public class AdminController {
     private final CommandGateway commands;
     private final DirectoryQueries directory;
     private final ApiKeyAuthenticator authenticator;
+    private final Sessions sessions;
 
-    public AdminController(CommandGateway commands, DirectoryQueries directory, ApiKeyAuthenticator authenticator) {
+    public AdminController(CommandGateway commands, DirectoryQueries directory, ApiKeyAuthenticator authenticator,
+                           Sessions sessions) {
         this.commands = commands;
         this.directory = directory;
         this.authenticator = authenticator;
+        this.sessions = sessions;
     }
 
     @PostMapping("/admin/teams")
@@ -126,8 +134,9 @@ public class AdminController {
     }
 
     @DeleteMapping("/admin/users/{userId}")
-    @Operation(summary = "Remove a user from their team, with ?reason=: their keys are revoked and nothing new is "
-            + "charged to them; their history stays. Registering them again re-admits them")
+    @Operation(summary = "Remove a user from their team, with ?reason=: their keys are revoked, their sign-in sessions "
+            + "end, nothing new is charged or issued to them; their history stays. Registering them again re-admits "
+            + "them (without their old keys)")
     public Mono<UserView> removeUser(@PathVariable String userId, @RequestParam(required = false) String reason,
                                      ServerWebExchange exchange) {
         requireReason(reason, "removal of a member (?reason=...)");
@@ -136,19 +145,42 @@ public class AdminController {
                     Principal principal = Access.requireManagerOf(exchange, user.teamId(),
                             "remove user '" + userId + "'");
                     if (user.removedAt() != null) {
-                        return Mono.just(user);
+                        // removed already; a session started before (or a step that failed then) ends now
+                        return Blocking.query(() -> sessions.endAllOf(userId)).thenReturn(user);
                     }
-                    // Their keys first: a key must never outlive its owner's membership, even if a step fails.
-                    return Blocking.query(() -> directory.keys(user.teamId(), userId, DSL.noCondition()))
-                            .flatMapMany(Flux::fromIterable)
-                            .filter(key -> key.revokedAt() == null)
-                            .concatMap(key -> send(commands, new RevokeKey(key.id(), principal.id(),
-                                    "user removed from the team: " + reason)))
-                            .then(send(commands, new RemoveUser(user.teamId(), userId, principal.id(), reason)))
+                    // their sessions first (no new portal request of theirs starts), and again once removed
+                    // (a sign-in in between)
+                    return Blocking.query(() -> sessions.endAllOf(userId))
+                            .then(revokeKeysThenRemove(user.teamId(), userId, principal.id(), reason, 1))
+                            .then(Blocking.query(() -> sessions.endAllOf(userId)))
                             .doOnSuccess(done -> authenticator.forgetAll())
                             .then(ReadModelWait.until(() -> directory.user(userId)
                                     .filter(removed -> removed.removedAt() != null)));
                 });
+    }
+
+    /** How often a removal is tried again when a key was issued to the member while their keys were revoked. */
+    private static final int REMOVAL_ATTEMPTS = 5;
+
+    /**
+     * Their keys first: a key must never outlive its owner's membership, even if a step fails. The team refuses the
+     * removal while it let them hold a live key not among those revoked here (one issued meanwhile): then the keys
+     * are read and revoked again. Once removed, the team issues them no key, so none of theirs works again when they
+     * are re-admitted.
+     */
+    private Mono<Object> revokeKeysThenRemove(String teamId, String userId, String actor, String reason,
+                                              int attempt) {
+        return Blocking.query(() -> directory.keys(teamId, userId, DSL.noCondition()))
+                .flatMap(keys -> Flux.fromIterable(keys)
+                        .filter(key -> key.revokedAt() == null)
+                        .concatMap(key -> send(commands, new RevokeKey(key.id(), actor,
+                                "user removed from the team: " + reason)))
+                        .then(Mono.fromSupplier(() -> keys.stream().map(KeyView::id).collect(Collectors.toSet()))))
+                .flatMap(ended -> send(commands, new RemoveUser(teamId, userId, actor, reason, ended)))
+                .onErrorResume(failure -> attempt < REMOVAL_ATTEMPTS
+                                && OpenAiErrorHandler.unwrap(failure) instanceof CommandRefused refused
+                                && refused.reason() == CommandRefused.Reason.CONFLICT,
+                        failure -> revokeKeysThenRemove(teamId, userId, actor, reason, attempt + 1));
     }
 
     @PutMapping("/admin/users/{userId}/budget")

@@ -1,6 +1,8 @@
 package dev.tollgate.edge.admin;
 
+import dev.tollgate.api.Limits;
 import dev.tollgate.api.key.IssueKey;
+import dev.tollgate.api.key.IssueMemberKey;
 import dev.tollgate.api.key.KeyLimits;
 import dev.tollgate.api.key.RevokeKey;
 import dev.tollgate.api.key.RotateKey;
@@ -32,6 +34,7 @@ import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -74,6 +77,11 @@ public class KeyAdminController {
         if (body.expiresAt() != null && !body.expiresAt().isAfter(Instant.now())) {
             throw ApiError.invalidRequest("'expires_at' is in the past.", "expires_at");
         }
+        if (body.expiresAt() != null
+                && body.expiresAt().isAfter(Instant.now().plus(Duration.ofDays(Limits.MAX_KEY_LIFETIME_DAYS)))) {
+            throw ApiError.invalidRequest("'expires_at' is at most " + Limits.MAX_KEY_LIFETIME_DAYS
+                    + " days from now.", "expires_at");
+        }
         KeyLimits limits;
         try {
             limits = new KeyLimits(body.requestsPerMinute(), body.tokensPerMinute());
@@ -107,9 +115,10 @@ public class KeyAdminController {
         return team.flatMap(teamId -> {
             Principal principal = Access.requireManagerOf(exchange, teamId, "issue keys of team '" + teamId + "'");
             Access.requireWithinCap(principal, budget, "the key's budget");
-            Mono<Object> issued = send(commands, new IssueKey(keyId, KeySecrets.hash(secret),
-                    KeySecrets.displayPrefix(secret), body.name(), teamId, body.userId(), models, body.expiresAt(),
-                    limits, metadata, defaultTags, principal.id()));
+            IssueKey key = new IssueKey(keyId, KeySecrets.hash(secret), KeySecrets.displayPrefix(secret), body.name(),
+                    teamId, body.userId(), models, body.expiresAt(), limits, metadata, defaultTags, principal.id());
+            // a member's key is issued by their team, which refuses it unless they are a member at that moment
+            Mono<Object> issued = send(commands, body.userId() != null ? new IssueMemberKey(teamId, key) : key);
             if (budget != null) {
                 issued = issued.then(send(commands, new SetKeyBudget(teamId, keyId, budget, principal.id(),
                         "issued with a budget of its own")));

@@ -5,6 +5,7 @@ import dev.tollgate.edge.errors.ApiError;
 import dev.tollgate.edge.privacy.Erasure;
 import dev.tollgate.edge.security.Access;
 import dev.tollgate.edge.security.Principal;
+import dev.tollgate.edge.security.Sessions;
 import dev.tollgate.query.directory.DirectoryQueries;
 import dev.tollgate.query.directory.UserView;
 import dev.tollgate.query.support.Blocking;
@@ -29,11 +30,14 @@ public class PrivacyAdminController {
     private final CommandGateway commands;
     private final DirectoryQueries directory;
     private final Erasure erasure;
+    private final Sessions sessions;
 
-    public PrivacyAdminController(CommandGateway commands, DirectoryQueries directory, Erasure erasure) {
+    public PrivacyAdminController(CommandGateway commands, DirectoryQueries directory, Erasure erasure,
+                                  Sessions sessions) {
         this.commands = commands;
         this.directory = directory;
         this.erasure = erasure;
+        this.sessions = sessions;
     }
 
     public record EraseBody(String reason) {
@@ -51,6 +55,8 @@ public class PrivacyAdminController {
                         .orElseThrow(() -> ApiError.notFound("No user '" + userId + "'.")))
                 .flatMap(user -> send(commands, new ErasePersonalData(user.teamId(), userId, principal.id(), reason)))
                 .then(Blocking.query(() -> erasure.destroy(userId)))
+                // their sessions hold the principal resolved from the provider's claims at sign-in: they end too
+                .then(Blocking.query(() -> sessions.endAllOf(userId)))
                 .then(ReadModelWait.until(() -> directory.user(userId).filter(user -> user.erasedAt() != null)));
     }
 }

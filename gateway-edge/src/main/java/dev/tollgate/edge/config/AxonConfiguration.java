@@ -25,13 +25,16 @@ import org.axonframework.eventsourcing.Snapshotter;
 import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.axonframework.eventsourcing.eventstore.EmbeddedEventStore;
 import org.axonframework.eventhandling.EventBusSpanFactory;
+import org.axonframework.eventhandling.PropagatingErrorHandler;
 import org.axonframework.messaging.annotation.HandlerDefinition;
 import org.axonframework.messaging.annotation.ParameterResolverFactory;
 import org.axonframework.config.ConfigurerModule;
 import org.axonframework.config.EventProcessingModule;
 import org.axonframework.messaging.StreamableMessageSource;
 import org.axonframework.modelling.command.CommandTargetResolver;
+import dev.tollgate.projection.access.AccessProjection;
 import dev.tollgate.projection.alert.AlertProjection;
+import dev.tollgate.projection.alert.WebhookOutbox;
 import dev.tollgate.projection.audit.AuditProjection;
 import dev.tollgate.projection.budget.BudgetStatusProjection;
 import dev.tollgate.projection.directory.DirectoryProjection;
@@ -311,6 +314,24 @@ public class AxonConfiguration {
         return configurer -> READ_MODEL_PROCESSORS.forEach(processor -> configurer.eventProcessing()
                 .registerTransactionManager(processor,
                         config -> new AsynchronousCommitTransactionManager(transactionManager, dataSource)));
+    }
+
+    /**
+     * The subscribing groups whose rows are written in the transaction that records their event: keys, credentials
+     * and key policies as the edge checks them (AccessProjection), the webhook outbox (WebhookOutbox). A handler's
+     * failure there propagates and fails the command, as their javadoc promises, instead of being logged by Axon's
+     * default LoggingErrorHandler while the event commits without its row: an issued key that never works, a
+     * revocation recorded while the key still answers, an alert without its deliveries. ({@code budget-warnings}
+     * writes no row: its in-memory map is read again from {@code budget_alerts} every refresh, so a failure there
+     * is logged rather than refusing the requests whose spend crossed a threshold.)
+     */
+    static final List<String> ROWS_WRITTEN_WITH_THEIR_EVENT = List.of(AccessProjection.PROCESSING_GROUP,
+            WebhookOutbox.PROCESSING_GROUP);
+
+    @Bean
+    ConfigurerModule rowsWrittenWithTheirEventFailTheirCommand() {
+        return configurer -> ROWS_WRITTEN_WITH_THEIR_EVENT.forEach(group -> configurer.eventProcessing()
+                .registerListenerInvocationErrorHandler(group, config -> PropagatingErrorHandler.instance()));
     }
 
     @Bean

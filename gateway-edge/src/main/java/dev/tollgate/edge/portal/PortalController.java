@@ -2,7 +2,9 @@ package dev.tollgate.edge.portal;
 
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import dev.tollgate.api.Limits;
 import dev.tollgate.api.key.IssueKey;
+import dev.tollgate.api.key.IssueMemberKey;
 import dev.tollgate.api.key.KeyLimits;
 import dev.tollgate.api.key.RevokeKey;
 import dev.tollgate.api.money.ModelPrice;
@@ -54,7 +56,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import static dev.tollgate.readmodel.Tables.MESSAGE_COSTS;
@@ -265,23 +269,30 @@ public class PortalController {
         return Blocking.query(() -> {
             Policy policy = policy(member.teamId());
             Instant now = clock.instant();
-            long live = directory.keys(member.teamId(), member.userId(), DSL.noCondition()).stream()
+            List<KeyView> mine = directory.keys(member.teamId(), member.userId(), DSL.noCondition());
+            Set<String> seen = mine.stream().map(KeyView::id).collect(Collectors.toSet());
+            Set<String> live = mine.stream()
                     .filter(key -> key.revokedAt() == null)
-                    .filter(key -> key.expiresAt() == null || key.expiresAt().isAfter(now)).count();
-            if (live >= policy.maxKeys()) {
-                throw ApiError.forbidden("key_limit_reached", "You have " + live + " key(s); your team allows at "
-                        + "most " + policy.maxKeys() + ". Revoke one you no longer use first.");
+                    .filter(key -> key.expiresAt() == null || key.expiresAt().isAfter(now))
+                    .map(KeyView::id).collect(Collectors.toSet());
+            // a quick answer; the team decides again with the keys it issued since (parallel requests)
+            if (live.size() >= policy.maxKeys()) {
+                throw ApiError.forbidden("key_limit_reached", "You have " + live.size() + " key(s); your team "
+                        + "allows at most " + policy.maxKeys() + ". Revoke one you no longer use first.");
             }
             Integer days = body.expiresInDays();
-            if (days != null && days < 1) {
-                throw ApiError.invalidRequest("'expires_in_days' is at least 1.", "expires_in_days");
+            if (days != null && (days < 1 || days > Limits.MAX_KEY_LIFETIME_DAYS)) {
+                throw ApiError.invalidRequest("'expires_in_days' is 1 to " + Limits.MAX_KEY_LIFETIME_DAYS + ".",
+                        "expires_in_days");
             }
             if (policy.maxExpiryDays() != null) {
-                if (days != null && days > policy.maxExpiryDays()) {
-                    throw ApiError.invalidRequest("Your team's keys live at most " + policy.maxExpiryDays()
-                            + " days.", "expires_in_days");
+                // a policy set before the bound existed may name more days than any key may live
+                int longest = Math.min(policy.maxExpiryDays(), Limits.MAX_KEY_LIFETIME_DAYS);
+                if (days != null && days > longest) {
+                    throw ApiError.invalidRequest("Your team's keys live at most " + longest + " days.",
+                            "expires_in_days");
                 }
-                days = days == null ? policy.maxExpiryDays() : days;
+                days = days == null ? longest : days;
             }
             List<String> models = body.allowedModels() == null ? List.of() : List.copyOf(body.allowedModels());
             for (String model : models) {
@@ -296,10 +307,12 @@ public class PortalController {
                 models = policy.allowedModels();
             }
             Instant expiresAt = days == null ? null : now.plus(Duration.ofDays(days));
-            return new IssueKey(keyId, KeySecrets.hash(secret), KeySecrets.displayPrefix(secret), name,
-                    member.teamId(), member.userId(), models, expiresAt,
+            // issued by the member's team, which refuses it unless they are a member at that moment holding fewer
+            // than max_keys live keys (counting those it issued that were not seen here)
+            return new IssueMemberKey(member.teamId(), new IssueKey(keyId, KeySecrets.hash(secret),
+                    KeySecrets.displayPrefix(secret), name, member.teamId(), member.userId(), models, expiresAt,
                     new KeyLimits(policy.requestsPerMinute(), policy.tokensPerMinute()),
-                    Map.of("made_in", "portal"), Map.of(), member.actor());
+                    Map.of("made_in", "portal"), Map.of(), member.actor()), policy.maxKeys(), seen, live);
         }).flatMap(command -> Mono.fromFuture(commands.send(command)).thenReturn(command))
                 .flatMap(command -> ReadModelWait.until(() -> directory.key(keyId)).map(view -> {
                     Map<String, Object> answer = new LinkedHashMap<>();

@@ -10,9 +10,13 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -181,6 +185,35 @@ class PortalTest extends GatewayTestSupport {
         Http.Response foreign = http().put("/admin/teams/" + otherTeam + "/key-policy", manager.secret(), policy);
         assertThat(foreign.status()).isEqualTo(403);
         assertThat(http().get("/admin/teams/" + otherTeam + "/key-policy", manager.secret()).status()).isEqualTo(403);
+    }
+
+    @Test
+    void parallelRequestsCannotMakeMoreKeysThanThePolicyAllows() throws Exception {
+        String team = newTeam("100", "5", "clamp");
+        assertThat(http().put("/admin/teams/" + team + "/key-policy", MASTER_KEY, Map.of("max_keys", 2,
+                "reason", "two each")).status()).isEqualTo(200);
+        SignedInBrowserless portal = student(team, unique("stu"));
+
+        ExecutorService pool = Executors.newFixedThreadPool(10);
+        List<Http.Response> answers = new ArrayList<>();
+        try {
+            List<Future<Http.Response>> making = new ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+                int n = i;
+                making.add(pool.submit(() -> portal.post("/portal/api/keys", Map.of("name", "k" + n))));
+            }
+            for (Future<Http.Response> made : making) {
+                answers.add(made.get());
+            }
+        } finally {
+            pool.shutdown();
+        }
+
+        assertThat(answers).allSatisfy(answer -> assertThat(answer.status()).as(answer.body()).isIn(201, 403));
+        assertThat(answers.stream().filter(answer -> answer.status() == 201)).hasSize(2);
+        assertThat(answers.stream().filter(answer -> answer.status() == 403))
+                .allSatisfy(answer -> assertThat(answer.body()).contains("key_limit_reached", "at most 2"));
+        assertThat(portal.get("/portal/api/keys").json()).hasSize(2);
     }
 
     @Test

@@ -16,7 +16,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * The name and email a student's identity provider gives at the first sign-in enter Tollgate only through the
  * registration command, sealed per person: once an admin erases the person, no table (the SSO ones included) and no
- * event payload holds them. An admin (or the team's manager) ends a person's sessions at once.
+ * event payload holds them, and their sessions have ended. An admin (or the team's manager) ends a person's sessions
+ * at once.
  */
 class SsoErasureTest extends GatewayTestSupport {
 
@@ -38,13 +39,19 @@ class SsoErasureTest extends GatewayTestSupport {
         assertThat(erased.status()).as(erased.body()).isEqualTo(200);
         await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(tablesHolding(personal)).isEmpty());
 
+        // the erasure ended their session (it held the principal resolved from the provider's claims)
+        assertThat(portal.get("/portal/api/me").status()).isEqualTo(401);
+
+        SignedInBrowserless again = SignedInBrowserless.signIn(baseUrl(), "portal", user,
+                List.of(team + "-students"));
+        assertThat(again.get("/portal/api/me").status()).isEqualTo(200);
         Credential otherManager = newCredential("manager", List.of(newTeam("1", "1", "clamp")), null);
         assertThat(http().delete("/admin/users/" + user + "/sessions", otherManager.secret()).status())
                 .isEqualTo(403);
         Http.Response ended = http().delete("/admin/users/" + user + "/sessions", MASTER_KEY);
         assertThat(ended.status()).as(ended.body()).isEqualTo(200);
         assertThat(ended.json().path("ended").asInt()).isEqualTo(1);
-        assertThat(portal.get("/portal/api/me").status()).isEqualTo(401);
+        assertThat(again.get("/portal/api/me").status()).isEqualTo(401);
     }
 
     private List<String> tablesHolding(List<String> values) {

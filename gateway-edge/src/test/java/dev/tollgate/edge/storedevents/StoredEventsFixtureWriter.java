@@ -15,6 +15,7 @@ import dev.tollgate.api.boost.GrantCohortBoost;
 import dev.tollgate.api.boost.RevokeBoost;
 import dev.tollgate.api.boost.RevokeCohortBoost;
 import dev.tollgate.api.key.IssueKey;
+import dev.tollgate.api.key.IssueMemberKey;
 import dev.tollgate.api.key.KeyLimits;
 import dev.tollgate.api.key.RevokeKey;
 import dev.tollgate.api.key.RotateKey;
@@ -154,13 +155,13 @@ class StoredEventsFixtureWriter {
         commands.sendAndWait(new SetTeamBudget(TEAM, Budget.of("20", BudgetPeriod.MONTHLY), null, null, "master",
                 "more students"));
 
-        commands.sendAndWait(new IssueKey(ADA_KEY, hash('a'), "tg_fxada", "Ada's key", TEAM, ADA, List.of("gpt-test"),
-                null, new KeyLimits(60L, 100_000L), Map.of("purpose", "fixture"), Map.of("course", "cs101"),
-                "master"));
+        commands.sendAndWait(new IssueMemberKey(TEAM, new IssueKey(ADA_KEY, hash('a'), "tg_fxada", "Ada's key", TEAM,
+                ADA, List.of("gpt-test"), null, new KeyLimits(60L, 100_000L), Map.of("purpose", "fixture"),
+                Map.of("course", "cs101"), "master")));
         commands.sendAndWait(new IssueKey(TEAM_KEY, hash('e'), "tg_fxteam", "team key", TEAM, null, List.of(), null,
                 KeyLimits.NONE, Map.of(), Map.of(), "master"));
-        commands.sendAndWait(new IssueKey("fx-key-old", hash('f'), "tg_fxold", "old key", TEAM, BOB, List.of(),
-                start.plus(Duration.ofDays(30)), KeyLimits.NONE, Map.of(), Map.of(), "master"));
+        commands.sendAndWait(new IssueMemberKey(TEAM, new IssueKey("fx-key-old", hash('f'), "tg_fxold", "old key",
+                TEAM, BOB, List.of(), start.plus(Duration.ofDays(30)), KeyLimits.NONE, Map.of(), Map.of(), "master")));
         commands.sendAndWait(new RotateKey(ADA_KEY, hash('b'), "tg_fxad2", "master", "leaked"));
         commands.sendAndWait(new RevokeKey("fx-key-old", "master", "lost"));
         commands.sendAndWait(new SetKeyBudget(TEAM, ADA_KEY, Budget.of("5", BudgetPeriod.DAILY), "master", "cap"));
