@@ -67,10 +67,7 @@ class SpendLedgerRefusalTest {
                     ? (SpendOutcome) new SpendOutcome.Reserved(line.requestId(), "u", Money.of("1"), 10, false)
                     : new SpendOutcome.Settled(line.requestId(), Money.of("0.5"))).toList());
         });
-        TollgateProperties properties = Config.tollgate("ledger.settlement-linger", "1h");
-        SimpleMeterRegistry meters = new SimpleMeterRegistry();
-        ledger = new SpendLedger(DefaultCommandGateway.builder().commandBus(bus).build(), properties, meters,
-                new DatabaseAvailability(reachableDatabase(), properties, meters));
+        ledger = ledgerOn(bus);
 
         // the two settlements linger and leave with the reservation: one batch of three lines
         CompletableFuture<SpendOutcome> bad = ledger.submit("t", settle("req_bad", "-0.001"));
@@ -93,10 +90,7 @@ class SpendLedgerRefusalTest {
             batches.add(((RecordSpendBatch) message.getPayload()).lines());
             throw new IllegalStateException("a lock timeout, a bug: nothing any one line did");
         });
-        TollgateProperties properties = Config.tollgate("ledger.settlement-linger", "1h");
-        SimpleMeterRegistry meters = new SimpleMeterRegistry();
-        ledger = new SpendLedger(DefaultCommandGateway.builder().commandBus(bus).build(), properties, meters,
-                new DatabaseAvailability(reachableDatabase(), properties, meters));
+        ledger = ledgerOn(bus);
 
         CompletableFuture<SpendOutcome> first = ledger.submit("t", settle("req_a", "0.5"));
         CompletableFuture<SpendOutcome> second = ledger.submit("t", settle("req_b", "0.5"));
@@ -107,6 +101,14 @@ class SpendLedgerRefusalTest {
                     .cause().isInstanceOf(IllegalStateException.class);
         }
         assertThat(batches).as("one command, not one more per line").hasSize(1);
+    }
+
+    /** A ledger sending its batches to {@code bus}, whose settlements linger until a reservation takes them along. */
+    private static SpendLedger ledgerOn(SimpleCommandBus bus) {
+        TollgateProperties properties = Config.tollgate("ledger.settlement-linger", "1h");
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        return new SpendLedger(DefaultCommandGateway.builder().commandBus(bus).build(), properties, meters,
+                new DatabaseAvailability(reachableDatabase(), properties, meters));
     }
 
     private static SettleSpend settle(String requestId, String cost) {
