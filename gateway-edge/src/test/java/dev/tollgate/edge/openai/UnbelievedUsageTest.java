@@ -39,10 +39,8 @@ class UnbelievedUsageTest extends GatewayTestSupport {
         String key = key();
         for (String count : UNBELIEVED) {
             String marker = unique("whole");
-            upstream().giveWhole(marker, "{\"id\":\"chatcmpl-given\",\"object\":\"chat.completion\",\"created\":1,"
-                    + "\"model\":\"up-given\",\"choices\":[{\"index\":0,\"finish_reason\":\"stop\",\"message\":"
-                    + "{\"role\":\"assistant\",\"content\":\"" + ANSWER + "\"}}],\"usage\":{\"prompt_tokens\":12,"
-                    + "\"completion_tokens\":" + count + ",\"total_tokens\":30}}");
+            upstream().giveWhole(marker, wholeAnswer("\"prompt_tokens\":12,\"completion_tokens\":" + count
+                    + ",\"total_tokens\":30"));
 
             Http.Response answer = http().post("/v1/chat/completions", key, Map.of("model", "gpt-given",
                     "messages", List.of(Map.of("role", "user", "content", marker))));
@@ -62,10 +60,8 @@ class UnbelievedUsageTest extends GatewayTestSupport {
         String key = key();
         for (String count : UNBELIEVED) {
             String marker = unique("prompt");
-            upstream().giveWhole(marker, "{\"id\":\"chatcmpl-given\",\"object\":\"chat.completion\",\"created\":1,"
-                    + "\"model\":\"up-given\",\"choices\":[{\"index\":0,\"finish_reason\":\"stop\",\"message\":"
-                    + "{\"role\":\"assistant\",\"content\":\"" + ANSWER + "\"}}],\"usage\":{\"prompt_tokens\":"
-                    + count + ",\"completion_tokens\":4,\"total_tokens\":30}}");
+            upstream().giveWhole(marker, wholeAnswer("\"prompt_tokens\":" + count
+                    + ",\"completion_tokens\":4,\"total_tokens\":30"));
 
             Http.Response answer = http().post("/v1/chat/completions", key, Map.of("model", "gpt-given",
                     "messages", List.of(Map.of("role", "user", "content", marker))));
@@ -164,6 +160,13 @@ class UnbelievedUsageTest extends GatewayTestSupport {
                 .isEqualTo(TOKENS.text("a lighthouse " + marker));
         // the upstream billed output tokens for the image it returned: the most reserved for one (max-output-tokens)
         assertThat(row.path("usage").path("completion_tokens").asLong()).as(row.toString()).isEqualTo(6240);
+    }
+
+    /** A whole chat completion answering {@link #ANSWER}, with the usage fields {@code usage}. */
+    private static String wholeAnswer(String usage) {
+        return "{\"id\":\"chatcmpl-given\",\"object\":\"chat.completion\",\"created\":1,\"model\":\"up-given\","
+                + "\"choices\":[{\"index\":0,\"finish_reason\":\"stop\",\"message\":{\"role\":\"assistant\","
+                + "\"content\":\"" + ANSWER + "\"}}],\"usage\":{" + usage + "}}";
     }
 
     /** Settled at a positive cost, the one the client was shown. */
