@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tollgate.api.money.Money;
 import dev.tollgate.api.spend.Usage;
+import dev.tollgate.edge.wire.SseFields;
 import dev.tollgate.edge.wire.SseEvents;
 import dev.tollgate.edge.wire.SseSplitter;
 import dev.tollgate.edge.wire.TokenCounter;
@@ -21,7 +22,6 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
-import java.util.regex.Pattern;
 
 /**
  * What passes between an upstream's event stream and the client, event by event, for every streamed route. Events
@@ -128,8 +128,6 @@ final class StreamRelay {
         }
     }
 
-    /** A line ends at CRLF, LF or CR (the SSE specification). */
-    private static final Pattern LINES = Pattern.compile("\r\n|\r|\n");
     private static final byte[] DONE = "[DONE]".getBytes(StandardCharsets.US_ASCII);
 
     private final ObjectMapper json;
@@ -229,7 +227,7 @@ final class StreamRelay {
 
     private byte[] relay(byte[] event) {
         int end = singleDataLineEnd(event);
-        StringBuilder otherLines = null;
+        String otherLines = null;
         JsonNode parsed;
         if (end > 0) {
             // the usual shape, "data: {...}" and its blank line: parsed from the bytes, no strings
@@ -250,20 +248,12 @@ final class StreamRelay {
                 return event; // not JSON: not ours to judge
             }
         } else {
-            String text = new String(event, StandardCharsets.UTF_8);
-            StringBuilder data = null;
-            for (String line : LINES.split(text)) {
-                if (line.startsWith("data:")) {
-                    String value = line.substring(line.length() > 5 && line.charAt(5) == ' ' ? 6 : 5);
-                    data = data == null ? new StringBuilder(value) : data.append('\n').append(value);
-                } else if (!line.isEmpty()) {
-                    otherLines = (otherLines == null ? new StringBuilder() : otherLines).append(line).append('\n');
-                }
-            }
-            if (data == null) {
+            SseFields fields = SseFields.of(new String(event, StandardCharsets.UTF_8));
+            otherLines = fields.otherLines();
+            String payload = fields.data();
+            if (payload == null) {
                 return event; // a comment or keep-alive
             }
-            String payload = data.toString().trim();
             if (payload.equals("[DONE]")) {
                 return null; // sent by closing(), after the settlement
             }
@@ -299,7 +289,7 @@ final class StreamRelay {
     }
 
     /** An event written again from its tree, after the lines other than its data that it came with. */
-    private byte[] rewritten(JsonNode replaced, StringBuilder otherLines) {
+    private byte[] rewritten(JsonNode replaced, String otherLines) {
         byte[] rewritten = SseEvents.data(json, replaced);
         if (otherLines == null) {
             return rewritten;

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tollgate.edge.provider.ReportedPrompt;
+import dev.tollgate.edge.wire.SseFields;
 import dev.tollgate.edge.wire.SseSplitter;
 import dev.tollgate.edge.wire.UsageReader;
 
@@ -13,7 +14,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
  * One Anthropic event stream translated, event by event as its bytes arrive, into OpenAI
@@ -45,8 +45,6 @@ public final class AnthropicStream {
         }
     }
 
-    /** A line end as the SSE specification reads it: CRLF, LF or CR. */
-    private static final Pattern LINE_END = Pattern.compile("\r\n|\r|\n");
     private static final byte[] DONE = "data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8);
 
     private final ObjectMapper json;
@@ -101,7 +99,7 @@ public final class AnthropicStream {
     }
 
     private void translate(String event, List<byte[]> out) {
-        String data = dataOf(event);
+        String data = SseFields.of(event).data();
         if (data == null || data.isEmpty()) {
             return;
         }
@@ -229,16 +227,5 @@ public final class AnthropicStream {
 
     private byte[] event(JsonNode payload) {
         return ("data: " + payload.toString() + "\n\n").getBytes(StandardCharsets.UTF_8);
-    }
-
-    private static String dataOf(String event) {
-        StringBuilder data = null;
-        for (String line : LINE_END.split(event)) {
-            if (line.startsWith("data:")) {
-                String value = line.substring(line.length() > 5 && line.charAt(5) == ' ' ? 6 : 5);
-                data = data == null ? new StringBuilder(value) : data.append('\n').append(value);
-            }
-        }
-        return data == null ? null : data.toString().trim();
     }
 }
