@@ -22,6 +22,8 @@ public final class UpstreamErrors {
     }
 
     /**
+     * The error of a request the upstream cannot have billed, which was therefore released.
+     *
      * @param details whether the message may carry the upstream's text and the deployment's name
      */
     public static ApiError toApiError(UpstreamFailure failure, ObjectMapper json, boolean details) {
@@ -32,9 +34,8 @@ public final class UpstreamErrors {
             case CONNECTION -> ApiError.upstream(HttpStatus.BAD_GATEWAY, "upstream_unreachable",
                     (details ? which : which + " could not be reached") + ". Nothing was charged.");
             case HTTP_STATUS -> fromStatus(failure, json, details);
-            case TOO_LARGE -> ApiError.upstream(HttpStatus.BAD_GATEWAY, "upstream_answer_too_large",
-                    (details ? which : which + " answered more than this gateway passes on")
-                            + ". Nothing was charged.");
+            // never released: a too-large answer was generated, so it may be billed (toChargedApiError)
+            case TOO_LARGE -> throw new IllegalArgumentException("A too-large answer is charged, not released");
         };
     }
 

@@ -25,11 +25,15 @@ public class UpstreamFailure extends RuntimeException {
     /**
      * @param mayBill whether the upstream may bill for the request: it was sent, and the upstream did not refuse it
      *                (a success status arrived, or nothing did). Such a request is neither sent again nor released:
-     *                it is charged its reservation (docs/routing.md, "Retries").
+     *                it is charged its reservation (docs/routing.md, "Retries"). Always true of an answer too large:
+     *                it arrived, so it was generated and billed.
      */
     public UpstreamFailure(Kind kind, int status, byte[] body, String retryAfter, String message, Throwable cause,
                            boolean mayBill) {
         super(message, cause, false, false);
+        if (kind == Kind.TOO_LARGE && !mayBill) {
+            throw new IllegalArgumentException("An answer too large to read was generated: the upstream may bill it");
+        }
         this.kind = kind;
         this.status = status;
         this.body = body == null ? new byte[0] : body;
