@@ -7,7 +7,10 @@ import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilterChain;
+import org.springframework.web.util.UriUtils;
 import reactor.core.publisher.Mono;
+
+import java.nio.charset.StandardCharsets;
 
 /**
  * Headers that keep browsers from misreading Tollgate's answers. Every answer, errors included, says
@@ -30,7 +33,7 @@ public class SecurityHeaders implements EdgeFilter {
 
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
-        String path = exchange.getRequest().getPath().value();
+        String path = decoded(exchange.getRequest().getPath().value());
         boolean page = isPage(path);
         boolean signIn = path.startsWith("/sso/");
         exchange.getResponse().getHeaders().set("X-Content-Type-Options", "nosniff");
@@ -60,6 +63,21 @@ public class SecurityHeaders implements EdgeFilter {
             return type != null && type.isCompatibleWith(MediaType.TEXT_HTML);
         } catch (IllegalArgumentException unreadable) {
             return false;
+        }
+    }
+
+    /**
+     * The path as the route guard and the router read it: {@code /u%69/} is the admin UI too (an escape that
+     * {@link CanonicalPath} refuses gets the pages' headers on its refusal, which costs nothing).
+     */
+    static String decoded(String rawPath) {
+        if (rawPath.indexOf('%') < 0) {
+            return rawPath;
+        }
+        try {
+            return UriUtils.decode(rawPath, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException malformed) {
+            return rawPath; // refused by the route guard
         }
     }
 

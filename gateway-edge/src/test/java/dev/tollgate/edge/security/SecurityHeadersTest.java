@@ -32,6 +32,19 @@ class SecurityHeadersTest extends GatewayTestSupport {
     }
 
     @Test
+    void aPageSpelledWithEscapesIsStillAPage() {
+        RawHttp raw = new RawHttp("127.0.0.1", port);
+        for (String path : List.of("/u%69/", "/%75i/app.js", "/p%6Frtal/", "/portal/%78")) {
+            RawHttp.Response response = raw.send("GET", path, null, null);
+
+            assertThat(response.headers()).as(path + " " + response.status())
+                    .containsEntry("content-security-policy", SecurityHeaders.PAGE_POLICY)
+                    .containsEntry("x-frame-options", "DENY").containsEntry("referrer-policy", "no-referrer");
+        }
+        assertThat(raw.send("GET", "/u%69/", null, null).status()).isEqualTo(200); // the router reads it as /ui/
+    }
+
+    @Test
     void everyAnswerSaysNosniffWhateverLayerGivesIt() {
         RawHttp raw = new RawHttp("127.0.0.1", port);
         List<RawHttp.Response> answers = List.of(
