@@ -238,6 +238,16 @@ public record TollgateProperties(
                          @DefaultValue("10000") int maxMembersPerTeam,
                          @DefaultValue("20ms") Duration settlementLinger,
                          @DefaultValue("50ms") Duration eventFetchLinger) {
+
+        /**
+         * The longest a stream runs: three quarters of {@link #reservationTtl} (11¼ minutes by default). A stream
+         * still running when its reservation expired would be charged its estimate and its real usage refused; it is
+         * ended before, and settled on what it delivered, with a quarter of the TTL left for that settlement to be
+         * recorded even while the database is slow.
+         */
+        public Duration streamDeadline() {
+            return reservationTtl.minus(reservationTtl.dividedBy(4));
+        }
     }
 
     /**

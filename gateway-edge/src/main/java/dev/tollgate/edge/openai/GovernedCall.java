@@ -641,11 +641,16 @@ public class GovernedCall {
                 relay.limit(reservation.grantedMaxTokens(), tokens);
             }
             AtomicBoolean first = new AtomicBoolean(true);
+            AtomicBoolean pastDeadline = new AtomicBoolean();
             Flux<byte[]> events = attempts.run(target -> {
                         reportedPrompt.forget(); // an earlier attempt's upstream reported its own prompt, not this one's
                         return endpoint.sendStream(providers.of(target), target, upstreamBody(target));
                     })
                     .contextWrite(Context.of(ReportedPrompt.class, reportedPrompt))
+                    // ended before its reservation expires (which would refuse its real usage): cancels the upstream
+                    .takeUntilOther(Mono.delay(properties.ledger().streamDeadline()
+                                    .minusNanos(System.nanoTime() - startedNanos)) // (reserved after the start)
+                            .doOnNext(tick -> pastDeadline.set(true)))
                     .doOnNext(chunk -> {
                         if (first.compareAndSet(true, false)) {
                             // the response is not committed before its first chunk is written
@@ -656,7 +661,7 @@ public class GovernedCall {
                     .takeUntil(relayed -> relay.stopped()) // cancels the upstream: it is not read any further
                     // the events of one upstream chunk arrived together: they leave together, as one buffer
                     .mapNotNull(GovernedCall::joined)
-                    .concatWith(Flux.defer(() -> finish(relay)))
+                    .concatWith(Flux.defer(() -> finish(relay, pastDeadline.get())))
                     .onErrorResume(thrown -> {
                         // an event that never ended: the upstream went on generating what could not be read
                         Throwable failure = thrown instanceof SseSplitter.EventTooLarge ? new UpstreamFailure(
@@ -693,12 +698,15 @@ public class GovernedCall {
         }
 
         /** After the upstream's last event (or the budget's): settle, then what the route sends last. */
-        private Flux<byte[]> finish(StreamRelay relay) {
+        private Flux<byte[]> finish(StreamRelay relay, boolean pastDeadline) {
             // the last event, when the upstream did not end it with a blank line: read before settling (its usage)
             List<byte[]> last = relay.onEnd();
             if (relay.stopped()) {
                 log.warn("Stream {} was stopped at the {} output tokens its budget granted: the upstream went on",
                         requestId, reservation.grantedMaxTokens());
+            } else if (pastDeadline) {
+                log.warn("Stream {} was ended {} after its start, before its reservation expires: settled on what "
+                        + "it delivered", requestId, properties.ledger().streamDeadline());
             }
             Usage usage = streamUsage(relay);
             Money cost = cost(usage);

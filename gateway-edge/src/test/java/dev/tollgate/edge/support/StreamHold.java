@@ -35,7 +35,7 @@ final class StreamHold {
         firstChunkSent.countDown();
         if (hold) {
             try {
-                gate.await(20, TimeUnit.SECONDS);
+                gate.await(60, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
