@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * The models of the configuration file (and of any {@link ModelSource}, such as the LiteLLM import), checked at
@@ -134,6 +135,7 @@ public class ModelCatalog {
         }
         ModelPrice price = price(model);
         boolean hiddenReasoning = hiddenReasoning(model, configured);
+        Long contextWindow = contextWindow(model, configured);
         List<CatalogModel> deployments = new java.util.ArrayList<>();
         for (int i = 0; i < configured.size(); i++) {
             TollgateProperties.Deployment deployment = configured.get(i);
@@ -160,13 +162,13 @@ public class ModelCatalog {
                     : configured.size() == 1 ? model.name() : model.name() + "-" + (i + 1);
             deployments.add(new CatalogModel(model.name(), model.maxOutputTokens(), price, provider, name,
                     deployment.upstreamModel() == null ? model.name() : deployment.upstreamModel(),
-                    deployment, List.of(), model.contextWindow(), routing, model.maxImageTokens(),
+                    deployment, List.of(), contextWindow, routing, model.maxImageTokens(),
                     hiddenReasoning));
         }
         CatalogModel first = deployments.get(0);
         return new CatalogModel(model.name(), model.maxOutputTokens(), price, first.provider(),
                 first.deploymentName(), first.upstreamModel(), first.deployment(), List.copyOf(deployments),
-                model.contextWindow(), routing, model.maxImageTokens(), hiddenReasoning);
+                contextWindow, routing, model.maxImageTokens(), hiddenReasoning);
     }
 
     /**
@@ -187,6 +189,37 @@ public class ModelCatalog {
             }
         }
         return false;
+    }
+
+    /**
+     * The model's context window: as the operator says, else, when every deployment serves one of OpenAI's models
+     * under an OpenAI name whose window is known ({@link OpenAiModelFamilies#contextWindow(String, String)}), the
+     * largest of their windows; else none.
+     * <p>
+     * The window is an upper bound twice over: a prompt at least as long goes to the context-window fallbacks (or is
+     * refused), and input Tollgate cannot see is reserved at it, the most text input one call of the model bills.
+     * The largest of the deployments' windows keeps both true whichever deployment answers: a smaller one would send
+     * prompts the larger deployments read to the fallbacks, and reserve less than they can bill. One deployment whose
+     * window is not known (another provider, a name not in the table) may read, and bill, more than any known one,
+     * so then the model has no default, as before: any prompt goes to it, and unseen input is refused until an
+     * operator sets context-window.
+     */
+    private static Long contextWindow(TollgateProperties.Model model,
+                                      List<TollgateProperties.Deployment> configured) {
+        if (model.contextWindow() != null) {
+            return model.contextWindow();
+        }
+        long largest = 0;
+        for (TollgateProperties.Deployment deployment : configured) {
+            String provider = deployment.provider() == null ? "openai" : deployment.provider();
+            String upstream = deployment.upstreamModel() == null ? model.name() : deployment.upstreamModel();
+            OptionalLong known = OpenAiModelFamilies.contextWindow(provider, upstream);
+            if (known.isEmpty()) {
+                return null;
+            }
+            largest = Math.max(largest, known.getAsLong());
+        }
+        return largest;
     }
 
     private static List<String> withoutSelf(List<String> models, String self) {

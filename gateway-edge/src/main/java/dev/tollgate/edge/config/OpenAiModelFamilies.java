@@ -1,13 +1,16 @@
 package dev.tollgate.edge.config;
 
+import java.util.Comparator;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * What Tollgate knows of OpenAI's model families by their names, for defaults that keep budgets safe where an
- * operator's configuration says nothing (the output limit's field, and what the LiteLLM import writes). The values
- * are those of docs/configuration.md, "Images in prompts".
+ * operator's configuration says nothing (the output limit's field, the context window, and what the LiteLLM import
+ * writes). The values are those of docs/configuration.md, "Images in prompts" and "Context windows of OpenAI's
+ * models".
  */
 public final class OpenAiModelFamilies {
 
@@ -24,6 +27,49 @@ public final class OpenAiModelFamilies {
             new ImageTokens("gpt-4.1-nano", 3_779),
             new ImageTokens("o4-mini", 2_642),
             new ImageTokens("gpt-4o", 1_445));
+
+    /**
+     * A family's context window, in tokens, as OpenAI publishes it (prompt and answer together).
+     *
+     * @param family      the name, or the start of the name before a {@code -} (a date, a variant)
+     * @param tokens      its window
+     * @param sameOnAzure whether a deployment of that name at Azure reads the same: Azure serves gpt-4's later
+     *                    versions (1106-Preview, 0125-Preview, vision-preview, turbo-2024-04-09: 128,000 tokens) under
+     *                    the model name gpt-4 and upgrades a deployment's version in place, so a deployment named
+     *                    gpt-4 may read far more than gpt-4's 8,192
+     */
+    private record ContextWindow(String family, long tokens, boolean sameOnAzure) {
+    }
+
+    /**
+     * The context windows of OpenAI's families, the longest family first so that a family wins over a shorter one it
+     * starts with (gpt-4-turbo over gpt-4). A family matches its own name and the names that continue it after a
+     * {@code -} (gpt-4 matches gpt-4-0613, not gpt-4o, gpt-4.1 or gpt-4.5-preview): a window read too small would
+     * send prompts the model reads to context-window fallbacks, or refuse them, so a name of a family not listed
+     * here, a later version included (gpt-5.1...), has no default. Where a family's versions differ, its value is the
+     * largest of them (gpt-3.5-turbo's 16,385, though its 0613 read 4,096; the search, audio and realtime variants of
+     * gpt-4o take gpt-4o's): too large only reserves more for input Tollgate cannot see.
+     */
+    private static final List<ContextWindow> CONTEXT_WINDOWS = Stream.of(
+                    new ContextWindow("gpt-5-chat-latest", 128_000, true),
+                    new ContextWindow("gpt-5", 400_000, true),
+                    new ContextWindow("gpt-4.1", 1_047_576, true),
+                    new ContextWindow("gpt-4o", 128_000, true),
+                    new ContextWindow("gpt-4-turbo", 128_000, true),
+                    new ContextWindow("gpt-4-1106", 128_000, true),
+                    new ContextWindow("gpt-4-0125", 128_000, true),
+                    new ContextWindow("gpt-4-vision", 128_000, true),
+                    new ContextWindow("gpt-4-32k", 32_768, true),
+                    new ContextWindow("gpt-4", 8_192, false),
+                    new ContextWindow("gpt-3.5-turbo", 16_385, true),
+                    new ContextWindow("o1-mini", 128_000, true),
+                    new ContextWindow("o1-preview", 128_000, true),
+                    new ContextWindow("o1", 200_000, true),
+                    new ContextWindow("o3", 200_000, true),
+                    new ContextWindow("o4-mini", 200_000, true),
+                    new ContextWindow("codex-mini-latest", 200_000, true))
+            .sorted(Comparator.comparingInt((ContextWindow w) -> w.family().length()).reversed())
+            .toList();
 
     private OpenAiModelFamilies() {
     }
@@ -69,5 +115,43 @@ public final class OpenAiModelFamilies {
             }
         }
         return OptionalLong.empty();
+    }
+
+    /**
+     * The context window of {@code upstreamModel} as OpenAI names it at its API; empty when its family is not known
+     * (a name behind a router's prefix, such as OpenRouter's {@code openai/o3}, is unknown too).
+     */
+    public static OptionalLong contextWindow(String upstreamModel) {
+        ContextWindow family = contextWindowFamily(upstreamModel);
+        return family == null ? OptionalLong.empty() : OptionalLong.of(family.tokens());
+    }
+
+    /**
+     * The context window of {@code upstreamModel} at a deployment of {@code provider}: {@link #contextWindow(String)}
+     * at an {@code openai} or {@code azure} deployment, except a name Azure serves versions of different windows
+     * under (gpt-4); empty for any other provider, whose names are its own.
+     */
+    public static OptionalLong contextWindow(String provider, String upstreamModel) {
+        if (!servesOpenAiModels(provider)) {
+            return OptionalLong.empty();
+        }
+        ContextWindow family = contextWindowFamily(upstreamModel);
+        if (family == null || ("azure".equals(provider) && !family.sameOnAzure())) {
+            return OptionalLong.empty();
+        }
+        return OptionalLong.of(family.tokens());
+    }
+
+    private static ContextWindow contextWindowFamily(String upstreamModel) {
+        if (upstreamModel != null) {
+            for (ContextWindow family : CONTEXT_WINDOWS) {
+                String name = family.family();
+                if (upstreamModel.startsWith(name)
+                        && (upstreamModel.length() == name.length() || upstreamModel.charAt(name.length()) == '-')) {
+                    return family;
+                }
+            }
+        }
+        return null;
     }
 }

@@ -429,8 +429,10 @@ public record TollgateProperties(
      * @param name            the name clients send in {@code model}
      * @param maxOutputTokens the most output tokens the model produces: the worst case when a request sets no
      *                        max_tokens
-     * @param contextWindow   the most tokens the model reads (prompt and answer); {@code null}: unknown, never too
-     *                        small. A prompt that does not fit goes to the context-window fallbacks.
+     * @param contextWindow   the most tokens the model reads (prompt and answer); {@code null} (not set): as OpenAI's
+     *                        known families served under their names (ModelCatalog, docs/configuration.md), else
+     *                        unknown, never too small. A prompt that does not fit goes to the context-window
+     *                        fallbacks.
      * @param maxImageTokens  the most prompt tokens one image counts for on this model (its worst case, reserved for
      *                        each image a prompt holds). The default, 1600, covers gpt-4o (at most 1,445: 8 tiles) and
      *                        Claude (about 1,600 for an image it does not resize); models that count more

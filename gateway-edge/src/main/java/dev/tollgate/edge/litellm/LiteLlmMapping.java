@@ -327,6 +327,7 @@ public final class LiteLlmMapping {
                 router.numRetries(), null, null, null, cooldown, router.fallbacks().get(first.modelName()),
                 router.contextWindowFallbacks().get(first.modelName()));
         // LiteLLM's max_input_tokens is Tollgate's context window: longer prompts go to context-window fallbacks.
+        // Without it, the catalog gives OpenAI's known families their window, as for a model of tollgate.models.
         // LiteLLM has no setting for what one image counts (it computes it per request), nor for a model that does
         // not stream its reasoning: OpenAI's known families get their values, the others Tollgate's defaults.
         long maxImageTokens = unset.maxImageTokens();

@@ -122,6 +122,55 @@ class ModelCatalogTest {
     }
 
     @Test
+    void anOpenAiModelWithoutContextWindowGetsItsFamilysWindowAndAConfiguredOrNonOpenAiOneDoesNot() {
+        Map<String, Object> bare = model("o3", "1", "2", false, "openai");
+        Map<String, Object> renamed = model("cheap", "1", "2", false, "azure");
+        renamed.put("deployment.upstream-model", "gpt-4o-mini");
+        Map<String, Object> configured = model("gpt-4.1", "1", "2", false, "openai");
+        configured.put("context-window", 32_000);
+        Map<String, Object> claude = model("claude", "1", "2", false, "anthropic");
+        claude.put("deployment.upstream-model", "gpt-4o");
+        Map<String, Object> unknown = model("llama", "1", "2", false, "openai");
+        unknown.put("deployment.upstream-model", "llama3.1:8b");
+
+        ModelCatalog catalog = catalog(bare, renamed, configured, claude, unknown);
+
+        CatalogModel o3 = catalog.find("o3").orElseThrow();
+        assertThat(o3.contextWindow()).as("its name is its upstream model").isEqualTo(200_000L);
+        assertThat(o3.deployments().get(0).contextWindow()).as("the model on its deployment").isEqualTo(200_000L);
+        assertThat(catalog.find("cheap").orElseThrow().contextWindow()).isEqualTo(128_000L);
+        assertThat(catalog.find("gpt-4.1").orElseThrow().contextWindow()).as("the operator's word")
+                .isEqualTo(32_000L);
+        assertThat(catalog.find("claude").orElseThrow().contextWindow()).as("not OpenAI's name there").isNull();
+        assertThat(catalog.find("llama").orElseThrow().contextWindow()).isNull();
+    }
+
+    @Test
+    void aModelWhoseDeploymentsServeSeveralKnownFamiliesTakesTheLargestWindowAndNoneWhenOneIsUnknown() {
+        Map<String, Object> mixed = model("mixed", "1", "2", false, "openai");
+        mixed.remove("deployment.base-url");
+        mixed.remove("deployment.provider");
+        mixed.putAll(upstream(0, "openai", "gpt-4o"));
+        mixed.putAll(upstream(1, "azure", "o3-mini"));
+        Map<String, Object> partly = model("partly", "1", "2", false, "openai");
+        partly.remove("deployment.base-url");
+        partly.remove("deployment.provider");
+        partly.putAll(upstream(0, "openai", "gpt-4o"));
+        partly.putAll(upstream(1, "openai", "my-fine-tune"));
+
+        ModelCatalog catalog = catalog(mixed, partly);
+
+        // a prompt gpt-4o cannot read goes to o3-mini rather than to the fallbacks, and unseen input is reserved at
+        // what o3-mini can bill
+        CatalogModel both = catalog.find("mixed").orElseThrow();
+        assertThat(both.contextWindow()).isEqualTo(200_000L);
+        assertThat(both.deployments()).extracting(CatalogModel::contextWindow).containsExactly(200_000L, 200_000L);
+        assertThat(both.fits(150_000)).isTrue();
+        assertThat(catalog.find("partly").orElseThrow().contextWindow())
+                .as("the unknown deployment may read and bill more than gpt-4o").isNull();
+    }
+
+    @Test
     void anImageCountsTheModelsMaxImageTokensOnEveryDeploymentAndByDefaultWhatGpt4oAndClaudeCountAtMost() {
         Map<String, Object> configured = model("vision", "1", "2", false, "openai");
         configured.put("max-image-tokens", 2000);
@@ -162,6 +211,11 @@ class ModelCatalogTest {
     }
 
     /** Entry {@code index} of a model's deployments list. */
+    private static Map<String, Object> upstream(int index, String provider, String upstreamModel) {
+        return Config.entry("deployments", index, Config.pairs("provider", provider, "upstream-model", upstreamModel,
+                "base-url", "http://127.0.0.1:1/v1"));
+    }
+
     private static Map<String, Object> deployment(int index, String name, Long rpm) {
         return Config.entry("deployments", index, Config.pairs("name", name, "base-url", "http://127.0.0.1:1/v1",
                 "rpm", rpm));

@@ -78,6 +78,25 @@ class LiteLlmImportTest {
     }
 
     @Test
+    void maxInputTokensIsTheContextWindowAndWithoutItAnOpenAiFamilyGetsTheCatalogsDefaultAsAConfiguredModelWould() {
+        LiteLlmImport routed = load("routed-group.yaml", Map.of());
+        LiteLlmImport mixed = load("mixed-providers-and-refusals.yaml", Map.of());
+
+        assertThat(routed.models()).extracting(TollgateProperties.Model::contextWindow)
+                .as("the import writes only what the file says").containsExactly(128_000L, null, null);
+        ModelCatalog catalog = catalog(routed);
+        assertThat(catalog.find("team-chat").orElseThrow().contextWindow())
+                .as("max_input_tokens, though one deployment is an Azure name Tollgate does not know")
+                .isEqualTo(128_000L);
+        assertThat(catalog.find("team-chat-large").orElseThrow().contextWindow()).as("openai/gpt-4.1")
+                .isEqualTo(1_047_576L);
+        assertThat(catalog(mixed).find("writer-long").orElseThrow().contextWindow()).as("gpt-4o-2024-08-06")
+                .isEqualTo(128_000L);
+        assertThat(catalog(mixed).find("writer").orElseThrow().contextWindow())
+                .as("azure/writer-gpt4o names a deployment, not a family").isNull();
+    }
+
+    @Test
     void aMixedProxyConfigImportsWhatTollgateCanServeAndNamesEverythingElse() {
         LiteLlmImport imported = load("mixed-providers-and-refusals.yaml", Map.of());
 

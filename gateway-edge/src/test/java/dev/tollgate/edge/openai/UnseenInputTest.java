@@ -17,7 +17,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * the context window of each model that may answer, and refused where one has none. The models cost 0.001 per prompt
  * token and nothing for their answer, so that the reservation is the prompt's: {@code mock-unseen-window} reads 500
  * tokens and falls back to {@code mock-image-window}, which reads 1,000; {@code mock-unseen-unbounded-fallback} falls
- * back to {@code mock-image-prompt}, which has no context window.
+ * back to {@code mock-image-prompt}, which has no context window; {@code o4-mini-direct} serves OpenAI's o4-mini
+ * without a configured context window, so its family's (200,000 tokens) is its own.
  */
 class UnseenInputTest extends GatewayTestSupport {
 
@@ -179,6 +180,24 @@ class UnseenInputTest extends GatewayTestSupport {
         assertThat(noUsage.json().path("usage").path("input_tokens").asLong()).isEqualTo(1000);
         assertThat(new BigDecimal(noUsage.header("x-tollgate-cost")))
                 .isEqualByComparingTo(PER_TOKEN.multiply(BigDecimal.valueOf(1000)));
+    }
+
+    @Test
+    void encryptedReasoningToADirectlyConfiguredOpenAiModelWithoutContextWindowIsReservedAtItsFamilysWindow() {
+        Map<String, Object> encrypted = Map.of("type", "reasoning", "summary", List.of(),
+                "encrypted_content", "gAAAAABoISQ24OyVRYbkYfukdJoqdzWT-3uiErKInHDC");
+        Map<String, Object> codexTurn = new java.util.HashMap<>(turn("o4-mini-direct", encrypted));
+        codexTurn.put("store", false);
+        codexTurn.put("include", List.of("reasoning.encrypted_content"));
+
+        Http.Response answer = http().post("/v1/responses", key(), codexTurn);
+
+        // a Codex-style agent (store: false) sends its reasoning back encrypted every turn: o4-mini's 200,000 tokens
+        // bound it, where the model without a window refused it
+        assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+        assertThat(answer.header("x-tollgate-model")).isEqualTo("o4-mini-direct");
+        assertThat(new BigDecimal(answer.header("x-tollgate-reserved")))
+                .isEqualByComparingTo(PER_TOKEN.multiply(BigDecimal.valueOf(200_000)));
     }
 
     /** A function call's turn passed back: the question, the reasoning that led to the call, the call, its output. */
