@@ -54,6 +54,13 @@ public class Recalculations {
     private static final Logger log = LoggerFactory.getLogger(Recalculations.class);
     /** Start the replay a minute early: the event store's timestamps are text, compared as text (see the ADR). */
     private static final Duration MARGIN = Duration.ofMinutes(1);
+    /**
+     * How long after a recalculation starts the event store's head it must pass is read. A request settled with the
+     * prices of before a correction, just before the correction reached this node's price book (at once) or another
+     * node's (within a second), can be committed a little after the recalculation started: it must be in the diff.
+     * Later settlements are priced with the corrected book (docs/ledger.md, "Cost corrections").
+     */
+    static final Duration LATE_SETTLEMENTS = Duration.ofSeconds(3);
     /** How many recalculations started here are remembered, to supersede them even before the read model has them. */
     private static final int STARTED_REMEMBERED = 16;
 
@@ -87,14 +94,13 @@ public class Recalculations {
             started.removeFirst();
         }
         prices.refresh(); // the corrected prices, whichever node published them
-        long head = queries.eventStoreHead();
-        RecalculationRun run = RecalculationRun.start(id, from, end, repricing(), head);
+        RecalculationRun run = RecalculationRun.start(id, from, end, repricing(), Instant.now().plus(LATE_SETTLEMENTS));
         StreamingEventProcessor processor = processor();
         processor.shutDown();
         replay.prepare(run);
         processor.resetTokens(source -> source.createTokenAt(from.minus(MARGIN)));
         processor.start();
-        log.info("Recalculation {} started over [{}, {}) up to event {}", id, from, end, head);
+        log.info("Recalculation {} started over [{}, {})", id, from, end);
         return id;
     }
 
@@ -170,11 +176,26 @@ public class Recalculations {
                 .orElse(null);
     }
 
-    /** When the replay has passed the head it started from, the diff is complete: record its totals. */
+    /**
+     * When the replay has passed the event store's head as it was {@link #LATE_SETTLEMENTS} after the start, the diff
+     * is complete: record its totals.
+     */
     @Scheduled(fixedDelay = 200)
     public void finishWhenCaughtUp() {
         RecalculationRun run = replay.active();
-        if (run == null || run.finished().get() || !caughtUp(run.headPosition())) {
+        if (run == null || run.finished().get()) {
+            return;
+        }
+        long head = run.headPosition().get();
+        if (head == RecalculationRun.HEAD_NOT_READ) {
+            if (Instant.now().isBefore(run.headReadAt())) {
+                return;
+            }
+            head = queries.eventStoreHead();
+            run.headPosition().set(head);
+            log.info("Recalculation {} replays up to event {}", run.recalculationId(), head);
+        }
+        if (!caughtUp(head)) {
             return;
         }
         run.finished().set(true);

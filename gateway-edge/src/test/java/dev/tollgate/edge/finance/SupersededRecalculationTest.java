@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -17,7 +18,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * A recalculation's lines compare with the costs charged when it started: once another recalculation of the same
  * requests is approved, it is superseded and its approval refused, so that no correction is charged twice. A
- * publication that changes nothing starts no recalculation.
+ * publication that changes nothing starts no recalculation, and a stream in flight across a correction is charged
+ * the corrected price.
  */
 class SupersededRecalculationTest extends GatewayTestSupport {
 
@@ -106,6 +108,7 @@ class SupersededRecalculationTest extends GatewayTestSupport {
                 "reason", "routine check"));
         assertThat(started.status()).as(started.body()).isEqualTo(202);
         String r2 = started.json().path("id").asText();
+        // R2 replays for a few seconds at least (it waits for settlements priced just before a correction)
         assertThat(http().post("/admin/recalculations/" + r1 + "/approve", MASTER_KEY, Map.of("reason", "ok"))
                 .status()).isEqualTo(200);
         JsonNode superseded = awaitStatus(r2, "superseded");
@@ -119,6 +122,40 @@ class SupersededRecalculationTest extends GatewayTestSupport {
                 "reason", "after the correction"));
         assertThat(third.status()).as(third.body()).isEqualTo(202);
         awaitStatus(third.json().path("id").asText(), "ready");
+    }
+
+    @Test
+    void aStreamInFlightAcrossAPriceCorrectionIsChargedTheCorrectedPrice() throws Exception {
+        Instant before = correctionInstant();
+        String user = newUser(newTeam(null, "1", "clamp"), null);
+        String key = newUserKey(user, List.of());
+        awaitInThePast(before);
+        upstream().holdNextStream();
+        CompletableFuture<Http.Response> streamed;
+        try {
+            streamed = CompletableFuture.supplyAsync(() -> http().post("/v1/chat/completions", key,
+                    Map.of("model", "gpt-recost-stream", "stream", true, "stream_options",
+                            Map.of("include_usage", true), "messages", List.of(Map.of("role", "user",
+                                    "content", "hello " + unique("m"))))));
+            assertThat(upstream().awaitFirstChunkSent()).isTrue();
+
+            // the correction reaches back before the stream started; its recalculation is ready before it ends
+            String recalculation = correct(before, "gpt-recost-stream", "corrected while a stream ran");
+            awaitStatus(recalculation, "ready");
+        } finally {
+            upstream().releaseStream();
+        }
+        Http.Response answer = streamed.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+        JsonNode message = messageCost(answer.header("x-request-id"));
+        JsonNode usage = message.path("usage");
+        BigDecimal corrected = BigDecimal.valueOf(usage.path("prompt_tokens").asLong())
+                .add(BigDecimal.valueOf(usage.path("completion_tokens").asLong() * 3))
+                .movePointLeft(6);
+        assertThat(corrected).isPositive();
+        assertThat(new BigDecimal(message.path("cost").asText())).as(message.toString())
+                .isEqualByComparingTo(corrected);
+        awaitSpent(user, corrected.toPlainString());
     }
 
     /**
