@@ -30,6 +30,11 @@ public class CommandRefused extends RuntimeException {
         return new CommandRefused(Reason.CONFLICT, message);
     }
 
+    /** A conflict its sender tells apart by {@code code} ({@code stale_recalculation}). */
+    public static CommandRefused conflict(String code, String message) {
+        return new CommandRefused(Reason.CONFLICT, code, message);
+    }
+
     public static CommandRefused invalid(String message) {
         return new CommandRefused(Reason.INVALID, message);
     }
@@ -43,7 +48,7 @@ public class CommandRefused extends RuntimeException {
         return reason;
     }
 
-    /** The error code of a {@code LIMIT_REACHED} refusal; {@code null} otherwise. */
+    /** The error code of a {@code LIMIT_REACHED} refusal, or of a conflict given one; {@code null} otherwise. */
     public String code() {
         return code;
     }

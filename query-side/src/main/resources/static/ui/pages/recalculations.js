@@ -56,7 +56,10 @@ export async function detail(view, { args: [id], params, can, go }) {
     h('dt', {}, 'Until'), h('dd', {}, r.to ? when(r.to) : 'now'),
     h('dt', {}, 'Reason'), h('dd', {}, orDash(r.reason)),
     h('dt', {}, 'Requested'), h('dd', {}, `${when(r.requested_at)} by ${orDash(r.requested_by)}`),
-    r.approved_at ? [h('dt', {}, 'Approved'), h('dd', {}, `${when(r.approved_at)} by ${orDash(r.approved_by)}`)] : null)));
+    r.approved_at ? [h('dt', {}, 'Approved'), h('dd', {}, `${when(r.approved_at)} by ${orDash(r.approved_by)}`)] : null,
+    r.superseded_by ? [h('dt', {}, 'Superseded'), h('dd', { id: 'recalculation-superseded' },
+      `${when(r.superseded_at)} by the approval of `, link(r.superseded_by, '/recalculations/' + encodeURIComponent(r.superseded_by)),
+      ': its lines compare with costs that approval corrected, so it can no longer be approved. Start a new recalculation.')] : null)));
   if (r.status === 'running') {
     // Follow the progress while this page is shown.
     setTimeout(() => { if (view.isConnected) go('/recalculations/' + encodeURIComponent(id), Object.fromEntries(params)); }, 1500);

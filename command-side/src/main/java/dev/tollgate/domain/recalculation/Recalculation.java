@@ -11,8 +11,10 @@ import dev.tollgate.api.recalculation.RecalculationApproved;
 import dev.tollgate.api.recalculation.RecalculationCompleted;
 import dev.tollgate.api.recalculation.RecalculationFailed;
 import dev.tollgate.api.recalculation.RecalculationStarted;
+import dev.tollgate.api.recalculation.RecalculationSuperseded;
 import dev.tollgate.api.recalculation.RecordRecalculationApplied;
 import dev.tollgate.api.recalculation.StartRecalculation;
+import dev.tollgate.api.recalculation.SupersedeRecalculation;
 import org.axonframework.commandhandling.CommandHandler;
 import org.axonframework.eventhandling.GenericEventMessage;
 import org.axonframework.eventsourcing.EventSourcingHandler;
@@ -27,19 +29,22 @@ import static org.axonframework.modelling.command.AggregateLifecycle.apply;
 /**
  * A re-costing of settled requests after a price correction: started, then ready with its diff (or failed), then
  * approved by someone allowed to, then applied. Its diff changes nothing until it is approved, and it is approved
- * at most once.
+ * at most once. A recalculation running or ready when another is approved is superseded: its lines were computed
+ * against costs that approval changes, so it is never approved (docs/ledger.md, "Cost corrections").
  */
-@Revision("1")
+@Revision("2") // 2: it remembers which recalculation superseded it
 @Aggregate
 @JsonAutoDetect(fieldVisibility = JsonAutoDetect.Visibility.ANY, getterVisibility = JsonAutoDetect.Visibility.NONE,
         isGetterVisibility = JsonAutoDetect.Visibility.NONE)
 public class Recalculation {
 
-    public enum Status { RUNNING, READY, FAILED, APPROVED, APPLIED }
+    public enum Status { RUNNING, READY, FAILED, APPROVED, APPLIED, SUPERSEDED }
 
     @AggregateIdentifier
     private String recalculationId;
     private Status status;
+    /** The recalculation whose approval superseded this one, when it was superseded. */
+    private String supersededBy;
 
     protected Recalculation() {
         // for Axon
@@ -96,7 +101,24 @@ public class Recalculation {
                     + "' failed: start a new one");
             case APPROVED, APPLIED -> throw CommandRefused.conflict("recalculation '" + recalculationId
                     + "' is already approved");
+            case SUPERSEDED -> throw CommandRefused.conflict("recalculation '" + recalculationId
+                    + "' was superseded by the approval of recalculation '" + supersededBy + "': its lines were "
+                    + "computed against costs that approval changed, so applying them would charge those "
+                    + "corrections twice. Start a new recalculation (POST /admin/recalculations) over the same range: "
+                    + "it re-costs from the corrected costs.");
         }
+    }
+
+    @CommandHandler
+    public void handle(SupersedeRecalculation command) {
+        if (recalculationId.equals(command.supersededBy())) {
+            return; // the approved one itself
+        }
+        if (status == Status.RUNNING || status == Status.READY) {
+            apply(new RecalculationSuperseded(recalculationId, command.supersededBy(), command.actor(),
+                    GenericEventMessage.clock.instant()));
+        }
+        // approved, applied, failed or superseded already: its outcome stands
     }
 
     @CommandHandler
@@ -130,5 +152,11 @@ public class Recalculation {
     @EventSourcingHandler
     void on(RecalculationApplied event) {
         status = Status.APPLIED;
+    }
+
+    @EventSourcingHandler
+    void on(RecalculationSuperseded event) {
+        status = Status.SUPERSEDED;
+        supersededBy = event.supersededBy();
     }
 }

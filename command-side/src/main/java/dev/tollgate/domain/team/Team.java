@@ -105,7 +105,7 @@ import static org.axonframework.modelling.command.AggregateLifecycle.apply;
  * expired: a request id is open at most once, and once closed it is remembered (a bounded window) so that a retried
  * line cannot act twice.
  */
-@Revision("6")
+@Revision("7")
 @Aggregate(cache = "teamCache", snapshotTriggerDefinition = "teamSnapshotTrigger")
 @JsonAutoDetect(fieldVisibility = JsonAutoDetect.Visibility.ANY, getterVisibility = JsonAutoDetect.Visibility.NONE,
         isGetterVisibility = JsonAutoDetect.Visibility.NONE)
@@ -159,10 +159,11 @@ public class Team {
      */
     private LinkedHashSet<String> removedUserIds = new LinkedHashSet<>();
     /**
-     * How many approval chunks of each of the last {@link #RECALCULATIONS_REMEMBERED} recalculations are recorded
-     * (chunks 0 to n-1, recorded in order): a resumed approval never adjusts twice.
+     * What is recorded of each of the last {@link #RECALCULATIONS_REMEMBERED} recalculations approved here: how many
+     * approval chunks (0 to n-1, recorded in order: a resumed approval never adjusts twice), and when the last of
+     * them was (a recalculation computed before that is refused: its lines compare with costs this one changed).
      */
-    private LinkedHashMap<String, Integer> adjustedChunks = new LinkedHashMap<>();
+    private LinkedHashMap<String, RecordedChunks> recordedRecalculations = new LinkedHashMap<>();
     /** Thresholds on the team's budgets, by id (at most {@link #THRESHOLDS_PER_TEAM}). */
     private LinkedHashMap<String, BudgetThreshold> thresholds = new LinkedHashMap<>();
     /**
@@ -989,7 +990,11 @@ public class Team {
     @CommandHandler
     public int handle(AdjustCosts command) {
         Limits.requireId(command.recalculationId(), "recalculation id");
-        int recorded = adjustedChunks.getOrDefault(command.recalculationId(), 0);
+        if (command.computedAt() == null) {
+            throw CommandRefused.invalid("cost corrections need the instant their recalculation started");
+        }
+        RecordedChunks recordedSoFar = recordedRecalculations.get(command.recalculationId());
+        int recorded = recordedSoFar == null ? 0 : recordedSoFar.chunks();
         if (command.chunk() < recorded) {
             return 0; // recorded already: a resumed approval sends it again
         }
@@ -998,6 +1003,7 @@ public class Team {
             throw CommandRefused.conflict("chunk " + command.chunk() + " of recalculation '"
                     + command.recalculationId() + "' comes before chunk " + recorded + " was recorded");
         }
+        refuseIfComputedBeforeAnotherCorrection(command);
         Instant now = now();
         for (CostAdjustment line : command.adjustments()) {
             long difference = line.difference().nanos();
@@ -1022,6 +1028,26 @@ public class Team {
             }
         }
         return command.adjustments().size();
+    }
+
+    /**
+     * A line's old cost is what its recalculation saw charged when it started. Once another recalculation corrected
+     * this team's costs after that, its differences would count that correction a second time: refused. (The team
+     * does not keep each request's cost, which would grow with its history; the instants of the last
+     * {@link #RECALCULATIONS_REMEMBERED} recalculations recorded here are enough to tell.)
+     */
+    private void refuseIfComputedBeforeAnotherCorrection(AdjustCosts command) {
+        for (Map.Entry<String, RecordedChunks> other : recordedRecalculations.entrySet()) {
+            if (!other.getKey().equals(command.recalculationId())
+                    && other.getValue().lastAt().isAfter(command.computedAt())) {
+                throw CommandRefused.conflict(AdjustCosts.STALE_RECALCULATION, "recalculation '" + command.recalculationId()
+                        + "' was computed at "
+                        + command.computedAt() + ", before recalculation '" + other.getKey() + "' corrected costs of "
+                        + "team '" + teamId + "' (at " + other.getValue().lastAt() + "): its lines compare with costs "
+                        + "that are no longer charged, and recording them would count that correction twice. Start "
+                        + "a new recalculation.");
+            }
+        }
     }
 
     private record Balances(AccountBalance team, AccountBalance user, AccountBalance key) {
@@ -1287,9 +1313,10 @@ public class Team {
         account = Account.of(event.teamBalance());
         updateMemberAccount(event.userId(), event.userBalance());
         updateKeyAccount(event.keyId(), event.keyBalance());
-        adjustedChunks.merge(event.recalculationId(), event.chunk() + 1, Math::max);
-        if (adjustedChunks.size() > RECALCULATIONS_REMEMBERED) {
-            Iterator<String> eldest = adjustedChunks.keySet().iterator();
+        recordedRecalculations.merge(event.recalculationId(), new RecordedChunks(event.chunk() + 1, event.at()),
+                RecordedChunks::and);
+        if (recordedRecalculations.size() > RECALCULATIONS_REMEMBERED) {
+            Iterator<String> eldest = recordedRecalculations.keySet().iterator();
             eldest.next();
             eldest.remove();
         }
@@ -1394,7 +1421,7 @@ public class Team {
 
     /** For tests: of how many recalculations the recorded chunks are remembered. */
     int recalculationsRemembered() {
-        return adjustedChunks.size();
+        return recordedRecalculations.size();
     }
 
     private static Instant now() {

@@ -10,13 +10,18 @@ import dev.tollgate.api.recalculation.RecalculationApproved;
 import dev.tollgate.api.recalculation.RecalculationCompleted;
 import dev.tollgate.api.recalculation.RecalculationFailed;
 import dev.tollgate.api.recalculation.RecalculationStarted;
+import dev.tollgate.api.recalculation.RecalculationSuperseded;
 import dev.tollgate.api.recalculation.RecordRecalculationApplied;
 import dev.tollgate.api.recalculation.StartRecalculation;
+import dev.tollgate.api.recalculation.SupersedeRecalculation;
 import org.axonframework.test.aggregate.AggregateTestFixture;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
+
+import static org.hamcrest.Matchers.allOf;
+import static org.hamcrest.Matchers.containsString;
 
 /** A recalculation's diff changes nothing until it is ready and approved, and it is approved at most once. */
 class RecalculationTest {
@@ -84,6 +89,65 @@ class RecalculationTest {
                 .expectNoEvents();
         fixture.given(STARTED, READY)
                 .when(new CompleteRecalculation("recalc_1", 1, 1, Money.ZERO, Money.ZERO))
+                .expectNoEvents();
+    }
+
+    @Test
+    void aReadyRecalculationIsSupersededByAnotherOnesApprovalAndCanNoLongerBeApproved() {
+        Instant later = NOW.plusSeconds(60);
+        RecalculationSuperseded superseded = new RecalculationSuperseded("recalc_1", "recalc_2", "admin", later);
+        fixture.given(STARTED, READY)
+                .andGivenCurrentTime(later)
+                .when(new SupersedeRecalculation("recalc_1", "recalc_2", "admin"))
+                .expectEvents(superseded);
+        fixture.given(STARTED, READY, superseded)
+                .when(new ApproveRecalculation("recalc_1", "admin", "ok"))
+                .expectNoEvents()
+                .expectException(CommandRefused.class)
+                .expectExceptionMessage(allOf(containsString("superseded by the approval of recalculation 'recalc_2'"),
+                        containsString("Start a new recalculation")));
+    }
+
+    @Test
+    void aRunningRecalculationIsSupersededAndItsLateCompletionChangesNothing() {
+        RecalculationSuperseded superseded = new RecalculationSuperseded("recalc_1", "recalc_2", "admin", NOW);
+        fixture.given(STARTED)
+                .andGivenCurrentTime(NOW)
+                .when(new SupersedeRecalculation("recalc_1", "recalc_2", "admin"))
+                .expectEvents(superseded);
+        fixture.given(STARTED, superseded)
+                .when(new CompleteRecalculation("recalc_1", 10, 2, Money.of("1"), Money.of("1.5")))
+                .expectNoEvents();
+        fixture.given(STARTED, superseded)
+                .when(new ApproveRecalculation("recalc_1", "admin", "ok"))
+                .expectException(CommandRefused.class);
+    }
+
+    @Test
+    void anApprovedAppliedFailedOrSupersededRecalculationIsNotSupersededAgain() {
+        RecalculationApproved approved = new RecalculationApproved("recalc_1", "admin", "checked", NOW);
+        fixture.given(STARTED, READY, approved)
+                .when(new SupersedeRecalculation("recalc_1", "recalc_2", "admin"))
+                .expectNoEvents();
+        fixture.given(STARTED, READY, approved)
+                .andGivenCurrentTime(NOW)
+                .when(new RecordRecalculationApplied("recalc_1", 2))
+                .expectEvents(new RecalculationApplied("recalc_1", 2, NOW));
+        fixture.given(STARTED, READY, approved, new RecalculationApplied("recalc_1", 2, NOW))
+                .when(new SupersedeRecalculation("recalc_1", "recalc_2", "admin"))
+                .expectNoEvents();
+        fixture.given(STARTED, new RecalculationFailed("recalc_1", "stopped", NOW))
+                .when(new SupersedeRecalculation("recalc_1", "recalc_2", "admin"))
+                .expectNoEvents();
+        fixture.given(STARTED, new RecalculationSuperseded("recalc_1", "recalc_2", "admin", NOW))
+                .when(new SupersedeRecalculation("recalc_1", "recalc_3", "admin"))
+                .expectNoEvents();
+    }
+
+    @Test
+    void theApprovedRecalculationDoesNotSupersedeItself() {
+        fixture.given(STARTED, READY)
+                .when(new SupersedeRecalculation("recalc_1", "recalc_1", "admin"))
                 .expectNoEvents();
     }
 }

@@ -219,7 +219,7 @@ class TeamBoundsTest {
         TeamFixture.create()
                 .given(teamCreated(TEAM, MEMBER, OverBudgetPolicy.CLAMP), alice(MEMBER))
                 .andGivenCurrentTime(T0)
-                .when(new AdjustCosts("cs", "recalc_1", 1, List.of(line("r2", T0)), "admin", "invoice"))
+                .when(new AdjustCosts("cs", "recalc_1", T0, 1, List.of(line("r2", T0)), "admin", "invoice"))
                 .expectException(CommandRefused.class)
                 .expectNoEvents();
     }
@@ -237,7 +237,7 @@ class TeamBoundsTest {
         }
         TeamFixture.create().given(history)
                 .andGivenCurrentTime(T0.plusSeconds(60))
-                .when(new AdjustCosts("cs", "recalc_new", 0, List.of(line("r1", T0)), "admin", "invoice"))
+                .when(new AdjustCosts("cs", "recalc_new", T0.plusSeconds(60), 0, List.of(line("r1", T0)), "admin", "invoice"))
                 .expectSuccessfulHandlerExecution()
                 .expectState(team -> assertThat(team.recalculationsRemembered())
                         .isEqualTo(Team.RECALCULATIONS_REMEMBERED));

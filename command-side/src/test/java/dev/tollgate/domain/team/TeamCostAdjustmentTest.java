@@ -1,5 +1,6 @@
 package dev.tollgate.domain.team;
 
+import dev.tollgate.api.CommandRefused;
 import dev.tollgate.api.money.Budget;
 import dev.tollgate.api.money.OverBudgetPolicy;
 import dev.tollgate.api.spend.AdjustCosts;
@@ -22,6 +23,7 @@ import static dev.tollgate.domain.team.TeamSpendTest.balance;
 import static dev.tollgate.domain.team.TeamSpendTest.m;
 import static dev.tollgate.domain.team.TeamSpendTest.monthly;
 import static dev.tollgate.domain.team.TeamSpendTest.teamCreated;
+import static org.hamcrest.Matchers.containsString;
 
 /** An approved recalculation corrects costs: the current period's budgets follow, closed periods stay closed. */
 class TeamCostAdjustmentTest {
@@ -44,10 +46,15 @@ class TeamCostAdjustmentTest {
 
     static CostAdjusted adjusted(String requestId, Instant startedAt, int chunk, Instant at, String teamSpent,
                                  String userSpent, Instant periodStart) {
+        return adjusted("recalc_1", requestId, startedAt, chunk, at, teamSpent, userSpent, periodStart);
+    }
+
+    static CostAdjusted adjusted(String recalculationId, String requestId, Instant startedAt, int chunk, Instant at,
+                                 String teamSpent, String userSpent, Instant periodStart) {
         return new CostAdjusted(requestId, "cs", "alice", "key-1", "gpt-test", "openai", USAGE, startedAt,
-                Map.of("course", "cs101"), m("0.002"), m("0.0035"), m("0.0015"), "v2", "recalc_1", chunk, "admin",
-                "invoice", at, balance(TEAM, periodStart, teamSpent, "0"), balance(MEMBER, periodStart, userSpent, "0"),
-                null);
+                Map.of("course", "cs101"), m("0.002"), m("0.0035"), m("0.0015"), "v2", recalculationId, chunk,
+                "admin", "invoice", at, balance(TEAM, periodStart, teamSpent, "0"),
+                balance(MEMBER, periodStart, userSpent, "0"), null);
     }
 
     @Test
@@ -55,7 +62,7 @@ class TeamCostAdjustmentTest {
         Instant now = T0.plusSeconds(3600);
         fixture.given(teamCreated(TEAM, MEMBER, OverBudgetPolicy.CLAMP), alice(MEMBER))
                 .andGivenCurrentTime(now)
-                .when(new AdjustCosts("cs", "recalc_1", 0, List.of(line("r1", T0), line("r2", T0)), "admin",
+                .when(new AdjustCosts("cs", "recalc_1", T0, 0, List.of(line("r1", T0), line("r2", T0)), "admin",
                         "invoice"))
                 .expectEvents(adjusted("r1", T0, 0, now, "0.0015", "0.0015", MARCH),
                         adjusted("r2", T0, 0, now, "0.003", "0.003", MARCH));
@@ -66,7 +73,7 @@ class TeamCostAdjustmentTest {
         Instant now = APRIL.plusSeconds(60);
         fixture.given(teamCreated(TEAM, MEMBER, OverBudgetPolicy.CLAMP), alice(MEMBER))
                 .andGivenCurrentTime(now)
-                .when(new AdjustCosts("cs", "recalc_1", 0, List.of(line("r1", T0)), "admin", "invoice"))
+                .when(new AdjustCosts("cs", "recalc_1", T0, 0, List.of(line("r1", T0)), "admin", "invoice"))
                 .expectEvents(adjusted("r1", T0, 0, now, "0", "0", APRIL));
     }
 
@@ -76,12 +83,56 @@ class TeamCostAdjustmentTest {
         fixture.given(teamCreated(TEAM, MEMBER, OverBudgetPolicy.CLAMP), alice(MEMBER),
                         adjusted("r1", T0, 0, now, "0.0015", "0.0015", MARCH))
                 .andGivenCurrentTime(now)
-                .when(new AdjustCosts("cs", "recalc_1", 0, List.of(line("r1", T0)), "admin", "invoice"))
+                .when(new AdjustCosts("cs", "recalc_1", T0, 0, List.of(line("r1", T0)), "admin", "invoice"))
                 .expectNoEvents();
         fixture.given(teamCreated(TEAM, MEMBER, OverBudgetPolicy.CLAMP), alice(MEMBER),
                         adjusted("r1", T0, 0, now, "0.0015", "0.0015", MARCH))
                 .andGivenCurrentTime(now)
-                .when(new AdjustCosts("cs", "recalc_1", 1, List.of(line("r2", T0)), "admin", "invoice"))
+                .when(new AdjustCosts("cs", "recalc_1", T0, 1, List.of(line("r2", T0)), "admin", "invoice"))
                 .expectEvents(adjusted("r2", T0, 1, now, "0.003", "0.003", MARCH));
+    }
+
+    @Test
+    void aRecalculationComputedBeforeAnotherCorrectedTheTeamsCostsIsRefusedSoNoCorrectionCountsTwice() {
+        Instant recorded = T0.plusSeconds(3600);
+        fixture.given(teamCreated(TEAM, MEMBER, OverBudgetPolicy.CLAMP), alice(MEMBER),
+                        adjusted("r1", T0, 0, recorded, "0.0015", "0.0015", MARCH))
+                .andGivenCurrentTime(recorded.plusSeconds(60))
+                // recalc_2 started before recalc_1 was recorded: its line's old cost is r1's cost before recalc_1
+                .when(new AdjustCosts("cs", "recalc_2", recorded.minusSeconds(600), 0, List.of(line("r1", T0)),
+                        "admin", "invoice"))
+                .expectNoEvents()
+                .expectException(CommandRefused.class)
+                .expectExceptionMessage(containsString("before recalculation 'recalc_1' corrected costs"));
+    }
+
+    @Test
+    void aRecalculationComputedAfterAnotherWasRecordedIsRecorded() {
+        Instant recorded = T0.plusSeconds(3600);
+        Instant now = recorded.plusSeconds(120);
+        fixture.given(teamCreated(TEAM, MEMBER, OverBudgetPolicy.CLAMP), alice(MEMBER),
+                        adjusted("r1", T0, 0, recorded, "0.0015", "0.0015", MARCH))
+                .andGivenCurrentTime(now)
+                .when(new AdjustCosts("cs", "recalc_2", recorded.plusSeconds(60), 0, List.of(line("r2", T0)),
+                        "admin", "invoice"))
+                .expectEvents(adjusted("recalc_2", "r2", T0, 0, now, "0.003", "0.003", MARCH));
+    }
+
+    @Test
+    void aRecalculationsOwnEarlierChunksNeverMakeItsNextChunkStale() {
+        Instant recorded = T0.plusSeconds(3600);
+        fixture.given(teamCreated(TEAM, MEMBER, OverBudgetPolicy.CLAMP), alice(MEMBER),
+                        adjusted("r1", T0, 0, recorded, "0.0015", "0.0015", MARCH))
+                .andGivenCurrentTime(recorded.plusSeconds(60))
+                .when(new AdjustCosts("cs", "recalc_1", T0, 1, List.of(line("r2", T0)), "admin", "invoice"))
+                .expectEvents(adjusted("r2", T0, 1, recorded.plusSeconds(60), "0.003", "0.003", MARCH));
+    }
+
+    @Test
+    void aCorrectionWithoutTheInstantItsRecalculationStartedIsRefused() {
+        fixture.given(teamCreated(TEAM, MEMBER, OverBudgetPolicy.CLAMP), alice(MEMBER))
+                .when(new AdjustCosts("cs", "recalc_1", null, 0, List.of(line("r1", T0)), "admin", "invoice"))
+                .expectNoEvents()
+                .expectException(CommandRefused.class);
     }
 }

@@ -583,7 +583,7 @@ class TeamSimulationTest {
             }
             int kind = random.nextInt(10);
             if (kind == 0 && lastRecalculation != null) { // an approval resumed: its chunk was recorded already
-                AdjustCosts again = new AdjustCosts(TEAM, lastRecalculation, 0, List.of(), "admin", "resumed");
+                AdjustCosts again = new AdjustCosts(TEAM, lastRecalculation, now, 0, List.of(), "admin", "resumed");
                 admin(again, events -> TeamModel.check(model.adjusted(again, now, events) == 0,
                         "a recorded chunk adjusts nothing"));
                 return;
@@ -600,7 +600,7 @@ class TeamSimulationTest {
                         new Usage(10, 10, 0, 0), req.reservedAt, req.tags, Money.ofNanos(req.cost),
                         Money.ofNanos(random.nextLong(2 * req.cost + 1_000_000)), "v2"));
             }
-            AdjustCosts adjust = new AdjustCosts(TEAM, recalculation, kind == 1 ? 1 : 0, lines, "admin", "invoice");
+            AdjustCosts adjust = new AdjustCosts(TEAM, recalculation, now, kind == 1 ? 1 : 0, lines, "admin", "invoice");
             if (model.refusesChunk(adjust)) {
                 refused(adjust, CommandRefused.Reason.CONFLICT);
                 return;

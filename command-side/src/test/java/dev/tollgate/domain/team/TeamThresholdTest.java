@@ -201,7 +201,7 @@ class TeamThresholdTest {
         List<Object> events = eventsOf(fixture.given(team()).andGivenCurrentTime(T0)
                         .andGivenCommands(onUser("most", "alice", 80), request("r1", "alice", null, "0.003"),
                                 request("r2", "alice", null, "0.002")),
-                new AdjustCosts("cs", "recalc_1", 0, List.of(line), "admin", "invoice"));
+                new AdjustCosts("cs", "recalc_1", T0, 0, List.of(line), "admin", "invoice"));
 
         assertThat(crossings(events)).singleElement().satisfies(crossed -> {
             assertThat(crossed.cause()).isEqualTo(CrossingCause.RECALCULATION);

@@ -97,19 +97,41 @@ public class PriceAdminController {
             }
             prices.put(model, price(model, price));
         });
-        return publish(new PublishPrices(PublishPrices.PRICE_BOOK, body.effectiveFrom(), prices,
-                Boolean.TRUE.equals(body.replace()), "api", principal.id(), body.reason()))
-                .flatMap(version -> withRecalculation(version, body.effectiveFrom(), body.reason(), principal));
+        return publishCorrecting(new PublishPrices(PublishPrices.PRICE_BOOK, body.effectiveFrom(), prices,
+                Boolean.TRUE.equals(body.replace()), "api", principal.id(), body.reason()), principal);
     }
 
     /**
-     * A version in force from the past corrects prices already charged: re-cost the requests since then. The
+     * Publishes, and when the version is in force from the past (a correction of prices already charged) starts
+     * a recalculation of the requests since then. A correction is refused before anything is published while no
+     * recalculation can start (one runs, or an approved one is being applied: {@code 409}), and a publication that
+     * changes no price records no version and starts no recalculation.
+     */
+    private Mono<Map<String, Object>> publishCorrecting(PublishPrices command, Principal principal) {
+        boolean correction = isCorrection(command.effectiveFrom());
+        return Blocking.query(() -> {
+                    if (correction) {
+                        recalculations.requireStartable();
+                    }
+                    return queries.stamp().latest();
+                })
+                .flatMap(latestBefore -> publish(command).flatMap(version -> withRecalculation(version,
+                        correction && version.number() > latestBefore, command.effectiveFrom(), command.reason(),
+                        principal)));
+    }
+
+    private static boolean isCorrection(Instant effectiveFrom) {
+        return effectiveFrom != null && effectiveFrom.isBefore(Instant.now().minus(CORRECTION_THRESHOLD));
+    }
+
+    /**
+     * A new version in force from the past corrects prices already charged: re-cost the requests since then. The
      * diff waits for approval; the answer names the recalculation.
      */
-    private Mono<Map<String, Object>> withRecalculation(PriceVersionView version, Instant effectiveFrom,
-                                                        String reason, Principal principal) {
+    private Mono<Map<String, Object>> withRecalculation(PriceVersionView version, boolean recalculate,
+                                                        Instant effectiveFrom, String reason, Principal principal) {
         Map<String, Object> answer = new LinkedHashMap<>(json.convertValue(version, VERSION_FIELDS));
-        if (effectiveFrom == null || !effectiveFrom.isBefore(Instant.now().minus(CORRECTION_THRESHOLD))) {
+        if (!recalculate) {
             return Mono.just(answer);
         }
         return Blocking.query(() -> recalculations.start(effectiveFrom, null, "price correction " + version.version()
@@ -154,9 +176,8 @@ public class PriceAdminController {
                 return Mono.error(ApiError.invalidRequest("The table has no entry for any configured model "
                         + found.missing() + "; map them with 'models'.", "models"));
             }
-            return publish(new PublishPrices(PublishPrices.PRICE_BOOK, body.effectiveFrom(), found.prices(), false,
-                    "litellm", principal.id(), body.reason()))
-                    .flatMap(version -> withRecalculation(version, body.effectiveFrom(), body.reason(), principal))
+            return publishCorrecting(new PublishPrices(PublishPrices.PRICE_BOOK, body.effectiveFrom(),
+                    found.prices(), false, "litellm", principal.id(), body.reason()), principal)
                     .map(answer -> {
                         answer.put("matched", found.matchedEntries());
                         answer.put("missing", found.missing());
@@ -167,7 +188,7 @@ public class PriceAdminController {
 
     /** Publishes, then answers with the version once the read model (and this node's cache) has it. */
     private Mono<PriceVersionView> publish(PublishPrices command) {
-        return AdminSupport.send(commands, command)
+        return Mono.defer(() -> AdminSupport.send(commands, command))
                 .map(version -> (Integer) version)
                 .flatMap(version -> ReadModelWait.until(() -> queries.versions().stream()
                         .filter(v -> v.number() == version).findFirst()))

@@ -212,6 +212,10 @@ public class GovernedCall {
     }
 
     /** One request, from reservation to settlement. */
+    /** A request's cost and the price book version it was priced with, as its settlement records them. */
+    private record Priced(Money cost, String version) {
+    }
+
     private final class Call {
 
         private final OpenAiEndpoint endpoint;
@@ -574,8 +578,9 @@ public class GovernedCall {
                 observeAnswer(bytes);
             }
             Usage usage = plan.reported(found.usage());
-            Money cost = cost(usage);
-            settle(usage, cost);
+            Priced priced = priced(usage);
+            Money cost = priced.cost();
+            settle(usage, priced);
             byte[] out;
             try {
                 out = UsageSplice.withCost(bytes, found, costJson(cost));
@@ -612,9 +617,10 @@ public class GovernedCall {
                                 + "of " + endpoint.route(), null));
             }
             observation.answer(answer);
-            Money cost = cost(usage);
+            Priced priced = priced(usage);
+            Money cost = priced.cost();
             plan.putCost(answer, cost);
-            settle(usage, cost);
+            settle(usage, priced);
             byte[] out;
             try {
                 out = json.writeValueAsBytes(answer);
@@ -684,12 +690,12 @@ public class GovernedCall {
                         log.warn("Stream {} was cut by the upstream after its first event: {}", requestId,
                                 failure.getMessage());
                         Usage usage = streamUsage(relay);
-                        settle(usage, cost(usage));
+                        settle(usage, priced(usage));
                         return Flux.empty();
                     })
                     .doOnCancel(() -> {
                         Usage usage = streamUsage(relay);
-                        settle(usage, cost(usage));
+                        settle(usage, priced(usage));
                     });
             Flux<DataBuffer> out = events.map(DefaultDataBufferFactory.sharedInstance::wrap);
             ServerResponse.BodyBuilder ok = okWithHeaders(MediaType.TEXT_EVENT_STREAM_VALUE);
@@ -709,9 +715,9 @@ public class GovernedCall {
                         + "it delivered", requestId, properties.ledger().streamDeadline());
             }
             Usage usage = streamUsage(relay);
-            Money cost = cost(usage);
-            settle(usage, cost);
-            List<byte[]> closing = relay.closing(usage, cost);
+            Priced priced = priced(usage);
+            settle(usage, priced);
+            List<byte[]> closing = relay.closing(usage, priced.cost());
             return last.isEmpty() ? Flux.fromIterable(closing)
                     : Flux.concat(Flux.fromIterable(last), Flux.fromIterable(closing));
         }
@@ -771,19 +777,38 @@ public class GovernedCall {
 
         // ------------------------------------------------------------------ closing the reservation
 
-        /**
-         * The cost of a usage at the price of the model that answered. A cost past what the ledger's amounts hold
-         * (an absurd price times a large usage) is the reservation: it never escapes as a 500 that leaves the
-         * reservation unsettled.
-         */
+        /** The cost of a usage as {@link #priced} computes it. */
         private Money cost(Usage usage) {
+            return priced(usage).cost();
+        }
+
+        /**
+         * The cost of a usage at the price of the model that answered, and the price book version it is priced with:
+         * the {@link #settlementPrice}. A cost past what the ledger's amounts hold (an absurd price times a large
+         * usage) is the reservation: it never escapes as a 500 that leaves the reservation unsettled.
+         */
+        private Priced priced(Usage usage) {
+            PriceInForce settling = settlementPrice(attempts == null ? null : attempts.answering());
             try {
-                return priceOf(attempts == null ? null : attempts.answering()).cost(usage, usage.images());
+                return new Priced(settling.cost(usage, usage.images()), settling.version());
             } catch (ArithmeticException tooLarge) {
                 log.error("Request {}: the cost of {} is too large for the ledger; it is charged its reservation",
                         requestId, usage);
-                return reservation == null ? Money.ZERO : reservation.amount();
+                return new Priced(reservation == null ? Money.ZERO : reservation.amount(), settling.version());
             }
+        }
+
+        /**
+         * The price a request is settled with: the answering model's price in force at the instant the request
+         * started, as the price book stands when it ends. A correction of the past published while it ran (a long
+         * stream) applies to it, as it would have been in the recalculation that correction started had the request
+         * ended earlier (docs/ledger.md, "Cost corrections"). The price it started with when the book now has none.
+         */
+        private PriceInForce settlementPrice(CatalogModel answering) {
+            PriceInForce started = priceOf(answering);
+            String priced = answering != null && chainPrices.containsKey(answering.name()) ? answering.name()
+                    : model.name();
+            return prices.priceAt(priced, startedAt).orElse(started);
         }
 
         /**
@@ -791,10 +816,11 @@ public class GovernedCall {
          * the cost in the budget, and if this node dies before the settlement is stored, the reservation expires
          * and is charged at its estimate. Never undercounted, and one database commit less on every answer.
          */
-        private void settle(Usage usage, Money cost) {
+        private void settle(Usage usage, Priced priced) {
             if (!closed.compareAndSet(false, true)) {
                 return;
             }
+            Money cost = priced.cost();
             long latency = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedNanos);
             observation.settled(usage, cost);
             rateLimiter.settle(admission, usage.totalTokens());
@@ -804,7 +830,7 @@ public class GovernedCall {
             if (attempts != null) {
                 attempts.finish(usage.totalTokens());
             }
-            SettleSpend line = new SettleSpend(requestId, answering.name(), usage, cost, priceOf(answering).version(),
+            SettleSpend line = new SettleSpend(requestId, answering.name(), usage, cost, priced.version(),
                     answering.provider(), answering.deploymentName(), latency, attemptCount);
             ledger.submit(key.teamId(), line).whenComplete((outcome, failure) -> {
                 if (failure != null) {
@@ -878,7 +904,10 @@ public class GovernedCall {
         /** Settles the request at its reservation: the worst case, the prompt and every output token granted. */
         private Money chargeReservation() {
             Money cost = reservation.amount();
-            settle(new Usage(plan.promptTokens, reservation.grantedMaxTokens(), 0, 0), cost);
+            CatalogModel answering = attempts == null || attempts.answering() == null ? model : attempts.answering();
+            // the reservation's amount, priced when the request started
+            settle(new Usage(plan.promptTokens, reservation.grantedMaxTokens(), 0, 0),
+                    new Priced(cost, priceOf(answering).version()));
             return cost;
         }
 

@@ -3,8 +3,8 @@ package dev.tollgate.edge.recalculation;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tollgate.api.CommandRefused;
 import dev.tollgate.api.money.Money;
-import dev.tollgate.api.recalculation.ApproveRecalculation;
 import dev.tollgate.api.recalculation.RecordRecalculationApplied;
 import dev.tollgate.api.spend.AdjustCosts;
 import dev.tollgate.api.spend.CostAdjustment;
@@ -18,6 +18,7 @@ import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -28,6 +29,8 @@ import java.util.concurrent.Executors;
  * Applies an approved recalculation: its diff lines go to their teams in numbered chunks ({@link AdjustCosts}),
  * each recorded as one {@code CostAdjusted} per request. A chunk is numbered by its place in the team's lines, so
  * an approval resumed after a restart sends the same chunks again and the teams ignore those already recorded.
+ * Each chunk carries when its recalculation started: a team refuses the lines of one computed before another
+ * recalculation corrected its costs (they would count that correction twice).
  */
 @Component
 public class RecalculationApproval {
@@ -41,20 +44,26 @@ public class RecalculationApproval {
 
     private final CommandGateway commands;
     private final RecalculationQueries queries;
+    private final Recalculations recalculations;
     private final ExecutorService applier = Executors.newSingleThreadExecutor(r -> {
         Thread thread = new Thread(r, "recalculation-approval");
         thread.setDaemon(true);
         return thread;
     });
 
-    public RecalculationApproval(CommandGateway commands, RecalculationQueries queries) {
+    public RecalculationApproval(CommandGateway commands, RecalculationQueries queries,
+                                 Recalculations recalculations) {
         this.commands = commands;
         this.queries = queries;
+        this.recalculations = recalculations;
     }
 
-    /** Records the approval (refused unless the diff is ready), then applies it in the background; blocking. */
+    /**
+     * Records the approval (refused unless the diff is ready and no other approval superseded it) and supersedes
+     * the other recalculations computed before it, then applies it in the background; blocking.
+     */
     public void approve(String id, String actor, String reason) {
-        commands.sendAndWait(new ApproveRecalculation(id, actor, reason));
+        recalculations.approve(id, actor, reason);
         applier.execute(() -> apply(id, actor, reason));
     }
 
@@ -63,35 +72,57 @@ public class RecalculationApproval {
     public void resumeInterrupted() {
         for (String id : queries.idsWithStatus("approved")) {
             RecalculationView view = queries.find(id).orElseThrow();
+            recalculations.resume(id, view.approvedBy());
             applier.execute(() -> apply(id, view.approvedBy(), view.approvalReason()));
         }
     }
 
     private void apply(String id, String actor, String reason) {
         try {
+            Instant computedAt = queries.find(id).map(RecalculationView::requestedAt)
+                    .orElseThrow(() -> new IllegalStateException("recalculation " + id + " is not in the read model"));
             long adjusted = 0;
             for (String teamId : queries.lineTeams(id)) {
-                String after = "";
-                int chunk = 0;
-                while (true) {
-                    List<RecalculationQueries.ApprovalLine> lines = queries.approvalLines(id, teamId, after, CHUNK);
-                    if (lines.isEmpty()) {
-                        break;
-                    }
-                    List<CostAdjustment> adjustments = new ArrayList<>(lines.size());
-                    for (RecalculationQueries.ApprovalLine line : lines) {
-                        adjustments.add(adjustment(line));
-                    }
-                    commands.sendAndWait(new AdjustCosts(teamId, id, chunk++, adjustments, actor, reason));
-                    adjusted += lines.size();
-                    after = lines.get(lines.size() - 1).requestId();
-                }
+                adjusted += applyToTeam(id, computedAt, teamId, actor, reason);
             }
             commands.sendAndWait(new RecordRecalculationApplied(id, adjusted));
+            recalculations.applied(id);
             log.info("Recalculation {} applied: {} requests adjusted", id, adjusted);
         } catch (RuntimeException e) {
             log.error("Recalculation {} was approved but could not be applied yet; it resumes at the next start", id,
                     e);
+        }
+    }
+
+    /** One team's lines, chunk by chunk; how many it recorded (none when it refuses them as computed too early). */
+    private long applyToTeam(String id, Instant computedAt, String teamId, String actor, String reason) {
+        String after = "";
+        int chunk = 0;
+        long adjusted = 0;
+        while (true) {
+            List<RecalculationQueries.ApprovalLine> lines = queries.approvalLines(id, teamId, after, CHUNK);
+            if (lines.isEmpty()) {
+                return adjusted;
+            }
+            List<CostAdjustment> adjustments = new ArrayList<>(lines.size());
+            for (RecalculationQueries.ApprovalLine line : lines) {
+                adjustments.add(adjustment(line));
+            }
+            try {
+                // a chunk recorded before a stop is ignored: it counts as recorded by this recalculation
+                commands.sendAndWait(new AdjustCosts(teamId, id, computedAt, chunk++, adjustments, actor, reason));
+                adjusted += lines.size();
+            } catch (CommandRefused refused) {
+                if (!AdjustCosts.STALE_RECALCULATION.equals(refused.code())) {
+                    throw refused;
+                }
+                // another recalculation corrected this team's costs after this one started (it should have been
+                // superseded; two nodes may approve at once): its lines for this team stay unapplied
+                log.error("Team {} refused the corrections of recalculation {}: {}", teamId, id,
+                        refused.getMessage());
+                return adjusted;
+            }
+            after = lines.get(lines.size() - 1).requestId();
         }
     }
 

@@ -42,6 +42,7 @@ import org.junit.jupiter.api.Test;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -161,7 +162,8 @@ class StoredEventsCompatibilityTest {
 
     @Test
     void aTeamRebuiltFromStoredEventsIgnoresAnApprovalChunkItRecordedBefore() {
-        int adjusted = commands.sendAndWait(new AdjustCosts(TEAM, "fx-recalc", 0, List.of(), "master", "again"));
+        int adjusted = commands.sendAndWait(new AdjustCosts(TEAM, "fx-recalc", Instant.now(), 0, List.of(), "master",
+                "again"));
         assertThat(adjusted).isZero();
     }
 

@@ -217,7 +217,7 @@ class StoredEventsFixtureWriter {
                 "provider corrected gpt-test", "master"));
         commands.sendAndWait(new CompleteRecalculation("fx-recalc", 3, 1, Money.of("0.00215"), Money.of("0.0025")));
         commands.sendAndWait(new ApproveRecalculation("fx-recalc", "master", "checked"));
-        commands.sendAndWait(new AdjustCosts(TEAM, "fx-recalc", 0, List.of(new CostAdjustment("fx-r1", ADA, ADA_KEY,
+        commands.sendAndWait(new AdjustCosts(TEAM, "fx-recalc", Instant.now(), 0, List.of(new CostAdjustment("fx-r1", ADA, ADA_KEY,
                 "gpt-test", "openai", new Usage(1000, 600, 100, 50, 0, null), reservedAt, Map.of("course", "cs101"),
                 Money.of("0.00215"), Money.of("0.0025"), "v2")), "master", "checked"));
         commands.sendAndWait(new RecordRecalculationApplied("fx-recalc", 1));

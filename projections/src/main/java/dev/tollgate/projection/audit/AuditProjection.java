@@ -24,6 +24,7 @@ import dev.tollgate.api.team.TeamCreated;
 import dev.tollgate.api.team.UserBudgetSet;
 import dev.tollgate.api.recalculation.RecalculationApproved;
 import dev.tollgate.api.recalculation.RecalculationStarted;
+import dev.tollgate.api.recalculation.RecalculationSuperseded;
 import dev.tollgate.api.move.KeyMoved;
 import dev.tollgate.api.move.UserMoveAwaitingReservations;
 import dev.tollgate.api.move.UserMoveCancelled;
@@ -217,6 +218,12 @@ public class AuditProjection {
     void on(RecalculationApproved e, @MessageIdentifier String id) {
         record(id, e.at(), e.actor(), "recalculation.approved", "recalculation", e.recalculationId(), null,
                 e.reason(), e);
+    }
+
+    @EventHandler
+    void on(RecalculationSuperseded e, @MessageIdentifier String id) {
+        record(id, e.at(), e.actor(), "recalculation.superseded", "recalculation", e.recalculationId(), null,
+                "superseded by the approval of recalculation " + e.supersededBy(), e);
     }
 
     @EventHandler

@@ -5,6 +5,7 @@ import dev.tollgate.api.recalculation.RecalculationApproved;
 import dev.tollgate.api.recalculation.RecalculationCompleted;
 import dev.tollgate.api.recalculation.RecalculationFailed;
 import dev.tollgate.api.recalculation.RecalculationStarted;
+import dev.tollgate.api.recalculation.RecalculationSuperseded;
 import dev.tollgate.projection.directory.DirectoryProjection;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
@@ -62,6 +63,13 @@ public class RecalculationProjection {
     void on(RecalculationApplied event) {
         dsl.execute("UPDATE recalculations SET status = 'applied', applied_at = ?::timestamptz, adjusted = ? "
                 + "WHERE recalculation_id = ?", odt(event.at()), event.adjusted(), event.recalculationId());
+    }
+
+    @EventHandler
+    void on(RecalculationSuperseded event) {
+        dsl.execute("UPDATE recalculations SET status = 'superseded', superseded_by = ?, "
+                        + "superseded_at = ?::timestamptz WHERE recalculation_id = ?", event.supersededBy(),
+                odt(event.at()), event.recalculationId());
     }
 
     @ResetHandler

@@ -59,9 +59,10 @@ public class RecalculationQueries {
         RecalculationView.Progress progress = new RecalculationView.Progress(processed,
                 Math.max(processed, total == null ? 0 : total));
         RecalculationView.Summary summary = null;
-        if (!status.equals("running") && !status.equals("failed")) {
-            BigDecimal oldTotal = r.get("old_total", BigDecimal.class);
-            BigDecimal newTotal = r.get("new_total", BigDecimal.class);
+        BigDecimal oldTotal = r.get("old_total", BigDecimal.class);
+        BigDecimal newTotal = r.get("new_total", BigDecimal.class);
+        // none while it runs, after a failure, or when it was superseded before its diff was complete
+        if (!status.equals("running") && !status.equals("failed") && oldTotal != null && newTotal != null) {
             summary = new RecalculationView.Summary(nonNull(r.get("scanned", Long.class)),
                     nonNull(r.get("changed", Long.class)), Amounts.format(oldTotal), Amounts.format(newTotal),
                     Amounts.format(newTotal.subtract(oldTotal)), teams(id));
@@ -70,7 +71,7 @@ public class RecalculationQueries {
                 r.get("reason", String.class), r.get("requested_by", String.class), instant(r, "requested_at"),
                 progress, summary, r.get("error", String.class), r.get("approved_by", String.class),
                 instant(r, "approved_at"), r.get("approval_reason", String.class), instant(r, "applied_at"),
-                r.get("adjusted", Long.class));
+                r.get("adjusted", Long.class), r.get("superseded_by", String.class), instant(r, "superseded_at"));
     }
 
     private List<RecalculationView.TeamDiff> teams(String id) {
