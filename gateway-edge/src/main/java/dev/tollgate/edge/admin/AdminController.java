@@ -118,19 +118,12 @@ public class AdminController {
         String userId = id(body.id(), "user");
         RegisterUser command = new RegisterUser(body.teamId(), userId, body.externalId(), body.name(),
                 email(body.email()), budget, tags(body.tags()), principal.id());
-        // A user id names one person everywhere (budgets, spend, keys): refuse one that another team already has.
-        // A member removed from this team may be registered again: that re-admits them.
-        return Blocking.query(() -> directory.user(userId))
-                .flatMap(existing -> existing.isPresent() && !readmits(existing.get(), body.teamId())
-                        ? Mono.error(ApiError.conflict("User '" + userId + "' already exists (team '"
-                        + existing.get().teamId() + "'): user ids are unique across teams."))
-                        : send(commands, command))
+        // A user id names one person everywhere (budgets, spend, keys): the command refuses one that another team
+        // holds, even a removed member's, on the command side and not against the directory, which lags
+        // (UserIdClaims, docs/adr/0011). A member removed from this team may be registered again: that re-admits them.
+        return send(commands, command)
                 .then(ReadModelWait.until(() -> directory.user(userId)
                         .filter(user -> user.live() != null && user.removedAt() == null)));
-    }
-
-    private static boolean readmits(UserView existing, String teamId) {
-        return existing.removedAt() != null && existing.teamId().equals(teamId);
     }
 
     @DeleteMapping("/admin/users/{userId}")

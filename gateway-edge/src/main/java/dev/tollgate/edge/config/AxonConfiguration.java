@@ -38,6 +38,7 @@ import dev.tollgate.projection.alert.WebhookOutbox;
 import dev.tollgate.projection.audit.AuditProjection;
 import dev.tollgate.projection.budget.BudgetStatusProjection;
 import dev.tollgate.projection.directory.DirectoryProjection;
+import dev.tollgate.projection.membership.UserIdClaims;
 import dev.tollgate.projection.messagecost.MessageCostProjection;
 import dev.tollgate.projection.recalculation.RecalculationReplay;
 import dev.tollgate.projection.rollup.SpendRollupProjection;
@@ -318,15 +319,16 @@ public class AxonConfiguration {
 
     /**
      * The subscribing groups whose rows are written in the transaction that records their event: keys, credentials
-     * and key policies as the edge checks them (AccessProjection), the webhook outbox (WebhookOutbox). A handler's
-     * failure there propagates and fails the command, as their javadoc promises, instead of being logged by Axon's
-     * default LoggingErrorHandler while the event commits without its row: an issued key that never works, a
-     * revocation recorded while the key still answers, an alert without its deliveries. ({@code budget-warnings}
+     * and key policies as the edge checks them (AccessProjection), the webhook outbox (WebhookOutbox), the team that
+     * holds each user id (UserIdClaims). A handler's failure there propagates and fails the command, as their javadoc
+     * promises, instead of being logged by Axon's default LoggingErrorHandler while the event commits without its
+     * row: an issued key that never works, a revocation recorded while the key still answers, an alert without its
+     * deliveries, a user id registered in a second team. ({@code budget-warnings}
      * writes no row: its in-memory map is read again from {@code budget_alerts} every refresh, so a failure there
      * is logged rather than refusing the requests whose spend crossed a threshold.)
      */
     static final List<String> ROWS_WRITTEN_WITH_THEIR_EVENT = List.of(AccessProjection.PROCESSING_GROUP,
-            WebhookOutbox.PROCESSING_GROUP);
+            WebhookOutbox.PROCESSING_GROUP, UserIdClaims.PROCESSING_GROUP);
 
     @Bean
     ConfigurerModule rowsWrittenWithTheirEventFailTheirCommand() {
