@@ -66,8 +66,7 @@ public record ChatRequest(ObjectNode body, String model, boolean stream, boolean
                         "messages[" + i + "].tool_calls");
             }
         }
-        Plan.array(body, "tools"); // counted as text, translated for Anthropic
-        UnpricedCosts.refuseInChat(body);
+        UnpricedCosts.refuseInChat(body); // and tools' types; tools are counted as text, translated for Anthropic
         JsonNode prediction = body.get("prediction");
         if (prediction != null && !prediction.isNull() && !prediction.path("content").isTextual()
                 && !prediction.path("content").isArray()) {

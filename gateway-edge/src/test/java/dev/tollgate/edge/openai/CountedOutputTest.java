@@ -150,6 +150,57 @@ class CountedOutputTest extends GatewayTestSupport {
     }
 
     @Test
+    void aResponseStreamLeftAfterAnApplyPatchDiffBeforeItsUsageIsChargedForTheDiff() {
+        String marker = unique("patch");
+        List<String> diff = List.of("@@ def main():\n-    print('hi')\n", "+    print('hello, world')\n");
+        upstream().give(marker, List.of(
+                json(Map.of("type", "response.output_item.added", "sequence_number", 1, "output_index", 0,
+                        "item", Map.of("type", "apply_patch_call", "id", "apc_1", "call_id", "call_1",
+                                "status", "in_progress", "operation", Map.of("type", "update_file",
+                                        "path", "main.py", "diff", "")))),
+                responseEvent("response.apply_patch_call_operation_diff.delta", diff.get(0)),
+                responseEvent("response.apply_patch_call_operation_diff.delta", diff.get(1)),
+                json(Map.of("type", "response.apply_patch_call_operation_diff.done", "sequence_number", 4,
+                        "item_id", "apc_1", "output_index", 0, "diff", String.join("", diff)))),
+                FakeUpstream.End.CUT);
+
+        Http.Response response = http().post("/v1/responses", key(), Map.of("model", "gpt-given", "stream", true,
+                "input", marker, "tools", List.of(Map.of("type", "apply_patch"))));
+
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(response.body()).contains("response.apply_patch_call_operation_diff.done");
+        JsonNode usage = messageCost(response.header("x-request-id")).path("usage");
+        assertThat(usage.path("completion_tokens").asLong()).as(usage.toString())
+                .isEqualTo(TOKENS.text(String.join("", diff)));
+    }
+
+    @Test
+    void aWholeResponseWithoutUsageIsChargedForTheDiffsOfItsApplyPatchCalls() throws Exception {
+        String marker = unique("patch");
+        String update = "@@ def main():\n-    print('hi')\n+    print('hello, world')\n";
+        String create = "+# Shopping\n+- apples\n+- pears\n";
+        Map<String, Object> response = new HashMap<>(Map.of("id", "resp_given", "object", "response",
+                "status", "completed", "model", "up-given", "output", List.of(
+                        Map.of("type", "apply_patch_call", "id", "apc_1", "call_id", "call_1", "status", "completed",
+                                "operation", Map.of("type", "update_file", "path", "main.py", "diff", update)),
+                        Map.of("type", "apply_patch_call", "id", "apc_2", "call_id", "call_2", "status", "completed",
+                                "operation", Map.of("type", "create_file", "path", "shopping.md", "diff", create)),
+                        Map.of("type", "apply_patch_call", "id", "apc_3", "call_id", "call_3", "status", "completed",
+                                "operation", Map.of("type", "delete_file", "path", "old.md")))));
+        response.put("usage", null);
+        upstream().giveWhole(marker, json(response));
+
+        Http.Response answer = http().post("/v1/responses", key(), Map.of("model", "gpt-given", "input", marker,
+                "tools", List.of(Map.of("type", "apply_patch"))));
+
+        assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+        long output = TOKENS.text(update + create);
+        assertThat(answer.json().path("usage").path("output_tokens").asLong()).isEqualTo(output);
+        JsonNode row = messageCost(answer.header("x-request-id")).path("usage");
+        assertThat(row.path("completion_tokens").asLong()).as(row.toString()).isEqualTo(output);
+    }
+
+    @Test
     void aWholeResponseWithoutUsageIsChargedForItsReasoningAsReasoningAndForItsCallsAndRefusal() throws Exception {
         String marker = unique("responses");
         String thought = "Weighing the question at length";

@@ -471,6 +471,103 @@ class EndpointsTest extends GatewayTestSupport {
     }
 
     @Test
+    void toolsTheUpstreamRunsAndBillsPerCallAreRefusedOnChatAndResponsesBeforeAnythingIsReservedOrSent() {
+        client();
+        int upstreamCalls = upstream().requests().size();
+        Map<String, Object> function = Map.of("type", "function", "function", Map.of("name", "lookup"));
+
+        // OpenRouter's server tools, named in the ordinary tools array and billed per call beside the tokens
+        for (String server : List.of("openrouter:web_search", "openrouter:web_fetch", "openrouter:image_generation",
+                "openrouter:shell")) {
+            Http.Response chat = chat(key, "gpt-test", Map.of("max_tokens", 10,
+                    "tools", List.of(function, Map.of("type", server))));
+            refused(chat, "tools[1]");
+            assertThat(chat.json().path("error").path("code").asText()).isEqualTo("unsupported_parameter");
+            assertThat(chat.json().path("error").path("message").asText()).contains("'" + server + "'");
+            refused(http().post("/v1/responses", key, Map.of("model", "gpt-test", "input", "x",
+                    "max_output_tokens", 10, "tools", List.of(Map.of("type", server)))), "tools[0]");
+        }
+        // OpenAI's hosted shell runs in a container billed as code interpreter's is
+        for (Map<String, Object> hosted : List.of(Map.<String, Object>of("type", "container_auto"),
+                Map.<String, Object>of("type", "container_reference", "container_id", "cntr_1"))) {
+            Http.Response shell = http().post("/v1/responses", key, Map.of("model", "gpt-test", "input", "x",
+                    "max_output_tokens", 10, "tools", List.of(Map.of("type", "shell", "environment", hosted))));
+            refused(shell, "tools[0]");
+            assertThat(shell.json().path("error").path("message").asText()).contains("'shell'")
+                    .contains("'" + hosted.get("type") + "'");
+        }
+        // deny by default: a type Tollgate does not know, a tool without a type, and the Responses-only tools on chat
+        Http.Response unknown = chat(key, "gpt-test", Map.of("tools", List.of(Map.of("type", "x".repeat(500)))));
+        refused(unknown, "tools[0]");
+        assertThat(unknown.json().path("error").path("message").asText()).as("names the type, bounded")
+                .contains("xxxxxxxx").hasSizeLessThan(400);
+        String smiles = "\uD83D\uDE00";
+        Http.Response emoji = chat(key, "gpt-test", Map.of("tools", List.of(Map.of("type", "x" + smiles.repeat(40)))));
+        refused(emoji, "tools[0]");
+        assertThat(emoji.json().path("error").path("message").asText()).as("never half an emoji")
+                .contains("x" + smiles.repeat(31) + "...'");
+        refused(chat(key, "gpt-test", Map.of("tools", List.of(Map.of("function", Map.of("name", "f"))))),
+                "tools[0]");
+        refused(chat(key, "gpt-test", Map.of("tools", List.of("lookup"))), "tools[0]");
+        refused(chat(key, "gpt-test", Map.of("tools", List.of(Map.of("type", "mcp", "server_label", "s",
+                "server_url", "https://mcp.example.com")))), "tools[0]");
+        refused(http().post("/v1/responses", key, Map.of("model", "gpt-test", "input", "x",
+                "tools", List.of(Map.of("type", "tool_from_the_future")))), "tools[0]");
+        refused(http().post("/v1/responses", key, Map.of("model", "gpt-test", "input", "x",
+                "tools", List.of(Map.of("name", "lookup")))), "tools[0]");
+        refused(http().post("/v1/responses", key, Map.of("model", "gpt-test", "input", "x",
+                "tools", List.of(Map.of("type", "code_interpreter", "container", Map.of("type", "auto"))))),
+                "tools[0]");
+        refused(http().post("/v1/responses", key, Map.of("model", "gpt-test", "input", "x",
+                "tools", List.of(Map.of("type", "image_generation")))), "tools[0]");
+
+        nothingSentOrReservedSince(upstreamCalls);
+        // the tools billed as tokens pass (remote MCP servers too, reserved at the context window: UnseenInputTest)
+        assertThat(chat(key, "gpt-test", Map.of("max_tokens", 10, "tools", List.of(function,
+                Map.of("type", "custom", "custom", Map.of("name", "python"))))).status()).isEqualTo(200);
+        Map<String, Object> local = new HashMap<>(Map.of("type", "shell"));
+        local.put("environment", null);
+        for (List<Map<String, Object>> tools : List.<List<Map<String, Object>>>of(
+                List.of(Map.of("type", "function", "name", "lookup", "parameters", Map.of()),
+                        Map.of("type", "custom", "name", "python")),
+                List.of(Map.of("type", "computer_use_preview", "display_width", 1024, "display_height", 768,
+                        "environment", "browser")),
+                List.of(Map.of("type", "computer")),
+                List.of(Map.of("type", "local_shell")),
+                List.of(Map.of("type", "shell")),
+                List.of(local),
+                List.of(Map.of("type", "shell", "environment", Map.of("type", "local"))),
+                List.of(Map.of("type", "apply_patch")))) {
+            Http.Response passed = http().post("/v1/responses", key, Map.of("model", "gpt-test", "input", "x",
+                    "max_output_tokens", 10, "tools", tools));
+            assertThat(passed.status()).as("%s: %s", tools, passed.body()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void outputInAnyModalityButTextIsRefusedBeforeAnythingIsReservedOrSent() {
+        client();
+        int upstreamCalls = upstream().requests().size();
+
+        // an image model's image tokens are billed at their own price, inside completion_tokens
+        Http.Response image = chat(key, "gpt-test", Map.of("max_tokens", 10, "modalities", List.of("image", "text")));
+        refused(image, "modalities");
+        assertThat(image.json().path("error").path("code").asText()).isEqualTo("unsupported_parameter");
+        assertThat(image.json().path("error").path("message").asText()).contains("'image'");
+        refused(chat(key, "gpt-test", Map.of("modalities", List.of("text", "video"))), "modalities");
+        refused(chat(key, "gpt-test", Map.of("modalities", List.of("text", Map.of("type", "image")))),
+                "modalities");
+        // OpenRouter reads modalities on its Responses API too
+        refused(http().post("/v1/responses", key, Map.of("model", "gpt-test", "input", "x",
+                "modalities", List.of("image", "text"))), "modalities");
+
+        nothingSentOrReservedSince(upstreamCalls);
+        assertThat(chat(key, "gpt-test", Map.of("modalities", List.of("text"))).status()).isEqualTo(200);
+        assertThat(http().post("/v1/responses", key, Map.of("model", "gpt-test", "input", "x",
+                "modalities", List.of("text"))).status()).isEqualTo(200);
+    }
+
+    @Test
     void aRoutersPluginsAndOwnFallbacksAreRefusedOnEveryRouteBeforeAnythingIsReservedOrSent() {
         client();
         int upstreamCalls = upstream().requests().size();

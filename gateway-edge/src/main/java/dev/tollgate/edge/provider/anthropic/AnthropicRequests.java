@@ -114,7 +114,7 @@ public final class AnthropicRequests {
             ArrayNode translated = out.putArray("tools");
             for (int i = 0; i < tools.size(); i++) {
                 JsonNode tool = tools.get(i);
-                if (!tool.path("type").asText("function").equals("function")) {
+                if (!tool.path("type").asText("").equals("function")) {
                     throw new UnsupportedRequest("tools[" + i + "].type", "Only function tools are translated "
                             + "to Anthropic.");
                 }
