@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tollgate.api.CommandRefused;
 import dev.tollgate.api.access.ChangeCredentialScope;
 import dev.tollgate.api.access.Role;
+import dev.tollgate.api.boost.GrantBoost;
 import dev.tollgate.api.key.RotateKey;
 import dev.tollgate.api.money.ModelPrice;
 import dev.tollgate.api.money.Money;
@@ -157,6 +158,16 @@ class StoredEventsCompatibilityTest {
         assertThat(event.path("userBalance").path("limit").asText()).as("Ada's own budget").isEqualTo("2");
         assertThat(event.path("keyBalance").path("limit").asText()).as("the key's budget").isEqualTo("5");
         assertThat(event.path("keyBalance").path("period").asText()).isEqualTo("daily");
+    }
+
+    @Test
+    void aTeamRebuiltFromStoredEventsDoesNotGrantABoostItsHistoryRevoked() {
+        java.time.Instant now = java.time.Instant.now();
+        assertThatThrownBy(() -> commands.sendAndWait(new GrantBoost(TEAM, "fx-boost-ada", "fx-ada", Money.of("1"),
+                now, now.plusSeconds(86_400), "thesis", null, "master")))
+                .isInstanceOfSatisfying(CommandRefused.class, refused -> assertThat(refused.reason())
+                        .isEqualTo(CommandRefused.Reason.CONFLICT))
+                .hasMessageContaining("has ended");
     }
 
     @Test
