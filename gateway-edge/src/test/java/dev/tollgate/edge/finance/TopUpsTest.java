@@ -124,6 +124,7 @@ class TopUpsTest extends GatewayTestSupport {
         Http.Response retried = http().post("/admin/topups", MASTER_KEY, body);
         assertThat(retried.status()).as(retried.body()).isEqualTo(201);
         assertThat(retried.json()).as("answered as the first was").isEqualTo(first.json());
+        assertThat(toppedUp(team)).as("the allowance grew once").isEqualTo(1);
 
         // the id taken again for another amount or account is refused
         Http.Response otherAmount = http().post("/admin/topups", MASTER_KEY, Map.of("id", topUpId,
@@ -143,10 +144,15 @@ class TopUpsTest extends GatewayTestSupport {
         assertThat(late.json().path("limit_after").asText()).isEqualTo("30");
         assertThat(late.json().path("balance").path("limit").asText()).isEqualTo("35");
 
-        assertThat(dsl.fetchCount(dsl.selectOne().from("domainevententry").where("aggregateidentifier = ?", team)
-                .and("payloadtype = 'dev.tollgate.api.topup.BudgetToppedUp'"))).as("two top-ups").isEqualTo(2);
+        assertThat(toppedUp(team)).as("two top-ups").isEqualTo(2);
         assertThat(budgetOf("users", user).path("limit").asText()).isEqualTo("35");
         JsonNode listed = http().get("/admin/topups?team_id=" + team, MASTER_KEY).json().path("data");
         assertThat(listed).hasSize(2);
+    }
+
+    /** The team's BudgetToppedUp events in the event store: what the ledger did, whatever the read model shows. */
+    private int toppedUp(String team) {
+        return dsl.fetchCount(dsl.selectOne().from("domainevententry").where("aggregateidentifier = ?", team)
+                .and("payloadtype = 'dev.tollgate.api.topup.BudgetToppedUp'"));
     }
 }
