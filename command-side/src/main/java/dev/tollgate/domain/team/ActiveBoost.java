@@ -18,6 +18,19 @@ record ActiveBoost(String boostId, String userId, long amount, Instant startsAt,
         return !at.isBefore(startsAt) && at.isBefore(endsAt);
     }
 
+    /**
+     * A grant of this boost's id on this account is a repeat of it: the same amount, end and cohort. The start is not
+     * compared: a grant that names none starts when it is received, a moment later when it is sent again.
+     */
+    boolean sameTerms(long amount, Instant endsAt, String cohortId) {
+        return this.amount == amount && this.endsAt.equals(endsAt) && java.util.Objects.equals(this.cohortId, cohortId);
+    }
+
+    /** A share of the same cohort boost as {@code cohortId} (never for a boost of one account). */
+    boolean sharesCohort(String cohortId) {
+        return cohortId != null && cohortId.equals(this.cohortId);
+    }
+
     boolean boosts(String accountUserId) {
         return java.util.Objects.equals(userId, accountUserId);
     }

@@ -123,6 +123,23 @@ public class Team {
     static final int KEYS_REMEMBERED_PER_MEMBER = 1_000;
     /** The most boosts granted and not ended on one account (the team's own, or a member's). */
     static final int BOOSTS_PER_ACCOUNT = 100;
+    /**
+     * How many top-ups the team remembers (id, account, amount; the newest), so that a top-up sent again with its id
+     * (a client's retry after a timeout) changes nothing, and its id with another account or amount is refused. A
+     * retry comes within minutes, but the read model lists a top-up by its id for good, so an id is remembered for as
+     * long as the team's top-ups allow: 10,000 is more than a team makes in decades (one a day for 27 years), about
+     * 100 bytes each in a snapshot. Only a reuse of an id older than the team's last 10,000 top-ups would act again.
+     */
+    static final int TOP_UPS_REMEMBERED = 10_000;
+    /**
+     * How many ended boosts (revoked, or recorded as expired) the team remembers by id (the newest), so that a boost
+     * id once ended is never granted again: a retried grant cannot bring a revoked boost back while the read model
+     * shows it revoked. Ids, not accounts: a cohort boost's shares on a team's members are one id. The live boosts are
+     * bounded by {@link #BOOSTS_PER_ACCOUNT}, the ended ones only by this window: 10,000 ids is more than a year of
+     * one boost an hour, at most about 100 bytes each in a snapshot. Only a reuse of an id that ended before the
+     * team's last 10,000 ended boosts could be granted again.
+     */
+    static final int ENDED_BOOSTS_REMEMBERED = 10_000;
     /** The most thresholds one team may have (on itself, its members, keys and tags). */
     static final int THRESHOLDS_PER_TEAM = 100;
     /** The highest percentage a threshold may name. */
@@ -180,6 +197,13 @@ public class Team {
     private Map<String, MoveOut> leaving = new HashMap<>();
     /** The last {@link #MOVES_REMEMBERED} moves admitted or closed here, oldest first. */
     private LinkedHashSet<String> recentMoves = new LinkedHashSet<>();
+    /** The last {@link #TOP_UPS_REMEMBERED} top-ups, by id, oldest first: a repeated top-up never acts twice. */
+    private LinkedHashMap<String, RecordedTopUp> recentTopUps = new LinkedHashMap<>();
+    /**
+     * The ids of the last {@link #ENDED_BOOSTS_REMEMBERED} boosts ended here (revoked or expired), oldest first: an
+     * ended boost is never granted again.
+     */
+    private LinkedHashSet<String> endedBoostIds = new LinkedHashSet<>();
 
     protected Team() {
         // for Axon and snapshots
@@ -363,6 +387,15 @@ public class Team {
         if (command.amount() == null || command.amount().isNegative() || command.amount().isZero()) {
             throw CommandRefused.invalid("a top-up needs a positive amount");
         }
+        RecordedTopUp recorded = recentTopUps.get(command.topUpId());
+        if (recorded != null) {
+            if (recorded.equals(new RecordedTopUp(command.userId(), command.amount()))) {
+                return; // made already (a client's retry): the allowance grows once
+            }
+            throw CommandRefused.conflict("top-up '" + command.topUpId() + "' was already made, " + recorded.amount()
+                    + " for " + (recorded.userId() == null ? "the team's allowance" : "user '" + recorded.userId() + "'")
+                    + ": a top-up id is one top-up; give this one a new id");
+        }
         Instant now = now();
         if (command.userId() == null) {
             Budget after = toppedUp(budget, command, "team '" + teamId + "'");
@@ -517,6 +550,11 @@ public class Team {
         if (command.startsAt() == null || command.endsAt() == null || !command.endsAt().isAfter(command.startsAt())) {
             throw CommandRefused.invalid("a boost ends after it starts");
         }
+        if (endedBoostIds.contains(command.boostId())) {
+            // a grant sent again after its boost was revoked (or ended) must not bring it back
+            throw CommandRefused.conflict("boost '" + command.boostId() + "' has ended (revoked or expired): a boost "
+                    + "id is granted once; grant a new boost with a new id");
+        }
         Instant now = now();
         if (!command.endsAt().isAfter(now)) {
             throw CommandRefused.invalid("a boost that has already ended boosts nothing");
@@ -524,9 +562,23 @@ public class Team {
         if (command.userId() != null) {
             member(command.userId());
         }
-        if (boosts.containsKey(ActiveBoost.key(command.boostId(), command.userId()))) {
-            return; // granted already: a repeated distribution of a cohort boost changes nothing
+        ActiveBoost granted = boosts.get(ActiveBoost.key(command.boostId(), command.userId()));
+        if (granted != null) {
+            if (granted.sameTerms(command.amount().nanos(), command.endsAt(), command.cohortId())) {
+                return; // granted already (a client's retry, a resumed distribution of a cohort boost): no change
+            }
+            throw CommandRefused.conflict("boost '" + command.boostId() + "' was already granted with other terms ("
+                    + Money.ofNanos(granted.amount()) + " until " + granted.endsAt() + "): a boost id is one "
+                    + "decision; grant a new boost with a new id");
         }
+        boosts.values().stream()
+                .filter(b -> b.boostId().equals(command.boostId()) && !b.sharesCohort(command.cohortId()))
+                .findFirst().ifPresent(other -> {
+                    // only the shares of one cohort boost carry one id on several accounts
+                    throw CommandRefused.conflict("boost '" + command.boostId() + "' was already granted to "
+                            + (other.userId() == null ? "the team" : "user '" + other.userId() + "'")
+                            + ": a boost id is one decision; grant a new boost with a new id");
+                });
         // The account's boosts past their end are recorded as ended first: only running and future ones count.
         List<ActiveBoost> endedBefore = boosts.values().stream()
                 .filter(b -> b.boosts(command.userId()) && !now.isBefore(b.endsAt()))
@@ -1239,6 +1291,12 @@ public class Team {
 
     @EventSourcingHandler
     void on(BudgetToppedUp event) {
+        recentTopUps.put(event.topUpId(), new RecordedTopUp(event.userId(), event.amount()));
+        if (recentTopUps.size() > TOP_UPS_REMEMBERED) {
+            Iterator<String> eldest = recentTopUps.keySet().iterator();
+            eldest.next();
+            eldest.remove();
+        }
         if (event.userId() == null) {
             budget = event.budget();
             account = Account.of(event.balance());
@@ -1258,11 +1316,22 @@ public class Team {
     @EventSourcingHandler
     void on(BoostRevoked event) {
         boosts.remove(ActiveBoost.key(event.boostId(), event.userId()));
+        rememberEndedBoost(event.boostId());
     }
 
     @EventSourcingHandler
     void on(BoostExpired event) {
         boosts.remove(ActiveBoost.key(event.boostId(), event.userId()));
+        rememberEndedBoost(event.boostId());
+    }
+
+    private void rememberEndedBoost(String boostId) {
+        endedBoostIds.add(boostId);
+        if (endedBoostIds.size() > ENDED_BOOSTS_REMEMBERED) {
+            Iterator<String> eldest = endedBoostIds.iterator();
+            eldest.next();
+            eldest.remove();
+        }
     }
 
     @EventSourcingHandler
@@ -1407,6 +1476,16 @@ public class Team {
     /** For tests: how many boosts are recorded and not ended. */
     int boostsRecorded() {
         return boosts.size();
+    }
+
+    /** For tests: how many top-ups are remembered. */
+    int topUpsRemembered() {
+        return recentTopUps.size();
+    }
+
+    /** For tests: how many ended boost ids are remembered. */
+    int endedBoostsRemembered() {
+        return endedBoostIds.size();
     }
 
     /** For tests: how many removed members are remembered. */

@@ -22,8 +22,10 @@ import dev.tollgate.api.spend.SpendRejected;
 import dev.tollgate.api.spend.SpendReserved;
 import dev.tollgate.api.spend.SpendSettled;
 import dev.tollgate.api.spend.Usage;
+import dev.tollgate.api.move.UserMovedIn;
 import dev.tollgate.api.team.TeamCreated;
 import dev.tollgate.api.team.UserRegistered;
+import dev.tollgate.api.team.UserRemoved;
 import org.axonframework.test.aggregate.AggregateTestFixture;
 import org.hamcrest.CustomTypeSafeMatcher;
 import org.hamcrest.Matcher;
@@ -302,5 +304,164 @@ class TeamBoostTest {
         fixture.given(teamWithAlice()).andGivenCurrentTime(T0)
                 .when(new GrantBoost("cs", "b1", "mallory", ONE_REQUEST, T0, T0.plusSeconds(60), "x", null, "a"))
                 .expectException(CommandRefused.class);
+    }
+
+    // ------------------------------------------------------------------ a boost's id
+
+    static Object[] teamWithAliceAndBob() {
+        return new Object[]{teamWithAlice()[0], teamWithAlice()[1],
+                new UserRegistered("cs", "bob", "bob", "Bob", null, Set.of(), false, "admin", T0.minusSeconds(45),
+                        fresh(MEMBER))};
+    }
+
+    @Test
+    void aGrantSentAgainAfterItsBoostWasRevokedIsRefusedAndTheBoostStaysRevoked() {
+        GrantBoost grant = new GrantBoost("cs", "b1", "alice", ONE_REQUEST, T0, T0.plusSeconds(3600), "project",
+                null, "admin");
+        fixture.given(teamWithAlice())
+                .andGivenCurrentTime(T0)
+                .andGivenCommands(grant, new RevokeBoost("cs", "b1", "admin", "mistake"))
+                .when(grant)
+                .expectException(TeamFixture.conflict())
+                .expectExceptionMessage(org.hamcrest.Matchers.containsString("boost 'b1' has ended"))
+                .expectNoEvents();
+
+        // and alice's budget is her own again: one request, not two
+        fixture = TeamFixture.create();
+        fixture.given(teamWithAlice())
+                .andGivenCurrentTime(T0)
+                .andGivenCommands(grant, new RevokeBoost("cs", "b1", "admin", "mistake"), reserve("r1"))
+                .when(reserve("r2"))
+                .expectResultMessagePayloadMatching(outcomes(SpendOutcome.Rejected.class));
+    }
+
+    @Test
+    void anExpiredBoostsIdIsNotGrantedAgainEvenWithANewEnd() {
+        Instant end = T0.plusSeconds(100);
+        fixture.given(teamWithAlice())
+                .andGiven(boost("b1", "alice", ONE_REQUEST, T0.minusSeconds(10), end),
+                        new BoostExpired("cs", "b1", "alice", end, end.plusSeconds(1)))
+                .andGivenCurrentTime(end.plusSeconds(5))
+                .when(new GrantBoost("cs", "b1", "alice", ONE_REQUEST, end.plusSeconds(5), end.plusSeconds(3600),
+                        "again", null, "admin"))
+                .expectException(TeamFixture.conflict())
+                .expectNoEvents();
+    }
+
+    @Test
+    void aLiveBoostsIdSentAgainWithItsAmountAndEndIsARepeatWhateverItsStartAndOtherwiseAConflict() {
+        // a grant that names no start starts when it is received: sent again, its start is later
+        fixture.given(teamWithAlice())
+                .andGiven(boost("b1", "alice", ONE_REQUEST, T0.minusSeconds(30), T0.plusSeconds(3600)))
+                .andGivenCurrentTime(T0)
+                .when(new GrantBoost("cs", "b1", "alice", ONE_REQUEST, T0, T0.plusSeconds(3600), "project", null,
+                        "admin"))
+                .expectSuccessfulHandlerExecution()
+                .expectNoEvents();
+
+        fixture = TeamFixture.create();
+        fixture.given(teamWithAlice())
+                .andGiven(boost("b1", "alice", ONE_REQUEST, T0.minusSeconds(30), T0.plusSeconds(3600)))
+                .andGivenCurrentTime(T0)
+                .when(new GrantBoost("cs", "b1", "alice", Money.of("0.006"), T0, T0.plusSeconds(3600), "more",
+                        null, "admin"))
+                .expectException(TeamFixture.conflict())
+                .expectExceptionMessage(org.hamcrest.Matchers.containsString("other terms"))
+                .expectNoEvents();
+
+        fixture = TeamFixture.create();
+        fixture.given(teamWithAlice())
+                .andGiven(boost("b1", "alice", ONE_REQUEST, T0.minusSeconds(30), T0.plusSeconds(3600)))
+                .andGivenCurrentTime(T0)
+                .when(new GrantBoost("cs", "b1", "alice", ONE_REQUEST, T0, T0.plusSeconds(7200), "longer", null,
+                        "admin"))
+                .expectException(TeamFixture.conflict())
+                .expectNoEvents();
+    }
+
+    @Test
+    void aBoostsIdOnAnotherAccountIsAConflictUnlessBothAreSharesOfOneCohortBoost() {
+        fixture.given(teamWithAliceAndBob())
+                .andGiven(boost("b1", "alice", ONE_REQUEST, T0.minusSeconds(30), T0.plusSeconds(3600)))
+                .andGivenCurrentTime(T0)
+                .when(new GrantBoost("cs", "b1", "bob", ONE_REQUEST, T0, T0.plusSeconds(3600), "project", null,
+                        "admin"))
+                .expectException(TeamFixture.conflict())
+                .expectNoEvents();
+
+        BoostGranted aliceShare = new BoostGranted("cs", "c1", "alice", ONE_REQUEST, T0.minusSeconds(30),
+                T0.plusSeconds(3600), "hackathon", "c1", "admin", T0.minusSeconds(30));
+        fixture = TeamFixture.create();
+        fixture.given(teamWithAliceAndBob())
+                .andGiven(aliceShare)
+                .andGivenCurrentTime(T0)
+                .when(new GrantBoost("cs", "c1", "bob", ONE_REQUEST, T0.minusSeconds(30), T0.plusSeconds(3600),
+                        "hackathon", "c1", "admin"))
+                .expectEvents(new BoostGranted("cs", "c1", "bob", ONE_REQUEST, T0.minusSeconds(30),
+                        T0.plusSeconds(3600), "hackathon", "c1", "admin", T0));
+    }
+
+    @Test
+    void aResumedCohortDistributionChangesNothingForAShareGrantedAlsoAfterTheMemberWasReadmitted() {
+        BoostGranted aliceShare = new BoostGranted("cs", "c1", "alice", ONE_REQUEST, T0.minusSeconds(30),
+                T0.plusSeconds(3600), "hackathon", "c1", "admin", T0.minusSeconds(30));
+        GrantBoost share = new GrantBoost("cs", "c1", "alice", ONE_REQUEST, T0.minusSeconds(30), T0.plusSeconds(3600),
+                "hackathon", "c1", "admin");
+        fixture.given(teamWithAlice())
+                .andGiven(aliceShare,
+                        new UserRemoved("cs", "alice", "alice", "admin", "left", T0.minusSeconds(20)),
+                        new UserRegistered("cs", "alice", "alice", "Alice", null, Set.of(), false, "admin",
+                                T0.minusSeconds(10), fresh(MEMBER)))
+                .andGivenCurrentTime(T0)
+                .when(share)
+                .expectSuccessfulHandlerExecution()
+                .expectNoEvents();
+
+        // her share still counts: two requests of her member budget of one
+        fixture = TeamFixture.create();
+        fixture.given(teamWithAlice())
+                .andGiven(aliceShare,
+                        new UserRemoved("cs", "alice", "alice", "admin", "left", T0.minusSeconds(20)),
+                        new UserRegistered("cs", "alice", "alice", "Alice", null, Set.of(), false, "admin",
+                                T0.minusSeconds(10), fresh(MEMBER)))
+                .andGivenCurrentTime(T0)
+                .andGivenCommands(share, reserve("r1"))
+                .when(reserve("r2"))
+                .expectResultMessagePayloadMatching(outcomes(SpendOutcome.Reserved.class));
+    }
+
+    @Test
+    void aCohortShareIsGrantedToAMemberWhoMovedInFromAnotherTeamAndNotAgainOnceTheCohortBoostIsRevoked() {
+        GrantBoost share = new GrantBoost("cs", "c1", "alice", ONE_REQUEST, T0.minusSeconds(30), T0.plusSeconds(3600),
+                "hackathon", "c1", "admin");
+        Object[] movedIn = {teamWithAlice()[0],
+                new UserMovedIn("m1", "cs", "alice", "math", "alice", Set.of(), "admin", "changed course",
+                        T0.minusSeconds(50), fresh(MEMBER))};
+        fixture.given(movedIn)
+                .andGivenCurrentTime(T0)
+                .when(share)
+                .expectEvents(new BoostGranted("cs", "c1", "alice", ONE_REQUEST, T0.minusSeconds(30),
+                        T0.plusSeconds(3600), "hackathon", "c1", "admin", T0));
+
+        fixture = TeamFixture.create();
+        fixture.given(movedIn)
+                .andGivenCurrentTime(T0)
+                .andGivenCommands(share, new RevokeBoost("cs", "c1", "admin", "cancelled"))
+                .when(share)
+                .expectException(TeamFixture.conflict())
+                .expectNoEvents();
+    }
+
+    @Test
+    void aTeamRebuiltFromItsEventsRemembersTheBoostsThatEnded() {
+        // as stored by a release before the team remembered ended boosts: the events alone
+        fixture.given(teamWithAlice())
+                .andGiven(boost("b1", "alice", ONE_REQUEST, T0.minusSeconds(30), T0.plusSeconds(3600)),
+                        new BoostRevoked("cs", "b1", "alice", "admin", "mistake", T0.minusSeconds(20)))
+                .andGivenCurrentTime(T0)
+                .when(new GrantBoost("cs", "b1", "alice", ONE_REQUEST, T0.minusSeconds(30), T0.plusSeconds(3600),
+                        "project week", null, "admin"))
+                .expectException(TeamFixture.conflict())
+                .expectNoEvents();
     }
 }

@@ -3,6 +3,7 @@ package dev.tollgate.domain.team;
 import dev.tollgate.api.CommandRefused;
 import dev.tollgate.api.boost.BoostExpired;
 import dev.tollgate.api.boost.BoostGranted;
+import dev.tollgate.api.boost.BoostRevoked;
 import dev.tollgate.api.boost.GrantBoost;
 import dev.tollgate.api.money.Budget;
 import dev.tollgate.api.money.BudgetPeriod;
@@ -20,6 +21,10 @@ import dev.tollgate.api.team.SetKeyBudget;
 import dev.tollgate.api.team.TeamLimits;
 import dev.tollgate.api.team.UserRegistered;
 import dev.tollgate.api.team.UserRemoved;
+import dev.tollgate.api.money.AccountBalance;
+import dev.tollgate.api.money.Money;
+import dev.tollgate.api.topup.BudgetToppedUp;
+import dev.tollgate.api.topup.TopUpBudget;
 import org.hamcrest.FeatureMatcher;
 import org.hamcrest.Matcher;
 import org.junit.jupiter.api.Test;
@@ -46,9 +51,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Everything a Team holds is bounded, so that loading and snapshotting a team costs the same in its tenth year as in
- * its first: members (and keys with a budget) by the configured member limit, removals and recalculation chunks by
- * windows, boosts per account by a maximum, closed requests by a window (TeamSpendTest), open reservations by their
- * deadline.
+ * its first: members (and keys with a budget) by the configured member limit, removals, recalculation chunks, top-ups
+ * and ended boosts by windows, boosts per account by a maximum, closed requests by a window (TeamSpendTest), open
+ * reservations by their deadline.
  */
 class TeamBoundsTest {
 
@@ -210,6 +215,59 @@ class TeamBoundsTest {
                 .when(new GrantBoost("cs", "one-more", null, m("1"), T0, T0.plusSeconds(60), "lab", null, "admin"))
                 .expectEvents(expected.toArray())
                 .expectState(team -> assertThat(team.boostsRecorded()).isEqualTo(1));
+    }
+
+    @Test
+    void onlyTheLastTenThousandEndedBoostsAreRemembered() {
+        List<Object> history = new ArrayList<>(List.of(teamCreated(TEAM, MEMBER, OverBudgetPolicy.CLAMP)));
+        for (int i = 0; i <= Team.ENDED_BOOSTS_REMEMBERED; i++) {
+            history.add(teamBoost(i, T0.plusSeconds(86_400)));
+            history.add(new BoostRevoked("cs", "b" + i, null, "admin", "lab closed", T0.minusSeconds(60)));
+        }
+        GrantBoost oldest = new GrantBoost("cs", "b0", null, m("1"), T0, T0.plusSeconds(60), "lab", null, "admin");
+        TeamFixture.create().given(history)
+                .andGivenCurrentTime(T0)
+                .when(oldest)
+                .expectEvents(new BoostGranted("cs", "b0", null, m("1"), T0, T0.plusSeconds(60), "lab", null, "admin",
+                        T0))
+                .expectState(team -> assertThat(team.endedBoostsRemembered())
+                        .isEqualTo(Team.ENDED_BOOSTS_REMEMBERED));
+        TeamFixture.create().given(history)
+                .andGivenCurrentTime(T0)
+                .when(new GrantBoost("cs", "b" + Team.ENDED_BOOSTS_REMEMBERED, null, m("1"), T0, T0.plusSeconds(60),
+                        "lab", null, "admin"))
+                .expectException(TeamFixture.conflict());
+    }
+
+    // ------------------------------------------------------------------ top-ups
+
+    @Test
+    void onlyTheLastTenThousandTopUpsAreRemembered() {
+        Budget allowance = Budget.of("1", BudgetPeriod.NONE);
+        List<Object> history = new ArrayList<>(List.of(new dev.tollgate.api.team.TeamCreated("cs", "CS", allowance,
+                MEMBER, OverBudgetPolicy.CLAMP, "admin", null, T0.minusSeconds(3600), lifetime(allowance))));
+        Budget after = allowance;
+        for (int i = 0; i <= Team.TOP_UPS_REMEMBERED; i++) {
+            after = new Budget(after.limit().plus(m("1")), BudgetPeriod.NONE);
+            history.add(new BudgetToppedUp("cs", "t" + i, null, m("1"), after, "finance", "more", T0.minusSeconds(60),
+                    lifetime(after)));
+        }
+        TeamFixture.create().given(history)
+                .andGivenCurrentTime(T0)
+                .when(new TopUpBudget("cs", "t0", null, m("1"), "finance", "more"))
+                .expectEventsMatching(org.axonframework.test.matchers.Matchers.payloadsMatching(
+                        org.axonframework.test.matchers.Matchers.exactSequenceOf(
+                                org.hamcrest.Matchers.<Object>instanceOf(BudgetToppedUp.class),
+                                org.axonframework.test.matchers.Matchers.andNoMore())))
+                .expectState(team -> assertThat(team.topUpsRemembered()).isEqualTo(Team.TOP_UPS_REMEMBERED));
+        TeamFixture.create().given(history)
+                .andGivenCurrentTime(T0)
+                .when(new TopUpBudget("cs", "t" + Team.TOP_UPS_REMEMBERED, null, m("1"), "finance", "more"))
+                .expectNoEvents();
+    }
+
+    static AccountBalance lifetime(Budget budget) {
+        return new AccountBalance(budget.limit(), BudgetPeriod.NONE, Instant.EPOCH, null, Money.ZERO, Money.ZERO);
     }
 
     // ------------------------------------------------------------------ recalculation chunks

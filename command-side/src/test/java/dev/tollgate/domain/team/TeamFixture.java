@@ -1,7 +1,10 @@
 package dev.tollgate.domain.team;
 
+import dev.tollgate.api.CommandRefused;
 import dev.tollgate.api.team.TeamLimits;
 import org.axonframework.test.aggregate.AggregateTestFixture;
+import org.hamcrest.FeatureMatcher;
+import org.hamcrest.Matcher;
 
 /** A Team under test, given its limits as the application gives them. */
 final class TeamFixture {
@@ -17,5 +20,16 @@ final class TeamFixture {
 
     static AggregateTestFixture<Team> create() {
         return withLimits(TeamLimits.DEFAULT);
+    }
+
+    /** A refusal for a conflict (the edge's {@code 409}). */
+    static Matcher<Throwable> conflict() {
+        return new FeatureMatcher<>(org.hamcrest.Matchers.equalTo(CommandRefused.Reason.CONFLICT),
+                "a refusal for", "reason") {
+            @Override
+            protected CommandRefused.Reason featureValueOf(Throwable actual) {
+                return actual instanceof CommandRefused refused ? refused.reason() : null;
+            }
+        };
     }
 }

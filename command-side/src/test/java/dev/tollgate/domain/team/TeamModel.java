@@ -70,6 +70,7 @@ final class TeamModel {
     static final int REMOVED_WINDOW = 10_000;
     static final int RECALCULATIONS_REMEMBERED = 100;
     static final int BOOSTS_PER_ACCOUNT = 100;
+    static final int ENDED_BOOSTS_REMEMBERED = 10_000;
 
     /** One budget account: what was spent (and overran, and was corrected) in its period, what is reserved now. */
     static final class Acct {
@@ -203,6 +204,8 @@ final class TeamModel {
     final LinkedHashSet<String> removed = new LinkedHashSet<>();
     final Map<String, KeyM> keys = new LinkedHashMap<>();
     final LinkedHashMap<String, BoostM> boosts = new LinkedHashMap<>();
+    /** The ids of the last {@link #ENDED_BOOSTS_REMEMBERED} boosts ended (revoked or expired): never granted again. */
+    final LinkedHashSet<String> endedBoostIds = new LinkedHashSet<>();
     final Map<String, Req> requests = new LinkedHashMap<>();
     /** The requests reserved and not ended, in the order they were reserved. */
     final Map<String, Req> open = new LinkedHashMap<>();
@@ -427,14 +430,37 @@ final class TeamModel {
 
     // ------------------------------------------------------------------ boosts
 
-    /** {@code true} when the Team must refuse the grant: the account has its most boosts not ended. */
-    boolean refusesBoost(GrantBoost command, Instant now) {
-        if (boosts.containsKey(new BoostM(command.boostId(), command.userId(), 0, now, now).key())) {
-            return false;
+    /**
+     * Why the Team must refuse the grant (of a member's or the team's boost, never a cohort's share), or {@code null}:
+     * a conflict when its id has ended, is granted on this account with another amount or end, or on another account;
+     * the limit when the account has its most boosts not ended. A grant of the same amount and end again is a repeat.
+     */
+    CommandRefused.Reason refusesBoost(GrantBoost command, Instant now) {
+        if (endedBoostIds.contains(command.boostId())) {
+            return CommandRefused.Reason.CONFLICT;
+        }
+        BoostM granted = boosts.get(new BoostM(command.boostId(), command.userId(), 0, now, now).key());
+        if (granted != null) {
+            return granted.amount() == command.amount().nanos() && granted.endsAt().equals(command.endsAt())
+                    ? null : CommandRefused.Reason.CONFLICT;
+        }
+        if (boosts.values().stream().anyMatch(b -> b.boostId().equals(command.boostId()))) {
+            return CommandRefused.Reason.CONFLICT;
         }
         long running = boosts.values().stream().filter(b -> Objects.equals(b.userId(), command.userId()))
                 .filter(b -> now.isBefore(b.endsAt())).count();
-        return running >= BOOSTS_PER_ACCOUNT;
+        return running >= BOOSTS_PER_ACCOUNT ? CommandRefused.Reason.LIMIT_REACHED : null;
+    }
+
+    private void ended(BoostM boost) {
+        boosts.remove(boost.key());
+        boostsEnded++;
+        endedBoostIds.add(boost.boostId());
+        if (endedBoostIds.size() > ENDED_BOOSTS_REMEMBERED) {
+            Iterator<String> eldest = endedBoostIds.iterator();
+            eldest.next();
+            eldest.remove();
+        }
     }
 
     void boostGranted(GrantBoost command, Instant now, Events events) {
@@ -448,8 +474,7 @@ final class TeamModel {
         for (BoostM end : ended) {
             events.expect(new BoostExpired(teamId, end.boostId(), end.userId(), end.endsAt(), now),
                     "a grant first records the end of the account's ended boosts");
-            boosts.remove(end.key());
-            boostsEnded++;
+            ended(end);
         }
         events.expect(new BoostGranted(teamId, command.boostId(), command.userId(), command.amount(),
                 command.startsAt(), command.endsAt(), command.reason(), command.cohortId(), command.actor(), now),
@@ -466,8 +491,7 @@ final class TeamModel {
                     ? new BoostRevoked(teamId, boost.boostId(), boost.userId(), command.actor(), command.reason(), now)
                     : new BoostExpired(teamId, boost.boostId(), boost.userId(), boost.endsAt(), now),
                     "boost " + boost.key() + " is revoked");
-            boosts.remove(boost.key());
-            boostsEnded++;
+            ended(boost);
         }
     }
 
@@ -476,8 +500,7 @@ final class TeamModel {
                 .sorted(Comparator.comparing(BoostM::endsAt)).toList()) {
             events.expect(new BoostExpired(teamId, boost.boostId(), boost.userId(), boost.endsAt(), now),
                     "boost " + boost.key() + " ended");
-            boosts.remove(boost.key());
-            boostsEnded++;
+            ended(boost);
         }
     }
 

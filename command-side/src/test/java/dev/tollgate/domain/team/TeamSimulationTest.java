@@ -56,7 +56,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * A seeded simulation of the Team aggregate: random interleavings of reservations (members, team keys' users, the
  * team alone; keys with and without budgets), settlements below, at and above their reservations, releases,
- * retried lines, expiries as time passes their deadlines, boosts granted, revoked and ending, period rollovers,
+ * retried lines, expiries as time passes their deadlines, boosts granted (their ids sometimes sent again: a retry,
+ * or an id reused), revoked and ending, period rollovers,
  * budget changes of the team, its members and keys, cost corrections, members registered and removed (up to the
  * member limit). Commands go through Axon (command bus, repository, in-memory event store); every recorded event
  * and every answer is checked against an independent model ({@link TeamModel}) after every step, with the
@@ -116,7 +117,8 @@ class TeamSimulationTest {
             assertThat(stats).containsKeys("reserved", "clamped", "rejected: user", "rejected: team",
                     "rejected: key", "rejected: membership", "rejected: member_limit", "settled below",
                     "settled at", "overran", "released", "expired", "period rolled", "boost granted",
-                    "boost revoked or ended", "cost corrected", "user removed", "reloaded from events");
+                    "boost revoked or ended", "boost id sent again", "refused: CONFLICT", "cost corrected",
+                    "user removed", "reloaded from events");
             assertThat(stats.values()).allMatch(count -> count > 0);
         }
     }
@@ -188,6 +190,9 @@ class TeamSimulationTest {
         Object lastStep = "nothing";
         int requests;
         int recalculations;
+        /** The boost ids granted so far (some sent again: repeats, reuses of ended ids), with their first grant. */
+        final List<String> boostIds = new ArrayList<>();
+        final Map<String, GrantBoost> firstGrants = new java.util.HashMap<>();
         String lastRecalculation;
 
         Simulation(long seed, int length, Map<String, Long> stats) {
@@ -282,7 +287,8 @@ class TeamSimulationTest {
             } else if (roll < 73) {
                 grantBoost();
             } else if (roll < 75) {
-                RevokeBoost revoke = new RevokeBoost(TEAM, "b" + random.nextInt(12), "admin", "simulation");
+                RevokeBoost revoke = new RevokeBoost(TEAM, boostIds.isEmpty() || random.nextInt(8) == 0 ? "b-none"
+                        : boostIds.get(random.nextInt(boostIds.size())), "admin", "simulation");
                 admin(revoke, events -> model.boostRevoked(revoke, now, events));
             } else if (roll < 77) {
                 lastStep = "ExpireBoosts";
@@ -560,16 +566,32 @@ class TeamSimulationTest {
             if (!endsAt.isAfter(now)) {
                 endsAt = now.plusSeconds(60);
             }
-            GrantBoost grant = new GrantBoost(TEAM, "b" + random.nextInt(12), userId,
+            GrantBoost fresh = new GrantBoost(TEAM, "b" + boostIds.size(), userId,
                     Money.ofNanos(1_000_000 + random.nextLong(100_000_000)), startsAt, endsAt, "simulation", null,
                     "admin");
-            if (model.refusesBoost(grant, now)) {
-                refused(grant, CommandRefused.Reason.LIMIT_REACHED);
+            GrantBoost grant = fresh;
+            if (!boostIds.isEmpty() && random.nextInt(4) == 0) { // an id sent again
+                GrantBoost first = firstGrants.get(boostIds.get(random.nextInt(boostIds.size())));
+                grant = random.nextBoolean() && first.endsAt().isAfter(now) && (first.userId() == null
+                        || model.members.containsKey(first.userId()))
+                        ? new GrantBoost(TEAM, first.boostId(), first.userId(), first.amount(), now, first.endsAt(),
+                                "simulation", null, "admin") // a retry: the same terms, its start when sent again
+                        : new GrantBoost(TEAM, first.boostId(), fresh.userId(), fresh.amount(), fresh.startsAt(),
+                                fresh.endsAt(), "simulation", null, "admin"); // the id taken for another boost
+                count("boost id sent again");
+            } else {
+                boostIds.add(fresh.boostId());
+                firstGrants.put(fresh.boostId(), fresh);
+            }
+            GrantBoost sent = grant;
+            CommandRefused.Reason refusal = model.refusesBoost(sent, now);
+            if (refusal != null) {
+                refused(sent, refusal);
                 return;
             }
             int before = model.boosts.size();
-            admin(grant, events -> model.boostGranted(grant, now, events));
-            if (model.boosts.containsKey(grant.boostId() + "/" + (userId == null ? "" : userId))
+            admin(sent, events -> model.boostGranted(sent, now, events));
+            if (model.boosts.containsKey(sent.boostId() + "/" + (sent.userId() == null ? "" : sent.userId()))
                     && model.boosts.size() >= before) {
                 count("boost granted");
             }

@@ -186,4 +186,82 @@ class TeamTopUpTest {
                 .expectException(CommandRefused.class)
                 .expectExceptionMessage(org.hamcrest.Matchers.containsString("no limit"));
     }
+
+    // ------------------------------------------------------------------ a top-up's id
+
+    @Test
+    void aTopUpSentAgainWithItsIdRaisesTheAllowanceOnce() {
+        TopUpBudget topUp = new TopUpBudget("cs", "t1", "alice", Money.of("0.01"), "finance", "second semester");
+        fixture.given(thesisStudent())
+                .andGivenCurrentTime(T0)
+                .andGivenCommands(topUp)
+                .when(topUp)
+                .expectSuccessfulHandlerExecution()
+                .expectNoEvents();
+
+        // the next top-up starts from 0.003 + 0.01, not from 0.003 + 0.01 + 0.01
+        Budget after = Budget.of("0.014", BudgetPeriod.NONE);
+        fixture = TeamFixture.create();
+        fixture.given(thesisStudent())
+                .andGivenCurrentTime(T0)
+                .andGivenCommands(topUp, topUp)
+                .when(new TopUpBudget("cs", "t2", "alice", Money.of("0.001"), "finance", "a little more"))
+                .expectEvents(new BudgetToppedUp("cs", "t2", "alice", Money.of("0.001"), after, "finance",
+                        "a little more", T0, lifetime(after, "0")));
+    }
+
+    @Test
+    void aTopUpSentAgainIsNotJudgedAgainstTheAllowanceAsItIsNow() {
+        // the first was within the manager's cap; sent again at the cap, it is the same top-up, not a second one
+        Money cap = Money.of("0.01");
+        TopUpBudget topUp = new TopUpBudget("cs", "t1", "alice", Money.of("0.007"), "manager", "more", cap);
+        fixture.given(thesisStudent())
+                .andGivenCurrentTime(T0)
+                .andGivenCommands(topUp)
+                .when(topUp)
+                .expectSuccessfulHandlerExecution()
+                .expectNoEvents();
+    }
+
+    @Test
+    void aTopUpIdTakenAgainForAnotherAmountOrAccountIsRefusedAsAConflict() {
+        Budget teamAllowance = Budget.of("50", BudgetPeriod.NONE);
+        Object[] history = {
+                new TeamCreated("cs", "CS", teamAllowance, MEMBER, OverBudgetPolicy.REJECT, "admin", null,
+                        T0.minusSeconds(60), lifetime(teamAllowance, "0")),
+                new UserRegistered("cs", "alice", "alice", "Alice", ALLOWANCE, Set.of(), false, "admin",
+                        T0.minusSeconds(50), lifetime(ALLOWANCE, "0"))};
+        TopUpBudget first = new TopUpBudget("cs", "t1", "alice", Money.of("0.01"), "finance", "semester");
+
+        fixture.given(history)
+                .andGivenCurrentTime(T0)
+                .andGivenCommands(first)
+                .when(new TopUpBudget("cs", "t1", "alice", Money.of("0.02"), "finance", "semester"))
+                .expectException(TeamFixture.conflict())
+                .expectExceptionMessage(org.hamcrest.Matchers.containsString("top-up 't1' was already made, 0.01 "
+                        + "for user 'alice'"))
+                .expectNoEvents();
+
+        fixture = TeamFixture.create();
+        fixture.given(history)
+                .andGivenCurrentTime(T0)
+                .andGivenCommands(first)
+                .when(new TopUpBudget("cs", "t1", null, Money.of("0.01"), "finance", "semester"))
+                .expectException(TeamFixture.conflict())
+                .expectNoEvents();
+    }
+
+    @Test
+    void aTeamRebuiltFromItsEventsRemembersItsTopUps() {
+        // the top-up as stored by a release before the team remembered top-ups: its event alone
+        Budget after = Budget.of("0.013", BudgetPeriod.NONE);
+        fixture.given(thesisStudent())
+                .andGiven(new BudgetToppedUp("cs", "t1", "alice", Money.of("0.01"), after, "finance", "semester",
+                        T0.minusSeconds(10), lifetime(after, "0")))
+                .andGivenCurrentTime(T0)
+                .when(new TopUpBudget("cs", "t1", "alice", Money.of("0.01"), "finance", "semester"))
+                .expectSuccessfulHandlerExecution()
+                .expectNoEvents()
+                .expectState(team -> org.assertj.core.api.Assertions.assertThat(team.topUpsRemembered()).isOne());
+    }
 }

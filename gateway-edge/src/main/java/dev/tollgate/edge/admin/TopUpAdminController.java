@@ -97,15 +97,25 @@ public class TopUpAdminController {
                 .flatMap(teamId -> {
                     Principal principal = Access.requireManagerOf(exchange, teamId, "top up " + target);
                     Access.requireWithinCap(principal, amount, "a top-up", false);
-                    return send(commands, new TopUpBudget(teamId, topUpId, team ? null : id, amount, principal.id(),
-                            body.reason(), principal.isAdmin() ? null : principal.budgetCap()));
-                })
-                .then(ReadModelWait.until(() -> topUps.topUp(topUpId).flatMap(row -> {
-                    Optional<BudgetView> live = row.userId() == null ? budgets.team(row.teamId())
-                            : budgets.user(row.userId());
-                    return live.filter(b -> row.limitAfter().equals(b.limit()))
-                            .map(b -> answer(row, b));
-                })));
+                    String userId = team ? null : id;
+                    // the team makes a top-up once per id: sent again (a retry), it answers with that top-up
+                    return send(commands, new TopUpBudget(teamId, topUpId, userId, amount, principal.id(),
+                            body.reason(), principal.isAdmin() ? null : principal.budgetCap()))
+                            .then(ReadModelWait.until(() -> topUps.topUp(topUpId, teamId, userId).flatMap(row -> {
+                                Optional<BudgetView> live = userId == null ? budgets.team(teamId)
+                                        : budgets.user(userId);
+                                return live.filter(b -> showsTopUp(b, row)).map(b -> answer(row, b));
+                            })));
+                });
+    }
+
+    /**
+     * The balance has the top-up: its limit is the limit after it, or the account changed since (a top-up sent
+     * again after later changes answers with the balance as it is now).
+     */
+    private static boolean showsTopUp(BudgetView balance, TopUpView row) {
+        return row.limitAfter().equals(balance.limit())
+                || (balance.updatedAt() != null && balance.updatedAt().isAfter(row.at()));
     }
 
     @GetMapping("/admin/topups")

@@ -2,6 +2,9 @@ package dev.tollgate.edge.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tollgate.api.CommandRefused;
+import dev.tollgate.api.boost.GrantBoost;
+import dev.tollgate.api.boost.RevokeBoost;
 import dev.tollgate.api.money.Budget;
 import dev.tollgate.api.money.BudgetPeriod;
 import dev.tollgate.api.money.Money;
@@ -16,6 +19,7 @@ import dev.tollgate.api.spend.Usage;
 import dev.tollgate.api.team.CreateTeam;
 import dev.tollgate.api.team.RegisterUser;
 import dev.tollgate.api.team.TeamLimits;
+import dev.tollgate.api.topup.TopUpBudget;
 import dev.tollgate.domain.team.Team;
 import org.axonframework.common.transaction.NoTransactionManager;
 import org.axonframework.config.AggregateConfigurer;
@@ -36,11 +40,13 @@ import org.junit.jupiter.api.Test;
 
 import java.lang.reflect.Constructor;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Snapshots taken from the cached team hold exactly the state its events give (as a replay would), at the sequence
@@ -120,6 +126,46 @@ class CachedAggregateSnapshotterTest {
         assertThat(afterReload.outcomes().get(1)).as("r-39 closed").isInstanceOf(SpendOutcome.NotOpen.class);
         assertThat(afterReload.outcomes().get(2)).isInstanceOf(SpendOutcome.Reserved.class);
         assertThat(afterReload.outcomes().get(3)).as("r-38 was settled").isInstanceOf(SpendOutcome.NotOpen.class);
+    }
+
+    @Test
+    void aTeamLoadedFromASnapshotRemembersItsTopUpsAndEndedBoosts() {
+        axon = DefaultConfigurer.defaultConfiguration(false)
+                .configureSerializer(c -> serializer)
+                .configureEventStore(c -> eventStore)
+                .configureAggregate(AggregateConfigurer.defaultConfiguration(Team.class)
+                        .configureCache(c -> cache)
+                        .configureSnapshotTrigger(c -> new EventCountSnapshotTriggerDefinition(snapshotter, THRESHOLD)))
+                .registerComponent(TeamLimits.class, c -> new TeamLimits(100))
+                .start();
+        var commands = axon.commandGateway();
+        commands.sendAndWait(new CreateTeam(TEAM, "Theses", Budget.of("1000", BudgetPeriod.MONTHLY),
+                Budget.of("10", BudgetPeriod.MONTHLY), OverBudgetPolicy.CLAMP, "admin", null));
+        commands.sendAndWait(new RegisterUser(TEAM, "thesis", null, null, Budget.of("1", BudgetPeriod.NONE), null,
+                "admin"));
+        TopUpBudget topUp = new TopUpBudget(TEAM, "t1", "thesis", Money.of("2"), "finance", "second semester");
+        commands.sendAndWait(topUp);
+        Instant now = Instant.now();
+        GrantBoost grant = new GrantBoost(TEAM, "b1", null, Money.of("5"), now, now.plusSeconds(3600), "exam", null,
+                "admin");
+        commands.sendAndWait(grant);
+        commands.sendAndWait(new RevokeBoost(TEAM, "b1", "admin", "mistake"));
+        for (int n = 0; n < THRESHOLD; n++) {
+            commands.sendAndWait(new RecordSpendBatch(TEAM, List.of(reserve("s-" + n, "thesis"))));
+        }
+        DomainEventMessage<?> snapshot = engine.readSnapshot(TEAM).orElseThrow();
+        String stored = new String(snapshot.serializePayload(serializer, byte[].class).getData(),
+                java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(stored).contains("\"recentTopUps\":{\"t1\"").contains("\"endedBoostIds\":[\"b1\"]");
+
+        // loaded from the snapshot (and the events after it), it still knows both
+        cache.removeAll();
+        long events = engine.readEvents(TEAM).asStream().count();
+        commands.sendAndWait(topUp);
+        assertThat(engine.readEvents(TEAM).asStream().count()).as("the top-up sent again changes nothing")
+                .isEqualTo(events);
+        assertThatThrownBy(() -> commands.sendAndWait(grant)).isInstanceOfSatisfying(CommandRefused.class,
+                refused -> assertThat(refused.reason()).isEqualTo(CommandRefused.Reason.CONFLICT));
     }
 
     private static SettleSpend settle38() {

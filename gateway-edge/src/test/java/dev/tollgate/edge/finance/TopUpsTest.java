@@ -105,4 +105,54 @@ class TopUpsTest extends GatewayTestSupport {
         assertThat(http().post("/admin/topups", MASTER_KEY, Map.of("target", "user:" + user, "amount", "10",
                 "reason", "the dean agreed")).status()).as("an admin has no cap").isEqualTo(201);
     }
+
+    @Test
+    void aTopUpSentAgainWithItsIdRaisesTheAllowanceOnceAndAnswersWithThatTopUp() {
+        String team = newTeam(null, "1", "clamp");
+        String user = unique("thesis");
+        Http.Response created = http().post("/admin/users", MASTER_KEY, Map.of("id", user, "team_id", team,
+                "name", "Thesis student", "budget", Map.of("limit", "20", "period", "none")));
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        String topUpId = unique("topup-retry");
+        Map<String, Object> body = Map.of("id", topUpId, "target", "user:" + user, "amount", "10",
+                "reason", "second semester");
+
+        Http.Response first = http().post("/admin/topups", MASTER_KEY, body);
+        assertThat(first.status()).as(first.body()).isEqualTo(201);
+        assertThat(first.json().path("limit_after").asText()).isEqualTo("30");
+        // a client's retry after a timeout: the same top-up
+        Http.Response retried = http().post("/admin/topups", MASTER_KEY, body);
+        assertThat(retried.status()).as(retried.body()).isEqualTo(201);
+        assertThat(retried.json()).as("answered as the first was").isEqualTo(first.json());
+        assertThat(toppedUp(team)).as("the allowance grew once").isEqualTo(1);
+
+        // the id taken again for another amount or account is refused
+        Http.Response otherAmount = http().post("/admin/topups", MASTER_KEY, Map.of("id", topUpId,
+                "target", "user:" + user, "amount", "11", "reason", "second semester"));
+        assertThat(otherAmount.status()).as(otherAmount.body()).isEqualTo(409);
+        assertThat(otherAmount.json().path("error").path("code").asText()).isEqualTo("conflict");
+        assertThat(http().post("/admin/topups", MASTER_KEY, Map.of("id", topUpId, "target", "team:" + team,
+                "amount", "10", "reason", "second semester")).status()).isEqualTo(409);
+
+        // sent again after a later top-up: the first top-up, with the balance as it is now
+        Http.Response later = http().post("/admin/topups", MASTER_KEY, Map.of("target", "user:" + user,
+                "amount", "5", "reason", "third semester"));
+        assertThat(later.json().path("limit_after").asText()).as(later.body()).isEqualTo("35");
+        Http.Response late = http().post("/admin/topups", MASTER_KEY, body);
+        assertThat(late.status()).as(late.body()).isEqualTo(201);
+        assertThat(late.json().path("id").asText()).isEqualTo(topUpId);
+        assertThat(late.json().path("limit_after").asText()).isEqualTo("30");
+        assertThat(late.json().path("balance").path("limit").asText()).isEqualTo("35");
+
+        assertThat(toppedUp(team)).as("two top-ups").isEqualTo(2);
+        assertThat(budgetOf("users", user).path("limit").asText()).isEqualTo("35");
+        JsonNode listed = http().get("/admin/topups?team_id=" + team, MASTER_KEY).json().path("data");
+        assertThat(listed).hasSize(2);
+    }
+
+    /** The team's BudgetToppedUp events in the event store: what the ledger did, whatever the read model shows. */
+    private int toppedUp(String team) {
+        return dsl.fetchCount(dsl.selectOne().from("domainevententry").where("aggregateidentifier = ?", team)
+                .and("payloadtype = 'dev.tollgate.api.topup.BudgetToppedUp'"));
+    }
 }

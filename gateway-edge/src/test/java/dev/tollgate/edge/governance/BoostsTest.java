@@ -242,6 +242,38 @@ class BoostsTest extends GatewayTestSupport {
         assertThat(budgetOf("teams", team).path("effective_limit").asText()).as("nothing left behind").isEqualTo("1");
     }
 
+    @Test
+    void aGrantSentAgainIsARepeatWhileItsBoostRunsAndAConflictOnceItWasRevoked() {
+        String team = newTeam(null, "0.001", "reject");
+        String user = newUser(team, null);
+        String boostId = unique("boost-retry");
+        // no starts_at: the boost starts when the grant is received, so a retry's start is a moment later
+        Map<String, Object> body = Map.of("id", boostId, "target", "user:" + user, "amount", "0.005",
+                "ends_at", inSeconds(3600), "reason", "thesis");
+        Http.Response first = grant(body);
+        assertThat(first.status()).as(first.body()).isEqualTo(201);
+
+        Http.Response retried = grant(body);
+        assertThat(retried.status()).as("a client's retry: " + retried.body()).isEqualTo(201);
+        assertThat(retried.json()).as("answered as the first was").isEqualTo(first.json());
+        assertError(grant(Map.of("id", boostId, "target", "user:" + user, "amount", "0.5", "ends_at",
+                inSeconds(3600), "reason", "thesis")), 409, null);
+
+        assertThat(http().delete("/admin/boosts/" + boostId + "?reason=mistake", MASTER_KEY).status())
+                .isEqualTo(200);
+        Http.Response again = grant(body);
+        assertError(again, 409, null);
+        assertThat(again.json().path("error").path("message").asText()).contains("has ended");
+
+        assertThat(dsl.fetchCount(dsl.selectOne().from("domainevententry").where("aggregateidentifier = ?", team)
+                .and("payloadtype = 'dev.tollgate.api.boost.BoostGranted'"))).as("granted once").isEqualTo(1);
+        assertThat(http().get("/admin/boosts/" + boostId, MASTER_KEY).json().path("accounts").get(0)
+                .path("status").asText()).isEqualTo("revoked");
+        assertThat(chat(newUserKey(user, List.of()), "gpt-test", WORST_CASE_0_002).status())
+                .as("the revoked boost is not in force: the member budget of 0.001 is").isEqualTo(429);
+        assertThat(budgetOf("users", user).path("effective_limit").asText()).isEqualTo("0.001");
+    }
+
     static void assertError(Http.Response response, int status, String param) {
         assertThat(response.status()).as(response.body()).isEqualTo(status);
         JsonNode error = response.json().path("error");

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tollgate.api.CommandRefused;
 import dev.tollgate.api.access.ChangeCredentialScope;
 import dev.tollgate.api.access.Role;
+import dev.tollgate.api.boost.GrantBoost;
 import dev.tollgate.api.key.RotateKey;
 import dev.tollgate.api.money.ModelPrice;
 import dev.tollgate.api.money.Money;
@@ -172,6 +173,16 @@ class StoredEventsCompatibilityTest {
         assertThatThrownBy(() -> commands.sendAndWait(new RegisterUser("compat-other", StoredEventsFixtureWriter.BOB,
                 null, "Bob", null, Set.of(), "master"))).isInstanceOf(CommandRefused.class)
                 .hasMessageContaining("unique across teams");
+    }
+
+    @Test
+    void aTeamRebuiltFromStoredEventsDoesNotGrantABoostItsHistoryRevoked() {
+        java.time.Instant now = java.time.Instant.now();
+        assertThatThrownBy(() -> commands.sendAndWait(new GrantBoost(TEAM, "fx-boost-ada", "fx-ada", Money.of("1"),
+                now, now.plusSeconds(86_400), "thesis", null, "master")))
+                .isInstanceOfSatisfying(CommandRefused.class, refused -> assertThat(refused.reason())
+                        .isEqualTo(CommandRefused.Reason.CONFLICT))
+                .hasMessageContaining("has ended");
     }
 
     @Test

@@ -26,6 +26,15 @@ public class TopUpQueries {
         return dsl.selectFrom(TOP_UPS).where(TOP_UPS.TOPUP_ID.eq(topUpId)).fetchOptional().map(TopUpQueries::view);
     }
 
+    /**
+     * The top-up {@code topUpId} of one account ({@code userId == null}: the team's own allowance): a team decides
+     * its own top-ups' ids, so another team may have used the same id.
+     */
+    public Optional<TopUpView> topUp(String topUpId, String teamId, String userId) {
+        return dsl.selectFrom(TOP_UPS).where(TOP_UPS.TOPUP_ID.eq(topUpId)).and(TOP_UPS.TEAM_ID.eq(teamId))
+                .and(TOP_UPS.USER_ID.eq(userId == null ? "" : userId)).fetchOptional().map(TopUpQueries::view);
+    }
+
     /** The top-ups of a team (its own and its members'), or of every team when {@code teamId} is null; newest first. */
     public List<TopUpView> topUps(String teamId, Condition scope, int limit) {
         Condition where = teamId == null ? DSL.noCondition() : TOP_UPS.TEAM_ID.eq(teamId);
