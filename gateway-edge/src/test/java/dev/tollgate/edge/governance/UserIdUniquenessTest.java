@@ -175,7 +175,7 @@ class UserIdUniquenessTest extends GatewayTestSupport {
         String to = newTeam(null, "1", "clamp");
         String holder = newTeam(null, "1", "clamp");
         String user = newUser(from, null);
-        // as V12 leaves an id that was registered in two teams before it: the other team holds the claim
+        // as V13 leaves an id that was registered in two teams before it: the other team holds the claim
         dsl.execute("UPDATE user_id_claims SET team_id = ? WHERE user_id = ?", holder, user);
 
         Http.Response moved = http().post("/admin/users/" + user + "/move", MASTER_KEY, Map.of("to_team", to,

@@ -83,7 +83,7 @@ class StoredEventsCompatibilityTest {
         fixture = StoredEvents.read(FIXTURE);
         postgres = EmbeddedPostgres.builder().start();
         // the schema the release that wrote the fixture would have had at most; the application migrates the rest
-        // at its start, over the stored events (V12 claims their user ids)
+        // at its start, over the stored events (V13 claims their user ids)
         Flyway.configure().dataSource(postgres.getPostgresDatabase()).locations("classpath:db/migration")
                 .target("11").load().migrate();
         fixture.storeInto(postgres.getPostgresDatabase());

@@ -77,7 +77,7 @@ class UserIdClaimsTest {
 
     @Test
     void aMoveHandsOnAnIdWhateverTeamHeldIt() {
-        claims.on(registered("cs", user, false)); // and, before V12, in "math" too: a move from there goes ahead
+        claims.on(registered("cs", user, false)); // and, before V13, in "math" too: a move from there goes ahead
 
         claims.on(movedIn("physics", "math"));
 

@@ -14,7 +14,7 @@ import java.util.UUID;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * V12 claims the user ids of the events stored before it, from the event store: each for the team the directory
+ * V13 claims the user ids of the events stored before it, from the event store: each for the team the directory
  * shows (its last move's, else its first registration's), an id already in two teams for the first, without failing.
  */
 class UserIdClaimsBackfillTest {
@@ -25,11 +25,11 @@ class UserIdClaimsBackfillTest {
     @Test
     void theStoredRegistrationsAndMovesAreClaimedAsTheDirectoryShowsThem() throws Exception {
         try (EmbeddedPostgres postgres = EmbeddedPostgres.builder().start()) {
-            Flyway.configure().dataSource(postgres.getPostgresDatabase()).target("11").load().migrate();
+            Flyway.configure().dataSource(postgres.getPostgresDatabase()).target("12").load().migrate();
             DSLContext dsl = DSL.using(postgres.getPostgresDatabase(), SQLDialect.POSTGRES);
             store(dsl, "cs", REGISTERED, "{\"teamId\":\"cs\",\"userId\":\"only\",\"externalId\":null}");
             store(dsl, "cs", REGISTERED, "{\"teamId\":\"cs\",\"userId\":\"twice\"}");
-            store(dsl, "math", REGISTERED, "{\"teamId\":\"math\",\"userId\":\"twice\"}"); // the race, before V12
+            store(dsl, "math", REGISTERED, "{\"teamId\":\"math\",\"userId\":\"twice\"}"); // the race, before V13
             store(dsl, "cs", REGISTERED, "{\"teamId\":\"cs\",\"userId\":\"mover\"}");
             store(dsl, "math", MOVED_IN, "{\"teamId\":\"math\",\"userId\":\"mover\",\"fromTeamId\":\"cs\"}");
             store(dsl, "cs", REGISTERED, "{\"teamId\":\"cs\",\"userId\":\"back\"}");
