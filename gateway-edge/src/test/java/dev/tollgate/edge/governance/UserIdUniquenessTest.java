@@ -103,7 +103,9 @@ class UserIdUniquenessTest extends GatewayTestSupport {
                 "reason", "changed course"));
         assertThat(moved.status()).as(moved.body()).isEqualTo(200);
         assertThat(moved.json().path("team_id").asText()).isEqualTo(to);
-        assertThat(audit(user)).contains("user.moved_in").doesNotContain("user.moved_out");
+        // the audit trail is a projection: it shows the move once it has caught up
+        await().untilAsserted(() -> assertThat(audit(user)).contains("user.moved_in"));
+        assertThat(audit(user)).doesNotContain("user.moved_out");
 
         // under way: the id is the new team's; the old team still holds their request
         assertThat(register(user, third).status()).as("another team").isEqualTo(409);
