@@ -50,10 +50,25 @@ class ReplayTest extends GatewayTestSupport {
         }
         http().put("/admin/users/" + user + "/budget", MASTER_KEY, Map.of("limit", "3", "period", "weekly",
                 "reason", "replay"));
+        // a member who spends in a team, moves away, spends there, and comes back: the replay meets both moves
+        String other = newTeam("1", "0.002", "clamp");
+        String mover = newUser(team, null);
+        for (String to : List.of(other, team)) {
+            assertThat(http().post("/v1/chat/completions", newUserKey(mover, List.of()), Map.of("model", "gpt-test",
+                    "max_tokens", 50, "messages", List.of(Map.of("role", "user", "content", "replay me"))))
+                    .status()).isEqualTo(200);
+            Http.Response moved = http().post("/admin/users/" + mover + "/move", MASTER_KEY, Map.of("to_team", to,
+                    "reason", "replay"));
+            assertThat(moved.status()).as(moved.body()).isEqualTo(200);
+            await().until(() -> to.equals(http().get("/admin/users/" + mover, MASTER_KEY).json().path("team_id")
+                    .asText()));
+        }
+        await().until(() -> team.equals(dsl.fetchValue("select team_id from budget_status where account_type = "
+                + "'user' and account_id = ?", mover)));
         // this test's requests all settled (another test's reservation still open is in both snapshots alike)
-        await().until(() -> dsl.fetchCount(MESSAGE_COSTS, MESSAGE_COSTS.TEAM_ID.eq(team)
+        await().until(() -> dsl.fetchCount(MESSAGE_COSTS, MESSAGE_COSTS.TEAM_ID.in(team, other)
                 .and(MESSAGE_COSTS.OUTCOME.eq("reserved"))) == 0
-                && dsl.fetchCount(MESSAGE_COSTS, MESSAGE_COSTS.TEAM_ID.eq(team)) == 5);
+                && dsl.fetchCount(MESSAGE_COSTS, MESSAGE_COSTS.TEAM_ID.eq(team)) == 6);
         List<String> before = snapshot();
 
         for (String name : List.of("message-costs", "budget-status", "directory", "audit", "spend-rollups")) {

@@ -29,11 +29,13 @@ import java.time.Instant;
 import java.sql.PreparedStatement;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.StringJoiner;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 import static dev.tollgate.projection.support.Columns.amount;
 import static dev.tollgate.readmodel.Tables.BUDGET_STATUS;
@@ -56,6 +58,8 @@ public class BudgetStatusProjection {
 
     private final DSLContext dsl;
     private final BatchCoalescer<String, BalanceRow> balances;
+    /** Numbers the moves in the order they are handled: a batch writes a member's rows in the order of their moves. */
+    private final AtomicLong moves = new AtomicLong();
 
     public BudgetStatusProjection(DSLContext dsl) {
         this.dsl = dsl;
@@ -64,28 +68,35 @@ public class BudgetStatusProjection {
 
     /**
      * A balance to write; {@code followsTeamDefault == null} leaves that column as it is. A row of one team never
-     * overwrites another team's ({@code movedIn} is the one that does: a member's account opened in their new team).
+     * overwrites another team's, except a move's: a member's account opened in their new team. {@code move} numbers
+     * that move among the moves this projection handled ({@link #NO_MOVE} for a row no move opened), so that a batch
+     * holding a member's moves there and back again writes their rows in that order.
      */
     record BalanceRow(String type, String accountId, String teamId, AccountBalance balance, Boolean followsTeamDefault,
-                      long sequence, Instant at, boolean movedIn) {
+                      long sequence, Instant at, long move) {
+
+        static final long NO_MOVE = -1;
 
         BalanceRow(String type, String accountId, String teamId, AccountBalance balance, Boolean followsTeamDefault,
                    long sequence, Instant at) {
-            this(type, accountId, teamId, balance, followsTeamDefault, sequence, at, false);
+            this(type, accountId, teamId, balance, followsTeamDefault, sequence, at, NO_MOVE);
         }
 
-        /** The later of two rows of one account, keeping what the earlier one said about the member default. */
+        boolean movedIn() {
+            return move != NO_MOVE;
+        }
+
+        /**
+         * The later of two rows of one account in one team, keeping what the earlier one said about the member default
+         * and the move that opened the account (changed in the same batch, it still takes the member's row over).
+         */
         static BalanceRow latest(BalanceRow a, BalanceRow b) {
             BalanceRow older = a.sequence() <= b.sequence() ? a : b;
             BalanceRow newer = older == a ? b : a;
-            if (older.movedIn() && !newer.movedIn()) {
-                // the account opened by a move, then changed in the same batch: it still takes the member's row over
-                newer = new BalanceRow(newer.type(), newer.accountId(), newer.teamId(), newer.balance(),
-                        newer.followsTeamDefault(), newer.sequence(), newer.at(), true);
-            }
-            return newer.followsTeamDefault() != null || older.followsTeamDefault() == null ? newer
-                    : new BalanceRow(newer.type(), newer.accountId(), newer.teamId(), newer.balance(),
-                    older.followsTeamDefault(), newer.sequence(), newer.at(), newer.movedIn() || older.movedIn());
+            Boolean followsTeamDefault = newer.followsTeamDefault() != null ? newer.followsTeamDefault()
+                    : older.followsTeamDefault();
+            return new BalanceRow(newer.type(), newer.accountId(), newer.teamId(), newer.balance(), followsTeamDefault,
+                    newer.sequence(), newer.at(), Math.max(older.move(), newer.move()));
         }
     }
 
@@ -139,7 +150,7 @@ public class BudgetStatusProjection {
     @EventHandler
     void on(UserMovedIn event, @SequenceNumber long sequence) {
         balances.add(USER + "/" + event.teamId() + "/" + event.userId(), new BalanceRow(USER, event.userId(),
-                event.teamId(), event.userBalance(), true, sequence, event.at(), true));
+                event.teamId(), event.userBalance(), true, sequence, event.at(), moves.getAndIncrement()));
     }
 
     @EventHandler
@@ -220,12 +231,16 @@ public class BudgetStatusProjection {
      * is a move's), the rows' values as one text array per column ({@link TextArrayRows}). An account may appear
      * twice in one batch (a member who moved: once per team); PostgreSQL refuses an upsert that meets one row twice
      * ("ON CONFLICT DO UPDATE command cannot affect row a second time"), so the rows go in layers, each holding an
-     * account at most once, in the order the batch met them: the same outcome as one statement per row.
+     * account at most once. A member's rows go in the order of their moves, the rows no move opened first (they
+     * never take over another team's row): the last move decides the team, as it does event by event, also when a
+     * member moved away and back in one batch.
      */
     private void write(Collection<BalanceRow> rows) {
+        List<BalanceRow> inMoveOrder = new ArrayList<>(rows);
+        inMoveOrder.sort(Comparator.comparingLong(BalanceRow::move));
         List<List<BalanceRow>> layers = new ArrayList<>();
         Map<String, Integer> seen = new HashMap<>();
-        for (BalanceRow row : rows) {
+        for (BalanceRow row : inMoveOrder) {
             int layer = seen.merge(row.type() + "/" + row.accountId(), 1, Integer::sum) - 1;
             if (layer == layers.size()) {
                 layers.add(new ArrayList<>());

@@ -108,6 +108,51 @@ class BudgetStatusProjectionTest {
     }
 
     @Test
+    void aMemberMovedAwayAndBackHasTheirFirstTeamsRowEventByEvent() {
+        awayAndBack();
+
+        assertMovedBack();
+    }
+
+    @Test
+    void aMemberMovedAwayAndBackInOneBatchHasTheirFirstTeamsRowAsEventByEvent() {
+        // as a replay meets them: both moves, and a request of theirs settling in the team they left, in one batch
+        UnitOfWork<?> batch = DefaultUnitOfWork.startAndGet(null);
+        awayAndBack();
+        batch.commit();
+
+        assertMovedBack();
+    }
+
+    /** Alice moves from cs to math and back to cs; a request she made in math settles there after she left. */
+    void awayAndBack() {
+        given();
+        projection.on(reserved("r1", "0", "0.5", "0.5"), 2);
+        projection.on(new UserMovedIn("mv-1", "math", "alice", "cs", "alice", Set.of(), "admin", "changed course", T0,
+                balance(Budget.of("2", BudgetPeriod.MONTHLY), "0", "0")), 1);
+        projection.on(new SpendSettled("r1", "cs", "alice", "k1", "m", "p", "d", new Usage(10, 10, 0, 0),
+                Money.of("0.5"), Money.of("0.1"), "v1", 10, T0, T0, balance(TEAM, "0.1", "0"),
+                balance(MEMBER, "0.1", "0"), null), 3);
+        projection.on(new SpendReserved("r2", "math", "alice", "k1", "m", Money.of("0.5"), 100, 100, false, T0,
+                T0.plusSeconds(900), Map.of(), balance(TEAM, "0", "0.5"),
+                balance(Budget.of("2", BudgetPeriod.MONTHLY), "0", "0.5"), null), 2);
+        projection.on(new UserMovedIn("mv-2", "cs", "alice", "math", "alice", Set.of(), "admin", "changed back", T0,
+                balance(Budget.of("7", BudgetPeriod.MONTHLY), "0", "0")), 4);
+        projection.on(new SpendSettled("r2", "math", "alice", "k1", "m", "p", "d", new Usage(10, 10, 0, 0),
+                Money.of("0.5"), Money.of("0.2"), "v1", 10, T0, T0, balance(TEAM, "0.2", "0"),
+                balance(Budget.of("2", BudgetPeriod.MONTHLY), "0.2", "0"), null), 3);
+    }
+
+    void assertMovedBack() {
+        BudgetStatusRecord alice = row("user", "alice");
+        assertThat(alice.getTeamId()).isEqualTo("cs");
+        assertThat(alice.getBudgetLimit()).isEqualByComparingTo("7");
+        assertThat(alice.getSpent()).isEqualByComparingTo("0");
+        assertThat(alice.getEventSequence()).isEqualTo(4);
+        assertThat(row("team", "math").getSpent()).as("the team she left is charged").isEqualByComparingTo("0.2");
+    }
+
+    @Test
     void copiesTheBalanceEachEventCarries() {
         given();
         projection.on(reserved("r1", "0", "0.5", "0.5"), 2);
