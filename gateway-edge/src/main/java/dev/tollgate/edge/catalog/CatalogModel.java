@@ -32,7 +32,7 @@ public record CatalogModel(String name, long maxOutputTokens, ModelPrice configu
                         String deploymentName, String upstreamModel, TollgateProperties.Deployment deployment) {
         this(name, maxOutputTokens, configuredPrice, provider, deploymentName, upstreamModel, deployment, List.of(),
                 null, ModelRouting.DEFAULT,
-                TollgateProperties.defaults(TollgateProperties.Model.class).maxImageTokens(), false);
+                TollgateProperties.Model.DEFAULT_MAX_IMAGE_TOKENS, false);
     }
 
     /** The model on each of its deployments, in the configuration's order. */

@@ -107,7 +107,7 @@ public class ModelCatalog {
         if (model.maxOutputTokens() < 1) {
             throw new IllegalStateException("Model '" + model.name() + "': max-output-tokens must be positive.");
         }
-        if (model.maxImageTokens() < 1) {
+        if (model.maxImageTokens() != null && model.maxImageTokens() < 1) {
             throw new IllegalStateException("Model '" + model.name() + "': max-image-tokens must be positive.");
         }
         if (model.contextWindow() != null && model.contextWindow() < 1) {
@@ -136,6 +136,7 @@ public class ModelCatalog {
         ModelPrice price = price(model);
         boolean hiddenReasoning = hiddenReasoning(model, configured);
         Long contextWindow = contextWindow(model, configured);
+        long maxImageTokens = maxImageTokens(model, configured);
         List<CatalogModel> deployments = new java.util.ArrayList<>();
         for (int i = 0; i < configured.size(); i++) {
             TollgateProperties.Deployment deployment = configured.get(i);
@@ -162,13 +163,31 @@ public class ModelCatalog {
                     : configured.size() == 1 ? model.name() : model.name() + "-" + (i + 1);
             deployments.add(new CatalogModel(model.name(), model.maxOutputTokens(), price, provider, name,
                     deployment.upstreamModel() == null ? model.name() : deployment.upstreamModel(),
-                    deployment, List.of(), contextWindow, routing, model.maxImageTokens(),
-                    hiddenReasoning));
+                    deployment, List.of(), contextWindow, routing, maxImageTokens, hiddenReasoning));
         }
         CatalogModel first = deployments.get(0);
         return new CatalogModel(model.name(), model.maxOutputTokens(), price, first.provider(),
                 first.deploymentName(), first.upstreamModel(), first.deployment(), List.copyOf(deployments),
-                contextWindow, routing, model.maxImageTokens(), hiddenReasoning);
+                contextWindow, routing, maxImageTokens, hiddenReasoning);
+    }
+
+    /**
+     * What one image counts for at most on the model: as the operator says, else the largest of what OpenAI's known
+     * families among its deployments count ({@link OpenAiModelFamilies#maxImageTokens}: gpt-4o-mini's 48,169), and
+     * at least {@link TollgateProperties.Model#DEFAULT_MAX_IMAGE_TOKENS}. A value below what the answering model
+     * counts lets a request cost more than was reserved; one above it only holds budget until the settlement.
+     */
+    private static long maxImageTokens(TollgateProperties.Model model,
+                                       List<TollgateProperties.Deployment> configured) {
+        if (model.maxImageTokens() != null) {
+            return model.maxImageTokens();
+        }
+        long largest = TollgateProperties.Model.DEFAULT_MAX_IMAGE_TOKENS;
+        for (TollgateProperties.Deployment deployment : configured) {
+            String upstream = deployment.upstreamModel() == null ? model.name() : deployment.upstreamModel();
+            largest = Math.max(largest, OpenAiModelFamilies.maxImageTokens(upstream).orElse(largest));
+        }
+        return largest;
     }
 
     /**

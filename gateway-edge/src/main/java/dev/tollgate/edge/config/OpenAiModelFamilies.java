@@ -79,12 +79,26 @@ public final class OpenAiModelFamilies {
         return "openai".equals(provider) || "azure".equals(provider);
     }
 
+    /** How a router (OpenRouter, LiteLLM) names OpenAI's models: {@code openai/o3}. */
+    private static final String ROUTER_PREFIX = "openai/";
+
     /**
-     * Whether {@code upstreamModel} names one of OpenAI's reasoning models as OpenAI and Azure name them (a name
-     * behind a router's prefix, such as OpenRouter's {@code openai/o3}, is that router's to translate).
+     * Whether {@code upstreamModel} names one of OpenAI's reasoning models as OpenAI and Azure name them. This decides
+     * the output limit's field, so a name behind a router's prefix, such as OpenRouter's {@code openai/o3}, is not
+     * one: the router takes {@code max_tokens} and translates it.
      */
     public static boolean isReasoning(String upstreamModel) {
         return upstreamModel != null && REASONING.matcher(upstreamModel).lookingAt();
+    }
+
+    /**
+     * The name of one of OpenAI's models as OpenAI names it: {@code upstreamModel} itself, or what follows a router's
+     * {@code openai/}. What a model reads, bills and hides is the same behind a router, so the defaults that keep
+     * budgets safe (hidden reasoning, search fees, image tokens, context windows) apply there too.
+     */
+    private static String openAiName(String upstreamModel) {
+        return upstreamModel != null && upstreamModel.startsWith(ROUTER_PREFIX)
+                ? upstreamModel.substring(ROUTER_PREFIX.length()) : upstreamModel;
     }
 
     /**
@@ -93,7 +107,8 @@ public final class OpenAiModelFamilies {
      * directly though their names match.
      */
     public static boolean hidesReasoning(String upstreamModel) {
-        return isReasoning(upstreamModel) && !upstreamModel.contains("-chat") && !isWebSearch(upstreamModel);
+        String name = openAiName(upstreamModel);
+        return isReasoning(name) && !name.contains("-chat") && !isWebSearch(name);
     }
 
     /**
@@ -102,14 +117,16 @@ public final class OpenAiModelFamilies {
      * web, billed per call beside the tokens and absent from the usage.
      */
     public static boolean isWebSearch(String upstreamModel) {
-        return upstreamModel != null && upstreamModel.startsWith("gpt-") && upstreamModel.contains("-search-");
+        String name = openAiName(upstreamModel);
+        return name != null && name.startsWith("gpt-") && name.contains("-search-");
     }
 
     /** The most prompt tokens one image counts for on {@code upstreamModel}; empty when its family is not known. */
     public static OptionalLong maxImageTokens(String upstreamModel) {
-        if (upstreamModel != null) {
+        String name = openAiName(upstreamModel);
+        if (name != null) {
             for (ImageTokens family : IMAGE_TOKENS) {
-                if (upstreamModel.startsWith(family.prefix())) {
+                if (name.startsWith(family.prefix())) {
                     return OptionalLong.of(family.tokens());
                 }
             }
@@ -118,8 +135,8 @@ public final class OpenAiModelFamilies {
     }
 
     /**
-     * The context window of {@code upstreamModel} as OpenAI names it at its API; empty when its family is not known
-     * (a name behind a router's prefix, such as OpenRouter's {@code openai/o3}, is unknown too).
+     * The context window of {@code upstreamModel} as OpenAI names it at its API, or behind a router's
+     * {@code openai/}; empty when its family is not known.
      */
     public static OptionalLong contextWindow(String upstreamModel) {
         ContextWindow family = contextWindowFamily(upstreamModel);
@@ -143,11 +160,12 @@ public final class OpenAiModelFamilies {
     }
 
     private static ContextWindow contextWindowFamily(String upstreamModel) {
-        if (upstreamModel != null) {
+        String model = openAiName(upstreamModel);
+        if (model != null) {
             for (ContextWindow family : CONTEXT_WINDOWS) {
                 String name = family.family();
-                if (upstreamModel.startsWith(name)
-                        && (upstreamModel.length() == name.length() || upstreamModel.charAt(name.length()) == '-')) {
+                if (model.startsWith(name)
+                        && (model.length() == name.length() || model.charAt(name.length()) == '-')) {
                     return family;
                 }
             }

@@ -434,9 +434,9 @@ public record TollgateProperties(
      *                        unknown, never too small. A prompt that does not fit goes to the context-window
      *                        fallbacks.
      * @param maxImageTokens  the most prompt tokens one image counts for on this model (its worst case, reserved for
-     *                        each image a prompt holds). The default, 1600, covers gpt-4o (at most 1,445: 8 tiles) and
-     *                        Claude (about 1,600 for an image it does not resize); models that count more
-     *                        (gpt-4o-mini, gpt-4.1-mini...) need their own value (docs/configuration.md)
+     *                        each image a prompt holds); {@code null} (not set): the largest of what OpenAI's known
+     *                        families among its deployments count (gpt-4o-mini 48,169...: ModelCatalog,
+     *                        docs/configuration.md), and at least {@link #DEFAULT_MAX_IMAGE_TOKENS}
      * @param hiddenReasoning whether the model reasons without streaming its reasoning; {@code null} (not set): as
      *                        OpenAI's reasoning models served under their names (ModelCatalog, docs/configuration.md)
      * @param kind            what the model does, and so the routes it serves: {@code chat} (chat completions,
@@ -449,13 +449,19 @@ public record TollgateProperties(
     public record Model(String name,
                         @DefaultValue("4096") long maxOutputTokens,
                         Long contextWindow,
-                        @DefaultValue("1600") long maxImageTokens,
+                        Long maxImageTokens,
                         Boolean hiddenReasoning,
                         @DefaultValue("chat") String kind,
                         @DefaultValue Prices prices,
                         @DefaultValue Deployment deployment,
                         List<Deployment> deployments,
                         @DefaultValue RoutingOverrides routing) {
+
+        /**
+         * What one image counts for on a model of no known family: gpt-4o counts at most 1,445 (8 tiles), Claude
+         * about 1,600 for an image it does not resize.
+         */
+        public static final long DEFAULT_MAX_IMAGE_TOKENS = 1600;
 
         public Model {
             deployments = deployments == null ? List.of() : List.copyOf(deployments);

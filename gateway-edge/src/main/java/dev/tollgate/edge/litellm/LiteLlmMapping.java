@@ -330,7 +330,7 @@ public final class LiteLlmMapping {
         // Without it, the catalog gives OpenAI's known families their window, as for a model of tollgate.models.
         // LiteLLM has no setting for what one image counts (it computes it per request), nor for a model that does
         // not stream its reasoning: OpenAI's known families get their values, the others Tollgate's defaults.
-        long maxImageTokens = unset.maxImageTokens();
+        long maxImageTokens = TollgateProperties.Model.DEFAULT_MAX_IMAGE_TOKENS;
         boolean hiddenReasoning = Boolean.TRUE.equals(unset.hiddenReasoning());
         for (Deployment d : group) {
             maxImageTokens = Math.max(maxImageTokens,

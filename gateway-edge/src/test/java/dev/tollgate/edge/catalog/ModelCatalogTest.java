@@ -185,6 +185,25 @@ class ModelCatalogTest {
     }
 
     @Test
+    void aModelOfAFamilyThatCountsImagesHigherIsReservedAtItsFamilysCountUnlessTheOperatorSaysOtherwise() {
+        Map<String, Object> mini = model("mini", "1", "2", false, "openai");
+        mini.put("deployment.upstream-model", "gpt-4o-mini-2024-07-18");
+        Map<String, Object> routed = model("routed-mini", "1", "2", false, "openai");
+        routed.put("deployment.upstream-model", "openai/gpt-4o-mini");
+        Map<String, Object> set = model("gpt-4o-mini", "1", "2", false, "openai");
+        set.put("max-image-tokens", 3000);
+        ModelCatalog catalog = catalog(mini, routed, set, model("gpt-4o", "1", "2", false, "openai"));
+
+        assertThat(catalog.find("mini").orElseThrow().maxImageTokens()).isEqualTo(48_169);
+        assertThat(catalog.find("routed-mini").orElseThrow().maxImageTokens()).as("behind a router's openai/")
+                .isEqualTo(48_169);
+        assertThat(catalog.find("gpt-4o-mini").orElseThrow().maxImageTokens()).as("the operator's value")
+                .isEqualTo(3000);
+        assertThat(catalog.find("gpt-4o").orElseThrow().maxImageTokens()).as("gpt-4o's 1,445 is below the default")
+                .isEqualTo(1600);
+    }
+
+    @Test
     void refusesMaxImageTokensBelowOne() {
         for (long tokens : new long[] {0, -1}) {
             Map<String, Object> model = model("m", "1", "2", false, "openai");

@@ -48,11 +48,24 @@ class OpenAiModelFamiliesTest {
     }
 
     @Test
-    void anUnknownNameOrANameBehindARoutersPrefixHasNoContextWindow() {
+    void anUnknownNameHasNoContextWindow() {
         assertThat(OpenAiModelFamilies.contextWindow("llama3.1:8b")).isEmpty();
         assertThat(OpenAiModelFamilies.contextWindow("claude-sonnet-4-5")).isEmpty();
-        assertThat(OpenAiModelFamilies.contextWindow("openai/o3")).isEmpty();
+        assertThat(OpenAiModelFamilies.contextWindow("anthropic/claude-sonnet-4.5")).isEmpty();
         assertThat(OpenAiModelFamilies.contextWindow((String) null)).isEmpty();
+    }
+
+    @Test
+    void aModelBehindARoutersOpenAiPrefixKeepsTheDefaultsThatKeepBudgetsSafe() {
+        assertThat(OpenAiModelFamilies.contextWindow("openai/o3")).hasValue(200_000);
+        assertThat(OpenAiModelFamilies.contextWindow("openai", "openai/gpt-4o-mini")).hasValue(128_000);
+        assertThat(OpenAiModelFamilies.hidesReasoning("openai/o3")).isTrue();
+        assertThat(OpenAiModelFamilies.hidesReasoning("openai/gpt-5-chat-latest")).isFalse();
+        assertThat(OpenAiModelFamilies.isWebSearch("openai/gpt-4o-search-preview")).isTrue();
+        assertThat(OpenAiModelFamilies.maxImageTokens("openai/gpt-4o-mini")).hasValue(48_169);
+        assertThat(OpenAiModelFamilies.isReasoning("openai/o3"))
+                .as("the output limit's field: the router takes max_tokens and translates it").isFalse();
+        assertThat(OpenAiModelFamilies.hidesReasoning("deepseek/o3-like")).isFalse();
     }
 
     @Test

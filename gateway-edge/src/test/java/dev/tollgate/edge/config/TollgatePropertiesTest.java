@@ -66,7 +66,7 @@ class TollgatePropertiesTest {
     void aModelEntryGetsItsDefaultsAndLeavesItsRoutingToTollgateRouting() {
         TollgateProperties.Model model = Config.bind(TollgateProperties.Model.class, "name", "m");
         assertThat(model.maxOutputTokens()).isEqualTo(4096);
-        assertThat(model.maxImageTokens()).isEqualTo(1600);
+        assertThat(model.maxImageTokens()).as("by the deployments' families (ModelCatalog)").isNull();
         assertThat(model.contextWindow()).isNull();
         assertThat(model.kind()).isEqualTo("chat");
         assertThat(model.prices()).isEqualTo(new TollgateProperties.Prices(null, null, null, null, null, null,

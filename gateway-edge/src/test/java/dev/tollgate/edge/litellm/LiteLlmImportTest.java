@@ -73,7 +73,7 @@ class LiteLlmImportTest {
         assertThat(models.get("thinker").hiddenReasoning()).as("o4-mini does not stream its reasoning").isTrue();
         assertThat(models.get("azure-thinker").hiddenReasoning()).isTrue();
         assertThat(models.get("local").maxImageTokens()).as("Tollgate's default")
-                .isEqualTo(TollgateProperties.defaults(TollgateProperties.Model.class).maxImageTokens());
+                .isEqualTo(TollgateProperties.Model.DEFAULT_MAX_IMAGE_TOKENS);
         assertThat(models.get("local").hiddenReasoning()).isFalse();
     }
 
