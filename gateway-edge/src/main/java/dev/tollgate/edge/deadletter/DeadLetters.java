@@ -51,6 +51,11 @@ public class DeadLetters {
     public record Retried(String processingGroup, int sequencesProcessed, long remaining) {
     }
 
+    /** The outcome of discarding a processing group's dead letters. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record Discarded(String processingGroup, long sequencesDiscarded, long eventsDiscarded) {
+    }
+
     /** Parked events per processing group that has any (groups without a dead-letter queue are left out). */
     public Map<String, Long> counts() {
         Map<String, Long> counts = new TreeMap<>();
@@ -85,9 +90,7 @@ public class DeadLetters {
 
     /** Processes every parked sequence of {@code group} once; sequences that fail again stay parked. */
     public Retried retry(String group) {
-        SequencedDeadLetterQueue<EventMessage<?>> queue = queue(group).orElseThrow(
-                () -> new IllegalArgumentException("No processing group '" + abbreviate(group, 64)
-                        + "' with a dead-letter queue."));
+        SequencedDeadLetterQueue<EventMessage<?>> queue = existing(group);
         SequencedDeadLetterProcessor<EventMessage<?>> processor = processing.sequencedDeadLetterProcessor(group)
                 .orElseThrow();
         long sequences = queue.amountOfSequences();
@@ -98,6 +101,24 @@ public class DeadLetters {
             }
         }
         return new Retried(group, processed, queue.size());
+    }
+
+    /**
+     * Drops every parked sequence of {@code group}: for an event whose row can never be stored (the cause cannot be
+     * fixed), so that its sequence's later events are applied again. Its read tables miss those events until a
+     * replay of the group (docs/operations.md).
+     */
+    public Discarded discard(String group) {
+        SequencedDeadLetterQueue<EventMessage<?>> queue = existing(group);
+        long sequences = queue.amountOfSequences();
+        long events = queue.size();
+        queue.clear();
+        return new Discarded(group, sequences, events);
+    }
+
+    private SequencedDeadLetterQueue<EventMessage<?>> existing(String group) {
+        return queue(group).orElseThrow(() -> new IllegalArgumentException("No processing group '"
+                + abbreviate(group, 64) + "' with a dead-letter queue."));
     }
 
     private Optional<SequencedDeadLetterQueue<EventMessage<?>>> queue(String group) {

@@ -8,9 +8,11 @@ import org.springframework.stereotype.Component;
 import java.util.Map;
 
 /**
- * {@code deadLetters} in {@code /actuator/health} and the readiness group: DOWN while a projection has events it could
- * not apply. Their read tables miss those events until an admin fixes the cause and retries them
- * ({@code POST /admin/dead-letters/{group}/retry}); a node whose read model is knowingly incomplete says so.
+ * {@code deadLetters} in {@code /actuator/health}: DOWN while a projection has events it could not apply. Their read
+ * tables miss those events until an admin fixes the cause and retries them
+ * ({@code POST /admin/dead-letters/{group}/retry}) or discards them; a node whose read model is knowingly incomplete
+ * says so. Not in readiness: every node shares the queue, so one event no node can store would take them all out of
+ * traffic, though requests are decided on the command side and stay right.
  */
 @Component("deadLettersHealthIndicator")
 public class DeadLettersHealthIndicator implements HealthIndicator {

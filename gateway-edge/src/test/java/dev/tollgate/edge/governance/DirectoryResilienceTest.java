@@ -71,7 +71,7 @@ class DirectoryResilienceTest extends GatewayTestSupport {
     }
 
     @Test
-    void anEventAProjectionCannotStoreIsParkedTheNodeIsNotReadyAndAnAdminRetriesIt() {
+    void anEventAProjectionCannotStoreIsParkedHealthSaysSoAndAnAdminRetriesIt() {
         String poisoned = unique("poisoned");
         // a row the database refuses: the directory cannot store this team's name until the rule is dropped
         dsl.execute("ALTER TABLE teams ADD CONSTRAINT refuse_poisoned CHECK (name <> 'Team " + poisoned + "')");
@@ -80,8 +80,10 @@ class DirectoryResilienceTest extends GatewayTestSupport {
                     "name", "Team " + poisoned, "budget", budget("10", "monthly"), "reason", "test"));
             assertThat(created.status()).as("recorded, but not shown: " + created.body()).isEqualTo(503);
 
-            await().atMost(Duration.ofSeconds(10)).until(() ->
-                    http().get("/actuator/health/readiness", null).status() == 503);
+            await().atMost(Duration.ofSeconds(10)).until(() -> deadLettersStatus().equals("DOWN"));
+            assertThat(http().get("/actuator/health", null).status()).isEqualTo(503);
+            assertThat(http().get("/actuator/health/readiness", null).status())
+                    .as("the node still takes requests: they are decided on the command side").isEqualTo(200);
             String other = newTeam("10", null, "clamp"); // the directory goes on with every other sequence
             assertThat(http().get("/admin/teams/" + other, MASTER_KEY).status()).isEqualTo(200);
 
@@ -102,10 +104,42 @@ class DirectoryResilienceTest extends GatewayTestSupport {
         assertThat(retried.status()).as(retried.body()).isEqualTo(200);
         assertThat(retried.json().path("remaining").asLong()).isZero();
         assertThat(http().get("/admin/teams/" + poisoned, MASTER_KEY).status()).isEqualTo(200);
-        await().atMost(Duration.ofSeconds(10)).until(() ->
-                http().get("/actuator/health/readiness", null).status() == 200);
+        await().atMost(Duration.ofSeconds(10)).until(() -> deadLettersStatus().equals("UP"));
         assertThat(http().get("/admin/dead-letters", MASTER_KEY).json().path("data"))
                 .noneSatisfy(sequence -> assertThat(sequence.path("processing_group").asText()).isEqualTo("directory"));
+    }
+
+    @Test
+    void anEventNoNodeCanEverStoreIsDiscardedByAnAdminWithAReason() {
+        String poisoned = unique("poisoned");
+        dsl.execute("ALTER TABLE teams ADD CONSTRAINT refuse_forever CHECK (name <> 'Team " + poisoned + "')");
+        try {
+            http().post("/admin/teams", MASTER_KEY, Map.of("id", poisoned, "name", "Team " + poisoned,
+                    "budget", budget("10", "monthly"), "reason", "test"));
+            await().atMost(Duration.ofSeconds(10)).until(() -> deadLettersStatus().equals("DOWN"));
+
+            Http.Response withoutReason = http().post("/admin/dead-letters/directory/discard", MASTER_KEY, Map.of());
+            assertThat(withoutReason.status()).isEqualTo(400);
+            assertThat(withoutReason.json().path("error").path("param").asText()).isEqualTo("reason");
+            assertThat(http().post("/admin/dead-letters/nothing-such/discard", MASTER_KEY,
+                    Map.of("reason", "typo")).status()).isEqualTo(400);
+
+            Http.Response discarded = http().post("/admin/dead-letters/directory/discard", MASTER_KEY,
+                    Map.of("reason", "a name the directory refuses for good"));
+            assertThat(discarded.status()).as(discarded.body()).isEqualTo(200);
+            assertThat(discarded.json().path("events_discarded").asLong()).isPositive();
+            assertThat(deadLettersStatus()).isEqualTo("UP");
+            assertThat(http().get("/admin/dead-letters", MASTER_KEY).json().path("data")).noneSatisfy(sequence ->
+                    assertThat(sequence.path("processing_group").asText()).isEqualTo("directory"));
+
+        } finally {
+            dsl.execute("ALTER TABLE teams DROP CONSTRAINT refuse_forever");
+        }
+    }
+
+    private String deadLettersStatus() {
+        return http().get("/actuator/health", null).json().path("components").path("deadLetters").path("status")
+                .asText();
     }
 
 }
