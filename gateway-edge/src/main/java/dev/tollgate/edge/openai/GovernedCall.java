@@ -694,6 +694,12 @@ public class GovernedCall {
                         return Flux.empty();
                     })
                     .doOnCancel(() -> {
+                        if (!attempts.underway()) {
+                            // left before any attempt was sent, or while waiting for the next one after failures
+                            // the upstreams bill nothing for (a 429, a 5xx): nothing was delivered nor billed
+                            release("client_disconnected").subscribe();
+                            return;
+                        }
                         Usage usage = streamUsage(relay);
                         settle(usage, priced(usage));
                     });
