@@ -64,4 +64,12 @@ public record CatalogModel(String name, long maxOutputTokens, ModelPrice configu
     public boolean fits(long promptTokens) {
         return contextWindow == null || promptTokens < contextWindow;
     }
+
+    /**
+     * Whether an input of this many tokens that generates no tokens (an embeddings input) fits the context window:
+     * an input as long as the window does.
+     */
+    public boolean holds(long inputTokens) {
+        return contextWindow == null || inputTokens <= contextWindow;
+    }
 }

@@ -48,11 +48,19 @@ public class CompletionsHandler extends OpenAiEndpoint {
 
         private final boolean clientWantsUsage;
         private final int n;
+        /** The tokens of the longest prompt with its suffix: the most one completion of the batch reads. */
+        private final long longest;
+        /** Whether {@code prompt} is a batch of several prompts. */
+        private final boolean batch;
 
         CompletionPlan(ObjectNode body, CatalogModel model, PriceInForce price) {
             super(body, model, price);
             long[] counted = prompt(body.get("prompt"));
-            promptTokens = counted[0] + (body.path("suffix").isTextual() ? tokens.text(body.get("suffix").asText()) : 0);
+            // the suffix goes with every prompt of a batch, and is read (and billed) with each
+            long suffix = body.path("suffix").isTextual() ? tokens.text(body.get("suffix").asText()) : 0;
+            promptTokens = counted[0] + suffix * counted[1];
+            longest = counted[2] + suffix;
+            batch = counted[1] > 1;
             n = boundedInt(body, "n", 1, 128, 1);
             int bestOf = boundedInt(body, "best_of", 1, 128, 1);
             if (bestOf < n) {
@@ -69,6 +77,22 @@ public class CompletionsHandler extends OpenAiEndpoint {
             if (stream) {
                 askForStreamUsage(body);
             }
+        }
+
+        @Override
+        long windowTokens() {
+            return longest;
+        }
+
+        @Override
+        String windowParam() {
+            return "prompt";
+        }
+
+        @Override
+        String windowCounted() {
+            return (batch ? "the longest prompt has " : "the prompt has ") + longest
+                    + (body.path("suffix").isTextual() ? " with its suffix" : "");
         }
 
         @Override
@@ -116,7 +140,10 @@ public class CompletionsHandler extends OpenAiEndpoint {
         }
     }
 
-    /** {prompt tokens, prompts}: a string, an array of strings, an array of token ids, or an array of those. */
+    /**
+     * {prompt tokens, prompts, tokens of the longest prompt}: a string, an array of strings, an array of token ids,
+     * or an array of those.
+     */
     private long[] prompt(JsonNode prompt) {
         String shape = "'prompt' must be a string, an array of strings, an array of token ids or an array of arrays "
                 + "of token ids.";
@@ -124,7 +151,8 @@ public class CompletionsHandler extends OpenAiEndpoint {
             throw ApiError.invalidRequest("You must provide a prompt: " + shape, "prompt");
         }
         if (prompt.isTextual()) {
-            return new long[] {tokens.text(prompt.asText()), 1};
+            long count = tokens.text(prompt.asText());
+            return new long[] {count, 1, count};
         }
         if (!prompt.isArray() || prompt.isEmpty()) {
             throw ApiError.invalidRequest(shape, "prompt");
@@ -135,18 +163,22 @@ public class CompletionsHandler extends OpenAiEndpoint {
                     throw ApiError.invalidRequest(shape, "prompt");
                 }
             }
-            return new long[] {prompt.size(), 1};
+            return new long[] {prompt.size(), 1, prompt.size()};
         }
         long count = 0;
+        long longest = 0;
         for (JsonNode item : prompt) {
+            long one;
             if (item.isTextual()) {
-                count += tokens.text(item.asText());
+                one = tokens.text(item.asText());
             } else if (item.isArray() && !item.isEmpty() && item.get(0).isIntegralNumber()) {
-                count += item.size();
+                one = item.size();
             } else {
                 throw ApiError.invalidRequest(shape, "prompt");
             }
+            count += one;
+            longest = Math.max(longest, one);
         }
-        return new long[] {count, prompt.size()};
+        return new long[] {count, prompt.size(), longest};
     }
 }

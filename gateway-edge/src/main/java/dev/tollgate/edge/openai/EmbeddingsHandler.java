@@ -16,7 +16,9 @@ import org.springframework.stereotype.Component;
 /**
  * {@code POST /v1/embeddings}: {@code input} is a string, an array of strings, an array of token ids or an array of
  * such arrays. Priced at the model's input price per token (plus a per-request fee, if any); the worst case is the
- * input as counted here, the real cost is the upstream's {@code usage.prompt_tokens}.
+ * input as counted here, the real cost is the upstream's {@code usage.prompt_tokens}. Each input of a batch is
+ * embedded on its own: the context window applies to each, and an input as long as the window fits (an embedding
+ * generates no tokens).
  */
 @Component
 public class EmbeddingsHandler extends OpenAiEndpoint {
@@ -33,8 +35,13 @@ public class EmbeddingsHandler extends OpenAiEndpoint {
     @Override
     Plan plan(ObjectNode body, CatalogModel model, PriceInForce price) {
         return new Plan(body, model, price) {
+            /** The tokens of the longest input: the most one embedding reads. */
+            private final long longest;
+
             {
-                promptTokens = count(body.get("input"));
+                long[] counted = count(body.get("input"));
+                promptTokens = counted[0];
+                longest = counted[1];
                 JsonNode format = body.get("encoding_format");
                 if (format != null && !format.isNull() && !(format.isTextual()
                         && (format.asText().equals("float") || format.asText().equals("base64")))) {
@@ -43,6 +50,26 @@ public class EmbeddingsHandler extends OpenAiEndpoint {
                 if (flag(body, "stream")) {
                     throw ApiError.invalidRequest("Embeddings are not streamed.", "stream");
                 }
+            }
+
+            @Override
+            long windowTokens() {
+                return longest;
+            }
+
+            @Override
+            String windowParam() {
+                return "input";
+            }
+
+            @Override
+            boolean fits(CatalogModel candidate) {
+                return candidate.holds(longest);
+            }
+
+            @Override
+            String windowCounted() {
+                return "the longest input has " + longest;
             }
 
             @Override
@@ -70,15 +97,19 @@ public class EmbeddingsHandler extends OpenAiEndpoint {
         };
     }
 
-    /** The tokens of an embeddings input: strings counted with the tokenizer, token arrays by their length. */
-    long count(JsonNode input) {
+    /**
+     * {all the tokens of an embeddings input, the tokens of its longest input}: strings counted with the tokenizer,
+     * token arrays by their length.
+     */
+    long[] count(JsonNode input) {
         String shape = "'input' must be a non-empty string, an array of strings, an array of token ids or an array "
                 + "of arrays of token ids.";
         if (input == null || input.isNull()) {
             throw ApiError.invalidRequest("You must provide an input: " + shape, "input");
         }
         if (input.isTextual()) {
-            return tokens.text(input.asText());
+            long count = tokens.text(input.asText());
+            return new long[] {count, count};
         }
         if (!input.isArray() || input.isEmpty()) {
             throw ApiError.invalidRequest(shape, "input");
@@ -89,18 +120,22 @@ public class EmbeddingsHandler extends OpenAiEndpoint {
                     throw ApiError.invalidRequest(shape, "input");
                 }
             }
-            return input.size();
+            return new long[] {input.size(), input.size()};
         }
         long count = 0;
+        long longest = 0;
         for (JsonNode item : input) {
+            long one;
             if (item.isTextual()) {
-                count += tokens.text(item.asText());
+                one = tokens.text(item.asText());
             } else if (item.isArray() && !item.isEmpty() && item.get(0).isIntegralNumber()) {
-                count += item.size();
+                one = item.size();
             } else {
                 throw ApiError.invalidRequest(shape, "input");
             }
+            count += one;
+            longest = Math.max(longest, one);
         }
-        return count;
+        return new long[] {count, longest};
     }
 }

@@ -314,12 +314,12 @@ public class GovernedCall {
          * refuse prompts the model reads.
          */
         private boolean boundFitsEveryWindow() {
-            if (!model.fits(plan.promptTokens)) {
+            if (!plan.fits(model)) {
                 return false;
             }
             for (String name : model.routing().fallbacks()) {
                 CatalogModel fallback = catalog.find(name).orElse(null);
-                if (fallback != null && !fallback.fits(plan.promptTokens)) {
+                if (fallback != null && !plan.fits(fallback)) {
                     return false;
                 }
             }
@@ -345,7 +345,7 @@ public class GovernedCall {
          */
         private List<CatalogModel> chain(Instant now) {
             List<String> names = new ArrayList<>();
-            if (model.fits(plan.promptTokens)) {
+            if (plan.fits(model)) {
                 names.add(model.name());
             } else {
                 names.addAll(model.routing().contextWindowFallbacks());
@@ -355,7 +355,7 @@ public class GovernedCall {
             for (String name : names) {
                 boolean requested = name.equals(model.name());
                 CatalogModel candidate = requested ? model : catalog.find(name).orElse(null);
-                if (candidate == null || chainPrices.containsKey(name) || !candidate.fits(plan.promptTokens)
+                if (candidate == null || chainPrices.containsKey(name) || !plan.fits(candidate)
                         || !key.allows(name) || (!requested && catalog.kind(candidate) != endpoint.kind())
                         || (plan.unseenInput != null && candidate.contextWindow() == null)) {
                     continue; // (a model without a window cannot bound unseen input: not a fallback for it)
@@ -368,9 +368,7 @@ public class GovernedCall {
                 }
             }
             if (models.isEmpty()) {
-                throw new ApiError(HttpStatus.BAD_REQUEST, "invalid_request_error", "context_length_exceeded",
-                        "messages", "This model's context window is " + model.contextWindow() + " tokens; the "
-                        + "prompt has " + plan.promptTokens + ". Shorten it, or use a model with a larger window.");
+                throw plan.tooLong(model);
             }
             return List.copyOf(models);
         }
@@ -694,6 +692,12 @@ public class GovernedCall {
                         return Flux.empty();
                     })
                     .doOnCancel(() -> {
+                        if (!attempts.underway()) {
+                            // left before any attempt was sent, or while waiting for the next one after failures
+                            // the upstreams bill nothing for (a 429, a 5xx): nothing was delivered nor billed
+                            release("client_disconnected").subscribe();
+                            return;
+                        }
                         Usage usage = streamUsage(relay);
                         settle(usage, priced(usage));
                     });

@@ -10,6 +10,7 @@ import dev.tollgate.edge.pricing.PriceInForce;
 import dev.tollgate.edge.telemetry.RequestObservation;
 import dev.tollgate.edge.wire.UsageSplice;
 import dev.tollgate.query.directory.KeyRecord;
+import org.springframework.http.HttpStatus;
 
 import java.util.function.UnaryOperator;
 
@@ -86,6 +87,40 @@ abstract class Plan {
     final long countedPrompt() {
         long text = exactPrompt();
         return (answering == null ? model : answering).promptTokens(text, images);
+    }
+
+    /**
+     * The tokens one call of the model must read at once, which its context window must hold: the prompt (as counted,
+     * or its upper bound until {@link #exactPrompt()}), images aside. A batch is read input by input: its longest.
+     */
+    long windowTokens() {
+        return promptTokens;
+    }
+
+    /** The body field the context window is checked on: a refusal for a too-long prompt names it. */
+    String windowParam() {
+        return "messages";
+    }
+
+    /**
+     * Whether the context window of {@code candidate} holds this request: its {@link #windowTokens} with room for at
+     * least one answer token ({@link CatalogModel#fits}); a route that generates no tokens needs none.
+     */
+    boolean fits(CatalogModel candidate) {
+        return candidate.fits(windowTokens());
+    }
+
+    /** A refusal of a request too long for {@code candidate}'s context window. */
+    ApiError tooLong(CatalogModel candidate) {
+        return new ApiError(HttpStatus.BAD_REQUEST, "invalid_request_error", "context_length_exceeded",
+                windowParam(), "This model's context window is "
+                + candidate.contextWindow() + " tokens; " + windowCounted() + ". Shorten it, or use a model with a "
+                + "larger window.");
+    }
+
+    /** What a {@link #tooLong} refusal says was counted. */
+    String windowCounted() {
+        return "the prompt has " + windowTokens();
     }
 
     /**

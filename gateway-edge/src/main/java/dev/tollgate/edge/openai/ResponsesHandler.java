@@ -124,6 +124,11 @@ public class ResponsesHandler extends OpenAiEndpoint {
         }
 
         @Override
+        String windowParam() {
+            return "input";
+        }
+
+        @Override
         Usage usage(ObjectNode answer) {
             if (!answer.has("output") && !"response".equals(answer.path("object").asText())) {
                 return null;

@@ -40,14 +40,22 @@ public final class AzureRequests {
     }
 
     /**
-     * The body Azure gets: the client's, except that {@code stream_options} is removed for api-versions that refuse
-     * it (before 2024-09-01); the gateway then counts a stream's tokens itself. The body is not copied.
+     * The body Azure gets: the client's, except that {@code stream_options} is left out for api-versions that refuse
+     * it (before 2024-09-01); the gateway then counts a stream's tokens itself. The body given is the one every
+     * attempt of the request shares, so it is never changed: without {@code stream_options}, Azure gets its own
+     * (shallow) copy, and a later attempt on another deployment is still asked for its usage.
      */
     public static ObjectNode body(CatalogModel model, ObjectNode body) {
-        if (body.has("stream_options") && !acceptsStreamOptions(apiVersion(model))) {
-            body.remove("stream_options");
+        if (!body.has("stream_options") || acceptsStreamOptions(apiVersion(model))) {
+            return body;
         }
-        return body;
+        ObjectNode own = body.objectNode();
+        body.fields().forEachRemaining(field -> {
+            if (!field.getKey().equals("stream_options")) {
+                own.set(field.getKey(), field.getValue());
+            }
+        });
+        return own;
     }
 
     static boolean acceptsStreamOptions(String apiVersion) {

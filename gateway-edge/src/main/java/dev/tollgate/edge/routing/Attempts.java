@@ -34,6 +34,12 @@ public final class Attempts {
     private final ToLongFunction<CatalogModel> estimate;
     private int count;
     private Lease current;
+    /**
+     * Whether an attempt is under way: chosen and sent (or being sent), not failed. False before the first attempt
+     * and between attempts, after a failure the upstream bills nothing for. Read from the thread of a client that
+     * leaves ({@link #underway()}).
+     */
+    private volatile boolean underway;
     private final java.util.ArrayList<String> trail = new java.util.ArrayList<>();
 
     /**
@@ -74,6 +80,16 @@ public final class Attempts {
     /** The model on the deployment of the last attempt (the one that answered, on success); null before any. */
     public CatalogModel answering() {
         return current == null ? null : current.deployment();
+    }
+
+    /**
+     * Whether an attempt is under way, which its upstream may bill: false before the first attempt is sent and while
+     * the request waits for its next one (a backoff, a Retry-After, a fallback being chosen) after failures the
+     * upstream bills nothing for (a 429, a 5xx before the answer). A request left by its client then has used
+     * nothing.
+     */
+    public boolean underway() {
+        return underway;
     }
 
     /** Ends the last attempt with the tokens it used (its answer, or what a cut stream delivered). */
@@ -134,6 +150,7 @@ public final class Attempts {
                     }
                     Lease lease = ((Router.Chosen) selection).lease();
                     current = lease;
+                    underway = true;
                     count++;
                     trail.add(lease.deployment().deploymentName());
                     AtomicBoolean received = new AtomicBoolean();
@@ -155,6 +172,7 @@ public final class Attempts {
                                     return Flux.error(failure);
                                 }
                                 UpstreamFailure upstream = (UpstreamFailure) failure;
+                                underway = false; // failed before its answer, billed nothing: the next one waits
                                 log.info("Attempt {} on deployment {} failed: {}", count,
                                         lease.deployment().deploymentName(), upstream.getMessage());
                                 Set<String> tried = new HashSet<>(state.tried());

@@ -296,6 +296,83 @@ class EndpointsTest extends GatewayTestSupport {
         assertThat(row.path("usage").path("completion_tokens").asLong()).isEqualTo(2); // "Hello", " world"
     }
 
+    // ------------------------------------------------------------------ the context window, input by input
+
+    @Test
+    void theContextWindowHoldsEachEmbeddingsInputOnItsOwnAndAnInputAsLongAsTheWindow() {
+        client();
+        // mock-embedding-window reads 8 tokens: an embedding generates no tokens, so 8 fit
+        Http.Response whole = http().post("/v1/embeddings", key, Map.of("model", "mock-embedding-window",
+                "input", ids(8)));
+        assertThat(whole.status()).as(whole.body()).isEqualTo(200);
+
+        // 5 + 5 + 8 tokens: each input is embedded on its own, the window applies to each, not to their sum
+        Http.Response batch = http().post("/v1/embeddings", key, Map.of("model", "mock-embedding-window",
+                "input", List.of(ids(5), ids(5), ids(8))));
+        assertThat(batch.status()).as(batch.body()).isEqualTo(200);
+        assertThat(batch.json().path("data")).hasSize(3);
+        // 18 tokens at 1000 per million, as the batch is billed
+        assertThat(new BigDecimal(batch.header("x-tollgate-cost"))).isEqualByComparingTo("0.018");
+
+        Http.Response tooLong = http().post("/v1/embeddings", key, Map.of("model", "mock-embedding-window",
+                "input", List.of(ids(2), ids(9))));
+        refused(tooLong, "input");
+        assertThat(tooLong.json().path("error").path("code").asText()).isEqualTo("context_length_exceeded");
+    }
+
+    @Test
+    void theContextWindowHoldsEachPromptOfACompletionsBatchWithItsSuffixAndRoomForTheAnswer() {
+        client();
+        // mock-completion-window reads 8 tokens: 5 + 5 are two prompts, each generated on its own
+        Http.Response batch = http().post("/v1/completions", key, Map.of("model", "mock-completion-window",
+                "prompt", List.of(ids(5), ids(5)), "max_tokens", 2));
+        assertThat(batch.status()).as(batch.body()).isEqualTo(200);
+
+        // a prompt of 8 leaves no room for an answer token
+        Http.Response full = http().post("/v1/completions", key, Map.of("model", "mock-completion-window",
+                "prompt", ids(8), "max_tokens", 2));
+        refused(full, "prompt");
+        assertThat(full.json().path("error").path("code").asText()).isEqualTo("context_length_exceeded");
+
+        // the suffix is sent with each prompt: 4 + 4 is the window, with no room for an answer
+        String suffix = "one two three four";
+        assertThat(TOKENS.text(suffix)).isEqualTo(4);
+        refused(http().post("/v1/completions", key, Map.of("model", "mock-completion-window",
+                "prompt", List.of(ids(3), ids(4)), "suffix", suffix, "max_tokens", 2)), "prompt");
+        Http.Response withSuffix = http().post("/v1/completions", key, Map.of("model", "mock-completion-window",
+                "prompt", List.of(ids(3), ids(3)), "suffix", suffix, "max_tokens", 2));
+        assertThat(withSuffix.status()).as(withSuffix.body()).isEqualTo(200);
+
+        // the responses route names its own field too
+        refused(http().post("/v1/responses", key, Map.of("model", "mock-completion-window",
+                "input", "word ".repeat(20))), "input");
+    }
+
+    @Test
+    void aCompletionsBatchReservesItsSuffixOnceForEveryPrompt() {
+        client();
+        String suffix = "one two three four";
+
+        Http.Response answer = http().post("/v1/completions", key, Map.of("model", "mock-prompt-priced",
+                "prompt", List.of(ids(2), ids(2), ids(2)), "suffix", suffix, "max_tokens", 1));
+
+        assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+        // three prompts of 2 tokens, each sent with the 4 tokens of the suffix: 18 tokens at 1000 per million
+        // (output at 0); counted once, the suffix would leave 8 of them unreserved
+        assertThat(new BigDecimal(answer.header("x-tollgate-reserved"))).isEqualByComparingTo("0.018");
+    }
+
+    private static final dev.tollgate.edge.wire.TokenCounter TOKENS = new dev.tollgate.edge.wire.TokenCounter();
+
+    /** A prompt or input of {@code count} token ids. */
+    private static List<Integer> ids(int count) {
+        List<Integer> ids = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            ids.add(1000 + i);
+        }
+        return ids;
+    }
+
     // ------------------------------------------------------------------ refusals and failures
 
     @Test

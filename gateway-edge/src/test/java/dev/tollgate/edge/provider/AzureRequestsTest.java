@@ -46,6 +46,21 @@ class AzureRequestsTest {
     }
 
     @Test
+    void theBodyEveryAttemptSharesKeepsItsStreamOptionsWhenAnOldApiVersionGetsItsOwnCopyWithout() {
+        ObjectNode shared = JSON.createObjectNode().put("model", "chatgpt-v-2").put("stream", true);
+        shared.putObject("stream_options").put("include_usage", true);
+        ObjectNode before = shared.deepCopy();
+
+        ObjectNode sent = AzureRequests.body(model("https://r", "2023-05-15", null), shared);
+
+        assertThat(sent.has("stream_options")).isFalse();
+        assertThat(sent.path("model").asText()).isEqualTo("chatgpt-v-2");
+        assertThat(sent.path("stream").asBoolean()).isTrue();
+        // a fallback after this attempt (OpenAI-compatible, a newer Azure) must still be asked for its usage
+        assertThat(shared).isEqualTo(before);
+    }
+
+    @Test
     void azuresRecordedAnswerIsAChatCompletionWithItsUsage() {
         // Azure answers in OpenAI's shape plus content-filter fields; the gateway passes it on untouched, so the
         // recorded answer must carry what the usage reader needs.

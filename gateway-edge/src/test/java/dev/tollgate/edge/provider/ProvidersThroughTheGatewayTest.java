@@ -275,4 +275,25 @@ class ProvidersThroughTheGatewayTest extends GatewayTestSupport {
         assertThat(row.path("outcome").asText()).isEqualTo("settled");
         assertThat(row.path("usage").path("completion_tokens").asLong()).as("counted by the gateway").isPositive();
     }
+
+    @Test
+    void aFallbackAfterAnAzureAttemptWithoutStreamOptionsIsStillAskedForItsUsage() {
+        String marker = unique("after-azure");
+        Http.Response answer = http().post("/v1/chat/completions", key(), Map.of("model", "azure-old-unavailable",
+                "stream", true, "messages", List.of(Map.of("role", "user", "content", "Hi " + marker))));
+
+        assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+        FakeProviders.Received azure = providers().lastWith(marker);
+        assertThat(azure.path()).isEqualTo("/azure/openai/deployments/azure-503/chat/completions");
+        assertThat(azure.body().has("stream_options")).as("2023-05-15 refuses stream_options").isFalse();
+        // the fallback (OpenAI-compatible) gets the request as every attempt shares it, not Azure's copy of it
+        JsonNode fallback = upstream().lastRequestFor(marker);
+        assertThat(fallback).isNotNull();
+        assertThat(fallback.path("stream_options").path("include_usage").asBoolean()).as(fallback.toString())
+                .isTrue();
+        assertThat(answer.header("x-tollgate-model")).isEqualTo("gpt-test");
+        JsonNode row = messageCost(answer.header("x-request-id"));
+        assertThat(row.path("outcome").asText()).isEqualTo("settled");
+        assertThat(row.path("model").asText()).isEqualTo("gpt-test");
+    }
 }

@@ -13,7 +13,10 @@ import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
+import java.io.OutputStream;
 import java.math.BigDecimal;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.LocalTime;
 import java.util.HashMap;
@@ -21,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
+import static dev.tollgate.readmodel.Tables.MESSAGE_COSTS;
 import static dev.tollgate.edge.support.ScriptedUpstream.cut;
 import static dev.tollgate.edge.support.ScriptedUpstream.rateLimited;
 import static dev.tollgate.edge.support.ScriptedUpstream.slow;
@@ -249,6 +253,41 @@ class RoutingTest extends GatewayTestSupport {
         JsonNode row = messageCost(cutShort.header("x-request-id"));
         assertThat(row.path("outcome").asText()).isEqualTo("settled");
         assertThat(row.path("attempts").asInt()).isEqualTo(1);
+    }
+
+    @Test
+    void aStreamWhoseClientLeavesWhileTheGatewayWaitsToRetryIsReleasedAndNothingIsCharged() throws Exception {
+        String user = newUser(newTeam(null, null, "clamp"), null);
+        String own = newUserKey(user, List.of());
+        A.script("left-waiting", rateLimited("3"));
+        int before = hits("left-waiting").size();
+        byte[] body = ("{\"model\":\"left-waiting\",\"stream\":true,\"messages\":[{\"role\":\"user\","
+                + "\"content\":\"hello\"}]}").getBytes(StandardCharsets.UTF_8);
+
+        try (Socket client = new Socket("127.0.0.1", port)) {
+            OutputStream out = client.getOutputStream();
+            out.write(("POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nAuthorization: Bearer "
+                    + own + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length + "\r\n\r\n")
+                    .getBytes(StandardCharsets.UTF_8));
+            out.write(body);
+            out.flush();
+            // the deployment answered 429 with Retry-After: 3; the gateway waits to try it again
+            await().atMost(Duration.ofSeconds(10)).until(() -> hits("left-waiting").size() == before + 1);
+        } // ... and the client leaves while it waits
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> dsl.fetchCount(MESSAGE_COSTS,
+                MESSAGE_COSTS.USER_ID.eq(user)) == 1);
+        String requestId = dsl.select(MESSAGE_COSTS.REQUEST_ID).from(MESSAGE_COSTS)
+                .where(MESSAGE_COSTS.USER_ID.eq(user)).fetchOne(MESSAGE_COSTS.REQUEST_ID);
+        JsonNode row = messageCost(requestId);
+        // nothing was delivered, and the 429 billed nothing: the reservation is released, not charged
+        assertThat(row.path("outcome").asText()).as(row.toString()).isEqualTo("released");
+        assertThat(row.path("reason").asText()).isEqualTo("client_disconnected");
+        assertThat(row.path("cost").isNull() || new BigDecimal(row.path("cost").asText()).signum() == 0)
+                .as(row.toString()).isTrue();
+        // the wait was cancelled with the request: the deployment is not asked again for it
+        await().during(Duration.ofMillis(3500)).atMost(Duration.ofSeconds(5))
+                .until(() -> hits("left-waiting").size() == before + 1);
     }
 
     @Test

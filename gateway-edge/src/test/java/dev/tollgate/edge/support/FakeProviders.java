@@ -25,7 +25,7 @@ import java.util.concurrent.Executors;
  * (streams until its first text delta, then waits for {@link #releaseStream()}), {@code claude-no-usage} (the
  * recorded answer and stream without their usage), {@code claude-429} (rate limited,
  * {@code retry-after: 9}). Azure under {@code /azure}: the recorded answer or stream; without {@code stream_options}
- * the stream has no usage chunk, as older api-versions do.
+ * the stream has no usage chunk, as older api-versions do; the deployment {@code azure-503} is unavailable (503).
  */
 public final class FakeProviders {
 
@@ -132,6 +132,12 @@ public final class FakeProviders {
 
     private void azure(HttpExchange exchange) throws IOException {
         Received request = record(exchange);
+        if (request.path().contains("/deployments/azure-503/")) {
+            send(exchange, 503, "application/json", ("{\"error\":{\"message\":\"The service is temporarily "
+                    + "unavailable.\",\"type\":\"server_error\",\"param\":null,\"code\":null}}")
+                    .getBytes(StandardCharsets.UTF_8));
+            return;
+        }
         if (!request.body().path("stream").asBoolean(false)) {
             send(exchange, 200, "application/json", recorded("azure/chat-completion.json"));
             return;
