@@ -211,11 +211,11 @@ public class GovernedCall {
         return text.substring(0, ECHO - 1) + "…";
     }
 
-    /** One request, from reservation to settlement. */
     /** A request's cost and the price book version it was priced with, as its settlement records them. */
     private record Priced(Money cost, String version) {
     }
 
+    /** One request, from reservation to settlement. */
     private final class Call {
 
         private final OpenAiEndpoint endpoint;

@@ -87,6 +87,11 @@ public class ImagesHandler extends OpenAiEndpoint {
                 outputPerImage = perChoice;
             }
 
+            @Override
+            String windowParam() {
+                return "prompt";
+            }
+
             /** A fallback must have a price for the size and quality asked. */
             @Override
             boolean accepts(CatalogModel candidate, PriceInForce candidatePrice) {
