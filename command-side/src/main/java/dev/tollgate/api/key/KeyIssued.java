@@ -21,4 +21,17 @@ public record KeyIssued(String keyId, String secretHash, String displayPrefix, S
         metadata = metadata == null ? Map.of() : Map.copyOf(metadata);
         defaultTags = defaultTags == null ? Map.of() : Map.copyOf(defaultTags);
     }
+
+    /** The actor of a change a member makes themselves, with their session (docs/api.md): {@code sso:<user id>}. */
+    public static String memberActor(String userId) {
+        return "sso:" + userId;
+    }
+
+    /**
+     * Whether the member it belongs to issued it themselves (in the portal, or with their own session): such a key
+     * follows them to another team; a key someone else issued them does not.
+     */
+    public boolean issuedByOwner() {
+        return userId != null && memberActor(userId).equals(actor);
+    }
 }

@@ -20,7 +20,7 @@ import org.axonframework.spring.stereotype.Aggregate;
 import static org.axonframework.modelling.command.AggregateLifecycle.apply;
 
 /** An API key: who it belongs to and whether it still works. It knows the secret's hash only, never the secret. */
-@Revision("1")
+@Revision("2")
 @Aggregate
 public class ApiKey {
 
@@ -30,6 +30,8 @@ public class ApiKey {
     private String userId;
     private String displayPrefix;
     private boolean revoked;
+    /** Whether the member it belongs to made it themselves ({@link KeyIssued#issuedByOwner()}); revision 2. */
+    private boolean issuedByOwner;
 
     protected ApiKey() {
         // for Axon
@@ -100,7 +102,11 @@ public class ApiKey {
                 command.reason(), GenericEventMessage.clock.instant()));
     }
 
-    /** A key follows its owner to their new team; a revoked key stays where it was, and so does a moved one. */
+    /**
+     * A key its owner made themselves follows them to their new team. A key someone else issued them (an admin, a
+     * manager of the team they leave) is revoked instead: the new team's managers did not issue it, and the old
+     * team's could no longer revoke it there. A revoked key stays where it was, and so does a moved one.
+     */
     @CommandHandler
     public void handle(MoveKey command) {
         if (revoked || command.toTeamId().equals(teamId)) {
@@ -108,6 +114,13 @@ public class ApiKey {
         }
         if (userId == null) {
             throw CommandRefused.invalid("key '" + keyId + "' is a team's key: it belongs to its team");
+        }
+        if (!issuedByOwner) {
+            apply(new KeyRevoked(keyId, teamId, command.actor(), "issued to its owner by someone else in team '"
+                    + teamId + "': revoked when they moved to team '" + command.toTeamId() + "' (move "
+                    + command.moveId() + "); only keys they made themselves follow them",
+                    GenericEventMessage.clock.instant()));
+            return;
         }
         apply(new KeyMoved(keyId, teamId, command.toTeamId(), userId, command.moveId(), command.actor(),
                 GenericEventMessage.clock.instant()));
@@ -124,6 +137,7 @@ public class ApiKey {
         teamId = event.teamId();
         userId = event.userId();
         displayPrefix = event.displayPrefix();
+        issuedByOwner = event.issuedByOwner();
     }
 
     @EventSourcingHandler

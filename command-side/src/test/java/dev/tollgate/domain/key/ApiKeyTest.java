@@ -7,6 +7,8 @@ import dev.tollgate.api.key.KeyRevoked;
 import dev.tollgate.api.key.KeyRotated;
 import dev.tollgate.api.key.RevokeKey;
 import dev.tollgate.api.key.RotateKey;
+import dev.tollgate.api.move.KeyMoved;
+import dev.tollgate.api.move.MoveKey;
 import org.axonframework.test.aggregate.AggregateTestFixture;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -97,5 +99,30 @@ class ApiKeyTest {
                 .when(new RevokeKey("k1", "admin", "again"))
                 .expectSuccessfulHandlerExecution()
                 .expectNoEvents();
+    }
+
+    @Test
+    void aKeySomeoneElseIssuedAMemberIsRevokedWhenTheyMoveNotMoved() {
+        KeyIssued byManager = new KeyIssued("k1", HASH, "tg-abcd", "laptop", "cs", "alice", List.of(), null, null,
+                null, null, "cred_manager", T0);
+        fixture.given(byManager)
+                .andGivenCurrentTime(T0)
+                .when(new MoveKey("k1", "math", "move_1", "admin"))
+                .expectEvents(new KeyRevoked("k1", "cs", "admin", "issued to its owner by someone else in team 'cs': "
+                        + "revoked when they moved to team 'math' (move move_1); only keys they made themselves "
+                        + "follow them", T0));
+        fixture.given(byManager, new KeyRevoked("k1", "cs", "admin", "moved", T0))
+                .when(new MoveKey("k1", "math", "move_1", "admin"))
+                .expectSuccessfulHandlerExecution()
+                .expectNoEvents();
+    }
+
+    @Test
+    void aKeyTheMemberMadeThemselvesFollowsThemToTheirNewTeam() {
+        fixture.given(new KeyIssued("k1", HASH, "tg-abcd", "laptop", "cs", "alice", List.of(), null, null, null,
+                        null, "sso:alice", T0))
+                .andGivenCurrentTime(T0)
+                .when(new MoveKey("k1", "math", "move_1", "admin"))
+                .expectEvents(new KeyMoved("k1", "cs", "math", "alice", "move_1", "admin", T0));
     }
 }

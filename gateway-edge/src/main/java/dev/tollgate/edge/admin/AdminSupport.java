@@ -17,8 +17,13 @@ final class AdminSupport {
     private AdminSupport() {
     }
 
+    /**
+     * Sends {@code command} when the answer is subscribed to, never when it is assembled: in
+     * {@code checks.then(send(...))} the command goes only once the checks passed, so a refused request changes
+     * nothing.
+     */
     static Mono<Object> send(CommandGateway commands, Object command) {
-        return Mono.fromFuture(commands.send(command));
+        return Mono.fromFuture(() -> commands.send(command));
     }
 
     static Budget budget(AdminRequests.BudgetBody body) {

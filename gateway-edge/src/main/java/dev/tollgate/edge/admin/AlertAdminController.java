@@ -184,14 +184,19 @@ public class AlertAdminController {
                 throw ApiError.invalidRequest("Tollgate does not send webhooks to this URL: " + e.getMessage() + ".",
                         "url");
             }
-            if (alerts.endpoint(endpointId).isPresent()) {
+            // the read model may lag behind a registration racing this one: the secret store decides, first come
+            if (alerts.endpoint(endpointId).isPresent() || !secrets.storeIfAbsent(endpointId, secret)) {
                 throw new ApiError(HttpStatus.CONFLICT, "invalid_request_error", "conflict", "id",
                         "A webhook endpoint '" + endpointId + "' exists already.");
             }
-            secrets.store(endpointId, secret);
             return endpointId;
         }).flatMap(id -> send(commands, new RegisterWebhookEndpoint(id, body.url(), teams, body.description(),
-                        WebhookSecrets.fingerprint(secret), principal.id(), body.reason())))
+                        WebhookSecrets.fingerprint(secret), principal.id(), body.reason()))
+                        // not registered: the secret stored for it goes, and the id is free again
+                        .onErrorResume(failed -> Blocking.query(() -> {
+                            secrets.discard(id, secret);
+                            return id;
+                        }).then(Mono.error(failed))))
                 .then(Blocking.query(() -> {
                     Map<String, Object> answer = new LinkedHashMap<>();
                     answer.put("endpoint", alerts.endpoint(endpointId).orElseThrow());

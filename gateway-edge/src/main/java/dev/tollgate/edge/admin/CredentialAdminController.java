@@ -65,9 +65,9 @@ public class CredentialAdminController {
         Set<String> teams = teams(body.teams());
         String credentialId = AdminSupport.newId("cred");
         String secret = "tga-" + KeySecrets.newSecret().substring(3);
-        return send(commands, new IssueCredential(credentialId, KeySecrets.hash(secret),
-                KeySecrets.displayPrefix(secret), body.name(), role, teams, cap(body.budgetCap()), principal.id(),
-                body.reason()))
+        Money cap = cap(body.budgetCap());
+        return Mono.defer(() -> send(commands, new IssueCredential(credentialId, KeySecrets.hash(secret),
+                KeySecrets.displayPrefix(secret), body.name(), role, teams, cap, principal.id(), body.reason())))
                 .then(ReadModelWait.until(() -> directory.credential(credentialId)))
                 .map(view -> {
                     Map<String, Object> answer = new LinkedHashMap<>();
@@ -87,9 +87,11 @@ public class CredentialAdminController {
         Role role = role(body.role());
         Set<String> teams = teams(body.teams());
         Instant sent = Instant.now();
+        Money cap = cap(body.budgetCap());
+        // sent only once the credential is known to exist
         return exists(credentialId)
-                .then(send(commands, new ChangeCredentialScope(credentialId, role, teams, cap(body.budgetCap()),
-                        principal.id(), body.reason())))
+                .then(Mono.defer(() -> send(commands, new ChangeCredentialScope(credentialId, role, teams, cap,
+                        principal.id(), body.reason()))))
                 .then(ReadModelWait.until(() -> directory.credential(credentialId)
                         .filter(view -> !view.updatedAt().isBefore(sent))))
                 .doOnNext(view -> principals.forgetAll());
@@ -101,7 +103,7 @@ public class CredentialAdminController {
                                        @RequestParam(required = false) String reason, ServerWebExchange exchange) {
         Principal principal = Access.requireAdmin(exchange, "revoke credentials");
         return exists(credentialId)
-                .then(send(commands, new RevokeCredential(credentialId, principal.id(), reason)))
+                .then(Mono.defer(() -> send(commands, new RevokeCredential(credentialId, principal.id(), reason))))
                 .then(ReadModelWait.until(() -> directory.credential(credentialId)
                         .filter(view -> view.revokedAt() != null)))
                 .doOnNext(view -> principals.forgetAll());

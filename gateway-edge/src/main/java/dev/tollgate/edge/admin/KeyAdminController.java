@@ -119,9 +119,9 @@ public class KeyAdminController {
                     teamId, body.userId(), models, body.expiresAt(), limits, metadata, defaultTags, principal.id());
             // a member's key is issued by their team, which refuses it unless they are a member at that moment
             Mono<Object> issued = send(commands, body.userId() != null ? new IssueMemberKey(teamId, key) : key);
-            if (budget != null) {
-                issued = issued.then(send(commands, new SetKeyBudget(teamId, keyId, budget, principal.id(),
-                        "issued with a budget of its own")));
+            if (budget != null) { // only once the key is issued: a refused key gets no budget
+                issued = issued.then(Mono.defer(() -> send(commands, new SetKeyBudget(teamId, keyId, budget,
+                        principal.id(), "issued with a budget of its own"))));
             }
             return issued.then(keyAnswer(keyId, secret, teamId, body.userId()));
         });
@@ -164,7 +164,8 @@ public class KeyAdminController {
             Principal principal = Access.requireManagerOf(exchange, key.teamId(), "change budgets of team '"
                     + key.teamId() + "'");
             Access.requireWithinCap(principal, budget, "the key's budget");
-            return send(commands, new SetKeyBudget(key.teamId(), keyId, budget, principal.id(), body.reason()))
+            return Mono.defer(() -> send(commands, new SetKeyBudget(key.teamId(), keyId, budget, principal.id(),
+                            body.reason())))
                     .then(ReadModelWait.until(() -> directory.key(keyId).filter(view -> budget == null
                             ? view.budget() == null
                             : view.budget() != null && Objects.equals(view.budget().period(), budget.period().wireName())

@@ -85,7 +85,8 @@ public class KeyPolicyAdminController {
                     }
                     return teamId;
                 })
-                .then(send(commands, command))
+                // sent only once the team is known to exist (a policy is created for any id it is sent to)
+                .then(Mono.defer(() -> send(commands, command)))
                 .then(ReadModelWait.until(() -> policies.policy(teamId)
                         .filter(view -> Objects.equals(view.setBy(), principal.id())
                                 && view.maxKeys() == body.maxKeys()

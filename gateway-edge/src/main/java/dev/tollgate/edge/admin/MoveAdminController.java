@@ -3,6 +3,7 @@ package dev.tollgate.edge.admin;
 import dev.tollgate.edge.errors.ApiError;
 import dev.tollgate.edge.membership.MoveProcess;
 import dev.tollgate.edge.security.Access;
+import dev.tollgate.edge.security.ApiKeyAuthenticator;
 import dev.tollgate.edge.security.Principal;
 import dev.tollgate.query.directory.DirectoryQueries;
 import dev.tollgate.query.directory.UserView;
@@ -32,10 +33,12 @@ public class MoveAdminController {
 
     private final MoveProcess moves;
     private final DirectoryQueries directory;
+    private final ApiKeyAuthenticator authenticator;
 
-    public MoveAdminController(MoveProcess moves, DirectoryQueries directory) {
+    public MoveAdminController(MoveProcess moves, DirectoryQueries directory, ApiKeyAuthenticator authenticator) {
         this.moves = moves;
         this.directory = directory;
+        this.authenticator = authenticator;
     }
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
@@ -47,7 +50,8 @@ public class MoveAdminController {
 
     @PostMapping("/admin/users/{userId}/move")
     @Operation(summary = "Move a member to another team: the new team opens their account at its member budget, "
-            + "their keys and tags follow, and their account in the old team closes once their requests in flight "
+            + "their tags and the keys they made themselves follow (keys an admin or manager issued them are "
+            + "revoked), and their account in the old team closes once their requests in flight "
             + "there have ended; their history stays (admins, and managers of both teams)")
     public Mono<UserView> move(@PathVariable String userId, @RequestBody MoveBody body, ServerWebExchange exchange) {
         if (body.toTeam() == null || body.toTeam().isBlank()) {
@@ -76,6 +80,9 @@ public class MoveAdminController {
                         && body.toTeam().equals(user.live().teamId())
                         // their keys followed (the last step before the old team closes their account)
                         && directory.keys(null, userId, DSL.noCondition()).stream()
-                        .allMatch(key -> key.revokedAt() != null || key.teamId().equals(body.toTeam())))));
+                        .allMatch(key -> key.revokedAt() != null || key.teamId().equals(body.toTeam())))))
+                // the directory shows the keys revoked in the move (those someone else issued them): refused here
+                // from the answer on, like any revocation (on other nodes within the key cache's time)
+                .doOnNext(user -> authenticator.forgetAll());
     }
 }

@@ -63,15 +63,35 @@ public class WebhookSecrets {
         }
     }
 
-    /** Keeps the secret of an endpoint, encrypted (replacing an earlier one). */
-    public void store(String endpointId, String secret) {
+    /**
+     * Keeps the secret of an endpoint, encrypted, only if none is kept for it: of two registrations of one id racing,
+     * the first stored is the one deliveries are signed with, never replaced by the other's.
+     *
+     * @return whether this secret is now the endpoint's ({@code false}: another one is kept already)
+     */
+    public boolean storeIfAbsent(String endpointId, String secret) {
         byte[] ciphertext = encrypt(secret.getBytes(StandardCharsets.UTF_8), endpointId);
-        dsl.insertInto(WEBHOOK_SECRETS)
+        return dsl.insertInto(WEBHOOK_SECRETS)
                 .set(WEBHOOK_SECRETS.ENDPOINT_ID, endpointId)
                 .set(WEBHOOK_SECRETS.CIPHERTEXT, ciphertext)
-                .onConflict(WEBHOOK_SECRETS.ENDPOINT_ID).doUpdate()
-                .set(WEBHOOK_SECRETS.CIPHERTEXT, ciphertext)
-                .execute();
+                .onConflict(WEBHOOK_SECRETS.ENDPOINT_ID).doNothing()
+                .execute() == 1;
+    }
+
+    /**
+     * Forgets the secret of an endpoint whose registration failed, if it is still {@code secret} (stored by that
+     * registration): the id can then be registered again.
+     */
+    public void discard(String endpointId, String secret) {
+        dsl.select(WEBHOOK_SECRETS.CIPHERTEXT).from(WEBHOOK_SECRETS)
+                .where(WEBHOOK_SECRETS.ENDPOINT_ID.eq(endpointId))
+                .fetchOptional(WEBHOOK_SECRETS.CIPHERTEXT)
+                .filter(ciphertext -> MessageDigest.isEqual(decrypt(ciphertext, endpointId),
+                        secret.getBytes(StandardCharsets.UTF_8)))
+                .ifPresent(ciphertext -> dsl.deleteFrom(WEBHOOK_SECRETS)
+                        .where(WEBHOOK_SECRETS.ENDPOINT_ID.eq(endpointId))
+                        .and(WEBHOOK_SECRETS.CIPHERTEXT.eq(ciphertext))
+                        .execute());
     }
 
     /** The secret of an endpoint, in clear: only to sign a delivery. */

@@ -37,8 +37,10 @@ import java.util.UUID;
  * <ol>
  *     <li>{@code UserMoveStarted} in the old team: the new team is asked to admit them ({@code AdmitMovedUser}); if it
  *     refuses, the move is cancelled in the old team ({@code UserMoveCancelled}) and nothing else changes;</li>
- *     <li>{@code UserMovedIn} in the new team: their keys move ({@code KeyMoved}), then the old team closes their
- *     account ({@code UserMovedOut}), at once or when their last request in flight there has ended.</li>
+ *     <li>{@code UserMovedIn} in the new team: the keys they made themselves move ({@code KeyMoved}), those someone
+ *     else issued them are revoked by the key itself ({@code KeyRevoked}: it decides from its own history, never from
+ *     a read model), then the old team closes their account ({@code UserMovedOut}), at once or when their last
+ *     request in flight there has ended.</li>
  * </ol>
  */
 @Component
@@ -80,9 +82,10 @@ public class MoveProcess implements MemberMoves {
                         .repeatWhenEmpty(attempts -> attempts.delayElements(POLL).take(WAIT_POLLS)))
                 .switchIfEmpty(Mono.error(() -> new MovePending("Your move to team '" + toTeam + "' is under way; "
                         + "sign in again in a moment.")))
-                .flatMap(done -> done ? Mono.<Void>empty() : Mono.error(new MovePending("Team '" + toTeam
-                        + "' did not admit you (see the audit trail): you stay in team '" + fromTeam + "' until an "
-                        + "admin moves you.")));
+                // the keys revoked in the move (issued by someone else) are refused on this node from now on
+                .flatMap(done -> done ? Mono.<Void>fromRunnable(authenticator::forgetAll)
+                        : Mono.error(new MovePending("Team '" + toTeam + "' did not admit you (see the audit "
+                        + "trail): you stay in team '" + fromTeam + "' until an admin moves you.")));
     }
 
     /**
@@ -96,7 +99,10 @@ public class MoveProcess implements MemberMoves {
         return moveId;
     }
 
-    /** {@code true}: moved and their keys followed; {@code false}: cancelled; empty: under way. */
+    /**
+     * {@code true}: moved and their keys followed (or, issued by someone else, were revoked); {@code false}:
+     * cancelled; empty: under way.
+     */
     private Boolean state(String moveId, String userId, String toTeam) {
         if (dsl.fetchExists(AUDIT_LOG, AUDIT_LOG.ACTION.eq("user.move_cancelled")
                 .and(AUDIT_LOG.ENTITY_ID.eq(userId))
