@@ -3,6 +3,8 @@ package dev.tollgate.edge.ledger;
 import dev.tollgate.edge.support.GatewayTestSupport;
 import dev.tollgate.edge.support.Http;
 import org.axonframework.config.EventProcessingConfiguration;
+import org.axonframework.eventhandling.EventProcessor;
+import org.axonframework.eventhandling.EventTrackerStatus;
 import org.axonframework.eventhandling.StreamingEventProcessor;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
@@ -69,6 +71,8 @@ class ReplayTest extends GatewayTestSupport {
         await().until(() -> dsl.fetchCount(MESSAGE_COSTS, MESSAGE_COSTS.TEAM_ID.in(team, other)
                 .and(MESSAGE_COSTS.OUTCOME.eq("reserved"))) == 0
                 && dsl.fetchCount(MESSAGE_COSTS, MESSAGE_COSTS.TEAM_ID.eq(team)) == 6);
+        // and what followed them (a move closing in the team left, the keys it revoked) is in every table
+        await().atMost(Duration.ofSeconds(30)).during(Duration.ofMillis(500)).until(this::everyProcessorAtTheHead);
         List<String> before = snapshot();
 
         for (String name : List.of("message-costs", "budget-status", "directory", "audit", "spend-rollups")) {
@@ -86,6 +90,22 @@ class ReplayTest extends GatewayTestSupport {
         assertThat(reconciliation.path("matches").asBoolean()).as("the ledger and the read model agree exactly")
                 .isTrue();
         assertThat(reconciliation.path("overall").path("requests").asLong()).isPositive();
+    }
+
+    /** Every running streaming processor has handled every stored event. */
+    private boolean everyProcessorAtTheHead() {
+        long head = ((Number) dsl.fetchValue("select coalesce(max(globalindex), -1) from domainevententry"))
+                .longValue();
+        for (EventProcessor processor : processing.eventProcessors().values()) {
+            if (processor instanceof StreamingEventProcessor streaming && streaming.isRunning()) {
+                for (EventTrackerStatus status : streaming.processingStatus().values()) {
+                    if (status.getCurrentPosition().orElse(-1) < head) {
+                        return false;
+                    }
+                }
+            }
+        }
+        return true;
     }
 
     private List<String> snapshot() {
