@@ -36,7 +36,7 @@ class StoredEventUpcastersTest {
 
     final Serializer serializer = AxonConfiguration.jackson();
     final EventUpcasterChain upcasters = StoredEventUpcasters.chain();
-    final StoredEvents release01 = StoredEvents.read(StoredEventsCompatibilityTest.FIXTURE);
+    final StoredEvents release01 = StoredEvents.read(StoredEventsCompatibilityTest.RELEASE_0_1);
 
     @Test
     void everyEventStoredWithoutARevisionIsReadAsTheRevisionOfTodaysEventClass() throws Exception {

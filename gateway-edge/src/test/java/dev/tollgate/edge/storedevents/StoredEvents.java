@@ -10,6 +10,9 @@ import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -17,9 +20,37 @@ import javax.sql.DataSource;
 
 /**
  * A fixture written by {@link StoredEventsFixtureWriter}: the rows an earlier release stored in
- * {@code domainevententry} and {@code snapshotevententry}, payloads and metadata byte for byte.
+ * {@code domainevententry} and {@code snapshotevententry}, payloads and metadata byte for byte, with the schema
+ * version it ran on and the command side's state kept next to its events: the keys that seal personal data in them
+ * ({@code personal_data_keys}, V8) and which team holds each user id ({@code user_id_claims}, V13).
  */
-record StoredEvents(String release, List<Row> events, List<Row> snapshots) {
+record StoredEvents(String release, String schemaVersion, List<Row> events, List<Row> snapshots,
+                    List<Claim> userIdClaims, List<SealKey> personalDataKeys) {
+
+    /**
+     * The schema of release 0.1, which did not record it: at most V11 (the fixture's events predate V12 and V13, whose
+     * backfill of the user id claims reads them).
+     */
+    static final String RELEASE_0_1_SCHEMA = "11";
+
+    StoredEvents {
+        schemaVersion = schemaVersion == null ? RELEASE_0_1_SCHEMA : schemaVersion;
+        snapshots = snapshots == null ? List.of() : snapshots;
+        userIdClaims = userIdClaims == null ? List.of() : userIdClaims;
+        personalDataKeys = personalDataKeys == null ? List.of() : personalDataKeys;
+    }
+
+    /** A row of {@code user_id_claims} (V13): the team that holds a user id. */
+    record Claim(String userId, String teamId) {
+    }
+
+    /**
+     * A row of {@code personal_data_keys} (V8): the key that sealed a person's personal data in the events (its
+     * {@code secret} in base64, {@code null} once destroyed by an erasure). Without it a stored registration reads as
+     * erased. The keys of a fixture seal only the made-up people of its scenario.
+     */
+    record SealKey(String sealKey, String subjectId, String secret, String createdAt, String erasedAt) {
+    }
 
     record Row(String aggregateIdentifier, long sequenceNumber, String type, String eventIdentifier,
                String timeStamp, String payloadType, String payloadRevision, String payload, String metaData) {
@@ -51,6 +82,25 @@ record StoredEvents(String release, List<Row> events, List<Row> snapshots) {
         try (Connection connection = dataSource.getConnection()) {
             insert(connection, "domainevententry", events);
             insert(connection, "snapshotevententry", snapshots);
+            try (PreparedStatement insert = connection.prepareStatement("INSERT INTO personal_data_keys "
+                    + "(seal_key, subject_id, secret, created_at, erased_at) VALUES (?, ?, ?, ?, ?)")) {
+                for (SealKey key : personalDataKeys) {
+                    insert.setString(1, key.sealKey());
+                    insert.setString(2, key.subjectId());
+                    insert.setBytes(3, key.secret() == null ? null : Base64.getDecoder().decode(key.secret()));
+                    insert.setTimestamp(4, Timestamp.from(Instant.parse(key.createdAt())));
+                    insert.setTimestamp(5, key.erasedAt() == null ? null : Timestamp.from(Instant.parse(key.erasedAt())));
+                    insert.executeUpdate();
+                }
+            }
+            try (PreparedStatement insert = connection.prepareStatement(
+                    "INSERT INTO user_id_claims (user_id, team_id) VALUES (?, ?)")) {
+                for (Claim claim : userIdClaims) {
+                    insert.setString(1, claim.userId());
+                    insert.setString(2, claim.teamId());
+                    insert.executeUpdate();
+                }
+            }
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }
