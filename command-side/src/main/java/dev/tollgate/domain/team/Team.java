@@ -473,7 +473,8 @@ public class Team {
 
     @CommandHandler
     public void handle(AdmitMovedUser command, TeamLimits limits) {
-        tags(command.tags());
+        // the tags are the member's as the team they leave knew them (from events older than these checks, too):
+        // refusing them here would strand the move halfway
         reason(command.reason());
         if (recentMoves.contains(command.moveId())) {
             return; // admitted already
