@@ -1,9 +1,16 @@
 package dev.tollgate.api;
 
+import java.util.regex.Pattern;
+
 /**
- * The one limit of each kind of id. The edge refuses longer input with a 400, the aggregates refuse commands that
- * carry longer ids, and the read tables' columns have exactly these widths (ColumnLimitsTest reads the schema and
- * compares), so a value the edge accepts can always be stored.
+ * The one limit of each kind of id, the one pattern of an id, and what free text may hold. The edge refuses longer
+ * input with a 400, the aggregates refuse commands that carry longer ids, and the read tables' columns have exactly
+ * these widths (ColumnLimitsTest reads the schema and compares), so a value the edge accepts can always be stored.
+ * <p>
+ * No text an aggregate accepts holds NUL or another control character: PostgreSQL stores no NUL in {@code text} or
+ * {@code jsonb}, so such an event would stop the projections that store it (a dead letter), and no id, name or email
+ * has a use for the others. Free text that may run over several lines (a reason, a description) keeps tab, line
+ * feed and carriage return; a name, an email or an id keeps none.
  */
 public final class Limits {
 
@@ -32,7 +39,117 @@ public final class Limits {
      */
     public static final int MAX_KEY_LIFETIME_DAYS = 400;
 
+    /** A person's or a thing's name (a team, a user, a key, a credential). */
+    public static final int NAME = 200;
+    /** An email address (RFC 5321's longest path). */
+    public static final int EMAIL = 320;
+    /** Free text that goes to the audit trail: a reason, a description, a cohort's selector. */
+    public static final int TEXT = 2_000;
+
+    /** What an id may be: a letter or digit, then letters, digits and {@code . _ @ : + -}. */
+    private static final Pattern ID_PATTERN = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._@:+-]*");
+    /** The rule {@link #isId} checks, in words, for error messages ({@code "an id is " + ID_RULE}). */
+    public static final String ID_RULE = idRule(ID);
+
     private Limits() {
+    }
+
+    /** The rule {@link #isId(String, int)} checks, in words. */
+    public static String idRule(int max) {
+        return "1 to " + max + " letters, digits and . _ @ : + - (starting with a letter or digit)";
+    }
+
+    /** Whether {@code value} is an id an admin may choose (and reach again in a route's path): {@link #ID_RULE}. */
+    public static boolean isId(String value) {
+        return isId(value, ID);
+    }
+
+    /** Whether {@code value} has the pattern of an id and at most {@code max} characters. */
+    public static boolean isId(String value, int max) {
+        return value != null && !value.isEmpty() && value.length() <= max && ID_PATTERN.matcher(value).matches();
+    }
+
+    /** Whether {@code value} has a control character (C0 or DEL): tab, line feed and carriage return included. */
+    public static boolean hasControl(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c < 0x20 || c == 0x7f) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether {@code value} has a control character (C0 or DEL) other than tab, line feed and carriage return. */
+    public static boolean hasControlBesidesLineBreaks(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether {@code value} is one line of at most {@code max} characters without control characters. */
+    public static boolean isLine(String value, int max) {
+        return value != null && value.length() <= max && !hasControl(value);
+    }
+
+    /**
+     * Refuses missing free text (a reason), one longer than {@code max}, or one with a control character other than
+     * tab, line feed and carriage return.
+     */
+    public static String requireText(String value, int max, String what) {
+        if (value == null || value.isBlank()) {
+            throw CommandRefused.invalid("a " + what + " is required");
+        }
+        return optionalText(value, max, what);
+    }
+
+    /** As {@link #requireText}, but {@code null} (or blank) is accepted. */
+    public static String optionalText(String value, int max, String what) {
+        if (value == null) {
+            return null;
+        }
+        if (value.length() > max) {
+            throw CommandRefused.invalid("a " + what + " has at most " + max + " characters");
+        }
+        if (hasControlBesidesLineBreaks(value)) {
+            throw CommandRefused.invalid("a " + what + " must not contain NUL or other control characters (tabs "
+                    + "and line breaks aside)");
+        }
+        return value;
+    }
+
+    /**
+     * Refuses a one-line value (a name, an email, a tag) longer than {@code max} or with any control character, line
+     * breaks and tabs included; {@code null} is accepted.
+     */
+    public static String optionalLine(String value, int max, String what) {
+        if (value == null) {
+            return null;
+        }
+        if (value.length() > max) {
+            throw CommandRefused.invalid("a " + what + " has at most " + max + " characters");
+        }
+        if (hasControl(value)) {
+            throw CommandRefused.invalid("a " + what + " must not contain NUL, line breaks or other control "
+                    + "characters");
+        }
+        return value;
+    }
+
+    /** {@link #optionalLine} for each of {@code values} ({@code null} accepted). */
+    public static void optionalLines(java.util.Collection<String> values, int max, String what) {
+        if (values != null) {
+            for (String value : values) {
+                if (value == null) {
+                    throw CommandRefused.invalid("a " + what + " is required");
+                }
+                optionalLine(value, max, what);
+            }
+        }
     }
 
     /** Refuses a missing id or one longer than {@link #ID}. */
@@ -40,14 +157,11 @@ public final class Limits {
         return require(value, ID, what);
     }
 
-    /** Refuses a missing value or one longer than {@code max}. */
+    /** Refuses a missing value, one longer than {@code max}, or one with a control character. */
     public static String require(String value, int max, String what) {
         if (value == null || value.isBlank()) {
             throw CommandRefused.invalid("a " + what + " is required");
         }
-        if (value.length() > max) {
-            throw CommandRefused.invalid("a " + what + " has at most " + max + " characters");
-        }
-        return value;
+        return optionalLine(value, max, what);
     }
 }

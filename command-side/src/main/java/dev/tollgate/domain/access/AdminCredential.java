@@ -41,6 +41,8 @@ public class AdminCredential {
     @CommandHandler
     public AdminCredential(IssueCredential command) {
         Limits.requireId(command.credentialId(), "credential id");
+        Limits.optionalLine(command.name(), Limits.NAME, "credential name");
+        Limits.optionalText(command.reason(), Limits.TEXT, "reason");
         if (command.secretHash() == null || !command.secretHash().matches("[0-9a-f]{64}")) {
             throw CommandRefused.invalid("a credential is issued with the SHA-256 of its secret, never the secret");
         }
@@ -52,6 +54,7 @@ public class AdminCredential {
 
     @CommandHandler
     public void handle(ChangeCredentialScope command) {
+        Limits.optionalText(command.reason(), Limits.TEXT, "reason");
         if (revoked) {
             throw CommandRefused.conflict("credential '" + credentialId + "' is revoked");
         }
@@ -63,6 +66,7 @@ public class AdminCredential {
 
     @CommandHandler
     public void handle(RevokeCredential command) {
+        Limits.optionalText(command.reason(), Limits.TEXT, "reason");
         if (!revoked) {
             apply(new CredentialRevoked(credentialId, command.actor(), command.reason(),
                     GenericEventMessage.clock.instant()));

@@ -35,6 +35,8 @@ public class WebhookEndpoint {
     public WebhookEndpoint(RegisterWebhookEndpoint command) {
         Limits.requireId(command.endpointId(), "endpoint id");
         Limits.require(command.url(), MAX_URL_LENGTH, "webhook URL");
+        Limits.optionalText(command.description(), Limits.TEXT, "description");
+        Limits.optionalText(command.reason(), Limits.TEXT, "reason");
         if (command.secretFingerprint() == null || !command.secretFingerprint().matches("[0-9a-f]{16}")) {
             throw CommandRefused.invalid("an endpoint is registered with its secret's fingerprint, never the secret");
         }
@@ -46,6 +48,7 @@ public class WebhookEndpoint {
 
     @CommandHandler
     public void handle(RemoveWebhookEndpoint command) {
+        Limits.optionalText(command.reason(), Limits.TEXT, "reason");
         if (!removed) {
             apply(new WebhookEndpointRemoved(endpointId, command.actor(), command.reason(),
                     GenericEventMessage.clock.instant()));

@@ -40,6 +40,8 @@ public class CohortBoost {
     @CommandHandler
     public CohortBoost(GrantCohortBoost command) {
         Limits.requireId(command.boostId(), "boost id");
+        Limits.optionalLine(command.selector(), Limits.TEXT, "cohort selector");
+        Limits.optionalText(command.reason(), Limits.TEXT, "reason");
         if (command.members().isEmpty()) {
             throw CommandRefused.invalid("the cohort has no members");
         }
@@ -59,6 +61,7 @@ public class CohortBoost {
 
     @CommandHandler
     public void handle(RevokeCohortBoost command) {
+        Limits.optionalText(command.reason(), Limits.TEXT, "reason");
         if (!revoked) {
             apply(new CohortBoostRevoked(boostId, teams, command.actor(), command.reason(),
                     GenericEventMessage.clock.instant()));

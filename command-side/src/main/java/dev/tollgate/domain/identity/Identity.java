@@ -49,6 +49,9 @@ public class Identity {
         }
         Limits.require(command.issuer(), 500, "issuer");
         Limits.require(command.subject(), 255, "subject");
+        Limits.optionalLines(command.tags(), Limits.ID, "tag");
+        Limits.optionalLines(command.decidingClaims().keySet(), Limits.TEXT, "deciding claim");
+        Limits.optionalLines(command.decidingClaims().values(), Limits.TEXT, "deciding group");
         apply(new IdentityLinked(command.identityId(), command.userId(), command.issuer(), command.subject(),
                 command.teamId(), command.tags(), command.decidingClaims(), command.actor(),
                 GenericEventMessage.clock.instant()));

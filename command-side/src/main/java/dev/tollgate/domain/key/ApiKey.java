@@ -65,6 +65,10 @@ public class ApiKey {
 
     private void issue(IssueKey command) {
         Limits.requireId(command.keyId(), "key id");
+        Limits.optionalLine(command.name(), Limits.NAME, "key name");
+        Limits.optionalLines(command.allowedModels(), Limits.TEXT, "model name");
+        lines(command.metadata(), "metadata");
+        lines(command.defaultTags(), "default tag");
         if (command.secretHash() == null || !command.secretHash().matches("[0-9a-f]{64}")) {
             throw CommandRefused.invalid("a key is issued with the SHA-256 of its secret, never the secret");
         }
@@ -83,6 +87,7 @@ public class ApiKey {
 
     @CommandHandler
     public void handle(RotateKey command) {
+        Limits.optionalText(command.reason(), Limits.TEXT, "reason");
         if (revoked) {
             throw CommandRefused.conflict("key '" + keyId + "' is revoked: issue a new one");
         }
@@ -95,6 +100,7 @@ public class ApiKey {
 
     @CommandHandler
     public void handle(RevokeKey command) {
+        Limits.optionalText(command.reason(), Limits.TEXT, "reason");
         if (revoked) {
             return; // revoking twice changes nothing and records nothing
         }
@@ -124,6 +130,13 @@ public class ApiKey {
         }
         apply(new KeyMoved(keyId, teamId, command.toTeamId(), userId, command.moveId(), command.actor(),
                 GenericEventMessage.clock.instant()));
+    }
+
+    private static void lines(java.util.Map<String, String> entries, String what) {
+        if (entries != null) {
+            Limits.optionalLines(entries.keySet(), Limits.TEXT, what + " name");
+            Limits.optionalLines(entries.values(), Limits.TEXT, what + " value");
+        }
     }
 
     @EventSourcingHandler

@@ -34,6 +34,8 @@ public class KeyPolicy {
     @CreationPolicy(AggregateCreationPolicy.CREATE_IF_MISSING)
     public void handle(SetKeyPolicy command) {
         Limits.requireId(command.teamId(), "team id");
+        Limits.optionalLines(command.allowedModels(), Limits.TEXT, "model name");
+        Limits.optionalText(command.reason(), Limits.TEXT, "reason");
         if (!SetKeyPolicy.policyId(command.teamId()).equals(command.policyId())) {
             throw CommandRefused.invalid("a key policy's id is key-policy:<team id>");
         }

@@ -2,6 +2,7 @@ package dev.tollgate.domain.price;
 
 import com.fasterxml.jackson.annotation.JsonAutoDetect;
 import dev.tollgate.api.CommandRefused;
+import dev.tollgate.api.Limits;
 import dev.tollgate.api.money.ModelPrice;
 import dev.tollgate.api.price.PricesPublished;
 import dev.tollgate.api.price.PublishPrices;
@@ -60,6 +61,9 @@ public class PriceBook {
         if (command.prices().isEmpty()) {
             throw CommandRefused.invalid("no prices to publish");
         }
+        Limits.optionalLines(command.prices().keySet(), Limits.TEXT, "model name");
+        Limits.optionalLine(command.source(), Limits.TEXT, "price source");
+        Limits.optionalText(command.reason(), Limits.TEXT, "reason");
         boolean fromConfig = CONFIG.equals(command.source());
         Map<String, ModelPrice> given = new HashMap<>(command.prices());
         if (fromConfig) {

@@ -52,6 +52,7 @@ public class PriceProposal {
 
     @CommandHandler
     public void handle(ApprovePriceProposal command) {
+        Limits.optionalText(command.reason(), Limits.TEXT, "reason");
         requirePending();
         apply(new PriceProposalApproved(proposalId, sourceId, command.priceVersion(), command.actor(),
                 command.reason(), GenericEventMessage.clock.instant()));
@@ -59,6 +60,7 @@ public class PriceProposal {
 
     @CommandHandler
     public void handle(RejectPriceProposal command) {
+        Limits.optionalText(command.reason(), Limits.TEXT, "reason");
         requirePending();
         apply(new PriceProposalRejected(proposalId, sourceId, command.actor(), command.reason(),
                 GenericEventMessage.clock.instant()));

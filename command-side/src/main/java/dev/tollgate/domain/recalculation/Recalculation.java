@@ -59,6 +59,7 @@ public class Recalculation {
         if (command.reason() == null || command.reason().isBlank()) {
             throw CommandRefused.invalid("a recalculation needs a reason");
         }
+        Limits.optionalText(command.reason(), Limits.TEXT, "reason");
         Instant now = GenericEventMessage.clock.instant();
         Instant to = command.to() == null ? now : command.to();
         if (!command.from().isBefore(to)) {
@@ -92,6 +93,7 @@ public class Recalculation {
         if (command.reason() == null || command.reason().isBlank()) {
             throw CommandRefused.invalid("an approval needs a reason");
         }
+        Limits.optionalText(command.reason(), Limits.TEXT, "reason");
         switch (status) {
             case READY -> apply(new RecalculationApproved(recalculationId, command.actor(), command.reason(),
                     GenericEventMessage.clock.instant()));

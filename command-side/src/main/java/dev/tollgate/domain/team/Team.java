@@ -214,6 +214,8 @@ public class Team {
     @CommandHandler
     public Team(CreateTeam command) {
         Limits.requireId(command.teamId(), "team id");
+        Limits.optionalLine(command.name(), Limits.NAME, "team name");
+        reason(command.reason());
         Instant now = now();
         Budget budget = orUnlimited(command.budget());
         apply(new TeamCreated(command.teamId(), command.name(), budget, orUnlimited(command.memberBudget()),
@@ -223,6 +225,7 @@ public class Team {
 
     @CommandHandler
     public void handle(SetTeamBudget command) {
+        reason(command.reason());
         Instant now = now();
         Budget newBudget = orUnlimited(command.budget());
         Account rebased = account.rebased(budget.period(), newBudget.period(), now);
@@ -244,6 +247,9 @@ public class Team {
     @CommandHandler
     public void handle(RegisterUser command, TeamLimits limits) {
         Limits.requireId(command.userId(), "user id");
+        Limits.optionalLine(command.name(), Limits.NAME, "name");
+        Limits.optionalLine(command.email(), Limits.EMAIL, "email");
+        tags(command.tags());
         if (members.containsKey(command.userId())) {
             throw CommandRefused.conflict("user '" + command.userId() + "' is already a member of team '" + teamId + "'");
         }
@@ -261,6 +267,7 @@ public class Team {
 
     @CommandHandler
     public void handle(RemoveUser command) {
+        reason(command.reason());
         if (removedUserIds.contains(command.userId()) && !members.containsKey(command.userId())) {
             return; // removed already: removing again changes nothing
         }
@@ -331,6 +338,7 @@ public class Team {
 
     @CommandHandler
     public void handle(SetUserBudget command) {
+        reason(command.reason());
         Member member = member(command.userId());
         Instant now = now();
         Budget before = member.effectiveBudget(memberBudget);
@@ -343,6 +351,8 @@ public class Team {
 
     @CommandHandler
     public void handle(SetUserTags command) {
+        tags(command.tags());
+        reason(command.reason());
         Member member = member(command.userId());
         if (!member.tags().equals(command.tags())) {
             Instant now = now();
@@ -355,6 +365,7 @@ public class Team {
     @CommandHandler
     public void handle(SetKeyBudget command, TeamLimits limits) {
         Limits.requireId(command.keyId(), "key id");
+        reason(command.reason());
         Instant now = now();
         KeyAccount existing = keyAccounts.get(command.keyId());
         if (existing == null && command.budget() != null && keyAccounts.size() >= limits.maxMembers()) {
@@ -384,6 +395,7 @@ public class Team {
     @CommandHandler
     public void handle(TopUpBudget command) {
         Limits.requireId(command.topUpId(), "top-up id");
+        reason(command.reason());
         if (command.amount() == null || command.amount().isNegative() || command.amount().isZero()) {
             throw CommandRefused.invalid("a top-up needs a positive amount");
         }
@@ -440,6 +452,8 @@ public class Team {
     public void handle(StartUserMove command) {
         Limits.requireId(command.moveId(), "move id");
         Limits.requireId(command.toTeamId(), "team id");
+        tags(command.tags());
+        reason(command.reason());
         if (command.toTeamId().equals(teamId)) {
             throw CommandRefused.invalid("user '" + command.userId() + "' is a member of team '" + teamId
                     + "' already");
@@ -459,6 +473,9 @@ public class Team {
 
     @CommandHandler
     public void handle(AdmitMovedUser command, TeamLimits limits) {
+        // the tags are the member's as the team they leave knew them (from events older than these checks, too):
+        // refusing them here would strand the move halfway
+        reason(command.reason());
         if (recentMoves.contains(command.moveId())) {
             return; // admitted already
         }
@@ -483,6 +500,7 @@ public class Team {
 
     @CommandHandler
     public void handle(CancelUserMove command) {
+        reason(command.reason());
         MoveOut moving = leaving.get(command.userId());
         if (moving == null || !moving.moveId().equals(command.moveId()) || moving.closing()) {
             return; // not this move, or too late to cancel: the member is admitted elsewhere
@@ -533,6 +551,7 @@ public class Team {
     @CommandHandler
     public void handle(ErasePersonalData command) {
         Limits.require(command.userId(), Limits.USER_ID, "user id");
+        reason(command.reason());
         apply(new PersonalDataErased(teamId, command.userId(), command.actor(), command.reason(), now()));
     }
 
@@ -541,6 +560,7 @@ public class Team {
     @CommandHandler
     public void handle(GrantBoost command) {
         Limits.requireId(command.boostId(), "boost id");
+        reason(command.reason());
         if (command.cohortId() != null) {
             Limits.requireId(command.cohortId(), "cohort id");
         }
@@ -597,6 +617,7 @@ public class Team {
 
     @CommandHandler
     public void handle(RevokeBoost command) {
+        reason(command.reason());
         Instant now = now();
         List<ActiveBoost> granted = boosts.values().stream()
                 .filter(b -> b.boostId().equals(command.boostId())).toList();
@@ -637,6 +658,7 @@ public class Team {
     @CommandHandler
     public void handle(SetThreshold command) {
         Limits.requireId(command.thresholdId(), "threshold id");
+        reason(command.reason());
         if (command.scope() == null) {
             throw CommandRefused.invalid("a threshold needs a scope (team, user, key or tag)");
         }
@@ -679,6 +701,7 @@ public class Team {
 
     @CommandHandler
     public void handle(RemoveThreshold command) {
+        reason(command.reason());
         if (!thresholds.containsKey(command.thresholdId())) {
             throw CommandRefused.notFound("team '" + teamId + "' has no threshold '" + command.thresholdId() + "'");
         }
@@ -867,6 +890,11 @@ public class Team {
                     now);
         }
         if (isNewTeamKeyUser(line)) {
+            if (!Limits.isId(line.externalUserId(), Limits.REQUEST_USER)) {
+                // the edge refuses such a 'user' (400): a member no admin route could name, and so not erase
+                return reject(line, null, MEMBERSHIP, teamId, line.worstCase(), Money.ZERO, null,
+                        "a team key's 'user' is " + Limits.idRule(Limits.REQUEST_USER), now);
+            }
             String userId = teamId + ":" + line.externalUserId();
             if (removedUserIds.contains(userId)) {
                 return reject(line, null, MEMBERSHIP, userId, line.worstCase(), Money.ZERO, null,
@@ -935,6 +963,16 @@ public class Team {
                 key == null ? null : key.balanceAfterReserving(reserved)));
         return new SpendOutcome.Reserved(line.requestId(), member == null ? null : member.userId(), amount, granted,
                 granted < line.maxOutputTokens());
+    }
+
+    /** Refuses a reason (or any audit text) with NUL or another control character, or too long. */
+    private static void reason(String reason) {
+        Limits.optionalText(reason, Limits.TEXT, "reason");
+    }
+
+    /** Refuses a tag that is not one line of at most {@link Limits#ID} characters. */
+    private static void tags(Set<String> tags) {
+        Limits.optionalLines(tags, Limits.ID, "tag");
     }
 
     /** A team key's {@code user} the team does not know yet: it is registered on first sight, if it may be. */
@@ -1042,6 +1080,7 @@ public class Team {
     @CommandHandler
     public int handle(AdjustCosts command) {
         Limits.requireId(command.recalculationId(), "recalculation id");
+        reason(command.reason());
         if (command.computedAt() == null) {
             throw CommandRefused.invalid("cost corrections need the instant their recalculation started");
         }

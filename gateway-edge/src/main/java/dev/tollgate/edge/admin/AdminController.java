@@ -1,6 +1,7 @@
 package dev.tollgate.edge.admin;
 
 import dev.tollgate.api.CommandRefused;
+import dev.tollgate.api.Limits;
 import dev.tollgate.api.key.RevokeKey;
 import dev.tollgate.api.money.Budget;
 import dev.tollgate.api.money.OverBudgetPolicy;
@@ -76,7 +77,7 @@ public class AdminController {
     public Mono<TeamView> createTeam(@RequestBody AdminRequests.CreateTeamBody body, ServerWebExchange exchange) {
         Principal principal = Access.requireAdmin(exchange, "create teams");
         String teamId = id(body.id(), "team");
-        CreateTeam command = new CreateTeam(teamId, body.name() == null ? teamId : body.name(),
+        CreateTeam command = new CreateTeam(teamId, body.name() == null ? teamId : AdminSupport.name(body.name()),
                 budget(body.budget()), budget(body.memberBudget()),
                 body.overBudgetPolicy() == null ? OverBudgetPolicy.CLAMP
                         : OverBudgetPolicy.fromWireName(body.overBudgetPolicy()),
@@ -116,8 +117,8 @@ public class AdminController {
         Budget budget = budget(body.budget());
         Access.requireWithinCap(principal, budget, "the user's budget");
         String userId = id(body.id(), "user");
-        RegisterUser command = new RegisterUser(body.teamId(), userId, body.externalId(), body.name(),
-                email(body.email()), budget, tags(body.tags()), principal.id());
+        RegisterUser command = new RegisterUser(body.teamId(), userId, body.externalId(),
+                AdminSupport.name(body.name()), email(body.email()), budget, tags(body.tags()), principal.id());
         // A user id names one person everywhere (budgets, spend, keys): the command refuses one that another team
         // holds, even a removed member's, on the command side and not against the directory, which lags
         // (UserIdClaims, docs/adr/0011). A member removed from this team may be registered again: that re-admits them.
@@ -218,7 +219,7 @@ public class AdminController {
     }
 
     static String email(String email) {
-        if (email != null && (email.length() > 320 || !email.matches("[^@\\s]+@[^@\\s]+"))) {
+        if (email != null && (!Limits.isLine(email, Limits.EMAIL) || !email.matches("[^@\\s]+@[^@\\s]+"))) {
             throw ApiError.invalidRequest("An email is one address such as alice@uni.example.", "email");
         }
         return email;
@@ -229,8 +230,9 @@ public class AdminController {
             return Set.of();
         }
         for (String tag : tags) {
-            if (tag == null || tag.isBlank() || tag.length() > 100) {
-                throw ApiError.invalidRequest("A tag is 1 to 100 characters, such as course:cs101.", "tags");
+            if (tag == null || tag.isBlank() || !Limits.isLine(tag, Limits.ID)) {
+                throw ApiError.invalidRequest("A tag is 1 to " + Limits.ID + " characters without control characters, "
+                        + "such as course:cs101.", "tags");
             }
         }
         return Set.copyOf(tags);

@@ -7,12 +7,9 @@ import org.axonframework.commandhandling.gateway.CommandGateway;
 import reactor.core.publisher.Mono;
 
 import java.util.UUID;
-import java.util.regex.Pattern;
 
 /** What every admin route shares: sending a command, ids, required reasons. */
 final class AdminSupport {
-
-    private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._@:+-]{0," + (Limits.ID - 1) + "}");
 
     private AdminSupport() {
     }
@@ -34,9 +31,8 @@ final class AdminSupport {
         if (requested == null || requested.isBlank()) {
             return newId(kind);
         }
-        if (!ID.matcher(requested).matches()) {
-            throw ApiError.invalidRequest("An id is 1 to " + Limits.ID + " letters, digits and . _ @ : + - (starting "
-                    + "with a letter or digit).", "id");
+        if (!Limits.isId(requested)) {
+            throw ApiError.invalidRequest("An id is " + Limits.ID_RULE + ".", "id");
         }
         return requested;
     }
@@ -50,5 +46,18 @@ final class AdminSupport {
             throw ApiError.invalidRequest("A 'reason' is required for every " + what + ": it goes to the audit trail.",
                     "reason");
         }
+        if (reason.length() > Limits.TEXT || Limits.hasControlBesidesLineBreaks(reason)) {
+            throw ApiError.invalidRequest("A 'reason' is at most " + Limits.TEXT + " characters, without NUL or other "
+                    + "control characters (tabs and line breaks aside).", "reason");
+        }
+    }
+
+    /** A name (of a team, a user, a key, a credential): one line of at most {@link Limits#NAME} characters. */
+    static String name(String name) {
+        if (name != null && !Limits.isLine(name, Limits.NAME)) {
+            throw ApiError.invalidRequest("A 'name' is one line of at most " + Limits.NAME + " characters, without "
+                    + "control characters.", "name");
+        }
+        return name;
     }
 }

@@ -66,8 +66,9 @@ public class CredentialAdminController {
         String credentialId = AdminSupport.newId("cred");
         String secret = "tga-" + KeySecrets.newSecret().substring(3);
         Money cap = cap(body.budgetCap());
+        String name = AdminSupport.name(body.name());
         return Mono.defer(() -> send(commands, new IssueCredential(credentialId, KeySecrets.hash(secret),
-                KeySecrets.displayPrefix(secret), body.name(), role, teams, cap, principal.id(), body.reason())))
+                KeySecrets.displayPrefix(secret), name, role, teams, cap, principal.id(), body.reason())))
                 .then(ReadModelWait.until(() -> directory.credential(credentialId)))
                 .map(view -> {
                     Map<String, Object> answer = new LinkedHashMap<>();

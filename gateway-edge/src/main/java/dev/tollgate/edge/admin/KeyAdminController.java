@@ -115,7 +115,8 @@ public class KeyAdminController {
         return team.flatMap(teamId -> {
             Principal principal = Access.requireManagerOf(exchange, teamId, "issue keys of team '" + teamId + "'");
             Access.requireWithinCap(principal, budget, "the key's budget");
-            IssueKey key = new IssueKey(keyId, KeySecrets.hash(secret), KeySecrets.displayPrefix(secret), body.name(),
+            IssueKey key = new IssueKey(keyId, KeySecrets.hash(secret), KeySecrets.displayPrefix(secret),
+                    AdminSupport.name(body.name()),
                     teamId, body.userId(), models, body.expiresAt(), limits, metadata, defaultTags, principal.id());
             // a member's key is issued by their team, which refuses it unless they are a member at that moment
             Mono<Object> issued = send(commands, body.userId() != null ? new IssueMemberKey(teamId, key) : key);

@@ -269,6 +269,12 @@ public class GovernedCall {
             }
             this.user = userField == null || userField.isNull() || userField.asText().isBlank() ? null
                     : userField.asText();
+            if (user != null && key.isTeamKey() && !Limits.isId(user, Limits.REQUEST_USER)) {
+                // registered as the member <team>:<user>, which every admin route must be able to name (and erase)
+                throw new ApiError(HttpStatus.BAD_REQUEST, "invalid_request_error", "invalid_value", "user",
+                        "With a team key, 'user' names the member the request is charged to: it is "
+                                + Limits.idRule(Limits.REQUEST_USER) + ".");
+            }
             this.model = catalog.find(name.asText())
                     .orElseThrow(() -> ApiError.modelNotFound(bounded(name.asText())));
             if (!key.allows(model.name())) {

@@ -261,8 +261,9 @@ public class PortalController {
     public Mono<Map<String, Object>> createKey(@RequestBody NewKey body, ServerWebExchange exchange) {
         Sessions.Session member = member(exchange);
         String name = body.name() == null ? "" : body.name().trim();
-        if (name.isEmpty() || name.length() > 100) {
-            throw ApiError.invalidRequest("Give the key a name of 1 to 100 characters (e.g. \"laptop\").", "name");
+        if (name.isEmpty() || !Limits.isLine(name, 100)) {
+            throw ApiError.invalidRequest("Give the key a name of 1 to 100 characters on one line (e.g. \"laptop\").",
+                    "name");
         }
         String keyId = "key_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
         String secret = KeySecrets.newSecret();

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvParser;
+import dev.tollgate.api.Limits;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -19,8 +20,12 @@ import java.util.HashMap;
  */
 final class RosterCsv {
 
-    /** One person of the roster, with the line they are on (the header is line 1). */
-    record Row(int line, String id, String name, String email, String team, List<String> tags, String problem) {
+    /**
+     * One person of the roster, with the line they are on (the header is line 1); {@code control} names the first
+     * field that holds NUL or another control character (a quoted line break included), or is {@code null}.
+     */
+    record Row(int line, String id, String name, String email, String team, List<String> tags, String problem,
+               String control) {
     }
 
     /** Records as lists of strings, no schema: the header is read as the first record. */
@@ -40,6 +45,10 @@ final class RosterCsv {
         List<String> header = records.get(0);
         for (int i = 0; i < header.size(); i++) {
             columns.put(header.get(i).trim().toLowerCase(Locale.ROOT), i);
+        }
+        String headerControl = control(header, header);
+        if (headerControl != null) {
+            throw new IllegalArgumentException("the header's " + headerControl + " holds a control character");
         }
         if (!columns.containsKey("id")) {
             throw new IllegalArgumentException("the roster's header names no 'id' column");
@@ -66,9 +75,25 @@ final class RosterCsv {
             }
             rows.add(new Row(r + 1, cell(record, columns.get("id")), cell(record, columns.get("name")),
                     cell(record, columns.get("email")), cell(record, columns.get("team")),
-                    tags == null ? null : List.copyOf(tagList), problem));
+                    tags == null ? null : List.copyOf(tagList), problem, control(record, header)));
         }
         return rows;
+    }
+
+    /**
+     * The first field of {@code record} (as read, before trimming) that holds NUL or another control character, a
+     * quoted line break and a tab included, named by its column ({@code field 'name'}) or its number; {@code null}
+     * when there is none.
+     */
+    private static String control(List<String> record, List<String> header) {
+        for (int c = 0; c < record.size(); c++) {
+            if (record.get(c) != null && Limits.hasControl(record.get(c))) {
+                String column = c < header.size() ? header.get(c).trim() : "";
+                return !column.isEmpty() && Limits.isLine(column, 40) ? "field '" + column + "'"
+                        : "field " + (c + 1);
+            }
+        }
+        return null;
     }
 
     private static String cell(List<String> record, Integer column) {

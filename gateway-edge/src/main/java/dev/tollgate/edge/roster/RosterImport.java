@@ -35,7 +35,6 @@ public class RosterImport {
     /** The largest roster body, in characters. */
     public static final int MAX_CHARS = 2 * 1024 * 1024;
 
-    private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._@:+-]{0," + (Limits.ID - 1) + "}");
     private static final Pattern EMAIL = Pattern.compile("[^@\\s]{1,200}@[^@\\s]{1,119}");
 
     public enum Action {
@@ -70,16 +69,26 @@ public class RosterImport {
     /**
      * Imports {@code csv} into {@code teamId}, as {@code actor} who manages the teams {@code manages} accepts.
      *
-     * @throws IllegalArgumentException when the roster cannot be read at all (no header, too long)
+     * @throws IllegalArgumentException when the roster cannot be read at all (no header, too long) or holds a control
+     *                                  character
      */
     public Report run(String teamId, String csv, boolean dryRun, String actor, Predicate<String> manages,
                       String reason) {
         if (csv.length() > MAX_CHARS) {
             throw new IllegalArgumentException("the roster has more than " + MAX_CHARS + " characters: split it");
         }
+        List<RosterCsv.Row> rows = RosterCsv.parse(csv, MAX_ROWS);
+        for (RosterCsv.Row row : rows) {
+            // refused whole, before any command: no id, name, email, team or tag has a use for a control character,
+            // and a NUL that reached an event would stop the projections that store it (PostgreSQL stores none)
+            if (row.control() != null) {
+                throw new IllegalArgumentException("line " + row.line() + ", " + row.control() + " holds NUL, a line "
+                        + "break, a tab or another control character; nothing of the roster was imported");
+            }
+        }
         List<Outcome> outcomes = new ArrayList<>();
         Set<String> seen = new HashSet<>();
-        for (RosterCsv.Row row : RosterCsv.parse(csv, MAX_ROWS)) {
+        for (RosterCsv.Row row : rows) {
             Outcome outcome;
             try {
                 outcome = one(teamId, row, seen, dryRun, actor, manages, reason);
@@ -141,8 +150,8 @@ public class RosterImport {
         if (row.problem() != null) {
             return row.problem();
         }
-        if (row.id() == null || !ID.matcher(row.id()).matches()) {
-            return "an id is 1 to " + Limits.ID + " letters, digits and . _ @ : + - (starting with a letter or digit)";
+        if (!Limits.isId(row.id())) {
+            return "an id is " + Limits.ID_RULE;
         }
         if (row.team() != null && !row.team().equals(teamId)) {
             return "the line names team '" + row.team() + "', this roster is for team '" + teamId + "'";
@@ -150,8 +159,8 @@ public class RosterImport {
         if (row.email() != null && !EMAIL.matcher(row.email()).matches()) {
             return "the email is not one address such as alice@uni.example";
         }
-        if (row.name() != null && row.name().length() > 200) {
-            return "a name has at most 200 characters";
+        if (row.name() != null && row.name().length() > Limits.NAME) {
+            return "a name has at most " + Limits.NAME + " characters";
         }
         if (row.tags() != null) {
             for (String tag : row.tags()) {

@@ -47,7 +47,6 @@ import java.util.Base64;
 import java.util.Collection;
 import java.util.List;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 import static dev.tollgate.readmodel.Tables.SSO_LOGINS;
 
@@ -64,8 +63,6 @@ public class SsoController {
 
     private static final Logger log = LoggerFactory.getLogger(SsoController.class);
     static final String STATE_COOKIE = "tollgate_sso_state";
-    private static final Pattern USER_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._@:+-]{0,"
-            + (Limits.USER_ID - 1) + "}");
 
     private final TollgateProperties.Sso settings;
     private final OidcClient oidc;
@@ -181,15 +178,13 @@ public class SsoController {
         String subject = claims.getSubject();
         Object rawUserId = claims.getClaim(settings.userIdClaim());
         String userId = rawUserId == null ? null : rawUserId.toString();
-        if (userId == null || !USER_ID.matcher(userId).matches()) {
+        if (!Limits.isId(userId, Limits.USER_ID)) {
             return Mono.error(new SignInProblem(HttpStatus.FORBIDDEN, "Your account cannot be used here",
                     "Your sign-in carries no usable '" + settings.userIdClaim() + "' claim for a user id."));
         }
-        Object rawName = claims.getClaim(settings.nameClaim());
-        String name = rawName == null ? null : rawName.toString();
-        Object rawEmail = settings.emailClaim() == null || settings.emailClaim().isBlank() ? null
-                : claims.getClaim(settings.emailClaim());
-        String email = rawEmail == null ? null : rawEmail.toString();
+        String name = attribute(claims.getClaim(settings.nameClaim()), Limits.NAME, "name", userId);
+        String email = settings.emailClaim() == null || settings.emailClaim().isBlank() ? null
+                : attribute(claims.getClaim(settings.emailClaim()), Limits.EMAIL, "email", userId);
         SsoRules.Decision decision = rules.decide(groups(claims.getClaim(settings.groupsClaim())));
         if (decision.grantsNothing()) {
             return Mono.error(new SignInProblem(HttpStatus.FORBIDDEN, "No access for " + userId,
@@ -216,6 +211,27 @@ public class SsoController {
             log.info("Signed in with SSO: {} (role {}, team {})", userId, decision.role(), decision.teamId());
             return new SignedIn(secret, target);
         }));
+    }
+
+    /**
+     * A name or email claim as Tollgate keeps it: one line of at most {@code max} characters. One with NUL, a line
+     * break or another control character, or a longer one, is left out (the person signs in without it): it could not
+     * be registered, and PostgreSQL could not store a NUL.
+     */
+    private static String attribute(Object claim, int max, String what, String userId) {
+        if (claim == null) {
+            return null;
+        }
+        String value = claim.toString();
+        if (value.isBlank()) {
+            return null;
+        }
+        if (!Limits.isLine(value, max)) {
+            log.warn("The identity provider's {} claim for {} is left out: {}", what, userId,
+                    value.length() > max ? "longer than " + max + " characters" : "it holds control characters");
+            return null;
+        }
+        return value;
     }
 
     private static Collection<String> groups(Object claim) {

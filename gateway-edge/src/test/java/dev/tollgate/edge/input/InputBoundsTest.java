@@ -127,6 +127,30 @@ class InputBoundsTest extends GatewayTestSupport {
     }
 
     @Test
+    void aNameOnSeveralLinesAnOverlongReasonAndATabInATagAreA400NamingTheField() {
+        String team = newTeam("10", "5", "clamp");
+        String user = newUser(team, null);
+        for (String[] request : List.of(
+                new String[]{"POST", "/admin/teams", "{\"name\":\"two\\nlines\",\"budget\":{\"unlimited\":true},"
+                        + "\"member_budget\":{\"unlimited\":true}}", "name"},
+                new String[]{"POST", "/admin/users", "{\"team_id\":\"" + team + "\",\"name\":\"a\\tb\"}", "name"},
+                new String[]{"POST", "/admin/users", "{\"team_id\":\"" + team + "\",\"name\":\"" + "n".repeat(201)
+                        + "\"}", "name"},
+                new String[]{"POST", "/admin/keys", "{\"name\":\"k\\r\",\"user_id\":\"" + user + "\"}", "name"},
+                new String[]{"POST", "/admin/credentials", "{\"name\":\"a\\nb\",\"role\":\"finance\","
+                        + "\"reason\":\"r\"}", "name"},
+                new String[]{"PUT", "/admin/users/" + user + "/tags", "{\"tags\":[\"a\\tb\"],\"reason\":\"r\"}",
+                        "tags"},
+                new String[]{"PUT", "/admin/teams/" + team + "/budget", "{\"limit\":\"5\",\"period\":\"monthly\","
+                        + "\"reason\":\"" + "r".repeat(2001) + "\"}", "reason"},
+                new String[]{"POST", "/admin/teams", "{\"id\":\"a/b\",\"name\":\"n\",\"budget\":{\"unlimited\":true},"
+                        + "\"member_budget\":{\"unlimited\":true}}", "id"})) {
+            JsonNode error = status(send(request[0], request[1], request[2]), 400, request[1] + " " + request[2]);
+            assertThat(error.path("param").asText()).as(request[1] + " " + request[2]).isEqualTo(request[3]);
+        }
+    }
+
+    @Test
     void aReportOnAnUnknownTeamIsA404() {
         RawHttp.Response response = send("GET", "/reports/spend?team_id=nosuch", null);
         assertThat(response.status()).as(response.body()).isEqualTo(404);

@@ -25,6 +25,8 @@ class RosterCsvTest {
         assertThat(rows.get(1).email()).isNull();
         assertThat(rows.get(2).name()).isEqualTo("two\nlines");
         assertThat(rows.get(0).line()).isEqualTo(2);
+        assertThat(rows.get(0).control()).isNull();
+        assertThat(rows.get(2).control()).as("the import refuses it").isEqualTo("field 'name'");
     }
 
     @Test

@@ -90,6 +90,43 @@ class RosterTest extends GatewayTestSupport {
         assertThat(post(team, "id\ns1\n", true, stranger.secret()).statusCode()).isEqualTo(403);
     }
 
+    @Test
+    void aRosterWithAControlCharacterIsRefusedWholeNamingTheLineAndFieldAndRegistersNobody() throws Exception {
+        String team = newTeam(null, "1", "clamp");
+        String first = unique("s");
+        String second = unique("s");
+        String header = "id,name,email,team,tags\n";
+        String fine = first + ",Ann,ann@uni.example,,course:x\n";
+        List<String[]> broken = List.of(
+                new String[]{second + ",Bo\u0000b,,,\n", "field 'name'"},
+                new String[]{second + ",Bob,bob\u0000@uni.example,,\n", "field 'email'"},
+                new String[]{second + ",Bob,,,course:\u0001x\n", "field 'tags'"},
+                new String[]{second + ",Bob,,\u0000" + team + ",\n", "field 'team'"},
+                new String[]{second + "\u0000,Bob,,,\n", "field 'id'"},
+                new String[]{second + ",\"Bob\nSmith\",,,\n", "field 'name'"},
+                new String[]{second + ",Bob\u007f,,,\n", "field 'name'"},
+                new String[]{second + ",Bob,,,,\u0000\n", "field 6"});
+        for (String[] line : broken) {
+            for (boolean dryRun : List.of(true, false)) {
+                HttpResponse<String> refused = post(team, header + fine + line[0], dryRun, MASTER_KEY);
+                assertThat(refused.statusCode()).as(line[0] + ": " + refused.body()).isEqualTo(400);
+                JsonNode error = new com.fasterxml.jackson.databind.ObjectMapper().readTree(refused.body())
+                        .path("error");
+                assertThat(error.path("type").asText()).isEqualTo("invalid_request_error");
+                assertThat(error.path("message").asText()).as(line[0])
+                        .contains("line 3", line[1], "control character")
+                        .doesNotContain("\u0000");
+            }
+        }
+        // nobody was registered, not even the fine line: a roster that follows shows the team as it was
+        String later = unique("s");
+        roster(team, header + later + ",,,,\n", false, MASTER_KEY);
+        await().until(() -> http().get("/admin/users/" + later, MASTER_KEY).status() == 200);
+        assertThat(http().get("/admin/users/" + first, MASTER_KEY).status()).isEqualTo(404);
+        assertThat(http().get("/admin/users/" + second, MASTER_KEY).status()).isEqualTo(404);
+        assertThat(http().get("/admin/users?team_id=" + team, MASTER_KEY).json().path("data")).hasSize(1);
+    }
+
     private static List<String> actions(JsonNode report) {
         List<String> actions = new ArrayList<>();
         report.path("rows").forEach(row -> actions.add(row.path("action").asText()));

@@ -131,6 +131,34 @@ class SsoSignInTest extends GatewayTestSupport {
     }
 
     @Test
+    void aNameOrEmailClaimWithAControlCharacterOrTooLongIsLeftOutAndThePersonStillSignsIn() {
+        String team = newTeam("100", "5", "clamp");
+        List<Map<String, Object>> claims = List.of(
+                Map.of("name", "Eve\u0000Evil", "email", "eve\u0001@student.example"),
+                Map.of("name", "Eve\nEvil", "email", "e".repeat(400) + "@student.example"),
+                Map.of("name", "E".repeat(201), "email", "eve@student.example\u007f"),
+                Map.of("name", "Eve\u001bEvil"),
+                Map.of("email", "eve\t@student.example"));
+        for (Map<String, Object> overrides : claims) {
+            String user = unique("stu");
+            IdentityProvider.SignIn signedIn = IdentityProvider.signIn(baseUrl(), "portal", user,
+                    List.of(team + "-students"), overrides);
+            assertThat(signedIn.status()).as(overrides + ": " + signedIn.body()).isEqualTo(302);
+            assertThat(signedIn.sessionCookie()).as(overrides.toString()).isNotNull();
+            JsonNode registered = http().get("/admin/users/" + user, MASTER_KEY).json();
+            assertThat(registered.path("team_id").asText()).isEqualTo(team);
+            assertThat(textOrNull(registered.path("name"))).as(overrides.toString())
+                    .isEqualTo(overrides.containsKey("name") ? null : IdentityProvider.name(user));
+            assertThat(textOrNull(registered.path("email"))).as(overrides.toString())
+                    .isEqualTo(overrides.containsKey("email") ? null : IdentityProvider.email(user));
+        }
+    }
+
+    private static String textOrNull(JsonNode node) {
+        return node.isTextual() ? node.asText() : null;
+    }
+
+    @Test
     void someoneWithoutAMappedGroupIsRefusedWithAClearPageAndNoSession() {
         String user = unique("nobody");
         IdentityProvider.SignIn signedIn = signIn("portal", user, List.of("library-users"));

@@ -73,11 +73,17 @@ public final class IdentityProvider {
 
     /** The claims a person types on the login page: a user name, a name, an email and groups. */
     public static String claims(String userId, List<String> groups) {
+        return claims(userId, groups, Map.of());
+    }
+
+    /** As {@link #claims(String, List)}, with some claims given other values ({@code overrides}). */
+    public static String claims(String userId, List<String> groups, Map<String, Object> overrides) {
         Map<String, Object> claims = new LinkedHashMap<>();
         claims.put("preferred_username", userId);
         claims.put("name", name(userId));
         claims.put("email", email(userId));
         claims.put("groups", groups);
+        claims.putAll(overrides);
         try {
             return new ObjectMapper().writeValueAsString(claims);
         } catch (IOException e) {
@@ -95,6 +101,12 @@ public final class IdentityProvider {
             + "image/avif,image/webp,*/*;q=0.8";
 
     public static SignIn signIn(String tollgateBaseUrl, String to, String subject, List<String> groups) {
+        return signIn(tollgateBaseUrl, to, subject, groups, Map.of());
+    }
+
+    /** As {@link #signIn(String, String, String, List)}, with some claims given other values. */
+    public static SignIn signIn(String tollgateBaseUrl, String to, String subject, List<String> groups,
+                                Map<String, Object> claimOverrides) {
         HttpClient client = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
                 .connectTimeout(Duration.ofSeconds(5)).build();
         HttpResponse<String> login = send(client, HttpRequest.newBuilder(URI.create(tollgateBaseUrl
@@ -106,7 +118,8 @@ public final class IdentityProvider {
         assertThat(page.statusCode()).isEqualTo(200);
         assertThat(page.body()).contains("name=\"username\"");
         String form = "username=" + URLEncoder.encode(subject, StandardCharsets.UTF_8) + "&claims="
-                + URLEncoder.encode(claims(subject, groups), StandardCharsets.UTF_8);
+                + URLEncoder.encode(claims(subject, groups, claimOverrides),
+                StandardCharsets.UTF_8);
         HttpResponse<String> submitted = send(client, HttpRequest.newBuilder(authorize)
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString(form)).build());
