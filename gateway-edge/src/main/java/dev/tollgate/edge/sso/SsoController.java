@@ -178,7 +178,8 @@ public class SsoController {
         String subject = claims.getSubject();
         Object rawUserId = claims.getClaim(settings.userIdClaim());
         String userId = rawUserId == null ? null : rawUserId.toString();
-        if (!Limits.isId(userId, Limits.USER_ID)) {
+        // registered as an admin registers a member (RegisterUser): an id of at most Limits.ID characters
+        if (!Limits.isId(userId, Limits.ID)) {
             return Mono.error(new SignInProblem(HttpStatus.FORBIDDEN, "Your account cannot be used here",
                     "Your sign-in carries no usable '" + settings.userIdClaim() + "' claim for a user id."));
         }

@@ -159,6 +159,18 @@ class SsoSignInTest extends GatewayTestSupport {
     }
 
     @Test
+    void aUserIdClaimLongerThanAnAdminsIdsIsRefusedWithAClearPageAndNoSession() {
+        String team = newTeam("100", "5", "clamp");
+        String user = unique("stu") + "x".repeat(120);
+        IdentityProvider.SignIn signedIn = signIn("portal", user, List.of(team + "-students"));
+
+        assertThat(signedIn.status()).as(signedIn.body()).isEqualTo(403);
+        assertThat(signedIn.sessionCookie()).isNull();
+        assertThat(signedIn.body()).contains("no usable");
+        assertThat(http().get("/admin/users/" + user, MASTER_KEY).status()).isEqualTo(404);
+    }
+
+    @Test
     void someoneWithoutAMappedGroupIsRefusedWithAClearPageAndNoSession() {
         String user = unique("nobody");
         IdentityProvider.SignIn signedIn = signIn("portal", user, List.of("library-users"));
