@@ -109,17 +109,7 @@ public final class Limits {
 
     /** As {@link #requireText}, but {@code null} (or blank) is accepted. */
     public static String optionalText(String value, int max, String what) {
-        if (value == null) {
-            return null;
-        }
-        if (value.length() > max) {
-            throw CommandRefused.invalid("a " + what + " has at most " + max + " characters");
-        }
-        if (hasControlBesidesLineBreaks(value)) {
-            throw CommandRefused.invalid("a " + what + " must not contain NUL or other control characters (tabs "
-                    + "and line breaks aside)");
-        }
-        return value;
+        return optional(value, max, what, true);
     }
 
     /**
@@ -127,15 +117,20 @@ public final class Limits {
      * breaks and tabs included; {@code null} is accepted.
      */
     public static String optionalLine(String value, int max, String what) {
+        return optional(value, max, what, false);
+    }
+
+    private static String optional(String value, int max, String what, boolean lineBreaks) {
         if (value == null) {
             return null;
         }
         if (value.length() > max) {
             throw CommandRefused.invalid("a " + what + " has at most " + max + " characters");
         }
-        if (hasControl(value)) {
-            throw CommandRefused.invalid("a " + what + " must not contain NUL, line breaks or other control "
-                    + "characters");
+        if (lineBreaks ? hasControlBesidesLineBreaks(value) : hasControl(value)) {
+            throw CommandRefused.invalid("a " + what + (lineBreaks
+                    ? " must not contain NUL or other control characters (tabs and line breaks aside)"
+                    : " must not contain NUL, line breaks or other control characters"));
         }
         return value;
     }

@@ -91,13 +91,7 @@ class BudgetStatusProjectionTest {
         // one account twice in a batch (its old team's row and its new team's): written in layers, never one upsert
         // meeting the same row twice ("ON CONFLICT DO UPDATE command cannot affect row a second time")
         UnitOfWork<?> batch = DefaultUnitOfWork.startAndGet(null);
-        given();
-        projection.on(reserved("r1", "0", "0.5", "0.5"), 2);
-        projection.on(new UserMovedIn("mv-1", "math", "alice", "cs", "alice", Set.of(), "admin", "changed course", T0,
-                balance(Budget.of("2", BudgetPeriod.MONTHLY), "0", "0")), 1);
-        projection.on(new SpendSettled("r1", "cs", "alice", "k1", "m", "p", "d", new Usage(10, 10, 0, 0),
-                Money.of("0.5"), Money.of("0.1"), "v1", 10, T0, T0, balance(TEAM, "0.1", "0"),
-                balance(MEMBER, "0.1", "0"), null), 3);
+        movedAwayWithARequestInFlight();
         batch.commit();
 
         BudgetStatusRecord moved = row("user", "alice");
@@ -124,8 +118,8 @@ class BudgetStatusProjectionTest {
         assertMovedBack();
     }
 
-    /** Alice moves from cs to math and back to cs; a request she made in math settles there after she left. */
-    void awayAndBack() {
+    /** Alice moves from cs to math while a request of hers is in flight in cs, which then settles there. */
+    void movedAwayWithARequestInFlight() {
         given();
         projection.on(reserved("r1", "0", "0.5", "0.5"), 2);
         projection.on(new UserMovedIn("mv-1", "math", "alice", "cs", "alice", Set.of(), "admin", "changed course", T0,
@@ -133,6 +127,11 @@ class BudgetStatusProjectionTest {
         projection.on(new SpendSettled("r1", "cs", "alice", "k1", "m", "p", "d", new Usage(10, 10, 0, 0),
                 Money.of("0.5"), Money.of("0.1"), "v1", 10, T0, T0, balance(TEAM, "0.1", "0"),
                 balance(MEMBER, "0.1", "0"), null), 3);
+    }
+
+    /** Alice moves from cs to math and back to cs; a request she made in math settles there after she left. */
+    void awayAndBack() {
+        movedAwayWithARequestInFlight();
         projection.on(new SpendReserved("r2", "math", "alice", "k1", "m", Money.of("0.5"), 100, 100, false, T0,
                 T0.plusSeconds(900), Map.of(), balance(TEAM, "0", "0.5"),
                 balance(Budget.of("2", BudgetPeriod.MONTHLY), "0", "0.5"), null), 2);
