@@ -21,7 +21,9 @@ import static org.axonframework.modelling.command.AggregateLifecycle.apply;
 
 /**
  * One decision to boost a cohort: who, how much, when, why, by whom. Each member's boost is then recorded on the
- * member's team (the teams decide spend), by the edge's cohort boost distributor.
+ * member's team (the teams decide spend), by the edge's cohort boost distributor. The actor's budget cap goes with
+ * it: each member's team decides whether that member's share fits under it (a member it does not fit is not boosted,
+ * as a member at the most boosts an account holds is not), since only the team knows the member's limit and boosts.
  */
 @Revision("1")
 @Aggregate
@@ -56,7 +58,7 @@ public class CohortBoost {
             throw CommandRefused.invalid("a boost that has already ended boosts nothing");
         }
         apply(new CohortBoostGranted(command.boostId(), command.members(), command.selector(), command.amount(),
-                command.startsAt(), command.endsAt(), command.reason(), command.actor(), now));
+                command.startsAt(), command.endsAt(), command.reason(), command.actor(), now, command.limitCap()));
     }
 
     @CommandHandler

@@ -611,6 +611,9 @@ public class Team {
                     : "user '" + command.userId() + "'") + " already has " + onAccount
                     + " boosts granted and not ended, its most: revoke one or wait for one to end");
         }
+        if (command.limitCap() != null) {
+            requireBoostWithinCap(command, now);
+        }
         apply(new BoostGranted(teamId, command.boostId(), command.userId(), command.amount(), command.startsAt(),
                 command.endsAt(), command.reason(), command.cohortId(), command.actor(), now));
     }
@@ -640,6 +643,36 @@ public class Team {
         ended.stream().map(b -> java.util.Optional.ofNullable(b.userId())).distinct()
                 .forEach(userId -> crossBoosted(userId.orElse(null), now));
         return ended.size();
+    }
+
+    /**
+     * A capped actor's boost ({@link GrantBoost#limitCap()}) may not leave the account ({@code userId == null}: the
+     * team's) with more than the cap: its limit plus every boost on it not yet ended, running or still to start,
+     * plus this one. Boosts are counted as if they all ran at once, whether or not their times overlap: the rule
+     * cannot be gamed by boosts that start one after another, and decides on the account as it is now, never on a
+     * read model that may lag behind an earlier grant. An account without a limit is above every cap.
+     */
+    private void requireBoostWithinCap(GrantBoost command, Instant now) {
+        Money cap = command.limitCap();
+        String whose = command.userId() == null ? "team '" + teamId + "'" : "user '" + command.userId() + "'";
+        Budget limit = command.userId() == null ? budget : member(command.userId()).effectiveBudget(memberBudget);
+        if (!limit.isLimited()) {
+            throw CommandRefused.limitReached("permission_denied", "Your budget cap is " + cap + ": " + whose
+                    + " has no limit, which no boost of yours can keep within your cap.");
+        }
+        long boosted = 0;
+        for (ActiveBoost boost : boosts.values()) {
+            if (boost.boosts(command.userId()) && now.isBefore(boost.endsAt())) {
+                boosted = Money.saturatedAdd(boosted, boost.amount());
+            }
+        }
+        long after = Money.saturatedAdd(Money.saturatedAdd(limit.limit().nanos(), boosted), command.amount().nanos());
+        if (after > cap.nanos()) {
+            throw CommandRefused.limitReached("permission_denied", "Your budget cap is " + cap + ": " + whose
+                    + "'s limit, " + limit.limit() + ", with its boosts not yet ended, " + Money.ofNanos(boosted)
+                    + ", and this one, " + command.amount() + ", would come to " + Money.ofNanos(after)
+                    + ", above it.");
+        }
     }
 
     /** The sum of the boosts on an account ({@code userId == null}: the team's) active at {@code at}. */

@@ -37,6 +37,15 @@ class CohortBoostTest {
     }
 
     @Test
+    void aCappedManagersCohortBoostCarriesTheirCapToEachMembersTeam() {
+        fixture.givenNoPriorActivity().andGivenCurrentTime(T0)
+                .when(new GrantCohortBoost("b1", MEMBERS, "users", Money.of("2"), T0, T0.plusSeconds(3600),
+                        "project week", "manager", Money.of("10")))
+                .expectEvents(new CohortBoostGranted("b1", MEMBERS, "users", Money.of("2"), T0,
+                        T0.plusSeconds(3600), "project week", "manager", T0, Money.of("10")));
+    }
+
+    @Test
     void revokingNamesTheTeamsOnce() {
         fixture.given(new CohortBoostGranted("b1", MEMBERS, "users", Money.of("2"), T0, T0.plusSeconds(3600), "x",
                         "admin", T0))

@@ -77,11 +77,14 @@ public class BoostAdminController {
             Principal principal = Access.requireManagerOfAll(exchange,
                     cohort.members().stream().map(CohortMember::teamId).distinct().toList(), "boost " + describe(target));
             Access.requireWithinCap(principal, amount, "a boost", false);
+            // The cap bounds the account's limit with all its boosts, not each boost: only its team knows them
+            // (a read model could lag behind an earlier grant), so the team decides, as it does for top-ups.
+            Money cap = principal.isAdmin() ? null : principal.budgetCap();
             Object command = cohort.selector() == null
                     ? new GrantBoost(cohort.members().get(0).teamId(), boostId, cohort.members().get(0).userId(), amount,
-                    startsAt, body.endsAt(), body.reason(), null, principal.id())
+                    startsAt, body.endsAt(), body.reason(), null, principal.id(), cap)
                     : new GrantCohortBoost(boostId, cohort.members(), cohort.selector(), amount, startsAt,
-                    body.endsAt(), body.reason(), principal.id());
+                    body.endsAt(), body.reason(), principal.id(), cap);
             int accounts = cohort.members().size();
             return send(commands, command).then(ReadModelWait.until(() -> {
                 List<BoostView> rows = boosts.boost(boostId);

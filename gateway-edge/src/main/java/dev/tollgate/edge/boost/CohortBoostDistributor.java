@@ -16,7 +16,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * Records a cohort boost on each member's team: one decision (the cohort boost), one boost per member, all with the
- * same id. A tracking processor, so a distribution interrupted by a restart resumes; the teams ignore a member's
+ * same id, each under the budget cap of the actor who decided it (the member's team refuses a share that would
+ * take the member past it: that member is skipped and logged, the others are boosted). A tracking processor, so a distribution interrupted by a restart resumes; the teams ignore a member's
  * boost they already have, so resuming never grants twice. Never replayed: it sends commands.
  */
 @Component
@@ -39,10 +40,10 @@ public class CohortBoostDistributor {
             try {
                 commands.sendAndWait(new GrantBoost(member.teamId(), event.boostId(), member.userId(),
                         event.amount(), event.startsAt(), event.endsAt(), event.reason(), event.boostId(),
-                        event.actor()));
+                        event.actor(), event.limitCap()));
             } catch (CommandRefused refused) {
-                // One member's refusal (removed since, or at the most boosts an account holds) must not keep the
-                // others from theirs.
+                // One member's refusal (removed since, at the most boosts an account holds, or boosted past the
+                // actor's budget cap by this share) must not keep the others from theirs.
                 log.warn("Cohort boost {}: user {} of team {} not boosted: {}", event.boostId(), member.userId(),
                         member.teamId(), refused.getMessage());
             }

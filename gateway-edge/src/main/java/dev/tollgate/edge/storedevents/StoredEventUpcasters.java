@@ -15,6 +15,7 @@ public final class StoredEventUpcasters {
         return new EventUpcasterChain(
                 new UnrevisionedEvents(),       // release 0.1: no revision -> 1
                 new BalancesWithOverrun(),      // 1 -> 2: balances count overrun
-                new RegistrationsWithEmail());  // UserRegistered 2 -> 3: an email (personal data)
+                new RegistrationsWithEmail(),   // UserRegistered 2 -> 3: an email (personal data)
+                new CohortBoostsWithLimitCap()); // CohortBoostGranted 1 -> 2: the actor's budget cap
     }
 }

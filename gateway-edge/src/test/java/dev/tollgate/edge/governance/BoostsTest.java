@@ -170,6 +170,63 @@ class BoostsTest extends GatewayTestSupport {
     }
 
     @Test
+    void aCappedManagerMayNotStackBoostsOnOneAccountPastTheirCap() {
+        String team = newTeam("100", "5", "reject");
+        String user = newUser(team, null);
+        Credential manager = newCredential("manager", List.of(team), "12");
+        Map<String, Object> boost = Map.of("target", "user:" + user, "amount", "5", "ends_at", inSeconds(3600),
+                "reason", "project");
+
+        Http.Response first = http().post("/admin/boosts", manager.secret(), boost);
+        assertThat(first.status()).as(first.body()).isEqualTo(201);
+        String firstId = first.json().path("id").asText();
+        assertThat(budgetOf("users", user).path("effective_limit").asText()).isEqualTo("10");
+
+        // each boost is within the cap of 12; the limit the two would leave, 5 + 5 + 5, is not
+        Http.Response second = http().post("/admin/boosts", manager.secret(), boost);
+        assertThat(second.status()).as(second.body()).isEqualTo(403);
+        JsonNode error = second.json().path("error");
+        assertThat(error.path("code").asText()).isEqualTo("permission_denied");
+        assertThat(error.path("message").asText()).isEqualTo("Your budget cap is 12: user '" + user + "''s limit, "
+                + "5, with its boosts not yet ended, 5, and this one, 5, would come to 15, above it.");
+        assertThat(ids("/admin/boosts?target=user:" + user)).as("nothing granted").containsExactly(firstId);
+        JsonNode balance = budgetOf("users", user);
+        assertThat(balance.path("effective_limit").asText()).isEqualTo("10");
+        assertThat(balance.path("boosts").asText()).isEqualTo("5");
+
+        // a repeat of the first grant still answers as it did; an admin has no cap
+        Map<String, Object> again = new java.util.HashMap<>(boost);
+        again.put("id", firstId);
+        Http.Response repeated = http().post("/admin/boosts", manager.secret(), again);
+        assertThat(repeated.status()).as(repeated.body()).isEqualTo(201);
+        assertThat(repeated.json().path("id").asText()).isEqualTo(firstId);
+        assertThat(grant(boost).status()).as("an admin has no cap").isEqualTo(201);
+        assertThat(budgetOf("users", user).path("effective_limit").asText()).isEqualTo("15");
+    }
+
+    @Test
+    void aCappedManagersCohortBoostSkipsAMemberItWouldTakePastTheCapAndBoostsTheOthers() {
+        String team = newTeam("100", "5", "reject");
+        String roomy = newUser(team, null);
+        String full = newUser(team, "10");
+        Credential manager = newCredential("manager", List.of(team), "12");
+        String boostId = unique("cohort");
+
+        Http.Response granted = http().post("/admin/boosts", manager.secret(), Map.of("id", boostId,
+                "target", "users", "user_ids", List.of(roomy, full), "amount", "5", "ends_at", inSeconds(3600),
+                "reason", "hackathon"));
+        // the decision is recorded, and the answer waits for a share per member: one never comes
+        assertThat(granted.status()).as(granted.body()).isEqualTo(503);
+        assertThat(granted.json().path("error").path("code").asText()).isEqualTo("read_model_lagging");
+
+        await().untilAsserted(() -> assertThat(http().get("/admin/boosts/" + boostId, MASTER_KEY).json()
+                .path("accounts").findValuesAsText("user_id")).containsExactly(roomy));
+        assertThat(budgetOf("users", roomy).path("effective_limit").asText()).isEqualTo("10");
+        assertThat(budgetOf("users", full).path("effective_limit").asText()).as("10 + 5 is above the cap of 12")
+                .isEqualTo("10");
+    }
+
+    @Test
     void listsBoostsByTargetAndTheInstantTheyAreActiveAt() {
         String team = newTeam("1", null, "reject");
         String user = newUser(team, null);
