@@ -7,15 +7,19 @@ import dev.tollgate.api.boost.CohortBoostRevoked;
 import dev.tollgate.api.boost.CohortMember;
 import dev.tollgate.api.boost.GrantCohortBoost;
 import dev.tollgate.api.boost.RevokeCohortBoost;
+import dev.tollgate.api.money.Money;
 import org.axonframework.commandhandling.CommandHandler;
 import org.axonframework.eventhandling.GenericEventMessage;
 import org.axonframework.eventsourcing.EventSourcingHandler;
+import org.axonframework.modelling.command.AggregateCreationPolicy;
 import org.axonframework.modelling.command.AggregateIdentifier;
+import org.axonframework.modelling.command.CreationPolicy;
 import org.axonframework.serialization.Revision;
 import org.axonframework.spring.stereotype.Aggregate;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Objects;
 
 import static org.axonframework.modelling.command.AggregateLifecycle.apply;
 
@@ -34,13 +38,25 @@ public class CohortBoost {
     private List<String> teams;
     private Instant endsAt;
     private boolean revoked;
+    /** The decision's terms, to tell a repeated grant (a client's retry) from another use of the id. */
+    private String selector;
+    private Money amount;
 
     protected CohortBoost() {
         // for Axon
     }
 
+    /**
+     * Records the decision, or, for a grant of a cohort boost already granted, answers as the first did when its terms
+     * (selector, amount, end) are the same, as a boost of one account does: a client's retry changes nothing.
+     */
     @CommandHandler
-    public CohortBoost(GrantCohortBoost command) {
+    @CreationPolicy(AggregateCreationPolicy.CREATE_IF_MISSING)
+    public void handle(GrantCohortBoost command) {
+        if (boostId != null) {
+            repeated(command);
+            return;
+        }
         Limits.requireId(command.boostId(), "boost id");
         Limits.optionalLine(command.selector(), Limits.TEXT, "cohort selector");
         Limits.optionalText(command.reason(), Limits.TEXT, "reason");
@@ -61,6 +77,19 @@ public class CohortBoost {
                 command.startsAt(), command.endsAt(), command.reason(), command.actor(), now, command.limitCap()));
     }
 
+    private void repeated(GrantCohortBoost command) {
+        if (revoked) {
+            throw CommandRefused.conflict("boost '" + boostId + "' has ended (revoked): a boost id is granted once; "
+                    + "grant a new boost with a new id");
+        }
+        boolean same = Objects.equals(selector, command.selector()) && Objects.equals(amount, command.amount())
+                && Objects.equals(endsAt, command.endsAt());
+        if (!same) {
+            throw CommandRefused.conflict("boost '" + boostId + "' was already granted with other terms (" + amount
+                    + " until " + endsAt + "): a boost id is one decision; grant a new boost with a new id");
+        }
+    }
+
     @CommandHandler
     public void handle(RevokeCohortBoost command) {
         Limits.optionalText(command.reason(), Limits.TEXT, "reason");
@@ -75,6 +104,8 @@ public class CohortBoost {
         boostId = event.boostId();
         teams = event.members().stream().map(CohortMember::teamId).distinct().sorted().toList();
         endsAt = event.endsAt();
+        selector = event.selector();
+        amount = event.amount();
     }
 
     @EventSourcingHandler

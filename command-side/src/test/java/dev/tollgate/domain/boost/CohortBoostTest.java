@@ -46,6 +46,27 @@ class CohortBoostTest {
     }
 
     @Test
+    void aGrantSentAgainWithTheSameTermsChangesNothingAndOtherTermsOrARevokedBoostAreAConflict() {
+        CohortBoostGranted granted = new CohortBoostGranted("b1", MEMBERS, "users", Money.of("2"), T0,
+                T0.plusSeconds(3600), "x", "admin", T0);
+        fixture.given(granted).andGivenCurrentTime(T0.plusSeconds(5))
+                .when(new GrantCohortBoost("b1", MEMBERS, "users", Money.of("2"), T0.plusSeconds(5),
+                        T0.plusSeconds(3600), "x", "admin"))
+                .expectSuccessfulHandlerExecution().expectNoEvents();
+        fixture.given(granted).andGivenCurrentTime(T0)
+                .when(new GrantCohortBoost("b1", MEMBERS, "users", Money.of("3"), T0, T0.plusSeconds(3600), "x",
+                        "admin"))
+                .expectException(CommandRefused.class).expectExceptionMessage(
+                        org.hamcrest.Matchers.containsString("already granted with other terms"));
+        fixture.given(granted, new CohortBoostRevoked("b1", List.of("cs", "math"), "admin", "cancelled", T0))
+                .andGivenCurrentTime(T0)
+                .when(new GrantCohortBoost("b1", MEMBERS, "users", Money.of("2"), T0, T0.plusSeconds(3600), "x",
+                        "admin"))
+                .expectException(CommandRefused.class).expectExceptionMessage(
+                        org.hamcrest.Matchers.containsString("has ended"));
+    }
+
+    @Test
     void revokingNamesTheTeamsOnce() {
         fixture.given(new CohortBoostGranted("b1", MEMBERS, "users", Money.of("2"), T0, T0.plusSeconds(3600), "x",
                         "admin", T0))

@@ -331,6 +331,31 @@ class BoostsTest extends GatewayTestSupport {
         assertThat(budgetOf("users", user).path("effective_limit").asText()).isEqualTo("0.001");
     }
 
+    @Test
+    void aCohortGrantSentAgainIsARepeatWhileItRunsAndAConflictWithOtherTermsOrOnceRevoked() {
+        String team = newTeam(null, "0.001", "reject");
+        List<String> cohort = List.of(newUser(team, null), newUser(team, null));
+        String boostId = unique("cohort-retry");
+        Map<String, Object> body = Map.of("id", boostId, "target", "users", "user_ids", cohort, "amount", "0.5",
+                "ends_at", inSeconds(3600), "reason", "hackathon");
+        Http.Response first = grant(body);
+        assertThat(first.status()).as(first.body()).isEqualTo(201);
+
+        Http.Response retried = grant(body);
+        assertThat(retried.status()).as("a client's retry: " + retried.body()).isEqualTo(201);
+        assertThat(retried.json()).as("answered as the first was").isEqualTo(first.json());
+        assertError(grant(Map.of("id", boostId, "target", "users", "user_ids", cohort, "amount", "0.6",
+                "ends_at", inSeconds(3600), "reason", "hackathon")), 409, null);
+        assertThat(dsl.fetchCount(dsl.selectOne().from("domainevententry").where("aggregateidentifier = ?", boostId)
+                .and("payloadtype = 'dev.tollgate.api.boost.CohortBoostGranted'"))).as("granted once").isEqualTo(1);
+
+        assertThat(http().delete("/admin/boosts/" + boostId + "?reason=mistake", MASTER_KEY).status())
+                .isEqualTo(200);
+        Http.Response again = grant(body);
+        assertError(again, 409, null);
+        assertThat(again.json().path("error").path("message").asText()).contains("has ended");
+    }
+
     static void assertError(Http.Response response, int status, String param) {
         assertThat(response.status()).as(response.body()).isEqualTo(status);
         JsonNode error = response.json().path("error");
