@@ -296,7 +296,8 @@ public class GovernedCall {
                         .withHeader("X-Should-Retry", "false");
             }
             this.plan = endpoint.plan(body, model, price);
-            plan.chargeUnreported(this::unreported);
+            // a whole answer without usage is charged as a stream cut before its usage: its prompt as reserved
+            plan.chargeUnreported(counted -> unreported(knownPrompt(counted)));
             plan.identify(observation, key, endpoint.route());
             this.tags = RequestTags.of(key.defaultTags(), body.get("metadata"), tagHeader);
             this.startedAt = now;

@@ -120,7 +120,7 @@ class PromptBoundTest extends GatewayTestSupport {
     }
 
     @Test
-    void anAnswerWithoutUsageIsChargedTheExactCount() {
+    void anAnswerWithoutUsageIsChargedTheExactCountWithItsProvidersMarginAsReserved() {
         String team = newTeam(null, "1000", "clamp");
         String key = newUserKey(newUser(team, null), List.of());
         Map<String, Object> body = Map.of("model", "gpt-terse",
@@ -129,9 +129,12 @@ class PromptBoundTest extends GatewayTestSupport {
         Http.Response answer = http().post("/v1/chat/completions", key, body);
 
         assertThat(answer.status()).as(answer.body()).isEqualTo(200);
-        assertThat(answer.json().path("usage").path("prompt_tokens").asLong())
-                .isEqualTo(TOKENS.prompt(JSON.valueToTree(body)));
+        // the provider may count more than Tollgate's tokenizer does: as for a stream cut before its usage, the
+        // prompt is charged as it was reserved, with the openai provider's built-in margin (8 tokens and 2 %)
+        long counted = TOKENS.prompt(JSON.valueToTree(body));
+        long withMargin = counted + 8 + (counted * 2 + 99) / 100;
+        assertThat(answer.json().path("usage").path("prompt_tokens").asLong()).isEqualTo(withMargin);
         assertThat(messageCost(answer.header("x-request-id")).path("usage").path("prompt_tokens").asLong())
-                .isEqualTo(TOKENS.prompt(JSON.valueToTree(body)));
+                .isEqualTo(withMargin);
     }
 }
