@@ -63,8 +63,8 @@ public record Money(long nanos) implements Comparable<Money> {
 
     /**
      * The amount in plain decimal, without trailing zeros ({@code "0.25"}, {@code "10"}, {@code "-3.5"}): what
-     * {@code toBigDecimal().stripTrailingZeros().toPlainString()} gives, by integer arithmetic into one array (every
-     * spend event writes a dozen amounts).
+     * {@code toBigDecimal().stripTrailingZeros().toPlainString()} gives, by integer arithmetic and one concatenation
+     * (every spend event writes a dozen amounts).
      */
     @JsonValue
     public String toDecimalString() {
@@ -74,30 +74,26 @@ public record Money(long nanos) implements Comparable<Money> {
         long abs = Math.abs(nanos);
         long whole = abs / NANOS_PER_UNIT;
         long fraction = abs % NANOS_PER_UNIT;
-        // written right to left into one array: a sign, at most 10 whole digits, a point and 9 decimals
-        char[] text = new char[21];
-        int at = text.length;
-        if (fraction != 0) {
-            int digits = SCALE;
-            while (fraction % 10 == 0) {
-                fraction /= 10;
-                digits--;
-            }
-            for (int i = 0; i < digits; i++) {
-                text[--at] = (char) ('0' + fraction % 10);
-                fraction /= 10;
-            }
-            text[--at] = '.';
+        String sign = nanos < 0 ? "-" : "";
+        if (fraction == 0) {
+            return sign + whole;
         }
-        do {
-            text[--at] = (char) ('0' + whole % 10);
-            whole /= 10;
-        } while (whole != 0);
-        if (nanos < 0) {
-            text[--at] = '-';
+        int digits = SCALE;
+        while (fraction % 10 == 0) {
+            fraction /= 10;
+            digits--;
         }
-        return new String(text, at, text.length - at);
+        int significant = 1;
+        for (long rest = fraction; rest >= 10; rest /= 10) {
+            significant++;
+        }
+        // one concatenation of constants and numbers: the only array made is the result's
+        return sign + whole + "." + LEADING_ZEROS[digits - significant] + fraction;
     }
+
+    /** {@code LEADING_ZEROS[n]}: n zeros, the decimals before a fraction's first significant digit. */
+    private static final String[] LEADING_ZEROS = {"", "0", "00", "000", "0000", "00000", "000000", "0000000",
+            "00000000"};
 
     /**
      * {@code a + b} in nano-units, held at the largest (or smallest) amount instead of wrapping around: a budget and
