@@ -130,7 +130,12 @@ pg_ticks() {
 }
 
 # allocated: bytes the gateway's JVM has allocated so far (jvm.gc.memory.allocated).
+# Micrometer adds to that counter at each collection only: without one just before, the figure would lag by up to a
+# young generation (tens to hundreds of MB, several KB per request of a 30 s window). So a collection is asked for
+# first (jcmd GC.run) and its notification given a moment to be counted.
 allocated() {
+  jcmd "$GW_PID" GC.run >/dev/null 2>&1 || true
+  sleep 1
   admin GET /actuator/metrics/jvm.gc.memory.allocated | sed -n 's/.*"value":\([0-9.E+]*\).*/\1/p' \
     | awk '{printf "%.0f\n", $1}'
 }

@@ -52,7 +52,8 @@ sql "select pg_stat_statements_reset()" >/dev/null
 sql "select pg_stat_reset()" >/dev/null
 SNAP0=$(sql "select count(*) from snapshotevententry")
 EV0=$(sql "select coalesce(max(globalindex),0) from domainevententry")
-J0=$(ticks "$GW_PID"); P0=$(pg_ticks); A0=$(allocated)
+A0=$(allocated) # first: its collection is not the load's CPU
+J0=$(ticks "$GW_PID"); P0=$(pg_ticks)
 log "measuring ${SECONDS_MEASURED}s (${CONNS} connections, ${PACE_MS} ms pause)"
 RESULT=$(load "$SECONDS_MEASURED")
 J1=$(ticks "$GW_PID"); P1=$(pg_ticks)

@@ -61,7 +61,8 @@ client "$DIRECT" 10 >"$OUT/warmup-direct.json"
 client "$GATEWAY" "$WARMUP" "Bearer $KEY" >"$OUT/warmup-tollgate.json"
 log "measuring ${SECONDS_MEASURED} s each (${CONNS} connections, ${PACE_MS} ms pause): direct, Tollgate"
 client "$DIRECT" "$SECONDS_MEASURED" >"$OUT/direct.json"
-J0=$(ticks "$GW_PID"); P0=$(pg_ticks); A0=$(allocated)
+A0=$(allocated) # first: its collection is not the load's CPU
+J0=$(ticks "$GW_PID"); P0=$(pg_ticks)
 client "$GATEWAY" "$SECONDS_MEASURED" "Bearer $KEY" >"$OUT/tollgate.json"
 J1=$(ticks "$GW_PID"); P1=$(pg_ticks); A1=$(allocated)
 N=$(node -e 'console.log(JSON.parse(require("fs").readFileSync(process.argv[1])).requests)' "$OUT/tollgate.json")

@@ -16,6 +16,9 @@ import java.util.Locale;
 public enum BudgetPeriod {
     DAILY, WEEKLY, MONTHLY, NONE;
 
+    /** {@link #wireName()}, made once: every spend event writes one per balance. */
+    private final String wireName = name().toLowerCase(Locale.ROOT);
+
     /** The instant the period containing {@code at} began; {@link Instant#EPOCH} for {@link #NONE}. */
     public Instant startOf(Instant at) {
         LocalDate day = utcDay(at);
@@ -54,7 +57,7 @@ public enum BudgetPeriod {
 
     @JsonValue
     public String wireName() {
-        return name().toLowerCase(Locale.ROOT);
+        return wireName;
     }
 
     @JsonCreator

@@ -959,7 +959,10 @@ public class Team {
                     keyAccount.account().rolledTo(now, keyAccount.budget().period()), 0);
             charges.add(key);
         }
-        long available = charges.stream().mapToLong(Charge::available).min().orElse(Long.MAX_VALUE);
+        long available = Long.MAX_VALUE;
+        for (Charge charge : charges) {
+            available = Math.min(available, charge.available());
+        }
 
         Money worstCase = line.worstCase();
         if (line.recountShare() > 0 && worstCase.nanos() > available / line.recountShare()) {

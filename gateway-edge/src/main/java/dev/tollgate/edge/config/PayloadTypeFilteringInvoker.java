@@ -3,9 +3,11 @@ package dev.tollgate.edge.config;
 import org.axonframework.eventhandling.EventHandlerInvoker;
 import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.eventhandling.MultiEventHandlerInvoker;
+import org.axonframework.eventhandling.ReplayToken;
 import org.axonframework.eventhandling.Segment;
 
 import javax.annotation.Nonnull;
+import java.util.List;
 
 /**
  * A processor's event handlers, asked once per payload type whether any of them handles it.
@@ -31,16 +33,39 @@ final class PayloadTypeFilteringInvoker extends ForwardingEventHandlerInvoker {
         }
     };
 
+    /** The handler classes' invokers when they are several ({@link MultiEventHandlerInvoker}); else {@code null}. */
+    private final List<EventHandlerInvoker> delegates;
+
     PayloadTypeFilteringInvoker(EventHandlerInvoker handlers) {
         super(handlers instanceof MultiEventHandlerInvoker multi
                 ? new MultiEventHandlerInvoker(multi.delegates().stream()
                         .<EventHandlerInvoker>map(FixedResetSupport::new).toList())
                 : handlers);
+        this.delegates = this.handlers instanceof MultiEventHandlerInvoker multi ? List.copyOf(multi.delegates())
+                : null;
     }
 
+    /**
+     * Whether a handler takes the event in this segment. For several handler classes, the question Axon's
+     * {@link MultiEventHandlerInvoker#canHandle} asks each (a replayed event only of those that take replays), in a
+     * loop rather than a stream made for every event.
+     */
     @Override
     public boolean canHandle(@Nonnull EventMessage<?> eventMessage, @Nonnull Segment segment) {
-        return canHandleType(eventMessage.getPayloadType()) && handlers.canHandle(eventMessage, segment);
+        if (!canHandleType(eventMessage.getPayloadType())) {
+            return false;
+        }
+        if (delegates == null) {
+            return handlers.canHandle(eventMessage, segment);
+        }
+        for (int i = 0; i < delegates.size(); i++) {
+            EventHandlerInvoker delegate = delegates.get(i);
+            if ((delegate.supportsReset() || !ReplayToken.isReplay(eventMessage))
+                    && delegate.canHandle(eventMessage, segment)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override

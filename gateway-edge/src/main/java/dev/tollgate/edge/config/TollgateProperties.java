@@ -504,7 +504,14 @@ public record TollgateProperties(
             return MAX_TOKENS;
         }
 
+        /** {@link #isOpenAisApi}'s answer per base URL (the configuration's few): asked on every chat request. */
+        private static final java.util.Map<String, Boolean> OPENAIS_API = new java.util.concurrent.ConcurrentHashMap<>();
+
         private static boolean isOpenAisApi(String baseUrl) {
+            return baseUrl != null && OPENAIS_API.computeIfAbsent(baseUrl, OutputLimitField::hostIsOpenAis);
+        }
+
+        private static boolean hostIsOpenAis(String baseUrl) {
             try {
                 String host = baseUrl == null ? null : java.net.URI.create(baseUrl.trim()).getHost();
                 return host != null && (host.equals("api.openai.com") || host.endsWith(".api.openai.com"));

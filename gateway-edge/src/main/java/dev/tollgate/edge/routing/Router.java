@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
@@ -74,7 +75,11 @@ public class Router {
 
     private Mono<Selection> chooseNow(CatalogModel model, Set<String> tried, boolean allowTried, long tokens) {
         List<CatalogModel> deployments = model.deployments();
-        List<String> names = deployments.stream().map(CatalogModel::deploymentName).toList();
+        String[] deploymentNames = new String[deployments.size()];
+        for (int i = 0; i < deploymentNames.length; i++) {
+            deploymentNames[i] = deployments.get(i).deploymentName();
+        }
+        List<String> names = Arrays.asList(deploymentNames); // read only by the store
         long now = System.currentTimeMillis();
         return Mono.fromCompletionStage(() -> store.usage(names, now)).flatMap(usage -> {
             List<Candidate> fresh = new ArrayList<>();

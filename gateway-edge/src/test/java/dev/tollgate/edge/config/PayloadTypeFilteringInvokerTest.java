@@ -137,6 +137,12 @@ class PayloadTypeFilteringInvokerTest {
                 ReplayToken.createReplayToken(new GlobalSequenceTrackingToken(10), new GlobalSequenceTrackingToken(1)),
                 GenericEventMessage.asEventMessage(new Handled("replayed")));
 
+        assertThat(invoker.canHandle(live, Segment.ROOT_SEGMENT)).isTrue();
+        assertThat(invoker.canHandle(replayed, Segment.ROOT_SEGMENT)).isTrue();
+        PayloadTypeFilteringInvoker liveOnlyInvoker = new PayloadTypeFilteringInvoker(new MultiEventHandlerInvoker(
+                new Counting(new LiveOnlyHandler()), new Counting(new LiveOnlyHandler())));
+        assertThat(liveOnlyInvoker.canHandle(live, Segment.ROOT_SEGMENT)).isTrue();
+        assertThat(liveOnlyInvoker.canHandle(replayed, Segment.ROOT_SEGMENT)).isFalse();
         invoker.handle(live, Segment.ROOT_SEGMENT);
         invoker.handle(replayed, Segment.ROOT_SEGMENT);
 
