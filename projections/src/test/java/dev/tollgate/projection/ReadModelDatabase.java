@@ -32,7 +32,7 @@ public final class ReadModelDatabase {
     }
 
     public static void truncateReadTables() {
-        dsl().execute("TRUNCATE teams, users, api_keys, message_costs, budget_status, boosts, cohort_boosts, "
+        dsl().execute("TRUNCATE teams, users, api_keys, message_costs, budget_status, boosts, cohort_boosts, cohort_boost_skips, "
                 + "admin_credentials, price_versions, audit_log");
     }
 }

@@ -2,11 +2,14 @@ package dev.tollgate.domain.boost;
 
 import dev.tollgate.api.CommandRefused;
 import dev.tollgate.api.Limits;
+import dev.tollgate.api.boost.CohortBoostDistributed;
 import dev.tollgate.api.boost.CohortBoostGranted;
 import dev.tollgate.api.boost.CohortBoostRevoked;
 import dev.tollgate.api.boost.CohortMember;
 import dev.tollgate.api.boost.GrantCohortBoost;
+import dev.tollgate.api.boost.RecordCohortBoostDistribution;
 import dev.tollgate.api.boost.RevokeCohortBoost;
+import dev.tollgate.api.boost.SkippedMember;
 import dev.tollgate.api.money.Money;
 import org.axonframework.commandhandling.CommandHandler;
 import org.axonframework.eventhandling.GenericEventMessage;
@@ -29,7 +32,7 @@ import static org.axonframework.modelling.command.AggregateLifecycle.apply;
  * it: each member's team decides whether that member's share fits under it (a member it does not fit is not boosted,
  * as a member at the most boosts an account holds is not), since only the team knows the member's limit and boosts.
  */
-@Revision("1")
+@Revision("2")
 @Aggregate
 public class CohortBoost {
 
@@ -41,6 +44,9 @@ public class CohortBoost {
     /** The decision's terms, to tell a repeated grant (a client's retry) from another use of the id. */
     private String selector;
     private Money amount;
+    private int members;
+    /** Every member has been offered their share ({@link CohortBoostDistributed}). */
+    private boolean distributed;
 
     protected CohortBoost() {
         // for Axon
@@ -99,8 +105,31 @@ public class CohortBoost {
         }
     }
 
+    /**
+     * Records that every member has been offered their share, and who was refused it. Once: a distribution resumed
+     * after a restart offers the shares again (each granted once) and sends this again, which changes nothing.
+     */
+    @CommandHandler
+    public void handle(RecordCohortBoostDistribution command) {
+        if (distributed) {
+            return;
+        }
+        if (command.skipped().size() > members) {
+            throw CommandRefused.invalid("a cohort of " + members + " cannot have " + command.skipped().size()
+                    + " members skipped");
+        }
+        for (SkippedMember member : command.skipped()) {
+            Limits.requireId(member.teamId(), "team id");
+            Limits.require(member.userId(), Limits.USER_ID, "user id");
+            Limits.optionalText(member.reason(), Limits.TEXT, "reason");
+        }
+        apply(new CohortBoostDistributed(boostId, members - command.skipped().size(), command.skipped(),
+                GenericEventMessage.clock.instant()));
+    }
+
     @EventSourcingHandler
     void on(CohortBoostGranted event) {
+        members = event.members().size();
         boostId = event.boostId();
         teams = event.members().stream().map(CohortMember::teamId).distinct().sorted().toList();
         endsAt = event.endsAt();
@@ -111,5 +140,10 @@ public class CohortBoost {
     @EventSourcingHandler
     void on(CohortBoostRevoked event) {
         revoked = true;
+    }
+
+    @EventSourcingHandler
+    void on(CohortBoostDistributed event) {
+        distributed = true;
     }
 }

@@ -1,11 +1,14 @@
 package dev.tollgate.domain.boost;
 
 import dev.tollgate.api.CommandRefused;
+import dev.tollgate.api.boost.CohortBoostDistributed;
 import dev.tollgate.api.boost.CohortBoostGranted;
 import dev.tollgate.api.boost.CohortBoostRevoked;
 import dev.tollgate.api.boost.CohortMember;
 import dev.tollgate.api.boost.GrantCohortBoost;
+import dev.tollgate.api.boost.RecordCohortBoostDistribution;
 import dev.tollgate.api.boost.RevokeCohortBoost;
+import dev.tollgate.api.boost.SkippedMember;
 import dev.tollgate.api.money.Money;
 import org.axonframework.test.aggregate.AggregateTestFixture;
 import org.junit.jupiter.api.BeforeEach;
@@ -64,6 +67,33 @@ class CohortBoostTest {
                         "admin"))
                 .expectException(CommandRefused.class).expectExceptionMessage(
                         org.hamcrest.Matchers.containsString("has ended"));
+    }
+
+    @Test
+    void recordsItsDistributionOnceWithTheMembersSkipped() {
+        CohortBoostGranted granted = new CohortBoostGranted("b1", MEMBERS, "users", Money.of("2"), T0,
+                T0.plusSeconds(3600), "x", "manager", T0, Money.of("10"));
+        List<SkippedMember> skipped = List.of(new SkippedMember("cy", "math", "past the cap"));
+        fixture.given(granted).andGivenCurrentTime(T0.plusSeconds(1))
+                .when(new RecordCohortBoostDistribution("b1", skipped))
+                .expectEvents(new CohortBoostDistributed("b1", 2, skipped, T0.plusSeconds(1)));
+        // a distribution resumed after a restart sends it again
+        fixture.given(granted, new CohortBoostDistributed("b1", 2, skipped, T0.plusSeconds(1)))
+                .when(new RecordCohortBoostDistribution("b1", skipped))
+                .expectSuccessfulHandlerExecution().expectNoEvents();
+    }
+
+    @Test
+    void refusesADistributionSkippingMoreMembersThanTheCohortHasOrWithAControlCharacter() {
+        CohortBoostGranted granted = new CohortBoostGranted("b1", MEMBERS, "users", Money.of("2"), T0,
+                T0.plusSeconds(3600), "x", "admin", T0);
+        SkippedMember one = new SkippedMember("ann", "cs", "at the most boosts");
+        fixture.given(granted)
+                .when(new RecordCohortBoostDistribution("b1", List.of(one, one, one, one)))
+                .expectException(CommandRefused.class).expectNoEvents();
+        fixture.given(granted)
+                .when(new RecordCohortBoostDistribution("b1", List.of(new SkippedMember("ann", "cs", "a\u0000b"))))
+                .expectException(CommandRefused.class).expectNoEvents();
     }
 
     @Test

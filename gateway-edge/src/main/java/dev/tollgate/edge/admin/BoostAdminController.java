@@ -10,7 +10,7 @@ import dev.tollgate.edge.errors.ApiError;
 import dev.tollgate.edge.security.Access;
 import dev.tollgate.edge.security.Principal;
 import dev.tollgate.query.boost.BoostQueries;
-import dev.tollgate.query.boost.BoostView;
+import dev.tollgate.query.boost.CohortBoostView;
 import dev.tollgate.query.directory.DirectoryQueries;
 import dev.tollgate.query.directory.UserView;
 import dev.tollgate.query.support.Blocking;
@@ -85,11 +85,9 @@ public class BoostAdminController {
                     startsAt, body.endsAt(), body.reason(), null, principal.id(), cap)
                     : new GrantCohortBoost(boostId, cohort.members(), cohort.selector(), amount, startsAt,
                     body.endsAt(), body.reason(), principal.id(), cap);
-            int accounts = cohort.members().size();
-            return send(commands, command).then(ReadModelWait.until(() -> {
-                List<BoostView> rows = boosts.boost(boostId);
-                return rows.size() >= accounts ? Optional.of(answer(boostId)) : Optional.empty();
-            }));
+            return send(commands, command).then(ReadModelWait.until(() -> cohort.selector() == null
+                    ? (boosts.boost(boostId).isEmpty() ? Optional.empty() : Optional.of(answer(boostId)))
+                    : boosts.cohort(boostId).filter(BoostAdminController::distributed).map(c -> answer(boostId))));
         });
     }
 
@@ -170,6 +168,17 @@ public class BoostAdminController {
         }, () -> answer.put("kind", boosts.boost(boostId).get(0).userId() == null ? "team" : "user"));
         answer.put("accounts", boosts.boost(boostId));
         return answer;
+    }
+
+    /**
+     * Whether every member of a cohort boost has their share, or, once the distribution is recorded, every member not
+     * skipped (their team refused it) has. The members are the cohort's as first granted, not as a repeated grant
+     * finds them (a tag may have a new member since).
+     */
+    private static boolean distributed(CohortBoostView cohort) {
+        int boosted = cohort.members().size();
+        return boosted >= cohort.memberCount()
+                || (cohort.distributedAt() != null && boosted >= cohort.memberCount() - cohort.skipped().size());
     }
 
     private static String describe(String target) {

@@ -1,11 +1,14 @@
 package dev.tollgate.edge.boost;
 
 import dev.tollgate.api.CommandRefused;
+import dev.tollgate.api.Limits;
 import dev.tollgate.api.boost.CohortBoostGranted;
 import dev.tollgate.api.boost.CohortBoostRevoked;
 import dev.tollgate.api.boost.CohortMember;
 import dev.tollgate.api.boost.GrantBoost;
+import dev.tollgate.api.boost.RecordCohortBoostDistribution;
 import dev.tollgate.api.boost.RevokeBoost;
+import dev.tollgate.api.boost.SkippedMember;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.DisallowReplay;
@@ -14,11 +17,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * Records a cohort boost on each member's team: one decision (the cohort boost), one boost per member, all with the
  * same id, each under the budget cap of the actor who decided it (the member's team refuses a share that would
- * take the member past it: that member is skipped and logged, the others are boosted). A tracking processor, so a distribution interrupted by a restart resumes; the teams ignore a member's
- * boost they already have, so resuming never grants twice. Never replayed: it sends commands.
+ * take the member past it: that member is skipped and logged, the others are boosted), and then the distribution
+ * itself, with the members skipped and why ({@link RecordCohortBoostDistribution}), which the grant's answer waits for.
+ * A tracking processor, so a distribution interrupted by a restart resumes; the teams ignore a member's boost they
+ * already have, and the cohort boost records its distribution once, so resuming never grants twice. Never replayed:
+ * it sends commands.
  */
 @Component
 @ProcessingGroup(CohortBoostDistributor.PROCESSING_GROUP)
@@ -36,6 +45,7 @@ public class CohortBoostDistributor {
     @EventHandler
     @DisallowReplay
     void on(CohortBoostGranted event) {
+        List<SkippedMember> skipped = new ArrayList<>();
         for (CohortMember member : event.members()) {
             try {
                 commands.sendAndWait(new GrantBoost(member.teamId(), event.boostId(), member.userId(),
@@ -46,8 +56,18 @@ public class CohortBoostDistributor {
                 // actor's budget cap by this share) must not keep the others from theirs.
                 log.warn("Cohort boost {}: user {} of team {} not boosted: {}", event.boostId(), member.userId(),
                         member.teamId(), refused.getMessage());
+                skipped.add(new SkippedMember(member.userId(), member.teamId(), reason(refused)));
             }
         }
+        // the grant's answer waits for this, not for a share per member: a skipped member's never comes
+        commands.sendAndWait(new RecordCohortBoostDistribution(event.boostId(), skipped));
+    }
+
+    /** The team's refusal as recorded: one line, bounded. */
+    private static String reason(CommandRefused refused) {
+        String message = refused.getMessage() == null ? refused.code() : refused.getMessage();
+        String line = message.replaceAll("\\p{Cntrl}", " ");
+        return line.length() <= Limits.TEXT ? line : line.substring(0, Limits.TEXT);
     }
 
     @EventHandler

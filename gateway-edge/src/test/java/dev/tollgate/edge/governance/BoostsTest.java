@@ -215,12 +215,16 @@ class BoostsTest extends GatewayTestSupport {
         Http.Response granted = http().post("/admin/boosts", manager.secret(), Map.of("id", boostId,
                 "target", "users", "user_ids", List.of(roomy, full), "amount", "5", "ends_at", inSeconds(3600),
                 "reason", "hackathon"));
-        // the decision is recorded, and the answer waits for a share per member: one never comes
-        assertThat(granted.status()).as(granted.body()).isEqualTo(503);
-        assertThat(granted.json().path("error").path("code").asText()).isEqualTo("read_model_lagging");
-
-        await().untilAsserted(() -> assertThat(http().get("/admin/boosts/" + boostId, MASTER_KEY).json()
-                .path("accounts").findValuesAsText("user_id")).containsExactly(roomy));
+        // the decision is recorded; the answer waits until every member was offered their share, and names the
+        // member skipped and why
+        assertThat(granted.status()).as(granted.body()).isEqualTo(201);
+        assertThat(granted.json().path("accounts").findValuesAsText("user_id")).containsExactly(roomy);
+        JsonNode skipped = granted.json().path("cohort").path("skipped");
+        assertThat(skipped).hasSize(1);
+        assertThat(skipped.get(0).path("user_id").asText()).isEqualTo(full);
+        assertThat(skipped.get(0).path("team_id").asText()).isEqualTo(team);
+        assertThat(skipped.get(0).path("reason").asText()).contains("budget cap is 12");
+        assertThat(http().get("/admin/boosts/" + boostId, MASTER_KEY).json()).isEqualTo(granted.json());
         assertThat(budgetOf("users", roomy).path("effective_limit").asText()).isEqualTo("10");
         assertThat(budgetOf("users", full).path("effective_limit").asText()).as("10 + 5 is above the cap of 12")
                 .isEqualTo("10");
@@ -354,6 +358,31 @@ class BoostsTest extends GatewayTestSupport {
         Http.Response again = grant(body);
         assertError(again, 409, null);
         assertThat(again.json().path("error").path("message").asText()).contains("has ended");
+    }
+
+    @Test
+    void aTagCohortGrantSentAgainAfterAUserWasTaggedAnswersAsTheFirstDid() {
+        String course = "course:" + unique("retry");
+        String team = newTeam(null, "0.001", "reject");
+        String early = newUser(team, null);
+        tag(early, course);
+        Map<String, Object> body = Map.of("id", unique("tag-retry"), "target", "tag:" + course, "amount", "0.5",
+                "ends_at", inSeconds(3600), "reason", "project weeks");
+        Http.Response first = grant(body);
+        assertThat(first.status()).as(first.body()).isEqualTo(201);
+
+        String late = newUser(team, null);
+        tag(late, course);
+        Http.Response retried = grant(body);
+        assertThat(retried.status()).as("a client's retry: " + retried.body()).isEqualTo(201);
+        assertThat(retried.json()).as("answered as the first was").isEqualTo(first.json());
+        assertThat(budgetOf("users", late).path("boosts").asText()).as("tagged after the grant").isEqualTo("0");
+    }
+
+    private void tag(String user, String tag) {
+        Http.Response tagged = http().put("/admin/users/" + user + "/tags", MASTER_KEY,
+                Map.of("tags", List.of(tag), "reason", "enrolled"));
+        assertThat(tagged.status()).as(tagged.body()).isEqualTo(200);
     }
 
     static void assertError(Http.Response response, int status, String param) {

@@ -29,6 +29,7 @@ class ReplayTest extends GatewayTestSupport {
             "select * from budget_status order by account_type, account_id",
             "select * from boosts order by boost_id, team_id, user_id",
             "select * from cohort_boosts order by boost_id",
+            "select * from cohort_boost_skips order by boost_id, team_id, user_id",
             "select * from admin_credentials order by credential_id",
             "select * from price_versions order by version",
             "select * from spend_daily_team order by day, team_id, model, provider",

@@ -114,8 +114,10 @@ class StoredEventsCompatibilityTest {
     static final String RELEASE_0_1 = "/stored-events/v0.1-before-revisions.json";
     /** Main on 2026-12-07: every event type, revisions everywhere, a Team snapshot of revision 7. */
     static final String RELEASE_0_2 = "/stored-events/v0.2-2026-12-07.json";
+    /** Main later on 2026-12-07: a cohort boost's distribution recorded (CohortBoostDistributed). */
+    static final String RELEASE_0_3 = "/stored-events/v0.3-2026-12-07.json";
     /** Every fixture, oldest first: a release that changes what it stores adds its own at the end. */
-    static final List<String> FIXTURES = List.of(RELEASE_0_1, RELEASE_0_2);
+    static final List<String> FIXTURES = List.of(RELEASE_0_1, RELEASE_0_2, RELEASE_0_3);
 
     static final String TEAM = StoredEventsFixtureWriter.TEAM;
     static final TokenPrice OUTPUT = TokenPrice.perMillion("2");
@@ -159,6 +161,29 @@ class StoredEventsCompatibilityTest {
                     Map.of(ADA, TEAM, BOB, TEAM, TEAM + ":carol", TEAM),
                     // (no overrun was stored: release 0.1 did not settle Bob's request, fx-r6)
                     BigDecimal.ZERO);
+        }
+    }
+
+    /** The event types of {@link #RELEASE_0_3}: those of 0.2 and a cohort boost's distribution. */
+    static final Set<String> RELEASE_0_3_TYPES = java.util.stream.Stream.concat(RELEASE_0_2_TYPES.stream(),
+            java.util.stream.Stream.of("dev.tollgate.api.boost.CohortBoostDistributed"))
+            .collect(java.util.stream.Collectors.toUnmodifiableSet());
+
+    @Nested
+    class Release03 extends StoredRelease {
+
+        Release03() {
+            super(RELEASE_0_3, RELEASE_0_3_TYPES,
+                    Map.of(ADA, TEAM, BOB, TEAM, TEAM + ":carol", TEAM, CY, TEAM_B, DEE, TEAM, FAY, TEAM, GUS, TEAM),
+                    new BigDecimal("0.0021"));
+        }
+
+        @Test
+        void aCohortBoostsDistributionIsRecordedOnce() {
+            commands.sendAndWait(new dev.tollgate.api.boost.RecordCohortBoostDistribution("fx-cohort", List.of()));
+            assertThat(dsl.fetchCount(dsl.selectOne().from("domainevententry")
+                    .where("aggregateidentifier = 'fx-cohort'")
+                    .and("payloadtype = 'dev.tollgate.api.boost.CohortBoostDistributed'"))).isEqualTo(1);
         }
     }
 

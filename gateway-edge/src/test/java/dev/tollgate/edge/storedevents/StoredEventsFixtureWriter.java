@@ -18,8 +18,10 @@ import dev.tollgate.api.boost.CohortMember;
 import dev.tollgate.api.boost.ExpireBoosts;
 import dev.tollgate.api.boost.GrantBoost;
 import dev.tollgate.api.boost.GrantCohortBoost;
+import dev.tollgate.api.boost.RecordCohortBoostDistribution;
 import dev.tollgate.api.boost.RevokeBoost;
 import dev.tollgate.api.boost.RevokeCohortBoost;
+import dev.tollgate.api.boost.SkippedMember;
 import dev.tollgate.api.identity.LinkIdentity;
 import dev.tollgate.api.key.IssueKey;
 import dev.tollgate.api.key.IssueMemberKey;
@@ -243,6 +245,9 @@ class StoredEventsFixtureWriter {
         commands.sendAndWait(new GrantCohortBoost("fx-cohort", List.of(new CohortMember(ADA, TEAM),
                 new CohortMember(BOB, TEAM)), "tag:course:cs101", Money.of("0.5"), now, now.plusSeconds(86_400),
                 "hackathon", "master"));
+        // before the distributor's own record (it records a distribution once): one member skipped
+        commands.sendAndWait(new RecordCohortBoostDistribution("fx-cohort", List.of(new SkippedMember(BOB, TEAM,
+                "Your budget cap is 1: user 'fx-bob''s limit, 1, and this one, 0.5, would come to 1.5, above it."))));
         commands.sendAndWait(new RevokeCohortBoost("fx-cohort", "master", "cancelled"));
 
         commands.sendAndWait(new StartRecalculation("fx-recalc", start.minusSeconds(60), Instant.now(),
@@ -269,8 +274,9 @@ class StoredEventsFixtureWriter {
         // a move that waits for the member's request in flight, their member key following them
         commands.sendAndWait(new RegisterUser(TEAM, CY, "cy@example.org", "Cy", null, Set.of("course:cs101"),
                 "master"));
+        // made by Cy (signed in with SSO): a key an admin or a manager issued is revoked by a move, not moved
         commands.sendAndWait(new IssueMemberKey(TEAM, new IssueKey(CY_KEY, hash('1'), "tg_fxcy1", "Cy's key", TEAM,
-                CY, List.of(), null, KeyLimits.NONE, Map.of(), Map.of(), "master")));
+                CY, List.of(), null, KeyLimits.NONE, Map.of(), Map.of(), "sso:" + CY)));
         TokenPrice output = TokenPrice.perMillion("2");
         batch(commands, new ReserveSpend("fx-r7", CY, null, CY_KEY, "gpt-test", Money.of("0.001"), output, 100, 16,
                 Duration.ofMinutes(15), Map.of()));

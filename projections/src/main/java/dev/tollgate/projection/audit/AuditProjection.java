@@ -10,6 +10,7 @@ import dev.tollgate.api.alert.WebhookEndpointRemoved;
 import dev.tollgate.api.boost.BoostExpired;
 import dev.tollgate.api.boost.BoostGranted;
 import dev.tollgate.api.boost.BoostRevoked;
+import dev.tollgate.api.boost.CohortBoostDistributed;
 import dev.tollgate.api.boost.CohortBoostGranted;
 import dev.tollgate.api.boost.CohortBoostRevoked;
 import dev.tollgate.api.identity.IdentityLinked;
@@ -181,6 +182,11 @@ public class AuditProjection {
     @EventHandler
     void on(CohortBoostGranted e, @MessageIdentifier String id) {
         record(id, e.at(), e.actor(), "cohort_boost.granted", "boost", e.boostId(), null, e.reason(), e);
+    }
+
+    @EventHandler
+    void on(CohortBoostDistributed e, @MessageIdentifier String id) {
+        record(id, e.at(), "system", "cohort_boost.distributed", "boost", e.boostId(), null, null, e);
     }
 
     @EventHandler

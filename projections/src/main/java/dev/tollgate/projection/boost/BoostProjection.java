@@ -3,9 +3,11 @@ package dev.tollgate.projection.boost;
 import dev.tollgate.api.boost.BoostExpired;
 import dev.tollgate.api.boost.BoostGranted;
 import dev.tollgate.api.boost.BoostRevoked;
+import dev.tollgate.api.boost.CohortBoostDistributed;
 import dev.tollgate.api.boost.CohortBoostGranted;
 import dev.tollgate.api.boost.CohortBoostRevoked;
 import dev.tollgate.api.boost.CohortMember;
+import dev.tollgate.api.boost.SkippedMember;
 import dev.tollgate.projection.directory.DirectoryProjection;
 import dev.tollgate.projection.support.SavepointPerEvent;
 import org.axonframework.config.ProcessingGroup;
@@ -17,10 +19,11 @@ import org.springframework.stereotype.Component;
 import static dev.tollgate.projection.support.Columns.amount;
 import static dev.tollgate.readmodel.Tables.BOOSTS;
 import static dev.tollgate.readmodel.Tables.COHORT_BOOSTS;
+import static dev.tollgate.readmodel.Tables.COHORT_BOOST_SKIPS;
 
 /**
  * Boosts as admins list them, and as the read side adds them to live budgets: one row per boosted account, with its
- * window and how it ended. Part of the directory processing group.
+ * window and how it ended; a cohort boost's decision, when its shares were distributed, and the members skipped. Part of the directory processing group.
  */
 @Component
 @SavepointPerEvent
@@ -103,9 +106,27 @@ public class BoostProjection {
                 .execute();
     }
 
+    @EventHandler
+    void on(CohortBoostDistributed event) {
+        dsl.update(COHORT_BOOSTS)
+                .set(COHORT_BOOSTS.DISTRIBUTED_AT, event.at())
+                .where(COHORT_BOOSTS.BOOST_ID.eq(event.boostId()))
+                .execute();
+        for (SkippedMember member : event.skipped()) {
+            dsl.insertInto(COHORT_BOOST_SKIPS)
+                    .set(COHORT_BOOST_SKIPS.BOOST_ID, event.boostId())
+                    .set(COHORT_BOOST_SKIPS.USER_ID, member.userId())
+                    .set(COHORT_BOOST_SKIPS.TEAM_ID, member.teamId())
+                    .set(COHORT_BOOST_SKIPS.REASON, member.reason())
+                    .onConflictDoNothing()
+                    .execute();
+        }
+    }
+
     @ResetHandler
     void reset() {
         dsl.deleteFrom(BOOSTS).execute();
+        dsl.deleteFrom(COHORT_BOOST_SKIPS).execute();
         dsl.deleteFrom(COHORT_BOOSTS).execute();
     }
 }

@@ -15,6 +15,7 @@ import java.util.Optional;
 
 import static dev.tollgate.readmodel.Tables.BOOSTS;
 import static dev.tollgate.readmodel.Tables.COHORT_BOOSTS;
+import static dev.tollgate.readmodel.Tables.COHORT_BOOST_SKIPS;
 
 /** Boosts from the {@code boosts} and {@code cohort_boosts} tables. */
 @Service
@@ -54,7 +55,13 @@ public class BoostQueries {
                 new CohortBoostView(r.getBoostId(), r.getSelector(), r.getMembers(), List.of(r.getTeams()),
                         Amounts.format(r.getAmount()), r.getStartsAt(), r.getEndsAt(), r.getReason(),
                         r.getGrantedBy(), r.getGrantedAt(), r.getRevokedAt(), r.getRevokedBy(), r.getRevokeReason(),
-                        boost(boostId)));
+                        r.getDistributedAt(), skipped(boostId), boost(boostId)));
+    }
+
+    private List<CohortBoostView.Skipped> skipped(String boostId) {
+        return dsl.selectFrom(COHORT_BOOST_SKIPS).where(COHORT_BOOST_SKIPS.BOOST_ID.eq(boostId))
+                .orderBy(COHORT_BOOST_SKIPS.TEAM_ID, COHORT_BOOST_SKIPS.USER_ID)
+                .fetch(r -> new CohortBoostView.Skipped(r.getUserId(), r.getTeamId(), r.getReason()));
     }
 
     private static Condition targetCondition(String target) {
