@@ -30,7 +30,8 @@ import java.util.List;
  *   commit or fail with it.</li>
  *   <li>At most {@link #MAX_EVENTS} events: the PostgreSQL driver inserts a Sync of its own after about 255 statements
  *   of one batch (so that its receive buffer cannot fill), which outside a transaction would commit the batch's first
- *   part alone. The test pins the driver's behaviour at this size.</li>
+ *   part alone. The application's {@code reWriteBatchedInserts} makes a batch a few multi-row statements, far below
+ *   that; the limit keeps the driver's plain batches safe too. The test pins both at this size.</li>
  *   <li>The connection is PostgreSQL's driver's, so that whether a transaction is open can be asked.</li>
  * </ul>
  * A batch larger, or any other unit of work, is appended and committed in its transaction as before.
@@ -59,9 +60,16 @@ final class AppendCommittedByItsStatement {
         connection.setAutoCommit(true);
         try {
             append.run();
-        } finally {
-            connection.setAutoCommit(false);
+        } catch (RuntimeException | Error failed) {
+            // the append's failure is the one to report, even if the connection is gone and cannot be set back
+            try {
+                connection.setAutoCommit(false);
+            } catch (SQLException alsoFailed) {
+                failed.addSuppressed(alsoFailed);
+            }
+            throw failed;
         }
+        connection.setAutoCommit(false);
         return true;
     }
 

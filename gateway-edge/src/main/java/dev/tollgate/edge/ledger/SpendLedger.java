@@ -339,6 +339,9 @@ public class SpendLedger implements SmartLifecycle {
                 } else if (batch.size() > 1 && refusedByTeam(e)) {
                     decideAlone(queue, batch, e);
                 } else {
+                    if (!refusedByTeam(e)) {
+                        releaseLater(teamId, batch); // counted as pending before any caller hears of the failure
+                    }
                     fail(batch, e);
                 }
                 return;
@@ -417,6 +420,29 @@ public class SpendLedger implements SmartLifecycle {
         }
         deferred.increment(later.size());
         retryLater(teamId, later);
+    }
+
+    /**
+     * A batch failed for something no line did (a bug, a timeout, a step of the unit of work after its events were
+     * stored: a spend batch's events may be committed by their append, AppendCommittedByItsStatement). Its
+     * reservations' requests are answered with the error and never forwarded, so each is released, in case it was
+     * stored: otherwise it would hold its budget until it expired and be charged at its estimate. A release of a
+     * request never reserved changes nothing.
+     */
+    private void releaseLater(String teamId, List<Pending> batch) {
+        List<Pending> releases = new ArrayList<>();
+        for (Pending pending : batch) {
+            if (pending.line() instanceof ReserveSpend reserve) {
+                Pending release = new Pending(new ReleaseReservation(reserve.requestId(), "failed_before_forwarding"),
+                        new CompletableFuture<>());
+                pendingLines.incrementAndGet();
+                release.outcome().whenComplete((o, e) -> pendingLines.decrementAndGet());
+                releases.add(release);
+            }
+        }
+        if (!releases.isEmpty()) {
+            retryLater(teamId, releases);
+        }
     }
 
     private void retryLater(String teamId, List<Pending> later) {

@@ -4,6 +4,7 @@ import dev.tollgate.api.CommandRefused;
 import dev.tollgate.api.money.Money;
 import dev.tollgate.api.money.TokenPrice;
 import dev.tollgate.api.spend.RecordSpendBatch;
+import dev.tollgate.api.spend.ReleaseReservation;
 import dev.tollgate.api.spend.ReserveSpend;
 import dev.tollgate.api.spend.SettleSpend;
 import dev.tollgate.api.spend.SpendBatchResult;
@@ -31,6 +32,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
+import static org.awaitility.Awaitility.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -90,7 +92,8 @@ class SpendLedgerRefusalTest {
             batches.add(((RecordSpendBatch) message.getPayload()).lines());
             throw new IllegalStateException("a lock timeout, a bug: nothing any one line did");
         });
-        ledger = ledgerOn(bus);
+        // settlements (and releases) linger 200 ms: long enough for the three lines below to leave together
+        ledger = ledgerOn(bus, "200ms");
 
         CompletableFuture<SpendOutcome> first = ledger.submit("t", settle("req_a", "0.5"));
         CompletableFuture<SpendOutcome> second = ledger.submit("t", settle("req_b", "0.5"));
@@ -100,12 +103,37 @@ class SpendLedgerRefusalTest {
             assertThatThrownBy(() -> outcome.get(10, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
                     .cause().isInstanceOf(IllegalStateException.class);
         }
-        assertThat(batches).as("one command, not one more per line").hasSize(1);
+        // not sent again line by line; the reservation, whose request is never forwarded, is released, in case the
+        // batch's events were stored before the failure (a spend batch's are committed by their append)
+        await().atMost(Duration.ofSeconds(10)).until(() -> batches.size() == 2 && ledger.pendingLines() == 0);
+        assertThat(batches.get(0)).extracting(SpendLine::requestId).containsExactly("req_a", "req_b", "req_c");
+        assertThat(batches.get(1)).containsExactly(new ReleaseReservation("req_c", "failed_before_forwarding"));
+    }
+
+    @Test
+    void aLineTheTeamRefusesAloneIsNotReleased() throws Exception {
+        SimpleCommandBus bus = SimpleCommandBus.builder().build();
+        bus.subscribe(RecordSpendBatch.class.getName(), message -> {
+            batches.add(((RecordSpendBatch) message.getPayload()).lines());
+            throw CommandRefused.invalid("not a member of this team");
+        });
+        ledger = ledgerOn(bus);
+
+        CompletableFuture<SpendOutcome> reserved = ledger.submit("t", reserve("req_refused"));
+
+        assertThatThrownBy(() -> reserved.get(10, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+                .cause().isInstanceOf(CommandRefused.class);
+        assertThat(ledger.pendingLines()).as("no release queued: the team stored nothing").isZero();
+        assertThat(batches).hasSize(1);
     }
 
     /** A ledger sending its batches to {@code bus}, whose settlements linger until a reservation takes them along. */
     private static SpendLedger ledgerOn(SimpleCommandBus bus) {
-        TollgateProperties properties = Config.tollgate("ledger.settlement-linger", "1h");
+        return ledgerOn(bus, "1h");
+    }
+
+    private static SpendLedger ledgerOn(SimpleCommandBus bus, String settlementLinger) {
+        TollgateProperties properties = Config.tollgate("ledger.settlement-linger", settlementLinger);
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
         return new SpendLedger(DefaultCommandGateway.builder().commandBus(bus).build(), properties, meters,
                 new DatabaseAvailability(reachableDatabase(), properties, meters));
