@@ -20,9 +20,14 @@ import org.axonframework.modelling.command.CreationPolicy;
 import org.axonframework.serialization.Revision;
 import org.axonframework.spring.stereotype.Aggregate;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
+import java.util.stream.Collectors;
 
 import static org.axonframework.modelling.command.AggregateLifecycle.apply;
 
@@ -45,6 +50,8 @@ public class CohortBoost {
     private String selector;
     private Money amount;
     private int members;
+    /** The members as granted, for a list cohort's repeated grant; a tag cohort's members may differ by then. */
+    private String membersDigest;
     /** Every member has been offered their share ({@link CohortBoostDistributed}). */
     private boolean distributed;
 
@@ -94,6 +101,12 @@ public class CohortBoost {
             throw CommandRefused.conflict("boost '" + boostId + "' was already granted with other terms (" + amount
                     + " until " + endsAt + "): a boost id is one decision; grant a new boost with a new id");
         }
+        // a tag names its members when first granted (users tagged since are not added); a list names them itself
+        boolean byTag = selector != null && selector.startsWith("tag:");
+        if (!byTag && !digest(command.members()).equals(membersDigest)) {
+            throw CommandRefused.conflict("boost '" + boostId + "' was already granted to other users: a boost id is "
+                    + "one decision; grant a new boost with a new id");
+        }
     }
 
     @CommandHandler
@@ -127,9 +140,22 @@ public class CohortBoost {
                 GenericEventMessage.clock.instant()));
     }
 
+    /** The members, whatever their order, as one short string (SHA-256 of the sorted {@code team/user} lines). */
+    static String digest(List<CohortMember> members) {
+        String lines = members.stream().map(m -> m.teamId() + "/" + m.userId()).sorted()
+                .collect(Collectors.joining("\n"));
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(lines.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform has SHA-256", e);
+        }
+    }
+
     @EventSourcingHandler
     void on(CohortBoostGranted event) {
         members = event.members().size();
+        membersDigest = digest(event.members());
         boostId = event.boostId();
         teams = event.members().stream().map(CohortMember::teamId).distinct().sorted().toList();
         endsAt = event.endsAt();

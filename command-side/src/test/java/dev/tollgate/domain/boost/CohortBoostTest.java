@@ -97,6 +97,27 @@ class CohortBoostTest {
     }
 
     @Test
+    void aListCohortGrantSentAgainWithOtherUsersIsAConflictAndATagCohortsMayHaveGained() {
+        CohortBoostGranted byList = new CohortBoostGranted("b1", MEMBERS, "users", Money.of("2"), T0,
+                T0.plusSeconds(3600), "x", "admin", T0);
+        fixture.given(byList).andGivenCurrentTime(T0)
+                .when(new GrantCohortBoost("b1", List.of(MEMBERS.get(2), MEMBERS.get(0), MEMBERS.get(1)), "users",
+                        Money.of("2"), T0, T0.plusSeconds(3600), "x", "admin"))
+                .expectSuccessfulHandlerExecution().expectNoEvents();
+        fixture.given(byList).andGivenCurrentTime(T0)
+                .when(new GrantCohortBoost("b1", MEMBERS.subList(0, 2), "users", Money.of("2"), T0,
+                        T0.plusSeconds(3600), "x", "admin"))
+                .expectException(CommandRefused.class).expectExceptionMessage(
+                        org.hamcrest.Matchers.containsString("already granted to other users"));
+        CohortBoostGranted byTag = new CohortBoostGranted("b1", MEMBERS.subList(0, 2), "tag:course:cs101",
+                Money.of("2"), T0, T0.plusSeconds(3600), "x", "admin", T0);
+        fixture.given(byTag).andGivenCurrentTime(T0)
+                .when(new GrantCohortBoost("b1", MEMBERS, "tag:course:cs101", Money.of("2"), T0,
+                        T0.plusSeconds(3600), "x", "admin"))
+                .expectSuccessfulHandlerExecution().expectNoEvents();
+    }
+
+    @Test
     void revokingNamesTheTeamsOnce() {
         fixture.given(new CohortBoostGranted("b1", MEMBERS, "users", Money.of("2"), T0, T0.plusSeconds(3600), "x",
                         "admin", T0))

@@ -176,7 +176,8 @@ public class BoostAdminController {
      * finds them (a tag may have a new member since).
      */
     private static boolean distributed(CohortBoostView cohort) {
-        int boosted = cohort.members().size();
+        // (a single account's boost elsewhere may carry the same id: only the cohort's shares count)
+        long boosted = cohort.members().stream().filter(row -> cohort.id().equals(row.cohortId())).count();
         return boosted >= cohort.memberCount()
                 || (cohort.distributedAt() != null && boosted >= cohort.memberCount() - cohort.skipped().size());
     }
