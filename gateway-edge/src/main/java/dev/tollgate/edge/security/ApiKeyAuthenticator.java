@@ -52,7 +52,9 @@ public class ApiKeyAuthenticator {
                     + "'Authorization: Bearer tg-…'."));
         }
         String hash = KeySecrets.hash(presentedSecret);
-        return Mono.fromFuture(keys.get(hash)).flatMap(found -> {
+        // never cancelled: the lookup is the cache's, shared by every request with this key, and a request that
+        // goes away (its client left, its body refused while the lookup ran) must not fail the others with a 500
+        return Mono.fromFuture(keys.get(hash), true).flatMap(found -> {
             if (found.isEmpty()) {
                 recentlyAccepted.invalidate(hash);
                 // Never any part of what was presented: it may be another secret (the master key) mistyped.
