@@ -409,11 +409,7 @@ public class SpendLedger implements SmartLifecycle {
         for (Pending pending : batch) {
             if (pending.line() instanceof ReserveSpend reserve) {
                 pending.outcome().completeExceptionally(database.unavailable());
-                Pending release = new Pending(new ReleaseReservation(reserve.requestId(), "database_unavailable"),
-                        new CompletableFuture<>());
-                pendingLines.incrementAndGet();
-                release.outcome().whenComplete((o, e) -> pendingLines.decrementAndGet());
-                later.add(release);
+                later.add(release(reserve, "database_unavailable"));
             } else {
                 later.add(pending);
             }
@@ -433,16 +429,20 @@ public class SpendLedger implements SmartLifecycle {
         List<Pending> releases = new ArrayList<>();
         for (Pending pending : batch) {
             if (pending.line() instanceof ReserveSpend reserve) {
-                Pending release = new Pending(new ReleaseReservation(reserve.requestId(), "failed_before_forwarding"),
-                        new CompletableFuture<>());
-                pendingLines.incrementAndGet();
-                release.outcome().whenComplete((o, e) -> pendingLines.decrementAndGet());
-                releases.add(release);
+                releases.add(release(reserve, "failed_before_forwarding"));
             }
         }
         if (!releases.isEmpty()) {
             retryLater(teamId, releases);
         }
+    }
+
+    /** A release of {@code reserve}'s request, counted as pending until it is decided. */
+    private Pending release(ReserveSpend reserve, String reason) {
+        Pending release = new Pending(new ReleaseReservation(reserve.requestId(), reason), new CompletableFuture<>());
+        pendingLines.incrementAndGet();
+        release.outcome().whenComplete((o, e) -> pendingLines.decrementAndGet());
+        return release;
     }
 
     private void retryLater(String teamId, List<Pending> later) {
