@@ -73,7 +73,6 @@ import org.axonframework.eventsourcing.Snapshotter;
 import org.jooq.DSLContext;
 import org.jooq.Record;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
@@ -106,9 +105,9 @@ import static org.awaitility.Awaitility.await;
  * mvn -B -o -pl gateway-edge -am test -Dtest=StoredEventsFixtureWriter -Dsurefire.failIfNoSpecifiedTests=false \
  *     -Dfixture.write=$PWD/gateway-edge/src/test/resources/stored-events/NAME.json -Dfixture.release="..."
  * </pre>
- * Only runs when {@code fixture.write} is set.
+ * Without {@code fixture.write} it writes to a temporary file: {@link StoredEventsScenarioTest} runs the scenario so
+ * in every build, so that a change that breaks it fails there, not when the next fixture is due.
  */
-@EnabledIfSystemProperty(named = "fixture.write", matches = ".+")
 class StoredEventsFixtureWriter {
 
     static final String TEAM = "fx-team";
@@ -136,7 +135,8 @@ class StoredEventsFixtureWriter {
 
     @Test
     void writesEveryEventTypeAsThisReleaseStoresIt() throws Exception {
-        Path out = Path.of(System.getProperty("fixture.write"));
+        String asked = System.getProperty("fixture.write");
+        Path out = asked == null || asked.isBlank() ? dataDir.resolve("fixture.json") : Path.of(asked);
         try (RunningGateway gateway = RunningGateway.start(List.of("test"), "tollgate.data-dir=" + dataDir,
                 "tollgate.boosts.expiry-sweep-interval=1h")) {
             CommandGateway commands = gateway.bean(CommandGateway.class);
