@@ -1,6 +1,7 @@
 package dev.tollgate.edge.admin;
 
 import dev.tollgate.edge.deadletter.DeadLetters;
+import dev.tollgate.edge.input.InputText;
 import dev.tollgate.edge.security.Access;
 import dev.tollgate.edge.security.Principal;
 import dev.tollgate.query.support.Blocking;
@@ -62,10 +63,10 @@ public class DeadLetterAdminController {
         return Blocking.query(() -> {
             DeadLetters.Discarded discarded = deadLetters.discard(processingGroup);
             // no aggregate records this: the log is its trail (one line: control characters become spaces)
-            String logged = reason.replaceAll("\\p{Cntrl}", " ");
+            String logged = InputText.oneLine(reason, LOGGED_REASON_LIMIT);
             log.warn("{} discarded {} dead-lettered events ({} sequences) of processing group {}: {}",
                     principal.id(), discarded.eventsDiscarded(), discarded.sequencesDiscarded(), processingGroup,
-                    logged.length() <= LOGGED_REASON_LIMIT ? logged : logged.substring(0, LOGGED_REASON_LIMIT) + "…");
+                    reason.length() <= LOGGED_REASON_LIMIT ? logged : logged + "…");
             return discarded;
         });
     }

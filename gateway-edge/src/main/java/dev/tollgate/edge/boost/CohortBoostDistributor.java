@@ -9,6 +9,7 @@ import dev.tollgate.api.boost.GrantBoost;
 import dev.tollgate.api.boost.RecordCohortBoostDistribution;
 import dev.tollgate.api.boost.RevokeBoost;
 import dev.tollgate.api.boost.SkippedMember;
+import dev.tollgate.edge.input.InputText;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.DisallowReplay;
@@ -65,9 +66,7 @@ public class CohortBoostDistributor {
 
     /** The team's refusal as recorded: one line, bounded. */
     private static String reason(CommandRefused refused) {
-        String message = refused.getMessage() == null ? refused.code() : refused.getMessage();
-        String line = message.replaceAll("\\p{Cntrl}", " ");
-        return line.length() <= Limits.TEXT ? line : line.substring(0, Limits.TEXT);
+        return InputText.oneLine(refused.getMessage() == null ? refused.code() : refused.getMessage(), Limits.TEXT);
     }
 
     @EventHandler

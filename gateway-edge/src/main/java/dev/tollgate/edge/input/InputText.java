@@ -17,6 +17,15 @@ public final class InputText {
         return Limits.hasControl(value);
     }
 
+    /**
+     * {@code value} as one line for a log or a record: every control character a space, cut to {@code max}
+     * characters.
+     */
+    public static String oneLine(String value, int max) {
+        String line = value.replaceAll("\\p{Cntrl}", " ");
+        return line.length() <= max ? line : line.substring(0, max);
+    }
+
     /** Whether {@code value} has a control character other than tab, line feed and carriage return. */
     public static boolean hasControlBesidesWhitespace(String value) {
         return Limits.hasControlBesidesLineBreaks(value);
