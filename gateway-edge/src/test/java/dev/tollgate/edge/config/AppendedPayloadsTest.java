@@ -6,17 +6,12 @@ import dev.tollgate.api.money.Money;
 import dev.tollgate.api.spend.SpendReserved;
 import dev.tollgate.api.spend.SpendSettled;
 import dev.tollgate.api.spend.Usage;
-import dev.tollgate.edge.storedevents.StoredEventUpcasters;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import org.axonframework.common.jdbc.DataSourceConnectionProvider;
-import org.axonframework.common.transaction.NoTransactionManager;
 import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.eventhandling.GenericDomainEventMessage;
 import org.axonframework.eventhandling.TrackedEventMessage;
-import org.axonframework.eventsourcing.eventstore.jdbc.EventSchema;
 import org.axonframework.eventsourcing.eventstore.jdbc.JdbcEventStorageEngine;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -42,9 +37,8 @@ class AppendedPayloadsTest {
 
     @BeforeAll
     static void startPostgres() throws Exception {
-        postgres = EmbeddedPostgres.builder().start();
+        postgres = EventStoreDatabase.start();
         dataSource = postgres.getPostgresDatabase();
-        Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
     }
 
     @AfterAll
@@ -53,13 +47,7 @@ class AppendedPayloadsTest {
     }
 
     private static JdbcEventStorageEngine.Builder engine() {
-        return JdbcEventStorageEngine.builder()
-                .snapshotSerializer(AxonConfiguration.jackson())
-                .eventSerializer(AxonConfiguration.jackson())
-                .upcasterChain(StoredEventUpcasters.chain())
-                .connectionProvider(new DataSourceConnectionProvider(dataSource))
-                .transactionManager(NoTransactionManager.INSTANCE)
-                .schema(new EventSchema());
+        return EventStoreDatabase.engine(dataSource);
     }
 
     /** Axon's engine, unchanged: it decodes every event it reads. */

@@ -6,18 +6,13 @@ import dev.tollgate.api.money.Money;
 import dev.tollgate.api.spend.SpendReserved;
 import dev.tollgate.api.spend.SpendSettled;
 import dev.tollgate.api.spend.Usage;
-import dev.tollgate.edge.storedevents.StoredEventUpcasters;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import org.axonframework.common.jdbc.DataSourceConnectionProvider;
-import org.axonframework.common.transaction.NoTransactionManager;
 import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.eventhandling.GenericDomainEventMessage;
 import org.axonframework.eventhandling.GenericEventMessage;
 import org.axonframework.eventsourcing.eventstore.DomainEventStream;
-import org.axonframework.eventsourcing.eventstore.jdbc.EventSchema;
 import org.axonframework.eventsourcing.eventstore.jdbc.JdbcEventStorageEngine;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -46,9 +41,8 @@ class EventAppendStatementTest {
 
     @BeforeAll
     static void startPostgres() throws Exception {
-        postgres = EmbeddedPostgres.builder().start();
+        postgres = EventStoreDatabase.start();
         dataSource = postgres.getPostgresDatabase();
-        Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
     }
 
     @AfterAll
@@ -57,13 +51,7 @@ class EventAppendStatementTest {
     }
 
     private static JdbcEventStorageEngine.Builder engine() {
-        return JdbcEventStorageEngine.builder()
-                .snapshotSerializer(AxonConfiguration.jackson())
-                .eventSerializer(AxonConfiguration.jackson())
-                .upcasterChain(StoredEventUpcasters.chain())
-                .connectionProvider(new DataSourceConnectionProvider(dataSource))
-                .transactionManager(NoTransactionManager.INSTANCE)
-                .schema(new EventSchema());
+        return EventStoreDatabase.engine(dataSource);
     }
 
     private static List<EventMessage<?>> events(String team) {
