@@ -1,6 +1,7 @@
 package dev.tollgate.edge.alert;
 
 import dev.tollgate.edge.config.TollgateProperties;
+import dev.tollgate.edge.support.Bytes;
 import org.jooq.DSLContext;
 import org.springframework.stereotype.Component;
 
@@ -13,7 +14,6 @@ import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.Optional;
 
 import static dev.tollgate.readmodel.Tables.WEBHOOK_SECRETS;
@@ -55,12 +55,7 @@ public class WebhookSecrets {
     }
 
     public static String fingerprint(String secret) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest).substring(0, 16);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
+        return Bytes.sha256Hex(secret).substring(0, 16);
     }
 
     /**
