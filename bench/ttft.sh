@@ -11,7 +11,7 @@
 # streamed request during the measured run through Tollgate. Issue 9's target: added time to first token <= 1 ms at
 # p50, <= 5 ms at p99.
 #
-#   bench/ttft.sh                                # 60 s warm-up on Tollgate, 30 s measured each
+#   bench/ttft.sh                                # 60 s of streams at saturation, 60 s paced, 30 s measured each
 #   WARMUP=90 SECONDS_MEASURED=60 bench/ttft.sh
 #   JAR=/tmp/before.jar bench/ttft.sh            # another build (an A/B: run the two back to back)
 #   JAVA_OPTS='-XX:StartFlightRecording=settings=profile,delay=70s,duration=30s,filename=/tmp/t.jfr' bench/ttft.sh
@@ -21,6 +21,10 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 ROOT=$(pwd)
 
 WARMUP=${WARMUP:-60}
+# Seconds of streams as fast as answered (32 connections, no pause) before the paced warm-up: at the paced rate alone
+# the JIT is still compiling minutes later (its threads were a third of the JVM's CPU in the measured window after a
+# paced 120 s warm-up), so the paced figures would measure the compiler. 0: no saturation phase.
+SATURATE=${SATURATE:-60}
 SECONDS_MEASURED=${SECONDS_MEASURED:-30}
 CONNS=${CONNS:-10}
 PACE_MS=${PACE_MS:-50}
@@ -53,10 +57,11 @@ issue_key ttft ttft-user
 
 DIRECT=http://127.0.0.1:$MOCK_PORT/v1/chat/completions
 GATEWAY=http://127.0.0.1:$GW_PORT/v1/chat/completions
-client() { # URL SECONDS [AUTH] -> one JSON line
-  taskset -c "$CLIENT_CPU" node bench/ttft-client.mjs "$1" "$BODY" "$2" "$CONNS" "$PACE_MS" "${3:-}"
+client() { # URL SECONDS [AUTH [CONNS PACE_MS]] -> one JSON line
+  taskset -c "$CLIENT_CPU" node bench/ttft-client.mjs "$1" "$BODY" "$2" "${4:-$CONNS}" "${5:-$PACE_MS}" "${3:-}"
 }
-log "warm-up: direct 10 s, Tollgate ${WARMUP} s"
+log "warm-up: direct 10 s, Tollgate ${SATURATE} s at saturation (32 connections) then ${WARMUP} s paced"
+[ "$SATURATE" -gt 0 ] && client "$GATEWAY" "$SATURATE" "Bearer $KEY" 32 0 >"$OUT/saturate-tollgate.json"
 client "$DIRECT" 10 >"$OUT/warmup-direct.json"
 client "$GATEWAY" "$WARMUP" "Bearer $KEY" >"$OUT/warmup-tollgate.json"
 log "measuring ${SECONDS_MEASURED} s each (${CONNS} connections, ${PACE_MS} ms pause): direct, Tollgate"
@@ -75,12 +80,12 @@ echo "per streamed request through Tollgate ($N requests): JVM CPU $(( (J1 - J0)
 admin GET /actuator/prometheus 2>/dev/null | grep -E '^tollgate_(ledger_reservation_duration|ledger_line_duration|ledger_batch_duration|ledger_batch_size|time_to_first_token|gateway_overhead)[a-z_]*\{.*quantile' \
   >"$OUT/metrics.txt" || true
 
-node - "$OUT/direct.json" "$OUT/tollgate.json" "$JAR" "$JAVA_OPTS" "$WARMUP" "$SECONDS_MEASURED" "$CONNS" "$PACE_MS" <<'EOF' | tee "$OUT/summary.md"
+node - "$OUT/direct.json" "$OUT/tollgate.json" "$JAR" "$JAVA_OPTS" "${SATURATE} s at saturation + ${WARMUP} s paced" "$SECONDS_MEASURED" "$CONNS" "$PACE_MS" <<'EOF' | tee "$OUT/summary.md"
 const fs = require('fs');
 const [d, t, jar, opts, warm, secs, conns, pace] = process.argv.slice(2);
 const direct = JSON.parse(fs.readFileSync(d)), gw = JSON.parse(fs.readFileSync(t));
 const f = (x) => x.toFixed(2);
-console.log(`# Time to first token: ${conns} connections x ${pace} ms pause, ${secs} s measured, ${warm} s warm-up on Tollgate`);
+console.log(`# Time to first token: ${conns} connections x ${pace} ms pause, ${secs} s measured, ${warm} warm-up on Tollgate`);
 console.log(`jar ${jar}${opts ? `, JAVA_OPTS '${opts}'` : ''}`);
 console.log('');
 console.log(`| ms | direct (${direct.rps} req/s, ${direct.requests} ok, ${direct.errors} errors) | Tollgate (${gw.rps} req/s, ${gw.requests} ok, ${gw.errors} errors) | added |`);
