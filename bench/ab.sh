@@ -13,6 +13,8 @@
 #   A=/tmp/before.jar B=gateway-edge/target/tollgate.jar bench/ab.sh
 #   ROUNDS=12 WINDOW=15 WARMUP=150 CONNS=64 BODY=bench/chat.json MODEL=bench-model bench/ab.sh   # the defaults
 #   PACE_MS=50 CONNS=10 bench/ab.sh                                            # at a paced rate instead
+# A paced comparison first saturates each build for SATURATE seconds (default 60, in turns, 64 connections): at the
+# paced rate alone the JIT is still compiling minutes later, and the windows would compare the compilers' progress.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 ROOT=$(pwd)
@@ -24,6 +26,7 @@ WINDOW=${WINDOW:-15}
 WARMUP=${WARMUP:-150}
 CONNS=${CONNS:-64}
 PACE_MS=${PACE_MS:-0}
+SATURATE=${SATURATE:-60}
 BODY=${BODY:-bench/chat.json}
 MODEL=${MODEL:-bench-model}   # the model the body names
 SERVER_CPU=${SERVER_CPU:-0}
@@ -51,8 +54,8 @@ start_build b "$B" "$PORT_B"
 declare -A PORT_OF=([a]=$PORT_A [b]=$PORT_B)
 log "A: $A (pid ${PID_OF[a]}), B: $B (pid ${PID_OF[b]}), mock and both on CPU $SERVER_CPU"
 
-load() { # NAME SECONDS -> RESULT line
-  BODY_FILE=$BODY PACE_DELAY_MS=$PACE_MS wrk -t1 -c"$CONNS" -d"$2"s --timeout 10s -s bench/post.lua \
+load() { # NAME SECONDS [CONNECTIONS PACE_MS] -> RESULT line
+  BODY_FILE=$BODY PACE_DELAY_MS=${4:-$PACE_MS} wrk -t1 -c"${3:-$CONNS}" -d"$2"s --timeout 10s -s bench/post.lua \
     -H "Authorization: Bearer ${KEY_OF[$1]}" "http://127.0.0.1:${PORT_OF[$1]}/v1/chat/completions" | grep '^RESULT'
 }
 build_ticks() { OUT=$TOP/$1; echo "$(ticks "${PID_OF[$1]}") $(pg_ticks)"; OUT=$TOP; }
@@ -61,6 +64,12 @@ settle() { OUT=$TOP/$1; wait_read_model; OUT=$TOP; }
 
 # Warmed up in turns too, a window each, so that neither has sat idle longer than the other when measuring starts
 # (the first windows after a long pause run slower).
+if [ "$PACE_MS" -gt 0 ] && [ "$SATURATE" -gt 0 ]; then
+  log "saturation ${SATURATE}s each, in turns (64 connections, no pause)"
+  for _ in $(seq $(( (SATURATE + WINDOW - 1) / WINDOW ))); do
+    for name in a b; do load $name "$WINDOW" 64 0 >>"$TOP/saturate-$name.txt"; settle $name; done
+  done
+fi
 log "warm-up ${WARMUP}s each, in turns"
 for _ in $(seq $(( (WARMUP + WINDOW - 1) / WINDOW ))); do
   for name in a b; do load $name "$WINDOW" >>"$TOP/warmup-$name.txt"; settle $name; done
