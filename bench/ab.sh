@@ -13,8 +13,9 @@
 #   A=/tmp/before.jar B=gateway-edge/target/tollgate.jar bench/ab.sh
 #   ROUNDS=12 WINDOW=15 WARMUP=150 CONNS=64 BODY=bench/chat.json MODEL=bench-model bench/ab.sh   # the defaults
 #   PACE_MS=50 CONNS=10 bench/ab.sh                                            # at a paced rate instead
-# A paced comparison first saturates each build for SATURATE seconds (default 60, in turns, 64 connections): at the
-# paced rate alone the JIT is still compiling minutes later, and the windows would compare the compilers' progress.
+# A paced comparison first saturates each build for SATURATE seconds (default 60, rounded up to whole windows, in
+# turns, 64 connections): at the paced rate alone the JIT is still compiling minutes later, and the windows would
+# compare the compilers' progress. SATURATE=0: none.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 ROOT=$(pwd)
@@ -97,7 +98,7 @@ done
 {
   echo "# A/B: A=$A B=$B"
   echo "$ROUNDS rounds of ${WINDOW}s per build, $CONNS connections, ${PACE_MS} ms pause, $BODY, CPU $SERVER_CPU,"\
-    "${WARMUP}s warm-up each"
+    "$( [ "$PACE_MS" -gt 0 ] && [ "$SATURATE" -gt 0 ] && echo "${SATURATE}s saturated, " )${WARMUP}s warm-up each"
   echo
   echo '```'
   column -t "$TOP/windows.tsv"

@@ -14,8 +14,13 @@ import path from 'node:path';
 const seconds = Number(process.argv[2] || 60);
 const dir = process.argv[3] || os.tmpdir();
 const pause = Number(process.argv[4] || 5);
+if (!(seconds > 0) || !(pause >= 0)) {
+  console.error('usage: node fsync-latency.mjs [SECONDS=60] [DIR] [PAUSE_MS=5]');
+  process.exit(2);
+}
 const file = path.join(dir, `fsync-latency-${process.pid}.dat`);
 const fd = fs.openSync(file, 'w');
+fs.unlinkSync(file); // written through its descriptor only: nothing is left behind, even after Ctrl-C
 const block = Buffer.alloc(8192, 'x');
 const samples = []; // [seconds since start, milliseconds]
 const start = process.hrtime.bigint();
@@ -31,13 +36,13 @@ try {
   }
 } finally {
   fs.closeSync(fd);
-  fs.rmSync(file, { force: true });
 }
 const sorted = samples.map((s) => s[1]).sort((a, b) => a - b);
 const q = (p) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))].toFixed(2);
 const over = (ms) => sorted.filter((x) => x > ms).length;
 console.log(`# fdatasync of 8 KB in ${dir}: ${sorted.length} in ${seconds} s (${pause} ms between)`);
-console.log(`p50 ${q(0.5)} ms, p90 ${q(0.9)}, p99 ${q(0.99)}, p99.9 ${q(0.999)}, max ${sorted[sorted.length - 1].toFixed(1)}`);
+console.log(`p50 ${q(0.5)} ms, p90 ${q(0.9)}, p99 ${q(0.99)}, p99.9 ${q(0.999)},`
+  + ` max ${sorted[sorted.length - 1].toFixed(1)}`);
 console.log(`slower than 5 ms: ${over(5)}, than 10 ms: ${over(10)}, than 30 ms: ${over(30)}`);
 // the slow ones grouped into bursts (less than a second apart): when the disk stalled, and for how long
 const bursts = [];
@@ -50,5 +55,6 @@ for (const [at, ms] of samples.filter((s) => s[1] > 10)) {
   }
 }
 for (const b of bursts) {
-  console.log(`  at ${b.start.toFixed(1)} s for ${(b.end - b.start).toFixed(1)} s: ${b.count} syncs over 10 ms, the longest ${b.max.toFixed(1)} ms`);
+  console.log(`  at ${b.start.toFixed(1)} s for ${(b.end - b.start).toFixed(1)} s: ${b.count} syncs over 10 ms,`
+    + ` the longest ${b.max.toFixed(1)} ms`);
 }

@@ -109,7 +109,8 @@ COMMITS=$(sql "select xact_commit from pg_stat_database where datname = 'postgre
   echo "| bytes allocated by the JVM | $(per $((A1 - A0))) |"
   echo "| snapshots written | $((SNAP1 - SNAP0)) in all |"
   echo
-  echo "Peak RSS of the JVM: ${RSS} MiB; JAVA_OPTS='${JAVA_OPTS}'"
+  echo "Peak RSS of the JVM: ${RSS} MiB; JAVA_OPTS='${JAVA_OPTS}'; warm-up: $( [ "$PACE_MS" -gt 0 ] && \
+    [ "$SATURATE" -gt 0 ] && echo "${SATURATE} s saturated, " )${WARMUP} s at the measured rate"
   echo
   echo "Top statements (calls, rows, ms executing, text; by time in statements-by-time.txt):"
   echo '```'

@@ -14,14 +14,14 @@
 #   bench/ttft.sh                                # 60 s of streams at saturation, 60 s paced, 30 s measured each
 #   WARMUP=90 SECONDS_MEASURED=60 bench/ttft.sh
 #   JAR=/tmp/before.jar bench/ttft.sh            # another build (an A/B: run the two back to back)
-#   JAVA_OPTS='-XX:StartFlightRecording=settings=profile,delay=70s,duration=30s,filename=/tmp/t.jfr' bench/ttft.sh
+#   JAVA_OPTS='-XX:StartFlightRecording=settings=profile,delay=160s,duration=30s,filename=/tmp/t.jfr' bench/ttft.sh
 # Run it under `flock /tmp/tollgate-heavy.lock` on a shared machine.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 ROOT=$(pwd)
 
 WARMUP=${WARMUP:-60}
-# Seconds of streams as fast as answered (32 connections, no pause) before the paced warm-up: at the paced rate alone
+# Seconds of streams as fast as answered (32 connections, no pause) before a paced warm-up: at the paced rate alone
 # the JIT is still compiling minutes later (its threads were a third of the JVM's CPU in the measured window after a
 # paced 120 s warm-up), so the paced figures would measure the compiler. 0: no saturation phase.
 SATURATE=${SATURATE:-60}
@@ -60,8 +60,13 @@ GATEWAY=http://127.0.0.1:$GW_PORT/v1/chat/completions
 client() { # URL SECONDS [AUTH [CONNS PACE_MS]] -> one JSON line
   taskset -c "$CLIENT_CPU" node bench/ttft-client.mjs "$1" "$BODY" "$2" "${4:-$CONNS}" "${5:-$PACE_MS}" "${3:-}"
 }
-log "warm-up: direct 10 s, Tollgate ${SATURATE} s at saturation (32 connections) then ${WARMUP} s paced"
-[ "$SATURATE" -gt 0 ] && client "$GATEWAY" "$SATURATE" "Bearer $KEY" 32 0 >"$OUT/saturate-tollgate.json"
+WARMED="${WARMUP} s paced"
+if [ "$PACE_MS" -gt 0 ] && [ "$SATURATE" -gt 0 ]; then
+  WARMED="${SATURATE} s at saturation (32 connections) then $WARMED"
+  log "saturation: Tollgate ${SATURATE} s (32 connections, no pause)"
+  client "$GATEWAY" "$SATURATE" "Bearer $KEY" 32 0 >"$OUT/saturate-tollgate.json"
+fi
+log "warm-up: direct 10 s, Tollgate ${WARMUP} s"
 client "$DIRECT" 10 >"$OUT/warmup-direct.json"
 client "$GATEWAY" "$WARMUP" "Bearer $KEY" >"$OUT/warmup-tollgate.json"
 log "measuring ${SECONDS_MEASURED} s each (${CONNS} connections, ${PACE_MS} ms pause): direct, Tollgate"
@@ -80,7 +85,7 @@ echo "per streamed request through Tollgate ($N requests): JVM CPU $(( (J1 - J0)
 admin GET /actuator/prometheus 2>/dev/null | grep -E '^tollgate_(ledger_reservation_duration|ledger_line_duration|ledger_batch_duration|ledger_batch_size|time_to_first_token|gateway_overhead)[a-z_]*\{.*quantile' \
   >"$OUT/metrics.txt" || true
 
-node - "$OUT/direct.json" "$OUT/tollgate.json" "$JAR" "$JAVA_OPTS" "${SATURATE} s at saturation + ${WARMUP} s paced" "$SECONDS_MEASURED" "$CONNS" "$PACE_MS" <<'EOF' | tee "$OUT/summary.md"
+node - "$OUT/direct.json" "$OUT/tollgate.json" "$JAR" "$JAVA_OPTS" "$WARMED" "$SECONDS_MEASURED" "$CONNS" "$PACE_MS" <<'EOF' | tee "$OUT/summary.md"
 const fs = require('fs');
 const [d, t, jar, opts, warm, secs, conns, pace] = process.argv.slice(2);
 const direct = JSON.parse(fs.readFileSync(d)), gw = JSON.parse(fs.readFileSync(t));
