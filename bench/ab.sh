@@ -28,6 +28,7 @@ WARMUP=${WARMUP:-150}
 CONNS=${CONNS:-64}
 PACE_MS=${PACE_MS:-0}
 SATURATE=${SATURATE:-60}
+[ "$PACE_MS" -gt 0 ] || SATURATE=0
 BODY=${BODY:-bench/chat.json}
 MODEL=${MODEL:-bench-model}   # the model the body names
 SERVER_CPU=${SERVER_CPU:-0}
@@ -65,7 +66,7 @@ settle() { OUT=$TOP/$1; wait_read_model; OUT=$TOP; }
 
 # Warmed up in turns too, a window each, so that neither has sat idle longer than the other when measuring starts
 # (the first windows after a long pause run slower).
-if [ "$PACE_MS" -gt 0 ] && [ "$SATURATE" -gt 0 ]; then
+if [ "$SATURATE" -gt 0 ]; then
   log "saturation ${SATURATE}s each, in turns (64 connections, no pause)"
   for _ in $(seq $(( (SATURATE + WINDOW - 1) / WINDOW ))); do
     for name in a b; do load $name "$WINDOW" 64 0 >>"$TOP/saturate-$name.txt"; settle $name; done
@@ -98,7 +99,7 @@ done
 {
   echo "# A/B: A=$A B=$B"
   echo "$ROUNDS rounds of ${WINDOW}s per build, $CONNS connections, ${PACE_MS} ms pause, $BODY, CPU $SERVER_CPU,"\
-    "$( [ "$PACE_MS" -gt 0 ] && [ "$SATURATE" -gt 0 ] && echo "${SATURATE}s saturated, " )${WARMUP}s warm-up each"
+    "$( [ "$SATURATE" -gt 0 ] && echo "${SATURATE}s saturated, " )${WARMUP}s warm-up each"
   echo
   echo '```'
   column -t "$TOP/windows.tsv"

@@ -27,6 +27,7 @@ SATURATE=${SATURATE:-60}
 SECONDS_MEASURED=${SECONDS_MEASURED:-30}
 CONNS=${CONNS:-10}
 PACE_MS=${PACE_MS:-50}
+[ "$PACE_MS" -gt 0 ] || SATURATE=0
 MOCK_PORT=${MOCK_PORT:-18180}
 GW_PORT=${GW_PORT:-18190}
 . bench/lib.sh
@@ -44,15 +45,14 @@ log "Tollgate up (pid $GW_PID), PostgreSQL on $(pg_port)"
 
 issue_key bench bench-user
 GATEWAY=http://127.0.0.1:$GW_PORT/v1/chat/completions
-load() { # SECONDS -> RESULT line
-  BODY_FILE=bench/chat.json PACE_DELAY_MS=$PACE_MS wrk -t1 -c"$CONNS" -d"$1"s --timeout 10s -s bench/post.lua \
-    -H "Authorization: Bearer $KEY" "$GATEWAY" | grep '^RESULT'
+load() { # SECONDS [CONNECTIONS PACE_MS] -> RESULT line
+  BODY_FILE=bench/chat.json PACE_DELAY_MS=${3:-$PACE_MS} wrk -t1 -c"${2:-$CONNS}" -d"$1"s --timeout 10s \
+    -s bench/post.lua -H "Authorization: Bearer $KEY" "$GATEWAY" | grep '^RESULT'
 }
 
-if [ "$PACE_MS" -gt 0 ] && [ "$SATURATE" -gt 0 ]; then
+if [ "$SATURATE" -gt 0 ]; then
   log "saturation ${SATURATE}s (64 connections, no pause)"
-  BODY_FILE=bench/chat.json wrk -t1 -c64 -d"$SATURATE"s --timeout 10s -s bench/post.lua \
-    -H "Authorization: Bearer $KEY" "$GATEWAY" | grep '^RESULT' >"$OUT/saturate.txt"
+  load "$SATURATE" 64 0 >"$OUT/saturate.txt"
 fi
 log "warm-up ${WARMUP}s"
 load "$WARMUP" >"$OUT/warmup.txt"
@@ -109,8 +109,8 @@ COMMITS=$(sql "select xact_commit from pg_stat_database where datname = 'postgre
   echo "| bytes allocated by the JVM | $(per $((A1 - A0))) |"
   echo "| snapshots written | $((SNAP1 - SNAP0)) in all |"
   echo
-  echo "Peak RSS of the JVM: ${RSS} MiB; JAVA_OPTS='${JAVA_OPTS}'; warm-up: $( [ "$PACE_MS" -gt 0 ] && \
-    [ "$SATURATE" -gt 0 ] && echo "${SATURATE} s saturated, " )${WARMUP} s at the measured rate"
+  echo "Peak RSS of the JVM: ${RSS} MiB; JAVA_OPTS='${JAVA_OPTS}'; warm-up: $( [ "$SATURATE" -gt 0 ] && \
+    echo "${SATURATE} s saturated, " )${WARMUP} s at the measured rate"
   echo
   echo "Top statements (calls, rows, ms executing, text; by time in statements-by-time.txt):"
   echo '```'

@@ -28,6 +28,7 @@ SATURATE=${SATURATE:-60}
 SECONDS_MEASURED=${SECONDS_MEASURED:-30}
 CONNS=${CONNS:-10}
 PACE_MS=${PACE_MS:-50}
+[ "$PACE_MS" -gt 0 ] || SATURATE=0
 MOCK_PORT=${MOCK_PORT:-18280}
 GW_PORT=${GW_PORT:-18290}
 SERVER_CPU=${SERVER_CPU:-0}
@@ -61,7 +62,7 @@ client() { # URL SECONDS [AUTH [CONNS PACE_MS]] -> one JSON line
   taskset -c "$CLIENT_CPU" node bench/ttft-client.mjs "$1" "$BODY" "$2" "${4:-$CONNS}" "${5:-$PACE_MS}" "${3:-}"
 }
 WARMED="${WARMUP} s paced"
-if [ "$PACE_MS" -gt 0 ] && [ "$SATURATE" -gt 0 ]; then
+if [ "$SATURATE" -gt 0 ]; then
   WARMED="${SATURATE} s at saturation (32 connections) then $WARMED"
   log "saturation: Tollgate ${SATURATE} s (32 connections, no pause)"
   client "$GATEWAY" "$SATURATE" "Bearer $KEY" 32 0 >"$OUT/saturate-tollgate.json"
