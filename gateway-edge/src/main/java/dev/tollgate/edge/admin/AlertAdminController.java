@@ -11,6 +11,7 @@ import dev.tollgate.api.alert.ThresholdScope;
 import dev.tollgate.edge.alert.WebhookDispatcher;
 import dev.tollgate.edge.alert.WebhookSecrets;
 import dev.tollgate.edge.errors.ApiError;
+import dev.tollgate.edge.errors.OpenAiErrorHandler;
 import dev.tollgate.edge.outbound.OutboundException;
 import dev.tollgate.edge.outbound.OutboundHttp;
 import dev.tollgate.edge.security.Access;
@@ -26,6 +27,9 @@ import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.axonframework.modelling.command.AggregateStreamCreationException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -57,6 +61,7 @@ import static dev.tollgate.edge.admin.AdminSupport.send;
 @Tag(name = "Admin: alerts", description = "Budget thresholds, alerts, webhooks and their delivery log")
 public class AlertAdminController {
 
+    private static final Logger log = LoggerFactory.getLogger(AlertAdminController.class);
     private static final int MAX_LIST = 1000;
 
     private final CommandGateway commands;
@@ -177,6 +182,7 @@ public class AlertAdminController {
                 : Access.requireManagerOfAll(exchange, teams, "receive these teams' alerts");
         String endpointId = AdminSupport.id(body.id(), "webhook");
         String secret = WebhookSecrets.newSecret();
+        String fingerprint = WebhookSecrets.fingerprint(secret);
         return Blocking.query(() -> {
             try {
                 outbound.check(body.url());
@@ -184,25 +190,43 @@ public class AlertAdminController {
                 throw ApiError.invalidRequest("Tollgate does not send webhooks to this URL: " + e.getMessage() + ".",
                         "url");
             }
-            // the read model may lag behind a registration racing this one: the secret store decides, first come
-            if (alerts.endpoint(endpointId).isPresent() || !secrets.storeIfAbsent(endpointId, secret)) {
+            if (alerts.endpoint(endpointId).isPresent()) { // a quick answer only: the event store decides, below
                 throw new ApiError(HttpStatus.CONFLICT, "invalid_request_error", "conflict", "id",
                         "A webhook endpoint '" + endpointId + "' exists already.");
             }
+            // kept before the command, so that the registration the event store accepts always finds its secret; a
+            // node that stops in between leaves a secret that no registration names, which blocks nothing
+            secrets.store(endpointId, secret);
             return endpointId;
         }).flatMap(id -> send(commands, new RegisterWebhookEndpoint(id, body.url(), teams, body.description(),
-                        WebhookSecrets.fingerprint(secret), principal.id(), body.reason()))
-                        // not registered: the secret stored for it goes, and the id is free again
+                        fingerprint, principal.id(), body.reason()))
+                        // not registered (of racing registrations the event store accepts one): its secret goes
                         .onErrorResume(failed -> Blocking.query(() -> {
                             secrets.discard(id, secret);
                             return id;
-                        }).then(Mono.error(failed))))
+                        }).then(Mono.error(OpenAiErrorHandler.unwrap(failed)
+                                instanceof AggregateStreamCreationException ? taken(id) : failed))))
                 .then(Blocking.query(() -> {
                     Map<String, Object> answer = new LinkedHashMap<>();
                     answer.put("endpoint", alerts.endpoint(endpointId).orElseThrow());
                     answer.put("secret", secret);
                     return answer;
+                }))
+                .flatMap(answer -> Blocking.query(() -> {
+                    secrets.keepOnly(endpointId, fingerprint);
+                    return answer;
+                }).onErrorResume(failed -> {
+                    // only tidiness: the endpoint is registered, and its caller must see its secret
+                    log.warn("Webhook endpoint '{}' is registered; the other secrets kept for its id stay: {}",
+                            endpointId, failed.toString());
+                    return Mono.just(answer);
                 }));
+    }
+
+    /** The event store refused the registration: the id has a stream already (an endpoint's, or another record's). */
+    private static ApiError taken(String endpointId) {
+        return new ApiError(HttpStatus.CONFLICT, "invalid_request_error", "conflict", "id",
+                "The id '" + endpointId + "' is taken already (by a webhook endpoint or another record).");
     }
 
     @GetMapping("/admin/webhooks")

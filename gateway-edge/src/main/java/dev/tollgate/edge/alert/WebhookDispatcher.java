@@ -7,6 +7,7 @@ import dev.tollgate.edge.outbound.OutboundHttp;
 import dev.tollgate.edge.outbound.OutboundRequest;
 import org.jooq.DSLContext;
 import org.jooq.Record;
+import org.jooq.Record2;
 import org.jooq.impl.DSL;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -131,16 +132,21 @@ public class WebhookDispatcher {
         long id = row.get(WEBHOOK_DELIVERIES.ID);
         String endpointId = row.get(WEBHOOK_DELIVERIES.ENDPOINT_ID);
         int attempt = row.get(WEBHOOK_DELIVERIES.ATTEMPTS) + 1;
-        Optional<String> url = dsl.select(WEBHOOK_ENDPOINTS.URL).from(WEBHOOK_ENDPOINTS)
+        Optional<Record2<String, String>> endpoint = dsl.select(WEBHOOK_ENDPOINTS.URL,
+                        WEBHOOK_ENDPOINTS.SECRET_FINGERPRINT).from(WEBHOOK_ENDPOINTS)
                 .where(WEBHOOK_ENDPOINTS.ENDPOINT_ID.eq(endpointId)).and(WEBHOOK_ENDPOINTS.REMOVED_AT.isNull())
-                .fetchOptional(WEBHOOK_ENDPOINTS.URL);
-        Optional<String> secret = url.isEmpty() ? Optional.empty() : secrets.secretOf(endpointId);
+                .fetchOptional();
+        Optional<String> url = endpoint.map(Record2::value1);
+        // signed with the secret whose fingerprint the endpoint's registration carries, never another one kept
+        Optional<String> secret = endpoint.flatMap(e -> secrets.secretOf(endpointId, e.value2()));
         if (url.isEmpty() || secret.isEmpty()) {
             Instant now = clock.instant();
-            record(id, attempt, now, null, "the endpoint was removed", 0);
+            String error = url.isEmpty() ? "the endpoint was removed"
+                    : "no secret with the endpoint's fingerprint is kept";
+            record(id, attempt, now, null, error, 0);
             dsl.update(WEBHOOK_DELIVERIES).set(WEBHOOK_DELIVERIES.STATE, "dead")
                     .set(WEBHOOK_DELIVERIES.DEAD_AT, now).set(WEBHOOK_DELIVERIES.ATTEMPTS, attempt)
-                    .set(WEBHOOK_DELIVERIES.LAST_ERROR, "the endpoint was removed")
+                    .set(WEBHOOK_DELIVERIES.LAST_ERROR, error)
                     .set(WEBHOOK_DELIVERIES.LEASE_UNTIL, (Instant) null)
                     .where(WEBHOOK_DELIVERIES.ID.eq(id)).execute();
             return Mono.empty();

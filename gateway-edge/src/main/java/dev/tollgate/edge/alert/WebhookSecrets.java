@@ -3,6 +3,7 @@ package dev.tollgate.edge.alert;
 import dev.tollgate.edge.config.TollgateProperties;
 import dev.tollgate.edge.support.Bytes;
 import org.jooq.DSLContext;
+import org.jooq.impl.DSL;
 import org.springframework.stereotype.Component;
 
 import javax.crypto.Cipher;
@@ -11,17 +12,18 @@ import javax.crypto.spec.SecretKeySpec;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.Optional;
 
+import static dev.tollgate.readmodel.Tables.WEBHOOK_ENDPOINTS;
 import static dev.tollgate.readmodel.Tables.WEBHOOK_SECRETS;
 
 /**
  * Endpoints' signing secrets: generated here, shown once to whoever registers the endpoint, kept only encrypted
  * (AES-256-GCM with a random nonce) in {@code webhook_secrets}. Events and read tables carry a fingerprint (the
- * first 16 hex digits of the secret's SHA-256), never the secret.
+ * first 16 hex digits of the secret's SHA-256), never the secret; an endpoint's secret is the one kept under the
+ * fingerprint its registration carries (docs/adr/0012).
  */
 @Component
 public class WebhookSecrets {
@@ -59,42 +61,62 @@ public class WebhookSecrets {
     }
 
     /**
-     * Keeps the secret of an endpoint, encrypted, only if none is kept for it: of two registrations of one id racing,
-     * the first stored is the one deliveries are signed with, never replaced by the other's.
-     *
-     * @return whether this secret is now the endpoint's ({@code false}: another one is kept already)
+     * Keeps the secret of a registration, encrypted, under its endpoint id and its fingerprint, before the
+     * registration's command is sent. Registrations of one id racing each keep theirs: the one the event store accepts
+     * (exactly one, it refuses a second stream for an id) names its fingerprint in {@code WebhookEndpointRegistered},
+     * and that fingerprint alone picks the secret deliveries are signed with ({@link #secretOf}). A secret whose
+     * registration never reached the event store (its node stopped in between) is never used and blocks nothing.
      */
-    public boolean storeIfAbsent(String endpointId, String secret) {
-        byte[] ciphertext = encrypt(secret.getBytes(StandardCharsets.UTF_8), endpointId);
-        return dsl.insertInto(WEBHOOK_SECRETS)
+    public void store(String endpointId, String secret) {
+        dsl.insertInto(WEBHOOK_SECRETS)
                 .set(WEBHOOK_SECRETS.ENDPOINT_ID, endpointId)
-                .set(WEBHOOK_SECRETS.CIPHERTEXT, ciphertext)
-                .onConflict(WEBHOOK_SECRETS.ENDPOINT_ID).doNothing()
-                .execute() == 1;
+                .set(WEBHOOK_SECRETS.SECRET_FINGERPRINT, fingerprint(secret))
+                .set(WEBHOOK_SECRETS.CIPHERTEXT, encrypt(secret.getBytes(StandardCharsets.UTF_8), endpointId))
+                .execute();
     }
 
     /**
-     * Forgets the secret of an endpoint whose registration failed, if it is still {@code secret} (stored by that
-     * registration): the id can then be registered again.
+     * Forgets the secret of a registration whose command failed, unless the endpoint is registered with it after all
+     * (the command committed though its caller saw a failure, e.g. a connection lost while the commit was answered).
      */
     public void discard(String endpointId, String secret) {
-        dsl.select(WEBHOOK_SECRETS.CIPHERTEXT).from(WEBHOOK_SECRETS)
+        String fingerprint = fingerprint(secret);
+        dsl.deleteFrom(WEBHOOK_SECRETS)
                 .where(WEBHOOK_SECRETS.ENDPOINT_ID.eq(endpointId))
-                .fetchOptional(WEBHOOK_SECRETS.CIPHERTEXT)
-                .filter(ciphertext -> MessageDigest.isEqual(decrypt(ciphertext, endpointId),
-                        secret.getBytes(StandardCharsets.UTF_8)))
-                .ifPresent(ciphertext -> dsl.deleteFrom(WEBHOOK_SECRETS)
-                        .where(WEBHOOK_SECRETS.ENDPOINT_ID.eq(endpointId))
-                        .and(WEBHOOK_SECRETS.CIPHERTEXT.eq(ciphertext))
-                        .execute());
+                .and(WEBHOOK_SECRETS.SECRET_FINGERPRINT.eq(fingerprint))
+                .andNotExists(DSL.selectOne().from(WEBHOOK_ENDPOINTS)
+                        .where(WEBHOOK_ENDPOINTS.ENDPOINT_ID.eq(endpointId))
+                        .and(WEBHOOK_ENDPOINTS.SECRET_FINGERPRINT.eq(fingerprint)))
+                .execute();
     }
 
-    /** The secret of an endpoint, in clear: only to sign a delivery. */
-    public Optional<String> secretOf(String endpointId) {
+    /**
+     * Once an endpoint is registered with {@code fingerprint}: forgets every other secret kept for its id, those of
+     * registrations that lost to it and those left by a node that stopped before registering. None of them can be
+     * the endpoint's any more (the event store takes no second registration of the id).
+     */
+    public void keepOnly(String endpointId, String fingerprint) {
+        dsl.deleteFrom(WEBHOOK_SECRETS)
+                .where(WEBHOOK_SECRETS.ENDPOINT_ID.eq(endpointId))
+                .and(WEBHOOK_SECRETS.SECRET_FINGERPRINT.isDistinctFrom(fingerprint))
+                .execute();
+    }
+
+    /**
+     * The secret of an endpoint, in clear, only to sign a delivery: the one whose fingerprint is {@code fingerprint},
+     * the one its registration carries. Checked on the decrypted secret, so that a row kept before V16 (without a
+     * fingerprint) is used only if it is that secret too.
+     */
+    public Optional<String> secretOf(String endpointId, String fingerprint) {
         return dsl.select(WEBHOOK_SECRETS.CIPHERTEXT).from(WEBHOOK_SECRETS)
                 .where(WEBHOOK_SECRETS.ENDPOINT_ID.eq(endpointId))
-                .fetchOptional(WEBHOOK_SECRETS.CIPHERTEXT)
-                .map(ciphertext -> new String(decrypt(ciphertext, endpointId), StandardCharsets.UTF_8));
+                .and(WEBHOOK_SECRETS.SECRET_FINGERPRINT.eq(fingerprint)
+                        .or(WEBHOOK_SECRETS.SECRET_FINGERPRINT.isNull()))
+                .orderBy(WEBHOOK_SECRETS.SECRET_FINGERPRINT.nullsLast())
+                .fetch(WEBHOOK_SECRETS.CIPHERTEXT).stream()
+                .map(ciphertext -> new String(decrypt(ciphertext, endpointId), StandardCharsets.UTF_8))
+                .filter(secret -> fingerprint(secret).equals(fingerprint))
+                .findFirst();
     }
 
     private byte[] encrypt(byte[] plain, String endpointId) {

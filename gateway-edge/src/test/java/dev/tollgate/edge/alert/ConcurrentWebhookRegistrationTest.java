@@ -15,12 +15,14 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
+import static dev.tollgate.readmodel.Tables.WEBHOOK_SECRETS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Registrations of one endpoint id racing: one wins and its caller's secret is the one deliveries are signed with;
- * every other caller is told {@code 409} and is never shown a secret, nor does theirs replace the winner's.
+ * Registrations of one endpoint id racing: one wins (the event store accepts one registration of an id) and its
+ * caller's secret is the one deliveries are signed with; every other caller is told {@code 409} and is never shown a
+ * secret, nor does theirs replace the winner's.
  */
 class ConcurrentWebhookRegistrationTest extends GatewayTestSupport {
 
@@ -71,6 +73,9 @@ class ConcurrentWebhookRegistrationTest extends GatewayTestSupport {
             String secret = winners.get(0).json().path("secret").asText();
             assertThat(winners.get(0).json().path("endpoint").path("secret_fingerprint").asText())
                     .isEqualTo(WebhookSecrets.fingerprint(secret));
+            assertThat(dsl.select(WEBHOOK_SECRETS.SECRET_FINGERPRINT).from(WEBHOOK_SECRETS)
+                    .where(WEBHOOK_SECRETS.ENDPOINT_ID.eq(endpointId)).fetch(WEBHOOK_SECRETS.SECRET_FINGERPRINT))
+                    .as("the losers' secrets are forgotten").containsExactly(WebhookSecrets.fingerprint(secret));
 
             Http.Response set = http().post("/admin/thresholds", MASTER_KEY, Map.of("team_id", teamId,
                     "scope", "user", "subject", userId, "percent", 10, "reason", "warn the student"));

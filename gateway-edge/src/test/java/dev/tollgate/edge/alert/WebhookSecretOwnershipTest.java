@@ -1,0 +1,167 @@
+package dev.tollgate.edge.alert;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.tollgate.edge.support.GatewayTestSupport;
+import dev.tollgate.edge.support.Http;
+import dev.tollgate.edge.support.WebhookReceiver;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import static dev.tollgate.readmodel.Tables.WEBHOOK_SECRETS;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Which kept secret is an endpoint's: the one whose fingerprint its registration (the one the event store accepted)
+ * carries. A secret kept by a registration that never reached the event store (its node killed between keeping the
+ * secret and sending the command) blocks nothing and signs nothing; a registered endpoint's secret is never replaced
+ * by a later registration of its id.
+ */
+class WebhookSecretOwnershipTest extends GatewayTestSupport {
+
+    @Autowired
+    WebhookSecrets secrets;
+
+    /** A team whose new user has a 0.01 budget and a key: a gpt-test request of 1000 tokens crosses 10 %. */
+    private record Setup(String teamId, String userId, String key) {
+    }
+
+    private Setup setup() {
+        String teamId = newTeam(null, "0.01", "clamp");
+        String userId = newUser(teamId, null);
+        return new Setup(teamId, userId, newUserKey(userId, List.of("gpt-test")));
+    }
+
+    private Http.Response register(String endpointId, String url, Setup setup) {
+        return http().post("/admin/webhooks", MASTER_KEY, Map.of("id", endpointId, "url", url,
+                "teams", List.of(setup.teamId()), "reason", "course office"));
+    }
+
+    /** Crosses a threshold of the setup's user and answers the first delivery the receiver gets. */
+    private WebhookReceiver.Received delivered(Setup setup, WebhookReceiver receiver) {
+        Http.Response set = http().post("/admin/thresholds", MASTER_KEY, Map.of("team_id", setup.teamId(),
+                "scope", "user", "subject", setup.userId(), "percent", 10, "reason", "warn the student"));
+        assertThat(set.status()).as(set.body()).isEqualTo(201);
+        Http.Response spent = chat(setup.key(), "gpt-test", Map.of("max_tokens", 1000));
+        assertThat(spent.status()).as(spent.body()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(20)).until(() -> !receiver.received().isEmpty());
+        return receiver.received().get(0);
+    }
+
+    private static boolean signedWith(WebhookReceiver.Received delivery, String secret) {
+        return WebhookSignature.verify(delivery.header(WebhookSignature.HEADER), secret, delivery.body(),
+                Instant.now(), Duration.ofMinutes(5));
+    }
+
+    private List<String> fingerprintsKept(String endpointId) {
+        return dsl.select(WEBHOOK_SECRETS.SECRET_FINGERPRINT).from(WEBHOOK_SECRETS)
+                .where(WEBHOOK_SECRETS.ENDPOINT_ID.eq(endpointId)).fetch(WEBHOOK_SECRETS.SECRET_FINGERPRINT);
+    }
+
+    @Test
+    void anIdWhoseRegistrationDiedAfterKeepingItsSecretIsRegisteredAgainAndSignsWithTheNewSecret() {
+        try (WebhookReceiver receiver = new WebhookReceiver()) {
+            Setup setup = setup();
+            String endpointId = unique("webhook");
+            // what a node leaves when it is killed after keeping the secret and before its command is stored
+            String orphan = WebhookSecrets.newSecret();
+            secrets.store(endpointId, orphan);
+            assertThat(http().get("/admin/webhooks", MASTER_KEY).body()).doesNotContain(endpointId);
+
+            Http.Response registered = register(endpointId, receiver.url(), setup);
+
+            assertThat(registered.status()).as(registered.body()).isEqualTo(201);
+            String secret = registered.json().path("secret").asText();
+            assertThat(secret).startsWith("whsec_").isNotEqualTo(orphan);
+            assertThat(registered.json().path("endpoint").path("secret_fingerprint").asText())
+                    .isEqualTo(WebhookSecrets.fingerprint(secret));
+            assertThat(fingerprintsKept(endpointId)).as("the orphan is forgotten once the id is registered")
+                    .containsExactly(WebhookSecrets.fingerprint(secret));
+            WebhookReceiver.Received delivery = delivered(setup, receiver);
+            assertThat(signedWith(delivery, secret)).as("signed with the secret its registrar was shown").isTrue();
+            assertThat(signedWith(delivery, orphan)).as("never with the orphan's").isFalse();
+        }
+    }
+
+    @Test
+    void anIdWhoseSecretWasOrphanedBeforeSecretsHadFingerprintsIsRegisteredAgain() {
+        Setup setup = setup();
+        String endpointId = unique("webhook");
+        // the same crash under a release before V16: the row has no fingerprint
+        secrets.store(endpointId, WebhookSecrets.newSecret());
+        dsl.update(WEBHOOK_SECRETS).setNull(WEBHOOK_SECRETS.SECRET_FINGERPRINT)
+                .where(WEBHOOK_SECRETS.ENDPOINT_ID.eq(endpointId)).execute();
+
+        Http.Response registered = register(endpointId, "http://127.0.0.1:9/never", setup);
+
+        assertThat(registered.status()).as(registered.body()).isEqualTo(201);
+        String secret = registered.json().path("secret").asText();
+        String fingerprint = registered.json().path("endpoint").path("secret_fingerprint").asText();
+        assertThat(fingerprint).isEqualTo(WebhookSecrets.fingerprint(secret));
+        assertThat(secrets.secretOf(endpointId, fingerprint)).as("the secret deliveries are signed with")
+                .contains(secret);
+        assertThat(fingerprintsKept(endpointId)).containsExactly(fingerprint);
+    }
+
+    @Test
+    void aRegisteredEndpointsSecretIsNeverReplacedByALaterRegistrationOfItsId() {
+        try (WebhookReceiver receiver = new WebhookReceiver()) {
+            Setup setup = setup();
+            String endpointId = unique("webhook");
+            Http.Response first = register(endpointId, receiver.url(), setup);
+            assertThat(first.status()).as(first.body()).isEqualTo(201);
+            String secret = first.json().path("secret").asText();
+
+            for (String url : List.of(receiver.url(), "http://127.0.0.1:9/elsewhere")) {
+                Http.Response again = register(endpointId, url, setup);
+                assertThat(again.status()).as(again.body()).isEqualTo(409);
+                assertThat(again.json().path("error").path("param").asText()).isEqualTo("id");
+                assertThat(again.body()).doesNotContain("whsec_");
+            }
+
+            assertThat(fingerprintsKept(endpointId)).containsExactly(WebhookSecrets.fingerprint(secret));
+            WebhookReceiver.Received delivery = delivered(setup, receiver);
+            assertThat(signedWith(delivery, secret)).as("signed with the first registration's secret").isTrue();
+        }
+    }
+
+    @Test
+    void aFailedRegistrationForgetsItsOwnSecretButNeverTheRegisteredEndpoints() {
+        Setup setup = setup();
+        String endpointId = unique("webhook");
+        Http.Response first = register(endpointId, "http://127.0.0.1:9/never", setup);
+        assertThat(first.status()).as(first.body()).isEqualTo(201);
+        String secret = first.json().path("secret").asText();
+        String fingerprint = WebhookSecrets.fingerprint(secret);
+
+        // a loser of a race, refused by the event store after it kept its secret
+        String losers = WebhookSecrets.newSecret();
+        secrets.store(endpointId, losers);
+        secrets.discard(endpointId, losers);
+        secrets.discard(endpointId, secret); // a failure seen by the winner's caller although its command committed
+
+        assertThat(fingerprintsKept(endpointId)).containsExactly(fingerprint);
+        assertThat(secrets.secretOf(endpointId, fingerprint)).contains(secret);
+    }
+
+    @Test
+    void aSecretKeptBeforeSecretsHadFingerprintsSignsOnlyForTheFingerprintItHas() {
+        Setup setup = setup();
+        String endpointId = unique("webhook");
+        Http.Response registered = register(endpointId, "http://127.0.0.1:9/never", setup);
+        assertThat(registered.status()).as(registered.body()).isEqualTo(201);
+        String secret = registered.json().path("secret").asText();
+        // the endpoint's row as V16 leaves a row kept before it
+        dsl.update(WEBHOOK_SECRETS).setNull(WEBHOOK_SECRETS.SECRET_FINGERPRINT)
+                .where(WEBHOOK_SECRETS.ENDPOINT_ID.eq(endpointId)).execute();
+
+        JsonNode endpoint = registered.json().path("endpoint");
+        assertThat(secrets.secretOf(endpointId, endpoint.path("secret_fingerprint").asText())).contains(secret);
+        assertThat(secrets.secretOf(endpointId, WebhookSecrets.fingerprint(WebhookSecrets.newSecret()))).isEmpty();
+    }
+}
