@@ -607,9 +607,13 @@ public class Team {
         // (the boost granted below raises the limit: nothing ended here crosses a threshold the grant would not)
         long onAccount = boosts.values().stream().filter(b -> b.boosts(command.userId())).count();
         if (onAccount >= BOOSTS_PER_ACCOUNT) {
-            throw CommandRefused.limitReached("boost_limit", (command.userId() == null ? "team '" + teamId + "'"
-                    : "user '" + command.userId() + "'") + " already has " + onAccount
-                    + " boosts granted and not ended, its most: revoke one or wait for one to end");
+            String held = (command.userId() == null ? "team '" + teamId + "'" : "user '" + command.userId() + "'")
+                    + " already has " + onAccount + " boosts granted and not ended";
+            // a cohort share's refusal is the skipped member's reason, shown to whoever reads the boost: no advice
+            // to the one who asked
+            throw CommandRefused.limitReached("boost_limit", command.cohortId() == null
+                    ? held + ", its most: revoke one or wait for one to end"
+                    : held + ", the most an account holds");
         }
         if (command.limitCap() != null) {
             requireBoostWithinCap(command, now);
@@ -655,9 +659,15 @@ public class Team {
     private void requireBoostWithinCap(GrantBoost command, Instant now) {
         Money cap = command.limitCap();
         String whose = command.userId() == null ? "team '" + teamId + "'" : "user '" + command.userId() + "'";
+        // A cohort share's refusal is not an answer to the manager who asked (their cohort boost is granted, this
+        // member skipped): it is the member's skip reason, shown to whoever may read the boost, so in the third person.
+        boolean share = command.cohortId() != null;
         Budget limit = command.userId() == null ? budget : member(command.userId()).effectiveBudget(memberBudget);
         if (!limit.isLimited()) {
-            throw CommandRefused.limitReached("permission_denied", "Your budget cap is " + cap + ": " + whose
+            throw CommandRefused.limitReached("permission_denied", share
+                    ? "over the granting manager's budget cap of " + cap + ": " + whose + " has no limit, which no "
+                    + "capped boost can stay within"
+                    : "Your budget cap is " + cap + ": " + whose
                     + " has no limit, which no boost of yours can keep within your cap.");
         }
         long boosted = 0;
@@ -668,10 +678,12 @@ public class Team {
         }
         long after = Money.saturatedAdd(Money.saturatedAdd(limit.limit().nanos(), boosted), command.amount().nanos());
         if (after > cap.nanos()) {
-            throw CommandRefused.limitReached("permission_denied", "Your budget cap is " + cap + ": " + whose
-                    + "'s limit, " + limit.limit() + ", with its boosts not yet ended, " + Money.ofNanos(boosted)
-                    + ", and this one, " + command.amount() + ", would come to " + Money.ofNanos(after)
-                    + ", above it.");
+            String sum = whose + "'s limit, " + limit.limit() + ", with its boosts not yet ended, "
+                    + Money.ofNanos(boosted) + ", and this " + (share ? "share" : "one") + ", " + command.amount()
+                    + ", would come to " + Money.ofNanos(after);
+            throw CommandRefused.limitReached("permission_denied", share
+                    ? "over the granting manager's budget cap of " + cap + ": " + sum
+                    : "Your budget cap is " + cap + ": " + sum + ", above it.");
         }
     }
 

@@ -183,4 +183,36 @@ class TeamBoostCapTest {
                 .expectException(limitReached("permission_denied"))
                 .expectNoEvents();
     }
+
+    /**
+     * A share's refusal is the skipped member's reason, which whoever may read the boost sees: it names the granting
+     * manager's cap in the third person. The manager's own boost of one account is refused in the second person.
+     */
+    @Test
+    void aCohortSharesRefusalNamesTheGrantingManagersCapInTheThirdPersonAndAManagersOwnBoostsInTheSecond() {
+        fixture.given(teamWithAlice())
+                .andGiven(granted("b1", "alice", "0.004", T0.minusSeconds(30), HOUR))
+                .andGivenCurrentTime(T0)
+                .when(new GrantBoost("cs", "c1", "alice", Money.of("0.004"), T0, HOUR, "hackathon", "c1", "manager",
+                        CAP))
+                .expectExceptionMessage("over the granting manager's budget cap of 0.01: user 'alice''s limit, "
+                        + "0.003, with its boosts not yet ended, 0.004, and this share, 0.004, would come to 0.011");
+        fixture.given(teamWithAlice())
+                .andGiven(granted("b1", "alice", "0.004", T0.minusSeconds(30), HOUR))
+                .andGivenCurrentTime(T0)
+                .when(capped("b2", "alice", "0.004", T0, HOUR, CAP))
+                .expectExceptionMessage("Your budget cap is 0.01: user 'alice''s limit, 0.003, with its boosts not "
+                        + "yet ended, 0.004, and this one, 0.004, would come to 0.011, above it.");
+
+        Budget unlimited = Budget.UNLIMITED;
+        fixture.given(new TeamCreated("cs", "CS", unlimited, unlimited, OverBudgetPolicy.REJECT, "admin", null,
+                        T0.minusSeconds(60), fresh(unlimited)),
+                        new UserRegistered("cs", "alice", "alice", "Alice", null, Set.of(), false, "admin",
+                                T0.minusSeconds(50), fresh(unlimited)))
+                .andGivenCurrentTime(T0)
+                .when(new GrantBoost("cs", "c1", "alice", Money.of("0.001"), T0, HOUR, "hackathon", "c1", "manager",
+                        CAP))
+                .expectExceptionMessage("over the granting manager's budget cap of 0.01: user 'alice' has no limit, "
+                        + "which no capped boost can stay within");
+    }
 }

@@ -189,13 +189,32 @@ class TeamBoundsTest {
         TeamFixture.create().given(history)
                 .andGivenCurrentTime(T0)
                 .when(new GrantBoost("cs", "one-more", null, m("1"), T0, T0.plusSeconds(60), "lab", null, "admin"))
-                .expectException(limitReached("boost_limit"));
+                .expectException(limitReached("boost_limit"))
+                .expectExceptionMessage("team 'cs' already has 100 boosts granted and not ended, its most: revoke one "
+                        + "or wait for one to end");
         TeamFixture.create().given(history)
                 .andGivenCurrentTime(T0)
                 .when(new GrantBoost("cs", "for-alice", "alice", m("1"), T0, T0.plusSeconds(60), "lab", null,
                         "admin"))
                 .expectSuccessfulHandlerExecution()
                 .expectState(team -> assertThat(team.boostsRecorded()).isEqualTo(Team.BOOSTS_PER_ACCOUNT + 1));
+    }
+
+    /** A member's cohort share refused at the most boosts: the skipped member's reason gives nobody advice. */
+    @Test
+    void aCohortSharePastTheMostBoostsOfAnAccountIsRefusedWithAReasonForWhoeverReadsTheBoost() {
+        List<Object> history = new ArrayList<>(List.of(teamCreated(TEAM, MEMBER, OverBudgetPolicy.CLAMP),
+                alice(MEMBER)));
+        for (int i = 0; i < Team.BOOSTS_PER_ACCOUNT; i++) {
+            history.add(new BoostGranted("cs", "b" + i, "alice", m("1"), T0.minusSeconds(3600), T0.plusSeconds(86_400),
+                    "lab", null, "admin", T0.minusSeconds(3600)));
+        }
+        TeamFixture.create().given(history)
+                .andGivenCurrentTime(T0)
+                .when(new GrantBoost("cs", "c1", "alice", m("1"), T0, T0.plusSeconds(60), "hackathon", "c1", "admin"))
+                .expectException(limitReached("boost_limit"))
+                .expectExceptionMessage("user 'alice' already has 100 boosts granted and not ended, the most an "
+                        + "account holds");
     }
 
     @Test

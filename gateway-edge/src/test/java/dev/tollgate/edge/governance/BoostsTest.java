@@ -223,7 +223,9 @@ class BoostsTest extends GatewayTestSupport {
         assertThat(skipped).hasSize(1);
         assertThat(skipped.get(0).path("user_id").asText()).isEqualTo(full);
         assertThat(skipped.get(0).path("team_id").asText()).isEqualTo(team);
-        assertThat(skipped.get(0).path("reason").asText()).contains("budget cap is 12");
+        assertThat(skipped.get(0).path("reason").asText()).as("in the third person: whoever may read the boost sees it")
+                .isEqualTo("over the granting manager's budget cap of 12: user '" + full + "''s limit, 10, with its "
+                        + "boosts not yet ended, 0, and this share, 5, would come to 15");
         assertThat(http().get("/admin/boosts/" + boostId, MASTER_KEY).json()).isEqualTo(granted.json());
         assertThat(budgetOf("users", roomy).path("effective_limit").asText()).isEqualTo("10");
         assertThat(budgetOf("users", full).path("effective_limit").asText()).as("10 + 5 is above the cap of 12")

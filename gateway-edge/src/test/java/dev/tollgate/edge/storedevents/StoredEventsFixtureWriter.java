@@ -247,7 +247,8 @@ class StoredEventsFixtureWriter {
                 "hackathon", "master"));
         // before the distributor's own record (it records a distribution once): one member skipped
         commands.sendAndWait(new RecordCohortBoostDistribution("fx-cohort", List.of(new SkippedMember(BOB, TEAM,
-                "Your budget cap is 1: user 'fx-bob''s limit, 1, and this one, 0.5, would come to 1.5, above it."))));
+                "over the granting manager's budget cap of 1: user 'fx-bob''s limit, 1, with its boosts not yet "
+                        + "ended, 0, and this share, 0.5, would come to 1.5"))));
         commands.sendAndWait(new RevokeCohortBoost("fx-cohort", "master", "cancelled"));
 
         commands.sendAndWait(new StartRecalculation("fx-recalc", start.minusSeconds(60), Instant.now(),
