@@ -3,9 +3,12 @@ package dev.tollgate.domain.boost;
 import dev.tollgate.api.CommandRefused;
 import dev.tollgate.api.Limits;
 import dev.tollgate.api.boost.CohortBoostDistributed;
+import dev.tollgate.api.boost.CohortBoostDistributedWithoutRecord;
+import dev.tollgate.api.boost.CohortBoostGrantRepeated;
 import dev.tollgate.api.boost.CohortBoostGranted;
 import dev.tollgate.api.boost.CohortBoostRevoked;
 import dev.tollgate.api.boost.CohortMember;
+import dev.tollgate.api.boost.ConfirmCohortBoostDistribution;
 import dev.tollgate.api.boost.GrantCohortBoost;
 import dev.tollgate.api.boost.RecordCohortBoostDistribution;
 import dev.tollgate.api.boost.RevokeCohortBoost;
@@ -52,7 +55,10 @@ public class CohortBoost {
     private int members;
     /** The members as granted, for a list cohort's repeated grant; a tag cohort's members may differ by then. */
     private String membersDigest;
-    /** Every member has been offered their share ({@link CohortBoostDistributed}). */
+    /**
+     * Every member has been offered their share ({@link CohortBoostDistributed}), or the distributor went through the
+     * cohort without recording it, as before 2026-12-07 ({@link CohortBoostDistributedWithoutRecord}).
+     */
     private boolean distributed;
 
     protected CohortBoost() {
@@ -61,7 +67,9 @@ public class CohortBoost {
 
     /**
      * Records the decision, or, for a grant of a cohort boost already granted, answers as the first did when its terms
-     * (selector, amount, end) are the same, as a boost of one account does: a client's retry changes nothing.
+     * (selector, amount, end) are the same, as a boost of one account does: a client's retry changes nothing for the
+     * members. A retry before the distribution is recorded records that it came ({@link CohortBoostGrantRepeated}): a
+     * cohort boost granted before distributions were recorded would otherwise keep its retry waiting for one.
      */
     @CommandHandler
     @CreationPolicy(AggregateCreationPolicy.CREATE_IF_MISSING)
@@ -107,6 +115,13 @@ public class CohortBoost {
             throw CommandRefused.conflict("boost '" + boostId + "' was already granted to other users: a boost id is "
                     + "one decision; grant a new boost with a new id");
         }
+        if (!distributed) {
+            // Its distribution is under way (the distributor records it shortly), or the distributor went through the
+            // grant long ago without recording one (before 2026-12-07): only the distributor can tell, by handling
+            // this after the grant. Each retry asks again, so that one lost confirmation does not keep the next
+            // retry waiting.
+            apply(new CohortBoostGrantRepeated(boostId, command.actor(), GenericEventMessage.clock.instant()));
+        }
     }
 
     @CommandHandler
@@ -140,6 +155,17 @@ public class CohortBoost {
                 GenericEventMessage.clock.instant()));
     }
 
+    /**
+     * The distributor has been through the cohort (it confirms so after the grant, in order): with no distribution
+     * recorded by then, the grant was distributed without a record, as before 2026-12-07. Once only.
+     */
+    @CommandHandler
+    public void handle(ConfirmCohortBoostDistribution command) {
+        if (!distributed) {
+            apply(new CohortBoostDistributedWithoutRecord(boostId, GenericEventMessage.clock.instant()));
+        }
+    }
+
     /** The members, whatever their order, as one short string (SHA-256 of the sorted {@code team/user} lines). */
     static String digest(List<CohortMember> members) {
         String lines = members.stream().map(m -> m.teamId() + "/" + m.userId()).sorted()
@@ -170,6 +196,11 @@ public class CohortBoost {
 
     @EventSourcingHandler
     void on(CohortBoostDistributed event) {
+        distributed = true;
+    }
+
+    @EventSourcingHandler
+    void on(CohortBoostDistributedWithoutRecord event) {
         distributed = true;
     }
 }

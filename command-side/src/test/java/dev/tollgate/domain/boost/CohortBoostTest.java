@@ -2,9 +2,12 @@ package dev.tollgate.domain.boost;
 
 import dev.tollgate.api.CommandRefused;
 import dev.tollgate.api.boost.CohortBoostDistributed;
+import dev.tollgate.api.boost.CohortBoostDistributedWithoutRecord;
+import dev.tollgate.api.boost.CohortBoostGrantRepeated;
 import dev.tollgate.api.boost.CohortBoostGranted;
 import dev.tollgate.api.boost.CohortBoostRevoked;
 import dev.tollgate.api.boost.CohortMember;
+import dev.tollgate.api.boost.ConfirmCohortBoostDistribution;
 import dev.tollgate.api.boost.GrantCohortBoost;
 import dev.tollgate.api.boost.RecordCohortBoostDistribution;
 import dev.tollgate.api.boost.RevokeCohortBoost;
@@ -52,7 +55,8 @@ class CohortBoostTest {
     void aGrantSentAgainWithTheSameTermsChangesNothingAndOtherTermsOrARevokedBoostAreAConflict() {
         CohortBoostGranted granted = new CohortBoostGranted("b1", MEMBERS, "users", Money.of("2"), T0,
                 T0.plusSeconds(3600), "x", "admin", T0);
-        fixture.given(granted).andGivenCurrentTime(T0.plusSeconds(5))
+        CohortBoostDistributed distributed = new CohortBoostDistributed("b1", 3, List.of(), T0.plusSeconds(1));
+        fixture.given(granted, distributed).andGivenCurrentTime(T0.plusSeconds(5))
                 .when(new GrantCohortBoost("b1", MEMBERS, "users", Money.of("2"), T0.plusSeconds(5),
                         T0.plusSeconds(3600), "x", "admin"))
                 .expectSuccessfulHandlerExecution().expectNoEvents();
@@ -100,7 +104,8 @@ class CohortBoostTest {
     void aListCohortGrantSentAgainWithOtherUsersIsAConflictAndATagCohortsMayHaveGained() {
         CohortBoostGranted byList = new CohortBoostGranted("b1", MEMBERS, "users", Money.of("2"), T0,
                 T0.plusSeconds(3600), "x", "admin", T0);
-        fixture.given(byList).andGivenCurrentTime(T0)
+        CohortBoostDistributed distributed = new CohortBoostDistributed("b1", 3, List.of(), T0.plusSeconds(1));
+        fixture.given(byList, distributed).andGivenCurrentTime(T0)
                 .when(new GrantCohortBoost("b1", List.of(MEMBERS.get(2), MEMBERS.get(0), MEMBERS.get(1)), "users",
                         Money.of("2"), T0, T0.plusSeconds(3600), "x", "admin"))
                 .expectSuccessfulHandlerExecution().expectNoEvents();
@@ -111,10 +116,77 @@ class CohortBoostTest {
                         org.hamcrest.Matchers.containsString("already granted to other users"));
         CohortBoostGranted byTag = new CohortBoostGranted("b1", MEMBERS.subList(0, 2), "tag:course:cs101",
                 Money.of("2"), T0, T0.plusSeconds(3600), "x", "admin", T0);
-        fixture.given(byTag).andGivenCurrentTime(T0)
+        fixture.given(byTag, new CohortBoostDistributed("b1", 2, List.of(), T0.plusSeconds(1))).andGivenCurrentTime(T0)
                 .when(new GrantCohortBoost("b1", MEMBERS, "tag:course:cs101", Money.of("2"), T0,
                         T0.plusSeconds(3600), "x", "admin"))
                 .expectSuccessfulHandlerExecution().expectNoEvents();
+    }
+
+    /**
+     * A cohort boost granted before distributions were recorded (a CohortBoostGranted of revision 1 or 2 and no
+     * CohortBoostDistributed): a retry changes nothing for the members but records that it came, which the distributor
+     * handles after the grant and confirms; with no distribution recorded by then, it was distributed without one.
+     */
+    @Test
+    void aGrantSentAgainBeforeItsDistributionIsRecordedRecordsThatItCameAndGrantsNothing() {
+        CohortBoostGranted granted = new CohortBoostGranted("b1", MEMBERS, "users", Money.of("2"), T0,
+                T0.plusSeconds(3600), "x", "manager", T0, Money.of("10"));
+        fixture.given(granted).andGivenCurrentTime(T0.plusSeconds(60))
+                .when(new GrantCohortBoost("b1", List.of(MEMBERS.get(2), MEMBERS.get(1), MEMBERS.get(0)), "users",
+                        Money.of("2"), T0.plusSeconds(60), T0.plusSeconds(3600), "x", "manager", Money.of("10")))
+                .expectSuccessfulHandlerExecution()
+                .expectEvents(new CohortBoostGrantRepeated("b1", "manager", T0.plusSeconds(60)));
+        // every retry asks again until the distribution is known: one lost confirmation keeps no later retry waiting
+        fixture.given(granted, new CohortBoostGrantRepeated("b1", "manager", T0.plusSeconds(60)))
+                .andGivenCurrentTime(T0.plusSeconds(90))
+                .when(new GrantCohortBoost("b1", MEMBERS, "users", Money.of("2"), T0.plusSeconds(90),
+                        T0.plusSeconds(3600), "x", "admin"))
+                .expectEvents(new CohortBoostGrantRepeated("b1", "admin", T0.plusSeconds(90)));
+    }
+
+    @Test
+    void aConfirmationWithoutADistributionRecordedRecordsItDistributedWithoutARecordOnce() {
+        CohortBoostGranted granted = new CohortBoostGranted("b1", MEMBERS, "users", Money.of("2"), T0,
+                T0.plusSeconds(3600), "x", "admin", T0);
+        CohortBoostGrantRepeated repeated = new CohortBoostGrantRepeated("b1", "admin", T0.plusSeconds(60));
+        fixture.given(granted, repeated).andGivenCurrentTime(T0.plusSeconds(61))
+                .when(new ConfirmCohortBoostDistribution("b1"))
+                .expectEvents(new CohortBoostDistributedWithoutRecord("b1", T0.plusSeconds(61)));
+
+        CohortBoostDistributedWithoutRecord without = new CohortBoostDistributedWithoutRecord("b1",
+                T0.plusSeconds(61));
+        fixture.given(granted, repeated, without)
+                .when(new ConfirmCohortBoostDistribution("b1"))
+                .expectSuccessfulHandlerExecution().expectNoEvents();
+        // distributed now: a retry records nothing, and a late record of the distribution changes nothing either
+        fixture.given(granted, repeated, without).andGivenCurrentTime(T0.plusSeconds(90))
+                .when(new GrantCohortBoost("b1", MEMBERS, "users", Money.of("2"), T0.plusSeconds(90),
+                        T0.plusSeconds(3600), "x", "admin"))
+                .expectSuccessfulHandlerExecution().expectNoEvents();
+        fixture.given(granted, repeated, without)
+                .when(new RecordCohortBoostDistribution("b1", List.of()))
+                .expectSuccessfulHandlerExecution().expectNoEvents();
+    }
+
+    /** A retry during a distribution under way: the distributor records the distribution before it confirms it. */
+    @Test
+    void aConfirmationAfterTheDistributionWasRecordedChangesNothing() {
+        fixture.given(new CohortBoostGranted("b1", MEMBERS, "users", Money.of("2"), T0, T0.plusSeconds(3600), "x",
+                                "admin", T0), new CohortBoostGrantRepeated("b1", "admin", T0.plusSeconds(1)),
+                        new CohortBoostDistributed("b1", 2, List.of(new SkippedMember("cy", "math", "past the cap")),
+                                T0.plusSeconds(2)))
+                .when(new ConfirmCohortBoostDistribution("b1"))
+                .expectSuccessfulHandlerExecution().expectNoEvents();
+    }
+
+    @Test
+    void aRevokedCohortBoostSentAgainIsAConflictAndRecordsNothingEvenWithoutADistribution() {
+        fixture.given(new CohortBoostGranted("b1", MEMBERS, "users", Money.of("2"), T0, T0.plusSeconds(3600), "x",
+                        "admin", T0), new CohortBoostRevoked("b1", List.of("cs", "math"), "admin", "cancelled", T0))
+                .andGivenCurrentTime(T0.plusSeconds(60))
+                .when(new GrantCohortBoost("b1", MEMBERS, "users", Money.of("2"), T0, T0.plusSeconds(3600), "x",
+                        "admin"))
+                .expectException(CommandRefused.class).expectNoEvents();
     }
 
     @Test

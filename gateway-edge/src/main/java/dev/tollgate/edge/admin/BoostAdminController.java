@@ -173,13 +173,16 @@ public class BoostAdminController {
     /**
      * Whether every member of a cohort boost has their share, or, once the distribution is recorded, every member not
      * skipped (their team refused it) has. The members are the cohort's as first granted, not as a repeated grant
-     * finds them (a tag may have a new member since).
+     * finds them (a tag may have a new member since). A cohort boost distributed before distributions were recorded
+     * names no member skipped: once that is recorded (the command side decides it, after a repeated grant), its rows
+     * are every share there is (the directory processor, one segment, wrote them before that record).
      */
     private static boolean distributed(CohortBoostView cohort) {
         // (a single account's boost elsewhere may carry the same id: only the cohort's shares count)
         long boosted = cohort.members().stream().filter(row -> cohort.id().equals(row.cohortId())).count();
         return boosted >= cohort.memberCount()
-                || (cohort.distributedAt() != null && boosted >= cohort.memberCount() - cohort.skipped().size());
+                || (cohort.distributedAt() != null && (cohort.skippedUnrecorded()
+                || boosted >= cohort.memberCount() - cohort.skipped().size()));
     }
 
     private static String describe(String target) {

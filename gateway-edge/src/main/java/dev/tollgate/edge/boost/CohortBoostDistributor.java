@@ -2,9 +2,11 @@ package dev.tollgate.edge.boost;
 
 import dev.tollgate.api.CommandRefused;
 import dev.tollgate.api.Limits;
+import dev.tollgate.api.boost.CohortBoostGrantRepeated;
 import dev.tollgate.api.boost.CohortBoostGranted;
 import dev.tollgate.api.boost.CohortBoostRevoked;
 import dev.tollgate.api.boost.CohortMember;
+import dev.tollgate.api.boost.ConfirmCohortBoostDistribution;
 import dev.tollgate.api.boost.GrantBoost;
 import dev.tollgate.api.boost.RecordCohortBoostDistribution;
 import dev.tollgate.api.boost.RevokeBoost;
@@ -29,6 +31,13 @@ import java.util.List;
  * A tracking processor, so a distribution interrupted by a restart resumes; the teams ignore a member's boost they
  * already have, and the cohort boost records its distribution once, so resuming never grants twice. Never replayed:
  * it sends commands.
+ * <p>
+ * Before 2026-12-07 it recorded no distribution, and it never goes back over a grant it has handled: a cohort boost
+ * granted then would keep a retry of its grant waiting for a record that never comes. A retry before the distribution
+ * is recorded is therefore recorded itself ({@link CohortBoostGrantRepeated}), and handled here after the grant (one
+ * segment, in order): whatever this processor was going to do for the grant is done by then, so it confirms it
+ * ({@link ConfirmCohortBoostDistribution}), and a cohort boost still without a distribution records that it was
+ * distributed without one. It offers no share again: a member skipped then stays skipped.
  */
 @Component
 @ProcessingGroup(CohortBoostDistributor.PROCESSING_GROUP)
@@ -67,6 +76,13 @@ public class CohortBoostDistributor {
     /** The team's refusal as recorded: one line, bounded. */
     private static String reason(CommandRefused refused) {
         return InputText.oneLine(refused.getMessage() == null ? refused.code() : refused.getMessage(), Limits.TEXT);
+    }
+
+    /** After the grant (one segment, in order): its distribution was recorded by now, or it never will be. */
+    @EventHandler
+    @DisallowReplay
+    void on(CohortBoostGrantRepeated event) {
+        commands.sendAndWait(new ConfirmCohortBoostDistribution(event.boostId()));
     }
 
     @EventHandler

@@ -1,9 +1,23 @@
 package dev.tollgate.edge.governance;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.tollgate.api.CommandRefused;
+import dev.tollgate.api.boost.CohortMember;
+import dev.tollgate.api.boost.GrantBoost;
+import dev.tollgate.api.boost.GrantCohortBoost;
+import dev.tollgate.api.money.Money;
+import dev.tollgate.edge.boost.CohortBoostDistributor;
 import dev.tollgate.edge.support.GatewayTestSupport;
 import dev.tollgate.edge.support.Http;
+import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.axonframework.common.transaction.TransactionManager;
+import org.axonframework.config.EventProcessingConfiguration;
+import org.axonframework.eventhandling.EventTrackerStatus;
+import org.axonframework.eventhandling.StreamingEventProcessor;
+import org.axonframework.eventhandling.tokenstore.TokenStore;
+import org.axonframework.eventsourcing.eventstore.EventStorageEngine;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 
 import java.math.BigDecimal;
 import java.time.Duration;
@@ -13,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -21,6 +36,17 @@ import static org.awaitility.Awaitility.await;
  * under a boost stays spent.
  */
 class BoostsTest extends GatewayTestSupport {
+
+    @Autowired
+    CommandGateway commands;
+    @Autowired
+    EventProcessingConfiguration processing;
+    @Autowired
+    TokenStore tokens;
+    @Autowired
+    TransactionManager transactions;
+    @Autowired
+    EventStorageEngine eventStorage;
 
     /** A request whose worst case (12 prompt tokens, 1000 output tokens at gpt-test's prices) is about 0.002. */
     static final Map<String, Object> WORST_CASE_0_002 = Map.of("max_tokens", 1000);
@@ -211,9 +237,10 @@ class BoostsTest extends GatewayTestSupport {
         String full = newUser(team, "10");
         Credential manager = newCredential("manager", List.of(team), "12");
         String boostId = unique("cohort");
+        String endsAt = inSeconds(3600);
 
         Http.Response granted = http().post("/admin/boosts", manager.secret(), Map.of("id", boostId,
-                "target", "users", "user_ids", List.of(roomy, full), "amount", "5", "ends_at", inSeconds(3600),
+                "target", "users", "user_ids", List.of(roomy, full), "amount", "5", "ends_at", endsAt,
                 "reason", "hackathon"));
         // the decision is recorded; the answer waits until every member was offered their share, and names the
         // member skipped and why
@@ -230,6 +257,87 @@ class BoostsTest extends GatewayTestSupport {
         assertThat(budgetOf("users", roomy).path("effective_limit").asText()).isEqualTo("10");
         assertThat(budgetOf("users", full).path("effective_limit").asText()).as("10 + 5 is above the cap of 12")
                 .isEqualTo("10");
+
+        Http.Response retried = http().post("/admin/boosts", manager.secret(), Map.of("id", boostId,
+                "target", "users", "user_ids", List.of(full, roomy), "amount", "5", "ends_at", endsAt,
+                "reason", "hackathon"));
+        assertThat(retried.status()).as(retried.body()).isEqualTo(201);
+        assertThat(retried.json()).as("answered as the first was").isEqualTo(granted.json());
+    }
+
+    /**
+     * A cohort boost as a release before 2026-12-07 left it: its distributor offered each member their share, one was
+     * skipped (past the manager's cap), and it recorded no distribution and moved on. (Played here: the distributor is
+     * stopped, its part sent by hand, and it starts again past the grant.) A retry of the grant waited for the skipped
+     * member's share until it answered 503; it answers 201 well within the read model's wait, with the members boosted
+     * and none named skipped (who was, was not recorded), and offers no share again.
+     */
+    @Test
+    void aCohortGrantRepeatedAfterItWasDistributedWithoutARecordAnswers201AtOnceAndGrantsNothingAgain() {
+        String team = newTeam("100", "5", "reject");
+        String roomy = newUser(team, null);
+        String full = newUser(team, "10");
+        String boostId = unique("legacy-cohort");
+        Instant startsAt = Instant.now();
+        Instant endsAt = startsAt.plusSeconds(3600);
+        Money cap = Money.of("12");
+        StreamingEventProcessor distributor = processing.eventProcessor(CohortBoostDistributor.PROCESSING_GROUP,
+                StreamingEventProcessor.class).orElseThrow();
+        // (earlier tests' cohort boosts are distributed first: the distributor is moved past them below)
+        await().atMost(Duration.ofSeconds(30)).until(() -> distributor.processingStatus().values().stream()
+                .allMatch(EventTrackerStatus::isCaughtUp));
+        distributor.shutDown();
+        try {
+            commands.sendAndWait(new GrantCohortBoost(boostId, List.of(new CohortMember(roomy, team),
+                    new CohortMember(full, team)), "users", Money.of("5"), startsAt, endsAt, "hackathon", "manager",
+                    cap));
+            commands.sendAndWait(new GrantBoost(team, boostId, roomy, Money.of("5"), startsAt, endsAt, "hackathon",
+                    boostId, "manager", cap));
+            assertThatThrownBy(() -> commands.sendAndWait(new GrantBoost(team, boostId, full, Money.of("5"), startsAt,
+                    endsAt, "hackathon", boostId, "manager", cap))).isInstanceOf(CommandRefused.class);
+            transactions.executeInTransaction(() -> {
+                tokens.storeToken(eventStorage.createHeadToken(), CohortBoostDistributor.PROCESSING_GROUP, 0);
+                tokens.releaseClaim(CohortBoostDistributor.PROCESSING_GROUP, 0);
+            });
+        } finally {
+            distributor.start();
+        }
+        await().until(() -> http().get("/admin/boosts/" + boostId, MASTER_KEY).json().path("accounts").size() == 1);
+        Map<String, Object> grant = Map.of("id", boostId, "target", "users", "user_ids", List.of(full, roomy),
+                "amount", "5", "ends_at", endsAt.toString(), "reason", "hackathon");
+
+        long sent = System.nanoTime();
+        Http.Response retried = grant(grant);
+        Duration took = Duration.ofNanos(System.nanoTime() - sent);
+
+        assertThat(retried.status()).as(retried.body()).isEqualTo(201);
+        assertThat(took).as("well within the read model's wait of 10 s").isLessThan(Duration.ofSeconds(5));
+        JsonNode body = retried.json();
+        assertThat(body.path("id").asText()).isEqualTo(boostId);
+        assertThat(body.path("kind").asText()).isEqualTo("cohort");
+        assertThat(body.path("cohort").path("selector").asText()).isEqualTo("users");
+        assertThat(body.path("cohort").path("member_count").asInt()).isEqualTo(2);
+        assertThat(body.path("cohort").path("granted_by").asText()).isEqualTo("manager");
+        assertThat(body.path("cohort").path("skipped")).as("who was skipped, and why, was not recorded").isEmpty();
+        assertThat(body.path("cohort").path("members").findValuesAsText("user_id")).containsExactly(roomy);
+        assertThat(body.path("accounts").findValuesAsText("user_id")).as("the members boosted").containsExactly(roomy);
+        assertThat(body.path("accounts").get(0).path("amount").asText()).isEqualTo("5");
+        assertThat(events(team, "BoostGranted")).as("no share offered again: the skipped member stays skipped")
+                .isEqualTo(1);
+        assertThat(budgetOf("users", full).path("effective_limit").asText()).isEqualTo("10");
+        assertThat(events(boostId, "CohortBoostDistributedWithoutRecord")).isEqualTo(1);
+
+        Http.Response again = grant(grant);
+        assertThat(again.status()).as(again.body()).isEqualTo(201);
+        assertThat(again.json()).as("answered as the retry before it").isEqualTo(body);
+        assertThat(events(boostId, "CohortBoostGrantRepeated")).as("distributed now: a retry records nothing")
+                .isEqualTo(1);
+        assertThat(http().get("/admin/boosts/" + boostId, MASTER_KEY).json()).isEqualTo(body);
+    }
+
+    private long events(String aggregateIdentifier, String type) {
+        return dsl.fetchCount(dsl.selectOne().from("domainevententry").where("aggregateidentifier = ?",
+                aggregateIdentifier).and("payloadtype = ?", "dev.tollgate.api.boost." + type));
     }
 
     @Test

@@ -10,6 +10,7 @@ import dev.tollgate.api.alert.RemoveWebhookEndpoint;
 import dev.tollgate.api.alert.SetThreshold;
 import dev.tollgate.api.alert.ThresholdKind;
 import dev.tollgate.api.alert.ThresholdScope;
+import dev.tollgate.api.boost.ConfirmCohortBoostDistribution;
 import dev.tollgate.api.boost.GrantBoost;
 import dev.tollgate.api.identity.LinkIdentity;
 import dev.tollgate.api.key.IssueKey;
@@ -42,11 +43,18 @@ import dev.tollgate.api.team.RegisterUser;
 import dev.tollgate.api.team.TeamCreated;
 import dev.tollgate.api.topup.TopUpBudget;
 import dev.tollgate.domain.team.Team;
+import dev.tollgate.edge.boost.CohortBoostDistributor;
+import dev.tollgate.edge.config.AxonConfiguration;
+import dev.tollgate.edge.support.GatewayTestSupport;
+import dev.tollgate.edge.support.Http;
 import dev.tollgate.edge.support.RunningGateway;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.axonframework.common.jdbc.DataSourceConnectionProvider;
 import org.axonframework.config.Configuration;
+import org.axonframework.eventhandling.GapAwareTrackingToken;
 import org.axonframework.eventhandling.GenericDomainEventEntry;
+import org.axonframework.eventhandling.tokenstore.jdbc.JdbcTokenStore;
 import org.axonframework.eventsourcing.Snapshotter;
 import org.axonframework.eventsourcing.eventstore.EventStorageEngine;
 import org.axonframework.serialization.Revision;
@@ -55,6 +63,8 @@ import org.axonframework.serialization.upcasting.event.InitialEventRepresentatio
 import org.axonframework.serialization.upcasting.event.IntermediateEventRepresentation;
 import org.flywaydb.core.Flyway;
 import org.jooq.DSLContext;
+import org.jooq.SQLDialect;
+import org.jooq.impl.DSL;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
@@ -81,6 +91,10 @@ import java.util.stream.Stream;
 import static dev.tollgate.edge.storedevents.StoredEventsFixtureWriter.ADA;
 import static dev.tollgate.edge.storedevents.StoredEventsFixtureWriter.ADA_KEY;
 import static dev.tollgate.edge.storedevents.StoredEventsFixtureWriter.BOB;
+import static dev.tollgate.edge.storedevents.StoredEventsFixtureWriter.COHORT_CONFIRMED;
+import static dev.tollgate.edge.storedevents.StoredEventsFixtureWriter.COHORT_ENDS_AT;
+import static dev.tollgate.edge.storedevents.StoredEventsFixtureWriter.COHORT_LEGACY;
+import static dev.tollgate.edge.storedevents.StoredEventsFixtureWriter.COHORT_MANAGER;
 import static dev.tollgate.edge.storedevents.StoredEventsFixtureWriter.CY;
 import static dev.tollgate.edge.storedevents.StoredEventsFixtureWriter.CY_KEY;
 import static dev.tollgate.edge.storedevents.StoredEventsFixtureWriter.DEE;
@@ -91,6 +105,7 @@ import static dev.tollgate.edge.storedevents.StoredEventsFixtureWriter.TEAM_KEY;
 import static dev.tollgate.readmodel.Tables.AUDIT_LOG;
 import static dev.tollgate.readmodel.Tables.BOOSTS;
 import static dev.tollgate.readmodel.Tables.BUDGET_STATUS;
+import static dev.tollgate.readmodel.Tables.COHORT_BOOSTS;
 import static dev.tollgate.readmodel.Tables.MESSAGE_COSTS;
 import static dev.tollgate.readmodel.Tables.RECALCULATIONS;
 import static dev.tollgate.readmodel.Tables.USERS;
@@ -116,8 +131,15 @@ class StoredEventsCompatibilityTest {
     static final String RELEASE_0_2 = "/stored-events/v0.2-2026-12-07.json";
     /** Main later on 2026-12-07: a cohort boost's distribution recorded (CohortBoostDistributed). */
     static final String RELEASE_0_3 = "/stored-events/v0.3-2026-12-07.json";
+    /**
+     * Main on the evening of 2026-12-07: a cohort grant repeated before its distribution was recorded
+     * (CohortBoostGrantRepeated) and the distribution then recorded without a record of its skipped members
+     * (CohortBoostDistributedWithoutRecord); and a cohort boost as a release before 2026-12-07 left it, its distribution
+     * unrecorded, a member skipped.
+     */
+    static final String RELEASE_0_4 = "/stored-events/v0.4-2026-12-07.json";
     /** Every fixture, oldest first: a release that changes what it stores adds its own at the end. */
-    static final List<String> FIXTURES = List.of(RELEASE_0_1, RELEASE_0_2, RELEASE_0_3);
+    static final List<String> FIXTURES = List.of(RELEASE_0_1, RELEASE_0_2, RELEASE_0_3, RELEASE_0_4);
 
     static final String TEAM = StoredEventsFixtureWriter.TEAM;
     static final TokenPrice OUTPUT = TokenPrice.perMillion("2");
@@ -184,6 +206,96 @@ class StoredEventsCompatibilityTest {
             assertThat(dsl.fetchCount(dsl.selectOne().from("domainevententry")
                     .where("aggregateidentifier = 'fx-cohort'")
                     .and("payloadtype = 'dev.tollgate.api.boost.CohortBoostDistributed'"))).isEqualTo(1);
+        }
+    }
+
+    /** The event types of {@link #RELEASE_0_4}: those of 0.3, a repeated cohort grant and what it confirmed. */
+    static final Set<String> RELEASE_0_4_TYPES = Stream.concat(RELEASE_0_3_TYPES.stream(),
+            Stream.of("dev.tollgate.api.boost.CohortBoostGrantRepeated",
+                    "dev.tollgate.api.boost.CohortBoostDistributedWithoutRecord"))
+            .collect(Collectors.toUnmodifiableSet());
+
+    /**
+     * On the stored rows of a deployment whose cohort boost distributor had handled them all, as it would have (a
+     * fixture holds no processor's position: without this the distributor would start at the first stored event and
+     * offer every stored cohort boost's shares again, recording its distribution).
+     */
+    @Nested
+    class Release04 extends StoredRelease {
+
+        static final String MASTER = GatewayTestSupport.MASTER_KEY;
+
+        Release04() {
+            super(RELEASE_0_4, RELEASE_0_4_TYPES,
+                    Map.of(ADA, TEAM, BOB, TEAM, TEAM + ":carol", TEAM, CY, TEAM_B, DEE, TEAM, FAY, TEAM, GUS, TEAM),
+                    new BigDecimal("0.0021"));
+            distributorPastTheStoredEvents = true;
+        }
+
+        /**
+         * A cohort boost granted before distributions were recorded, Bob skipped (past the manager's cap): no record of
+         * it will ever come, and a retry of the grant waited for Bob's share until it answered 503. It answers 201 at
+         * once, as the first answer did: the members boosted, none named skipped (that was not recorded), nothing
+         * granted again.
+         */
+        @Test
+        void aRetryOfACohortBoostGrantedBeforeDistributionsWereRecordedAnswers201AtOnceAndGrantsNothingAgain() {
+            assertThat(fixture.of(COHORT_LEGACY)).as("stored as a release before V14 stored it: no distribution")
+                    .extracting(StoredEvents.Row::payloadType, StoredEvents.Row::payloadRevision)
+                    .containsExactly(org.assertj.core.groups.Tuple.tuple("dev.tollgate.api.boost.CohortBoostGranted",
+                            "2"));
+            awaitTheDirectory(COHORT_LEGACY, 1);
+            long teamEvents = events(TEAM);
+            Map<String, Object> grant = Map.of("id", COHORT_LEGACY, "target", "users", "user_ids", List.of(BOB, ADA),
+                    "amount", "0.5", "ends_at", COHORT_ENDS_AT.toString(), "reason", "summer school");
+
+            Instant sent = Instant.now();
+            Http.Response retried = gateway.http().post("/admin/boosts", MASTER, grant);
+            Duration took = Duration.between(sent, Instant.now());
+
+            assertThat(retried.status()).as(retried.body()).isEqualTo(201);
+            assertThat(took).as("far within the read model's wait (10 s)").isLessThan(Duration.ofSeconds(5));
+            JsonNode body = retried.json();
+            assertThat(body.path("id").asText()).isEqualTo(COHORT_LEGACY);
+            assertThat(body.path("kind").asText()).isEqualTo("cohort");
+            assertThat(body.path("cohort").path("member_count").asInt()).isEqualTo(2);
+            assertThat(body.path("cohort").path("granted_by").asText()).isEqualTo(COHORT_MANAGER);
+            assertThat(body.path("cohort").path("skipped")).as("who was skipped was not recorded").isEmpty();
+            assertThat(body.path("accounts").findValuesAsText("user_id")).as("the members boosted")
+                    .containsExactly(ADA);
+            assertThat(body.path("accounts").get(0).path("amount").asText()).isEqualTo("0.5");
+            assertThat(events(TEAM)).as("no share offered again: Bob stays skipped").isEqualTo(teamEvents);
+            assertThat(events(COHORT_LEGACY, "dev.tollgate.api.boost.CohortBoostDistributedWithoutRecord"))
+                    .isEqualTo(1);
+
+            Http.Response again = gateway.http().post("/admin/boosts", MASTER, grant);
+            assertThat(again.status()).as(again.body()).isEqualTo(201);
+            assertThat(again.json()).as("answered as the retry before it was").isEqualTo(body);
+            assertThat(events(COHORT_LEGACY, "dev.tollgate.api.boost.CohortBoostGrantRepeated"))
+                    .as("distributed now: a retry records nothing").isEqualTo(1);
+        }
+
+        @Test
+        void aCohortBoostRecordedAsDistributedWithoutARecordAnswersARetryAtOnceAndRecordsNothing() {
+            awaitTheDirectory(COHORT_CONFIRMED, 1);
+            await().atMost(Duration.ofSeconds(30)).until(() -> Boolean.TRUE.equals(dsl.fetchValue(
+                    COHORT_BOOSTS.SKIPPED_UNRECORDED, COHORT_BOOSTS.BOOST_ID.eq(COHORT_CONFIRMED))));
+
+            assertNoNewEvent(COHORT_CONFIRMED, () -> {
+                Http.Response retried = gateway.http().post("/admin/boosts", MASTER, Map.of("id", COHORT_CONFIRMED,
+                        "target", "users", "user_ids", List.of(ADA), "amount", "0.25",
+                        "ends_at", COHORT_ENDS_AT.toString(), "reason", "reading week"));
+                assertThat(retried.status()).as(retried.body()).isEqualTo(201);
+                assertThat(retried.json().path("accounts").findValuesAsText("user_id")).containsExactly(ADA);
+            });
+            assertNoNewEvent(COHORT_CONFIRMED, () -> commands.sendAndWait(
+                    new ConfirmCohortBoostDistribution(COHORT_CONFIRMED)));
+        }
+
+        /** The directory has read the stored events: the cohort boost's rows and its users are there. */
+        private void awaitTheDirectory(String boostId, int rows) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> dsl.fetchCount(BOOSTS, BOOSTS.BOOST_ID.eq(boostId))
+                    == rows && dsl.fetchCount(USERS, USERS.USER_ID.in(ADA, BOB)) == 2);
         }
     }
 
@@ -304,6 +416,8 @@ class StoredEventsCompatibilityTest {
         final Map<String, String> claims;
         final BigDecimal bobSpent;
 
+        /** The cohort boost distributor starts after the stored events, as in the deployment that stored them. */
+        boolean distributorPastTheStoredEvents;
         StoredEvents fixture;
         EmbeddedPostgres postgres;
         RunningGateway gateway;
@@ -331,6 +445,14 @@ class StoredEventsCompatibilityTest {
             Flyway.configure().dataSource(postgres.getPostgresDatabase()).locations("classpath:db/migration")
                     .target(fixture.schemaVersion()).load().migrate();
             fixture.storeInto(postgres.getPostgresDatabase());
+            if (distributorPastTheStoredEvents) {
+                long head = DSL.using(postgres.getPostgresDatabase(), SQLDialect.POSTGRES)
+                        .resultQuery("SELECT max(globalindex) FROM domainevententry").fetchOne(0, Long.class);
+                JdbcTokenStore.builder().connectionProvider(new DataSourceConnectionProvider(
+                                postgres.getPostgresDatabase())).serializer(AxonConfiguration.jackson()).build()
+                        .initializeTokenSegments(CohortBoostDistributor.PROCESSING_GROUP, 1,
+                                GapAwareTrackingToken.newInstance(head, Set.of()));
+            }
             gateway = RunningGateway.start(List.of("test"),
                     "spring.datasource.url=" + postgres.getJdbcUrl("postgres", "postgres"),
                     "spring.datasource.username=postgres");

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tollgate.api.CommandRefused;
 import dev.tollgate.api.access.ChangeCredentialScope;
 import dev.tollgate.api.access.IssueCredential;
 import dev.tollgate.api.access.RevokeCredential;
@@ -15,6 +16,7 @@ import dev.tollgate.api.alert.SetThreshold;
 import dev.tollgate.api.alert.ThresholdKind;
 import dev.tollgate.api.alert.ThresholdScope;
 import dev.tollgate.api.boost.CohortMember;
+import dev.tollgate.api.boost.ConfirmCohortBoostDistribution;
 import dev.tollgate.api.boost.ExpireBoosts;
 import dev.tollgate.api.boost.GrantBoost;
 import dev.tollgate.api.boost.GrantCohortBoost;
@@ -66,9 +68,12 @@ import dev.tollgate.api.team.SetUserBudget;
 import dev.tollgate.api.team.SetUserTags;
 import dev.tollgate.api.topup.TopUpBudget;
 import dev.tollgate.domain.team.Team;
+import dev.tollgate.edge.boost.CohortBoostDistributor;
 import dev.tollgate.edge.privacy.Erasure;
 import dev.tollgate.edge.support.RunningGateway;
 import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.axonframework.config.EventProcessingConfiguration;
+import org.axonframework.eventhandling.StreamingEventProcessor;
 import org.axonframework.eventsourcing.Snapshotter;
 import org.jooq.DSLContext;
 import org.jooq.Record;
@@ -87,6 +92,7 @@ import java.util.Set;
 import java.util.TreeSet;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -129,6 +135,13 @@ class StoredEventsFixtureWriter {
     /** Erased. */
     static final String GUS = "fx-gus";
     static final Budget MONTHLY_10 = Budget.of("10", BudgetPeriod.MONTHLY);
+    /** A cohort boost of Ada and Bob distributed without a record (before 2026-12-07), Bob skipped: never retried. */
+    static final String COHORT_LEGACY = "fx-cohort-legacy";
+    /** A cohort boost of Ada distributed without a record, retried, and recorded so. */
+    static final String COHORT_CONFIRMED = "fx-cohort-confirmed";
+    /** The capped manager who granted {@link #COHORT_LEGACY}. */
+    static final String COHORT_MANAGER = "fx-manager";
+    static final Instant COHORT_ENDS_AT = Instant.parse("2099-01-01T00:00:00Z");
 
     @TempDir
     Path dataDir;
@@ -148,11 +161,16 @@ class StoredEventsFixtureWriter {
                     "SELECT count(*) FROM snapshotevententry WHERE aggregateidentifier = ?", TEAM)
                     .toString().equals("1"));
 
-            // the processes that answer events with commands (cohort boosts) have done their part, and every event
-            // type of today's code (EventTypes) is stored: a timeout names those the scenario does not store
+            // the processes that answer events with commands (cohort boosts) have done their part
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
                 assertThat(count(dsl, "dev.tollgate.api.boost.BoostGranted")).isEqualTo(5);
                 assertThat(count(dsl, "dev.tollgate.api.boost.BoostRevoked")).isEqualTo(3);
+            });
+            recordCohortBoostsDistributedWithoutRecord(gateway, commands);
+            // every event type of today's code (EventTypes) is stored: a timeout names those the scenario does not
+            // store
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                assertThat(count(dsl, "dev.tollgate.api.boost.BoostGranted")).isEqualTo(7);
                 assertThat(missing(storedTypes(dsl))).as(MISSING).isEmpty();
             });
 
@@ -337,6 +355,40 @@ class StoredEventsFixtureWriter {
         commands.sendAndWait(new StartRecalculation("fx-recalc-superseded", Instant.now().minusSeconds(60),
                 Instant.now(), "a later try", "master"));
         commands.sendAndWait(new SupersedeRecalculation("fx-recalc-superseded", "fx-recalc", "master"));
+    }
+
+    /**
+     * Cohort boosts as a release before 2026-12-07 left them: its distributor offered each member their share and
+     * recorded no distribution. The distributor is stopped and its part played here, so the rows are those that
+     * release stored ({@code CohortBoostGranted} of revision 2, the members' {@code BoostGranted} of revision 1, no
+     * {@code CohortBoostDistributed}). {@link #COHORT_LEGACY} is left so, with a member skipped: a capped manager's
+     * share past the cap, refused by the member's team and recorded nowhere. {@link #COHORT_CONFIRMED} was granted
+     * again (CohortBoostGrantRepeated), and the distributor's confirmation, which it sends when it handles that, is
+     * sent here (CohortBoostDistributedWithoutRecord). Both end in 2099: a retry of them is still a retry.
+     */
+    private static void recordCohortBoostsDistributedWithoutRecord(RunningGateway gateway, CommandGateway commands) {
+        gateway.bean(EventProcessingConfiguration.class)
+                .eventProcessor(CohortBoostDistributor.PROCESSING_GROUP, StreamingEventProcessor.class).orElseThrow()
+                .shutDown();
+        Instant now = Instant.now();
+        Money cap = Money.of("2.5");
+        commands.sendAndWait(new GrantCohortBoost(COHORT_LEGACY, List.of(new CohortMember(ADA, TEAM),
+                new CohortMember(BOB, TEAM)), "users", Money.of("0.5"), now, COHORT_ENDS_AT, "summer school",
+                COHORT_MANAGER, cap));
+        // Ada's limit, 2, and this share come to 2.5, the cap; Bob's, 3, and his share would not: he is skipped
+        commands.sendAndWait(new GrantBoost(TEAM, COHORT_LEGACY, ADA, Money.of("0.5"), now, COHORT_ENDS_AT,
+                "summer school", COHORT_LEGACY, COHORT_MANAGER, cap));
+        assertThatThrownBy(() -> commands.sendAndWait(new GrantBoost(TEAM, COHORT_LEGACY, BOB, Money.of("0.5"), now,
+                COHORT_ENDS_AT, "summer school", COHORT_LEGACY, COHORT_MANAGER, cap)))
+                .isInstanceOf(CommandRefused.class);
+
+        GrantCohortBoost confirmed = new GrantCohortBoost(COHORT_CONFIRMED, List.of(new CohortMember(ADA, TEAM)),
+                "users", Money.of("0.25"), now, COHORT_ENDS_AT, "reading week", "master");
+        commands.sendAndWait(confirmed);
+        commands.sendAndWait(new GrantBoost(TEAM, COHORT_CONFIRMED, ADA, Money.of("0.25"), now, COHORT_ENDS_AT,
+                "reading week", COHORT_CONFIRMED, "master"));
+        commands.sendAndWait(confirmed);
+        commands.sendAndWait(new ConfirmCohortBoostDistribution(COHORT_CONFIRMED));
     }
 
     private static long count(DSLContext dsl, String payloadType) {

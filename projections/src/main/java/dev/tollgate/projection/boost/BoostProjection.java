@@ -4,6 +4,7 @@ import dev.tollgate.api.boost.BoostExpired;
 import dev.tollgate.api.boost.BoostGranted;
 import dev.tollgate.api.boost.BoostRevoked;
 import dev.tollgate.api.boost.CohortBoostDistributed;
+import dev.tollgate.api.boost.CohortBoostDistributedWithoutRecord;
 import dev.tollgate.api.boost.CohortBoostGranted;
 import dev.tollgate.api.boost.CohortBoostRevoked;
 import dev.tollgate.api.boost.CohortMember;
@@ -23,7 +24,9 @@ import static dev.tollgate.readmodel.Tables.COHORT_BOOST_SKIPS;
 
 /**
  * Boosts as admins list them, and as the read side adds them to live budgets: one row per boosted account, with its
- * window and how it ended; a cohort boost's decision, when its shares were distributed, and the members skipped. Part of the directory processing group.
+ * window and how it ended; a cohort boost's decision, when its shares were distributed, and the members skipped (or
+ * that they are not known, for a cohort boost distributed before distributions were recorded). Part of the directory
+ * processing group.
  */
 @Component
 @SavepointPerEvent
@@ -121,6 +124,16 @@ public class BoostProjection {
                     .onConflictDoNothing()
                     .execute();
         }
+    }
+
+    /** Distributed, but who was skipped is not known: no skip rows, and nothing waits for them. */
+    @EventHandler
+    void on(CohortBoostDistributedWithoutRecord event) {
+        dsl.update(COHORT_BOOSTS)
+                .set(COHORT_BOOSTS.DISTRIBUTED_AT, event.at())
+                .set(COHORT_BOOSTS.SKIPPED_UNRECORDED, true)
+                .where(COHORT_BOOSTS.BOOST_ID.eq(event.boostId()))
+                .execute();
     }
 
     @ResetHandler

@@ -1,6 +1,7 @@
 package dev.tollgate.projection.boost;
 
 import dev.tollgate.api.boost.CohortBoostDistributed;
+import dev.tollgate.api.boost.CohortBoostDistributedWithoutRecord;
 import dev.tollgate.api.boost.CohortBoostGranted;
 import dev.tollgate.api.boost.CohortMember;
 import dev.tollgate.api.boost.SkippedMember;
@@ -48,5 +49,25 @@ class BoostProjectionTest {
                 .from(COHORT_BOOST_SKIPS).orderBy(COHORT_BOOST_SKIPS.TEAM_ID).fetch(r -> r.value1() + "/"
                         + r.value2() + ": " + r.value3()))
                 .containsExactly("cs/bo: at 100", "math/cy: Your budget cap is 10");
+        assertThat(dsl.fetchValue(COHORT_BOOSTS.SKIPPED_UNRECORDED, COHORT_BOOSTS.BOOST_ID.eq("b1")))
+                .as("its skipped members are recorded").isFalse();
+    }
+
+    @Test
+    void aCohortBoostDistributedWithoutARecordIsMarkedDistributedWithItsSkippedMembersUnknownEvenWhenHandledAgain() {
+        projection.on(new CohortBoostGranted("legacy", List.of(new CohortMember("ann", "cs"),
+                new CohortMember("bo", "cs")), "tag:course:cs101", Money.of("2"), T0, T0.plusSeconds(3600),
+                "project week", "manager", T0, null));
+        assertThat(dsl.fetchValue(COHORT_BOOSTS.SKIPPED_UNRECORDED, COHORT_BOOSTS.BOOST_ID.eq("legacy"))).isFalse();
+
+        CohortBoostDistributedWithoutRecord distributed = new CohortBoostDistributedWithoutRecord("legacy",
+                T0.plusSeconds(86_400));
+        projection.on(distributed);
+        projection.on(distributed);
+
+        var row = dsl.selectFrom(COHORT_BOOSTS).where(COHORT_BOOSTS.BOOST_ID.eq("legacy")).fetchOne();
+        assertThat(row.getDistributedAt()).isEqualTo(T0.plusSeconds(86_400));
+        assertThat(row.getSkippedUnrecorded()).isTrue();
+        assertThat(dsl.fetchCount(COHORT_BOOST_SKIPS)).as("no member is named skipped").isZero();
     }
 }

@@ -55,7 +55,7 @@ public class BoostQueries {
                 new CohortBoostView(r.getBoostId(), r.getSelector(), r.getMembers(), List.of(r.getTeams()),
                         Amounts.format(r.getAmount()), r.getStartsAt(), r.getEndsAt(), r.getReason(),
                         r.getGrantedBy(), r.getGrantedAt(), r.getRevokedAt(), r.getRevokedBy(), r.getRevokeReason(),
-                        r.getDistributedAt(), skipped(boostId), boost(boostId)));
+                        r.getDistributedAt(), r.getSkippedUnrecorded(), skipped(boostId), boost(boostId)));
     }
 
     private List<CohortBoostView.Skipped> skipped(String boostId) {
