@@ -2,6 +2,7 @@ package dev.tollgate.edge.admin;
 
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import dev.tollgate.api.CommandRefused;
 import dev.tollgate.api.alert.RegisterWebhookEndpoint;
 import dev.tollgate.api.alert.RemoveThreshold;
 import dev.tollgate.api.alert.RemoveWebhookEndpoint;
@@ -27,7 +28,9 @@ import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.axonframework.eventsourcing.IncompatibleAggregateException;
 import org.axonframework.modelling.command.AggregateStreamCreationException;
+import org.axonframework.modelling.command.ConcurrencyException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
@@ -190,7 +193,9 @@ public class AlertAdminController {
                 throw ApiError.invalidRequest("Tollgate does not send webhooks to this URL: " + e.getMessage() + ".",
                         "url");
             }
-            if (alerts.endpoint(endpointId).isPresent()) { // a quick answer only: the event store decides, below
+            // a quick answer only: the endpoint's aggregate and the event store decide, below (a removed endpoint's id
+            // is registered again)
+            if (alerts.endpoint(endpointId).filter(endpoint -> endpoint.removedAt() == null).isPresent()) {
                 throw new ApiError(HttpStatus.CONFLICT, "invalid_request_error", "conflict", "id",
                         "A webhook endpoint '" + endpointId + "' exists already.");
             }
@@ -200,12 +205,11 @@ public class AlertAdminController {
             return endpointId;
         }).flatMap(id -> send(commands, new RegisterWebhookEndpoint(id, body.url(), teams, body.description(),
                         fingerprint, principal.id(), body.reason()))
-                        // not registered (of racing registrations the event store accepts one): its secret goes
+                        // not registered (of racing registrations one is recorded): its secret goes
                         .onErrorResume(failed -> Blocking.query(() -> {
                             secrets.discard(id, secret);
                             return id;
-                        }).then(Mono.error(OpenAiErrorHandler.unwrap(failed)
-                                instanceof AggregateStreamCreationException ? taken(id) : failed))))
+                        }).then(Mono.error(isTaken(OpenAiErrorHandler.unwrap(failed)) ? taken(id) : failed))))
                 .then(Blocking.query(() -> {
                     Map<String, Object> answer = new LinkedHashMap<>();
                     answer.put("endpoint", alerts.endpoint(endpointId).orElseThrow());
@@ -213,7 +217,7 @@ public class AlertAdminController {
                     return answer;
                 }))
                 .flatMap(answer -> Blocking.query(() -> {
-                    secrets.keepOnly(endpointId, fingerprint);
+                    secrets.keepOnly(endpointId, secret);
                     return answer;
                 }).onErrorResume(failed -> {
                     // only tidiness: the endpoint is registered, and its caller must see its secret
@@ -223,7 +227,17 @@ public class AlertAdminController {
                 }));
     }
 
-    /** The event store refused the registration: the id has a stream already (an endpoint's, or another record's). */
+    /**
+     * The registration lost: the endpoint is registered and not removed (the aggregate refused it, or, racing across
+     * nodes, the event store refused the second append to its stream: the first to a new stream, or the next one to a
+     * removed endpoint's), or the id is another record's stream (Axon does not load it as an endpoint).
+     */
+    private static boolean isTaken(Throwable failure) {
+        return failure instanceof AggregateStreamCreationException || failure instanceof ConcurrencyException
+                || failure instanceof IncompatibleAggregateException
+                || failure instanceof CommandRefused refused && refused.reason() == CommandRefused.Reason.CONFLICT;
+    }
+
     private static ApiError taken(String endpointId) {
         return new ApiError(HttpStatus.CONFLICT, "invalid_request_error", "conflict", "id",
                 "The id '" + endpointId + "' is taken already (by a webhook endpoint or another record).");
@@ -251,6 +265,16 @@ public class AlertAdminController {
                     Principal principal = manageEndpoint(exchange, endpoint, "remove webhook '" + endpointId + "'");
                     return send(commands, new RemoveWebhookEndpoint(endpointId, principal.id(), reason));
                 })
+                // its secret signs nothing any more (the outbox killed its pending deliveries with the event)
+                .then(Blocking.query(() -> {
+                    secrets.forgetRemoved(endpointId);
+                    return endpointId;
+                }).onErrorResume(failed -> {
+                    // only tidiness: the endpoint is removed; a later registration of its id forgets it too
+                    log.warn("Webhook endpoint '{}' is removed; its secret stays kept: {}", endpointId,
+                            failed.toString());
+                    return Mono.just(endpointId);
+                }))
                 .then(Mono.just(Map.of("id", endpointId, "removed", true)));
     }
 

@@ -7,7 +7,7 @@ import dev.tollgate.edge.outbound.OutboundHttp;
 import dev.tollgate.edge.outbound.OutboundRequest;
 import org.jooq.DSLContext;
 import org.jooq.Record;
-import org.jooq.Record2;
+import org.jooq.Record3;
 import org.jooq.impl.DSL;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -111,9 +111,9 @@ public class WebhookDispatcher {
                         .orderBy(WEBHOOK_DELIVERIES.NEXT_ATTEMPT_AT)
                         .limit(settings.batchSize())
                         .forUpdate().skipLocked()))
-                .returning(WEBHOOK_DELIVERIES.ID, WEBHOOK_DELIVERIES.ENDPOINT_ID, WEBHOOK_DELIVERIES.ALERT_ID,
-                        WEBHOOK_DELIVERIES.EVENT_TYPE, WEBHOOK_DELIVERIES.PAYLOAD, WEBHOOK_DELIVERIES.ATTEMPTS,
-                        WEBHOOK_DELIVERIES.RETRY_FROM)
+                .returning(WEBHOOK_DELIVERIES.ID, WEBHOOK_DELIVERIES.ENDPOINT_ID, WEBHOOK_DELIVERIES.TEAM_ID,
+                        WEBHOOK_DELIVERIES.ALERT_ID, WEBHOOK_DELIVERIES.EVENT_TYPE, WEBHOOK_DELIVERIES.PAYLOAD,
+                        WEBHOOK_DELIVERIES.ATTEMPTS, WEBHOOK_DELIVERIES.RETRY_FROM)
                 .fetch();
         if (leased.isEmpty()) {
             return 0;
@@ -132,16 +132,23 @@ public class WebhookDispatcher {
         long id = row.get(WEBHOOK_DELIVERIES.ID);
         String endpointId = row.get(WEBHOOK_DELIVERIES.ENDPOINT_ID);
         int attempt = row.get(WEBHOOK_DELIVERIES.ATTEMPTS) + 1;
-        Optional<Record2<String, String>> endpoint = dsl.select(WEBHOOK_ENDPOINTS.URL,
-                        WEBHOOK_ENDPOINTS.SECRET_FINGERPRINT).from(WEBHOOK_ENDPOINTS)
+        // the endpoint as registered now: an id removed and registered again may have other teams (a delivery made
+        // for the removed registration and redelivered by hand goes only where its team's alerts go)
+        Optional<Record3<String, String, Boolean>> endpoint = dsl.select(WEBHOOK_ENDPOINTS.URL,
+                        WEBHOOK_ENDPOINTS.SECRET_FINGERPRINT,
+                        DSL.field(DSL.cardinality(WEBHOOK_ENDPOINTS.TEAMS).eq(0)
+                                .or(DSL.val(row.get(WEBHOOK_DELIVERIES.TEAM_ID)).eq(DSL.any(WEBHOOK_ENDPOINTS.TEAMS)))))
+                .from(WEBHOOK_ENDPOINTS)
                 .where(WEBHOOK_ENDPOINTS.ENDPOINT_ID.eq(endpointId)).and(WEBHOOK_ENDPOINTS.REMOVED_AT.isNull())
                 .fetchOptional();
-        Optional<String> url = endpoint.map(Record2::value1);
+        Optional<String> url = endpoint.map(Record3::value1);
+        boolean receivesTeam = endpoint.map(e -> Boolean.TRUE.equals(e.value3())).orElse(false);
         // signed with the secret whose fingerprint the endpoint's registration carries, never another one kept
         Optional<String> secret = endpoint.flatMap(e -> secrets.secretOf(endpointId, e.value2()));
-        if (url.isEmpty() || secret.isEmpty()) {
+        if (url.isEmpty() || !receivesTeam || secret.isEmpty()) {
             Instant now = clock.instant();
             String error = url.isEmpty() ? "the endpoint was removed"
+                    : !receivesTeam ? "the endpoint no longer receives this team's alerts"
                     : "no secret with the endpoint's fingerprint is kept";
             record(id, attempt, now, null, error, 0);
             dsl.update(WEBHOOK_DELIVERIES).set(WEBHOOK_DELIVERIES.STATE, "dead")
@@ -199,12 +206,15 @@ public class WebhookDispatcher {
             return;
         }
         Instant next = now.plus(backoff(attempt));
+        // a failed attempt changes a pending delivery only: one whose endpoint was removed while it was being sent
+        // died with the removal (projection/alert/WebhookOutbox) and keeps that reason
         if (!next.isBefore(retryFrom.plus(settings.retryFor()))) {
             log.warn("Webhook delivery {} is dead after {} attempts: {}", id, attempt, outcome.error());
             update.set(WEBHOOK_DELIVERIES.STATE, "dead").set(WEBHOOK_DELIVERIES.DEAD_AT, now)
-                    .where(WEBHOOK_DELIVERIES.ID.eq(id)).execute();
+                    .where(WEBHOOK_DELIVERIES.ID.eq(id)).and(WEBHOOK_DELIVERIES.STATE.eq("pending")).execute();
         } else {
-            update.set(WEBHOOK_DELIVERIES.NEXT_ATTEMPT_AT, next).where(WEBHOOK_DELIVERIES.ID.eq(id)).execute();
+            update.set(WEBHOOK_DELIVERIES.NEXT_ATTEMPT_AT, next)
+                    .where(WEBHOOK_DELIVERIES.ID.eq(id)).and(WEBHOOK_DELIVERIES.STATE.eq("pending")).execute();
         }
     }
 

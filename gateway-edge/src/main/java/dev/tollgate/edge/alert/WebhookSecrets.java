@@ -63,7 +63,7 @@ public class WebhookSecrets {
     /**
      * Keeps the secret of a registration, encrypted, under its endpoint id and its fingerprint, before the
      * registration's command is sent. Registrations of one id racing each keep theirs: the one the event store accepts
-     * (exactly one, it refuses a second stream for an id) names its fingerprint in {@code WebhookEndpointRegistered},
+     * (exactly one while the endpoint is not removed) names its fingerprint in {@code WebhookEndpointRegistered},
      * and that fingerprint alone picks the secret deliveries are signed with ({@link #secretOf}). A secret whose
      * registration never reached the event store (its node stopped in between) is never used and blocks nothing.
      */
@@ -91,14 +91,45 @@ public class WebhookSecrets {
     }
 
     /**
-     * Once an endpoint is registered with {@code fingerprint}: forgets every other secret kept for its id, those of
-     * registrations that lost to it and those left by a node that stopped before registering. None of them can be
-     * the endpoint's any more (the event store takes no second registration of the id).
+     * Once an endpoint is registered with {@code secret}: keeps it (again, should another registration's tidying have
+     * forgotten it in between) and forgets every other secret kept for its id, those of registrations that lost to it
+     * and those left by a node that stopped before registering. None of them is the endpoint's while it is
+     * registered; one that registers the id after it is removed keeps its own again the same way. Nothing, once the
+     * endpoint is no longer registered with this secret (removed, or registered again with another).
      */
-    public void keepOnly(String endpointId, String fingerprint) {
+    public void keepOnly(String endpointId, String secret) {
+        String fingerprint = fingerprint(secret);
+        var registered = DSL.selectOne().from(WEBHOOK_ENDPOINTS)
+                .where(WEBHOOK_ENDPOINTS.ENDPOINT_ID.eq(endpointId))
+                .and(WEBHOOK_ENDPOINTS.SECRET_FINGERPRINT.eq(fingerprint))
+                .and(WEBHOOK_ENDPOINTS.REMOVED_AT.isNull());
+        dsl.insertInto(WEBHOOK_SECRETS, WEBHOOK_SECRETS.ENDPOINT_ID, WEBHOOK_SECRETS.SECRET_FINGERPRINT,
+                        WEBHOOK_SECRETS.CIPHERTEXT)
+                .select(DSL.select(DSL.val(endpointId), DSL.val(fingerprint),
+                        DSL.val(encrypt(secret.getBytes(StandardCharsets.UTF_8), endpointId))).whereExists(registered))
+                .onConflictDoNothing()
+                .execute();
         dsl.deleteFrom(WEBHOOK_SECRETS)
                 .where(WEBHOOK_SECRETS.ENDPOINT_ID.eq(endpointId))
                 .and(WEBHOOK_SECRETS.SECRET_FINGERPRINT.isDistinctFrom(fingerprint))
+                .andExists(registered)
+                .execute();
+    }
+
+    /**
+     * Once an endpoint is removed: forgets the secret of the registration that was removed (the fingerprint
+     * {@code webhook_endpoints} holds for it, and a row kept before V16), which signs nothing any more. The secrets of
+     * registrations still under way stay: one of them may register the id again. Nothing, should the id be
+     * registered again already.
+     */
+    public void forgetRemoved(String endpointId) {
+        dsl.deleteFrom(WEBHOOK_SECRETS)
+                .where(WEBHOOK_SECRETS.ENDPOINT_ID.eq(endpointId))
+                .andExists(DSL.selectOne().from(WEBHOOK_ENDPOINTS)
+                        .where(WEBHOOK_ENDPOINTS.ENDPOINT_ID.eq(endpointId))
+                        .and(WEBHOOK_ENDPOINTS.REMOVED_AT.isNotNull())
+                        .and(WEBHOOK_SECRETS.SECRET_FINGERPRINT.isNull()
+                                .or(WEBHOOK_SECRETS.SECRET_FINGERPRINT.eq(WEBHOOK_ENDPOINTS.SECRET_FINGERPRINT))))
                 .execute();
     }
 

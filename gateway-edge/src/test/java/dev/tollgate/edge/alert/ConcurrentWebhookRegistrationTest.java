@@ -20,9 +20,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Registrations of one endpoint id racing: one wins (the event store accepts one registration of an id) and its
- * caller's secret is the one deliveries are signed with; every other caller is told {@code 409} and is never shown a
- * secret, nor does theirs replace the winner's.
+ * Registrations of one endpoint id racing, a new id or a removed endpoint's: one wins (the endpoint's stream takes one
+ * registration while it is not removed) and its caller's secret is the one deliveries are signed with; every other
+ * caller is told {@code 409} and is never shown a secret, nor does theirs replace the winner's.
  */
 class ConcurrentWebhookRegistrationTest extends GatewayTestSupport {
 
@@ -38,55 +38,101 @@ class ConcurrentWebhookRegistrationTest extends GatewayTestSupport {
             Map<String, Object> body = Map.of("id", endpointId, "url", receiver.url(), "teams", List.of(teamId),
                     "reason", "course office");
 
-            ExecutorService pool = Executors.newFixedThreadPool(RACERS);
-            CountDownLatch start = new CountDownLatch(1);
-            List<CompletableFuture<Http.Response>> racing = new ArrayList<>();
-            try {
-                for (int i = 0; i < RACERS; i++) {
-                    racing.add(CompletableFuture.supplyAsync(() -> {
-                        try {
-                            start.await();
-                        } catch (InterruptedException e) {
-                            Thread.currentThread().interrupt();
-                            throw new IllegalStateException(e);
-                        }
-                        return http().post("/admin/webhooks", MASTER_KEY, body);
-                    }, pool));
-                }
-                start.countDown();
-                CompletableFuture.allOf(racing.toArray(CompletableFuture[]::new)).join();
-            } finally {
-                pool.shutdown();
-            }
-            List<Http.Response> winners = new ArrayList<>();
-            for (CompletableFuture<Http.Response> registration : racing) {
-                Http.Response answer = registration.join();
-                assertThat(answer.status()).as(answer.body()).isIn(201, 409);
-                if (answer.status() == 201) {
-                    winners.add(answer);
-                } else {
-                    assertThat(answer.json().path("error").path("code").asText()).isEqualTo("conflict");
-                    assertThat(answer.body()).doesNotContain("whsec_");
-                }
-            }
-            assertThat(winners).as("exactly one registration wins").hasSize(1);
-            String secret = winners.get(0).json().path("secret").asText();
-            assertThat(winners.get(0).json().path("endpoint").path("secret_fingerprint").asText())
-                    .isEqualTo(WebhookSecrets.fingerprint(secret));
-            assertThat(dsl.select(WEBHOOK_SECRETS.SECRET_FINGERPRINT).from(WEBHOOK_SECRETS)
-                    .where(WEBHOOK_SECRETS.ENDPOINT_ID.eq(endpointId)).fetch(WEBHOOK_SECRETS.SECRET_FINGERPRINT))
-                    .as("the losers' secrets are forgotten").containsExactly(WebhookSecrets.fingerprint(secret));
+            String secret = theOneWinnersSecret(endpointId, race(body));
 
-            Http.Response set = http().post("/admin/thresholds", MASTER_KEY, Map.of("team_id", teamId,
-                    "scope", "user", "subject", userId, "percent", 10, "reason", "warn the student"));
-            assertThat(set.status()).as(set.body()).isEqualTo(201);
-            Http.Response spent = chat(key, "gpt-test", Map.of("max_tokens", 1000));
-            assertThat(spent.status()).as(spent.body()).isEqualTo(200);
-            await().atMost(Duration.ofSeconds(20)).until(() -> !receiver.received().isEmpty());
-            WebhookReceiver.Received delivered = receiver.received().get(0);
-            assertThat(WebhookSignature.verify(delivered.header(WebhookSignature.HEADER), secret, delivered.body(),
-                    Instant.now(), Duration.ofMinutes(5))).as("signed with the secret its registrar was shown")
-                    .isTrue();
+            assertSignedWith(secret, receiver, teamId, userId, key);
         }
+    }
+
+    /**
+     * A removed endpoint's id registered again by racers: its next event in the stream is appended once (the
+     * aggregate's lock on this node, the unique (aggregate id, sequence number) across nodes), so one wins as for a
+     * new id.
+     */
+    @Test
+    void ofRacingRegistrationsOfARemovedEndpointsIdOneWinsAndDeliveriesAreSignedWithItsSecret() throws Exception {
+        try (WebhookReceiver receiver = new WebhookReceiver()) {
+            String teamId = newTeam(null, "0.01", "clamp");
+            String userId = newUser(teamId, null);
+            String key = newUserKey(userId, List.of("gpt-test"));
+            String endpointId = unique("webhook");
+            Map<String, Object> body = Map.of("id", endpointId, "url", receiver.url(), "teams", List.of(teamId),
+                    "reason", "course office");
+            Http.Response first = http().post("/admin/webhooks", MASTER_KEY, body);
+            assertThat(first.status()).as(first.body()).isEqualTo(201);
+            Http.Response removed = http().delete("/admin/webhooks/" + endpointId + "?reason=moved", MASTER_KEY);
+            assertThat(removed.status()).as(removed.body()).isEqualTo(200);
+
+            String secret = theOneWinnersSecret(endpointId, race(body));
+
+            assertThat(http().get("/admin/webhooks", MASTER_KEY).json().path("data").findValuesAsText("id"))
+                    .as("listed once").containsOnlyOnce(endpointId);
+            assertThat(dsl.fetchCount(dsl.selectOne().from("domainevententry").where("aggregateidentifier = ? "
+                    + "AND payloadtype = 'dev.tollgate.api.alert.WebhookEndpointRegistered'", endpointId)))
+                    .as("the first registration and one registration again").isEqualTo(2);
+            assertSignedWith(secret, receiver, teamId, userId, key);
+        }
+    }
+
+    /** {@value #RACERS} registrations with one body, sent at once. */
+    private List<Http.Response> race(Map<String, Object> body) {
+        ExecutorService pool = Executors.newFixedThreadPool(RACERS);
+        CountDownLatch start = new CountDownLatch(1);
+        List<CompletableFuture<Http.Response>> racing = new ArrayList<>();
+        try {
+            for (int i = 0; i < RACERS; i++) {
+                racing.add(CompletableFuture.supplyAsync(() -> {
+                    try {
+                        start.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new IllegalStateException(e);
+                    }
+                    return http().post("/admin/webhooks", MASTER_KEY, body);
+                }, pool));
+            }
+            start.countDown();
+            CompletableFuture.allOf(racing.toArray(CompletableFuture[]::new)).join();
+        } finally {
+            pool.shutdown();
+        }
+        return racing.stream().map(CompletableFuture::join).toList();
+    }
+
+    /** Exactly one {@code 201}, the others {@code 409} without a secret; only the winner's secret is kept. */
+    private String theOneWinnersSecret(String endpointId, List<Http.Response> answers) {
+        List<Http.Response> winners = new ArrayList<>();
+        for (Http.Response answer : answers) {
+            assertThat(answer.status()).as(answer.body()).isIn(201, 409);
+            if (answer.status() == 201) {
+                winners.add(answer);
+            } else {
+                assertThat(answer.json().path("error").path("code").asText()).isEqualTo("conflict");
+                assertThat(answer.json().path("error").path("param").asText()).isEqualTo("id");
+                assertThat(answer.body()).doesNotContain("whsec_");
+            }
+        }
+        assertThat(winners).as("exactly one registration wins").hasSize(1);
+        String secret = winners.get(0).json().path("secret").asText();
+        assertThat(winners.get(0).json().path("endpoint").path("secret_fingerprint").asText())
+                .isEqualTo(WebhookSecrets.fingerprint(secret));
+        assertThat(dsl.select(WEBHOOK_SECRETS.SECRET_FINGERPRINT).from(WEBHOOK_SECRETS)
+                .where(WEBHOOK_SECRETS.ENDPOINT_ID.eq(endpointId)).fetch(WEBHOOK_SECRETS.SECRET_FINGERPRINT))
+                .as("the losers' secrets are forgotten").containsExactly(WebhookSecrets.fingerprint(secret));
+        return secret;
+    }
+
+    /** Crosses a threshold of the user: the first delivery is signed with {@code secret}. */
+    private void assertSignedWith(String secret, WebhookReceiver receiver, String teamId, String userId, String key) {
+        Http.Response set = http().post("/admin/thresholds", MASTER_KEY, Map.of("team_id", teamId,
+                "scope", "user", "subject", userId, "percent", 10, "reason", "warn the student"));
+        assertThat(set.status()).as(set.body()).isEqualTo(201);
+        Http.Response spent = chat(key, "gpt-test", Map.of("max_tokens", 1000));
+        assertThat(spent.status()).as(spent.body()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(20)).until(() -> !receiver.received().isEmpty());
+        WebhookReceiver.Received delivered = receiver.received().get(0);
+        assertThat(WebhookSignature.verify(delivered.header(WebhookSignature.HEADER), secret, delivered.body(),
+                Instant.now(), Duration.ofMinutes(5))).as("signed with the secret its registrar was shown")
+                .isTrue();
     }
 }

@@ -150,6 +150,26 @@ class WebhookSecretOwnershipTest extends GatewayTestSupport {
     }
 
     @Test
+    void aRegisteredEndpointsSecretForgottenByAnotherRegistrationsTidyingIsKeptAgainOnceItsRegistrationSucceeds() {
+        Setup setup = setup();
+        String endpointId = unique("webhook");
+        Http.Response registered = register(endpointId, "http://127.0.0.1:9/never", setup);
+        assertThat(registered.status()).as(registered.body()).isEqualTo(201);
+        String secret = registered.json().path("secret").asText();
+        String fingerprint = WebhookSecrets.fingerprint(secret);
+        // a registration racing it forgot every other secret (the id removed and registered again in between)
+        dsl.deleteFrom(WEBHOOK_SECRETS).where(WEBHOOK_SECRETS.ENDPOINT_ID.eq(endpointId)).execute();
+        String stranger = WebhookSecrets.newSecret();
+        secrets.store(endpointId, stranger);
+
+        secrets.keepOnly(endpointId, secret);
+        secrets.keepOnly(endpointId, stranger); // one that lost: keeps nothing, forgets nothing
+
+        assertThat(fingerprintsKept(endpointId)).containsExactly(fingerprint);
+        assertThat(secrets.secretOf(endpointId, fingerprint)).contains(secret);
+    }
+
+    @Test
     void aSecretKeptBeforeSecretsHadFingerprintsSignsOnlyForTheFingerprintItHas() {
         Setup setup = setup();
         String endpointId = unique("webhook");

@@ -6,6 +6,7 @@ import dev.tollgate.api.CommandRefused;
 import dev.tollgate.api.access.ChangeCredentialScope;
 import dev.tollgate.api.access.Role;
 import dev.tollgate.api.alert.RemoveThreshold;
+import dev.tollgate.api.alert.RegisterWebhookEndpoint;
 import dev.tollgate.api.alert.RemoveWebhookEndpoint;
 import dev.tollgate.api.alert.SetThreshold;
 import dev.tollgate.api.alert.ThresholdKind;
@@ -387,6 +388,15 @@ class StoredEventsCompatibilityTest {
             commands.sendAndWait(new SetKeyPolicy(policy, TEAM, 5, null, List.of(), null, null, "master", "again"));
             assertThat(dsl.fetchValue("SELECT max(sequencenumber) FROM domainevententry WHERE aggregateidentifier = ?",
                     policy)).as("the policy's next event follows its stored one").isEqualTo(1L);
+
+            // the endpoint this release removed is registered again under its id, after its stored events
+            commands.sendAndWait(new RegisterWebhookEndpoint("fx-hook", "https://hooks.example.org/again",
+                    Set.of(TEAM), null, "fedcba9876543210", "master", "again"));
+            assertThat(dsl.fetchValue("SELECT max(sequencenumber) FROM domainevententry WHERE aggregateidentifier = ?",
+                    "fx-hook")).as("registered again after its registration and removal").isEqualTo(2L);
+            assertThatThrownBy(() -> commands.sendAndWait(new RegisterWebhookEndpoint("fx-hook",
+                    "https://hooks.example.org/third", Set.of(TEAM), null, "0123456789abcdef", "master", "again")))
+                    .isInstanceOf(CommandRefused.class).hasMessageContaining("registered already");
         }
 
         @Test

@@ -30,6 +30,8 @@ public class WebhookOutbox {
 
     public static final String PROCESSING_GROUP = "alert-outbox";
     public static final String THRESHOLD_CROSSED = "budget.threshold_crossed";
+    /** Why the deliveries of a removed endpoint die. */
+    public static final String ENDPOINT_REMOVED = "the endpoint was removed";
 
     private final DSLContext dsl;
 
@@ -37,21 +39,39 @@ public class WebhookOutbox {
         this.dsl = dsl;
     }
 
+    /**
+     * The endpoint as registered: the first registration of its id, or a registration after it was removed, which
+     * takes the row over (its URL, teams, fingerprint, who and when; no longer removed). The fingerprint written here,
+     * in the event's transaction, picks the secret deliveries are signed with (edge/alert/WebhookSecrets).
+     */
     @EventHandler
     @DisallowReplay
     void on(WebhookEndpointRegistered event) {
+        String[] teams = event.teams().stream().sorted().toArray(String[]::new);
         dsl.insertInto(WEBHOOK_ENDPOINTS)
                 .set(WEBHOOK_ENDPOINTS.ENDPOINT_ID, event.endpointId())
                 .set(WEBHOOK_ENDPOINTS.URL, event.url())
-                .set(WEBHOOK_ENDPOINTS.TEAMS, event.teams().stream().sorted().toArray(String[]::new))
+                .set(WEBHOOK_ENDPOINTS.TEAMS, teams)
                 .set(WEBHOOK_ENDPOINTS.SECRET_FINGERPRINT, event.secretFingerprint())
                 .set(WEBHOOK_ENDPOINTS.DESCRIPTION, event.description())
                 .set(WEBHOOK_ENDPOINTS.CREATED_BY, event.actor())
                 .set(WEBHOOK_ENDPOINTS.CREATED_AT, event.at())
-                .onConflictDoNothing()
+                .onConflict(WEBHOOK_ENDPOINTS.ENDPOINT_ID).doUpdate()
+                .set(WEBHOOK_ENDPOINTS.URL, event.url())
+                .set(WEBHOOK_ENDPOINTS.TEAMS, teams)
+                .set(WEBHOOK_ENDPOINTS.SECRET_FINGERPRINT, event.secretFingerprint())
+                .set(WEBHOOK_ENDPOINTS.DESCRIPTION, event.description())
+                .set(WEBHOOK_ENDPOINTS.CREATED_BY, event.actor())
+                .set(WEBHOOK_ENDPOINTS.CREATED_AT, event.at())
+                .setNull(WEBHOOK_ENDPOINTS.REMOVED_AT)
+                .setNull(WEBHOOK_ENDPOINTS.REMOVED_BY)
                 .execute();
     }
 
+    /**
+     * The endpoint is removed, and its pending deliveries die with it, in the event's transaction: none of them can
+     * go to a later registration of its id (another URL, other teams, another secret).
+     */
     @EventHandler
     @DisallowReplay
     void on(WebhookEndpointRemoved event) {
@@ -59,6 +79,14 @@ public class WebhookOutbox {
                 .set(WEBHOOK_ENDPOINTS.REMOVED_AT, event.at())
                 .set(WEBHOOK_ENDPOINTS.REMOVED_BY, event.actor())
                 .where(WEBHOOK_ENDPOINTS.ENDPOINT_ID.eq(event.endpointId()))
+                .execute();
+        dsl.update(WEBHOOK_DELIVERIES)
+                .set(WEBHOOK_DELIVERIES.STATE, "dead")
+                .set(WEBHOOK_DELIVERIES.DEAD_AT, event.at())
+                .set(WEBHOOK_DELIVERIES.LAST_ERROR, ENDPOINT_REMOVED)
+                .set(WEBHOOK_DELIVERIES.LEASE_UNTIL, (Instant) null)
+                .where(WEBHOOK_DELIVERIES.ENDPOINT_ID.eq(event.endpointId()))
+                .and(WEBHOOK_DELIVERIES.STATE.eq("pending"))
                 .execute();
     }
 
