@@ -9,6 +9,7 @@ import dev.tollgate.edge.database.DatabaseUnavailable;
 import dev.tollgate.query.access.ForbiddenRead;
 import dev.tollgate.query.support.NotFound;
 import org.axonframework.modelling.command.AggregateNotFoundException;
+import org.axonframework.eventsourcing.IncompatibleAggregateException;
 import org.axonframework.modelling.command.AggregateStreamCreationException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -95,6 +96,12 @@ public class OpenAiErrorHandler implements WebExceptionHandler {
         }
         if (failure instanceof AggregateStreamCreationException) {
             return ApiError.conflict("It already exists: choose another id.");
+        }
+        if (failure instanceof IncompatibleAggregateException) {
+            // a record created if missing (a cohort boost, say) with the id of another kind of record (a team's): Axon
+            // loads that record's stream and finds no such aggregate in it
+            return new ApiError(HttpStatus.CONFLICT, "invalid_request_error", "conflict", "id",
+                    "The id is taken by another kind of record: choose another id.");
         }
         if (failure instanceof DatabaseUnavailable unavailable) {
             return ApiError.serviceUnavailable(unavailable.getMessage(), unavailable.retryAfter());
