@@ -68,7 +68,7 @@ public class CohortBoost {
     /**
      * Records the decision, or, for a grant of a cohort boost already granted, answers as the first did when its terms
      * (selector, amount, end) are the same, as a boost of one account does: a client's retry changes nothing for the
-     * members. A retry before the distribution is recorded records that it came ({@link CohortBoostGrantRepeated}): a
+     * members. Once the boost has ended (revoked, or past its end) it is a conflict, as for a boost of one account. A retry before the distribution is recorded records that it came ({@link CohortBoostGrantRepeated}): a
      * cohort boost granted before distributions were recorded would otherwise keep its retry waiting for one.
      */
     @CommandHandler
@@ -99,9 +99,11 @@ public class CohortBoost {
     }
 
     private void repeated(GrantCohortBoost command) {
-        if (revoked) {
-            throw CommandRefused.conflict("boost '" + boostId + "' has ended (revoked): a boost id is granted once; "
-                    + "grant a new boost with a new id");
+        // Ended, revoked or past its end (whatever the terms sent): as a team refuses its boost of one account once
+        // ended, so that a repeated grant never brings an ended boost back.
+        if (revoked || !GenericEventMessage.clock.instant().isBefore(endsAt)) {
+            throw CommandRefused.conflict("boost '" + boostId + "' has ended (revoked or expired): a boost id is "
+                    + "granted once; grant a new boost with a new id");
         }
         boolean same = Objects.equals(selector, command.selector()) && Objects.equals(amount, command.amount())
                 && Objects.equals(endsAt, command.endsAt());

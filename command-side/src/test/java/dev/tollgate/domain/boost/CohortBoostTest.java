@@ -14,9 +14,12 @@ import dev.tollgate.api.boost.RevokeCohortBoost;
 import dev.tollgate.api.boost.SkippedMember;
 import dev.tollgate.api.money.Money;
 import org.axonframework.test.aggregate.AggregateTestFixture;
+import org.hamcrest.FeatureMatcher;
+import org.hamcrest.Matcher;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
@@ -187,6 +190,45 @@ class CohortBoostTest {
                 .when(new GrantCohortBoost("b1", MEMBERS, "users", Money.of("2"), T0, T0.plusSeconds(3600), "x",
                         "admin"))
                 .expectException(CommandRefused.class).expectNoEvents();
+    }
+
+    /**
+     * A retry once the boost is past its end: refused as a revoked one is, whatever its terms and whether or not its
+     * distribution is recorded, as a team refuses its boost of one account once ended (nothing is brought back).
+     */
+    @Test
+    void aCohortBoostSentAgainAfterItsEndIsAConflictAndRecordsNothing() {
+        CohortBoostGranted granted = new CohortBoostGranted("b1", MEMBERS, "users", Money.of("2"), T0,
+                T0.plusSeconds(3600), "x", "admin", T0);
+        CohortBoostDistributed distributed = new CohortBoostDistributed("b1", 3, List.of(), T0.plusSeconds(1));
+        GrantCohortBoost retry = new GrantCohortBoost("b1", MEMBERS, "users", Money.of("2"), T0, T0.plusSeconds(3600),
+                "x", "admin");
+        fixture.given(granted, distributed).andGivenCurrentTime(T0.plusSeconds(3600).plus(Duration.ofMinutes(5)))
+                .when(retry)
+                .expectException(conflict())
+                .expectExceptionMessage("boost 'b1' has ended (revoked or expired): a boost id is granted once; grant "
+                        + "a new boost with a new id")
+                .expectNoEvents();
+        // granted before distributions were recorded: no CohortBoostGrantRepeated either
+        fixture.given(granted).andGivenCurrentTime(T0.plusSeconds(3600))
+                .when(retry)
+                .expectException(conflict())
+                .expectExceptionMessage(org.hamcrest.Matchers.containsString("has ended (revoked or expired)"))
+                .expectNoEvents();
+        // a moment before its end it is still a retry
+        fixture.given(granted, distributed).andGivenCurrentTime(T0.plusSeconds(3599))
+                .when(retry)
+                .expectSuccessfulHandlerExecution().expectNoEvents();
+    }
+
+    static Matcher<Throwable> conflict() {
+        return new FeatureMatcher<>(org.hamcrest.Matchers.equalTo(CommandRefused.Reason.CONFLICT), "a refusal for",
+                "reason") {
+            @Override
+            protected CommandRefused.Reason featureValueOf(Throwable actual) {
+                return actual instanceof CommandRefused refused ? refused.reason() : null;
+            }
+        };
     }
 
     @Test

@@ -471,6 +471,30 @@ class BoostsTest extends GatewayTestSupport {
     }
 
     @Test
+    void aCohortGrantSentAgainAfterItsEndIsAConflictAndGrantsNothing() {
+        String team = newTeam(null, "0.001", "reject");
+        List<String> cohort = List.of(newUser(team, null), newUser(team, null));
+        String boostId = unique("cohort-ended");
+        Instant endsAt = Instant.now().plusSeconds(3);
+        Map<String, Object> body = Map.of("id", boostId, "target", "users", "user_ids", cohort, "amount", "0.5",
+                "ends_at", endsAt.toString(), "reason", "a short one");
+        Http.Response first = grant(body);
+        assertThat(first.status()).as(first.body()).isEqualTo(201);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> Instant.now().isAfter(endsAt));
+        Http.Response again = grant(body);
+        assertError(again, 409, null);
+        assertThat(again.json().path("error").path("message").asText()).contains("has ended (revoked or expired)");
+        assertThat(dsl.fetchCount(dsl.selectOne().from("domainevententry").where("aggregateidentifier = ?", boostId)
+                .and("payloadtype <> 'dev.tollgate.api.boost.CohortBoostGranted'")
+                .and("payloadtype <> 'dev.tollgate.api.boost.CohortBoostDistributed'")))
+                .as("nothing recorded by the retry").isZero();
+        assertThat(dsl.fetchCount(dsl.selectOne().from("domainevententry").where("aggregateidentifier = ?", team)
+                .and("payloadtype = 'dev.tollgate.api.boost.BoostGranted'"))).as("each share granted once")
+                .isEqualTo(2);
+    }
+
+    @Test
     void aTagCohortGrantSentAgainAfterAUserWasTaggedAnswersAsTheFirstDid() {
         String course = "course:" + unique("retry");
         String team = newTeam(null, "0.001", "reject");
