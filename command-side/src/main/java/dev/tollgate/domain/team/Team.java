@@ -570,12 +570,14 @@ public class Team {
         if (command.startsAt() == null || command.endsAt() == null || !command.endsAt().isAfter(command.startsAt())) {
             throw CommandRefused.invalid("a boost ends after it starts");
         }
-        if (endedBoostIds.contains(command.boostId())) {
-            // a grant sent again after its boost was revoked (or ended) must not bring it back
+        Instant now = now();
+        // a grant sent again after its boost was revoked (or ended) must not bring it back; one past its end whose end
+        // the sweep has not recorded yet has ended all the same
+        if (endedBoostIds.contains(command.boostId()) || boosts.values().stream()
+                .anyMatch(b -> b.boostId().equals(command.boostId()) && !now.isBefore(b.endsAt()))) {
             throw CommandRefused.conflict("boost '" + command.boostId() + "' has ended (revoked or expired): a boost "
                     + "id is granted once; grant a new boost with a new id");
         }
-        Instant now = now();
         if (!command.endsAt().isAfter(now)) {
             throw CommandRefused.invalid("a boost that has already ended boosts nothing");
         }

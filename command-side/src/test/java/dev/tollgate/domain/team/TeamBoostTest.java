@@ -348,6 +348,24 @@ class TeamBoostTest {
                 .expectNoEvents();
     }
 
+    /**
+     * Past its end but before the sweep records it (BoostExpired): a retry of the same grant is the same conflict as
+     * once its end is recorded, and as a cohort boost's, not a grant that boosts nothing.
+     */
+    @Test
+    void aBoostsIdSentAgainPastItsEndBeforeItsEndIsRecordedIsAConflict() {
+        Instant end = T0.plusSeconds(100);
+        fixture.given(teamWithAlice())
+                .andGiven(boost("b1", "alice", ONE_REQUEST, T0.minusSeconds(10), end))
+                .andGivenCurrentTime(end.plusSeconds(5))
+                .when(new GrantBoost("cs", "b1", "alice", ONE_REQUEST, T0.minusSeconds(10), end, "project week",
+                        null, "admin"))
+                .expectException(TeamFixture.conflict())
+                .expectExceptionMessage("boost 'b1' has ended (revoked or expired): a boost id is granted once; grant "
+                        + "a new boost with a new id")
+                .expectNoEvents();
+    }
+
     @Test
     void aLiveBoostsIdSentAgainWithItsAmountAndEndIsARepeatWhateverItsStartAndOtherwiseAConflict() {
         // a grant that names no start starts when it is received: sent again, its start is later

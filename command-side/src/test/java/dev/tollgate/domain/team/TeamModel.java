@@ -432,12 +432,14 @@ final class TeamModel {
 
     /**
      * Why the Team must refuse the grant (of a member's or the team's boost, never a cohort's share), or {@code null}:
-     * a conflict when its id has ended, is granted on this account with another amount or end, or on another account;
-     * the limit when the account has its most boosts not ended. A grant of the same amount and end again is a repeat.
+     * a conflict when its id has ended (revoked, or past its end, recorded or not), is granted on this account with
+     * another amount or end, or on another account; the limit when the account has its most boosts not ended. A grant
+     * of the same amount and end again is a repeat.
      */
     CommandRefused.Reason refusesBoost(GrantBoost command, Instant now) {
-        if (endedBoostIds.contains(command.boostId())) {
-            return CommandRefused.Reason.CONFLICT;
+        if (endedBoostIds.contains(command.boostId()) || boosts.values().stream()
+                .anyMatch(b -> b.boostId().equals(command.boostId()) && !now.isBefore(b.endsAt()))) {
+            return CommandRefused.Reason.CONFLICT; // ended, its end recorded or not yet
         }
         BoostM granted = boosts.get(new BoostM(command.boostId(), command.userId(), 0, now, now).key());
         if (granted != null) {
