@@ -571,12 +571,16 @@ public class Team {
             throw CommandRefused.invalid("a boost ends after it starts");
         }
         Instant now = now();
+        // A cohort share's refusal is the skipped member's reason, shown to whoever reads the boost, not an answer to
+        // the one who asked: in the third person, with no advice (as at the cap and at boost_limit).
+        boolean share = command.cohortId() != null;
         // a grant sent again after its boost was revoked (or ended) must not bring it back; one past its end whose end
         // the sweep has not recorded yet has ended all the same
         if (endedBoostIds.contains(command.boostId()) || boosts.values().stream()
                 .anyMatch(b -> b.boostId().equals(command.boostId()) && !now.isBefore(b.endsAt()))) {
-            throw CommandRefused.conflict("boost '" + command.boostId() + "' has ended (revoked or expired): a boost "
-                    + "id is granted once; grant a new boost with a new id");
+            throw CommandRefused.conflict("boost '" + command.boostId() + "' has ended (revoked or expired): " + (share
+                    ? "an ended boost is not granted again"
+                    : "a boost id is granted once; grant a new boost with a new id"));
         }
         if (!command.endsAt().isAfter(now)) {
             throw CommandRefused.invalid("a boost that has already ended boosts nothing");
@@ -589,15 +593,22 @@ public class Team {
             if (granted.sameTerms(command.amount().nanos(), command.endsAt(), command.cohortId())) {
                 return; // granted already (a client's retry, a resumed distribution of a cohort boost): no change
             }
-            throw CommandRefused.conflict("boost '" + command.boostId() + "' was already granted with other terms ("
-                    + Money.ofNanos(granted.amount()) + " until " + granted.endsAt() + "): a boost id is one "
+            String terms = " with other terms (" + Money.ofNanos(granted.amount()) + " until " + granted.endsAt()
+                    + ")";
+            throw CommandRefused.conflict(share
+                    ? account(command.userId()) + " already holds boost '" + command.boostId() + "'" + terms
+                    + ", not as a share of this cohort boost: a boost id is one decision"
+                    : "boost '" + command.boostId() + "' was already granted" + terms + ": a boost id is one "
                     + "decision; grant a new boost with a new id");
         }
         boosts.values().stream()
                 .filter(b -> b.boostId().equals(command.boostId()) && !b.sharesCohort(command.cohortId()))
                 .findFirst().ifPresent(other -> {
                     // only the shares of one cohort boost carry one id on several accounts
-                    throw CommandRefused.conflict("boost '" + command.boostId() + "' was already granted to "
+                    throw CommandRefused.conflict(share
+                            ? "boost '" + command.boostId() + "' was already granted to " + account(other.userId())
+                            + ", not as a share of this cohort boost: a boost id is one decision"
+                            : "boost '" + command.boostId() + "' was already granted to "
                             + (other.userId() == null ? "the team" : "user '" + other.userId() + "'")
                             + ": a boost id is one decision; grant a new boost with a new id");
                 });
@@ -609,13 +620,10 @@ public class Team {
         // (the boost granted below raises the limit: nothing ended here crosses a threshold the grant would not)
         long onAccount = boosts.values().stream().filter(b -> b.boosts(command.userId())).count();
         if (onAccount >= BOOSTS_PER_ACCOUNT) {
-            String held = (command.userId() == null ? "team '" + teamId + "'" : "user '" + command.userId() + "'")
-                    + " already has " + onAccount + " boosts granted and not ended";
-            // a cohort share's refusal is the skipped member's reason, shown to whoever reads the boost: no advice
-            // to the one who asked
-            throw CommandRefused.limitReached("boost_limit", command.cohortId() == null
-                    ? held + ", its most: revoke one or wait for one to end"
-                    : held + ", the most an account holds");
+            String held = account(command.userId()) + " already has " + onAccount + " boosts granted and not ended";
+            throw CommandRefused.limitReached("boost_limit", share
+                    ? held + ", the most an account holds"
+                    : held + ", its most: revoke one or wait for one to end");
         }
         if (command.limitCap() != null) {
             requireBoostWithinCap(command, now);
@@ -660,7 +668,7 @@ public class Team {
      */
     private void requireBoostWithinCap(GrantBoost command, Instant now) {
         Money cap = command.limitCap();
-        String whose = command.userId() == null ? "team '" + teamId + "'" : "user '" + command.userId() + "'";
+        String whose = account(command.userId());
         // A cohort share's refusal is not an answer to the manager who asked (their cohort boost is granted, this
         // member skipped): it is the member's skip reason, shown to whoever may read the boost, so in the third person.
         boolean share = command.cohortId() != null;
@@ -687,6 +695,11 @@ public class Team {
                     ? "over the granting manager's budget cap of " + cap + ": " + sum
                     : "Your budget cap is " + cap + ": " + sum + ", above it.");
         }
+    }
+
+    /** An account ({@code userId == null}: the team's) as a refusal names it: {@code user 'bob'}, {@code team 'cs'}. */
+    private String account(String userId) {
+        return userId == null ? "team '" + teamId + "'" : "user '" + userId + "'";
     }
 
     /** The sum of the boosts on an account ({@code userId == null}: the team's) active at {@code at}. */

@@ -470,6 +470,70 @@ class TeamBoostTest {
                 .expectNoEvents();
     }
 
+    /**
+     * A share's refusal is the skipped member's reason, which whoever may read the cohort boost sees: it says what
+     * stands in the way, in the third person, and advises nobody. A manager's own grant keeps its advice.
+     */
+    @Test
+    void aCohortSharesConflictIsWordedForWhoeverReadsTheBoostAndAManagersOwnGrantsForTheManager() {
+        GrantBoost share = new GrantBoost("cs", "c1", "alice", ONE_REQUEST, T0.minusSeconds(30), T0.plusSeconds(3600),
+                "hackathon", "c1", "admin");
+        // the cohort boost revoked before this share was offered (a distribution resumed after a restart)
+        fixture.given(teamWithAliceAndBob())
+                .andGiven(new BoostGranted("cs", "c1", "bob", ONE_REQUEST, T0.minusSeconds(30), T0.plusSeconds(3600),
+                                "hackathon", "c1", "admin", T0.minusSeconds(30)),
+                        new BoostRevoked("cs", "c1", "bob", "admin", "cancelled", T0.minusSeconds(20)))
+                .andGivenCurrentTime(T0)
+                .when(share)
+                .expectException(TeamFixture.conflict())
+                .expectExceptionMessage("boost 'c1' has ended (revoked or expired): an ended boost is not granted "
+                        + "again");
+        // alice holds a boost of her own with the cohort boost's id
+        fixture = TeamFixture.create();
+        fixture.given(teamWithAliceAndBob())
+                .andGiven(boost("c1", "alice", Money.of("0.5"), T0.minusSeconds(30), T0.plusSeconds(600)))
+                .andGivenCurrentTime(T0)
+                .when(share)
+                .expectException(TeamFixture.conflict())
+                .expectExceptionMessage("user 'alice' already holds boost 'c1' with other terms (0.5 until "
+                        + T0.plusSeconds(600) + "), not as a share of this cohort boost: a boost id is one decision");
+        // bob does
+        fixture = TeamFixture.create();
+        fixture.given(teamWithAliceAndBob())
+                .andGiven(boost("c1", "bob", ONE_REQUEST, T0.minusSeconds(30), T0.plusSeconds(3600)))
+                .andGivenCurrentTime(T0)
+                .when(share)
+                .expectException(TeamFixture.conflict())
+                .expectExceptionMessage("boost 'c1' was already granted to user 'bob', not as a share of this cohort "
+                        + "boost: a boost id is one decision");
+
+        // the same refusals of a manager's own grant
+        GrantBoost own = new GrantBoost("cs", "c1", "alice", ONE_REQUEST, T0.minusSeconds(30), T0.plusSeconds(3600),
+                "project", null, "admin");
+        fixture = TeamFixture.create();
+        fixture.given(teamWithAliceAndBob())
+                .andGiven(boost("c1", "alice", ONE_REQUEST, T0.minusSeconds(30), T0.plusSeconds(3600)),
+                        new BoostRevoked("cs", "c1", "alice", "admin", "mistake", T0.minusSeconds(20)))
+                .andGivenCurrentTime(T0)
+                .when(own)
+                .expectExceptionMessage("boost 'c1' has ended (revoked or expired): a boost id is granted once; grant "
+                        + "a new boost with a new id");
+        fixture = TeamFixture.create();
+        fixture.given(teamWithAliceAndBob())
+                .andGiven(boost("c1", "alice", Money.of("0.5"), T0.minusSeconds(30), T0.plusSeconds(600)))
+                .andGivenCurrentTime(T0)
+                .when(own)
+                .expectExceptionMessage("boost 'c1' was already granted with other terms (0.5 until "
+                        + T0.plusSeconds(600) + "): a boost id is one decision; grant a new boost with a new id");
+        fixture = TeamFixture.create();
+        fixture.given(teamWithAliceAndBob())
+                .andGiven(boost("c1", "bob", ONE_REQUEST, T0.minusSeconds(30), T0.plusSeconds(3600)))
+                .andGivenCurrentTime(T0)
+                .when(own)
+                .expectExceptionMessage("boost 'c1' was already granted to user 'bob': a boost id is one decision; "
+                        + "grant a new boost with a new id");
+    }
+
     @Test
     void aTeamRebuiltFromItsEventsRemembersTheBoostsThatEnded() {
         // as stored by a release before the team remembered ended boosts: the events alone

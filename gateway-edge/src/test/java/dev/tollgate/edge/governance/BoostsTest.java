@@ -265,6 +265,26 @@ class BoostsTest extends GatewayTestSupport {
         assertThat(retried.json()).as("answered as the first was").isEqualTo(granted.json());
     }
 
+    @Test
+    void aCohortMemberSkippedForABoostIdTheirTeamHoldsIsToldWhyInTheThirdPerson() {
+        String team = newTeam(null, "5", "reject");
+        String holder = newUser(team, null);
+        String member = newUser(team, null);
+        String boostId = unique("taken");
+        assertThat(grant(Map.of("id", boostId, "target", "user:" + holder, "amount", "1", "ends_at", inSeconds(3600),
+                "reason", "thesis")).status()).isEqualTo(201);
+
+        Http.Response granted = grant(Map.of("id", boostId, "target", "users", "user_ids", List.of(member),
+                "amount", "2", "ends_at", inSeconds(3600), "reason", "hackathon"));
+        assertThat(granted.status()).as(granted.body()).isEqualTo(201);
+        JsonNode skipped = granted.json().path("cohort").path("skipped");
+        assertThat(skipped.findValuesAsText("user_id")).containsExactly(member);
+        assertThat(skipped.get(0).path("reason").asText()).as("whoever may read the boost sees it: no advice")
+                .isEqualTo("boost '" + boostId + "' was already granted to user '" + holder + "', not as a share of "
+                        + "this cohort boost: a boost id is one decision");
+        assertThat(budgetOf("users", member).path("effective_limit").asText()).isEqualTo("5");
+    }
+
     /**
      * A cohort boost as a release before 2026-12-07 left it: its distributor offered each member their share, one was
      * skipped (past the manager's cap), and it recorded no distribution and moved on. (Played here: the distributor is
