@@ -353,6 +353,18 @@ class BoostsTest extends GatewayTestSupport {
         assertThat(events(boostId, "CohortBoostGrantRepeated")).as("distributed now: a retry records nothing")
                 .isEqualTo(1);
         assertThat(http().get("/admin/boosts/" + boostId, MASTER_KEY).json()).isEqualTo(body);
+
+        // the audit trail has its distribution, by system, saying who was skipped was not recorded; the retries,
+        // a client's, are no decision
+        await().untilAsserted(() -> assertThat(http().get("/audit?entity=boost:" + boostId, MASTER_KEY).json()
+                .path("data").findValuesAsText("action"))
+                .containsExactly("cohort_boost.distributed", "boost.granted", "cohort_boost.granted"));
+        JsonNode distributed = http().get("/audit?entity=boost:" + boostId + "&action=cohort_boost.distributed",
+                MASTER_KEY).json().path("data").get(0);
+        assertThat(distributed.path("actor").asText()).isEqualTo("system");
+        assertThat(distributed.path("team_id").isNull()).isTrue();
+        assertThat(distributed.path("details").path("skippedUnrecorded").asBoolean()).isTrue();
+        assertThat(distributed.path("details").has("skipped")).as("not known, so not listed").isFalse();
     }
 
     private long events(String aggregateIdentifier, String type) {

@@ -11,6 +11,7 @@ import dev.tollgate.api.boost.BoostExpired;
 import dev.tollgate.api.boost.BoostGranted;
 import dev.tollgate.api.boost.BoostRevoked;
 import dev.tollgate.api.boost.CohortBoostDistributed;
+import dev.tollgate.api.boost.CohortBoostDistributedWithoutRecord;
 import dev.tollgate.api.boost.CohortBoostGranted;
 import dev.tollgate.api.boost.CohortBoostRevoked;
 import dev.tollgate.api.identity.IdentityLinked;
@@ -51,6 +52,8 @@ import org.jooq.impl.DSL;
 import org.springframework.stereotype.Component;
 
 import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 import static dev.tollgate.readmodel.Tables.AUDIT_LOG;
 
@@ -188,6 +191,23 @@ public class AuditProjection {
     void on(CohortBoostDistributed e, @MessageIdentifier String id) {
         record(id, e.at(), "system", "cohort_boost.distributed", "boost", e.boostId(), null, null, e);
     }
+
+    /**
+     * The same action as a recorded distribution: the distributor had been through the cohort (before 2026-12-07)
+     * without recording it. Its details say that who was skipped was not recorded ({@code skippedUnrecorded}), where a
+     * recorded distribution lists them ({@code skipped}).
+     */
+    @EventHandler
+    void on(CohortBoostDistributedWithoutRecord e, @MessageIdentifier String id) {
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("boostId", e.boostId());
+        details.put("skippedUnrecorded", true);
+        details.put("at", e.at());
+        record(id, e.at(), "system", "cohort_boost.distributed", "boost", e.boostId(), null, null, details);
+    }
+
+    // CohortBoostGrantRepeated has no entry: it is a client's retry of a grant (the distributor confirms it has been
+    // through the cohort), not a decision; the decision is the cohort_boost.granted entry.
 
     @EventHandler
     void on(CohortBoostRevoked e, @MessageIdentifier String id) {

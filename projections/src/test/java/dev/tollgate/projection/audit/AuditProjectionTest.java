@@ -3,6 +3,9 @@ package dev.tollgate.projection.audit;
 import dev.tollgate.api.access.CredentialIssued;
 import dev.tollgate.api.access.Role;
 import dev.tollgate.api.boost.BoostGranted;
+import dev.tollgate.api.boost.CohortBoostDistributed;
+import dev.tollgate.api.boost.CohortBoostDistributedWithoutRecord;
+import dev.tollgate.api.boost.SkippedMember;
 import dev.tollgate.api.money.AccountBalance;
 import dev.tollgate.api.money.Budget;
 import dev.tollgate.api.money.BudgetPeriod;
@@ -10,12 +13,14 @@ import dev.tollgate.api.money.Money;
 import dev.tollgate.api.team.TeamBudgetSet;
 import dev.tollgate.api.money.OverBudgetPolicy;
 import dev.tollgate.projection.ReadModelDatabase;
+import dev.tollgate.projection.support.Json;
 import dev.tollgate.readmodel.tables.records.AuditLogRecord;
 import org.jooq.DSLContext;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Set;
 
 import static dev.tollgate.readmodel.Tables.AUDIT_LOG;
@@ -59,5 +64,33 @@ class AuditProjectionTest {
         assertThat(boost.getDetails().data()).contains("\"amount\": \"5\"");
         AuditLogRecord credential = dsl.selectFrom(AUDIT_LOG).where(AUDIT_LOG.EVENT_ID.eq("event-3")).fetchSingle();
         assertThat(credential.getDetails().data()).doesNotContain("eeeeeeee").contains("finance");
+    }
+
+    /**
+     * A cohort boost distributed before distributions were recorded has its distribution in the trail as a recorded
+     * one has, by system; its details say who was skipped was not recorded.
+     */
+    @Test
+    void aDistributionWithoutARecordIsAuditedAsADistributionWhoseSkippedMembersWereNotRecorded() throws Exception {
+        projection.on(new CohortBoostDistributed("b1", 1, List.of(new SkippedMember("cy", "math", "at 100")),
+                T0), "event-1");
+        projection.on(new CohortBoostDistributedWithoutRecord("legacy", T0.plusSeconds(5)), "event-2");
+        projection.on(new CohortBoostDistributedWithoutRecord("legacy", T0.plusSeconds(5)), "event-2");
+
+        AuditLogRecord recorded = dsl.selectFrom(AUDIT_LOG).where(AUDIT_LOG.EVENT_ID.eq("event-1")).fetchSingle();
+        AuditLogRecord unrecorded = dsl.selectFrom(AUDIT_LOG).where(AUDIT_LOG.EVENT_ID.eq("event-2")).fetchSingle();
+        for (AuditLogRecord entry : List.of(recorded, unrecorded)) {
+            assertThat(entry.getActor()).isEqualTo("system");
+            assertThat(entry.getAction()).isEqualTo("cohort_boost.distributed");
+            assertThat(entry.getEntityType()).isEqualTo("boost");
+            assertThat(entry.getTeamId()).isNull();
+            assertThat(entry.getReason()).isNull();
+        }
+        assertThat(recorded.getDetails().data()).contains("\"skipped\": [{").contains("\"reason\": \"at 100\"");
+        assertThat(unrecorded.getEntityId()).isEqualTo("legacy");
+        assertThat(unrecorded.getAt()).isEqualTo(T0.plusSeconds(5));
+        assertThat(Json.mapper().readTree(unrecorded.getDetails().data())).isEqualTo(Json.mapper().readTree(
+                "{\"boostId\": \"legacy\", \"skippedUnrecorded\": true, \"at\": \"2026-03-10T12:00:05Z\"}"));
+        assertThat(dsl.fetchCount(AUDIT_LOG)).as("once, also when handled again").isEqualTo(2);
     }
 }
