@@ -68,8 +68,9 @@ public class CohortBoost {
     /**
      * Records the decision, or, for a grant of a cohort boost already granted, answers as the first did when its terms
      * (selector, amount, end) are the same, as a boost of one account does: a client's retry changes nothing for the
-     * members. Once the boost has ended (revoked, or past its end) it is a conflict, as for a boost of one account. A retry before the distribution is recorded records that it came ({@link CohortBoostGrantRepeated}): a
-     * cohort boost granted before distributions were recorded would otherwise keep its retry waiting for one.
+     * members. Once the boost has ended (revoked, or past its end) it is a conflict, as for a boost of one account. A
+     * retry before the distribution is recorded records that it came ({@link CohortBoostGrantRepeated}): a cohort
+     * boost granted before distributions were recorded would otherwise keep its retry waiting for one.
      */
     @CommandHandler
     @CreationPolicy(AggregateCreationPolicy.CREATE_IF_MISSING)
