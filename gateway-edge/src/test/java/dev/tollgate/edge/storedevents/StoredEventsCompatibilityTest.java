@@ -135,8 +135,8 @@ class StoredEventsCompatibilityTest {
     /**
      * Main on the evening of 2026-12-07: a cohort grant repeated before its distribution was recorded
      * (CohortBoostGrantRepeated) and the distribution then recorded without a record of its skipped members
-     * (CohortBoostDistributedWithoutRecord); and a cohort boost as a release before 2026-12-07 left it, its distribution
-     * unrecorded, a member skipped.
+     * (CohortBoostDistributedWithoutRecord); and a cohort boost as a release before 2026-12-07 left it, its
+     * distribution unrecorded, a member skipped.
      */
     static final String RELEASE_0_4 = "/stored-events/v0.4-2026-12-07.json";
     /** Every fixture, oldest first: a release that changes what it stores adds its own at the end. */
