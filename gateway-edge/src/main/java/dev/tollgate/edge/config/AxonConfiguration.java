@@ -77,7 +77,10 @@ public class AxonConfiguration {
         return new PersonalDataSerializer(jackson(), personalDataKeys::getObject);
     }
 
-    /** Axon's Jackson serializer as Tollgate configures it, without the sealing of personal data. */
+    /**
+     * Axon's Jackson serializer as Tollgate configures it (each type name resolved once), without the sealing of
+     * personal data.
+     */
     public static JacksonSerializer jackson() {
         ObjectMapper mapper = new ObjectMapper()
                 .registerModule(new JavaTimeModule())
@@ -87,8 +90,8 @@ public class AxonConfiguration {
                         .addSerializer(Instant.class, new FastInstantSerializer()))
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
                 .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
-        return JacksonSerializer.builder().objectMapper(mapper)
-                .revisionResolver(new CachedRevisionResolver(new AnnotationRevisionResolver())).build();
+        return new TypeCachingJacksonSerializer(JacksonSerializer.builder().objectMapper(mapper)
+                .revisionResolver(new CachedRevisionResolver(new AnnotationRevisionResolver())));
     }
 
     /** Every aggregate's command target resolver: Axon's, with each command class's annotated members found once. */

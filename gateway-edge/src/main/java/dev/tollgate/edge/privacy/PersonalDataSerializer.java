@@ -14,7 +14,6 @@ import org.axonframework.serialization.SerializedObject;
 import org.axonframework.serialization.SerializedType;
 import org.axonframework.serialization.Serializer;
 import org.axonframework.serialization.SimpleSerializedObject;
-import org.axonframework.serialization.SimpleSerializedType;
 import org.axonframework.serialization.UnknownSerializedType;
 import org.axonframework.serialization.json.JacksonSerializer;
 
@@ -40,20 +39,10 @@ public final class PersonalDataSerializer implements Serializer {
         static final Sealed NONE = new Sealed(null, List.of());
     }
 
-    /** More type names than the event store holds: past this, names are resolved by the delegate each time. */
-    static final int MAX_TYPE_NAMES = 1_000;
-
     private final JacksonSerializer delegate;
     private final ObjectMapper mapper;
     private final Supplier<PersonalDataKeys> keys;
     private final Map<Class<?>, Sealed> sealedByType = new ConcurrentHashMap<>();
-    /**
-     * The class of each stored type name, as the delegate resolved it: Axon asks for it for every event it reads
-     * (twice or more: the upcasters' representation, the lazy payload, the deserialization), and the delegate asks the
-     * class loader each time, which was 6 % of the JVM's CPU for one hot team. Type names are those of the stored
-     * events, a few dozen; bounded all the same.
-     */
-    private final Map<String, Class<?>> classByTypeName = new ConcurrentHashMap<>();
     /** Empty metadata as the delegate serializes it (its bytes are never changed by their readers). */
     private volatile SerializedObject<byte[]> emptyMetaData;
 
@@ -122,18 +111,7 @@ public final class PersonalDataSerializer implements Serializer {
 
     @Override
     public Class classForType(SerializedType type) {
-        if (SimpleSerializedType.emptyType().equals(type)) {
-            return delegate.classForType(type);
-        }
-        Class<?> known = classByTypeName.get(type.getName());
-        if (known != null) {
-            return known;
-        }
-        Class<?> resolved = delegate.classForType(type);
-        if (classByTypeName.size() < MAX_TYPE_NAMES) {
-            classByTypeName.put(type.getName(), resolved);
-        }
-        return resolved;
+        return delegate.classForType(type);
     }
 
     @Override

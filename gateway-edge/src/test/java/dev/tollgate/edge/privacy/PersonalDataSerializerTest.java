@@ -2,11 +2,7 @@ package dev.tollgate.edge.privacy;
 
 import dev.tollgate.edge.config.AxonConfiguration;
 import org.axonframework.messaging.MetaData;
-import dev.tollgate.api.spend.SpendReserved;
 import org.axonframework.serialization.SerializedObject;
-import org.axonframework.serialization.SerializedType;
-import org.axonframework.serialization.SimpleSerializedType;
-import org.axonframework.serialization.UnknownSerializedType;
 import org.axonframework.serialization.json.JacksonSerializer;
 import org.junit.jupiter.api.Test;
 
@@ -44,31 +40,5 @@ class PersonalDataSerializerTest {
                 .contains("abc");
         MetaData read = serializer.deserialize(written);
         assertThat(read).containsEntry("traceId", "abc");
-    }
-
-    @Test
-    void resolvesEachStoredTypeToTheClassJacksonResolvesAndRemembersIt() {
-        SerializedType spendReserved = jackson.typeForClass(SpendReserved.class);
-        SerializedType unknown = new SimpleSerializedType("dev.tollgate.api.NoSuchEvent", "1");
-        SerializedType empty = SimpleSerializedType.emptyType();
-        for (int i = 0; i < 2; i++) {
-            assertThat(serializer.classForType(spendReserved)).isEqualTo(SpendReserved.class)
-                    .isEqualTo(jackson.classForType(spendReserved));
-            assertThat(serializer.classForType(new SimpleSerializedType(SpendReserved.class.getName(), "0")))
-                    .isEqualTo(SpendReserved.class);
-            assertThat(serializer.classForType(unknown)).isEqualTo(UnknownSerializedType.class)
-                    .isEqualTo(jackson.classForType(unknown));
-            assertThat(serializer.classForType(empty)).isEqualTo(Void.class).isEqualTo(jackson.classForType(empty));
-        }
-    }
-
-    @Test
-    void stillResolvesTypesOnceItHoldsAsManyNamesAsItsBound() {
-        for (int i = 0; i < PersonalDataSerializer.MAX_TYPE_NAMES + 10; i++) {
-            assertThat(serializer.classForType(new SimpleSerializedType("dev.tollgate.api.Gone" + i, null)))
-                    .isEqualTo(UnknownSerializedType.class);
-        }
-        SerializedType spendReserved = jackson.typeForClass(SpendReserved.class);
-        assertThat(serializer.classForType(spendReserved)).isEqualTo(SpendReserved.class);
     }
 }
