@@ -26,6 +26,7 @@ import org.axonframework.spring.stereotype.Aggregate;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
@@ -40,9 +41,17 @@ import static org.axonframework.modelling.command.AggregateLifecycle.apply;
  * it: each member's team decides whether that member's share fits under it (a member it does not fit is not boosted,
  * as a member at the most boosts an account holds is not), since only the team knows the member's limit and boosts.
  */
-@Revision("2")
+@Revision("3")
 @Aggregate
 public class CohortBoost {
+
+    /**
+     * How often a retry of a grant whose distribution is not recorded asks the distributor again: a client retrying in
+     * a loop appends at most one {@link CohortBoostGrantRepeated} per interval to the boost's stream and to the
+     * distributor's queue, which every cohort boost shares. The distributor retries its own failures, so the one asked
+     * is answered.
+     */
+    static final Duration REPEAT_ASKS_EVERY = Duration.ofMinutes(1);
 
     @AggregateIdentifier
     private String boostId;
@@ -60,6 +69,8 @@ public class CohortBoost {
      * cohort without recording it, as before 2026-12-07 ({@link CohortBoostDistributedWithoutRecord}).
      */
     private boolean distributed;
+    /** When a retry last asked the distributor to confirm ({@link CohortBoostGrantRepeated}); null: never. */
+    private Instant repeatAskedAt;
 
     protected CohortBoost() {
         // for Axon
@@ -118,12 +129,12 @@ public class CohortBoost {
             throw CommandRefused.conflict("boost '" + boostId + "' was already granted to other users: a boost id is "
                     + "one decision; grant a new boost with a new id");
         }
-        if (!distributed) {
+        Instant now = GenericEventMessage.clock.instant();
+        if (!distributed && (repeatAskedAt == null || !now.isBefore(repeatAskedAt.plus(REPEAT_ASKS_EVERY)))) {
             // Its distribution is under way (the distributor records it shortly), or the distributor went through the
             // grant long ago without recording one (before 2026-12-07): only the distributor can tell, by handling
-            // this after the grant. Each retry asks again, so that one lost confirmation does not keep the next
-            // retry waiting.
-            apply(new CohortBoostGrantRepeated(boostId, command.actor(), GenericEventMessage.clock.instant()));
+            // this after the grant. Asked once per REPEAT_ASKS_EVERY, however often the client retries.
+            apply(new CohortBoostGrantRepeated(boostId, command.actor(), now));
         }
     }
 
@@ -205,5 +216,10 @@ public class CohortBoost {
     @EventSourcingHandler
     void on(CohortBoostDistributedWithoutRecord event) {
         distributed = true;
+    }
+
+    @EventSourcingHandler
+    void on(CohortBoostGrantRepeated event) {
+        repeatAskedAt = event.at();
     }
 }

@@ -139,12 +139,25 @@ class CohortBoostTest {
                         Money.of("2"), T0.plusSeconds(60), T0.plusSeconds(3600), "x", "manager", Money.of("10")))
                 .expectSuccessfulHandlerExecution()
                 .expectEvents(new CohortBoostGrantRepeated("b1", "manager", T0.plusSeconds(60)));
-        // every retry asks again until the distribution is known: one lost confirmation keeps no later retry waiting
-        fixture.given(granted, new CohortBoostGrantRepeated("b1", "manager", T0.plusSeconds(60)))
-                .andGivenCurrentTime(T0.plusSeconds(90))
-                .when(new GrantCohortBoost("b1", MEMBERS, "users", Money.of("2"), T0.plusSeconds(90),
+    }
+
+    /** A client retrying in a loop asks the distributor once a minute, not once per retry: the stream stays bounded. */
+    @Test
+    void retriesBeforeTheDistributionIsRecordedAskTheDistributorAtMostOncePerInterval() {
+        CohortBoostGranted granted = new CohortBoostGranted("b1", MEMBERS, "users", Money.of("2"), T0,
+                T0.plusSeconds(3600), "x", "manager", T0, Money.of("10"));
+        CohortBoostGrantRepeated asked = new CohortBoostGrantRepeated("b1", "manager", T0.plusSeconds(60));
+        Instant withinTheInterval = T0.plusSeconds(60).plus(CohortBoost.REPEAT_ASKS_EVERY).minusMillis(1);
+        fixture.given(granted, asked).andGivenCurrentTime(withinTheInterval)
+                .when(new GrantCohortBoost("b1", MEMBERS, "users", Money.of("2"), withinTheInterval,
                         T0.plusSeconds(3600), "x", "admin"))
-                .expectEvents(new CohortBoostGrantRepeated("b1", "admin", T0.plusSeconds(90)));
+                .expectSuccessfulHandlerExecution()
+                .expectNoEvents();
+        Instant afterIt = T0.plusSeconds(60).plus(CohortBoost.REPEAT_ASKS_EVERY);
+        fixture.given(granted, asked).andGivenCurrentTime(afterIt)
+                .when(new GrantCohortBoost("b1", MEMBERS, "users", Money.of("2"), afterIt, T0.plusSeconds(3600), "x",
+                        "admin"))
+                .expectEvents(new CohortBoostGrantRepeated("b1", "admin", afterIt));
     }
 
     @Test
