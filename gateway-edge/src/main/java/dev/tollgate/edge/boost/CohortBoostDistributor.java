@@ -28,9 +28,10 @@ import java.util.List;
  * same id, each under the budget cap of the actor who decided it (the member's team refuses a share that would
  * take the member past it: that member is skipped and logged, the others are boosted), and then the distribution
  * itself, with the members skipped and why ({@link RecordCohortBoostDistribution}), which the grant's answer waits for.
- * A tracking processor, so a distribution interrupted by a restart resumes; the teams ignore a member's boost they
- * already have, and the cohort boost records its distribution once, so resuming never grants twice. Never replayed:
- * it sends commands.
+ * A tracking processor, so a distribution interrupted by a restart resumes, and one that fails otherwise than by a
+ * team's refusal is tried again ({@link DistributionFailuresRetried}); the teams ignore a member's boost they already
+ * have, and the cohort boost records its distribution once, so trying again never grants twice. Never replayed: it
+ * sends commands.
  * <p>
  * Before 2026-12-07 it recorded no distribution, and it never goes back over a grant it has handled: a cohort boost
  * granted then would keep a retry of its grant waiting for a record that never comes. A retry before the distribution

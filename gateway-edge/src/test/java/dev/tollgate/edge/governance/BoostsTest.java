@@ -9,7 +9,9 @@ import dev.tollgate.api.money.Money;
 import dev.tollgate.edge.boost.CohortBoostDistributor;
 import dev.tollgate.edge.support.GatewayTestSupport;
 import dev.tollgate.edge.support.Http;
+import org.axonframework.commandhandling.CommandBus;
 import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.axonframework.common.Registration;
 import org.axonframework.common.transaction.TransactionManager;
 import org.axonframework.config.EventProcessingConfiguration;
 import org.axonframework.eventhandling.EventTrackerStatus;
@@ -25,6 +27,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -39,6 +42,8 @@ class BoostsTest extends GatewayTestSupport {
 
     @Autowired
     CommandGateway commands;
+    @Autowired
+    CommandBus commandBus;
     @Autowired
     EventProcessingConfiguration processing;
     @Autowired
@@ -180,6 +185,38 @@ class BoostsTest extends GatewayTestSupport {
         assertThat(revoked.status()).as(revoked.body()).isEqualTo(200);
         assertThat(revoked.json().path("accounts").findValuesAsText("status")).containsOnly("revoked");
         assertThat(budgetOf("users", alice).path("effective_limit").asText()).isEqualTo("0.001");
+    }
+
+    /**
+     * A failure of the distributor other than a team's refusal (here one share's command failing once, as when the
+     * database is unreachable for a moment) is tried again: every member gets their share, none is skipped, the grant
+     * answers. Before, the failure was logged and the event passed: no member after it was offered a share, and the
+     * grant's answer waited for a distribution never recorded.
+     */
+    @Test
+    void aCohortDistributionThatFailsPartWayIsTriedAgainAndBoostsEveryMember() {
+        String team = newTeam(null, "0.001", "reject");
+        List<String> cohort = List.of(newUser(team, null), newUser(team, null));
+        String boostId = unique("flaky");
+        AtomicInteger shareCommands = new AtomicInteger();
+        Registration failOnce = commandBus.registerDispatchInterceptor(messages -> (index, message) -> {
+            if (message.getPayload() instanceof GrantBoost share && boostId.equals(share.cohortId())
+                    && shareCommands.getAndIncrement() == 0) {
+                throw new IllegalStateException("the database was unreachable for a moment");
+            }
+            return message;
+        });
+        try {
+            Http.Response granted = grant(Map.of("id", boostId, "target", "users", "user_ids", cohort,
+                    "amount", "0.5", "ends_at", inSeconds(3600), "reason", "hackathon"));
+            assertThat(granted.status()).as(granted.body()).isEqualTo(201);
+            assertThat(granted.json().path("accounts").findValuesAsText("user_id"))
+                    .containsExactlyInAnyOrderElementsOf(cohort);
+            assertThat(granted.json().path("cohort").path("skipped").isEmpty()).as(granted.body()).isTrue();
+            assertThat(shareCommands.get()).as("the first share tried again, then the second").isEqualTo(3);
+        } finally {
+            failOnce.cancel();
+        }
     }
 
     @Test
