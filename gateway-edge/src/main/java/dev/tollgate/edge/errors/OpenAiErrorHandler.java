@@ -11,6 +11,7 @@ import dev.tollgate.query.support.NotFound;
 import org.axonframework.modelling.command.AggregateNotFoundException;
 import org.axonframework.eventsourcing.IncompatibleAggregateException;
 import org.axonframework.modelling.command.AggregateStreamCreationException;
+import org.axonframework.modelling.command.ConcurrencyException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.annotation.Order;
@@ -39,6 +40,7 @@ public class OpenAiErrorHandler implements WebExceptionHandler {
 
     private static final Logger log = LoggerFactory.getLogger(OpenAiErrorHandler.class);
     private static final java.time.Duration DEFAULT_RETRY_AFTER = java.time.Duration.ofSeconds(2);
+    private static final java.time.Duration CONCURRENT_CHANGE_RETRY_AFTER = java.time.Duration.ofSeconds(1);
 
     private final ObjectMapper json;
     private final DatabaseAvailability database;
@@ -96,6 +98,12 @@ public class OpenAiErrorHandler implements WebExceptionHandler {
         }
         if (failure instanceof AggregateStreamCreationException) {
             return ApiError.conflict("It already exists: choose another id.");
+        }
+        if (failure instanceof ConcurrencyException) {
+            // another node appended to the same record's stream at that moment (a retry racing the distributor, say):
+            // nothing was recorded for this request, and sending it again decides on the record as it now is
+            return ApiError.serviceUnavailable("Another change to the same record was recorded at that moment; "
+                    + "nothing was recorded for this request: send it again.", CONCURRENT_CHANGE_RETRY_AFTER);
         }
         if (failure instanceof IncompatibleAggregateException) {
             // a record created if missing (a cohort boost, say) with the id of another kind of record (a team's): Axon
