@@ -1,17 +1,14 @@
 package dev.tollgate.edge.alert;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.tollgate.edge.support.GatewayTestSupport;
 import dev.tollgate.edge.support.Http;
 import dev.tollgate.edge.support.WebhookReceiver;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
-import static dev.tollgate.readmodel.Tables.WEBHOOK_SECRETS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -20,49 +17,15 @@ import static org.awaitility.Awaitility.await;
  * nothing of the removed registration (its secret, its URL, its pending deliveries, its teams) is used any more. An id
  * registered and not removed, or another record's, is still refused with {@code 409}.
  */
-class WebhookReregistrationTest extends GatewayTestSupport {
-
-    /** A team whose new user has a 0.01 budget and a key: a gpt-test request of 1000 tokens crosses 10 %. */
-    private record Setup(String teamId, String userId, String key) {
-    }
-
-    private Setup setup() {
-        String teamId = newTeam(null, "0.01", "clamp");
-        String userId = newUser(teamId, null);
-        return new Setup(teamId, userId, newUserKey(userId, List.of("gpt-test")));
-    }
-
-    private Http.Response register(String endpointId, String url, Setup setup) {
-        return http().post("/admin/webhooks", MASTER_KEY, Map.of("id", endpointId, "url", url,
-                "teams", List.of(setup.teamId()), "reason", "course office"));
-    }
+class WebhookReregistrationTest extends WebhookSecretsTestSupport {
 
     private void remove(String endpointId) {
         Http.Response removed = http().delete("/admin/webhooks/" + endpointId + "?reason=moved", MASTER_KEY);
         assertThat(removed.status()).as(removed.body()).isEqualTo(200);
     }
 
-    /** Sets a 10 % threshold on the setup's user and spends past it: one alert. */
-    private void crossThreshold(Setup setup) {
-        Http.Response set = http().post("/admin/thresholds", MASTER_KEY, Map.of("team_id", setup.teamId(),
-                "scope", "user", "subject", setup.userId(), "percent", 10, "reason", "warn the student"));
-        assertThat(set.status()).as(set.body()).isEqualTo(201);
-        Http.Response spent = chat(setup.key(), "gpt-test", Map.of("max_tokens", 1000));
-        assertThat(spent.status()).as(spent.body()).isEqualTo(200);
-    }
-
     private JsonNode deliveries(String endpointId) {
         return http().get("/admin/webhooks/deliveries?endpoint_id=" + endpointId, MASTER_KEY).json().path("data");
-    }
-
-    private List<String> fingerprintsKept(String endpointId) {
-        return dsl.select(WEBHOOK_SECRETS.SECRET_FINGERPRINT).from(WEBHOOK_SECRETS)
-                .where(WEBHOOK_SECRETS.ENDPOINT_ID.eq(endpointId)).fetch(WEBHOOK_SECRETS.SECRET_FINGERPRINT);
-    }
-
-    private static boolean signedWith(WebhookReceiver.Received delivery, String secret) {
-        return WebhookSignature.verify(delivery.header(WebhookSignature.HEADER), secret, delivery.body(),
-                Instant.now(), Duration.ofMinutes(5));
     }
 
     @Test

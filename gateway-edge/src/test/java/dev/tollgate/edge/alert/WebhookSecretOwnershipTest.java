@@ -1,16 +1,13 @@
 package dev.tollgate.edge.alert;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.tollgate.edge.support.GatewayTestSupport;
 import dev.tollgate.edge.support.Http;
 import dev.tollgate.edge.support.WebhookReceiver;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 
 import static dev.tollgate.readmodel.Tables.WEBHOOK_SECRETS;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -22,45 +19,16 @@ import static org.awaitility.Awaitility.await;
  * secret and sending the command) blocks nothing and signs nothing; a registered endpoint's secret is never replaced
  * by a later registration of its id.
  */
-class WebhookSecretOwnershipTest extends GatewayTestSupport {
+class WebhookSecretOwnershipTest extends WebhookSecretsTestSupport {
 
     @Autowired
     WebhookSecrets secrets;
 
-    /** A team whose new user has a 0.01 budget and a key: a gpt-test request of 1000 tokens crosses 10 %. */
-    private record Setup(String teamId, String userId, String key) {
-    }
-
-    private Setup setup() {
-        String teamId = newTeam(null, "0.01", "clamp");
-        String userId = newUser(teamId, null);
-        return new Setup(teamId, userId, newUserKey(userId, List.of("gpt-test")));
-    }
-
-    private Http.Response register(String endpointId, String url, Setup setup) {
-        return http().post("/admin/webhooks", MASTER_KEY, Map.of("id", endpointId, "url", url,
-                "teams", List.of(setup.teamId()), "reason", "course office"));
-    }
-
     /** Crosses a threshold of the setup's user and answers the first delivery the receiver gets. */
     private WebhookReceiver.Received delivered(Setup setup, WebhookReceiver receiver) {
-        Http.Response set = http().post("/admin/thresholds", MASTER_KEY, Map.of("team_id", setup.teamId(),
-                "scope", "user", "subject", setup.userId(), "percent", 10, "reason", "warn the student"));
-        assertThat(set.status()).as(set.body()).isEqualTo(201);
-        Http.Response spent = chat(setup.key(), "gpt-test", Map.of("max_tokens", 1000));
-        assertThat(spent.status()).as(spent.body()).isEqualTo(200);
+        crossThreshold(setup);
         await().atMost(Duration.ofSeconds(20)).until(() -> !receiver.received().isEmpty());
         return receiver.received().get(0);
-    }
-
-    private static boolean signedWith(WebhookReceiver.Received delivery, String secret) {
-        return WebhookSignature.verify(delivery.header(WebhookSignature.HEADER), secret, delivery.body(),
-                Instant.now(), Duration.ofMinutes(5));
-    }
-
-    private List<String> fingerprintsKept(String endpointId) {
-        return dsl.select(WEBHOOK_SECRETS.SECRET_FINGERPRINT).from(WEBHOOK_SECRETS)
-                .where(WEBHOOK_SECRETS.ENDPOINT_ID.eq(endpointId)).fetch(WEBHOOK_SECRETS.SECRET_FINGERPRINT);
     }
 
     @Test
