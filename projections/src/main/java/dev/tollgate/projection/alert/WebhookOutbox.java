@@ -47,24 +47,19 @@ public class WebhookOutbox {
     @EventHandler
     @DisallowReplay
     void on(WebhookEndpointRegistered event) {
-        String[] teams = event.teams().stream().sorted().toArray(String[]::new);
-        dsl.insertInto(WEBHOOK_ENDPOINTS)
-                .set(WEBHOOK_ENDPOINTS.ENDPOINT_ID, event.endpointId())
-                .set(WEBHOOK_ENDPOINTS.URL, event.url())
-                .set(WEBHOOK_ENDPOINTS.TEAMS, teams)
-                .set(WEBHOOK_ENDPOINTS.SECRET_FINGERPRINT, event.secretFingerprint())
-                .set(WEBHOOK_ENDPOINTS.DESCRIPTION, event.description())
-                .set(WEBHOOK_ENDPOINTS.CREATED_BY, event.actor())
-                .set(WEBHOOK_ENDPOINTS.CREATED_AT, event.at())
-                .onConflict(WEBHOOK_ENDPOINTS.ENDPOINT_ID).doUpdate()
-                .set(WEBHOOK_ENDPOINTS.URL, event.url())
-                .set(WEBHOOK_ENDPOINTS.TEAMS, teams)
-                .set(WEBHOOK_ENDPOINTS.SECRET_FINGERPRINT, event.secretFingerprint())
-                .set(WEBHOOK_ENDPOINTS.DESCRIPTION, event.description())
-                .set(WEBHOOK_ENDPOINTS.CREATED_BY, event.actor())
-                .set(WEBHOOK_ENDPOINTS.CREATED_AT, event.at())
-                .setNull(WEBHOOK_ENDPOINTS.REMOVED_AT)
-                .setNull(WEBHOOK_ENDPOINTS.REMOVED_BY)
+        var registration = dsl.newRecord(WEBHOOK_ENDPOINTS);
+        registration.setEndpointId(event.endpointId());
+        registration.setUrl(event.url());
+        registration.setTeams(event.teams().stream().sorted().toArray(String[]::new));
+        registration.setSecretFingerprint(event.secretFingerprint());
+        registration.setDescription(event.description());
+        registration.setCreatedBy(event.actor());
+        registration.setCreatedAt(event.at());
+        registration.setRemovedAt(null);
+        registration.setRemovedBy(null);
+        // the same columns whether the row is new or taken over (its removal cleared)
+        dsl.insertInto(WEBHOOK_ENDPOINTS).set(registration)
+                .onConflict(WEBHOOK_ENDPOINTS.ENDPOINT_ID).doUpdate().set(registration)
                 .execute();
     }
 
