@@ -1,21 +1,16 @@
 package dev.tollgate.edge.alert;
 
-import dev.tollgate.edge.support.GatewayTestSupport;
 import dev.tollgate.edge.support.Http;
 import dev.tollgate.edge.support.WebhookReceiver;
 import org.junit.jupiter.api.Test;
 
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
-import static dev.tollgate.readmodel.Tables.WEBHOOK_SECRETS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -24,23 +19,19 @@ import static org.awaitility.Awaitility.await;
  * registration while it is not removed) and its caller's secret is the one deliveries are signed with; every other
  * caller is told {@code 409} and is never shown a secret, nor does theirs replace the winner's.
  */
-class ConcurrentWebhookRegistrationTest extends GatewayTestSupport {
+class ConcurrentWebhookRegistrationTest extends WebhookSecretsTestSupport {
 
     private static final int RACERS = 12;
 
     @Test
     void ofRacingRegistrationsOneWinsTheOthersAre409AndDeliveriesAreSignedWithTheWinnersSecret() throws Exception {
         try (WebhookReceiver receiver = new WebhookReceiver()) {
-            String teamId = newTeam(null, "0.01", "clamp");
-            String userId = newUser(teamId, null);
-            String key = newUserKey(userId, List.of("gpt-test"));
+            Setup setup = setup();
             String endpointId = unique("webhook");
-            Map<String, Object> body = Map.of("id", endpointId, "url", receiver.url(), "teams", List.of(teamId),
-                    "reason", "course office");
 
-            String secret = theOneWinnersSecret(endpointId, race(body));
+            String secret = theOneWinnersSecret(endpointId, race(endpointId, receiver.url(), setup));
 
-            assertSignedWith(secret, receiver, teamId, userId, key);
+            assertSignedWith(secret, receiver, setup);
         }
     }
 
@@ -52,30 +43,26 @@ class ConcurrentWebhookRegistrationTest extends GatewayTestSupport {
     @Test
     void ofRacingRegistrationsOfARemovedEndpointsIdOneWinsAndDeliveriesAreSignedWithItsSecret() throws Exception {
         try (WebhookReceiver receiver = new WebhookReceiver()) {
-            String teamId = newTeam(null, "0.01", "clamp");
-            String userId = newUser(teamId, null);
-            String key = newUserKey(userId, List.of("gpt-test"));
+            Setup setup = setup();
             String endpointId = unique("webhook");
-            Map<String, Object> body = Map.of("id", endpointId, "url", receiver.url(), "teams", List.of(teamId),
-                    "reason", "course office");
-            Http.Response first = http().post("/admin/webhooks", MASTER_KEY, body);
+            Http.Response first = register(endpointId, receiver.url(), setup);
             assertThat(first.status()).as(first.body()).isEqualTo(201);
             Http.Response removed = http().delete("/admin/webhooks/" + endpointId + "?reason=moved", MASTER_KEY);
             assertThat(removed.status()).as(removed.body()).isEqualTo(200);
 
-            String secret = theOneWinnersSecret(endpointId, race(body));
+            String secret = theOneWinnersSecret(endpointId, race(endpointId, receiver.url(), setup));
 
             assertThat(http().get("/admin/webhooks", MASTER_KEY).json().path("data").findValuesAsText("id"))
                     .as("listed once").containsOnlyOnce(endpointId);
             assertThat(dsl.fetchCount(dsl.selectOne().from("domainevententry").where("aggregateidentifier = ? "
                     + "AND payloadtype = 'dev.tollgate.api.alert.WebhookEndpointRegistered'", endpointId)))
                     .as("the first registration and one registration again").isEqualTo(2);
-            assertSignedWith(secret, receiver, teamId, userId, key);
+            assertSignedWith(secret, receiver, setup);
         }
     }
 
-    /** {@value #RACERS} registrations with one body, sent at once. */
-    private List<Http.Response> race(Map<String, Object> body) {
+    /** {@value #RACERS} registrations of one endpoint, sent at once. */
+    private List<Http.Response> race(String endpointId, String url, Setup setup) {
         ExecutorService pool = Executors.newFixedThreadPool(RACERS);
         CountDownLatch start = new CountDownLatch(1);
         List<CompletableFuture<Http.Response>> racing = new ArrayList<>();
@@ -88,7 +75,7 @@ class ConcurrentWebhookRegistrationTest extends GatewayTestSupport {
                         Thread.currentThread().interrupt();
                         throw new IllegalStateException(e);
                     }
-                    return http().post("/admin/webhooks", MASTER_KEY, body);
+                    return register(endpointId, url, setup);
                 }, pool));
             }
             start.countDown();
@@ -116,23 +103,13 @@ class ConcurrentWebhookRegistrationTest extends GatewayTestSupport {
         String secret = winners.get(0).json().path("secret").asText();
         assertThat(winners.get(0).json().path("endpoint").path("secret_fingerprint").asText())
                 .isEqualTo(WebhookSecrets.fingerprint(secret));
-        assertThat(dsl.select(WEBHOOK_SECRETS.SECRET_FINGERPRINT).from(WEBHOOK_SECRETS)
-                .where(WEBHOOK_SECRETS.ENDPOINT_ID.eq(endpointId)).fetch(WEBHOOK_SECRETS.SECRET_FINGERPRINT))
-                .as("the losers' secrets are forgotten").containsExactly(WebhookSecrets.fingerprint(secret));
+        assertThat(fingerprintsKept(endpointId)).as("the losers' secrets are forgotten").containsExactly(WebhookSecrets.fingerprint(secret));
         return secret;
     }
 
-    /** Crosses a threshold of the user: the first delivery is signed with {@code secret}. */
-    private void assertSignedWith(String secret, WebhookReceiver receiver, String teamId, String userId, String key) {
-        Http.Response set = http().post("/admin/thresholds", MASTER_KEY, Map.of("team_id", teamId,
-                "scope", "user", "subject", userId, "percent", 10, "reason", "warn the student"));
-        assertThat(set.status()).as(set.body()).isEqualTo(201);
-        Http.Response spent = chat(key, "gpt-test", Map.of("max_tokens", 1000));
-        assertThat(spent.status()).as(spent.body()).isEqualTo(200);
-        await().atMost(Duration.ofSeconds(20)).until(() -> !receiver.received().isEmpty());
-        WebhookReceiver.Received delivered = receiver.received().get(0);
-        assertThat(WebhookSignature.verify(delivered.header(WebhookSignature.HEADER), secret, delivered.body(),
-                Instant.now(), Duration.ofMinutes(5))).as("signed with the secret its registrar was shown")
+    /** Crosses a threshold of the setup's user: the first delivery is signed with {@code secret}. */
+    private void assertSignedWith(String secret, WebhookReceiver receiver, Setup setup) {
+        assertThat(signedWith(delivered(setup, receiver), secret)).as("signed with the secret its registrar was shown")
                 .isTrue();
     }
 }

@@ -6,12 +6,10 @@ import dev.tollgate.edge.support.WebhookReceiver;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
-import java.time.Duration;
 import java.util.List;
 
 import static dev.tollgate.readmodel.Tables.WEBHOOK_SECRETS;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /**
  * Which kept secret is an endpoint's: the one whose fingerprint its registration (the one the event store accepted)
@@ -23,13 +21,6 @@ class WebhookSecretOwnershipTest extends WebhookSecretsTestSupport {
 
     @Autowired
     WebhookSecrets secrets;
-
-    /** Crosses a threshold of the setup's user and answers the first delivery the receiver gets. */
-    private WebhookReceiver.Received delivered(Setup setup, WebhookReceiver receiver) {
-        crossThreshold(setup);
-        await().atMost(Duration.ofSeconds(20)).until(() -> !receiver.received().isEmpty());
-        return receiver.received().get(0);
-    }
 
     @Test
     void anIdWhoseRegistrationDiedAfterKeepingItsSecretIsRegisteredAgainAndSignsWithTheNewSecret() {

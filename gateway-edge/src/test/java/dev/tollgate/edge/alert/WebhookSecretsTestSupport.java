@@ -11,6 +11,7 @@ import java.util.Map;
 
 import static dev.tollgate.readmodel.Tables.WEBHOOK_SECRETS;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /** What the tests of which secret signs an endpoint's deliveries share: a team to alert, registrations, signatures. */
 abstract class WebhookSecretsTestSupport extends GatewayTestSupport {
@@ -37,6 +38,13 @@ abstract class WebhookSecretsTestSupport extends GatewayTestSupport {
         assertThat(set.status()).as(set.body()).isEqualTo(201);
         Http.Response spent = chat(setup.key(), "gpt-test", Map.of("max_tokens", 1000));
         assertThat(spent.status()).as(spent.body()).isEqualTo(200);
+    }
+
+    /** Crosses a threshold of the setup's user and answers the first delivery the receiver gets. */
+    WebhookReceiver.Received delivered(Setup setup, WebhookReceiver receiver) {
+        crossThreshold(setup);
+        await().atMost(Duration.ofSeconds(20)).until(() -> !receiver.received().isEmpty());
+        return receiver.received().get(0);
     }
 
     List<String> fingerprintsKept(String endpointId) {
