@@ -5,7 +5,9 @@ import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLTransientException;
 import java.sql.SQLTransientConnectionException;
+import java.util.ArrayList;
 import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -19,9 +21,7 @@ public final class DatabaseFailures {
 
     /** {@code true} when {@code failure}, or one of its causes, says the database cannot be reached right now. */
     public static boolean isUnavailable(Throwable failure) {
-        Map<Throwable, Boolean> seen = new IdentityHashMap<>();
-        for (Throwable current = failure; current != null && seen.put(current, Boolean.TRUE) == null;
-             current = current.getCause()) {
+        for (Throwable current : causes(failure)) {
             if (current instanceof DatabaseUnavailable
                     || current instanceof SQLTransientConnectionException
                     || current instanceof SQLNonTransientConnectionException
@@ -58,9 +58,7 @@ public final class DatabaseFailures {
         if (isUnavailable(failure)) {
             return true;
         }
-        Map<Throwable, Boolean> seen = new IdentityHashMap<>();
-        for (Throwable current = failure; current != null && seen.put(current, Boolean.TRUE) == null;
-             current = current.getCause()) {
+        for (Throwable current : causes(failure)) {
             if (current instanceof SQLTransientException) {
                 return true;
             }
@@ -77,14 +75,23 @@ public final class DatabaseFailures {
 
     /** {@code true} when a JDBC failure is somewhere in {@code failure}'s causes. */
     public static boolean involvesJdbc(Throwable failure) {
-        Map<Throwable, Boolean> seen = new IdentityHashMap<>();
-        for (Throwable current = failure; current != null && seen.put(current, Boolean.TRUE) == null;
-             current = current.getCause()) {
+        for (Throwable current : causes(failure)) {
             if (current instanceof SQLException) {
                 return true;
             }
         }
         return false;
+    }
+
+    /** {@code failure} and its causes, outermost first, each once (a cause that refers back ends the chain). */
+    public static List<Throwable> causes(Throwable failure) {
+        List<Throwable> chain = new ArrayList<>();
+        Map<Throwable, Boolean> seen = new IdentityHashMap<>();
+        for (Throwable current = failure; current != null && seen.put(current, Boolean.TRUE) == null;
+             current = current.getCause()) {
+            chain.add(current);
+        }
+        return chain;
     }
 
     private static boolean thrownBy(Throwable failure, String packagePrefix) {
