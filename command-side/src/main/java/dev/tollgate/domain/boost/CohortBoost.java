@@ -48,8 +48,9 @@ public class CohortBoost {
     /**
      * How often a retry of a grant whose distribution is not recorded asks the distributor again: a client retrying in
      * a loop appends at most one {@link CohortBoostGrantRepeated} per interval to the boost's stream and to the
-     * distributor's queue, which every cohort boost shares. The distributor retries its own failures, so the one asked
-     * is answered.
+     * distributor's queue, which every cohort boost shares. The distributor retries its transient failures and parks a
+     * cohort boost that fails for good with its later events, this one included, so the one asked is answered (for a
+     * parked boost, once an admin has retried it).
      */
     static final Duration REPEAT_ASKS_EVERY = Duration.ofMinutes(1);
 

@@ -28,16 +28,24 @@ import java.util.List;
  * same id, each under the budget cap of the actor who decided it (the member's team refuses a share that would
  * take the member past it: that member is skipped and logged, the others are boosted), and then the distribution
  * itself, with the members skipped and why ({@link RecordCohortBoostDistribution}), which the grant's answer waits for.
- * A tracking processor, so a distribution interrupted by a restart resumes, and one that fails otherwise than by a
- * team's refusal is tried again ({@link DistributionFailuresRetried}); the teams ignore a member's boost they already
- * have, and the cohort boost records its distribution once, so trying again never grants twice. Never replayed: it
- * sends commands.
+ * A tracking processor, so a distribution interrupted by a restart resumes. A failure other than a team's refusal is
+ * handled by its dead-letter queue ({@code dlq.enabled} in application.yaml) and {@code deadletter.DeadLetterPolicy}:
+ * a transient one (the database unreachable for a moment, a concurrent append to a team or to the cohort boost) is
+ * tried again until it passes; any other (a bug, a command that always fails) parks the event, with the later events
+ * of its cohort boost, while every other cohort boost is distributed; an admin retries it once the cause is fixed
+ * ({@code POST /admin/dead-letters/boost-distribution/retry}). Trying again never grants twice: the teams ignore a
+ * member's boost they already have, and the cohort boost records its distribution once. Never replayed: it sends
+ * commands.
+ * <p>
+ * Its events are kept in order per cohort boost: they are all the {@code CohortBoost} aggregate's, whose identifier is
+ * the boost id, and Axon's default sequencing policy (per aggregate) makes that the dead-letter sequence, so a boost's
+ * revocation or repeated grant never overtakes its parked grant; cohort boosts never depended on each other's order.
  * <p>
  * Before 2026-12-07 it recorded no distribution, and it never goes back over a grant it has handled: a cohort boost
  * granted then would keep a retry of its grant waiting for a record that never comes. A retry before the distribution
- * is recorded is therefore recorded itself ({@link CohortBoostGrantRepeated}), and handled here after the grant (one
- * segment, in order): whatever this processor was going to do for the grant is done by then, so it confirms it
- * ({@link ConfirmCohortBoostDistribution}), and a cohort boost still without a distribution records that it was
+ * is recorded is therefore recorded itself ({@link CohortBoostGrantRepeated}), and handled here after the grant (the
+ * same cohort boost, in order): whatever this processor was going to do for the grant is done by then, so it confirms
+ * it ({@link ConfirmCohortBoostDistribution}), and a cohort boost still without a distribution records that it was
  * distributed without one. It offers no share again: a member skipped then stays skipped.
  */
 @Component
@@ -79,7 +87,7 @@ public class CohortBoostDistributor {
         return InputText.oneLine(refused.getMessage() == null ? refused.code() : refused.getMessage(), Limits.TEXT);
     }
 
-    /** After the grant (one segment, in order): its distribution was recorded by now, or it never will be. */
+    /** After the grant (its cohort boost's events in order): its distribution was recorded by now, or never will be. */
     @EventHandler
     @DisallowReplay
     void on(CohortBoostGrantRepeated event) {

@@ -7,6 +7,7 @@ import dev.tollgate.api.boost.GrantBoost;
 import dev.tollgate.api.boost.GrantCohortBoost;
 import dev.tollgate.api.money.Money;
 import dev.tollgate.edge.boost.CohortBoostDistributor;
+import dev.tollgate.edge.deadletter.DeadLetters;
 import dev.tollgate.edge.support.GatewayTestSupport;
 import dev.tollgate.edge.support.Http;
 import org.axonframework.commandhandling.CommandBus;
@@ -18,16 +19,20 @@ import org.axonframework.eventhandling.EventTrackerStatus;
 import org.axonframework.eventhandling.StreamingEventProcessor;
 import org.axonframework.eventhandling.tokenstore.TokenStore;
 import org.axonframework.eventsourcing.eventstore.EventStorageEngine;
+import org.axonframework.modelling.command.ConcurrencyException;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.CannotGetJdbcConnectionException;
 
 import java.math.BigDecimal;
+import java.sql.SQLTransientConnectionException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -52,6 +57,8 @@ class BoostsTest extends GatewayTestSupport {
     TransactionManager transactions;
     @Autowired
     EventStorageEngine eventStorage;
+    @Autowired
+    DeadLetters deadLetters;
 
     /** A request whose worst case (12 prompt tokens, 1000 output tokens at gpt-test's prices) is about 0.002. */
     static final Map<String, Object> WORST_CASE_0_002 = Map.of("max_tokens", 1000);
@@ -188,13 +195,26 @@ class BoostsTest extends GatewayTestSupport {
     }
 
     /**
-     * A failure of the distributor other than a team's refusal (here one share's command failing once, as when the
-     * database is unreachable for a moment) is tried again: every member gets their share, none is skipped, the grant
-     * answers. Before, the failure was logged and the event passed: no member after it was offered a share, and the
-     * grant's answer waited for a distribution never recorded.
+     * A transient failure of the distributor (here one share's command failing once as when the database cannot be
+     * reached for a moment: Hikari's timeout) is tried again: every member gets their share, none is skipped, the grant
+     * answers, and nothing is parked. Before, the failure was logged and the event passed: no member after it was
+     * offered a share, and the grant's answer waited for a distribution never recorded.
      */
     @Test
     void aCohortDistributionThatFailsPartWayIsTriedAgainAndBoostsEveryMember() {
+        aCohortDistributionFailingOnceIsTriedAgain(() -> new CannotGetJdbcConnectionException(
+                "Failed to obtain JDBC Connection", new SQLTransientConnectionException(
+                "HikariPool-1 - Connection is not available, request timed out after 1000ms.")));
+    }
+
+    /** As above, for a share whose team another node appended to first. */
+    @Test
+    void aCohortDistributionThatLosesARaceForATeamIsTriedAgainAndBoostsEveryMember() {
+        aCohortDistributionFailingOnceIsTriedAgain(() -> new ConcurrencyException(
+                "An event for aggregate [team] at sequence [7] was already inserted"));
+    }
+
+    private void aCohortDistributionFailingOnceIsTriedAgain(Supplier<RuntimeException> failure) {
         String team = newTeam(null, "0.001", "reject");
         List<String> cohort = List.of(newUser(team, null), newUser(team, null));
         String boostId = unique("flaky");
@@ -202,7 +222,7 @@ class BoostsTest extends GatewayTestSupport {
         Registration failOnce = commandBus.registerDispatchInterceptor(messages -> (index, message) -> {
             if (message.getPayload() instanceof GrantBoost share && boostId.equals(share.cohortId())
                     && shareCommands.getAndIncrement() == 0) {
-                throw new IllegalStateException("the database was unreachable for a moment");
+                throw failure.get();
             }
             return message;
         });
@@ -214,6 +234,8 @@ class BoostsTest extends GatewayTestSupport {
                     .containsExactlyInAnyOrderElementsOf(cohort);
             assertThat(granted.json().path("cohort").path("skipped").isEmpty()).as(granted.body()).isTrue();
             assertThat(shareCommands.get()).as("the first share tried again, then the second").isEqualTo(3);
+            assertThat(deadLetters.counts()).as("a transient failure is not parked")
+                    .doesNotContainKey(CohortBoostDistributor.PROCESSING_GROUP);
         } finally {
             failOnce.cancel();
         }
