@@ -62,7 +62,8 @@ public class CompletionsHandler extends OpenAiEndpoint {
             longest = counted[2] + suffix;
             batch = counted[1] > 1;
             n = boundedInt(body, "n", 1, 128, 1);
-            int bestOf = boundedInt(body, "best_of", 1, 128, 1);
+            // best_of must be at least n only when it is sent; absent, the upstream generates n (OpenAI's API)
+            int bestOf = boundedInt(body, "best_of", 1, 128, n);
             if (bestOf < n) {
                 throw ApiError.invalidRequest("'best_of' must be at least 'n'.", "best_of");
             }

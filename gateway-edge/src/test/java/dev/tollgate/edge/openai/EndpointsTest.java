@@ -5,6 +5,7 @@ import com.openai.client.OpenAIClient;
 import com.openai.core.JsonValue;
 import com.openai.core.http.HttpResponseFor;
 import com.openai.core.http.StreamResponse;
+import com.openai.errors.BadRequestException;
 import com.openai.errors.RateLimitException;
 import com.openai.models.completions.Completion;
 import com.openai.models.completions.CompletionCreateParams;
@@ -360,6 +361,48 @@ class EndpointsTest extends GatewayTestSupport {
         // three prompts of 2 tokens, each sent with the 4 tokens of the suffix: 18 tokens at 1000 per million
         // (output at 0); counted once, the suffix would leave 8 of them unreserved
         assertThat(new BigDecimal(answer.header("x-tollgate-reserved"))).isEqualByComparingTo("0.018");
+    }
+
+    /**
+     * OpenAI's legacy completions take {@code n} without {@code best_of} (which then generates {@code n}):
+     * {@code best_of} must be at least {@code n} only when it is sent. The reservation covers every choice
+     * generated, {@code max(n, best_of)}.
+     */
+    @Test
+    void aCompletionOfSeveralChoicesWithoutBestOfIsAnsweredAndReservedForEachChoice() {
+        OpenAIClient client = client();
+        // mock-prompt-and-output: 1,000 per million tokens in and out; 30 output tokens a choice cost 0.03
+        CompletionCreateParams.Builder one = CompletionCreateParams.builder().model("mock-prompt-and-output")
+                .prompt("a").maxTokens(30);
+
+        HttpResponseFor<Completion> two = client.completions().withRawResponse().create(one.build().toBuilder()
+                .n(2).build());
+        HttpResponseFor<Completion> single = client.completions().withRawResponse().create(one.build());
+        HttpResponseFor<Completion> bestOfTwo = client.completions().withRawResponse().create(one.build()
+                .toBuilder().bestOf(2).build());
+
+        assertThat(two.statusCode()).isEqualTo(200);
+        assertThat(two.parse().choices()).hasSize(2);
+        BigDecimal reserved = new BigDecimal(header(two, "x-tollgate-reserved"));
+        assertThat(reserved).as("two choices of 30 tokens reserved, as best_of 2 reserves them")
+                .isEqualByComparingTo(new BigDecimal(header(single, "x-tollgate-reserved")).add(new BigDecimal("0.03")))
+                .isEqualByComparingTo(new BigDecimal(header(bestOfTwo, "x-tollgate-reserved")));
+        chargedExactly(header(two, "x-request-id"), header(two, "x-tollgate-cost"));
+        chargedExactly(header(single, "x-request-id"), header(single, "x-tollgate-cost"));
+        chargedExactly(header(bestOfTwo, "x-request-id"), header(bestOfTwo, "x-tollgate-cost"));
+
+        // sent, best_of still may not be below n
+        int upstreamCalls = upstream().requests().size();
+        assertThatThrownBy(() -> client.completions().create(one.build().toBuilder().n(3).bestOf(2).build()))
+                .isInstanceOfSatisfying(BadRequestException.class, refused -> {
+                    assertThat(refused.param()).hasValue("best_of");
+                    assertThat(refused.type()).hasValue("invalid_request_error");
+                });
+        refused(http().post("/v1/completions", key, Map.of("model", "gpt-test", "prompt", "x", "n", 2,
+                "best_of", 1)), "best_of");
+        assertThat(upstream().requests()).as("nothing refused went upstream").hasSize(upstreamCalls);
+        assertThat(dsl.fetchCount(MESSAGE_COSTS, MESSAGE_COSTS.USER_ID.eq(user))).as("nor was reserved")
+                .isEqualTo(3);
     }
 
     private static final dev.tollgate.edge.wire.TokenCounter TOKENS = new dev.tollgate.edge.wire.TokenCounter();
