@@ -19,9 +19,9 @@ import java.util.Set;
 /**
  * {@code POST /v1/responses}, whole or streamed. Priced by {@code usage.input_tokens} (the cached part at the cached
  * price) and {@code output_tokens} (the reasoning part at the reasoning price). The worst case counts
- * {@code instructions}, {@code input} (each image at the model's {@code max-image-tokens}, wherever it is in an item:
- * a message's {@code input_image}, a tool's output, a {@code computer_screenshot}) and {@code tools} here, plus
- * {@code max_output_tokens} (or the model's cap);
+ * {@code instructions} (a string, as OpenAI's API takes it: any other type is refused), {@code input} (each image at
+ * the model's {@code max-image-tokens}, wherever it is in an item: a message's {@code input_image}, a tool's output,
+ * a {@code computer_screenshot}) and {@code tools} here, plus {@code max_output_tokens} (or the model's cap);
  * the budget may lower {@code max_output_tokens}. A stream's events pass through as they arrive; the cost is added
  * to the usage of {@code response.completed} (or {@code .incomplete}, {@code .failed}).
  */
@@ -69,6 +69,11 @@ public class ResponsesHandler extends OpenAiEndpoint {
             if (input != null && !input.isNull() && !input.isTextual() && !input.isArray()) {
                 throw ApiError.invalidRequest("'input' must be a string or an array of input items.", "input");
             }
+            JsonNode instructions = body.get("instructions");
+            if (instructions != null && !instructions.isNull() && !instructions.isTextual()) {
+                // OpenAI's API takes a string (or null) only: anything else would be forwarded uncounted
+                throw ApiError.invalidRequest("'instructions' must be a string.", "instructions");
+            }
             if (flag(body, "background")) {
                 // its answer ("queued", no usage) would settle the prompt alone while the upstream goes on generating
                 throw ApiError.invalidRequest("Background responses are not supported: Tollgate settles a "
@@ -76,7 +81,6 @@ public class ResponsesHandler extends OpenAiEndpoint {
                         + "generated.", "background");
             }
             UnpricedCosts.refuseInResponses(body);
-            JsonNode instructions = body.get("instructions");
             long counted = instructions != null && instructions.isTextual() ? tokens.text(instructions.asText()) : 0;
             long[] items = input == null ? new long[2] : input(input);
             counted += items[0];

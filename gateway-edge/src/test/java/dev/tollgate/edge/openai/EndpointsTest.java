@@ -250,6 +250,37 @@ class EndpointsTest extends GatewayTestSupport {
         assertThat(forwarded.path("instructions").asText()).isEqualTo("Be brief.");
     }
 
+    /**
+     * OpenAI's API takes {@code instructions} as a string (or null) only: any other shape is refused before
+     * anything is reserved or sent, never forwarded uncounted; a string is counted whole.
+     */
+    @Test
+    void instructionsThatAreNotAStringAreRefusedAndAStringIsReservedWhole() {
+        client();
+        String text = "word ".repeat(2000).trim();
+        int upstreamCalls = upstream().requests().size();
+
+        for (Object notAString : List.of(List.of(Map.of("role", "developer", "content", text)),
+                Map.of("type", "input_text", "text", text), 42, true)) {
+            refused(http().post("/v1/responses", key, Map.of("model", "gpt-test", "input", "hi",
+                    "max_output_tokens", 16, "instructions", notAString)), "instructions");
+        }
+        nothingSentOrReservedSince(upstreamCalls);
+
+        Http.Response without = http().post("/v1/responses", key, Map.of("model", "gpt-test", "input", "hi",
+                "max_output_tokens", 16));
+        Http.Response with = http().post("/v1/responses", key, Map.of("model", "gpt-test", "input", "hi",
+                "max_output_tokens", 16, "instructions", text));
+        assertThat(with.status()).as(with.body()).isEqualTo(200);
+        assertThat(upstream().requests().get(upstream().requests().size() - 1).path("instructions").asText())
+                .isEqualTo(text);
+        // every token of the instructions reserved at gpt-test's input price of 1.00 per million (with the
+        // provider's prompt margin on top)
+        assertThat(new BigDecimal(with.header("x-tollgate-reserved"))
+                .subtract(new BigDecimal(without.header("x-tollgate-reserved"))))
+                .isGreaterThanOrEqualTo(BigDecimal.valueOf(TOKENS.text(text)).movePointLeft(6));
+    }
+
     @Test
     void aStreamedResponseReachesTheClientEventByEventAndIsSettledWithTheFinalUsage() throws Exception {
         OpenAIClient client = client();
