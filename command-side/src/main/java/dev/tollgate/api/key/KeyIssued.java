@@ -1,5 +1,6 @@
 package dev.tollgate.api.key;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import dev.tollgate.api.privacy.DataSubject;
 import dev.tollgate.api.privacy.PersonalData;
 import org.axonframework.serialization.Revision;
@@ -29,8 +30,11 @@ public record KeyIssued(String keyId, String secretHash, String displayPrefix, S
 
     /**
      * Whether the member it belongs to issued it themselves (in the portal, or with their own session): such a key
-     * follows them to another team; a key someone else issued them does not.
+     * follows them to another team; a key someone else issued them does not. Derived, never stored: without
+     * {@code @JsonIgnore} Jackson takes it for the is-getter of a property {@code suedByOwner} (which the events of
+     * releases 0.3 and 0.4 carry, and which reads as an unknown property, ignored).
      */
+    @JsonIgnore
     public boolean issuedByOwner() {
         return userId != null && memberActor(userId).equals(actor);
     }

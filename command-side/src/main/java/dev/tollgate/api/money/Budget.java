@@ -1,5 +1,7 @@
 package dev.tollgate.api.money;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
+
 /**
  * A spending limit and the period after which spend starts again from zero.
  * A {@code null} limit means unlimited (spend is still recorded).
@@ -21,6 +23,12 @@ public record Budget(Money limit, BudgetPeriod period) {
         return new Budget(Money.of(limit), period);
     }
 
+    /**
+     * Whether it has a limit. Derived, never stored: without {@code @JsonIgnore} Jackson would write it as a property
+     * {@code limited} into every event and snapshot that holds a budget (those stored so read it as an unknown
+     * property, ignored).
+     */
+    @JsonIgnore
     public boolean isLimited() {
         return limit != null;
     }

@@ -1,16 +1,19 @@
 package dev.tollgate.edge.governance;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.tollgate.api.key.KeyIssued;
 import dev.tollgate.edge.support.GatewayTestSupport;
 import dev.tollgate.edge.support.Http;
 import org.junit.jupiter.api.Test;
 
+import java.lang.reflect.RecordComponent;
 import java.net.http.HttpRequest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -63,6 +66,13 @@ class AuditTest extends GatewayTestSupport {
                 .doesNotContain("secretHash");
         JsonNode budgetChange = entries.get(0).path("details");
         assertThat(budgetChange.path("budget").path("limit").asText()).isEqualTo("40");
+        // the details are the event's own fields, nothing Jackson took for a getter (Budget.isLimited(), and
+        // KeyIssued.issuedByOwner(), read as the is-getter of "suedByOwner")
+        assertThat(fieldNames(budgetChange.path("budget"))).containsExactlyInAnyOrder("limit", "period");
+        JsonNode issued = entries.get(6).path("details");
+        assertThat(issued.path("keyId").asText()).isEqualTo(keyId);
+        assertThat(fieldNames(issued)).doesNotContain("suedByOwner")
+                .isSubsetOf(Stream.of(KeyIssued.class.getRecordComponents()).map(RecordComponent::getName).toList());
 
         assertThat(entries("/audit?entity=key:" + keyId, MASTER_KEY)).extracting(e -> e.path("action").asText())
                 .containsExactly("key.revoked", "key.budget_set", "key.rotated", "key.issued");
@@ -149,5 +159,11 @@ class AuditTest extends GatewayTestSupport {
         List<JsonNode> entries = new ArrayList<>();
         page.json().path("data").forEach(entries::add);
         return entries;
+    }
+
+    private static List<String> fieldNames(JsonNode node) {
+        List<String> names = new ArrayList<>();
+        node.fieldNames().forEachRemaining(names::add);
+        return names;
     }
 }

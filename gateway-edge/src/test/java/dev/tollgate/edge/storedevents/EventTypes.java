@@ -42,6 +42,14 @@ final class EventTypes {
                 .collect(Collectors.toCollection(TreeSet::new));
     }
 
+    /**
+     * Every record of {@code dev.tollgate.api}: the events and whatever they hold (budgets, limits, prices, usage),
+     * and the commands.
+     */
+    static Set<Class<?>> apiRecords() {
+        return classesOf(API).stream().filter(Class::isRecord).collect(Collectors.toSet());
+    }
+
     /** The parameter types of every {@link EventSourcingHandler} of {@code dev.tollgate.domain}. */
     static Set<String> appliedByAggregates() {
         Set<String> types = new TreeSet<>();
@@ -64,9 +72,14 @@ final class EventTypes {
     }
 
     private static Set<Class<?>> domainClasses() {
+        return classesOf(DOMAIN);
+    }
+
+    /** Every class of the package and those below it. */
+    private static Set<Class<?>> classesOf(String basePackage) {
         ClassPathScanningCandidateComponentProvider scanner = scanner();
         scanner.addIncludeFilter((reader, factory) -> true);
-        return scanner.findCandidateComponents(DOMAIN).stream().map(definition -> {
+        return scanner.findCandidateComponents(basePackage).stream().map(definition -> {
             try {
                 return Class.forName(definition.getBeanClassName());
             } catch (ClassNotFoundException e) {

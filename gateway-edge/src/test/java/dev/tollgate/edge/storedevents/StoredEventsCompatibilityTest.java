@@ -16,6 +16,7 @@ import dev.tollgate.api.boost.GrantBoost;
 import dev.tollgate.api.identity.LinkIdentity;
 import dev.tollgate.api.key.IssueKey;
 import dev.tollgate.api.key.IssueMemberKey;
+import dev.tollgate.api.key.KeyIssued;
 import dev.tollgate.api.key.KeyLimits;
 import dev.tollgate.api.key.RotateKey;
 import dev.tollgate.api.keypolicy.SetKeyPolicy;
@@ -293,6 +294,38 @@ class StoredEventsCompatibilityTest {
                     new ConfirmCohortBoostDistribution(COHORT_CONFIRMED)));
         }
 
+        /**
+         * Releases 0.3 and 0.4 stored each KeyIssued with a property {@code suedByOwner} (Jackson took
+         * {@code issuedByOwner()} for the is-getter of one): those still read as KeyIssued, their owner as their
+         * actor says, and a key issued now is stored with the event's components alone.
+         */
+        @Test
+        void aKeyIssuedStoredWithSuedByOwnerReadsAndOneIssuedNowIsStoredWithoutIt() throws Exception {
+            Configuration axon = gateway.bean(Configuration.class);
+            Serializer serializer = axon.eventSerializer();
+            List<StoredEvents.Row> stored = fixture.events().stream()
+                    .filter(row -> row.payloadType().equals(KeyIssued.class.getName()))
+                    .filter(row -> readTree(row.payload()).has("suedByOwner")).toList();
+            assertThat(stored).as("KeyIssued as release 0.4 stored it").isNotEmpty();
+            for (StoredEvents.Row row : stored) {
+                IntermediateEventRepresentation event = axon.upcasterChain().upcast(Stream.of(
+                        new InitialEventRepresentation(entry(row), serializer))).toList().get(0);
+                Object read = serializer.deserialize(event.getData());
+                assertThat(read).isInstanceOfSatisfying(KeyIssued.class, issued -> assertThat(issued.issuedByOwner())
+                        .isEqualTo(readTree(row.payload()).path("suedByOwner").asBoolean()));
+            }
+
+            commands.sendAndWait(memberKey(TEAM, FAY, "compat-key-now", null));
+
+            JsonNode written = readTree(dsl.fetchValue("SELECT convert_from(payload, 'UTF8') FROM domainevententry "
+                    + "WHERE aggregateidentifier = ? AND payloadtype = ?", "compat-key-now",
+                    KeyIssued.class.getName()).toString());
+            List<String> names = new ArrayList<>();
+            written.fieldNames().forEachRemaining(names::add);
+            assertThat(names).doesNotContain("suedByOwner").containsExactlyInAnyOrderElementsOf(Stream.of(
+                    KeyIssued.class.getRecordComponents()).map(RecordComponent::getName).toList());
+        }
+
         /** The directory has read the stored events: the cohort boost's rows and its users are there. */
         private void awaitTheDirectory(String boostId, int rows) {
             await().atMost(Duration.ofSeconds(30)).until(() -> dsl.fetchCount(BOOSTS, BOOSTS.BOOST_ID.eq(boostId))
@@ -409,11 +442,6 @@ class StoredEventsCompatibilityTest {
                         .fetchMap(RECALCULATIONS.RECALCULATION_ID, RECALCULATIONS.STATUS))
                         .containsEntry("fx-recalc-superseded", "superseded");
             });
-        }
-
-        private IssueMemberKey memberKey(String teamId, String userId, String keyId, Integer maxLiveKeys) {
-            return new IssueMemberKey(teamId, new IssueKey(keyId, "c".repeat(64), "tg_cmpt", "compat", teamId, userId,
-                    List.of(), null, KeyLimits.NONE, Map.of(), Map.of(), "master"), maxLiveKeys, Set.of(), Set.of());
         }
     }
 
@@ -775,6 +803,11 @@ class StoredEventsCompatibilityTest {
 
         SpendBatchResult batch(SpendLine... lines) {
             return commands.sendAndWait(new RecordSpendBatch(TEAM, List.of(lines)));
+        }
+
+        IssueMemberKey memberKey(String teamId, String userId, String keyId, Integer maxLiveKeys) {
+            return new IssueMemberKey(teamId, new IssueKey(keyId, "c".repeat(64), "tg_cmpt", "compat", teamId, userId,
+                    List.of(), null, KeyLimits.NONE, Map.of(), Map.of(), "master"), maxLiveKeys, Set.of(), Set.of());
         }
     }
 }
