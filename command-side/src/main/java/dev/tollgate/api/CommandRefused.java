@@ -6,8 +6,12 @@ package dev.tollgate.api;
  */
 public class CommandRefused extends RuntimeException {
 
-    /** {@code LIMIT_REACHED}: a bound on what an aggregate holds (members of a team, boosts of an account). */
-    public enum Reason { NOT_FOUND, CONFLICT, INVALID, LIMIT_REACHED }
+    /**
+     * {@code LIMIT_REACHED}: a bound on what an aggregate holds (members of a team, boosts of an account);
+     * {@code FORBIDDEN}: the sender was allowed to act on something else than what the aggregate holds (a manager of
+     * one team, on a key of another).
+     */
+    public enum Reason { NOT_FOUND, CONFLICT, INVALID, LIMIT_REACHED, FORBIDDEN }
 
     private final Reason reason;
     private final String code;

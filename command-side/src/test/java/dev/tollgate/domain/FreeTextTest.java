@@ -124,8 +124,8 @@ class FreeTextTest {
                 null, Map.of(NUL, "x"), "admin"));
         List<Object> issued = List.of(new KeyIssued("k1", HASH, "tg-abcd", "app", "cs", null, List.of(), null, null,
                 null, null, "admin", T0));
-        refused(ApiKey.class, issued, new RevokeKey("k1", "admin", NUL));
-        refused(ApiKey.class, issued, new RotateKey("k1", "c".repeat(64), "tg-efgh", "admin", NUL));
+        refused(ApiKey.class, issued, new RevokeKey("k1", null, "admin", NUL));
+        refused(ApiKey.class, issued, new RotateKey("k1", null, "c".repeat(64), "tg-efgh", "admin", NUL));
     }
 
     @Test

@@ -2,8 +2,10 @@ package dev.tollgate.domain.key;
 
 import dev.tollgate.api.CommandRefused;
 import dev.tollgate.api.Limits;
+import dev.tollgate.api.key.ConfirmKeyTeam;
 import dev.tollgate.api.key.IssueKey;
 import dev.tollgate.api.key.KeyIssued;
+import dev.tollgate.api.key.KeyOfAnotherTeam;
 import dev.tollgate.api.move.KeyMoved;
 import dev.tollgate.api.move.MoveKey;
 import dev.tollgate.api.key.KeyRevoked;
@@ -87,6 +89,7 @@ public class ApiKey {
 
     @CommandHandler
     public void handle(RotateKey command) {
+        requireTeam(command.expectedTeamId());
         Limits.optionalText(command.reason(), Limits.TEXT, "reason");
         if (revoked) {
             throw CommandRefused.conflict("key '" + keyId + "' is revoked: issue a new one");
@@ -100,12 +103,32 @@ public class ApiKey {
 
     @CommandHandler
     public void handle(RevokeKey command) {
+        requireTeam(command.expectedTeamId());
         Limits.optionalText(command.reason(), Limits.TEXT, "reason");
         if (revoked) {
             return; // revoking twice changes nothing and records nothing
         }
         apply(new KeyRevoked(keyId, teamId, command.actor(),
                 command.reason(), GenericEventMessage.clock.instant()));
+    }
+
+    @CommandHandler
+    public void handle(ConfirmKeyTeam command) {
+        if (command.teamId() == null) {
+            throw CommandRefused.invalid("a key's team is confirmed against a team");
+        }
+        requireTeam(command.teamId());
+    }
+
+    /**
+     * The sender was allowed to act on the keys of {@code expectedTeamId} ({@code null}: of every team): this key
+     * decides whether it is one of them, from its own history (it may have followed its owner to another team since
+     * the sender read its team from the directory).
+     */
+    private void requireTeam(String expectedTeamId) {
+        if (expectedTeamId != null && !expectedTeamId.equals(teamId)) {
+            throw new KeyOfAnotherTeam(keyId, expectedTeamId);
+        }
     }
 
     /**

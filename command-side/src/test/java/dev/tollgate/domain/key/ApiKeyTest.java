@@ -1,8 +1,10 @@
 package dev.tollgate.domain.key;
 
 import dev.tollgate.api.CommandRefused;
+import dev.tollgate.api.key.ConfirmKeyTeam;
 import dev.tollgate.api.key.IssueKey;
 import dev.tollgate.api.key.KeyIssued;
+import dev.tollgate.api.key.KeyOfAnotherTeam;
 import dev.tollgate.api.key.KeyRevoked;
 import dev.tollgate.api.key.KeyRotated;
 import dev.tollgate.api.key.RevokeKey;
@@ -79,11 +81,11 @@ class ApiKeyTest {
         String newHash = "c".repeat(64);
         fixture.given(issued)
                 .andGivenCurrentTime(T0)
-                .when(new RotateKey("k1", newHash, "tg-wxyz", "admin", "leaked in a repository"))
+                .when(new RotateKey("k1", null, newHash, "tg-wxyz", "admin", "leaked in a repository"))
                 .expectEvents(new KeyRotated("k1", "cs", newHash, "tg-wxyz", "tg-abcd", "admin",
                         "leaked in a repository", T0));
         fixture.given(issued, new KeyRevoked("k1", "cs", "admin", "lost", T0))
-                .when(new RotateKey("k1", newHash, "tg-wxyz", "admin", "too late"))
+                .when(new RotateKey("k1", null, newHash, "tg-wxyz", "admin", "too late"))
                 .expectException(CommandRefused.class);
     }
 
@@ -93,10 +95,10 @@ class ApiKeyTest {
                 "admin", T0);
         fixture.given(issued)
                 .andGivenCurrentTime(T0)
-                .when(new RevokeKey("k1", "admin", "lost laptop"))
+                .when(new RevokeKey("k1", null, "admin", "lost laptop"))
                 .expectEvents(new KeyRevoked("k1", "cs", "admin", "lost laptop", T0));
         fixture.given(issued, new KeyRevoked("k1", "cs", "admin", "lost laptop", T0))
-                .when(new RevokeKey("k1", "admin", "again"))
+                .when(new RevokeKey("k1", null, "admin", "again"))
                 .expectSuccessfulHandlerExecution()
                 .expectNoEvents();
     }
@@ -124,5 +126,99 @@ class ApiKeyTest {
                 .andGivenCurrentTime(T0)
                 .when(new MoveKey("k1", "math", "move_1", "admin"))
                 .expectEvents(new KeyMoved("k1", "cs", "math", "alice", "move_1", "admin", T0));
+    }
+
+    // ------------------------------------------------------------------ the team the sender was allowed to act for
+
+    static final String NEW_HASH = "c".repeat(64);
+    /** A key alice made herself in team cs, then followed her to team math. */
+    static final KeyIssued MADE_IN_CS = new KeyIssued("k1", HASH, "tg-abcd", "laptop", "cs", "alice", List.of(), null,
+            null, null, null, "sso:alice", T0);
+    static final KeyMoved MOVED_TO_MATH = new KeyMoved("k1", "cs", "math", "alice", "move_1", "admin", T0);
+
+    @Test
+    void refusesRotationByManagerOfAnotherTeam() {
+        fixture.given(MADE_IN_CS)
+                .when(new RotateKey("k1", "physics", NEW_HASH, "tg-wxyz", "cred_physics", "mine now"))
+                .expectException(KeyOfAnotherTeam.class)
+                .expectExceptionMessage("key 'k1' is not a key of team 'physics'")
+                .expectNoEvents();
+    }
+
+    @Test
+    void refusesRotationByManagerOfTheTeamItMovedFrom() {
+        fixture.given(MADE_IN_CS, MOVED_TO_MATH)
+                .when(new RotateKey("k1", "cs", NEW_HASH, "tg-wxyz", "cred_cs", "mine now"))
+                .expectException(KeyOfAnotherTeam.class)
+                .expectNoEvents();
+    }
+
+    @Test
+    void rotatesForAManagerOfItsOwnTeamAndForAnAdmin() {
+        fixture.given(MADE_IN_CS, MOVED_TO_MATH)
+                .andGivenCurrentTime(T0)
+                .when(new RotateKey("k1", "math", NEW_HASH, "tg-wxyz", "cred_math", "leaked"))
+                .expectEvents(new KeyRotated("k1", "math", NEW_HASH, "tg-wxyz", "tg-abcd", "cred_math", "leaked", T0));
+        fixture.given(MADE_IN_CS)
+                .andGivenCurrentTime(T0)
+                .when(new RotateKey("k1", "cs", NEW_HASH, "tg-wxyz", "cred_cs", "leaked"))
+                .expectEvents(new KeyRotated("k1", "cs", NEW_HASH, "tg-wxyz", "tg-abcd", "cred_cs", "leaked", T0));
+        fixture.given(MADE_IN_CS, MOVED_TO_MATH)
+                .andGivenCurrentTime(T0)
+                .when(new RotateKey("k1", null, NEW_HASH, "tg-wxyz", "master", "leaked"))
+                .expectEvents(new KeyRotated("k1", "math", NEW_HASH, "tg-wxyz", "tg-abcd", "master", "leaked", T0));
+    }
+
+    @Test
+    void refusesRevocationByManagerOfAnotherTeam() {
+        fixture.given(MADE_IN_CS)
+                .when(new RevokeKey("k1", "physics", "cred_physics", "not mine"))
+                .expectException(KeyOfAnotherTeam.class)
+                .expectNoEvents();
+    }
+
+    @Test
+    void refusesRevocationByManagerOfTheTeamItMovedFrom() {
+        fixture.given(MADE_IN_CS, MOVED_TO_MATH)
+                .when(new RevokeKey("k1", "cs", "cred_cs", "not theirs any more"))
+                .expectException(KeyOfAnotherTeam.class)
+                .expectNoEvents();
+    }
+
+    @Test
+    void refusesRevocationForAnotherTeamEvenWhenAlreadyRevoked() {
+        // the answer says nothing of the key to a sender not allowed on it, not even that it is revoked
+        fixture.given(MADE_IN_CS, MOVED_TO_MATH, new KeyRevoked("k1", "math", "cred_math", "lost", T0))
+                .when(new RevokeKey("k1", "cs", "cred_cs", "again"))
+                .expectException(KeyOfAnotherTeam.class)
+                .expectNoEvents();
+    }
+
+    @Test
+    void revokesForAManagerOfItsOwnTeamAndForAnAdmin() {
+        fixture.given(MADE_IN_CS, MOVED_TO_MATH)
+                .andGivenCurrentTime(T0)
+                .when(new RevokeKey("k1", "math", "cred_math", "lost laptop"))
+                .expectEvents(new KeyRevoked("k1", "math", "cred_math", "lost laptop", T0));
+        fixture.given(MADE_IN_CS)
+                .andGivenCurrentTime(T0)
+                .when(new RevokeKey("k1", null, "master", "lost laptop"))
+                .expectEvents(new KeyRevoked("k1", "cs", "master", "lost laptop", T0));
+    }
+
+    @Test
+    void confirmsItsOwnTeamOnlyAndRecordsNothing() {
+        fixture.given(MADE_IN_CS, MOVED_TO_MATH)
+                .when(new ConfirmKeyTeam("k1", "math"))
+                .expectSuccessfulHandlerExecution()
+                .expectNoEvents();
+        fixture.given(MADE_IN_CS, MOVED_TO_MATH)
+                .when(new ConfirmKeyTeam("k1", "cs"))
+                .expectException(KeyOfAnotherTeam.class)
+                .expectNoEvents();
+        fixture.given(MADE_IN_CS)
+                .when(new ConfirmKeyTeam("k1", null))
+                .expectException(CommandRefused.class)
+                .expectNoEvents();
     }
 }

@@ -145,7 +145,8 @@ public class AdminController {
                     // their sessions first (no new portal request of theirs starts), and again once removed
                     // (a sign-in in between)
                     return Blocking.query(() -> sessions.endAllOf(userId))
-                            .then(revokeKeysThenRemove(user.teamId(), userId, principal.id(), reason, 1))
+                            .then(revokeKeysThenRemove(user.teamId(), Access.expectedTeam(principal, user.teamId()),
+                                    userId, principal.id(), reason, 1))
                             .then(Blocking.query(() -> sessions.endAllOf(userId)))
                             .doOnSuccess(done -> authenticator.forgetAll())
                             .then(ReadModelWait.until(() -> directory.user(userId)
@@ -162,19 +163,19 @@ public class AdminController {
      * are read and revoked again. Once removed, the team issues them no key, so none of theirs works again when they
      * are re-admitted.
      */
-    private Mono<Object> revokeKeysThenRemove(String teamId, String userId, String actor, String reason,
-                                              int attempt) {
+    private Mono<Object> revokeKeysThenRemove(String teamId, String expectedTeam, String userId, String actor,
+                                              String reason, int attempt) {
         return Blocking.query(() -> directory.keys(teamId, userId, DSL.noCondition()))
                 .flatMap(keys -> Flux.fromIterable(keys)
                         .filter(key -> key.revokedAt() == null)
-                        .concatMap(key -> send(commands, new RevokeKey(key.id(), actor,
+                        .concatMap(key -> send(commands, new RevokeKey(key.id(), expectedTeam, actor,
                                 "user removed from the team: " + reason)))
                         .then(Mono.fromSupplier(() -> keys.stream().map(KeyView::id).collect(Collectors.toSet()))))
                 .flatMap(ended -> send(commands, new RemoveUser(teamId, userId, actor, reason, ended)))
                 .onErrorResume(failure -> attempt < REMOVAL_ATTEMPTS
                                 && OpenAiErrorHandler.unwrap(failure) instanceof CommandRefused refused
                                 && refused.reason() == CommandRefused.Reason.CONFLICT,
-                        failure -> revokeKeysThenRemove(teamId, userId, actor, reason, attempt + 1));
+                        failure -> revokeKeysThenRemove(teamId, expectedTeam, userId, actor, reason, attempt + 1));
     }
 
     @PutMapping("/admin/users/{userId}/budget")

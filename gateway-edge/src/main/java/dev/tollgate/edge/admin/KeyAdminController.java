@@ -1,6 +1,7 @@
 package dev.tollgate.edge.admin;
 
 import dev.tollgate.api.Limits;
+import dev.tollgate.api.key.ConfirmKeyTeam;
 import dev.tollgate.api.key.IssueKey;
 import dev.tollgate.api.key.IssueMemberKey;
 import dev.tollgate.api.key.KeyLimits;
@@ -138,8 +139,10 @@ public class KeyAdminController {
         return key(keyId).flatMap(key -> {
             Principal principal = Access.requireManagerOf(exchange, key.teamId(), "rotate keys of team '"
                     + key.teamId() + "'");
-            return send(commands, new RotateKey(keyId, KeySecrets.hash(secret), KeySecrets.displayPrefix(secret),
-                    principal.id(), body == null ? null : body.reason()))
+            // the key refuses unless it is still in that team (it may have followed its owner to another since)
+            return send(commands, new RotateKey(keyId, Access.expectedTeam(principal, key.teamId()),
+                    KeySecrets.hash(secret), KeySecrets.displayPrefix(secret), principal.id(),
+                    body == null ? null : body.reason()))
                     .then(ReadModelWait.until(() -> directory.key(keyId)
                             .filter(view -> view.displayPrefix().equals(KeySecrets.displayPrefix(secret)))))
                     .doOnNext(view -> authenticator.forgetAll())
@@ -165,8 +168,12 @@ public class KeyAdminController {
             Principal principal = Access.requireManagerOf(exchange, key.teamId(), "change budgets of team '"
                     + key.teamId() + "'");
             Access.requireWithinCap(principal, budget, "the key's budget");
-            return Mono.defer(() -> send(commands, new SetKeyBudget(key.teamId(), keyId, budget, principal.id(),
-                            body.reason())))
+            String expectedTeam = Access.expectedTeam(principal, key.teamId());
+            // the team keeps the key's budget but does not know its keys: the key says whether it is still there
+            Mono<Object> confirmed = expectedTeam == null ? Mono.empty()
+                    : send(commands, new ConfirmKeyTeam(keyId, expectedTeam));
+            return confirmed.then(Mono.defer(() -> send(commands, new SetKeyBudget(key.teamId(), keyId, budget,
+                            principal.id(), body.reason()))))
                     .then(ReadModelWait.until(() -> directory.key(keyId).filter(view -> budget == null
                             ? view.budget() == null
                             : view.budget() != null && Objects.equals(view.budget().period(), budget.period().wireName())
@@ -182,7 +189,8 @@ public class KeyAdminController {
         return key(keyId).flatMap(key -> {
                     Principal principal = Access.requireManagerOf(exchange, key.teamId(), "revoke keys of team '"
                             + key.teamId() + "'");
-                    return send(commands, new RevokeKey(keyId, principal.id(), reason));
+                    return send(commands, new RevokeKey(keyId, Access.expectedTeam(principal, key.teamId()),
+                            principal.id(), reason));
                 })
                 .then(ReadModelWait.until(() -> directory.key(keyId).filter(key -> key.revokedAt() != null)))
                 .doOnNext(key -> authenticator.forgetAll());

@@ -85,6 +85,7 @@ public class OpenAiErrorHandler implements WebExceptionHandler {
                 case CONFLICT -> ApiError.conflict(refused.getMessage());
                 case INVALID -> ApiError.invalidRequest(refused.getMessage(), null);
                 case LIMIT_REACHED -> ApiError.forbidden(refused.code(), refused.getMessage());
+                case FORBIDDEN -> ApiError.forbidden("permission_denied", refused.getMessage());
             };
         }
         if (failure instanceof ForbiddenRead forbidden) {

@@ -6,6 +6,7 @@ import dev.tollgate.api.Limits;
 import dev.tollgate.api.key.IssueKey;
 import dev.tollgate.api.key.IssueMemberKey;
 import dev.tollgate.api.key.KeyLimits;
+import dev.tollgate.api.key.KeyOfAnotherTeam;
 import dev.tollgate.api.key.RevokeKey;
 import dev.tollgate.api.money.ModelPrice;
 import dev.tollgate.edge.admin.ReadModelWait;
@@ -13,6 +14,7 @@ import dev.tollgate.edge.catalog.CatalogModel;
 import dev.tollgate.edge.catalog.ModelCatalog;
 import dev.tollgate.edge.config.TollgateProperties;
 import dev.tollgate.edge.errors.ApiError;
+import dev.tollgate.edge.errors.OpenAiErrorHandler;
 import dev.tollgate.edge.pricing.PriceBookCache;
 import dev.tollgate.edge.security.ApiKeyAuthenticator;
 import dev.tollgate.edge.security.KeySecrets;
@@ -58,6 +60,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -333,13 +336,17 @@ public class PortalController {
     @Operation(summary = "Revoke one of your keys: it stops working within a second")
     public Mono<KeyView> revokeKey(@PathVariable String keyId, ServerWebExchange exchange) {
         Sessions.Session member = member(exchange);
+        Supplier<ApiError> notYours = () -> ApiError.notFound("You have no key '" + keyId + "'.");
         return Blocking.query(() -> directory.key(keyId)
                         .filter(key -> Objects.equals(key.userId(), member.userId())
                                 && Objects.equals(key.teamId(), member.teamId()))
-                        .orElseThrow(() -> ApiError.notFound("You have no key '" + keyId + "'.")))
+                        .orElseThrow(notYours))
+                // the key refuses unless it is still in the member's team (it moved with them since, say)
                 .flatMap(key -> key.revokedAt() != null ? Mono.just(key)
-                        : Mono.fromFuture(commands.send(new RevokeKey(keyId, member.actor(),
+                        : Mono.fromFuture(() -> commands.send(new RevokeKey(keyId, member.teamId(), member.actor(),
                                 "revoked by its owner in the portal")))
+                        .onErrorMap(failure -> OpenAiErrorHandler.unwrap(failure) instanceof KeyOfAnotherTeam,
+                                failure -> notYours.get())
                         .then(ReadModelWait.until(() -> directory.key(keyId).filter(k -> k.revokedAt() != null)))
                         .doOnNext(revoked -> authenticator.forgetAll()));
     }

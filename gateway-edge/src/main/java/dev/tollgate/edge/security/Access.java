@@ -54,6 +54,15 @@ public final class Access {
         });
     }
 
+    /**
+     * The team a command must find its target in, for {@code principal} allowed on {@code teamId}: that team for a
+     * manager (the team was read from a read model; the target decides whether it is still there), {@code null} for
+     * an admin, who may act on every team.
+     */
+    public static String expectedTeam(Principal principal, String teamId) {
+        return principal.isAdmin() ? null : teamId;
+    }
+
     /** A manager of every team in {@code teamIds}. */
     public static Principal requireManagerOfAll(ServerWebExchange exchange, Collection<String> teamIds, String what) {
         Principal principal = principal(exchange);

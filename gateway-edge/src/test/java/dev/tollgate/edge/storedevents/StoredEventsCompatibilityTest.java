@@ -643,7 +643,7 @@ class StoredEventsCompatibilityTest {
 
         @Test
         void theOtherAggregatesRebuiltFromStoredEventsDecideAsTheirHistorySays() {
-            assertThatThrownBy(() -> commands.sendAndWait(new RotateKey("fx-key-old", "d".repeat(64), "tg_x",
+            assertThatThrownBy(() -> commands.sendAndWait(new RotateKey("fx-key-old", null, "d".repeat(64), "tg_x",
                     "master", "again"))).isInstanceOf(CommandRefused.class).hasMessageContaining("revoked");
             assertThatThrownBy(() -> commands.sendAndWait(new ChangeCredentialScope("fx-cred", Role.ADMIN, Set.of(),
                     null, "master", "again"))).isInstanceOf(CommandRefused.class).hasMessageContaining("revoked");

@@ -214,8 +214,8 @@ class StoredEventsFixtureWriter {
                 KeyLimits.NONE, Map.of(), Map.of(), "master"));
         commands.sendAndWait(new IssueMemberKey(TEAM, new IssueKey("fx-key-old", hash('f'), "tg_fxold", "old key",
                 TEAM, BOB, List.of(), start.plus(Duration.ofDays(30)), KeyLimits.NONE, Map.of(), Map.of(), "master")));
-        commands.sendAndWait(new RotateKey(ADA_KEY, hash('b'), "tg_fxad2", "master", "leaked"));
-        commands.sendAndWait(new RevokeKey("fx-key-old", "master", "lost"));
+        commands.sendAndWait(new RotateKey(ADA_KEY, null, hash('b'), "tg_fxad2", "master", "leaked"));
+        commands.sendAndWait(new RevokeKey("fx-key-old", null, "master", "lost"));
         commands.sendAndWait(new SetKeyBudget(TEAM, ADA_KEY, Budget.of("5", BudgetPeriod.DAILY), "master", "cap"));
 
         commands.sendAndWait(new PublishPrices(PublishPrices.PRICE_BOOK, null, Map.of("gpt-fixture",
