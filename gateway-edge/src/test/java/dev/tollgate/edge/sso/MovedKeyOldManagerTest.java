@@ -1,5 +1,6 @@
 package dev.tollgate.edge.sso;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.tollgate.api.move.MoveKey;
 import dev.tollgate.edge.membership.MoveProcess;
 import dev.tollgate.edge.support.GatewayTestSupport;
@@ -61,8 +62,7 @@ class MovedKeyOldManagerTest extends GatewayTestSupport {
                 .assertUntouched();
     }
 
-    private record Scenario(String from, String to, String user, String keyId, String secret,
-                            Credential managerOfOld) {
+    private record Scenario(String from, String to, String keyId, String secret, Credential managerOfOld) {
     }
 
     private final class Moved {
@@ -88,7 +88,7 @@ class MovedKeyOldManagerTest extends GatewayTestSupport {
     }
 
     /**
-     * A member of a new team makes a key in the portal; the first command the edge sends about that key (after it
+     * A member makes a key in the portal; the first command the edge sends about that key (after it
      * read the key's team, the old one, from the directory and checked the manager against it) waits until the member
      * and their key moved to another team.
      */
@@ -98,10 +98,9 @@ class MovedKeyOldManagerTest extends GatewayTestSupport {
         String user = unique("stu");
         SignedInBrowserless portal = SignedInBrowserless.signIn(baseUrl(), "portal", user,
                 List.of(from + "-students"));
-        Http.Response made = portal.post("/portal/api/keys", Map.of("name", "laptop"));
-        assertThat(made.status()).as(made.body()).isEqualTo(201);
-        Scenario scenario = new Scenario(from, to, user, made.json().path("id").asText(),
-                made.json().path("key").asText(), newCredential("manager", List.of(from), null));
+        JsonNode made = portal.makeKey("laptop");
+        Scenario scenario = new Scenario(from, to, made.path("id").asText(), made.path("key").asText(),
+                newCredential("manager", List.of(from), null));
 
         AtomicBoolean movedMeanwhile = new AtomicBoolean();
         Registration moveFirst = commandBus.registerDispatchInterceptor(messages -> (index, message) -> {

@@ -25,9 +25,7 @@ class MovedMemberKeysTest extends GatewayTestSupport {
         String user = unique("stu");
         SignedInBrowserless portal = SignedInBrowserless.signIn(baseUrl(), "portal", user,
                 List.of(from + "-students"));
-        Http.Response made = portal.post("/portal/api/keys", Map.of("name", "laptop"));
-        assertThat(made.status()).as(made.body()).isEqualTo(201);
-        String own = made.json().path("key").asText();
+        String own = portal.makeKey("laptop").path("key").asText();
 
         Credential managerOfOld = newCredential("manager", List.of(from), null);
         Http.Response byManager = http().post("/admin/keys", managerOfOld.secret(),

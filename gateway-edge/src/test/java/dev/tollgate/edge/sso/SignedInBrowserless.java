@@ -1,5 +1,6 @@
 package dev.tollgate.edge.sso;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tollgate.edge.support.Http;
 import dev.tollgate.edge.support.IdentityProvider;
@@ -8,6 +9,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.http.HttpRequest;
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -21,6 +23,13 @@ record SignedInBrowserless(Http http, String cookie, String csrf) {
         Http.Response session = http.send(http.request("/sso/session", null)
                 .header("Cookie", "tollgate_session=" + signedIn.sessionCookie()).GET().build());
         return new SignedInBrowserless(http, signedIn.sessionCookie(), session.json().path("csrf_token").asText());
+    }
+
+    /** A key the signed-in member makes themselves in the portal: the answer, with its id and secret. */
+    JsonNode makeKey(String name) {
+        Http.Response made = post("/portal/api/keys", Map.of("name", name));
+        assertThat(made.status()).as(made.body()).isEqualTo(201);
+        return made.json();
     }
 
     Http.Response get(String path) {
