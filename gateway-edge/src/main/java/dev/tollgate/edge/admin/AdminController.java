@@ -13,6 +13,7 @@ import dev.tollgate.api.team.SetUserBudget;
 import dev.tollgate.api.team.SetUserTags;
 import dev.tollgate.edge.errors.ApiError;
 import dev.tollgate.edge.errors.OpenAiErrorHandler;
+import dev.tollgate.edge.input.InputLists;
 import dev.tollgate.edge.security.Access;
 import dev.tollgate.edge.security.ApiKeyAuthenticator;
 import dev.tollgate.edge.security.Principal;
@@ -226,16 +227,8 @@ public class AdminController {
         return email;
     }
 
+    /** A user's tags (such as course:cs101): each one line of 1 to {@link Limits#ID} characters. */
     static Set<String> tags(java.util.List<String> tags) {
-        if (tags == null) {
-            return Set.of();
-        }
-        for (String tag : tags) {
-            if (tag == null || tag.isBlank() || !Limits.isLine(tag, Limits.ID)) {
-                throw ApiError.invalidRequest("A tag is 1 to " + Limits.ID + " characters without control characters, "
-                        + "such as course:cs101.", "tags");
-            }
-        }
-        return Set.copyOf(tags);
+        return Set.copyOf(InputLists.lines(tags, Limits.ID, "tags"));
     }
 }

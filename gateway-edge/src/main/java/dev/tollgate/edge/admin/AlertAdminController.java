@@ -1,5 +1,6 @@
 package dev.tollgate.edge.admin;
 
+import dev.tollgate.api.Limits;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import dev.tollgate.api.CommandRefused;
@@ -13,6 +14,7 @@ import dev.tollgate.edge.alert.WebhookDispatcher;
 import dev.tollgate.edge.alert.WebhookSecrets;
 import dev.tollgate.edge.errors.ApiError;
 import dev.tollgate.edge.errors.OpenAiErrorHandler;
+import dev.tollgate.edge.input.InputLists;
 import dev.tollgate.edge.outbound.OutboundException;
 import dev.tollgate.edge.outbound.OutboundHttp;
 import dev.tollgate.edge.security.Access;
@@ -180,7 +182,7 @@ public class AlertAdminController {
     @Operation(summary = "Register a webhook endpoint; the answer carries its signing secret, shown only this once")
     public Mono<Map<String, Object>> registerWebhook(@RequestBody WebhookBody body, ServerWebExchange exchange) {
         AdminSupport.requireReason(body.reason(), "webhook");
-        Set<String> teams = body.teams() == null ? Set.of() : new TreeSet<>(body.teams());
+        Set<String> teams = new TreeSet<>(InputLists.ids(body.teams(), Limits.ID, "teams"));
         Principal principal = teams.isEmpty() ? Access.requireAdmin(exchange, "receive every team's alerts")
                 : Access.requireManagerOfAll(exchange, teams, "receive these teams' alerts");
         String endpointId = AdminSupport.id(body.id(), "webhook");

@@ -1,5 +1,6 @@
 package dev.tollgate.edge.admin;
 
+import dev.tollgate.api.Limits;
 import dev.tollgate.api.boost.CohortMember;
 import dev.tollgate.api.boost.GrantBoost;
 import dev.tollgate.api.boost.GrantCohortBoost;
@@ -7,6 +8,7 @@ import dev.tollgate.api.boost.RevokeBoost;
 import dev.tollgate.api.boost.RevokeCohortBoost;
 import dev.tollgate.api.money.Money;
 import dev.tollgate.edge.errors.ApiError;
+import dev.tollgate.edge.input.InputLists;
 import dev.tollgate.edge.security.Access;
 import dev.tollgate.edge.security.Principal;
 import dev.tollgate.query.boost.BoostQueries;
@@ -135,7 +137,7 @@ public class BoostAdminController {
                 throw ApiError.invalidRequest("target 'users' needs 'user_ids'.", "user_ids");
             }
             List<CohortMember> members = new ArrayList<>();
-            for (String userId : new TreeSet<>(userIds)) {
+            for (String userId : new TreeSet<>(InputLists.ids(userIds, Limits.USER_ID, "user_ids"))) {
                 UserView user = user(userId);
                 members.add(new CohortMember(user.id(), user.teamId()));
             }

@@ -1,11 +1,13 @@
 package dev.tollgate.edge.admin;
 
+import dev.tollgate.api.Limits;
 import dev.tollgate.api.access.ChangeCredentialScope;
 import dev.tollgate.api.access.IssueCredential;
 import dev.tollgate.api.access.RevokeCredential;
 import dev.tollgate.api.access.Role;
 import dev.tollgate.api.money.Money;
 import dev.tollgate.edge.errors.ApiError;
+import dev.tollgate.edge.input.InputLists;
 import dev.tollgate.edge.security.Access;
 import dev.tollgate.edge.security.KeySecrets;
 import dev.tollgate.edge.security.Principal;
@@ -123,7 +125,7 @@ public class CredentialAdminController {
     }
 
     private static Set<String> teams(List<String> teams) {
-        return teams == null ? Set.of() : Set.copyOf(teams);
+        return Set.copyOf(InputLists.ids(teams, Limits.ID, "teams"));
     }
 
     private static Money cap(String cap) {

@@ -11,6 +11,7 @@ import dev.tollgate.api.money.Budget;
 import dev.tollgate.api.team.SetKeyBudget;
 import dev.tollgate.edge.catalog.ModelCatalog;
 import dev.tollgate.edge.errors.ApiError;
+import dev.tollgate.edge.input.InputLists;
 import dev.tollgate.edge.input.InputText;
 import dev.tollgate.edge.security.Access;
 import dev.tollgate.edge.security.ApiKeyAuthenticator;
@@ -69,7 +70,7 @@ public class KeyAdminController {
     @Operation(summary = "Issue an API key for a user, or a team key (the secret is in the answer, only this once)")
     public Mono<Map<String, Object>> issueKey(@RequestBody AdminRequests.IssueKeyBody body,
                                               ServerWebExchange exchange) {
-        List<String> models = body.allowedModels() == null ? List.of() : body.allowedModels();
+        List<String> models = InputLists.lines(body.allowedModels(), Limits.TEXT, "allowed_models");
         for (String model : models) {
             if (catalog.find(model).isEmpty()) {
                 throw ApiError.invalidRequest("Unknown model '" + model + "' in allowed_models.", "allowed_models");

@@ -1,10 +1,12 @@
 package dev.tollgate.edge.admin;
 
+import dev.tollgate.api.Limits;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import dev.tollgate.api.keypolicy.SetKeyPolicy;
 import dev.tollgate.edge.catalog.ModelCatalog;
 import dev.tollgate.edge.errors.ApiError;
+import dev.tollgate.edge.input.InputLists;
 import dev.tollgate.edge.security.Access;
 import dev.tollgate.edge.security.Principal;
 import dev.tollgate.query.access.ReadScope;
@@ -70,7 +72,7 @@ public class KeyPolicyAdminController {
         if (body.maxKeys() == null) {
             throw ApiError.invalidRequest("'max_keys' is required (0 stops members making keys).", "max_keys");
         }
-        List<String> models = body.allowedModels() == null ? List.of() : body.allowedModels();
+        List<String> models = InputLists.lines(body.allowedModels(), Limits.TEXT, "allowed_models");
         for (String model : models) {
             if (catalog.find(model).isEmpty()) {
                 throw ApiError.invalidRequest("Unknown model '" + model + "' in allowed_models.", "allowed_models");

@@ -1,8 +1,8 @@
 package dev.tollgate.edge.portal;
 
+import dev.tollgate.api.Limits;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
-import dev.tollgate.api.Limits;
 import dev.tollgate.api.key.IssueKey;
 import dev.tollgate.api.key.IssueMemberKey;
 import dev.tollgate.api.key.KeyLimits;
@@ -15,6 +15,7 @@ import dev.tollgate.edge.catalog.ModelCatalog;
 import dev.tollgate.edge.config.TollgateProperties;
 import dev.tollgate.edge.errors.ApiError;
 import dev.tollgate.edge.errors.OpenAiErrorHandler;
+import dev.tollgate.edge.input.InputLists;
 import dev.tollgate.edge.pricing.PriceBookCache;
 import dev.tollgate.edge.security.ApiKeyAuthenticator;
 import dev.tollgate.edge.security.KeySecrets;
@@ -298,7 +299,7 @@ public class PortalController {
                 }
                 days = days == null ? longest : days;
             }
-            List<String> models = body.allowedModels() == null ? List.of() : List.copyOf(body.allowedModels());
+            List<String> models = InputLists.lines(body.allowedModels(), Limits.TEXT, "allowed_models");
             for (String model : models) {
                 if (catalog.find(model).isEmpty()) {
                     throw ApiError.invalidRequest("Unknown model '" + model + "'.", "allowed_models");

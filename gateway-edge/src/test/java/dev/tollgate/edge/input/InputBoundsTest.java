@@ -140,7 +140,7 @@ class InputBoundsTest extends GatewayTestSupport {
                 new String[]{"POST", "/admin/credentials", "{\"name\":\"a\\nb\",\"role\":\"finance\","
                         + "\"reason\":\"r\"}", "name"},
                 new String[]{"PUT", "/admin/users/" + user + "/tags", "{\"tags\":[\"a\\tb\"],\"reason\":\"r\"}",
-                        "tags"},
+                        "tags[0]"},
                 new String[]{"PUT", "/admin/teams/" + team + "/budget", "{\"limit\":\"5\",\"period\":\"monthly\","
                         + "\"reason\":\"" + "r".repeat(2001) + "\"}", "reason"},
                 new String[]{"POST", "/admin/teams", "{\"id\":\"a/b\",\"name\":\"n\",\"budget\":{\"unlimited\":true},"
