@@ -91,9 +91,30 @@ public final class Limits {
         return false;
     }
 
-    /** Whether {@code value} is one line of at most {@code max} characters without control characters. */
+    /**
+     * Whether {@code value} has half of a UTF-16 surrogate pair alone (U+D800 to U+DFFF unpaired): no UTF-8 text holds
+     * it, so it could not be stored as it was sent (PostgreSQL would keep a {@code ?}).
+     */
+    public static boolean hasLoneSurrogate(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            boolean paired = Character.isHighSurrogate(c) && i + 1 < value.length()
+                    && Character.isLowSurrogate(value.charAt(i + 1));
+            if (paired) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Whether {@code value} is one line of at most {@code max} characters without control characters or a lone
+     * surrogate.
+     */
     public static boolean isLine(String value, int max) {
-        return value != null && value.length() <= max && !hasControl(value);
+        return value != null && value.length() <= max && !hasControl(value) && !hasLoneSurrogate(value);
     }
 
     /**
@@ -131,6 +152,9 @@ public final class Limits {
             throw CommandRefused.invalid("a " + what + (lineBreaks
                     ? " must not contain NUL or other control characters (tabs and line breaks aside)"
                     : " must not contain NUL, line breaks or other control characters"));
+        }
+        if (hasLoneSurrogate(value)) {
+            throw CommandRefused.invalid("a " + what + " must not contain half of a UTF-16 surrogate pair alone");
         }
         return value;
     }

@@ -46,9 +46,11 @@ final class AdminSupport {
             throw ApiError.invalidRequest("A 'reason' is required for every " + what + ": it goes to the audit trail.",
                     "reason");
         }
-        if (reason.length() > Limits.TEXT || Limits.hasControlBesidesLineBreaks(reason)) {
+        if (reason.length() > Limits.TEXT || Limits.hasControlBesidesLineBreaks(reason)
+                || Limits.hasLoneSurrogate(reason)) {
             throw ApiError.invalidRequest("A 'reason' is at most " + Limits.TEXT + " characters, without NUL or other "
-                    + "control characters (tabs and line breaks aside).", "reason");
+                    + "control characters (tabs and line breaks aside) or half of a UTF-16 surrogate pair alone.",
+                    "reason");
         }
     }
 

@@ -4,8 +4,9 @@ import dev.tollgate.api.Limits;
 
 /**
  * What text a request may carry in an id, a name, a parameter: no NUL and no other control character (tab, line feed
- * and carriage return aside where text is free, as in a reason). PostgreSQL cannot store a NUL, and no id, name or
- * parameter has a use for the others. The rules are {@link Limits}', the ones the aggregates apply.
+ * and carriage return aside where text is free, as in a reason), and no half of a UTF-16 surrogate pair alone.
+ * PostgreSQL cannot store a NUL, no UTF-8 text holds a lone surrogate, and no id, name or parameter has a use for the
+ * other control characters. The rules are {@link Limits}', the ones the aggregates apply.
  */
 public final class InputText {
 
@@ -24,6 +25,11 @@ public final class InputText {
     public static String oneLine(String value, int max) {
         String line = value.replaceAll("\\p{Cntrl}", " ");
         return line.length() <= max ? line : line.substring(0, max);
+    }
+
+    /** Whether {@code value} has half of a UTF-16 surrogate pair alone, which no UTF-8 text can hold. */
+    public static boolean hasLoneSurrogate(String value) {
+        return Limits.hasLoneSurrogate(value);
     }
 
     /** Whether {@code value} has a control character other than tab, line feed and carriage return. */

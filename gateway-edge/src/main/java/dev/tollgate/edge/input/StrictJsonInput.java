@@ -20,11 +20,15 @@ import java.time.Instant;
 /**
  * What the JSON bodies of the admin routes may carry, checked while they are read (Spring Boot installs this module
  * into the application's ObjectMapper; the event store's serializer has its own): strings and map keys without NUL or
- * other control characters (tab and line breaks aside), instants within {@link TimeBounds}. A body that breaks these
+ * other control characters (tab and line breaks aside) and without half of a UTF-16 surrogate pair alone, instants
+ * within {@link TimeBounds}. A body that breaks these
  * is a 400, before any command is sent. The {@code /v1} bodies are read as trees and checked where they are used.
  */
 @Configuration(proxyBeanMethods = false)
 public class StrictJsonInput {
+
+    private static final String LONE_SURROGATE = "a string must not contain half of a UTF-16 surrogate pair alone "
+            + "(such as \\ud800 without the \\udc00 to \\udfff that completes it)";
 
     @Bean
     public Module strictJsonInputModule() {
@@ -43,6 +47,9 @@ public class StrictJsonInput {
             if (value != null && InputText.hasControlBesidesWhitespace(value)) {
                 throw JsonMappingException.from(p, "a string must not contain NUL or other control characters");
             }
+            if (value != null && InputText.hasLoneSurrogate(value)) {
+                throw JsonMappingException.from(p, LONE_SURROGATE);
+            }
             return value;
         }
 
@@ -58,6 +65,9 @@ public class StrictJsonInput {
         public Object deserializeKey(String key, DeserializationContext ctxt) throws IOException {
             if (InputText.hasControl(key)) {
                 throw JsonMappingException.from(ctxt, "a name (map key) must not contain control characters");
+            }
+            if (InputText.hasLoneSurrogate(key)) {
+                throw JsonMappingException.from(ctxt, LONE_SURROGATE);
             }
             return key;
         }
