@@ -2,6 +2,7 @@ package dev.tollgate.api.access;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
+import dev.tollgate.api.InvalidValue;
 
 import java.util.Locale;
 
@@ -29,6 +30,6 @@ public enum Role {
                 return role;
             }
         }
-        throw new IllegalArgumentException("unknown role '" + value + "' (admin, manager or finance)");
+        throw new InvalidValue("unknown role '" + value + "' (admin, manager or finance)");
     }
 }

@@ -2,6 +2,7 @@ package dev.tollgate.api.alert;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
+import dev.tollgate.api.InvalidValue;
 
 import java.util.Locale;
 
@@ -24,6 +25,6 @@ public enum ThresholdKind {
                 return kind;
             }
         }
-        throw new IllegalArgumentException("unknown threshold kind '" + value + "' (percent or run_out)");
+        throw new InvalidValue("unknown threshold kind '" + value + "' (percent or run_out)");
     }
 }

@@ -2,6 +2,7 @@ package dev.tollgate.api.alert;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
+import dev.tollgate.api.InvalidValue;
 
 import java.util.Locale;
 
@@ -24,6 +25,6 @@ public enum ThresholdScope {
                 return scope;
             }
         }
-        throw new IllegalArgumentException("unknown threshold scope '" + value + "' (team, user, key or tag)");
+        throw new InvalidValue("unknown threshold scope '" + value + "' (team, user, key or tag)");
     }
 }

@@ -1,5 +1,7 @@
 package dev.tollgate.api.key;
 
+import dev.tollgate.api.InvalidValue;
+
 /**
  * A key's rate limits, each {@code null} when there is none.
  *
@@ -12,7 +14,7 @@ public record KeyLimits(Long requestsPerMinute, Long tokensPerMinute) {
 
     public KeyLimits {
         if (requestsPerMinute != null && requestsPerMinute < 1 || tokensPerMinute != null && tokensPerMinute < 1) {
-            throw new IllegalArgumentException("rate limits must be positive");
+            throw new InvalidValue("rate limits must be positive");
         }
     }
 }

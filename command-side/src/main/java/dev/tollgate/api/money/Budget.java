@@ -1,6 +1,7 @@
 package dev.tollgate.api.money;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import dev.tollgate.api.InvalidValue;
 
 /**
  * A spending limit and the period after which spend starts again from zero.
@@ -15,7 +16,7 @@ public record Budget(Money limit, BudgetPeriod period) {
             period = BudgetPeriod.NONE;
         }
         if (limit != null && limit.isNegative()) {
-            throw new IllegalArgumentException("a budget limit cannot be negative");
+            throw new InvalidValue("a budget limit cannot be negative");
         }
     }
 

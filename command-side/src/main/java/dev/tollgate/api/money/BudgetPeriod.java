@@ -2,6 +2,7 @@ package dev.tollgate.api.money;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
+import dev.tollgate.api.InvalidValue;
 
 import java.time.DayOfWeek;
 import java.time.Instant;
@@ -70,6 +71,6 @@ public enum BudgetPeriod {
                 return period;
             }
         }
-        throw new IllegalArgumentException("unknown budget period '" + value + "' (daily, weekly, monthly or none)");
+        throw new InvalidValue("unknown budget period '" + value + "' (daily, weekly, monthly or none)");
     }
 }

@@ -1,5 +1,7 @@
 package dev.tollgate.api.money;
 
+import dev.tollgate.api.InvalidValue;
+
 import java.math.BigDecimal;
 
 /**
@@ -31,7 +33,7 @@ public final class DecimalText {
     public static BigDecimal parse(String text, boolean signed, int maxFractionDigits) {
         String problem = problemOf(text, signed, maxFractionDigits);
         if (problem != null) {
-            throw new IllegalArgumentException(shown(text) + " is not an amount: " + problem
+            throw new InvalidValue(shown(text) + " is not an amount: " + problem
                     + " (an amount is written as digits 0-9 with at most " + maxFractionDigits
                     + " decimal places after a '.', such as \"12.50\")");
         }
@@ -68,7 +70,7 @@ public final class DecimalText {
                 nanos = Math.multiplyExact(nanos, 10);
             }
         } catch (ArithmeticException e) {
-            throw new IllegalArgumentException("'" + text + "' is too large for the ledger");
+            throw new InvalidValue("'" + text + "' is too large for the ledger");
         }
         return nanos;
     }
@@ -81,11 +83,11 @@ public final class DecimalText {
     public static BigDecimal bounded(BigDecimal value, int maxFractionDigits) {
         BigDecimal stripped = value.stripTrailingZeros();
         if (stripped.signum() < 0) {
-            throw new IllegalArgumentException("an amount cannot be negative");
+            throw new InvalidValue("an amount cannot be negative");
         }
         if (stripped.signum() != 0 && (stripped.precision() - stripped.scale() > MAX_INTEGER_DIGITS
                 || stripped.scale() > maxFractionDigits)) {
-            throw new IllegalArgumentException("a number with more than " + MAX_INTEGER_DIGITS + " digits before the "
+            throw new InvalidValue("a number with more than " + MAX_INTEGER_DIGITS + " digits before the "
                     + "point or more than " + maxFractionDigits + " decimal places is not an amount");
         }
         return stripped.scale() < 0 ? stripped.setScale(0) : stripped;

@@ -1,5 +1,7 @@
 package dev.tollgate.api.money;
 
+import dev.tollgate.api.InvalidValue;
+
 import java.math.BigDecimal;
 import java.util.Map;
 import java.util.TreeMap;
@@ -24,15 +26,15 @@ public record ModelPrice(TokenPrice input, TokenPrice cachedInput, TokenPrice ou
     public ModelPrice {
         if (free && (input != null || output != null || cachedInput != null || reasoning != null || perImage != null
                 || perRequest != null || imagePrices != null && !imagePrices.isEmpty())) {
-            throw new IllegalArgumentException("a free model has no prices");
+            throw new InvalidValue("a free model has no prices");
         }
         if (!free && (input == null || output == null)) {
-            throw new IllegalArgumentException("a model needs an input and an output price, or to be free");
+            throw new InvalidValue("a model needs an input and an output price, or to be free");
         }
         if (imagePrices != null) {
             imagePrices.forEach((variant, price) -> {
                 if (variant == null || variant.isBlank() || price == null || price.isNegative()) {
-                    throw new IllegalArgumentException("an image price needs a size (or size/quality) and an "
+                    throw new InvalidValue("an image price needs a size (or size/quality) and an "
                             + "amount of zero or more");
                 }
             });

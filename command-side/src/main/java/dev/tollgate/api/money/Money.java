@@ -2,6 +2,7 @@ package dev.tollgate.api.money;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
+import dev.tollgate.api.InvalidValue;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -30,7 +31,7 @@ public record Money(long nanos) implements Comparable<Money> {
     @JsonCreator
     public static Money of(String decimal) {
         if (decimal == null || decimal.isBlank()) {
-            throw new IllegalArgumentException("an amount is required");
+            throw new InvalidValue("an amount is required");
         }
         return ofNanos(DecimalText.parseNanos(decimal, true));
     }
@@ -38,7 +39,7 @@ public record Money(long nanos) implements Comparable<Money> {
     /** An amount a client gave: {@link DecimalText}'s grammar exactly (digits, at most 9 decimals, no sign). */
     public static Money parseAmount(String decimal) {
         if (decimal == null || decimal.isBlank()) {
-            throw new IllegalArgumentException("an amount is required");
+            throw new InvalidValue("an amount is required");
         }
         return of(DecimalText.parse(decimal));
     }
@@ -47,7 +48,7 @@ public record Money(long nanos) implements Comparable<Money> {
         try {
             return ofNanos(value.setScale(SCALE, RoundingMode.UNNECESSARY).unscaledValue().longValueExact());
         } catch (ArithmeticException e) {
-            throw new IllegalArgumentException("'" + value.toPlainString() + "' has more than " + SCALE
+            throw new InvalidValue("'" + value.toPlainString() + "' has more than " + SCALE
                     + " decimal places or is too large");
         }
     }

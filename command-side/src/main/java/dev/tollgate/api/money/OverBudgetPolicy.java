@@ -2,6 +2,7 @@ package dev.tollgate.api.money;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
+import dev.tollgate.api.InvalidValue;
 
 import java.util.Locale;
 
@@ -24,6 +25,6 @@ public enum OverBudgetPolicy {
                 return policy;
             }
         }
-        throw new IllegalArgumentException("unknown over-budget policy '" + value + "' (clamp or reject)");
+        throw new InvalidValue("unknown over-budget policy '" + value + "' (clamp or reject)");
     }
 }

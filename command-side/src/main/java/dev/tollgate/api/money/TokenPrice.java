@@ -2,6 +2,7 @@ package dev.tollgate.api.money;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
+import dev.tollgate.api.InvalidValue;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -17,7 +18,7 @@ public record TokenPrice(BigDecimal perMillion) {
 
     public TokenPrice {
         if (perMillion == null || perMillion.signum() < 0) {
-            throw new IllegalArgumentException("a token price must be zero or positive");
+            throw new InvalidValue("a token price must be zero or positive");
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.tollgate.api.spend;
 
+import dev.tollgate.api.InvalidValue;
 import dev.tollgate.api.Limits;
 import dev.tollgate.api.money.Money;
 import dev.tollgate.api.money.TokenPrice;
@@ -39,7 +40,7 @@ public record ReserveSpend(String requestId, String userId, String externalUserI
         tags = tags == null ? Map.of() : Map.copyOf(tags);
         if (externalUserId != null && externalUserId.length() > Limits.REQUEST_USER) {
             // the edge refuses such a 'user' with a 400; a line that carried one could not register its member
-            throw new IllegalArgumentException("'user' has at most " + Limits.REQUEST_USER + " characters.");
+            throw new InvalidValue("'user' has at most " + Limits.REQUEST_USER + " characters.");
         }
         if (recountShare < 0) {
             throw new IllegalArgumentException("recountShare is 0 or more");

@@ -1,5 +1,7 @@
 package dev.tollgate.api.team;
 
+import dev.tollgate.api.InvalidValue;
+
 /**
  * The bounds of a team's state that the operator chooses ({@code tollgate.ledger.max-members-per-team}); the Team
  * aggregate is given them with every command that could grow it.
@@ -13,7 +15,7 @@ public record TeamLimits(int maxMembers) {
 
     public TeamLimits {
         if (maxMembers < 1) {
-            throw new IllegalArgumentException("a team must be allowed at least one member");
+            throw new InvalidValue("a team must be allowed at least one member");
         }
     }
 }

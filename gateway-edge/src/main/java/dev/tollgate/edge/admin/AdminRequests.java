@@ -2,6 +2,7 @@ package dev.tollgate.edge.admin;
 
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import dev.tollgate.api.InvalidValue;
 import dev.tollgate.api.money.Budget;
 import dev.tollgate.api.money.BudgetPeriod;
 import dev.tollgate.api.money.Money;
@@ -32,16 +33,16 @@ public final class AdminRequests {
     static Budget budget(String limit, String period, Boolean unlimited) {
         if (Boolean.TRUE.equals(unlimited)) {
             if (limit != null) {
-                throw new IllegalArgumentException("Give either a 'limit' or 'unlimited': true, not both.");
+                throw new InvalidValue("Give either a 'limit' or 'unlimited': true, not both.");
             }
             return new Budget(null, period == null ? BudgetPeriod.NONE : BudgetPeriod.fromWireName(period));
         }
         if (limit == null) {
-            throw new IllegalArgumentException("A budget needs a 'limit' (a decimal string such as \"100.00\"), "
+            throw new InvalidValue("A budget needs a 'limit' (a decimal string such as \"100.00\"), "
                     + "or 'unlimited': true.");
         }
         if (period == null) {
-            throw new IllegalArgumentException("A budget needs a 'period': daily, weekly, monthly or none.");
+            throw new InvalidValue("A budget needs a 'period': daily, weekly, monthly or none.");
         }
         return new Budget(Money.parseAmount(limit), BudgetPeriod.fromWireName(period));
     }

@@ -1,5 +1,6 @@
 package dev.tollgate.edge.admin;
 
+import dev.tollgate.api.InvalidValue;
 import dev.tollgate.api.Limits;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
@@ -26,6 +27,7 @@ import dev.tollgate.query.alert.AlertViews.EndpointView;
 import dev.tollgate.query.alert.AlertViews.ThresholdView;
 import dev.tollgate.query.directory.DirectoryQueries;
 import dev.tollgate.query.support.Blocking;
+import dev.tollgate.query.support.QueryParams;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -168,7 +170,7 @@ public class AlertAdminController {
     @GetMapping("/admin/alerts")
     @Operation(summary = "Thresholds crossed, newest first (?team_id=, ?limit=)")
     public Mono<Map<String, Object>> alerts(@RequestParam(name = "team_id", required = false) String teamId,
-                                            @RequestParam(required = false) Integer limit,
+                                            @RequestParam(required = false) String limit,
                                             ServerWebExchange exchange) {
         ReadScope scope = ReadScope.of(exchange);
         return Blocking.query(() -> Map.<String, Object>of("data",
@@ -285,7 +287,7 @@ public class AlertAdminController {
             + "delivered|dead, ?endpoint_id=, ?limit=)")
     public Mono<Map<String, Object>> deliveries(@RequestParam(required = false) String state,
                                                 @RequestParam(name = "endpoint_id", required = false) String endpointId,
-                                                @RequestParam(required = false) Integer limit,
+                                                @RequestParam(required = false) String limit,
                                                 ServerWebExchange exchange) {
         if (state != null && !Set.of("pending", "delivered", "dead").contains(state)) {
             throw ApiError.invalidRequest("'state' is pending, delivered or dead.", "state");
@@ -297,7 +299,7 @@ public class AlertAdminController {
 
     @GetMapping("/admin/webhooks/dead-letters")
     @Operation(summary = "Deliveries whose retries ran out: redeliver them by hand")
-    public Mono<Map<String, Object>> deadLetters(@RequestParam(required = false) Integer limit,
+    public Mono<Map<String, Object>> deadLetters(@RequestParam(required = false) String limit,
                                                  ServerWebExchange exchange) {
         return deliveries("dead", null, limit, exchange);
     }
@@ -355,14 +357,15 @@ public class AlertAdminController {
                 : Access.requireManagerOfAll(exchange, endpoint.teams(), what);
     }
 
-    private static int limit(Integer limit) {
-        return limit == null ? 100 : Math.max(1, Math.min(limit, MAX_LIST));
+    private static int limit(String limit) {
+        Long requested = QueryParams.wholeNumber("limit", limit);
+        return requested == null ? 100 : (int) Math.max(1, Math.min(requested, MAX_LIST));
     }
 
     private static <T> T parse(java.util.function.Supplier<T> parse, String param) {
         try {
             return parse.get();
-        } catch (IllegalArgumentException e) {
+        } catch (InvalidValue e) {
             throw ApiError.invalidRequest(e.getMessage() + ".", param);
         }
     }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import dev.tollgate.api.InvalidValue;
 import dev.tollgate.api.money.DecimalText;
 import dev.tollgate.api.money.ModelPrice;
 import dev.tollgate.api.money.Money;
@@ -169,7 +170,7 @@ public class PriceAdminController {
                 .map(answer -> LiteLlmPrices.parse(answer.requireOk()))
                 .onErrorMap(OutboundException.class,
                         e -> ApiError.invalidRequest("Could not fetch 'url': " + e.getMessage() + ".", "url"))
-                .onErrorMap(IllegalArgumentException.class, e -> ApiError.invalidRequest(e.getMessage(), "url"));
+                .onErrorMap(InvalidValue.class, e -> ApiError.invalidRequest(e.getMessage(), "url"));
         return table.flatMap(parsed -> {
             LiteLlmPrices.Import found = LiteLlmPrices.forModels(parsed, catalog.all(), body.models());
             if (found.prices().isEmpty()) {
@@ -212,7 +213,7 @@ public class PriceAdminController {
             }
             return new ModelPrice(tokens(body.input()), tokens(body.cachedInput()), tokens(body.output()),
                     tokens(body.reasoning()), money(body.perImage()), money(body.perRequest()), false, images);
-        } catch (IllegalArgumentException | IllegalStateException e) {
+        } catch (InvalidValue | IllegalStateException e) {
             throw ApiError.invalidRequest("Model '" + Echo.of(model) + "': " + e.getMessage() + ".", "prices");
         }
     }

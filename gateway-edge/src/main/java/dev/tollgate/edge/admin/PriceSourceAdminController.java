@@ -111,7 +111,7 @@ public class PriceSourceAdminController {
             + "?source_id=)")
     public Mono<Map<String, Object>> proposals(@RequestParam(required = false) String status,
                                                @RequestParam(name = "source_id", required = false) String sourceId,
-                                               @RequestParam(required = false) Integer limit) {
+                                               @RequestParam(required = false) String limit) {
         if (status != null && !List.of("pending", "approved", "rejected").contains(status)) {
             throw ApiError.invalidRequest("status is pending, approved or rejected.", "status");
         }

@@ -1,5 +1,6 @@
 package dev.tollgate.edge.admin;
 
+import dev.tollgate.api.InvalidValue;
 import dev.tollgate.edge.errors.ApiError;
 import dev.tollgate.edge.roster.RosterImport;
 import dev.tollgate.edge.security.Access;
@@ -52,7 +53,7 @@ public class RosterAdminController {
             }
             try {
                 return roster.run(teamId, csv, dryRun, principal.id(), other -> manages(exchange, other), why);
-            } catch (IllegalArgumentException unreadable) {
+            } catch (InvalidValue unreadable) {
                 throw ApiError.invalidRequest("The roster cannot be read: " + unreadable.getMessage() + ".", null);
             }
         });

@@ -2,6 +2,7 @@ package dev.tollgate.edge.admin;
 
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import dev.tollgate.api.InvalidValue;
 import dev.tollgate.api.money.Money;
 import dev.tollgate.api.topup.TopUpBudget;
 import dev.tollgate.edge.errors.ApiError;
@@ -80,7 +81,7 @@ public class TopUpAdminController {
         Money amount;
         try {
             amount = Money.parseAmount(body.amount());
-        } catch (IllegalArgumentException e) {
+        } catch (InvalidValue e) {
             throw ApiError.invalidRequest(e.getMessage(), "amount");
         }
         String target = body.target() == null ? "" : body.target();
@@ -121,7 +122,7 @@ public class TopUpAdminController {
     @GetMapping("/admin/topups")
     @Operation(summary = "Top-ups of lifetime allowances, newest first (of one team with ?team_id=)")
     public Mono<Map<String, Object>> list(@RequestParam(name = "team_id", required = false) String teamId,
-                                          @RequestParam(required = false) Integer limit,
+                                          @RequestParam(required = false) String limit,
                                           ServerWebExchange exchange) {
         ReadScope scope = ReadScope.of(exchange);
         int max = QueryParams.limit(limit, 100, 1000);

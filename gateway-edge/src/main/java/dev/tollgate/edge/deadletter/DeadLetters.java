@@ -2,6 +2,7 @@ package dev.tollgate.edge.deadletter;
 
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import dev.tollgate.query.support.NotFound;
 import org.axonframework.config.EventProcessingConfiguration;
 import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.eventhandling.EventMessage;
@@ -118,7 +119,7 @@ public class DeadLetters {
     }
 
     private SequencedDeadLetterQueue<EventMessage<?>> existing(String group) {
-        return queue(group).orElseThrow(() -> new IllegalArgumentException("No processing group '"
+        return queue(group).orElseThrow(() -> new NotFound("No processing group '"
                 + abbreviate(group, 64) + "' with a dead-letter queue."));
     }
 

@@ -3,10 +3,12 @@ package dev.tollgate.edge.errors;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tollgate.api.CommandRefused;
+import dev.tollgate.api.InvalidValue;
 import dev.tollgate.edge.database.DatabaseAvailability;
 import dev.tollgate.edge.database.DatabaseFailures;
 import dev.tollgate.edge.database.DatabaseUnavailable;
 import dev.tollgate.query.access.ForbiddenRead;
+import dev.tollgate.query.support.BadQuery;
 import dev.tollgate.query.support.NotFound;
 import org.axonframework.modelling.command.AggregateNotFoundException;
 import org.axonframework.eventsourcing.IncompatibleAggregateException;
@@ -14,12 +16,17 @@ import org.axonframework.modelling.command.AggregateStreamCreationException;
 import org.axonframework.modelling.command.ConcurrencyException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.TypeMismatchException;
+import org.springframework.core.MethodParameter;
 import org.springframework.core.annotation.Order;
 import org.springframework.core.codec.DecodingException;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.stereotype.Component;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.server.MissingRequestValueException;
 import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.ServerWebInputException;
@@ -120,25 +127,19 @@ public class OpenAiErrorHandler implements WebExceptionHandler {
             return ApiError.serviceUnavailable(new DatabaseUnavailable(DEFAULT_RETRY_AFTER).getMessage(),
                     DEFAULT_RETRY_AFTER);
         }
-        if (failure instanceof IllegalArgumentException invalid) {
+        if (failure instanceof InvalidValue invalid) {
             return ApiError.invalidRequest(invalid.getMessage(), null);
         }
+        if (failure instanceof BadQuery bad) {
+            return ApiError.invalidRequest(bad.getMessage(), bad.param());
+        }
         if (failure instanceof ServerWebInputException input) {
-            Throwable cause = input.getMostSpecificCause();
-            String detail = cause instanceof DecodingException || cause instanceof JsonProcessingException
-                    ? "The request body is not valid JSON of the expected shape: " + firstLine(cause.getMessage())
-                    : input.getReason();
-            if (cause instanceof IllegalArgumentException invalid) {
-                detail = invalid.getMessage();
-            }
-            return ApiError.invalidRequest(detail, null);
+            return unreadable(input);
         }
         if (failure instanceof ResponseStatusException status) {
-            HttpStatus code = HttpStatus.resolve(status.getStatusCode().value());
-            return new ApiError(code == null ? HttpStatus.INTERNAL_SERVER_ERROR : code, "invalid_request_error",
-                    code == HttpStatus.NOT_FOUND ? "not_found" : "invalid_request", null,
-                    code == HttpStatus.NOT_FOUND ? "No such route." : String.valueOf(status.getReason()));
+            return answered(status);
         }
+        // any other IllegalArgumentException (a NumberFormatException included) is a bug: a 500 that repeats nothing
         log.error("Unexpected failure", failure);
         return ApiError.internal("Tollgate failed to handle the request; nothing was charged twice. "
                 + "The operator can find the cause in the logs.");
@@ -150,22 +151,73 @@ public class OpenAiErrorHandler implements WebExceptionHandler {
                 && current.getCause() != null) {
             current = current.getCause();
         }
-        if (current instanceof ServerWebInputException input && input.getCause() != null
-                && input.getMostSpecificCause() instanceof IllegalArgumentException) {
-            return input;
-        }
         return current;
+    }
+
+    /**
+     * A request Spring could not read into a route's arguments: its body (see {@link JsonInputErrors}), a parameter of
+     * the wrong type, a missing one. Spring's and Jackson's own texts name Java types and methods: none is repeated.
+     */
+    private static ApiError unreadable(ServerWebInputException input) {
+        for (Throwable cause = input.getCause(); cause != null; cause = cause.getCause()) {
+            if (cause instanceof JsonProcessingException json) {
+                return JsonInputErrors.of(json);
+            }
+            if (cause instanceof InvalidValue || cause instanceof BadQuery) {
+                return toApiError(cause);
+            }
+        }
+        if ("No request body".equals(input.getReason())) {
+            return ApiError.invalidRequest(JsonInputErrors.BODY_REQUIRED, null);
+        }
+        String param = parameterName(input.getMethodParameter());
+        if (input instanceof MissingRequestValueException missing) {
+            return ApiError.invalidRequest("'" + missing.getName() + "' is required.", missing.getName());
+        }
+        if (input.getCause() instanceof TypeMismatchException && param != null) {
+            return ApiError.invalidRequest("'" + param + "' has the wrong type.", param);
+        }
+        return ApiError.invalidRequest(input.getCause() instanceof DecodingException
+                ? "The request body could not be read." : "The request could not be read.", param);
+    }
+
+    /** The name a query parameter or path variable has in the request, or {@code null} for any other argument. */
+    private static String parameterName(MethodParameter parameter) {
+        if (parameter == null) {
+            return null;
+        }
+        RequestParam query = parameter.getParameterAnnotation(RequestParam.class);
+        PathVariable path = parameter.getParameterAnnotation(PathVariable.class);
+        String name = query != null ? query.name() : path != null ? path.name() : null;
+        if (name == null) {
+            return null;
+        }
+        return name.isEmpty() ? parameter.getParameterName() : name;
+    }
+
+    /** An answer Spring decided (no such route, a method or content type a route does not take): fixed words. */
+    private static ApiError answered(ResponseStatusException status) {
+        HttpStatus code = HttpStatus.resolve(status.getStatusCode().value());
+        if (code == null) {
+            code = HttpStatus.INTERNAL_SERVER_ERROR;
+        }
+        String message = switch (code) {
+            case NOT_FOUND -> "No such route.";
+            case METHOD_NOT_ALLOWED -> "This route does not take the method " + status.getHeaders().getAllow()
+                    .stream().map(Object::toString).sorted().reduce((a, b) -> a + ", " + b)
+                    .map(allowed -> "used: it takes " + allowed + ".").orElse("used.");
+            case UNSUPPORTED_MEDIA_TYPE -> "The request's Content-Type is not one this route reads: send "
+                    + "application/json.";
+            case NOT_ACCEPTABLE -> "This route answers in no content type the request's Accept header allows.";
+            default -> "The request failed: " + code.getReasonPhrase() + ".";
+        };
+        return new ApiError(code, code.is5xxServerError() ? "api_error" : "invalid_request_error",
+                code == HttpStatus.NOT_FOUND ? "not_found" : code.is5xxServerError() ? "internal_error"
+                        : "invalid_request", null, message);
     }
 
     private static String describe(String identifier) {
         return "entity '" + identifier + "'";
     }
 
-    private static String firstLine(String message) {
-        if (message == null) {
-            return "";
-        }
-        int newline = message.indexOf('\n');
-        return newline < 0 ? message : message.substring(0, newline);
-    }
 }

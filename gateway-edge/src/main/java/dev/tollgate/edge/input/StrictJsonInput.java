@@ -3,12 +3,12 @@ package dev.tollgate.edge.input;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonDeserializer;
-import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.KeyDeserializer;
 import com.fasterxml.jackson.databind.Module;
 import com.fasterxml.jackson.databind.deser.std.StringDeserializer;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.datatype.jsr310.deser.InstantDeserializer;
+import dev.tollgate.edge.errors.RefusedJsonValue;
 import dev.tollgate.query.support.TimeBounds;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -45,10 +45,10 @@ public class StrictJsonInput {
         public String deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
             String value = StringDeserializer.instance.deserialize(p, ctxt);
             if (value != null && InputText.hasControlBesidesWhitespace(value)) {
-                throw JsonMappingException.from(p, "a string must not contain NUL or other control characters");
+                throw new RefusedJsonValue(p, "a string must not contain NUL or other control characters");
             }
             if (value != null && InputText.hasLoneSurrogate(value)) {
-                throw JsonMappingException.from(p, LONE_SURROGATE);
+                throw new RefusedJsonValue(p, LONE_SURROGATE);
             }
             return value;
         }
@@ -64,10 +64,10 @@ public class StrictJsonInput {
         @Override
         public Object deserializeKey(String key, DeserializationContext ctxt) throws IOException {
             if (InputText.hasControl(key)) {
-                throw JsonMappingException.from(ctxt, "a name (map key) must not contain control characters");
+                throw new RefusedJsonValue(ctxt.getParser(), "a name (map key) must not contain control characters");
             }
             if (InputText.hasLoneSurrogate(key)) {
-                throw JsonMappingException.from(ctxt, LONE_SURROGATE);
+                throw new RefusedJsonValue(ctxt.getParser(), LONE_SURROGATE);
             }
             return key;
         }
@@ -81,10 +81,10 @@ public class StrictJsonInput {
             try {
                 instant = InstantDeserializer.INSTANT.deserialize(p, ctxt);
             } catch (DateTimeException | ArithmeticException e) {
-                throw JsonMappingException.from(p, "an instant must be ISO-8601, such as 2026-03-01T12:00:00Z");
+                throw new RefusedJsonValue(p, "an instant must be ISO-8601, such as 2026-03-01T12:00:00Z");
             }
             if (instant != null && !TimeBounds.contains(instant)) {
-                throw JsonMappingException.from(p, "an instant must be between 1970-01-01T00:00:00Z and "
+                throw new RefusedJsonValue(p, "an instant must be between 1970-01-01T00:00:00Z and "
                         + "9999-12-31T23:59:59Z");
             }
             return instant;

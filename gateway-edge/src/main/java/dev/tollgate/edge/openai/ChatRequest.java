@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tollgate.api.Limits;
 import dev.tollgate.edge.errors.ApiError;
+import dev.tollgate.edge.errors.JsonInputErrors;
 import dev.tollgate.edge.input.InputText;
 
 import java.io.IOException;
@@ -26,8 +27,7 @@ public record ChatRequest(ObjectNode body, String model, boolean stream, boolean
         try {
             tree = json.readTree(bytes);
         } catch (JsonProcessingException e) {
-            throw ApiError.invalidRequest("We could not parse the JSON body of your request: "
-                    + e.getOriginalMessage() + ". The body must be a JSON object.", null);
+            throw JsonInputErrors.of(e);
         } catch (IOException e) {
             throw ApiError.invalidRequest("We could not read the body of your request.", null);
         }

@@ -18,6 +18,7 @@ import dev.tollgate.edge.catalog.ModelCatalog;
 import dev.tollgate.edge.catalog.ModelKinds;
 import dev.tollgate.edge.config.TollgateProperties;
 import dev.tollgate.edge.errors.ApiError;
+import dev.tollgate.edge.errors.JsonInputErrors;
 import dev.tollgate.edge.input.InputText;
 import dev.tollgate.edge.ledger.SpendLedger;
 import dev.tollgate.edge.pricing.PriceBookCache;
@@ -160,8 +161,7 @@ public class GovernedCall {
         try {
             tree = json.readTree(bytes);
         } catch (JsonProcessingException e) {
-            throw ApiError.invalidRequest("We could not parse the JSON body of your request: "
-                    + bounded(e.getOriginalMessage()) + ". The body must be a JSON object.", null);
+            throw JsonInputErrors.of(e);
         } catch (IOException e) {
             throw ApiError.invalidRequest("We could not read the body of your request.", null);
         }

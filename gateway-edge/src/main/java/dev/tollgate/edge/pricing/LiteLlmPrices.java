@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tollgate.api.InvalidValue;
 import dev.tollgate.api.money.Money;
 import dev.tollgate.api.money.DecimalText;
 import dev.tollgate.api.money.ModelPrice;
@@ -43,25 +44,25 @@ public final class LiteLlmPrices {
             table = JSON.readTree(json);
         } catch (JsonProcessingException e) {
             JsonLocation at = e.getLocation();
-            throw new IllegalArgumentException("The document is not a LiteLLM price table: it is not JSON"
+            throw new InvalidValue("The document is not a LiteLLM price table: it is not JSON"
                     + (at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")") + ".");
         } catch (IOException e) {
-            throw new IllegalArgumentException("The document is not a LiteLLM price table: it is not JSON.");
+            throw new InvalidValue("The document is not a LiteLLM price table: it is not JSON.");
         }
         if (table == null || !table.isObject()) {
-            throw new IllegalArgumentException("The document is not a LiteLLM price table (a JSON object of models).");
+            throw new InvalidValue("The document is not a LiteLLM price table (a JSON object of models).");
         }
         return table;
     }
 
     public static JsonNode parse(JsonNode inline) {
         if (inline == null || !inline.isObject()) {
-            throw new IllegalArgumentException("a LiteLLM price table is a JSON object of models");
+            throw new InvalidValue("a LiteLLM price table is a JSON object of models");
         }
         try {
             return JSON.readTree(inline.toString());
         } catch (IOException e) {
-            throw new IllegalArgumentException("a LiteLLM price table is a JSON object of models");
+            throw new InvalidValue("a LiteLLM price table is a JSON object of models");
         }
     }
 
@@ -97,7 +98,7 @@ public final class LiteLlmPrices {
         TokenPrice input = perMillion(entry.get("input_cost_per_token"));
         TokenPrice output = perMillion(entry.get("output_cost_per_token"));
         if (input == null || output == null) {
-            throw new IllegalArgumentException("an entry without input and output costs per token");
+            throw new InvalidValue("an entry without input and output costs per token");
         }
         if (input.isFree() && output.isFree()) {
             return ModelPrice.FREE;

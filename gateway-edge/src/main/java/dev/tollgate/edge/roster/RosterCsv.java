@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvParser;
+import dev.tollgate.api.InvalidValue;
 import dev.tollgate.api.Limits;
 
 import java.io.IOException;
@@ -38,7 +39,7 @@ final class RosterCsv {
     static List<Row> parse(String csv, int maxRows) {
         List<List<String>> records = records(csv);
         if (records.isEmpty()) {
-            throw new IllegalArgumentException("the roster is empty: a header line (id,name,email,team,tags) comes "
+            throw new InvalidValue("the roster is empty: a header line (id,name,email,team,tags) comes "
                     + "first");
         }
         Map<String, Integer> columns = new HashMap<>();
@@ -48,13 +49,13 @@ final class RosterCsv {
         }
         String headerControl = control(header, header);
         if (headerControl != null) {
-            throw new IllegalArgumentException("the header's " + headerControl + " holds a control character");
+            throw new InvalidValue("the header's " + headerControl + " holds a control character");
         }
         if (!columns.containsKey("id")) {
-            throw new IllegalArgumentException("the roster's header names no 'id' column");
+            throw new InvalidValue("the roster's header names no 'id' column");
         }
         if (records.size() - 1 > maxRows) {
-            throw new IllegalArgumentException("the roster has " + (records.size() - 1) + " lines, at most " + maxRows
+            throw new InvalidValue("the roster has " + (records.size() - 1) + " lines, at most " + maxRows
                     + " are imported at once: split it");
         }
         List<Row> rows = new ArrayList<>();
@@ -114,7 +115,7 @@ final class RosterCsv {
             }
         } catch (IOException | RuntimeException e) {
             // Jackson's messages name its own types and positions: say what is wrong with the roster instead.
-            throw new IllegalArgumentException("the roster is not valid CSV (RFC 4180) after line " + (records.size() + 1)
+            throw new InvalidValue("the roster is not valid CSV (RFC 4180) after line " + (records.size() + 1)
                     + ": a quoted field may be left open");
         }
         return records;

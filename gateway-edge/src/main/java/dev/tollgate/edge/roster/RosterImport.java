@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonValue;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import dev.tollgate.api.CommandRefused;
+import dev.tollgate.api.InvalidValue;
 import dev.tollgate.api.Limits;
 import dev.tollgate.api.team.RegisterUser;
 import dev.tollgate.api.team.SetUserTags;
@@ -75,14 +76,14 @@ public class RosterImport {
     public Report run(String teamId, String csv, boolean dryRun, String actor, Predicate<String> manages,
                       String reason) {
         if (csv.length() > MAX_CHARS) {
-            throw new IllegalArgumentException("the roster has more than " + MAX_CHARS + " characters: split it");
+            throw new InvalidValue("the roster has more than " + MAX_CHARS + " characters: split it");
         }
         List<RosterCsv.Row> rows = RosterCsv.parse(csv, MAX_ROWS);
         for (RosterCsv.Row row : rows) {
             // refused whole, before any command: no id, name, email, team or tag has a use for a control character,
             // and a NUL that reached an event would stop the projections that store it (PostgreSQL stores none)
             if (row.control() != null) {
-                throw new IllegalArgumentException("line " + row.line() + ", " + row.control() + " holds NUL, a line "
+                throw new InvalidValue("line " + row.line() + ", " + row.control() + " holds NUL, a line "
                         + "break, a tab or another control character; nothing of the roster was imported");
             }
         }

@@ -36,7 +36,7 @@ public class AuditController {
                                            @RequestParam(required = false) String entity,
                                            @RequestParam(required = false) String action,
                                            @RequestParam(required = false) String cursor,
-                                           @RequestParam(required = false) Integer limit,
+                                           @RequestParam(required = false) String limit,
                                            ServerWebExchange exchange) {
         ReadScope scope = ReadScope.of(exchange);
         return Blocking.query(() -> queries.entries(QueryParams.instant("from", from), QueryParams.instant("to", to),

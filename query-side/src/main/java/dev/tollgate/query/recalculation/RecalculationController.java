@@ -33,7 +33,7 @@ public class RecalculationController {
 
     @GetMapping("/admin/recalculations")
     @Operation(summary = "Recalculations, newest first (admins and finance)")
-    public Mono<Map<String, Object>> list(@RequestParam(required = false) Integer limit, ServerWebExchange exchange) {
+    public Mono<Map<String, Object>> list(@RequestParam(required = false) String limit, ServerWebExchange exchange) {
         requireOrganisationWide(exchange);
         int max = QueryParams.limit(limit, 50, 500);
         return Blocking.query(() -> {
@@ -57,8 +57,8 @@ public class RecalculationController {
             + "(JSON or CSV; CSV has every line unless limit is given)")
     public Mono<ResponseEntity<?>> lines(@PathVariable String id,
                                          @RequestParam(name = "team_id", required = false) String teamId,
-                                         @RequestParam(required = false) Integer limit,
-                                         @RequestParam(required = false) Long offset,
+                                         @RequestParam(required = false) String limit,
+                                         @RequestParam(required = false) String offset,
                                          @RequestParam(required = false) String format,
                                          ServerWebExchange exchange) {
         requireOrganisationWide(exchange);
@@ -67,7 +67,8 @@ public class RecalculationController {
             throw new BadQuery("format must be json or csv");
         }
         int max = csv && limit == null ? Integer.MAX_VALUE : QueryParams.limit(limit, 100, 10_000);
-        long skip = offset == null ? 0 : Math.max(0, offset);
+        Long from = QueryParams.wholeNumber("offset", offset);
+        long skip = from == null ? 0 : Math.max(0, from);
         return Blocking.query(() -> {
             queries.find(id).orElseThrow(() -> new NotFound("No recalculation '" + id + "'."));
             List<Map<String, Object>> lines = queries.lines(id, teamId, max, skip);

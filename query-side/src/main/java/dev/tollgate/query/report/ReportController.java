@@ -55,7 +55,7 @@ public class ReportController {
                                          @RequestParam(required = false) String provider,
                                          @RequestParam(required = false) String tag,
                                          @RequestParam(required = false) String format,
-                                         @RequestParam(required = false) Boolean forecast,
+                                         @RequestParam(required = false) String forecast,
                                          ServerWebExchange exchange) {
         ReadScope scope = ReadScope.of(exchange);
         boolean csv = csv(format);
@@ -67,7 +67,7 @@ public class ReportController {
         }
         SpendReportQuery query = new SpendReportQuery(start, end, SpendReportQuery.parseGroupBy(groupBy), teamId,
                 userId, model, provider, tag, visibleTeams(scope));
-        boolean withForecast = Boolean.TRUE.equals(forecast);
+        boolean withForecast = Boolean.TRUE.equals(QueryParams.bool("forecast", forecast));
         if (withForecast && !query.groupBy().contains("team")) {
             throw new BadQuery("forecast=true needs group_by to include team: a forecast is a team budget's");
         }
@@ -194,7 +194,7 @@ public class ReportController {
             + "with the requests that differ")
     public Mono<ResponseEntity<?>> reconciliation(@RequestParam(required = false) String from,
                                                   @RequestParam(required = false) String to,
-                                                  @RequestParam(required = false) Integer limit,
+                                                  @RequestParam(required = false) String limit,
                                                   ServerWebExchange exchange) {
         ReadScope scope = ReadScope.of(exchange);
         Instant start = from == null || from.isBlank() ? YearMonth.now(ZoneOffset.UTC).atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant()

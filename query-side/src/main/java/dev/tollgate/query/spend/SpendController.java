@@ -45,7 +45,7 @@ public class SpendController {
                                           @RequestParam(required = false) String to,
                                           @RequestParam(name = "tag", required = false) List<String> tags,
                                           @RequestParam(required = false) String cursor,
-                                          @RequestParam(required = false) Integer limit,
+                                          @RequestParam(required = false) String limit,
                                           ServerWebExchange exchange) {
         ReadScope scope = ReadScope.of(exchange);
         SpendQueries.MessageFilter filter = new SpendQueries.MessageFilter(teamId, userId, keyId,
@@ -77,7 +77,7 @@ public class SpendController {
                              @RequestParam(required = false) String to,
                              @RequestParam(name = "tag", required = false) List<String> tags,
                              @RequestParam(required = false) String cursor,
-                             @RequestParam(required = false) Integer limit,
+                             @RequestParam(required = false) String limit,
                              ServerWebExchange exchange) {
         ReadScope scope = ReadScope.of(exchange);
         if (scope.userId() == null) {

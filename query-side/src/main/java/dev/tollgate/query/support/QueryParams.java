@@ -67,13 +67,40 @@ public final class QueryParams {
         return value.length() <= 100 ? value : value.substring(0, 100) + "…";
     }
 
-    public static int limit(Integer value, int defaultLimit, int maxLimit) {
-        if (value == null) {
+    /** {@code ?limit=}: {@code defaultLimit} when absent, else a whole number from 1 to {@code maxLimit}. */
+    public static int limit(String value, int defaultLimit, int maxLimit) {
+        Long limit = wholeNumber("limit", value);
+        if (limit == null) {
             return defaultLimit;
         }
-        if (value < 1 || value > maxLimit) {
-            throw new BadQuery("'limit' must be between 1 and " + maxLimit);
+        if (limit < 1 || limit > maxLimit) {
+            throw new BadQuery("'limit' must be between 1 and " + maxLimit, "limit");
         }
-        return value;
+        return limit.intValue();
+    }
+
+    /**
+     * A whole-number parameter ({@code ?limit=}, {@code ?offset=}): {@code null} when absent or empty, else a 400
+     * naming {@code name} unless it is a whole number of at most 18 digits (a sign allowed).
+     */
+    public static Long wholeNumber(String name, String value) {
+        if (value == null || value.isEmpty()) {
+            return null;
+        }
+        if (!value.matches("[+-]?[0-9]{1,18}")) {
+            throw new BadQuery("'" + name + "' must be a whole number, not '" + shown(value) + "'", name);
+        }
+        return Long.parseLong(value);
+    }
+
+    /** A {@code true}/{@code false} parameter: {@code null} when absent or empty, else a 400 naming {@code name}. */
+    public static Boolean bool(String name, String value) {
+        if (value == null || value.isEmpty()) {
+            return null;
+        }
+        if (!value.equalsIgnoreCase("true") && !value.equalsIgnoreCase("false")) {
+            throw new BadQuery("'" + name + "' must be true or false, not '" + shown(value) + "'", name);
+        }
+        return Boolean.parseBoolean(value);
     }
 }
