@@ -21,8 +21,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Events that projections could not apply, or the cohort boost distributor could not distribute: listed, retried once
- * the cause is fixed, or discarded when it cannot be. Admins only.
+ * Events that projections could not apply, the cohort boost distributor could not distribute or the move process could
+ * not carry on: listed, retried once the cause is fixed, or discarded when it cannot be. Admins only.
  */
 @RestController
 @Tag(name = "Admin: operations")

@@ -12,15 +12,15 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * What a processor with a dead-letter queue (the projections, and the cohort boost distributor) does with an event it
- * could not handle. An event that fails for a transient reason ({@link #isTransient}) is not parked: nothing is wrong
- * with it, and a dead letter would hold back its whole sequence (every later event of the request, or of the cohort
- * boost) until an admin retried it. The failure is rethrown instead, the processor rolls the batch back and tries
- * again after its back-off, and carries on by itself once the cause has passed. Any other failure (a constraint
- * violation, a value that does not fit, a bug, a command that always fails) parks the event, as Axon's default policy
- * does. (The per-request projections gather their rows and write them at the batch's end, where no event can be told
- * apart; a failed write makes the next attempt handle the batch event by event, so that this policy sees each event's
- * own failure: see {@code BatchCoalescer}.)
+ * What a processor with a dead-letter queue (the projections, the cohort boost distributor, the move process) does
+ * with an event it could not handle. An event that fails for a transient reason ({@link #isTransient}) is not parked:
+ * nothing is wrong with it, and a dead letter would hold back its whole sequence (every later event of the request, of
+ * the cohort boost, or every later move of the team) until an admin retried it. The failure is rethrown instead, the
+ * processor rolls the batch back and tries again after its back-off, and carries on by itself once the cause has
+ * passed. Any other failure (a constraint violation, a value that does not fit, a bug, a command that always fails)
+ * parks the event, as Axon's default policy does. (The per-request projections gather their rows and write them at
+ * the batch's end, where no event can be told apart; a failed write makes the next attempt handle the batch event by
+ * event, so that this policy sees each event's own failure: see {@code BatchCoalescer}.)
  */
 @Configuration(proxyBeanMethods = false)
 public class DeadLetterPolicy {
@@ -36,7 +36,7 @@ public class DeadLetterPolicy {
      * Whether the same event, simply handled again, may well succeed: the database failed for a transient reason (it
      * cannot be reached, a deadlock or serialization failure, a lock or statement timeout, the database out of
      * resources: {@link DatabaseFailures#isTransient}), or a command sent by the handler (the cohort boost
-     * distributor's) found its aggregate taken by another writer: another node appended to it first
+     * distributor's, the move process's) found its aggregate taken by another writer: another node appended to it first
      * ({@link ConcurrencyException}), or its lock could not be had ({@link LockAcquisitionFailedException}, a deadlock
      * included). Sent again, the command decides on the aggregate as it is then. (Axon's own {@code
      * AxonTransientException} is no guide: it also covers a command nobody handles and every JDBC failure of Axon's.)

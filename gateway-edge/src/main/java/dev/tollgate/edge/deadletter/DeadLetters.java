@@ -19,9 +19,9 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * The events projections could not apply, or the cohort boost distributor could not distribute, parked per processing
- * group and sequence in Axon's dead-letter queues (docs/operations.md): how many there are, what they are, and
- * retrying them once the cause is fixed.
+ * The events projections could not apply, the cohort boost distributor could not distribute or the move process could
+ * not carry on, parked per processing group and sequence in Axon's dead-letter queues (docs/operations.md): how many
+ * there are, what they are, and retrying them once the cause is fixed.
  */
 @Component
 public class DeadLetters {

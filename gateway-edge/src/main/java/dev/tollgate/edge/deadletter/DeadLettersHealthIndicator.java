@@ -8,9 +8,10 @@ import org.springframework.stereotype.Component;
 import java.util.Map;
 
 /**
- * {@code deadLetters} in {@code /actuator/health}: DOWN while a projection has events it could not apply, or the
- * cohort boost distributor a cohort boost it could not distribute. Their read tables miss those events (the members
- * of a parked cohort boost miss their shares) until an admin fixes the cause and retries them
+ * {@code deadLetters} in {@code /actuator/health}: DOWN while a projection has events it could not apply, the cohort
+ * boost distributor a cohort boost it could not distribute, or the move process a move it could not carry on. Their
+ * read tables miss those events (the members of a parked cohort boost miss their shares, a parked move stays under
+ * way) until an admin fixes the cause and retries them
  * ({@code POST /admin/dead-letters/{group}/retry}) or discards them; a node whose read model is knowingly incomplete
  * says so. Not in readiness: every node shares the queue, so one event no node can store would take them all out of
  * traffic, though requests are decided on the command side and stay right.

@@ -42,6 +42,20 @@ import java.util.UUID;
  *     a read model), then the old team closes their account ({@code UserMovedOut}), at once or when their last
  *     request in flight there has ended.</li>
  * </ol>
+ * A failure of a step other than the new team's refusal is handled by the processor's dead-letter queue
+ * ({@code dlq.enabled} in application.yaml) and {@code deadletter.DeadLetterPolicy}: a transient one (the database
+ * unreachable for a moment, another node appending to a team or a key first) is tried again until it passes; any other
+ * (a bug, a command that always fails) parks the event, and an admin retries it once the cause is fixed
+ * ({@code POST /admin/dead-letters/member-moves/retry}). Never skipped: a skipped step left the move under way for ever
+ * (the member could never be moved again) or their keys in the old team.
+ * <p>
+ * A parked event holds back the later events of its sequence: Axon's default sequencing policy (per aggregate) makes
+ * that the team whose event it is ({@code UserMoveStarted} the old team's, {@code UserMovedIn} the new team's), so the
+ * later moves into or out of that team wait while moves between other teams go on. That order is the one a member's
+ * successive moves need: moving on from a team starts with an event of that team, after the one that admitted them, so
+ * it never overtakes their keys' following them in. The team's events this process does not handle (its spend) never
+ * join the queue: Axon hands the dead-letter invoker only events a handler here takes, and queues an event behind a
+ * parked one only when it does.
  */
 @Component
 @ProcessingGroup(MoveProcess.PROCESSING_GROUP)
