@@ -122,7 +122,7 @@ class DirectoryResilienceTest extends GatewayTestSupport {
             assertThat(withoutReason.status()).isEqualTo(400);
             assertThat(withoutReason.json().path("error").path("param").asText()).isEqualTo("reason");
             assertThat(http().post("/admin/dead-letters/nothing-such/discard", MASTER_KEY,
-                    Map.of("reason", "typo")).status()).isEqualTo(400);
+                    Map.of("reason", "typo")).status()).isEqualTo(404);
 
             Http.Response discarded = http().post("/admin/dead-letters/directory/discard", MASTER_KEY,
                     Map.of("reason", "a name the directory refuses for good"));
