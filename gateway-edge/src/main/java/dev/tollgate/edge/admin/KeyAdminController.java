@@ -101,6 +101,11 @@ public class KeyAdminController {
                         throw ApiError.conflict("User '" + user.id() + "' was removed from team '" + user.teamId()
                                 + "': register them again before issuing a key.");
                     }
+                    if (body.teamId() != null && !body.teamId().equals(user.teamId())) { // not silently another team
+                        throw ApiError.invalidRequest("User '" + user.id() + "' is a member of team '"
+                                + user.teamId() + "', not of team '" + body.teamId() + "': a user's key is issued in "
+                                + "their team (give 'user_id' alone).", "team_id");
+                    }
                     return user.teamId();
                 })
                 : body.teamId() == null
@@ -173,8 +178,16 @@ public class KeyAdminController {
             // the team keeps the key's budget but does not know its keys: the key says whether it is still there
             Mono<Object> confirmed = expectedTeam == null ? Mono.empty()
                     : send(commands, new ConfirmKeyTeam(keyId, expectedTeam));
+            // and again once the team recorded the budget: a move that landed between the two left it with a team
+            // the key no longer draws on (the move cleared the team's budgets of the keys that left before it), so
+            // it is taken back and the answer is the key's refusal
+            Mono<Object> stillThere = send(commands, new ConfirmKeyTeam(keyId, key.teamId()))
+                    .onErrorResume(moved -> send(commands, new SetKeyBudget(key.teamId(), keyId, null, principal.id(),
+                            "taken back: the key left team '" + key.teamId() + "' as its budget was set"))
+                            .then(Mono.error(moved)));
             return confirmed.then(Mono.defer(() -> send(commands, new SetKeyBudget(key.teamId(), keyId, budget,
                             principal.id(), body.reason()))))
+                    .then(stillThere)
                     .then(ReadModelWait.until(() -> directory.key(keyId).filter(view -> budget == null
                             ? view.budget() == null
                             : view.budget() != null && Objects.equals(view.budget().period(), budget.period().wireName())

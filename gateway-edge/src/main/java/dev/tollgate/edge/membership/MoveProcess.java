@@ -8,6 +8,7 @@ import dev.tollgate.api.move.MoveKey;
 import dev.tollgate.api.move.StartUserMove;
 import dev.tollgate.api.move.UserMoveStarted;
 import dev.tollgate.api.move.UserMovedIn;
+import dev.tollgate.api.team.SetKeyBudget;
 import dev.tollgate.edge.security.ApiKeyAuthenticator;
 import dev.tollgate.query.directory.DirectoryQueries;
 import dev.tollgate.query.directory.KeyView;
@@ -150,6 +151,9 @@ public class MoveProcess implements MemberMoves {
         for (KeyView key : directory.keys(event.fromTeamId(), event.userId(), DSL.noCondition())) {
             if (key.revokedAt() == null) {
                 commands.sendAndWait(new MoveKey(key.id(), event.teamId(), event.moveId(), event.actor()));
+                // a key's own budget is its team's: the team they left keeps none for a key that is no longer there
+                commands.sendAndWait(new SetKeyBudget(event.fromTeamId(), key.id(), null, event.actor(),
+                        "its owner moved to team '" + event.teamId() + "' (move " + event.moveId() + ")"));
             }
         }
         authenticator.forgetAll(); // this node charges the moved keys to the new team at once

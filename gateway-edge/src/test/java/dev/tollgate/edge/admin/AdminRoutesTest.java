@@ -150,6 +150,20 @@ class AdminRoutesTest extends GatewayTestSupport {
     }
 
     @Test
+    void aUsersKeyIsNotIssuedForAnotherTeam() {
+        String team = newTeam(null, null, "clamp");
+        String other = newTeam(null, null, "clamp");
+        String user = newUser(team, null);
+        Http.Response refused = http().post("/admin/keys", MASTER_KEY, Map.of("user_id", user, "team_id", other));
+        assertThat(refused.status()).as(refused.body()).isEqualTo(400);
+        assertThat(refused.json().path("error").path("param").asText()).isEqualTo("team_id");
+        assertThat(http().get("/admin/keys?user_id=" + user, MASTER_KEY).json().path("data")).isEmpty();
+        Http.Response issued = http().post("/admin/keys", MASTER_KEY, Map.of("user_id", user, "team_id", team));
+        assertThat(issued.status()).as("their own team named: " + issued.body()).isEqualTo(201);
+        assertThat(issued.json().path("team_id").asText()).isEqualTo(team);
+    }
+
+    @Test
     void aKeySecretIsShownOnceAndNeverStored() {
         String team = newTeam(null, null, "clamp");
         JsonNode issued = issue(Map.of("name", "lab", "team_id", team));

@@ -2,6 +2,8 @@ package dev.tollgate.edge.sso;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tollgate.api.move.MoveKey;
+import dev.tollgate.api.team.KeyBudgetSet;
+import dev.tollgate.api.team.SetKeyBudget;
 import dev.tollgate.edge.membership.MoveProcess;
 import dev.tollgate.edge.support.GatewayTestSupport;
 import dev.tollgate.edge.support.Http;
@@ -20,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -62,7 +65,53 @@ class MovedKeyOldManagerTest extends GatewayTestSupport {
                 .assertUntouched();
     }
 
-    private record Scenario(String from, String to, String keyId, String secret, Credential managerOfOld) {
+    @Test
+    void aBudgetThatReachesTheOldTeamAsTheKeyLeavesIsTakenBack() {
+        // the key still confirms the old team; the owner moves before the budget reaches that team
+        Moved moved = moveDuring(command -> command instanceof SetKeyBudget set && set.budget() != null,
+                scenario -> http().put("/admin/keys/" + scenario.keyId + "/budget", scenario.managerOfOld.secret(),
+                        Map.of("limit", "0.000000001", "period", "monthly", "reason", "mine now")));
+        assertThat(moved.answer.status()).as(moved.answer.body()).isEqualTo(403);
+        assertThat(moved.answer.json().path("error").path("code").asText()).isEqualTo("permission_denied");
+        List<KeyBudgetSet> oldTeams = keyBudgetsSet(moved.scenario.from, moved.scenario.keyId);
+        assertThat(oldTeams).as("recorded, then taken back").hasSize(2);
+        assertThat(oldTeams.get(0).budget()).isNotNull();
+        assertThat(oldTeams.get(1).budget()).isNull();
+        Http.Response chat = chat(moved.scenario.secret, "gpt-cheap", Map.of());
+        assertThat(chat.status()).as("not held by the old team's budget: " + chat.body()).isEqualTo(200);
+        assertThat(messageCost(chat.header("x-request-id")).path("team_id").asText()).isEqualTo(moved.scenario.to);
+        assertThat(directory.key(moved.scenario.keyId)).map(KeyView::budget).isEmpty();
+    }
+
+    @Test
+    void aKeysOwnBudgetStaysWithTheTeamThatSetIt() {
+        Scenario scenario = portalKeyInANewTeam();
+        Http.Response budgeted = http().put("/admin/keys/" + scenario.keyId + "/budget", scenario.managerOfOld.secret(),
+                Map.of("limit", "0.000000001", "period", "monthly", "reason", "one nano-unit a month"));
+        assertThat(budgeted.status()).as(budgeted.body()).isEqualTo(200);
+        assertThat(chat(scenario.secret, "gpt-cheap", Map.of()).status()).as("held by its budget").isEqualTo(429);
+
+        moves.start(scenario.user, scenario.from, scenario.to, null, "admin", "changed course");
+        await().atMost(Duration.ofSeconds(10)).until(() -> keyBudgetsSet(scenario.from, scenario.keyId).size() == 2);
+
+        KeyBudgetSet removed = keyBudgetsSet(scenario.from, scenario.keyId).get(1);
+        assertThat(removed.budget()).as("the team they left keeps none for the key").isNull();
+        assertThat(removed.reason()).contains("moved to team '" + scenario.to + "'");
+        Http.Response shown = http().get("/admin/keys/" + scenario.keyId, MASTER_KEY);
+        assertThat(shown.json().path("team_id").asText()).isEqualTo(scenario.to);
+        assertThat(shown.json().path("budget").path("limit").isMissingNode()).as(shown.body()).isTrue();
+        Http.Response chat = chat(scenario.secret, "gpt-cheap", Map.of());
+        assertThat(chat.status()).as("no budget of its own in the new team: " + chat.body()).isEqualTo(200);
+
+        Credential managerOfNew = newCredential("manager", List.of(scenario.to), null);
+        Http.Response rebudgeted = http().put("/admin/keys/" + scenario.keyId + "/budget", managerOfNew.secret(),
+                Map.of("limit", "3", "period", "monthly", "reason", "the new team's policy"));
+        assertThat(rebudgeted.status()).as(rebudgeted.body()).isEqualTo(200);
+        assertThat(rebudgeted.json().path("budget").path("limit").asText()).isEqualTo("3");
+    }
+
+    private record Scenario(String from, String to, String user, String keyId, String secret,
+                            Credential managerOfOld) {
     }
 
     private final class Moved {
@@ -93,24 +142,34 @@ class MovedKeyOldManagerTest extends GatewayTestSupport {
      * and their key moved to another team.
      */
     private Moved moveDuringTheFirstCommandOnTheKey(Function<Scenario, Http.Response> request) {
+        return moveDuring(command -> !(command instanceof MoveKey), request);
+    }
+
+    /** A member of a new team with a key they made in the portal, and a manager of that team. */
+    private Scenario portalKeyInANewTeam() {
         String from = newTeam("100", "5", "clamp");
         String to = newTeam("100", "5", "clamp");
         String user = unique("stu");
         SignedInBrowserless portal = SignedInBrowserless.signIn(baseUrl(), "portal", user,
                 List.of(from + "-students"));
         JsonNode made = portal.makeKey("laptop");
-        Scenario scenario = new Scenario(from, to, made.path("id").asText(), made.path("key").asText(),
+        return new Scenario(from, to, user, made.path("id").asText(), made.path("key").asText(),
                 newCredential("manager", List.of(from), null));
+    }
 
+    /** As {@link #moveDuringTheFirstCommandOnTheKey}, at the first command about the key that {@code when} takes. */
+    private Moved moveDuring(Predicate<Object> when, Function<Scenario, Http.Response> request) {
+        Scenario scenario = portalKeyInANewTeam();
         AtomicBoolean movedMeanwhile = new AtomicBoolean();
         Registration moveFirst = commandBus.registerDispatchInterceptor(messages -> (index, message) -> {
             Object command = message.getPayload();
-            if (!(command instanceof MoveKey) && scenario.keyId.equals(keyIdOf(command))
+            if (when.test(command) && scenario.keyId.equals(keyIdOf(command))
                     && movedMeanwhile.compareAndSet(false, true)) {
-                assertThat(directory.key(scenario.keyId)).map(KeyView::teamId).as("what the edge read").contains(from);
-                moves.start(user, from, to, null, "admin", "changed course");
+                assertThat(directory.key(scenario.keyId)).map(KeyView::teamId).as("what the edge read")
+                        .contains(scenario.from);
+                moves.start(scenario.user, scenario.from, scenario.to, null, "admin", "changed course");
                 await().atMost(Duration.ofSeconds(10)).until(() -> directory.key(scenario.keyId)
-                        .map(KeyView::teamId).filter(to::equals).isPresent());
+                        .map(KeyView::teamId).filter(scenario.to::equals).isPresent());
             }
             return message;
         });
@@ -139,6 +198,12 @@ class MovedKeyOldManagerTest extends GatewayTestSupport {
             }
         }
         return null;
+    }
+
+    private List<KeyBudgetSet> keyBudgetsSet(String teamId, String keyId) {
+        return events.readEvents(teamId, 0).asStream().map(DomainEventMessage::getPayload)
+                .filter(KeyBudgetSet.class::isInstance).map(KeyBudgetSet.class::cast)
+                .filter(set -> set.keyId().equals(keyId)).toList();
     }
 
     private List<String> payloadTypes(String aggregateId) {

@@ -60,11 +60,13 @@ public class AccessProjection {
                 .execute();
     }
 
-    /** A key followed its owner to their new team. */
+    /** A key followed its owner to their new team, without the budget of its own the old team gave it. */
     @EventHandler
     public void on(KeyMoved event) {
         dsl.update(API_KEYS)
                 .set(API_KEYS.TEAM_ID, event.toTeamId())
+                .setNull(API_KEYS.BUDGET_LIMIT)
+                .setNull(API_KEYS.BUDGET_PERIOD)
                 .where(API_KEYS.KEY_ID.eq(event.keyId()))
                 .execute();
     }

@@ -172,7 +172,8 @@ public class BudgetStatusProjection {
         if (event.budget() == null) {
             balances.flush();
             dsl.deleteFrom(BUDGET_STATUS).where(BUDGET_STATUS.ACCOUNT_TYPE.eq(KEY))
-                    .and(BUDGET_STATUS.ACCOUNT_ID.eq(event.keyId())).execute();
+                    .and(BUDGET_STATUS.ACCOUNT_ID.eq(event.keyId()))
+                    .and(BUDGET_STATUS.TEAM_ID.eq(event.teamId())).execute();
         } else {
             balances.add(KEY + "/" + event.keyId(), new BalanceRow(KEY, event.keyId(), event.teamId(),
                     event.keyBalance(), false, sequence, event.at()));

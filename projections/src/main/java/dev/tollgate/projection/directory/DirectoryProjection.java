@@ -161,6 +161,7 @@ public class DirectoryProjection {
                 .set(API_KEYS.BUDGET_LIMIT, event.budget() == null ? null : amount(event.budget().limit()))
                 .set(API_KEYS.BUDGET_PERIOD, event.budget() == null ? null : event.budget().period().wireName())
                 .where(API_KEYS.KEY_ID.eq(event.keyId()))
+                .and(API_KEYS.TEAM_ID.eq(event.teamId())) // a moved key's old team no longer speaks for it
                 .execute();
     }
 
