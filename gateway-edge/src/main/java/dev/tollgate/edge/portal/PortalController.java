@@ -218,10 +218,11 @@ public class PortalController {
     private Messages list(Sessions.Session member, String from, String to, String model) {
         SpendQueries.MessageFilter filter = new SpendQueries.MessageFilter(member.teamId(), member.userId(), null,
                 QueryParams.instant("from", from), QueryParams.instant("to", to), Map.of(), null, MAX_MESSAGES,
-                MESSAGE_COSTS.USER_ID.eq(member.userId()).and(MESSAGE_COSTS.TEAM_ID.eq(member.teamId())));
+                MESSAGE_COSTS.USER_ID.eq(member.userId()).and(MESSAGE_COSTS.TEAM_ID.eq(member.teamId()))
+                        // in the query, not after it: the page is the newest messages of that model
+                        .and(model == null || model.isBlank() ? DSL.noCondition() : MESSAGE_COSTS.MODEL.eq(model)));
         var page = spend.messages(filter);
-        List<MessageCostView> shown = page.data().stream()
-                .filter(message -> model == null || model.isBlank() || model.equals(message.model())).toList();
+        List<MessageCostView> shown = page.data();
         MessageCostView typical = CostExplanation.typical(shown);
         Map<String, BigDecimal[]> perMillion = new LinkedHashMap<>();
         Instant now = clock.instant();
