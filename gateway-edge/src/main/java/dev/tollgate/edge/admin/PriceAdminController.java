@@ -96,6 +96,10 @@ public class PriceAdminController {
                 throw ApiError.invalidRequest("Unknown model '" + Echo.of(model) + "': only configured models have prices.",
                         "prices");
             }
+            if (price == null) {
+                throw ApiError.invalidRequest("Model '" + Echo.of(model) + "' needs a price: an object with 'input' "
+                        + "and 'output' (or 'free': true).", "prices." + model);
+            }
             prices.put(model, price(model, price));
         });
         return publishCorrecting(new PublishPrices(PublishPrices.PRICE_BOOK, body.effectiveFrom(), prices,
@@ -214,7 +218,8 @@ public class PriceAdminController {
             return new ModelPrice(tokens(body.input()), tokens(body.cachedInput()), tokens(body.output()),
                     tokens(body.reasoning()), money(body.perImage()), money(body.perRequest()), false, images);
         } catch (InvalidValue | IllegalStateException e) {
-            throw ApiError.invalidRequest("Model '" + Echo.of(model) + "': " + e.getMessage() + ".", "prices");
+            throw ApiError.invalidRequest("Model '" + Echo.of(model) + "': " + e.getMessage() + ".",
+                    "prices." + model);
         }
     }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
 import dev.tollgate.edge.support.GatewayTestSupport;
 import dev.tollgate.edge.support.Http;
+import dev.tollgate.edge.support.RawHttp;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -242,5 +243,47 @@ class PricesTest extends GatewayTestSupport {
         assertThat(http().post("/admin/prices/import", MASTER_KEY, Map.of("reason", "x",
                 "data", Map.of("someone-else", Map.of("input_cost_per_token", 1e-6, "output_cost_per_token", 1e-6))))
                 .json().path("error").path("param").asText()).isEqualTo("models");
+    }
+
+    /**
+     * A price entry of any odd shape (null, a number or a string for the object, fields missing, amounts negative,
+     * too long or of the wrong type) is a 400 whose {@code param} names the entry or its field, never a 500, and the
+     * price book is unchanged.
+     */
+    @Test
+    void aPriceEntryOfTheWrongShapeIsA400NamingIt() {
+        int before = http().get("/admin/prices/current", MASTER_KEY).json().path("number").asInt();
+        String model = "gpt-repriced";
+        String[][] cases = {
+                {"null", "prices." + model},
+                {"1", "prices." + model},
+                {"\"1\"", "prices." + model},
+                {"[]", "prices." + model},
+                {"{}", "prices." + model},
+                {"{\"input\":\"1\"}", "prices." + model},
+                {"{\"input\":null,\"output\":null}", "prices." + model},
+                {"{\"input\":\"-1\",\"output\":\"1\"}", "prices." + model},
+                {"{\"input\":\"1\",\"output\":\"" + "9".repeat(40) + "\"}", "prices." + model},
+                {"{\"input\":\"1\",\"output\":\"0." + "1".repeat(40) + "\"}", "prices." + model},
+                {"{\"input\":\"1\",\"output\":\"1\",\"per_request\":\"-0.01\"}", "prices." + model},
+                {"{\"input\":\"1\",\"output\":\"1\",\"per_image\":\"1e3\"}", "prices." + model},
+                {"{\"input\":\"1\",\"output\":\"1\",\"image_prices\":{\"1024x1024\":null}}", "prices." + model},
+                {"{\"input\":\"1\",\"output\":\"1\",\"image_prices\":{\"big\":\"1\"}}", "prices." + model},
+                {"{\"free\":true,\"input\":\"1\"}", "prices." + model},
+                {"{\"input\":{},\"output\":\"1\"}", "prices." + model + ".input"},
+                {"{\"input\":\"1\",\"output\":\"1\",\"image_prices\":\"x\"}",
+                        "prices." + model + ".image_prices"},
+        };
+        for (String[] entry : cases) {
+            String body = "{\"prices\":{\"" + model + "\":" + entry[0] + "},\"reason\":\"odd shapes\"}";
+            RawHttp.Response answer = new RawHttp("127.0.0.1", port).send("PUT", "/admin/prices", MASTER_KEY, body);
+            assertThat(answer.status()).as(body + ": " + answer.body()).isEqualTo(400);
+            JsonNode error = answer.jsonOrNull().path("error");
+            assertThat(error.path("type").asText()).as(body).isEqualTo("invalid_request_error");
+            assertThat(error.path("param").asText()).as(body + ": " + answer.body()).isEqualTo(entry[1]);
+            assertThat(error.path("message").asText()).as(body).contains(model).doesNotContain("java.", "Exception");
+        }
+        assertThat(http().get("/admin/prices/current", MASTER_KEY).json().path("number").asInt())
+                .as("no version published").isEqualTo(before);
     }
 }
