@@ -74,6 +74,12 @@ public class CompletionsHandler extends OpenAiEndpoint {
             requestedPerChoice = requested != null ? requested : DEFAULT_MAX_TOKENS;
             maxTokensField = "max_tokens";
             stream = flag(body, "stream");
+            if (stream && bestOf > n) {
+                // the best of the candidates is known once all are generated: OpenAI's API does not stream them
+                throw ApiError.invalidRequest("'best_of' above 'n' cannot be streamed: the best candidates are "
+                        + "chosen once all are generated. Send 'stream': false, or 'best_of' equal to 'n'.",
+                        "best_of");
+            }
             clientWantsUsage = body.path("stream_options").path("include_usage").asBoolean(false);
             if (stream) {
                 askForStreamUsage(body);

@@ -436,6 +436,36 @@ class EndpointsTest extends GatewayTestSupport {
                 .isEqualTo(3);
     }
 
+    /**
+     * {@code best_of} candidates are ranked once all of them are generated, so they cannot be streamed (OpenAI's API
+     * refuses it): a stream with {@code best_of} above {@code n} is a 400 naming {@code best_of} before anything is
+     * reserved or sent. {@code best_of} equal to {@code n} has nothing to choose from, and streams.
+     */
+    @Test
+    void aStreamedCompletionWithBestOfAboveNIsRefusedBeforeAnythingIsReservedOrSent() {
+        OpenAIClient client = client();
+        int upstreamCalls = upstream().requests().size();
+
+        CompletionCreateParams bestOfTwo = CompletionCreateParams.builder().model("gpt-test").prompt("x")
+                .maxTokens(5).bestOf(2).build();
+        assertThatThrownBy(() -> {
+            try (StreamResponse<Completion> stream = client.completions().createStreaming(bestOfTwo)) {
+                stream.stream().count();
+            }
+        }).isInstanceOfSatisfying(BadRequestException.class, refused -> {
+            assertThat(refused.param()).hasValue("best_of");
+            assertThat(refused.type()).hasValue("invalid_request_error");
+        });
+        refused(http().post("/v1/completions", key, Map.of("model", "gpt-test", "prompt", "x", "stream", true,
+                "n", 2, "best_of", 3)), "best_of");
+        nothingSentOrReservedSince(upstreamCalls);
+
+        Http.Response bestOfOne = http().post("/v1/completions", key, Map.of("model", "gpt-test", "prompt", "x",
+                "stream", true, "best_of", 1, "max_tokens", 5));
+        assertThat(bestOfOne.status()).as(bestOfOne.body()).isEqualTo(200);
+        assertThat(bestOfOne.body()).endsWith("data: [DONE]\n\n");
+    }
+
     private static final dev.tollgate.edge.wire.TokenCounter TOKENS = new dev.tollgate.edge.wire.TokenCounter();
 
     /** A prompt or input of {@code count} token ids. */
