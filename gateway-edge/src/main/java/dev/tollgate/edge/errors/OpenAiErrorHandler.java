@@ -30,10 +30,12 @@ import org.springframework.web.server.MissingRequestValueException;
 import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.ServerWebInputException;
+import org.springframework.web.server.UnsupportedMediaTypeStatusException;
 import org.springframework.web.server.WebExceptionHandler;
 import reactor.core.publisher.Mono;
 import reactor.netty.channel.AbortedException;
 
+import java.util.List;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 
@@ -207,13 +209,28 @@ public class OpenAiErrorHandler implements WebExceptionHandler {
                     .stream().map(Object::toString).sorted().reduce((a, b) -> a + ", " + b)
                     .map(allowed -> "used: it takes " + allowed + ".").orElse("used.");
             case UNSUPPORTED_MEDIA_TYPE -> "The request's Content-Type is not one this route reads: send "
-                    + "application/json.";
+                    + readable(status) + ".";
             case NOT_ACCEPTABLE -> "This route answers in no content type the request's Accept header allows.";
             default -> "The request failed: " + code.getReasonPhrase() + ".";
         };
         return new ApiError(code, code.is5xxServerError() ? "api_error" : "invalid_request_error",
                 code == HttpStatus.NOT_FOUND ? "not_found" : code.is5xxServerError() ? "internal_error"
                         : "invalid_request", null, message);
+    }
+
+    /**
+     * The media type a route refusing a body's Content-Type reads, as Spring listed it: {@code application/json} for
+     * a JSON body, else the route's own types ({@code text/csv or text/plain} for a roster).
+     */
+    private static String readable(ResponseStatusException status) {
+        List<MediaType> supported = status instanceof UnsupportedMediaTypeStatusException unsupported
+                ? unsupported.getSupportedMediaTypes() : List.of();
+        if (supported.isEmpty() || supported.stream().anyMatch(MediaType.APPLICATION_JSON::isCompatibleWith)) {
+            return MediaType.APPLICATION_JSON_VALUE;
+        }
+        return supported.stream().filter(type -> !type.isWildcardType() && !type.isWildcardSubtype())
+                .map(type -> type.getType() + "/" + type.getSubtype()).distinct().limit(4)
+                .reduce((a, b) -> a + " or " + b).orElse(MediaType.APPLICATION_JSON_VALUE);
     }
 
     private static String describe(String identifier) {

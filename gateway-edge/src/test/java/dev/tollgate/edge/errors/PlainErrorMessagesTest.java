@@ -120,6 +120,25 @@ class PlainErrorMessagesTest extends GatewayTestSupport {
         }
     }
 
+    /** A 415 names the media type the route reads: JSON on a JSON route, CSV on the roster's. */
+    @Test
+    void anUnsupportedContentTypeNamesTheMediaTypeTheRouteReads() {
+        String team = newTeam("10", "5", "clamp");
+        Http.Response json = http().send(http().request("/admin/teams", MASTER_KEY)
+                .header("Content-Type", "text/csv").POST(HttpRequest.BodyPublishers.ofString("id\nx")).build());
+        assertThat(json.status()).as(json.body()).isEqualTo(415);
+        assertThat(json.json().path("error").path("message").asText()).as(json.body())
+                .contains("application/json").doesNotContain("text/csv");
+
+        Http.Response csv = http().send(http().request("/admin/teams/" + team + "/roster", MASTER_KEY)
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{}")).build());
+        assertThat(csv.status()).as(csv.body()).isEqualTo(415);
+        JsonNode error = csv.json().path("error");
+        assertThat(error.path("message").asText()).as(csv.body()).contains("text/csv")
+                .doesNotContain("application/json");
+        assertThat(error.path("type").asText()).isEqualTo("invalid_request_error");
+    }
+
     @Test
     void anIllegalArgumentOfABugIsA500WithoutItsText() {
         ApiError bug = OpenAiErrorHandler.toApiError(new NumberFormatException("For input string: \"x\""));
