@@ -4,6 +4,7 @@ import dev.tollgate.api.Limits;
 import dev.tollgate.edge.errors.ApiError;
 
 import java.util.List;
+import java.util.function.Predicate;
 
 /**
  * The lists of ids and names a request body carries ({@code user_ids}, {@code teams}, {@code allowed_models},
@@ -20,16 +21,7 @@ public final class InputLists {
      * ({@link Limits#isId(String, int)}); {@code param} is the field's name in the body.
      */
     public static List<String> ids(List<String> values, int max, String param) {
-        if (values == null) {
-            return List.of();
-        }
-        for (int i = 0; i < values.size(); i++) {
-            if (!Limits.isId(values.get(i), max)) {
-                String element = param + "[" + i + "]";
-                throw ApiError.invalidRequest("'" + element + "' must be an id: " + Limits.idRule(max) + ".", element);
-            }
-        }
-        return List.copyOf(values);
+        return checked(values, param, value -> Limits.isId(value, max), "an id: " + Limits.idRule(max));
     }
 
     /**
@@ -37,15 +29,22 @@ public final class InputLists {
      * {@code max} characters, not blank ({@link Limits#isLine}).
      */
     public static List<String> lines(List<String> values, int max, String param) {
+        return checked(values, param, value -> value != null && !value.isBlank() && Limits.isLine(value, max),
+                "one line of 1 to " + max + " characters, without control characters");
+    }
+
+    /**
+     * {@code values} as an unmodifiable list (empty when absent) once every element passes {@code rule}; the first
+     * that does not is a 400 naming it ({@code param[i]}): {@code 'param[i]' must be <mustBe>.}
+     */
+    private static List<String> checked(List<String> values, String param, Predicate<String> rule, String mustBe) {
         if (values == null) {
             return List.of();
         }
         for (int i = 0; i < values.size(); i++) {
-            String value = values.get(i);
-            if (value == null || value.isBlank() || !Limits.isLine(value, max)) {
+            if (!rule.test(values.get(i))) {
                 String element = param + "[" + i + "]";
-                throw ApiError.invalidRequest("'" + element + "' must be one line of 1 to " + max + " characters, "
-                        + "without control characters.", element);
+                throw ApiError.invalidRequest("'" + element + "' must be " + mustBe + ".", element);
             }
         }
         return List.copyOf(values);
