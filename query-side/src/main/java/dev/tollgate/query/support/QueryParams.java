@@ -5,9 +5,13 @@ import java.time.LocalDate;
 import java.time.YearMonth;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
+import java.util.regex.Pattern;
 
 /** Parsing of query parameters shared by the read routes. */
 public final class QueryParams {
+
+    /** A whole number of at most 18 digits (always within a long), a sign allowed. */
+    private static final Pattern WHOLE_NUMBER = Pattern.compile("[+-]?[0-9]{1,18}");
 
     private QueryParams() {
     }
@@ -87,7 +91,7 @@ public final class QueryParams {
         if (value == null || value.isEmpty()) {
             return null;
         }
-        if (!value.matches("[+-]?[0-9]{1,18}")) {
+        if (!WHOLE_NUMBER.matcher(value).matches()) {
             throw new BadQuery("'" + name + "' must be a whole number, not '" + shown(value) + "'", name);
         }
         return Long.parseLong(value);
