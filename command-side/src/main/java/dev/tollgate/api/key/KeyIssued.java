@@ -9,9 +9,12 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
-/** A key was issued. The metadata of a person's key is personal data: encrypted with their key, erasable. */
+/**
+ * A key was issued. The name and metadata of a person's key are personal data (free text they or an admin chose:
+ * "Zelda's laptop"): encrypted with their key, erasable. A team key's stay readable (it has no person).
+ */
 @Revision("1")
-public record KeyIssued(String keyId, String secretHash, String displayPrefix, String name, String teamId,
+public record KeyIssued(String keyId, String secretHash, String displayPrefix, @PersonalData String name, String teamId,
                         @DataSubject String userId, List<String> allowedModels, Instant expiresAt, KeyLimits limits,
                         @PersonalData Map<String, String> metadata, Map<String, String> defaultTags, String actor,
                         Instant at) {

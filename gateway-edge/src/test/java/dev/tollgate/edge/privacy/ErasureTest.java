@@ -37,14 +37,15 @@ class ErasureTest extends GatewayTestSupport {
         String email = unique("zelda.q") + "@uni.example";
         String studentNumber = unique("matrikel");
         String secretNote = unique("lives-at-elm-street");
-        List<String> personal = List.of(name, email, studentNumber, secretNote);
+        String keyName = unique("Zelda's laptop");
+        List<String> personal = List.of(name, email, studentNumber, secretNote, keyName);
         String team = newTeam(null, "1", "clamp");
         String user = unique("user");
         Http.Response created = http().post("/admin/users", MASTER_KEY, Map.of("id", user, "team_id", team,
                 "name", name, "email", email, "external_id", studentNumber));
         assertThat(created.status()).as(created.body()).isEqualTo(201);
         assertThat(created.json().path("email").asText()).isEqualTo(email);
-        String key = issue(Map.of("name", "laptop", "user_id", user, "metadata", Map.of("note", secretNote)))
+        String key = issue(Map.of("name", keyName, "user_id", user, "metadata", Map.of("note", secretNote)))
                 .path("key").asText();
         List<String> requests = new ArrayList<>();
         for (int i = 0; i < 3; i++) {

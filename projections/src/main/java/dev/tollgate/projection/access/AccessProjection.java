@@ -71,10 +71,11 @@ public class AccessProjection {
                 .execute();
     }
 
-    /** The metadata of an erased person's keys is theirs: it goes with them. */
+    /** The names and metadata of an erased person's keys are theirs: they go with them. */
     @EventHandler
     public void on(PersonalDataErased event) {
         dsl.update(API_KEYS)
+                .setNull(API_KEYS.NAME)
                 .set(API_KEYS.METADATA, Json.of(java.util.Map.of()))
                 .where(API_KEYS.USER_ID.eq(event.userId()))
                 .execute();
