@@ -210,14 +210,14 @@ public class PriceAdminController {
                             : DecimalText.parse(entry.getValue()));
                 }
             }
-            Map<String, Money> images = imagePrices == null ? null : ModelCatalog.imagePrices(model, imagePrices);
+            Map<String, Money> images = imagePrices == null ? null : ModelCatalog.imagePrices(imagePrices);
             if (Boolean.TRUE.equals(body.free())) {
                 return new ModelPrice(tokens(body.input()), tokens(body.cachedInput()), tokens(body.output()),
                         tokens(body.reasoning()), money(body.perImage()), money(body.perRequest()), true, images);
             }
             return new ModelPrice(tokens(body.input()), tokens(body.cachedInput()), tokens(body.output()),
                     tokens(body.reasoning()), money(body.perImage()), money(body.perRequest()), false, images);
-        } catch (InvalidValue | IllegalStateException e) {
+        } catch (InvalidValue e) { // Tollgate's own words; anything else is a bug, answered 500 without detail
             throw ApiError.invalidRequest("Model '" + Echo.of(model) + "': " + e.getMessage() + ".",
                     "prices." + model);
         }

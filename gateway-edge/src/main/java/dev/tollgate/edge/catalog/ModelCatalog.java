@@ -1,5 +1,6 @@
 package dev.tollgate.edge.catalog;
 
+import dev.tollgate.api.InvalidValue;
 import dev.tollgate.api.money.ModelPrice;
 import dev.tollgate.api.money.Money;
 import dev.tollgate.api.money.TokenPrice;
@@ -268,7 +269,15 @@ public class ModelCatalog {
         }
         return new ModelPrice(new TokenPrice(p.input()), tokens(p.cachedInput()), new TokenPrice(p.output()),
                 tokens(p.reasoning()), money(p.perImage()), money(p.perRequest()), false,
-                imagePrices(model.name(), p.imagePrices()));
+                configuredImagePrices(model.name(), p.imagePrices()));
+    }
+
+    private static Map<String, Money> configuredImagePrices(String model, Map<String, BigDecimal> configured) {
+        try {
+            return imagePrices(configured);
+        } catch (InvalidValue e) {
+            throw new IllegalStateException("Model '" + model + "': " + e.getMessage() + ".");
+        }
     }
 
     private static final java.util.regex.Pattern IMAGE_VARIANT =
@@ -279,17 +288,16 @@ public class ModelCatalog {
      * a map key that is not written in brackets ({@code "[1024x1024/hd]"}), so {@code 1024x1024hd} is read as
      * {@code 1024x1024/hd} too: a size is digits, x and digits (or {@code auto}), a quality is letters.
      */
-    public static Map<String, Money> imagePrices(String model, Map<String, BigDecimal> configured) {
+    public static Map<String, Money> imagePrices(Map<String, BigDecimal> configured) {
         Map<String, Money> prices = new LinkedHashMap<>();
         configured.forEach((key, amount) -> {
             java.util.regex.Matcher variant = IMAGE_VARIANT.matcher(key.trim().toLowerCase(java.util.Locale.ROOT));
             if (!variant.matches()) {
-                throw new IllegalStateException("Model '" + model + "': image price '" + key + "' is not a size "
-                        + "(1024x1024) or size/quality (1024x1024/hd).");
+                throw new InvalidValue("image price '" + key + "' is not a size (1024x1024) or size/quality "
+                        + "(1024x1024/hd)");
             }
             if (amount == null || amount.signum() < 0) {
-                throw new IllegalStateException("Model '" + model + "': image price '" + key + "' must be zero or "
-                        + "more.");
+                throw new InvalidValue("image price '" + key + "' must be zero or more");
             }
             prices.put(variant.group(2).isEmpty() ? variant.group(1) : variant.group(1) + "/" + variant.group(2),
                     Money.of(amount));

@@ -281,7 +281,10 @@ class PricesTest extends GatewayTestSupport {
             JsonNode error = answer.jsonOrNull().path("error");
             assertThat(error.path("type").asText()).as(body).isEqualTo("invalid_request_error");
             assertThat(error.path("param").asText()).as(body + ": " + answer.body()).isEqualTo(entry[1]);
-            assertThat(error.path("message").asText()).as(body).contains(model).doesNotContain("java.", "Exception");
+            String message = error.path("message").asText();
+            assertThat(message).as(body).contains(model).doesNotContain("java.", "Exception", "..");
+            assertThat(message.indexOf(model)).as("the model named once: " + message)
+                    .isEqualTo(message.lastIndexOf(model));
         }
         assertThat(http().get("/admin/prices/current", MASTER_KEY).json().path("number").asInt())
                 .as("no version published").isEqualTo(before);
