@@ -101,11 +101,6 @@ public class KeyAdminController {
                         throw ApiError.conflict("User '" + user.id() + "' was removed from team '" + user.teamId()
                                 + "': register them again before issuing a key.");
                     }
-                    if (body.teamId() != null && !body.teamId().equals(user.teamId())) { // not silently another team
-                        throw ApiError.invalidRequest("User '" + user.id() + "' is a member of team '"
-                                + user.teamId() + "', not of team '" + body.teamId() + "': a user's key is issued in "
-                                + "their team (give 'user_id' alone).", "team_id");
-                    }
                     return user.teamId();
                 })
                 : body.teamId() == null
@@ -121,6 +116,11 @@ public class KeyAdminController {
         String secret = KeySecrets.newSecret();
         return team.flatMap(teamId -> {
             Principal principal = Access.requireManagerOf(exchange, teamId, "issue keys of team '" + teamId + "'");
+            // after the check above: a caller who may not see the user's team learns nothing of it here
+            if (body.userId() != null && body.teamId() != null && !body.teamId().equals(teamId)) {
+                throw ApiError.invalidRequest("User '" + body.userId() + "' is not a member of team '" + body.teamId()
+                        + "': a user's key is issued in their team (give 'user_id' alone).", "team_id");
+            }
             Access.requireWithinCap(principal, budget, "the key's budget");
             IssueKey key = new IssueKey(keyId, KeySecrets.hash(secret), KeySecrets.displayPrefix(secret),
                     AdminSupport.name(body.name()),
