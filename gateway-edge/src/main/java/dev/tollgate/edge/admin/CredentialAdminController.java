@@ -69,8 +69,9 @@ public class CredentialAdminController {
         String secret = "tga-" + KeySecrets.newSecret().substring(3);
         Money cap = cap(body.budgetCap());
         String name = AdminSupport.name(body.name());
-        return Mono.defer(() -> send(commands, new IssueCredential(credentialId, KeySecrets.hash(secret),
-                KeySecrets.displayPrefix(secret), name, role, teams, cap, principal.id(), body.reason())))
+        return teamsExist(teams).then(Mono.defer(() -> send(commands, new IssueCredential(credentialId,
+                KeySecrets.hash(secret),
+                KeySecrets.displayPrefix(secret), name, role, teams, cap, principal.id(), body.reason()))))
                 .then(ReadModelWait.until(() -> directory.credential(credentialId)))
                 .map(view -> {
                     Map<String, Object> answer = new LinkedHashMap<>();
@@ -92,7 +93,7 @@ public class CredentialAdminController {
         Instant sent = Instant.now();
         Money cap = cap(body.budgetCap());
         // sent only once the credential is known to exist
-        return exists(credentialId)
+        return exists(credentialId).then(teamsExist(teams))
                 .then(Mono.defer(() -> send(commands, new ChangeCredentialScope(credentialId, role, teams, cap,
                         principal.id(), body.reason()))))
                 .then(ReadModelWait.until(() -> directory.credential(credentialId)
@@ -110,6 +111,21 @@ public class CredentialAdminController {
                 .then(ReadModelWait.until(() -> directory.credential(credentialId)
                         .filter(view -> view.revokedAt() != null)))
                 .doOnNext(view -> principals.forgetAll());
+    }
+
+    /**
+     * A manager's teams exist: a mistyped id would otherwise give nothing now and, silently, a team created under that
+     * id later.
+     */
+    private Mono<Void> teamsExist(Set<String> teams) {
+        return teams.isEmpty() ? Mono.empty() : Blocking.query(() -> {
+            for (String team : new java.util.TreeSet<>(teams)) {
+                if (!directory.teamExists(team)) {
+                    throw ApiError.invalidRequest("No team '" + team + "': a manager's teams must exist.", "teams");
+                }
+            }
+            return true;
+        }).then();
     }
 
     private Mono<CredentialView> exists(String credentialId) {

@@ -43,6 +43,24 @@ class RolesTest extends GatewayTestSupport {
     }
 
     @Test
+    void aManagerIsGivenOnlyTeamsThatExist() {
+        String team = newTeam(null, null, "clamp");
+        String missing = unique("team");
+        Http.Response refused = http().post("/admin/credentials", MASTER_KEY, Map.of("name", "course office",
+                "role", "manager", "teams", List.of(team, missing), "reason", "typo"));
+        assertThat(refused.status()).as(refused.body()).isEqualTo(400);
+        assertThat(refused.json().path("error").path("param").asText()).isEqualTo("teams");
+        assertThat(refused.json().path("error").path("message").asText()).contains(missing);
+
+        Credential manager = newCredential("manager", List.of(team), null);
+        Http.Response unchanged = http().put("/admin/credentials/" + manager.id(), MASTER_KEY, Map.of("role",
+                "manager", "teams", List.of(missing), "reason", "typo"));
+        assertThat(unchanged.status()).as(unchanged.body()).isEqualTo(400);
+        assertThat(http().get("/admin/whoami", manager.secret()).json().path("teams"))
+                .extracting(JsonNode::asText).containsExactly(team);
+    }
+
+    @Test
     void aManagerLooksAfterTheirTeamWithinTheirCap() {
         Http.Response member = http().post("/admin/users", manager.secret(), Map.of("team_id", teamA,
                 "id", unique("student")));
