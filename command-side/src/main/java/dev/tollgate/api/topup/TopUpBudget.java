@@ -9,8 +9,9 @@ import org.axonframework.modelling.command.TargetAggregateIdentifier;
  * good, and since the budget has no period its balance never resets.
  *
  * @param topUpId  the top-up's id (its line on statements and in the audit trail)
- * @param limitCap the largest allowance the actor may leave behind (a manager's budget cap: a top-up sets a limit
- *                 as surely as a budget change does); {@code null}: no cap
+ * @param limitCap the largest limit the actor may leave the account with, the allowance after the top-up plus every
+ *                 boost on the account not yet ended (a manager's budget cap: a top-up sets a limit as surely as a
+ *                 budget change does); {@code null}: no cap
  */
 public record TopUpBudget(@TargetAggregateIdentifier String teamId, String topUpId, String userId, Money amount,
                           String actor, String reason, Money limitCap) {

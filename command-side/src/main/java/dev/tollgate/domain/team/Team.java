@@ -228,6 +228,12 @@ public class Team {
         reason(command.reason());
         Instant now = now();
         Budget newBudget = orUnlimited(command.budget());
+        if (command.limitCap() != null) {
+            requireLimitWithinCap(command.limitCap(), null, newBudget, now);
+            if (command.memberBudget() != null) {
+                requireMemberBudgetWithinCap(command.limitCap(), command.memberBudget(), now);
+            }
+        }
         Account rebased = account.rebased(budget.period(), newBudget.period(), now);
         Budget previousMemberBudget = memberBudget;
         apply(new TeamBudgetSet(teamId, newBudget,
@@ -343,6 +349,9 @@ public class Team {
         Instant now = now();
         Budget before = member.effectiveBudget(memberBudget);
         Budget after = command.budget() != null ? command.budget() : memberBudget;
+        if (command.limitCap() != null) {
+            requireLimitWithinCap(command.limitCap(), member.userId(), after, now);
+        }
         Account rebased = member.account().rebased(before.period(), after.period(), now);
         apply(new UserBudgetSet(teamId, member.userId(), command.budget(), member.ownBudget(), command.actor(),
                 command.reason(), now, rebased.balance(after)));
@@ -410,7 +419,7 @@ public class Team {
         }
         Instant now = now();
         if (command.userId() == null) {
-            Budget after = toppedUp(budget, command, "team '" + teamId + "'");
+            Budget after = toppedUp(budget, command, now);
             apply(new BudgetToppedUp(teamId, command.topUpId(), null, command.amount(), after, command.actor(),
                     command.reason(), now, account.rolledTo(now, after.period()).balance(after)));
             return;
@@ -420,13 +429,14 @@ public class Team {
             throw CommandRefused.invalid("user '" + member.userId() + "' follows the team's member budget: give them "
                     + "a budget of their own without period (a lifetime allowance) first, then top it up");
         }
-        Budget after = toppedUp(member.ownBudget(), command, "user '" + member.userId() + "'");
+        Budget after = toppedUp(member.ownBudget(), command, now);
         apply(new BudgetToppedUp(teamId, command.topUpId(), member.userId(), command.amount(), after,
                 command.actor(), command.reason(), now, member.account().rolledTo(now, after.period()).balance(after)));
     }
 
     /** The allowance after the top-up; only a limited budget without period (a lifetime allowance) takes one. */
-    private static Budget toppedUp(Budget allowance, TopUpBudget command, String whose) {
+    private Budget toppedUp(Budget allowance, TopUpBudget command, Instant now) {
+        String whose = account(command.userId());
         if (!allowance.isLimited() || allowance.period() != BudgetPeriod.NONE) {
             throw CommandRefused.invalid("only a lifetime allowance (a limited budget with period 'none') can be "
                     + "topped up; " + whose + " has " + (allowance.isLimited() ? "a " + allowance.period().wireName()
@@ -438,10 +448,18 @@ public class Team {
         } catch (ArithmeticException e) {
             throw CommandRefused.invalid("the allowance would be too large");
         }
-        // decided here, on the allowance as it is now, not on a read model that may lag behind an earlier top-up
-        if (command.limitCap() != null && after.limit().isGreaterThan(command.limitCap())) {
-            throw CommandRefused.limitReached("permission_denied", "Your budget cap is " + command.limitCap()
-                    + ": " + whose + "'s allowance after this top-up, " + after.limit() + ", is above it.");
+        // decided here, on the allowance and the boosts as they are now, not on a read model that may lag behind an
+        // earlier top-up or grant
+        if (command.limitCap() != null) {
+            long boosted = boostsNotYetEnded(command.userId(), now);
+            long total = Money.saturatedAdd(after.limit().nanos(), boosted);
+            if (total > command.limitCap().nanos()) {
+                throw CommandRefused.limitReached("permission_denied", "Your budget cap is " + command.limitCap()
+                        + ": " + whose + "'s allowance after this top-up, " + after.limit() + (boosted == 0
+                        ? ", is above it."
+                        : ", with its boosts not yet ended, " + Money.ofNanos(boosted) + ", would come to "
+                        + Money.ofNanos(total) + ", above it."));
+            }
         }
         return after;
     }
@@ -680,12 +698,7 @@ public class Team {
                     : "Your budget cap is " + cap + ": " + whose
                     + " has no limit, which no boost of yours can keep within your cap.");
         }
-        long boosted = 0;
-        for (ActiveBoost boost : boosts.values()) {
-            if (boost.boosts(command.userId()) && now.isBefore(boost.endsAt())) {
-                boosted = Money.saturatedAdd(boosted, boost.amount());
-            }
-        }
+        long boosted = boostsNotYetEnded(command.userId(), now);
         long after = Money.saturatedAdd(Money.saturatedAdd(limit.limit().nanos(), boosted), command.amount().nanos());
         if (after > cap.nanos()) {
             String sum = whose + "'s limit, " + limit.limit() + ", with its boosts not yet ended, "
@@ -695,6 +708,79 @@ public class Team {
                     ? "over the granting manager's budget cap of " + cap + ": " + sum
                     : "Your budget cap is " + cap + ": " + sum + ", above it.");
         }
+    }
+
+    /**
+     * A capped actor's change of a limit ({@link SetTeamBudget#limitCap()}, {@link SetUserBudget#limitCap()}) may not
+     * leave the account ({@code userId == null}: the team's) with more than the cap: the new limit plus every boost on
+     * it not yet ended, counted as {@link #requireBoostWithinCap} counts them. Which came first, the boosts or the
+     * limit, makes no difference; decided on the account as it is now, never on a read model that may lag behind a
+     * grant. A budget without a limit is above every cap.
+     */
+    private void requireLimitWithinCap(Money cap, String userId, Budget limit, Instant now) {
+        String whose = account(userId);
+        if (!limit.isLimited()) {
+            throw CommandRefused.limitReached("permission_denied", "Your budget cap is " + cap + ": you may not "
+                    + "leave " + whose + " without a limit.");
+        }
+        long boosted = boostsNotYetEnded(userId, now);
+        long after = Money.saturatedAdd(limit.limit().nanos(), boosted);
+        if (after > cap.nanos()) {
+            throw CommandRefused.limitReached("permission_denied", "Your budget cap is " + cap + ": " + whose
+                    + "'s limit, " + limit.limit() + ", with its boosts not yet ended, " + Money.ofNanos(boosted)
+                    + ", would come to " + Money.ofNanos(after) + ", above it.");
+        }
+    }
+
+    /**
+     * A capped actor's member budget may not leave any member who follows it (no budget of their own) with more than
+     * the cap, their boosts not yet ended included; the member budget alone is within it even when nobody follows it
+     * (it is the budget of members registered later). The member with the most boosts is the one named.
+     */
+    private void requireMemberBudgetWithinCap(Money cap, Budget newMemberBudget, Instant now) {
+        if (!newMemberBudget.isLimited()) {
+            throw CommandRefused.limitReached("permission_denied", "Your budget cap is " + cap + ": you may not "
+                    + "make the member budget unlimited.");
+        }
+        Map<String, Long> boostedByMember = new HashMap<>();
+        for (ActiveBoost boost : boosts.values()) {
+            if (boost.userId() != null && now.isBefore(boost.endsAt())) {
+                Member member = members.get(boost.userId());
+                if (member != null && member.ownBudget() == null) {
+                    boostedByMember.merge(boost.userId(), boost.amount(), Money::saturatedAdd);
+                }
+            }
+        }
+        String most = null;
+        long boosted = 0;
+        for (Map.Entry<String, Long> member : boostedByMember.entrySet()) {
+            if (most == null || member.getValue() > boosted
+                    || (member.getValue() == boosted && member.getKey().compareTo(most) < 0)) {
+                most = member.getKey();
+                boosted = member.getValue();
+            }
+        }
+        long after = Money.saturatedAdd(newMemberBudget.limit().nanos(), boosted);
+        if (after > cap.nanos()) {
+            throw CommandRefused.limitReached("permission_denied", "Your budget cap is " + cap + ": the member budget, "
+                    + newMemberBudget.limit() + (most == null ? ", is above it." : ", with the boosts not yet ended of "
+                    + account(most) + ", who follows it, " + Money.ofNanos(boosted) + ", would come to "
+                    + Money.ofNanos(after) + ", above it."));
+        }
+    }
+
+    /**
+     * The sum of the boosts on an account ({@code userId == null}: the team's) not yet ended at {@code now}, running
+     * or still to start, as if they all ran at once: what a cap bounds.
+     */
+    private long boostsNotYetEnded(String userId, Instant now) {
+        long total = 0;
+        for (ActiveBoost boost : boosts.values()) {
+            if (boost.boosts(userId) && now.isBefore(boost.endsAt())) {
+                total = Money.saturatedAdd(total, boost.amount());
+            }
+        }
+        return total;
     }
 
     /** An account ({@code userId == null}: the team's) as a refusal names it: {@code user 'bob'}, {@code team 'cs'}. */
