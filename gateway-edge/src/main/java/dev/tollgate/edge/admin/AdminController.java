@@ -95,11 +95,12 @@ public class AdminController {
         requireReason(body.reason(), "budget change");
         Budget budget = AdminRequests.budget(body.limit(), body.period(), body.unlimited());
         Budget memberBudget = budget(body.memberBudget());
+        // an early answer on the limits alone; the team decides on them with the boosts not yet ended
         Access.requireWithinCap(principal, budget, "the team's budget");
         Access.requireWithinCap(principal, memberBudget, "the member budget");
         SetTeamBudget command = new SetTeamBudget(teamId, budget, memberBudget,
                 body.overBudgetPolicy() == null ? null : OverBudgetPolicy.fromWireName(body.overBudgetPolicy()),
-                principal.id(), body.reason());
+                principal.id(), body.reason(), Access.cap(principal));
         Instant sent = Instant.now();
         return send(commands, command).then(ReadModelWait.until(() -> directory.team(teamId)
                 .filter(team -> !team.updatedAt().isBefore(sent) && team.live() != null
@@ -191,9 +192,10 @@ public class AdminController {
                 .flatMap(user -> {
                     Principal principal = Access.requireManagerOf(exchange, user.teamId(),
                             "change the budget of user '" + userId + "'");
+                    // an early answer on the limit alone; the team decides on it with the boosts not yet ended
                     Access.requireWithinCap(principal, budget, "the user's budget");
                     return send(commands, new SetUserBudget(user.teamId(), userId, budget, principal.id(),
-                            body.reason()));
+                            body.reason(), Access.cap(principal)));
                 })
                 .then(ReadModelWait.until(() -> directory.user(userId)
                         .filter(user -> !user.updatedAt().isBefore(sent) && user.live() != null

@@ -81,7 +81,7 @@ public class BoostAdminController {
             Access.requireWithinCap(principal, amount, "a boost", false);
             // The cap bounds the account's limit with all its boosts, not each boost: only its team knows them
             // (a read model could lag behind an earlier grant), so the team decides, as it does for top-ups.
-            Money cap = principal.isAdmin() ? null : principal.budgetCap();
+            Money cap = Access.cap(principal);
             Object command = cohort.selector() == null
                     ? new GrantBoost(cohort.members().get(0).teamId(), boostId, cohort.members().get(0).userId(), amount,
                     startsAt, body.endsAt(), body.reason(), null, principal.id(), cap)

@@ -101,7 +101,7 @@ public class TopUpAdminController {
                     String userId = team ? null : id;
                     // the team makes a top-up once per id: sent again (a retry), it answers with that top-up
                     return send(commands, new TopUpBudget(teamId, topUpId, userId, amount, principal.id(),
-                            body.reason(), principal.isAdmin() ? null : principal.budgetCap()))
+                            body.reason(), Access.cap(principal)))
                             .then(ReadModelWait.until(() -> topUps.topUp(topUpId, teamId, userId).flatMap(row -> {
                                 Optional<BudgetView> live = userId == null ? budgets.team(teamId)
                                         : budgets.user(userId);

@@ -72,7 +72,15 @@ public final class Access {
         return principal;
     }
 
-    /** A manager's budget limits and boosts stay within the cap an admin set for them. */
+    /**
+     * The cap a command carries for the aggregate to decide on ({@code null}: none), for a limit it may leave an
+     * account with counting the account's boosts, which only the aggregate knows as they are.
+     */
+    public static Money cap(Principal principal) {
+        return principal.isAdmin() ? null : principal.budgetCap();
+    }
+
+    /** A manager's budget limits and boosts stay within the cap an admin set for them (the limit or amount alone). */
     public static void requireWithinCap(Principal principal, Budget budget, String what) {
         if (budget != null) {
             requireWithinCap(principal, budget.limit(), what, true);
