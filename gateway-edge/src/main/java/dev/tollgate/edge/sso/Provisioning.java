@@ -14,6 +14,7 @@ import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -34,6 +35,15 @@ public class Provisioning {
         this.commands = commands;
         this.directory = directory;
         this.moves = moves;
+    }
+
+    /**
+     * The team the user is a member of (or was removed from), as the directory shows it: where their groups keep them
+     * when they give several teams ({@link SsoRules#decide(java.util.Collection, String)}). Only a preference among
+     * the teams the groups give, never a grant: a directory that lags can at worst choose another of them.
+     */
+    public Optional<String> currentTeam(String userId) {
+        return directory.user(userId).map(UserView::teamId);
     }
 
     /** Completes when the member is registered in their team (and the directory shows it). */

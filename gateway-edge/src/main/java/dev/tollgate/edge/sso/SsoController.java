@@ -186,7 +186,14 @@ public class SsoController {
         String name = attribute(claims.getClaim(settings.nameClaim()), Limits.NAME, "name", userId);
         String email = settings.emailClaim() == null || settings.emailClaim().isBlank() ? null
                 : attribute(claims.getClaim(settings.emailClaim()), Limits.EMAIL, "email", userId);
-        SsoRules.Decision decision = rules.decide(groups(claims.getClaim(settings.groupsClaim())));
+        Collection<String> groups = groups(claims.getClaim(settings.groupsClaim()));
+        return Blocking.query(() -> provisioning.currentTeam(userId))
+                .flatMap(currentTeam -> signIn(issuer, subject, userId, name, email,
+                        rules.decide(groups, currentTeam.orElse(null)), target));
+    }
+
+    private Mono<SignedIn> signIn(String issuer, String subject, String userId, String name, String email,
+                                  SsoRules.Decision decision, Target target) {
         if (decision.grantsNothing()) {
             return Mono.error(new SignInProblem(HttpStatus.FORBIDDEN, "No access for " + userId,
                     "You signed in as " + userId + ", but none of your groups gives access to this LLM service. "

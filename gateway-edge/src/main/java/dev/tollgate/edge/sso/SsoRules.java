@@ -17,7 +17,8 @@ import java.util.regex.Pattern;
 /**
  * What a person's groups give them, by the configured rules ({@code tollgate.sso.roles} and {@code .teams}):
  * a staff role (admin beats finance beats manager; a manager gets the teams of every matching rule) and a team with
- * tags for the portal (the first matching rule). Pure: the same groups always decide the same.
+ * tags for the portal (the member's current team while a rule still gives it, else the first matching rule). Pure: the
+ * same groups (in any order) and current team always decide the same.
  */
 public final class SsoRules {
 
@@ -61,42 +62,86 @@ public final class SsoRules {
         }
     }
 
+    /** What the groups give someone who is a member of no team yet. */
     public Decision decide(Collection<String> groups) {
+        return decide(groups, null);
+    }
+
+    /**
+     * What the groups give. The groups are read as a set, never in the order of the claim (a provider may list them
+     * in another order at every sign-in). When several team rules or groups match, the member's
+     * {@code currentTeam} is kept while a match still gives it; otherwise the first matching rule decides, and within
+     * a rule the first group in sorted order.
+     *
+     * @param currentTeam the team the person is a member of now, or {@code null}
+     */
+    public Decision decide(Collection<String> groups, String currentTeam) {
+        // sorted and without repeats: the same groups decide the same, whatever order the claim lists them in
+        Set<String> sorted = new TreeSet<>();
+        for (String group : groups) {
+            if (group != null) {
+                sorted.add(group);
+            }
+        }
         Role role = null;
         Set<String> managed = new TreeSet<>();
         Map<String, String> deciding = new LinkedHashMap<>();
         for (TollgateProperties.RoleRule rule : roleRules) {
             Role ruleRole = Role.fromWireName(rule.role());
-            for (String group : groups) {
+            for (String group : sorted) {
                 String team = match(rule.group(), group);
                 if (team == null) {
                     continue;
                 }
-                deciding.put("role:" + ruleRole.wireName() + (ruleRole == Role.MANAGER ? ":" + managedTeam(rule, team)
-                        : ""), group);
+                deciding.putIfAbsent("role:" + ruleRole.wireName() + (ruleRole == Role.MANAGER
+                        ? ":" + managedTeam(rule, team) : ""), group);
                 if (ruleRole == Role.MANAGER) {
                     managed.add(managedTeam(rule, team));
                 }
                 role = stronger(role, ruleRole);
             }
         }
-        String teamId = null;
-        Set<String> tags = new LinkedHashSet<>();
-        outer:
+        Placement first = null;
+        Placement current = null;
+        rules:
         for (TollgateProperties.TeamRule rule : teamRules) {
-            for (String group : groups) {
+            for (String group : sorted) {
                 String team = match(rule.group(), group);
-                if (team != null) {
-                    teamId = rule.team().replace(TEAM, team);
-                    for (String tag : rule.tags()) {
-                        tags.add(tag.replace(TEAM, team));
-                    }
-                    deciding.put("team:" + teamId, group);
-                    break outer;
+                if (team == null) {
+                    continue;
+                }
+                Placement candidate = new Placement(rule, team, group);
+                if (first == null) {
+                    first = candidate;
+                }
+                if (currentTeam == null) {
+                    break rules;
+                }
+                if (currentTeam.equals(candidate.teamId())) {
+                    current = candidate; // still given: they stay where they are
+                    break rules;
                 }
             }
         }
+        Placement placement = current != null ? current : first;
+        String teamId = null;
+        Set<String> tags = new LinkedHashSet<>();
+        if (placement != null) {
+            teamId = placement.teamId();
+            for (String tag : placement.rule().tags()) {
+                tags.add(tag.replace(TEAM, placement.team()));
+            }
+            deciding.put("team:" + teamId, placement.group());
+        }
         return new Decision(role, role == Role.MANAGER ? managed : Set.of(), teamId, tags, deciding);
+    }
+
+    /** A team rule matched by a group: {@code team} is the value of {@code {team}}. */
+    private record Placement(TollgateProperties.TeamRule rule, String team, String group) {
+
+        String teamId() {
+            return rule.team().replace(TEAM, team);
+        }
     }
 
     private static String managedTeam(TollgateProperties.RoleRule rule, String fromGroup) {

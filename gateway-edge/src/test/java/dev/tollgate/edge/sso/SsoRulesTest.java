@@ -57,6 +57,40 @@ class SsoRulesTest {
     }
 
     @Test
+    void theTeamDoesNotDependOnTheOrderOfTheGroupsInTheClaim() {
+        // a provider may list the same groups in another order at the next sign-in: the person stays where they are
+        for (List<String> groups : List.of(List.of("cs102-students", "cs101-students"),
+                List.of("cs101-students", "cs102-students"), List.of("staff-sandbox", "cs102-students", "cs101-students"))) {
+            SsoRules.Decision decision = RULES.decide(groups);
+
+            assertThat(decision.teamId()).as("groups " + groups).isEqualTo("cs101");
+            assertThat(decision.tags()).as("groups " + groups).containsExactly("course:cs101");
+            assertThat(decision.decidingGroups()).as("groups " + groups)
+                    .isEqualTo(Map.of("team:cs101", "cs101-students"));
+        }
+        assertThat(RULES.decide(List.of("staff-sandbox", "cs102-students")).teamId())
+                .as("the first rule that matches, whatever the order of the groups").isEqualTo("cs102");
+    }
+
+    @Test
+    void aMemberWhoseCurrentTeamStillMatchesStaysInItWhicheverOtherTeamsMatch() {
+        for (List<String> groups : List.of(List.of("cs102-students", "cs101-students"),
+                List.of("cs101-students", "cs102-students"))) {
+            SsoRules.Decision decision = RULES.decide(groups, "cs102");
+
+            assertThat(decision.teamId()).as("groups " + groups).isEqualTo("cs102");
+            assertThat(decision.tags()).containsExactly("course:cs102");
+            assertThat(decision.decidingGroups()).isEqualTo(Map.of("team:cs102", "cs102-students"));
+        }
+        assertThat(RULES.decide(List.of("cs101-students", "staff-sandbox"), "sandbox").teamId())
+                .as("kept also when a later rule places them there").isEqualTo("sandbox");
+        assertThat(RULES.decide(List.of("cs102-students", "cs101-students"), "cs103").teamId())
+                .as("a current team the groups no longer give: the stable order decides").isEqualTo("cs101");
+        assertThat(RULES.decide(List.of("cs102-students", "cs101-students"), null).teamId())
+                .as("no current team").isEqualTo("cs101");
+    }
+
+    @Test
     void groupsNoRuleKnowsGrantNothingAndPatternsMatchWholeGroupsOnly() {
         assertThat(RULES.decide(List.of("library", "xcourse-staff:cs101", "course-staff:", "-students"))
                 .grantsNothing()).isTrue();
