@@ -105,7 +105,7 @@ import static org.axonframework.modelling.command.AggregateLifecycle.apply;
  * expired: a request id is open at most once, and once closed it is remembered (a bounded window) so that a retried
  * line cannot act twice.
  */
-@Revision("7")
+@Revision("8")
 @Aggregate(cache = "teamCache", snapshotTriggerDefinition = "teamSnapshotTrigger")
 @JsonAutoDetect(fieldVisibility = JsonAutoDetect.Visibility.ANY, getterVisibility = JsonAutoDetect.Visibility.NONE,
         isGetterVisibility = JsonAutoDetect.Visibility.NONE)
@@ -115,6 +115,14 @@ public class Team {
     static final int CLOSED_WINDOW = 10_000;
     /** How many removals are remembered to keep a team key from registering a removed user again. */
     static final int REMOVED_WINDOW = 10_000;
+    /**
+     * How many accounts of members who left (moved out or removed) the team remembers (the newest), so that one who
+     * comes back within the budget period gets back what they spent in it: leaving and coming back never resets a
+     * budget. An account is forgotten when its member comes back; one whose period has ended gives back nothing, so
+     * only the newest matter. 10,000 is as many as the team's members at the default limit, about 150 bytes each in
+     * a snapshot; only a member who comes back after 10,000 later departures, within the period, starts afresh.
+     */
+    static final int LEFT_ACCOUNTS_REMEMBERED = 10_000;
     /** Recalculations whose recorded chunks are remembered (one is applied at a time, resumed at the next start). */
     static final int RECALCULATIONS_REMEMBERED = 100;
     /** How many moves admitted or closed here are remembered to make a repeated step of a move harmless. */
@@ -175,6 +183,11 @@ public class Team {
      * than registering them again.
      */
     private LinkedHashSet<String> removedUserIds = new LinkedHashSet<>();
+    /**
+     * The accounts the last {@link #LEFT_ACCOUNTS_REMEMBERED} members who left (moved out or removed) left with, by
+     * user id, oldest first: one who comes back in the same period reopens theirs.
+     */
+    private LinkedHashMap<String, LeftAccount> leftAccounts = new LinkedHashMap<>();
     /**
      * What is recorded of each of the last {@link #RECALCULATIONS_REMEMBERED} recalculations approved here: how many
      * approval chunks (0 to n-1, recorded in order: a resumed approval never adjusts twice), and when the last of
@@ -510,8 +523,7 @@ public class Team {
             throw CommandRefused.limitReached("team_member_limit", memberLimitReached(limits));
         }
         Instant now = now();
-        Account account = Account.fresh(now, memberBudget.period())
-                .reserve(openReserved(r -> command.userId().equals(r.userId())));
+        Account account = returning(command.userId(), memberBudget, now);
         apply(new UserMovedIn(command.moveId(), teamId, command.userId(), command.fromTeamId(), command.externalId(),
                 command.tags(), command.actor(), command.reason(), now, account.balance(memberBudget)));
     }
@@ -1325,10 +1337,22 @@ public class Team {
     private void register(String userId, String externalId, String name, String email, Budget ownBudget,
                           Set<String> tags, boolean auto, String actor, Instant now) {
         Budget effective = ownBudget != null ? ownBudget : memberBudget;
-        // A member readmitted while requests of theirs are in flight holds them as reserved: they settle against it.
-        Account account = Account.fresh(now, effective.period()).reserve(openReserved(r -> userId.equals(r.userId())));
+        Account account = returning(userId, effective, now);
         apply(new UserRegistered(teamId, userId, externalId, name, email, ownBudget, tags, auto, actor, now,
                 account.balance(effective)));
+    }
+
+    /**
+     * The account a member opens with when they join under {@code effective}: the one they left here with, while the
+     * period it belongs to lasts (moving out and back, or being removed and registered again, never resets a budget),
+     * else a fresh one. A member readmitted while requests of theirs are in flight holds them as reserved: they
+     * settle against it.
+     */
+    private Account returning(String userId, Budget effective, Instant now) {
+        long inFlight = openReserved(r -> userId.equals(r.userId()));
+        LeftAccount left = leftAccounts.get(userId);
+        return left == null ? Account.fresh(now, effective.period()).reserve(inFlight)
+                : left.reopened(effective.period(), now, inFlight);
     }
 
     private Member member(String userId) {
@@ -1367,6 +1391,7 @@ public class Team {
     @EventSourcingHandler
     void on(UserRegistered event) {
         removedUserIds.remove(event.userId());
+        leftAccounts.remove(event.userId());
         members.put(event.userId(), new Member(event.userId(), event.externalIdOrUserId(), event.budget(),
                 event.tags(), Account.of(event.userBalance())));
         memberIdsByExternalId.put(event.externalIdOrUserId(), event.userId());
@@ -1378,6 +1403,8 @@ public class Team {
         Member removed = members.remove(event.userId());
         if (removed != null) {
             memberIdsByExternalId.remove(removed.externalId(), event.userId());
+            rememberLeft(event.userId(), new LeftAccount(removed.account(),
+                    removed.effectiveBudget(memberBudget).period()));
         }
         removedUserIds.add(event.userId());
         memberKeys.remove(event.userId());
@@ -1407,6 +1434,7 @@ public class Team {
     @EventSourcingHandler
     void on(UserMovedIn event) {
         removedUserIds.remove(event.userId());
+        leftAccounts.remove(event.userId());
         members.put(event.userId(), new Member(event.userId(), event.externalIdOrUserId(), null, event.tags(),
                 Account.of(event.userBalance())));
         memberIdsByExternalId.put(event.externalIdOrUserId(), event.userId());
@@ -1418,6 +1446,10 @@ public class Team {
         Member moved = members.remove(event.userId());
         if (moved != null) {
             memberIdsByExternalId.remove(moved.externalId(), event.userId());
+            // the balance they left with, as the event carries it (rolled to the instant they left)
+            rememberLeft(event.userId(), event.userBalance() != null
+                    ? new LeftAccount(Account.of(event.userBalance()), event.userBalance().period())
+                    : new LeftAccount(moved.account(), moved.effectiveBudget(memberBudget).period()));
         }
         leaving.remove(event.userId());
         memberKeys.remove(event.userId());
@@ -1431,6 +1463,16 @@ public class Team {
         keys.put(event.keyId(), event.expiresAt());
         if (keys.size() > KEYS_REMEMBERED_PER_MEMBER) {
             Iterator<String> eldest = keys.keySet().iterator();
+            eldest.next();
+            eldest.remove();
+        }
+    }
+
+    private void rememberLeft(String userId, LeftAccount left) {
+        leftAccounts.remove(userId);
+        leftAccounts.put(userId, left);
+        if (leftAccounts.size() > LEFT_ACCOUNTS_REMEMBERED) {
+            Iterator<String> eldest = leftAccounts.keySet().iterator();
             eldest.next();
             eldest.remove();
         }
@@ -1679,6 +1721,11 @@ public class Team {
     /** For tests: how many removed members are remembered. */
     int removalsRemembered() {
         return removedUserIds.size();
+    }
+
+    /** For tests: how many accounts of members who left are remembered. */
+    int leftAccountsRemembered() {
+        return leftAccounts.size();
     }
 
     /** For tests: how many crossings are remembered. */

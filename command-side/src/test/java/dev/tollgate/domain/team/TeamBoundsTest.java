@@ -51,8 +51,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Everything a Team holds is bounded, so that loading and snapshotting a team costs the same in its tenth year as in
- * its first: members (and keys with a budget) by the configured member limit, removals, recalculation chunks, top-ups
- * and ended boosts by windows, boosts per account by a maximum, closed requests by a window (TeamSpendTest), open
+ * its first: members (and keys with a budget) by the configured member limit, removals, the accounts of members who
+ * left, recalculation chunks, top-ups and ended boosts by windows, boosts per account by a maximum, closed requests by a window (TeamSpendTest), open
  * reservations by their deadline.
  */
 class TeamBoundsTest {
@@ -150,6 +150,31 @@ class TeamBoundsTest {
                 .expectEvents(new SpendRejected("r1", "cs", null, "team-key", "gpt-test", Team.MEMBERSHIP,
                         m("0.003"), m("0"), null, T0, Map.of()))
                 .expectState(team -> assertThat(team.removalsRemembered()).isEqualTo(Team.REMOVED_WINDOW));
+    }
+
+    @Test
+    void onlyTheAccountsOfTheLastTenThousandMembersWhoLeftAreRememberedAndTheOldestComesBackAfresh() {
+        List<Object> history = new ArrayList<>(List.of(teamCreated(TEAM, MEMBER, OverBudgetPolicy.CLAMP)));
+        for (int i = 0; i <= Team.LEFT_ACCOUNTS_REMEMBERED; i++) {
+            history.add(new UserRegistered("cs", "u" + i, "u" + i, "u" + i, null, Set.of(), false, "admin",
+                    T0.minusSeconds(60), balance(MEMBER, MARCH, "0.5", "0")));
+            history.add(new UserRemoved("cs", "u" + i, "u" + i, "admin", "left", T0.minusSeconds(30)));
+        }
+        TeamFixture.create().given(history)
+                .andGivenCurrentTime(T0)
+                .when(new RegisterUser("cs", "u0", null, "u0", null, Set.of(), "admin"))
+                .expectEvents(new UserRegistered("cs", "u0", "u0", "u0", null, Set.of(), false, "admin", T0,
+                        balance(MEMBER, MARCH, "0", "0")))
+                .expectState(team -> assertThat(team.leftAccountsRemembered())
+                        .isEqualTo(Team.LEFT_ACCOUNTS_REMEMBERED));
+        TeamFixture.create().given(history)
+                .andGivenCurrentTime(T0)
+                .when(new RegisterUser("cs", "u1", null, "u1", null, Set.of(), "admin"))
+                .expectEvents(new UserRegistered("cs", "u1", "u1", "u1", null, Set.of(), false, "admin", T0,
+                        balance(MEMBER, MARCH, "0.5", "0")))
+                .expectState(team -> assertThat(team.leftAccountsRemembered())
+                        .as("an account is forgotten when its member comes back")
+                        .isEqualTo(Team.LEFT_ACCOUNTS_REMEMBERED - 1));
     }
 
     // ------------------------------------------------------------------ keys with a budget

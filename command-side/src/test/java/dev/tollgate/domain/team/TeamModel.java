@@ -68,6 +68,7 @@ final class TeamModel {
 
     static final int CLOSED_WINDOW = 10_000;
     static final int REMOVED_WINDOW = 10_000;
+    static final int LEFT_ACCOUNTS_REMEMBERED = 10_000;
     static final int RECALCULATIONS_REMEMBERED = 100;
     static final int BOOSTS_PER_ACCOUNT = 100;
     static final int ENDED_BOOSTS_REMEMBERED = 10_000;
@@ -202,6 +203,8 @@ final class TeamModel {
     final Map<String, MemberM> members = new LinkedHashMap<>();
     final Map<String, String> byExternal = new HashMap<>();
     final LinkedHashSet<String> removed = new LinkedHashSet<>();
+    /** The account each of the last members removed left with, and the period it was kept under. */
+    final LinkedHashMap<String, Map.Entry<Acct, BudgetPeriod>> left = new LinkedHashMap<>();
     final Map<String, KeyM> keys = new LinkedHashMap<>();
     final LinkedHashMap<String, BoostM> boosts = new LinkedHashMap<>();
     /** The ids of the last {@link #ENDED_BOOSTS_REMEMBERED} boosts ended (revoked or expired): never granted again. */
@@ -338,7 +341,10 @@ final class TeamModel {
     private void register(String userId, String external, String name, Budget own, Set<String> tags, boolean auto,
                           String actor, Instant now, Events events) {
         Budget budget = own != null ? own : memberBudget;
-        Acct acct = new Acct(startOf(budget.period(), now));
+        // one who comes back gets the account they left with while its period lasts (rebased, as a change of period)
+        Map.Entry<Acct, BudgetPeriod> leftWith = left.remove(userId);
+        Acct acct = leftWith == null ? new Acct(startOf(budget.period(), now))
+                : leftWith.getKey().rebased(leftWith.getValue(), budget.period(), now);
         // a member's requests still in flight (from before a removal) stay reserved on their account
         acct.reserved = openReservedBy(r -> userId.equals(r.userId));
         inFlightOnNewAccount += acct.reserved > 0 ? 1 : 0;
@@ -358,6 +364,13 @@ final class TeamModel {
                 now), "user " + member.userId + " is removed");
         members.remove(member.userId);
         byExternal.remove(member.externalId);
+        left.remove(member.userId);
+        left.put(member.userId, Map.entry(member.acct.copy(), effective(member).period()));
+        if (left.size() > LEFT_ACCOUNTS_REMEMBERED) {
+            Iterator<String> eldest = left.keySet().iterator();
+            eldest.next();
+            eldest.remove();
+        }
         removed.add(member.userId);
         if (removed.size() > REMOVED_WINDOW) {
             Iterator<String> eldest = removed.iterator();

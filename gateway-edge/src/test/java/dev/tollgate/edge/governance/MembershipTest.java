@@ -85,4 +85,32 @@ class MembershipTest extends GatewayTestSupport {
         assertThat(http().post("/admin/users", MASTER_KEY, Map.of("id", stays,
                 "team_id", newTeam(null, null, "clamp"))).status()).as("ids stay unique across teams").isEqualTo(409);
     }
+
+    /** Removing a member and registering them again within one budget period never resets their budget. */
+    @Test
+    void aRemovedMemberRegisteredAgainWithinThePeriodGetsBackTheirSpend() {
+        String team = newTeam(null, "1", "reject");
+        String user = newUser(team, null);
+        String key = newUserKey(user, List.of());
+        Http.Response answer = chat(key, "gpt-cheap", Map.of());
+        assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+        java.math.BigDecimal spent = new java.math.BigDecimal(messageCost(answer.header("x-request-id"))
+                .path("cost").asText());
+        assertThat(spent).isPositive();
+        await().untilAsserted(() -> assertThat(new java.math.BigDecimal(budgetOf("users", user).path("spent")
+                .asText())).isEqualByComparingTo(spent));
+
+        assertThat(http().delete("/admin/users/" + user + "?reason=left", MASTER_KEY).status()).isEqualTo(200);
+        Http.Response again = http().post("/admin/users", MASTER_KEY, Map.of("id", user, "team_id", team,
+                "name", "User " + user));
+        assertThat(again.status()).as(again.body()).isEqualTo(201);
+
+        await().untilAsserted(() -> {
+            JsonNode userBudget = budgetOf("users", user);
+            assertThat(new java.math.BigDecimal(userBudget.path("spent").asText()))
+                    .as("what they spent in this period still counts").isEqualByComparingTo(spent);
+            assertThat(new java.math.BigDecimal(userBudget.path("remaining").asText()))
+                    .isEqualByComparingTo(java.math.BigDecimal.ONE.subtract(spent));
+        });
+    }
 }

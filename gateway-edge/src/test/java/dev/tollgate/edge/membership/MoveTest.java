@@ -86,6 +86,48 @@ class MoveTest extends GatewayTestSupport {
         assertThat(reconciliation.path("matches").asBoolean()).as(reconciliation.toString()).isTrue();
     }
 
+    /**
+     * Moving out and back within one budget period never resets the member's budget in the team: they come back to
+     * the account they left, their spend in the period still counted (the reviewer's p9: a move back opened a fresh
+     * account, spent 0).
+     */
+    @Test
+    void aMemberMovedOutAndBackWithinThePeriodGetsBackTheSpendTheyLeftWith() {
+        String from = newTeam(null, "1", "reject");
+        String to = newTeam(null, "1", "reject");
+        String user = newUser(from, null);
+        String key = newUserKey(user, List.of());
+        BigDecimal spent = BigDecimal.ZERO;
+        for (int i = 0; i < 2; i++) {
+            Http.Response answer = chat(key, "gpt-cheap", Map.of());
+            assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+            spent = spent.add(new BigDecimal(messageCost(answer.header("x-request-id")).path("cost").asText()));
+        }
+        BigDecimal spentBefore = spent;
+        assertThat(spentBefore).isPositive();
+        await().untilAsserted(() -> assertThat(new BigDecimal(budgetOf("users", user).path("spent").asText()))
+                .isEqualByComparingTo(spentBefore));
+
+        Http.Response away = http().post("/admin/users/" + user + "/move", MASTER_KEY,
+                Map.of("to_team", to, "reason", "changed course"));
+        assertThat(away.status()).as(away.body()).isEqualTo(200);
+        await().untilAsserted(() -> assertThat(http().get("/audit?entity=user:" + user, MASTER_KEY).json()
+                .path("data").findValuesAsText("action")).contains("user.moved_out"));
+        Http.Response back = http().post("/admin/users/" + user + "/move", MASTER_KEY,
+                Map.of("to_team", from, "reason", "changed back"));
+        assertThat(back.status()).as(back.body()).isEqualTo(200);
+        assertThat(back.json().path("team_id").asText()).isEqualTo(from);
+
+        await().untilAsserted(() -> {
+            JsonNode userBudget = budgetOf("users", user);
+            assertThat(userBudget.path("team_id").asText()).isEqualTo(from);
+            assertThat(new BigDecimal(userBudget.path("spent").asText()))
+                    .as("what they spent in this period still counts").isEqualByComparingTo(spentBefore);
+            assertThat(new BigDecimal(userBudget.path("remaining").asText()))
+                    .isEqualByComparingTo(BigDecimal.ONE.subtract(spentBefore));
+        });
+    }
+
     @Test
     void aMoveTheNewTeamRefusesIsCancelledAndTheMemberStays() {
         String from = newTeam(null, "1", "clamp");
