@@ -5,6 +5,8 @@ import dev.tollgate.api.Limits;
 import dev.tollgate.api.key.ConfirmKeyTeam;
 import dev.tollgate.api.key.IssueKey;
 import dev.tollgate.api.key.KeyIssued;
+import dev.tollgate.api.key.KeyLimits;
+import dev.tollgate.api.keypolicy.KeyPolicyTerms;
 import dev.tollgate.api.key.KeyOfAnotherTeam;
 import dev.tollgate.api.move.KeyMoved;
 import dev.tollgate.api.move.MoveKey;
@@ -18,6 +20,11 @@ import org.axonframework.eventsourcing.EventSourcingHandler;
 import org.axonframework.modelling.command.AggregateIdentifier;
 import org.axonframework.serialization.Revision;
 import org.axonframework.spring.stereotype.Aggregate;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 
 import static org.axonframework.modelling.command.AggregateLifecycle.apply;
 
@@ -34,6 +41,10 @@ public class ApiKey {
     private boolean revoked;
     /** Whether the member it belongs to made it themselves ({@link KeyIssued#issuedByOwner()}); revision 2. */
     private boolean issuedByOwner;
+    /** What it may do, as issued (never changed since): measured against a new team's key policy in a move. */
+    private List<String> allowedModels = List.of();
+    private Instant expiresAt;
+    private KeyLimits limits = KeyLimits.NONE;
 
     protected ApiKey() {
         // for Axon
@@ -132,27 +143,95 @@ public class ApiKey {
     }
 
     /**
-     * A key its owner made themselves follows them to their new team. A key someone else issued them (an admin, a
-     * manager of the team they leave) is revoked instead: the new team's managers did not issue it, and the old
-     * team's could no longer revoke it there. A revoked key stays where it was, and so does a moved one.
+     * A key its owner made themselves follows them to their new team if that team's key policy would allow it as it
+     * is: its models within the policy's, its expiry within the policy's longest counted from the move, its rate
+     * limits within the policy's, and fewer than the policy's {@code maxKeys} of its owner's newer keys followed
+     * them already (the process sends the newest first). Any other is revoked, saying why: a key is never narrowed
+     * silently, its owner makes a new one within the policy. A key someone else issued them (an admin, a manager of
+     * the team they leave) is revoked too: the new team's managers did not issue it, and the old team's could no
+     * longer revoke it there. A revoked key stays where it was, and so does a moved one.
+     *
+     * @return whether the key is one of its owner's live keys in the new team now (an expired key follows as
+     * history, and does not take one of the keys the policy allows)
      */
     @CommandHandler
-    public void handle(MoveKey command) {
-        if (revoked || command.toTeamId().equals(teamId)) {
-            return;
+    public boolean handle(MoveKey command) {
+        Instant now = GenericEventMessage.clock.instant();
+        if (revoked) {
+            return false;
+        }
+        if (command.toTeamId().equals(teamId)) {
+            return !expired(now); // followed already
         }
         if (userId == null) {
             throw CommandRefused.invalid("key '" + keyId + "' is a team's key: it belongs to its team");
         }
+        if (command.policy() == null) {
+            throw CommandRefused.invalid("a key follows its owner only as the new team's key policy allows");
+        }
         if (!issuedByOwner) {
             apply(new KeyRevoked(keyId, teamId, command.actor(), "issued to its owner by someone else in team '"
                     + teamId + "': revoked when they moved to team '" + command.toTeamId() + "' (move "
-                    + command.moveId() + "); only keys they made themselves follow them",
-                    GenericEventMessage.clock.instant()));
+                    + command.moveId() + "); only keys they made themselves follow them", now));
+            return false;
+        }
+        List<String> unfit = unfit(command.policy(), now);
+        if (!unfit.isEmpty()) {
+            apply(new KeyRevoked(keyId, teamId, command.actor(), "did not fit the key policy of team '"
+                    + command.toTeamId() + "' when its owner moved there (move " + command.moveId() + "): "
+                    + String.join("; ", unfit) + "; revoked by the move: they make a new key within the policy",
+                    now));
+            return false;
+        }
+        boolean live = !expired(now);
+        if (live && command.followedAlready() >= command.policy().maxKeys()) {
+            apply(new KeyRevoked(keyId, teamId, command.actor(), "team '" + command.toTeamId() + "' lets a member "
+                    + "hold at most " + command.policy().maxKeys() + " key(s) and newer keys of its owner followed "
+                    + "them there (move " + command.moveId() + "): revoked by the move", now));
+            return false;
+        }
+        apply(new KeyMoved(keyId, teamId, command.toTeamId(), userId, command.moveId(), command.actor(), now));
+        return live;
+    }
+
+    private boolean expired(Instant now) {
+        return expiresAt != null && !expiresAt.isAfter(now);
+    }
+
+    /** What of this key, as it is, the policy would not allow a key made in its team at {@code now}. */
+    private List<String> unfit(KeyPolicyTerms policy, Instant now) {
+        List<String> unfit = new ArrayList<>();
+        if (!policy.allowedModels().isEmpty()) {
+            List<String> outside = allowedModels.stream().filter(m -> !policy.allowedModels().contains(m)).toList();
+            if (allowedModels.isEmpty() || !outside.isEmpty()) {
+                unfit.add("it may use " + (allowedModels.isEmpty() ? "every model" : String.join(", ", outside))
+                        + ", the policy only " + String.join(", ", policy.allowedModels()));
+            }
+        }
+        if (policy.maxExpiryDays() != null) {
+            // a policy set before the bound existed may name more days than any key may live
+            int days = Math.min(policy.maxExpiryDays(), Limits.MAX_KEY_LIFETIME_DAYS);
+            if (expiresAt == null) {
+                unfit.add("it never expires, the policy's keys live at most " + days + " days");
+            } else if (expiresAt.isAfter(now.plus(Duration.ofDays(days)))) {
+                unfit.add("it expires at " + expiresAt + ", later than the policy's " + days
+                        + " days from the move");
+            }
+        }
+        limit(unfit, "request", limits.requestsPerMinute(), policy.requestsPerMinute());
+        limit(unfit, "token", limits.tokensPerMinute(), policy.tokensPerMinute());
+        return unfit;
+    }
+
+    private static void limit(List<String> unfit, String what, Long own, Long policys) {
+        if (policys == null) {
             return;
         }
-        apply(new KeyMoved(keyId, teamId, command.toTeamId(), userId, command.moveId(), command.actor(),
-                GenericEventMessage.clock.instant()));
+        if (own == null) {
+            unfit.add("it has no " + what + " limit, the policy's is " + policys + " a minute");
+        } else if (own > policys) {
+            unfit.add("its " + what + " limit is " + own + " a minute, the policy's " + policys);
+        }
     }
 
     private static void lines(java.util.Map<String, String> entries, String what) {
@@ -174,6 +253,9 @@ public class ApiKey {
         userId = event.userId();
         displayPrefix = event.displayPrefix();
         issuedByOwner = event.issuedByOwner();
+        allowedModels = event.allowedModels();
+        expiresAt = event.expiresAt();
+        limits = event.limits();
     }
 
     @EventSourcingHandler

@@ -4,17 +4,20 @@ import dev.tollgate.api.CommandRefused;
 import dev.tollgate.api.key.ConfirmKeyTeam;
 import dev.tollgate.api.key.IssueKey;
 import dev.tollgate.api.key.KeyIssued;
+import dev.tollgate.api.key.KeyLimits;
 import dev.tollgate.api.key.KeyOfAnotherTeam;
 import dev.tollgate.api.key.KeyRevoked;
 import dev.tollgate.api.key.KeyRotated;
 import dev.tollgate.api.key.RevokeKey;
 import dev.tollgate.api.key.RotateKey;
+import dev.tollgate.api.keypolicy.KeyPolicyTerms;
 import dev.tollgate.api.move.KeyMoved;
 import dev.tollgate.api.move.MoveKey;
 import org.axonframework.test.aggregate.AggregateTestFixture;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
@@ -22,6 +25,8 @@ class ApiKeyTest {
 
     static final Instant T0 = Instant.parse("2026-03-10T12:00:00Z");
     static final String HASH = "a".repeat(64);
+    /** A key policy any key fits. */
+    static final KeyPolicyTerms ANY_KEY = new KeyPolicyTerms(100, null, List.of(), null, null);
 
     AggregateTestFixture<ApiKey> fixture;
 
@@ -109,12 +114,12 @@ class ApiKeyTest {
                 null, null, "cred_manager", T0);
         fixture.given(byManager)
                 .andGivenCurrentTime(T0)
-                .when(new MoveKey("k1", "math", "move_1", "admin"))
+                .when(new MoveKey("k1", "math", "move_1", "admin", ANY_KEY, 0))
                 .expectEvents(new KeyRevoked("k1", "cs", "admin", "issued to its owner by someone else in team 'cs': "
                         + "revoked when they moved to team 'math' (move move_1); only keys they made themselves "
                         + "follow them", T0));
         fixture.given(byManager, new KeyRevoked("k1", "cs", "admin", "moved", T0))
-                .when(new MoveKey("k1", "math", "move_1", "admin"))
+                .when(new MoveKey("k1", "math", "move_1", "admin", ANY_KEY, 0))
                 .expectSuccessfulHandlerExecution()
                 .expectNoEvents();
     }
@@ -124,8 +129,108 @@ class ApiKeyTest {
         fixture.given(new KeyIssued("k1", HASH, "tg-abcd", "laptop", "cs", "alice", List.of(), null, null, null,
                         null, "sso:alice", T0))
                 .andGivenCurrentTime(T0)
-                .when(new MoveKey("k1", "math", "move_1", "admin"))
+                .when(new MoveKey("k1", "math", "move_1", "admin", ANY_KEY, 0))
                 .expectEvents(new KeyMoved("k1", "cs", "math", "alice", "move_1", "admin", T0));
+    }
+
+    // ------------------------------------------------------------------ the new team's key policy
+
+    /** Team math's policy: one key each, at most 7 days, gpt-cheap only, at most 60 requests a minute. */
+    static final KeyPolicyTerms STRICT = new KeyPolicyTerms(1, 7, List.of("gpt-cheap"), 60L, null);
+
+    static KeyIssued madeByAlice(List<String> models, Instant expiresAt, KeyLimits limits) {
+        return new KeyIssued("k1", HASH, "tg-abcd", "laptop", "cs", "alice", models, expiresAt, limits, null, null,
+                "sso:alice", T0);
+    }
+
+    static String unfit(String why) {
+        return "did not fit the key policy of team 'math' when its owner moved there (move move_1): " + why
+                + "; revoked by the move: they make a new key within the policy";
+    }
+
+    @Test
+    void aKeyTheNewTeamsKeyPolicyAllowsAsItIsFollowsItsOwner() {
+        fixture.given(madeByAlice(List.of("gpt-cheap"), T0.plus(Duration.ofDays(7)), new KeyLimits(60L, null)))
+                .andGivenCurrentTime(T0)
+                .when(new MoveKey("k1", "math", "move_1", "admin", STRICT, 0))
+                .expectEvents(new KeyMoved("k1", "cs", "math", "alice", "move_1", "admin", T0))
+                .expectResultMessagePayload(true);
+    }
+
+    @Test
+    void aKeyTheNewTeamsKeyPolicyWouldNotAllowIsRevokedByTheMoveSayingWhyNeverNarrowed() {
+        fixture.given(madeByAlice(List.of(), null, null))
+                .andGivenCurrentTime(T0)
+                .when(new MoveKey("k1", "math", "move_1", "admin", STRICT, 0))
+                .expectEvents(new KeyRevoked("k1", "cs", "admin", unfit("it may use every model, the policy only "
+                        + "gpt-cheap; it never expires, the policy's keys live at most 7 days; it has no request "
+                        + "limit, the policy's is 60 a minute"), T0))
+                .expectResultMessagePayload(false);
+    }
+
+    @Test
+    void eachTermOfThePolicyIsMeasuredOnItsOwn() {
+        KeyLimits withinRate = new KeyLimits(60L, null);
+        fixture.given(madeByAlice(List.of("gpt-cheap", "gpt-test"), T0.plus(Duration.ofDays(7)), withinRate))
+                .andGivenCurrentTime(T0)
+                .when(new MoveKey("k1", "math", "move_1", "admin", STRICT, 0))
+                .expectEvents(new KeyRevoked("k1", "cs", "admin", unfit("it may use gpt-test, the policy only "
+                        + "gpt-cheap"), T0));
+        fixture.given(madeByAlice(List.of("gpt-cheap"), T0.plus(Duration.ofDays(7)).plusSeconds(1), withinRate))
+                .andGivenCurrentTime(T0)
+                .when(new MoveKey("k1", "math", "move_1", "admin", STRICT, 0))
+                .expectEvents(new KeyRevoked("k1", "cs", "admin", unfit("it expires at 2026-03-17T12:00:01Z, later "
+                        + "than the policy's 7 days from the move"), T0));
+        fixture.given(madeByAlice(List.of("gpt-cheap"), T0.plus(Duration.ofDays(1)), new KeyLimits(61L, 5L)))
+                .andGivenCurrentTime(T0)
+                .when(new MoveKey("k1", "math", "move_1", "admin", STRICT, 0))
+                .expectEvents(new KeyRevoked("k1", "cs", "admin", unfit("its request limit is 61 a minute, the "
+                        + "policy's 60"), T0));
+        KeyPolicyTerms tokens = new KeyPolicyTerms(3, null, List.of(), null, 1000L);
+        fixture.given(madeByAlice(List.of(), null, new KeyLimits(null, 1001L)))
+                .andGivenCurrentTime(T0)
+                .when(new MoveKey("k1", "math", "move_1", "admin", tokens, 0))
+                .expectEvents(new KeyRevoked("k1", "cs", "admin", unfit("its token limit is 1001 a minute, the "
+                        + "policy's 1000"), T0));
+        fixture.given(madeByAlice(List.of(), null, new KeyLimits(null, 1000L)))
+                .andGivenCurrentTime(T0)
+                .when(new MoveKey("k1", "math", "move_1", "admin", tokens, 2))
+                .expectEvents(new KeyMoved("k1", "cs", "math", "alice", "move_1", "admin", T0))
+                .expectResultMessagePayload(true);
+    }
+
+    @Test
+    void aKeyThatFitsIsRevokedWhenNewerKeysOfTheOwnerTookEveryKeyThePolicyAllows() {
+        fixture.given(madeByAlice(List.of("gpt-cheap"), T0.plus(Duration.ofDays(2)), new KeyLimits(10L, null)))
+                .andGivenCurrentTime(T0)
+                .when(new MoveKey("k1", "math", "move_1", "admin", STRICT, 1))
+                .expectEvents(new KeyRevoked("k1", "cs", "admin", "team 'math' lets a member hold at most 1 key(s) "
+                        + "and newer keys of its owner followed them there (move move_1): revoked by the move", T0))
+                .expectResultMessagePayload(false);
+    }
+
+    @Test
+    void anExpiredKeyFollowsAsHistoryWithoutTakingAKeyThePolicyAllows() {
+        fixture.given(madeByAlice(List.of("gpt-cheap"), T0.minusSeconds(1), new KeyLimits(60L, null)))
+                .andGivenCurrentTime(T0)
+                .when(new MoveKey("k1", "math", "move_1", "admin", STRICT, 0))
+                .expectEvents(new KeyMoved("k1", "cs", "math", "alice", "move_1", "admin", T0))
+                .expectResultMessagePayload(false);
+    }
+
+    @Test
+    void aRepeatedMoveAnswersWhatTheFirstDecidedAndRecordsNothing() {
+        KeyIssued fits = madeByAlice(List.of("gpt-cheap"), T0.plus(Duration.ofDays(2)), new KeyLimits(10L, null));
+        fixture.given(fits, new KeyMoved("k1", "cs", "math", "alice", "move_1", "admin", T0))
+                .andGivenCurrentTime(T0)
+                .when(new MoveKey("k1", "math", "move_1", "admin", STRICT, 0))
+                .expectNoEvents()
+                .expectResultMessagePayload(true);
+        fixture.given(fits, new KeyRevoked("k1", "cs", "admin", "did not fit", T0))
+                .andGivenCurrentTime(T0)
+                .when(new MoveKey("k1", "math", "move_1", "admin", STRICT, 0))
+                .expectNoEvents()
+                .expectResultMessagePayload(false);
     }
 
     // ------------------------------------------------------------------ the team the sender was allowed to act for

@@ -1,6 +1,9 @@
 package dev.tollgate.edge.membership;
 
 import dev.tollgate.api.CommandRefused;
+import dev.tollgate.api.keypolicy.KeyPolicySet;
+import dev.tollgate.api.keypolicy.KeyPolicyTerms;
+import dev.tollgate.api.keypolicy.SetKeyPolicy;
 import dev.tollgate.api.move.AdmitMovedUser;
 import dev.tollgate.api.move.CancelUserMove;
 import dev.tollgate.api.move.CompleteUserMove;
@@ -9,12 +12,15 @@ import dev.tollgate.api.move.StartUserMove;
 import dev.tollgate.api.move.UserMoveStarted;
 import dev.tollgate.api.move.UserMovedIn;
 import dev.tollgate.api.team.SetKeyBudget;
+import dev.tollgate.edge.config.TollgateProperties;
 import dev.tollgate.edge.security.ApiKeyAuthenticator;
 import dev.tollgate.query.directory.DirectoryQueries;
 import dev.tollgate.query.directory.KeyView;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.DisallowReplay;
 import org.axonframework.eventhandling.EventHandler;
+import org.axonframework.eventsourcing.eventstore.DomainEventStream;
+import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.modelling.command.AggregateNotFoundException;
 import org.jooq.DSLContext;
@@ -28,6 +34,8 @@ import org.springframework.stereotype.Component;
 import static dev.tollgate.readmodel.Tables.AUDIT_LOG;
 
 import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 
@@ -38,10 +46,12 @@ import java.util.UUID;
  * <ol>
  *     <li>{@code UserMoveStarted} in the old team: the new team is asked to admit them ({@code AdmitMovedUser}); if it
  *     refuses, the move is cancelled in the old team ({@code UserMoveCancelled}) and nothing else changes;</li>
- *     <li>{@code UserMovedIn} in the new team: the keys they made themselves move ({@code KeyMoved}), those someone
- *     else issued them are revoked by the key itself ({@code KeyRevoked}: it decides from its own history, never from
- *     a read model), then the old team closes their account ({@code UserMovedOut}), at once or when their last
- *     request in flight there has ended.</li>
+ *     <li>{@code UserMovedIn} in the new team: the new team's key policy is read from the policy's own events
+ *     (never a read model; the configured default when it has none) and carried in {@code MoveKey}, newest key
+ *     first. The keys they made themselves that the policy allows as they are move ({@code KeyMoved}), at most its
+ *     {@code max_keys}; the others, and those someone else issued them, are revoked by the key itself with the reason
+ *     ({@code KeyRevoked}: it decides from its own history, never from a read model). Then the old team closes their
+ *     account ({@code UserMovedOut}), at once or when their last request in flight there has ended.</li>
  * </ol>
  * A failure of a step other than the new team's refusal is handled by the processor's dead-letter queue
  * ({@code dlq.enabled} in application.yaml) and {@code deadletter.DeadLetterPolicy}: a transient one (the database
@@ -72,13 +82,17 @@ public class MoveProcess implements MemberMoves {
     private final DirectoryQueries directory;
     private final ApiKeyAuthenticator authenticator;
     private final DSLContext dsl;
+    private final TollgateProperties.Portal portalDefaults;
+    private final EventStore eventStore;
 
     public MoveProcess(CommandGateway commands, DirectoryQueries directory, ApiKeyAuthenticator authenticator,
-                       DSLContext dsl) {
+                       DSLContext dsl, TollgateProperties properties, EventStore eventStore) {
         this.commands = commands;
         this.directory = directory;
         this.authenticator = authenticator;
         this.dsl = dsl;
+        this.portalDefaults = properties.portal();
+        this.eventStore = eventStore;
     }
 
     /**
@@ -148,15 +162,45 @@ public class MoveProcess implements MemberMoves {
     @EventHandler
     @DisallowReplay
     void on(UserMovedIn event) {
-        for (KeyView key : directory.keys(event.fromTeamId(), event.userId(), DSL.noCondition())) {
-            if (key.revokedAt() == null) {
-                commands.sendAndWait(new MoveKey(key.id(), event.teamId(), event.moveId(), event.actor()));
-                // a key's own budget is its team's: the team they left keeps none for a key that is no longer there
-                commands.sendAndWait(new SetKeyBudget(event.fromTeamId(), key.id(), null, event.actor(),
-                        "its owner moved to team '" + event.teamId() + "' (move " + event.moveId() + ")"));
+        KeyPolicyTerms policy = keyPolicy(event.teamId());
+        // newest first: each key decides whether it fits the new team's policy, and the newest that fit are kept
+        List<KeyView> keys = directory.keys(event.fromTeamId(), event.userId(), DSL.noCondition()).stream()
+                .filter(key -> key.revokedAt() == null)
+                .sorted(Comparator.comparing(KeyView::createdAt, Comparator.nullsFirst(Comparator.naturalOrder()))
+                        .thenComparing(KeyView::id).reversed())
+                .toList();
+        int followed = 0;
+        for (KeyView key : keys) {
+            Object answer = commands.sendAndWait(new MoveKey(key.id(), event.teamId(), event.moveId(), event.actor(),
+                    policy, followed));
+            if (Boolean.TRUE.equals(answer)) {
+                followed++;
+            }
+            // a key's own budget is its team's: the team they left keeps none for a key that is no longer there
+            commands.sendAndWait(new SetKeyBudget(event.fromTeamId(), key.id(), null, event.actor(),
+                    "its owner moved to team '" + event.teamId() + "' (move " + event.moveId() + ")"));
+        }
+        // this node charges the moved keys to the new team, and refuses the revoked ones, at once
+        authenticator.forgetAll();
+        commands.sendAndWait(new CompleteUserMove(event.fromTeamId(), event.moveId(), event.userId()));
+    }
+
+    /**
+     * The new team's key policy from the policy's own events in the event store (a read model could lag behind a
+     * policy set just before the move), or the configured default when the team never set one. Read, not asked of
+     * the aggregate by a command: a team without a policy has no aggregate, and a command failing with
+     * {@code AggregateNotFoundException} inside this handler's unit of work was seen to undo the handler's own
+     * writes to the read model's database.
+     */
+    private KeyPolicyTerms keyPolicy(String teamId) {
+        KeyPolicyTerms terms = null;
+        DomainEventStream events = eventStore.readEvents(SetKeyPolicy.policyId(teamId));
+        while (events.hasNext()) {
+            if (events.next().getPayload() instanceof KeyPolicySet set) {
+                terms = KeyPolicyTerms.of(set);
             }
         }
-        authenticator.forgetAll(); // this node charges the moved keys to the new team at once
-        commands.sendAndWait(new CompleteUserMove(event.fromTeamId(), event.moveId(), event.userId()));
+        return terms != null ? terms : new KeyPolicyTerms(portalDefaults.defaultMaxKeys(),
+                portalDefaults.defaultMaxExpiryDays(), List.of(), null, null);
     }
 }

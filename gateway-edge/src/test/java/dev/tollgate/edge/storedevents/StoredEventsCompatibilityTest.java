@@ -23,6 +23,7 @@ import dev.tollgate.api.keypolicy.SetKeyPolicy;
 import dev.tollgate.api.money.ModelPrice;
 import dev.tollgate.api.money.Money;
 import dev.tollgate.api.money.TokenPrice;
+import dev.tollgate.api.keypolicy.KeyPolicyTerms;
 import dev.tollgate.api.move.AdmitMovedUser;
 import dev.tollgate.api.move.MoveKey;
 import dev.tollgate.api.price.PublishPrices;
@@ -349,7 +350,8 @@ class StoredEventsCompatibilityTest {
 
             assertNoNewEvent(TEAM_B, () -> commands.sendAndWait(new AdmitMovedUser(TEAM_B, "fx-move", CY, TEAM, null,
                     Set.of(), "master", "again")));
-            assertNoNewEvent(CY_KEY, () -> commands.sendAndWait(new MoveKey(CY_KEY, TEAM_B, "fx-move", "master")));
+            assertNoNewEvent(CY_KEY, () -> commands.sendAndWait(new MoveKey(CY_KEY, TEAM_B, "fx-move", "master",
+                    new KeyPolicyTerms(100, null, List.of(), null, null), 0)));
         }
 
         @Test
