@@ -14,6 +14,7 @@ import dev.tollgate.api.move.UserMovedIn;
 import dev.tollgate.api.team.SetKeyBudget;
 import dev.tollgate.edge.config.TollgateProperties;
 import dev.tollgate.edge.security.ApiKeyAuthenticator;
+import dev.tollgate.edge.security.Sessions;
 import dev.tollgate.query.directory.DirectoryQueries;
 import dev.tollgate.query.directory.KeyView;
 import org.axonframework.config.ProcessingGroup;
@@ -51,7 +52,9 @@ import java.util.UUID;
  *     first. The keys they made themselves that the policy allows as they are move ({@code KeyMoved}), at most its
  *     {@code max_keys}; the others, and those someone else issued them, are revoked by the key itself with the reason
  *     ({@code KeyRevoked}: it decides from its own history, never from a read model). Then the old team closes their
- *     account ({@code UserMovedOut}), at once or when their last request in flight there has ended.</li>
+ *     account ({@code UserMovedOut}), at once or when their last request in flight there has ended. Their portal
+ *     sessions of the team they left end first ({@code Sessions.endPortalSessionsOutside}): a session never acts for a
+ *     team its member left; they sign in again for the new one.</li>
  * </ol>
  * A failure of a step other than the new team's refusal is handled by the processor's dead-letter queue
  * ({@code dlq.enabled} in application.yaml) and {@code deadletter.DeadLetterPolicy}: a transient one (the database
@@ -84,13 +87,15 @@ public class MoveProcess implements MemberMoves {
     private final DSLContext dsl;
     private final TollgateProperties.Portal portalDefaults;
     private final EventStore eventStore;
+    private final Sessions sessions;
 
     public MoveProcess(CommandGateway commands, DirectoryQueries directory, ApiKeyAuthenticator authenticator,
-                       DSLContext dsl, TollgateProperties properties, EventStore eventStore) {
+                       DSLContext dsl, TollgateProperties properties, EventStore eventStore, Sessions sessions) {
         this.commands = commands;
         this.directory = directory;
         this.authenticator = authenticator;
         this.dsl = dsl;
+        this.sessions = sessions;
         this.portalDefaults = properties.portal();
         this.eventStore = eventStore;
     }
@@ -162,6 +167,13 @@ public class MoveProcess implements MemberMoves {
     @EventHandler
     @DisallowReplay
     void on(UserMovedIn event) {
+        // a portal session of the team they left would go on reading and acting for it (its keys, its spend): it
+        // ends before their keys follow, so it is gone when the move is answered; they sign in again for the new team
+        int ended = sessions.endPortalSessionsOutside(event.userId(), event.teamId());
+        if (ended > 0) {
+            log.info("Move {} of user {} to team {}: {} portal session(s) of the team they left ended", event.moveId(),
+                    event.userId(), event.teamId(), ended);
+        }
         KeyPolicyTerms policy = keyPolicy(event.teamId());
         // newest first: each key decides whether it fits the new team's policy, and the newest that fit are kept
         List<KeyView> keys = directory.keys(event.fromTeamId(), event.userId(), DSL.noCondition()).stream()

@@ -119,6 +119,18 @@ public class Sessions {
         return dsl.deleteFrom(SSO_SESSIONS).where(SSO_SESSIONS.USER_ID.eq(userId)).execute();
     }
 
+    /**
+     * Ends at once every portal session of a user that acts for a team other than {@code teamId} (they moved there):
+     * such a session would read and act for a team they left. Their sessions for {@code teamId} (a sign-in that moved
+     * them) and their staff sessions without a team stay. Blocking.
+     */
+    public int endPortalSessionsOutside(String userId, String teamId) {
+        return dsl.deleteFrom(SSO_SESSIONS).where(SSO_SESSIONS.USER_ID.eq(userId))
+                .and(SSO_SESSIONS.TEAM_ID.isNotNull())
+                .and(SSO_SESSIONS.TEAM_ID.ne(teamId))
+                .execute();
+    }
+
     /** Whether a state-changing call made with this session carries its CSRF token. */
     public static boolean csrfMatches(Session session, ServerHttpRequest request) {
         String presented = request.getHeaders().getFirst(CSRF_HEADER);
