@@ -7,9 +7,11 @@ import java.util.Set;
 
 /**
  * Links a user id to the identity (issuer and subject) that signed in with it at an OpenID Connect provider; the
- * first sign-in of a student makes the link, and every later one must come from the same identity.
+ * first sign-in with that user id makes the link (a student's or a staff member's), and every later one must come from
+ * the same identity.
  *
  * @param identityId     {@code identity:<userId>}
+ * @param teamId         the team the claims place the user in, or {@code null} (a staff sign-in)
  * @param decidingClaims the claims (and only those) that decided the user's team and tags, e.g. the groups that
  *                       matched a rule: what the audit trail shows of the sign-in
  */

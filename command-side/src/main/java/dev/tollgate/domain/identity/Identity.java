@@ -16,8 +16,9 @@ import org.axonframework.spring.stereotype.Aggregate;
 import static org.axonframework.modelling.command.AggregateLifecycle.apply;
 
 /**
- * The identity a user id belongs to. Linked once, at a user's first sign-in with the identity provider; another
- * identity (another issuer, or another subject at the same issuer) can never take the same user id over.
+ * The identity a user id belongs to. Linked once, at a user's first sign-in with the identity provider, a member's or a
+ * staff member's; another identity (another issuer, or another subject at the same issuer) can never take the same
+ * user id over.
  */
 @Revision("1")
 @Aggregate
@@ -43,7 +44,9 @@ public class Identity {
             return;
         }
         Limits.require(command.userId(), Limits.USER_ID, "user id");
-        Limits.requireId(command.teamId(), "team id");
+        if (command.teamId() != null) {
+            Limits.requireId(command.teamId(), "team id"); // a staff sign-in places no one in a team
+        }
         if (!LinkIdentity.identityId(command.userId()).equals(command.identityId())) {
             throw CommandRefused.invalid("an identity's id is identity:<user id>");
         }

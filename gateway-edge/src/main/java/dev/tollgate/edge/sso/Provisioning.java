@@ -46,14 +46,28 @@ public class Provisioning {
         return directory.user(userId).map(UserView::teamId);
     }
 
-    /** Completes when the member is registered in their team (and the directory shows it). */
+    /**
+     * Binds the user id to this identity (the first sign-in with it links them, {@code IdentityLinked}) or confirms
+     * that it is theirs; fails with a conflict when the user id belongs to another identity. Every sign-in that
+     * yields a user id passes here before its session starts: a staff member's (placed in no team: {@code teamId}
+     * {@code null}) as a member's.
+     */
+    public Mono<Void> link(String issuer, String subject, String userId, String teamId, SsoRules.Decision decision) {
+        return Mono.fromFuture(commands.send(new LinkIdentity(LinkIdentity.identityId(userId), userId, issuer,
+                subject, teamId, teamId == null ? Set.of() : decision.tags(), decision.decidingGroups(),
+                "sso:" + userId))).then();
+    }
+
+    /**
+     * Binds the identity ({@link #link}) and completes when the member is registered in their team (and the
+     * directory shows it).
+     */
     public Mono<Void> provision(String issuer, String subject, String userId, String name, String email,
                                 SsoRules.Decision decision) {
         String actor = "sso:" + userId;
         String teamId = decision.teamId();
         Set<String> tags = decision.tags();
-        Mono<Object> link = Mono.fromFuture(commands.send(new LinkIdentity(LinkIdentity.identityId(userId), userId,
-                issuer, subject, teamId, tags, decision.decidingGroups(), actor)));
+        Mono<Void> link = link(issuer, subject, userId, teamId, decision);
         Mono<Boolean> teamExists = Blocking.query(() -> directory.teamExists(teamId));
         return teamExists.flatMap(exists -> exists ? link
                         : Mono.error(CommandRefused.notFound("no team '" + teamId + "'")))

@@ -211,7 +211,9 @@ public class SsoController {
                             + "there is no budget for you here. Ask your course's staff to add you to its group."
                             + (decision.role() != null ? " Staff pages are at /ui/." : "")));
         }
-        Mono<Void> provisioned = decision.teamId() == null ? Mono.empty()
+        // the user id is bound to this identity (or found bound to it) before any session starts: staff too
+        Mono<Void> provisioned = decision.teamId() == null
+                ? provisioning.link(issuer, subject, userId, null, decision)
                 : provisioning.provision(issuer, subject, userId, name, email, decision);
         return provisioned.then(Blocking.query(() -> {
             String secret = sessions.start(issuer, subject, userId, decision.role(), decision.managedTeams(),
