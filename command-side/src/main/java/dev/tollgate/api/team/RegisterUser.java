@@ -18,6 +18,9 @@ import java.util.Set;
 public record RegisterUser(@TargetAggregateIdentifier String teamId, String userId, String externalId, String name,
                            String email, Budget budget, Set<String> tags, String actor) {
 
+    /** The {@link dev.tollgate.api.CommandRefused#code() code} of the team's refusal to register a member again. */
+    public static final String ALREADY_A_MEMBER = "already_a_member";
+
     public RegisterUser {
         tags = tags == null ? Set.of() : Set.copyOf(tags);
     }

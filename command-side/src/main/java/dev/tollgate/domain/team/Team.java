@@ -270,7 +270,8 @@ public class Team {
         Limits.optionalLine(command.email(), Limits.EMAIL, "email");
         tags(command.tags());
         if (members.containsKey(command.userId())) {
-            throw CommandRefused.conflict("user '" + command.userId() + "' is already a member of team '" + teamId + "'");
+            throw CommandRefused.conflict(RegisterUser.ALREADY_A_MEMBER,
+                    "user '" + command.userId() + "' is already a member of team '" + teamId + "'");
         }
         String externalId = command.externalId() == null || command.externalId().isBlank()
                 ? command.userId() : Limits.require(command.externalId(), Limits.EXTERNAL_ID, "external id");

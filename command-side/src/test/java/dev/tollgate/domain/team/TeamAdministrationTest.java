@@ -86,11 +86,22 @@ class TeamAdministrationTest {
     }
 
     @Test
-    void refusesASecondUserWithTheSameId() {
+    void refusesASecondUserWithTheSameIdTellingItsSenderTheyAreAMemberAlready() {
         fixture.given(created(), new UserRegistered("cs", "alice", "alice", "Alice", null, Set.of(), false, "admin", T0,
                         fresh(MEMBER, MARCH)))
                 .when(new RegisterUser("cs", "alice", "other", "Alice 2", null, null, "admin"))
-                .expectException(CommandRefused.class)
+                .expectException(new org.hamcrest.TypeSafeMatcher<CommandRefused>() {
+                    @Override
+                    protected boolean matchesSafely(CommandRefused refused) {
+                        return refused.reason() == CommandRefused.Reason.CONFLICT
+                                && RegisterUser.ALREADY_A_MEMBER.equals(refused.code());
+                    }
+
+                    @Override
+                    public void describeTo(org.hamcrest.Description description) {
+                        description.appendText("a conflict coded " + RegisterUser.ALREADY_A_MEMBER);
+                    }
+                })
                 .expectNoEvents();
     }
 

@@ -5,6 +5,7 @@ import dev.tollgate.api.identity.LinkIdentity;
 import dev.tollgate.api.team.RegisterUser;
 import dev.tollgate.api.team.SetUserTags;
 import dev.tollgate.edge.admin.ReadModelWait;
+import dev.tollgate.edge.errors.OpenAiErrorHandler;
 import dev.tollgate.edge.membership.MemberMoves;
 import dev.tollgate.query.directory.DirectoryQueries;
 import dev.tollgate.query.directory.UserView;
@@ -100,11 +101,26 @@ public class Provisioning {
         return Mono.empty();
     }
 
+    /**
+     * Registers the member. A parallel sign-in of the same person (their identity is linked and confirmed already) may
+     * have registered them a moment before: when the team answers that they are already its member, this sign-in
+     * goes on as a later one would (their tags follow the groups).
+     */
     private Mono<Void> register(String teamId, String userId, String name, String email, Set<String> tags,
                                 String actor) {
+        Mono<UserView> member = ReadModelWait.until(() -> directory.user(userId)
+                .filter(user -> teamId.equals(user.teamId()) && user.live() != null && user.removedAt() == null));
         return Mono.fromFuture(commands.send(new RegisterUser(teamId, userId, null, name, email, null, tags, actor)))
-                .then(ReadModelWait.until(() -> directory.user(userId)
-                        .filter(user -> user.live() != null && user.removedAt() == null)))
-                .then();
+                .then(member)
+                .then()
+                .onErrorResume(Provisioning::alreadyAMember,
+                        failure -> member.flatMap(user -> followTags(teamId, userId, user.tags(), tags, actor)));
+    }
+
+    /** The team's refusal of a registration because the user is its member already (the team decides, not the directory). */
+    private static boolean alreadyAMember(Throwable failure) {
+        return OpenAiErrorHandler.unwrap(failure) instanceof CommandRefused refused
+                && refused.reason() == CommandRefused.Reason.CONFLICT
+                && RegisterUser.ALREADY_A_MEMBER.equals(refused.code());
     }
 }
