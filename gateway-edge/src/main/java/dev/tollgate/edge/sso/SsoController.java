@@ -46,6 +46,7 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.Collection;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 import static dev.tollgate.readmodel.Tables.SSO_LOGINS;
@@ -211,16 +212,41 @@ public class SsoController {
                             + "there is no budget for you here. Ask your course's staff to add you to its group."
                             + (decision.role() != null ? " Staff pages are at /ui/." : "")));
         }
-        // the user id is bound to this identity (or found bound to it) before any session starts: staff too
-        Mono<Void> provisioned = decision.teamId() == null
-                ? provisioning.link(issuer, subject, userId, null, decision)
-                : provisioning.provision(issuer, subject, userId, name, email, decision);
-        return provisioned.then(Blocking.query(() -> {
-            String secret = sessions.start(issuer, subject, userId, decision.role(), decision.managedTeams(),
-                    decision.teamId());
-            log.info("Signed in with SSO: {} (role {}, team {})", userId, decision.role(), decision.teamId());
-            return new SignedIn(secret, target);
-        }));
+        return membership(issuer, subject, userId, name, email, decision, target)
+                .map(Optional::of).defaultIfEmpty(Optional.empty())
+                .flatMap(teamId -> Blocking.query(() -> {
+                    String secret = sessions.start(issuer, subject, userId, decision.role(), decision.managedTeams(),
+                            teamId.orElse(null));
+                    log.info("Signed in with SSO: {} (role {}, team {})", userId, decision.role(),
+                            teamId.orElse(null));
+                    return new SignedIn(secret, target);
+                }));
+    }
+
+    /**
+     * Binds the user id to this identity (or finds it bound to it: another identity is refused) and provisions the
+     * member: completes with the team the session carries, or empty for none. Every sign-in passes here before its
+     * session starts, staff too. A staff member signing in to the admin UI whose groups also match a team rule (an
+     * admin in a {@code phd-students} group) is not refused because that membership cannot be provisioned: the
+     * failure is logged, and their staff session starts without a team, once their identity is confirmed.
+     */
+    private Mono<String> membership(String issuer, String subject, String userId, String name, String email,
+                                    SsoRules.Decision decision, Target target) {
+        if (decision.teamId() == null) {
+            return provisioning.link(issuer, subject, userId, null, decision).then(Mono.empty());
+        }
+        Mono<String> provisioned = provisioning.provision(issuer, subject, userId, name, email, decision)
+                .thenReturn(decision.teamId());
+        if (target == Target.PORTAL) {
+            return provisioned;
+        }
+        return provisioned.onErrorResume(failure -> {
+            log.warn("SSO sign-in of {} to the admin UI: their groups place them in team {}, but that membership was "
+                    + "not provisioned ({}); the staff session starts without it", userId, decision.teamId(),
+                    OpenAiErrorHandler.unwrap(failure).getMessage());
+            // the failure may have come before (or from) the identity's binding: bound, or refused, here
+            return provisioning.link(issuer, subject, userId, null, decision).then(Mono.empty());
+        });
     }
 
     /**
