@@ -2,6 +2,8 @@ package dev.tollgate.domain.identity;
 
 import dev.tollgate.api.CommandRefused;
 import dev.tollgate.api.Limits;
+import dev.tollgate.api.identity.ConfirmIdentity;
+import dev.tollgate.api.identity.IdentityLink;
 import dev.tollgate.api.identity.IdentityLinked;
 import dev.tollgate.api.identity.LinkIdentity;
 import org.axonframework.commandhandling.CommandHandler;
@@ -28,6 +30,8 @@ public class Identity {
     private String identityId;
     private String issuer;
     private String subject;
+    /** Linked at a sign-in that placed the user in a team: Tollgate provisioned them from the identity provider. */
+    private boolean placedInTeam;
 
     protected Identity() {
         // for Axon
@@ -36,12 +40,9 @@ public class Identity {
     /** Links the identity; a repeated link of the same identity changes nothing. */
     @CommandHandler
     @CreationPolicy(AggregateCreationPolicy.CREATE_IF_MISSING)
-    public void handle(LinkIdentity command) {
+    public IdentityLink handle(LinkIdentity command) {
         if (identityId != null) {
-            if (!issuer.equals(command.issuer()) || !subject.equals(command.subject())) {
-                throw CommandRefused.conflict("user id '" + command.userId() + "' belongs to another identity");
-            }
-            return;
+            return confirm(command.userId(), command.issuer(), command.subject());
         }
         Limits.require(command.userId(), Limits.USER_ID, "user id");
         if (command.teamId() != null) {
@@ -58,6 +59,20 @@ public class Identity {
         apply(new IdentityLinked(command.identityId(), command.userId(), command.issuer(), command.subject(),
                 command.teamId(), command.tags(), command.decidingClaims(), command.actor(),
                 GenericEventMessage.clock.instant()));
+        return new IdentityLink(command.userId(), command.teamId() != null);
+    }
+
+    /** Whether the user id is this identity's, without linking it (an identity never linked is not found). */
+    @CommandHandler
+    public IdentityLink handle(ConfirmIdentity command) {
+        return confirm(command.userId(), command.issuer(), command.subject());
+    }
+
+    private IdentityLink confirm(String userId, String claimedIssuer, String claimedSubject) {
+        if (!issuer.equals(claimedIssuer) || !subject.equals(claimedSubject)) {
+            throw CommandRefused.conflict("user id '" + userId + "' belongs to another identity");
+        }
+        return new IdentityLink(userId, placedInTeam);
     }
 
     @EventSourcingHandler
@@ -65,5 +80,6 @@ public class Identity {
         identityId = event.identityId();
         issuer = event.issuer();
         subject = event.subject();
+        placedInTeam = event.teamId() != null;
     }
 }

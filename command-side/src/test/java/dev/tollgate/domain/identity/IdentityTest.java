@@ -1,8 +1,11 @@
 package dev.tollgate.domain.identity;
 
 import dev.tollgate.api.CommandRefused;
+import dev.tollgate.api.identity.ConfirmIdentity;
+import dev.tollgate.api.identity.IdentityLink;
 import dev.tollgate.api.identity.IdentityLinked;
 import dev.tollgate.api.identity.LinkIdentity;
+import org.axonframework.modelling.command.AggregateNotFoundException;
 import org.axonframework.test.aggregate.AggregateTestFixture;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -63,6 +66,40 @@ class IdentityTest {
         fixture.given(linked("sub-1", null))
                 .when(link("sub-1", "cs"))
                 .expectSuccessfulHandlerExecution()
+                .expectNoEvents();
+    }
+
+    @Test
+    void aLinkAnswersWhetherTheUserIdWasLinkedAtASignInThatPlacedThemInATeam() {
+        fixture.givenNoPriorActivity().andGivenCurrentTime(T0)
+                .when(link("sub-1", "cs"))
+                .expectResultMessagePayload(new IdentityLink("ann", true));
+        fixture.givenNoPriorActivity().andGivenCurrentTime(T0)
+                .when(link("sub-1", null))
+                .expectResultMessagePayload(new IdentityLink("ann", false));
+        fixture.given(linked("sub-1", "cs"))
+                .when(link("sub-1", null))
+                .expectResultMessagePayload(new IdentityLink("ann", true))
+                .expectNoEvents();
+        fixture.given(linked("sub-1", null))
+                .when(link("sub-1", "cs"))
+                .expectResultMessagePayload(new IdentityLink("ann", false))
+                .expectNoEvents();
+    }
+
+    @Test
+    void aConfirmationAnswersForTheLinkedIdentityRefusesAnotherAndLinksNothing() {
+        fixture.given(linked("sub-1", "cs"))
+                .when(new ConfirmIdentity(ID, "ann", ISSUER, "sub-1"))
+                .expectResultMessagePayload(new IdentityLink("ann", true))
+                .expectNoEvents();
+        fixture.given(linked("sub-1", "cs"))
+                .when(new ConfirmIdentity(ID, "ann", ISSUER, "sub-2"))
+                .expectException(CommandRefused.class)
+                .expectExceptionMessage(containsString("belongs to another identity"));
+        fixture.givenNoPriorActivity()
+                .when(new ConfirmIdentity(ID, "ann", ISSUER, "sub-1"))
+                .expectException(AggregateNotFoundException.class)
                 .expectNoEvents();
     }
 }

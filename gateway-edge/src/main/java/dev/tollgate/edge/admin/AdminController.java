@@ -1,32 +1,26 @@
 package dev.tollgate.edge.admin;
 
-import dev.tollgate.api.CommandRefused;
 import dev.tollgate.api.Limits;
-import dev.tollgate.api.key.RevokeKey;
 import dev.tollgate.api.money.Budget;
 import dev.tollgate.api.money.OverBudgetPolicy;
 import dev.tollgate.api.team.CreateTeam;
 import dev.tollgate.api.team.RegisterUser;
-import dev.tollgate.api.team.RemoveUser;
 import dev.tollgate.api.team.SetTeamBudget;
 import dev.tollgate.api.team.SetUserBudget;
 import dev.tollgate.api.team.SetUserTags;
 import dev.tollgate.edge.errors.ApiError;
-import dev.tollgate.edge.errors.OpenAiErrorHandler;
 import dev.tollgate.edge.input.InputLists;
+import dev.tollgate.edge.membership.MemberRemoval;
 import dev.tollgate.edge.security.Access;
-import dev.tollgate.edge.security.ApiKeyAuthenticator;
 import dev.tollgate.edge.security.Principal;
 import dev.tollgate.edge.security.Sessions;
 import dev.tollgate.query.directory.DirectoryQueries;
-import dev.tollgate.query.directory.KeyView;
 import dev.tollgate.query.directory.TeamView;
 import dev.tollgate.query.directory.UserView;
 import dev.tollgate.query.support.Blocking;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import org.axonframework.commandhandling.gateway.CommandGateway;
-import org.jooq.impl.DSL;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -37,13 +31,11 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ServerWebExchange;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.Set;
-import java.util.stream.Collectors;
 
 import static dev.tollgate.edge.admin.AdminSupport.budget;
 import static dev.tollgate.edge.admin.AdminSupport.id;
@@ -61,15 +53,15 @@ public class AdminController {
 
     private final CommandGateway commands;
     private final DirectoryQueries directory;
-    private final ApiKeyAuthenticator authenticator;
     private final Sessions sessions;
+    private final MemberRemoval removal;
 
-    public AdminController(CommandGateway commands, DirectoryQueries directory, ApiKeyAuthenticator authenticator,
-                           Sessions sessions) {
+    public AdminController(CommandGateway commands, DirectoryQueries directory, Sessions sessions,
+                           MemberRemoval removal) {
         this.commands = commands;
         this.directory = directory;
-        this.authenticator = authenticator;
         this.sessions = sessions;
+        this.removal = removal;
     }
 
     @PostMapping("/admin/teams")
@@ -144,40 +136,11 @@ public class AdminController {
                         // removed already; a session started before (or a step that failed then) ends now
                         return Blocking.query(() -> sessions.endAllOf(userId)).thenReturn(user);
                     }
-                    // their sessions first (no new portal request of theirs starts), and again once removed
-                    // (a sign-in in between)
-                    return Blocking.query(() -> sessions.endAllOf(userId))
-                            .then(revokeKeysThenRemove(user.teamId(), Access.expectedTeam(principal, user.teamId()),
-                                    userId, principal.id(), reason, 1))
-                            .then(Blocking.query(() -> sessions.endAllOf(userId)))
-                            .doOnSuccess(done -> authenticator.forgetAll())
+                    return removal.remove(user.teamId(), Access.expectedTeam(principal, user.teamId()), userId,
+                                    principal.id(), reason)
                             .then(ReadModelWait.until(() -> directory.user(userId)
                                     .filter(removed -> removed.removedAt() != null)));
                 });
-    }
-
-    /** How often a removal is tried again when a key was issued to the member while their keys were revoked. */
-    private static final int REMOVAL_ATTEMPTS = 5;
-
-    /**
-     * Their keys first: a key must never outlive its owner's membership, even if a step fails. The team refuses the
-     * removal while it let them hold a live key not among those revoked here (one issued meanwhile): then the keys
-     * are read and revoked again. Once removed, the team issues them no key, so none of theirs works again when they
-     * are re-admitted.
-     */
-    private Mono<Object> revokeKeysThenRemove(String teamId, String expectedTeam, String userId, String actor,
-                                              String reason, int attempt) {
-        return Blocking.query(() -> directory.keys(teamId, userId, DSL.noCondition()))
-                .flatMap(keys -> Flux.fromIterable(keys)
-                        .filter(key -> key.revokedAt() == null)
-                        .concatMap(key -> send(commands, new RevokeKey(key.id(), expectedTeam, actor,
-                                "user removed from the team: " + reason)))
-                        .then(Mono.fromSupplier(() -> keys.stream().map(KeyView::id).collect(Collectors.toSet()))))
-                .flatMap(ended -> send(commands, new RemoveUser(teamId, userId, actor, reason, ended)))
-                .onErrorResume(failure -> attempt < REMOVAL_ATTEMPTS
-                                && OpenAiErrorHandler.unwrap(failure) instanceof CommandRefused refused
-                                && refused.reason() == CommandRefused.Reason.CONFLICT,
-                        failure -> revokeKeysThenRemove(teamId, expectedTeam, userId, actor, reason, attempt + 1));
     }
 
     @PutMapping("/admin/users/{userId}/budget")

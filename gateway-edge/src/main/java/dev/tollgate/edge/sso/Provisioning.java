@@ -1,16 +1,22 @@
 package dev.tollgate.edge.sso;
 
 import dev.tollgate.api.CommandRefused;
+import dev.tollgate.api.identity.ConfirmIdentity;
+import dev.tollgate.api.identity.IdentityLink;
 import dev.tollgate.api.identity.LinkIdentity;
 import dev.tollgate.api.team.RegisterUser;
 import dev.tollgate.api.team.SetUserTags;
 import dev.tollgate.edge.admin.ReadModelWait;
 import dev.tollgate.edge.errors.OpenAiErrorHandler;
 import dev.tollgate.edge.membership.MemberMoves;
+import dev.tollgate.edge.membership.MemberRemoval;
 import dev.tollgate.query.directory.DirectoryQueries;
 import dev.tollgate.query.directory.UserView;
 import dev.tollgate.query.support.Blocking;
 import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.axonframework.modelling.command.AggregateNotFoundException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 
@@ -22,20 +28,26 @@ import java.util.Set;
  * Provisioning follows the identity provider: at a member's sign-in, their identity is linked to their user id
  * (the first time: an {@code IdentityLinked} event naming the issuer and the groups that decided), they are
  * registered in the team their groups map to with the mapped tags (the team's member budget applies), their tags
- * follow their groups at every later sign-in, and a changed team goes to {@link MemberMoves}. The name and email
+ * follow their groups at every later sign-in, a changed team goes to {@link MemberMoves}, and groups that place a
+ * member Tollgate provisioned in no team any more make them leave it ({@link #leaveIfProvisioned}). The name and email
  * travel only in the registration command, where they are sealed with the person's own key (docs/privacy.md).
  */
 @Component
 public class Provisioning {
 
+    private static final Logger log = LoggerFactory.getLogger(Provisioning.class);
+
     private final CommandGateway commands;
     private final DirectoryQueries directory;
     private final MemberMoves moves;
+    private final MemberRemoval removal;
 
-    public Provisioning(CommandGateway commands, DirectoryQueries directory, MemberMoves moves) {
+    public Provisioning(CommandGateway commands, DirectoryQueries directory, MemberMoves moves,
+                        MemberRemoval removal) {
         this.commands = commands;
         this.directory = directory;
         this.moves = moves;
+        this.removal = removal;
     }
 
     /**
@@ -53,10 +65,45 @@ public class Provisioning {
      * yields a user id passes here before its session starts: a staff member's (placed in no team: {@code teamId}
      * {@code null}) as a member's.
      */
-    public Mono<Void> link(String issuer, String subject, String userId, String teamId, SsoRules.Decision decision) {
-        return Mono.fromFuture(commands.send(new LinkIdentity(LinkIdentity.identityId(userId), userId, issuer,
-                subject, teamId, teamId == null ? Set.of() : decision.tags(), decision.decidingGroups(),
-                "sso:" + userId))).then();
+    public Mono<IdentityLink> link(String issuer, String subject, String userId, String teamId,
+                                   SsoRules.Decision decision) {
+        return Mono.fromFuture(() -> commands.<IdentityLink>send(new LinkIdentity(LinkIdentity.identityId(userId),
+                userId, issuer, subject, teamId, teamId == null ? Set.of() : decision.tags(),
+                decision.decidingGroups(), "sso:" + userId)));
+    }
+
+    /**
+     * Whether the user id is this identity's, for a sign-in that starts no session: links nothing (empty when the
+     * user id was never linked); fails with a conflict when it belongs to another identity.
+     */
+    public Mono<IdentityLink> confirm(String issuer, String subject, String userId) {
+        return Mono.fromFuture(() -> commands.<IdentityLink>send(new ConfirmIdentity(
+                        LinkIdentity.identityId(userId), userId, issuer, subject)))
+                .onErrorResume(failure -> OpenAiErrorHandler.unwrap(failure) instanceof AggregateNotFoundException,
+                        failure -> Mono.empty());
+    }
+
+    /**
+     * Provisioning follows the identity provider out of a team too: a member Tollgate provisioned (their identity was
+     * linked at a sign-in that placed them in a team) whose groups, at this sign-in, place them in no team any more
+     * leaves their team as an admin's removal would make them leave it — their sessions end, their keys are revoked,
+     * the team removes them — by {@code sso:<user id>}. Someone whose identity was linked at a staff sign-in (an
+     * admin may have made them a member by hand) keeps their membership. Completes once the directory shows it.
+     */
+    public Mono<Void> leaveIfProvisioned(IdentityLink link) {
+        if (!link.placedInTeam()) {
+            return Mono.empty();
+        }
+        String userId = link.userId();
+        return Blocking.query(() -> directory.user(userId)
+                        .filter(user -> user.removedAt() == null && user.live() != null).orElse(null))
+                .flatMap(user -> removal.remove(user.teamId(), user.teamId(), userId, "sso:" + userId,
+                                "signed in with the identity provider, and no group of theirs maps to a team any more")
+                        .then(ReadModelWait.until(() -> directory.user(userId)
+                                .filter(removed -> removed.removedAt() != null)))
+                        .doOnSuccess(removed -> log.info("{} left team {}: no group of theirs maps to a team any more",
+                                userId, user.teamId())))
+                .then();
     }
 
     /**
@@ -68,7 +115,7 @@ public class Provisioning {
         String actor = "sso:" + userId;
         String teamId = decision.teamId();
         Set<String> tags = decision.tags();
-        Mono<Void> link = link(issuer, subject, userId, teamId, decision);
+        Mono<Void> link = link(issuer, subject, userId, teamId, decision).then();
         Mono<Boolean> teamExists = Blocking.query(() -> directory.teamExists(teamId));
         return teamExists.flatMap(exists -> exists ? link
                         : Mono.error(CommandRefused.notFound("no team '" + teamId + "'")))

@@ -196,10 +196,11 @@ public class SsoController {
     private Mono<SignedIn> signIn(String issuer, String subject, String userId, String name, String email,
                                   SsoRules.Decision decision, Target target) {
         if (decision.grantsNothing()) {
-            return Mono.error(new SignInProblem(HttpStatus.FORBIDDEN, "No access for " + userId,
+            return leaveIfProvisioned(issuer, subject, userId).then(Mono.error(new SignInProblem(HttpStatus.FORBIDDEN,
+                    "No access for " + userId,
                     "You signed in as " + userId + ", but none of your groups gives access to this LLM service. "
                             + "Students get access through their course's group, staff through a staff group. "
-                            + "If you think you should have access, ask your course's staff or the service desk."));
+                            + "If you think you should have access, ask your course's staff or the service desk.")));
         }
         if (target == Target.UI && decision.role() == null) {
             return Mono.error(new SignInProblem(HttpStatus.FORBIDDEN, "The admin pages are for staff",
@@ -207,10 +208,11 @@ public class SsoController {
                             + "Your own budget, costs and keys are in the portal at /portal/."));
         }
         if (target == Target.PORTAL && decision.teamId() == null) {
-            return Mono.error(new SignInProblem(HttpStatus.FORBIDDEN, "No course for " + userId,
+            return leaveIfProvisioned(issuer, subject, userId).then(Mono.error(new SignInProblem(HttpStatus.FORBIDDEN,
+                    "No course for " + userId,
                     "You signed in as " + userId + ", but none of your groups places you in a course or team, so "
                             + "there is no budget for you here. Ask your course's staff to add you to its group."
-                            + (decision.role() != null ? " Staff pages are at /ui/." : "")));
+                            + (decision.role() != null ? " Staff pages are at /ui/." : ""))));
         }
         return membership(issuer, subject, userId, name, email, decision, target)
                 .map(Optional::of).defaultIfEmpty(Optional.empty())
@@ -224,6 +226,14 @@ public class SsoController {
     }
 
     /**
+     * Before a sign-in whose groups place the person in no team is refused: when the user id is this identity's (it is
+     * not linked here; another identity is refused) and Tollgate provisioned them as a member, they leave their team.
+     */
+    private Mono<Void> leaveIfProvisioned(String issuer, String subject, String userId) {
+        return provisioning.confirm(issuer, subject, userId).flatMap(provisioning::leaveIfProvisioned);
+    }
+
+    /**
      * Binds the user id to this identity (or finds it bound to it: another identity is refused) and provisions the
      * member: completes with the team the session carries, or empty for none. Every sign-in passes here before its
      * session starts, staff too. A staff member signing in to the admin UI whose groups also match a team rule (an
@@ -233,7 +243,15 @@ public class SsoController {
     private Mono<String> membership(String issuer, String subject, String userId, String name, String email,
                                     SsoRules.Decision decision, Target target) {
         if (decision.teamId() == null) {
-            return provisioning.link(issuer, subject, userId, null, decision).then(Mono.empty());
+            // staff whose groups place them in no team: a member Tollgate provisioned leaves their team (best effort:
+            // a failure is logged, and tried again at their next sign-in)
+            return provisioning.link(issuer, subject, userId, null, decision)
+                    .flatMap(link -> provisioning.leaveIfProvisioned(link).onErrorResume(failure -> {
+                        log.warn("SSO sign-in of {}: no group of theirs maps to a team any more, but leaving their "
+                                + "team failed ({})", userId, OpenAiErrorHandler.unwrap(failure).getMessage());
+                        return Mono.empty();
+                    }))
+                    .then(Mono.empty());
         }
         Mono<String> provisioned = provisioning.provision(issuer, subject, userId, name, email, decision)
                 .thenReturn(decision.teamId());

@@ -5,6 +5,7 @@ import dev.tollgate.edge.support.GatewayTestSupport;
 import dev.tollgate.edge.support.IdentityProvider;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -13,11 +14,13 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * What a sign-in does to the person's membership: parallel first sign-ins all succeed (the team registers them once);
  * a staff member's sign-in to the admin UI is not refused because their groups also match a student rule that cannot
- * place them.
+ * place them; a member Tollgate provisioned whose groups place them in no team any more leaves it at that sign-in
+ * (their sessions end, their keys stop working), but not someone an admin made a member who signs in as staff.
  */
 class SignInProvisioningTest extends GatewayTestSupport {
 
@@ -76,6 +79,80 @@ class SignInProvisioningTest extends GatewayTestSupport {
                 Map.of("preferred_username", tutor));
         assertThat(claimed.status()).as("the user id stays bound to its identity").isEqualTo(403);
         assertThat(claimed.body()).contains("belongs to another identity");
+    }
+
+    @Test
+    void aMemberWhoseGroupsPlaceThemInNoTeamAnyMoreLeavesItTheirSessionsEndAndTheirKeysStopWorking() {
+        String team = newTeam("100", "5", "clamp");
+        String gus = unique("gus");
+        SignedInBrowserless portal = SignedInBrowserless.signIn(baseUrl(), "portal", gus, List.of(team + "-students"));
+        String key = portal.makeKey("laptop").path("key").asText();
+        assertThat(chat(key, "gpt-cheap", Map.of()).status()).isEqualTo(200);
+
+        IdentityProvider.SignIn claimed = IdentityProvider.signIn(baseUrl(), "portal", unique("mallory"),
+                List.of("library-users"), Map.of("preferred_username", gus));
+        assertThat(claimed.status()).as(claimed.body()).isEqualTo(403);
+        assertThat(portal.get("/portal/api/me").status()).as("another identity changes nothing").isEqualTo(200);
+        assertThat(chat(key, "gpt-cheap", Map.of()).status()).isEqualTo(200);
+
+        IdentityProvider.SignIn left = IdentityProvider.signIn(baseUrl(), "portal", gus, List.of("library-users"));
+
+        assertThat(left.status()).as(left.body()).isEqualTo(403);
+        assertThat(left.body()).contains("none of your groups gives access");
+        assertThat(left.sessionCookie()).isNull();
+        assertThat(portal.get("/portal/api/me").status()).as("their portal session ended").isEqualTo(401);
+        assertThat(chat(key, "gpt-cheap", Map.of()).status()).as("their key").isEqualTo(401);
+        assertThat(http().get("/admin/users/" + gus, MASTER_KEY).json().path("removed_at").isNull()).isFalse();
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(http()
+                .get("/audit?entity_id=" + gus + "&limit=100", MASTER_KEY).json().path("data"))
+                .anySatisfy(entry -> {
+                    assertThat(entry.path("action").asText()).isEqualTo("user.removed");
+                    assertThat(entry.path("actor").asText()).isEqualTo("sso:" + gus);
+                    assertThat(entry.path("reason").asText()).contains("no group of theirs maps to a team");
+                }));
+
+        SignedInBrowserless back = SignedInBrowserless.signIn(baseUrl(), "portal", gus, List.of(team + "-students"));
+        assertThat(back.get("/portal/api/me").status()).as("re-admitted at their next sign-in").isEqualTo(200);
+        assertThat(chat(key, "gpt-cheap", Map.of()).status()).as("a key of the earlier membership").isEqualTo(401);
+    }
+
+    @Test
+    void aMemberWhoseGroupsNowGiveOnlyAStaffRoleLeavesTheirTeamAndSignsInAsStaff() {
+        String team = newTeam("100", "5", "clamp");
+        String other = newTeam("100", "5", "clamp");
+        String gus = unique("gus");
+        SignedInBrowserless portal = SignedInBrowserless.signIn(baseUrl(), "portal", gus, List.of(team + "-students"));
+        String key = portal.makeKey("laptop").path("key").asText();
+
+        IdentityProvider.SignIn asStaff = IdentityProvider.signIn(baseUrl(), "ui", gus,
+                List.of("course-staff:" + other));
+
+        assertThat(asStaff.status()).as(asStaff.body()).isEqualTo(302);
+        assertThat(session(asStaff).path("role").asText()).isEqualTo("manager");
+        assertThat(portal.get("/portal/api/me").status()).isEqualTo(401);
+        assertThat(chat(key, "gpt-cheap", Map.of()).status()).isEqualTo(401);
+        assertThat(http().get("/admin/users/" + gus, MASTER_KEY).json().path("removed_at").isNull()).isFalse();
+    }
+
+    @Test
+    void someoneAnAdminMadeAMemberStaysOneWhenTheySignInAsStaff() {
+        String team = newTeam("100", "5", "clamp");
+        String tina = unique("tina");
+        assertThat(http().post("/admin/users", MASTER_KEY, Map.of("id", tina, "team_id", team)).status())
+                .isEqualTo(201);
+        String key = newUserKey(tina, List.of());
+
+        for (int i = 0; i < 2; i++) {
+            IdentityProvider.SignIn asStaff = IdentityProvider.signIn(baseUrl(), "ui", tina,
+                    List.of("course-staff:" + team));
+            assertThat(asStaff.status()).as(asStaff.body()).isEqualTo(302);
+        }
+        IdentityProvider.SignIn toThePortal = IdentityProvider.signIn(baseUrl(), "portal", tina,
+                List.of("course-staff:" + team));
+
+        assertThat(toThePortal.status()).as(toThePortal.body()).isEqualTo(403);
+        assertThat(http().get("/admin/users/" + tina, MASTER_KEY).json().path("removed_at").isNull()).isTrue();
+        assertThat(chat(key, "gpt-cheap", Map.of()).status()).isEqualTo(200);
     }
 
     private JsonNode session(IdentityProvider.SignIn signedIn) {
