@@ -294,8 +294,10 @@ class StoredEventsFixtureWriter {
         commands.sendAndWait(new RegisterUser(TEAM, CY, "cy@example.org", "Cy", null, Set.of("course:cs101"),
                 "master"));
         // made by Cy (signed in with SSO): a key an admin or a manager issued is revoked by a move, not moved
+        // within the default key policy of the team it moves to (90 days at most), so it follows rather than ends
         commands.sendAndWait(new IssueMemberKey(TEAM, new IssueKey(CY_KEY, hash('1'), "tg_fxcy1", "Cy's key", TEAM,
-                CY, List.of(), null, KeyLimits.NONE, Map.of(), Map.of(), "sso:" + CY)));
+                CY, List.of(), Instant.now().plus(Duration.ofDays(30)), KeyLimits.NONE, Map.of(), Map.of(),
+                "sso:" + CY)));
         TokenPrice output = TokenPrice.perMillion("2");
         batch(commands, new ReserveSpend("fx-r7", CY, null, CY_KEY, "gpt-test", Money.of("0.001"), output, 100, 16,
                 Duration.ofMinutes(15), Map.of()));
